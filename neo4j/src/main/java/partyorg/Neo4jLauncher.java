@@ -1,0 +1,2 @@
+package partyorg;
+public final class Neo4jLauncher { public static void main(String[] a) {} }

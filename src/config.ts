@@ -1,0 +1,52 @@
+/**
+ * Configuration from environment variables, validated with zod at start-up.
+ * Every variable is listed, with its default and meaning, in the README.
+ */
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port.default(4000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, "must look like bolt://host:7687 or neo4j://host:7687")
+    .optional(),
+  NEO4J_USER: z.string().min(1).default("neo4j"),
+  NEO4J_PASSWORD: z
+    .string()
+    .min(8, "must be at least 8 characters (Neo4j's minimum)")
+    .default("party-org-graph"),
+  NEO4J_DATABASE: z.string().min(1).optional(),
+  NEO4J_BOLT_PORT: port.default(7687),
+  NEO4J_DATA_DIR: z.string().min(1).default(".data/neo4j"),
+  NEO4J_HEAP_MB: z.coerce.number().int().min(256).max(16384).default(1024),
+  NEO4J_PAGECACHE_MB: z.coerce.number().int().min(64).max(16384).default(512),
+  NEO4J_START_TIMEOUT_MS: z.coerce.number().int().min(5000).default(180_000),
+  SEED_ON_START: z.enum(["auto", "always", "never"]).default("auto"),
+  GRAPHIQL: bool.default(true),
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; the error lists every bad variable on one line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,46 @@
+/**
+ * Invariants of the party hierarchy (Điều lệ Đảng, Điều 10–11: every party organisation has
+ * one direct superior committee). Pure functions over SUBORDINATE_TO edges with validity.
+ */
+import { type Interval, isActiveOn } from "./dates.ts";
+
+export interface SuperiorEdge extends Interval {
+  from: string;
+  to: string;
+}
+
+export interface SuperiorCycle {
+  date: string;
+  units: string[];
+}
+
+/**
+ * Finds the dates on which SUBORDINATE_TO has a cycle. A cycle exists on some date exactly
+ * when it exists on the latest start date of its edges, so checking each edge's start
+ * (and the open past) is enough.
+ */
+export function findSuperiorCycles(edges: readonly SuperiorEdge[]): SuperiorCycle[] {
+  const dates = new Set<string>(["0001-01-01"]);
+  for (const e of edges) if (e.validFrom) dates.add(e.validFrom);
+  const found = new Map<string, SuperiorCycle>();
+  for (const date of [...dates].sort()) {
+    const parent = new Map<string, string>();
+    for (const e of edges) if (isActiveOn(e, date)) parent.set(e.from, e.to);
+    for (const start of parent.keys()) {
+      const path: string[] = [];
+      const onPath = new Set<string>();
+      let cur: string | undefined = start;
+      while (cur !== undefined && !onPath.has(cur)) {
+        onPath.add(cur);
+        path.push(cur);
+        cur = parent.get(cur);
+      }
+      if (cur !== undefined) {
+        const cycle = path.slice(path.indexOf(cur));
+        const key = [...cycle].sort().join(",");
+        if (!found.has(key)) found.set(key, { date, units: cycle });
+      }
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,26 @@
+/** Per-request context: the database handle with its round-trip counter, loaders and settings. */
+import type { Config } from "../config.ts";
+import { todayInVietnam } from "../domain/dates.ts";
+import type { Logger } from "../logger.ts";
+import { type Database, RoundTripCounter } from "../store/database.ts";
+
+export interface Context {
+  db: Database;
+  config: Config;
+  log: Logger;
+  requestId: string;
+  roundTrips: RoundTripCounter;
+  /** The date traversals use when no asOf is given: today in Vietnam, fixed for the request. */
+  today: string;
+}
+
+export function createContext(db: Database, config: Config, log: Logger, requestId: string): Context {
+  return {
+    db,
+    config,
+    log: log.child({ requestId }),
+    requestId,
+    roundTrips: new RoundTripCounter(),
+    today: todayInVietnam(),
+  };
+}

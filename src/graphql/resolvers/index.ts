@@ -1,0 +1,3 @@
+import { Query } from "./query.ts";
+
+export const resolvers = { Query };

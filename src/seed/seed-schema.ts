@@ -1,0 +1,219 @@
+/** The shape of the YAML seed files (seed/FORMAT.md), checked with zod before anything is written. */
+import { z } from "zod";
+import { isIsoDate } from "../domain/dates.ts";
+import { FREQUENCY_NAMES } from "../domain/frequencies.ts";
+import { RELATION_TYPE_NAMES, TASK_ROLE_NAMES } from "../domain/relation-types.ts";
+import { UNIT_KIND_NAMES } from "../domain/unit-kinds.ts";
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "must be a lower-case slug (a-z, 0-9, '-', '.')");
+// YAML turns an unquoted 2025-07-01 into a Date; accept both and keep the ISO string.
+const isoDate = z.preprocess(
+  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
+  z.string().refine(isIsoDate, "must be a real date written yyyy-mm-dd"),
+);
+const optDate = isoDate.nullish();
+const ids = z.array(id);
+const basis = z.array(id).min(1, "must cite at least one provision");
+const text = z.string().trim().min(1);
+const optText = z.string().nullish();
+const frequency = z.enum(FREQUENCY_NAMES as [string, ...string[]]);
+const kind = z.enum(UNIT_KIND_NAMES as [string, ...string[]]);
+const level = z.enum(["CENTRAL", "PROVINCIAL", "DISTRICT", "COMMUNE", "BASIC"]);
+const sector = z.enum(["AGENCY", "ENTERPRISE", "PUBLIC_SERVICE", "ARMED_FORCES", "LOCALITY"]);
+
+export const provisionSchema = z.strictObject({
+  id,
+  article: z.number().int().positive().nullish(),
+  clause: z.number().int().positive().nullish(),
+  point: z.string().nullish(),
+  section: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().nullish()),
+  excerpt: text,
+});
+
+export const documentSchema = z.strictObject({
+  id,
+  number: text,
+  type: z.enum([
+    "QUY_DINH",
+    "QUY_CHE",
+    "CONG_VAN",
+    "KE_HOACH",
+    "NGHI_QUYET",
+    "HUONG_DAN",
+    "QUYET_DINH",
+    "DIEU_LE",
+    "LUAT",
+    "KET_LUAN",
+    "CHI_THI",
+    "SAO_Y",
+    "THONG_BAO",
+  ]),
+  title: text,
+  issuer: id.nullish(),
+  issuedOn: optDate,
+  signer: optText,
+  replaces: ids.default([]),
+  file: optText,
+  note: optText,
+  provisions: z.array(provisionSchema).default([]),
+});
+
+export const unitSchema = z.strictObject({
+  id,
+  name: text,
+  kind,
+  level: level.nullish(),
+  province: id.nullish(),
+  sector: sector.nullish(),
+  host: id.nullish(),
+  validFrom: optDate,
+  validTo: optDate,
+  source: z.union([z.literal("synthetic"), basis]),
+  note: optText,
+});
+
+export const relationSchema = z.strictObject({
+  id: id.optional(),
+  type: z.enum(RELATION_TYPE_NAMES as [string, ...string[]]),
+  from: id,
+  to: id,
+  validFrom: optDate,
+  validTo: optDate,
+  frequencies: z.array(frequency).default([]),
+  via: ids.default([]),
+  subject: optText,
+  basis,
+  note: optText,
+});
+
+export const ruleSchema = z.strictObject({
+  id,
+  relation: z.enum(["REPORTS_TO", "NOTIFIES", "COORDINATES_WITH", "LEADS", "INSPECTS", "GUIDES"]),
+  title: text,
+  appliesTo: z.strictObject({
+    kinds: z.array(kind).min(1),
+    sectors: z.array(sector).nullish(),
+  }),
+  recipient: z.enum([
+    "DIRECT_SUPERIOR",
+    "HOST_LEADERSHIP",
+    "HOST_PARTY_ORGANISATION",
+    "HOST_MASS_ORGANISATIONS",
+    "LOCAL_COMMITTEE",
+  ]),
+  frequencies: z.array(frequency).default([]),
+  via: ids.default([]),
+  subject: optText,
+  basis,
+  validFrom: optDate,
+  validTo: optDate,
+  note: optText,
+});
+
+export const meetingRuleSchema = z.strictObject({
+  id,
+  body: id,
+  cadence: frequency,
+  quorum: z.number().gt(0).lte(1).nullish(),
+  quorumText: optText,
+  papersLeadDays: z.number().int().nonnegative().nullish(),
+  papersLeadDaysComplex: z.number().int().nonnegative().nullish(),
+  basis,
+  note: optText,
+});
+
+export const positionSchema = z.strictObject({
+  id,
+  title: z.enum([
+    "SECRETARY",
+    "STANDING_DEPUTY_SECRETARY",
+    "DEPUTY_SECRETARY",
+    "STANDING_BOARD_MEMBER",
+    "EXECUTIVE_COMMITTEE_MEMBER",
+    "OFFICE_CHIEF",
+  ]),
+  committee: id,
+  sitsIn: ids.default([]),
+  duties: optText,
+  basis,
+  note: optText,
+});
+
+export const deadlineSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("DATE"), date: isoDate, text: optText }),
+  z.strictObject({
+    type: z.literal("QUARTER"),
+    year: z.number().int(),
+    quarter: z.number().int().min(1).max(4),
+    text: optText,
+  }),
+  z.strictObject({ type: z.literal("YEAR"), year: z.number().int(), text: optText }),
+  z.strictObject({ type: z.literal("ONGOING"), text: optText }),
+  z.strictObject({ type: z.literal("YEARLY"), text: optText }),
+  z.strictObject({ type: z.literal("PER_TERM"), text: optText }),
+  z.strictObject({
+    type: z.literal("RELATIVE"),
+    months: z.number().int().nonnegative().nullish(),
+    days: z.number().int().nonnegative().nullish(),
+    after: id,
+    text: optText,
+  }),
+]);
+
+export const taskSchema = z.strictObject({
+  id,
+  code: z.preprocess((v) => (typeof v === "number" ? String(v) : v), text),
+  title: text,
+  deadline: deadlineSchema,
+  roles: z
+    .array(
+      z.strictObject({ role: z.enum(TASK_ROLE_NAMES as [string, ...string[]]), unit: id, note: optText }),
+    )
+    .default([]),
+  basis,
+  note: optText,
+});
+
+export const planSchema = z.strictObject({
+  id,
+  title: text,
+  document: id,
+  implements: id.nullish(),
+  owner: id.nullish(),
+  events: z.array(z.strictObject({ id, title: text, occurredOn: optDate, note: optText })).default([]),
+  targets: z
+    .array(
+      z.strictObject({
+        id,
+        text,
+        metric: z.string().regex(/^[A-Z0-9_]+$/, "must be UPPER_SNAKE_CASE"),
+        min: z.number().nullish(),
+        max: z.number().nullish(),
+        per: z.enum(["YEAR", "TERM", "ONCE"]).nullish(),
+        basis,
+        note: optText,
+      }),
+    )
+    .default([]),
+  tasks: z.array(taskSchema).default([]),
+});
+
+export const seedFileSchema = z.strictObject({
+  documents: z.array(z.unknown()).default([]),
+  units: z.array(z.unknown()).default([]),
+  relations: z.array(z.unknown()).default([]),
+  rules: z.array(z.unknown()).default([]),
+  meetingRules: z.array(z.unknown()).default([]),
+  positions: z.array(z.unknown()).default([]),
+  plans: z.array(z.unknown()).default([]),
+});
+
+export type SeedDocument = z.infer<typeof documentSchema>;
+export type SeedProvision = z.infer<typeof provisionSchema>;
+export type SeedUnit = z.infer<typeof unitSchema>;
+export type SeedRelation = z.infer<typeof relationSchema> & { id: string };
+export type SeedRule = z.infer<typeof ruleSchema>;
+export type SeedMeetingRule = z.infer<typeof meetingRuleSchema>;
+export type SeedPosition = z.infer<typeof positionSchema>;
+export type SeedPlan = z.infer<typeof planSchema>;
+export type SeedTask = z.infer<typeof taskSchema>;

@@ -1,0 +1,144 @@
+/**
+ * HTTP: Apollo Server on Express, /health, /ready and the GraphiQL page.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import type { Config } from "./config.ts";
+import { type Context, createContext } from "./graphql/context.ts";
+import { formatError } from "./graphql/errors.ts";
+import { buildSchema } from "./graphql/schema.ts";
+import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
+import type { Logger } from "./logger.ts";
+import type { Database } from "./store/database.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+/** The id of the request being served, for error messages and logs. */
+const requestIds = new AsyncLocalStorage<string>();
+
+export class PortInUseError extends Error {
+  override name = "PortInUseError";
+}
+
+export async function startServer(opts: {
+  db: Database;
+  config: Config;
+  log: Logger;
+  port?: number;
+  host?: string;
+}): Promise<RunningServer> {
+  const { db, config, log } = opts;
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = createServer(app);
+
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(),
+    includeStacktraceInErrorResponses: false,
+    // formatError runs inside the request's async context, so it knows the request id.
+    formatError: (formatted, error) =>
+      formatError(formatted, error, requestIds.getStore(), (err) =>
+        log.error({ err, requestId: requestIds.getStore() }, "request failed"),
+      ),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response, contextValue }) {
+              if (response.body.kind === "single") {
+                const body = response.body.singleResult;
+                body.extensions = {
+                  ...body.extensions,
+                  requestId: contextValue.requestId,
+                  cypherRoundTrips: contextValue.roundTrips.count,
+                };
+              }
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/ready", async (_req, res) => {
+    try {
+      await db.read("RETURN 1 AS ok");
+      res.json({ status: "ready", neo4j: "reachable" });
+    } catch (err) {
+      log.warn({ err }, "readiness check failed");
+      res.status(503).json({ status: "unavailable", neo4j: "unreachable" });
+    }
+  });
+  if (config.GRAPHIQL) {
+    mountGraphiql(app);
+    app.get("/", (_req, res) => res.redirect("/graphiql"));
+    app.get("/graphql", (req, res, next) => {
+      if (req.accepts(["application/json", "text/html"]) === "text/html" && !req.query.query)
+        res.type("html").send(graphiqlPage("/graphql"));
+      else next();
+    });
+  }
+  app.use(
+    "/graphql",
+    (req, res, next) => {
+      const header = req.headers["x-request-id"];
+      const requestId = typeof header === "string" && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+      res.setHeader("x-request-id", requestId);
+      requestIds.run(requestId, next);
+    },
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async () => createContext(db, config, log, requestIds.getStore() ?? randomUUID()),
+    }),
+  );
+
+  const port = opts.port ?? config.PORT;
+  const host = opts.host ?? config.HOST;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      httpServer.off("listening", onListening);
+      if (err.code === "EADDRINUSE")
+        reject(
+          new PortInUseError(
+            `HTTP port ${port} is already in use: stop the other process or set PORT to a free port.`,
+          ),
+        );
+      else reject(err);
+    };
+    const onListening = () => {
+      httpServer.off("error", onError);
+      resolve();
+    };
+    httpServer.once("error", onError);
+    httpServer.once("listening", onListening);
+    httpServer.listen(port, host);
+  });
+  const actual = (httpServer.address() as AddressInfo).port;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return {
+    url: `http://${shownHost}:${actual}/graphql`,
+    port: actual,
+    httpServer,
+    stop: async () => {
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Applies the Cypher migrations in src/store/migrations in order, once each; every statement
+ * is idempotent (IF NOT EXISTS) so a half-applied migration can simply run again.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Database } from "./database.ts";
+
+const DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
+
+export function splitStatements(text: string): string[] {
+  return text
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .join("\n")
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export async function migrate(db: Database): Promise<string[]> {
+  const files = (await readdir(DIR)).filter((f) => f.endsWith(".cypher")).sort();
+  const applied = new Set(
+    (await db.read("MATCH (m:Migration) RETURN m.id AS id")).map((r) => r.id as string),
+  );
+  const ran: string[] = [];
+  for (const file of files) {
+    if (applied.has(file)) continue;
+    for (const statement of splitStatements(await readFile(DIR + file, "utf8"))) await db.write(statement);
+    await db.write("MERGE (m:Migration {id: $id}) ON CREATE SET m.appliedAt = datetime()", { id: file });
+    ran.push(file);
+  }
+  // Indexes build in the background; wait so the first queries can use them.
+  await db.write("CALL db.awaitIndexes(300)");
+  return ran;
+}

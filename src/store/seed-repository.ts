@@ -1,0 +1,363 @@
+/**
+ * Writes a validated seed graph to Neo4j in one transaction. MERGE on ids makes it
+ * idempotent; anything that an earlier seed wrote (origin 'seed') and the current seed no
+ * longer has is removed, so the database follows the files.
+ */
+import { RELATION_TYPE_NAMES, TASK_ROLE_NAMES } from "../domain/relation-types.ts";
+import { foldText } from "../domain/text-folding.ts";
+import type { SeedGraph } from "../seed/validate-seed.ts";
+import type { Database, TransactionRunner } from "./database.ts";
+
+const SEED_LABELS = [
+  "Unit",
+  "Document",
+  "Provision",
+  "Rule",
+  "MeetingRule",
+  "Position",
+  "Plan",
+  "PlanEvent",
+  "Target",
+  "Task",
+];
+
+export async function isDatabaseEmpty(db: Database): Promise<boolean> {
+  const rows = await db.read("MATCH (u:Unit) RETURN count(u) > 0 AS any");
+  return rows[0]?.any !== true;
+}
+
+export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
+  await db.writeTransaction(async (tx) => {
+    await writeDocuments(tx, seed);
+    await writeUnits(tx, seed);
+    await writeRelations(tx, seed);
+    await writeRules(tx, seed);
+    await writePlans(tx, seed);
+    await removeStale(tx, seed);
+  });
+}
+
+async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  await tx.run(
+    `UNWIND $documents AS d
+     MERGE (n:Document {id: d.id})
+     SET n.number = d.number, n.type = d.type, n.title = d.title, n.issuedOn = date(d.issuedOn),
+         n.signer = d.signer, n.file = d.file, n.note = d.note, n.issuerId = d.issuer,
+         n.replacesIds = d.replaces, n.origin = 'seed'`,
+    {
+      documents: seed.documents.map((d) => ({
+        id: d.id,
+        number: d.number,
+        type: d.type,
+        title: d.title,
+        issuedOn: d.issuedOn ?? null,
+        signer: d.signer ?? null,
+        file: d.file ?? null,
+        note: d.note ?? null,
+        issuer: d.issuer ?? null,
+        replaces: d.replaces,
+      })),
+    },
+  );
+  await tx.run(
+    `UNWIND $provisions AS p
+     MATCH (d:Document {id: p.document})
+     MERGE (n:Provision {id: p.id})
+     SET n.article = p.article, n.clause = p.clause, n.point = p.point, n.section = p.section,
+         n.excerpt = p.excerpt, n.documentId = p.document, n.origin = 'seed'
+     MERGE (n)-[:IN_DOCUMENT]->(d)`,
+    {
+      provisions: seed.provisions.map((p) => ({
+        id: p.id,
+        document: p.document,
+        article: p.article ?? null,
+        clause: p.clause ?? null,
+        point: p.point ?? null,
+        section: p.section ?? null,
+        excerpt: p.excerpt,
+      })),
+    },
+  );
+  await tx.run(
+    `MATCH (d:Document {origin: 'seed'})
+     OPTIONAL MATCH (d)-[old:REPLACES|ISSUED_BY]->() DELETE old
+     WITH DISTINCT d
+     UNWIND d.replacesIds AS rid MATCH (r:Document {id: rid}) MERGE (d)-[:REPLACES]->(r)`,
+  );
+}
+
+async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  await tx.run(
+    `UNWIND $units AS u
+     MERGE (n:Unit {id: u.id})
+     SET n.name = u.name, n.nameFolded = u.nameFolded, n.kind = u.kind, n.level = u.level,
+         n.province = u.province, n.sector = u.sector, n.host = u.host,
+         n.validFrom = date(u.validFrom), n.validTo = date(u.validTo),
+         n.synthetic = u.synthetic, n.source = u.source, n.note = u.note, n.origin = 'seed'`,
+    {
+      units: seed.units.map((u) => ({
+        id: u.id,
+        name: u.name,
+        nameFolded: foldText(u.name),
+        kind: u.kind,
+        level: u.level ?? null,
+        province: u.province ?? null,
+        sector: u.sector ?? null,
+        host: u.host ?? null,
+        validFrom: u.validFrom ?? null,
+        validTo: u.validTo ?? null,
+        synthetic: u.source === "synthetic",
+        source: u.source === "synthetic" ? [] : u.source,
+        note: u.note ?? null,
+      })),
+    },
+  );
+  await tx.run(
+    `MATCH (d:Document {origin: 'seed'}) WHERE d.issuerId IS NOT NULL
+     MATCH (u:Unit {id: d.issuerId}) MERGE (d)-[:ISSUED_BY]->(u)`,
+  );
+}
+
+async function writeRelations(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  // The relationship type cannot be a parameter; it comes from our own closed list, never from input.
+  for (const type of RELATION_TYPE_NAMES) {
+    const rels = seed.relations.filter((r) => r.type === type);
+    if (rels.length === 0) continue;
+    await tx.run(
+      `UNWIND $rels AS r
+       MATCH (a:Unit {id: r.from}), (b:Unit {id: r.to})
+       MERGE (a)-[x:${type} {id: r.id}]->(b)
+       SET x.validFrom = date(r.validFrom), x.validTo = date(r.validTo), x.frequencies = r.frequencies,
+           x.via = r.via, x.subject = r.subject, x.basis = r.basis, x.note = r.note, x.origin = 'seed'`,
+      {
+        rels: rels.map((r) => ({
+          id: r.id,
+          from: r.from,
+          to: r.to,
+          validFrom: r.validFrom ?? null,
+          validTo: r.validTo ?? null,
+          frequencies: r.frequencies,
+          via: r.via,
+          subject: r.subject ?? null,
+          basis: r.basis,
+          note: r.note ?? null,
+        })),
+      },
+    );
+  }
+}
+
+async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  await tx.run(
+    `UNWIND $rules AS r
+     MERGE (n:Rule {id: r.id})
+     SET n.relation = r.relation, n.title = r.title, n.kinds = r.kinds, n.sectors = r.sectors,
+         n.recipient = r.recipient, n.frequencies = r.frequencies, n.via = r.via, n.subject = r.subject,
+         n.basis = r.basis, n.validFrom = date(r.validFrom), n.validTo = date(r.validTo), n.note = r.note,
+         n.origin = 'seed'`,
+    {
+      rules: seed.rules.map((r) => ({
+        id: r.id,
+        relation: r.relation,
+        title: r.title,
+        kinds: r.appliesTo.kinds,
+        sectors: r.appliesTo.sectors ?? null,
+        recipient: r.recipient,
+        frequencies: r.frequencies,
+        via: r.via,
+        subject: r.subject ?? null,
+        basis: r.basis,
+        validFrom: r.validFrom ?? null,
+        validTo: r.validTo ?? null,
+        note: r.note ?? null,
+      })),
+    },
+  );
+  await tx.run(
+    `UNWIND $rules AS r
+     MATCH (body:Unit {id: r.body})
+     MERGE (n:MeetingRule {id: r.id})
+     SET n.cadence = r.cadence, n.quorum = r.quorum, n.quorumText = r.quorumText,
+         n.papersLeadDays = r.papersLeadDays, n.papersLeadDaysComplex = r.papersLeadDaysComplex,
+         n.basis = r.basis, n.note = r.note, n.origin = 'seed'
+     WITH n, body
+     OPTIONAL MATCH (n)-[old:GOVERNS]->() DELETE old
+     WITH DISTINCT n, body
+     MERGE (n)-[:GOVERNS]->(body)`,
+    {
+      rules: seed.meetingRules.map((m) => ({
+        id: m.id,
+        body: m.body,
+        cadence: m.cadence,
+        quorum: m.quorum ?? null,
+        quorumText: m.quorumText ?? null,
+        papersLeadDays: m.papersLeadDays ?? null,
+        papersLeadDaysComplex: m.papersLeadDaysComplex ?? null,
+        basis: m.basis,
+        note: m.note ?? null,
+      })),
+    },
+  );
+  await tx.run(
+    `UNWIND $positions AS p
+     MATCH (c:Unit {id: p.committee})
+     MERGE (n:Position {id: p.id})
+     SET n.title = p.title, n.duties = p.duties, n.basis = p.basis, n.note = p.note, n.origin = 'seed'
+     WITH n, c, p
+     OPTIONAL MATCH (n)-[old:OF_COMMITTEE|SITS_IN]->() DELETE old
+     WITH DISTINCT n, c, p
+     MERGE (n)-[:OF_COMMITTEE]->(c)
+     WITH n, p
+     UNWIND p.sitsIn AS bodyId
+     MATCH (b:Unit {id: bodyId})
+     MERGE (n)-[:SITS_IN]->(b)`,
+    {
+      positions: seed.positions.map((p) => ({
+        id: p.id,
+        title: p.title,
+        committee: p.committee,
+        sitsIn: p.sitsIn,
+        duties: p.duties ?? null,
+        basis: p.basis,
+        note: p.note ?? null,
+      })),
+    },
+  );
+}
+
+async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  for (const plan of seed.plans) {
+    await tx.run(
+      `MERGE (p:Plan {id: $id})
+       SET p.title = $title, p.documentId = $document, p.implementsId = $implements, p.ownerId = $owner, p.origin = 'seed'
+       WITH p
+       OPTIONAL MATCH (p)-[old:PLAN_DOCUMENT|IMPLEMENTS|OWNED_BY]->() DELETE old
+       WITH DISTINCT p
+       OPTIONAL MATCH (d:Document {id: $document})
+       OPTIONAL MATCH (i:Document {id: $implements})
+       OPTIONAL MATCH (o:Unit {id: $owner})
+       FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | MERGE (p)-[:PLAN_DOCUMENT]->(d))
+       FOREACH (_ IN CASE WHEN i IS NULL THEN [] ELSE [1] END | MERGE (p)-[:IMPLEMENTS]->(i))
+       FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (p)-[:OWNED_BY]->(o))`,
+      {
+        id: plan.id,
+        title: plan.title,
+        document: plan.document,
+        implements: plan.implements ?? null,
+        owner: plan.owner ?? null,
+      },
+    );
+    await tx.run(
+      `MATCH (p:Plan {id: $plan})
+       UNWIND $events AS e
+       MERGE (n:PlanEvent {id: e.id})
+       SET n.title = e.title, n.occurredOn = date(e.occurredOn), n.note = e.note, n.origin = 'seed'
+       MERGE (n)-[:IN_PLAN]->(p)`,
+      {
+        plan: plan.id,
+        events: plan.events.map((e) => ({
+          id: e.id,
+          title: e.title,
+          occurredOn: e.occurredOn ?? null,
+          note: e.note ?? null,
+        })),
+      },
+    );
+    await tx.run(
+      `MATCH (p:Plan {id: $plan})
+       UNWIND $targets AS t
+       MERGE (n:Target {id: t.id})
+       SET n.text = t.text, n.metric = t.metric, n.min = t.min, n.max = t.max, n.per = t.per,
+           n.basis = t.basis, n.note = t.note, n.origin = 'seed'
+       MERGE (n)-[:IN_PLAN]->(p)`,
+      {
+        plan: plan.id,
+        targets: plan.targets.map((t) => ({
+          id: t.id,
+          text: t.text,
+          metric: t.metric,
+          min: t.min ?? null,
+          max: t.max ?? null,
+          per: t.per ?? null,
+          basis: t.basis,
+          note: t.note ?? null,
+        })),
+      },
+    );
+    const tasks = plan.tasks.map((t, order) => {
+      const d = t.deadline;
+      return {
+        id: t.id,
+        code: t.code,
+        order,
+        title: t.title,
+        basis: t.basis,
+        note: t.note ?? null,
+        deadlineType: d.type,
+        deadlineText: d.text ?? null,
+        deadlineDate: d.type === "DATE" ? d.date : null,
+        deadlineYear: d.type === "QUARTER" || d.type === "YEAR" ? d.year : null,
+        deadlineQuarter: d.type === "QUARTER" ? d.quarter : null,
+        deadlineMonths: d.type === "RELATIVE" ? (d.months ?? null) : null,
+        deadlineDays: d.type === "RELATIVE" ? (d.days ?? null) : null,
+        deadlineAfter: d.type === "RELATIVE" ? d.after : null,
+        roles: t.roles.map((r) => ({ role: r.role, unit: r.unit, note: r.note ?? null })),
+      };
+    });
+    await tx.run(
+      `MATCH (p:Plan {id: $plan})
+       UNWIND $tasks AS t
+       MERGE (n:Task {id: t.id})
+       SET n.code = t.code, n.order = t.order, n.title = t.title, n.basis = t.basis, n.note = t.note,
+           n.deadlineType = t.deadlineType, n.deadlineText = t.deadlineText, n.deadlineDate = date(t.deadlineDate),
+           n.deadlineYear = t.deadlineYear, n.deadlineQuarter = t.deadlineQuarter,
+           n.deadlineMonths = t.deadlineMonths, n.deadlineDays = t.deadlineDays, n.deadlineAfter = t.deadlineAfter,
+           n.planId = $plan, n.origin = 'seed'
+       MERGE (n)-[:IN_PLAN]->(p)
+       WITH n, t
+       OPTIONAL MATCH (n)<-[old:${TASK_ROLE_NAMES.join("|")}]-() DELETE old`,
+      { plan: plan.id, tasks },
+    );
+    for (const role of TASK_ROLE_NAMES) {
+      const assignments = tasks.flatMap((t) =>
+        t.roles
+          .filter((r) => r.role === role)
+          .map((r) => ({ task: t.id, unit: r.unit, note: r.note, basis: t.basis })),
+      );
+      if (assignments.length === 0) continue;
+      await tx.run(
+        `UNWIND $assignments AS a
+         MATCH (t:Task {id: a.task}), (u:Unit {id: a.unit})
+         MERGE (u)-[x:${role}]->(t)
+         SET x.note = a.note, x.basis = a.basis, x.origin = 'seed'`,
+        { assignments },
+      );
+    }
+  }
+}
+
+async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  const keep = [
+    ...seed.units.map((u) => u.id),
+    ...seed.documents.map((d) => d.id),
+    ...seed.provisions.map((p) => p.id),
+    ...seed.rules.map((r) => r.id),
+    ...seed.meetingRules.map((m) => m.id),
+    ...seed.positions.map((p) => p.id),
+    ...seed.plans.flatMap((p) => [
+      p.id,
+      ...p.events.map((e) => e.id),
+      ...p.targets.map((t) => t.id),
+      ...p.tasks.map((t) => t.id),
+    ]),
+  ];
+  await tx.run(
+    `MATCH (n) WHERE n.origin = 'seed' AND any(l IN labels(n) WHERE l IN $labels) AND NOT n.id IN $keep
+     DETACH DELETE n`,
+    { labels: SEED_LABELS, keep },
+  );
+  await tx.run(
+    `MATCH ()-[r]->() WHERE r.origin = 'seed' AND type(r) IN $types AND NOT r.id IN $keep DELETE r`,
+    { types: RELATION_TYPE_NAMES, keep: seed.relations.map((r) => r.id) },
+  );
+}
