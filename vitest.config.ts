@@ -17,7 +17,6 @@ export default defineConfig({
           // One real Neo4j for the whole run, started (and removed) by the global setup.
           globalSetup: ["tests/support/global-setup.ts"],
           pool: "forks",
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],

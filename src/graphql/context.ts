@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import { todayInVietnam } from "../domain/dates.ts";
 import type { Logger } from "../logger.ts";
 import { type Database, RoundTripCounter } from "../store/database.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
 
 export interface Context {
   db: Database;
@@ -10,17 +11,20 @@ export interface Context {
   log: Logger;
   requestId: string;
   roundTrips: RoundTripCounter;
+  loaders: Loaders;
   /** The date traversals use when no asOf is given: today in Vietnam, fixed for the request. */
   today: string;
 }
 
 export function createContext(db: Database, config: Config, log: Logger, requestId: string): Context {
+  const roundTrips = new RoundTripCounter();
   return {
     db,
     config,
     log: log.child({ requestId }),
     requestId,
-    roundTrips: new RoundTripCounter(),
+    roundTrips,
+    loaders: createLoaders(db, roundTrips),
     today: todayInVietnam(),
   };
 }

@@ -8,11 +8,14 @@ import express from "express";
 
 const require = createRequire(import.meta.url);
 
+/** The folder of an installed package (its package.json is always exported). */
+const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
+
 const ASSETS: Record<string, string> = {
-  "react.production.min.js": require.resolve("react/umd/react.production.min.js"),
-  "react-dom.production.min.js": require.resolve("react-dom/umd/react-dom.production.min.js"),
-  "graphiql.min.js": path.join(path.dirname(require.resolve("graphiql/package.json")), "graphiql.min.js"),
-  "graphiql.min.css": path.join(path.dirname(require.resolve("graphiql/package.json")), "graphiql.min.css"),
+  "react.production.min.js": path.join(packageDir("react"), "umd/react.production.min.js"),
+  "react-dom.production.min.js": path.join(packageDir("react-dom"), "umd/react-dom.production.min.js"),
+  "graphiql.min.js": path.join(packageDir("graphiql"), "graphiql.min.js"),
+  "graphiql.min.css": path.join(packageDir("graphiql"), "graphiql.min.css"),
 };
 
 const DEFAULT_QUERY = `# Whom must this unit report to, how often, through whom, and on what basis?

@@ -69,7 +69,7 @@ export class Database {
       return await session.executeWrite(async (tx) =>
         work({
           run: async (cypher, params = {}) =>
-            (await tx.run(cypher, params)).records.map((r) => toPlain(r.toObject()) as Row),
+            (await tx.run(cypher, toParams(params) as Row)).records.map((r) => toPlain(r.toObject()) as Row),
         }),
       );
     } catch (e) {
@@ -91,7 +91,7 @@ export class Database {
     try {
       const work = async (tx: {
         run: (q: string, p: Row) => PromiseLike<{ records: { toObject(): Row }[] }>;
-      }) => (await tx.run(cypher, params)).records.map((r) => toPlain(r.toObject()) as Row);
+      }) => (await tx.run(cypher, toParams(params) as Row)).records.map((r) => toPlain(r.toObject()) as Row);
       return mode === "READ" ? await session.executeRead(work) : await session.executeWrite(work);
     } catch (e) {
       throw mapError(e);
@@ -103,6 +103,21 @@ export class Database {
 
 export interface TransactionRunner {
   run(cypher: string, params?: Row): Promise<Row[]>;
+}
+
+/**
+ * Converts parameters for the driver: whole numbers become Cypher integers (JavaScript
+ * numbers would travel as floats, which LIMIT, SKIP and list slices refuse).
+ */
+export function toParams(value: unknown): unknown {
+  if (typeof value === "number" && Number.isInteger(value)) return neo4j.int(value);
+  if (Array.isArray(value)) return value.map(toParams);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(value as Row)) out[k] = toParams(v);
+    return out;
+  }
+  return value;
 }
 
 /** Converts driver values to plain JSON-friendly ones. */

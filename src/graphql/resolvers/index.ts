@@ -1,3 +1,28 @@
-import { Query } from "./query.ts";
+/** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
+import { DocumentQueries, DocumentResolvers } from "./document.ts";
+import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
+import { PlanQueries, PlanResolvers } from "./plan.ts";
+import { Query as SystemQueries } from "./query.ts";
+import { RelationQueries, RelationResolvers } from "./relation.ts";
+import { ReportingQueries, ReportingResolvers } from "./reporting.ts";
+import { DateScalar } from "./scalars.ts";
+import { UnitQueries, UnitResolvers } from "./unit.ts";
 
-export const resolvers = { Query };
+export const resolvers = {
+  Date: DateScalar,
+  Query: {
+    ...SystemQueries,
+    ...UnitQueries,
+    ...RelationQueries,
+    ...ReportingQueries,
+    ...DocumentQueries,
+    ...MeetingQueries,
+    ...PlanQueries,
+  },
+  ...UnitResolvers,
+  ...RelationResolvers,
+  ...ReportingResolvers,
+  ...DocumentResolvers,
+  ...MeetingResolvers,
+  ...PlanResolvers,
+};

@@ -1,0 +1,139 @@
+/**
+ * DataLoaders, created per request (never shared): each batches one kind of lookup into
+ * one Cypher query. Queries that return units and citations alongside their main result
+ * prime the unit and citation loaders, so that resolving them costs no further round trip.
+ */
+import DataLoader from "dataloader";
+import type { Database, RoundTripCounter } from "../store/database.ts";
+import {
+  allRules,
+  findCitations,
+  findDocuments,
+  findRules,
+  provisionsOfDocuments,
+  replacedBy,
+} from "../store/document-repository.ts";
+import { meetingRulesOf, positionsOf } from "../store/meeting-repository.ts";
+import {
+  assignmentsOfTasks,
+  eventsOfPlans,
+  findPlanEvents,
+  findPlans,
+  findTasks,
+  targetsOfPlans,
+  tasksOfPlans,
+  tasksOfUnits,
+} from "../store/plan-repository.ts";
+import type { CitationRecord, DocumentRecord, RuleRecord, UnitRecord } from "../store/records.ts";
+import { type FactsKey, incomingRelations, type UnitFacts, unitFacts } from "../store/relation-repository.ts";
+import { childrenPages, findUnits, type PageKey } from "../store/unit-repository.ts";
+
+function byId<T extends { id: string }>(ids: readonly string[], items: T[]): (T | null)[] {
+  const map = new Map(items.map((x) => [x.id, x]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+export function createLoaders(db: Database, counter: RoundTripCounter) {
+  const unit = new DataLoader<string, UnitRecord | null>(async (ids) =>
+    byId(ids, await findUnits(db, ids, counter)),
+  );
+  const citation = new DataLoader<string, CitationRecord | null>(async (ids) => {
+    const found = await findCitations(db, ids, counter);
+    const map = new Map(found.map((c) => [c.provision.id, c]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+  const document = new DataLoader<string, DocumentRecord | null>(async (ids) =>
+    byId(ids, await findDocuments(db, ids, counter)),
+  );
+  const rule = new DataLoader<string, RuleRecord | null>(async (ids) =>
+    byId(ids, await findRules(db, ids, counter)),
+  );
+
+  const primeUnits = (units: UnitRecord[]) => {
+    for (const u of units) unit.prime(u.id, u);
+  };
+  const primeCitations = (citations: CitationRecord[]) => {
+    for (const c of citations) {
+      citation.prime(c.provision.id, c);
+      document.prime(c.document.id, c.document);
+    }
+  };
+
+  const facts = new DataLoader<FactsKey, UnitFacts, string>(
+    async (keys) => {
+      const results = await unitFacts(db, keys, counter);
+      for (const f of results) {
+        primeUnits(f.units);
+        primeCitations(f.citations);
+        for (const r of f.rules) rule.prime(r.id, r);
+      }
+      return results;
+    },
+    { cacheKeyFn: (k) => `${k.id}@${k.asOf}` },
+  );
+
+  const incoming = new DataLoader<
+    { id: string; asOf: string; types: string[] | null },
+    Awaited<ReturnType<typeof incomingRelations>>[number],
+    string
+  >(
+    async (keys) => {
+      const results = await incomingRelations(db, keys, counter);
+      for (const r of results) {
+        primeUnits(r.units);
+        primeCitations(r.citations);
+      }
+      return results;
+    },
+    { cacheKeyFn: (k) => JSON.stringify(k) },
+  );
+
+  const children = new DataLoader<PageKey, Awaited<ReturnType<typeof childrenPages>>[number], string>(
+    async (keys) => {
+      const pages = await childrenPages(db, keys, counter);
+      for (const p of pages) primeUnits(p.items.map((x) => x.unit));
+      return pages;
+    },
+    { cacheKeyFn: (k) => JSON.stringify(k) },
+  );
+
+  const list = <V>(fn: (db: Database, ids: readonly string[], counter?: RoundTripCounter) => Promise<V[]>) =>
+    new DataLoader<string, V>(async (ids) => fn(db, ids, counter));
+
+  return {
+    unit,
+    citation,
+    document,
+    rule,
+    facts,
+    incoming,
+    children,
+    primeUnits,
+    primeCitations,
+    allRules: () => allRules(db, counter),
+    provisionsOfDocument: list(provisionsOfDocuments),
+    replacedBy: list(replacedBy),
+    meetingRules: list(meetingRulesOf),
+    positions: list(positionsOf),
+    plan: new DataLoader<string, Awaited<ReturnType<typeof findPlans>>[number] | null>(async (ids) =>
+      byId(ids, await findPlans(db, ids, counter)),
+    ),
+    task: new DataLoader<string, Awaited<ReturnType<typeof findTasks>>[number] | null>(async (ids) =>
+      byId(ids, await findTasks(db, ids, counter)),
+    ),
+    planEvent: new DataLoader<string, Awaited<ReturnType<typeof findPlanEvents>>[number] | null>(
+      async (ids) => byId(ids, await findPlanEvents(db, ids, counter)),
+    ),
+    tasksOfPlan: list(tasksOfPlans),
+    targetsOfPlan: list(targetsOfPlans),
+    eventsOfPlan: list(eventsOfPlans),
+    assignmentsOfTask: list(assignmentsOfTasks),
+    tasksOfUnit: new DataLoader<
+      { id: string; role: string | null },
+      Awaited<ReturnType<typeof tasksOfUnits>>[number],
+      string
+    >(async (keys) => tasksOfUnits(db, keys, counter), { cacheKeyFn: (k) => `${k.id}:${k.role ?? ""}` }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

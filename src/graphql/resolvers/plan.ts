@@ -1,0 +1,95 @@
+/** Plan, Task, Deadline, TaskAssignment, Target. */
+import {
+  type Deadline,
+  type DeadlineType,
+  dueDate,
+  isOverdue,
+  isPending,
+  isRecurring,
+} from "../../domain/deadlines.ts";
+import { badInput } from "../../domain/errors.ts";
+import { TASK_ROLES, type TaskRole } from "../../domain/relation-types.ts";
+import type { PlanRecord, TargetRecord, TaskRecord } from "../../store/plan-repository.ts";
+import { findPlans, findTaskByCode } from "../../store/plan-repository.ts";
+import { asOfArg } from "../arguments.ts";
+import type { Context } from "../context.ts";
+import { loadCitations, requireUnit } from "./support.ts";
+import { unitTasks } from "./unit.ts";
+
+type Args = Record<string, unknown>;
+
+function deadlineOf(t: TaskRecord): Deadline & { task: TaskRecord } {
+  return {
+    task: t,
+    type: t.deadlineType as DeadlineType,
+    date: t.deadlineDate,
+    year: t.deadlineYear,
+    quarter: t.deadlineQuarter,
+    months: t.deadlineMonths,
+    days: t.deadlineDays,
+    eventOccurredOn: t.eventOccurredOn,
+  };
+}
+
+export const PlanResolvers = {
+  Plan: {
+    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.plan.load(ref.id),
+    document: (p: PlanRecord, _: Args, ctx: Context) =>
+      p.documentId ? ctx.loaders.document.load(p.documentId) : null,
+    implements: (p: PlanRecord, _: Args, ctx: Context) =>
+      p.implementsId ? ctx.loaders.document.load(p.implementsId) : null,
+    owner: (p: PlanRecord, _: Args, ctx: Context) => (p.ownerId ? ctx.loaders.unit.load(p.ownerId) : null),
+    tasks: async (p: PlanRecord, _: Args, ctx: Context) => {
+      const tasks = await ctx.loaders.tasksOfPlan.load(p.id);
+      for (const t of tasks) ctx.loaders.task.prime(t.id, t);
+      return tasks;
+    },
+    targets: (p: PlanRecord, _: Args, ctx: Context) => ctx.loaders.targetsOfPlan.load(p.id),
+    events: (p: PlanRecord, _: Args, ctx: Context) => ctx.loaders.eventsOfPlan.load(p.id),
+  },
+  Task: {
+    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.task.load(ref.id),
+    deadline: (t: TaskRecord) => deadlineOf(t),
+    assignments: async (t: TaskRecord, _: Args, ctx: Context) => ctx.loaders.assignmentsOfTask.load(t.id),
+    overdue: (t: TaskRecord, args: Args, ctx: Context) => isOverdue(deadlineOf(t), asOfArg(args.asOf, ctx)),
+    plan: (t: TaskRecord, _: Args, ctx: Context) => ctx.loaders.plan.load(t.planId),
+    basis: (t: TaskRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),
+  },
+  Deadline: {
+    text: (d: ReturnType<typeof deadlineOf>) => d.task.deadlineText,
+    after: (d: ReturnType<typeof deadlineOf>, _: Args, ctx: Context) =>
+      d.task.deadlineAfter ? ctx.loaders.planEvent.load(d.task.deadlineAfter) : null,
+    dueDate: (d: Deadline) => dueDate(d),
+    recurring: (d: Deadline) => isRecurring(d),
+    pending: (d: Deadline) => isPending(d),
+  },
+  TaskAssignment: {
+    roleLabel: (a: { role: string }) => TASK_ROLES[a.role as TaskRole]?.label ?? a.role,
+    unit: (a: { unitId: string }, _: Args, ctx: Context) => ctx.loaders.unit.load(a.unitId),
+    task: (a: { taskId: string }, _: Args, ctx: Context) => ctx.loaders.task.load(a.taskId),
+  },
+  Target: {
+    basis: (t: TargetRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),
+  },
+};
+
+export const PlanQueries = {
+  tasks: async (_: unknown, args: Args, ctx: Context) => {
+    asOfArg(args.asOf, ctx);
+    await requireUnit(args.unitId as string, ctx, "unitId");
+    return unitTasks(args.unitId as string, args, ctx);
+  },
+  task: async (_: unknown, args: Args, ctx: Context) => {
+    const code = String(args.code ?? "").trim();
+    if (!code) throw badInput("code", "must not be empty");
+    const task = await findTaskByCode(
+      ctx.db,
+      { code, planId: (args.planId as string) ?? null },
+      ctx.roundTrips,
+    );
+    if (task) ctx.loaders.task.prime(task.id, task);
+    return task;
+  },
+  plan: (_: unknown, args: Args, ctx: Context) => ctx.loaders.plan.load(args.id as string),
+  plans: (_: unknown, __: Args, ctx: Context) => findPlans(ctx.db, null, ctx.roundTrips),
+};

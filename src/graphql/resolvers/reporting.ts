@@ -1,0 +1,64 @@
+/** Reporting: obligations, the chain to the top, and the kind-level rules. */
+import {
+  deriveObligations,
+  type Obligation,
+  type ReportingStep,
+  reportingSteps,
+} from "../../domain/obligations.ts";
+import type { RuleRecord } from "../../store/records.ts";
+import { reportingChain } from "../../store/relation-repository.ts";
+import { asOfArg } from "../arguments.ts";
+import type { Context } from "../context.ts";
+import { frequencyLabels } from "./relation.ts";
+import { loadCitations, loadUnits, requireUnit } from "./support.ts";
+
+type Args = Record<string, unknown>;
+
+export const ReportingResolvers = {
+  ReportingObligation: {
+    obligor: (o: Obligation, _: Args, ctx: Context) => ctx.loaders.unit.load(o.obligor),
+    recipient: (o: Obligation, _: Args, ctx: Context) => ctx.loaders.unit.load(o.recipient),
+    frequencyLabels,
+    via: (o: Obligation, _: Args, ctx: Context) => loadUnits(o.via, ctx),
+    basis: (o: Obligation, _: Args, ctx: Context) => loadCitations(o.basis, ctx),
+    rule: (o: Obligation, _: Args, ctx: Context) => (o.ruleId ? ctx.loaders.rule.load(o.ruleId) : null),
+  },
+  ReportingStep: {
+    from: (s: ReportingStep, _: Args, ctx: Context) => ctx.loaders.unit.load(s.from),
+    to: (s: ReportingStep, _: Args, ctx: Context) => ctx.loaders.unit.load(s.to),
+    frequencyLabels,
+    via: (s: ReportingStep, _: Args, ctx: Context) => loadUnits(s.via, ctx),
+    basis: (s: ReportingStep, _: Args, ctx: Context) => loadCitations(s.basis, ctx),
+    rules: async (s: ReportingStep, _: Args, ctx: Context) =>
+      (await ctx.loaders.rule.loadMany(s.ruleIds)).filter((r) => r && !(r instanceof Error)),
+  },
+  Rule: {
+    appliesToKinds: (r: RuleRecord) => r.kinds,
+    appliesToSectors: (r: RuleRecord) => r.sectors ?? [],
+    frequencyLabels,
+    basis: (r: RuleRecord, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
+  },
+};
+
+export const ReportingQueries = {
+  reportingObligations: async (_: unknown, args: Args, ctx: Context) => {
+    const asOf = asOfArg(args.asOf, ctx);
+    await requireUnit(args.unitId as string, ctx, "unitId");
+    return deriveObligations(await ctx.loaders.facts.load({ id: args.unitId as string, asOf }));
+  },
+  reportingChain: async (_: unknown, args: Args, ctx: Context) => {
+    const asOf = asOfArg(args.asOf, ctx);
+    // One round trip: the chain query also returns every unit and citation it mentions.
+    const chain = await reportingChain(ctx.db, { id: args.unitId as string, asOf }, ctx.roundTrips);
+    if (!chain.found) await requireUnit(args.unitId as string, ctx, "unitId");
+    ctx.loaders.primeUnits(chain.units);
+    ctx.loaders.primeCitations(chain.citations);
+    for (const hop of chain.hops) for (const r of hop.rules) ctx.loaders.rule.prime(r.id, r);
+    return reportingSteps(chain.hops);
+  },
+  rules: async (_: unknown, __: Args, ctx: Context) => {
+    const rules = await ctx.loaders.allRules();
+    for (const r of rules) ctx.loaders.rule.prime(r.id, r);
+    return rules;
+  },
+};

@@ -1,0 +1,183 @@
+/** Unit: fields, hierarchy traversals, and the root unit queries. */
+import { isActiveOn } from "../../domain/dates.ts";
+import { badInput } from "../../domain/errors.ts";
+import { type DerivedRelation, deriveObligations, deriveRuleRelations } from "../../domain/obligations.ts";
+import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
+import { foldText } from "../../domain/text-folding.ts";
+import { UNIT_KINDS, UNIT_LEVELS, type UnitKind, type UnitLevel } from "../../domain/unit-kinds.ts";
+import type { UnitRecord } from "../../store/records.ts";
+import { reportingChain } from "../../store/relation-repository.ts";
+import { descendantsPage, searchUnits, type UnitPage, unitsPage } from "../../store/unit-repository.ts";
+import {
+  asOfArg,
+  decodeCursor,
+  depthArg,
+  encodeCursor,
+  firstArg,
+  isDepthCursor,
+  isIdCursor,
+  typesArg,
+} from "../arguments.ts";
+import type { Context } from "../context.ts";
+import { loadCitations, requireUnit } from "./support.ts";
+
+type Args = Record<string, unknown>;
+
+function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) => Record<string, unknown>) {
+  const edges = page.items.map((item) => ({
+    cursor: encodeCursor(cursorOf(item)),
+    node: item.unit,
+    relation: item.relation,
+    depth: item.depth,
+  }));
+  return {
+    totalCount: page.total,
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+/** Relations of a unit on a date, explicit and derived from rules, filtered by type and direction. */
+export async function unitRelations(unitId: string, args: Args, ctx: Context): Promise<DerivedRelation[]> {
+  const asOf = asOfArg(args.asOf, ctx);
+  const types = typesArg(args.types);
+  const direction = (args.direction as string) ?? "BOTH";
+  const wantOut = direction !== "IN";
+  const wantIn = direction !== "OUT";
+  const [facts, incoming] = await Promise.all([
+    ctx.loaders.facts.load({ id: unitId, asOf }),
+    ctx.loaders.incoming.load({ id: unitId, asOf, types }),
+  ]);
+  const explicit: DerivedRelation[] = [...facts.outgoing, ...incoming.relations].map((r) => ({
+    ...r,
+    ruleId: null,
+  }));
+  const all = [...explicit, ...deriveRuleRelations(facts)];
+  const seen = new Set<string>();
+  return all.filter((r) => {
+    if (types && !types.includes(r.type)) return false;
+    const symmetric = RELATION_TYPES[r.type as RelationType]?.symmetric ?? false;
+    const out = r.from === unitId || (symmetric && r.to === unitId);
+    const inc = r.to === unitId || (symmetric && r.from === unitId);
+    if (!((wantOut && out) || (wantIn && inc))) return false;
+    if (seen.has(r.id)) return false;
+    seen.add(r.id);
+    return true;
+  });
+}
+
+export const UnitResolvers = {
+  Unit: {
+    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.unit.load(ref.id),
+    kindLabel: (u: UnitRecord) => UNIT_KINDS[u.kind as UnitKind]?.label ?? u.kind,
+    levelLabel: (u: UnitRecord) => (u.level ? UNIT_LEVELS[u.level as UnitLevel] : null),
+    host: (u: UnitRecord, _: Args, ctx: Context) => (u.host ? ctx.loaders.unit.load(u.host) : null),
+    source: (u: UnitRecord, _: Args, ctx: Context) => loadCitations(u.source, ctx),
+    activeOn: (u: UnitRecord, args: Args, ctx: Context) => isActiveOn(u, asOfArg(args.date, ctx, "date")),
+    superior: async (u: UnitRecord, args: Args, ctx: Context) => {
+      const facts = await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) });
+      return facts.superiorId ? ctx.loaders.unit.load(facts.superiorId) : null;
+    },
+    children: async (u: UnitRecord, args: Args, ctx: Context) => {
+      const first = firstArg(args.first, ctx);
+      const after = decodeCursor(args.after, isIdCursor);
+      const kinds = (args.kinds as string[] | null) ?? null;
+      const page = await ctx.loaders.children.load({
+        id: u.id,
+        asOf: asOfArg(args.asOf, ctx),
+        kinds: kinds && kinds.length > 0 ? kinds : null,
+        first,
+        after: after?.id ?? null,
+      });
+      return connection(page, (item) => ({ id: item.unit.id }));
+    },
+    ancestors: async (u: UnitRecord, args: Args, ctx: Context) => {
+      const chain = await reportingChain(ctx.db, { id: u.id, asOf: asOfArg(args.asOf, ctx) }, ctx.roundTrips);
+      ctx.loaders.primeUnits(chain.units);
+      ctx.loaders.primeCitations(chain.citations);
+      return ctx.loaders.unit.loadMany(chain.hops.map((h) => h.to));
+    },
+    descendants: async (u: UnitRecord, args: Args, ctx: Context) => {
+      const maxDepth = depthArg(args.maxDepth, ctx.config.MAX_DEPTH, ctx.config.MAX_DEPTH, "maxDepth");
+      const first = firstArg(args.first, ctx);
+      const after = decodeCursor(args.after, isDepthCursor);
+      const page = await descendantsPage(
+        ctx.db,
+        { id: u.id, asOf: asOfArg(args.asOf, ctx), maxDepth, first, after },
+        ctx.roundTrips,
+      );
+      ctx.loaders.primeUnits(page.items.map((i) => i.unit));
+      return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
+    },
+    relations: (u: UnitRecord, args: Args, ctx: Context) => unitRelations(u.id, args, ctx),
+    reportingObligations: async (u: UnitRecord, args: Args, ctx: Context) =>
+      deriveObligations(await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) })),
+    meetingRules: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.meetingRules.load(u.id),
+    positions: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.positions.load(u.id),
+    tasks: (u: UnitRecord, args: Args, ctx: Context) => unitTasks(u.id, args, ctx),
+  },
+  UnitEdge: {},
+};
+
+export async function unitTasks(unitId: string, args: Args, ctx: Context) {
+  const asOf = asOfArg(args.asOf, ctx);
+  const { assignments, tasks } = await ctx.loaders.tasksOfUnit.load({
+    id: unitId,
+    role: (args.role as string) ?? null,
+  });
+  for (const t of tasks) ctx.loaders.task.prime(t.id, t);
+  return assignments.map((a) => ({ ...a, asOf }));
+}
+
+/** Turns free text into a Lucene query over folded names: every word must match, as a word or a prefix. */
+export function searchQuery(text: string): string | null {
+  const words = foldText(text)
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .slice(0, 12);
+  if (words.length === 0) return null;
+  return words.map((w) => `(${w}^2 OR ${w}*)`).join(" AND ");
+}
+
+export const UnitQueries = {
+  unit: async (_: unknown, args: Args, ctx: Context) => {
+    const unit = await requireUnit(args.id as string, ctx);
+    if (args.asOf !== undefined && args.asOf !== null && !isActiveOn(unit, asOfArg(args.asOf, ctx)))
+      return null;
+    return unit;
+  },
+  units: async (_: unknown, args: Args, ctx: Context) => {
+    const asOf = asOfArg(args.asOf, ctx);
+    const first = firstArg(args.first, ctx);
+    const kinds = (args.kinds as string[] | null)?.length ? (args.kinds as string[]) : null;
+    if (args.under) {
+      await requireUnit(args.under as string, ctx, "under");
+      const after = decodeCursor(args.after, isDepthCursor);
+      const page = await descendantsPage(
+        ctx.db,
+        { id: args.under as string, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds },
+        ctx.roundTrips,
+      );
+      ctx.loaders.primeUnits(page.items.map((i) => i.unit));
+      return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
+    }
+    const after = decodeCursor(args.after, isIdCursor);
+    const page = await unitsPage(ctx.db, { asOf, kinds, first, after: after?.id ?? null }, ctx.roundTrips);
+    ctx.loaders.primeUnits(page.items.map((i) => i.unit));
+    return connection(page, (item) => ({ id: item.unit.id }));
+  },
+  searchUnits: async (_: unknown, args: Args, ctx: Context) => {
+    const text = String(args.text ?? "");
+    if (text.trim().length === 0) throw badInput("text", "must not be empty");
+    if (text.length > 200) throw badInput("text", "must be at most 200 characters");
+    const first = firstArg(args.first, ctx, 10);
+    const query = searchQuery(text);
+    if (!query || first === 0) return [];
+    const units = await searchUnits(ctx.db, { query, asOf: asOfArg(args.asOf, ctx), first }, ctx.roundTrips);
+    ctx.loaders.primeUnits(units);
+    return units;
+  },
+  unitKinds: () =>
+    Object.entries(UNIT_KINDS).map(([kind, info]) => ({ kind, label: info.label, category: info.category })),
+};

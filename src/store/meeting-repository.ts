@@ -1,0 +1,75 @@
+/** Cypher for bodies' meeting rules and committees' positions. */
+import type { Database, RoundTripCounter } from "./database.ts";
+
+export interface MeetingRuleRecord {
+  id: string;
+  bodyId: string;
+  cadence: string;
+  quorum: number | null;
+  quorumText: string | null;
+  papersLeadDays: number | null;
+  papersLeadDaysComplex: number | null;
+  basis: string[];
+}
+
+export interface PositionRecord {
+  id: string;
+  title: string;
+  committeeId: string;
+  sitsIn: string[];
+  duties: string | null;
+  basis: string[];
+}
+
+/** Meeting rules of each unit and of the bodies inside it (BCH, BTV, Thường trực). */
+export async function meetingRulesOf(
+  db: Database,
+  ids: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<MeetingRuleRecord[][]> {
+  const rows = await db.read(
+    `UNWIND $ids AS id
+     OPTIONAL MATCH (u:Unit {id: id})
+     OPTIONAL MATCH (m:MeetingRule)-[:GOVERNS]->(b:Unit)
+     WHERE b = u OR (b)-[:PART_OF]->{1,3}(u)
+     WITH id, m, b ORDER BY b.id, m.id
+     RETURN id, collect(CASE WHEN m IS NULL THEN null ELSE m {.*, bodyId: b.id} END) AS rules`,
+    { ids: [...ids] },
+    counter,
+  );
+  const byId = new Map(rows.map((r) => [r.id as string, (r.rules as MeetingRuleRecord[]) ?? []]));
+  return ids.map((id) => (byId.get(id) ?? []).map(normaliseMeetingRule));
+}
+
+function normaliseMeetingRule(m: MeetingRuleRecord): MeetingRuleRecord {
+  return {
+    id: m.id,
+    bodyId: m.bodyId,
+    cadence: m.cadence,
+    quorum: m.quorum ?? null,
+    quorumText: m.quorumText ?? null,
+    papersLeadDays: m.papersLeadDays ?? null,
+    papersLeadDaysComplex: m.papersLeadDaysComplex ?? null,
+    basis: m.basis ?? [],
+  };
+}
+
+/** Positions of each committee, with the bodies they sit in. */
+export async function positionsOf(
+  db: Database,
+  ids: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<PositionRecord[][]> {
+  const rows = await db.read(
+    `UNWIND $ids AS id
+     OPTIONAL MATCH (p:Position)-[:OF_COMMITTEE]->(:Unit {id: id})
+     OPTIONAL MATCH (p)-[:SITS_IN]->(b:Unit)
+     WITH id, p, collect(b.id) AS bodies ORDER BY p.id
+     RETURN id, collect(CASE WHEN p IS NULL THEN null ELSE {id: p.id, title: p.title, committeeId: id, sitsIn: bodies,
+            duties: p.duties, basis: p.basis} END) AS positions`,
+    { ids: [...ids] },
+    counter,
+  );
+  const byId = new Map(rows.map((r) => [r.id as string, (r.positions as PositionRecord[]) ?? []]));
+  return ids.map((id) => byId.get(id) ?? []);
+}

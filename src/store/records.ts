@@ -1,0 +1,156 @@
+/** Plain records as the repositories return them (dates as ISO strings). */
+export interface UnitRecord {
+  id: string;
+  name: string;
+  kind: string;
+  level: string | null;
+  province: string | null;
+  sector: string | null;
+  host: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  synthetic: boolean;
+  source: string[];
+  note: string | null;
+}
+
+export interface RelationRecord {
+  id: string;
+  type: string;
+  from: string;
+  to: string;
+  validFrom: string | null;
+  validTo: string | null;
+  frequencies: string[];
+  via: string[];
+  subject: string | null;
+  basis: string[];
+  note: string | null;
+}
+
+export interface RuleRecord {
+  id: string;
+  relation: string;
+  title: string;
+  kinds: string[];
+  sectors: string[] | null;
+  recipient: string;
+  frequencies: string[];
+  via: string[];
+  subject: string | null;
+  basis: string[];
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export interface DocumentRecord {
+  id: string;
+  number: string;
+  type: string;
+  title: string;
+  issuedOn: string | null;
+  signer: string | null;
+  file: string | null;
+  issuerId: string | null;
+  replacesIds: string[];
+}
+
+export interface ProvisionRecord {
+  id: string;
+  documentId: string;
+  article: number | null;
+  clause: number | null;
+  point: string | null;
+  section: string | null;
+  excerpt: string;
+}
+
+/** A provision with its document, as queries return them so that loaders can be primed. */
+export interface CitationRecord {
+  provision: ProvisionRecord;
+  document: DocumentRecord;
+}
+
+export function asUnit(row: unknown): UnitRecord {
+  const r = row as Record<string, unknown>;
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    kind: r.kind as string,
+    level: (r.level as string) ?? null,
+    province: (r.province as string) ?? null,
+    sector: (r.sector as string) ?? null,
+    host: (r.host as string) ?? null,
+    validFrom: (r.validFrom as string) ?? null,
+    validTo: (r.validTo as string) ?? null,
+    synthetic: r.synthetic === true,
+    source: (r.source as string[]) ?? [],
+    note: (r.note as string) ?? null,
+  };
+}
+
+export function asRelation(type: string, from: string, to: string, props: unknown): RelationRecord {
+  const p = props as Record<string, unknown>;
+  return {
+    id: p.id as string,
+    type,
+    from,
+    to,
+    validFrom: (p.validFrom as string) ?? null,
+    validTo: (p.validTo as string) ?? null,
+    frequencies: (p.frequencies as string[]) ?? [],
+    via: (p.via as string[]) ?? [],
+    subject: (p.subject as string) ?? null,
+    basis: (p.basis as string[]) ?? [],
+    note: (p.note as string) ?? null,
+  };
+}
+
+export function asRule(props: unknown): RuleRecord {
+  const p = props as Record<string, unknown>;
+  return {
+    id: p.id as string,
+    relation: p.relation as string,
+    title: p.title as string,
+    kinds: (p.kinds as string[]) ?? [],
+    sectors: (p.sectors as string[]) ?? null,
+    recipient: p.recipient as string,
+    frequencies: (p.frequencies as string[]) ?? [],
+    via: (p.via as string[]) ?? [],
+    subject: (p.subject as string) ?? null,
+    basis: (p.basis as string[]) ?? [],
+    validFrom: (p.validFrom as string) ?? null,
+    validTo: (p.validTo as string) ?? null,
+  };
+}
+
+export function asCitation(row: unknown): CitationRecord {
+  const r = row as { p: Record<string, unknown>; doc: Record<string, unknown> };
+  return {
+    provision: {
+      id: r.p.id as string,
+      documentId: r.p.documentId as string,
+      article: (r.p.article as number) ?? null,
+      clause: (r.p.clause as number) ?? null,
+      point: (r.p.point as string) ?? null,
+      section: (r.p.section as string) ?? null,
+      excerpt: r.p.excerpt as string,
+    },
+    document: asDocument(r.doc),
+  };
+}
+
+export function asDocument(row: unknown): DocumentRecord {
+  const d = row as Record<string, unknown>;
+  return {
+    id: d.id as string,
+    number: d.number as string,
+    type: d.type as string,
+    title: d.title as string,
+    issuedOn: (d.issuedOn as string) ?? null,
+    signer: (d.signer as string) ?? null,
+    file: (d.file as string) ?? null,
+    issuerId: (d.issuerId as string) ?? null,
+    replacesIds: (d.replacesIds as string[]) ?? [],
+  };
+}

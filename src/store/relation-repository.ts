@@ -1,0 +1,416 @@
+/**
+ * Cypher for relations: the facts around a unit on a date (its outgoing relations, its
+ * superior, the units the kind-level rules point at, the rules that cover it, and every
+ * citation and unit they mention), incoming relations, the chain to the top, paths and
+ * neighbourhoods. Each is one query; the results carry the units and citations they
+ * mention so that the request's loaders can be primed instead of asked again.
+ */
+import { active, STRUCTURE } from "./cypher-fragments.ts";
+import type { Database, RoundTripCounter } from "./database.ts";
+import {
+  asCitation,
+  asRelation,
+  asRule,
+  asUnit,
+  type CitationRecord,
+  type RelationRecord,
+  type RuleRecord,
+  type UnitRecord,
+} from "./records.ts";
+
+type Row = Record<string, unknown>;
+
+const BODY_KINDS = ["EXECUTIVE_COMMITTEE", "STANDING_BOARD", "STANDING_MEMBERS"];
+const DELEGATION_KINDS = ["PARTY_DELEGATION", "PARTY_CADRE_COMMITTEE"];
+const BASIC_KINDS = ["BASIC_PARTY_COMMITTEE", "BASIC_PARTY_CELL"];
+const MASS_KINDS = [
+  "FATHERLAND_FRONT",
+  "WOMENS_UNION",
+  "FARMERS_UNION",
+  "VETERANS_ASSOCIATION",
+  "LABOUR_FEDERATION",
+  "YOUTH_UNION",
+];
+
+/** What the rules' recipient selectors resolve to for one unit on one date. */
+export type SelectorTargets = {
+  DIRECT_SUPERIOR: string[];
+  HOST_LEADERSHIP: string[];
+  HOST_PARTY_ORGANISATION: string[];
+  HOST_MASS_ORGANISATIONS: string[];
+  LOCAL_COMMITTEE: string[];
+};
+
+export interface UnitFacts {
+  unitId: string;
+  asOf: string;
+  found: boolean;
+  /** Active relations starting at the unit, every type. */
+  outgoing: RelationRecord[];
+  /** Active REPORTS_TO / NOTIFIES relations starting at the unit's bodies (BCH, BTV, Thường trực). */
+  bodyReports: RelationRecord[];
+  /** The active structural parent: SUBORDINATE_TO first, else PART_OF. */
+  superiorId: string | null;
+  targets: SelectorTargets;
+  rules: RuleRecord[];
+  units: UnitRecord[];
+  citations: CitationRecord[];
+}
+
+export interface FactsKey {
+  id: string;
+  asOf: string;
+}
+
+/** The facts around several units, one query for all of them. */
+export async function unitFacts(
+  db: Database,
+  keys: readonly FactsKey[],
+  counter?: RoundTripCounter,
+): Promise<UnitFacts[]> {
+  const rows = await db.read(
+    `UNWIND range(0, size($keys) - 1) AS i
+     WITH i, $keys[i] AS k
+     OPTIONAL MATCH (u:Unit {id: k.id})
+     WITH i, k, u, date(k.asOf) AS d
+     CALL (u, d) {
+       OPTIONAL MATCH (u)-[r]->(x:Unit) WHERE ${active("r")}
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), to: x.id} END) AS outgoing
+     }
+     CALL (u, d) {
+       OPTIONAL MATCH (b:Unit)-[:PART_OF]->{1,3}(u) WHERE b.kind IN $bodyKinds AND ${active("b")}
+       OPTIONAL MATCH (b)-[r:REPORTS_TO|NOTIFIES]->(x:Unit) WHERE ${active("r")}
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), from: b.id, to: x.id} END) AS bodyReports
+     }
+     CALL (u, d) {
+       OPTIONAL MATCH (u)-[s:SUBORDINATE_TO]->(sup:Unit) WHERE ${active("s")}
+       OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
+       RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
+     }
+     CALL (u, d, wholes) {
+       // The agency the unit sits in: its host, or for an agency head the agency it is part of.
+       WITH coalesce(u.host, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
+       CALL (hostId, d) {
+         OPTIONAL MATCH (l:Unit)-[lr:LEADS]->(:Unit {id: hostId})
+         WHERE l.kind IN $delegationKinds AND ${active("lr")} AND ${active("l")}
+         RETURN collect(l.id) AS leaders
+       }
+       CALL (hostId, d) {
+         OPTIONAL MATCH (head:Unit {kind: 'AGENCY_HEAD'})-[hr:PART_OF]->(:Unit {id: hostId})
+         WHERE ${active("hr")} AND ${active("head")}
+         RETURN collect(head.id) AS heads
+       }
+       CALL (u, hostId, d) {
+         OPTIONAL MATCH (o:Unit {host: hostId}) WHERE o.kind IN $basicKinds AND ${active("o")} AND o <> u
+         RETURN collect(o.id) AS partyOrgs
+       }
+       CALL (hostId, d) {
+         OPTIONAL MATCH (m:Unit {host: hostId}) WHERE m.kind IN $massKinds AND ${active("m")}
+         RETURN collect(m.id) AS massOrgs
+       }
+       CALL (u, d) {
+         OPTIONAL MATCH (u)-[cr:COORDINATES_WITH]-(c:Unit)
+         WHERE c.kind IN ['DISTRICT_COMMITTEE', 'COMMUNE_COMMITTEE'] AND ${active("cr")}
+         RETURN collect(DISTINCT c.id) AS locals
+       }
+       RETURN {
+         DIRECT_SUPERIOR: superiors,
+         HOST_LEADERSHIP: leaders + heads,
+         HOST_PARTY_ORGANISATION: CASE WHEN u.kind = 'AGENCY_HEAD' THEN partyOrgs ELSE [] END,
+         HOST_MASS_ORGANISATIONS: massOrgs,
+         LOCAL_COMMITTEE: locals
+       } AS targets
+     }
+     CALL (u, d) {
+       OPTIONAL MATCH (rule:Rule)
+       WHERE u.kind IN rule.kinds AND (rule.sectors IS NULL OR u.sector IN rule.sectors) AND ${active("rule")}
+       RETURN collect(properties(rule)) AS rules
+     }
+     WITH i, k, u, outgoing, bodyReports, superiors, wholes, targets, rules,
+          [x IN outgoing | x.to] + [x IN bodyReports | x.from] + [x IN bodyReports | x.to] +
+          reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.via, [])) +
+          reduce(a = [], r IN rules | a + coalesce(r.via, [])) +
+          superiors + wholes + targets.HOST_LEADERSHIP + targets.HOST_PARTY_ORGANISATION +
+          targets.HOST_MASS_ORGANISATIONS + targets.LOCAL_COMMITTEE AS unitIds,
+          reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.basis, [])) +
+          reduce(a = [], r IN rules | a + coalesce(r.basis, [])) AS basisIds
+     CALL (unitIds) {
+       UNWIND unitIds AS uid
+       WITH DISTINCT uid
+       MATCH (x:Unit {id: uid})
+       RETURN collect(properties(x)) AS units
+     }
+     CALL (basisIds) {
+       UNWIND basisIds AS pid
+       WITH DISTINCT pid
+       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
+       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
+     }
+     RETURN i, u IS NOT NULL AS found, u.id AS unitId, outgoing, bodyReports, superiors, wholes, targets, rules,
+            units, citations
+     ORDER BY i`,
+    {
+      keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
+      bodyKinds: BODY_KINDS,
+      delegationKinds: DELEGATION_KINDS,
+      basicKinds: BASIC_KINDS,
+      massKinds: MASS_KINDS,
+    },
+    counter,
+  );
+  return rows.map((r) => {
+    const key = keys[r.i as number] as FactsKey;
+    const superiors = (r.superiors as string[]) ?? [];
+    const wholes = (r.wholes as string[]) ?? [];
+    return {
+      unitId: key.id,
+      asOf: key.asOf,
+      found: r.found as boolean,
+      outgoing: ((r.outgoing as Row[]) ?? []).map((x) =>
+        asRelation(x.type as string, key.id, x.to as string, x.props),
+      ),
+      bodyReports: ((r.bodyReports as Row[]) ?? []).map((x) =>
+        asRelation(x.type as string, x.from as string, x.to as string, x.props),
+      ),
+      superiorId: superiors[0] ?? wholes[0] ?? null,
+      targets: r.targets as SelectorTargets,
+      rules: ((r.rules as Row[]) ?? []).map(asRule),
+      units: ((r.units as Row[]) ?? []).map(asUnit),
+      citations: ((r.citations as Row[]) ?? []).map(asCitation),
+    };
+  });
+}
+
+export interface IncomingRelations {
+  relations: RelationRecord[];
+  units: UnitRecord[];
+  citations: CitationRecord[];
+}
+
+/** Active relations ending at each unit, optionally of some types only. */
+export async function incomingRelations(
+  db: Database,
+  keys: readonly { id: string; asOf: string; types: string[] | null }[],
+  counter?: RoundTripCounter,
+): Promise<IncomingRelations[]> {
+  const rows = await db.read(
+    `UNWIND range(0, size($keys) - 1) AS i
+     WITH i, $keys[i] AS k
+     OPTIONAL MATCH (u:Unit {id: k.id})
+     WITH i, k, u, date(k.asOf) AS d
+     CALL (u, k, d) {
+       OPTIONAL MATCH (x:Unit)-[r]->(u) WHERE ${active("r")} AND (k.types IS NULL OR type(r) IN k.types)
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), from: x.id, unit: properties(x)} END) AS incoming
+     }
+     CALL (incoming) {
+       UNWIND incoming AS x
+       UNWIND coalesce(x.props.basis, []) AS pid
+       WITH DISTINCT pid
+       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
+       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
+     }
+     RETURN i, incoming, citations ORDER BY i`,
+    { keys: keys.map((k) => ({ ...k })) },
+    counter,
+  );
+  return rows.map((r) => {
+    const key = keys[r.i as number] as { id: string };
+    const incoming = (r.incoming as Row[]) ?? [];
+    return {
+      relations: incoming.map((x) => asRelation(x.type as string, x.from as string, key.id, x.props)),
+      units: incoming.map((x) => asUnit(x.unit)),
+      citations: ((r.citations as Row[]) ?? []).map(asCitation),
+    };
+  });
+}
+
+export interface ChainHop {
+  from: string;
+  to: string;
+  relation: RelationRecord;
+  /** REPORTS_TO relations from `from` (or its bodies) to `to` (or its bodies). */
+  reports: RelationRecord[];
+  /** Rules covering `from` whose recipient is its direct superior. */
+  rules: RuleRecord[];
+}
+
+export interface Chain {
+  found: boolean;
+  hops: ChainHop[];
+  units: UnitRecord[];
+  citations: CitationRecord[];
+}
+
+/**
+ * The chain from a unit to the top as of the date: structural hops (SUBORDINATE_TO,
+ * PART_OF), and on each hop the reporting that explicit relations and rules prescribe.
+ */
+export async function reportingChain(
+  db: Database,
+  args: { id: string; asOf: string },
+  counter?: RoundTripCounter,
+): Promise<Chain> {
+  const rows = await db.read(
+    `OPTIONAL MATCH (u:Unit {id: $id})
+     WITH u, date($asOf) AS d
+     CALL (u, d) {
+       OPTIONAL MATCH path = (u) (()-[r:${STRUCTURE}]->(n:Unit) WHERE ${active("r")} AND ${active("n")}){0,40} (top:Unit)
+       WHERE NOT EXISTS { MATCH (top)-[r2:${STRUCTURE}]->(t2:Unit) WHERE ${active("r2")} AND ${active("t2")} }
+       RETURN path ORDER BY length(path) DESC LIMIT 1
+     }
+     WITH u, d, CASE WHEN path IS NULL THEN [] ELSE nodes(path) END AS ns,
+          CASE WHEN path IS NULL THEN [] ELSE relationships(path) END AS rs
+     CALL (ns, rs, d) {
+       UNWIND range(0, size(rs) - 1) AS i
+       WITH i, ns[i] AS a, ns[i + 1] AS b, rs[i] AS hop, d
+       CALL (a, b, d) {
+         OPTIONAL MATCH (src:Unit)-[rep:REPORTS_TO]->(dst:Unit)
+         WHERE (src = a OR (src)-[:PART_OF]->{1,3}(a)) AND (dst = b OR (dst)-[:PART_OF]->{1,3}(b))
+           AND ${active("rep")} AND src.kind <> 'AGENCY_HEAD'
+         RETURN collect(CASE WHEN rep IS NULL THEN null ELSE {props: properties(rep), from: src.id, to: dst.id} END) AS reports
+       }
+       CALL (a, hop, d) {
+         OPTIONAL MATCH (rule:Rule {relation: 'REPORTS_TO', recipient: 'DIRECT_SUPERIOR'})
+         WHERE type(hop) = 'SUBORDINATE_TO' AND a.kind IN rule.kinds
+           AND (rule.sectors IS NULL OR a.sector IN rule.sectors) AND ${active("rule")}
+         RETURN collect(properties(rule)) AS rules
+       }
+       RETURN collect({i: i, from: a.id, to: b.id, type: type(hop), props: properties(hop), reports: reports, rules: rules}) AS hops
+     }
+     WITH u, ns, hops,
+          reduce(a = [], h IN hops | a + coalesce(h.props.basis, []) +
+            reduce(b = [], x IN h.reports | b + coalesce(x.props.basis, [])) +
+            reduce(c = [], x IN h.rules | c + coalesce(x.basis, []))) AS basisIds,
+          reduce(a = [], h IN hops | a + [x IN h.reports | x.from] + [x IN h.reports | x.to] +
+            reduce(b = [], x IN h.reports | b + coalesce(x.props.via, []))) AS extraIds
+     CALL (extraIds) {
+       UNWIND extraIds AS uid
+       WITH DISTINCT uid
+       MATCH (x:Unit {id: uid})
+       RETURN collect(properties(x)) AS extra
+     }
+     CALL (basisIds) {
+       UNWIND basisIds AS pid
+       WITH DISTINCT pid
+       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
+       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
+     }
+     RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops, citations`,
+    { id: args.id, asOf: args.asOf },
+    counter,
+  );
+  const row = rows[0] as Row;
+  const hops = ((row.hops as Row[]) ?? []).sort((a, b) => (a.i as number) - (b.i as number));
+  return {
+    found: row.found as boolean,
+    hops: hops.map((h) => ({
+      from: h.from as string,
+      to: h.to as string,
+      relation: asRelation(h.type as string, h.from as string, h.to as string, h.props),
+      reports: ((h.reports as Row[]) ?? []).map((x) =>
+        asRelation("REPORTS_TO", x.from as string, x.to as string, x.props),
+      ),
+      rules: ((h.rules as Row[]) ?? []).map(asRule),
+    })),
+    units: ((row.units as Row[]) ?? []).map(asUnit),
+    citations: ((row.citations as Row[]) ?? []).map(asCitation),
+  };
+}
+
+export interface GraphSlice {
+  relations: RelationRecord[];
+  units: UnitRecord[];
+  citations: CitationRecord[];
+}
+
+/** A shortest path between two units as of the date, ignoring direction; null when none within `maxDepth`. */
+export async function pathBetween(
+  db: Database,
+  args: { fromId: string; toId: string; types: string[] | null; asOf: string; maxDepth: number },
+  counter?: RoundTripCounter,
+): Promise<GraphSlice | null> {
+  if (!Number.isInteger(args.maxDepth) || args.maxDepth < 1 || args.maxDepth > 100)
+    throw new Error("maxDepth out of range");
+  const rows = await db.read(
+    `MATCH (a:Unit {id: $fromId}), (b:Unit {id: $toId})
+     WITH a, b, date($asOf) AS d
+     OPTIONAL MATCH path = shortestPath((a)-[rs*..${args.maxDepth}]-(b))
+     WHERE all(r IN rs WHERE ${active("r")} AND ($types IS NULL OR type(r) IN $types) AND type(r) IN $allTypes)
+       AND all(n IN nodes(path) WHERE n:Unit AND ${active("n")})
+     WITH path WHERE path IS NOT NULL
+     WITH [r IN relationships(path) | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}] AS rels,
+          [n IN nodes(path) | properties(n)] AS units
+     CALL (rels) {
+       UNWIND rels AS x
+       UNWIND coalesce(x.props.basis, []) AS pid
+       WITH DISTINCT pid
+       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
+       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
+     }
+     RETURN rels, units, citations`,
+    { ...args, allTypes: ALL_TYPES },
+    counter,
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return toSlice(row);
+}
+
+const ALL_TYPES = [
+  "SUBORDINATE_TO",
+  "PART_OF",
+  "LEADS",
+  "REPORTS_TO",
+  "COORDINATES_WITH",
+  "ADVISES",
+  "INSPECTS",
+  "GUIDES",
+  "NOTIFIES",
+];
+
+function toSlice(row: Row): GraphSlice {
+  return {
+    relations: ((row.rels as Row[]) ?? []).map((x) =>
+      asRelation(x.type as string, x.from as string, x.to as string, x.props),
+    ),
+    units: ((row.units as Row[]) ?? []).map(asUnit),
+    citations: ((row.citations as Row[]) ?? []).map(asCitation),
+  };
+}
+
+/** Units within `depth` relations of a unit (either direction) and the relations among them, as of the date. */
+export async function neighbourhood(
+  db: Database,
+  args: { id: string; depth: number; types: string[] | null; asOf: string; limit: number },
+  counter?: RoundTripCounter,
+): Promise<GraphSlice> {
+  if (!Number.isInteger(args.depth) || args.depth < 1 || args.depth > 10)
+    throw new Error("depth out of range");
+  const rows = await db.read(
+    `MATCH (u:Unit {id: $id})
+     WITH u, date($asOf) AS d
+     CALL (u, d) {
+       MATCH (u) (()-[r]-(n:Unit) WHERE ${active("r")} AND ${active("n")} AND ($types IS NULL OR type(r) IN $types) AND type(r) IN $allTypes){0,${args.depth}} (x:Unit)
+       RETURN DISTINCT x LIMIT $limit
+     }
+     WITH d, collect(x) AS xs
+     CALL (xs, d) {
+       UNWIND xs AS a
+       MATCH (a)-[r]->(b:Unit) WHERE b IN xs AND ${active("r")} AND ($types IS NULL OR type(r) IN $types) AND type(r) IN $allTypes
+       RETURN collect({type: type(r), props: properties(r), from: a.id, to: b.id}) AS rels
+     }
+     CALL (rels) {
+       UNWIND rels AS x
+       UNWIND coalesce(x.props.basis, []) AS pid
+       WITH DISTINCT pid
+       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
+       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
+     }
+     RETURN rels, [x IN xs | properties(x)] AS units, citations`,
+    { ...args, allTypes: ALL_TYPES },
+    counter,
+  );
+  const row = rows[0];
+  if (!row) return { relations: [], units: [], citations: [] };
+  return toSlice(row);
+}
