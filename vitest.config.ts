@@ -1,6 +1,11 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // Node loads graphql's CommonJS build (the Apollo packages require it); Vite would pick the .mjs
+    // build for our own imports, and two copies of graphql refuse each other's types.
+    alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
+  },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

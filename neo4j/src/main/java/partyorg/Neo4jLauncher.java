@@ -107,7 +107,9 @@ public final class Neo4jLauncher {
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5));
 
+        long t0 = System.nanoTime();
         managementService = builder.build();
+        long t1 = System.nanoTime();
 
         GraphDatabaseService db = managementService.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -120,7 +122,12 @@ public final class Neo4jLauncher {
             }
         }
 
+        long t2 = System.nanoTime();
         setPassword(opts.password);
+        long t3 = System.nanoTime();
+        System.err.printf(
+                "neo4j-launcher: dbms started in %d ms, database available after %d ms more, password set in %d ms%n",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
 
         if (STOPPING.get()) {
             return;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+
+describe("loadConfig", () => {
+  it("has defaults for the embedded start", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      PORT: 4000,
+      NEO4J_BOLT_PORT: 7687,
+      SEED_ON_START: "auto",
+      NEO4J_USER: "neo4j",
+    });
+    expect(c.NEO4J_URI).toBeUndefined();
+  });
+
+  it("accepts bolt:// and routing neo4j:// URIs", () => {
+    expect(loadConfig({ NEO4J_URI: "bolt://db:7687" }).NEO4J_URI).toBe("bolt://db:7687");
+    expect(loadConfig({ NEO4J_URI: "neo4j+s://x.databases.neo4j.io" }).NEO4J_URI).toBe(
+      "neo4j+s://x.databases.neo4j.io",
+    );
+  });
+
+  it("names every bad variable in one line", () => {
+    expect(() => loadConfig({ PORT: "http", NEO4J_URI: "localhost:7687", NEO4J_PASSWORD: "short" })).toThrow(
+      ConfigError,
+    );
+    try {
+      loadConfig({ PORT: "http", NEO4J_URI: "localhost:7687" });
+    } catch (e) {
+      expect((e as Error).message).toMatch(/PORT/);
+      expect((e as Error).message).toMatch(/NEO4J_URI must look like bolt:\/\/host:7687/);
+      expect((e as Error).message).not.toContain("\n");
+    }
+  });
+});
