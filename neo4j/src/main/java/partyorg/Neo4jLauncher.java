@@ -23,8 +23,13 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Level;
 import org.neo4j.logging.log4j.Log4jLogProvider;
+import org.neo4j.server.security.SecureHasher;
+import org.neo4j.server.security.SystemGraphCredential;
 
 /**
  * Runs an embedded Neo4j (community) with a Bolt connector, as its own JVM process, for the Node service.
@@ -139,18 +144,44 @@ public final class Neo4jLauncher {
     /** Makes the password of user neo4j equal to the requested one, with no forced change on first login. */
     private static void setPassword(String password) {
         GraphDatabaseService system = managementService.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        if (passwordAlreadySet(system, password)) {
+            return;
+        }
         try {
             system.executeTransactionally(
                     "ALTER USER " + INITIAL_USER + " SET PASSWORD $password CHANGE NOT REQUIRED",
                     Map.of("password", password));
         } catch (RuntimeException e) {
-            // Same password as already stored (a restart with an existing data dir): nothing to do, but make sure
-            // no password change is pending.
+            // Same password as already stored: only make sure no password change is pending.
             if (chainContains(e, "cannot be the same")) {
                 system.executeTransactionally("ALTER USER " + INITIAL_USER + " SET PASSWORD CHANGE NOT REQUIRED");
                 return;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Fast path for restarts: reads the user node of the system graph with the core API and checks the stored
+     * credential, which avoids the first Cypher query's planner warm-up (several seconds). Any surprise in the
+     * stored format answers false, and the caller falls back to ALTER USER.
+     */
+    private static boolean passwordAlreadySet(GraphDatabaseService system, String password) {
+        try (Transaction tx = system.beginTx()) {
+            Node user = tx.findNode(Label.label("User"), "name", INITIAL_USER);
+            if (user == null) {
+                return false;
+            }
+            Object changeRequired = user.getProperty("passwordChangeRequired", Boolean.TRUE);
+            Object credentials = user.getProperty("credentials", null);
+            if (!Boolean.FALSE.equals(changeRequired) || !(credentials instanceof String stored)) {
+                return false;
+            }
+            return SystemGraphCredential.deserialize(stored, new SecureHasher())
+                    .matchesPassword(password.getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            System.err.println("neo4j-launcher: could not check the stored password (" + e + "), setting it again");
+            return false;
         }
     }
 
