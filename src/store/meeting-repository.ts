@@ -31,7 +31,7 @@ export async function meetingRulesOf(
     `UNWIND $ids AS id
      OPTIONAL MATCH (u:Unit {id: id})
      OPTIONAL MATCH (m:MeetingRule)-[:GOVERNS]->(b:Unit)
-     WHERE b = u OR (b)-[:PART_OF]->{1,3}(u)
+     WHERE b = u OR EXISTS { (b)-[:PART_OF]->{1,3}(u) }
      WITH id, m, b ORDER BY b.id, m.id
      RETURN id, collect(CASE WHEN m IS NULL THEN null ELSE m {.*, bodyId: b.id} END) AS rules`,
     { ids: [...ids] },

@@ -153,6 +153,11 @@ async function buildIfNeeded(): Promise<void> {
     // Another process may have built it while we waited for the lock.
     if (buildReason() === undefined) return;
     await runMaven();
+    // build-classpath leaves the file alone when its content is unchanged; mark it as fresh for the pom check.
+    if (fs.existsSync(CLASSPATH_FILE)) {
+      const now = new Date();
+      fs.utimesSync(CLASSPATH_FILE, now, now);
+    }
     const still = buildReason();
     if (still !== undefined) {
       throw new Neo4jLaunchError(
@@ -239,7 +244,7 @@ async function runMaven(): Promise<void> {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.startsWith("[ERROR]"))
-    .map((l) => l.replace(/^\[ERROR\]\s*/, ""))
+    .map((l) => l.replace(/^\[ERROR\]\s*/, "").replace(/\s*-> \[Help \d+\]$/, ""))
     .filter(
       (l) =>
         l.length > 0 &&
@@ -248,7 +253,7 @@ async function runMaven(): Promise<void> {
         ),
     );
   const download =
-    /Could not (resolve|transfer|download)|resolve dependencies|Non-resolvable|Unknown host|UnknownHostException|Connection refused|Network is unreachable|Connect to .* failed|timed out|PKIX/i;
+    /Could not (resolve|transfer|download)|could not be resolved|resolve dependencies|Non-resolvable|offline mode|has not been downloaded|Unknown host|UnknownHostException|Connection refused|Network is unreachable|Connect to .* failed|timed out|PKIX/i;
   const downloadLine = [...errorLines].reverse().find((l) => download.test(l));
   const lastLine = truncate(errorLines.at(-1) ?? text.trim().split(/\r?\n/).at(-1) ?? `exit code ${code}`);
   if (downloadLine !== undefined) {
@@ -261,7 +266,7 @@ async function runMaven(): Promise<void> {
   );
 }
 
-function truncate(s: string, max = 400): string {
+function truncate(s: string, max = 600): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 

@@ -87,7 +87,7 @@ export async function unitFacts(
        OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
        RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
      }
-     CALL (u, d, wholes) {
+     CALL (u, d, wholes, superiors) {
        // The agency the unit sits in: its host, or for an agency head the agency it is part of.
        WITH coalesce(u.host, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
        CALL (hostId, d) {
@@ -265,7 +265,7 @@ export async function reportingChain(
        WITH i, ns[i] AS a, ns[i + 1] AS b, rs[i] AS hop, d
        CALL (a, b, d) {
          OPTIONAL MATCH (src:Unit)-[rep:REPORTS_TO]->(dst:Unit)
-         WHERE (src = a OR (src)-[:PART_OF]->{1,3}(a)) AND (dst = b OR (dst)-[:PART_OF]->{1,3}(b))
+         WHERE (src = a OR EXISTS { (src)-[:PART_OF]->{1,3}(a) }) AND (dst = b OR EXISTS { (dst)-[:PART_OF]->{1,3}(b) })
            AND ${active("rep")} AND src.kind <> 'AGENCY_HEAD'
          RETURN collect(CASE WHEN rep IS NULL THEN null ELSE {props: properties(rep), from: src.id, to: dst.id} END) AS reports
        }

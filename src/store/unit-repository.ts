@@ -47,8 +47,8 @@ export async function childrenPages(
        OPTIONAL MATCH (c:Unit)-[r:${STRUCTURE}]->(p)
        WHERE ${active("r")} AND ${active("c")} AND (k.kinds IS NULL OR c.kind IN k.kinds)
        WITH c, r ORDER BY c.id
-       WITH collect(CASE WHEN c IS NULL THEN null ELSE {u: properties(c), rel: type(r)} END) AS all
-       RETURN size(all) AS total, [x IN all WHERE k.after IS NULL OR x.u.id > k.after][0..(k.first + 1)] AS page
+       WITH collect(CASE WHEN c IS NULL THEN null ELSE {u: properties(c), rel: type(r)} END) AS rows
+       RETURN size(rows) AS total, [x IN rows WHERE k.after IS NULL OR x.u.id > k.after][0..(k.first + 1)] AS page
      }
      RETURN i, total, page ORDER BY i`,
     { keys: keys.map((k) => ({ ...k })) },
@@ -100,9 +100,9 @@ export async function descendantsPage(
      }
      WITH c, depth WHERE $kinds IS NULL OR c.kind IN $kinds
      WITH c, depth ORDER BY depth, c.id
-     WITH collect({u: properties(c), depth: depth}) AS all
-     RETURN size(all) AS total,
-            [x IN all WHERE $after IS NULL OR x.depth > $after.depth OR (x.depth = $after.depth AND x.u.id > $after.id)][0..($first + 1)] AS page`,
+     WITH collect({u: properties(c), depth: depth}) AS rows
+     RETURN size(rows) AS total,
+            [x IN rows WHERE $after IS NULL OR x.depth > $after.depth OR (x.depth = $after.depth AND x.u.id > $after.id)][0..($first + 1)] AS page`,
     { id: args.id, asOf: args.asOf, first: args.first, after: args.after, kinds: args.kinds ?? null },
     counter,
   );

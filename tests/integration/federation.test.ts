@@ -52,9 +52,9 @@ describe("_entities", () => {
 
   it("serves its SDL with @key on the entities", async () => {
     const res = await server.gql<{ _service: { sdl: string } }>("{ _service { sdl } }");
-    expect(res.data?._service.sdl).toMatch(/type Unit @key\(fields: "id"\)/);
-    expect(res.data?._service.sdl).toMatch(/type Document @key\(fields: "id"\)/);
-    expect(res.data?._service.sdl).toMatch(/type Task @key\(fields: "id"\)/);
+    expect(res.data?._service.sdl).toMatch(/type Unit\s+@key\(fields: "id"\)/);
+    expect(res.data?._service.sdl).toMatch(/type Document\s+@key\(fields: "id"\)/);
+    expect(res.data?._service.sdl).toMatch(/type Task\s+@key\(fields: "id"\)/);
   });
 });
 

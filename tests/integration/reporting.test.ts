@@ -96,7 +96,11 @@ describe("reportingObligations", () => {
     const reporter = rows[0]?.id as string;
     expect(reporter).toBeDefined();
     const list = await obligations(reporter, "2024-06-01");
-    const o = list.find((x) => x.recipient.id === "ban-thuong-vu-tinh-uy-quang-ngai");
+    const o = list.find(
+      (x) =>
+        x.recipient.id === "ban-thuong-vu-tinh-uy-quang-ngai" &&
+        x.basis.some((b) => b.document.number === "1976-CV/TU"),
+    );
     expect(o?.via.map((v) => v.id)).toEqual(["ban-to-chuc-tinh-uy-quang-ngai"]);
     expect(o?.rule).toBeNull();
     expect(o?.basis.some((b) => b.document.number === "1976-CV/TU")).toBe(true);
