@@ -32,9 +32,18 @@ const schema = z.object({
   GRAPHIQL: bool.default(true),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
+  // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** Development secret used only when nothing is configured; `npm run token` signs with it too. */
+export const DEV_JWT_SECRET = "party-org-graph-development-secret-do-not-use-in-production";
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -13,7 +13,11 @@ import {
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
+import { GraphQLError } from "graphql";
+import { assertCanRead, type ReadAccess } from "./auth/principal.ts";
+import { createTokenVerifier } from "./auth/verify-token.ts";
 import type { Config } from "./config.ts";
+import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { formatError } from "./graphql/errors.ts";
 import { buildSchema } from "./graphql/schema.ts";
@@ -43,6 +47,7 @@ export async function startServer(opts: {
   host?: string;
 }): Promise<RunningServer> {
   const { db, config, log } = opts;
+  const verifyToken = createTokenVerifier(config);
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
@@ -111,7 +116,24 @@ export async function startServer(opts: {
     },
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async () => createContext(db, config, log, requestIds.getStore() ?? randomUUID()),
+      context: async ({ req }) => {
+        const requestId = requestIds.getStore() ?? randomUUID();
+        try {
+          const principal = await verifyToken(req.headers.authorization);
+          assertCanRead(principal, config.READ_ACCESS as ReadAccess);
+          return createContext(db, config, log, requestId, principal);
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e;
+          // A refused token or read: the request stops here, with the code and a 401 / 403.
+          throw new GraphQLError(e.message, {
+            extensions: {
+              code: e.code,
+              ...e.details,
+              http: { status: e.details.rule === "TOKEN" ? 401 : 403 },
+            },
+          });
+        }
+      },
     }),
   );
 

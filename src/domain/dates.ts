@@ -47,3 +47,10 @@ export function intervalsOverlap(a: Interval, b: Interval): boolean {
   const endB = b.validTo ?? "9999-12-31";
   return startA <= endB && startB <= endA;
 }
+
+/** The day before `date` (a unit that ends as another begins on `date` has this as its validTo). */
+export function previousDay(date: IsoDate): IsoDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -2,7 +2,7 @@
  * Invariants of the party hierarchy (Điều lệ Đảng, Điều 10–11: every party organisation has
  * one direct superior committee). Pure functions over SUBORDINATE_TO edges with validity.
  */
-import { type Interval, isActiveOn } from "./dates.ts";
+import { type Interval, intervalWithin, isActiveOn } from "./dates.ts";
 
 export interface SuperiorEdge extends Interval {
   from: string;
@@ -43,4 +43,26 @@ export function findSuperiorCycles(edges: readonly SuperiorEdge[]): SuperiorCycl
     }
   }
   return [...found.values()];
+}
+
+export interface KindPairing extends Interval {
+  id: string;
+  children: readonly string[];
+  superiors: readonly string[];
+}
+
+/**
+ * Whether some pairing lets a unit of `childKind` be SUBORDINATE_TO one of `superiorKind`
+ * over the whole of `interval` (the allowed pairs are data: seed/kind-pairings.yaml).
+ */
+export function pairingAllows(
+  pairings: readonly KindPairing[],
+  childKind: string,
+  superiorKind: string,
+  interval: Interval,
+): boolean {
+  return pairings.some(
+    (p) =>
+      p.children.includes(childKind) && p.superiors.includes(superiorKind) && intervalWithin(interval, p),
+  );
 }

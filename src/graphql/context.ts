@@ -1,4 +1,5 @@
 /** Per-request context: the database handle with its round-trip counter, loaders and settings. */
+import { ANONYMOUS, type Principal } from "../auth/principal.ts";
 import type { Config } from "../config.ts";
 import { todayInVietnam } from "../domain/dates.ts";
 import type { Logger } from "../logger.ts";
@@ -12,11 +13,19 @@ export interface Context {
   requestId: string;
   roundTrips: RoundTripCounter;
   loaders: Loaders;
+  /** Who is asking (from the bearer token), and what they may do. */
+  principal: Principal;
   /** The date traversals use when no asOf is given: today in Vietnam, fixed for the request. */
   today: string;
 }
 
-export function createContext(db: Database, config: Config, log: Logger, requestId: string): Context {
+export function createContext(
+  db: Database,
+  config: Config,
+  log: Logger,
+  requestId: string,
+  principal: Principal = ANONYMOUS,
+): Context {
   const roundTrips = new RoundTripCounter();
   return {
     db,
@@ -25,6 +34,7 @@ export function createContext(db: Database, config: Config, log: Logger, request
     requestId,
     roundTrips,
     loaders: createLoaders(db, roundTrips),
+    principal,
     today: todayInVietnam(),
   };
 }

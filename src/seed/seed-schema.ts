@@ -198,6 +198,17 @@ export const planSchema = z.strictObject({
   tasks: z.array(taskSchema).default([]),
 });
 
+/** Which kinds may be the direct superior of which (SUBORDINATE_TO), over a period. */
+export const kindPairingSchema = z.strictObject({
+  id,
+  children: z.array(kind).min(1),
+  superiors: z.array(kind).min(1),
+  validFrom: optDate,
+  validTo: optDate,
+  basis,
+  note: optText,
+});
+
 export const seedFileSchema = z.strictObject({
   documents: z.array(z.unknown()).default([]),
   units: z.array(z.unknown()).default([]),
@@ -206,6 +217,7 @@ export const seedFileSchema = z.strictObject({
   meetingRules: z.array(z.unknown()).default([]),
   positions: z.array(z.unknown()).default([]),
   plans: z.array(z.unknown()).default([]),
+  kindPairings: z.array(z.unknown()).default([]),
 });
 
 export type SeedDocument = z.infer<typeof documentSchema>;
@@ -217,3 +229,4 @@ export type SeedMeetingRule = z.infer<typeof meetingRuleSchema>;
 export type SeedPosition = z.infer<typeof positionSchema>;
 export type SeedPlan = z.infer<typeof planSchema>;
 export type SeedTask = z.infer<typeof taskSchema>;
+export type SeedKindPairing = z.infer<typeof kindPairingSchema>;

@@ -7,16 +7,19 @@
  */
 import type { z } from "zod";
 import { type Interval, intervalsOverlap, intervalWithin, isActiveOn } from "../domain/dates.ts";
-import { findSuperiorCycles } from "../domain/hierarchy.ts";
+import { findSuperiorCycles, pairingAllows } from "../domain/hierarchy.ts";
+import { relationId } from "../domain/ids.ts";
 import { isPartyOrganisation, UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import {
   documentSchema,
+  kindPairingSchema,
   meetingRuleSchema,
   planSchema,
   positionSchema,
   relationSchema,
   ruleSchema,
   type SeedDocument,
+  type SeedKindPairing,
   type SeedMeetingRule,
   type SeedPlan,
   type SeedPosition,
@@ -53,6 +56,7 @@ export interface SeedGraph {
   meetingRules: SeedMeetingRule[];
   positions: SeedPosition[];
   plans: SeedPlan[];
+  kindPairings: SeedKindPairing[];
 }
 
 export class SeedValidationError extends Error {
@@ -72,10 +76,7 @@ interface Located<T> {
   entry: string;
 }
 
-/** A deterministic id for a relation that the seed does not name: type, ends and start. */
-export function relationId(r: { type: string; from: string; to: string; validFrom?: string | null }): string {
-  return `${r.type.toLowerCase()}.${r.from}.${r.to}${r.validFrom ? `.${r.validFrom}` : ""}`;
-}
+export { relationId };
 
 export function validateSeed(files: SeedFile[]): SeedGraph {
   const issues: SeedIssue[] = [];
@@ -90,6 +91,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     meetingRules: [] as Located<SeedMeetingRule>[],
     positions: [] as Located<SeedPosition>[],
     plans: [] as Located<SeedPlan>[],
+    kindPairings: [] as Located<SeedKindPairing>[],
   };
 
   const parseList = <T>(
@@ -130,6 +132,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     parseList(file, "meetingRules", f.meetingRules, meetingRuleSchema, lists.meetingRules);
     parseList(file, "positions", f.positions, positionSchema, lists.positions);
     parseList(file, "plans", f.plans, planSchema, lists.plans);
+    parseList(file, "kindPairings", f.kindPairings, kindPairingSchema, lists.kindPairings);
   }
 
   // Ids are unique across the whole seed.
@@ -153,6 +156,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     units.set(u.value.id, u.value);
   }
   for (const r of lists.rules) claim(r, "id", r.value.id);
+  for (const k of lists.kindPairings) claim(k, "id", k.value.id);
   for (const m of lists.meetingRules) claim(m, "id", m.value.id);
   for (const p of lists.positions) claim(p, "id", p.value.id);
   const planEvents = new Set<string>();
@@ -259,6 +263,25 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
       `SUBORDINATE_TO has a cycle on ${cycle.date}: ${[...cycle.units, cycle.units[0]].join(" → ")}`,
     );
   }
+  // Every SUBORDINATE_TO pairs kinds that a pairing allows over the whole interval (when pairings are given).
+  for (const k of lists.kindPairings) {
+    checkBasis(k, "basis", k.value.basis);
+    checkInterval(k, k.value);
+  }
+  if (lists.kindPairings.length > 0) {
+    const pairings = lists.kindPairings.map((k) => k.value);
+    for (const e of superiorEdges) {
+      const child = units.get(e.value.from);
+      const superior = units.get(e.value.to);
+      if (!child || !superior) continue;
+      if (!pairingAllows(pairings, child.kind, superior.kind, e.value))
+        issue(
+          e,
+          "to",
+          `no kind pairing lets a ${child.kind} ("${child.id}") be SUBORDINATE_TO a ${superior.kind} ("${superior.id}") over ${e.value.validFrom ?? "…"} – ${e.value.validTo ?? "…"}`,
+        );
+    }
+  }
   for (const u of lists.units) {
     if (isPartyOrganisation(u.value.kind as UnitKind) && u.value.kind !== "CENTRAL_COMMITTEE") {
       const hasAny = (byChild.get(u.value.id) ?? []).length > 0;
@@ -304,6 +327,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     meetingRules: lists.meetingRules.map((m) => m.value),
     positions: lists.positions.map((p) => p.value),
     plans: lists.plans.map((p) => p.value),
+    kindPairings: lists.kindPairings.map((k) => k.value),
   };
 }
 

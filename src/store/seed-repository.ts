@@ -33,6 +33,7 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
     await writeRelations(tx, seed);
     await writeRules(tx, seed);
     await writePlans(tx, seed);
+    await writeKindPairings(tx, seed);
     await removeStale(tx, seed);
   });
 }
@@ -336,6 +337,26 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   }
 }
 
+async function writeKindPairings(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  await tx.run(
+    `UNWIND $pairings AS k
+     MERGE (n:KindPairing {id: k.id})
+     SET n.children = k.children, n.superiors = k.superiors, n.validFrom = date(k.validFrom),
+         n.validTo = date(k.validTo), n.basis = k.basis, n.note = k.note, n.origin = 'seed'`,
+    {
+      pairings: seed.kindPairings.map((k) => ({
+        id: k.id,
+        children: k.children,
+        superiors: k.superiors,
+        validFrom: k.validFrom ?? null,
+        validTo: k.validTo ?? null,
+        basis: k.basis,
+        note: k.note ?? null,
+      })),
+    },
+  );
+}
+
 async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
   const keep = [
     ...seed.units.map((u) => u.id),
@@ -344,6 +365,7 @@ async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void
     ...seed.rules.map((r) => r.id),
     ...seed.meetingRules.map((m) => m.id),
     ...seed.positions.map((p) => p.id),
+    ...seed.kindPairings.map((k) => k.id),
     ...seed.plans.flatMap((p) => [
       p.id,
       ...p.events.map((e) => e.id),

@@ -1,6 +1,7 @@
 /** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
+import { Mutation, MutationQueries, MutationResolvers } from "./mutation.ts";
 import { PlanQueries, PlanResolvers } from "./plan.ts";
 import { Query as SystemQueries } from "./query.ts";
 import { RelationQueries, RelationResolvers } from "./relation.ts";
@@ -18,11 +19,14 @@ export const resolvers = {
     ...DocumentQueries,
     ...MeetingQueries,
     ...PlanQueries,
+    ...MutationQueries,
   },
+  Mutation,
   ...UnitResolvers,
   ...RelationResolvers,
   ...ReportingResolvers,
   ...DocumentResolvers,
   ...MeetingResolvers,
   ...PlanResolvers,
+  ...MutationResolvers,
 };

@@ -1,0 +1,61 @@
+/**
+ * Who is asking, and what they may do. Roles: anonymous (read-only, and reading can be
+ * switched off), viewer, editor (scoped to subtrees: may change only units inside them),
+ * admin. A pure module: the token is verified elsewhere (src/auth/verify-token.ts).
+ */
+import { DomainError } from "../domain/errors.ts";
+
+export type Role = "anonymous" | "viewer" | "editor" | "admin";
+
+export interface Principal {
+  role: Role;
+  /** The subject of the token, recorded as the actor of every change. */
+  subject: string;
+  /** For editors (and scoped readers): the ids of the units whose subtrees they hold. */
+  scopes: string[];
+}
+
+export const ANONYMOUS: Principal = { role: "anonymous", subject: "anonymous", scopes: [] };
+
+export type ReadAccess = "public" | "authenticated" | "scoped";
+
+/** Reading: public lets everyone read; authenticated needs a token; scoped also limits non-admins to their subtrees. */
+export function assertCanRead(p: Principal, access: ReadAccess): void {
+  if (access !== "public" && p.role === "anonymous")
+    throw new DomainError("FORBIDDEN", "Reading requires a bearer token (READ_ACCESS is not public)", {
+      rule: "READ_ACCESS",
+    });
+}
+
+/** Whether reads are limited to the principal's subtrees. */
+export function readIsScoped(p: Principal, access: ReadAccess): boolean {
+  return access === "scoped" && p.role !== "admin";
+}
+
+/** Writing needs an editor or admin token. */
+export function assertCanWrite(p: Principal, operation: string): void {
+  if (p.role !== "editor" && p.role !== "admin")
+    throw new DomainError("FORBIDDEN", `${operation} needs the editor or admin role; you are ${p.role}`, {
+      rule: "ROLE",
+      operation,
+    });
+}
+
+/**
+ * An editor may change a unit only inside one of their subtrees; `inScope` says, per unit id,
+ * whether it is. Admins may change anything.
+ */
+export function assertUnitsInScope(
+  p: Principal,
+  operation: string,
+  units: { id: string; inScope: boolean }[],
+): void {
+  if (p.role === "admin") return;
+  const outside = units.filter((u) => !u.inScope).map((u) => u.id);
+  if (outside.length > 0)
+    throw new DomainError(
+      "FORBIDDEN",
+      `${operation}: ${outside.map((id) => `"${id}"`).join(", ")} is outside your scope (${p.scopes.join(", ") || "none"})`,
+      { rule: "EDITOR_SCOPE", units: outside },
+    );
+}

@@ -1,0 +1,8 @@
+/** Stable ids the system makes itself. */
+
+/** A deterministic id for a relation: type, ends and start (seed/FORMAT.md). */
+export function relationId(r: { type: string; from: string; to: string; validFrom?: string | null }): string {
+  return `${r.type.toLowerCase()}.${r.from}.${r.to}${r.validFrom ? `.${r.validFrom}` : ""}`;
+}
+
+export const UNIT_ID = /^[a-z0-9][a-z0-9.-]{0,127}$/;

@@ -1,0 +1,94 @@
+/** Cypher for reading the audit: events, a unit's history, and the change feed. */
+import type { Database, RoundTripCounter } from "./database.ts";
+
+export interface ChangeRecord {
+  id: string;
+  eventId: string;
+  at: string;
+  actor: string;
+  entity: string;
+  entityId: string;
+  operation: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface EventRecord {
+  id: string;
+  kind: string;
+  effectiveOn: string;
+  basis: string[];
+  actor: string;
+  recordedAt: string;
+  note: string | null;
+  unitIds: string[];
+}
+
+const CHANGE = `c {.id, .eventId, at: toString(c.at), .actor, .entity, .entityId, .operation, .before, .after}`;
+
+export async function findEvents(
+  db: Database,
+  ids: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<EventRecord[]> {
+  const rows = await db.read(
+    `UNWIND $ids AS id MATCH (e:Event {id: id})
+     OPTIONAL MATCH (e)-[:AFFECTED]->(u:Unit)
+     WITH e, u ORDER BY u.id
+     WITH e, collect(u.id) AS unitIds
+     RETURN e {.id, .kind, effectiveOn: toString(e.effectiveOn), .basis, .actor, recordedAt: toString(e.recordedAt), .note,
+               unitIds: unitIds} AS e`,
+    { ids: [...ids] },
+    counter,
+  );
+  return rows.map((r) => r.e as EventRecord);
+}
+
+export async function changesOfEvents(
+  db: Database,
+  ids: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<ChangeRecord[][]> {
+  const rows = await db.read(
+    `UNWIND $ids AS id
+     OPTIONAL MATCH (c:Change {eventId: id})
+     WITH id, c ORDER BY c.entity DESC, c.entityId
+     RETURN id, collect(CASE WHEN c IS NULL THEN null ELSE ${CHANGE} END) AS cs`,
+    { ids: [...ids] },
+    counter,
+  );
+  const byId = new Map(rows.map((r) => [r.id as string, r.cs as ChangeRecord[]]));
+  return ids.map((id) => byId.get(id) ?? []);
+}
+
+export async function historyOf(
+  db: Database,
+  unitId: string,
+  counter?: RoundTripCounter,
+): Promise<ChangeRecord[]> {
+  const rows = await db.read(
+    `MATCH (c:Change)-[:CHANGED]->(:Unit {id: $id})
+     RETURN ${CHANGE} AS c ORDER BY c.at DESC, c.id DESC`,
+    { id: unitId },
+    counter,
+  );
+  return rows.map((r) => r.c as ChangeRecord);
+}
+
+/** Changes after a point, oldest first: keyset on (at, id). */
+export async function changesSince(
+  db: Database,
+  args: { since: string | null; after: { at: string; id: string } | null; first: number },
+  counter?: RoundTripCounter,
+): Promise<{ items: ChangeRecord[]; hasNextPage: boolean }> {
+  const rows = await db.read(
+    `MATCH (c:Change)
+     WHERE ($since IS NULL OR c.at >= datetime($since))
+       AND ($after IS NULL OR c.at > datetime($after.at) OR (c.at = datetime($after.at) AND c.id > $after.id))
+     RETURN ${CHANGE} AS c ORDER BY c.at, c.id LIMIT $limit`,
+    { since: args.since, after: args.after, limit: args.first + 1 },
+    counter,
+  );
+  const items = rows.map((r) => r.c as ChangeRecord);
+  return { items: items.slice(0, args.first), hasNextPage: items.length > args.first };
+}

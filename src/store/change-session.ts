@@ -1,0 +1,205 @@
+/**
+ * One change to the graph = one write transaction: take the hierarchy lock (so concurrent
+ * writers are serialised), check the editor's scope, make the writes, record the event and
+ * an audit record (before / after) for every unit and relation touched, check the
+ * invariants, and commit — or throw, and the transaction rolls back, leaving nothing behind.
+ */
+import { randomUUID } from "node:crypto";
+import { assertUnitsInScope, type Principal } from "../auth/principal.ts";
+import { previousDay } from "../domain/dates.ts";
+import { DomainError } from "../domain/errors.ts";
+import { violationError } from "../domain/invariants.ts";
+import type { Database, Row, TransactionRunner } from "./database.ts";
+import { checkInvariants, unitsInScope } from "./invariant-checks.ts";
+
+export interface EventInput {
+  kind: string;
+  effectiveOn: string;
+  basis: string[];
+  note?: string | null;
+}
+
+export interface ChangeSession {
+  tx: TransactionRunner;
+  eventId: string;
+  effectiveOn: string;
+  /** Records the state of units before they change (call before writing them). */
+  touchUnits(ids: readonly string[]): Promise<void>;
+  /** Records the state of relations before they change (call before writing them). */
+  touchRelations(ids: readonly string[]): Promise<void>;
+  /** Units the editor must hold in scope. */
+  requireScope(ids: readonly string[]): Promise<void>;
+}
+
+type Snapshot = Map<string, string | null>;
+
+async function unitStates(tx: TransactionRunner, ids: readonly string[]): Promise<Map<string, Row>> {
+  const rows = await tx.run(
+    "UNWIND $ids AS id MATCH (u:Unit {id: id}) RETURN u.id AS id, properties(u) AS p",
+    {
+      ids: [...ids],
+    },
+  );
+  return new Map(rows.map((r) => [r.id as string, r.p as Row]));
+}
+
+async function relationStates(tx: TransactionRunner, ids: readonly string[]): Promise<Map<string, Row>> {
+  const rows = await tx.run(
+    `UNWIND $ids AS rid MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid
+     RETURN r.id AS id, r {.*, type: type(r), from: a.id, to: b.id} AS p`,
+    { ids: [...ids] },
+  );
+  return new Map(rows.map((r) => [r.id as string, r.p as Row]));
+}
+
+/** JSON with sorted keys, so that equal states compare equal. */
+function canonical(p: Row | undefined): string | null {
+  if (!p) return null;
+  return JSON.stringify(Object.fromEntries(Object.entries(p).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+export async function runChange(
+  db: Database,
+  principal: Principal,
+  event: EventInput,
+  work: (session: ChangeSession) => Promise<void>,
+): Promise<string> {
+  const eventId = `evt-${randomUUID()}`;
+  return db.writeTransaction(async (tx) => {
+    await tx.run("MATCH (l:WriteLock {id: 'hierarchy'}) SET l.lastEvent = $eventId", { eventId });
+    await requireProvisions(tx, event.basis);
+    const unitsBefore: Snapshot = new Map();
+    const relationsBefore: Snapshot = new Map();
+    const session: ChangeSession = {
+      tx,
+      eventId,
+      effectiveOn: event.effectiveOn,
+      async touchUnits(ids) {
+        const fresh = ids.filter((id) => !unitsBefore.has(id));
+        const states = await unitStates(tx, fresh);
+        for (const id of fresh) unitsBefore.set(id, canonical(states.get(id)));
+      },
+      async touchRelations(ids) {
+        const fresh = ids.filter((id) => !relationsBefore.has(id));
+        const states = await relationStates(tx, fresh);
+        for (const id of fresh) relationsBefore.set(id, canonical(states.get(id)));
+      },
+      async requireScope(ids) {
+        if (principal.role === "admin") return;
+        const scope = await unitsInScope(tx, ids, principal.scopes, [
+          previousDay(event.effectiveOn),
+          event.effectiveOn,
+        ]);
+        assertUnitsInScope(
+          principal,
+          event.kind,
+          ids.map((id) => ({ id, inScope: scope.get(id) === true })),
+        );
+      },
+    };
+    await work(session);
+
+    const unitIds = [...unitsBefore.keys()];
+    const relationIds = [...relationsBefore.keys()];
+    const violations = await checkInvariants(tx, unitIds, relationIds);
+    if (violations[0]) throw violationError(violations[0]);
+
+    const unitsAfter = await unitStates(tx, unitIds);
+    const relationsAfter = await relationStates(tx, relationIds);
+    const changes: Row[] = [];
+    for (const id of unitIds) {
+      const before = unitsBefore.get(id) ?? null;
+      const after = canonical(unitsAfter.get(id));
+      if (before !== after) changes.push(change("UNIT", id, before, after, [id]));
+    }
+    for (const id of relationIds) {
+      const before = relationsBefore.get(id) ?? null;
+      const state = relationsAfter.get(id);
+      const after = canonical(state);
+      const ends = state ? [state.from as string, state.to as string] : endsOf(before);
+      if (before !== after) changes.push(change("RELATION", id, before, after, ends));
+    }
+    if (changes.length === 0)
+      throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
+    await tx.run(
+      `CREATE (e:Event {id: $eventId, kind: $kind, effectiveOn: date($effectiveOn), basis: $basis, actor: $actor,
+                        recordedAt: datetime(), note: $note})
+       WITH e
+       UNWIND $changes AS c
+       CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
+                          entityId: c.entityId, operation: c.operation, before: c.before, after: c.after, unitIds: c.unitIds})
+       CREATE (ch)-[:IN_EVENT]->(e)
+       WITH e, ch, c
+       UNWIND c.unitIds AS uid
+       MATCH (u:Unit {id: uid})
+       MERGE (ch)-[:CHANGED]->(u)
+       MERGE (e)-[:AFFECTED]->(u)`,
+      {
+        eventId,
+        kind: event.kind,
+        effectiveOn: event.effectiveOn,
+        basis: event.basis,
+        actor: principal.subject,
+        note: event.note ?? null,
+        changes,
+      },
+    );
+    return eventId;
+  });
+}
+
+function change(
+  entity: string,
+  entityId: string,
+  before: string | null,
+  after: string | null,
+  unitIds: string[],
+): Row {
+  return {
+    id: `chg-${randomUUID()}`,
+    entity,
+    entityId,
+    operation:
+      before === null
+        ? "CREATED"
+        : after === null
+          ? "DELETED"
+          : endedNow(before, after)
+            ? "ENDED"
+            : "UPDATED",
+    before,
+    after,
+    unitIds: [...new Set(unitIds)],
+  };
+}
+
+function endedNow(before: string, after: string): boolean {
+  const b = JSON.parse(before) as Row;
+  const a = JSON.parse(after) as Row;
+  return (b.validTo ?? null) === null && (a.validTo ?? null) !== null;
+}
+
+function endsOf(state: string | null): string[] {
+  if (!state) return [];
+  const s = JSON.parse(state) as Row;
+  return [s.from as string, s.to as string].filter(Boolean);
+}
+
+async function requireProvisions(tx: TransactionRunner, basis: readonly string[]): Promise<void> {
+  if (basis.length === 0)
+    throw new DomainError("BAD_USER_INPUT", 'Argument "basis": cite at least one provision id', {
+      argument: "basis",
+    });
+  const rows = await tx.run(
+    "UNWIND $ids AS id OPTIONAL MATCH (p:Provision {id: id}) WITH id, p WHERE p IS NULL RETURN id",
+    {
+      ids: [...basis],
+    },
+  );
+  if (rows.length > 0)
+    throw new DomainError(
+      "BAD_USER_INPUT",
+      `Argument "basis": unknown provision ${rows.map((r) => `"${r.id}"`).join(", ")}`,
+      { argument: "basis" },
+    );
+}

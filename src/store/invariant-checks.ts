@@ -1,0 +1,134 @@
+/**
+ * The hierarchy invariants, checked by Cypher inside the write transaction after the change
+ * and before commit (src/domain/invariants.ts says what each means). A violation aborts the
+ * transaction, so nothing is written.
+ */
+import type { Violation } from "../domain/invariants.ts";
+import { active } from "./cypher-fragments.ts";
+import type { TransactionRunner } from "./database.ts";
+
+const START = "date('0001-01-01')";
+const END = "date('9999-12-31')";
+
+export async function checkInvariants(
+  tx: TransactionRunner,
+  unitIds: readonly string[],
+  relationIds: readonly string[],
+): Promise<Violation[]> {
+  const ids = [...new Set(unitIds)];
+  const violations: Violation[] = [];
+
+  // A party unit has at most one active direct superior at any date.
+  for (const r of await tx.run(
+    `UNWIND $ids AS id
+     MATCH (u:Unit {id: id})-[a:SUBORDINATE_TO]->(x:Unit), (u)-[b:SUBORDINATE_TO]->(y:Unit)
+     WHERE elementId(a) < elementId(b)
+       AND coalesce(a.validFrom, ${START}) <= coalesce(b.validTo, ${END})
+       AND coalesce(b.validFrom, ${START}) <= coalesce(a.validTo, ${END})
+     RETURN u.id AS unit, x.id AS first, y.id AS second,
+            toString(CASE WHEN coalesce(a.validFrom, ${START}) > coalesce(b.validFrom, ${START}) THEN a.validFrom ELSE b.validFrom END) AS from
+     LIMIT 5`,
+    { ids },
+  ))
+    violations.push({
+      rule: "ONE_DIRECT_SUPERIOR",
+      units: [r.unit as string, r.first as string, r.second as string],
+      message: `"${r.unit}" would have two direct superiors at once ("${r.first}" and "${r.second}", from ${r.from ?? "the start"})`,
+    });
+
+  // No cycle in SUBORDINATE_TO on any date: a cycle through a changed unit whose edges share a day.
+  for (const r of await tx.run(
+    `UNWIND $ids AS id
+     MATCH path = (u:Unit {id: id})-[rs:SUBORDINATE_TO*1..64]->(u)
+     WITH u, path, rs,
+          reduce(m = ${START}, x IN rs | CASE WHEN coalesce(x.validFrom, ${START}) > m THEN coalesce(x.validFrom, ${START}) ELSE m END) AS from,
+          reduce(m = ${END}, x IN rs | CASE WHEN coalesce(x.validTo, ${END}) < m THEN coalesce(x.validTo, ${END}) ELSE m END) AS to
+     WHERE from <= to
+     RETURN [n IN nodes(path) | n.id] AS cycle, toString(from) AS on LIMIT 1`,
+    { ids },
+  ))
+    violations.push({
+      rule: "NO_CYCLE",
+      units: (r.cycle as string[]).slice(0, -1),
+      message: `SUBORDINATE_TO would have a cycle on ${r.on}: ${(r.cycle as string[]).join(" → ")}`,
+    });
+
+  // validFrom is not after validTo, for changed units and relations.
+  for (const r of await tx.run(
+    `CALL {
+       UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > u.validTo
+       RETURN 'unit "' + u.id + '"' AS what, [u.id] AS units, toString(u.validFrom) AS f, toString(u.validTo) AS t
+       UNION
+       UNWIND $rels AS rid MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid AND r.validFrom > r.validTo
+       RETURN type(r) + ' "' + r.id + '"' AS what, [a.id, b.id] AS units, toString(r.validFrom) AS f, toString(r.validTo) AS t
+     }
+     RETURN what, units, f, t LIMIT 5`,
+    { ids, rels: [...relationIds] },
+  ))
+    violations.push({
+      rule: "INTERVAL_ORDER",
+      units: r.units as string[],
+      message: `${r.what}: validTo ${r.t} is before validFrom ${r.f}`,
+    });
+
+  // Every relation touching a changed unit lies within both endpoints' validity.
+  for (const r of await tx.run(
+    `UNWIND $ids AS id
+     MATCH (u:Unit {id: id})-[r]-(o:Unit)
+     WITH DISTINCT r, startNode(r) AS a, endNode(r) AS b
+     WHERE NOT type(r) IN ['DIRECTS', 'LEADS_ADVICE', 'COORDINATES', 'CARRIES_OUT']
+     WITH r, a, b,
+          coalesce(r.validFrom, ${START}) AS rf, coalesce(r.validTo, ${END}) AS rt
+     WHERE rf < coalesce(a.validFrom, ${START}) OR rt > coalesce(a.validTo, ${END})
+        OR rf < coalesce(b.validFrom, ${START}) OR rt > coalesce(b.validTo, ${END})
+     RETURN type(r) AS type, a.id AS from, b.id AS to, toString(r.validFrom) AS rf, toString(r.validTo) AS rt,
+            toString(a.validTo) AS aTo, toString(b.validTo) AS bTo
+     LIMIT 5`,
+    { ids },
+  ))
+    violations.push({
+      rule: "ENDPOINTS_ACTIVE",
+      units: [r.from as string, r.to as string],
+      message: `${r.type} "${r.from}" → "${r.to}" (${r.rf ?? "…"} – ${r.rt ?? "…"}) is not within the validity of both units ("${r.from}" until ${r.aTo ?? "…"}, "${r.to}" until ${r.bTo ?? "…"})`,
+    });
+
+  // Only allowed kind pairings for SUBORDINATE_TO (the pairs are data: KindPairing nodes).
+  for (const r of await tx.run(
+    `UNWIND $rels AS rid
+     MATCH (a:Unit)-[r:SUBORDINATE_TO]->(b:Unit) WHERE r.id = rid
+     WITH a, b, r, coalesce(r.validFrom, ${START}) AS rf, coalesce(r.validTo, ${END}) AS rt
+     WHERE EXISTS { MATCH (:KindPairing) } AND NOT EXISTS {
+       MATCH (k:KindPairing) WHERE a.kind IN k.children AND b.kind IN k.superiors
+         AND coalesce(k.validFrom, ${START}) <= rf AND rt <= coalesce(k.validTo, ${END})
+     }
+     RETURN a.id AS child, a.kind AS childKind, b.id AS superior, b.kind AS superiorKind,
+            toString(r.validFrom) AS rf LIMIT 5`,
+    { rels: [...relationIds] },
+  ))
+    violations.push({
+      rule: "KIND_PAIRING",
+      units: [r.child as string, r.superior as string],
+      message: `a ${r.childKind} ("${r.child}") cannot be SUBORDINATE_TO a ${r.superiorKind} ("${r.superior}") from ${r.rf ?? "the start"}: no kind pairing allows it`,
+    });
+
+  return violations;
+}
+
+/** Whether each unit lies in one of the subtrees rooted at `scopes` on either date. */
+export async function unitsInScope(
+  tx: TransactionRunner,
+  ids: readonly string[],
+  scopes: readonly string[],
+  dates: readonly string[],
+): Promise<Map<string, boolean>> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     OPTIONAL MATCH (u:Unit {id: id})
+     RETURN id, u IS NOT NULL AND (u.id IN $scopes OR any(day IN $dates WHERE EXISTS {
+       MATCH (u) (()-[r:SUBORDINATE_TO|PART_OF]->(n:Unit) WHERE ${active("r", "date(day)")}){1,40} (root:Unit)
+       WHERE root.id IN $scopes
+     })) AS inScope`,
+    { ids: [...new Set(ids)], scopes: [...scopes], dates: [...dates] },
+  );
+  return new Map(rows.map((r) => [r.id as string, r.inScope as boolean]));
+}

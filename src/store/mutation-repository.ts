@@ -1,0 +1,596 @@
+/**
+ * The changes editors make, each one transaction through runChange (src/store/change-session.ts):
+ * dated unit changes, moves, relations, and the restructuring events (merge, split,
+ * abolish a level). Every write is parameterised; relationship types come from our own lists.
+ */
+import type { Principal } from "../auth/principal.ts";
+import { previousDay } from "../domain/dates.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
+import { relationId } from "../domain/ids.ts";
+import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
+import { foldText } from "../domain/text-folding.ts";
+import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
+import { type ChangeSession, runChange } from "./change-session.ts";
+import { active } from "./cypher-fragments.ts";
+import type { Database, Row } from "./database.ts";
+
+export interface NewUnit {
+  id: string;
+  name: string;
+  kind: string;
+  level?: string | null;
+  province?: string | null;
+  sector?: string | null;
+  host?: string | null;
+  note?: string | null;
+}
+
+const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
+const NON_STRUCTURAL = RELATION_TYPE_NAMES.filter((t) => !STRUCTURAL.includes(t));
+
+/** The structural relation a unit of this kind hangs by: party organisations and delegations are subordinate; the rest are part of a whole. */
+function structuralType(kind: string): "SUBORDINATE_TO" | "PART_OF" {
+  const category = UNIT_KINDS[kind as UnitKind]?.category;
+  return category === "PARTY_ORGANISATION" || category === "PARTY_DELEGATION" ? "SUBORDINATE_TO" : "PART_OF";
+}
+
+function assertType(type: string): void {
+  if (!RELATION_TYPE_NAMES.includes(type as never))
+    throw new DomainError("BAD_USER_INPUT", `Unknown relation type ${type}`);
+}
+
+async function requireUnits(
+  s: ChangeSession,
+  ids: readonly string[],
+  argument: string,
+  activeOn?: string,
+): Promise<Map<string, Row>> {
+  const rows = await s.tx.run(
+    "UNWIND $ids AS id OPTIONAL MATCH (u:Unit {id: id}) RETURN id, properties(u) AS p",
+    { ids: [...new Set(ids)] },
+  );
+  const found = new Map<string, Row>();
+  for (const r of rows) {
+    if (!r.p) {
+      const err = notFound("unit", r.id as string);
+      err.details.argument = argument;
+      throw err;
+    }
+    const p = r.p as Row;
+    if (
+      activeOn &&
+      ((p.validFrom && (p.validFrom as string) > activeOn) || (p.validTo && (p.validTo as string) < activeOn))
+    )
+      throw new DomainError(
+        "CONFLICT",
+        `ENDPOINTS_ACTIVE: unit "${r.id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
+        { rule: "ENDPOINTS_ACTIVE", units: [r.id], argument },
+      );
+    found.set(r.id as string, p);
+  }
+  return found;
+}
+
+async function createUnitNode(
+  s: ChangeSession,
+  unit: NewUnit,
+  validFrom: string,
+  basis: string[],
+): Promise<void> {
+  const exists = await s.tx.run("MATCH (u:Unit {id: $id}) RETURN u.id AS id", { id: unit.id });
+  if (exists.length > 0)
+    throw new DomainError("CONFLICT", `UNIQUE_ID: a unit with id "${unit.id}" already exists`, {
+      rule: "UNIQUE_ID",
+      units: [unit.id],
+    });
+  if (unit.host) await requireUnits(s, [unit.host], "host");
+  await s.touchUnits([unit.id]);
+  await s.tx.run(
+    `CREATE (u:Unit {id: $id, name: $name, nameFolded: $nameFolded, kind: $kind, level: $level, province: $province,
+                     sector: $sector, host: $host, validFrom: date($validFrom), validTo: null, synthetic: false,
+                     source: $basis, note: $note, origin: 'api'})`,
+    {
+      id: unit.id,
+      name: unit.name,
+      nameFolded: foldText(unit.name),
+      kind: unit.kind,
+      level: unit.level ?? null,
+      province: unit.province ?? null,
+      sector: unit.sector ?? null,
+      host: unit.host ?? null,
+      validFrom,
+      basis,
+      note: unit.note ?? null,
+    },
+  );
+}
+
+/** Creates a relation from `validFrom` (to `validTo`), with a deterministic id; CONFLICT if it exists. */
+async function createRelation(
+  s: ChangeSession,
+  rel: {
+    type: string;
+    from: string;
+    to: string;
+    validFrom: string;
+    validTo?: string | null;
+    frequencies?: string[];
+    via?: string[];
+    subject?: string | null;
+    basis: string[];
+    note?: string | null;
+  },
+): Promise<string> {
+  assertType(rel.type);
+  const id = relationId(rel);
+  const clash = await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id RETURN r.id AS id`, { id });
+  if (clash.length > 0)
+    throw new DomainError("CONFLICT", `UNIQUE_ID: relation "${id}" already exists`, {
+      rule: "UNIQUE_ID",
+      units: [rel.from, rel.to],
+    });
+  await s.touchUnits([rel.from, rel.to]);
+  await s.touchRelations([id]);
+  await s.tx.run(
+    `MATCH (a:Unit {id: $from}), (b:Unit {id: $to})
+     CREATE (a)-[r:${rel.type} {id: $id, validFrom: date($validFrom), validTo: date($validTo), frequencies: $frequencies,
+                                via: $via, subject: $subject, basis: $basis, note: $note, origin: 'api'}]->(b)`,
+    {
+      id,
+      from: rel.from,
+      to: rel.to,
+      validFrom: rel.validFrom,
+      validTo: rel.validTo ?? null,
+      frequencies: rel.frequencies ?? [],
+      via: rel.via ?? [],
+      subject: rel.subject ?? null,
+      basis: rel.basis,
+      note: rel.note ?? null,
+    },
+  );
+  return id;
+}
+
+interface RelationRow {
+  id: string;
+  type: string;
+  from: string;
+  to: string;
+  validFrom: string | null;
+  validTo: string | null;
+  frequencies: string[];
+  via: string[];
+  subject: string | null;
+  basis: string[];
+  note: string | null;
+}
+
+/** Relations touching a unit that are in force on `date` or later. */
+async function relationsFrom(
+  s: ChangeSession,
+  unitId: string,
+  date: string,
+  types: readonly string[],
+): Promise<RelationRow[]> {
+  const rows = await s.tx.run(
+    `MATCH (u:Unit {id: $id})-[r]-(o:Unit)
+     WHERE type(r) IN $types AND (r.validTo IS NULL OR r.validTo >= date($date))
+     RETURN DISTINCT r.id AS id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to,
+            toString(r.validFrom) AS validFrom, toString(r.validTo) AS validTo, r.frequencies AS frequencies,
+            r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note`,
+    { id: unitId, date, types: [...types] },
+  );
+  return rows as unknown as RelationRow[];
+}
+
+/**
+ * Ends a relation on `lastDay`; one that had not started by then is removed instead (it never
+ * held), so that no interval is ever inverted.
+ */
+async function endRelationOn(s: ChangeSession, rel: RelationRow, lastDay: string): Promise<void> {
+  await s.touchRelations([rel.id]);
+  await s.touchUnits([rel.from, rel.to]);
+  if (rel.validFrom && rel.validFrom > lastDay)
+    await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id DELETE r`, { id: rel.id });
+  else
+    await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id SET r.validTo = date($lastDay)`, {
+      id: rel.id,
+      lastDay,
+    });
+}
+
+/** Ends a unit on `lastDay` with its organs (PART_OF, recursively) and all their relations. */
+async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string): Promise<void> {
+  const organs = await s.tx.run(
+    `MATCH (o:Unit)-[r:PART_OF]->{1,6}(:Unit {id: $id})
+     WHERE (o.validTo IS NULL OR o.validTo > date($lastDay))
+     RETURN DISTINCT o.id AS id`,
+    { id: unitId, lastDay },
+  );
+  const ids = [unitId, ...organs.map((o) => o.id as string)];
+  const children = await s.tx.run(
+    `MATCH (c:Unit)-[r:SUBORDINATE_TO]->(u:Unit) WHERE u.id IN $ids
+       AND (r.validTo IS NULL OR r.validTo > date($lastDay)) AND NOT c.id IN $ids
+     RETURN c.id AS id LIMIT 10`,
+    { ids, lastDay },
+  );
+  if (children.length > 0)
+    throw new DomainError(
+      "CONFLICT",
+      `NO_ORPHANS: "${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
+      { rule: "NO_ORPHANS", units: [unitId, ...children.map((c) => c.id as string)] },
+    );
+  await s.touchUnits(ids);
+  for (const id of ids)
+    for (const rel of await relationsFrom(s, id, lastDay, RELATION_TYPE_NAMES))
+      if (!rel.validTo || rel.validTo > lastDay) await endRelationOn(s, rel, lastDay);
+  const started = await s.tx.run(
+    "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > date($lastDay) RETURN u.id AS id",
+    { ids, lastDay },
+  );
+  if (started.length > 0)
+    throw new DomainError("BAD_USER_INPUT", `INTERVAL_ORDER: "${started[0]?.id}" starts after ${lastDay}`, {
+      rule: "INTERVAL_ORDER",
+      units: started.map((r) => r.id as string),
+    });
+  await s.tx.run(
+    "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validTo IS NULL OR u.validTo > date($lastDay) SET u.validTo = date($lastDay)",
+    { ids, lastDay },
+  );
+}
+
+/** The earlier of two optional last days (null = open). */
+function earlier(a: unknown, b: unknown): string | null {
+  const x = (a as string | null) ?? null;
+  const y = (b as string | null) ?? null;
+  if (!x) return y;
+  if (!y) return x;
+  return x < y ? x : y;
+}
+
+/**
+ * Hangs a unit under a parent from `from`, for as long as both exist: a structural relation
+ * never outlives either end (the parent's own end is recorded, so it must be re-hung then).
+ */
+async function hangUnder(
+  s: ChangeSession,
+  unitId: string,
+  parentId: string,
+  from: string,
+  basis: string[],
+  type: string,
+): Promise<void> {
+  const units = await requireUnits(s, [unitId, parentId], "superiorId", from);
+  await createRelation(s, {
+    type,
+    from: unitId,
+    to: parentId,
+    validFrom: from,
+    validTo: earlier(units.get(unitId)?.validTo, units.get(parentId)?.validTo),
+    basis,
+  });
+}
+
+/** Moves a unit under a new parent from `from`: the structural edge in force then ends the day before. */
+async function moveUnder(
+  s: ChangeSession,
+  unitId: string,
+  parentId: string,
+  from: string,
+  basis: string[],
+  type?: string,
+): Promise<void> {
+  const unit = (await requireUnits(s, [unitId], "unitId", from)).get(unitId) as Row;
+  const edgeType = type ?? structuralType(unit.kind as string);
+  for (const rel of await relationsFrom(s, unitId, from, STRUCTURAL))
+    if (rel.from === unitId && rel.type === edgeType) await endRelationOn(s, rel, previousDay(from));
+  await hangUnder(s, unitId, parentId, from, basis, edgeType);
+}
+
+/** Carries the non-structural relations of `sources` (in force from `from`) over to `target`, once each. */
+async function carryRelations(
+  s: ChangeSession,
+  sources: readonly string[],
+  target: string,
+  from: string,
+  basis: string[],
+): Promise<void> {
+  const seen = new Set<string>();
+  for (const source of sources)
+    for (const rel of await relationsFrom(s, source, from, NON_STRUCTURAL)) {
+      const other = rel.from === source ? rel.to : rel.from;
+      await endRelationOn(s, rel, previousDay(from));
+      if (sources.includes(other) || other === target) continue;
+      const [a, b] = rel.from === source ? [target, other] : [other, target];
+      const key = `${rel.type}:${a}:${b}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      await createRelation(s, {
+        type: rel.type,
+        from: a,
+        to: b,
+        validFrom: rel.validFrom && rel.validFrom > from ? rel.validFrom : from,
+        validTo: rel.validTo,
+        frequencies: rel.frequencies,
+        via: rel.via,
+        subject: rel.subject,
+        basis: [...new Set([...rel.basis, ...basis])],
+        note: rel.note,
+      });
+    }
+}
+
+/** Subordinates (SUBORDINATE_TO) of a unit that are still under it on `date`. */
+async function subordinatesOn(s: ChangeSession, unitId: string, date: string): Promise<string[]> {
+  const rows = await s.tx.run(
+    `MATCH (c:Unit)-[r:SUBORDINATE_TO]->(:Unit {id: $id})
+     WHERE (r.validTo IS NULL OR r.validTo >= date($date)) AND (c.validTo IS NULL OR c.validTo >= date($date))
+     RETURN DISTINCT c.id AS id ORDER BY id`,
+    { id: unitId, date },
+  );
+  return rows.map((r) => r.id as string);
+}
+
+async function superiorOn(s: ChangeSession, unitId: string, date: string): Promise<string | null> {
+  const rows = await s.tx.run(
+    `MATCH (:Unit {id: $id})-[r:SUBORDINATE_TO|PART_OF]->(p:Unit) WITH r, p, date($date) AS d WHERE ${active("r")}
+     RETURN p.id AS id ORDER BY type(r) DESC LIMIT 1`,
+    { id: unitId, date },
+  );
+  return (rows[0]?.id as string) ?? null;
+}
+
+export const mutations = {
+  createUnit: (
+    db: Database,
+    p: Principal,
+    a: { unit: NewUnit; superiorId?: string | null; effectiveOn: string; basis: string[] },
+  ) =>
+    runChange(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      if (a.superiorId) {
+        await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
+        await s.requireScope([a.superiorId]);
+      } else if (p.role !== "admin")
+        throw new DomainError("FORBIDDEN", "createUnit: only an admin may create a unit without a superior", {
+          rule: "EDITOR_SCOPE",
+        });
+      await createUnitNode(s, a.unit, a.effectiveOn, a.basis);
+      if (a.superiorId)
+        await hangUnder(s, a.unit.id, a.superiorId, a.effectiveOn, a.basis, structuralType(a.unit.kind));
+    }),
+
+  updateUnit: (
+    db: Database,
+    p: Principal,
+    a: { id: string; effectiveOn: string; basis: string[]; changes: Partial<NewUnit> },
+  ) =>
+    runChange(db, p, { kind: "UPDATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      await requireUnits(s, [a.id], "id", a.effectiveOn);
+      await s.requireScope([a.id]);
+      if (a.changes.host) await requireUnits(s, [a.changes.host], "host");
+      await s.touchUnits([a.id]);
+      const set = Object.fromEntries(
+        Object.entries(a.changes).filter(([, v]) => v !== undefined && v !== null),
+      );
+      if (typeof set.name === "string") set.nameFolded = foldText(set.name);
+      await s.tx.run("MATCH (u:Unit {id: $id}) SET u += $set", { id: a.id, set });
+    }),
+
+  closeUnit: (
+    db: Database,
+    p: Principal,
+    a: { id: string; lastDay: string; basis: string[]; note?: string | null },
+  ) =>
+    runChange(
+      db,
+      p,
+      { kind: "CLOSE_UNIT", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
+      async (s) => {
+        await requireUnits(s, [a.id], "id", a.lastDay);
+        await s.requireScope([a.id]);
+        await closeWithOrgans(s, a.id, a.lastDay);
+      },
+    ),
+
+  setSuperior: (
+    db: Database,
+    p: Principal,
+    a: { unitId: string; superiorId: string; effectiveOn: string; basis: string[] },
+  ) =>
+    runChange(db, p, { kind: "SET_SUPERIOR", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      if (a.unitId === a.superiorId)
+        throw new DomainError("CONFLICT", `NO_CYCLE: "${a.unitId}" cannot be its own superior`, {
+          rule: "NO_CYCLE",
+          units: [a.unitId],
+        });
+      await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
+      await s.requireScope([a.unitId, a.superiorId]);
+      await moveUnder(s, a.unitId, a.superiorId, a.effectiveOn, a.basis);
+    }),
+
+  addRelation: (
+    db: Database,
+    p: Principal,
+    a: {
+      type: string;
+      fromId: string;
+      toId: string;
+      validFrom: string;
+      validTo?: string | null;
+      frequencies?: string[] | null;
+      via?: string[] | null;
+      subject?: string | null;
+      basis: string[];
+      note?: string | null;
+    },
+  ) =>
+    runChange(
+      db,
+      p,
+      { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
+      async (s) => {
+        await requireUnits(s, [a.fromId], "fromId");
+        await requireUnits(s, [a.toId], "toId");
+        if (a.via?.length) await requireUnits(s, a.via, "via");
+        await s.requireScope([a.fromId]);
+        await createRelation(s, {
+          type: a.type,
+          from: a.fromId,
+          to: a.toId,
+          validFrom: a.validFrom,
+          validTo: a.validTo,
+          frequencies: a.frequencies ?? [],
+          via: a.via ?? [],
+          subject: a.subject,
+          basis: a.basis,
+          note: a.note,
+        });
+      },
+    ),
+
+  endRelation: (db: Database, p: Principal, a: { relationId: string; lastDay: string; basis: string[] }) =>
+    runChange(db, p, { kind: "END_RELATION", effectiveOn: a.lastDay, basis: a.basis }, async (s) => {
+      const rows = await s.tx.run(
+        `MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = $id AND type(r) IN $types
+         RETURN r.id AS id, type(r) AS type, a.id AS from, b.id AS to, toString(r.validFrom) AS validFrom,
+                toString(r.validTo) AS validTo, r.basis AS basis`,
+        { id: a.relationId, types: RELATION_TYPE_NAMES },
+      );
+      const rel = rows[0] as unknown as RelationRow | undefined;
+      if (!rel) {
+        const err = notFound("relation", a.relationId);
+        err.details.argument = "relationId";
+        throw err;
+      }
+      await s.requireScope([rel.from]);
+      if (rel.validFrom && rel.validFrom > a.lastDay)
+        throw new DomainError(
+          "BAD_USER_INPUT",
+          `INTERVAL_ORDER: relation "${rel.id}" starts on ${rel.validFrom}, after ${a.lastDay}`,
+          {
+            rule: "INTERVAL_ORDER",
+            units: [rel.from, rel.to],
+            argument: "lastDay",
+          },
+        );
+      if (rel.validTo && rel.validTo <= a.lastDay)
+        throw new DomainError("CONFLICT", `relation "${rel.id}" already ended on ${rel.validTo}`, {
+          units: [rel.from, rel.to],
+        });
+      await endRelationOn(s, rel, a.lastDay);
+    }),
+
+  mergeUnits: (
+    db: Database,
+    p: Principal,
+    a: {
+      sourceIds: string[];
+      into: NewUnit;
+      superiorId?: string | null;
+      effectiveOn: string;
+      basis: string[];
+    },
+  ) =>
+    runChange(db, p, { kind: "MERGE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      const lastDay = previousDay(a.effectiveOn);
+      if (a.sourceIds.length < 2)
+        throw new DomainError("BAD_USER_INPUT", 'Argument "sourceIds": merge at least two units', {
+          argument: "sourceIds",
+        });
+      await requireUnits(s, a.sourceIds, "sourceIds", lastDay);
+      const superior = a.superiorId ?? (await superiorOn(s, a.sourceIds[0] as string, lastDay));
+      if (superior) await requireUnits(s, [superior], "superiorId", a.effectiveOn);
+      await s.requireScope([...a.sourceIds, ...(superior ? [superior] : [])]);
+      await createUnitNode(s, a.into, a.effectiveOn, a.basis);
+      if (superior)
+        await hangUnder(s, a.into.id, superior, a.effectiveOn, a.basis, structuralType(a.into.kind));
+      for (const source of a.sourceIds)
+        for (const child of await subordinatesOn(s, source, a.effectiveOn))
+          await moveUnder(s, child, a.into.id, a.effectiveOn, a.basis, "SUBORDINATE_TO");
+      await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
+      for (const source of a.sourceIds) await closeWithOrgans(s, source, lastDay);
+    }),
+
+  splitUnit: (
+    db: Database,
+    p: Principal,
+    a: {
+      sourceId: string;
+      parts: NewUnit[];
+      assignments: { childId: string; partId: string }[];
+      effectiveOn: string;
+      basis: string[];
+    },
+  ) =>
+    runChange(db, p, { kind: "SPLIT_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      const lastDay = previousDay(a.effectiveOn);
+      if (a.parts.length < 2)
+        throw new DomainError("BAD_USER_INPUT", 'Argument "parts": split into at least two units', {
+          argument: "parts",
+        });
+      await requireUnits(s, [a.sourceId], "sourceId", lastDay);
+      const superior = await superiorOn(s, a.sourceId, lastDay);
+      await s.requireScope([a.sourceId]);
+      const partIds = a.parts.map((x) => x.id);
+      for (const part of a.parts) {
+        await createUnitNode(s, part, a.effectiveOn, a.basis);
+        if (superior)
+          await hangUnder(s, part.id, superior, a.effectiveOn, a.basis, structuralType(part.kind));
+      }
+      const children = await subordinatesOn(s, a.sourceId, a.effectiveOn);
+      for (const asg of a.assignments) {
+        if (!partIds.includes(asg.partId))
+          throw new DomainError(
+            "BAD_USER_INPUT",
+            `Argument "assignments": "${asg.partId}" is not one of the parts`,
+            { argument: "assignments" },
+          );
+        if (!children.includes(asg.childId))
+          throw new DomainError(
+            "BAD_USER_INPUT",
+            `Argument "assignments": "${asg.childId}" is not a subordinate of "${a.sourceId}" on ${a.effectiveOn}`,
+            {
+              argument: "assignments",
+            },
+          );
+      }
+      for (const child of children) {
+        const target = a.assignments.find((x) => x.childId === child)?.partId ?? (partIds[0] as string);
+        await moveUnder(s, child, target, a.effectiveOn, a.basis, "SUBORDINATE_TO");
+      }
+      await carryRelations(s, [a.sourceId], partIds[0] as string, a.effectiveOn, a.basis);
+      await closeWithOrgans(s, a.sourceId, lastDay);
+    }),
+
+  abolishLevel: (
+    db: Database,
+    p: Principal,
+    a: { underId: string; kind: string; effectiveOn: string; basis: string[] },
+  ) =>
+    runChange(db, p, { kind: "ABOLISH_LEVEL", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      const lastDay = previousDay(a.effectiveOn);
+      await requireUnits(s, [a.underId], "underId", a.effectiveOn);
+      await s.requireScope([a.underId]);
+      const level = await s.tx.run(
+        `MATCH (root:Unit {id: $under}) WITH root, date($lastDay) AS d
+         MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r")}){1,10} (root)
+         WHERE ${active("x")}
+         RETURN DISTINCT x.id AS id ORDER BY id`,
+        { under: a.underId, kind: a.kind, lastDay },
+      );
+      if (level.length === 0)
+        throw new DomainError(
+          "BAD_USER_INPUT",
+          `Argument "kind": no ${a.kind} is in force under "${a.underId}" on ${lastDay}`,
+          {
+            argument: "kind",
+          },
+        );
+      for (const row of level) {
+        const id = row.id as string;
+        for (const child of await subordinatesOn(s, id, a.effectiveOn))
+          await moveUnder(s, child, a.underId, a.effectiveOn, a.basis, "SUBORDINATE_TO");
+        await closeWithOrgans(s, id, lastDay);
+      }
+    }),
+};
