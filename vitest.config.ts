@@ -7,6 +7,9 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
   },
   test: {
+    // One shared database: files that write (mutations, imports) and files that compare
+    // whole-graph snapshots must not overlap, so test files run one at a time.
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [

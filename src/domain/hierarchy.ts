@@ -2,7 +2,7 @@
  * Invariants of the party hierarchy (Điều lệ Đảng, Điều 10–11: every party organisation has
  * one direct superior committee). Pure functions over SUBORDINATE_TO edges with validity.
  */
-import { type Interval, intervalWithin, isActiveOn } from "./dates.ts";
+import { type Interval, isActiveOn } from "./dates.ts";
 
 export interface SuperiorEdge extends Interval {
   from: string;
@@ -53,7 +53,9 @@ export interface KindPairing extends Interval {
 
 /**
  * Whether some pairing lets a unit of `childKind` be SUBORDINATE_TO one of `superiorKind`
- * over the whole of `interval` (the allowed pairs are data: seed/kind-pairings.yaml).
+ * on the relation's first day (the allowed pairs are data: seed/kind-pairings.yaml). A
+ * relation that began under a pairing stays valid until a recorded change ends it — as
+ * districts did on 30/06/2025 — so an editor need not know the end when recording a start.
  */
 export function pairingAllows(
   pairings: readonly KindPairing[],
@@ -63,6 +65,6 @@ export function pairingAllows(
 ): boolean {
   return pairings.some(
     (p) =>
-      p.children.includes(childKind) && p.superiors.includes(superiorKind) && intervalWithin(interval, p),
+      p.children.includes(childKind) && p.superiors.includes(superiorKind) && isActiveOn(p, interval.validFrom ?? "0001-01-01"),
   );
 }

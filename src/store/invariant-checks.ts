@@ -96,10 +96,10 @@ export async function checkInvariants(
   for (const r of await tx.run(
     `UNWIND $rels AS rid
      MATCH (a:Unit)-[r:SUBORDINATE_TO]->(b:Unit) WHERE r.id = rid
-     WITH a, b, r, coalesce(r.validFrom, ${START}) AS rf, coalesce(r.validTo, ${END}) AS rt
+     WITH a, b, r, coalesce(r.validFrom, ${START}) AS rf
      WHERE EXISTS { MATCH (:KindPairing) } AND NOT EXISTS {
        MATCH (k:KindPairing) WHERE a.kind IN k.children AND b.kind IN k.superiors
-         AND coalesce(k.validFrom, ${START}) <= rf AND rt <= coalesce(k.validTo, ${END})
+         AND coalesce(k.validFrom, ${START}) <= rf AND rf <= coalesce(k.validTo, ${END})
      }
      RETURN a.id AS child, a.kind AS childKind, b.id AS superior, b.kind AS superiorKind,
             toString(r.validFrom) AS rf LIMIT 5`,

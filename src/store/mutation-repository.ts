@@ -500,7 +500,9 @@ export const mutations = {
       await requireUnits(s, a.sourceIds, "sourceIds", lastDay);
       const superior = a.superiorId ?? (await superiorOn(s, a.sourceIds[0] as string, lastDay));
       if (superior) await requireUnits(s, [superior], "superiorId", a.effectiveOn);
-      await s.requireScope([...a.sourceIds, ...(superior ? [superior] : [])]);
+      // The merged unit takes its sources' place: holding the sources is enough (a merger of provinces
+      // is recorded by the provinces' editors, not by whoever holds the Central Committee).
+      await s.requireScope(a.sourceIds);
       await createUnitNode(s, a.into, a.effectiveOn, a.basis);
       if (superior)
         await hangUnder(s, a.into.id, superior, a.effectiveOn, a.basis, structuralType(a.into.kind));

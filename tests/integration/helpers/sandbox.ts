@@ -1,0 +1,69 @@
+/**
+ * Tokens and a sandbox for tests that write: a test province under the Central Committee,
+ * built through the API, and removed (with its events and audit records) afterwards, so the
+ * seeded graph is as it was for the other test files.
+ */
+import { SignJWT } from "jose";
+import type { Database } from "../../../src/store/database.ts";
+import type { TestServer } from "./test-server.ts";
+
+export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
+
+export async function token(role: "viewer" | "editor" | "admin", scopes: string[] = [], sub = `${role}-tester`): Promise<string> {
+  return new SignJWT({ role, scopes })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(new TextEncoder().encode(TEST_SECRET));
+}
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export async function gqlAs<T = Record<string, unknown>>(
+  server: TestServer,
+  bearer: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResult<T>> {
+  const res = await fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, ...((await res.json()) as object) };
+}
+
+export const BASIS = ["dieu-le-dang-whole"];
+
+export const CREATE = `mutation ($input: CreateUnitInput!) { createUnit(input: $input) { id kind actor units { id } changes { entity entityId operation } } }`;
+
+/** Creates a unit through the API as admin; throws on any error. */
+export async function create(
+  server: TestServer,
+  admin: string,
+  unit: { id: string; name?: string; kind: string; sector?: string },
+  superiorId: string | null,
+  effectiveOn = "2020-01-01",
+): Promise<void> {
+  const res = await gqlAs(server, admin, CREATE, {
+    input: { unit: { name: unit.id, ...unit }, superiorId, effectiveOn, basis: BASIS },
+  });
+  if (res.errors) throw new Error(`create ${unit.id}: ${res.errors[0]?.message}`);
+}
+
+/** Removes every unit whose id starts with the prefix, and the events and changes that touched them. */
+export async function removeSandbox(db: Database, prefix: string): Promise<void> {
+  await db.write(
+    `MATCH (u:Unit) WHERE u.id STARTS WITH $prefix
+     OPTIONAL MATCH (c:Change)-[:CHANGED]->(u)
+     OPTIONAL MATCH (c)-[:IN_EVENT]->(e:Event)
+     DETACH DELETE c, e`,
+    { prefix },
+  );
+  await db.write("MATCH (u:Unit) WHERE u.id STARTS WITH $prefix DETACH DELETE u", { prefix });
+}
