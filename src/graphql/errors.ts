@@ -17,6 +17,10 @@ const PASS_THROUGH = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
   "BAD_REQUEST",
+  // Raised before execution (token or read access refused) as GraphQL errors with our codes.
+  "NOT_FOUND",
+  "FORBIDDEN",
+  "CONFLICT",
 ]);
 
 export function formatError(

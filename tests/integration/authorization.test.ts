@@ -1,0 +1,207 @@
+/**
+ * The authorization matrix: role × operation × in scope / out of scope, over HTTP with real
+ * JWTs; and reading switched off for anonymous users by configuration.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BASIS, create, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+
+const P = "az-";
+let server: TestServer;
+let admin: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
+  admin = await token("admin", [], "admin-tester");
+});
+afterAll(async () => {
+  await removeSandbox(server.db, P);
+  await server.close();
+});
+
+type Vars = Record<string, unknown>;
+interface Operation {
+  name: string;
+  query: string;
+  /** Builds the units the operation needs (as admin) under a fresh province; returns its variables. */
+  prepare: (t: string) => Promise<Vars>;
+}
+
+/** A fresh province with two districts and a commune, all as admin. */
+async function fixture(t: string): Promise<void> {
+  await create(server, admin, { id: `${t}-tinh`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+  await create(server, admin, { id: `${t}-huyen`, kind: "DISTRICT_COMMITTEE" }, `${t}-tinh`);
+  await create(server, admin, { id: `${t}-huyen2`, kind: "DISTRICT_COMMITTEE" }, `${t}-tinh`);
+  await create(server, admin, { id: `${t}-xa`, kind: "COMMUNE_COMMITTEE" }, `${t}-huyen`);
+}
+
+const operations: Operation[] = [
+  {
+    name: "createUnit",
+    query: `mutation ($t: ID!, $s: ID!) { createUnit(input: { unit: { id: $t, name: "Xã mới", kind: COMMUNE_COMMITTEE }, superiorId: $s, effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { t: `${t}-xa-moi`, s: `${t}-huyen` };
+    },
+  },
+  {
+    name: "updateUnit",
+    query: `mutation ($id: ID!) { updateUnit(input: { id: $id, effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"], name: "Tên mới" }) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { id: `${t}-huyen` };
+    },
+  },
+  {
+    name: "closeUnit",
+    query: `mutation ($id: ID!) { closeUnit(id: $id, lastDay: "2024-12-31", basis: ["dieu-le-dang-whole"]) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { id: `${t}-xa` };
+    },
+  },
+  {
+    name: "setSuperior",
+    query: `mutation ($u: ID!, $s: ID!) { setSuperior(unitId: $u, superiorId: $s, effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"]) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { u: `${t}-xa`, s: `${t}-huyen2` };
+    },
+  },
+  {
+    name: "addRelation",
+    query: `mutation ($a: ID!, $b: ID!) { addRelation(input: { type: COORDINATES_WITH, fromId: $a, toId: $b, validFrom: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { a: `${t}-huyen`, b: `${t}-huyen2` };
+    },
+  },
+  {
+    name: "endRelation",
+    query: `mutation ($id: ID!) { endRelation(relationId: $id, lastDay: "2024-12-31", basis: ["dieu-le-dang-whole"]) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { id: `subordinate_to.${t}-xa.${t}-huyen.2020-01-01` };
+    },
+  },
+  {
+    name: "mergeUnits",
+    query: `mutation ($a: ID!, $b: ID!, $into: ID!) { mergeUnits(input: { sourceIds: [$a, $b], into: { id: $into, name: "Huyện hợp nhất", kind: DISTRICT_COMMITTEE }, effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { a: `${t}-huyen`, b: `${t}-huyen2`, into: `${t}-huyen-moi` };
+    },
+  },
+  {
+    name: "splitUnit",
+    query: `mutation ($s: ID!, $p1: ID!, $p2: ID!) { splitUnit(input: { sourceId: $s, parts: [{ id: $p1, name: "Bắc", kind: DISTRICT_COMMITTEE }, { id: $p2, name: "Nam", kind: DISTRICT_COMMITTEE }], effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { s: `${t}-huyen`, p1: `${t}-bac`, p2: `${t}-nam` };
+    },
+  },
+  {
+    name: "abolishLevel",
+    query: `mutation ($u: ID!) { abolishLevel(input: { underId: $u, kind: DISTRICT_COMMITTEE, effectiveOn: "2025-07-01", basis: ["qd-294-2025-whole"] }) { id } }`,
+    prepare: async (t) => {
+      await fixture(t);
+      return { u: `${t}-tinh` };
+    },
+  },
+];
+
+type Role = "anonymous" | "viewer" | "editor in scope" | "editor out of scope" | "admin";
+const roles: Role[] = ["anonymous", "viewer", "editor in scope", "editor out of scope", "admin"];
+
+async function bearer(role: Role, t: string): Promise<string | null> {
+  switch (role) {
+    case "anonymous":
+      return null;
+    case "viewer":
+      return token("viewer");
+    case "editor in scope":
+      return token("editor", [`${t}-tinh`], "editor-in");
+    case "editor out of scope":
+      return token("editor", ["tinh-uy-lang-son"], "editor-out");
+    case "admin":
+      return admin;
+  }
+}
+
+describe("the authorization matrix", () => {
+  let n = 0;
+  for (const op of operations)
+    for (const role of roles) {
+      const allowed = role === "editor in scope" || role === "admin";
+      it(`${op.name} as ${role}: ${allowed ? "allowed" : "FORBIDDEN"}`, async () => {
+        const t = `${P}${++n}`;
+        const variables = await op.prepare(t);
+        const res = await gqlAs(server, await bearer(role, t), op.query, variables);
+        if (allowed) {
+          expect(res.errors).toBeUndefined();
+          const events = await server.db.read(
+            "MATCH (e:Event)-[:AFFECTED]->(u:Unit) WHERE u.id STARTS WITH $t RETURN DISTINCT e.actor AS actor",
+            {
+              t,
+            },
+          );
+          expect(events.map((e) => e.actor)).toContain(role === "admin" ? "admin-tester" : "editor-in");
+        } else {
+          expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+          expect(res.errors?.[0]?.message).toMatch(
+            role === "editor out of scope" ? /outside your scope/ : /needs the editor or admin role/,
+          );
+          const changed = await server.db.read(
+            "MATCH (e:Event)-[:AFFECTED]->(u:Unit) WHERE u.id STARTS WITH $t AND e.actor <> 'admin-tester' RETURN count(e) AS n",
+            { t },
+          );
+          expect(changed[0]?.n).toBe(0);
+        }
+      });
+    }
+});
+
+describe("tokens and read access", () => {
+  it("rejects a token with a bad signature or without a role (401)", async () => {
+    const forged = `${(await token("admin")).slice(0, -4)}AAAA`;
+    const res = await gqlAs(server, forged, "{ stats { units } }");
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(res.errors?.[0]?.message).toMatch(/Unauthenticated/);
+  });
+
+  it("lets anyone read by default, and nobody without a token when READ_ACCESS=authenticated", async () => {
+    expect((await gqlAs(server, null, "{ stats { units } }")).errors).toBeUndefined();
+    const closed = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "authenticated" });
+    try {
+      const anonymous = await gqlAs(closed, null, `{ unit(id: "tinh-uy-lam-dong") { name } }`);
+      expect(anonymous.status).toBe(403);
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      const viewer = await gqlAs<{ unit: { name: string } }>(
+        closed,
+        await token("viewer"),
+        `{ unit(id: "tinh-uy-lam-dong") { name } }`,
+      );
+      expect(viewer.data?.unit.name).toBe("Tỉnh ủy Lâm Đồng");
+      const write = await gqlAs(
+        closed,
+        await token("viewer"),
+        `mutation { closeUnit(id: "tinh-uy-lam-dong", lastDay: "2025-06-30", basis: ["dieu-le-dang-whole"]) { id } }`,
+      );
+      expect(write.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    } finally {
+      await closed.close();
+    }
+  });
+
+  it("records the token's subject as the actor", async () => {
+    const t = `${P}actor`;
+    await fixture(t);
+    const res = await gqlAs<{ updateUnit: { actor: string } }>(
+      server,
+      await token("editor", [`${t}-tinh`], "nguoi-bien-tap"),
+      `mutation { updateUnit(input: { id: "${t}-huyen", effectiveOn: "2024-01-01", basis: ${JSON.stringify(BASIS)}, note: "ghi chú" }) { actor } }`,
+    );
+    expect(res.data?.updateUnit.actor).toBe("nguoi-bien-tap");
+  });
+});
