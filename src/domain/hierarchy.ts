@@ -65,6 +65,8 @@ export function pairingAllows(
 ): boolean {
   return pairings.some(
     (p) =>
-      p.children.includes(childKind) && p.superiors.includes(superiorKind) && isActiveOn(p, interval.validFrom ?? "0001-01-01"),
+      p.children.includes(childKind) &&
+      p.superiors.includes(superiorKind) &&
+      isActiveOn(p, interval.validFrom ?? "0001-01-01"),
   );
 }

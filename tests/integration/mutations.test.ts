@@ -18,7 +18,8 @@ beforeAll(async () => {
   await create(server, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
   await create(server, admin, { id: `${P}huyen-a`, kind: "DISTRICT_COMMITTEE" }, `${P}tinh-uy`);
   await create(server, admin, { id: `${P}huyen-b`, kind: "DISTRICT_COMMITTEE" }, `${P}tinh-uy`);
-  for (const x of ["1", "2"]) await create(server, admin, { id: `${P}xa-a${x}`, kind: "COMMUNE_COMMITTEE" }, `${P}huyen-a`);
+  for (const x of ["1", "2"])
+    await create(server, admin, { id: `${P}xa-a${x}`, kind: "COMMUNE_COMMITTEE" }, `${P}huyen-a`);
   await create(server, admin, { id: `${P}xa-b1`, kind: "COMMUNE_COMMITTEE" }, `${P}huyen-b`);
   await create(server, admin, { id: `${P}chi-bo`, kind: "BASIC_PARTY_CELL", sector: "AGENCY" }, `${P}xa-a1`);
   await create(server, admin, { id: `${P}ubkt-huyen-a`, kind: "INSPECTION_COMMISSION" }, `${P}huyen-a`);
@@ -56,7 +57,15 @@ describe("invariants", () => {
   it("rejects a second active direct superior (CONFLICT, ONE_DIRECT_SUPERIOR)", async () => {
     await expectRejected(
       ADD,
-      { input: { type: "SUBORDINATE_TO", fromId: `${P}xa-a1`, toId: `${P}huyen-b`, validFrom: "2024-01-01", basis: BASIS } },
+      {
+        input: {
+          type: "SUBORDINATE_TO",
+          fromId: `${P}xa-a1`,
+          toId: `${P}huyen-b`,
+          validFrom: "2024-01-01",
+          basis: BASIS,
+        },
+      },
       "CONFLICT",
       /ONE_DIRECT_SUPERIOR: .*two direct superiors/,
       [`${P}xa-a1`, `${P}huyen-a`, `${P}huyen-b`],
@@ -68,25 +77,52 @@ describe("invariants", () => {
       `${P}huyen-a`,
       `${P}xa-a1`,
     ]);
-    await expectRejected(SET, { u: `${P}tinh-uy`, s: `${P}tinh-uy`, d: "2024-01-01" }, "CONFLICT", /NO_CYCLE/);
+    await expectRejected(
+      SET,
+      { u: `${P}tinh-uy`, s: `${P}tinh-uy`, d: "2024-01-01" },
+      "CONFLICT",
+      /NO_CYCLE/,
+    );
   });
 
   it("rejects validFrom after validTo (BAD_USER_INPUT, INTERVAL_ORDER)", async () => {
     await expectRejected(
       ADD,
       {
-        input: { type: "COORDINATES_WITH", fromId: `${P}xa-a1`, toId: `${P}xa-b1`, validFrom: "2024-05-01", validTo: "2024-01-01", basis: BASIS },
+        input: {
+          type: "COORDINATES_WITH",
+          fromId: `${P}xa-a1`,
+          toId: `${P}xa-b1`,
+          validFrom: "2024-05-01",
+          validTo: "2024-01-01",
+          basis: BASIS,
+        },
       },
       "BAD_USER_INPUT",
       /INTERVAL_ORDER: validTo 2024-01-01 is before validFrom 2024-05-01/,
     );
-    await expectRejected(CLOSE, { id: `${P}chi-bo`, d: "2019-12-31" }, "CONFLICT", /not in force on 2019-12-31/, [`${P}chi-bo`]);
+    await expectRejected(
+      CLOSE,
+      { id: `${P}chi-bo`, d: "2019-12-31" },
+      "CONFLICT",
+      /not in force on 2019-12-31/,
+      [`${P}chi-bo`],
+    );
   });
 
   it("rejects a relation whose endpoints are not active over its whole interval (CONFLICT, ENDPOINTS_ACTIVE)", async () => {
     await expectRejected(
       ADD,
-      { input: { type: "REPORTS_TO", fromId: `${P}chi-bo`, toId: "tinh-uy-lam-dong", validFrom: "2024-01-01", frequencies: ["MONTHLY"], basis: BASIS } },
+      {
+        input: {
+          type: "REPORTS_TO",
+          fromId: `${P}chi-bo`,
+          toId: "tinh-uy-lam-dong",
+          validFrom: "2024-01-01",
+          frequencies: ["MONTHLY"],
+          basis: BASIS,
+        },
+      },
       "CONFLICT",
       /ENDPOINTS_ACTIVE/,
       [`${P}chi-bo`, "tinh-uy-lam-dong"],
@@ -96,7 +132,14 @@ describe("invariants", () => {
   it("rejects a kind pairing that no rule allows (BAD_USER_INPUT, KIND_PAIRING): a chi bộ cannot be the superior of a tỉnh ủy", async () => {
     await expectRejected(
       CREATE,
-      { input: { unit: { id: `${P}tinh-sai`, name: "Tỉnh ủy sai", kind: "PROVINCIAL_COMMITTEE" }, superiorId: `${P}chi-bo`, effectiveOn: "2024-01-01", basis: BASIS } },
+      {
+        input: {
+          unit: { id: `${P}tinh-sai`, name: "Tỉnh ủy sai", kind: "PROVINCIAL_COMMITTEE" },
+          superiorId: `${P}chi-bo`,
+          effectiveOn: "2024-01-01",
+          basis: BASIS,
+        },
+      },
       "BAD_USER_INPUT",
       /KIND_PAIRING: a PROVINCIAL_COMMITTEE .* cannot be SUBORDINATE_TO a BASIC_PARTY_CELL/,
       [`${P}tinh-sai`, `${P}chi-bo`],
@@ -104,7 +147,9 @@ describe("invariants", () => {
   });
 
   it("rejects closing a unit that still has subordinates (CONFLICT, NO_ORPHANS)", async () => {
-    await expectRejected(CLOSE, { id: `${P}huyen-a`, d: "2024-12-31" }, "CONFLICT", /NO_ORPHANS/, [`${P}xa-a1`]);
+    await expectRejected(CLOSE, { id: `${P}huyen-a`, d: "2024-12-31" }, "CONFLICT", /NO_ORPHANS/, [
+      `${P}xa-a1`,
+    ]);
   });
 
   it("rejects an unknown basis, an unknown unit and a duplicate id", async () => {
@@ -114,17 +159,34 @@ describe("invariants", () => {
       "BAD_USER_INPUT",
       /basis.*khong-co-dieu-nay/,
     );
-    await expectRejected(SET, { u: `${P}khong-co`, s: `${P}huyen-a`, d: "2024-01-01" }, "NOT_FOUND", /khong-co/);
+    await expectRejected(
+      SET,
+      { u: `${P}khong-co`, s: `${P}huyen-a`, d: "2024-01-01" },
+      "NOT_FOUND",
+      /khong-co/,
+    );
     await expectRejected(
       CREATE,
-      { input: { unit: { id: `${P}huyen-a`, name: "x", kind: "DISTRICT_COMMITTEE" }, superiorId: `${P}tinh-uy`, effectiveOn: "2024-01-01", basis: BASIS } },
+      {
+        input: {
+          unit: { id: `${P}huyen-a`, name: "x", kind: "DISTRICT_COMMITTEE" },
+          superiorId: `${P}tinh-uy`,
+          effectiveOn: "2024-01-01",
+          basis: BASIS,
+        },
+      },
       "CONFLICT",
       /UNIQUE_ID/,
     );
   });
 
   it("rejects a malformed date naming the argument", async () => {
-    await expectRejected(SET, { u: `${P}xa-b1`, s: `${P}huyen-a`, d: "2024-02-30" }, "BAD_USER_INPUT", /effectiveOn/);
+    await expectRejected(
+      SET,
+      { u: `${P}xa-b1`, s: `${P}huyen-a`, d: "2024-02-30" },
+      "BAD_USER_INPUT",
+      /effectiveOn/,
+    );
   });
 });
 
@@ -150,7 +212,8 @@ describe("dated changes", () => {
       `mutation { updateUnit(input: { id: "${P}xa-b1", effectiveOn: "2024-03-01", basis: ["dieu-le-dang-whole"], name: "Đảng ủy xã Đổi Tên" }) { kind changes { entity operation before after } } }`,
     );
     expect(res.errors).toBeUndefined();
-    const change = (res.data as { updateUnit: { changes: { before: string; after: string }[] } }).updateUnit.changes[0];
+    const change = (res.data as { updateUnit: { changes: { before: string; after: string }[] } }).updateUnit
+      .changes[0];
     expect(JSON.parse(change?.before ?? "{}").name).toBe(`${P}xa-b1`);
     expect(JSON.parse(change?.after ?? "{}").name).toBe("Đảng ủy xã Đổi Tên");
   });
@@ -160,12 +223,15 @@ describe("dated changes", () => {
       `mutation { addRelation(input: { type: REPORTS_TO, fromId: "${P}chi-bo", toId: "${P}tinh-uy", validFrom: "2024-01-01", frequencies: [QUARTERLY], basis: ["dieu-le-dang-whole"] }) { changes { entity entityId } } }`,
     );
     expect(added.errors).toBeUndefined();
-    const relationId = (added.data as { addRelation: { changes: { entity: string; entityId: string }[] } }).addRelation.changes.find(
-      (c) => c.entity === "RELATION",
-    )?.entityId;
-    const ended = await mutate(`mutation ($id: ID!) { endRelation(relationId: $id, lastDay: "2024-12-31", basis: ["dieu-le-dang-whole"]) { kind } }`, {
-      id: relationId,
-    });
+    const relationId = (
+      added.data as { addRelation: { changes: { entity: string; entityId: string }[] } }
+    ).addRelation.changes.find((c) => c.entity === "RELATION")?.entityId;
+    const ended = await mutate(
+      `mutation ($id: ID!) { endRelation(relationId: $id, lastDay: "2024-12-31", basis: ["dieu-le-dang-whole"]) { kind } }`,
+      {
+        id: relationId,
+      },
+    );
     expect(ended.errors).toBeUndefined();
     const obligations = async (asOf: string) =>
       (
@@ -196,14 +262,28 @@ describe("restructuring events", () => {
          id kind effectiveOn actor units { id } changes { entity entityId operation } } }`,
     );
     expect(res.errors).toBeUndefined();
-    const event = (res.data as { mergeUnits: { id: string; kind: string; actor: string; units: { id: string }[] } }).mergeUnits;
+    const event = (
+      res.data as { mergeUnits: { id: string; kind: string; actor: string; units: { id: string }[] } }
+    ).mergeUnits;
     expect(event).toMatchObject({ kind: "MERGE_UNITS", actor: "admin-tester" });
     expect(event.units.map((u) => u.id)).toEqual(
-      expect.arrayContaining([`${P}m-huyen-x`, `${P}m-huyen-y`, `${P}m-huyen-xy`, `${P}m-xa-x`, `${P}m-xa-y`, `${P}m-ubkt-x`]),
+      expect.arrayContaining([
+        `${P}m-huyen-x`,
+        `${P}m-huyen-y`,
+        `${P}m-huyen-xy`,
+        `${P}m-xa-x`,
+        `${P}m-xa-y`,
+        `${P}m-ubkt-x`,
+      ]),
     );
     const superior = async (id: string, asOf: string) =>
-      (await gqlAs<{ unit: { superior: { id: string } | null } }>(server, null, `{ unit(id: "${id}") { superior(asOf: "${asOf}") { id } } }`)).data
-        ?.unit.superior?.id;
+      (
+        await gqlAs<{ unit: { superior: { id: string } | null } }>(
+          server,
+          null,
+          `{ unit(id: "${id}") { superior(asOf: "${asOf}") { id } } }`,
+        )
+      ).data?.unit.superior?.id;
     expect(await superior(`${P}m-xa-x`, "2022-12-31")).toBe(`${P}m-huyen-x`);
     expect(await superior(`${P}m-xa-x`, "2023-01-01")).toBe(`${P}m-huyen-xy`);
     expect(await superior(`${P}m-xa-y`, "2023-01-01")).toBe(`${P}m-huyen-xy`);
@@ -222,7 +302,9 @@ describe("restructuring events", () => {
       null,
       `{ history(unitId: "${P}m-huyen-y") { entityId operation actor } }`,
     );
-    expect(history.data?.history.some((h) => h.entityId === `${P}m-huyen-y` && h.operation === "ENDED")).toBe(true);
+    expect(history.data?.history.some((h) => h.entityId === `${P}m-huyen-y` && h.operation === "ENDED")).toBe(
+      true,
+    );
   });
 
   it("splits a unit, assigning children to parts", async () => {
@@ -255,7 +337,11 @@ describe("restructuring events", () => {
     expect(res.errors).toBeUndefined();
     const chain = async (asOf: string) =>
       (
-        await gqlAs<{ reportingChain: { to: { id: string } }[] }>(server, null, `{ reportingChain(unitId: "${P}a-chi-bo", asOf: "${asOf}") { to { id } } }`)
+        await gqlAs<{ reportingChain: { to: { id: string } }[] }>(
+          server,
+          null,
+          `{ reportingChain(unitId: "${P}a-chi-bo", asOf: "${asOf}") { to { id } } }`,
+        )
       ).data?.reportingChain.map((s) => s.to.id);
     expect(await chain("2025-06-30")).toEqual([`${P}a-xa`, `${P}a-huyen`, `${P}a-tinh`, "bch-trung-uong"]);
     expect(await chain("2025-07-01")).toEqual([`${P}a-xa`, `${P}a-tinh`, "bch-trung-uong"]);
@@ -264,7 +350,12 @@ describe("restructuring events", () => {
 
 describe("audit", () => {
   it("lists changes since a time, oldest first, paged with cursors", async () => {
-    const first = await gqlAs<{ changes: { nodes: { id: string; at: string; actor: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
+    const first = await gqlAs<{
+      changes: {
+        nodes: { id: string; at: string; actor: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    }>(
       server,
       null,
       `{ changes(since: "2000-01-01", first: 3) { nodes { id at actor entity operation } pageInfo { hasNextPage endCursor } } }`,

@@ -9,7 +9,11 @@ import type { TestServer } from "./test-server.ts";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
 
-export async function token(role: "viewer" | "editor" | "admin", scopes: string[] = [], sub = `${role}-tester`): Promise<string> {
+export async function token(
+  role: "viewer" | "editor" | "admin",
+  scopes: string[] = [],
+  sub = `${role}-tester`,
+): Promise<string> {
   return new SignJWT({ role, scopes })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(sub)
