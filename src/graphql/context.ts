@@ -33,7 +33,7 @@ export function createContext(
     log: log.child({ requestId }),
     requestId,
     roundTrips,
-    loaders: createLoaders(db, roundTrips),
+    loaders: createLoaders(db, roundTrips, principal.scopes),
     principal,
     today: todayInVietnam(),
   };

@@ -26,14 +26,14 @@ import {
 } from "../store/plan-repository.ts";
 import type { CitationRecord, DocumentRecord, RuleRecord, UnitRecord } from "../store/records.ts";
 import { type FactsKey, incomingRelations, type UnitFacts, unitFacts } from "../store/relation-repository.ts";
-import { childrenPages, findUnits, type PageKey } from "../store/unit-repository.ts";
+import { childrenPages, findUnits, type PageKey, unitsInSubtrees } from "../store/unit-repository.ts";
 
 function byId<T extends { id: string }>(ids: readonly string[], items: T[]): (T | null)[] {
   const map = new Map(items.map((x) => [x.id, x]));
   return ids.map((id) => map.get(id) ?? null);
 }
 
-export function createLoaders(db: Database, counter: RoundTripCounter) {
+export function createLoaders(db: Database, counter: RoundTripCounter, scopes: readonly string[] = []) {
   const unit = new DataLoader<string, UnitRecord | null>(async (ids) =>
     byId(ids, await findUnits(db, ids, counter)),
   );
@@ -100,8 +100,15 @@ export function createLoaders(db: Database, counter: RoundTripCounter) {
   const list = <V>(fn: (db: Database, ids: readonly string[], counter?: RoundTripCounter) => Promise<V[]>) =>
     new DataLoader<string, V>(async (ids) => fn(db, ids, counter));
 
+  /** For scoped reading: whether each unit lies in one of the reader's subtrees. */
+  const visible = new DataLoader<string, boolean>(async (ids) => {
+    const ok = await unitsInSubtrees(db, ids, scopes, counter);
+    return ids.map((id) => ok.has(id));
+  });
+
   return {
     unit,
+    visible,
     citation,
     document,
     rule,

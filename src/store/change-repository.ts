@@ -11,6 +11,7 @@ export interface ChangeRecord {
   operation: string;
   before: string | null;
   after: string | null;
+  unitIds: string[];
 }
 
 export interface EventRecord {
@@ -24,7 +25,7 @@ export interface EventRecord {
   unitIds: string[];
 }
 
-const CHANGE = `c {.id, .eventId, at: toString(c.at), .actor, .entity, .entityId, .operation, .before, .after}`;
+const CHANGE = `c {.id, .eventId, at: toString(c.at), .actor, .entity, .entityId, .operation, .before, .after, .unitIds}`;
 
 export async function findEvents(
   db: Database,

@@ -152,3 +152,28 @@ export async function searchUnits(
   );
   return rows.map((r) => asUnit(r.u));
 }
+
+/**
+ * Which of the units lie in a subtree rooted at one of `scopes` (through SUBORDINATE_TO /
+ * PART_OF at any date), or sit in an agency that does: what a scoped reader may see.
+ */
+export async function unitsInSubtrees(
+  db: Database,
+  ids: readonly string[],
+  scopes: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<Set<string>> {
+  const rows = await db.read(
+    `UNWIND $ids AS id
+     MATCH (u:Unit {id: id})
+     OPTIONAL MATCH (h:Unit {id: u.host})
+     WITH u, [x IN [u, h] WHERE x IS NOT NULL] AS candidates
+     WHERE any(x IN candidates WHERE x.id IN $scopes OR EXISTS {
+       MATCH (x)-[:${STRUCTURE}]->{1,40}(root:Unit) WHERE root.id IN $scopes
+     })
+     RETURN u.id AS id`,
+    { ids: [...new Set(ids)], scopes: [...scopes] },
+    counter,
+  );
+  return new Set(rows.map((r) => r.id as string));
+}

@@ -205,3 +205,63 @@ describe("tokens and read access", () => {
     expect(res.data?.updateUnit.actor).toBe("nguoi-bien-tap");
   });
 });
+
+describe("scoped reading (READ_ACCESS=scoped)", () => {
+  let closed: TestServer;
+  let lamDong: string;
+  beforeAll(async () => {
+    closed = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "scoped" });
+    lamDong = await token("viewer", ["tinh-uy-lam-dong"], "viewer-lam-dong");
+  });
+  afterAll(async () => {
+    await closed.close();
+  });
+  const ask = <T>(bearer: string | null, query: string) => gqlAs<T>(closed, bearer, query);
+
+  it("hides units outside the reader's subtrees as if they did not exist", async () => {
+    const other = await ask(lamDong, `{ unit(id: "tinh-uy-quang-ngai") { name } }`);
+    expect(other.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const inside = await ask<{ unit: { name: string } }>(
+      lamDong,
+      `{ unit(id: "ban-thuong-vu-dang-uy-khoi-co-quan-lam-dong") { name } }`,
+    );
+    expect(inside.data?.unit.name).toBeTruthy();
+    expect((await ask(null, `{ unit(id: "tinh-uy-lam-dong") { name } }`)).status).toBe(403);
+  });
+
+  it("does not leak a relation, an obligation or a chain hop to a unit outside", async () => {
+    const rel = await ask<{ relations: { from: { id: string }; to: { id: string } }[] }>(
+      lamDong,
+      `{ relations(unitId: "tinh-uy-lam-dong", asOf: "2024-06-01") { from { id } to { id } } }`,
+    );
+    expect(rel.errors).toBeUndefined();
+    expect(rel.data?.relations.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rel.data)).not.toContain("bch-trung-uong");
+    const chain = await ask<{ reportingChain: { to: { id: string } }[] }>(
+      lamDong,
+      `{ reportingChain(unitId: "dang-uy-khoi-co-quan-lam-dong", asOf: "2024-06-01") { to { id } } }`,
+    );
+    expect(chain.data?.reportingChain.map((s) => s.to.id)).toEqual(["tinh-uy-lam-dong"]);
+    const superior = await ask<{ unit: { superior: unknown } }>(
+      lamDong,
+      `{ unit(id: "tinh-uy-lam-dong") { superior(asOf: "2024-06-01") { id } } }`,
+    );
+    expect(superior.data?.unit.superior).toBeNull();
+    const found = await ask<{ searchUnits: { id: string }[] }>(
+      lamDong,
+      `{ searchUnits(text: "tinh uy", first: 50, asOf: "2024-06-01") { id } }`,
+    );
+    expect(found.data?.searchUnits.map((u) => u.id)).toContain("tinh-uy-lam-dong");
+    expect(found.data?.searchUnits.some((u) => u.id.includes("quang-ngai"))).toBe(false);
+    const list = await ask(lamDong, `{ units(first: 5) { totalCount } }`);
+    expect(list.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("lets an admin read everything", async () => {
+    const all = await ask<{ reportingChain: { to: { id: string } }[] }>(
+      admin,
+      `{ reportingChain(unitId: "dang-uy-khoi-co-quan-lam-dong", asOf: "2024-06-01") { to { id } } }`,
+    );
+    expect(all.data?.reportingChain.map((s) => s.to.id)).toEqual(["tinh-uy-lam-dong", "bch-trung-uong"]);
+  });
+});

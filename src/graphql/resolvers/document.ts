@@ -4,14 +4,14 @@ import { badInput } from "../../domain/errors.ts";
 import { allDocuments, findDocumentByNumber } from "../../store/document-repository.ts";
 import type { CitationRecord, DocumentRecord } from "../../store/records.ts";
 import type { Context } from "../context.ts";
+import { visibleUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
 
 export const DocumentResolvers = {
   Document: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.document.load(ref.id),
-    issuer: (d: DocumentRecord, _: Args, ctx: Context) =>
-      d.issuerId ? ctx.loaders.unit.load(d.issuerId) : null,
+    issuer: (d: DocumentRecord, _: Args, ctx: Context) => visibleUnit(d.issuerId, ctx),
     replaces: async (d: DocumentRecord, _: Args, ctx: Context) =>
       (await ctx.loaders.document.loadMany(d.replacesIds)).filter((x) => x && !(x instanceof Error)),
     replacedBy: (d: DocumentRecord, _: Args, ctx: Context) => ctx.loaders.replacedBy.load(d.id),

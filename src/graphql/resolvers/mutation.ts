@@ -13,6 +13,7 @@ import {
 import { mutations, type NewUnit } from "../../store/mutation-repository.ts";
 import { dateArg, decodeCursor, encodeCursor, firstArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
+import { keepVisible } from "../visibility.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
@@ -73,7 +74,8 @@ export const MutationQueries = {
       ctx.roundTrips,
     );
     return {
-      nodes: page.items,
+      // A scoped reader's page may come out shorter: changes to units outside their subtrees are left out.
+      nodes: await keepVisible(ctx, page.items, (c) => c.unitIds),
       pageInfo: {
         hasNextPage: page.hasNextPage,
         endCursor: page.items.at(-1)
@@ -82,8 +84,10 @@ export const MutationQueries = {
       },
     };
   },
-  event: async (_: unknown, args: Args, ctx: Context) =>
-    (await findEvents(ctx.db, [args.id as string], ctx.roundTrips))[0] ?? null,
+  event: async (_: unknown, args: Args, ctx: Context) => {
+    const [event] = await findEvents(ctx.db, [args.id as string], ctx.roundTrips);
+    return event && (await keepVisible(ctx, [event], (e) => e.unitIds)).length > 0 ? event : null;
+  },
 };
 
 export const Mutation = {

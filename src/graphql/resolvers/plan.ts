@@ -13,7 +13,8 @@ import type { PlanRecord, TargetRecord, TaskRecord } from "../../store/plan-repo
 import { findPlans, findTaskByCode } from "../../store/plan-repository.ts";
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
-import { loadCitations, requireUnit } from "./support.ts";
+import { keepVisible } from "../visibility.ts";
+import { loadCitations, requireUnit, visibleUnit } from "./support.ts";
 import { unitTasks } from "./unit.ts";
 
 type Args = Record<string, unknown>;
@@ -38,7 +39,7 @@ export const PlanResolvers = {
       p.documentId ? ctx.loaders.document.load(p.documentId) : null,
     implements: (p: PlanRecord, _: Args, ctx: Context) =>
       p.implementsId ? ctx.loaders.document.load(p.implementsId) : null,
-    owner: (p: PlanRecord, _: Args, ctx: Context) => (p.ownerId ? ctx.loaders.unit.load(p.ownerId) : null),
+    owner: (p: PlanRecord, _: Args, ctx: Context) => visibleUnit(p.ownerId, ctx),
     tasks: async (p: PlanRecord, _: Args, ctx: Context) => {
       const tasks = await ctx.loaders.tasksOfPlan.load(p.id);
       for (const t of tasks) ctx.loaders.task.prime(t.id, t);
@@ -50,7 +51,8 @@ export const PlanResolvers = {
   Task: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.task.load(ref.id),
     deadline: (t: TaskRecord) => deadlineOf(t),
-    assignments: async (t: TaskRecord, _: Args, ctx: Context) => ctx.loaders.assignmentsOfTask.load(t.id),
+    assignments: async (t: TaskRecord, _: Args, ctx: Context) =>
+      keepVisible(ctx, await ctx.loaders.assignmentsOfTask.load(t.id), (a) => [a.unitId]),
     overdue: (t: TaskRecord, args: Args, ctx: Context) => isOverdue(deadlineOf(t), asOfArg(args.asOf, ctx)),
     plan: (t: TaskRecord, _: Args, ctx: Context) => ctx.loaders.plan.load(t.planId),
     basis: (t: TaskRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),

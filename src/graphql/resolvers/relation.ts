@@ -7,6 +7,7 @@ import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.t
 import { neighbourhood, pathBetween } from "../../store/relation-repository.ts";
 import { asOfArg, depthArg, typesArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
+import { keepVisible } from "../visibility.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 import { unitRelations } from "./unit.ts";
 
@@ -56,6 +57,7 @@ export const RelationQueries = {
       ctx.roundTrips,
     );
     if (!slice) return null;
+    if ((await keepVisible(ctx, slice.units, (u) => [u.id])).length < slice.units.length) return null;
     ctx.loaders.primeUnits(slice.units);
     ctx.loaders.primeCitations(slice.citations);
     return slice.relations.map((r) => ({ ...r, ruleId: null }));
@@ -71,7 +73,14 @@ export const RelationQueries = {
     );
     ctx.loaders.primeUnits(slice.units);
     ctx.loaders.primeCitations(slice.citations);
-    return { nodes: slice.units, edges: slice.relations.map((r) => ({ ...r, ruleId: null })) };
+    return {
+      nodes: await keepVisible(ctx, slice.units, (u) => [u.id]),
+      edges: await keepVisible(
+        ctx,
+        slice.relations.map((r) => ({ ...r, ruleId: null })),
+        (r) => [r.from, r.to],
+      ),
+    };
   },
 };
 

@@ -9,6 +9,7 @@ import type { RuleRecord } from "../../store/records.ts";
 import { reportingChain } from "../../store/relation-repository.ts";
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
+import { keepVisible, scoped } from "../visibility.ts";
 import { frequencyLabels } from "./relation.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
@@ -44,17 +45,24 @@ export const ReportingQueries = {
   reportingObligations: async (_: unknown, args: Args, ctx: Context) => {
     const asOf = asOfArg(args.asOf, ctx);
     await requireUnit(args.unitId as string, ctx, "unitId");
-    return deriveObligations(await ctx.loaders.facts.load({ id: args.unitId as string, asOf }));
+    const obligations = deriveObligations(await ctx.loaders.facts.load({ id: args.unitId as string, asOf }));
+    return keepVisible(ctx, obligations, (o) => [o.obligor, o.recipient]);
   },
   reportingChain: async (_: unknown, args: Args, ctx: Context) => {
     const asOf = asOfArg(args.asOf, ctx);
     // One round trip: the chain query also returns every unit and citation it mentions.
     const chain = await reportingChain(ctx.db, { id: args.unitId as string, asOf }, ctx.roundTrips);
-    if (!chain.found) await requireUnit(args.unitId as string, ctx, "unitId");
+    if (!chain.found || scoped(ctx)) await requireUnit(args.unitId as string, ctx, "unitId");
     ctx.loaders.primeUnits(chain.units);
     ctx.loaders.primeCitations(chain.citations);
     for (const hop of chain.hops) for (const r of hop.rules) ctx.loaders.rule.prime(r.id, r);
-    return reportingSteps(chain.hops);
+    const steps = reportingSteps(chain.hops);
+    // A scoped reader sees the chain up to the edge of their subtrees, not the hops beyond.
+    const shown = await keepVisible(ctx, steps, (s) => [s.to]);
+    return steps.slice(
+      0,
+      shown.length === steps.length ? undefined : steps.findIndex((s) => !shown.includes(s)),
+    );
   },
   rules: async (_: unknown, __: Args, ctx: Context) => {
     const rules = await ctx.loaders.allRules();

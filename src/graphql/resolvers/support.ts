@@ -2,6 +2,7 @@
 import { notFound } from "../../domain/errors.ts";
 import type { CitationRecord, UnitRecord } from "../../store/records.ts";
 import type { Context } from "../context.ts";
+import { isVisible, keepVisible } from "../visibility.ts";
 
 export async function loadCitations(
   ids: readonly string[] | null | undefined,
@@ -18,16 +19,25 @@ export async function loadUnits(
 ): Promise<UnitRecord[]> {
   if (!ids || ids.length === 0) return [];
   const found = await ctx.loaders.unit.loadMany([...ids]);
-  return found.filter((u): u is UnitRecord => u !== null && !(u instanceof Error));
+  const units = found.filter((u): u is UnitRecord => u !== null && !(u instanceof Error));
+  return keepVisible(ctx, units, (u) => [u.id]);
 }
 
 /** The unit with this id, or NOT_FOUND naming the id and the argument. */
 export async function requireUnit(id: string, ctx: Context, argument = "id"): Promise<UnitRecord> {
   const unit = await ctx.loaders.unit.load(id);
-  if (!unit) {
+  // A unit outside a scoped reader's subtrees is as unknown as a missing one.
+  if (!unit || !(await isVisible(ctx, id))) {
     const err = notFound("unit", id);
     err.details.argument = argument;
     throw err;
   }
   return unit;
+}
+
+/** The unit, or null when it does not exist or the reader may not see it. */
+export async function visibleUnit(id: string | null | undefined, ctx: Context): Promise<UnitRecord | null> {
+  if (!id) return null;
+  const unit = await ctx.loaders.unit.load(id);
+  return unit && (await isVisible(ctx, id)) ? unit : null;
 }

@@ -19,7 +19,8 @@ import {
   typesArg,
 } from "../arguments.ts";
 import type { Context } from "../context.ts";
-import { loadCitations, requireUnit } from "./support.ts";
+import { keepVisible, scoped } from "../visibility.ts";
+import { loadCitations, requireUnit, visibleUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
 
@@ -55,7 +56,7 @@ export async function unitRelations(unitId: string, args: Args, ctx: Context): P
   }));
   const all = [...explicit, ...deriveRuleRelations(facts)];
   const seen = new Set<string>();
-  return all.filter((r) => {
+  const wanted = all.filter((r) => {
     if (types && !types.includes(r.type)) return false;
     const symmetric = RELATION_TYPES[r.type as RelationType]?.symmetric ?? false;
     const out = r.from === unitId || (symmetric && r.to === unitId);
@@ -65,19 +66,20 @@ export async function unitRelations(unitId: string, args: Args, ctx: Context): P
     seen.add(r.id);
     return true;
   });
+  return keepVisible(ctx, wanted, (r) => [r.from, r.to]);
 }
 
 export const UnitResolvers = {
   Unit: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.unit.load(ref.id),
+    __resolveReference: (ref: { id: string }, ctx: Context) => visibleUnit(ref.id, ctx),
     kindLabel: (u: UnitRecord) => UNIT_KINDS[u.kind as UnitKind]?.label ?? u.kind,
     levelLabel: (u: UnitRecord) => (u.level ? UNIT_LEVELS[u.level as UnitLevel] : null),
-    host: (u: UnitRecord, _: Args, ctx: Context) => (u.host ? ctx.loaders.unit.load(u.host) : null),
+    host: (u: UnitRecord, _: Args, ctx: Context) => visibleUnit(u.host, ctx),
     source: (u: UnitRecord, _: Args, ctx: Context) => loadCitations(u.source, ctx),
     activeOn: (u: UnitRecord, args: Args, ctx: Context) => isActiveOn(u, asOfArg(args.date, ctx, "date")),
     superior: async (u: UnitRecord, args: Args, ctx: Context) => {
       const facts = await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) });
-      return facts.superiorId ? ctx.loaders.unit.load(facts.superiorId) : null;
+      return visibleUnit(facts.superiorId, ctx);
     },
     children: async (u: UnitRecord, args: Args, ctx: Context) => {
       const first = firstArg(args.first, ctx);
@@ -96,7 +98,15 @@ export const UnitResolvers = {
       const chain = await reportingChain(ctx.db, { id: u.id, asOf: asOfArg(args.asOf, ctx) }, ctx.roundTrips);
       ctx.loaders.primeUnits(chain.units);
       ctx.loaders.primeCitations(chain.citations);
-      return ctx.loaders.unit.loadMany(chain.hops.map((h) => h.to));
+      const ancestors = await keepVisible(ctx, chain.hops, (h) => [h.to]);
+      // Above a scoped reader's subtree the chain is hidden, not skipped.
+      const shown = chain.hops.slice(
+        0,
+        ancestors.length === chain.hops.length
+          ? undefined
+          : chain.hops.findIndex((h) => !ancestors.includes(h)),
+      );
+      return ctx.loaders.unit.loadMany(shown.map((h) => h.to));
     },
     descendants: async (u: UnitRecord, args: Args, ctx: Context) => {
       const maxDepth = depthArg(args.maxDepth, ctx.config.MAX_DEPTH, ctx.config.MAX_DEPTH, "maxDepth");
@@ -112,7 +122,11 @@ export const UnitResolvers = {
     },
     relations: (u: UnitRecord, args: Args, ctx: Context) => unitRelations(u.id, args, ctx),
     reportingObligations: async (u: UnitRecord, args: Args, ctx: Context) =>
-      deriveObligations(await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) })),
+      keepVisible(
+        ctx,
+        deriveObligations(await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) })),
+        (o) => [o.obligor, o.recipient],
+      ),
     meetingRules: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.meetingRules.load(u.id),
     positions: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.positions.load(u.id),
     tasks: (u: UnitRecord, args: Args, ctx: Context) => unitTasks(u.id, args, ctx),
@@ -162,6 +176,11 @@ export const UnitQueries = {
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
     }
+    if (scoped(ctx))
+      throw badInput(
+        "under",
+        "with scoped reading, name one of your scopes (or a unit inside them) as `under`",
+      );
     const after = decodeCursor(args.after, isIdCursor);
     const page = await unitsPage(ctx.db, { asOf, kinds, first, after: after?.id ?? null }, ctx.roundTrips);
     ctx.loaders.primeUnits(page.items.map((i) => i.unit));
@@ -176,7 +195,7 @@ export const UnitQueries = {
     if (!query || first === 0) return [];
     const units = await searchUnits(ctx.db, { query, asOf: asOfArg(args.asOf, ctx), first }, ctx.roundTrips);
     ctx.loaders.primeUnits(units);
-    return units;
+    return keepVisible(ctx, units, (u) => [u.id]);
   },
   unitKinds: () =>
     Object.entries(UNIT_KINDS).map(([kind, info]) => ({ kind, label: info.label, category: info.category })),
