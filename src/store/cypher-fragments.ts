@@ -10,3 +10,28 @@ export function active(x: string, d = "d"): string {
 
 /** The structural relation types, in one place. */
 export const STRUCTURE = "SUBORDINATE_TO|PART_OF";
+
+/** A subquery that collects the citations (provision with its document) for a list of provision ids. */
+export function citationsOf(ids: string, as = "citations"): string {
+  return `CALL (${ids}) {
+       UNWIND ${ids} AS pid
+       WITH DISTINCT pid
+       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
+       RETURN collect({p: properties(p), doc: properties(doc)}) AS ${as}
+     }`;
+}
+
+/** A subquery that collects the properties of the units with the given ids. */
+export function unitsOf(ids: string, as: string): string {
+  return `CALL (${ids}) {
+       UNWIND ${ids} AS uid
+       WITH DISTINCT uid
+       MATCH (x:Unit {id: uid})
+       RETURN collect(properties(x)) AS ${as}
+     }`;
+}
+
+/** The provision ids cited by a list of relation maps `{props: …}`. */
+export function basisOf(list: string): string {
+  return `reduce(a = [], x IN ${list} | a + coalesce(x.props.basis, []))`;
+}

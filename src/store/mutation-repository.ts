@@ -13,6 +13,7 @@ import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type ChangeSession, runChange } from "./change-session.ts";
 import { active } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
+import type { RelationRecord } from "./records.ts";
 
 export interface NewUnit {
   id: string;
@@ -151,19 +152,7 @@ async function createRelation(
   return id;
 }
 
-interface RelationRow {
-  id: string;
-  type: string;
-  from: string;
-  to: string;
-  validFrom: string | null;
-  validTo: string | null;
-  frequencies: string[];
-  via: string[];
-  subject: string | null;
-  basis: string[];
-  note: string | null;
-}
+type RelationRow = RelationRecord;
 
 /** Relations touching a unit that are in force on `date` or later. */
 async function relationsFrom(

@@ -1,4 +1,6 @@
 /** Plain records as the repositories return them (dates as ISO strings). */
+import type { RelationFact } from "../domain/obligations.ts";
+
 export interface UnitRecord {
   id: string;
   name: string;
@@ -14,19 +16,8 @@ export interface UnitRecord {
   note: string | null;
 }
 
-export interface RelationRecord {
-  id: string;
-  type: string;
-  from: string;
-  to: string;
-  validFrom: string | null;
-  validTo: string | null;
-  frequencies: string[];
-  via: string[];
-  subject: string | null;
-  basis: string[];
-  note: string | null;
-}
+/** A relation as stored: the domain's own shape (src/domain/obligations.ts). */
+export type RelationRecord = RelationFact;
 
 export interface RuleRecord {
   id: string;

@@ -5,7 +5,7 @@
  * neighbourhoods. Each is one query; the results carry the units and citations they
  * mention so that the request's loaders can be primed instead of asked again.
  */
-import { active, STRUCTURE } from "./cypher-fragments.ts";
+import { active, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import {
   asCitation,
@@ -134,18 +134,8 @@ export async function unitFacts(
           targets.HOST_MASS_ORGANISATIONS + targets.LOCAL_COMMITTEE AS unitIds,
           reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.basis, [])) +
           reduce(a = [], r IN rules | a + coalesce(r.basis, [])) AS basisIds
-     CALL (unitIds) {
-       UNWIND unitIds AS uid
-       WITH DISTINCT uid
-       MATCH (x:Unit {id: uid})
-       RETURN collect(properties(x)) AS units
-     }
-     CALL (basisIds) {
-       UNWIND basisIds AS pid
-       WITH DISTINCT pid
-       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
-       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
-     }
+     ${unitsOf("unitIds", "units")}
+     ${citationsOf("basisIds")}
      RETURN i, u IS NOT NULL AS found, u.id AS unitId, outgoing, bodyReports, superiors, wholes, targets, rules,
             units, citations
      ORDER BY i`,
@@ -202,13 +192,8 @@ export async function incomingRelations(
        OPTIONAL MATCH (x:Unit)-[r]->(u) WHERE ${active("r")} AND (k.types IS NULL OR type(r) IN k.types)
        RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), from: x.id, unit: properties(x)} END) AS incoming
      }
-     CALL (incoming) {
-       UNWIND incoming AS x
-       UNWIND coalesce(x.props.basis, []) AS pid
-       WITH DISTINCT pid
-       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
-       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
-     }
+     WITH i, incoming, ${basisOf("incoming")} AS basisIds
+     ${citationsOf("basisIds")}
      RETURN i, incoming, citations ORDER BY i`,
     { keys: keys.map((k) => ({ ...k })) },
     counter,
@@ -283,18 +268,8 @@ export async function reportingChain(
             reduce(c = [], x IN h.rules | c + coalesce(x.basis, []))) AS basisIds,
           reduce(a = [], h IN hops | a + [x IN h.reports | x.from] + [x IN h.reports | x.to] +
             reduce(b = [], x IN h.reports | b + coalesce(x.props.via, []))) AS extraIds
-     CALL (extraIds) {
-       UNWIND extraIds AS uid
-       WITH DISTINCT uid
-       MATCH (x:Unit {id: uid})
-       RETURN collect(properties(x)) AS extra
-     }
-     CALL (basisIds) {
-       UNWIND basisIds AS pid
-       WITH DISTINCT pid
-       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
-       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
-     }
+     ${unitsOf("extraIds", "extra")}
+     ${citationsOf("basisIds")}
      RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops, citations`,
     { id: args.id, asOf: args.asOf },
     counter,
@@ -340,13 +315,8 @@ export async function pathBetween(
      WITH path WHERE path IS NOT NULL
      WITH [r IN relationships(path) | {type: type(r), props: properties(r), from: startNode(r).id, to: endNode(r).id}] AS rels,
           [n IN nodes(path) | properties(n)] AS units
-     CALL (rels) {
-       UNWIND rels AS x
-       UNWIND coalesce(x.props.basis, []) AS pid
-       WITH DISTINCT pid
-       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
-       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
-     }
+     WITH *, ${basisOf("rels")} AS basisIds
+     ${citationsOf("basisIds")}
      RETURN rels, units, citations`,
     { ...args, allTypes: ALL_TYPES },
     counter,
@@ -399,13 +369,8 @@ export async function neighbourhood(
        MATCH (a)-[r]->(b:Unit) WHERE b IN xs AND ${active("r")} AND ($types IS NULL OR type(r) IN $types) AND type(r) IN $allTypes
        RETURN collect({type: type(r), props: properties(r), from: a.id, to: b.id}) AS rels
      }
-     CALL (rels) {
-       UNWIND rels AS x
-       UNWIND coalesce(x.props.basis, []) AS pid
-       WITH DISTINCT pid
-       MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
-       RETURN collect({p: properties(p), doc: properties(doc)}) AS citations
-     }
+     WITH *, ${basisOf("rels")} AS basisIds
+     ${citationsOf("basisIds")}
      RETURN rels, [x IN xs | properties(x)] AS units, citations`,
     { ...args, allTypes: ALL_TYPES },
     counter,
