@@ -230,6 +230,25 @@ describe("tasks", () => {
     }
   });
 
+  it("has units in every task role, each role listing its tasks", async () => {
+    for (const role of ["DIRECTS", "LEADS_ADVICE", "COORDINATES", "CARRIES_OUT"]) {
+      const rows = await server.db.read(
+        `MATCH (u:Unit)-[r]->(:Task) WHERE type(r) = $role RETURN u.id AS id LIMIT 1`,
+        { role },
+      );
+      expect(rows[0], role).toBeDefined();
+      const res = await server.gql<{
+        tasks: { role: string; unit: { id: string }; task: { code: string } }[];
+      }>(
+        `query ($id: ID!, $role: TaskRole) { tasks(unitId: $id, role: $role) { role unit { id } task { code } } }`,
+        { id: rows[0]?.id, role },
+      );
+      expect(res.errors, role).toBeUndefined();
+      expect(res.data?.tasks.length, role).toBeGreaterThan(0);
+      for (const a of res.data?.tasks ?? []) expect(a).toMatchObject({ role, unit: { id: rows[0]?.id } });
+    }
+  });
+
   it("reads a task by code with its structured deadline", async () => {
     const codes = await server.db.read(
       "MATCH (t:Task) RETURN t.code AS code, t.deadlineType AS type ORDER BY t.order",

@@ -265,3 +265,34 @@ describe("scoped reading (READ_ACCESS=scoped)", () => {
     expect(all.data?.reportingChain.map((s) => s.to.id)).toEqual(["tinh-uy-lam-dong", "bch-trung-uong"]);
   });
 });
+
+describe("tokens from a JWKS", () => {
+  it("verifies RS256 tokens against JWT_JWKS_URL and refuses others", async () => {
+    const { createServer } = await import("node:http");
+    const { exportJWK, generateKeyPair, SignJWT } = await import("jose");
+    const { publicKey, privateKey } = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+    const jwks = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
+    const viaJwks = await startTestServer({ JWT_JWKS_URL: url, READ_ACCESS: "authenticated" });
+    try {
+      const signed = await new SignJWT({ role: "viewer" })
+        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+        .setSubject("jwks-viewer")
+        .setExpirationTime("10m")
+        .sign(privateKey);
+      const ok = await gqlAs<{ stats: { units: number } }>(viaJwks, signed, "{ stats { units } }");
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data?.stats.units).toBeGreaterThan(0);
+      const hs = await gqlAs(viaJwks, await token("admin"), "{ stats { units } }");
+      expect(hs.status).toBe(401);
+    } finally {
+      await viaJwks.close();
+      await new Promise((r) => jwks.close(r));
+    }
+  });
+});

@@ -1,5 +1,6 @@
 /** The HTTP surface: health, readiness, GraphiQL from local assets, and a query answered from Neo4j. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Database } from "../../src/store/database.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 let server: TestServer;
@@ -42,6 +43,18 @@ describe("HTTP", () => {
     expect(res.data?.stats.units).toBeGreaterThan(50);
     expect(res.extensions?.cypherRoundTrips).toBe(1);
     expect(res.extensions?.requestId).toMatch(/^[\w-]+$/);
+  });
+
+  it("talks to Neo4j through a routing neo4j:// URI as well as bolt://", async () => {
+    const neo4j = inject("neo4j");
+    const routed = new Database({ ...neo4j, uri: neo4j.uri.replace(/^bolt:/, "neo4j:") });
+    try {
+      await routed.verify();
+      const rows = await routed.read("MATCH (u:Unit) RETURN count(u) AS n");
+      expect(rows[0]?.n).toBeGreaterThan(0);
+    } finally {
+      await routed.close();
+    }
   });
 
   it("masks unexpected errors and never sends a stack trace", async () => {
