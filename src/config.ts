@@ -2,7 +2,11 @@
  * Configuration from environment variables, validated with zod at start-up.
  * Every variable is listed, with its default and meaning, in the README.
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { type DueDatePolicy, parseDueDatePolicy } from "./domain/due-dates.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -38,6 +42,8 @@ const schema = z.object({
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
+  // The reporting calendar's due-date policy (README, "Reporting calendar"); default config/due-dates.yaml.
+  DUE_DATES_FILE: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -58,4 +64,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/** The due-date policy shipped with the service: documented defaults, not law. */
+export const DEFAULT_DUE_DATES_FILE = fileURLToPath(new URL("../config/due-dates.yaml", import.meta.url));
+
+const policies = new Map<string, DueDatePolicy>();
+
+/**
+ * The reporting calendar's due-date policy (src/domain/due-dates.ts), read once per file and
+ * kept; a missing or invalid file is a ConfigError naming DUE_DATES_FILE and the problem.
+ */
+export function loadDueDatePolicy(file: string = DEFAULT_DUE_DATES_FILE): DueDatePolicy {
+  const cached = policies.get(file);
+  if (cached) return cached;
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, "utf8"));
+  } catch (e) {
+    const msg = ((e as Error).message ?? String(e)).split("\n")[0];
+    throw new ConfigError(`Invalid configuration: DUE_DATES_FILE cannot be read (${msg})`);
+  }
+  try {
+    const policy = parseDueDatePolicy(raw, file.split(/[\\/]/).pop() ?? file);
+    policies.set(file, policy);
+    return policy;
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: DUE_DATES_FILE ${(e as Error).message}`);
+  }
 }

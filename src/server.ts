@@ -16,12 +16,13 @@ import express from "express";
 import { GraphQLError } from "graphql";
 import { assertCanRead, type ReadAccess } from "./auth/principal.ts";
 import { createTokenVerifier } from "./auth/verify-token.ts";
-import type { Config } from "./config.ts";
+import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { formatError } from "./graphql/errors.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
+import { mountCalendarFeed } from "./http/ical.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
 
@@ -47,6 +48,8 @@ export async function startServer(opts: {
   host?: string;
 }): Promise<RunningServer> {
   const { db, config, log } = opts;
+  // The calendar's due-date policy: read now, so that a bad DUE_DATES_FILE stops the start.
+  loadDueDatePolicy(config.DUE_DATES_FILE);
   const verifyToken = createTokenVerifier(config);
   const app = express();
   app.disable("x-powered-by");
@@ -97,6 +100,7 @@ export async function startServer(opts: {
       res.status(503).json({ status: "unavailable", neo4j: "unreachable" });
     }
   });
+  mountCalendarFeed(app, { db, config, log, verifyToken });
   if (config.GRAPHIQL) {
     mountGraphiql(app);
     app.get("/", (_req, res) => res.redirect("/graphiql"));

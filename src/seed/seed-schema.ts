@@ -209,6 +209,52 @@ export const kindPairingSchema = z.strictObject({
   note: optText,
 });
 
+/** A kind-and-level selector of a channel rule. */
+const unitSelectorSchema = z.strictObject({
+  kinds: z.array(kind).min(1),
+  levels: z.array(level).default([]),
+});
+
+/** A prescribed channel (kênh trình văn bản, quy chế phối hợp), e.g. 350-CV/TU mục 0–1. */
+export const channelRuleSchema = z
+  .strictObject({
+    id,
+    kind: z.enum(["SUBMISSION", "COORDINATION_AGREEMENT"]),
+    title: text,
+    from: unitSelectorSchema,
+    to: unitSelectorSchema,
+    via: z.array(unitSelectorSchema).default([]),
+    instead: unitSelectorSchema.nullish(),
+    within: z.array(kind).min(1, "name the kind of unit both ends must share, e.g. COMMUNE_COMMITTEE"),
+    provinces: z.array(id).default([]),
+    basis,
+    validFrom: optDate,
+    validTo: optDate,
+    note: optText,
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind === "SUBMISSION" && r.via.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["via"],
+        message: "a SUBMISSION rule needs the units to go through",
+      });
+    if (r.kind === "SUBMISSION" && r.instead)
+      ctx.addIssue({
+        code: "custom",
+        path: ["instead"],
+        message: "only a COORDINATION_AGREEMENT rule takes instead",
+      });
+    if (r.kind === "COORDINATION_AGREEMENT" && !r.instead)
+      ctx.addIssue({
+        code: "custom",
+        path: ["instead"],
+        message: "a COORDINATION_AGREEMENT rule needs instead",
+      });
+    if (r.kind === "COORDINATION_AGREEMENT" && r.via.length > 0)
+      ctx.addIssue({ code: "custom", path: ["via"], message: "only a SUBMISSION rule takes via" });
+  });
+
 export const seedFileSchema = z.strictObject({
   documents: z.array(z.unknown()).default([]),
   units: z.array(z.unknown()).default([]),
@@ -218,6 +264,7 @@ export const seedFileSchema = z.strictObject({
   positions: z.array(z.unknown()).default([]),
   plans: z.array(z.unknown()).default([]),
   kindPairings: z.array(z.unknown()).default([]),
+  channelRules: z.array(z.unknown()).default([]),
 });
 
 export type SeedDocument = z.infer<typeof documentSchema>;
@@ -230,3 +277,4 @@ export type SeedPosition = z.infer<typeof positionSchema>;
 export type SeedPlan = z.infer<typeof planSchema>;
 export type SeedTask = z.infer<typeof taskSchema>;
 export type SeedKindPairing = z.infer<typeof kindPairingSchema>;
+export type SeedChannelRule = z.infer<typeof channelRuleSchema>;

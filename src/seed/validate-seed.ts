@@ -11,6 +11,7 @@ import { findSuperiorCycles, pairingAllows } from "../domain/hierarchy.ts";
 import { relationId } from "../domain/ids.ts";
 import { isPartyOrganisation, UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import {
+  channelRuleSchema,
   documentSchema,
   kindPairingSchema,
   meetingRuleSchema,
@@ -18,6 +19,7 @@ import {
   positionSchema,
   relationSchema,
   ruleSchema,
+  type SeedChannelRule,
   type SeedDocument,
   type SeedKindPairing,
   type SeedMeetingRule,
@@ -57,6 +59,7 @@ export interface SeedGraph {
   positions: SeedPosition[];
   plans: SeedPlan[];
   kindPairings: SeedKindPairing[];
+  channelRules: SeedChannelRule[];
 }
 
 export class SeedValidationError extends Error {
@@ -92,6 +95,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     positions: [] as Located<SeedPosition>[],
     plans: [] as Located<SeedPlan>[],
     kindPairings: [] as Located<SeedKindPairing>[],
+    channelRules: [] as Located<SeedChannelRule>[],
   };
 
   const parseList = <T>(
@@ -133,6 +137,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     parseList(file, "positions", f.positions, positionSchema, lists.positions);
     parseList(file, "plans", f.plans, planSchema, lists.plans);
     parseList(file, "kindPairings", f.kindPairings, kindPairingSchema, lists.kindPairings);
+    parseList(file, "channelRules", f.channelRules, channelRuleSchema, lists.channelRules);
   }
 
   // Ids are unique across the whole seed.
@@ -157,6 +162,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   }
   for (const r of lists.rules) claim(r, "id", r.value.id);
   for (const k of lists.kindPairings) claim(k, "id", k.value.id);
+  for (const c of lists.channelRules) claim(c, "id", c.value.id);
   for (const m of lists.meetingRules) claim(m, "id", m.value.id);
   for (const p of lists.positions) claim(p, "id", p.value.id);
   const planEvents = new Set<string>();
@@ -317,6 +323,16 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     });
   }
 
+  // Channel rules: provisions exist, dates in order, provinces that some unit has.
+  const provinces = new Set(lists.units.map((u) => u.value.province).filter(Boolean));
+  for (const c of lists.channelRules) {
+    checkBasis(c, "basis", c.value.basis);
+    checkInterval(c, c.value);
+    c.value.provinces.forEach((p, i) => {
+      if (!provinces.has(p)) issue(c, `provinces[${i}]`, `no unit has province "${p}"`);
+    });
+  }
+
   if (issues.length > 0) throw new SeedValidationError(issues);
   return {
     documents: lists.documents.map((d) => d.value),
@@ -328,6 +344,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     positions: lists.positions.map((p) => p.value),
     plans: lists.plans.map((p) => p.value),
     kindPairings: lists.kindPairings.map((k) => k.value),
+    channelRules: lists.channelRules.map((c) => c.value),
   };
 }
 

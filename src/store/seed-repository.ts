@@ -19,6 +19,7 @@ const SEED_LABELS = [
   "PlanEvent",
   "Target",
   "Task",
+  "ChannelRule",
 ];
 
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
@@ -34,6 +35,7 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
     await writeRules(tx, seed);
     await writePlans(tx, seed);
     await writeKindPairings(tx, seed);
+    await writeChannelRules(tx, seed);
     await removeStale(tx, seed);
   });
 }
@@ -357,6 +359,38 @@ async function writeKindPairings(tx: TransactionRunner, seed: SeedGraph): Promis
   );
 }
 
+/** Channel rules (350-CV/TU): selectors as lists of kinds and levels; the via selectors as JSON. */
+async function writeChannelRules(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  await tx.run(
+    `UNWIND $rules AS c
+     MERGE (n:ChannelRule {id: c.id})
+     SET n.kind = c.kind, n.title = c.title, n.fromKinds = c.fromKinds, n.fromLevels = c.fromLevels,
+         n.toKinds = c.toKinds, n.toLevels = c.toLevels, n.via = c.via, n.insteadKinds = c.insteadKinds,
+         n.insteadLevels = c.insteadLevels, n.within = c.within, n.provinces = c.provinces, n.basis = c.basis,
+         n.validFrom = date(c.validFrom), n.validTo = date(c.validTo), n.note = c.note, n.origin = 'seed'`,
+    {
+      rules: seed.channelRules.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        title: c.title,
+        fromKinds: c.from.kinds,
+        fromLevels: c.from.levels,
+        toKinds: c.to.kinds,
+        toLevels: c.to.levels,
+        via: JSON.stringify(c.via.map((v) => ({ kinds: v.kinds, levels: v.levels }))),
+        insteadKinds: c.instead?.kinds ?? null,
+        insteadLevels: c.instead?.levels ?? null,
+        within: c.within,
+        provinces: c.provinces,
+        basis: c.basis,
+        validFrom: c.validFrom ?? null,
+        validTo: c.validTo ?? null,
+        note: c.note ?? null,
+      })),
+    },
+  );
+}
+
 async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
   const keep = [
     ...seed.units.map((u) => u.id),
@@ -366,6 +400,7 @@ async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void
     ...seed.meetingRules.map((m) => m.id),
     ...seed.positions.map((p) => p.id),
     ...seed.kindPairings.map((k) => k.id),
+    ...seed.channelRules.map((c) => c.id),
     ...seed.plans.flatMap((p) => [
       p.id,
       ...p.events.map((e) => e.id),

@@ -25,7 +25,9 @@ export const DocumentResolvers = {
     point: (c: CitationRecord) => c.provision.point,
     section: (c: CitationRecord) => c.provision.section,
     excerpt: (c: CitationRecord) => c.provision.excerpt,
-    label: (c: CitationRecord) => citationLabel(c.provision, c.document.number),
+    // A document without a number (the Quy chế and the NQ21 plan carry none) is named by its title.
+    label: (c: CitationRecord) =>
+      citationLabel(c.provision, c.document.number.startsWith("(") ? c.document.title : c.document.number),
   },
 };
 

@@ -1,4 +1,5 @@
 /** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
+import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
 import { Mutation, MutationQueries, MutationResolvers } from "./mutation.ts";
@@ -7,6 +8,7 @@ import { Query as SystemQueries } from "./query.ts";
 import { RelationQueries, RelationResolvers } from "./relation.ts";
 import { ReportingQueries, ReportingResolvers } from "./reporting.ts";
 import { DateScalar } from "./scalars.ts";
+import { SubmissionQueries, SubmissionResolvers } from "./submission.ts";
 import { UnitQueries, UnitResolvers } from "./unit.ts";
 
 export const resolvers = {
@@ -20,6 +22,8 @@ export const resolvers = {
     ...MeetingQueries,
     ...PlanQueries,
     ...MutationQueries,
+    ...CalendarQueries,
+    ...SubmissionQueries,
   },
   Mutation,
   ...UnitResolvers,
@@ -29,4 +33,6 @@ export const resolvers = {
   ...MeetingResolvers,
   ...PlanResolvers,
   ...MutationResolvers,
+  ...CalendarResolvers,
+  ...SubmissionResolvers,
 };

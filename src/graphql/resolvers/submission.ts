@@ -1,0 +1,149 @@
+/** Prescribed channels: submissionRoute, checkSubmission and the channel rules (350-CV/TU). */
+import { isActiveOn } from "../../domain/dates.ts";
+import { badInput } from "../../domain/errors.ts";
+import {
+  type ChannelKind,
+  type ChannelRule,
+  checkPath,
+  describeSelector,
+  type Route,
+  submissionRoute,
+  type UnitSelector,
+  type Violation,
+} from "../../domain/submission-routes.ts";
+import { channelFacts, findChannelRules } from "../../store/channel-repository.ts";
+import type { UnitRecord } from "../../store/records.ts";
+import { asOfArg } from "../arguments.ts";
+import type { Context } from "../context.ts";
+import { loadCitations, requireUnit } from "./support.ts";
+
+type Args = Record<string, unknown>;
+
+const MAX_PATH = 20;
+
+interface RouteView extends Route {
+  from: string;
+  to: string;
+  asOf: string;
+  rules: ChannelRule[];
+}
+
+interface ViolationView extends Violation {
+  rule: ChannelRule;
+}
+
+/** The rules, once per request. */
+const rulesCache = new WeakMap<Context, Promise<ChannelRule[]>>();
+function channelRules(ctx: Context): Promise<ChannelRule[]> {
+  let rules = rulesCache.get(ctx);
+  if (!rules) {
+    rules = findChannelRules(ctx.db, ctx.roundTrips);
+    rulesCache.set(ctx, rules);
+  }
+  return rules;
+}
+
+/** The units (each must exist, be visible and be in force on the date), the rules, and the graph facts. */
+async function prepare(ctx: Context, ids: readonly string[], argument: (i: number) => string, asOf: string) {
+  const units = await Promise.all(ids.map((id, i) => requireUnit(id, ctx, argument(i))));
+  units.forEach((u: UnitRecord, i) => {
+    if (!isActiveOn(u, asOf))
+      throw badInput(
+        argument(i),
+        `unit "${u.id}" is not in force on ${asOf} (in force ${u.validFrom ?? "…"} – ${u.validTo ?? "…"})`,
+      );
+  });
+  const rules = await channelRules(ctx);
+  const facts = await channelFacts(
+    ctx.db,
+    {
+      ids,
+      anchorKinds: [...new Set(rules.flatMap((r) => r.within))],
+      memberKinds: [
+        ...new Set(
+          rules.flatMap((r) => [...r.via, ...(r.instead ? [r.instead] : [])].flatMap((s) => s.kinds)),
+        ),
+      ],
+      asOf,
+    },
+    ctx.roundTrips,
+  );
+  ctx.loaders.primeUnits(facts.records);
+  return { rules, facts };
+}
+
+function routeView(rules: ChannelRule[], route: Route, from: string, to: string, asOf: string): RouteView {
+  return { ...route, from, to, asOf, rules: rules.filter((r) => route.ruleIds.includes(r.id)) };
+}
+
+export const SubmissionResolvers = {
+  SubmissionRoute: {
+    from: (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.load(r.from),
+    to: (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.load(r.to),
+    units: async (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.loadMany(r.units),
+    prescribed: (r: RouteView) => r.ruleIds.length > 0,
+    basis: (r: RouteView, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
+  },
+  ChannelViolation: {
+    from: (v: ViolationView, _: Args, ctx: Context) => ctx.loaders.unit.load(v.from),
+    to: (v: ViolationView, _: Args, ctx: Context) => ctx.loaders.unit.load(v.to),
+    expected: async (v: ViolationView, _: Args, ctx: Context) =>
+      (await ctx.loaders.unit.loadMany(v.expected)).filter((u) => u && !(u instanceof Error)),
+    basis: (v: ViolationView, _: Args, ctx: Context) => loadCitations(v.basis, ctx),
+  },
+  ChannelRule: {
+    basis: (r: ChannelRule, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
+  },
+  UnitSelector: {
+    label: (s: UnitSelector) => describeSelector(s),
+  },
+  SubmissionCheck: {
+    path: (c: { path: string[] }, _: Args, ctx: Context) => ctx.loaders.unit.loadMany(c.path),
+  },
+};
+
+export const SubmissionQueries = {
+  submissionRoute: async (_: unknown, args: Args, ctx: Context) => {
+    const asOf = asOfArg(args.asOf, ctx);
+    const from = args.fromId as string;
+    const to = args.toId as string;
+    if (from === to) throw badInput("toId", `is the same unit as fromId ("${from}")`);
+    const { rules, facts } = await prepare(ctx, [from, to], (i) => (i === 0 ? "fromId" : "toId"), asOf);
+    return routeView(rules, submissionRoute(rules, facts, from, to, asOf), from, to, asOf);
+  },
+  checkSubmission: async (_: unknown, args: Args, ctx: Context) => {
+    const asOf = asOfArg(args.asOf, ctx);
+    const kind = ((args.kind as string) ?? "SUBMISSION") as ChannelKind;
+    const path = (args.path as string[]) ?? [];
+    if (path.length < 2)
+      throw badInput(
+        "path",
+        `needs at least 2 units (${kind === "SUBMISSION" ? "sender and recipient" : "the parties"}), got ${path.length}`,
+      );
+    if (path.length > MAX_PATH)
+      throw badInput("path", `may hold at most ${MAX_PATH} units, got ${path.length}`);
+    path.forEach((id, i) => {
+      if (i > 0 && id === path[i - 1]) throw badInput("path", `path[${i}] repeats path[${i - 1}] ("${id}")`);
+    });
+    if (kind === "COORDINATION_AGREEMENT" && new Set(path).size !== path.length)
+      throw badInput("path", "lists a party twice");
+    const { rules, facts } = await prepare(ctx, [...new Set(path)], () => "path", asOf);
+    const result = checkPath(rules, facts, path, kind, asOf);
+    const byId = new Map(rules.map((r) => [r.id, r]));
+    const first = path[0] as string;
+    const last = path[path.length - 1] as string;
+    return {
+      valid: result.valid,
+      kind,
+      path,
+      asOf,
+      violations: result.violations.map((v) => ({ ...v, rule: byId.get(v.ruleId) })),
+      rulesApplied: result.ruleIds.map((id) => byId.get(id)).filter(Boolean),
+      route:
+        kind === "SUBMISSION" && first !== last
+          ? routeView(rules, submissionRoute(rules, facts, first, last, asOf), first, last, asOf)
+          : null,
+    };
+  },
+  channelRules: (_: unknown, __: Args, ctx: Context) => channelRules(ctx),
+};

@@ -1,0 +1,209 @@
+/**
+ * The iCalendar feed of a unit's calendar: `GET /calendar/{unitId}.ics` with optional
+ * `from`, `to` (yyyy-mm-dd; default 1 January of last year to 31 December of next year, or
+ * with one end given the year before or after it),
+ * `asOf` and `types` (REPORT, MEETING, TASK; comma-separated or repeated). Built with
+ * ical-generator as an RFC 5545 calendar that Outlook, Google Calendar and Thunderbird can
+ * subscribe to: every entry is an all-day event with a stable UID (the entry's id), DTSTAMP,
+ * a Vietnamese title and a description naming its basis; a meeting with a papers deadline
+ * gets a second event on that day. X-WR-CALNAME names the calendar; REFRESH-INTERVAL asks
+ * subscribers to poll every 6 hours.
+ *
+ * Errors are one line of JSON with the request id: an unknown unit is 404, a bad parameter
+ * 400 naming it, a refused token 401 and a refused read 403 (as for /graphql).
+ */
+import { randomUUID } from "node:crypto";
+import type { Express, Request, Response } from "express";
+import ical, { ICalCalendarMethod, ICalEventTransparency } from "ical-generator";
+import { assertCanRead, type ReadAccess } from "../auth/principal.ts";
+import type { TokenVerifier } from "../auth/verify-token.ts";
+import type { Config } from "../config.ts";
+import { CALENDAR_ENTRY_TYPES, type CalendarEntryType, ENTRY_TYPE_LABELS } from "../domain/calendar.ts";
+import { citationLabel } from "../domain/citations.ts";
+import { isIsoDate } from "../domain/dates.ts";
+import { addDays, vietnameseDate } from "../domain/due-dates.ts";
+import { badInput, DomainError } from "../domain/errors.ts";
+import { type Frequency, frequencyLabel } from "../domain/frequencies.ts";
+import { TASK_ROLES, type TaskRole } from "../domain/relation-types.ts";
+import { type Context, createContext } from "../graphql/context.ts";
+import { type CalendarEntryView, unitCalendar } from "../graphql/resolvers/calendar.ts";
+import { loadCitations, loadUnits } from "../graphql/resolvers/support.ts";
+import type { Logger } from "../logger.ts";
+import { type Database, DatabaseConnectionError } from "../store/database.ts";
+
+/** The domain of every event's UID: stable whatever host serves the feed. */
+const UID_DOMAIN = "party-org-graph";
+const EXCERPT_MAX = 300;
+
+export function mountCalendarFeed(
+  app: Express,
+  deps: { db: Database; config: Config; log: Logger; verifyToken: TokenVerifier },
+): void {
+  app.get("/calendar/:file", async (req: Request, res: Response) => {
+    const header = req.headers["x-request-id"];
+    const requestId = typeof header === "string" && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const fail = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
+      res.status(status).json({ error: { code, message, ...extra, requestId } });
+    try {
+      const file = String(req.params.file ?? "");
+      if (!file.endsWith(".ics") || file.length <= 4)
+        return fail(404, "NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`);
+      const unitId = file.slice(0, -4);
+      const principal = await deps.verifyToken(req.headers.authorization);
+      assertCanRead(principal, deps.config.READ_ACCESS as ReadAccess);
+      const ctx = createContext(deps.db, deps.config, deps.log, requestId, principal);
+      // Default window: last year to next year; with one end given, the year before or after it.
+      const year = (d: string) => Number(d.slice(0, 4));
+      const givenFrom = dateParam(req, "from");
+      const givenTo = dateParam(req, "to");
+      const from = givenFrom ?? `${year(givenTo ?? ctx.today) - 1}-01-01`;
+      const to = givenTo ?? `${year(givenFrom ?? ctx.today) + 1}-12-31`;
+      const calendar = await unitCalendar(ctx, {
+        unitId,
+        window: { from, to },
+        asOf: dateParam(req, "asOf"),
+        types: typesParam(req),
+        names: { unitId: "unitId", from: "from", to: "to" },
+      });
+
+      const cal = ical({
+        name: `Lịch báo cáo, hội nghị – ${calendar.unit.name}`,
+        description: `Báo cáo, hội nghị và thời hạn nhiệm vụ của ${calendar.unit.name}, ${vietnameseDate(from)} – ${vietnameseDate(to)}. Ngày hạn báo cáo và ngày họp là quy ước cấu hình (${calendar.policy}), không phải quy định của văn bản.`,
+        prodId: { company: "party-org-graph", product: "lich-bao-cao", language: "VI" },
+        method: ICalCalendarMethod.PUBLISH,
+        ttl: 6 * 3600,
+        x: { "X-WR-TIMEZONE": "Asia/Ho_Chi_Minh" },
+      });
+      const stamp = new Date();
+      // All descriptions at once, so that the loaders batch their units and citations.
+      const descriptions = await Promise.all(calendar.entries.map((entry) => describe(entry, ctx)));
+      for (const [i, entry] of calendar.entries.entries()) {
+        const date = entry.date as string;
+        const description = descriptions[i] as string;
+        cal.createEvent({
+          id: `${entry.id}@${UID_DOMAIN}`,
+          start: utcDay(date),
+          end: utcDay(addDays(date, 1)),
+          allDay: true,
+          stamp,
+          summary: entry.title,
+          description,
+          categories: [{ name: ENTRY_TYPE_LABELS[entry.type] }],
+          transparency: ICalEventTransparency.TRANSPARENT,
+        });
+        if (entry.type === "MEETING" && entry.papersDeadline)
+          cal.createEvent({
+            id: `${entry.id}.papers@${UID_DOMAIN}`,
+            start: utcDay(entry.papersDeadline),
+            end: utcDay(addDays(entry.papersDeadline, 1)),
+            allDay: true,
+            stamp,
+            summary: `Hạn gửi tài liệu: ${entry.title}`,
+            description: `Hạn gửi tài liệu hội nghị ngày ${vietnameseDate(date)} (trước ${entry.papersLeadDays} ngày).\n${description}`,
+            categories: [{ name: "Hạn gửi tài liệu" }],
+            transparency: ICalEventTransparency.TRANSPARENT,
+          });
+      }
+      res
+        .status(200)
+        .type("text/calendar; charset=utf-8")
+        .setHeader("content-disposition", `inline; filename="${encodeURIComponent(calendar.unit.id)}.ics"`)
+        .setHeader("cache-control", "private, max-age=900")
+        .send(cal.toString());
+    } catch (e) {
+      if (e instanceof DomainError) {
+        const status =
+          e.code === "NOT_FOUND"
+            ? 404
+            : e.code === "BAD_USER_INPUT"
+              ? 400
+              : e.code === "FORBIDDEN"
+                ? e.details.rule === "TOKEN"
+                  ? 401
+                  : 403
+                : 409;
+        const { argument, ...details } = e.details;
+        return fail(status, e.code, e.message, { ...(argument ? { parameter: argument } : {}), ...details });
+      }
+      if (e instanceof DatabaseConnectionError) {
+        deps.log.error({ err: e, requestId }, "calendar feed failed");
+        return fail(503, "SERVICE_UNAVAILABLE", `The database is unavailable (request id ${requestId})`);
+      }
+      deps.log.error({ err: e, requestId }, "calendar feed failed");
+      return fail(500, "INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`);
+    }
+  });
+}
+
+function dateParam(req: Request, name: string): string | null {
+  const value = req.query[name];
+  if (value === undefined || value === "") return null;
+  if (typeof value !== "string" || !isIsoDate(value))
+    throw badInput(name, `"${String(value)}" is not a date; write it as yyyy-mm-dd, e.g. 2026-01-01`);
+  return value;
+}
+
+function typesParam(req: Request): CalendarEntryType[] | null {
+  const raw = req.query.types;
+  if (raw === undefined || raw === "") return null;
+  const values = (Array.isArray(raw) ? raw : [raw])
+    .flatMap((v) => String(v).split(","))
+    .map((v) => v.trim().toUpperCase())
+    .filter(Boolean);
+  const bad = values.filter((v) => !CALENDAR_ENTRY_TYPES.includes(v as CalendarEntryType));
+  if (bad.length > 0)
+    throw badInput(
+      "types",
+      `unknown type ${bad.map((b) => `"${b}"`).join(", ")}; use ${CALENDAR_ENTRY_TYPES.join(", ")}`,
+    );
+  return [...new Set(values)] as CalendarEntryType[];
+}
+
+/** An all-day date: ical-generator writes a Date without a calendar time zone as its UTC day. */
+function utcDay(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+/** The event's description: who, what, when, and the basis with its words. */
+async function describe(entry: CalendarEntryView, ctx: Context): Promise<string> {
+  const ids = [entry.obligor, entry.recipient, entry.body, ...entry.via].filter((x): x is string => !!x);
+  const names = new Map((await loadUnits(ids, ctx)).map((u) => [u.id, u.name]));
+  const name = (id: string | null) => (id ? (names.get(id) ?? id) : "");
+  const lines: string[] = [];
+  if (entry.periodLabel) lines.push(`Kỳ: ${entry.periodLabel}`);
+  if (entry.type === "REPORT") {
+    lines.push(`Đơn vị ${entry.relation === "NOTIFIES" ? "thông báo" : "báo cáo"}: ${name(entry.obligor)}`);
+    lines.push(`Nơi nhận: ${name(entry.recipient)}`);
+    if (entry.via.length > 0) lines.push(`Qua: ${entry.via.map(name).join(" → ")}`);
+    if (entry.subject) lines.push(`Nội dung: ${entry.subject}`);
+  }
+  if (entry.type === "MEETING") {
+    lines.push(`Cơ quan họp: ${name(entry.body)}`);
+    if (entry.papersDeadline)
+      lines.push(
+        `Hạn gửi tài liệu: ${vietnameseDate(entry.papersDeadline)} (trước ${entry.papersLeadDays} ngày)` +
+          (entry.papersDeadlineComplex
+            ? `; vấn đề quan trọng, phức tạp: ${vietnameseDate(entry.papersDeadlineComplex)} (trước ${entry.papersLeadDaysComplex} ngày)`
+            : ""),
+      );
+  }
+  if (entry.type === "TASK") {
+    if (entry.taskRoles.length > 0)
+      lines.push(`Vai trò: ${entry.taskRoles.map((r) => TASK_ROLES[r as TaskRole]?.label ?? r).join(", ")}`);
+    if (entry.deadlineText) lines.push(`Thời hạn: ${entry.deadlineText}`);
+  }
+  if (entry.frequency) lines.push(`Định kỳ: ${frequencyLabel(entry.frequency as Frequency)}`);
+  if (entry.dueDate) lines.push(`Ngày: ${entry.dueDate.text}`);
+  const citations = await loadCitations([...entry.basis, ...(entry.dueDate?.basis ?? [])], ctx);
+  for (const c of citations) {
+    const excerpt =
+      c.provision.excerpt.length > EXCERPT_MAX
+        ? `${c.provision.excerpt.slice(0, EXCERPT_MAX - 1).trimEnd()}…`
+        : c.provision.excerpt;
+    // A document without a number (e.g. a Quy chế "(không ghi số)") is named by its title.
+    const doc = c.document.number.startsWith("(") ? c.document.title : c.document.number;
+    lines.push(`Căn cứ: ${citationLabel(c.provision, doc)} — ${excerpt}`);
+  }
+  return lines.join("\n");
+}

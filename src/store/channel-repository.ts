@@ -1,0 +1,146 @@
+/**
+ * Cypher for the prescribed channels: the channel rules (seed `channelRules`, 350-CV/TU),
+ * and, for a set of units on a date, each unit's nearest "anchor" (the unit of a rule's
+ * `within` kinds it belongs to, e.g. its đảng ủy xã) and the units that belong to each
+ * anchor. Belonging follows the structure the seed encodes: PART_OF and SUBORDINATE_TO
+ * outwards, LEADS inwards (a UBND xã is led by the Đảng ủy UBND xã, which is subordinate to
+ * the đảng ủy xã). One query each.
+ */
+import type { ChannelFacts, ChannelKind, ChannelRule, RouteUnit } from "../domain/submission-routes.ts";
+import { active } from "./cypher-fragments.ts";
+import type { Database, RoundTripCounter } from "./database.ts";
+import { asUnit, type UnitRecord } from "./records.ts";
+
+type Row = Record<string, unknown>;
+
+/** How far up the structure an anchor is looked for (Thường trực → BTV → BCH → đảng ủy is 3). */
+const MAX_HOPS = 4;
+
+/** One step up: PART_OF / SUBORDINATE_TO from x, or LEADS into x; `x` is the lower end. */
+const UP = `(x)-[r:PART_OF|SUBORDINATE_TO|LEADS]-(n:Unit)
+   WHERE ${active("r")} AND ${active("n")}
+     AND CASE WHEN type(r) = 'LEADS' THEN endNode(r) = x ELSE startNode(r) = x END`;
+
+export async function findChannelRules(db: Database, counter?: RoundTripCounter): Promise<ChannelRule[]> {
+  const rows = await db.read("MATCH (c:ChannelRule) RETURN properties(c) AS c ORDER BY c.id", {}, counter);
+  return rows.map((r) => asChannelRule(r.c));
+}
+
+export function asChannelRule(row: unknown): ChannelRule {
+  const p = row as Row;
+  const selector = (kinds: unknown, levels: unknown) => ({
+    kinds: (kinds as string[]) ?? [],
+    levels: (levels as string[]) ?? [],
+  });
+  return {
+    id: p.id as string,
+    kind: p.kind as ChannelKind,
+    title: p.title as string,
+    from: selector(p.fromKinds, p.fromLevels),
+    to: selector(p.toKinds, p.toLevels),
+    via: JSON.parse((p.via as string) ?? "[]"),
+    instead: p.insteadKinds ? selector(p.insteadKinds, p.insteadLevels) : null,
+    within: (p.within as string[]) ?? [],
+    provinces: (p.provinces as string[]) ?? [],
+    basis: (p.basis as string[]) ?? [],
+    validFrom: (p.validFrom as string) ?? null,
+    validTo: (p.validTo as string) ?? null,
+    note: (p.note as string) ?? null,
+  };
+}
+
+export interface ChannelFactsResult extends ChannelFacts {
+  /** Every unit the answer mentions, to prime the request's unit loader. */
+  records: UnitRecord[];
+}
+
+/**
+ * The units with their anchors of `anchorKinds` (nearest first) on the date, and the active
+ * units of `memberKinds` that belong to each anchor found.
+ */
+export async function channelFacts(
+  db: Database,
+  args: {
+    ids: readonly string[];
+    anchorKinds: readonly string[];
+    memberKinds: readonly string[];
+    asOf: string;
+  },
+  counter?: RoundTripCounter,
+): Promise<ChannelFactsResult> {
+  const rows = await db.read(
+    `WITH date($asOf) AS d
+     UNWIND $ids AS id
+     MATCH (u:Unit {id: id})
+     CALL (u, d) {
+       OPTIONAL MATCH p = (u) (${UP}){0,${MAX_HOPS}} (a:Unit)
+       WHERE a.kind IN $anchorKinds AND ${active("a")}
+       WITH a, min(length(p)) AS hops
+       WHERE a IS NOT NULL
+       RETURN collect({id: a.id, kind: a.kind, hops: hops}) AS anchors
+     }
+     WITH d, collect({unit: properties(u), anchors: anchors}) AS found
+     CALL (found, d) {
+       UNWIND found AS f
+       UNWIND f.anchors AS an
+       WITH DISTINCT an.id AS aid, d
+       MATCH (a:Unit {id: aid})
+       CALL (a, d) {
+         OPTIONAL MATCH (m:Unit) (${UP}){1,${MAX_HOPS}} (a)
+         WHERE m.kind IN $memberKinds AND ${active("m")}
+         RETURN collect(DISTINCT properties(m)) AS members
+       }
+       RETURN collect({anchor: properties(a), members: members}) AS memberships
+     }
+     RETURN found, memberships`,
+    {
+      ids: [...ids(args.ids)],
+      anchorKinds: [...args.anchorKinds],
+      memberKinds: [...args.memberKinds],
+      asOf: args.asOf,
+    },
+    counter,
+  );
+  const row = rows[0] ?? { found: [], memberships: [] };
+  const records = new Map<string, UnitRecord>();
+  const keep = (props: unknown) => {
+    const u = asUnit(props);
+    records.set(u.id, u);
+    return u;
+  };
+  const anchors = new Map<string, { id: string; kind: string; hops: number }[]>();
+  for (const f of (row.found as Row[]) ?? []) {
+    const u = keep(f.unit);
+    anchors.set(u.id, (f.anchors as { id: string; kind: string; hops: number }[]) ?? []);
+  }
+  const members = new Map<string, RouteUnit[]>();
+  for (const m of (row.memberships as Row[]) ?? []) {
+    const a = keep(m.anchor);
+    members.set(
+      a.id,
+      ((m.members as Row[]) ?? []).map((x) => routeUnit(keep(x))),
+    );
+  }
+  return {
+    units: new Map([...records.values()].map((u) => [u.id, routeUnit(u)])),
+    anchors,
+    members,
+    records: [...records.values()],
+  };
+}
+
+function routeUnit(u: UnitRecord): RouteUnit {
+  return {
+    id: u.id,
+    name: u.name,
+    kind: u.kind,
+    level: u.level,
+    province: u.province,
+    validFrom: u.validFrom,
+    validTo: u.validTo,
+  };
+}
+
+function ids(list: readonly string[]): Set<string> {
+  return new Set(list);
+}
