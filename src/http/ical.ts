@@ -50,7 +50,11 @@ export function mountCalendarFeed(
       if (!file.endsWith(".ics") || file.length <= 4)
         return fail(404, "NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`);
       const unitId = file.slice(0, -4);
-      const principal = await deps.verifyToken(req.headers.authorization);
+      // Calendar clients (Outlook, Google, Thunderbird) cannot send headers: a subscription URL
+      // may carry the same bearer token as ?access_token=… instead.
+      const fromQuery =
+        typeof req.query.access_token === "string" ? `Bearer ${req.query.access_token}` : undefined;
+      const principal = await deps.verifyToken(req.headers.authorization ?? fromQuery);
       assertCanRead(principal, deps.config.READ_ACCESS as ReadAccess);
       const ctx = createContext(deps.db, deps.config, deps.log, requestId, principal);
       // Default window: last year to next year; with one end given, the year before or after it.

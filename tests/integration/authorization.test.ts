@@ -296,3 +296,18 @@ describe("tokens from a JWKS", () => {
     }
   });
 });
+
+describe("the calendar feed under restricted reading", () => {
+  it("refuses an anonymous subscription and accepts a token in the URL", async () => {
+    const closed = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "authenticated" });
+    try {
+      const feed = `${closed.base}/calendar/chi-bo-so-noi-vu-quang-ngai.ics?from=2026-01-01&to=2026-12-31`;
+      expect((await fetch(feed)).status).toBe(403);
+      const ok = await fetch(`${feed}&access_token=${await token("viewer")}`);
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toMatch(/^BEGIN:VCALENDAR/);
+    } finally {
+      await closed.close();
+    }
+  });
+});
