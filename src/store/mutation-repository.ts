@@ -329,6 +329,31 @@ async function superiorOn(s: ChangeSession, unitId: string, date: string): Promi
   return (rows[0]?.id as string) ?? null;
 }
 
+/**
+ * Keeps a renamed unit's earlier names, each with its last day, so that the name in force on
+ * any date can be read back (Unit.nameOn). A rename must come after the previous one.
+ */
+async function keepFormerName(s: ChangeSession, unitId: string, effectiveOn: string): Promise<void> {
+  const rows = await s.tx.run(
+    `MATCH (u:Unit {id: $id}) RETURN toString(coalesce(u.nameFrom, u.validFrom)) AS since, u.formerNames AS names`,
+    { id: unitId },
+  );
+  const since = rows[0]?.since as string | null;
+  if (since && effectiveOn <= since)
+    throw new DomainError(
+      "BAD_USER_INPUT",
+      `Argument "input.effectiveOn": the current name of "${unitId}" holds from ${since}; a rename must take effect after it`,
+      { argument: "input.effectiveOn", units: [unitId] },
+    );
+  await s.tx.run(
+    `MATCH (u:Unit {id: $id})
+     SET u.formerNames = coalesce(u.formerNames, []) + u.name,
+         u.formerNamesUntil = coalesce(u.formerNamesUntil, []) + date($lastDay),
+         u.nameFrom = date($effectiveOn)`,
+    { id: unitId, lastDay: previousDay(effectiveOn), effectiveOn },
+  );
+}
+
 export const mutations = {
   createUnit: (
     db: Database,
@@ -361,7 +386,10 @@ export const mutations = {
       const set = Object.fromEntries(
         Object.entries(a.changes).filter(([, v]) => v !== undefined && v !== null),
       );
-      if (typeof set.name === "string") set.nameFolded = foldText(set.name);
+      if (typeof set.name === "string") {
+        set.nameFolded = foldText(set.name);
+        await keepFormerName(s, a.id, a.effectiveOn);
+      }
       await s.tx.run("MATCH (u:Unit {id: $id}) SET u += $set", { id: a.id, set });
     }),
 

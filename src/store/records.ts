@@ -14,6 +14,9 @@ export interface UnitRecord {
   synthetic: boolean;
   source: string[];
   note: string | null;
+  /** Earlier names, oldest first, each in force until the matching day of formerNamesUntil. */
+  formerNames: string[];
+  formerNamesUntil: string[];
 }
 
 /** A relation as stored: the domain's own shape (src/domain/obligations.ts). */
@@ -77,6 +80,8 @@ export function asUnit(row: unknown): UnitRecord {
     synthetic: r.synthetic === true,
     source: (r.source as string[]) ?? [],
     note: (r.note as string) ?? null,
+    formerNames: (r.formerNames as string[]) ?? [],
+    formerNamesUntil: (r.formerNamesUntil as string[]) ?? [],
   };
 }
 

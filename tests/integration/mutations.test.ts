@@ -216,6 +216,24 @@ describe("dated changes", () => {
       .changes[0];
     expect(JSON.parse(change?.before ?? "{}").name).toBe(`${P}xa-b1`);
     expect(JSON.parse(change?.after ?? "{}").name).toBe("Đảng ủy xã Đổi Tên");
+    const names = await gqlAs<{
+      unit: { name: string; before: string; after: string; formerNames: { name: string; validTo: string }[] };
+    }>(
+      server,
+      null,
+      `{ unit(id: "${P}xa-b1") { name before: nameOn(date: "2024-02-29") after: nameOn(date: "2024-03-01") formerNames { name validTo } } }`,
+    );
+    expect(names.data?.unit).toEqual({
+      name: "Đảng ủy xã Đổi Tên",
+      before: `${P}xa-b1`,
+      after: "Đảng ủy xã Đổi Tên",
+      formerNames: [{ name: `${P}xa-b1`, validTo: "2024-02-29" }],
+    });
+    const early = await mutate(
+      `mutation { updateUnit(input: { id: "${P}xa-b1", effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"], name: "Sớm hơn" }) { kind } }`,
+    );
+    expect(early.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(early.errors?.[0]?.message).toMatch(/effectiveOn/);
   });
 
   it("adds and ends a relation", async () => {

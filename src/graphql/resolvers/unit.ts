@@ -1,6 +1,7 @@
 /** Unit: fields, hierarchy traversals, and the root unit queries. */
 import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
+import { nameOn } from "../../domain/names.ts";
 import { type DerivedRelation, deriveObligations, deriveRuleRelations } from "../../domain/obligations.ts";
 import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
 import { foldText } from "../../domain/text-folding.ts";
@@ -73,6 +74,9 @@ export const UnitResolvers = {
   Unit: {
     __resolveReference: (ref: { id: string }, ctx: Context) => visibleUnit(ref.id, ctx),
     kindLabel: (u: UnitRecord) => UNIT_KINDS[u.kind as UnitKind]?.label ?? u.kind,
+    nameOn: (u: UnitRecord, args: Args, ctx: Context) => nameOn(u, asOfArg(args.date, ctx, "date")),
+    formerNames: (u: UnitRecord) =>
+      u.formerNames.map((name, i) => ({ name, validTo: u.formerNamesUntil[i] })),
     levelLabel: (u: UnitRecord) => (u.level ? UNIT_LEVELS[u.level as UnitLevel] : null),
     host: (u: UnitRecord, _: Args, ctx: Context) => visibleUnit(u.host, ctx),
     source: (u: UnitRecord, _: Args, ctx: Context) => loadCitations(u.source, ctx),
