@@ -249,9 +249,11 @@ export async function reportingChain(
        UNWIND range(0, size(rs) - 1) AS i
        WITH i, ns[i] AS a, ns[i + 1] AS b, rs[i] AS hop, d
        CALL (a, b, d) {
-         OPTIONAL MATCH (src:Unit)-[rep:REPORTS_TO]->(dst:Unit)
-         WHERE (src = a OR EXISTS { (src)-[:PART_OF]->{1,3}(a) }) AND (dst = b OR EXISTS { (dst)-[:PART_OF]->{1,3}(b) })
-           AND ${active("rep")} AND src.kind <> 'AGENCY_HEAD'
+         // Anchored at the hop's lower unit and its bodies, so the cost does not grow with the graph.
+         MATCH (src:Unit)-[:PART_OF]->{0,3}(a)
+         WITH DISTINCT src, b, d
+         OPTIONAL MATCH (src)-[rep:REPORTS_TO]->(dst:Unit)
+         WHERE ${active("rep")} AND src.kind <> 'AGENCY_HEAD' AND (dst = b OR EXISTS { (dst)-[:PART_OF]->{1,3}(b) })
          RETURN collect(CASE WHEN rep IS NULL THEN null ELSE {props: properties(rep), from: src.id, to: dst.id} END) AS reports
        }
        CALL (a, hop, d) {
