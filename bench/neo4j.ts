@@ -1,0 +1,57 @@
+/**
+ * The benchmarks' own Neo4j: the embedded launcher on a bench port and data folder (never the
+ * default 7687 or .data/neo4j), migrated and seeded.
+ */
+import path from "node:path";
+import { loadSeed } from "../src/seed/load-seed.ts";
+import { Database } from "../src/store/database.ts";
+import { migrate } from "../src/store/migrate.ts";
+import { type EmbeddedNeo4j, ensureNeo4jBuilt, startEmbeddedNeo4j } from "../src/store/neo4j-launcher.ts";
+import { isDatabaseEmpty } from "../src/store/seed-repository.ts";
+
+export const BENCH_PASSWORD = "bench-password";
+
+export interface BenchNeo4j {
+  neo4j: EmbeddedNeo4j;
+  db: Database;
+  uri: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchNeo4j(opts: {
+  boltPort: number;
+  dataDir: string;
+  heapMb: number;
+  pageCacheMb: number;
+  log?: (line: string) => void;
+}): Promise<BenchNeo4j> {
+  await ensureNeo4jBuilt();
+  const neo4j = await startEmbeddedNeo4j({
+    boltPort: opts.boltPort,
+    dataDir: path.resolve(opts.dataDir),
+    heapMb: opts.heapMb,
+    pageCacheMb: opts.pageCacheMb,
+    password: BENCH_PASSWORD,
+    startTimeoutMs: 300_000,
+    log: opts.log,
+  });
+  const db = new Database({ uri: neo4j.uri, user: neo4j.user, password: BENCH_PASSWORD });
+  try {
+    await db.verify();
+    await migrate(db);
+    if (await isDatabaseEmpty(db)) await loadSeed(db);
+  } catch (e) {
+    await db.close().catch(() => {});
+    await neo4j.stop();
+    throw e;
+  }
+  return {
+    neo4j,
+    db,
+    uri: neo4j.uri,
+    async stop() {
+      await db.close().catch(() => {});
+      await neo4j.stop();
+    },
+  };
+}

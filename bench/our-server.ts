@@ -1,0 +1,39 @@
+/**
+ * Our service, as `npm start` runs it but on the bench database and port, for bench/run.ts to
+ * start as a child process (so that its RSS can be read from /proc). NEO4J_URI,
+ * NEO4J_PASSWORD, PORT; prints `READY <url>`.
+ */
+import { loadConfig } from "../src/config.ts";
+import { createLogger } from "../src/logger.ts";
+import { startServer } from "../src/server.ts";
+import { Database } from "../src/store/database.ts";
+
+async function main(): Promise<void> {
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    GRAPHIQL: "false",
+  });
+  const log = createLogger(config.LOG_LEVEL);
+  const db = new Database({
+    uri: config.NEO4J_URI ?? "bolt://127.0.0.1:7801",
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+    database: config.NEO4J_DATABASE,
+  });
+  await db.verify();
+  const server = await startServer({ db, config, log, port: config.PORT, host: "127.0.0.1" });
+  console.log(`READY ${server.url}`);
+  const stop = async () => {
+    await server.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((e: unknown) => {
+  console.error("our server failed:", e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

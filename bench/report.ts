@@ -1,0 +1,168 @@
+/** Renders a bench run (bench/run.ts) as Markdown: ratios first, then the measurements. */
+import type { BenchRun, SizeResult } from "./run.ts";
+
+const f = (x: number | null | undefined, digits = 1) =>
+  x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(digits);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined || !b || Number.isNaN(a) || Number.isNaN(b) ? "–" : (a / b).toFixed(2);
+
+function ratios(s: SizeResult): string[] {
+  const lines = [
+    `| ${s.size} question | p50 ours ÷ raw | p50 ours ÷ lib | rps@8 ours ÷ raw | rps@8 ours ÷ lib | rps@32 ours ÷ raw | rps@32 ours ÷ lib | answers agree |`,
+    "|---|---:|---:|---:|---:|---:|---:|:---:|",
+  ];
+  for (const q of s.questions) {
+    const o = q.ways.ours;
+    const r = q.ways.raw;
+    const l = q.ways.lib;
+    lines.push(
+      `| ${q.title} | ${ratio(o.latencyMs.p50, r.latencyMs.p50)} | ${ratio(o.latencyMs.p50, l.latencyMs.p50)} | ${ratio(o.throughput["8"]?.rps, r.throughput["8"]?.rps)} | ${ratio(o.throughput["8"]?.rps, l.throughput["8"]?.rps)} | ${ratio(o.throughput["32"]?.rps, r.throughput["32"]?.rps)} | ${ratio(o.throughput["32"]?.rps, l.throughput["32"]?.rps)} | ${q.agree ? "yes" : "**no**"} |`,
+    );
+  }
+  return lines;
+}
+
+function details(s: SizeResult): string[] {
+  const lines = [
+    `| ${s.size} question | way | p50 ms | p95 ms | p99 ms | n | rps@1 | rps@8 | rps@32 | p99 ms @32 | Cypher round trips | errors |`,
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const q of s.questions) {
+    for (const w of ["ours", "raw", "lib"] as const) {
+      const x = q.ways[w];
+      const errs = x.errors.length + Object.values(x.throughput).reduce((a, t) => a + t.errors, 0);
+      lines.push(
+        `| ${q.title} | ${w} | ${f(x.latencyMs.p50)} | ${f(x.latencyMs.p95)} | ${f(x.latencyMs.p99)} | ${x.latencyMs.n} | ${f(x.throughput["1"]?.rps, 0)} | ${f(x.throughput["8"]?.rps, 0)} | ${f(x.throughput["32"]?.rps, 0)} | ${f(x.throughput["32"]?.p99, 0)} | ${f(x.roundTrips, 2)} | ${errs} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+export function renderResults(run: BenchRun): string {
+  const out: string[] = [];
+  out.push(
+    `Run of ${run.date} on commit \`${run.commit}\`${run.dirty ? " (with uncommitted changes in the tree)" : ""}.`,
+  );
+  out.push("");
+  out.push(`- Command: \`${run.command}\``);
+  out.push(
+    `- Machine: ${run.machine.cpu}, ${run.machine.cores} cores, ${run.machine.memoryGb} GB, ${run.machine.os}, Node ${run.machine.node}; ${run.machine.neo4j}`,
+  );
+  out.push(
+    `- Settings: ${run.settings.samples} latency samples per way and question (one client, the ways alternating), ${run.settings.duration} s per throughput run, Neo4j heap ${run.settings.heapMb} MB and page cache ${run.settings.pageCacheMb} MB, asOf ${run.settings.asOf}`,
+  );
+  out.push(
+    `- Load average (1 min) before → after each size: ${run.sizes.map((s) => `${s.size} ${f(s.load.before[0])} → ${f(s.load.after[0])}`).join(", ")} (2 cores, shared with other work: expect noise)`,
+  );
+  out.push("");
+  out.push("### Ratios (ours ÷ raw Cypher, ours ÷ @neo4j/graphql)");
+  out.push("");
+  out.push("Latency ratios below 1 mean ours is faster; throughput ratios above 1 mean ours serves more.");
+  out.push("");
+  for (const s of run.sizes) {
+    out.push(...ratios(s));
+    out.push("");
+  }
+  out.push("### Targets");
+  out.push("");
+  const full = run.sizes.at(-1);
+  const small = run.sizes[0];
+  const p50 = (s: SizeResult | undefined, key: string, w: "ours" | "raw" | "lib") =>
+    s?.questions.find((q) => q.key === key)?.ways[w].latencyMs.p50;
+  for (const key of ["chain", "obligations"]) {
+    for (const s of run.sizes) {
+      const r = (p50(s, key, "ours") ?? Number.NaN) / (p50(s, key, "raw") ?? Number.NaN);
+      const l = (p50(s, key, "lib") ?? Number.NaN) / (p50(s, key, "ours") ?? Number.NaN);
+      out.push(
+        `- ${key}, ${s.size}: ours ÷ raw p50 = ${f(r, 2)} (target ≤ 1.5: ${r <= 1.5 ? "met" : "**not met**"}); lib ÷ ours p50 = ${f(l, 2)} (target ≥ 3: ${l >= 3 ? "met" : "**not met**"})`,
+      );
+    }
+  }
+  if (full && small && full !== small) {
+    const a = p50(small, "chain", "ours");
+    const b = p50(full, "chain", "ours");
+    out.push(
+      `- chain latency ${small.size} → ${full.size}: p50 ${f(a)} → ${f(b)} ms (${b && a ? f(b / a, 2) : "–"}×; target: flat)`,
+    );
+  }
+  const rss = Math.max(...run.sizes.map((s) => s.rssMaxMb.ours ?? 0));
+  out.push(
+    `- our server's RSS under load: max ${f(rss, 0)} MB (target < 300 MB: ${rss < 300 ? "met" : "**not met**"})`,
+  );
+  out.push("");
+  out.push("### Import");
+  out.push("");
+  out.push(
+    "| size | scale | units in database | relations between units | import s | where the time went (s) |",
+  );
+  out.push("|---|---:|---:|---:|---:|---|");
+  for (const s of run.sizes) {
+    const i = s.import;
+    const where = i
+      ? Object.entries(i.breakdown)
+          .map(([k, v]) => `${k} ${f(v)}`)
+          .join(", ")
+      : "imported by an earlier run";
+    out.push(
+      `| ${s.size} | ${s.scale} | ${s.units} | ${s.relations} | ${i ? f(i.seconds) : "–"} | ${where} |`,
+    );
+  }
+  out.push("");
+  out.push("### Server memory (VmRSS)");
+  out.push("");
+  out.push(
+    "| size | ours idle MB | ours max under load MB | @neo4j/graphql idle MB | @neo4j/graphql max MB |",
+  );
+  out.push("|---|---:|---:|---:|---:|");
+  for (const s of run.sizes)
+    out.push(
+      `| ${s.size} | ${f(s.rssIdleMb.ours, 0)} | ${f(s.rssMaxMb.ours, 0)} | ${f(s.rssIdleMb.lib, 0)} | ${f(s.rssMaxMb.lib, 0)} |`,
+    );
+  out.push("");
+  out.push("### Measurements");
+  out.push("");
+  for (const s of run.sizes) {
+    out.push(...details(s));
+    out.push("");
+  }
+  const disagreements = run.sizes.flatMap((s) =>
+    s.questions
+      .filter((q) => !q.agree)
+      .map(
+        (q) =>
+          `- ${s.size} ${q.key}: ${Object.entries(q.signatures)
+            .map(([w, x]) => `${w} ${x.slice(0, 80)}`)
+            .join("; ")}`,
+      ),
+  );
+  if (disagreements.length > 0) {
+    out.push("Answers that differ between the ways (count:ids of the first sample):");
+    out.push("");
+    out.push(...disagreements);
+    out.push("");
+  }
+  const errors = run.sizes.flatMap((s) =>
+    s.questions.flatMap((q) =>
+      (["ours", "raw", "lib"] as const).flatMap((w) =>
+        q.ways[w].errors.slice(0, 2).map((e) => `- ${s.size} ${q.key} ${w}: ${e.slice(0, 200)}`),
+      ),
+    ),
+  );
+  if (errors.length > 0) {
+    out.push("Errors:");
+    out.push("");
+    out.push(...errors);
+    out.push("");
+  }
+  for (const s of run.sizes)
+    if (s.profile) {
+      out.push(`### CPU profile of our server, ${s.size}`);
+      out.push("");
+      out.push("```");
+      out.push(...s.profile);
+      out.push("```");
+      out.push("");
+    }
+  return out.join("\n");
+}

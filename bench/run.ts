@@ -1,0 +1,598 @@
+/**
+ * `npm run bench [-- --sizes 1k,100k,full --samples 60 --duration 5 --fresh --profile]`
+ *
+ * For each size: starts a Neo4j of its own (embedded launcher, bench port, .data/bench/<size>),
+ * loads the seed, imports the generated graph with a progress bar (skipped when that size is
+ * already imported; --fresh starts from an empty database), starts our server and the Neo4j
+ * GraphQL Library's as child processes, and asks each question three ways — our GraphQL over
+ * HTTP, raw Cypher through the driver, the library over HTTP — alternating between the ways:
+ *   - latency: one client, `samples` requests per way (after a warm-up), p50 / p95 / p99;
+ *   - throughput at 1, 8 and 32 concurrent clients for `duration` seconds each (autocannon for
+ *     HTTP, a concurrent loop for the driver), with the servers' RSS read from /proc under load;
+ *   - Cypher round trips per request (ours: extensions.cypherRoundTrips; the library: its
+ *     statement count; raw: 1).
+ * Results go to bench/results/<date>.json and between the markers of bench/RESULTS.md.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import neo4j, { type Driver } from "neo4j-driver";
+import { type GenerateResult, generateInto } from "../src/cli/generate.ts";
+import { countGenerated } from "../src/store/bulk-import.ts";
+import { toParams } from "../src/store/database.ts";
+import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import { pickSamples, type Question, questions, type Way } from "./questions.ts";
+import { renderResults } from "./report.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const SIZES: Record<string, number> = { "1k": 0.001, "100k": 0.28, full: 1 };
+const WAYS: Way[] = ["ours", "raw", "lib"];
+const CONCURRENCY = [1, 8, 32];
+
+export interface WayResult {
+  latencyMs: { p50: number; p95: number; p99: number; mean: number; n: number };
+  roundTrips: number | null;
+  throughput: Record<string, { rps: number; p50: number; p99: number; errors: number }>;
+  rssMb: number | null;
+  errors: string[];
+}
+
+export interface QuestionResult {
+  key: string;
+  title: string;
+  agree: boolean;
+  signatures: Record<Way, string>;
+  ways: Record<Way, WayResult>;
+}
+
+export interface SizeResult {
+  size: string;
+  scale: number;
+  units: number;
+  relations: number;
+  import: GenerateResult | null;
+  samples: Record<string, number>;
+  rssIdleMb: Record<"ours" | "lib", number | null>;
+  rssMaxMb: Record<"ours" | "lib", number | null>;
+  questions: QuestionResult[];
+  load: { before: number[]; after: number[] };
+  profile?: string[];
+}
+
+export interface BenchRun {
+  date: string;
+  commit: string;
+  dirty: boolean;
+  command: string;
+  machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string; neo4j: string };
+  settings: { samples: number; duration: number; heapMb: number; pageCacheMb: number; asOf: string };
+  sizes: SizeResult[];
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
+function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const status = execFileSync("cat", [`/proc/${pid}/status`], { encoding: "utf8" });
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx <file>` and waits for its READY line. */
+async function startChild(
+  file: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, file)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const errors: string[] = [];
+  proc.stderr?.on("data", (d: Buffer) => errors.push(d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${file} did not start: ${errors.join("")}`)), 120_000);
+    const lines = readline.createInterface({ input: proc.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      const m = /^READY (\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${file} exited (${code}): ${errors.join("")}`));
+    });
+  });
+  return {
+    proc,
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once("exit", () => resolve());
+        proc.kill("SIGTERM");
+        setTimeout(() => proc.kill("SIGKILL"), 15_000).unref();
+      }),
+  };
+}
+
+/** A request that takes longer than this counts as an error (Neo4j may still be working on it). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+async function postJson(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  return res.json();
+}
+
+/** One request of one way; returns the answer. */
+type Ask = (i: number) => Promise<unknown>;
+
+function askers(q: Question, urls: { ours: string; lib: string }, driver: Driver): Record<Way, Ask> {
+  return {
+    ours: (i) => postJson(urls.ours, q.ours(i)),
+    lib: (i) => postJson(urls.lib, q.lib(i)),
+    raw: async (i) => {
+      const { cypher, params } = q.raw(i);
+      const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+      try {
+        const res = await session.executeRead((tx) =>
+          tx.run(cypher, toParams(params) as Record<string, unknown>),
+        );
+        return res.records.map((r) => r.toObject());
+      } finally {
+        await session.close();
+      }
+    },
+  };
+}
+
+function graphqlErrors(answer: unknown): string | null {
+  const errors = (answer as { errors?: { message: string }[] })?.errors;
+  return errors && errors.length > 0 ? errors.map((e) => e.message).join("; ") : null;
+}
+
+async function libStatements(url: string): Promise<number> {
+  const res = await fetch(url.replace(/\/graphql$/, "/stats"));
+  return ((await res.json()) as { statements: number }).statements;
+}
+
+/** A concurrent loop over the driver for `seconds`: requests per second and latencies. */
+async function rawLoad(ask: Ask, samples: number, connections: number, seconds: number) {
+  const until = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const i = next++ % samples;
+        const t = performance.now();
+        try {
+          await ask(i);
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    errors,
+  };
+}
+
+async function httpLoad(url: string, bodies: unknown[], connections: number, seconds: number) {
+  const u = new URL(url);
+  const result = await autocannon({
+    url: u.origin,
+    connections,
+    duration: seconds,
+    requests: bodies.map((b) => ({
+      method: "POST" as const,
+      path: u.pathname,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(b),
+    })),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+async function benchQuestion(
+  q: Question,
+  ask: Record<Way, Ask>,
+  urls: { ours: string; lib: string },
+  servers: { ours: Child; lib: Child },
+  opts: { samples: number; duration: number },
+  rssMax: Record<"ours" | "lib", number | null>,
+): Promise<QuestionResult> {
+  const ways = Object.fromEntries(
+    WAYS.map((w) => [
+      w,
+      {
+        latencyMs: { p50: 0, p95: 0, p99: 0, mean: 0, n: 0 },
+        roundTrips: w === "raw" ? 1 : null,
+        throughput: {},
+        rssMb: null,
+        errors: [],
+      } as WayResult,
+    ]),
+  ) as Record<Way, WayResult>;
+
+  // Agreement: the three ways answer the first samples alike.
+  const signatures = {} as Record<Way, string>;
+  let agree = true;
+  for (let i = 0; i < Math.min(3, q.samples); i++) {
+    const got = {} as Record<Way, string>;
+    for (const w of WAYS) {
+      try {
+        const answer = await ask[w](i);
+        const err = graphqlErrors(answer);
+        if (err) ways[w].errors.push(err);
+        got[w] = q.signature[w](answer);
+      } catch (e) {
+        ways[w].errors.push(e instanceof Error ? e.message : String(e));
+        got[w] = "error";
+      }
+    }
+    if (i === 0) Object.assign(signatures, got);
+    if (got.ours !== got.raw || got.ours !== got.lib) agree = false;
+  }
+
+  // Latency: warm up (JIT in Neo4j and in the servers), then one client, the three ways in turn
+  // (the order rotates).
+  for (const w of WAYS) {
+    const until = performance.now() + 5_000;
+    for (let i = 0; i < 30 && performance.now() < until; i++) await ask[w](i).catch(() => {});
+  }
+  const times: Record<Way, number[]> = { ours: [], raw: [], lib: [] };
+  let ourTrips = 0;
+  let ourTripsN = 0;
+  const libBefore = await libStatements(urls.lib);
+  const deadline = performance.now() + Math.max(20_000, opts.samples * 3 * 400);
+  for (let n = 0; n < opts.samples && performance.now() < deadline; n++) {
+    for (let k = 0; k < WAYS.length; k++) {
+      const w = WAYS[(n + k) % WAYS.length] as Way;
+      const t = performance.now();
+      try {
+        const answer = await ask[w](n);
+        times[w].push(performance.now() - t);
+        if (w === "ours") {
+          const trips = (answer as { extensions?: { cypherRoundTrips?: number } }).extensions
+            ?.cypherRoundTrips;
+          if (typeof trips === "number") {
+            ourTrips += trips;
+            ourTripsN++;
+          }
+        }
+      } catch (e) {
+        ways[w].errors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+  }
+  const libAfter = await libStatements(urls.lib);
+  ways.ours.roundTrips = ourTripsN > 0 ? ourTrips / ourTripsN : null;
+  ways.lib.roundTrips = times.lib.length > 0 ? (libAfter - libBefore) / times.lib.length : null;
+  for (const w of WAYS) {
+    const sorted = [...times[w]].sort((a, b) => a - b);
+    ways[w].latencyMs = {
+      p50: percentile(sorted, 0.5),
+      p95: percentile(sorted, 0.95),
+      p99: percentile(sorted, 0.99),
+      mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+      n: sorted.length,
+    };
+  }
+
+  // Throughput at 1, 8, 32 clients; servers' RSS sampled while they are loaded.
+  const bodies = { ours: [] as unknown[], lib: [] as unknown[] };
+  for (let i = 0; i < q.samples; i++) {
+    bodies.ours.push(q.ours(i));
+    bodies.lib.push(q.lib(i));
+  }
+  for (const [ci, c] of CONCURRENCY.entries()) {
+    for (let k = 0; k < WAYS.length; k++) {
+      const w = WAYS[(ci + k) % WAYS.length] as Way;
+      let peak = 0;
+      const server = w === "raw" ? null : servers[w];
+      const sampler = server
+        ? setInterval(() => {
+            peak = Math.max(peak, rssMb(server.proc.pid) ?? 0);
+          }, 200)
+        : null;
+      try {
+        ways[w].throughput[String(c)] =
+          w === "raw"
+            ? await rawLoad(ask.raw, q.samples, c, opts.duration)
+            : await httpLoad(urls[w as "ours" | "lib"], bodies[w as "ours" | "lib"], c, opts.duration);
+      } finally {
+        if (sampler) clearInterval(sampler);
+      }
+      if (server) {
+        peak = Math.max(peak, rssMb(server.proc.pid) ?? 0);
+        ways[w].rssMb = Math.max(ways[w].rssMb ?? 0, peak);
+        const key = w as "ours" | "lib";
+        rssMax[key] = Math.max(rssMax[key] ?? 0, peak);
+      }
+    }
+  }
+  return { key: q.key, title: q.title, agree, signatures, ways };
+}
+
+/** Top self-time functions of a V8 CPU profile. */
+async function summarizeProfile(dir: string): Promise<string[]> {
+  const { readdir } = await import("node:fs/promises");
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
+  const out: string[] = [];
+  for (const f of files) {
+    const p = JSON.parse(await readFile(path.join(dir, f), "utf8")) as {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const byId = new Map(p.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let total = 0;
+    p.samples.forEach((id, i) => {
+      const n = byId.get(id);
+      const dt = p.timeDeltas[i] ?? 0;
+      if (!n) return;
+      const file = n.callFrame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/work\/main\//, "");
+      const key = `${n.callFrame.functionName || "(anonymous)"} ${file}:${n.callFrame.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + dt);
+      total += dt;
+    });
+    const busy = total - (self.get("(idle) :0") ?? 0);
+    out.push(`profile ${f}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy`);
+    for (const [k, v] of [...self]
+      .filter(([k]) => !k.startsWith("(idle)"))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25))
+      out.push(`${((100 * v) / Math.max(1, busy)).toFixed(1)}% ${(v / 1000).toFixed(0)} ms ${k}`);
+  }
+  return out;
+}
+
+async function benchSize(
+  size: string,
+  opts: {
+    samples: number;
+    duration: number;
+    fresh: boolean;
+    profile: boolean;
+    dataDir: string;
+    boltPort: number;
+    httpPort: number;
+    heapMb: number;
+    pageCacheMb: number;
+    seed: number;
+    only: string[] | null;
+  },
+): Promise<SizeResult> {
+  const scale = SIZES[size];
+  if (scale === undefined) throw new Error(`unknown size ${size} (known: ${Object.keys(SIZES).join(", ")})`);
+  const dataDir = path.join(opts.dataDir, size);
+  if (opts.fresh) await rm(dataDir, { recursive: true, force: true });
+  console.log(`\n== ${size} (scale ${scale}) — Neo4j at ${dataDir}`);
+  const neo = await startBenchNeo4j({
+    boltPort: opts.boltPort,
+    dataDir,
+    heapMb: opts.heapMb,
+    pageCacheMb: opts.pageCacheMb,
+  });
+  const servers: Partial<{ ours: Child; lib: Child }> = {};
+  const driver = neo4j.driver(neo.uri, neo4j.auth.basic("neo4j", BENCH_PASSWORD), {
+    maxConnectionPoolSize: 64,
+  });
+  try {
+    const imported = await generateInto(neo.db, {
+      scale,
+      seed: opts.seed,
+      batchSize: 20_000,
+      skipIfComplete: true,
+    });
+    if (imported.skipped) console.log(`already imported (${imported.units} units); --fresh to import again`);
+    else
+      console.log(
+        `imported ${imported.units} units, ${imported.relations} relations in ${imported.seconds.toFixed(1)} s`,
+      );
+    const counts = await countGenerated(neo.db);
+    const total = (await neo.db.read("MATCH (u:Unit) RETURN count(u) AS n"))[0]?.n as number;
+    const relations = (await neo.db.read("MATCH (:Unit)-[r]->(:Unit) RETURN count(r) AS n"))[0]?.n as number;
+    console.log(`database: ${total} units (${counts.units} generated), ${relations} relations between units`);
+
+    const env = { NEO4J_URI: neo.uri, NEO4J_PASSWORD: BENCH_PASSWORD };
+    const profileDir = path.join(ROOT, ".data", "bench", "profiles", size);
+    if (opts.profile) {
+      await rm(profileDir, { recursive: true, force: true });
+      await mkdir(profileDir, { recursive: true });
+    }
+    servers.ours = await startChild(
+      "bench/our-server.ts",
+      { ...env, PORT: String(opts.httpPort) },
+      opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    );
+    servers.lib = await startChild("bench/neo4j-graphql/server.ts", {
+      ...env,
+      PORT: String(opts.httpPort + 1),
+    });
+    const urls = { ours: servers.ours.url, lib: servers.lib.url };
+    const rssIdleMb = { ours: rssMb(servers.ours.proc.pid), lib: rssMb(servers.lib.proc.pid) };
+    const samples = await pickSamples(driver);
+    const qs = questions(samples).filter((q) => !opts.only || opts.only.includes(q.key));
+    const rssMax: Record<"ours" | "lib", number | null> = { ours: null, lib: null };
+    const load = { before: os.loadavg(), after: [] as number[] };
+    const results: QuestionResult[] = [];
+    for (const q of qs) {
+      process.stdout.write(`  ${q.key}: `);
+      const r = await benchQuestion(
+        q,
+        askers(q, urls, driver),
+        urls,
+        { ours: servers.ours, lib: servers.lib },
+        opts,
+        rssMax,
+      );
+      results.push(r);
+      console.log(
+        WAYS.map(
+          (w) =>
+            `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8`,
+        ).join(" | ") + (r.agree ? "" : "  (answers differ!)"),
+      );
+    }
+    load.after = os.loadavg();
+    let profile: string[] | undefined;
+    if (opts.profile) {
+      await servers.ours.stop();
+      profile = await summarizeProfile(profileDir);
+    }
+    return {
+      size,
+      scale,
+      units: total,
+      relations,
+      import: imported.skipped ? null : imported,
+      samples: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.length])),
+      rssIdleMb,
+      rssMaxMb: rssMax,
+      questions: results,
+      load,
+      profile,
+    };
+  } finally {
+    await servers.ours?.stop();
+    await servers.lib?.stop();
+    await driver.close();
+    await neo.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string", default: "1k,100k,full" },
+      samples: { type: "string", default: "60" },
+      duration: { type: "string", default: "5" },
+      fresh: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
+      only: { type: "string" },
+      "data-dir": { type: "string", default: path.join(ROOT, ".data", "bench") },
+      "bolt-port": { type: "string", default: "7811" },
+      "http-port": { type: "string", default: "4211" },
+      heap: { type: "string", default: "4096" },
+      pagecache: { type: "string", default: "4096" },
+      seed: { type: "string", default: "42" },
+      "no-write": { type: "boolean", default: false },
+    },
+  });
+  const opts = {
+    samples: Number(values.samples),
+    duration: Number(values.duration),
+    fresh: values.fresh,
+    profile: values.profile,
+    dataDir: values["data-dir"],
+    boltPort: Number(values["bolt-port"]),
+    httpPort: Number(values["http-port"]),
+    heapMb: Number(values.heap),
+    pageCacheMb: Number(values.pagecache),
+    seed: Number(values.seed),
+    only: values.only ? values.only.split(",") : null,
+  };
+  const git = (args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+  const run: BenchRun = {
+    date: new Date().toISOString(),
+    commit: git(["rev-parse", "HEAD"]),
+    dirty: git(["status", "--porcelain"]).length > 0,
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    machine: {
+      cpu: os.cpus()[0]?.model ?? "unknown",
+      cores: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      neo4j: "",
+    },
+    settings: {
+      samples: opts.samples,
+      duration: opts.duration,
+      heapMb: opts.heapMb,
+      pageCacheMb: opts.pageCacheMb,
+      asOf: (await import("./questions.ts")).AS_OF,
+    },
+    sizes: [],
+  };
+  const pkg = JSON.parse(
+    await readFile(path.join(ROOT, "node_modules/neo4j-driver/package.json"), "utf8"),
+  ) as {
+    version: string;
+  };
+  const lib = JSON.parse(
+    await readFile(path.join(ROOT, "node_modules/@neo4j/graphql/package.json"), "utf8"),
+  ) as {
+    version: string;
+  };
+  run.machine.neo4j = `Neo4j 5.26 community (embedded), neo4j-driver ${pkg.version}, @neo4j/graphql ${lib.version}`;
+  await mkdir(path.join(ROOT, "bench", "results"), { recursive: true });
+  const file = path.join(ROOT, "bench", "results", `${run.date.replace(/[:.]/g, "-")}.json`);
+  for (const size of values.sizes.split(",")) {
+    run.sizes.push(await benchSize(size.trim(), opts));
+    // Saved after every size, so that an interrupted run keeps what it measured.
+    await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
+  }
+  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+  const table = renderResults(run);
+  console.log(`\n${table}`);
+  if (!values["no-write"]) {
+    const resultsMd = path.join(ROOT, "bench", "RESULTS.md");
+    const current = await readFile(resultsMd, "utf8").catch(() => "");
+    const start = "<!-- results:start -->";
+    const end = "<!-- results:end -->";
+    const block = `${start}\n${table}\n${end}`;
+    const next =
+      current.includes(start) && current.includes(end)
+        ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block)
+        : `# Benchmark results\n\n${block}\n`;
+    await writeFile(resultsMd, next);
+    console.log("bench/RESULTS.md updated");
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error("bench failed:", e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
