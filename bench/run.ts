@@ -518,6 +518,8 @@ async function main(): Promise<void> {
       pagecache: { type: "string", default: "4096" },
       seed: { type: "string", default: "42" },
       "no-write": { type: "boolean", default: false },
+      results: { type: "string" },
+      "render-only": { type: "boolean", default: false },
     },
   });
   const opts = {
@@ -568,9 +570,30 @@ async function main(): Promise<void> {
   };
   run.machine.neo4j = `Neo4j 5.26 community (embedded), neo4j-driver ${pkg.version}, @neo4j/graphql ${lib.version}`;
   await mkdir(path.join(ROOT, "bench", "results"), { recursive: true });
-  const file = path.join(ROOT, "bench", "results", `${run.date.replace(/[:.]/g, "-")}.json`);
-  for (const size of values.sizes.split(",")) {
-    run.sizes.push(await benchSize(size.trim(), opts));
+  // --results FILE adds the sizes measured now to an earlier run's file (a long run can be done size by size).
+  const file = values.results
+    ? path.resolve(values.results)
+    : path.join(ROOT, "bench", "results", `${run.date.replace(/[:.]/g, "-")}.json`);
+  const earlier = values.results
+    ? ((await readFile(file, "utf8").then(JSON.parse, () => null)) as BenchRun | null)
+    : null;
+  if (earlier) {
+    run.date = earlier.date;
+    run.sizes = earlier.sizes;
+    run.command = `${earlier.command}; ${run.command}`;
+  }
+  if (values["render-only"]) {
+    if (!earlier) throw new Error("--render-only needs --results FILE");
+    await writeResultsMd(renderResults(earlier));
+    console.log("bench/RESULTS.md rendered from", path.relative(ROOT, file));
+    return;
+  }
+  const order = Object.keys(SIZES);
+  for (const size of values.sizes.split(",").map((x) => x.trim())) {
+    const result = await benchSize(size, opts);
+    run.sizes = [...run.sizes.filter((x) => x.size !== size), result].sort(
+      (a, b) => order.indexOf(a.size) - order.indexOf(b.size),
+    );
     // Saved after every size, so that an interrupted run keeps what it measured.
     await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
   }
@@ -578,18 +601,23 @@ async function main(): Promise<void> {
   const table = renderResults(run);
   console.log(`\n${table}`);
   if (!values["no-write"]) {
-    const resultsMd = path.join(ROOT, "bench", "RESULTS.md");
-    const current = await readFile(resultsMd, "utf8").catch(() => "");
-    const start = "<!-- results:start -->";
-    const end = "<!-- results:end -->";
-    const block = `${start}\n${table}\n${end}`;
-    const next =
-      current.includes(start) && current.includes(end)
-        ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block)
-        : `# Benchmark results\n\n${block}\n`;
-    await writeFile(resultsMd, next);
+    await writeResultsMd(table);
     console.log("bench/RESULTS.md updated");
   }
+}
+
+/** Replaces the generated section of bench/RESULTS.md, keeping the text around it. */
+async function writeResultsMd(table: string): Promise<void> {
+  const resultsMd = path.join(ROOT, "bench", "RESULTS.md");
+  const current = await readFile(resultsMd, "utf8").catch(() => "");
+  const start = "<!-- results:start -->";
+  const end = "<!-- results:end -->";
+  const block = `${start}\n${table}\n${end}`;
+  const next =
+    current.includes(start) && current.includes(end)
+      ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block)
+      : `# Benchmark results\n\n${block}\n`;
+  await writeFile(resultsMd, next);
 }
 
 main().catch((e: unknown) => {
