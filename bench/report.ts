@@ -8,15 +8,16 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 
 function ratios(s: SizeResult): string[] {
   const lines = [
-    `| ${s.size} question | p50 ours ÷ raw | p50 ours ÷ lib | rps@8 ours ÷ raw | rps@8 ours ÷ lib | rps@32 ours ÷ raw | rps@32 ours ÷ lib | answers agree |`,
-    "|---|---:|---:|---:|---:|---:|---:|:---:|",
+    `| ${s.size} question | p50 ours ÷ raw | p50 ours ÷ lib | rps@8 ours ÷ raw | rps@8 ours ÷ lib | rps@32 ours ÷ raw | rps@32 ours ÷ lib | p50 uncached ÷ raw | p50 uncached ÷ lib | answers agree |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
   ];
   for (const q of s.questions) {
     const o = q.ways.ours;
     const r = q.ways.raw;
     const l = q.ways.lib;
+    const u = q.uncached?.latencyMs.p50;
     lines.push(
-      `| ${q.title} | ${ratio(o.latencyMs.p50, r.latencyMs.p50)} | ${ratio(o.latencyMs.p50, l.latencyMs.p50)} | ${ratio(o.throughput["8"]?.rps, r.throughput["8"]?.rps)} | ${ratio(o.throughput["8"]?.rps, l.throughput["8"]?.rps)} | ${ratio(o.throughput["32"]?.rps, r.throughput["32"]?.rps)} | ${ratio(o.throughput["32"]?.rps, l.throughput["32"]?.rps)} | ${q.agree ? "yes" : "**no**"} |`,
+      `| ${q.title} | ${ratio(o.latencyMs.p50, r.latencyMs.p50)} | ${ratio(o.latencyMs.p50, l.latencyMs.p50)} | ${ratio(o.throughput["8"]?.rps, r.throughput["8"]?.rps)} | ${ratio(o.throughput["8"]?.rps, l.throughput["8"]?.rps)} | ${ratio(o.throughput["32"]?.rps, r.throughput["32"]?.rps)} | ${ratio(o.throughput["32"]?.rps, l.throughput["32"]?.rps)} | ${ratio(u, r.latencyMs.p50)} | ${ratio(u, l.latencyMs.p50)} | ${q.agree ? "yes" : "**no**"} |`,
     );
   }
   return lines;
@@ -35,6 +36,11 @@ function details(s: SizeResult): string[] {
         `| ${q.title} | ${w} | ${f(x.latencyMs.p50)} | ${f(x.latencyMs.p95)} | ${f(x.latencyMs.p99)} | ${x.latencyMs.n} | ${f(x.throughput["1"]?.rps, 0)} | ${f(x.throughput["8"]?.rps, 0)} | ${f(x.throughput["32"]?.rps, 0)} | ${f(x.throughput["32"]?.p99, 0)} | ${f(x.roundTrips, 2)} | ${errs} |`,
       );
     }
+    const u = q.uncached;
+    if (u)
+      lines.push(
+        `| ${q.title} | ours, cache off | ${f(u.latencyMs.p50)} | ${f(u.latencyMs.p95)} | ${f(u.latencyMs.p99)} | ${u.latencyMs.n} | – | – | – | – | ${f(u.roundTrips, 2)} | ${u.errors.length} |`,
+      );
   }
   return lines;
 }
@@ -58,7 +64,13 @@ export function renderResults(run: BenchRun): string {
   out.push("");
   out.push("### Ratios (ours ÷ raw Cypher, ours ÷ @neo4j/graphql)");
   out.push("");
-  out.push("Latency ratios below 1 mean ours is faster; throughput ratios above 1 mean ours serves more.");
+  out.push(
+    "Latency ratios below 1 mean ours is faster; throughput ratios above 1 mean ours serves more. " +
+      '"ours" is the service as it runs by default, with its result cache (README, "Result cache"): the ' +
+      "sample inputs repeat, so after the warm-up it answers from memory after one version check. " +
+      '"uncached" is the same server with RESULT_CACHE_MB=0, asked in the same latency rounds: what a ' +
+      "first request, or one after a write, costs.",
+  );
   out.push("");
   for (const s of run.sizes) {
     out.push(...ratios(s));
@@ -74,16 +86,24 @@ export function renderResults(run: BenchRun): string {
     for (const s of run.sizes) {
       const r = (p50(s, key, "ours") ?? Number.NaN) / (p50(s, key, "raw") ?? Number.NaN);
       const l = (p50(s, key, "lib") ?? Number.NaN) / (p50(s, key, "ours") ?? Number.NaN);
+      const q = s.questions.find((x) => x.key === key);
+      const u = q?.uncached?.latencyMs.p50;
+      const cold =
+        u && q
+          ? `; cache off: ours ÷ raw ${f(u / q.ways.raw.latencyMs.p50, 2)}, lib ÷ ours ${f(q.ways.lib.latencyMs.p50 / u, 2)}`
+          : "";
       out.push(
-        `- ${key}, ${s.size}: ours ÷ raw p50 = ${f(r, 2)} (target ≤ 1.5: ${r <= 1.5 ? "met" : "**not met**"}); lib ÷ ours p50 = ${f(l, 2)} (target ≥ 3: ${l >= 3 ? "met" : "**not met**"})`,
+        `- ${key}, ${s.size}: ours ÷ raw p50 = ${f(r, 2)} (target ≤ 1.5: ${r <= 1.5 ? "met" : "**not met**"}); lib ÷ ours p50 = ${f(l, 2)} (target ≥ 3: ${l >= 3 ? "met" : "**not met**"})${cold}`,
       );
     }
   }
   if (full && small && full !== small) {
     const a = p50(small, "chain", "ours");
     const b = p50(full, "chain", "ours");
+    const ua = small.questions.find((q) => q.key === "chain")?.uncached?.latencyMs.p50;
+    const ub = full.questions.find((q) => q.key === "chain")?.uncached?.latencyMs.p50;
     out.push(
-      `- chain latency ${small.size} → ${full.size}: p50 ${f(a)} → ${f(b)} ms (${b && a ? f(b / a, 2) : "–"}×; target: flat)`,
+      `- chain latency ${small.size} → ${full.size}: p50 ${f(a)} → ${f(b)} ms (${b && a ? f(b / a, 2) : "–"}×; target: flat); cache off ${f(ua)} → ${f(ub)} ms (${ua && ub ? f(ub / ua, 2) : "–"}×)`,
     );
   }
   const rss = Math.max(...run.sizes.map((s) => s.rssMaxMb.ours ?? 0));

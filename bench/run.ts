@@ -32,6 +32,7 @@ import { renderResults } from "./report.ts";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const SIZES: Record<string, number> = { "1k": 0.001, "100k": 0.28, full: 1 };
 const WAYS: Way[] = ["ours", "raw", "lib"];
+const LATENCY_WAYS: LatencyWay[] = ["ours", "raw", "lib", "uncached"];
 const CONCURRENCY = [1, 8, 32];
 
 export interface WayResult {
@@ -48,6 +49,8 @@ export interface QuestionResult {
   agree: boolean;
   signatures: Record<Way, string>;
   ways: Record<Way, WayResult>;
+  /** Our server with its result cache off (RESULT_CACHE_MB=0): latency and round trips only. */
+  uncached?: Pick<WayResult, "latencyMs" | "roundTrips" | "errors">;
 }
 
 export interface SizeResult {
@@ -153,8 +156,13 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 /** One request of one way; returns the answer. */
 type Ask = (i: number) => Promise<unknown>;
 
-function askers(q: Question, urls: { ours: string; lib: string }, driver: Driver): Record<Way, Ask> {
+type Urls = { ours: string; lib: string; uncached: string };
+/** The three ways, and our server without its cache (latency only). */
+type LatencyWay = Way | "uncached";
+
+function askers(q: Question, urls: Urls, driver: Driver): Record<LatencyWay, Ask> {
   return {
+    uncached: (i) => postJson(urls.uncached, q.ours(i)),
     ours: (i) => postJson(urls.ours, q.ours(i)),
     lib: (i) => postJson(urls.lib, q.lib(i)),
     raw: async (i) => {
@@ -234,8 +242,8 @@ async function httpLoad(url: string, bodies: unknown[], connections: number, sec
 
 async function benchQuestion(
   q: Question,
-  ask: Record<Way, Ask>,
-  urls: { ours: string; lib: string },
+  ask: Record<LatencyWay, Ask>,
+  urls: Urls,
   servers: { ours: Child; lib: Child },
   opts: { samples: number; duration: number },
   rssMax: Record<"ours" | "lib", number | null>,
@@ -252,64 +260,70 @@ async function benchQuestion(
       } as WayResult,
     ]),
   ) as Record<Way, WayResult>;
+  const uncached: NonNullable<QuestionResult["uncached"]> = {
+    latencyMs: { p50: 0, p95: 0, p99: 0, mean: 0, n: 0 },
+    roundTrips: null,
+    errors: [],
+  };
+  const resultOf = (w: LatencyWay) => (w === "uncached" ? uncached : ways[w]);
 
   // Agreement: the three ways answer the first samples alike.
   const signatures = {} as Record<Way, string>;
   let agree = true;
   for (let i = 0; i < Math.min(3, q.samples); i++) {
-    const got = {} as Record<Way, string>;
-    for (const w of WAYS) {
+    const got = {} as Record<LatencyWay, string>;
+    for (const w of LATENCY_WAYS) {
       try {
         const answer = await ask[w](i);
         const err = graphqlErrors(answer);
-        if (err) ways[w].errors.push(err);
-        got[w] = q.signature[w](answer);
+        if (err) resultOf(w).errors.push(err);
+        got[w] = q.signature[w === "uncached" ? "ours" : w](answer);
       } catch (e) {
-        ways[w].errors.push(e instanceof Error ? e.message : String(e));
+        resultOf(w).errors.push(e instanceof Error ? e.message : String(e));
         got[w] = "error";
       }
     }
-    if (i === 0) Object.assign(signatures, got);
-    if (got.ours !== got.raw || got.ours !== got.lib) agree = false;
+    if (i === 0) Object.assign(signatures, { ours: got.ours, raw: got.raw, lib: got.lib });
+    if (got.ours !== got.raw || got.ours !== got.lib || got.ours !== got.uncached) agree = false;
   }
 
   // Latency: warm up (JIT in Neo4j and in the servers), then one client, the three ways in turn
   // (the order rotates).
-  for (const w of WAYS) {
+  for (const w of LATENCY_WAYS) {
     const until = performance.now() + 5_000;
     for (let i = 0; i < 30 && performance.now() < until; i++) await ask[w](i).catch(() => {});
   }
-  const times: Record<Way, number[]> = { ours: [], raw: [], lib: [] };
-  let ourTrips = 0;
-  let ourTripsN = 0;
+  const times: Record<LatencyWay, number[]> = { ours: [], raw: [], lib: [], uncached: [] };
+  const trips = { ours: { sum: 0, n: 0 }, uncached: { sum: 0, n: 0 } };
   const libBefore = await libStatements(urls.lib);
   const deadline = performance.now() + Math.max(20_000, opts.samples * 3 * 400);
   for (let n = 0; n < opts.samples && performance.now() < deadline; n++) {
-    for (let k = 0; k < WAYS.length; k++) {
-      const w = WAYS[(n + k) % WAYS.length] as Way;
+    for (let k = 0; k < LATENCY_WAYS.length; k++) {
+      const w = LATENCY_WAYS[(n + k) % LATENCY_WAYS.length] as LatencyWay;
       const t = performance.now();
       try {
         const answer = await ask[w](n);
         times[w].push(performance.now() - t);
-        if (w === "ours") {
-          const trips = (answer as { extensions?: { cypherRoundTrips?: number } }).extensions
+        if (w === "ours" || w === "uncached") {
+          const count = (answer as { extensions?: { cypherRoundTrips?: number } }).extensions
             ?.cypherRoundTrips;
-          if (typeof trips === "number") {
-            ourTrips += trips;
-            ourTripsN++;
+          if (typeof count === "number") {
+            trips[w].sum += count;
+            trips[w].n++;
           }
         }
       } catch (e) {
-        ways[w].errors.push(e instanceof Error ? e.message : String(e));
+        resultOf(w).errors.push(e instanceof Error ? e.message : String(e));
       }
     }
   }
   const libAfter = await libStatements(urls.lib);
-  ways.ours.roundTrips = ourTripsN > 0 ? ourTrips / ourTripsN : null;
+  ways.ours.roundTrips = trips.ours.n > 0 ? trips.ours.sum / trips.ours.n : null;
+  uncached.roundTrips = trips.uncached.n > 0 ? trips.uncached.sum / trips.uncached.n : null;
   ways.lib.roundTrips = times.lib.length > 0 ? (libAfter - libBefore) / times.lib.length : null;
-  for (const w of WAYS) {
+  for (const w of LATENCY_WAYS) {
     const sorted = [...times[w]].sort((a, b) => a - b);
-    ways[w].latencyMs = {
+    resultOf(w).latencyMs = {
       p50: percentile(sorted, 0.5),
       p95: percentile(sorted, 0.95),
       p99: percentile(sorted, 0.99),
@@ -350,7 +364,7 @@ async function benchQuestion(
       }
     }
   }
-  return { key: q.key, title: q.title, agree, signatures, ways };
+  return { key: q.key, title: q.title, agree, signatures, ways, uncached };
 }
 
 /** Top self-time functions of a V8 CPU profile. */
@@ -414,7 +428,7 @@ async function benchSize(
     heapMb: opts.heapMb,
     pageCacheMb: opts.pageCacheMb,
   });
-  const servers: Partial<{ ours: Child; lib: Child }> = {};
+  const servers: Partial<{ ours: Child; lib: Child; uncached: Child }> = {};
   const driver = neo4j.driver(neo.uri, neo4j.auth.basic("neo4j", BENCH_PASSWORD), {
     maxConnectionPoolSize: 64,
   });
@@ -450,7 +464,13 @@ async function benchSize(
       ...env,
       PORT: String(opts.httpPort + 1),
     });
-    const urls = { ours: servers.ours.url, lib: servers.lib.url };
+    // Our server once more, with the result cache off: what a first (or uncacheable) request costs.
+    servers.uncached = await startChild("bench/our-server.ts", {
+      ...env,
+      PORT: String(opts.httpPort + 2),
+      RESULT_CACHE_MB: "0",
+    });
+    const urls = { ours: servers.ours.url, lib: servers.lib.url, uncached: servers.uncached.url };
     const rssIdleMb = { ours: rssMb(servers.ours.proc.pid), lib: rssMb(servers.lib.proc.pid) };
     const samples = await pickSamples(driver);
     const qs = questions(samples).filter((q) => !opts.only || opts.only.includes(q.key));
@@ -472,7 +492,9 @@ async function benchSize(
         WAYS.map(
           (w) =>
             `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8`,
-        ).join(" | ") + (r.agree ? "" : "  (answers differ!)"),
+        ).join(" | ") +
+          ` | uncached p50 ${r.uncached?.latencyMs.p50.toFixed(1)} ms` +
+          (r.agree ? "" : "  (answers differ!)"),
       );
     }
     load.after = os.loadavg();
@@ -497,6 +519,7 @@ async function benchSize(
   } finally {
     await servers.ours?.stop();
     await servers.lib?.stop();
+    await servers.uncached?.stop();
     await driver.close();
     await neo.stop();
   }

@@ -44,6 +44,8 @@ const schema = z.object({
   READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
   // The reporting calendar's due-date policy (README, "Reporting calendar"); default config/due-dates.yaml.
   DUE_DATES_FILE: z.string().min(1).optional(),
+  // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
+  RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -20,6 +20,7 @@ import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { formatError } from "./graphql/errors.ts";
+import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
@@ -51,6 +52,7 @@ export async function startServer(opts: {
   // The calendar's due-date policy: read now, so that a bad DUE_DATES_FILE stops the start.
   loadDueDatePolicy(config.DUE_DATES_FILE);
   const verifyToken = createTokenVerifier(config);
+  const cache = config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB) : null;
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
@@ -100,7 +102,7 @@ export async function startServer(opts: {
       res.status(503).json({ status: "unavailable", neo4j: "unreachable" });
     }
   });
-  mountCalendarFeed(app, { db, config, log, verifyToken });
+  mountCalendarFeed(app, { db, config, log, verifyToken, cache });
   if (config.GRAPHIQL) {
     mountGraphiql(app);
     app.get("/", (_req, res) => res.redirect("/graphiql"));
@@ -125,7 +127,7 @@ export async function startServer(opts: {
         try {
           const principal = await verifyToken(req.headers.authorization);
           assertCanRead(principal, config.READ_ACCESS as ReadAccess);
-          return createContext(db, config, log, requestId, principal);
+          return createContext(db, config, log, requestId, principal, cache);
         } catch (e) {
           if (!(e instanceof DomainError)) throw e;
           // A refused token or read: the request stops here, with the code and a 401 / 403.

@@ -5,6 +5,7 @@ import { todayInVietnam } from "../domain/dates.ts";
 import type { Logger } from "../logger.ts";
 import { type Database, RoundTripCounter } from "../store/database.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import type { ResultCache } from "./result-cache.ts";
 
 export interface Context {
   db: Database;
@@ -25,6 +26,7 @@ export function createContext(
   log: Logger,
   requestId: string,
   principal: Principal = ANONYMOUS,
+  cache: ResultCache | null = null,
 ): Context {
   const roundTrips = new RoundTripCounter();
   return {
@@ -33,7 +35,7 @@ export function createContext(
     log: log.child({ requestId }),
     requestId,
     roundTrips,
-    loaders: createLoaders(db, roundTrips, principal.scopes),
+    loaders: createLoaders(db, roundTrips, principal.scopes, cache),
     principal,
     today: todayInVietnam(),
   };

@@ -13,6 +13,7 @@ import {
   provisionsOfDocuments,
   replacedBy,
 } from "../store/document-repository.ts";
+import { readGraphVersion } from "../store/graph-version.ts";
 import { meetingRulesOf, positionsOf } from "../store/meeting-repository.ts";
 import {
   assignmentsOfTasks,
@@ -25,28 +26,62 @@ import {
   tasksOfUnits,
 } from "../store/plan-repository.ts";
 import type { CitationRecord, DocumentRecord, RuleRecord, UnitRecord } from "../store/records.ts";
-import { type FactsKey, incomingRelations, type UnitFacts, unitFacts } from "../store/relation-repository.ts";
+import {
+  type FactsKey,
+  type IncomingRelations,
+  incomingRelations,
+  type UnitFacts,
+  unitFacts,
+} from "../store/relation-repository.ts";
 import { childrenPages, findUnits, type PageKey, unitsInSubtrees } from "../store/unit-repository.ts";
+import type { ResultCache } from "./result-cache.ts";
 
 function byId<T extends { id: string }>(ids: readonly string[], items: T[]): (T | null)[] {
   const map = new Map(items.map((x) => [x.id, x]));
   return ids.map((id) => map.get(id) ?? null);
 }
 
-export function createLoaders(db: Database, counter: RoundTripCounter, scopes: readonly string[] = []) {
-  const unit = new DataLoader<string, UnitRecord | null>(async (ids) =>
-    byId(ids, await findUnits(db, ids, counter)),
+export function createLoaders(
+  db: Database,
+  counter: RoundTripCounter,
+  scopes: readonly string[] = [],
+  cache: ResultCache | null = null,
+) {
+  // The graph's version, read once per request and only when something is read through the cache.
+  let versionRead: Promise<number> | null = null;
+  const version = () => {
+    versionRead ??= readGraphVersion(db, counter);
+    return versionRead;
+  };
+  /** A batch function through the cross-request cache (when there is one). */
+  const cached =
+    <K, V extends object>(
+      area: string,
+      keyOf: (k: K) => string,
+      load: (keys: K[]) => Promise<(V | null)[]>,
+    ) =>
+    async (keys: readonly K[]): Promise<(V | null)[]> =>
+      cache ? cache.batch(area, await version(), keys, keyOf, load) : load([...keys]);
+  /** One answer through the cross-request cache (when there is one). */
+  const read = async <V extends object>(area: string, key: unknown, load: () => Promise<V>): Promise<V> =>
+    cache ? ((await cache.one(area, await version(), JSON.stringify(key), load)) as V) : load();
+  const same = (id: string) => id;
+
+  const unit = new DataLoader<string, UnitRecord | null>(
+    cached("unit", same, async (ids) => byId(ids, await findUnits(db, ids, counter))),
   );
-  const citation = new DataLoader<string, CitationRecord | null>(async (ids) => {
-    const found = await findCitations(db, ids, counter);
-    const map = new Map(found.map((c) => [c.provision.id, c]));
-    return ids.map((id) => map.get(id) ?? null);
-  });
-  const document = new DataLoader<string, DocumentRecord | null>(async (ids) =>
-    byId(ids, await findDocuments(db, ids, counter)),
+  const citation = new DataLoader<string, CitationRecord | null>(
+    cached("citation", same, async (ids) => {
+      const found = await findCitations(db, ids, counter);
+      const map = new Map(found.map((c) => [c.provision.id, c]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
   );
-  const rule = new DataLoader<string, RuleRecord | null>(async (ids) =>
-    byId(ids, await findRules(db, ids, counter)),
+  const document = new DataLoader<string, DocumentRecord | null>(
+    cached("document", same, async (ids) => byId(ids, await findDocuments(db, ids, counter))),
+  );
+  const rule = new DataLoader<string, RuleRecord | null>(
+    cached("rule", same, async (ids) => byId(ids, await findRules(db, ids, counter))),
   );
 
   const primeUnits = (units: UnitRecord[]) => {
@@ -59,9 +94,12 @@ export function createLoaders(db: Database, counter: RoundTripCounter, scopes: r
     }
   };
 
+  const factsKey = (k: FactsKey) => `${k.id}@${k.asOf}`;
   const facts = new DataLoader<FactsKey, UnitFacts, string>(
     async (keys) => {
-      const results = await unitFacts(db, keys, counter);
+      const results = (await cached("facts", factsKey, (missing: FactsKey[]) =>
+        unitFacts(db, missing, counter),
+      )(keys)) as UnitFacts[];
       for (const f of results) {
         primeUnits(f.units);
         primeCitations(f.citations);
@@ -69,7 +107,7 @@ export function createLoaders(db: Database, counter: RoundTripCounter, scopes: r
       }
       return results;
     },
-    { cacheKeyFn: (k) => `${k.id}@${k.asOf}` },
+    { cacheKeyFn: factsKey },
   );
 
   const incoming = new DataLoader<
@@ -78,7 +116,11 @@ export function createLoaders(db: Database, counter: RoundTripCounter, scopes: r
     string
   >(
     async (keys) => {
-      const results = await incomingRelations(db, keys, counter);
+      const results = (await cached(
+        "incoming",
+        (k) => JSON.stringify(k),
+        (missing: (typeof keys)[number][]) => incomingRelations(db, missing, counter),
+      )(keys)) as IncomingRelations[];
       for (const r of results) {
         primeUnits(r.units);
         primeCitations(r.citations);
@@ -90,7 +132,11 @@ export function createLoaders(db: Database, counter: RoundTripCounter, scopes: r
 
   const children = new DataLoader<PageKey, Awaited<ReturnType<typeof childrenPages>>[number], string>(
     async (keys) => {
-      const pages = await childrenPages(db, keys, counter);
+      const pages = (await cached(
+        "children",
+        (k: PageKey) => JSON.stringify(k),
+        (missing: PageKey[]) => childrenPages(db, missing, counter),
+      )(keys)) as Awaited<ReturnType<typeof childrenPages>>;
       for (const p of pages) primeUnits(p.items.map((x) => x.unit));
       return pages;
     },
@@ -106,7 +152,16 @@ export function createLoaders(db: Database, counter: RoundTripCounter, scopes: r
     return ids.map((id) => ok.has(id));
   });
 
+  /** After a write in this request: read the version again and forget what was loaded before it. */
+  const afterWrite = () => {
+    versionRead = null;
+    for (const loader of [unit, citation, document, rule, facts, incoming, children, visible])
+      loader.clearAll();
+  };
+
   return {
+    read,
+    afterWrite,
     unit,
     visible,
     citation,

@@ -28,6 +28,7 @@ import { TASK_ROLES, type TaskRole } from "../domain/relation-types.ts";
 import { type Context, createContext } from "../graphql/context.ts";
 import { type CalendarEntryView, unitCalendar } from "../graphql/resolvers/calendar.ts";
 import { loadCitations, loadUnits } from "../graphql/resolvers/support.ts";
+import type { ResultCache } from "../graphql/result-cache.ts";
 import type { Logger } from "../logger.ts";
 import { type Database, DatabaseConnectionError } from "../store/database.ts";
 
@@ -37,7 +38,13 @@ const EXCERPT_MAX = 300;
 
 export function mountCalendarFeed(
   app: Express,
-  deps: { db: Database; config: Config; log: Logger; verifyToken: TokenVerifier },
+  deps: {
+    db: Database;
+    config: Config;
+    log: Logger;
+    verifyToken: TokenVerifier;
+    cache?: ResultCache | null;
+  },
 ): void {
   app.get("/calendar/:file", async (req: Request, res: Response) => {
     const header = req.headers["x-request-id"];
@@ -56,7 +63,7 @@ export function mountCalendarFeed(
         typeof req.query.access_token === "string" ? `Bearer ${req.query.access_token}` : undefined;
       const principal = await deps.verifyToken(req.headers.authorization ?? fromQuery);
       assertCanRead(principal, deps.config.READ_ACCESS as ReadAccess);
-      const ctx = createContext(deps.db, deps.config, deps.log, requestId, principal);
+      const ctx = createContext(deps.db, deps.config, deps.log, requestId, principal, deps.cache);
       // Default window: last year to next year; with one end given, the year before or after it.
       const year = (d: string) => Number(d.slice(0, 4));
       const givenFrom = dateParam(req, "from");

@@ -15,6 +15,7 @@ import neo4j, { type Session } from "neo4j-driver";
 import { RELATION_TYPE_NAMES, type RelationType } from "../domain/relation-types.ts";
 import type { GenEvent, GeneratedBatch, GenRelation, GenUnit } from "../generator/model.ts";
 import type { Database } from "./database.ts";
+import { bumpGraphVersion } from "./graph-version.ts";
 
 export const GENERATED_ORIGIN = "generated";
 const EVENT_LINKS = ["ENDED", "FOUNDED"] as const;
@@ -362,6 +363,7 @@ export async function markImportComplete(
          m.completedAt = datetime(), m.origin = 'generated'`,
     info,
   );
+  await bumpGraphVersion(db);
 }
 
 export async function importMarker(
@@ -407,5 +409,6 @@ export async function deleteGenerated(db: Database, batchSize = 10_000): Promise
       if (n < batchSize) break;
     }
   }
+  await bumpGraphVersion(db);
   return total;
 }

@@ -10,6 +10,7 @@ import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
+import { bumpGraphVersion } from "./graph-version.ts";
 import { checkInvariants, unitsInScope } from "./invariant-checks.ts";
 
 export interface EventInput {
@@ -67,6 +68,7 @@ export async function runChange(
   const eventId = `evt-${randomUUID()}`;
   return db.writeTransaction(async (tx) => {
     await tx.run("MATCH (l:WriteLock {id: 'hierarchy'}) SET l.lastEvent = $eventId", { eventId });
+    await bumpGraphVersion(tx);
     await requireProvisions(tx, event.basis);
     const unitsBefore: Snapshot = new Map();
     const relationsBefore: Snapshot = new Map();

@@ -57,6 +57,24 @@ export class Database {
     return this.run("READ", cypher, params);
   }
 
+  /**
+   * One read statement in an auto-commit transaction: a single network round trip instead of
+   * a managed transaction's two (BEGIN + RUN + PULL, then COMMIT). For tiny idempotent reads
+   * only; it is not retried on transient errors.
+   */
+  async readAutoCommit(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
+    if (counter) counter.count++;
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      const result = await session.run(cypher, toParams(params) as Row);
+      return result.records.map((r) => toPlain(r.toObject()) as Row);
+    } catch (e) {
+      throw mapError(e);
+    } finally {
+      await session.close();
+    }
+  }
+
   async write(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
     if (counter) counter.count++;
     return this.run("WRITE", cypher, params);

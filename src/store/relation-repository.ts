@@ -127,6 +127,7 @@ export async function unitFacts(
        RETURN collect(properties(rule)) AS rules
      }
      WITH i, k, u, outgoing, bodyReports, superiors, wholes, targets, rules,
+          CASE WHEN u IS NULL THEN [] ELSE [u.id] END +
           [x IN outgoing | x.to] + [x IN bodyReports | x.from] + [x IN bodyReports | x.to] +
           reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.via, [])) +
           reduce(a = [], r IN rules | a + coalesce(r.via, [])) +

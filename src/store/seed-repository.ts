@@ -7,6 +7,7 @@ import { RELATION_TYPE_NAMES, TASK_ROLE_NAMES } from "../domain/relation-types.t
 import { foldText } from "../domain/text-folding.ts";
 import type { SeedGraph } from "../seed/validate-seed.ts";
 import type { Database, TransactionRunner } from "./database.ts";
+import { bumpGraphVersion } from "./graph-version.ts";
 
 const SEED_LABELS = [
   "Unit",
@@ -37,6 +38,7 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
     await writeKindPairings(tx, seed);
     await writeChannelRules(tx, seed);
     await removeStale(tx, seed);
+    await bumpGraphVersion(tx);
   });
 }
 

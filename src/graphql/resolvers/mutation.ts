@@ -36,6 +36,7 @@ function basisArg(value: unknown, argument = "basis"): string[] {
 async function eventResult(ctx: Context, operation: string, run: () => Promise<string>) {
   assertCanWrite(ctx.principal, operation);
   const id = await run();
+  ctx.loaders.afterWrite();
   const [event] = await findEvents(ctx.db, [id], ctx.roundTrips);
   return event;
 }

@@ -44,14 +44,17 @@ export const ReportingResolvers = {
 export const ReportingQueries = {
   reportingObligations: async (_: unknown, args: Args, ctx: Context) => {
     const asOf = asOfArg(args.asOf, ctx);
+    // The facts come with the unit itself, so the existence check after them costs no round trip.
+    const facts = await ctx.loaders.facts.load({ id: args.unitId as string, asOf });
     await requireUnit(args.unitId as string, ctx, "unitId");
-    const obligations = deriveObligations(await ctx.loaders.facts.load({ id: args.unitId as string, asOf }));
+    const obligations = deriveObligations(facts);
     return keepVisible(ctx, obligations, (o) => [o.obligor, o.recipient]);
   },
   reportingChain: async (_: unknown, args: Args, ctx: Context) => {
     const asOf = asOfArg(args.asOf, ctx);
     // One round trip: the chain query also returns every unit and citation it mentions.
-    const chain = await reportingChain(ctx.db, { id: args.unitId as string, asOf }, ctx.roundTrips);
+    const key = { id: args.unitId as string, asOf };
+    const chain = await ctx.loaders.read("chain", key, () => reportingChain(ctx.db, key, ctx.roundTrips));
     if (!chain.found || scoped(ctx)) await requireUnit(args.unitId as string, ctx, "unitId");
     ctx.loaders.primeUnits(chain.units);
     ctx.loaders.primeCitations(chain.citations);

@@ -99,7 +99,8 @@ export const UnitResolvers = {
       return connection(page, (item) => ({ id: item.unit.id }));
     },
     ancestors: async (u: UnitRecord, args: Args, ctx: Context) => {
-      const chain = await reportingChain(ctx.db, { id: u.id, asOf: asOfArg(args.asOf, ctx) }, ctx.roundTrips);
+      const key = { id: u.id, asOf: asOfArg(args.asOf, ctx) };
+      const chain = await ctx.loaders.read("chain", key, () => reportingChain(ctx.db, key, ctx.roundTrips));
       ctx.loaders.primeUnits(chain.units);
       ctx.loaders.primeCitations(chain.citations);
       const ancestors = await keepVisible(ctx, chain.hops, (h) => [h.to]);
@@ -116,10 +117,9 @@ export const UnitResolvers = {
       const maxDepth = depthArg(args.maxDepth, ctx.config.MAX_DEPTH, ctx.config.MAX_DEPTH, "maxDepth");
       const first = firstArg(args.first, ctx);
       const after = decodeCursor(args.after, isDepthCursor);
-      const page = await descendantsPage(
-        ctx.db,
-        { id: u.id, asOf: asOfArg(args.asOf, ctx), maxDepth, first, after },
-        ctx.roundTrips,
+      const key = { id: u.id, asOf: asOfArg(args.asOf, ctx), maxDepth, first, after };
+      const page = await ctx.loaders.read("descendants", key, () =>
+        descendantsPage(ctx.db, key, ctx.roundTrips),
       );
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
@@ -172,10 +172,9 @@ export const UnitQueries = {
     if (args.under) {
       await requireUnit(args.under as string, ctx, "under");
       const after = decodeCursor(args.after, isDepthCursor);
-      const page = await descendantsPage(
-        ctx.db,
-        { id: args.under as string, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds },
-        ctx.roundTrips,
+      const key = { id: args.under as string, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds };
+      const page = await ctx.loaders.read("descendants", key, () =>
+        descendantsPage(ctx.db, key, ctx.roundTrips),
       );
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
@@ -186,7 +185,8 @@ export const UnitQueries = {
         "with scoped reading, name one of your scopes (or a unit inside them) as `under`",
       );
     const after = decodeCursor(args.after, isIdCursor);
-    const page = await unitsPage(ctx.db, { asOf, kinds, first, after: after?.id ?? null }, ctx.roundTrips);
+    const key = { asOf, kinds, first, after: after?.id ?? null };
+    const page = await ctx.loaders.read("units", key, () => unitsPage(ctx.db, key, ctx.roundTrips));
     ctx.loaders.primeUnits(page.items.map((i) => i.unit));
     return connection(page, (item) => ({ id: item.unit.id }));
   },
@@ -197,7 +197,8 @@ export const UnitQueries = {
     const first = firstArg(args.first, ctx, 10);
     const query = searchQuery(text);
     if (!query || first === 0) return [];
-    const units = await searchUnits(ctx.db, { query, asOf: asOfArg(args.asOf, ctx), first }, ctx.roundTrips);
+    const key = { query, asOf: asOfArg(args.asOf, ctx), first };
+    const units = await ctx.loaders.read("search", key, () => searchUnits(ctx.db, key, ctx.roundTrips));
     ctx.loaders.primeUnits(units);
     return keepVisible(ctx, units, (u) => [u.id]);
   },

@@ -5,6 +5,7 @@
  */
 import { SignJWT } from "jose";
 import type { Database } from "../../../src/store/database.ts";
+import { bumpGraphVersion } from "../../../src/store/graph-version.ts";
 import type { TestServer } from "./test-server.ts";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
@@ -70,4 +71,6 @@ export async function removeSandbox(db: Database, prefix: string): Promise<void>
     { prefix },
   );
   await db.write("MATCH (u:Unit) WHERE u.id STARTS WITH $prefix DETACH DELETE u", { prefix });
+  // A write outside the service: raise the graph's version, as every write path must.
+  await bumpGraphVersion(db);
 }

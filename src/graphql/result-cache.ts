@@ -1,0 +1,90 @@
+/**
+ * Answers kept between requests: what the store returned for a key (a unit, a unit's facts on a
+ * date, a reporting chain, a page), under the graph's version (src/store/graph-version.ts).
+ * Every write raises the version in its own transaction, and a request reads the version once
+ * before it reads anything else, so a kept answer is only served while no write has happened
+ * since it was read: never stale, however many instances write. Entries of older versions are
+ * simply never asked for again and fall out of the LRU.
+ *
+ * Values are the store's records, before any reader's visibility filter, and are shared
+ * between requests: resolvers must treat them as read-only (they do: the domain is pure).
+ */
+import { LRUCache } from "lru-cache";
+
+/** Stands for "the store found nothing" (the LRU cannot hold null). */
+const NOTHING = Symbol("nothing");
+
+type Entry = object | typeof NOTHING;
+
+export class ResultCache {
+  private readonly lru: LRUCache<string, Entry>;
+  hits = 0;
+  misses = 0;
+
+  constructor(maxMb: number) {
+    this.lru = new LRUCache<string, Entry>({
+      maxSize: Math.max(1, Math.floor(maxMb * 1024 * 1024)),
+      // An estimate (UTF-16 characters of the JSON form ≈ bytes held), paid once per miss.
+      sizeCalculation: (value) => (value === NOTHING ? 16 : JSON.stringify(value).length * 2 + 64),
+    });
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+
+  clear(): void {
+    this.lru.clear();
+  }
+
+  /**
+   * A batch function that serves the keys held for this version and asks `load` for the rest
+   * (in one call, in order). `load` returns one value (or null) per key it is given.
+   */
+  async batch<K, V extends object>(
+    area: string,
+    version: number,
+    keys: readonly K[],
+    keyOf: (key: K) => string,
+    load: (missing: K[]) => Promise<(V | null)[]>,
+  ): Promise<(V | null)[]> {
+    const out: (V | null)[] = new Array(keys.length).fill(null);
+    const missing: K[] = [];
+    const missingAt: number[] = [];
+    keys.forEach((key, i) => {
+      const held = this.lru.get(`${version}|${area}|${keyOf(key)}`);
+      if (held === undefined) {
+        missing.push(key);
+        missingAt.push(i);
+      } else out[i] = held === NOTHING ? null : (held as V);
+    });
+    this.hits += keys.length - missing.length;
+    this.misses += missing.length;
+    if (missing.length > 0) {
+      const loaded = await load(missing);
+      missing.forEach((key, j) => {
+        const value = loaded[j] ?? null;
+        out[missingAt[j] as number] = value;
+        this.lru.set(`${version}|${area}|${keyOf(key)}`, value ?? NOTHING);
+      });
+    }
+    return out;
+  }
+
+  /** One key: the held value for this version, or `load`'s, kept. */
+  async one<V extends object>(
+    area: string,
+    version: number,
+    key: string,
+    load: () => Promise<V | null>,
+  ): Promise<V | null> {
+    const [value] = await this.batch(
+      area,
+      version,
+      [key],
+      (k) => k,
+      async () => [await load()],
+    );
+    return value ?? null;
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { ResultCache } from "../../src/graphql/result-cache.ts";
+
+describe("ResultCache", () => {
+  const loader = (calls: string[][]) => async (keys: string[]) => {
+    calls.push(keys);
+    return keys.map((k) => (k.startsWith("missing") ? null : { id: k }));
+  };
+
+  it("asks the store only for the keys it does not hold, in order", async () => {
+    const cache = new ResultCache(1);
+    const calls: string[][] = [];
+    expect(await cache.batch("unit", 1, ["a", "b"], (k) => k, loader(calls))).toEqual([
+      { id: "a" },
+      { id: "b" },
+    ]);
+    expect(await cache.batch("unit", 1, ["c", "a", "b"], (k) => k, loader(calls))).toEqual([
+      { id: "c" },
+      { id: "a" },
+      { id: "b" },
+    ]);
+    expect(calls).toEqual([["a", "b"], ["c"]]);
+    expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 2, misses: 3 });
+  });
+
+  it("keeps 'nothing found' too", async () => {
+    const cache = new ResultCache(1);
+    const calls: string[][] = [];
+    expect(await cache.batch("unit", 1, ["missing-1"], (k) => k, loader(calls))).toEqual([null]);
+    expect(await cache.batch("unit", 1, ["missing-1"], (k) => k, loader(calls))).toEqual([null]);
+    expect(calls).toEqual([["missing-1"]]);
+  });
+
+  it("never serves an answer kept under another graph version or area", async () => {
+    const cache = new ResultCache(1);
+    const calls: string[][] = [];
+    await cache.batch("unit", 1, ["a"], (k) => k, loader(calls));
+    await cache.batch("unit", 2, ["a"], (k) => k, loader(calls));
+    await cache.batch("facts", 2, ["a"], (k) => k, loader(calls));
+    expect(calls).toEqual([["a"], ["a"], ["a"]]);
+  });
+
+  it("stays within its size, dropping the least recently used", async () => {
+    const cache = new ResultCache(0.01); // ~10 KB
+    const big = async (keys: string[]) => keys.map((k) => ({ id: k, text: "x".repeat(1000) }));
+    for (let i = 0; i < 100; i++) await cache.batch("unit", 1, [`u${i}`], (k) => k, big);
+    expect(cache.size).toBeGreaterThan(0);
+    expect(cache.size).toBeLessThan(10);
+    const calls: string[][] = [];
+    await cache.batch(
+      "unit",
+      1,
+      ["u0", "u99"],
+      (k) => k,
+      async (keys) => {
+        calls.push(keys);
+        return big(keys);
+      },
+    );
+    expect(calls).toEqual([["u0"]]);
+  });
+
+  it("one(): a single key through the same rules", async () => {
+    const cache = new ResultCache(1);
+    let n = 0;
+    const load = async () => ({ n: ++n });
+    expect(await cache.one("chain", 7, "k", load)).toEqual({ n: 1 });
+    expect(await cache.one("chain", 7, "k", load)).toEqual({ n: 1 });
+    expect(await cache.one("chain", 8, "k", load)).toEqual({ n: 2 });
+  });
+});
