@@ -135,11 +135,18 @@ export async function unitFacts(
           targets.HOST_MASS_ORGANISATIONS + targets.LOCAL_COMMITTEE AS unitIds,
           reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.basis, [])) +
           reduce(a = [], r IN rules | a + coalesce(r.basis, [])) AS basisIds
-     ${unitsOf("unitIds", "units")}
-     ${citationsOf("basisIds")}
-     RETURN i, u IS NOT NULL AS found, u.id AS unitId, outgoing, bodyReports, superiors, wholes, targets, rules,
-            units, citations
-     ORDER BY i`,
+     // Units, rules and citations once for the whole batch: children of one parent share most of them.
+     WITH collect({i: i, found: u IS NOT NULL, outgoing: outgoing, bodyReports: bodyReports, superiors: superiors,
+                   wholes: wholes, targets: targets, ruleIds: [r IN rules | r.id], unitIds: unitIds,
+                   basisIds: basisIds}) AS perKey,
+          collect(rules) AS ruleLists
+     WITH perKey,
+          COLLECT { UNWIND perKey AS x UNWIND x.unitIds AS id RETURN DISTINCT id } AS allUnitIds,
+          COLLECT { UNWIND perKey AS x UNWIND x.basisIds AS id RETURN DISTINCT id } AS allBasisIds,
+          COLLECT { UNWIND ruleLists AS rs UNWIND rs AS r RETURN DISTINCT r } AS allRules
+     ${unitsOf("allUnitIds", "units")}
+     ${citationsOf("allBasisIds")}
+     RETURN perKey, allRules, units, citations`,
     {
       keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
       bodyKinds: BODY_KINDS,
@@ -149,14 +156,21 @@ export async function unitFacts(
     },
     counter,
   );
-  return rows.map((r) => {
-    const key = keys[r.i as number] as FactsKey;
+  const row = rows[0] ?? {};
+  const units = new Map(((row.units as Row[]) ?? []).map(asUnit).map((u) => [u.id, u]));
+  const rules = new Map(((row.allRules as Row[]) ?? []).map(asRule).map((r) => [r.id, r]));
+  const citations = new Map(((row.citations as Row[]) ?? []).map(asCitation).map((c) => [c.provision.id, c]));
+  const pick = <T>(map: Map<string, T>, ids: unknown) =>
+    [...new Set((ids as string[]) ?? [])].flatMap((id) => (map.has(id) ? [map.get(id) as T] : []));
+  const perKey = new Map(((row.perKey as Row[]) ?? []).map((x) => [x.i as number, x]));
+  return keys.map((key, i) => {
+    const r = perKey.get(i) ?? {};
     const superiors = (r.superiors as string[]) ?? [];
     const wholes = (r.wholes as string[]) ?? [];
     return {
       unitId: key.id,
       asOf: key.asOf,
-      found: r.found as boolean,
+      found: (r.found as boolean) ?? false,
       outgoing: ((r.outgoing as Row[]) ?? []).map((x) =>
         asRelation(x.type as string, key.id, x.to as string, x.props),
       ),
@@ -165,9 +179,9 @@ export async function unitFacts(
       ),
       superiorId: superiors[0] ?? wholes[0] ?? null,
       targets: r.targets as SelectorTargets,
-      rules: ((r.rules as Row[]) ?? []).map(asRule),
-      units: ((r.units as Row[]) ?? []).map(asUnit),
-      citations: ((r.citations as Row[]) ?? []).map(asCitation),
+      rules: pick(rules, r.ruleIds),
+      units: pick(units, r.unitIds),
+      citations: pick(citations, r.basisIds),
     };
   });
 }

@@ -90,19 +90,22 @@ export async function descendantsPage(
   if (!Number.isInteger(args.maxDepth) || args.maxDepth < 1 || args.maxDepth > 100)
     throw new Error("maxDepth out of range");
   const rows = await db.read(
+    // Ids and depths of the whole subtree first (a province has thousands of units), then the
+    // properties of the page's units only.
     `MATCH (p:Unit {id: $id})
      WITH p, date($asOf) AS d
      CALL (p, d) {
-       MATCH path = (c:Unit)-[rs:${STRUCTURE}*1..${args.maxDepth}]->(p)
-       WHERE all(r IN rs WHERE ${active("r")}) AND all(n IN nodes(path) WHERE ${active("n")})
-       WITH c, min(size(rs)) AS depth
-       RETURN c, depth
+       MATCH (c:Unit) ((x:Unit)-[r:${STRUCTURE}]->(:Unit) WHERE ${active("r")} AND ${active("x")}){1,${args.maxDepth}} (p)
+       WHERE ${active("p")}
+       RETURN c.id AS cid, c.kind AS kind, min(size(r)) AS depth
      }
-     WITH c, depth WHERE $kinds IS NULL OR c.kind IN $kinds
-     WITH c, depth ORDER BY depth, c.id
-     WITH collect({u: properties(c), depth: depth}) AS rows
-     RETURN size(rows) AS total,
-            [x IN rows WHERE $after IS NULL OR x.depth > $after.depth OR (x.depth = $after.depth AND x.u.id > $after.id)][0..($first + 1)] AS page`,
+     WITH cid, depth WHERE $kinds IS NULL OR kind IN $kinds
+     WITH cid, depth ORDER BY depth, cid
+     WITH collect({id: cid, depth: depth}) AS rows
+     WITH size(rows) AS total,
+          [x IN rows WHERE $after IS NULL OR x.depth > $after.depth OR (x.depth = $after.depth AND x.id > $after.id)][0..($first + 1)] AS slice
+     RETURN total,
+            [x IN slice | {u: properties(head(COLLECT { MATCH (n:Unit {id: x.id}) RETURN n })), depth: x.depth}] AS page`,
     { id: args.id, asOf: args.asOf, first: args.first, after: args.after, kinds: args.kinds ?? null },
     counter,
   );

@@ -4,7 +4,9 @@ import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Round-trip counts here describe the queries themselves, so the result cache is off; with it
+  // on, a request first reads the graph's version (tests/integration/result-cache.test.ts).
+  server = await startTestServer({ RESULT_CACHE_MB: "0" });
 });
 afterAll(async () => {
   await server.close();
