@@ -26,6 +26,7 @@ import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
+import { readGraphVersion } from "./store/graph-version.ts";
 
 export interface RunningServer {
   url: string;
@@ -52,7 +53,8 @@ export async function startServer(opts: {
   // The calendar's due-date policy: read now, so that a bad DUE_DATES_FILE stops the start.
   loadDueDatePolicy(config.DUE_DATES_FILE);
   const verifyToken = createTokenVerifier(config);
-  const cache = config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB) : null;
+  const cache =
+    config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null;
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);

@@ -13,7 +13,6 @@ import {
   provisionsOfDocuments,
   replacedBy,
 } from "../store/document-repository.ts";
-import { readGraphVersion } from "../store/graph-version.ts";
 import { meetingRulesOf, positionsOf } from "../store/meeting-repository.ts";
 import {
   assignmentsOfTasks,
@@ -50,8 +49,11 @@ export function createLoaders(
   // The graph's version, read once per request and only when something is read through the cache.
   let versionRead: Promise<number> | null = null;
   const version = () => {
-    versionRead ??= readGraphVersion(db, counter);
-    return versionRead;
+    if (!versionRead && cache) {
+      counter.count++;
+      versionRead = cache.version();
+    }
+    return versionRead ?? Promise.resolve(0);
   };
   /** A batch function through the cross-request cache (when there is one). */
   const cached =

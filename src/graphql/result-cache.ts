@@ -18,15 +18,39 @@ type Entry = object | typeof NOTHING;
 
 export class ResultCache {
   private readonly lru: LRUCache<string, Entry>;
+  private nextVersionRead: { promise: Promise<number> } | null = null;
   hits = 0;
   misses = 0;
 
-  constructor(maxMb: number) {
+  /** `readVersion` reads the graph's version from the database (one small query). */
+  constructor(
+    maxMb: number,
+    private readonly readVersion: () => Promise<number>,
+  ) {
     this.lru = new LRUCache<string, Entry>({
       maxSize: Math.max(1, Math.floor(maxMb * 1024 * 1024)),
       // An estimate (UTF-16 characters of the JSON form ≈ bytes held), paid once per miss.
       sizeCalculation: (value) => (value === NOTHING ? 16 : JSON.stringify(value).length * 2 + 64),
     });
+  }
+
+  /**
+   * The graph's version for a request that starts now. Requests that ask before a read has
+   * started share it; a read already under way is never joined, since a write may have
+   * committed between its start and the asking request's arrival.
+   */
+  version(): Promise<number> {
+    if (this.nextVersionRead) return this.nextVersionRead.promise;
+    const slot = {
+      promise: new Promise<number>((resolve, reject) =>
+        setImmediate(() => {
+          if (this.nextVersionRead === slot) this.nextVersionRead = null;
+          this.readVersion().then(resolve, reject);
+        }),
+      ),
+    };
+    this.nextVersionRead = slot;
+    return slot.promise;
   }
 
   get size(): number {

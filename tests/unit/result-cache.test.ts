@@ -8,7 +8,7 @@ describe("ResultCache", () => {
   };
 
   it("asks the store only for the keys it does not hold, in order", async () => {
-    const cache = new ResultCache(1);
+    const cache = new ResultCache(1, async () => 1);
     const calls: string[][] = [];
     expect(await cache.batch("unit", 1, ["a", "b"], (k) => k, loader(calls))).toEqual([
       { id: "a" },
@@ -24,7 +24,7 @@ describe("ResultCache", () => {
   });
 
   it("keeps 'nothing found' too", async () => {
-    const cache = new ResultCache(1);
+    const cache = new ResultCache(1, async () => 1);
     const calls: string[][] = [];
     expect(await cache.batch("unit", 1, ["missing-1"], (k) => k, loader(calls))).toEqual([null]);
     expect(await cache.batch("unit", 1, ["missing-1"], (k) => k, loader(calls))).toEqual([null]);
@@ -32,7 +32,7 @@ describe("ResultCache", () => {
   });
 
   it("never serves an answer kept under another graph version or area", async () => {
-    const cache = new ResultCache(1);
+    const cache = new ResultCache(1, async () => 1);
     const calls: string[][] = [];
     await cache.batch("unit", 1, ["a"], (k) => k, loader(calls));
     await cache.batch("unit", 2, ["a"], (k) => k, loader(calls));
@@ -41,7 +41,7 @@ describe("ResultCache", () => {
   });
 
   it("stays within its size, dropping the least recently used", async () => {
-    const cache = new ResultCache(0.01); // ~10 KB
+    const cache = new ResultCache(0.01, async () => 1); // ~10 KB
     const big = async (keys: string[]) => keys.map((k) => ({ id: k, text: "x".repeat(1000) }));
     for (let i = 0; i < 100; i++) await cache.batch("unit", 1, [`u${i}`], (k) => k, big);
     expect(cache.size).toBeGreaterThan(0);
@@ -60,8 +60,32 @@ describe("ResultCache", () => {
     expect(calls).toEqual([["u0"]]);
   });
 
+  it("shares a version read among the requests that ask before it starts, never one under way", async () => {
+    let reads = 0;
+    let release: (() => void) | null = null;
+    const cache = new ResultCache(1, async () => {
+      reads++;
+      const n = reads;
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return n;
+    });
+    const first = [cache.version(), cache.version(), cache.version()];
+    await new Promise((r) => setImmediate(r));
+    expect(reads).toBe(1);
+    // Asked while the first read is under way: a read of its own.
+    const later = cache.version();
+    (release as unknown as () => void)();
+    expect(await Promise.all(first)).toEqual([1, 1, 1]);
+    await new Promise((r) => setImmediate(r));
+    expect(reads).toBe(2);
+    (release as unknown as () => void)();
+    expect(await later).toBe(2);
+  });
+
   it("one(): a single key through the same rules", async () => {
-    const cache = new ResultCache(1);
+    const cache = new ResultCache(1, async () => 1);
     let n = 0;
     const load = async () => ({ n: ++n });
     expect(await cache.one("chain", 7, "k", load)).toEqual({ n: 1 });
