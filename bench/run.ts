@@ -436,7 +436,6 @@ async function benchSize(
     const imported = await generateInto(neo.db, {
       scale,
       seed: opts.seed,
-      batchSize: 20_000,
       skipIfComplete: true,
     });
     if (imported.skipped) console.log(`already imported (${imported.units} units); --fresh to import again`);

@@ -1,5 +1,5 @@
 /**
- * `npm run generate -- --scale 0.01 [--seed 42] [--batch-size 10000]`: generates the synthetic
+ * `npm run generate -- --scale 0.01 [--seed 42] [--batch-size 5000]`: generates the synthetic
  * national graph (src/generator) and imports it (src/store/bulk-import.ts) into NEO4J_URI or
  * the embedded Neo4j, with a progress bar (count, rate, ETA). Idempotent: a re-run, or a run
  * resumed after an interruption, adds nothing twice. The seed must be loaded (it is, on an
@@ -20,6 +20,7 @@ import { loadSeed } from "../seed/load-seed.ts";
 import {
   checkAnchors,
   countGenerated,
+  DEFAULT_BATCH_SIZE,
   deleteGenerated,
   ensureImportSchema,
   importGenerated,
@@ -36,7 +37,8 @@ export class UsageError extends Error {
 export interface GenerateArgs {
   scale: number;
   seed: number;
-  batchSize: number;
+  /** Rows per statement and transaction; default DEFAULT_BATCH_SIZE (src/store/bulk-import.ts says why). */
+  batchSize?: number;
   skipIfComplete: boolean;
   /** Draw the bar even when stdout is not a terminal (one line every few seconds). */
   quiet?: boolean;
@@ -135,7 +137,7 @@ async function run(): Promise<void> {
     options: {
       scale: { type: "string", default: "0.01" },
       seed: { type: "string", default: "42" },
-      "batch-size": { type: "string", default: "10000" },
+      "batch-size": { type: "string", default: String(DEFAULT_BATCH_SIZE) },
       "skip-if-complete": { type: "boolean", default: false },
       delete: { type: "boolean", default: false },
     },
