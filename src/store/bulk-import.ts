@@ -321,8 +321,12 @@ export async function importGenerated(
   };
 
   // One transaction cannot run statements side by side: then both kinds share one lane.
-  const unitLane = new Lane();
-  const relationLane = tx ? unitLane : new Lane();
+  // The relation lane may hold more waiting statements (a chunk makes several: one or more per
+  // type): with two, the loop stalled on a chunk's relation statements, which wait for its units,
+  // before it could queue the next chunk's units, and both lanes idled (measured: each busy 40 s
+  // of a 60 s import). It still bounds how far generation runs ahead: a chunk or two.
+  const unitLane = new Lane(2);
+  const relationLane = tx ? unitLane : new Lane(8);
   const unitSession = sessions[0] as Session;
   const relationSession = (sessions[1] ?? sessions[0]) as Session;
   let unitsWritten: Promise<void> = Promise.resolve();
