@@ -113,8 +113,11 @@ describe("bulk import of a generated graph", () => {
       ...all.slice(0, -1),
       { ...last, relations: last.relations.slice(0, last.relations.length / 2), events: [] },
     ];
-    await importGenerated(server.db, partial, { batchSize: 100 });
+    const interrupted = await importGenerated(server.db, partial, { batchSize: 100 });
+    // Units are CREATEd while they are new, MERGEd where the unique constraint finds them there.
+    expect(interrupted.unitBatchesMerged).toBe(0);
     const resumed = await importGenerated(server.db, all, { batchSize: 100 });
+    expect(resumed.unitBatchesMerged).toBeGreaterThan(0);
     expect(resumed.relations).toBe(expected.relations);
     expect(await countGenerated(server.db)).toEqual({
       units: expected.units,
