@@ -33,6 +33,7 @@ import {
   unitFacts,
 } from "../store/relation-repository.ts";
 import { childrenPages, findUnits, type PageKey, unitsInSubtrees } from "../store/unit-repository.ts";
+import { KnownLoader } from "./known-loader.ts";
 import type { ResultCache } from "./result-cache.ts";
 
 function byId<T extends { id: string }>(ids: readonly string[], items: T[]): (T | null)[] {
@@ -69,20 +70,22 @@ export function createLoaders(
     cache ? ((await cache.one(area, await version(), JSON.stringify(key), load)) as V) : load();
   const same = (id: string) => id;
 
-  const unit = new DataLoader<string, UnitRecord | null>(
+  // Units, citations, documents and rules are mostly primed by the query that mentions them,
+  // so their loaders answer synchronously for what the request holds (known-loader.ts).
+  const unit = new KnownLoader<UnitRecord>(
     cached("unit", same, async (ids) => byId(ids, await findUnits(db, ids, counter))),
   );
-  const citation = new DataLoader<string, CitationRecord | null>(
+  const citation = new KnownLoader<CitationRecord>(
     cached("citation", same, async (ids) => {
       const found = await findCitations(db, ids, counter);
       const map = new Map(found.map((c) => [c.provision.id, c]));
       return ids.map((id) => map.get(id) ?? null);
     }),
   );
-  const document = new DataLoader<string, DocumentRecord | null>(
+  const document = new KnownLoader<DocumentRecord>(
     cached("document", same, async (ids) => byId(ids, await findDocuments(db, ids, counter))),
   );
-  const rule = new DataLoader<string, RuleRecord | null>(
+  const rule = new KnownLoader<RuleRecord>(
     cached("rule", same, async (ids) => byId(ids, await findRules(db, ids, counter))),
   );
 

@@ -18,14 +18,13 @@ import {
 } from "../../domain/calendar.ts";
 import type { DeadlineType } from "../../domain/deadlines.ts";
 import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import { deriveObligations } from "../../domain/obligations.ts";
 import type { MeetingRuleRecord } from "../../store/meeting-repository.ts";
 import type { TaskRecord } from "../../store/plan-repository.ts";
 import type { UnitRecord } from "../../store/records.ts";
 import { asOfArg, dateArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import { keepVisible } from "../visibility.ts";
-import { loadCitations, loadUnits, requireUnit } from "./support.ts";
+import { loadCitations, loadUnits, obligationsOf, requireUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
 
@@ -66,7 +65,7 @@ export async function unitCalendar(ctx: Context, req: CalendarRequest): Promise<
     wants("TASK") ? ctx.loaders.tasksOfUnit.load({ id: unit.id, role: null }) : null,
   ]);
   const obligations = facts
-    ? await keepVisible(ctx, deriveObligations(facts), (o) => [o.obligor, o.recipient])
+    ? await keepVisible(ctx, obligationsOf(facts), (o) => [o.obligor, o.recipient])
     : [];
   if (tasks) for (const t of tasks.tasks) ctx.loaders.task.prime(t.id, t);
 

@@ -1,17 +1,12 @@
 /** Reporting: obligations, the chain to the top, and the kind-level rules. */
-import {
-  deriveObligations,
-  type Obligation,
-  type ReportingStep,
-  reportingSteps,
-} from "../../domain/obligations.ts";
+import { type Obligation, type ReportingStep, reportingSteps } from "../../domain/obligations.ts";
 import type { RuleRecord } from "../../store/records.ts";
 import { reportingChain } from "../../store/relation-repository.ts";
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import { keepVisible, scoped } from "../visibility.ts";
 import { frequencyLabels } from "./relation.ts";
-import { loadCitations, loadUnits, requireUnit } from "./support.ts";
+import { loadCitations, loadRules, loadUnits, obligationsOf, requireUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
 
@@ -30,8 +25,7 @@ export const ReportingResolvers = {
     frequencyLabels,
     via: (s: ReportingStep, _: Args, ctx: Context) => loadUnits(s.via, ctx),
     basis: (s: ReportingStep, _: Args, ctx: Context) => loadCitations(s.basis, ctx),
-    rules: async (s: ReportingStep, _: Args, ctx: Context) =>
-      (await ctx.loaders.rule.loadMany(s.ruleIds)).filter((r) => r && !(r instanceof Error)),
+    rules: (s: ReportingStep, _: Args, ctx: Context) => loadRules(s.ruleIds, ctx),
   },
   Rule: {
     appliesToKinds: (r: RuleRecord) => r.kinds,
@@ -47,7 +41,7 @@ export const ReportingQueries = {
     // The facts come with the unit itself, so the existence check after them costs no round trip.
     const facts = await ctx.loaders.facts.load({ id: args.unitId as string, asOf });
     await requireUnit(args.unitId as string, ctx, "unitId");
-    const obligations = deriveObligations(facts);
+    const obligations = obligationsOf(facts);
     return keepVisible(ctx, obligations, (o) => [o.obligor, o.recipient]);
   },
   reportingChain: async (_: unknown, args: Args, ctx: Context) => {

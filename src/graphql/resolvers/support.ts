@@ -1,26 +1,59 @@
 /** Small helpers the resolvers share. */
 import { notFound } from "../../domain/errors.ts";
-import type { CitationRecord, UnitRecord } from "../../store/records.ts";
+import { deriveObligations, type Obligation } from "../../domain/obligations.ts";
+import type { CitationRecord, RuleRecord, UnitRecord } from "../../store/records.ts";
+import type { UnitFacts } from "../../store/relation-repository.ts";
 import type { Context } from "../context.ts";
-import { isVisible, keepVisible } from "../visibility.ts";
+import type { MaybePromise } from "../known-loader.ts";
+import { isVisible, keepVisible, scoped } from "../visibility.ts";
 
-export async function loadCitations(
+/** The citations with these ids, at once when the request holds them all (known-loader.ts). */
+export function loadCitations(
   ids: readonly string[] | null | undefined,
   ctx: Context,
-): Promise<CitationRecord[]> {
+): MaybePromise<CitationRecord[]> {
   if (!ids || ids.length === 0) return [];
-  const found = await ctx.loaders.citation.loadMany([...new Set(ids)]);
-  return found.filter((c): c is CitationRecord => c !== null && !(c instanceof Error));
+  return then(ctx.loaders.citation.loadMany(ids.length === 1 ? ids : [...new Set(ids)]), present);
 }
 
-export async function loadUnits(
+/** The units with these ids that the reader may see, at once when the request holds them all. */
+export function loadUnits(
   ids: readonly string[] | null | undefined,
   ctx: Context,
-): Promise<UnitRecord[]> {
+): MaybePromise<UnitRecord[]> {
   if (!ids || ids.length === 0) return [];
-  const found = await ctx.loaders.unit.loadMany([...ids]);
-  const units = found.filter((u): u is UnitRecord => u !== null && !(u instanceof Error));
-  return keepVisible(ctx, units, (u) => [u.id]);
+  return then(ctx.loaders.unit.loadMany(ids), (found) => {
+    const units = present(found);
+    return scoped(ctx) ? keepVisible(ctx, units, (u) => [u.id]) : units;
+  });
+}
+
+/** The rules with these ids, at once when the request holds them all. */
+export function loadRules(ids: readonly string[], ctx: Context): MaybePromise<RuleRecord[]> {
+  return ids.length === 0 ? [] : then(ctx.loaders.rule.loadMany(ids), present);
+}
+
+const derived = new WeakMap<UnitFacts, Obligation[]>();
+
+/**
+ * The obligations derived from a unit's facts (deriveObligations), once per facts record:
+ * facts served from the result cache are the same record in every request, so a unit asked
+ * for again costs no derivation. The list is shared: read it, never change it.
+ */
+export function obligationsOf(facts: UnitFacts): Obligation[] {
+  let obligations = derived.get(facts);
+  if (!obligations) {
+    obligations = deriveObligations(facts);
+    derived.set(facts, obligations);
+  }
+  return obligations;
+}
+
+const present = <T>(found: (T | null)[]): T[] => found.filter((x): x is T => x !== null);
+
+/** `f(value)`, synchronously when the value is already there. */
+function then<T, R>(value: MaybePromise<T>, f: (v: T) => MaybePromise<R>): MaybePromise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
 }
 
 /** The unit with this id, or NOT_FOUND naming the id and the argument. */

@@ -2,7 +2,7 @@
 import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { nameOn } from "../../domain/names.ts";
-import { type DerivedRelation, deriveObligations, deriveRuleRelations } from "../../domain/obligations.ts";
+import { type DerivedRelation, deriveRuleRelations } from "../../domain/obligations.ts";
 import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
 import { foldText } from "../../domain/text-folding.ts";
 import { UNIT_KINDS, UNIT_LEVELS, type UnitKind, type UnitLevel } from "../../domain/unit-kinds.ts";
@@ -21,7 +21,7 @@ import {
 } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import { keepVisible, scoped } from "../visibility.ts";
-import { loadCitations, requireUnit, visibleUnit } from "./support.ts";
+import { loadCitations, obligationsOf, requireUnit, visibleUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
 
@@ -125,12 +125,12 @@ export const UnitResolvers = {
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
     },
     relations: (u: UnitRecord, args: Args, ctx: Context) => unitRelations(u.id, args, ctx),
-    reportingObligations: async (u: UnitRecord, args: Args, ctx: Context) =>
-      keepVisible(
-        ctx,
-        deriveObligations(await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) })),
-        (o) => [o.obligor, o.recipient],
-      ),
+    reportingObligations: async (u: UnitRecord, args: Args, ctx: Context) => {
+      const obligations = obligationsOf(
+        await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) }),
+      );
+      return keepVisible(ctx, obligations, (o) => [o.obligor, o.recipient]);
+    },
     meetingRules: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.meetingRules.load(u.id),
     positions: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.positions.load(u.id),
     tasks: (u: UnitRecord, args: Args, ctx: Context) => unitTasks(u.id, args, ctx),
