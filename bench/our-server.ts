@@ -3,6 +3,7 @@
  * start as a child process (so that its RSS can be read from /proc). NEO4J_URI,
  * NEO4J_PASSWORD, PORT; prints `READY <url>`.
  */
+import "../src/runtime.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import { startServer } from "../src/server.ts";

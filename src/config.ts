@@ -46,6 +46,9 @@ const schema = z.object({
   DUE_DATES_FILE: z.string().min(1).optional(),
   // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
   RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
+  // before anything loads (this only checks it). 0 leaves V8's own heuristics.
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -3,6 +3,7 @@
  * database is empty, then GraphQL on http://localhost:4000/graphql. Known start-up failures
  * print one line saying what is wrong and how to fix it, and exit non-zero.
  */
+import "./runtime.ts";
 import { type Backend, openBackend } from "./bootstrap.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";

@@ -1,12 +1,13 @@
 /**
  * HTTP: Apollo Server on Express, /health, /ready and the GraphiQL page.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
@@ -19,7 +20,7 @@ import { createTokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
-import { formatError } from "./graphql/errors.ts";
+import { formatError, isUnexpected, MaskedError, withRequestId } from "./graphql/errors.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
@@ -34,9 +35,6 @@ export interface RunningServer {
   httpServer: Server;
   stop(): Promise<void>;
 }
-
-/** The id of the request being served, for error messages and logs. */
-const requestIds = new AsyncLocalStorage<string>();
 
 export class PortInUseError extends Error {
   override name = "PortInUseError";
@@ -62,22 +60,30 @@ export async function startServer(opts: {
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
     includeStacktraceInErrorResponses: false,
-    // formatError runs inside the request's async context, so it knows the request id.
-    formatError: (formatted, error) =>
-      formatError(formatted, error, requestIds.getStore(), (err) =>
-        log.error({ err, requestId: requestIds.getStore() }, "request failed"),
-      ),
+    // Apollo turns introspection off when NODE_ENV is production; GraphiQL and clients use it.
+    introspection: true,
+    // Masks unexpected errors; the plugin below logs them and adds the request id. (No
+    // AsyncLocalStorage for the id: in Node 20 it puts a hook on every promise.)
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No Apollo Studio here; federated tracing can be switched back on when a router wants it.
       ApolloServerPluginInlineTraceDisabled(),
+      // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
           return {
+            async didEncounterErrors({ errors, contextValue }) {
+              for (const err of errors)
+                if (isUnexpected(err))
+                  contextValue.log.error({ err: unwrapResolverError(err) }, "request failed");
+            },
             async willSendResponse({ response, contextValue }) {
               if (response.body.kind === "single") {
                 const body = response.body.singleResult;
+                if (body.errors) body.errors = withRequestId(body.errors, contextValue.requestId);
                 body.extensions = {
                   ...body.extensions,
                   requestId: contextValue.requestId,
@@ -120,18 +126,22 @@ export async function startServer(opts: {
       const header = req.headers["x-request-id"];
       const requestId = typeof header === "string" && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
       res.setHeader("x-request-id", requestId);
-      requestIds.run(requestId, next);
+      res.locals.requestId = requestId;
+      next();
     },
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = requestIds.getStore() ?? randomUUID();
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
         try {
           const principal = await verifyToken(req.headers.authorization);
           assertCanRead(principal, config.READ_ACCESS as ReadAccess);
           return createContext(db, config, log, requestId, principal, cache);
         } catch (e) {
-          if (!(e instanceof DomainError)) throw e;
+          if (!(e instanceof DomainError)) {
+            log.error({ err: e, requestId }, "request failed");
+            throw new MaskedError(requestId);
+          }
           // A refused token or read: the request stops here, with the code and a 401 / 403.
           throw new GraphQLError(e.message, {
             extensions: {

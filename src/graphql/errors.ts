@@ -1,11 +1,11 @@
 /**
  * The one place where errors become GraphQL errors. Domain errors keep their code and
  * message; GraphQL's own validation errors pass through; anything else is masked, logged
- * with the request id, and the client sees only that id.
+ * with the request id (src/server.ts), and the client sees only that id.
  */
 
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DomainError } from "../domain/errors.ts";
 import { DatabaseConnectionError } from "../store/database.ts";
 
@@ -23,12 +23,31 @@ const PASS_THROUGH = new Set([
   "CONFLICT",
 ]);
 
-export function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  requestId: string | undefined,
-  log: (err: unknown) => void,
-): GraphQLFormattedError {
+/** Codes of the errors formatError masks; the request id is added to them before they are sent. */
+const MASKED = new Set(["INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"]);
+
+/** An unexpected error already logged and masked where the request id was known (context creation). */
+export class MaskedError extends GraphQLError {
+  constructor(requestId: string) {
+    super(`Internal server error (request id ${requestId})`, {
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId, http: { status: 500 } },
+    });
+  }
+}
+
+/** Whether `error` is one we did not expect: masked for the client, logged in full. */
+export function isUnexpected(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError || original instanceof MaskedError) return false;
+  const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
+  return !(typeof code === "string" && PASS_THROUGH.has(code));
+}
+
+/**
+ * Apollo's formatError: what a client sees of an error. It runs without the request's
+ * context, so masked errors get their request id later, from withRequestId.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
     return {
@@ -38,22 +57,36 @@ export function formatError(
       extensions: { code: original.code, ...original.details },
     };
   }
-  const code = formatted.extensions?.code;
-  if (typeof code === "string" && PASS_THROUGH.has(code)) {
-    const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+  if (!isUnexpected(error)) {
+    const { stacktrace: _drop, http: _status, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  log(original);
   if (original instanceof DatabaseConnectionError) {
     return {
-      message: `The database is unavailable (request id ${requestId ?? "unknown"})`,
+      message: "The database is unavailable",
       path: formatted.path,
-      extensions: { code: "SERVICE_UNAVAILABLE", requestId },
+      extensions: { code: "SERVICE_UNAVAILABLE" },
     };
   }
   return {
-    message: `Internal server error (request id ${requestId ?? "unknown"})`,
+    message: "Internal server error",
     path: formatted.path,
-    extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
   };
+}
+
+/** The masked errors among `errors` with the request id the client can quote (and the logs carry). */
+export function withRequestId(
+  errors: readonly GraphQLFormattedError[],
+  requestId: string,
+): GraphQLFormattedError[] {
+  return errors.map((e) =>
+    MASKED.has(e.extensions?.code as string) && e.extensions?.requestId === undefined
+      ? {
+          ...e,
+          message: `${e.message} (request id ${requestId})`,
+          extensions: { ...e.extensions, requestId },
+        }
+      : e,
+  );
 }

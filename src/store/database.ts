@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   user: string;
   password: string;
   database?: string;
+  /** How long a managed transaction is retried on transient errors (driver default: 30 s). */
+  maxTransactionRetryMs?: number;
 }
 
 export class Database {
@@ -37,6 +39,9 @@ export class Database {
       disableLosslessIntegers: true,
       maxConnectionPoolSize: 50,
       connectionAcquisitionTimeout: 20_000,
+      ...(opts.maxTransactionRetryMs === undefined
+        ? {}
+        : { maxTransactionRetryTime: opts.maxTransactionRetryMs }),
       userAgent: "party-org-graph",
     });
     this.database = opts.database;

@@ -1,5 +1,9 @@
 /** The HTTP surface: health, readiness, GraphiQL from local assets, and a query answered from Neo4j. */
+
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+import { startServer } from "../../src/server.ts";
 import { Database } from "../../src/store/database.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -61,5 +65,46 @@ describe("HTTP", () => {
     const res = await server.gql("{ stats { units nope } }");
     expect(res.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(JSON.stringify(res)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
+  });
+
+  it("answers SERVICE_UNAVAILABLE with the request id when Neo4j is unreachable, and logs it under that id", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => lines.push(line) });
+    // Retried for 1 s rather than the driver's 30 s: the answer is the same, only sooner.
+    const db = new Database({
+      uri: "bolt://127.0.0.1:1",
+      user: "neo4j",
+      password: "unused-password",
+      maxTransactionRetryMs: 1000,
+    });
+    const config = loadConfig({ NEO4J_URI: "bolt://127.0.0.1:1", LOG_LEVEL: "error" });
+    const down = await startServer({ db, config, log, port: 0, host: "127.0.0.1" });
+    try {
+      const res = await fetch(down.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "req-unreachable-1" },
+        body: JSON.stringify({ query: "{ stats { units } }" }),
+      });
+      const body = (await res.json()) as {
+        errors?: { message: string; extensions?: Record<string, unknown> }[];
+      };
+      expect(res.headers.get("x-request-id")).toBe("req-unreachable-1");
+      expect(body.errors?.[0]).toMatchObject({
+        message: "The database is unavailable (request id req-unreachable-1)",
+        extensions: { code: "SERVICE_UNAVAILABLE", requestId: "req-unreachable-1" },
+      });
+      expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stacktrace|\.ts:\d+/);
+      const logged = lines.map((l) => JSON.parse(l) as { requestId?: string; msg?: string; err?: unknown });
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          requestId: "req-unreachable-1",
+          msg: "request failed",
+          err: expect.anything(),
+        }),
+      );
+    } finally {
+      await down.stop();
+      await db.close();
+    }
   });
 });

@@ -1,0 +1,74 @@
+/** The one error mapper: domain errors keep their code, GraphQL's own pass, the rest is masked. */
+import { GraphQLError } from "graphql";
+import { describe, expect, it } from "vitest";
+import { notFound } from "../../src/domain/errors.ts";
+import { formatError, isUnexpected, MaskedError, withRequestId } from "../../src/graphql/errors.ts";
+import { DatabaseConnectionError } from "../../src/store/database.ts";
+
+const formatted = (message: string, code = "INTERNAL_SERVER_ERROR") => ({
+  message,
+  path: ["unit"],
+  extensions: { code, stacktrace: ["Error: at secret.ts:1"] },
+});
+
+/** What graphql-js makes of an error a resolver threw. */
+const resolverError = (err: Error) => new GraphQLError(err.message, { originalError: err, path: ["unit"] });
+
+describe("formatError", () => {
+  it("keeps a domain error's code, message and details", () => {
+    const err = notFound("unit", "x");
+    const out = formatError(formatted(err.message), resolverError(err));
+    expect(out.extensions).toMatchObject({ code: "NOT_FOUND" });
+    expect(out.message).toBe(err.message);
+    expect(isUnexpected(err)).toBe(false);
+  });
+
+  it("passes GraphQL's own errors without their stack trace", () => {
+    const err = new GraphQLError("Cannot query field", { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+    const out = formatError(formatted(err.message, "GRAPHQL_VALIDATION_FAILED"), err);
+    expect(out).toMatchObject({
+      message: "Cannot query field",
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    });
+    expect(out.extensions).not.toHaveProperty("stacktrace");
+  });
+
+  it("masks anything else: no message, no stack, and the request id added before sending", () => {
+    const err = new Error("password=hunter2 in /srv/app/secret.ts:12");
+    expect(isUnexpected(err)).toBe(true);
+    const out = formatError(formatted(err.message), resolverError(err));
+    expect(out).toEqual({
+      message: "Internal server error",
+      path: ["unit"],
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
+    const [sent] = withRequestId([out], "req-1");
+    expect(sent).toEqual({
+      message: "Internal server error (request id req-1)",
+      path: ["unit"],
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "req-1" },
+    });
+  });
+
+  it("says the database is unavailable, and nothing of the connection", () => {
+    const err = new DatabaseConnectionError("connect ECONNREFUSED 10.0.0.5:7687");
+    const out = formatError(formatted(err.message), resolverError(err));
+    expect(withRequestId([out], "r")[0]).toEqual({
+      message: "The database is unavailable (request id r)",
+      path: ["unit"],
+      extensions: { code: "SERVICE_UNAVAILABLE", requestId: "r" },
+    });
+  });
+
+  it("leaves an error masked where the id was known, and every other error, as they are", () => {
+    const masked = new MaskedError("ctx-1");
+    expect(isUnexpected(masked)).toBe(false);
+    const out = formatError({ message: masked.message, extensions: { ...masked.extensions } }, masked);
+    expect(withRequestId([out], "other")[0]).toMatchObject({
+      message: "Internal server error (request id ctx-1)",
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "ctx-1" },
+    });
+    const validation = { message: "Bad", extensions: { code: "BAD_USER_INPUT" } };
+    expect(withRequestId([validation], "r")[0]).toBe(validation);
+  });
+});
