@@ -1,12 +1,20 @@
 /**
  * The Neo4j GraphQL Library's subgraph over the bench database, served exactly as ours is
- * (Apollo Server 5 on Express 5), so that the comparison is between the GraphQL layers.
+ * (Apollo Server 5 on Express 5, the same runtime settings and Apollo plugins), so that the
+ * comparison is between the GraphQL layers.
  * Run as a child process by bench/run.ts: NEO4J_URI, NEO4J_PASSWORD, PORT. It prints
  * `READY <url>`; GET /stats returns the number of Cypher statements it has run.
  */
+// As our server: NODE_ENV=production and the same heap growth, before anything else loads.
+import "../../src/runtime.ts";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import { Neo4jGraphQL } from "@neo4j/graphql";
 import express from "express";
@@ -59,7 +67,15 @@ async function main(): Promise<void> {
   const schema = await neoSchema.getSubgraphSchema();
   const app = express();
   const httpServer = createServer(app);
-  const apollo = new ApolloServer({ schema });
+  const apollo = new ApolloServer({
+    schema,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
+  });
   await apollo.start();
   app.get("/stats", (_req, res) => {
     res.json({ statements });
