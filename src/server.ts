@@ -53,6 +53,8 @@ export async function startServer(opts: {
   const verifyToken = createTokenVerifier(config);
   const cache =
     config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null;
+  // Unexpected errors the plugin has logged under their request id (formatError logs the rest).
+  const logged = new WeakSet<object>();
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
@@ -63,8 +65,14 @@ export async function startServer(opts: {
     // Apollo turns introspection off when NODE_ENV is production; GraphiQL and clients use it.
     introspection: true,
     // Masks unexpected errors; the plugin below logs them and adds the request id. (No
-    // AsyncLocalStorage for the id: in Node 20 it puts a hook on every promise.)
-    formatError,
+    // AsyncLocalStorage for the id: in Node 20 it puts a hook on every promise.) An error that
+    // never went through the plugin (one thrown by a hook, or while the response was encoded)
+    // is logged here, without the id.
+    formatError: (formatted, error) => {
+      if (isUnexpected(error) && !logged.has(unwrapResolverError(error) as object))
+        log.error({ err: unwrapResolverError(error) }, "request failed outside the request pipeline");
+      return formatError(formatted, error);
+    },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -77,8 +85,11 @@ export async function startServer(opts: {
           return {
             async didEncounterErrors({ errors, contextValue }) {
               for (const err of errors)
-                if (isUnexpected(err))
-                  contextValue.log.error({ err: unwrapResolverError(err) }, "request failed");
+                if (isUnexpected(err)) {
+                  const original = unwrapResolverError(err);
+                  if (typeof original === "object" && original !== null) logged.add(original);
+                  contextValue.log.error({ err: original }, "request failed");
+                }
             },
             async willSendResponse({ response, contextValue }) {
               if (response.body.kind === "single") {

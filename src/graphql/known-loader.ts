@@ -14,13 +14,17 @@ export type MaybePromise<T> = T | Promise<T>;
 export class KnownLoader<V> {
   readonly #known = new Map<string, V | null>();
   readonly #loader: DataLoader<string, V | null>;
+  /** Raised by clearAll, so that a read begun before it does not refill what it forgot. */
+  #generation = 0;
 
   constructor(batch: (ids: readonly string[]) => Promise<(V | null)[]>) {
     this.#loader = new DataLoader(async (ids) => {
+      const generation = this.#generation;
       const found = await batch(ids);
-      ids.forEach((id, i) => {
-        if (!this.#known.has(id)) this.#known.set(id, found[i] ?? null);
-      });
+      if (generation === this.#generation)
+        ids.forEach((id, i) => {
+          if (!this.#known.has(id)) this.#known.set(id, found[i] ?? null);
+        });
       return found;
     });
   }
@@ -45,6 +49,7 @@ export class KnownLoader<V> {
 
   /** Forgets everything held (after a write in the same request). */
   clearAll(): void {
+    this.#generation++;
     this.#known.clear();
     this.#loader.clearAll();
   }

@@ -51,6 +51,28 @@ describe("KnownLoader", () => {
     expect(batches).toEqual([["a"]]);
   });
 
+  it("does not refill from a read begun before clearAll", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let reads = 0;
+    const loader = new KnownLoader<Rec>(async (ids) => {
+      reads++;
+      await gate;
+      return ids.map((id) => ({ id: `${id}@read${reads}` }));
+    });
+    const before = loader.load("a");
+    await Promise.resolve(); // let the batch start
+    await new Promise((r) => setImmediate(r));
+    loader.clearAll();
+    release();
+    expect(await before).toEqual({ id: "a@read1" });
+    const after = loader.load("a");
+    expect(after).toBeInstanceOf(Promise);
+    expect(await after).toEqual({ id: "a@read2" });
+  });
+
   it("rejects when the read fails, rather than hiding the failure in the list", async () => {
     const loader = new KnownLoader<Rec>(async () => {
       throw new Error("database unavailable");

@@ -13,7 +13,7 @@ export const DocumentResolvers = {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.document.load(ref.id),
     issuer: (d: DocumentRecord, _: Args, ctx: Context) => visibleUnit(d.issuerId, ctx),
     replaces: async (d: DocumentRecord, _: Args, ctx: Context) =>
-      (await ctx.loaders.document.loadMany(d.replacesIds)).filter((x) => x && !(x instanceof Error)),
+      (await ctx.loaders.document.loadMany(d.replacesIds)).filter((x) => x !== null),
     replacedBy: (d: DocumentRecord, _: Args, ctx: Context) => ctx.loaders.replacedBy.load(d.id),
     provisions: (d: DocumentRecord, _: Args, ctx: Context) => ctx.loaders.provisionsOfDocument.load(d.id),
   },

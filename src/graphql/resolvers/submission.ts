@@ -15,7 +15,7 @@ import { channelFacts, findChannelRules } from "../../store/channel-repository.t
 import type { UnitRecord } from "../../store/records.ts";
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
-import { loadCitations, requireUnit } from "./support.ts";
+import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
 
@@ -87,8 +87,7 @@ export const SubmissionResolvers = {
   ChannelViolation: {
     from: (v: ViolationView, _: Args, ctx: Context) => ctx.loaders.unit.load(v.from),
     to: (v: ViolationView, _: Args, ctx: Context) => ctx.loaders.unit.load(v.to),
-    expected: async (v: ViolationView, _: Args, ctx: Context) =>
-      (await ctx.loaders.unit.loadMany(v.expected)).filter((u) => u && !(u instanceof Error)),
+    expected: (v: ViolationView, _: Args, ctx: Context) => loadUnits(v.expected, ctx),
     basis: (v: ViolationView, _: Args, ctx: Context) => loadCitations(v.basis, ctx),
   },
   ChannelRule: {

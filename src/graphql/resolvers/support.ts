@@ -43,7 +43,8 @@ const derived = new WeakMap<UnitFacts, Obligation[]>();
 export function obligationsOf(facts: UnitFacts): Obligation[] {
   let obligations = derived.get(facts);
   if (!obligations) {
-    obligations = deriveObligations(facts);
+    // Frozen: a change in place would reach every request that shares the list.
+    obligations = Object.freeze(deriveObligations(facts).map((o) => Object.freeze(o))) as Obligation[];
     derived.set(facts, obligations);
   }
   return obligations;
