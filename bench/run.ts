@@ -592,10 +592,14 @@ async function main(): Promise<void> {
   };
   run.machine.neo4j = `Neo4j 5.26 community (embedded), neo4j-driver ${pkg.version}, @neo4j/graphql ${lib.version}`;
   await mkdir(path.join(ROOT, "bench", "results"), { recursive: true });
-  // --results FILE adds the sizes measured now to an earlier run's file (a long run can be done size by size).
+  // --results FILE adds the sizes measured now to an earlier run's file (a long run can be done size by size);
+  // --no-write keeps a quick look out of the tree (its numbers go to the system's temporary folder).
+  const name = `${run.date.replace(/[:.]/g, "-")}.json`;
   const file = values.results
     ? path.resolve(values.results)
-    : path.join(ROOT, "bench", "results", `${run.date.replace(/[:.]/g, "-")}.json`);
+    : values["no-write"]
+      ? path.join(os.tmpdir(), `party-org-graph-bench-${name}`)
+      : path.join(ROOT, "bench", "results", name);
   const earlier = values.results
     ? ((await readFile(file, "utf8").then(JSON.parse, () => null)) as BenchRun | null)
     : null;
@@ -619,7 +623,7 @@ async function main(): Promise<void> {
     // Saved after every size, so that an interrupted run keeps what it measured.
     await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
   }
-  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+  console.log(`\nresults: ${file.startsWith(ROOT) ? path.relative(ROOT, file) : file}`);
   const table = renderResults(run);
   console.log(`\n${table}`);
   if (!values["no-write"]) {
