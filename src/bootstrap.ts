@@ -38,6 +38,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     user: embedded ? embedded.user : config.NEO4J_USER,
     password: config.NEO4J_PASSWORD,
     database: config.NEO4J_DATABASE,
+    maxTransactionRetryMs: config.NEO4J_MAX_RETRY_MS,
   });
   const close = async () => {
     await db.close().catch(() => {});

@@ -32,6 +32,8 @@ const schema = z.object({
   NEO4J_HEAP_MB: z.coerce.number().int().min(256).max(16384).default(1024),
   NEO4J_PAGECACHE_MB: z.coerce.number().int().min(64).max(16384).default(512),
   NEO4J_START_TIMEOUT_MS: z.coerce.number().int().min(5000).default(180_000),
+  // How long a transaction is retried on transient errors (Neo4j down or switching leader).
+  NEO4J_MAX_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   SEED_ON_START: z.enum(["auto", "always", "never"]).default("auto"),
   GRAPHIQL: bool.default(true),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),

@@ -33,6 +33,12 @@ describe("loadConfig", () => {
     }
   });
 
+  it("retries transient errors for the driver's 30 s unless told otherwise", () => {
+    expect(loadConfig({}).NEO4J_MAX_RETRY_MS).toBe(30_000);
+    expect(loadConfig({ NEO4J_MAX_RETRY_MS: "2000" }).NEO4J_MAX_RETRY_MS).toBe(2000);
+    expect(() => loadConfig({ NEO4J_MAX_RETRY_MS: "soon" })).toThrow(/NEO4J_MAX_RETRY_MS/);
+  });
+
   it("checks HEAP_GROWING_PERCENT (applied before anything loads by src/runtime.ts)", () => {
     expect(loadConfig({}).HEAP_GROWING_PERCENT).toBe(100);
     expect(loadConfig({ HEAP_GROWING_PERCENT: "0" }).HEAP_GROWING_PERCENT).toBe(0);
