@@ -11,13 +11,19 @@ export function active(x: string, d = "d"): string {
 /** The structural relation types, in one place. */
 export const STRUCTURE = "SUBORDINATE_TO|PART_OF";
 
-/** A subquery that collects the citations (provision with its document) for a list of provision ids. */
+/**
+ * A subquery that collects the citations of the given provision ids as `${as}` (each the
+ * provision and its document's id) and the documents they cite, once each, as
+ * `${as}Documents` — an answer's citations mostly come from a handful of documents, which
+ * were otherwise sent once per citation. asCitations (records.ts) joins them back.
+ */
 export function citationsOf(ids: string, as = "citations"): string {
   return `CALL (${ids}) {
        UNWIND ${ids} AS pid
        WITH DISTINCT pid
        MATCH (p:Provision {id: pid})-[:IN_DOCUMENT]->(doc:Document)
-       RETURN collect({p: properties(p), doc: properties(doc)}) AS ${as}
+       WITH collect({p: properties(p), doc: doc.id}) AS cs, collect(DISTINCT doc) AS docs
+       RETURN cs AS ${as}, [x IN docs | properties(x)] AS ${as}Documents
      }`;
 }
 

@@ -120,19 +120,29 @@ export function asRule(props: unknown): RuleRecord {
   };
 }
 
+/** Citations as citationsOf (cypher-fragments.ts) returns them: provisions with a document id, and the documents once. */
+export function asCitations(rows: unknown, documents: unknown): CitationRecord[] {
+  const byId = new Map(((documents as unknown[]) ?? []).map(asDocument).map((d) => [d.id, d]));
+  return ((rows as { p: Record<string, unknown>; doc: string }[]) ?? []).flatMap((r) => {
+    const document = byId.get(r.doc);
+    return document ? [{ provision: asProvision(r.p), document }] : [];
+  });
+}
+
 export function asCitation(row: unknown): CitationRecord {
   const r = row as { p: Record<string, unknown>; doc: Record<string, unknown> };
+  return { provision: asProvision(r.p), document: asDocument(r.doc) };
+}
+
+function asProvision(p: Record<string, unknown>): CitationRecord["provision"] {
   return {
-    provision: {
-      id: r.p.id as string,
-      documentId: r.p.documentId as string,
-      article: (r.p.article as number) ?? null,
-      clause: (r.p.clause as number) ?? null,
-      point: (r.p.point as string) ?? null,
-      section: (r.p.section as string) ?? null,
-      excerpt: r.p.excerpt as string,
-    },
-    document: asDocument(r.doc),
+    id: p.id as string,
+    documentId: p.documentId as string,
+    article: (p.article as number) ?? null,
+    clause: (p.clause as number) ?? null,
+    point: (p.point as string) ?? null,
+    section: (p.section as string) ?? null,
+    excerpt: p.excerpt as string,
   };
 }
 

@@ -8,7 +8,7 @@
 import { active, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import {
-  asCitation,
+  asCitations,
   asRelation,
   asRule,
   asUnit,
@@ -146,7 +146,7 @@ export async function unitFacts(
           COLLECT { UNWIND ruleLists AS rs UNWIND rs AS r RETURN DISTINCT r } AS allRules
      ${unitsOf("allUnitIds", "units")}
      ${citationsOf("allBasisIds")}
-     RETURN perKey, allRules, units, citations`,
+     RETURN perKey, allRules, units, citations, citationsDocuments`,
     {
       keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
       bodyKinds: BODY_KINDS,
@@ -159,7 +159,9 @@ export async function unitFacts(
   const row = rows[0] ?? {};
   const units = new Map(((row.units as Row[]) ?? []).map(asUnit).map((u) => [u.id, u]));
   const rules = new Map(((row.allRules as Row[]) ?? []).map(asRule).map((r) => [r.id, r]));
-  const citations = new Map(((row.citations as Row[]) ?? []).map(asCitation).map((c) => [c.provision.id, c]));
+  const citations = new Map(
+    asCitations(row.citations, row.citationsDocuments).map((c) => [c.provision.id, c]),
+  );
   const pick = <T>(map: Map<string, T>, ids: unknown) =>
     [...new Set((ids as string[]) ?? [])].flatMap((id) => (map.has(id) ? [map.get(id) as T] : []));
   const perKey = new Map(((row.perKey as Row[]) ?? []).map((x) => [x.i as number, x]));
@@ -209,7 +211,7 @@ export async function incomingRelations(
      }
      WITH i, incoming, ${basisOf("incoming")} AS basisIds
      ${citationsOf("basisIds")}
-     RETURN i, incoming, citations ORDER BY i`,
+     RETURN i, incoming, citations, citationsDocuments ORDER BY i`,
     { keys: keys.map((k) => ({ ...k })) },
     counter,
   );
@@ -219,7 +221,7 @@ export async function incomingRelations(
     return {
       relations: incoming.map((x) => asRelation(x.type as string, x.from as string, key.id, x.props)),
       units: incoming.map((x) => asUnit(x.unit)),
-      citations: ((r.citations as Row[]) ?? []).map(asCitation),
+      citations: asCitations(r.citations, r.citationsDocuments),
     };
   });
 }
@@ -287,7 +289,7 @@ export async function reportingChain(
             reduce(b = [], x IN h.reports | b + coalesce(x.props.via, []))) AS extraIds
      ${unitsOf("extraIds", "extra")}
      ${citationsOf("basisIds")}
-     RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops, citations`,
+     RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops, citations, citationsDocuments`,
     { id: args.id, asOf: args.asOf },
     counter,
   );
@@ -305,7 +307,7 @@ export async function reportingChain(
       rules: ((h.rules as Row[]) ?? []).map(asRule),
     })),
     units: ((row.units as Row[]) ?? []).map(asUnit),
-    citations: ((row.citations as Row[]) ?? []).map(asCitation),
+    citations: asCitations(row.citations, row.citationsDocuments),
   };
 }
 
@@ -334,7 +336,7 @@ export async function pathBetween(
           [n IN nodes(path) | properties(n)] AS units
      WITH *, ${basisOf("rels")} AS basisIds
      ${citationsOf("basisIds")}
-     RETURN rels, units, citations`,
+     RETURN rels, units, citations, citationsDocuments`,
     { ...args, allTypes: ALL_TYPES },
     counter,
   );
@@ -361,7 +363,7 @@ function toSlice(row: Row): GraphSlice {
       asRelation(x.type as string, x.from as string, x.to as string, x.props),
     ),
     units: ((row.units as Row[]) ?? []).map(asUnit),
-    citations: ((row.citations as Row[]) ?? []).map(asCitation),
+    citations: asCitations(row.citations, row.citationsDocuments),
   };
 }
 
@@ -388,7 +390,7 @@ export async function neighbourhood(
      }
      WITH *, ${basisOf("rels")} AS basisIds
      ${citationsOf("basisIds")}
-     RETURN rels, [x IN xs | properties(x)] AS units, citations`,
+     RETURN rels, [x IN xs | properties(x)] AS units, citations, citationsDocuments`,
     { ...args, allTypes: ALL_TYPES },
     counter,
   );
