@@ -53,8 +53,18 @@ export async function startServer(opts: {
   const verifyToken = createTokenVerifier(config);
   const cache =
     config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null;
-  // Unexpected errors the plugin has logged under their request id (formatError logs the rest).
+  // An unexpected error is logged once: by the plugin below, under the request's id, or else (a
+  // hook that threw, a response that could not be encoded) by formatError, without it.
   const logged = new WeakSet<object>();
+  const logUnexpected = (error: unknown, logger: Logger, message: string) => {
+    if (!isUnexpected(error)) return;
+    const original = unwrapResolverError(error);
+    if (typeof original === "object" && original !== null) {
+      if (logged.has(original)) return;
+      logged.add(original);
+    }
+    logger.error({ err: original }, message);
+  };
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
@@ -64,13 +74,10 @@ export async function startServer(opts: {
     includeStacktraceInErrorResponses: false,
     // Apollo turns introspection off when NODE_ENV is production; GraphiQL and clients use it.
     introspection: true,
-    // Masks unexpected errors; the plugin below logs them and adds the request id. (No
-    // AsyncLocalStorage for the id: in Node 20 it puts a hook on every promise.) An error that
-    // never went through the plugin (one thrown by a hook, or while the response was encoded)
-    // is logged here, without the id.
+    // Masks unexpected errors; the plugin below adds the request id. (No AsyncLocalStorage for
+    // the id: in Node 20 it puts a hook on every promise.)
     formatError: (formatted, error) => {
-      if (isUnexpected(error) && !logged.has(unwrapResolverError(error) as object))
-        log.error({ err: unwrapResolverError(error) }, "request failed outside the request pipeline");
+      logUnexpected(error, log, "request failed outside the request pipeline");
       return formatError(formatted, error);
     },
     plugins: [
@@ -84,12 +91,7 @@ export async function startServer(opts: {
         async requestDidStart() {
           return {
             async didEncounterErrors({ errors, contextValue }) {
-              for (const err of errors)
-                if (isUnexpected(err)) {
-                  const original = unwrapResolverError(err);
-                  if (typeof original === "object" && original !== null) logged.add(original);
-                  contextValue.log.error({ err: original }, "request failed");
-                }
+              for (const err of errors) logUnexpected(err, contextValue.log, "request failed");
             },
             async willSendResponse({ response, contextValue }) {
               if (response.body.kind === "single") {
