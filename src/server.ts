@@ -1,7 +1,6 @@
 /**
  * HTTP: Apollo Server on Express, /health, /ready and the GraphiQL page.
  */
-import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
@@ -23,8 +22,16 @@ import { type Context, createContext } from "./graphql/context.ts";
 import { formatError, isUnexpected, MaskedError, withRequestId } from "./graphql/errors.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import {
+  jsonErrorHandler,
+  methodNotAllowed,
+  notFoundHandler,
+  requestIdMiddleware,
+  requestIdOf,
+} from "./http/errors.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
+import { rateLimiter, securityHeaders } from "./http/security.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
 import { readGraphVersion } from "./store/graph-version.ts";
@@ -34,6 +41,15 @@ export interface RunningServer {
   port: number;
   httpServer: Server;
   stop(): Promise<void>;
+}
+
+/** The largest request body /graphql reads. */
+const BODY_LIMIT = "1mb";
+
+/** Express's "trust proxy" setting from TRUST_PROXY: a boolean, a hop count or proxy addresses. */
+function trustProxy(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export class PortInUseError extends Error {
@@ -67,13 +83,17 @@ export async function startServer(opts: {
   };
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy(config.TRUST_PROXY));
+  app.use(requestIdMiddleware, securityHeaders());
+  const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  if (limiter) app.use(["/graphql", "/calendar"], limiter);
   const httpServer = createServer(app);
 
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
     includeStacktraceInErrorResponses: false,
-    // Apollo turns introspection off when NODE_ENV is production; GraphiQL and clients use it.
-    introspection: true,
+    // Apollo would tie introspection to NODE_ENV; here the operator decides (INTROSPECTION, EXPOSURE).
+    introspection: config.INTROSPECTION,
     // Masks unexpected errors; the plugin below adds the request id. (No AsyncLocalStorage for
     // the id: in Node 20 it puts a hook on every promise.)
     formatError: (formatted, error) => {
@@ -123,7 +143,9 @@ export async function startServer(opts: {
       res.status(503).json({ status: "unavailable", neo4j: "unreachable" });
     }
   });
+  app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
   mountCalendarFeed(app, { db, config, log, verifyToken, cache });
+  app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
   if (config.GRAPHIQL) {
     mountGraphiql(app);
     app.get("/", (_req, res) => res.redirect("/graphiql"));
@@ -135,17 +157,10 @@ export async function startServer(opts: {
   }
   app.use(
     "/graphql",
-    (req, res, next) => {
-      const header = req.headers["x-request-id"];
-      const requestId = typeof header === "string" && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
-      res.setHeader("x-request-id", requestId);
-      res.locals.requestId = requestId;
-      next();
-    },
-    express.json({ limit: "1mb" }),
+    express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const requestId = res.locals.requestId as string;
+        const requestId = requestIdOf(res);
         try {
           const principal = await verifyToken(req.headers.authorization);
           assertCanRead(principal, config.READ_ACCESS as ReadAccess);
@@ -167,6 +182,10 @@ export async function startServer(opts: {
       },
     }),
   );
+
+  // Whatever no route answered, and whatever a handler threw, is answered in JSON.
+  app.use(notFoundHandler);
+  app.use(jsonErrorHandler(log, BODY_LIMIT));
 
   const port = opts.port ?? config.PORT;
   const host = opts.host ?? config.HOST;

@@ -35,10 +35,20 @@ export class MaskedError extends GraphQLError {
   }
 }
 
+/**
+ * graphql-js stops coercing variables after 50 errors with an error that has no code (Apollo
+ * gives the 50 before it BAD_USER_INPUT): it is the client's input too.
+ */
+const isVariableErrorLimit = (e: unknown) =>
+  e instanceof GraphQLError &&
+  e.extensions?.code === undefined &&
+  e.message.startsWith("Too many errors processing variables");
+
 /** Whether `error` is one we did not expect: masked for the client, logged in full. */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError || original instanceof MaskedError) return false;
+  if (isVariableErrorLimit(original)) return false;
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
   return !(typeof code === "string" && PASS_THROUGH.has(code));
 }
@@ -56,6 +66,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       path: formatted.path,
       extensions: { code: original.code, ...original.details },
     };
+  }
+  if (isVariableErrorLimit(original)) {
+    return { message: formatted.message, extensions: { code: "BAD_USER_INPUT", argument: "variables" } };
   }
   if (!isUnexpected(error)) {
     const { stacktrace: _drop, http: _status, ...extensions } = formatted.extensions ?? {};

@@ -33,6 +33,18 @@ describe("formatError", () => {
     expect(out.extensions).not.toHaveProperty("stacktrace");
   });
 
+  it("gives graphql-js's 'too many variable errors' the client's code, BAD_USER_INPUT", () => {
+    const err = new GraphQLError(
+      "Too many errors processing variables, error limit reached. Execution aborted.",
+    );
+    expect(isUnexpected(err)).toBe(false);
+    const out = formatError({ message: err.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }, err);
+    expect(out).toEqual({
+      message: err.message,
+      extensions: { code: "BAD_USER_INPUT", argument: "variables" },
+    });
+  });
+
   it("masks anything else: no message, no stack, and the request id added before sending", () => {
     const err = new Error("password=hunter2 in /srv/app/secret.ts:12");
     expect(isUnexpected(err)).toBe(true);
