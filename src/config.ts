@@ -13,68 +13,68 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const schema = z
-  .object({
-    // internal: behind the operator's network (GraphiQL and introspection on by default);
-    // public: exposed to anyone (both off unless GRAPHIQL / INTROSPECTION say otherwise).
-    EXPOSURE: z.enum(["internal", "public"]).default("internal"),
-    HOST: z.string().min(1).default("0.0.0.0"),
-    PORT: port.default(4000),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    NEO4J_URI: z
-      .string()
-      .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, "must look like bolt://host:7687 or neo4j://host:7687")
-      .optional(),
-    NEO4J_USER: z.string().min(1).default("neo4j"),
-    NEO4J_PASSWORD: z
-      .string()
-      .min(8, "must be at least 8 characters (Neo4j's minimum)")
-      .default("party-org-graph"),
-    NEO4J_DATABASE: z.string().min(1).optional(),
-    NEO4J_BOLT_PORT: port.default(7687),
-    NEO4J_DATA_DIR: z.string().min(1).default(".data/neo4j"),
-    NEO4J_HEAP_MB: z.coerce.number().int().min(256).max(16384).default(1024),
-    NEO4J_PAGECACHE_MB: z.coerce.number().int().min(64).max(16384).default(512),
-    NEO4J_START_TIMEOUT_MS: z.coerce.number().int().min(5000).default(180_000),
-    // How long a transaction is retried on transient errors (Neo4j down or switching leader).
-    NEO4J_MAX_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
-    SEED_ON_START: z.enum(["auto", "always", "never"]).default("auto"),
-    GRAPHIQL: bool.optional(),
-    INTROSPECTION: bool.optional(),
-    // Requests a minute from one client on /graphql and /calendar (src/http/security.ts); 0 = off.
-    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
-    // Express's "trust proxy": false, true, a hop count, or addresses/subnets of trusted proxies.
-    TRUST_PROXY: z
-      .string()
-      .regex(
-        /^(true|false|\d{1,2}|[\w.:/, -]+)$/,
-        "must be true, false, a hop count or a list of proxy addresses",
-      )
-      .default("false"),
-    MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
-    MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
-    // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
-    JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    JWT_JWKS_URL: z.string().url().optional(),
-    JWT_ISSUER: z.string().min(1).optional(),
-    JWT_AUDIENCE: z.string().min(1).optional(),
-    READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
-    // The reporting calendar's due-date policy (README, "Reporting calendar"); default config/due-dates.yaml.
-    DUE_DATES_FILE: z.string().min(1).optional(),
-    // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
-    RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
-    // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
-    // before anything loads (this only checks it). 0 leaves V8's own heuristics.
-    HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
-  })
-  // GraphiQL and introspection follow EXPOSURE unless set explicitly.
-  .transform((c) => ({
-    ...c,
-    GRAPHIQL: c.GRAPHIQL ?? c.EXPOSURE === "internal",
-    INTROSPECTION: c.INTROSPECTION ?? c.EXPOSURE === "internal",
-  }));
+const schema = z.object({
+  // internal: behind the operator's network (GraphiQL and introspection on by default);
+  // public: exposed to anyone (both off unless GRAPHIQL / INTROSPECTION say otherwise).
+  EXPOSURE: z.enum(["internal", "public"]).default("internal"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port.default(4000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, "must look like bolt://host:7687 or neo4j://host:7687")
+    .optional(),
+  NEO4J_USER: z.string().min(1).default("neo4j"),
+  NEO4J_PASSWORD: z
+    .string()
+    .min(8, "must be at least 8 characters (Neo4j's minimum)")
+    .default("party-org-graph"),
+  NEO4J_DATABASE: z.string().min(1).optional(),
+  NEO4J_BOLT_PORT: port.default(7687),
+  NEO4J_DATA_DIR: z.string().min(1).default(".data/neo4j"),
+  NEO4J_HEAP_MB: z.coerce.number().int().min(256).max(16384).default(1024),
+  NEO4J_PAGECACHE_MB: z.coerce.number().int().min(64).max(16384).default(512),
+  NEO4J_START_TIMEOUT_MS: z.coerce.number().int().min(5000).default(180_000),
+  // How long a transaction is retried on transient errors (Neo4j down or switching leader).
+  NEO4J_MAX_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  SEED_ON_START: z.enum(["auto", "always", "never"]).default("auto"),
+  GRAPHIQL: bool.optional(),
+  INTROSPECTION: bool.optional(),
+  // Requests a minute from one client on /graphql and /calendar (src/http/security.ts); 0 = off.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+  // Express's "trust proxy": false, true, a hop count, or addresses/subnets of trusted proxies.
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d{1,2}|[\w.:/, -]+)$/,
+      "must be true, false, a hop count or a list of proxy addresses",
+    )
+    .default("false"),
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
+  // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
+  // The reporting calendar's due-date policy (README, "Reporting calendar"); default config/due-dates.yaml.
+  DUE_DATES_FILE: z.string().min(1).optional(),
+  // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
+  RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
+  // before anything loads (this only checks it). 0 leaves V8's own heuristics.
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+});
 
-export type Config = z.output<typeof schema>;
+/** GraphiQL and introspection follow EXPOSURE unless set explicitly. */
+const withDerivedDefaults = schema.transform((c) => ({
+  ...c,
+  GRAPHIQL: c.GRAPHIQL ?? c.EXPOSURE === "internal",
+  INTROSPECTION: c.INTROSPECTION ?? c.EXPOSURE === "internal",
+}));
+
+export type Config = z.output<typeof withDerivedDefaults>;
 
 /** Development secret used only when nothing is configured; `npm run token` signs with it too. */
 export const DEV_JWT_SECRET = "party-org-graph-development-secret-do-not-use-in-production";
@@ -86,7 +86,7 @@ export class ConfigError extends Error {
 /** Parses the environment; the error lists every bad variable on one line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = withDerivedDefaults.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);
