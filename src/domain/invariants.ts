@@ -39,7 +39,8 @@ export interface Violation {
 
 /** The error for a violation; `argument` names the input at fault when it was caught at the edge. */
 export function violationError(v: Violation, argument?: string): DomainError {
-  return new DomainError(CODES[v.rule], `${v.rule}: ${v.message}`, {
+  const text = `${v.rule}: ${v.message}`;
+  return new DomainError(CODES[v.rule], argument ? `Argument "${argument}": ${text}` : text, {
     rule: v.rule,
     units: v.units,
     ...(v.relations ? { relations: v.relations } : {}),
