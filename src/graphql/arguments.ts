@@ -38,7 +38,7 @@ export function depthArg(value: unknown, max: number, fallback: number, name: st
 
 /**
  * Cursors are opaque to clients: base64url of a small JSON object. They are not signed but
- * checked for shape and range (README, "Paging"): a cursor only names a position in a keyset
+ * checked for shape and range (README, "Input rules"): a cursor only names a position in a keyset
  * order over public ids, so a well-formed forged one can do no more than a real one, and a
  * check needs no secret shared between instances.
  */
