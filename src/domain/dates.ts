@@ -16,11 +16,13 @@ export function isIsoDate(value: string): boolean {
 }
 
 const ISO_DATE_TIME =
-  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))(?:\[[A-Za-z][A-Za-z0-9_+/-]{0,63}\])?$/;
 
 /**
  * True when `value` is an ISO 8601 date-time with an offset, e.g. 2025-07-01T08:30:00+07:00 or
- * 2025-07-01T01:30:00.123Z: a real date, a real time, and an offset of at most 14 hours.
+ * 2025-07-01T01:30:00.123Z: a real date, a real time, and an offset of at most 14 hours —
+ * optionally followed by a zone name, as Neo4j writes a date-time in a named zone
+ * (2025-07-01T08:30+07:00[Asia/Ho_Chi_Minh]).
  */
 export function isIsoDateTime(value: string): boolean {
   const m = ISO_DATE_TIME.exec(value);

@@ -51,6 +51,8 @@ describe("date-times and effective-date ranges", () => {
     expect(isIsoDateTime("2025-07-01T08:30:00+07:00")).toBe(true);
     expect(isIsoDateTime("2025-07-01T01:30:00.123456789Z")).toBe(true);
     expect(isIsoDateTime("2025-07-01T01:30Z")).toBe(true);
+    expect(isIsoDateTime("2025-07-01T08:30+07:00[Asia/Ho_Chi_Minh]")).toBe(true);
+    expect(isIsoDateTime("2025-07-01T08:30+07:00[Asia/Ho Chi Minh]")).toBe(false);
     expect(isIsoDateTime("2025-02-30T00:00:00Z")).toBe(false);
     expect(isIsoDateTime("2025-07-01T24:00:00Z")).toBe(false);
     expect(isIsoDateTime("2025-07-01T23:60:00Z")).toBe(false);
