@@ -1,6 +1,7 @@
 /**
  * Validation of arguments, each error naming its argument (BAD_USER_INPUT).
  */
+import { type GraphQLInputType, getNamedType, getNullableType, isInputObjectType, isListType } from "graphql";
 import { addYears, isIsoDate, isIsoDateTime, outOfRange } from "../domain/dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { CHANGE_ID, UNIT_ID } from "../domain/ids.ts";
@@ -17,6 +18,38 @@ export function dateArg(value: unknown, name: string): string {
   if (typeof value !== "string" || !isIsoDate(value))
     throw badInput(name, `"${String(value)}" is not a date; write it as yyyy-mm-dd, e.g. 2025-07-01`);
   return value;
+}
+
+const dateTypes = new Map<string, boolean>();
+
+/** Whether a value of this input type can hold a Date (in itself, a list, or an input object's fields). */
+export function holdsDate(type: GraphQLInputType): boolean {
+  const named = getNamedType(type);
+  if (!isInputObjectType(named)) return named.name === "Date";
+  const known = dateTypes.get(named.name);
+  if (known !== undefined) return known;
+  dateTypes.set(named.name, false); // while its fields are looked at (recursive inputs)
+  const holds = Object.values(named.getFields()).some((f) => holdsDate(f.type));
+  dateTypes.set(named.name, holds);
+  return holds;
+}
+
+/**
+ * Every Date in an argument's value — also inside lists and input objects — is a real date
+ * written yyyy-mm-dd, else BAD_USER_INPUT naming its path (`input.validFrom`). Run before the
+ * resolver of every field that takes one (src/graphql/schema.ts), so no date goes unchecked
+ * whichever resolver reads it, and whatever it looks up first.
+ */
+export function checkDates(value: unknown, type: GraphQLInputType, path: string): void {
+  if (value === undefined || value === null || !holdsDate(type)) return;
+  const t = getNullableType(type);
+  if (isListType(t)) {
+    // Coerced arguments: a list argument is always an array by now.
+    for (const [i, item] of (value as unknown[]).entries()) checkDates(item, t.ofType, `${path}[${i}]`);
+  } else if (isInputObjectType(t)) {
+    for (const field of Object.values(t.getFields()))
+      checkDates((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`);
+  } else dateArg(value, path);
 }
 
 export function firstArg(value: unknown, ctx: Context, fallback = 50, name = "first"): number {

@@ -3,8 +3,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
-import { type DocumentNode, type GraphQLSchema, Kind, parse } from "graphql";
-import { checkRepresentations } from "./arguments.ts";
+import {
+  type DocumentNode,
+  defaultFieldResolver,
+  type GraphQLSchema,
+  isObjectType,
+  Kind,
+  parse,
+} from "graphql";
+import { checkDates, checkRepresentations, holdsDate } from "./arguments.ts";
 import { resolvers } from "./resolvers/index.ts";
 
 const SCHEMA_DIR = fileURLToPath(new URL("../../schema/", import.meta.url));
@@ -21,7 +28,24 @@ export function buildSchema(): GraphQLSchema {
   const typeDefs = parse(readTypeDefs());
   const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
   guardEntities(schema, entityKeys(typeDefs));
+  guardDates(schema);
   return schema;
+}
+
+/** Every field that takes a Date (directly or inside an input) checks it before its resolver runs. */
+function guardDates(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const dated = field.args.filter((a) => holdsDate(a.type));
+      if (dated.length === 0) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        for (const a of dated) checkDates(args[a.name], a.type, a.name);
+        return resolve(source, args, context, info);
+      };
+    }
+  }
 }
 
 /** Each entity type (`@key(fields: "…")`) with its key fields. */

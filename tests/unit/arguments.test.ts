@@ -1,4 +1,4 @@
-import { parse } from "graphql";
+import { type GraphQLField, type GraphQLResolveInfo, getNamedType, isObjectType, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../src/config.ts";
 import { DomainError } from "../../src/domain/errors.ts";
@@ -9,12 +9,13 @@ import {
   distinctIdsArg,
   effectiveDateArg,
   encodeCursor,
+  holdsDate,
   isChangeCursor,
   isIdCursor,
   sinceArg,
 } from "../../src/graphql/arguments.ts";
 import type { Context } from "../../src/graphql/context.ts";
-import { entityKeys, readTypeDefs } from "../../src/graphql/schema.ts";
+import { buildSchema, entityKeys, readTypeDefs } from "../../src/graphql/schema.ts";
 
 /** The error `f` throws, for assertions on its code and details. */
 function errorOf(f: () => unknown): DomainError {
@@ -141,6 +142,49 @@ describe("_entities representations", () => {
       expect(e.code).toBe("BAD_USER_INPUT");
       expect(e.details).toMatchObject({ argument: "representations", index });
       expect(e.message).toMatch(message);
+    }
+  });
+});
+
+describe("dates in every argument", () => {
+  const schema = buildSchema();
+  const field = (type: string, name: string) => {
+    const t = schema.getType(type);
+    if (!isObjectType(t)) throw new Error(`${type} is not an object type`);
+    return t.getFields()[name] as GraphQLField<unknown, unknown>;
+  };
+  // The guard throws before the resolver runs: no context, no database is needed to see it.
+  const run = (type: string, name: string, args: Record<string, unknown>) =>
+    errorOf(() => field(type, name).resolve?.({}, args, {}, {} as GraphQLResolveInfo));
+
+  it("are checked before the resolver, named by their path", () => {
+    expect(run("Unit", "superior", { asOf: "2025-02-30" }).details.argument).toBe("asOf");
+    expect(run("Task", "overdue", { asOf: "March 7, 2024" }).details.argument).toBe("asOf");
+    expect(run("Query", "unit", { id: "no-such-unit", asOf: "1" }).details.argument).toBe("asOf");
+    const input = {
+      type: "LEADS",
+      fromId: "a",
+      toId: "b",
+      validFrom: "2025-07-01",
+      validTo: "2025-13-01",
+      basis: [],
+    };
+    expect(run("Mutation", "addRelation", { input }).details.argument).toBe("input.validTo");
+  });
+
+  it("covers every field that takes a Date", () => {
+    const guarded: string[] = [];
+    for (const type of Object.values(schema.getTypeMap()))
+      if (isObjectType(type) && !type.name.startsWith("__"))
+        for (const f of Object.values(type.getFields()))
+          if (f.args.some((a) => holdsDate(a.type))) guarded.push(`${type.name}.${f.name}`);
+    expect(guarded).toContain("Query.reportingCalendar");
+    expect(guarded).toContain("Mutation.mergeUnits");
+    for (const name of guarded) {
+      const [type, fieldName] = name.split(".") as [string, string];
+      const dated = field(type, fieldName).args.find((a) => getNamedType(a.type).name === "Date");
+      if (!dated) continue; // dates inside an input object: the mutation cases above
+      expect(run(type, fieldName, { [dated.name]: "2025-02-30" }).details.argument).toBe(dated.name);
     }
   });
 });
