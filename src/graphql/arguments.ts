@@ -22,34 +22,43 @@ export function dateArg(value: unknown, name: string): string {
 
 const dateTypes = new Map<string, boolean>();
 
-/** Whether a value of this input type can hold a Date (in itself, a list, or an input object's fields). */
-export function holdsDate(type: GraphQLInputType): boolean {
+/** Ids are slugs (relation ids join two of them): anything longer is not one, and is not echoed back. */
+const MAX_ID_LENGTH = 512;
+
+/** The scalars checked before any resolver: dates, and the length of ids. */
+const CHECKED = new Set(["Date", "ID"]);
+
+/** Whether a value of this input type can hold a Date or an ID (in itself, a list, or an input's fields). */
+export function holdsChecked(type: GraphQLInputType): boolean {
   const named = getNamedType(type);
-  if (!isInputObjectType(named)) return named.name === "Date";
+  if (!isInputObjectType(named)) return CHECKED.has(named.name);
   const known = dateTypes.get(named.name);
   if (known !== undefined) return known;
   dateTypes.set(named.name, false); // while its fields are looked at (recursive inputs)
-  const holds = Object.values(named.getFields()).some((f) => holdsDate(f.type));
+  const holds = Object.values(named.getFields()).some((f) => holdsChecked(f.type));
   dateTypes.set(named.name, holds);
   return holds;
 }
 
 /**
  * Every Date in an argument's value — also inside lists and input objects — is a real date
- * written yyyy-mm-dd, else BAD_USER_INPUT naming its path (`input.validFrom`). Run before the
- * resolver of every field that takes one (src/graphql/schema.ts), so no date goes unchecked
- * whichever resolver reads it, and whatever it looks up first.
+ * written yyyy-mm-dd, and every ID at most 512 characters, else BAD_USER_INPUT naming its path
+ * (`input.validFrom`). Run before the resolver of every field that takes one
+ * (src/graphql/schema.ts), so no date goes unchecked whichever resolver reads it, and whatever
+ * it looks up first.
  */
-export function checkDates(value: unknown, type: GraphQLInputType, path: string): void {
-  if (value === undefined || value === null || !holdsDate(type)) return;
+export function checkScalars(value: unknown, type: GraphQLInputType, path: string): void {
+  if (value === undefined || value === null || !holdsChecked(type)) return;
   const t = getNullableType(type);
   if (isListType(t)) {
     // Coerced arguments: a list argument is always an array by now.
-    for (const [i, item] of (value as unknown[]).entries()) checkDates(item, t.ofType, `${path}[${i}]`);
+    for (const [i, item] of (value as unknown[]).entries()) checkScalars(item, t.ofType, `${path}[${i}]`);
   } else if (isInputObjectType(t)) {
     for (const field of Object.values(t.getFields()))
-      checkDates((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`);
-  } else dateArg(value, path);
+      checkScalars((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`);
+  } else if (t.name === "Date") dateArg(value, path);
+  else if (String(value).length > MAX_ID_LENGTH)
+    throw badInput(path, `is ${String(value).length} characters long; an id has at most ${MAX_ID_LENGTH}`);
 }
 
 export function firstArg(value: unknown, ctx: Context, fallback = 50, name = "first"): number {

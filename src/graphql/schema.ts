@@ -11,7 +11,7 @@ import {
   Kind,
   parse,
 } from "graphql";
-import { checkDates, checkRepresentations, holdsDate } from "./arguments.ts";
+import { checkRepresentations, checkScalars, holdsChecked } from "./arguments.ts";
 import { resolvers } from "./resolvers/index.ts";
 
 const SCHEMA_DIR = fileURLToPath(new URL("../../schema/", import.meta.url));
@@ -28,20 +28,20 @@ export function buildSchema(): GraphQLSchema {
   const typeDefs = parse(readTypeDefs());
   const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
   guardEntities(schema, entityKeys(typeDefs));
-  guardDates(schema);
+  guardScalars(schema);
   return schema;
 }
 
-/** Every field that takes a Date (directly or inside an input) checks it before its resolver runs. */
-function guardDates(schema: GraphQLSchema): void {
+/** Every field that takes a Date or an ID (directly or inside an input) checks it before its resolver runs. */
+function guardScalars(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      const dated = field.args.filter((a) => holdsDate(a.type));
+      const dated = field.args.filter((a) => holdsChecked(a.type));
       if (dated.length === 0) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
-        for (const a of dated) checkDates(args[a.name], a.type, a.name);
+        for (const a of dated) checkScalars(args[a.name], a.type, a.name);
         return resolve(source, args, context, info);
       };
     }

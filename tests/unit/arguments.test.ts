@@ -9,7 +9,7 @@ import {
   distinctIdsArg,
   effectiveDateArg,
   encodeCursor,
-  holdsDate,
+  holdsChecked,
   isChangeCursor,
   isIdCursor,
   sinceArg,
@@ -177,7 +177,7 @@ describe("dates in every argument", () => {
     for (const type of Object.values(schema.getTypeMap()))
       if (isObjectType(type) && !type.name.startsWith("__"))
         for (const f of Object.values(type.getFields()))
-          if (f.args.some((a) => holdsDate(a.type))) guarded.push(`${type.name}.${f.name}`);
+          if (f.args.some((a) => holdsChecked(a.type))) guarded.push(`${type.name}.${f.name}`);
     expect(guarded).toContain("Query.reportingCalendar");
     expect(guarded).toContain("Mutation.mergeUnits");
     for (const name of guarded) {
@@ -186,5 +186,15 @@ describe("dates in every argument", () => {
       if (!dated) continue; // dates inside an input object: the mutation cases above
       expect(run(type, fieldName, { [dated.name]: "2025-02-30" }).details.argument).toBe(dated.name);
     }
+  });
+});
+
+describe("ids in every argument", () => {
+  it("are at most 512 characters, named by their path", () => {
+    const t = buildSchema().getType("Query");
+    const unit = isObjectType(t) ? t.getFields().unit : undefined;
+    const e = errorOf(() => unit?.resolve?.({}, { id: "x".repeat(100_000) }, {}, {} as GraphQLResolveInfo));
+    expect(e.details.argument).toBe("id");
+    expect(e.message.length).toBeLessThan(200);
   });
 });
