@@ -254,6 +254,12 @@ describe("free text", () => {
       newUnit(`${P}prov`, "Chi bộ", { province: "Lâm Đồng" }),
       "input.unit.province",
     );
+    const huge = newUnit(`${P}sup`, "Chi bộ");
+    await expectRefused(
+      CREATE,
+      { input: { ...huge.input, superiorId: "x".repeat(100_000) } },
+      "input.superiorId",
+    );
     await expectRefused(
       UPDATE,
       { input: { id: `${P}chi-bo`, effectiveOn: "2025-09-01", basis: BASIS, name: "Tên\nmới" } },
