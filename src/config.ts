@@ -39,7 +39,7 @@ const schema = z.object({
   GRAPHIQL: bool.default(true),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
-  // The dates a change may take effect on (README, "Changing the graph"): from the Party's founding
+  // The dates a change may take effect on (README, "Input rules"): from the Party's founding
   // to this many years after today, so that a mistyped year cannot block later restructurings.
   EFFECTIVE_DATE_MIN: z
     .string()

@@ -20,7 +20,7 @@ export function dateArg(value: unknown, name: string): string {
   return value;
 }
 
-const dateTypes = new Map<string, boolean>();
+const checkedTypes = new Map<string, boolean>();
 
 /** Ids are slugs (relation ids join two of them): anything longer is not one, and is not echoed back. */
 const MAX_ID_LENGTH = 512;
@@ -32,11 +32,11 @@ const CHECKED = new Set(["Date", "ID"]);
 export function holdsChecked(type: GraphQLInputType): boolean {
   const named = getNamedType(type);
   if (!isInputObjectType(named)) return CHECKED.has(named.name);
-  const known = dateTypes.get(named.name);
+  const known = checkedTypes.get(named.name);
   if (known !== undefined) return known;
-  dateTypes.set(named.name, false); // while its fields are looked at (recursive inputs)
+  checkedTypes.set(named.name, false); // while its fields are looked at (recursive inputs)
   const holds = Object.values(named.getFields()).some((f) => holdsChecked(f.type));
-  dateTypes.set(named.name, holds);
+  checkedTypes.set(named.name, holds);
   return holds;
 }
 

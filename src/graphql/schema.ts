@@ -37,11 +37,11 @@ function guardScalars(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      const dated = field.args.filter((a) => holdsChecked(a.type));
-      if (dated.length === 0) continue;
+      const checked = field.args.filter((a) => holdsChecked(a.type));
+      if (checked.length === 0) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context, info) => {
-        for (const a of dated) checkScalars(args[a.name], a.type, a.name);
+        for (const a of checked) checkScalars(args[a.name], a.type, a.name);
         return resolve(source, args, context, info);
       };
     }
