@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { isIsoDate } from "./domain/dates.ts";
 import { type DueDatePolicy, parseDueDatePolicy } from "./domain/due-dates.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -52,6 +53,13 @@ const schema = z.object({
     .default("false"),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
+  // The dates a change may take effect on (README, "Input rules"): from the Party's founding
+  // to this many years after today, so that a mistyped year cannot block later restructurings.
+  EFFECTIVE_DATE_MIN: z
+    .string()
+    .refine(isIsoDate, "must be a real date written yyyy-mm-dd")
+    .default("1930-01-01"),
+  EFFECTIVE_DATE_MAX_YEARS_AHEAD: z.coerce.number().int().min(0).max(100).default(5),
   // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JWT_JWKS_URL: z.string().url().optional(),

@@ -103,7 +103,8 @@ export async function runChange(
 
     const unitIds = [...unitsBefore.keys()];
     const relationIds = [...relationsBefore.keys()];
-    const violations = await checkInvariants(tx, unitIds, relationIds);
+    const created = relationIds.filter((id) => relationsBefore.get(id) === null);
+    const violations = await checkInvariants(tx, unitIds, relationIds, created);
     if (violations[0]) throw violationError(violations[0]);
 
     const unitsAfter = await unitStates(tx, unitIds);
