@@ -67,7 +67,7 @@ beforeAll(async () => {
 /** Removes the units the fuzz created (whatever their ids), its events, and the sandbox. */
 async function removeFuzzWrites(): Promise<void> {
   await server.db.write(
-    `MATCH (c:Change {operation: 'CREATE', entity: 'Unit'})-[:IN_EVENT]->(:Event {actor: $actor})
+    `MATCH (c:Change {operation: 'CREATED', entity: 'UNIT'})-[:IN_EVENT]->(:Event {actor: $actor})
      MATCH (u:Unit {id: c.entityId}) DETACH DELETE u`,
     { actor: EDITOR },
   );
