@@ -21,10 +21,12 @@ import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { formatError, isUnexpected, MaskedError, withRequestId } from "./graphql/errors.ts";
+import { queryLimits } from "./graphql/limits.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
+import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
 import { readGraphVersion } from "./store/graph-version.ts";
@@ -69,8 +71,12 @@ export async function startServer(opts: {
   app.disable("x-powered-by");
   const httpServer = createServer(app);
 
+  // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
+  const limits = queryLimits(config);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
     // Apollo turns introspection off when NODE_ENV is production; GraphiQL and clients use it.
     introspection: true,
@@ -87,6 +93,7 @@ export async function startServer(opts: {
       ApolloServerPluginInlineTraceDisabled(),
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      ...limits.plugins,
       {
         async requestDidStart() {
           return {
@@ -143,13 +150,16 @@ export async function startServer(opts: {
       next();
     },
     express.json({ limit: "1mb" }),
+    guardResponse(config, log),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         try {
           const principal = await verifyToken(req.headers.authorization);
           assertCanRead(principal, config.READ_ACCESS as ReadAccess);
-          return createContext(db, config, log, requestId, principal, cache);
+          const context = createContext(db, config, log, requestId, principal, cache);
+          context.roundTrips.budget = budgetOf(res);
+          return context;
         } catch (e) {
           if (!(e instanceof DomainError)) {
             log.error({ err: e, requestId }, "request failed");

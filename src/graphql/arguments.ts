@@ -17,7 +17,11 @@ export function dateArg(value: unknown, name: string): string {
   return value;
 }
 
-export function firstArg(value: unknown, ctx: Context, fallback = 50, name = "first"): number {
+/** The page a connection gives when `first` is absent; `changes` gives a longer one. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const CHANGES_PAGE_SIZE = 100;
+
+export function firstArg(value: unknown, ctx: Context, fallback = DEFAULT_PAGE_SIZE, name = "first"): number {
   if (value === undefined || value === null) return Math.min(fallback, ctx.config.MAX_PAGE_SIZE);
   const n = value as number;
   if (!Number.isInteger(n) || n < 0) throw badInput(name, `must be a non-negative integer, got ${n}`);

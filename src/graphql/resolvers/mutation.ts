@@ -11,7 +11,7 @@ import {
   historyOf,
 } from "../../store/change-repository.ts";
 import { mutations, type NewUnit } from "../../store/mutation-repository.ts";
-import { dateArg, decodeCursor, encodeCursor, firstArg } from "../arguments.ts";
+import { CHANGES_PAGE_SIZE, dateArg, decodeCursor, encodeCursor, firstArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import { keepVisible } from "../visibility.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
@@ -71,7 +71,7 @@ export const MutationQueries = {
     );
     const page = await changesSince(
       ctx.db,
-      { since, after, first: firstArg(args.first, ctx, 100) },
+      { since, after, first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE) },
       ctx.roundTrips,
     );
     return {
