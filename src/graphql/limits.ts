@@ -10,7 +10,13 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, type ValidationContext, type ValidationRule } from "graphql";
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 import type { Config } from "../config.ts";
 import type { Context } from "./context.ts";
 import { formatCount, type LimitName, QueryLimitError } from "./limit-error.ts";
@@ -56,6 +62,25 @@ function armorRules(config: Config): ValidationRule[] {
 function costPlugin(config: Config): ApolloServerPlugin<Context> {
   const settings = { maxPageSize: config.MAX_PAGE_SIZE, maxDepth: config.MAX_DEPTH };
   const max = config.MAX_QUERY_COST;
+  // Apollo hands a repeated query the same parsed document: its costs are kept with it, by
+  // operation and variables (a few dozen per document), instead of walking it on every request.
+  const known = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    name: string | undefined,
+  ) => {
+    const key = `${name ?? ""}|${JSON.stringify(variables ?? {})}`;
+    const costs = known.get(document) ?? new Map<string, number>();
+    known.set(document, costs);
+    const held = costs.get(key);
+    if (held !== undefined) return held;
+    const cost = queryCost(schema, document, variables, name, settings, MAX_SELECTIONS);
+    if (costs.size >= 64) costs.clear();
+    costs.set(key, cost);
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
@@ -64,14 +89,7 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
           if (!operation) return;
           let cost: number;
           try {
-            cost = queryCost(
-              schema,
-              document,
-              request.variables,
-              operation.name?.value,
-              settings,
-              MAX_SELECTIONS,
-            );
+            cost = costOf(schema, document, request.variables, operation.name?.value);
           } catch (e) {
             if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message))
               throw new QueryLimitError(

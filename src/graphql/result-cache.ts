@@ -81,13 +81,13 @@ export class ResultCache {
     const missing: K[] = [];
     const missingAt: number[] = [];
     const missingKeys: string[] = [];
-    const joined: [number, Promise<Entry>][] = [];
+    const joined: [number, K, Promise<Entry>][] = [];
     keys.forEach((key, i) => {
       const full = `${version}|${area}|${keyOf(key)}`;
       const held = this.lru.get(full);
       const pending = held === undefined ? this.inflight.get(full) : undefined;
       if (held !== undefined) out[i] = held === NOTHING ? null : (held as V);
-      else if (pending) joined.push([i, pending]);
+      else if (pending) joined.push([i, key, pending]);
       else {
         missing.push(key);
         missingAt.push(i);
@@ -116,8 +116,10 @@ export class ResultCache {
         for (const full of missingKeys) this.inflight.delete(full);
       }
     }
-    for (const [i, pending] of joined) {
-      const value = await pending;
+    for (const [i, key, pending] of joined) {
+      // A joined read that failed (e.g. stopped at its own request's time budget) is read again
+      // under this request's: one request's failure is not passed on to another.
+      const value = await pending.catch(async () => (await load([key]))[0] ?? NOTHING);
       out[i] = value === NOTHING ? null : (value as V);
     }
     return out;
