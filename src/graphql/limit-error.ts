@@ -48,11 +48,7 @@ export function limitErrorOf(error: unknown): QueryLimitError | null {
     const tokens = /Document contains more tha[nt] (\d+) tokens/.exec(e.message);
     if (tokens) {
       const max = Number(tokens[1]);
-      return new QueryLimitError(
-        "MAX_TOKENS",
-        `query has more than ${formatCount(max)} tokens: MAX_TOKENS ${formatCount(max)}`,
-        max,
-      );
+      return new QueryLimitError("MAX_TOKENS", `token count exceeds MAX_TOKENS ${formatCount(max)}`, max);
     }
   }
   return null;

@@ -47,8 +47,8 @@ function armorRules(config: Config): ValidationRule[] {
   });
   return new ApolloArmor({
     maxDepth: { ...rule("MAX_QUERY_DEPTH", "query depth", config.MAX_QUERY_DEPTH), flattenFragments: true },
-    maxAliases: rule("MAX_ALIASES", "aliases", config.MAX_ALIASES),
-    maxDirectives: rule("MAX_DIRECTIVES", "directives", config.MAX_DIRECTIVES),
+    maxAliases: rule("MAX_ALIASES", "alias count", config.MAX_ALIASES),
+    maxDirectives: rule("MAX_DIRECTIVES", "directive count", config.MAX_DIRECTIVES),
     // Tokens: graphql-js's own parser option (below) refuses before the document is built.
     maxTokens: { enabled: false },
     // Cost: Armor's is not list-aware; query-cost.ts is.
@@ -94,7 +94,7 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
             if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message))
               throw new QueryLimitError(
                 "MAX_QUERY_COST",
-                `query has more than ${formatCount(MAX_SELECTIONS)} selections with its fragments expanded; MAX_QUERY_COST ${formatCount(max)} cannot be checked`,
+                `selection count with fragments expanded exceeds ${formatCount(MAX_SELECTIONS)}: too many to price against MAX_QUERY_COST ${formatCount(max)}`,
                 max,
               );
             // Variables that do not fit the operation: execution refuses them, naming the variable.

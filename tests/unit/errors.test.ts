@@ -35,7 +35,7 @@ describe("formatError", () => {
   });
 
   it("keeps a limit refusal's own code, though Apollo files it as a validation error", () => {
-    const limit = new QueryLimitError("MAX_ALIASES", "aliases 31 exceeds MAX_ALIASES 30", 30, 31);
+    const limit = new QueryLimitError("MAX_ALIASES", "alias count 31 exceeds MAX_ALIASES 30", 30, 31);
     // Apollo's ValidationError: its own code, ours as the original.
     const wrapped = new GraphQLError(limit.message, {
       originalError: limit,
@@ -43,7 +43,7 @@ describe("formatError", () => {
     });
     expect(isUnexpected(wrapped)).toBe(false);
     expect(formatError(formatted(limit.message, "GRAPHQL_VALIDATION_FAILED"), wrapped)).toEqual({
-      message: "aliases 31 exceeds MAX_ALIASES 30",
+      message: "alias count 31 exceeds MAX_ALIASES 30",
       extensions: { code: "QUERY_TOO_COMPLEX", limit: "MAX_ALIASES", max: 30, value: 31 },
     });
   });
@@ -57,7 +57,7 @@ describe("formatError", () => {
       extensions: { code: "GRAPHQL_PARSE_FAILED" },
     });
     expect(formatError(formatted(syntax.message, "GRAPHQL_PARSE_FAILED"), apollo)).toEqual({
-      message: "query has more than 2,000 tokens: MAX_TOKENS 2,000",
+      message: "token count exceeds MAX_TOKENS 2,000",
       extensions: { code: "QUERY_TOO_COMPLEX", limit: "MAX_TOKENS", max: 2000 },
     });
   });
