@@ -14,7 +14,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { GraphQLFormattedError } from "graphql";
 import { formatCount, QueryLimitError } from "../graphql/limit-error.ts";
 import type { Logger } from "../logger.ts";
-import type { TimeBudget } from "../store/database.ts";
+import { RequestTimeoutError, type TimeBudget } from "../store/database.ts";
 
 /** The time budget of the request `res` answers (for its context's round-trip counter). */
 export function budgetOf(res: Response): TimeBudget | undefined {
@@ -52,11 +52,7 @@ export function guardResponse(
       log.warn({ requestId: res.locals.requestId, timeoutMs }, "request stopped: REQUEST_TIMEOUT_MS spent");
       reply(
         503,
-        new QueryLimitError(
-          "REQUEST_TIMEOUT_MS",
-          `The request took longer than REQUEST_TIMEOUT_MS ${formatCount(timeoutMs)} ms and was stopped`,
-          timeoutMs,
-        ),
+        new QueryLimitError("REQUEST_TIMEOUT_MS", new RequestTimeoutError(timeoutMs).message, timeoutMs),
       );
       budget.answered = true;
     };
