@@ -60,6 +60,20 @@ const schema = z.object({
     .refine(isIsoDate, "must be a real date written yyyy-mm-dd")
     .default("1930-01-01"),
   EFFECTIVE_DATE_MAX_YEARS_AHEAD: z.coerce.number().int().min(0).max(100).default(5),
+  // Limits checked before execution (src/graphql/limits.ts, README "Limits").
+  MAX_TOKENS: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).max(1000).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(100_000).default(30),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(100_000).default(50),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).max(1_000_000_000).default(100_000),
+  // A request's time budget, and the largest answer sent (src/http/response-guard.ts).
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(15_000),
+  MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(1_000_000_000)
+    .default(5 * 1024 * 1024),
   // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JWT_JWKS_URL: z.string().url().optional(),

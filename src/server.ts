@@ -20,6 +20,7 @@ import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { formatError, isUnexpected, MaskedError, withRequestId } from "./graphql/errors.ts";
+import { queryLimits } from "./graphql/limits.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import {
@@ -31,6 +32,7 @@ import {
 } from "./http/errors.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
+import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
@@ -89,8 +91,12 @@ export async function startServer(opts: {
   if (limiter) app.use(["/graphql", "/calendar"], limiter);
   const httpServer = createServer(app);
 
+  // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
+  const limits = queryLimits(config);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
     // Apollo would tie introspection to NODE_ENV; here the operator decides (INTROSPECTION, EXPOSURE).
     introspection: config.INTROSPECTION,
@@ -107,6 +113,7 @@ export async function startServer(opts: {
       ApolloServerPluginInlineTraceDisabled(),
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      ...limits.plugins,
       {
         async requestDidStart() {
           return {
@@ -158,13 +165,16 @@ export async function startServer(opts: {
   app.use(
     "/graphql",
     express.json({ limit: BODY_LIMIT }),
+    guardResponse(config, log),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(res);
         try {
           const principal = await verifyToken(req.headers.authorization);
           assertCanRead(principal, config.READ_ACCESS as ReadAccess);
-          return createContext(db, config, log, requestId, principal, cache);
+          const context = createContext(db, config, log, requestId, principal, cache);
+          context.roundTrips.budget = budgetOf(res);
+          return context;
         } catch (e) {
           if (!(e instanceof DomainError)) {
             log.error({ err: e, requestId }, "request failed");

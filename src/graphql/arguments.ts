@@ -61,7 +61,11 @@ export function checkScalars(value: unknown, type: GraphQLInputType, path: strin
     throw badInput(path, `is ${String(value).length} characters long; an id has at most ${MAX_ID_LENGTH}`);
 }
 
-export function firstArg(value: unknown, ctx: Context, fallback = 50, name = "first"): number {
+/** The page a connection gives when `first` is absent; `changes` gives a longer one. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const CHANGES_PAGE_SIZE = 100;
+
+export function firstArg(value: unknown, ctx: Context, fallback = DEFAULT_PAGE_SIZE, name = "first"): number {
   if (value === undefined || value === null) return Math.min(fallback, ctx.config.MAX_PAGE_SIZE);
   const n = value as number;
   if (!Number.isInteger(n) || n < 0) throw badInput(name, `must be a non-negative integer, got ${n}`);

@@ -7,7 +7,8 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DomainError } from "../domain/errors.ts";
-import { DatabaseConnectionError } from "../store/database.ts";
+import { DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
+import { limitErrorOf, QUERY_TOO_COMPLEX, RESPONSE_TOO_LARGE, TIMEOUT } from "./limit-error.ts";
 
 const PASS_THROUGH = new Set([
   "GRAPHQL_PARSE_FAILED",
@@ -21,6 +22,10 @@ const PASS_THROUGH = new Set([
   "NOT_FOUND",
   "FORBIDDEN",
   "CONFLICT",
+  // Limits (src/graphql/limit-error.ts): refused before execution, too large an answer, too long a request.
+  QUERY_TOO_COMPLEX,
+  RESPONSE_TOO_LARGE,
+  TIMEOUT,
 ]);
 
 /** Codes of the errors formatError masks; the request id is added to them before they are sent. */
@@ -47,7 +52,12 @@ const isVariableErrorLimit = (e: unknown) =>
 /** Whether `error` is one we did not expect: masked for the client, logged in full. */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof DomainError || original instanceof MaskedError) return false;
+  if (
+    original instanceof DomainError ||
+    original instanceof MaskedError ||
+    original instanceof RequestTimeoutError
+  )
+    return false;
   if (isVariableErrorLimit(original)) return false;
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
   return !(typeof code === "string" && PASS_THROUGH.has(code));
@@ -58,6 +68,12 @@ export function isUnexpected(error: unknown): boolean {
  * context, so masked errors get their request id later, from withRequestId.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // A limit refusal keeps its own code, though Apollo files it as a parse or validation error.
+  const limit = limitErrorOf(error);
+  if (limit) {
+    const { http: _status, ...extensions } = limit.extensions;
+    return { message: limit.message, extensions };
+  }
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
     return {
@@ -69,6 +85,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (isVariableErrorLimit(original)) {
     return { message: formatted.message, extensions: { code: "BAD_USER_INPUT", argument: "variables" } };
+  }
+  if (original instanceof RequestTimeoutError) {
+    return {
+      message: original.message,
+      path: formatted.path,
+      extensions: { code: TIMEOUT, limit: "REQUEST_TIMEOUT_MS" },
+    };
   }
   if (!isUnexpected(error)) {
     const { stacktrace: _drop, http: _status, ...extensions } = formatted.extensions ?? {};

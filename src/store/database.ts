@@ -19,6 +19,40 @@ export type Row = Record<string, unknown>;
 /** Counts the Cypher round trips one GraphQL request makes (reported in the response extensions). */
 export class RoundTripCounter {
   count = 0;
+  /**
+   * The request's time budget (REQUEST_TIMEOUT_MS, src/http/response-guard.ts), when it has one:
+   * its reads get what is left of it as their transaction timeout, so Neo4j stops working on a
+   * request that has been answered with TIMEOUT; once it is spent they are not started at all.
+   */
+  budget: TimeBudget | undefined;
+}
+
+export interface TimeBudget {
+  /** Its length (REQUEST_TIMEOUT_MS), for messages. */
+  ms: number;
+  /** When it ends, in milliseconds since the epoch. */
+  deadline: number;
+  /** False for mutations: a write is never cut short once it may have been committed. */
+  enforced: boolean;
+  /** Set when the client was answered with TIMEOUT: nothing may be written for it after that. */
+  answered: boolean;
+}
+
+/** A read refused or stopped because its request's time budget was spent. */
+export class RequestTimeoutError extends Error {
+  override name = "RequestTimeoutError";
+  constructor(readonly ms: number) {
+    super(`The request took longer than REQUEST_TIMEOUT_MS ${ms.toLocaleString("en-US")} ms and was stopped`);
+  }
+}
+
+/** The transaction config of a read for a request with `counter`: the rest of its budget as timeout. */
+function txConfig(counter: RoundTripCounter | undefined): { timeout?: number } {
+  const budget = counter?.budget;
+  if (!budget?.enforced) return {};
+  const left = Math.ceil(budget.deadline - Date.now());
+  if (left <= 0) throw new RequestTimeoutError(budget.ms);
+  return { timeout: left };
 }
 
 export interface DatabaseOptions {
@@ -58,8 +92,9 @@ export class Database {
   }
 
   async read(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
+    const config = txConfig(counter);
     if (counter) counter.count++;
-    return this.run("READ", cypher, params);
+    return this.run("READ", cypher, params, config, counter?.budget);
   }
 
   /**
@@ -68,13 +103,14 @@ export class Database {
    * only; it is not retried on transient errors.
    */
   async readAutoCommit(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
+    const config = txConfig(counter);
     if (counter) counter.count++;
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
-      const result = await session.run(cypher, toParams(params) as Row);
+      const result = await session.run(cypher, toParams(params) as Row, config);
       return result.records.map((r) => toPlain(r.toObject()) as Row);
     } catch (e) {
-      throw mapError(e);
+      throw mapError(e, counter?.budget);
     } finally {
       await session.close();
     }
@@ -82,7 +118,7 @@ export class Database {
 
   async write(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
     if (counter) counter.count++;
-    return this.run("WRITE", cypher, params);
+    return this.run("WRITE", cypher, params, {});
   }
 
   /** Runs several statements in one write transaction; all or nothing. */
@@ -106,7 +142,13 @@ export class Database {
     await this.driver.close();
   }
 
-  private async run(mode: "READ" | "WRITE", cypher: string, params: Row): Promise<Row[]> {
+  private async run(
+    mode: "READ" | "WRITE",
+    cypher: string,
+    params: Row,
+    config: { timeout?: number },
+    budget?: TimeBudget,
+  ): Promise<Row[]> {
     const session = this.driver.session({
       database: this.database,
       defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
@@ -115,9 +157,11 @@ export class Database {
       const work = async (tx: {
         run: (q: string, p: Row) => PromiseLike<{ records: { toObject(): Row }[] }>;
       }) => (await tx.run(cypher, toParams(params) as Row)).records.map((r) => toPlain(r.toObject()) as Row);
-      return mode === "READ" ? await session.executeRead(work) : await session.executeWrite(work);
+      return mode === "READ"
+        ? await session.executeRead(work, config)
+        : await session.executeWrite(work, config);
     } catch (e) {
-      throw mapError(e);
+      throw mapError(e, budget);
     } finally {
       await session.close();
     }
@@ -163,9 +207,11 @@ export function toPlain(value: unknown): unknown {
   return value;
 }
 
-function mapError(e: unknown): unknown {
+function mapError(e: unknown, budget?: TimeBudget): unknown {
   if (e instanceof DomainError) return e;
   if (e instanceof Neo4jError) {
+    // Neo4j stopped the transaction at the timeout its request's budget gave it.
+    if (budget && /TransactionTimedOut/.test(e.code)) return new RequestTimeoutError(budget.ms);
     if (e.code === "Neo.ClientError.Schema.ConstraintValidationFailed")
       return new DomainError("CONFLICT", `A uniqueness rule was violated: ${firstLine(e.message)}`);
     if (e.code === "ServiceUnavailable" || e.code === "SessionExpired") return connectionError(e);

@@ -45,4 +45,23 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: "-5" })).toThrow(/HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: "fast" })).toThrow(/HEAP_GROWING_PERCENT/);
   });
+
+  it("has limits before execution, a time budget and a response cap, each configurable", () => {
+    expect(loadConfig({})).toMatchObject({
+      MAX_TOKENS: 2000,
+      MAX_QUERY_DEPTH: 12,
+      MAX_ALIASES: 30,
+      MAX_DIRECTIVES: 50,
+      MAX_QUERY_COST: 100_000,
+      REQUEST_TIMEOUT_MS: 15_000,
+      MAX_RESPONSE_BYTES: 5 * 1024 * 1024,
+    });
+    expect(loadConfig({ MAX_QUERY_COST: "5000", REQUEST_TIMEOUT_MS: "2000" })).toMatchObject({
+      MAX_QUERY_COST: 5000,
+      REQUEST_TIMEOUT_MS: 2000,
+    });
+    expect(() => loadConfig({ MAX_QUERY_COST: "0" })).toThrow(/MAX_QUERY_COST/);
+    expect(() => loadConfig({ MAX_ALIASES: "many" })).toThrow(/MAX_ALIASES/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "-1" })).toThrow(/REQUEST_TIMEOUT_MS/);
+  });
 });

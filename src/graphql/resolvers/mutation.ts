@@ -14,6 +14,7 @@ import {
 } from "../../store/change-repository.ts";
 import { mutations, type NewUnit } from "../../store/mutation-repository.ts";
 import {
+  CHANGES_PAGE_SIZE,
   decodeCursor,
   distinctIdsArg,
   effectiveDateArg,
@@ -99,7 +100,7 @@ export const MutationQueries = {
     const after = decodeCursor(args.after, isChangeCursor);
     const page = await changesSince(
       ctx.db,
-      { since, after, first: firstArg(args.first, ctx, 100) },
+      { since, after, first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE) },
       ctx.roundTrips,
     );
     return {
