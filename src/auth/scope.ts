@@ -69,18 +69,28 @@ export function scopeRefusal(
     const units = [...new Set(roots.flatMap((x) => x.ids))];
     return new DomainError(
       "FORBIDDEN",
-      `${operation}: ${roots.map((x) => shown(x.n, x.ids)).join("; ")} is the root of your scope (${quoted(units)}); only an admin (or an editor of the level above) may move, close, split or merge it, or end its link to its superior`,
+      `${operation}: ${listed(roots).text} is the root of your scope (${quoted(units)}); only an admin (or an editor of the level above) may move, close, split or merge it, or end its link to its superior`,
       { rule: "SCOPE_ROOT", argument: roots[0]?.n.argument, units },
     );
   }
   return null;
 }
 
+/** The refused entries as text, each once (a relation's two ends share one label). */
+function listed(entries: { n: Named; ids: string[] }[]): { text: string; plural: boolean } {
+  const pieces = [...new Set(entries.map((x) => shown(x.n, x.ids)))];
+  const first = entries[0];
+  return {
+    text: pieces.join("; "),
+    plural: pieces.length > 1 || (!!first && !first.n.label && first.ids.length > 1),
+  };
+}
+
 function outsideError(p: Principal, operation: string, outside: { n: Named; ids: string[] }[]): DomainError {
-  const plural = outside.length > 1 || (!outside[0]?.n.label && (outside[0]?.ids.length ?? 0) > 1);
+  const { text, plural } = listed(outside);
   return new DomainError(
     "FORBIDDEN",
-    `${operation}: ${outside.map((x) => shown(x.n, x.ids)).join("; ")} ${plural ? "are" : "is"} outside your scope (${p.scopes.join(", ") || "none"})`,
+    `${operation}: ${text} ${plural ? "are" : "is"} outside your scope (${p.scopes.join(", ") || "none"})`,
     {
       rule: "EDITOR_SCOPE",
       argument: outside[0]?.n.argument,

@@ -121,10 +121,14 @@ describe("assertScope", () => {
 describe("unknownId", () => {
   it("answers an editor exactly as for an outside id, and an admin NOT_FOUND", () => {
     const unknown = unknownId(editor, "endRelation", "relation", "relationId", "r-9");
+    // Both ends of an existing relation outside: named once, by the relation's id.
     const outside = scopeRefusal(
       editor,
       "endRelation",
-      [{ argument: "relationId", ids: ["khac", "khac-2"], label: '"r-9"' }],
+      [
+        { argument: "relationId", ids: ["khac"], label: '"r-9"', structural: true },
+        { argument: "relationId", ids: ["khac-2"], label: '"r-9"' },
+      ],
       facts,
     );
     expect(unknown.code).toBe("FORBIDDEN");
