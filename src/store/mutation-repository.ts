@@ -452,8 +452,9 @@ export const mutations = {
       p,
       { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
       async (s) => {
+        // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
         await s.authorize([
-          { argument: "input.fromId", ids: [a.fromId] },
+          { argument: "input.fromId", ids: [a.fromId], structural: STRUCTURAL.includes(a.type) },
           { argument: "input.toId", ids: [a.toId] },
           { argument: "input.via", ids: a.via ?? [] },
         ]);

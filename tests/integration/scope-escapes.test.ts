@@ -273,6 +273,13 @@ describe("a scope root stays where it is", () => {
         names: [`unitId "${u.xa}"`],
       },
     );
+    // Nor hung under another of the editor's units by a new structural link (that would make it movable).
+    await refused(
+      await editor([u.xa, u.huyen2]),
+      ADD,
+      { type: "PART_OF", a: u.xa, b: u.huyen2 },
+      { rule: "SCOPE_ROOT", names: [`input.fromId "${u.xa}"`] },
+    );
     await refused(
       await editor([u.xa, u.xa2]),
       MERGE,
