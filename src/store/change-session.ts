@@ -1,7 +1,8 @@
 /**
  * One change to the graph = one write transaction: take the hierarchy lock (so concurrent
- * writers are serialised), ask src/auth/scope.ts about the units the change names, make the writes, record the event and
- * an audit record (before / after) for every unit and relation touched, check the
+ * writers are serialised), have src/auth/scope.ts judge the units the change names (the store
+ * only answers which of them lie in the principal's subtrees), make the writes, record the event
+ * and an audit record (before / after) for every unit and relation touched, check the
  * invariants, and commit — or throw, and the transaction rolls back, leaving nothing behind.
  */
 import { randomUUID } from "node:crypto";
