@@ -71,7 +71,11 @@ describe("start-up failures", () => {
 
   it("an unreachable NEO4J_URI says so and how to fix it", async () => {
     expectOneClearLine(
-      await start({ NEO4J_URI: `bolt://127.0.0.1:${closedPort}`, NEO4J_PASSWORD: "some-password" }),
+      await start({
+        NEO4J_URI: `bolt://127.0.0.1:${closedPort}`,
+        NEO4J_PASSWORD: "some-password",
+        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
+      }),
       /Neo4j|NEO4J_URI/,
     );
   });
@@ -86,7 +90,11 @@ describe("start-up failures", () => {
   it("wrong credentials name NEO4J_USER and NEO4J_PASSWORD", async () => {
     const neo4j = inject("neo4j");
     expectOneClearLine(
-      await start({ NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: "not-the-password" }),
+      await start({
+        NEO4J_URI: neo4j.uri,
+        NEO4J_PASSWORD: "not-the-password",
+        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
+      }),
       /credentials.*NEO4J_USER and NEO4J_PASSWORD/,
     );
   });
