@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const db = new Database({
     uri: config.NEO4J_URI ?? "bolt://127.0.0.1:7801",
     user: config.NEO4J_USER,
-    password: config.NEO4J_PASSWORD,
+    password: config.NEO4J_PASSWORD ?? "",
     database: config.NEO4J_DATABASE,
   });
   await db.verify();

@@ -26,10 +26,9 @@ const schema = z.object({
     .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, "must look like bolt://host:7687 or neo4j://host:7687")
     .optional(),
   NEO4J_USER: z.string().min(1).default("neo4j"),
-  NEO4J_PASSWORD: z
-    .string()
-    .min(8, "must be at least 8 characters (Neo4j's minimum)")
-    .default("party-org-graph"),
+  // Unset: the embedded Neo4j gets a random password kept beside its data (src/local-secrets.ts);
+  // NEO4J_URI needs it set (checked below).
+  NEO4J_PASSWORD: z.string().min(8, "must be at least 8 characters (Neo4j's minimum)").optional(),
   NEO4J_DATABASE: z.string().min(1).optional(),
   NEO4J_BOLT_PORT: port.default(7687),
   NEO4J_DATA_DIR: z.string().min(1).default(".data/neo4j"),
@@ -75,7 +74,12 @@ const schema = z.object({
     .max(1_000_000_000)
     .default(5 * 1024 * 1024),
   // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
+  // Neither JWT_SECRET nor JWT_JWKS_URL: `npm start` generates a secret into JWT_SECRET_FILE
+  // (default beside NEO4J_DATA_DIR: .data/jwt-secret), and `npm run token` signs with it.
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_SECRET_FILE: z.string().min(1).optional(),
+  // The longest lifetime (exp − iat, or exp − now without iat) a token may have; tokens need exp.
+  JWT_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
   JWT_JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
@@ -98,9 +102,6 @@ const withDerivedDefaults = schema.transform((c) => ({
 
 export type Config = z.output<typeof withDerivedDefaults>;
 
-/** Development secret used only when nothing is configured; `npm run token` signs with it too. */
-export const DEV_JWT_SECRET = "party-org-graph-development-secret-do-not-use-in-production";
-
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -108,7 +109,12 @@ export class ConfigError extends Error {
 /** Parses the environment; the error lists every bad variable on one line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = withDerivedDefaults.safeParse(cleaned);
+  const parsed = withDerivedDefaults
+    .refine((c) => !c.NEO4J_URI || c.NEO4J_PASSWORD, {
+      path: ["NEO4J_PASSWORD"],
+      message: "must be set when NEO4J_URI is (only the embedded Neo4j gets a generated password)",
+    })
+    .safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);

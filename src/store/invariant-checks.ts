@@ -154,21 +154,29 @@ async function checkNewRelations(tx: TransactionRunner, created: readonly string
   return violations;
 }
 
-/** Whether each unit lies in one of the subtrees rooted at `scopes` on either date. */
-export async function unitsInScope(
+/**
+ * For each id, whether the unit lies in one of the subtrees rooted at `scopes` (the root
+ * included) on either date, and whether it lies strictly below one of the roots. An id that
+ * names no unit is in neither.
+ */
+export async function subtreeMembership(
   tx: TransactionRunner,
   ids: readonly string[],
   scopes: readonly string[],
   dates: readonly string[],
-): Promise<Map<string, boolean>> {
+): Promise<{ within: Set<string>; below: Set<string> }> {
   const rows = await tx.run(
     `UNWIND $ids AS id
-     OPTIONAL MATCH (u:Unit {id: id})
-     RETURN id, u IS NOT NULL AND (u.id IN $scopes OR any(day IN $dates WHERE EXISTS {
+     MATCH (u:Unit {id: id})
+     WITH u, any(day IN $dates WHERE EXISTS {
        MATCH (u) (()-[r:SUBORDINATE_TO|PART_OF]->(n:Unit) WHERE ${active("r", "date(day)")}){1,40} (root:Unit)
        WHERE root.id IN $scopes
-     })) AS inScope`,
+     }) AS below
+     RETURN u.id AS id, below, below OR u.id IN $scopes AS within`,
     { ids: [...new Set(ids)], scopes: [...scopes], dates: [...dates] },
   );
-  return new Map(rows.map((r) => [r.id as string, r.inScope as boolean]));
+  return {
+    within: new Set(rows.filter((r) => r.within === true).map((r) => r.id as string)),
+    below: new Set(rows.filter((r) => r.below === true).map((r) => r.id as string)),
+  };
 }

@@ -80,7 +80,11 @@ describe("HTTP", () => {
       password: "unused-password",
       maxTransactionRetryMs: 1000,
     });
-    const config = loadConfig({ NEO4J_URI: "bolt://127.0.0.1:1", LOG_LEVEL: "error" });
+    const config = loadConfig({
+      NEO4J_URI: "bolt://127.0.0.1:1",
+      NEO4J_PASSWORD: "unused-password",
+      LOG_LEVEL: "error",
+    });
     const down = await startServer({ db, config, log, port: 0, host: "127.0.0.1" });
     try {
       const res = await fetch(down.url, {

@@ -14,8 +14,9 @@ describe("loadConfig", () => {
   });
 
   it("accepts bolt:// and routing neo4j:// URIs", () => {
-    expect(loadConfig({ NEO4J_URI: "bolt://db:7687" }).NEO4J_URI).toBe("bolt://db:7687");
-    expect(loadConfig({ NEO4J_URI: "neo4j+s://x.databases.neo4j.io" }).NEO4J_URI).toBe(
+    const password = { NEO4J_PASSWORD: "the-server-password" };
+    expect(loadConfig({ NEO4J_URI: "bolt://db:7687", ...password }).NEO4J_URI).toBe("bolt://db:7687");
+    expect(loadConfig({ NEO4J_URI: "neo4j+s://x.databases.neo4j.io", ...password }).NEO4J_URI).toBe(
       "neo4j+s://x.databases.neo4j.io",
     );
   });

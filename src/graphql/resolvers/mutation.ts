@@ -25,7 +25,7 @@ import {
   textArg,
 } from "../arguments.ts";
 import type { Context } from "../context.ts";
-import { keepVisible } from "../visibility.ts";
+import { keepVisible, unitsNamedBy } from "../visibility.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
@@ -80,8 +80,8 @@ export const MutationResolvers = {
   Event: {
     basis: (e: EventRecord, _: Args, ctx: Context) => loadCitations(e.basis, ctx),
     units: (e: EventRecord, _: Args, ctx: Context) => loadUnits(e.unitIds, ctx),
-    changes: (e: EventRecord, _: Args, ctx: Context) =>
-      changesOfEvents(ctx.db, [e.id], ctx.roundTrips).then((x) => x[0] ?? []),
+    changes: async (e: EventRecord, _: Args, ctx: Context) =>
+      keepVisible(ctx, (await changesOfEvents(ctx.db, [e.id], ctx.roundTrips))[0] ?? [], unitsNamedBy),
   },
   Change: {
     event: async (c: ChangeRecord, _: Args, ctx: Context) =>
@@ -93,7 +93,8 @@ export const MutationResolvers = {
 export const MutationQueries = {
   history: async (_: unknown, args: Args, ctx: Context) => {
     await requireUnit(args.unitId as string, ctx, "unitId");
-    return historyOf(ctx.db, args.unitId as string, ctx.roundTrips);
+    // A scoped reader sees only the records all of whose units are visible (unitsNamedBy).
+    return keepVisible(ctx, await historyOf(ctx.db, args.unitId as string, ctx.roundTrips), unitsNamedBy);
   },
   changes: async (_: unknown, args: Args, ctx: Context) => {
     const since = sinceArg(args.since);
@@ -105,7 +106,7 @@ export const MutationQueries = {
     );
     return {
       // A scoped reader's page may come out shorter: changes to units outside their subtrees are left out.
-      nodes: await keepVisible(ctx, page.items, (c) => c.unitIds),
+      nodes: await keepVisible(ctx, page.items, unitsNamedBy),
       pageInfo: {
         hasNextPage: page.hasNextPage,
         endCursor: page.items.at(-1)
