@@ -1,4 +1,10 @@
 /** Plain records as the repositories return them (dates as ISO strings). */
+import {
+  DATED_ATTRIBUTE_NAMES,
+  type DatedAttribute,
+  type FormerValue,
+  formerValues,
+} from "../domain/dated-attributes.ts";
 import type { RelationFact } from "../domain/obligations.ts";
 
 export interface UnitRecord {
@@ -17,6 +23,8 @@ export interface UnitRecord {
   /** Earlier names, oldest first, each in force until the matching day of formerNamesUntil. */
   formerNames: string[];
   formerNamesUntil: string[];
+  /** Earlier values of every dated attribute (src/domain/dated-attributes.ts), oldest first. */
+  former: Record<DatedAttribute, FormerValue[]>;
 }
 
 /** A relation as stored: the domain's own shape (src/domain/obligations.ts). */
@@ -82,6 +90,10 @@ export function asUnit(row: unknown): UnitRecord {
     note: (r.note as string) ?? null,
     formerNames: (r.formerNames as string[]) ?? [],
     formerNamesUntil: (r.formerNamesUntil as string[]) ?? [],
+    former: Object.fromEntries(DATED_ATTRIBUTE_NAMES.map((a) => [a, formerValues(r, a)])) as Record<
+      DatedAttribute,
+      FormerValue[]
+    >,
   };
 }
 
