@@ -167,7 +167,17 @@ export const taskSchema = z.strictObject({
   deadline: deadlineSchema,
   roles: z
     .array(
-      z.strictObject({ role: z.enum(TASK_ROLE_NAMES as [string, ...string[]]), unit: id, note: optText }),
+      z
+        .strictObject({
+          role: z.enum(TASK_ROLE_NAMES as [string, ...string[]]),
+          unit: id.nullish(),
+          selector: id.nullish(),
+          note: optText,
+        })
+        .refine(
+          (r) => !!r.unit !== !!r.selector,
+          "give either unit (a unit id) or selector (an assignee selector id)",
+        ),
     )
     .default([]),
   basis,
@@ -196,6 +206,27 @@ export const planSchema = z.strictObject({
     )
     .default([]),
   tasks: z.array(taskSchema).default([]),
+});
+
+/**
+ * A class of units named relative to an anchor ("Ban thường vụ các huyện ủy, thị ủy, thành
+ * ủy, đảng ủy trực thuộc Tỉnh ủy"): the members are the units of `members.kinds` at most
+ * `members.depth` SUBORDINATE_TO steps below the anchor on the date; with `bodies`, each
+ * member's organ of those kinds (its Ban Thường vụ, Ủy ban Kiểm tra, Ban Tổ chức …) instead.
+ */
+export const assigneeSelectorSchema = z.strictObject({
+  id,
+  title: text,
+  anchor: id,
+  members: z.strictObject({
+    kinds: z.array(kind).min(1),
+    depth: z.number().int().min(1).max(4).default(1),
+  }),
+  bodies: z.array(kind).default([]),
+  basis,
+  validFrom: optDate,
+  validTo: optDate,
+  note: optText,
 });
 
 /** Which kinds may be the direct superior of which (SUBORDINATE_TO), over a period. */
@@ -265,6 +296,7 @@ export const seedFileSchema = z.strictObject({
   plans: z.array(z.unknown()).default([]),
   kindPairings: z.array(z.unknown()).default([]),
   channelRules: z.array(z.unknown()).default([]),
+  assigneeSelectors: z.array(z.unknown()).default([]),
 });
 
 export type SeedDocument = z.infer<typeof documentSchema>;
@@ -278,3 +310,4 @@ export type SeedPlan = z.infer<typeof planSchema>;
 export type SeedTask = z.infer<typeof taskSchema>;
 export type SeedKindPairing = z.infer<typeof kindPairingSchema>;
 export type SeedChannelRule = z.infer<typeof channelRuleSchema>;
+export type SeedAssigneeSelector = z.infer<typeof assigneeSelectorSchema>;

@@ -11,6 +11,7 @@ import { findSuperiorCycles, pairingAllows } from "../domain/hierarchy.ts";
 import { relationId } from "../domain/ids.ts";
 import { isPartyOrganisation, UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import {
+  assigneeSelectorSchema,
   channelRuleSchema,
   documentSchema,
   kindPairingSchema,
@@ -19,6 +20,7 @@ import {
   positionSchema,
   relationSchema,
   ruleSchema,
+  type SeedAssigneeSelector,
   type SeedChannelRule,
   type SeedDocument,
   type SeedKindPairing,
@@ -60,6 +62,7 @@ export interface SeedGraph {
   plans: SeedPlan[];
   kindPairings: SeedKindPairing[];
   channelRules: SeedChannelRule[];
+  assigneeSelectors: SeedAssigneeSelector[];
 }
 
 export class SeedValidationError extends Error {
@@ -96,6 +99,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     plans: [] as Located<SeedPlan>[],
     kindPairings: [] as Located<SeedKindPairing>[],
     channelRules: [] as Located<SeedChannelRule>[],
+    assigneeSelectors: [] as Located<SeedAssigneeSelector>[],
   };
 
   const parseList = <T>(
@@ -138,6 +142,13 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     parseList(file, "plans", f.plans, planSchema, lists.plans);
     parseList(file, "kindPairings", f.kindPairings, kindPairingSchema, lists.kindPairings);
     parseList(file, "channelRules", f.channelRules, channelRuleSchema, lists.channelRules);
+    parseList(
+      file,
+      "assigneeSelectors",
+      f.assigneeSelectors,
+      assigneeSelectorSchema,
+      lists.assigneeSelectors,
+    );
   }
 
   // Ids are unique across the whole seed.
@@ -163,6 +174,11 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   for (const r of lists.rules) claim(r, "id", r.value.id);
   for (const k of lists.kindPairings) claim(k, "id", k.value.id);
   for (const c of lists.channelRules) claim(c, "id", c.value.id);
+  const selectors = new Set<string>();
+  for (const a of lists.assigneeSelectors) {
+    claim(a, "id", a.value.id);
+    selectors.add(a.value.id);
+  }
   for (const m of lists.meetingRules) claim(m, "id", m.value.id);
   for (const p of lists.positions) claim(p, "id", p.value.id);
   const planEvents = new Set<string>();
@@ -317,10 +333,20 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     plan.targets.forEach((t, i) => void checkBasis(p, `targets[${i}].basis`, t.basis));
     plan.tasks.forEach((t, i) => {
       checkBasis(p, `tasks[${i}].basis`, t.basis);
-      t.roles.forEach((role, j) => void checkUnit(p, `tasks[${i}].roles[${j}].unit`, role.unit));
+      t.roles.forEach((role, j) => {
+        if (role.unit) checkUnit(p, `tasks[${i}].roles[${j}].unit`, role.unit);
+        if (role.selector && !selectors.has(role.selector))
+          issue(p, `tasks[${i}].roles[${j}].selector`, `unknown assignee selector "${role.selector}"`);
+      });
       if (t.deadline.type === "RELATIVE" && !planEvents.has(t.deadline.after))
         issue(p, `tasks[${i}].deadline.after`, `unknown plan event "${t.deadline.after}"`);
     });
+  }
+
+  for (const a of lists.assigneeSelectors) {
+    checkBasis(a, "basis", a.value.basis);
+    checkUnit(a, "anchor", a.value.anchor);
+    checkInterval(a, a.value);
   }
 
   // Channel rules: provisions exist, dates in order, provinces that some unit has.
@@ -345,6 +371,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     plans: lists.plans.map((p) => p.value),
     kindPairings: lists.kindPairings.map((k) => k.value),
     channelRules: lists.channelRules.map((c) => c.value),
+    assigneeSelectors: lists.assigneeSelectors.map((a) => a.value),
   };
 }
 

@@ -158,6 +158,7 @@ export async function unitTasks(unitId: string, args: Args, ctx: Context) {
   const { assignments, tasks } = await ctx.loaders.tasksOfUnit.load({
     id: unitId,
     role: (args.role as string) ?? null,
+    asOf,
   });
   for (const t of tasks) ctx.loaders.task.prime(t.id, t);
   return assignments.map((a) => ({ ...a, asOf }));
