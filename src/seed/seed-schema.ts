@@ -27,6 +27,8 @@ export const provisionSchema = z.strictObject({
   clause: z.number().int().positive().nullish(),
   point: z.string().nullish(),
   section: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().nullish()),
+  /** TEXT (the body of the document), ADDRESSEES (kính gửi) or DISTRIBUTION_LIST (nơi nhận). */
+  kind: z.enum(["TEXT", "ADDRESSEES", "DISTRIBUTION_LIST"]).default("TEXT"),
   excerpt: text,
 });
 
@@ -51,6 +53,8 @@ export const documentSchema = z.strictObject({
   title: text,
   issuer: id.nullish(),
   issuedOn: optDate,
+  /** When issuedOn is not in the text: the earliest day it can have been issued (e.g. the date of the latest document it cites). */
+  notBefore: optDate,
   signer: optText,
   replaces: ids.default([]),
   file: optText,

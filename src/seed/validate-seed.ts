@@ -203,6 +203,16 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   const checkDocument = (loc: Located<unknown>, field: string, did: string | null | undefined) => {
     if (did && !documents.has(did)) issue(loc, field, `unknown document "${did}"`);
   };
+  // The day a fact's basis was first stated: the earliest issue date (or notBefore) among the
+  // documents its provisions belong to; null when none of them is dated.
+  const documentDates = new Map(
+    lists.documents.map((d) => [d.value.id, d.value.issuedOn ?? d.value.notBefore ?? null]),
+  );
+  const statedOn = (basis: readonly string[]): string | null => {
+    const dates = basis.map((pid) => documentDates.get(provisions.get(pid)?.document ?? "") ?? null);
+    if (dates.some((d) => d === null)) return null;
+    return (dates as string[]).sort()[0] ?? null;
+  };
   const checkInterval = (loc: Located<unknown>, v: Interval) => {
     if (v.validFrom && v.validTo && v.validFrom > v.validTo)
       issue(loc, "validTo", `validTo ${v.validTo} is before validFrom ${v.validFrom}`);
@@ -250,6 +260,13 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
       }
     }
     checkInterval(r, rel);
+    const stated = statedOn(rel.basis);
+    if (stated && (!rel.validFrom || rel.validFrom < stated))
+      issue(
+        r,
+        "validFrom",
+        `the relation starts ${rel.validFrom ?? "with no date"}, before the earliest document it cites (${stated}); a fact starts no earlier than the document that states it`,
+      );
     rel.id ??= relationId(rel);
   }
   const relationIds = new Map<string, Located<SeedRelation>>();

@@ -64,6 +64,8 @@ export interface ProvisionRecord {
   clause: number | null;
   point: string | null;
   section: string | null;
+  /** TEXT, ADDRESSEES (kính gửi) or DISTRIBUTION_LIST (nơi nhận). */
+  kind: string;
   excerpt: string;
 }
 
@@ -154,6 +156,7 @@ function asProvision(p: Record<string, unknown>): CitationRecord["provision"] {
     clause: (p.clause as number) ?? null,
     point: (p.point as string) ?? null,
     section: (p.section as string) ?? null,
+    kind: (p.kind as string) ?? "TEXT",
     excerpt: p.excerpt as string,
   };
 }

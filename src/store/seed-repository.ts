@@ -71,7 +71,7 @@ async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<v
      MATCH (d:Document {id: p.document})
      MERGE (n:Provision {id: p.id})
      SET n.article = p.article, n.clause = p.clause, n.point = p.point, n.section = p.section,
-         n.excerpt = p.excerpt, n.documentId = p.document, n.origin = 'seed'
+         n.kind = p.kind, n.excerpt = p.excerpt, n.documentId = p.document, n.origin = 'seed'
      MERGE (n)-[:IN_DOCUMENT]->(d)`,
     {
       provisions: seed.provisions.map((p) => ({
@@ -81,6 +81,7 @@ async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<v
         clause: p.clause ?? null,
         point: p.point ?? null,
         section: p.section ?? null,
+        kind: p.kind,
         excerpt: p.excerpt,
       })),
     },

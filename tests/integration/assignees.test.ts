@@ -2,7 +2,9 @@
  * Collective and relative assignees of the Quảng Ngãi plan for Nghị quyết 21-NQ/TW over HTTP,
  * of the real seed: "Ban thường vụ các huyện ủy, Thị ủy, Thành ủy, đảng ủy trực thuộc Tỉnh ủy"
  * and "Ủy ban kiểm tra cấp ủy chủ trì, phối hợp với Ban Tổ chức cấp ủy cùng cấp" are assignee
- * selectors, resolved on the date asked, each expanded assignment naming its selector.
+ * selectors, resolved on the date asked, each expanded assignment naming its selector. And the
+ * dates and citations behind facts: a relation starts no earlier than its document; a fact
+ * resting on a distribution list or the addressees says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
@@ -126,5 +128,51 @@ describe("assignee selectors", () => {
     // The plan, its tasks, every task's assignments with the selectors expanded in the same
     // query, and the units and citations they name: not one per task or per selector.
     expect(roundTrips).toBeLessThanOrEqual(4);
+  });
+});
+
+describe("dates and citations that back each fact", () => {
+  const obligationsOf = async (unitId: string, asOf: string) => {
+    const res = await server.gql<{
+      reportingObligations: {
+        recipient: { id: string };
+        basis: { id: string; document: { number: string } }[];
+      }[];
+    }>(
+      `query ($id: ID!, $asOf: Date) { reportingObligations(unitId: $id, asOf: $asOf) {
+        recipient { id } basis { id document { number } } } }`,
+      { id: unitId, asOf },
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data?.reportingObligations ?? [];
+  };
+
+  it("a relation of the Quy chế starts no earlier than 27/10/2021, the date of the latest document it cites", async () => {
+    const fromQuyChe = (list: { basis: { id: string }[] }[]) =>
+      list.filter((o) => o.basis.some((b) => b.id.startsWith("ld-duk-qc-2020-")));
+    const btv = "ban-thuong-vu-dang-uy-khoi-co-quan-lam-dong";
+    expect(fromQuyChe(await obligationsOf(btv, "2021-10-26"))).toEqual([]);
+    expect(fromQuyChe(await obligationsOf(btv, "2021-10-27")).length).toBeGreaterThan(0);
+  });
+
+  it("a citation says when it is the addressees (kính gửi) or the distribution list (nơi nhận)", async () => {
+    const res = await server.gql<{
+      unit: { relations: { type: string; to: { id: string }; basis: { id: string; kind: string }[] }[] };
+    }>(
+      `{ unit(id: "ban-to-chuc-tinh-uy-quang-ngai") {
+          relations(types: [PART_OF], direction: OUT, asOf: "2024-06-01") { type to { id } basis { id kind } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const basis = res.data?.unit.relations.flatMap((r) => r.basis) ?? [];
+    expect(basis).toContainEqual({ id: "qn-1976-2023-skinh-gui", kind: "ADDRESSEES" });
+    const body = await server.gql<{ unit: { source: { id: string; kind: string }[] } }>(
+      `{ unit(id: "ban-thuong-vu-dang-uy-khoi-co-quan-quang-ngai") { source { id kind } } }`,
+    );
+    expect(body.data?.unit.source).toEqual(
+      expect.arrayContaining([
+        { id: "qn-kh-nq21-sc", kind: "TEXT" },
+        { id: "qn-1976-2023-skinh-gui", kind: "ADDRESSEES" },
+      ]),
+    );
   });
 });
