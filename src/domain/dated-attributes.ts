@@ -14,6 +14,8 @@ export const DATED_ATTRIBUTES = {
   sector: { values: "formerSectors", until: "formerSectorsUntil", since: "sectorFrom" },
   host: { values: "formerHosts", until: "formerHostsUntil", since: "hostFrom" },
   level: { values: "formerLevels", until: "formerLevelsUntil", since: "levelFrom" },
+  /** Where the agency sits (nơi có trụ sở): the committee of that place (138-QĐ/TW Điều 13). */
+  seat: { values: "formerSeats", until: "formerSeatsUntil", since: "seatFrom" },
 } as const;
 
 export type DatedAttribute = keyof typeof DATED_ATTRIBUTES;

@@ -70,6 +70,8 @@ export const unitSchema = z.strictObject({
   province: id.nullish(),
   sector: sector.nullish(),
   host: id.nullish(),
+  /** The party committee of the place where the agency sits (138-QĐ/TW Điều 13). */
+  seat: id.nullish(),
   validFrom: optDate,
   validTo: optDate,
   source: z.union([z.literal("synthetic"), basis]),

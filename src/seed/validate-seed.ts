@@ -225,6 +225,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   for (const u of lists.units) {
     if (u.value.source !== "synthetic") checkBasis(u, "source", u.value.source);
     checkUnit(u, "host", u.value.host);
+    checkUnit(u, "seat", u.value.seat);
     checkInterval(u, u.value);
   }
 

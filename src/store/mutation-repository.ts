@@ -24,6 +24,8 @@ export interface NewUnit {
   province?: string | null;
   sector?: string | null;
   host?: string | null;
+  /** updateUnit only: the committee of the place where the unit sits (138-QĐ/TW Điều 13). */
+  seat?: string | null;
   note?: string | null;
 }
 
@@ -399,6 +401,7 @@ export const mutations = {
       await requireUnits(s, [a.id], "id", a.effectiveOn);
       await s.requireScope([a.id]);
       if (a.changes.host) await requireUnits(s, [a.changes.host], "host");
+      if (a.changes.seat) await requireUnits(s, [a.changes.seat], "seat");
       await s.touchUnits([a.id]);
       const set = Object.fromEntries(
         Object.entries(a.changes).filter(([, v]) => v !== undefined && v !== null),

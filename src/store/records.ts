@@ -15,6 +15,8 @@ export interface UnitRecord {
   province: string | null;
   sector: string | null;
   host: string | null;
+  /** The local committee of the place where the unit (an agency) sits: 138-QĐ/TW Điều 13. */
+  seat: string | null;
   validFrom: string | null;
   validTo: string | null;
   synthetic: boolean;
@@ -85,6 +87,7 @@ export function asUnit(row: unknown): UnitRecord {
     province: (r.province as string) ?? null,
     sector: (r.sector as string) ?? null,
     host: (r.host as string) ?? null,
+    seat: (r.seat as string) ?? null,
     validFrom: (r.validFrom as string) ?? null,
     validTo: (r.validTo as string) ?? null,
     synthetic: r.synthetic === true,

@@ -112,10 +112,13 @@ export async function unitFacts(
          WHERE m.kind IN $massKinds AND ${active("m")} AND ${attributeOn("m", "host")} = hostId
          RETURN collect(m.id) AS massOrgs
        }
-       CALL (u, d) {
-         OPTIONAL MATCH (u)-[cr:COORDINATES_WITH]-(c:Unit)
-         WHERE c.kind IN ['DISTRICT_COMMITTEE', 'COMMUNE_COMMITTEE'] AND ${active("cr")}
-         RETURN collect(DISTINCT c.id) AS locals
+       // The committee of the place where the agency sits (138-QĐ/TW Điều 13): the seat, on d,
+       // of the host agency (or of the unit itself when it has no host), if in force on d.
+       CALL (u, hostId, d) {
+         OPTIONAL MATCH (a:Unit {id: coalesce(hostId, u.id)})
+         WITH a, d, CASE WHEN a IS NULL THEN null ELSE ${attributeOn("a", "seat")} END AS seatId
+         OPTIONAL MATCH (c:Unit {id: seatId}) WHERE ${active("c")}
+         RETURN collect(c.id) AS locals
        }
        RETURN {
          DIRECT_SUPERIOR: superiors,

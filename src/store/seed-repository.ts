@@ -99,7 +99,7 @@ async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void>
     `UNWIND $units AS u
      MERGE (n:Unit {id: u.id})
      SET n.name = u.name, n.nameFolded = u.nameFolded, n.kind = u.kind, n.level = u.level,
-         n.province = u.province, n.sector = u.sector, n.host = u.host,
+         n.province = u.province, n.sector = u.sector, n.host = u.host, n.seat = u.seat,
          n.validFrom = date(u.validFrom), n.validTo = date(u.validTo),
          n.synthetic = u.synthetic, n.source = u.source, n.note = u.note, n.origin = 'seed'`,
     {
@@ -112,6 +112,7 @@ async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void>
         province: u.province ?? null,
         sector: u.sector ?? null,
         host: u.host ?? null,
+        seat: u.seat ?? null,
         validFrom: u.validFrom ?? null,
         validTo: u.validTo ?? null,
         synthetic: u.source === "synthetic",

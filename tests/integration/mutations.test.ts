@@ -316,6 +316,42 @@ describe("dated changes", () => {
     expect(early.errors?.[0]?.message).toMatch(/effectiveOn.*sector/);
   });
 
+  it("an agency basic organisation coordinates with the committee of the place its agency sits (138-QĐ/TW Điều 13), from the day the seat is recorded", async () => {
+    await create(server, admin, { id: `${P}so-c`, kind: "STATE_AGENCY" }, `${P}tinh-uy`);
+    const cell = `${P}chi-bo-so-c`;
+    await create(
+      server,
+      admin,
+      { id: cell, kind: "BASIC_PARTY_CELL", sector: "AGENCY", host: `${P}so-c` },
+      `${P}xa-a1`,
+    );
+    const seated = await mutate(
+      `mutation { updateUnit(input: { id: "${P}so-c", effectiveOn: "2024-05-01", basis: ["qd-138-2023-d13"], seat: "${P}xa-a2" }) { id } }`,
+    );
+    expect(seated.errors).toBeUndefined();
+    const locals = async (asOf: string) => {
+      const res = await gqlAs<{
+        unit: { relations: { from: { id: string }; to: { id: string }; rule: { id: string } | null }[] };
+      }>(
+        server,
+        admin,
+        `query ($id: ID!, $d: Date) { unit(id: $id) { relations(types: [COORDINATES_WITH], asOf: $d) { from { id } to { id } rule { id } } } }`,
+        { id: cell, d: asOf },
+      );
+      expect(res.errors).toBeUndefined();
+      return (res.data?.unit.relations ?? []).filter((r) => r.rule?.id === "qd-138-d13-local-committee");
+    };
+    // The seat is the committee of the place (xã A2), not the cell's superior (xã A1), nor any committee it has an edge to.
+    expect((await locals("2024-06-01")).map((r) => [r.from.id, r.to.id].sort())).toEqual([
+      [cell, `${P}xa-a2`].sort(),
+    ]);
+    expect(await locals("2024-04-30")).toEqual([]);
+    const unknown = await mutate(
+      `mutation { updateUnit(input: { id: "${P}so-c", effectiveOn: "2024-09-01", basis: ["qd-138-2023-d13"], seat: "${P}khong-co" }) { id } }`,
+    );
+    expect(unknown.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  });
+
   it("adds and ends a relation", async () => {
     const added = await mutate(
       `mutation { addRelation(input: { type: REPORTS_TO, fromId: "${P}chi-bo", toId: "${P}tinh-uy", validFrom: "2024-01-01", frequencies: [QUARTERLY], basis: ["dieu-le-dang-whole"] }) { changes { entity entityId } } }`,

@@ -92,6 +92,7 @@ export const UnitResolvers = {
     },
     sector: (u: UnitRecord, args: Args) => attributeAsOf(u, "sector", args.asOf),
     host: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "host", args.asOf), ctx),
+    seat: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "seat", args.asOf), ctx),
     formerValues: (u: UnitRecord) =>
       DATED_ATTRIBUTE_NAMES.flatMap((attribute) => u.former[attribute].map((f) => ({ attribute, ...f }))),
     source: (u: UnitRecord, _: Args, ctx: Context) => loadCitations(u.source, ctx),
