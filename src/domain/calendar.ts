@@ -31,7 +31,7 @@ import {
   dateInPeriod,
   daysBetween,
   describeDateRule,
-  PERIODIC,
+  PERIOD_FREQUENCIES,
   type Period,
   periodsOf,
   type ResolvedDateRule,
@@ -288,7 +288,21 @@ function reportEntries(input: CalendarInput, o: Obligation): CalendarEntry[] {
       undated(
         f === "AD_HOC"
           ? null
-          : `Chưa có quy tắc ngày hạn cho định kỳ "${frequencyLabel(f)}" trong ${input.policy.source}.`,
+          : f === "PERIODIC"
+            ? `Văn bản chỉ nói "định kỳ", không nêu kỳ hạn; ${input.policy.source} không gán kỳ hạn nào cho nghĩa vụ này.`
+            : `Chưa có quy tắc ngày hạn cho định kỳ "${frequencyLabel(f)}" trong ${input.policy.source}.`,
+      );
+      continue;
+    }
+    if ("periods" in resolved.rule) {
+      out.push(
+        ...mappedPeriodicEntries(input, resolved, resolved.rule.periods, subjectPolicy, inForce, {
+          ...common,
+          key,
+          who,
+          verb,
+          recipientName: name(o.recipient),
+        }),
       );
       continue;
     }
@@ -311,6 +325,47 @@ function reportEntries(input: CalendarInput, o: Obligation): CalendarEntry[] {
   return out;
 }
 
+/**
+ * "Định kỳ" with no period, which the policy maps to periods for this obligation: one entry
+ * per period, frequency PERIODIC, the due date marked as the override's (policy, never the
+ * text's), the day set by that period's own rule.
+ */
+function mappedPeriodicEntries(
+  input: CalendarInput,
+  mapping: ResolvedDateRule,
+  periods: readonly Frequency[],
+  subject: Parameters<typeof resolveDateRule>[3],
+  inForce: (date: IsoDate) => boolean,
+  c: Omit<CalendarEntry, "id" | "title"> & { key: string; who: string; verb: string; recipientName: string },
+): CalendarEntry[] {
+  const { key, who, verb, recipientName, ...common } = c;
+  const out: CalendarEntry[] = [];
+  for (const p of periods) {
+    const dayRule = resolveDateRule(input.policy, "reports", p, subject);
+    if (!dayRule) continue;
+    const day = policyInfo(dayRule, p);
+    for (const { date, period } of datesOf(dayRule.rule, p, input.window)) {
+      if (!inForce(date) || !period) continue;
+      out.push({
+        ...common,
+        id: `${key}.periodic.${period.slug}`,
+        date,
+        period: period.key,
+        periodLabel: period.label,
+        title: `${who}${verb} định kỳ (${period.label}) gửi ${recipientName}`,
+        frequency: "PERIODIC",
+        dueDate: {
+          source: "OVERRIDE",
+          policyId: mapping.policyId,
+          text: `Văn bản chỉ nói "định kỳ", không nêu kỳ hạn. Cấu hình riêng "${mapping.policyId}" (không phải quy định của văn bản): ${describeDateRule(mapping.rule)}${mapping.rule.template ? ` — ${mapping.rule.template}` : ""}${mapping.note ? ` — ${mapping.note}` : ""}; ngày hạn: ${day.text}`,
+          basis: mapping.basis,
+        },
+      });
+    }
+  }
+  return out;
+}
+
 /** The dates a rule gives in the window: one per period for periodic frequencies, the listed dates otherwise. */
 function datesOf(
   rule: DateRule,
@@ -319,7 +374,7 @@ function datesOf(
 ): { date: IsoDate; period: Period | null }[] {
   const inWindow = (d: IsoDate | null): d is IsoDate => !!d && window.from <= d && d <= window.to;
   if ("dates" in rule) return rule.dates.filter(inWindow).map((date) => ({ date, period: null }));
-  if (!PERIODIC.includes(frequency)) return [];
+  if (!PERIOD_FREQUENCIES.includes(frequency)) return [];
   // A due day can lie up to a year away from its period (monthOffset in −11…12), so look a year either side.
   const fromYear = Number(window.from.slice(0, 4)) - 1;
   const toYear = Number(window.to.slice(0, 4)) + 1;
@@ -365,7 +420,7 @@ function meetingEntries(input: CalendarInput, m: MeetingRuleFact): CalendarEntry
         ...common,
         id: `meeting.${m.id}`,
         title: `Hội nghị ${bodyName} (${frequencyLabel(cadence)})`,
-        note: PERIODIC.includes(cadence)
+        note: PERIOD_FREQUENCIES.includes(cadence)
           ? `Chưa có quy tắc ngày họp cho định kỳ "${frequencyLabel(cadence)}" trong ${input.policy.source}.`
           : null,
       },

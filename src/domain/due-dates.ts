@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { type IsoDate, isIsoDate } from "./dates.ts";
 import { lastDayOfMonth } from "./deadlines.ts";
-import { FREQUENCY_NAMES, type Frequency } from "./frequencies.ts";
+import { FREQUENCY_NAMES, type Frequency, frequencyLabel } from "./frequencies.ts";
 
 export const WEEKDAYS = [
   "MONDAY",
@@ -30,8 +30,8 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** What to do when a computed day falls on a Saturday or Sunday (no public holidays are known). */
 export type WeekendAdjustment = "NONE" | "PREVIOUS_WORKDAY" | "NEXT_WORKDAY";
 
-/** The periodic frequencies: those that a calendar can date. */
-export const PERIODIC: readonly Frequency[] = [
+/** The frequencies with a period of their own: those that a calendar can date. */
+export const PERIOD_FREQUENCIES: readonly Frequency[] = [
   "WEEKLY",
   "MONTHLY",
   "QUARTERLY",
@@ -62,7 +62,19 @@ const fixedDates = z.strictObject({
   dates: z.array(isoDate).min(1),
   template: z.string().nullish(),
 });
-const dateRule = z.union([monthDay, weekday, fixedDates]);
+/**
+ * For PERIODIC ("định kỳ" with no period in the text), in an override only: the periods this
+ * unit's reports are taken to have — a convention of the policy, never read as the text's.
+ * Each period is then dated by its own rule (override or default).
+ */
+const periodMapping = z.strictObject({
+  periods: z
+    .array(z.enum(PERIOD_FREQUENCIES as [Frequency, ...Frequency[]]))
+    .min(1)
+    .refine((ps) => !ps.includes("WEEKLY"), "periods: WEEKLY cannot be mapped"),
+  template: z.string().nullish(),
+});
+const dateRule = z.union([monthDay, weekday, fixedDates, periodMapping]);
 export type DateRule = z.infer<typeof dateRule>;
 
 const frequency = z.enum(FREQUENCY_NAMES as [Frequency, ...Frequency[]]);
@@ -73,13 +85,22 @@ const rulesByFrequency = z
     for (const [f, rule] of Object.entries(rules) as [Frequency, DateRule][]) {
       if (f === "AD_HOC")
         ctx.addIssue({ code: "custom", path: [f], message: "AD_HOC reports are never dated" });
+      else if (f === "PERIODIC" && !("periods" in rule))
+        ctx.addIssue({
+          code: "custom",
+          path: [f],
+          message: "PERIODIC takes periods: [...] (the periods the policy gives it)",
+        });
+      else if (f !== "PERIODIC" && "periods" in rule)
+        ctx.addIssue({ code: "custom", path: [f], message: "only PERIODIC takes periods" });
+      else if (f === "PERIODIC") continue;
       else if (f === "WEEKLY" && !("weekday" in rule))
         ctx.addIssue({ code: "custom", path: [f], message: "WEEKLY needs a weekday" });
       else if (f !== "WEEKLY" && "weekday" in rule)
         ctx.addIssue({ code: "custom", path: [f], message: "only WEEKLY takes a weekday" });
-      else if (PERIODIC.includes(f) && "dates" in rule)
+      else if (PERIOD_FREQUENCIES.includes(f) && "dates" in rule)
         ctx.addIssue({ code: "custom", path: [f], message: `${f} is periodic: give monthOffset and day` });
-      else if (!PERIODIC.includes(f) && !("dates" in rule))
+      else if (!PERIOD_FREQUENCIES.includes(f) && !("dates" in rule))
         ctx.addIssue({ code: "custom", path: [f], message: `${f} has no period: give explicit dates` });
     }
   });
@@ -113,7 +134,17 @@ export const dueDatePolicySchema = z.strictObject({
   note: z.string().nullish(),
   defaults: z
     .strictObject({ reports: rulesByFrequency, meetings: rulesByFrequency })
-    .default({ reports: {}, meetings: {} }),
+    .default({ reports: {}, meetings: {} })
+    .superRefine((d, ctx) => {
+      for (const what of ["reports", "meetings"] as const)
+        if (d[what].PERIODIC)
+          ctx.addIssue({
+            code: "custom",
+            path: [what, "PERIODIC"],
+            message:
+              "the texts name no period for PERIODIC: map it per unit or rule in an override, not in the defaults",
+          });
+    }),
   overrides: z.array(overrideSchema).default([]),
 });
 
@@ -311,7 +342,7 @@ export function periodsOf(frequency: Frequency, fromYear: number, toYear: number
 /** The day a date rule puts in a period. */
 export function dateInPeriod(rule: DateRule, period: Period): IsoDate | null {
   if ("weekday" in rule) return addDays(period.start, WEEKDAYS.indexOf(rule.weekday));
-  if ("dates" in rule) return null;
+  if ("dates" in rule || "periods" in rule) return null;
   const [y, m] = period.end.split("-").map(Number) as [number, number];
   const index = y * 12 + (m - 1) + rule.monthOffset;
   const year = Math.floor(index / 12);
@@ -338,6 +369,7 @@ const YEARLY_END_MONTH: Partial<Record<Frequency, number>> = { SEMI_ANNUAL: 6, N
 export function describeDateRule(rule: DateRule, frequency?: Frequency): string {
   if ("weekday" in rule) return `${WEEKDAY_LABELS[rule.weekday]} hằng tuần`;
   if ("dates" in rule) return `ngày ${rule.dates.map(vietnameseDate).join(", ")}`;
+  if ("periods" in rule) return `theo kỳ ${rule.periods.map(frequencyLabel).join(", ")}`;
   const endMonth = frequency ? YEARLY_END_MONTH[frequency] : undefined;
   const offset = rule.monthOffset;
   const after = (n: number, unit: string) => (n === 1 ? `${unit} sau` : `${n} ${unit} sau`);

@@ -2,6 +2,11 @@
  * Reporting and meeting frequencies, with the Vietnamese words the documents use.
  * 138-QĐ/TW Điều 9–12 ("hàng tháng, 6 tháng, cuối năm, đột xuất khi có yêu cầu");
  * Quy chế làm việc Đảng ủy Khối Lâm Đồng Điều 10–13 (hằng tuần, hằng quý).
+ *
+ * PERIODIC is what a text says when it writes "định kỳ" and names no period (1976-CV/TU
+ * mục 1, 350-CV/TU mục 5, Quy chế Điều 17 khoản 1, Điều 20 khoản 2, Điều 22 khoản 3): the
+ * graph says that much and no more. A due-date policy may map it to periods for a unit
+ * (config/due-dates.yaml), and the calendar then marks those dates as policy.
  */
 export const FREQUENCIES = {
   WEEKLY: { label: "hằng tuần", description: "Every week." },
@@ -13,6 +18,10 @@ export const FREQUENCIES = {
   END_OF_TERM: { label: "cuối nhiệm kỳ", description: "At the end of the term." },
   AT_CONGRESS: { label: "vào dịp đại hội", description: "At the party congress." },
   AD_HOC: { label: "đột xuất khi có yêu cầu", description: "Ad hoc, when requested." },
+  PERIODIC: {
+    label: "định kỳ (văn bản không nêu kỳ hạn)",
+    description: "Periodically, the text naming no period; only a due-date policy may give it one.",
+  },
 } as const;
 
 export type Frequency = keyof typeof FREQUENCIES;

@@ -1,3 +1,5 @@
+import { valueOn } from "./dated-attributes.ts";
+
 /** A unit's name on a date: renames are dated (updateUnit), and earlier names stay readable. */
 export interface NamedUnit {
   name: string;
@@ -6,8 +8,8 @@ export interface NamedUnit {
   formerNamesUntil: readonly string[];
 }
 
+/** The name in force on the date; names are one of the dated attributes (dated-attributes.ts). */
 export function nameOn(unit: NamedUnit, date: string): string {
-  for (const [i, until] of unit.formerNamesUntil.entries())
-    if (date <= until) return unit.formerNames[i] ?? unit.name;
-  return unit.name;
+  const former = unit.formerNames.map((value, i) => ({ value, validTo: String(unit.formerNamesUntil[i]) }));
+  return valueOn(unit.name, former, date) ?? unit.name;
 }

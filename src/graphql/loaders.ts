@@ -17,6 +17,7 @@ import { meetingRulesOf, positionsOf } from "../store/meeting-repository.ts";
 import {
   assignmentsOfTasks,
   eventsOfPlans,
+  findAssigneeSelectors,
   findPlanEvents,
   findPlans,
   findTasks,
@@ -207,12 +208,22 @@ export function createLoaders(
     tasksOfPlan: list(tasksOfPlans),
     targetsOfPlan: list(targetsOfPlans),
     eventsOfPlan: list(eventsOfPlans),
-    assignmentsOfTask: list(assignmentsOfTasks),
+    assignmentsOfTask: new DataLoader<
+      { id: string; asOf: string },
+      Awaited<ReturnType<typeof assignmentsOfTasks>>[number],
+      string
+    >(async (keys) => assignmentsOfTasks(db, keys, counter), { cacheKeyFn: (k) => `${k.id}:${k.asOf}` }),
+    assigneeSelector: new DataLoader<
+      string,
+      Awaited<ReturnType<typeof findAssigneeSelectors>>[number] | null
+    >(async (ids) => byId(ids, await findAssigneeSelectors(db, ids, counter))),
     tasksOfUnit: new DataLoader<
-      { id: string; role: string | null },
+      { id: string; role: string | null; asOf: string },
       Awaited<ReturnType<typeof tasksOfUnits>>[number],
       string
-    >(async (keys) => tasksOfUnits(db, keys, counter), { cacheKeyFn: (k) => `${k.id}:${k.role ?? ""}` }),
+    >(async (keys) => tasksOfUnits(db, keys, counter), {
+      cacheKeyFn: (k) => `${k.id}:${k.role ?? ""}:${k.asOf}`,
+    }),
   };
 }
 

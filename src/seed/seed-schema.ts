@@ -27,6 +27,8 @@ export const provisionSchema = z.strictObject({
   clause: z.number().int().positive().nullish(),
   point: z.string().nullish(),
   section: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().nullish()),
+  /** TEXT (the body of the document), ADDRESSEES (kính gửi) or DISTRIBUTION_LIST (nơi nhận). */
+  kind: z.enum(["TEXT", "ADDRESSEES", "DISTRIBUTION_LIST"]).default("TEXT"),
   excerpt: text,
 });
 
@@ -51,6 +53,8 @@ export const documentSchema = z.strictObject({
   title: text,
   issuer: id.nullish(),
   issuedOn: optDate,
+  /** When issuedOn is not in the text: the earliest day it can have been issued (e.g. the date of the latest document it cites). */
+  notBefore: optDate,
   signer: optText,
   replaces: ids.default([]),
   file: optText,
@@ -66,6 +70,8 @@ export const unitSchema = z.strictObject({
   province: id.nullish(),
   sector: sector.nullish(),
   host: id.nullish(),
+  /** The party committee of the place where the agency sits (138-QĐ/TW Điều 13). */
+  seat: id.nullish(),
   validFrom: optDate,
   validTo: optDate,
   source: z.union([z.literal("synthetic"), basis]),
@@ -167,7 +173,17 @@ export const taskSchema = z.strictObject({
   deadline: deadlineSchema,
   roles: z
     .array(
-      z.strictObject({ role: z.enum(TASK_ROLE_NAMES as [string, ...string[]]), unit: id, note: optText }),
+      z
+        .strictObject({
+          role: z.enum(TASK_ROLE_NAMES as [string, ...string[]]),
+          unit: id.nullish(),
+          selector: id.nullish(),
+          note: optText,
+        })
+        .refine(
+          (r) => !!r.unit !== !!r.selector,
+          "give either unit (a unit id) or selector (an assignee selector id)",
+        ),
     )
     .default([]),
   basis,
@@ -196,6 +212,27 @@ export const planSchema = z.strictObject({
     )
     .default([]),
   tasks: z.array(taskSchema).default([]),
+});
+
+/**
+ * A class of units named relative to an anchor ("Ban thường vụ các huyện ủy, thị ủy, thành
+ * ủy, đảng ủy trực thuộc Tỉnh ủy"): the members are the units of `members.kinds` at most
+ * `members.depth` SUBORDINATE_TO steps below the anchor on the date; with `bodies`, each
+ * member's organ of those kinds (its Ban Thường vụ, Ủy ban Kiểm tra, Ban Tổ chức …) instead.
+ */
+export const assigneeSelectorSchema = z.strictObject({
+  id,
+  title: text,
+  anchor: id,
+  members: z.strictObject({
+    kinds: z.array(kind).min(1),
+    depth: z.number().int().min(1).max(4).default(1),
+  }),
+  bodies: z.array(kind).default([]),
+  basis,
+  validFrom: optDate,
+  validTo: optDate,
+  note: optText,
 });
 
 /** Which kinds may be the direct superior of which (SUBORDINATE_TO), over a period. */
@@ -265,6 +302,7 @@ export const seedFileSchema = z.strictObject({
   plans: z.array(z.unknown()).default([]),
   kindPairings: z.array(z.unknown()).default([]),
   channelRules: z.array(z.unknown()).default([]),
+  assigneeSelectors: z.array(z.unknown()).default([]),
 });
 
 export type SeedDocument = z.infer<typeof documentSchema>;
@@ -278,3 +316,4 @@ export type SeedPlan = z.infer<typeof planSchema>;
 export type SeedTask = z.infer<typeof taskSchema>;
 export type SeedKindPairing = z.infer<typeof kindPairingSchema>;
 export type SeedChannelRule = z.infer<typeof channelRuleSchema>;
+export type SeedAssigneeSelector = z.infer<typeof assigneeSelectorSchema>;

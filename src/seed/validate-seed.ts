@@ -11,6 +11,7 @@ import { findSuperiorCycles, pairingAllows } from "../domain/hierarchy.ts";
 import { relationId } from "../domain/ids.ts";
 import { isPartyOrganisation, UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import {
+  assigneeSelectorSchema,
   channelRuleSchema,
   documentSchema,
   kindPairingSchema,
@@ -19,6 +20,7 @@ import {
   positionSchema,
   relationSchema,
   ruleSchema,
+  type SeedAssigneeSelector,
   type SeedChannelRule,
   type SeedDocument,
   type SeedKindPairing,
@@ -60,6 +62,7 @@ export interface SeedGraph {
   plans: SeedPlan[];
   kindPairings: SeedKindPairing[];
   channelRules: SeedChannelRule[];
+  assigneeSelectors: SeedAssigneeSelector[];
 }
 
 export class SeedValidationError extends Error {
@@ -96,6 +99,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     plans: [] as Located<SeedPlan>[],
     kindPairings: [] as Located<SeedKindPairing>[],
     channelRules: [] as Located<SeedChannelRule>[],
+    assigneeSelectors: [] as Located<SeedAssigneeSelector>[],
   };
 
   const parseList = <T>(
@@ -138,6 +142,13 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     parseList(file, "plans", f.plans, planSchema, lists.plans);
     parseList(file, "kindPairings", f.kindPairings, kindPairingSchema, lists.kindPairings);
     parseList(file, "channelRules", f.channelRules, channelRuleSchema, lists.channelRules);
+    parseList(
+      file,
+      "assigneeSelectors",
+      f.assigneeSelectors,
+      assigneeSelectorSchema,
+      lists.assigneeSelectors,
+    );
   }
 
   // Ids are unique across the whole seed.
@@ -163,6 +174,11 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   for (const r of lists.rules) claim(r, "id", r.value.id);
   for (const k of lists.kindPairings) claim(k, "id", k.value.id);
   for (const c of lists.channelRules) claim(c, "id", c.value.id);
+  const selectors = new Set<string>();
+  for (const a of lists.assigneeSelectors) {
+    claim(a, "id", a.value.id);
+    selectors.add(a.value.id);
+  }
   for (const m of lists.meetingRules) claim(m, "id", m.value.id);
   for (const p of lists.positions) claim(p, "id", p.value.id);
   const planEvents = new Set<string>();
@@ -187,6 +203,16 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   const checkDocument = (loc: Located<unknown>, field: string, did: string | null | undefined) => {
     if (did && !documents.has(did)) issue(loc, field, `unknown document "${did}"`);
   };
+  // The day a fact's basis was first stated: the earliest issue date (or notBefore) among the
+  // documents its provisions belong to; null when none of them is dated.
+  const documentDates = new Map(
+    lists.documents.map((d) => [d.value.id, d.value.issuedOn ?? d.value.notBefore ?? null]),
+  );
+  const statedOn = (basis: readonly string[]): string | null => {
+    const dates = basis.map((pid) => documentDates.get(provisions.get(pid)?.document ?? "") ?? null);
+    if (dates.some((d) => d === null)) return null;
+    return (dates as string[]).sort()[0] ?? null;
+  };
   const checkInterval = (loc: Located<unknown>, v: Interval) => {
     if (v.validFrom && v.validTo && v.validFrom > v.validTo)
       issue(loc, "validTo", `validTo ${v.validTo} is before validFrom ${v.validFrom}`);
@@ -199,6 +225,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   for (const u of lists.units) {
     if (u.value.source !== "synthetic") checkBasis(u, "source", u.value.source);
     checkUnit(u, "host", u.value.host);
+    checkUnit(u, "seat", u.value.seat);
     checkInterval(u, u.value);
   }
 
@@ -234,6 +261,13 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
       }
     }
     checkInterval(r, rel);
+    const stated = statedOn(rel.basis);
+    if (stated && (!rel.validFrom || rel.validFrom < stated))
+      issue(
+        r,
+        "validFrom",
+        `the relation starts ${rel.validFrom ?? "with no date"}, before the earliest document it cites (${stated}); a fact starts no earlier than the document that states it`,
+      );
     rel.id ??= relationId(rel);
   }
   const relationIds = new Map<string, Located<SeedRelation>>();
@@ -317,10 +351,20 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     plan.targets.forEach((t, i) => void checkBasis(p, `targets[${i}].basis`, t.basis));
     plan.tasks.forEach((t, i) => {
       checkBasis(p, `tasks[${i}].basis`, t.basis);
-      t.roles.forEach((role, j) => void checkUnit(p, `tasks[${i}].roles[${j}].unit`, role.unit));
+      t.roles.forEach((role, j) => {
+        if (role.unit) checkUnit(p, `tasks[${i}].roles[${j}].unit`, role.unit);
+        if (role.selector && !selectors.has(role.selector))
+          issue(p, `tasks[${i}].roles[${j}].selector`, `unknown assignee selector "${role.selector}"`);
+      });
       if (t.deadline.type === "RELATIVE" && !planEvents.has(t.deadline.after))
         issue(p, `tasks[${i}].deadline.after`, `unknown plan event "${t.deadline.after}"`);
     });
+  }
+
+  for (const a of lists.assigneeSelectors) {
+    checkBasis(a, "basis", a.value.basis);
+    checkUnit(a, "anchor", a.value.anchor);
+    checkInterval(a, a.value);
   }
 
   // Channel rules: provisions exist, dates in order, provinces that some unit has.
@@ -345,6 +389,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     plans: lists.plans.map((p) => p.value),
     kindPairings: lists.kindPairings.map((k) => k.value),
     channelRules: lists.channelRules.map((c) => c.value),
+    assigneeSelectors: lists.assigneeSelectors.map((a) => a.value),
   };
 }
 

@@ -6,6 +6,7 @@
  * outwards, LEADS inwards (a UBND xã is led by the Đảng ủy UBND xã, which is subordinate to
  * the đảng ủy xã). One query each.
  */
+import { valueOn } from "../domain/dated-attributes.ts";
 import type { ChannelFacts, ChannelKind, ChannelRule, RouteUnit } from "../domain/submission-routes.ts";
 import { active } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
@@ -118,23 +119,24 @@ export async function channelFacts(
     const a = keep(m.anchor);
     members.set(
       a.id,
-      ((m.members as Row[]) ?? []).map((x) => routeUnit(keep(x))),
+      ((m.members as Row[]) ?? []).map((x) => routeUnit(keep(x), args.asOf)),
     );
   }
   return {
-    units: new Map([...records.values()].map((u) => [u.id, routeUnit(u)])),
+    units: new Map([...records.values()].map((u) => [u.id, routeUnit(u, args.asOf)])),
     anchors,
     members,
     records: [...records.values()],
   };
 }
 
-function routeUnit(u: UnitRecord): RouteUnit {
+/** A unit as the route check sees it on the date: its level is a dated attribute. */
+function routeUnit(u: UnitRecord, asOf: string): RouteUnit {
   return {
     id: u.id,
     name: u.name,
     kind: u.kind,
-    level: u.level,
+    level: valueOn(u.level, u.former.level, asOf),
     province: u.province,
     validFrom: u.validFrom,
     validTo: u.validTo,

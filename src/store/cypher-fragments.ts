@@ -2,10 +2,23 @@
  * Small Cypher fragments shared by the repositories. They interpolate only our own
  * variable names, never input: every value travels as a parameter.
  */
+import { DATED_ATTRIBUTES, type DatedAttribute, NO_VALUE } from "../domain/dated-attributes.ts";
 
 /** `x` is in force on the date `d` (a Cypher date variable); validTo is inclusive. */
 export function active(x: string, d = "d"): string {
   return `((${x}.validFrom IS NULL OR ${x}.validFrom <= ${d}) AND (${x}.validTo IS NULL OR ${x}.validTo >= ${d}))`;
+}
+
+/**
+ * The value of a dated attribute of unit `x` on the date `d` (src/domain/dated-attributes.ts):
+ * the first earlier value whose last day is on or after d, else the current one.
+ */
+export function attributeOn(x: string, attribute: DatedAttribute, d = "d"): string {
+  const k = DATED_ATTRIBUTES[attribute];
+  const values = `${x}.${k.values}`;
+  const until = `${x}.${k.until}`;
+  return `reduce(v = ${x}.${attribute}, i IN reverse(range(0, size(coalesce(${until}, [])) - 1)) |
+    CASE WHEN ${d} <= ${until}[i] THEN CASE WHEN ${values}[i] = '${NO_VALUE}' THEN null ELSE ${values}[i] END ELSE v END)`;
 }
 
 /** The structural relation types, in one place. */

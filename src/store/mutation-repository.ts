@@ -4,6 +4,7 @@
  * abolish a level). Every write is parameterised; relationship types come from our own lists.
  */
 import type { Principal } from "../auth/principal.ts";
+import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
 import { previousDay } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
@@ -23,6 +24,8 @@ export interface NewUnit {
   province?: string | null;
   sector?: string | null;
   host?: string | null;
+  /** updateUnit only: the committee of the place where the unit sits (138-QĐ/TW Điều 13). */
+  seat?: string | null;
   note?: string | null;
 }
 
@@ -333,29 +336,45 @@ async function superiorOn(s: ChangeSession, unitId: string, date: string): Promi
 }
 
 /**
- * Keeps a renamed unit's earlier names, each with its last day, so that the name in force on
- * any date can be read back (Unit.nameOn). A rename must come after the previous one.
+ * Keeps the earlier value of every dated attribute the change touches (name, sector, host,
+ * level: src/domain/dated-attributes.ts), each with its last day, so that the value in force
+ * on any date can be read back (Unit.nameOn, sector/host/level(asOf), the rules that apply
+ * as of a date). A change must come after the attribute's previous change.
  */
-async function keepFormerName(s: ChangeSession, unitId: string, effectiveOn: string): Promise<void> {
-  const rows = await s.tx.run(
-    `MATCH (u:Unit {id: $id}) RETURN toString(coalesce(u.nameFrom, u.validFrom)) AS since, u.formerNames AS names`,
-    { id: unitId },
-  );
-  const since = rows[0]?.since as string | null;
-  if (since && effectiveOn <= since)
-    throw new DomainError(
-      "BAD_USER_INPUT",
-      `Argument "input.effectiveOn": the current name of "${unitId}" holds from ${since}; a rename must take effect after it`,
-      { argument: "input.effectiveOn", units: [unitId] },
-    );
-  await s.tx.run(
-    `MATCH (u:Unit {id: $id})
-     SET u.formerNames = coalesce(u.formerNames, []) + u.name,
-         u.formerNamesUntil = coalesce(u.formerNamesUntil, []) + date($lastDay),
-         u.nameFrom = date($effectiveOn)`,
-    { id: unitId, lastDay: previousDay(effectiveOn), effectiveOn },
-  );
+async function keepFormerValues(
+  s: ChangeSession,
+  unitId: string,
+  effectiveOn: string,
+  set: Record<string, unknown>,
+): Promise<Record<string, string | string[]>> {
+  const rows = await s.tx.run("MATCH (u:Unit {id: $id}) RETURN properties(u) AS p", { id: unitId });
+  const p = (rows[0]?.p ?? {}) as Row;
+  const changes = { ...set };
+  const dates: Record<string, string | string[]> = {};
+  for (const attribute of DATED_ATTRIBUTE_NAMES) {
+    if (!(attribute in changes) || changes[attribute] === (p[attribute] ?? null)) continue;
+    const keys = DATED_ATTRIBUTES[attribute];
+    const since = (p[keys.since] ?? p.validFrom) as string | null;
+    if (since && effectiveOn <= String(since))
+      throw new DomainError(
+        "BAD_USER_INPUT",
+        `Argument "input.effectiveOn": the current ${attribute} of "${unitId}" holds from ${since}; a change must take effect after it`,
+        { argument: "input.effectiveOn", units: [unitId] },
+      );
+    set[keys.values] = [...((p[keys.values] as string[]) ?? []), (p[attribute] as string | null) ?? NO_VALUE];
+    dates[keys.until] = [...((p[keys.until] as unknown[]) ?? []).map(String), previousDay(effectiveOn)];
+    dates[keys.since] = effectiveOn;
+  }
+  return dates;
 }
+
+/** SET clauses that write the date properties of the dated attributes from `$dates` (as Neo4j dates), leaving absent ones as they are. */
+const DATED_DATE_SETTERS = Object.values(DATED_ATTRIBUTES)
+  .flatMap((k) => [
+    `u.${k.until} = CASE WHEN $dates.${k.until} IS NULL THEN u.${k.until} ELSE [x IN $dates.${k.until} | date(x)] END`,
+    `u.${k.since} = CASE WHEN $dates.${k.since} IS NULL THEN u.${k.since} ELSE date($dates.${k.since}) END`,
+  ])
+  .join(", ");
 
 export const mutations = {
   createUnit: (
@@ -382,18 +401,22 @@ export const mutations = {
       await s.authorize([
         { argument: "input.id", ids: [a.id] },
         { argument: "input.host", ids: [a.changes.host] },
+        { argument: "input.seat", ids: [a.changes.seat] },
       ]);
       await requireUnits(s, [a.id], "input.id", a.effectiveOn);
       if (a.changes.host) await requireUnits(s, [a.changes.host], "input.host");
+      if (a.changes.seat) await requireUnits(s, [a.changes.seat], "input.seat");
       await s.touchUnits([a.id]);
       const set = Object.fromEntries(
         Object.entries(a.changes).filter(([, v]) => v !== undefined && v !== null),
       );
-      if (typeof set.name === "string") {
-        set.nameFolded = foldText(set.name);
-        await keepFormerName(s, a.id, a.effectiveOn);
-      }
-      await s.tx.run("MATCH (u:Unit {id: $id}) SET u += $set", { id: a.id, set });
+      if (typeof set.name === "string") set.nameFolded = foldText(set.name);
+      const dates = await keepFormerValues(s, a.id, a.effectiveOn, set);
+      await s.tx.run(`MATCH (u:Unit {id: $id}) SET u += $set, ${DATED_DATE_SETTERS}`, {
+        id: a.id,
+        set,
+        dates,
+      });
     }),
 
   closeUnit: (

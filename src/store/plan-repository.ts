@@ -1,4 +1,5 @@
 /** Cypher for plans, their tasks, targets and events, and the units' roles in tasks. */
+import { active } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 
 export interface PlanRecord {
@@ -33,6 +34,61 @@ export interface AssignmentRecord {
   role: string;
   unitId: string;
   taskId: string;
+  /** The assignee selector that produced this assignment; null for a unit the task names itself. */
+  selectorId: string | null;
+  /** For a selector's assignment: the member unit (e.g. the huyện ủy whose Ban Thường vụ is assigned). */
+  memberId: string | null;
+}
+
+export interface AssigneeSelectorRecord {
+  id: string;
+  title: string;
+  anchor: string;
+  memberKinds: string[];
+  depth: number;
+  bodyKinds: string[];
+  basis: string[];
+  validFrom: string | null;
+  validTo: string | null;
+  note: string | null;
+}
+
+const ROLES = "DIRECTS|LEADS_ADVICE|COORDINATES|CARRIES_OUT";
+const ROLE_ORDER =
+  "CASE type(r) WHEN 'DIRECTS' THEN 0 WHEN 'LEADS_ADVICE' THEN 1 WHEN 'COORDINATES' THEN 2 ELSE 3 END";
+
+/**
+ * The units selector `s` names on date `d`, as `units` [{unitId, memberId}]: the members (units
+ * of s.memberKinds at most s.depth SUBORDINATE_TO steps below the anchor, every step and
+ * member in force on d) or, when s.bodyKinds is not empty, each member's organs of those
+ * kinds (PART_OF, up to three steps, in force on d).
+ */
+const EXPAND_SELECTOR = `CALL (s, d) {
+       OPTIONAL MATCH (m:Unit) (()-[h:SUBORDINATE_TO]->()){1,4} (a:Unit {id: s.anchor})
+       WHERE size(h) <= s.depth AND m.kind IN s.memberKinds AND ${active("m")}
+         AND all(x IN h WHERE ${active("x")})
+       WITH DISTINCT s, d, m
+       OPTIONAL MATCH (b:Unit) (()-[p:PART_OF]->()){1,3} (m)
+       WHERE size(s.bodyKinds) > 0 AND b.kind IN s.bodyKinds AND ${active("b")} AND all(x IN p WHERE ${active("x")})
+       WITH m, CASE WHEN size(s.bodyKinds) = 0 THEN m ELSE b END AS x
+       WITH DISTINCT m, x WHERE x IS NOT NULL
+       RETURN collect({unitId: x.id, memberId: m.id}) AS units
+     }`;
+
+const SELECTOR_PROJECTION = `s {.id, .title, .anchor, .memberKinds, .depth, .bodyKinds, .basis, .note,
+  validFrom: toString(s.validFrom), validTo: toString(s.validTo)}`;
+
+export async function findAssigneeSelectors(
+  db: Database,
+  ids: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<AssigneeSelectorRecord[]> {
+  const rows = await db.read(
+    `UNWIND $ids AS id MATCH (s:AssigneeSelector {id: id}) RETURN ${SELECTOR_PROJECTION} AS s`,
+    { ids: [...ids] },
+    counter,
+  );
+  return rows.map((r) => r.s as AssigneeSelectorRecord);
 }
 
 export interface PlanEventRecord {
@@ -146,46 +202,114 @@ export async function tasksOfPlans(
   return ids.map((id) => byId.get(id) ?? []);
 }
 
+/**
+ * Who holds each role in each task on the date: the units the task names, and the units its
+ * assignee selectors name on that date (each saying which selector produced it), in one query.
+ */
 export async function assignmentsOfTasks(
   db: Database,
-  ids: readonly string[],
+  keys: readonly { id: string; asOf: string }[],
   counter?: RoundTripCounter,
-): Promise<AssignmentRecord[][]> {
+): Promise<{ assignments: AssignmentRecord[]; selectors: AssigneeSelectorRecord[] }[]> {
   const rows = await db.read(
-    `UNWIND $ids AS id
-     OPTIONAL MATCH (u:Unit)-[r:DIRECTS|LEADS_ADVICE|COORDINATES|CARRIES_OUT]->(:Task {id: id})
-     WITH id, u, r ORDER BY CASE type(r) WHEN 'DIRECTS' THEN 0 WHEN 'LEADS_ADVICE' THEN 1 WHEN 'COORDINATES' THEN 2 ELSE 3 END, u.id
-     RETURN id, collect(CASE WHEN r IS NULL THEN null ELSE {role: type(r), unitId: u.id, taskId: id} END) AS a`,
-    { ids: [...ids] },
+    `UNWIND range(0, size($keys) - 1) AS i
+     WITH i, $keys[i] AS k, date($keys[i].asOf) AS d
+     CALL (k) {
+       OPTIONAL MATCH (u:Unit)-[r:${ROLES}]->(:Task {id: k.id})
+       WITH u, r ORDER BY ${ROLE_ORDER}, u.id
+       RETURN collect(CASE WHEN r IS NULL THEN null
+                      ELSE {role: type(r), unitId: u.id, taskId: k.id, selectorId: null, memberId: null} END) AS named
+     }
+     CALL (k, d) {
+       OPTIONAL MATCH (s:AssigneeSelector)-[r:${ROLES}]->(:Task {id: k.id}) WHERE ${active("s")}
+       WITH s, r, d ORDER BY ${ROLE_ORDER}, s.id
+       ${EXPAND_SELECTOR}
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {role: type(r), selectorId: s.id, units: units} END) AS bySelector,
+              collect(DISTINCT ${SELECTOR_PROJECTION}) AS selectors
+     }
+     RETURN i, named, bySelector, selectors`,
+    { keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })) },
     counter,
   );
-  const byId = new Map(rows.map((r) => [r.id as string, (r.a as AssignmentRecord[]) ?? []]));
-  return ids.map((id) => byId.get(id) ?? []);
+  const byIndex = new Map(
+    rows.map((r) => {
+      const taskId = (keys[r.i as number] as { id: string }).id;
+      const expanded = (
+        (r.bySelector as {
+          role: string;
+          selectorId: string;
+          units: { unitId: string; memberId: string }[];
+        }[]) ?? []
+      ).flatMap((x) =>
+        [...x.units]
+          .sort((a, b) => a.unitId.localeCompare(b.unitId))
+          .map((u) => ({
+            role: x.role,
+            unitId: u.unitId,
+            taskId,
+            selectorId: x.selectorId,
+            memberId: u.memberId,
+          })),
+      );
+      const assignments = [...((r.named as AssignmentRecord[]) ?? []), ...expanded];
+      return [r.i as number, { assignments, selectors: (r.selectors as AssigneeSelectorRecord[]) ?? [] }];
+    }),
+  );
+  return keys.map((_, i) => byIndex.get(i) ?? { assignments: [], selectors: [] });
 }
 
-/** Tasks a unit has a role in, with the tasks themselves. */
+/**
+ * Tasks a unit has a role in on the date, with the tasks themselves: the roles the tasks give
+ * it by name, and those an assignee selector gives it (as a member of the selector's class, or
+ * as the named organ of such a member).
+ */
 export async function tasksOfUnits(
   db: Database,
-  keys: readonly { id: string; role: string | null }[],
+  keys: readonly { id: string; role: string | null; asOf: string }[],
   counter?: RoundTripCounter,
 ): Promise<{ assignments: AssignmentRecord[]; tasks: TaskRecord[] }[]> {
   const rows = await db.read(
     `UNWIND range(0, size($keys) - 1) AS i
-     WITH i, $keys[i] AS k
-     OPTIONAL MATCH (u:Unit {id: k.id})-[r:DIRECTS|LEADS_ADVICE|COORDINATES|CARRIES_OUT]->(t:Task)
-     WHERE k.role IS NULL OR type(r) = k.role
+     WITH i, $keys[i] AS k, date($keys[i].asOf) AS d
+     OPTIONAL MATCH (u:Unit {id: k.id})
+     CALL (u, k) {
+       OPTIONAL MATCH (u)-[r:${ROLES}]->(t:Task)
+       WHERE k.role IS NULL OR type(r) = k.role
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {role: type(r), t: t, selectorId: null, memberId: null} END) AS named
+     }
+     CALL (u, k, d) {
+       OPTIONAL MATCH (s:AssigneeSelector)-[r:${ROLES}]->(t:Task)
+       WHERE u IS NOT NULL AND (k.role IS NULL OR type(r) = k.role) AND ${active("s")} AND ${active("u")}
+       OPTIONAL MATCH (u) (()-[p:PART_OF]->()){0,3} (m:Unit)
+       WHERE s IS NOT NULL AND m.kind IN s.memberKinds AND ${active("m")} AND all(x IN p WHERE ${active("x")})
+         AND ((size(s.bodyKinds) = 0 AND size(p) = 0) OR (size(p) > 0 AND u.kind IN s.bodyKinds))
+         AND EXISTS {
+           MATCH (m) (()-[h:SUBORDINATE_TO]->()){1,4} (:Unit {id: s.anchor})
+           WHERE size(h) <= s.depth AND all(x IN h WHERE ${active("x")})
+         }
+       WITH r, t, s, m WHERE m IS NOT NULL
+       RETURN collect(DISTINCT {role: type(r), t: t, selectorId: s.id, memberId: m.id}) AS selected
+     }
+     UNWIND (named + selected) AS x
+     WITH i, x, x.t AS t
      ${TASK_EVENT}
-     WITH i, r, t, ev ORDER BY t.planId, t.order, type(r)
-     RETURN i, collect(CASE WHEN r IS NULL THEN null ELSE {role: type(r), taskId: t.id, task: ${TASK_PROJECTION}} END) AS rows
+     WITH i, x, t, ev ORDER BY t.planId, t.order, x.role, x.selectorId
+     RETURN i, collect({role: x.role, taskId: t.id, task: ${TASK_PROJECTION}, selectorId: x.selectorId, memberId: x.memberId}) AS rows
      ORDER BY i`,
     { keys: keys.map((k) => ({ ...k })) },
     counter,
   );
-  return rows.map((r) => {
-    const key = keys[r.i as number] as { id: string };
-    const items = (r.rows as Record<string, unknown>[]) ?? [];
+  const byIndex = new Map(rows.map((r) => [r.i as number, (r.rows as Record<string, unknown>[]) ?? []]));
+  return keys.map((key, i) => {
+    const items = byIndex.get(i) ?? [];
     return {
-      assignments: items.map((x) => ({ role: x.role as string, unitId: key.id, taskId: x.taskId as string })),
+      assignments: items.map((x) => ({
+        role: x.role as string,
+        unitId: key.id,
+        taskId: x.taskId as string,
+        selectorId: (x.selectorId as string) ?? null,
+        memberId: (x.memberId as string) ?? null,
+      })),
       tasks: items.map((x) => asTask(x.task)),
     };
   });

@@ -1,4 +1,10 @@
 /** Plain records as the repositories return them (dates as ISO strings). */
+import {
+  DATED_ATTRIBUTE_NAMES,
+  type DatedAttribute,
+  type FormerValue,
+  formerValues,
+} from "../domain/dated-attributes.ts";
 import type { RelationFact } from "../domain/obligations.ts";
 
 export interface UnitRecord {
@@ -9,6 +15,8 @@ export interface UnitRecord {
   province: string | null;
   sector: string | null;
   host: string | null;
+  /** The local committee of the place where the unit (an agency) sits: 138-QĐ/TW Điều 13. */
+  seat: string | null;
   validFrom: string | null;
   validTo: string | null;
   synthetic: boolean;
@@ -17,6 +25,8 @@ export interface UnitRecord {
   /** Earlier names, oldest first, each in force until the matching day of formerNamesUntil. */
   formerNames: string[];
   formerNamesUntil: string[];
+  /** Earlier values of every dated attribute (src/domain/dated-attributes.ts), oldest first. */
+  former: Record<DatedAttribute, FormerValue[]>;
 }
 
 /** A relation as stored: the domain's own shape (src/domain/obligations.ts). */
@@ -56,6 +66,8 @@ export interface ProvisionRecord {
   clause: number | null;
   point: string | null;
   section: string | null;
+  /** TEXT, ADDRESSEES (kính gửi) or DISTRIBUTION_LIST (nơi nhận). */
+  kind: string;
   excerpt: string;
 }
 
@@ -75,6 +87,7 @@ export function asUnit(row: unknown): UnitRecord {
     province: (r.province as string) ?? null,
     sector: (r.sector as string) ?? null,
     host: (r.host as string) ?? null,
+    seat: (r.seat as string) ?? null,
     validFrom: (r.validFrom as string) ?? null,
     validTo: (r.validTo as string) ?? null,
     synthetic: r.synthetic === true,
@@ -82,6 +95,10 @@ export function asUnit(row: unknown): UnitRecord {
     note: (r.note as string) ?? null,
     formerNames: (r.formerNames as string[]) ?? [],
     formerNamesUntil: (r.formerNamesUntil as string[]) ?? [],
+    former: Object.fromEntries(DATED_ATTRIBUTE_NAMES.map((a) => [a, formerValues(r, a)])) as Record<
+      DatedAttribute,
+      FormerValue[]
+    >,
   };
 }
 
@@ -142,6 +159,7 @@ function asProvision(p: Record<string, unknown>): CitationRecord["provision"] {
     clause: (p.clause as number) ?? null,
     point: (p.point as string) ?? null,
     section: (p.section as string) ?? null,
+    kind: (p.kind as string) ?? "TEXT",
     excerpt: p.excerpt as string,
   };
 }

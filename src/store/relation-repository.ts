@@ -5,7 +5,7 @@
  * neighbourhoods. Each is one query; the results carry the units and citations they
  * mention so that the request's loaders can be primed instead of asked again.
  */
-import { active, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
+import { active, attributeOn, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import {
   asCitations,
@@ -89,7 +89,7 @@ export async function unitFacts(
      }
      CALL (u, d, wholes, superiors) {
        // The agency the unit sits in: its host, or for an agency head the agency it is part of.
-       WITH coalesce(u.host, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
+       WITH coalesce(${attributeOn("u", "host")}, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
        CALL (hostId, d) {
          OPTIONAL MATCH (l:Unit)-[lr:LEADS]->(:Unit {id: hostId})
          WHERE l.kind IN $delegationKinds AND ${active("lr")} AND ${active("l")}
@@ -100,18 +100,25 @@ export async function unitFacts(
          WHERE ${active("hr")} AND ${active("head")}
          RETURN collect(head.id) AS heads
        }
+       // Units hosted in the agency on d: those whose host is it now and was it on d (a unit
+       // that has since moved to another host is not found: the host index holds current values).
        CALL (u, hostId, d) {
-         OPTIONAL MATCH (o:Unit {host: hostId}) WHERE o.kind IN $basicKinds AND ${active("o")} AND o <> u
+         OPTIONAL MATCH (o:Unit {host: hostId})
+         WHERE o.kind IN $basicKinds AND ${active("o")} AND o <> u AND ${attributeOn("o", "host")} = hostId
          RETURN collect(o.id) AS partyOrgs
        }
        CALL (hostId, d) {
-         OPTIONAL MATCH (m:Unit {host: hostId}) WHERE m.kind IN $massKinds AND ${active("m")}
+         OPTIONAL MATCH (m:Unit {host: hostId})
+         WHERE m.kind IN $massKinds AND ${active("m")} AND ${attributeOn("m", "host")} = hostId
          RETURN collect(m.id) AS massOrgs
        }
-       CALL (u, d) {
-         OPTIONAL MATCH (u)-[cr:COORDINATES_WITH]-(c:Unit)
-         WHERE c.kind IN ['DISTRICT_COMMITTEE', 'COMMUNE_COMMITTEE'] AND ${active("cr")}
-         RETURN collect(DISTINCT c.id) AS locals
+       // The committee of the place where the agency sits (138-QĐ/TW Điều 13): the seat, on d,
+       // of the host agency (or of the unit itself when it has no host), if in force on d.
+       CALL (u, hostId, d) {
+         OPTIONAL MATCH (a:Unit {id: coalesce(hostId, u.id)})
+         WITH a, d, CASE WHEN a IS NULL THEN null ELSE ${attributeOn("a", "seat")} END AS seatId
+         OPTIONAL MATCH (c:Unit {id: seatId}) WHERE ${active("c")}
+         RETURN collect(c.id) AS locals
        }
        RETURN {
          DIRECT_SUPERIOR: superiors,
@@ -123,7 +130,8 @@ export async function unitFacts(
      }
      CALL (u, d) {
        OPTIONAL MATCH (rule:Rule)
-       WHERE u.kind IN rule.kinds AND (rule.sectors IS NULL OR u.sector IN rule.sectors) AND ${active("rule")}
+       WHERE u.kind IN rule.kinds AND (rule.sectors IS NULL OR ${attributeOn("u", "sector")} IN rule.sectors)
+         AND ${active("rule")}
        RETURN collect(properties(rule)) AS rules
      }
      WITH i, k, u, outgoing, bodyReports, superiors, wholes, targets, rules,
@@ -276,7 +284,7 @@ export async function reportingChain(
        CALL (a, hop, d) {
          OPTIONAL MATCH (rule:Rule {relation: 'REPORTS_TO', recipient: 'DIRECT_SUPERIOR'})
          WHERE type(hop) = 'SUBORDINATE_TO' AND a.kind IN rule.kinds
-           AND (rule.sectors IS NULL OR a.sector IN rule.sectors) AND ${active("rule")}
+           AND (rule.sectors IS NULL OR ${attributeOn("a", "sector")} IN rule.sectors) AND ${active("rule")}
          RETURN collect(properties(rule)) AS rules
        }
        RETURN collect({i: i, from: a.id, to: b.id, type: type(hop), props: properties(hop), reports: reports, rules: rules}) AS hops

@@ -21,6 +21,7 @@ const SEED_LABELS = [
   "Target",
   "Task",
   "ChannelRule",
+  "AssigneeSelector",
 ];
 
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
@@ -34,6 +35,7 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
     await writeUnits(tx, seed);
     await writeRelations(tx, seed);
     await writeRules(tx, seed);
+    await writeAssigneeSelectors(tx, seed);
     await writePlans(tx, seed);
     await writeKindPairings(tx, seed);
     await writeChannelRules(tx, seed);
@@ -69,7 +71,7 @@ async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<v
      MATCH (d:Document {id: p.document})
      MERGE (n:Provision {id: p.id})
      SET n.article = p.article, n.clause = p.clause, n.point = p.point, n.section = p.section,
-         n.excerpt = p.excerpt, n.documentId = p.document, n.origin = 'seed'
+         n.kind = p.kind, n.excerpt = p.excerpt, n.documentId = p.document, n.origin = 'seed'
      MERGE (n)-[:IN_DOCUMENT]->(d)`,
     {
       provisions: seed.provisions.map((p) => ({
@@ -79,6 +81,7 @@ async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<v
         clause: p.clause ?? null,
         point: p.point ?? null,
         section: p.section ?? null,
+        kind: p.kind,
         excerpt: p.excerpt,
       })),
     },
@@ -96,7 +99,7 @@ async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void>
     `UNWIND $units AS u
      MERGE (n:Unit {id: u.id})
      SET n.name = u.name, n.nameFolded = u.nameFolded, n.kind = u.kind, n.level = u.level,
-         n.province = u.province, n.sector = u.sector, n.host = u.host,
+         n.province = u.province, n.sector = u.sector, n.host = u.host, n.seat = u.seat,
          n.validFrom = date(u.validFrom), n.validTo = date(u.validTo),
          n.synthetic = u.synthetic, n.source = u.source, n.note = u.note, n.origin = 'seed'`,
     {
@@ -109,6 +112,7 @@ async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void>
         province: u.province ?? null,
         sector: u.sector ?? null,
         host: u.host ?? null,
+        seat: u.seat ?? null,
         validFrom: u.validFrom ?? null,
         validTo: u.validTo ?? null,
         synthetic: u.source === "synthetic",
@@ -306,7 +310,12 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
         deadlineMonths: d.type === "RELATIVE" ? (d.months ?? null) : null,
         deadlineDays: d.type === "RELATIVE" ? (d.days ?? null) : null,
         deadlineAfter: d.type === "RELATIVE" ? d.after : null,
-        roles: t.roles.map((r) => ({ role: r.role, unit: r.unit, note: r.note ?? null })),
+        roles: t.roles.map((r) => ({
+          role: r.role,
+          unit: r.unit ?? null,
+          selector: r.selector ?? null,
+          note: r.note ?? null,
+        })),
       };
     });
     await tx.run(
@@ -327,18 +336,47 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
       const assignments = tasks.flatMap((t) =>
         t.roles
           .filter((r) => r.role === role)
-          .map((r) => ({ task: t.id, unit: r.unit, note: r.note, basis: t.basis })),
+          .map((r) => ({ task: t.id, unit: r.unit, selector: r.selector, note: r.note, basis: t.basis })),
       );
       if (assignments.length === 0) continue;
+      // A role held by a unit, or by a selector (a class of units resolved at query time).
       await tx.run(
         `UNWIND $assignments AS a
-         MATCH (t:Task {id: a.task}), (u:Unit {id: a.unit})
-         MERGE (u)-[x:${role}]->(t)
+         MATCH (t:Task {id: a.task})
+         OPTIONAL MATCH (u:Unit {id: a.unit})
+         OPTIONAL MATCH (s:AssigneeSelector {id: a.selector})
+         WITH t, a, coalesce(u, s) AS holder WHERE holder IS NOT NULL
+         MERGE (holder)-[x:${role}]->(t)
          SET x.note = a.note, x.basis = a.basis, x.origin = 'seed'`,
         { assignments },
       );
     }
   }
+}
+
+/** Assignee selectors: a class of units relative to an anchor, stored once with its provision. */
+async function writeAssigneeSelectors(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+  await tx.run(
+    `UNWIND $selectors AS a
+     MERGE (n:AssigneeSelector {id: a.id})
+     SET n.title = a.title, n.anchor = a.anchor, n.memberKinds = a.memberKinds, n.depth = a.depth,
+         n.bodyKinds = a.bodyKinds, n.basis = a.basis, n.validFrom = date(a.validFrom),
+         n.validTo = date(a.validTo), n.note = a.note, n.origin = 'seed'`,
+    {
+      selectors: seed.assigneeSelectors.map((a) => ({
+        id: a.id,
+        title: a.title,
+        anchor: a.anchor,
+        memberKinds: a.members.kinds,
+        depth: a.members.depth,
+        bodyKinds: a.bodies,
+        basis: a.basis,
+        validFrom: a.validFrom ?? null,
+        validTo: a.validTo ?? null,
+        note: a.note ?? null,
+      })),
+    },
+  );
 }
 
 async function writeKindPairings(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
@@ -403,6 +441,7 @@ async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void
     ...seed.positions.map((p) => p.id),
     ...seed.kindPairings.map((k) => k.id),
     ...seed.channelRules.map((c) => c.id),
+    ...seed.assigneeSelectors.map((a) => a.id),
     ...seed.plans.flatMap((p) => [
       p.id,
       ...p.events.map((e) => e.id),

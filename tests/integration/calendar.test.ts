@@ -43,6 +43,7 @@ interface Entry {
   task: { code: string } | null;
   taskRoles: string[];
   pending: boolean;
+  note: string | null;
 }
 
 interface Calendar {
@@ -67,7 +68,7 @@ fragment E on CalendarEntry {
   id type date period periodLabel title frequency recipient { id } channel { id } rule { id }
   basis { label document { number } } dueDateRule { source policyId text }
   body { id } meetingRule { id papersLeadDays } papersDeadline papersLeadDays papersDeadlineComplex
-  task { code } taskRoles pending
+  task { code } taskRoles pending note
 }`;
 
 async function calendar(vars: Record<string, unknown>): Promise<Calendar> {
@@ -333,6 +334,89 @@ describe("DUE_DATES_FILE", () => {
       await writeFile(bad, "defaults:\n  reports:\n    WEEKLY: { monthOffset: 0, day: 3 }\n");
       await expect(startTestServer({ DUE_DATES_FILE: bad })).rejects.toThrow(
         /DUE_DATES_FILE bad\.yaml: .*WEEKLY needs a weekday/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("định kỳ with no stated period (PERIODIC)", () => {
+  // 350-CV/TU mục 5: the Ban Tổ chức Tỉnh ủy "định kỳ báo cáo kết quả" — no period named.
+  const BTC = "ban-to-chuc-tinh-uy-lam-dong-2025";
+  const isPeriodic = (e: Entry) =>
+    e.frequency === "PERIODIC" && e.basis.some((b) => b.document.number === "350-CV/TU");
+
+  it("reads as PERIODIC with its Vietnamese label, and the calendar lists it undated, saying why", async () => {
+    const res = await server.gql<{
+      reportingObligations: {
+        frequencies: string[];
+        frequencyLabels: string[];
+        basis: { document: { number: string } }[];
+      }[];
+    }>(
+      `query ($id: ID!) { reportingObligations(unitId: $id, asOf: "2026-01-15") {
+        frequencies frequencyLabels basis { document { number } } } }`,
+      { id: BTC },
+    );
+    expect(res.errors).toBeUndefined();
+    const from350 = res.data?.reportingObligations.filter((o) =>
+      o.basis.some((b) => b.document.number === "350-CV/TU"),
+    );
+    expect(from350?.map((o) => o.frequencies)).toEqual([["PERIODIC"]]);
+    expect(from350?.[0]?.frequencyLabels).toEqual(["định kỳ (văn bản không nêu kỳ hạn)"]);
+
+    const cal = await calendar({ id: BTC, from: "2026-01-01", to: "2026-12-31" });
+    expect(cal.entries.filter(isPeriodic)).toEqual([]);
+    const undated = cal.undated.filter(isPeriodic);
+    expect(undated).toHaveLength(1);
+    expect(undated[0]).toMatchObject({
+      date: null,
+      recipient: { id: "ban-thuong-vu-tinh-uy-lam-dong-2025" },
+    });
+    expect(undated[0]?.note).toMatch(/không nêu kỳ hạn/);
+  });
+
+  it("a policy override may give it periods for one unit, and each date says it is policy; defaults may not", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "due-dates-periodic-"));
+    try {
+      const file = path.join(dir, "due-dates.yaml");
+      await writeFile(
+        file,
+        [
+          "defaults:",
+          "  reports:",
+          "    SEMI_ANNUAL: { monthOffset: 0, day: 5 }",
+          "overrides:",
+          "  - id: btc-lam-dong-dinh-ky",
+          `    match: { obligor: ${BTC} }`,
+          "    reports:",
+          "      PERIODIC: { periods: [SEMI_ANNUAL] }",
+          '    note: "Quy ước của Văn phòng"',
+          "",
+        ].join("\n"),
+      );
+      const other = await startTestServer({ DUE_DATES_FILE: file });
+      try {
+        const res = await other.gql<{ reportingCalendar: Calendar }>(CALENDAR, {
+          id: BTC,
+          from: "2026-01-01",
+          to: "2026-12-31",
+        });
+        expect(res.errors).toBeUndefined();
+        const cal = res.data?.reportingCalendar as Calendar;
+        const dated = cal.entries.filter(isPeriodic);
+        expect(dated.map((e) => [e.date, e.period])).toEqual([["2026-06-05", "H1/2026"]]);
+        expect(dated[0]?.dueDateRule).toMatchObject({ source: "OVERRIDE", policyId: "btc-lam-dong-dinh-ky" });
+        expect(dated[0]?.dueDateRule?.text).toMatch(/không phải quy định của văn bản/);
+        expect(cal.undated.filter(isPeriodic)).toEqual([]);
+      } finally {
+        await other.close();
+      }
+      const bad = path.join(dir, "bad.yaml");
+      await writeFile(bad, "defaults:\n  reports:\n    PERIODIC: { periods: [ANNUAL] }\n");
+      await expect(startTestServer({ DUE_DATES_FILE: bad })).rejects.toThrow(
+        /PERIODIC: .*not in the defaults/,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -236,6 +236,122 @@ describe("dated changes", () => {
     expect(early.errors?.[0]?.message).toMatch(/effectiveOn/);
   });
 
+  it("dates every attribute updateUnit changes: as-of reads before the change get the old value; history keeps both", async () => {
+    await create(server, admin, { id: `${P}so-a`, kind: "STATE_AGENCY" }, `${P}tinh-uy`);
+    await create(server, admin, { id: `${P}so-b`, kind: "STATE_AGENCY" }, `${P}tinh-uy`);
+    const cell = `${P}chi-bo-so-a`;
+    await create(
+      server,
+      admin,
+      { id: cell, kind: "BASIC_PARTY_CELL", sector: "AGENCY", host: `${P}so-a`, level: "BASIC" },
+      `${P}xa-a2`,
+    );
+    const changed = await mutate(
+      `mutation { updateUnit(input: { id: "${cell}", effectiveOn: "2024-09-01", basis: ["dieu-le-dang-whole"],
+        name: "Chi bộ mới", sector: ENTERPRISE, host: "${P}so-b", level: COMMUNE }) { id } }`,
+    );
+    expect(changed.errors).toBeUndefined();
+    const res = await gqlAs<{
+      unit: Record<string, unknown>;
+      old: { rule: { id: string } | null }[];
+      now: { rule: { id: string } | null }[];
+      history: { before: string | null; after: string | null }[];
+    }>(
+      server,
+      admin,
+      `query ($id: ID!) {
+        unit(id: $id) {
+          name nameBefore: nameOn(date: "2024-08-31")
+          sector sectorBefore: sector(asOf: "2024-08-31") sectorAfter: sector(asOf: "2024-09-01")
+          levelBefore: level(asOf: "2024-08-31") levelAfter: level(asOf: "2024-09-01")
+          hostBefore: host(asOf: "2024-08-31") { id } hostAfter: host(asOf: "2024-09-01") { id }
+          formerValues { attribute value validTo }
+        }
+        old: reportingObligations(unitId: $id, asOf: "2024-08-31") { rule { id } }
+        now: reportingObligations(unitId: $id, asOf: "2024-09-01") { rule { id } }
+        history(unitId: $id) { before after }
+      }`,
+      { id: cell },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.unit).toEqual({
+      name: "Chi bộ mới",
+      nameBefore: cell,
+      sector: "ENTERPRISE",
+      sectorBefore: "AGENCY",
+      sectorAfter: "ENTERPRISE",
+      levelBefore: "BASIC",
+      levelAfter: "COMMUNE",
+      hostBefore: { id: `${P}so-a` },
+      hostAfter: { id: `${P}so-b` },
+      formerValues: [
+        { attribute: "name", value: cell, validTo: "2024-08-31" },
+        { attribute: "sector", value: "AGENCY", validTo: "2024-08-31" },
+        { attribute: "host", value: `${P}so-a`, validTo: "2024-08-31" },
+        { attribute: "level", value: "BASIC", validTo: "2024-08-31" },
+      ],
+    });
+    // The kind-level rules of 138-QĐ/TW cover agency (AGENCY) organisations: as of the day
+    // before the change the cell is one, from the change it is not.
+    const ruleIds = (list: { rule: { id: string } | null }[] | undefined) =>
+      (list ?? []).map((o) => o.rule?.id);
+    expect(ruleIds(res.data?.old)).toContain("qd-138-d9-k2-report");
+    expect(ruleIds(res.data?.now)).not.toContain("qd-138-d9-k2-report");
+    const update = res.data?.history[0];
+    expect(JSON.parse(update?.before ?? "{}")).toMatchObject({
+      sector: "AGENCY",
+      host: `${P}so-a`,
+      level: "BASIC",
+    });
+    expect(JSON.parse(update?.after ?? "{}")).toMatchObject({
+      sector: "ENTERPRISE",
+      host: `${P}so-b`,
+      level: "COMMUNE",
+    });
+    // A second change of the sector must come after the first.
+    const early = await mutate(
+      `mutation { updateUnit(input: { id: "${cell}", effectiveOn: "2024-08-01", basis: ["dieu-le-dang-whole"], sector: AGENCY }) { id } }`,
+    );
+    expect(early.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(early.errors?.[0]?.message).toMatch(/effectiveOn.*sector/);
+  });
+
+  it("an agency basic organisation coordinates with the committee of the place its agency sits (138-QĐ/TW Điều 13), from the day the seat is recorded", async () => {
+    await create(server, admin, { id: `${P}so-c`, kind: "STATE_AGENCY" }, `${P}tinh-uy`);
+    const cell = `${P}chi-bo-so-c`;
+    await create(
+      server,
+      admin,
+      { id: cell, kind: "BASIC_PARTY_CELL", sector: "AGENCY", host: `${P}so-c` },
+      `${P}xa-a1`,
+    );
+    const seated = await mutate(
+      `mutation { updateUnit(input: { id: "${P}so-c", effectiveOn: "2024-05-01", basis: ["qd-138-2023-d13"], seat: "${P}xa-a2" }) { id } }`,
+    );
+    expect(seated.errors).toBeUndefined();
+    const locals = async (asOf: string) => {
+      const res = await gqlAs<{
+        unit: { relations: { from: { id: string }; to: { id: string }; rule: { id: string } | null }[] };
+      }>(
+        server,
+        admin,
+        `query ($id: ID!, $d: Date) { unit(id: $id) { relations(types: [COORDINATES_WITH], asOf: $d) { from { id } to { id } rule { id } } } }`,
+        { id: cell, d: asOf },
+      );
+      expect(res.errors).toBeUndefined();
+      return (res.data?.unit.relations ?? []).filter((r) => r.rule?.id === "qd-138-d13-local-committee");
+    };
+    // The seat is the committee of the place (xã A2), not the cell's superior (xã A1), nor any committee it has an edge to.
+    expect((await locals("2024-06-01")).map((r) => [r.from.id, r.to.id].sort())).toEqual([
+      [cell, `${P}xa-a2`].sort(),
+    ]);
+    expect(await locals("2024-04-30")).toEqual([]);
+    const unknown = await mutate(
+      `mutation { updateUnit(input: { id: "${P}so-c", effectiveOn: "2024-09-01", basis: ["qd-138-2023-d13"], seat: "${P}khong-co" }) { id } }`,
+    );
+    expect(unknown.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  });
+
   it("adds and ends a relation", async () => {
     const added = await mutate(
       `mutation { addRelation(input: { type: REPORTS_TO, fromId: "${P}chi-bo", toId: "${P}tinh-uy", validFrom: "2024-01-01", frequencies: [QUARTERLY], basis: ["dieu-le-dang-whole"] }) { changes { entity entityId } } }`,

@@ -104,6 +104,8 @@ describe("reportingObligations", () => {
         x.basis.some((b) => b.document.number === "1976-CV/TU"),
     );
     expect(o?.via.map((v) => v.id)).toEqual(["ban-to-chuc-tinh-uy-quang-ngai"]);
+    // "định kỳ báo cáo" with no period named: PERIODIC, nothing guessed.
+    expect(o?.frequencies).toEqual(["PERIODIC"]);
     expect(o?.rule).toBeNull();
     expect(o?.basis.some((b) => b.document.number === "1976-CV/TU")).toBe(true);
     expect(o?.subject).toMatch(/138/);

@@ -14,7 +14,9 @@ function goodSeed(): SeedFile[] {
             type: "QUY_DINH",
             title: "Quy định 138",
             issuer: "ban-bi-thu",
-            issuedOn: "2023-12-01",
+            // Undated here, so that the relations may stay undated; the rule that a fact starts
+            // no earlier than its document has its own test.
+            issuedOn: null,
             provisions: [{ id: "qd-138-2023-d9-k1", article: 9, clause: 1, excerpt: "chịu sự lãnh đạo" }],
           },
         ],
@@ -80,6 +82,20 @@ const units = (files: SeedFile[]) => ((files[1] as SeedFile).content as Mutable)
 const relations = (files: SeedFile[]) => ((files[1] as SeedFile).content as Mutable).relations;
 
 describe("validateSeed", () => {
+  it("refuses a relation that starts before the document it cites (issuedOn or notBefore)", () => {
+    const files = goodSeed();
+    const doc = ((files[0] as SeedFile).content as { documents: Record<string, unknown>[] }).documents[0];
+    if (doc) doc.notBefore = "2023-12-01";
+    relations(files)[0] = { ...relations(files)[0], validFrom: "2020-01-01" };
+    const issues = issuesOf(files);
+    expect(issues.map((i) => i.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/starts 2020-01-01, before the earliest document it cites \(2023-12-01\)/),
+        expect.stringMatching(/starts with no date, before the earliest document it cites/),
+      ]),
+    );
+  });
+
   it("accepts a valid seed and fills relation intervals from the endpoints", () => {
     const graph = validateSeed(goodSeed());
     expect(graph.units).toHaveLength(5);

@@ -62,7 +62,7 @@ export async function unitCalendar(ctx: Context, req: CalendarRequest): Promise<
   const [facts, meetingRules, tasks] = await Promise.all([
     wants("REPORT") ? ctx.loaders.facts.load({ id: unit.id, asOf }) : null,
     wants("MEETING") ? ctx.loaders.meetingRules.load(unit.id) : [],
-    wants("TASK") ? ctx.loaders.tasksOfUnit.load({ id: unit.id, role: null }) : null,
+    wants("TASK") ? ctx.loaders.tasksOfUnit.load({ id: unit.id, role: null, asOf }) : null,
   ]);
   const obligations = facts
     ? await keepVisible(ctx, obligationsOf(facts), (o) => [o.obligor, o.recipient])

@@ -24,6 +24,7 @@ export const DocumentResolvers = {
     clause: (c: CitationRecord) => c.provision.clause,
     point: (c: CitationRecord) => c.provision.point,
     section: (c: CitationRecord) => c.provision.section,
+    kind: (c: CitationRecord) => c.provision.kind,
     excerpt: (c: CitationRecord) => c.provision.excerpt,
     // A document without a number (the Quy chế and the NQ21 plan carry none) is named by its title.
     label: (c: CitationRecord) =>

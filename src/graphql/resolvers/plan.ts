@@ -9,7 +9,13 @@ import {
 } from "../../domain/deadlines.ts";
 import { badInput } from "../../domain/errors.ts";
 import { TASK_ROLES, type TaskRole } from "../../domain/relation-types.ts";
-import type { PlanRecord, TargetRecord, TaskRecord } from "../../store/plan-repository.ts";
+import type {
+  AssigneeSelectorRecord,
+  AssignmentRecord,
+  PlanRecord,
+  TargetRecord,
+  TaskRecord,
+} from "../../store/plan-repository.ts";
 import { findPlans, findTaskByCode } from "../../store/plan-repository.ts";
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
@@ -51,8 +57,16 @@ export const PlanResolvers = {
   Task: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.task.load(ref.id),
     deadline: (t: TaskRecord) => deadlineOf(t),
-    assignments: async (t: TaskRecord, _: Args, ctx: Context) =>
-      keepVisible(ctx, await ctx.loaders.assignmentsOfTask.load(t.id), (a) => [a.unitId]),
+    assignments: async (t: TaskRecord, args: Args, ctx: Context) => {
+      const asOf = asOfArg(args.asOf, ctx);
+      const { assignments: list, selectors } = await ctx.loaders.assignmentsOfTask.load({ id: t.id, asOf });
+      for (const sel of selectors) ctx.loaders.assigneeSelector.prime(sel.id, sel);
+      return keepVisible(
+        ctx,
+        list.map((a) => ({ ...a, asOf })),
+        (a) => [a.unitId],
+      );
+    },
     overdue: (t: TaskRecord, args: Args, ctx: Context) => isOverdue(deadlineOf(t), asOfArg(args.asOf, ctx)),
     plan: (t: TaskRecord, _: Args, ctx: Context) => ctx.loaders.plan.load(t.planId),
     basis: (t: TaskRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),
@@ -68,7 +82,16 @@ export const PlanResolvers = {
   TaskAssignment: {
     roleLabel: (a: { role: string }) => TASK_ROLES[a.role as TaskRole]?.label ?? a.role,
     unit: (a: { unitId: string }, _: Args, ctx: Context) => ctx.loaders.unit.load(a.unitId),
+    selector: (a: AssignmentRecord, _: Args, ctx: Context) =>
+      a.selectorId ? ctx.loaders.assigneeSelector.load(a.selectorId) : null,
+    member: (a: AssignmentRecord, _: Args, ctx: Context) => visibleUnit(a.memberId, ctx),
     task: (a: { taskId: string }, _: Args, ctx: Context) => ctx.loaders.task.load(a.taskId),
+  },
+  AssigneeSelector: {
+    anchor: (s: AssigneeSelectorRecord, _: Args, ctx: Context) => visibleUnit(s.anchor, ctx),
+    depth: (s: AssigneeSelectorRecord) => s.depth,
+    bodyKinds: (s: AssigneeSelectorRecord) => s.bodyKinds ?? [],
+    basis: (s: AssigneeSelectorRecord, _: Args, ctx: Context) => loadCitations(s.basis, ctx),
   },
   Target: {
     basis: (t: TargetRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),

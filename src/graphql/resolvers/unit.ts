@@ -1,4 +1,5 @@
 /** Unit: fields, hierarchy traversals, and the root unit queries. */
+import { DATED_ATTRIBUTE_NAMES, type DatedAttribute, valueOn } from "../../domain/dated-attributes.ts";
 import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { nameOn } from "../../domain/names.ts";
@@ -11,6 +12,7 @@ import { reportingChain } from "../../store/relation-repository.ts";
 import { descendantsPage, searchUnits, type UnitPage, unitsPage } from "../../store/unit-repository.ts";
 import {
   asOfArg,
+  dateArg,
   decodeCursor,
   depthArg,
   depthCursor,
@@ -24,6 +26,12 @@ import { keepVisible, scoped } from "../visibility.ts";
 import { loadCitations, obligationsOf, requireUnit, visibleUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
+
+/** A dated attribute as of the `asOf` argument when given, else its latest value. */
+function attributeAsOf(u: UnitRecord, attribute: DatedAttribute, asOf: unknown): string | null {
+  const current = u[attribute];
+  return asOf == null ? current : valueOn(current, u.former[attribute], dateArg(asOf, "asOf"));
+}
 
 function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) => Record<string, unknown>) {
   const edges = page.items.map((item) => ({
@@ -77,8 +85,16 @@ export const UnitResolvers = {
     nameOn: (u: UnitRecord, args: Args, ctx: Context) => nameOn(u, asOfArg(args.date, ctx, "date")),
     formerNames: (u: UnitRecord) =>
       u.formerNames.map((name, i) => ({ name, validTo: u.formerNamesUntil[i] })),
-    levelLabel: (u: UnitRecord) => (u.level ? UNIT_LEVELS[u.level as UnitLevel] : null),
-    host: (u: UnitRecord, _: Args, ctx: Context) => visibleUnit(u.host, ctx),
+    level: (u: UnitRecord, args: Args) => attributeAsOf(u, "level", args.asOf),
+    levelLabel: (u: UnitRecord, args: Args) => {
+      const level = attributeAsOf(u, "level", args.asOf);
+      return level ? UNIT_LEVELS[level as UnitLevel] : null;
+    },
+    sector: (u: UnitRecord, args: Args) => attributeAsOf(u, "sector", args.asOf),
+    host: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "host", args.asOf), ctx),
+    seat: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "seat", args.asOf), ctx),
+    formerValues: (u: UnitRecord) =>
+      DATED_ATTRIBUTE_NAMES.flatMap((attribute) => u.former[attribute].map((f) => ({ attribute, ...f }))),
     source: (u: UnitRecord, _: Args, ctx: Context) => loadCitations(u.source, ctx),
     activeOn: (u: UnitRecord, args: Args, ctx: Context) => isActiveOn(u, asOfArg(args.date, ctx, "date")),
     superior: async (u: UnitRecord, args: Args, ctx: Context) => {
@@ -143,6 +159,7 @@ export async function unitTasks(unitId: string, args: Args, ctx: Context) {
   const { assignments, tasks } = await ctx.loaders.tasksOfUnit.load({
     id: unitId,
     role: (args.role as string) ?? null,
+    asOf,
   });
   for (const t of tasks) ctx.loaders.task.prime(t.id, t);
   return assignments.map((a) => ({ ...a, asOf }));

@@ -51,7 +51,7 @@ export const CREATE = `mutation ($input: CreateUnitInput!) { createUnit(input: $
 export async function create(
   server: TestServer,
   admin: string,
-  unit: { id: string; name?: string; kind: string; sector?: string },
+  unit: { id: string; name?: string; kind: string; sector?: string; host?: string; level?: string },
   superiorId: string | null,
   effectiveOn = "2020-01-01",
 ): Promise<void> {
