@@ -20,10 +20,18 @@ import { createTokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
-import { formatError, isUnexpected, MaskedError, withRequestId } from "./graphql/errors.ts";
+import {
+  formatError,
+  isUnexpected,
+  MaskedError,
+  serviceUnavailablePlugin,
+  withRequestId,
+} from "./graphql/errors.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import { drainable } from "./http/drain.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
+import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
@@ -33,6 +41,7 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: Server;
+  /** Stops accepting connections, answers the requests in flight (within SHUTDOWN_DRAIN_MS), stops Apollo. */
   stop(): Promise<void>;
 }
 
@@ -68,12 +77,15 @@ export async function startServer(opts: {
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
+  const drainer = drainable(httpServer);
 
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
     includeStacktraceInErrorResponses: false,
     // Apollo turns introspection off when NODE_ENV is production; GraphiQL and clients use it.
     introspection: true,
+    // src/main.ts handles SIGTERM / SIGINT (drain, then Neo4j); Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     // Masks unexpected errors; the plugin below adds the request id. (No AsyncLocalStorage for
     // the id: in Node 20 it puts a hook on every promise.)
     formatError: (formatted, error) => {
@@ -87,6 +99,7 @@ export async function startServer(opts: {
       ApolloServerPluginInlineTraceDisabled(),
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      serviceUnavailablePlugin(),
       {
         async requestDidStart() {
           return {
@@ -111,18 +124,7 @@ export async function startServer(opts: {
   });
   await apollo.start();
 
-  app.get("/health", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/ready", async (_req, res) => {
-    try {
-      await db.read("RETURN 1 AS ok");
-      res.json({ status: "ready", neo4j: "reachable" });
-    } catch (err) {
-      log.warn({ err }, "readiness check failed");
-      res.status(503).json({ status: "unavailable", neo4j: "unreachable" });
-    }
-  });
+  mountHealth(app, db, () => drainer.draining);
   mountCalendarFeed(app, { db, config, log, verifyToken, cache });
   if (config.GRAPHIQL) {
     mountGraphiql(app);
@@ -196,6 +198,7 @@ export async function startServer(opts: {
     port: actual,
     httpServer,
     stop: async () => {
+      await drainer.drain(config.SHUTDOWN_DRAIN_MS);
       await apollo.stop();
     },
   };
