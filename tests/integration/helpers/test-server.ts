@@ -24,13 +24,13 @@ export interface TestServer {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const neo4j = inject("neo4j");
-  const db = new Database(neo4j);
   const config = loadConfig({
     ...env,
     NEO4J_URI: neo4j.uri,
     NEO4J_PASSWORD: neo4j.password,
     LOG_LEVEL: "silent",
   });
+  const db = new Database({ ...neo4j, writeTimeoutMs: config.WRITE_TIMEOUT_MS });
   const server: RunningServer = await startServer({
     db,
     config,
