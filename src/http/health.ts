@@ -7,8 +7,6 @@
 import type { Express } from "express";
 import type { Database } from "../store/database.ts";
 
-const READY_PROBE_MS = 1000;
-
 export function mountHealth(app: Express, db: Database, isDraining: () => boolean): void {
   app.get("/health", (_req, res) => {
     res.json({ status: "ok", database: db.health.snapshot(), ...(isDraining() ? { draining: true } : {}) });
@@ -18,15 +16,10 @@ export function mountHealth(app: Express, db: Database, isDraining: () => boolea
       res.status(503).json({ status: "draining", database: db.health.snapshot() });
       return;
     }
-    if (db.health.isUp) {
-      try {
-        await db.ping(READY_PROBE_MS);
-        res.json({ status: "ready", database: db.health.snapshot() });
-        return;
-      } catch {
-        // A failed probe says "not ready" now; db.health decides whether Neo4j is down.
-        void db.health.probe();
-      }
+    // One probe of at most 1 s, shared with concurrent callers; it also updates the state.
+    if (db.health.isUp && (await db.health.probe())) {
+      res.json({ status: "ready", database: db.health.snapshot() });
+      return;
     }
     res.status(503).json({ status: "unavailable", database: db.health.snapshot() });
   });
