@@ -1,6 +1,7 @@
 /**
- * The one module that talks to neo4j-driver: sessions, managed transactions, error mapping
- * and value conversion (Integer → number, Date → ISO string). Everything else in src/store
+ * The one module that talks to neo4j-driver: sessions, transactions (retried here, failing
+ * fast while db.health says Neo4j is down), error mapping and value conversion
+ * (Integer → number, Date → ISO string). Everything else in src/store
  * hands it parameterised Cypher.
  */
 import neo4j, {
@@ -60,6 +61,10 @@ export class Database {
       // attempt for the driver's 30 s.
       connectionTimeout: 5_000,
       connectionAcquisitionTimeout: 10_000,
+      // For the driver's own managed transactions (bulk imports); this module retries its own.
+      ...(opts.maxTransactionRetryMs === undefined
+        ? {}
+        : { maxTransactionRetryTime: opts.maxTransactionRetryMs }),
       userAgent: "party-org-graph",
     });
     this.database = opts.database;
