@@ -346,9 +346,14 @@ describe("the service with its embedded Neo4j", () => {
       await until("acknowledged writes", 60_000, async () =>
         stream.acknowledged().length >= 6 ? true : undefined,
       );
+      const atSigterm = stream.outcomes.length;
       service.kill("SIGTERM");
       expect(await exited).toBe(0);
       await stream.finished;
+      // Writes in flight at SIGTERM (queued for the lock) were finished and acknowledged.
+      expect(
+        stream.outcomes.slice(atSigterm).filter((o) => o.kind === "acknowledged").length,
+      ).toBeGreaterThan(0);
 
       // Each request got an answer, or never reached the service; none was dropped mid-way.
       expect(stream.outcomes.filter((o) => o.kind === "dropped")).toEqual([]);
