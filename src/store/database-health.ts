@@ -27,8 +27,11 @@ export interface HealthOptions {
   probeTimeoutMs?: number;
   /** How often a database that is down is probed. */
   recoveryIntervalMs?: number;
-  /** Probes that time out in a row (while the server accepts connections) before it counts as down. */
-  timeoutsBeforeDown?: number;
+  /**
+   * How long probes may keep timing out (the server accepts connections but does not answer)
+   * before it counts as down: a busy server is slow, not down.
+   */
+  hungAfterMs?: number;
 }
 
 export class DatabaseHealth {
@@ -38,12 +41,13 @@ export class DatabaseHealth {
   private probing: Promise<boolean> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private checkIntervalMs = 0;
-  private timeouts = 0;
+  /** When the probes began to time out, while up; undefined after an answer. */
+  private timingOutSince: number | undefined;
   private closed = false;
   private readonly listeners = new Set<(s: HealthSnapshot, previous: DatabaseState) => void>();
   private readonly probeTimeoutMs: number;
   private readonly recoveryIntervalMs: number;
-  private readonly timeoutsBeforeDown: number;
+  private readonly hungAfterMs: number;
 
   constructor(
     private readonly ping: Ping,
@@ -51,7 +55,7 @@ export class DatabaseHealth {
   ) {
     this.probeTimeoutMs = opts.probeTimeoutMs ?? 1000;
     this.recoveryIntervalMs = opts.recoveryIntervalMs ?? 1000;
-    this.timeoutsBeforeDown = opts.timeoutsBeforeDown ?? 3;
+    this.hungAfterMs = opts.hungAfterMs ?? 15_000;
   }
 
   get isUp(): boolean {
@@ -78,7 +82,7 @@ export class DatabaseHealth {
     const previous = this.state;
     this.state = state;
     this.since = new Date();
-    this.timeouts = 0;
+    this.timingOutSince = undefined;
     for (const listener of this.listeners) listener(this.snapshot(), previous);
     this.schedule();
   }
@@ -94,21 +98,23 @@ export class DatabaseHealth {
 
   /**
    * Probes now (concurrent callers share one probe) and updates the state: true when the
-   * database answered. A refused or broken connection means down at once; a probe that only
-   * times out (a busy server, an exhausted pool) counts as down after a few in a row.
+   * database answered. A refused or broken connection means down at once; probes that only
+   * time out (a busy server, an exhausted pool) mean down once they have done so for hungAfterMs.
    */
   probe(): Promise<boolean> {
     this.probing ??= this.ping(this.probeTimeoutMs)
       .then(
         () => {
-          this.timeouts = 0;
+          this.timingOutSince = undefined;
           this.set("up");
           return true;
         },
         (err: unknown) => {
           if (this.closed) return false;
-          const timedOut = err instanceof PingTimeout;
-          if (timedOut && this.state === "up" && ++this.timeouts < this.timeoutsBeforeDown) return false;
+          if (err instanceof PingTimeout && this.state === "up") {
+            this.timingOutSince ??= Date.now();
+            if (Date.now() - this.timingOutSince < this.hungAfterMs) return false;
+          }
           this.set(this.state === "restarting" ? "restarting" : "down", err);
           return false;
         },

@@ -18,7 +18,7 @@ afterEach(() => {
   for (const h of healths.splice(0)) h.close();
 });
 function health(fn: () => Promise<void>, recoveryIntervalMs = 10) {
-  const h = new DatabaseHealth(fn, { recoveryIntervalMs, timeoutsBeforeDown: 3 });
+  const h = new DatabaseHealth(fn, { recoveryIntervalMs, hungAfterMs: 100 });
   healths.push(h);
   return h;
 }
@@ -40,20 +40,21 @@ describe("DatabaseHealth", () => {
     expect(changes).toEqual([["up", "down"]]);
   });
 
-  it("counts probes that only time out, going down after three in a row", async () => {
+  it("takes probes that only time out as a slow server, and as down once they have done so for hungAfterMs", async () => {
     const { ping, fn } = scriptedPing();
     const h = health(fn, 0);
     ping.answer = "slow";
     expect([await h.probe(), await h.probe()]).toEqual([false, false]);
     expect(h.snapshot().state).toBe("up");
+    await new Promise((resolve) => setTimeout(resolve, 120));
     ping.answer = "ok";
     expect(await h.probe()).toBe(true);
     ping.answer = "slow";
     await h.probe();
-    await h.probe();
     expect(h.snapshot().state).toBe("up");
+    await new Promise((resolve) => setTimeout(resolve, 120));
     await h.probe();
-    expect(h.snapshot().state).toBe("down");
+    expect(h.snapshot()).toMatchObject({ state: "down", lastError: "Neo4j did not answer within 1000 ms" });
   });
 
   it("probes a database that is down until it answers, then is up again", async () => {
