@@ -298,6 +298,7 @@ export class DatabaseConnectionError extends Error {
 }
 
 export function connectionError(e: unknown): DatabaseConnectionError {
+  if (e instanceof DatabaseConnectionError) return e;
   const err = e as { code?: string; message?: string };
   const msg = firstLine(err.message ?? String(e));
   if (err.code === "Neo.ClientError.Security.Unauthorized" || /authentication|unauthori[sz]ed/i.test(msg))
