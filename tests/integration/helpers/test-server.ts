@@ -25,6 +25,8 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const neo4j = inject("neo4j");
   const config = loadConfig({
+    // A roomy write budget: tests run on loaded machines, where a lone change can take seconds.
+    WRITE_TIMEOUT_MS: "60000",
     ...env,
     NEO4J_URI: neo4j.uri,
     NEO4J_PASSWORD: neo4j.password,
