@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/floor.ts [--url http://localhost:4000/graphql] [--uri bolt://127.0.0.1:7687]
- *   [--password party-org-graph] [--requests 500]`
+ *   [--password <NEO4J_PASSWORD, else the embedded one's, .data/neo4j-password>] [--requests 500]`
  *
  * The one-client floor under every answer of ours (bench/RESULTS.md, "Where the time goes"):
  * one client, requests one after another, p50 and p95 of
@@ -15,6 +15,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import express from "express";
+import { loadConfig } from "../src/config.ts";
+import { neo4jPassword } from "../src/local-secrets.ts";
 import { Database } from "../src/store/database.ts";
 import { readGraphVersion } from "../src/store/graph-version.ts";
 
@@ -22,7 +24,7 @@ const { values } = parseArgs({
   options: {
     url: { type: "string", default: "http://localhost:4000/graphql" },
     uri: { type: "string", default: "bolt://127.0.0.1:7687" },
-    password: { type: "string", default: process.env.NEO4J_PASSWORD ?? "party-org-graph" },
+    password: { type: "string" },
     requests: { type: "string", default: "500" },
   },
 });
@@ -68,7 +70,11 @@ async function main(): Promise<void> {
     res.type("json").send(answer);
   });
   const viaExpress = createServer(app);
-  const db = new Database({ uri: values.uri, user: "neo4j", password: values.password });
+  const db = new Database({
+    uri: values.uri,
+    user: "neo4j",
+    password: values.password ?? neo4jPassword(loadConfig()),
+  });
   try {
     const [bareUrl, expressUrl] = [await listen(bare), await listen(viaExpress)];
     const typename = { query: "{ __typename }" };

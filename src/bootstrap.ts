@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { Config } from "./config.ts";
+import { neo4jPassword } from "./local-secrets.ts";
 import type { Logger } from "./logger.ts";
 import { Database } from "./store/database.ts";
 import { migrate } from "./store/migrate.ts";
@@ -20,6 +21,7 @@ export interface Backend {
 export async function openBackend(config: Config, log: Logger): Promise<Backend> {
   let embedded: EmbeddedNeo4j | undefined;
   let uri = config.NEO4J_URI;
+  const password = neo4jPassword(config);
   // The same data folder, port and password at start and at every restart.
   const startEmbedded = () =>
     startEmbeddedNeo4j({
@@ -27,7 +29,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
       dataDir: path.resolve(config.NEO4J_DATA_DIR),
       heapMb: config.NEO4J_HEAP_MB,
       pageCacheMb: config.NEO4J_PAGECACHE_MB,
-      password: config.NEO4J_PASSWORD,
+      password,
       startTimeoutMs: config.NEO4J_START_TIMEOUT_MS,
       log: (line) => log.debug({ neo4j: line }),
     });
@@ -41,7 +43,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
   const db = new Database({
     uri,
     user: embedded ? embedded.user : config.NEO4J_USER,
-    password: config.NEO4J_PASSWORD,
+    password,
     database: config.NEO4J_DATABASE,
     maxTransactionRetryMs: config.NEO4J_MAX_RETRY_MS,
     writeTimeoutMs: config.WRITE_TIMEOUT_MS,

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { isIsoDate } from "./domain/dates.ts";
 import { type DueDatePolicy, parseDueDatePolicy } from "./domain/due-dates.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -14,6 +15,9 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
 const schema = z.object({
+  // internal: behind the operator's network (GraphiQL and introspection on by default);
+  // public: exposed to anyone (both off unless GRAPHIQL / INTROSPECTION say otherwise).
+  EXPOSURE: z.enum(["internal", "public"]).default("internal"),
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port.default(4000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -22,10 +26,9 @@ const schema = z.object({
     .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^\s]+$/, "must look like bolt://host:7687 or neo4j://host:7687")
     .optional(),
   NEO4J_USER: z.string().min(1).default("neo4j"),
-  NEO4J_PASSWORD: z
-    .string()
-    .min(8, "must be at least 8 characters (Neo4j's minimum)")
-    .default("party-org-graph"),
+  // Unset: the embedded Neo4j gets a random password kept beside its data (src/local-secrets.ts);
+  // NEO4J_URI needs it set (checked below).
+  NEO4J_PASSWORD: z.string().min(8, "must be at least 8 characters (Neo4j's minimum)").optional(),
   NEO4J_DATABASE: z.string().min(1).optional(),
   NEO4J_BOLT_PORT: port.default(7687),
   NEO4J_DATA_DIR: z.string().min(1).default(".data/neo4j"),
@@ -41,11 +44,48 @@ const schema = z.object({
   // How long SIGTERM waits for the requests in flight before closing their connections (src/main.ts).
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   SEED_ON_START: z.enum(["auto", "always", "never"]).default("auto"),
-  GRAPHIQL: bool.default(true),
+  GRAPHIQL: bool.optional(),
+  INTROSPECTION: bool.optional(),
+  // Requests a minute from one client on /graphql and /calendar (src/http/security.ts); 0 = off.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+  // Express's "trust proxy": false, true, a hop count, or addresses/subnets of trusted proxies.
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d{1,2}|[\w.:/, -]+)$/,
+      "must be true, false, a hop count or a list of proxy addresses",
+    )
+    .default("false"),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
+  // The dates a change may take effect on (README, "Input rules"): from the Party's founding
+  // to this many years after today, so that a mistyped year cannot block later restructurings.
+  EFFECTIVE_DATE_MIN: z
+    .string()
+    .refine(isIsoDate, "must be a real date written yyyy-mm-dd")
+    .default("1930-01-01"),
+  EFFECTIVE_DATE_MAX_YEARS_AHEAD: z.coerce.number().int().min(0).max(100).default(5),
+  // Limits checked before execution (src/graphql/limits.ts, README "Limits").
+  MAX_TOKENS: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).max(1000).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(100_000).default(30),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(100_000).default(50),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).max(1_000_000_000).default(100_000),
+  // A request's time budget, and the largest answer sent (src/http/response-guard.ts).
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(15_000),
+  MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(1_000_000_000)
+    .default(5 * 1024 * 1024),
   // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
+  // Neither JWT_SECRET nor JWT_JWKS_URL: `npm start` generates a secret into JWT_SECRET_FILE
+  // (default beside NEO4J_DATA_DIR: .data/jwt-secret), and `npm run token` signs with it.
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_SECRET_FILE: z.string().min(1).optional(),
+  // The longest lifetime (exp − iat, or exp − now without iat) a token may have; tokens need exp.
+  JWT_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
   JWT_JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
@@ -59,10 +99,14 @@ const schema = z.object({
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
 });
 
-export type Config = z.infer<typeof schema>;
+/** GraphiQL and introspection follow EXPOSURE unless set explicitly. */
+const withDerivedDefaults = schema.transform((c) => ({
+  ...c,
+  GRAPHIQL: c.GRAPHIQL ?? c.EXPOSURE === "internal",
+  INTROSPECTION: c.INTROSPECTION ?? c.EXPOSURE === "internal",
+}));
 
-/** Development secret used only when nothing is configured; `npm run token` signs with it too. */
-export const DEV_JWT_SECRET = "party-org-graph-development-secret-do-not-use-in-production";
+export type Config = z.output<typeof withDerivedDefaults>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -71,7 +115,12 @@ export class ConfigError extends Error {
 /** Parses the environment; the error lists every bad variable on one line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = withDerivedDefaults
+    .refine((c) => !c.NEO4J_URI || c.NEO4J_PASSWORD, {
+      path: ["NEO4J_PASSWORD"],
+      message: "must be set when NEO4J_URI is (only the embedded Neo4j gets a generated password)",
+    })
+    .safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);

@@ -6,6 +6,7 @@
 import "./runtime.ts";
 import { type Backend, openBackend } from "./bootstrap.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { jwtSecretNoticeText, withLocalJwtSecret } from "./local-secrets.ts";
 import { createLogger } from "./logger.ts";
 import { loadSeed } from "./seed/load-seed.ts";
 import { SeedValidationError } from "./seed/validate-seed.ts";
@@ -17,8 +18,10 @@ import { isDatabaseEmpty } from "./store/seed-repository.ts";
 const KNOWN = [ConfigError, Neo4jLaunchError, DatabaseConnectionError, PortInUseError, SeedValidationError];
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const loaded = loadConfig();
+  const log = createLogger(loaded.LOG_LEVEL);
+  const { config, notice } = withLocalJwtSecret(loaded);
+  if (notice) log.info({ file: notice.file }, jwtSecretNoticeText(notice));
   let backend: Backend | undefined;
   let server: RunningServer | undefined;
   let stopping = false;

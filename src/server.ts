@@ -1,7 +1,6 @@
 /**
  * HTTP: Apollo Server on Express, /health, /ready and the GraphiQL page.
  */
-import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
@@ -27,12 +26,22 @@ import {
   serviceUnavailablePlugin,
   withRequestId,
 } from "./graphql/errors.ts";
+import { queryLimits } from "./graphql/limits.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { drainable } from "./http/drain.ts";
+import {
+  jsonErrorHandler,
+  methodNotAllowed,
+  notFoundHandler,
+  requestIdMiddleware,
+  requestIdOf,
+} from "./http/errors.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
+import { budgetOf, guardResponse } from "./http/response-guard.ts";
+import { rateLimiter, securityHeaders } from "./http/security.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
 import { readGraphVersion } from "./store/graph-version.ts";
@@ -43,6 +52,15 @@ export interface RunningServer {
   httpServer: Server;
   /** Stops accepting connections, answers the requests in flight (within SHUTDOWN_DRAIN_MS), stops Apollo. */
   stop(): Promise<void>;
+}
+
+/** The largest request body /graphql reads. */
+const BODY_LIMIT = "1mb";
+
+/** Express's "trust proxy" setting from TRUST_PROXY: a boolean, a hop count or proxy addresses. */
+function trustProxy(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export class PortInUseError extends Error {
@@ -76,14 +94,22 @@ export async function startServer(opts: {
   };
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy(config.TRUST_PROXY));
+  app.use(requestIdMiddleware, securityHeaders());
+  const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  if (limiter) app.use(["/graphql", "/calendar"], limiter);
   const httpServer = createServer(app);
   const drainer = drainable(httpServer);
 
+  // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
+  const limits = queryLimits(config);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
-    // Apollo turns introspection off when NODE_ENV is production; GraphiQL and clients use it.
-    introspection: true,
+    // Apollo would tie introspection to NODE_ENV; here the operator decides (INTROSPECTION, EXPOSURE).
+    introspection: config.INTROSPECTION,
     // src/main.ts handles SIGTERM / SIGINT (drain, then Neo4j); Apollo's own handler would race it.
     stopOnTerminationSignals: false,
     // Masks unexpected errors; the plugin below adds the request id. (No AsyncLocalStorage for
@@ -99,6 +125,7 @@ export async function startServer(opts: {
       ApolloServerPluginInlineTraceDisabled(),
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      ...limits.plugins,
       serviceUnavailablePlugin(),
       {
         async requestDidStart() {
@@ -125,7 +152,9 @@ export async function startServer(opts: {
   await apollo.start();
 
   mountHealth(app, db, () => drainer.draining);
+  app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
   mountCalendarFeed(app, { db, config, log, verifyToken, cache });
+  app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
   if (config.GRAPHIQL) {
     mountGraphiql(app);
     app.get("/", (_req, res) => res.redirect("/graphiql"));
@@ -137,21 +166,17 @@ export async function startServer(opts: {
   }
   app.use(
     "/graphql",
-    (req, res, next) => {
-      const header = req.headers["x-request-id"];
-      const requestId = typeof header === "string" && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
-      res.setHeader("x-request-id", requestId);
-      res.locals.requestId = requestId;
-      next();
-    },
-    express.json({ limit: "1mb" }),
+    express.json({ limit: BODY_LIMIT }),
+    guardResponse(config, log),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const requestId = res.locals.requestId as string;
+        const requestId = requestIdOf(res);
         try {
           const principal = await verifyToken(req.headers.authorization);
           assertCanRead(principal, config.READ_ACCESS as ReadAccess);
-          return createContext(db, config, log, requestId, principal, cache);
+          const context = createContext(db, config, log, requestId, principal, cache);
+          context.roundTrips.budget = budgetOf(res);
+          return context;
         } catch (e) {
           if (!(e instanceof DomainError)) {
             log.error({ err: e, requestId }, "request failed");
@@ -169,6 +194,10 @@ export async function startServer(opts: {
       },
     }),
   );
+
+  // Whatever no route answered, and whatever a handler threw, is answered in JSON.
+  app.use(notFoundHandler);
+  app.use(jsonErrorHandler(log, BODY_LIMIT));
 
   const port = opts.port ?? config.PORT;
   const host = opts.host ?? config.HOST;

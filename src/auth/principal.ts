@@ -40,22 +40,3 @@ export function assertCanWrite(p: Principal, operation: string): void {
       operation,
     });
 }
-
-/**
- * An editor may change a unit only inside one of their subtrees; `inScope` says, per unit id,
- * whether it is. Admins may change anything.
- */
-export function assertUnitsInScope(
-  p: Principal,
-  operation: string,
-  units: { id: string; inScope: boolean }[],
-): void {
-  if (p.role === "admin") return;
-  const outside = units.filter((u) => !u.inScope).map((u) => u.id);
-  if (outside.length > 0)
-    throw new DomainError(
-      "FORBIDDEN",
-      `${operation}: ${outside.map((id) => `"${id}"`).join(", ")} is outside your scope (${p.scopes.join(", ") || "none"})`,
-      { rule: "EDITOR_SCOPE", units: outside },
-    );
-}

@@ -15,6 +15,51 @@ export function isIsoDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
+const ISO_DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))(?:\[[A-Za-z][A-Za-z0-9_+/-]{0,63}\])?$/;
+
+/**
+ * True when `value` is an ISO 8601 date-time with an offset, e.g. 2025-07-01T08:30:00+07:00 or
+ * 2025-07-01T01:30:00.123Z: a real date, a real time, and an offset of at most 14 hours —
+ * optionally followed by a zone name, as Neo4j writes a date-time in a named zone
+ * (2025-07-01T08:30+07:00[Asia/Ho_Chi_Minh]).
+ */
+export function isIsoDateTime(value: string): boolean {
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m || !isIsoDate(m[1] as string)) return false;
+  const [hour, minute, second, offHour, offMinute] = [m[2], m[3], m[4], m[5], m[6]].map((x) =>
+    Number(x ?? 0),
+  );
+  return (
+    (hour as number) < 24 &&
+    (minute as number) < 60 &&
+    (second as number) < 60 &&
+    (offHour as number) <= 14 &&
+    (offMinute as number) < 60
+  );
+}
+
+/** The same day `years` later (29 February becomes 28 February in a common year). */
+export function addYears(date: IsoDate, years: number): IsoDate {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y + years, m - 1, d));
+  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
+  return target.toISOString().slice(0, 10);
+}
+
+/** The dates a change may take effect on (config: EFFECTIVE_DATE_MIN, EFFECTIVE_DATE_MAX_YEARS_AHEAD). */
+export interface DateRange {
+  min: IsoDate;
+  max: IsoDate;
+}
+
+/** What is wrong with a (valid) effective date, or null when it lies within the range. */
+export function outOfRange(date: IsoDate, range: DateRange): string | null {
+  if (date < range.min) return `${date} is before ${range.min}, the earliest date a change may take effect`;
+  if (date > range.max) return `${date} is after ${range.max}, the latest date a change may take effect`;
+  return null;
+}
+
 /** Today's date in Vietnam (UTC+7), where the documents take effect. */
 export function todayInVietnam(now: Date = new Date()): IsoDate {
   return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);

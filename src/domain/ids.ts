@@ -6,3 +6,6 @@ export function relationId(r: { type: string; from: string; to: string; validFro
 }
 
 export const UNIT_ID = /^[a-z0-9][a-z0-9.-]{0,127}$/;
+
+/** Ids of audit records: `chg-` and a random UUID (src/store/change-session.ts makes them). */
+export const CHANGE_ID = /^chg-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -13,7 +13,9 @@ export type InvariantRule =
   | "ENDPOINTS_ACTIVE"
   | "KIND_PAIRING"
   | "UNIQUE_ID"
-  | "NO_ORPHANS";
+  | "NO_ORPHANS"
+  | "NO_SELF_RELATION"
+  | "DUPLICATE_RELATION";
 
 const CODES: Record<InvariantRule, "CONFLICT" | "BAD_USER_INPUT"> = {
   ONE_DIRECT_SUPERIOR: "CONFLICT",
@@ -23,16 +25,38 @@ const CODES: Record<InvariantRule, "CONFLICT" | "BAD_USER_INPUT"> = {
   KIND_PAIRING: "BAD_USER_INPUT",
   UNIQUE_ID: "CONFLICT",
   NO_ORPHANS: "CONFLICT",
+  NO_SELF_RELATION: "BAD_USER_INPUT",
+  DUPLICATE_RELATION: "CONFLICT",
 };
 
 export interface Violation {
   rule: InvariantRule;
   units: string[];
   message: string;
+  /** Relations the violation is about, e.g. the existing relation a new one duplicates. */
+  relations?: string[];
 }
 
-export function violationError(v: Violation): DomainError {
-  return new DomainError(CODES[v.rule], `${v.rule}: ${v.message}`, { rule: v.rule, units: v.units });
+/** The error for a violation; `argument` names the input at fault when it was caught at the edge. */
+export function violationError(v: Violation, argument?: string): DomainError {
+  const text = `${v.rule}: ${v.message}`;
+  return new DomainError(CODES[v.rule], argument ? `Argument "${argument}": ${text}` : text, {
+    rule: v.rule,
+    units: v.units,
+    ...(v.relations ? { relations: v.relations } : {}),
+    ...(argument ? { argument } : {}),
+  });
+}
+
+/** No relation goes from a unit to itself (a unit neither leads, reports to nor coordinates with itself). */
+export function selfRelation(type: string, from: string, to: string): Violation | null {
+  return from === to
+    ? {
+        rule: "NO_SELF_RELATION",
+        units: [from],
+        message: `a ${type} relation cannot go from "${from}" to itself`,
+      }
+    : null;
 }
 
 /** validFrom must not come after validTo (both inclusive days). */

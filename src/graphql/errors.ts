@@ -8,7 +8,8 @@ import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DomainError } from "../domain/errors.ts";
-import { DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
+import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
+import { limitErrorOf, QUERY_TOO_COMPLEX, RESPONSE_TOO_LARGE, TIMEOUT } from "./limit-error.ts";
 
 const PASS_THROUGH = new Set([
   "GRAPHQL_PARSE_FAILED",
@@ -22,6 +23,10 @@ const PASS_THROUGH = new Set([
   "NOT_FOUND",
   "FORBIDDEN",
   "CONFLICT",
+  // Limits (src/graphql/limit-error.ts): refused before execution, too large an answer, too long a request.
+  QUERY_TOO_COMPLEX,
+  RESPONSE_TOO_LARGE,
+  TIMEOUT,
 ]);
 
 /** Codes of the errors formatError masks; the request id is added to them before they are sent. */
@@ -36,15 +41,26 @@ export class MaskedError extends GraphQLError {
   }
 }
 
+/**
+ * graphql-js stops coercing variables after 50 errors with an error that has no code (Apollo
+ * gives the 50 before it BAD_USER_INPUT): it is the client's input too.
+ */
+const isVariableErrorLimit = (e: unknown) =>
+  e instanceof GraphQLError &&
+  e.extensions?.code === undefined &&
+  e.message.startsWith("Too many errors processing variables");
+
 /** Whether `error` is one we did not expect: masked for the client, logged in full. */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
   if (
     original instanceof DomainError ||
     original instanceof MaskedError ||
+    original instanceof RequestTimeoutError ||
     original instanceof DatabaseBusyError
   )
     return false;
+  if (isVariableErrorLimit(original)) return false;
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
   return !(typeof code === "string" && PASS_THROUGH.has(code));
 }
@@ -54,6 +70,12 @@ export function isUnexpected(error: unknown): boolean {
  * context, so masked errors get their request id later, from withRequestId.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // A limit refusal keeps its own code, though Apollo files it as a parse or validation error.
+  const limit = limitErrorOf(error);
+  if (limit) {
+    const { http: _status, ...extensions } = limit.extensions;
+    return { message: limit.message, extensions };
+  }
   const original = unwrapResolverError(error);
   if (original instanceof DatabaseBusyError) {
     // Not a fault: the database is there but could not take this change now; nothing was written.
@@ -69,6 +91,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: original.code, ...original.details },
+    };
+  }
+  if (isVariableErrorLimit(original)) {
+    return { message: formatted.message, extensions: { code: "BAD_USER_INPUT", argument: "variables" } };
+  }
+  if (original instanceof RequestTimeoutError) {
+    return {
+      message: original.message,
+      path: formatted.path,
+      extensions: { code: TIMEOUT, limit: "REQUEST_TIMEOUT_MS" },
     };
   }
   if (!isUnexpected(error)) {

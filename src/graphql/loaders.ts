@@ -65,9 +65,21 @@ export function createLoaders(
     ) =>
     async (keys: readonly K[]): Promise<(V | null)[]> =>
       cache ? cache.batch(area, await version(), keys, keyOf, load) : load([...keys]);
-  /** One answer through the cross-request cache (when there is one). */
-  const read = async <V extends object>(area: string, key: unknown, load: () => Promise<V>): Promise<V> =>
-    cache ? ((await cache.one(area, await version(), JSON.stringify(key), load)) as V) : load();
+  /**
+   * One answer through the cross-request cache (when there is one), read once per request: aliases
+   * asking the same question (500 × the same `descendants` page) share the read, cache or not.
+   */
+  let reads = new Map<string, Promise<unknown>>();
+  const read = <V extends object>(area: string, key: unknown, load: () => Promise<V>): Promise<V> => {
+    const json = JSON.stringify(key);
+    const slot = `${area}|${json}`;
+    let reading = reads.get(slot) as Promise<V> | undefined;
+    if (!reading) {
+      reading = cache ? (async () => (await cache.one(area, await version(), json, load)) as V)() : load();
+      reads.set(slot, reading);
+    }
+    return reading;
+  };
   const same = (id: string) => id;
 
   // Units, citations, documents and rules are mostly primed by the query that mentions them,
@@ -160,6 +172,7 @@ export function createLoaders(
   /** After a write in this request: read the version again and forget what was loaded before it. */
   const afterWrite = () => {
     versionRead = null;
+    reads = new Map();
     for (const loader of [unit, citation, document, rule, facts, incoming, children, visible])
       loader.clearAll();
   };

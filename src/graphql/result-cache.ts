@@ -19,8 +19,12 @@ type Entry = object | typeof NOTHING;
 export class ResultCache {
   private readonly lru: LRUCache<string, Entry>;
   private nextVersionRead: { promise: Promise<number> } | null = null;
+  /** Reads under way, by full key: a request that needs the same answer meanwhile waits for it. */
+  private readonly inflight = new Map<string, Promise<Entry>>();
   hits = 0;
   misses = 0;
+  /** Keys served by joining a read another request had under way. */
+  joined = 0;
 
   /** `readVersion` reads the graph's version from the database (one small query). */
   constructor(
@@ -62,8 +66,9 @@ export class ResultCache {
   }
 
   /**
-   * A batch function that serves the keys held for this version and asks `load` for the rest
-   * (in one call, in order). `load` returns one value (or null) per key it is given.
+   * A batch function that serves the keys held for this version, joins the reads of them already
+   * under way (identical concurrent reads, from other requests or aliases, go to Neo4j once), and
+   * asks `load` for the rest (in one call, in order). `load` returns one value (or null) per key.
    */
   async batch<K, V extends object>(
     area: string,
@@ -75,22 +80,47 @@ export class ResultCache {
     const out: (V | null)[] = new Array(keys.length).fill(null);
     const missing: K[] = [];
     const missingAt: number[] = [];
+    const missingKeys: string[] = [];
+    const joined: [number, K, Promise<Entry>][] = [];
     keys.forEach((key, i) => {
-      const held = this.lru.get(`${version}|${area}|${keyOf(key)}`);
-      if (held === undefined) {
+      const full = `${version}|${area}|${keyOf(key)}`;
+      const held = this.lru.get(full);
+      const pending = held === undefined ? this.inflight.get(full) : undefined;
+      if (held !== undefined) out[i] = held === NOTHING ? null : (held as V);
+      else if (pending) joined.push([i, key, pending]);
+      else {
         missing.push(key);
         missingAt.push(i);
-      } else out[i] = held === NOTHING ? null : (held as V);
+        missingKeys.push(full);
+      }
     });
-    this.hits += keys.length - missing.length;
+    this.hits += keys.length - missing.length - joined.length;
+    this.joined += joined.length;
     this.misses += missing.length;
     if (missing.length > 0) {
-      const loaded = await load(missing);
-      missing.forEach((key, j) => {
-        const value = loaded[j] ?? null;
-        out[missingAt[j] as number] = value;
-        this.lru.set(`${version}|${area}|${keyOf(key)}`, value ?? NOTHING);
+      const loading = load(missing);
+      missingKeys.forEach((full, j) => {
+        const one = loading.then((loaded) => (loaded[j] ?? NOTHING) as Entry);
+        // Whoever joins sees the failure; nobody joining must not make it an unhandled rejection.
+        one.catch(() => {});
+        this.inflight.set(full, one);
       });
+      try {
+        const loaded = await loading;
+        missingKeys.forEach((full, j) => {
+          const value = loaded[j] ?? null;
+          out[missingAt[j] as number] = value;
+          this.lru.set(full, value ?? NOTHING);
+        });
+      } finally {
+        for (const full of missingKeys) this.inflight.delete(full);
+      }
+    }
+    for (const [i, key, pending] of joined) {
+      // A joined read that failed (e.g. stopped at its own request's time budget) is read again
+      // under this request's: one request's failure is not passed on to another.
+      const value = await pending.catch(async () => (await load([key]))[0] ?? NOTHING);
+      out[i] = value === NOTHING ? null : (value as V);
     }
     return out;
   }

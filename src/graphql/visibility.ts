@@ -36,3 +36,23 @@ export async function keepVisible<T>(
   const ok = await visible(ctx, items.flatMap(unitsOf));
   return items.filter((item) => unitsOf(item).every((id) => !id || ok.has(id)));
 }
+
+/**
+ * Every unit a change record names: the units it is linked to, and those its before / after
+ * states mention (a unit's host, a relation's ends and `via`). A scoped reader sees a change
+ * only when all of them are visible: records that would name an outside unit are left out.
+ */
+export function unitsNamedBy(c: {
+  unitIds: readonly string[];
+  before: string | null;
+  after: string | null;
+}): string[] {
+  const named = new Set(c.unitIds);
+  for (const state of [c.before, c.after]) {
+    if (!state) continue;
+    const s = JSON.parse(state) as Record<string, unknown>;
+    for (const key of ["host", "from", "to"]) if (typeof s[key] === "string") named.add(s[key] as string);
+    if (Array.isArray(s.via)) for (const v of s.via) if (typeof v === "string") named.add(v);
+  }
+  return [...named];
+}

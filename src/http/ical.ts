@@ -12,7 +12,6 @@
  * Errors are one line of JSON with the request id: an unknown unit is 404, a bad parameter
  * 400 naming it, a refused token 401 and a refused read 403 (as for /graphql).
  */
-import { randomUUID } from "node:crypto";
 import type { Express, Request, Response } from "express";
 import ical, { ICalCalendarMethod, ICalEventTransparency } from "ical-generator";
 import { assertCanRead, type ReadAccess } from "../auth/principal.ts";
@@ -31,6 +30,7 @@ import { loadCitations, loadUnits } from "../graphql/resolvers/support.ts";
 import type { ResultCache } from "../graphql/result-cache.ts";
 import type { Logger } from "../logger.ts";
 import { type Database, DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
+import { requestIdOf } from "./errors.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
 const UID_DOMAIN = "party-org-graph";
@@ -47,9 +47,7 @@ export function mountCalendarFeed(
   },
 ): void {
   app.get("/calendar/:file", async (req: Request, res: Response) => {
-    const header = req.headers["x-request-id"];
-    const requestId = typeof header === "string" && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
-    res.setHeader("x-request-id", requestId);
+    const requestId = requestIdOf(res);
     const fail = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
       res.status(status).json({ error: { code, message, ...extra, requestId } });
     try {

@@ -1,17 +1,19 @@
 /**
  * One change to the graph = one write transaction: take the hierarchy lock (so concurrent
- * writers are serialised), check the editor's scope, make the writes, record the event and
- * an audit record (before / after) for every unit and relation touched, check the
+ * writers are serialised), have src/auth/scope.ts judge the units the change names (the store
+ * only answers which of them lie in the principal's subtrees), make the writes, record the event
+ * and an audit record (before / after) for every unit and relation touched, check the
  * invariants, and commit — or throw, and the transaction rolls back, leaving nothing behind.
  */
 import { randomUUID } from "node:crypto";
-import { assertUnitsInScope, type Principal } from "../auth/principal.ts";
+import type { Principal } from "../auth/principal.ts";
+import { assertMayCreateRoot, assertScope, type Named, unknownId } from "../auth/scope.ts";
 import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
-import { checkInvariants, unitsInScope } from "./invariant-checks.ts";
+import { checkInvariants, subtreeMembership } from "./invariant-checks.ts";
 
 export interface EventInput {
   kind: string;
@@ -28,8 +30,12 @@ export interface ChangeSession {
   touchUnits(ids: readonly string[]): Promise<void>;
   /** Records the state of relations before they change (call before writing them). */
   touchRelations(ids: readonly string[]): Promise<void>;
-  /** Units the editor must hold in scope. */
-  requireScope(ids: readonly string[]): Promise<void>;
+  /** Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not). */
+  authorize(named: readonly Named[]): Promise<void>;
+  /** The error for an id that names nothing (NOT_FOUND, or for an editor the outside-scope FORBIDDEN). */
+  unknown(what: string, argument: string, id: string): DomainError;
+  /** Refuses a new unit without a superior unless the principal may create one. */
+  mayCreateRoot(): void;
 }
 
 type Snapshot = Map<string, string | null>;
@@ -87,24 +93,19 @@ export async function runChange(
         const states = await relationStates(tx, fresh);
         for (const id of fresh) relationsBefore.set(id, canonical(states.get(id)));
       },
-      async requireScope(ids) {
-        if (principal.role === "admin") return;
-        const scope = await unitsInScope(tx, ids, principal.scopes, [
-          previousDay(event.effectiveOn),
-          event.effectiveOn,
-        ]);
-        assertUnitsInScope(
-          principal,
-          event.kind,
-          ids.map((id) => ({ id, inScope: scope.get(id) === true })),
-        );
-      },
+      authorize: (named) =>
+        assertScope(principal, event.kind, named, (ids, scopes) =>
+          subtreeMembership(tx, ids, scopes, [previousDay(event.effectiveOn), event.effectiveOn]),
+        ),
+      unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
+      mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
     };
     await work(session);
 
     const unitIds = [...unitsBefore.keys()];
     const relationIds = [...relationsBefore.keys()];
-    const violations = await checkInvariants(tx, unitIds, relationIds);
+    const created = relationIds.filter((id) => relationsBefore.get(id) === null);
+    const violations = await checkInvariants(tx, unitIds, relationIds, created);
     if (violations[0]) throw violationError(violations[0]);
 
     const unitsAfter = await unitStates(tx, unitIds);

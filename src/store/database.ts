@@ -22,6 +22,40 @@ export type Row = Record<string, unknown>;
 /** Counts the Cypher round trips one GraphQL request makes (reported in the response extensions). */
 export class RoundTripCounter {
   count = 0;
+  /**
+   * The request's time budget (REQUEST_TIMEOUT_MS, src/http/response-guard.ts), when it has one:
+   * its reads get what is left of it as their transaction timeout, so Neo4j stops working on a
+   * request that has been answered with TIMEOUT; once it is spent they are not started at all.
+   */
+  budget: TimeBudget | undefined;
+}
+
+export interface TimeBudget {
+  /** Its length (REQUEST_TIMEOUT_MS), for messages. */
+  ms: number;
+  /** When it ends, in milliseconds since the epoch. */
+  deadline: number;
+  /** False for mutations: a write is never cut short once it may have been committed. */
+  enforced: boolean;
+  /** Set when the client was answered with TIMEOUT: nothing may be written for it after that. */
+  answered: boolean;
+}
+
+/** A read refused or stopped because its request's time budget was spent. */
+export class RequestTimeoutError extends Error {
+  override name = "RequestTimeoutError";
+  constructor(readonly ms: number) {
+    super(`The request took longer than REQUEST_TIMEOUT_MS ${ms.toLocaleString("en-US")} ms and was stopped`);
+  }
+}
+
+/** The transaction config of a read for a request with `counter`: the rest of its budget as timeout. */
+function txConfig(counter: RoundTripCounter | undefined): { timeout?: number } {
+  const budget = counter?.budget;
+  if (!budget?.enforced) return {};
+  const left = Math.ceil(budget.deadline - Date.now());
+  if (left <= 0) throw new RequestTimeoutError(budget.ms);
+  return { timeout: left };
 }
 
 export interface DatabaseOptions {
@@ -104,8 +138,9 @@ export class Database {
   }
 
   async read(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
+    txConfig(counter); // a spent budget refuses the read before it is counted
     if (counter) counter.count++;
-    return this.transaction("READ", (tx) => tx.run(cypher, params));
+    return this.transaction("READ", (tx) => tx.run(cypher, params), { counter });
   }
 
   /**
@@ -114,15 +149,16 @@ export class Database {
    * only; it is not retried on transient errors.
    */
   async readAutoCommit(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
+    const config = txConfig(counter);
     if (counter) counter.count++;
     this.assertUp();
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
-      const result = await session.run(cypher, toParams(params) as Row);
+      const result = await session.run(cypher, toParams(params) as Row, config);
       return result.records.map((r) => toPlain(r.toObject()) as Row);
     } catch (e) {
       if (isConnectionFailure(e)) void this.health.probe();
-      throw mapError(e);
+      throw mapError(e, counter?.budget);
     } finally {
       await session.close();
     }
@@ -144,7 +180,7 @@ export class Database {
    * DatabaseBusyError (WRITE_TIMEOUT). For changes, whose lock others may hold for long.
    */
   async boundedWriteTransaction<T>(work: Work<T>): Promise<T> {
-    return this.transaction("WRITE", work, this.writeTimeoutMs);
+    return this.transaction("WRITE", work, { timeoutMs: this.writeTimeoutMs });
   }
 
   async close(): Promise<void> {
@@ -162,20 +198,27 @@ export class Database {
    * An explicit transaction, retried here rather than by the driver's managed transactions:
    * the driver would keep retrying for NEO4J_MAX_RETRY_MS while Neo4j is down, and could commit
    * a write after its client was told it failed. Each attempt first checks that the database
-   * is up; a connection failure gets a probe, and a failed probe ends the retries.
+   * is up; a connection failure gets a probe, and a failed probe ends the retries. A read for a
+   * request gets what is left of the request's time budget as its timeout, at each attempt.
    */
-  private async transaction<T>(mode: "READ" | "WRITE", work: Work<T>, timeoutMs?: number): Promise<T> {
+  private async transaction<T>(
+    mode: "READ" | "WRITE",
+    work: Work<T>,
+    opts: { timeoutMs?: number; counter?: RoundTripCounter } = {},
+  ): Promise<T> {
     const deadline = Date.now() + this.maxRetryMs;
+    const budget = opts.counter?.budget;
     let delay = RETRY_INITIAL_DELAY_MS;
     for (;;) {
       this.assertUp();
+      const timeoutMs = opts.timeoutMs ?? txConfig(opts.counter).timeout;
       try {
         return await this.attempt(mode, work, timeoutMs);
       } catch (e) {
-        if (!isRetryableError(e) || isTimeout(e)) throw mapError(e);
+        if (!isRetryableError(e) || isTimeout(e)) throw mapError(e, budget);
         if (isConnectionFailure(e) && !(await this.health.probe())) throw connectionError(e);
         const wait = delay * (1 - RETRY_JITTER + 2 * RETRY_JITTER * Math.random());
-        if (Date.now() + wait > deadline) throw mapError(e);
+        if (Date.now() + wait > deadline) throw mapError(e, budget);
         await new Promise((resolve) => setTimeout(resolve, wait));
         delay *= RETRY_MULTIPLIER;
       }
@@ -245,9 +288,11 @@ export function toPlain(value: unknown): unknown {
   return value;
 }
 
-function mapError(e: unknown): unknown {
+function mapError(e: unknown, budget?: TimeBudget): unknown {
   if (e instanceof DomainError || e instanceof DatabaseConnectionError) return e;
   if (e instanceof Neo4jError) {
+    // Neo4j stopped the transaction at the timeout its request's budget gave it.
+    if (budget && /TransactionTimedOut/.test(e.code)) return new RequestTimeoutError(budget.ms);
     if (e.code === "Neo.ClientError.Schema.ConstraintValidationFailed")
       return new DomainError("CONFLICT", `A uniqueness rule was violated: ${firstLine(e.message)}`);
     if (isConnectionFailure(e)) return connectionError(e);

@@ -14,9 +14,10 @@ export async function checkInvariants(
   tx: TransactionRunner,
   unitIds: readonly string[],
   relationIds: readonly string[],
+  createdRelationIds: readonly string[] = [],
 ): Promise<Violation[]> {
   const ids = [...new Set(unitIds)];
-  const violations: Violation[] = [];
+  const violations: Violation[] = [...(await checkNewRelations(tx, createdRelationIds))];
 
   // A party unit has at most one active direct superior at any date.
   for (const r of await tx.run(
@@ -114,21 +115,68 @@ export async function checkInvariants(
   return violations;
 }
 
-/** Whether each unit lies in one of the subtrees rooted at `scopes` on either date. */
-export async function unitsInScope(
+/**
+ * A relation created by the change neither loops on one unit nor repeats a relation of the
+ * same type between the same units whose validity overlaps its own (DUPLICATE_RELATION names it).
+ */
+async function checkNewRelations(tx: TransactionRunner, created: readonly string[]): Promise<Violation[]> {
+  if (created.length === 0) return [];
+  const violations: Violation[] = [];
+  for (const r of await tx.run(
+    `UNWIND $created AS rid
+     MATCH (a:Unit)-[r]->(a) WHERE r.id = rid
+     RETURN type(r) AS type, a.id AS unit LIMIT 5`,
+    { created: [...created] },
+  ))
+    violations.push({
+      rule: "NO_SELF_RELATION",
+      units: [r.unit as string],
+      message: `a ${r.type} relation cannot go from "${r.unit}" to itself`,
+    });
+  for (const r of await tx.run(
+    `UNWIND $created AS rid
+     MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid
+     MATCH (a)-[o]->(b)
+     WHERE type(o) = type(r) AND o <> r
+       AND coalesce(o.validFrom, ${START}) <= coalesce(r.validTo, ${END})
+       AND coalesce(r.validFrom, ${START}) <= coalesce(o.validTo, ${END})
+     RETURN type(r) AS type, a.id AS from, b.id AS to, r.id AS created, coalesce(o.id, elementId(o)) AS existing,
+            toString(o.validFrom) AS of, toString(o.validTo) AS ot
+     LIMIT 5`,
+    { created: [...created] },
+  ))
+    violations.push({
+      rule: "DUPLICATE_RELATION",
+      units: [r.from as string, r.to as string],
+      relations: [r.existing as string],
+      message: `${r.type} "${r.from}" → "${r.to}" already holds over part of that time as relation "${r.existing}" (${r.of ?? "…"} – ${r.ot ?? "…"}); end it or change its dates instead`,
+    });
+  return violations;
+}
+
+/**
+ * For each id, whether the unit lies in one of the subtrees rooted at `scopes` (the root
+ * included) on either date, and whether it lies strictly below one of the roots. An id that
+ * names no unit is in neither.
+ */
+export async function subtreeMembership(
   tx: TransactionRunner,
   ids: readonly string[],
   scopes: readonly string[],
   dates: readonly string[],
-): Promise<Map<string, boolean>> {
+): Promise<{ within: Set<string>; below: Set<string> }> {
   const rows = await tx.run(
     `UNWIND $ids AS id
-     OPTIONAL MATCH (u:Unit {id: id})
-     RETURN id, u IS NOT NULL AND (u.id IN $scopes OR any(day IN $dates WHERE EXISTS {
+     MATCH (u:Unit {id: id})
+     WITH u, any(day IN $dates WHERE EXISTS {
        MATCH (u) (()-[r:SUBORDINATE_TO|PART_OF]->(n:Unit) WHERE ${active("r", "date(day)")}){1,40} (root:Unit)
        WHERE root.id IN $scopes
-     })) AS inScope`,
+     }) AS below
+     RETURN u.id AS id, below, below OR u.id IN $scopes AS within`,
     { ids: [...new Set(ids)], scopes: [...scopes], dates: [...dates] },
   );
-  return new Map(rows.map((r) => [r.id as string, r.inScope as boolean]));
+  return {
+    within: new Set(rows.filter((r) => r.within === true).map((r) => r.id as string)),
+    below: new Set(rows.filter((r) => r.below === true).map((r) => r.id as string)),
+  };
 }

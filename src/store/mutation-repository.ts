@@ -72,19 +72,22 @@ async function requireUnits(
   return found;
 }
 
+/** Creates a new unit; `argument` names it in errors (e.g. "input.unit"). */
 async function createUnitNode(
   s: ChangeSession,
   unit: NewUnit,
+  argument: string,
   validFrom: string,
   basis: string[],
 ): Promise<void> {
+  await s.authorize([{ argument: `${argument}.host`, ids: [unit.host] }]);
   const exists = await s.tx.run("MATCH (u:Unit {id: $id}) RETURN u.id AS id", { id: unit.id });
   if (exists.length > 0)
     throw new DomainError("CONFLICT", `UNIQUE_ID: a unit with id "${unit.id}" already exists`, {
       rule: "UNIQUE_ID",
       units: [unit.id],
     });
-  if (unit.host) await requireUnits(s, [unit.host], "host");
+  if (unit.host) await requireUnits(s, [unit.host], `${argument}.host`);
   await s.touchUnits([unit.id]);
   await s.tx.run(
     `CREATE (u:Unit {id: $id, name: $name, nameFolded: $nameFolded, kind: $kind, level: $level, province: $province,
@@ -362,13 +365,10 @@ export const mutations = {
   ) =>
     runChange(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.superiorId) {
-        await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
-        await s.requireScope([a.superiorId]);
-      } else if (p.role !== "admin")
-        throw new DomainError("FORBIDDEN", "createUnit: only an admin may create a unit without a superior", {
-          rule: "EDITOR_SCOPE",
-        });
-      await createUnitNode(s, a.unit, a.effectiveOn, a.basis);
+        await s.authorize([{ argument: "input.superiorId", ids: [a.superiorId] }]);
+        await requireUnits(s, [a.superiorId], "input.superiorId", a.effectiveOn);
+      } else s.mayCreateRoot();
+      await createUnitNode(s, a.unit, "input.unit", a.effectiveOn, a.basis);
       if (a.superiorId)
         await hangUnder(s, a.unit.id, a.superiorId, a.effectiveOn, a.basis, structuralType(a.unit.kind));
     }),
@@ -379,9 +379,12 @@ export const mutations = {
     a: { id: string; effectiveOn: string; basis: string[]; changes: Partial<NewUnit> },
   ) =>
     runChange(db, p, { kind: "UPDATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      await requireUnits(s, [a.id], "id", a.effectiveOn);
-      await s.requireScope([a.id]);
-      if (a.changes.host) await requireUnits(s, [a.changes.host], "host");
+      await s.authorize([
+        { argument: "input.id", ids: [a.id] },
+        { argument: "input.host", ids: [a.changes.host] },
+      ]);
+      await requireUnits(s, [a.id], "input.id", a.effectiveOn);
+      if (a.changes.host) await requireUnits(s, [a.changes.host], "input.host");
       await s.touchUnits([a.id]);
       const set = Object.fromEntries(
         Object.entries(a.changes).filter(([, v]) => v !== undefined && v !== null),
@@ -403,8 +406,8 @@ export const mutations = {
       p,
       { kind: "CLOSE_UNIT", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
       async (s) => {
+        await s.authorize([{ argument: "id", ids: [a.id], structural: true }]);
         await requireUnits(s, [a.id], "id", a.lastDay);
-        await s.requireScope([a.id]);
         await closeWithOrgans(s, a.id, a.lastDay);
       },
     ),
@@ -420,8 +423,11 @@ export const mutations = {
           rule: "NO_CYCLE",
           units: [a.unitId],
         });
+      await s.authorize([
+        { argument: "unitId", ids: [a.unitId], structural: true },
+        { argument: "superiorId", ids: [a.superiorId] },
+      ]);
       await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
-      await s.requireScope([a.unitId, a.superiorId]);
       await moveUnder(s, a.unitId, a.superiorId, a.effectiveOn, a.basis);
     }),
 
@@ -446,10 +452,15 @@ export const mutations = {
       p,
       { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
       async (s) => {
-        await requireUnits(s, [a.fromId], "fromId");
-        await requireUnits(s, [a.toId], "toId");
-        if (a.via?.length) await requireUnits(s, a.via, "via");
-        await s.requireScope([a.fromId]);
+        // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
+        await s.authorize([
+          { argument: "input.fromId", ids: [a.fromId], structural: STRUCTURAL.includes(a.type) },
+          { argument: "input.toId", ids: [a.toId] },
+          { argument: "input.via", ids: a.via ?? [] },
+        ]);
+        await requireUnits(s, [a.fromId], "input.fromId");
+        await requireUnits(s, [a.toId], "input.toId");
+        if (a.via?.length) await requireUnits(s, a.via, "input.via");
         await createRelation(s, {
           type: a.type,
           from: a.fromId,
@@ -474,12 +485,17 @@ export const mutations = {
         { id: a.relationId, types: RELATION_TYPE_NAMES },
       );
       const rel = rows[0] as unknown as RelationRow | undefined;
-      if (!rel) {
-        const err = notFound("relation", a.relationId);
-        err.details.argument = "relationId";
-        throw err;
-      }
-      await s.requireScope([rel.from]);
+      if (!rel) throw s.unknown("relation", "relationId", a.relationId);
+      // Both ends must be in scope; a structural link is its lower end's place in the hierarchy.
+      await s.authorize([
+        {
+          argument: "relationId",
+          ids: [rel.from],
+          label: `"${rel.id}"`,
+          structural: STRUCTURAL.includes(rel.type),
+        },
+        { argument: "relationId", ids: [rel.to], label: `"${rel.id}"` },
+      ]);
       if (rel.validFrom && rel.validFrom > a.lastDay)
         throw new DomainError(
           "BAD_USER_INPUT",
@@ -514,18 +530,33 @@ export const mutations = {
         throw new DomainError("BAD_USER_INPUT", 'Argument "sourceIds": merge at least two units', {
           argument: "sourceIds",
         });
-      await requireUnits(s, a.sourceIds, "sourceIds", lastDay);
+      await s.authorize([
+        { argument: "input.sourceIds", ids: a.sourceIds, structural: true },
+        { argument: "input.superiorId", ids: [a.superiorId] },
+      ]);
+      await requireUnits(s, a.sourceIds, "input.sourceIds", lastDay);
       const superior = a.superiorId ?? (await superiorOn(s, a.sourceIds[0] as string, lastDay));
-      if (superior) await requireUnits(s, [superior], "superiorId", a.effectiveOn);
-      // The merged unit takes its sources' place: holding the sources is enough (a merger of provinces
-      // is recorded by the provinces' editors, not by whoever holds the Central Committee).
-      await s.requireScope(a.sourceIds);
-      await createUnitNode(s, a.into, a.effectiveOn, a.basis);
+      // The merged unit hangs where its first source hung, unless told otherwise: that superior too
+      // must be in scope (merged-away sources are below a root, so theirs normally is).
+      if (!a.superiorId)
+        await s.authorize([{ argument: "input.sourceIds", ids: [superior], label: "(their superior)" }]);
+      if (superior) await requireUnits(s, [superior], "input.superiorId", a.effectiveOn);
+      await createUnitNode(s, a.into, "input.into", a.effectiveOn, a.basis);
       if (superior)
         await hangUnder(s, a.into.id, superior, a.effectiveOn, a.basis, structuralType(a.into.kind));
-      for (const source of a.sourceIds)
-        for (const child of await subordinatesOn(s, source, a.effectiveOn))
+      for (const source of a.sourceIds) {
+        const children = await subordinatesOn(s, source, a.effectiveOn);
+        await s.authorize([
+          {
+            argument: "input.sourceIds",
+            ids: children,
+            label: `(the subordinates of "${source}")`,
+            structural: true,
+          },
+        ]);
+        for (const child of children)
           await moveUnder(s, child, a.into.id, a.effectiveOn, a.basis, "SUBORDINATE_TO");
+      }
       await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
       for (const source of a.sourceIds) await closeWithOrgans(s, source, lastDay);
     }),
@@ -547,16 +578,20 @@ export const mutations = {
         throw new DomainError("BAD_USER_INPUT", 'Argument "parts": split into at least two units', {
           argument: "parts",
         });
-      await requireUnits(s, [a.sourceId], "sourceId", lastDay);
+      await s.authorize([{ argument: "input.sourceId", ids: [a.sourceId], structural: true }]);
+      await requireUnits(s, [a.sourceId], "input.sourceId", lastDay);
       const superior = await superiorOn(s, a.sourceId, lastDay);
-      await s.requireScope([a.sourceId]);
+      await s.authorize([{ argument: "input.sourceId", ids: [superior], label: "(its superior)" }]);
       const partIds = a.parts.map((x) => x.id);
-      for (const part of a.parts) {
-        await createUnitNode(s, part, a.effectiveOn, a.basis);
+      for (const [i, part] of a.parts.entries()) {
+        await createUnitNode(s, part, `input.parts[${i}]`, a.effectiveOn, a.basis);
         if (superior)
           await hangUnder(s, part.id, superior, a.effectiveOn, a.basis, structuralType(part.kind));
       }
       const children = await subordinatesOn(s, a.sourceId, a.effectiveOn);
+      await s.authorize([
+        { argument: "input.sourceId", ids: children, label: "(its subordinates)", structural: true },
+      ]);
       for (const asg of a.assignments) {
         if (!partIds.includes(asg.partId))
           throw new DomainError(
@@ -588,8 +623,8 @@ export const mutations = {
   ) =>
     runChange(db, p, { kind: "ABOLISH_LEVEL", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       const lastDay = previousDay(a.effectiveOn);
-      await requireUnits(s, [a.underId], "underId", a.effectiveOn);
-      await s.requireScope([a.underId]);
+      await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
+      await requireUnits(s, [a.underId], "input.underId", a.effectiveOn);
       const level = await s.tx.run(
         `MATCH (root:Unit {id: $under}) WITH root, date($lastDay) AS d
          MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r")}){1,10} (root)
@@ -605,9 +640,21 @@ export const mutations = {
             argument: "kind",
           },
         );
-      for (const row of level) {
-        const id = row.id as string;
-        for (const child of await subordinatesOn(s, id, a.effectiveOn))
+      const closed = level.map((row) => row.id as string);
+      await s.authorize([
+        { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
+      ]);
+      for (const id of closed) {
+        const children = await subordinatesOn(s, id, a.effectiveOn);
+        await s.authorize([
+          {
+            argument: "input.underId",
+            ids: children,
+            label: `(the subordinates of "${id}")`,
+            structural: true,
+          },
+        ]);
+        for (const child of children)
           await moveUnder(s, child, a.underId, a.effectiveOn, a.basis, "SUBORDINATE_TO");
         await closeWithOrgans(s, id, lastDay);
       }

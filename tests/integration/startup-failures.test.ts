@@ -70,13 +70,31 @@ describe("start-up failures", () => {
   });
 
   it("an unreachable NEO4J_URI says so and how to fix it", async () => {
-    expectOneClearLine(await start({ NEO4J_URI: `bolt://127.0.0.1:${closedPort}` }), /Neo4j|NEO4J_URI/);
+    expectOneClearLine(
+      await start({
+        NEO4J_URI: `bolt://127.0.0.1:${closedPort}`,
+        NEO4J_PASSWORD: "some-password",
+        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
+      }),
+      /Neo4j|NEO4J_URI/,
+    );
+  });
+
+  it("an external NEO4J_URI without NEO4J_PASSWORD names it", async () => {
+    expectOneClearLine(
+      await start({ NEO4J_URI: `bolt://127.0.0.1:${closedPort}` }),
+      /NEO4J_PASSWORD must be set when NEO4J_URI is/,
+    );
   });
 
   it("wrong credentials name NEO4J_USER and NEO4J_PASSWORD", async () => {
     const neo4j = inject("neo4j");
     expectOneClearLine(
-      await start({ NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: "not-the-password" }),
+      await start({
+        NEO4J_URI: neo4j.uri,
+        NEO4J_PASSWORD: "not-the-password",
+        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
+      }),
       /credentials.*NEO4J_USER and NEO4J_PASSWORD/,
     );
   });
@@ -87,6 +105,7 @@ describe("start-up failures", () => {
       await start({
         NEO4J_URI: neo4j.uri,
         NEO4J_PASSWORD: neo4j.password,
+        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
         PORT: String(blockedPort),
         HOST: "127.0.0.1",
         SEED_ON_START: "never",
@@ -99,7 +118,8 @@ describe("start-up failures", () => {
     expectOneClearLine(
       await start({
         NEO4J_BOLT_PORT: String(blockedPort),
-        NEO4J_DATA_DIR: "/tmp/party-org-graph-never-started",
+        // The generated JWT secret and Neo4j password go beside the data folder: here, not in /tmp itself.
+        NEO4J_DATA_DIR: "/tmp/party-org-graph-never-started/neo4j",
       }),
       new RegExp(`Bolt port ${blockedPort} is in use`),
     );

@@ -14,8 +14,9 @@ describe("loadConfig", () => {
   });
 
   it("accepts bolt:// and routing neo4j:// URIs", () => {
-    expect(loadConfig({ NEO4J_URI: "bolt://db:7687" }).NEO4J_URI).toBe("bolt://db:7687");
-    expect(loadConfig({ NEO4J_URI: "neo4j+s://x.databases.neo4j.io" }).NEO4J_URI).toBe(
+    const password = { NEO4J_PASSWORD: "the-server-password" };
+    expect(loadConfig({ NEO4J_URI: "bolt://db:7687", ...password }).NEO4J_URI).toBe("bolt://db:7687");
+    expect(loadConfig({ NEO4J_URI: "neo4j+s://x.databases.neo4j.io", ...password }).NEO4J_URI).toBe(
       "neo4j+s://x.databases.neo4j.io",
     );
   });
@@ -44,5 +45,24 @@ describe("loadConfig", () => {
     expect(loadConfig({ HEAP_GROWING_PERCENT: "0" }).HEAP_GROWING_PERCENT).toBe(0);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: "-5" })).toThrow(/HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: "fast" })).toThrow(/HEAP_GROWING_PERCENT/);
+  });
+
+  it("has limits before execution, a time budget and a response cap, each configurable", () => {
+    expect(loadConfig({})).toMatchObject({
+      MAX_TOKENS: 2000,
+      MAX_QUERY_DEPTH: 12,
+      MAX_ALIASES: 30,
+      MAX_DIRECTIVES: 50,
+      MAX_QUERY_COST: 100_000,
+      REQUEST_TIMEOUT_MS: 15_000,
+      MAX_RESPONSE_BYTES: 5 * 1024 * 1024,
+    });
+    expect(loadConfig({ MAX_QUERY_COST: "5000", REQUEST_TIMEOUT_MS: "2000" })).toMatchObject({
+      MAX_QUERY_COST: 5000,
+      REQUEST_TIMEOUT_MS: 2000,
+    });
+    expect(() => loadConfig({ MAX_QUERY_COST: "0" })).toThrow(/MAX_QUERY_COST/);
+    expect(() => loadConfig({ MAX_ALIASES: "many" })).toThrow(/MAX_ALIASES/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "-1" })).toThrow(/REQUEST_TIMEOUT_MS/);
   });
 });

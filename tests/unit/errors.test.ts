@@ -3,7 +3,8 @@ import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { notFound } from "../../src/domain/errors.ts";
 import { formatError, isUnexpected, MaskedError, withRequestId } from "../../src/graphql/errors.ts";
-import { DatabaseBusyError, DatabaseConnectionError } from "../../src/store/database.ts";
+import { QueryLimitError } from "../../src/graphql/limit-error.ts";
+import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../../src/store/database.ts";
 
 const formatted = (message: string, code = "INTERNAL_SERVER_ERROR") => ({
   message,
@@ -31,6 +32,56 @@ describe("formatError", () => {
       extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
     });
     expect(out.extensions).not.toHaveProperty("stacktrace");
+  });
+
+  it("gives graphql-js's 'too many variable errors' the client's code, BAD_USER_INPUT", () => {
+    const err = new GraphQLError(
+      "Too many errors processing variables, error limit reached. Execution aborted.",
+    );
+    expect(isUnexpected(err)).toBe(false);
+    const out = formatError({ message: err.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }, err);
+    expect(out).toEqual({
+      message: err.message,
+      extensions: { code: "BAD_USER_INPUT", argument: "variables" },
+    });
+  });
+
+  it("keeps a limit refusal's own code, though Apollo files it as a validation error", () => {
+    const limit = new QueryLimitError("MAX_ALIASES", "alias count 31 exceeds MAX_ALIASES 30", 30, 31);
+    // Apollo's ValidationError: its own code, ours as the original.
+    const wrapped = new GraphQLError(limit.message, {
+      originalError: limit,
+      extensions: { ...limit.extensions, code: "GRAPHQL_VALIDATION_FAILED" },
+    });
+    expect(isUnexpected(wrapped)).toBe(false);
+    expect(formatError(formatted(limit.message, "GRAPHQL_VALIDATION_FAILED"), wrapped)).toEqual({
+      message: "alias count 31 exceeds MAX_ALIASES 30",
+      extensions: { code: "QUERY_TOO_COMPLEX", limit: "MAX_ALIASES", max: 30, value: 31 },
+    });
+  });
+
+  it("names MAX_TOKENS when graphql-js stops parsing a long document", () => {
+    const syntax = new GraphQLError(
+      "Syntax Error: Document contains more that 2000 tokens. Parsing aborted.",
+    );
+    const apollo = new GraphQLError(syntax.message, {
+      originalError: syntax,
+      extensions: { code: "GRAPHQL_PARSE_FAILED" },
+    });
+    expect(formatError(formatted(syntax.message, "GRAPHQL_PARSE_FAILED"), apollo)).toEqual({
+      message: "token count exceeds MAX_TOKENS 2,000",
+      extensions: { code: "QUERY_TOO_COMPLEX", limit: "MAX_TOKENS", max: 2000 },
+    });
+  });
+
+  it("answers TIMEOUT for a read stopped at its request's time budget, unmasked", () => {
+    const err = new RequestTimeoutError(15_000);
+    expect(isUnexpected(resolverError(err))).toBe(false);
+    expect(formatError(formatted(err.message), resolverError(err))).toEqual({
+      message: "The request took longer than REQUEST_TIMEOUT_MS 15,000 ms and was stopped",
+      path: ["unit"],
+      extensions: { code: "TIMEOUT", limit: "REQUEST_TIMEOUT_MS" },
+    });
   });
 
   it("masks anything else: no message, no stack, and the request id added before sending", () => {

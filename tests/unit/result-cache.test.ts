@@ -92,4 +92,46 @@ describe("ResultCache", () => {
     expect(await cache.one("chain", 7, "k", load)).toEqual({ n: 1 });
     expect(await cache.one("chain", 8, "k", load)).toEqual({ n: 2 });
   });
+
+  it("joins a read under way for the same key instead of reading again", async () => {
+    const cache = new ResultCache(1, async () => 1);
+    const calls: string[][] = [];
+    let release: () => void = () => {};
+    const slow = async (keys: string[]) => {
+      calls.push(keys);
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return keys.map((k) => ({ id: k }));
+    };
+    const first = cache.batch("unit", 1, ["a", "b"], (k) => k, slow);
+    const releaseFirst = release;
+    // Asked while "a" is being read: only "c" is read; "a" waits for the first read.
+    const second = cache.batch("unit", 1, ["a", "c"], (k) => k, slow);
+    release();
+    releaseFirst();
+    expect(await first).toEqual([{ id: "a" }, { id: "b" }]);
+    expect(await second).toEqual([{ id: "a" }, { id: "c" }]);
+    expect(calls).toEqual([["a", "b"], ["c"]]);
+    expect(cache.joined).toBe(1);
+    // Another version is another question: no joining across versions.
+    await cache.batch("unit", 2, ["a"], (k) => k, loader(calls));
+    expect(calls.at(-1)).toEqual(["a"]);
+  });
+
+  it("reads again, for itself, a key whose joined read failed", async () => {
+    const cache = new ResultCache(1, async () => 1);
+    let fail: (e: Error) => void = () => {};
+    const failing = () =>
+      new Promise<{ id: string }[]>((_, reject) => {
+        fail = reject;
+      });
+    const calls: string[][] = [];
+    const first = cache.batch("unit", 1, ["a"], (k) => k, failing);
+    const second = cache.batch("unit", 1, ["a"], (k) => k, loader(calls));
+    fail(new Error("stopped at the first request's time budget"));
+    await expect(first).rejects.toThrow("time budget");
+    expect(await second).toEqual([{ id: "a" }]);
+    expect(calls).toEqual([["a"]]);
+  });
 });

@@ -2,6 +2,7 @@
 import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
 import type { MeetingRuleRecord, PositionRecord } from "../../store/meeting-repository.ts";
 import type { Context } from "../context.ts";
+import { keepVisible } from "../visibility.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
@@ -32,10 +33,10 @@ export const MeetingResolvers = {
 export const MeetingQueries = {
   meetingRules: async (_: unknown, args: Args, ctx: Context) => {
     await requireUnit(args.unitId as string, ctx, "unitId");
-    return ctx.loaders.meetingRules.load(args.unitId as string);
+    return keepVisible(ctx, await ctx.loaders.meetingRules.load(args.unitId as string), (m) => [m.bodyId]);
   },
   positions: async (_: unknown, args: Args, ctx: Context) => {
     await requireUnit(args.unitId as string, ctx, "unitId");
-    return ctx.loaders.positions.load(args.unitId as string);
+    return keepVisible(ctx, await ctx.loaders.positions.load(args.unitId as string), (p) => [p.committeeId]);
   },
 };

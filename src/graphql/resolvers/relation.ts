@@ -14,8 +14,8 @@ import { unitRelations } from "./unit.ts";
 type Args = Record<string, unknown>;
 
 /** The deepest neighbourhood a client may ask for, and the most units it returns. */
-const MAX_NEIGHBOURHOOD_DEPTH = 3;
-const MAX_NEIGHBOURHOOD_UNITS = 500;
+export const MAX_NEIGHBOURHOOD_DEPTH = 3;
+export const MAX_NEIGHBOURHOOD_UNITS = 500;
 const MAX_PATH_LENGTH = 12;
 
 export const frequencyLabels = (p: { frequencies: string[] }) =>

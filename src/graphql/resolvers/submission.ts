@@ -2,6 +2,7 @@
 import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import {
+  type ChannelFacts,
   type ChannelKind,
   type ChannelRule,
   checkPath,
@@ -15,6 +16,7 @@ import { channelFacts, findChannelRules } from "../../store/channel-repository.t
 import type { UnitRecord } from "../../store/records.ts";
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
+import { scoped, visible } from "../visibility.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
 type Args = Record<string, unknown>;
@@ -69,7 +71,34 @@ async function prepare(ctx: Context, ids: readonly string[], argument: (i: numbe
     ctx.roundTrips,
   );
   ctx.loaders.primeUnits(facts.records);
-  return { rules, facts };
+  return { rules, facts: scoped(ctx) ? await visibleFacts(ctx, facts) : facts };
+}
+
+/**
+ * The facts a scoped reader may reason with: units, anchors and members outside their subtrees
+ * are dropped, so a route or violation never names one (the route then reports what it could
+ * not resolve, as it does for a gap in the graph).
+ */
+async function visibleFacts(ctx: Context, facts: ChannelFacts): Promise<ChannelFacts> {
+  const ids = [
+    ...facts.units.keys(),
+    ...[...facts.anchors.values()].flatMap((list) => list.map((a) => a.id)),
+    ...[...facts.members.values()].flatMap((list) => list.map((u) => u.id)),
+  ];
+  const ok = await visible(ctx, ids);
+  return {
+    units: new Map([...facts.units].filter(([id]) => ok.has(id))),
+    anchors: new Map(
+      [...facts.anchors]
+        .filter(([id]) => ok.has(id))
+        .map(([id, list]) => [id, list.filter((a) => ok.has(a.id))]),
+    ),
+    members: new Map(
+      [...facts.members]
+        .filter(([id]) => ok.has(id))
+        .map(([id, list]) => [id, list.filter((u) => ok.has(u.id))]),
+    ),
+  };
 }
 
 function routeView(rules: ChannelRule[], route: Route, from: string, to: string, asOf: string): RouteView {
@@ -80,7 +109,7 @@ export const SubmissionResolvers = {
   SubmissionRoute: {
     from: (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.load(r.from),
     to: (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.load(r.to),
-    units: async (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.loadMany(r.units),
+    units: (r: RouteView, _: Args, ctx: Context) => loadUnits(r.units, ctx),
     prescribed: (r: RouteView) => r.ruleIds.length > 0,
     basis: (r: RouteView, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
   },

@@ -13,9 +13,9 @@ import {
   asOfArg,
   decodeCursor,
   depthArg,
+  depthCursor,
   encodeCursor,
   firstArg,
-  isDepthCursor,
   isIdCursor,
   typesArg,
 } from "../arguments.ts";
@@ -116,7 +116,7 @@ export const UnitResolvers = {
     descendants: async (u: UnitRecord, args: Args, ctx: Context) => {
       const maxDepth = depthArg(args.maxDepth, ctx.config.MAX_DEPTH, ctx.config.MAX_DEPTH, "maxDepth");
       const first = firstArg(args.first, ctx);
-      const after = decodeCursor(args.after, isDepthCursor);
+      const after = decodeCursor(args.after, depthCursor(maxDepth));
       const key = { id: u.id, asOf: asOfArg(args.asOf, ctx), maxDepth, first, after };
       const page = await ctx.loaders.read("descendants", key, () =>
         descendantsPage(ctx.db, key, ctx.roundTrips),
@@ -171,7 +171,7 @@ export const UnitQueries = {
     const kinds = (args.kinds as string[] | null)?.length ? (args.kinds as string[]) : null;
     if (args.under) {
       await requireUnit(args.under as string, ctx, "under");
-      const after = decodeCursor(args.after, isDepthCursor);
+      const after = decodeCursor(args.after, depthCursor(ctx.config.MAX_DEPTH));
       const key = { id: args.under as string, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds };
       const page = await ctx.loaders.read("descendants", key, () =>
         descendantsPage(ctx.db, key, ctx.roundTrips),

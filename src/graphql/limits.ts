@@ -1,0 +1,147 @@
+/**
+ * Limits checked before any resolver runs, so that a small request cannot make the service
+ * build a huge answer or flood Neo4j (README, "Limits"):
+ * - MAX_TOKENS: graphql-js stops parsing a longer document (Apollo's parseOptions);
+ * - MAX_QUERY_DEPTH, MAX_ALIASES, MAX_DIRECTIVES: GraphQL Armor's validation rules;
+ * - MAX_QUERY_COST: the list-aware cost of the operation with its variables (query-cost.ts),
+ *   checked once the operation is known.
+ * Every refusal is a QueryLimitError (limit-error.ts): code QUERY_TOO_COMPLEX, HTTP 400, a message
+ * naming the limit and the value, e.g. "query cost 1,250,000 exceeds MAX_QUERY_COST 100,000".
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
+import type { Config } from "../config.ts";
+import type { Context } from "./context.ts";
+import { formatCount, type LimitName, QueryLimitError } from "./limit-error.ts";
+import { queryCost } from "./query-cost.ts";
+
+/** Operations expanded past this many selections (fragments counted at each use) are refused unpriced. */
+const MAX_SELECTIONS = 10_000;
+
+/** GraphQL Armor reports "... limit of 10 exceeded, found 11."; the message names our variable instead. */
+function reportTo(limit: LimitName, what: string, max: number) {
+  return (ctx: ValidationContext | null, error: GraphQLError) => {
+    const found = /found (\d+)/.exec(error.message)?.[1];
+    const value = found === undefined ? undefined : Number(found);
+    const message =
+      value === undefined
+        ? `${what} exceeds ${limit} ${formatCount(max)}`
+        : `${what} ${formatCount(value)} exceeds ${limit} ${formatCount(max)}`;
+    ctx?.reportError(new QueryLimitError(limit, message, max, value));
+  };
+}
+
+/** The validation rules for depth, aliases and directives (GraphQL Armor, its other protections off). */
+function armorRules(config: Config): ValidationRule[] {
+  const rule = (limit: LimitName, what: string, n: number) => ({
+    n,
+    propagateOnRejection: false,
+    onReject: [reportTo(limit, what, n)],
+  });
+  return new ApolloArmor({
+    maxDepth: { ...rule("MAX_QUERY_DEPTH", "query depth", config.MAX_QUERY_DEPTH), flattenFragments: true },
+    maxAliases: rule("MAX_ALIASES", "alias count", config.MAX_ALIASES),
+    maxDirectives: rule("MAX_DIRECTIVES", "directive count", config.MAX_DIRECTIVES),
+    // Tokens: graphql-js's own parser option (below) refuses before the document is built.
+    maxTokens: { enabled: false },
+    // Cost: Armor's is not list-aware; query-cost.ts is.
+    costLimit: { enabled: false },
+    // Introspection is on (GraphiQL), so field suggestions reveal nothing it does not.
+    blockFieldSuggestion: { enabled: false },
+  }).protect().validationRules;
+}
+
+/** Refuses an operation whose cost, with its variables, exceeds MAX_QUERY_COST. */
+function costPlugin(config: Config): ApolloServerPlugin<Context> {
+  const settings = { maxPageSize: config.MAX_PAGE_SIZE, maxDepth: config.MAX_DEPTH };
+  const max = config.MAX_QUERY_COST;
+  // Apollo hands a repeated query the same parsed document: its costs are kept with it, by
+  // operation and variables (a few dozen per document), instead of walking it on every request.
+  const known = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    name: string | undefined,
+  ) => {
+    const key = `${name ?? ""}|${JSON.stringify(variables ?? {})}`;
+    const costs = known.get(document) ?? new Map<string, number>();
+    known.set(document, costs);
+    const held = costs.get(key);
+    if (held !== undefined) return held;
+    const cost = queryCost(schema, document, variables, name, settings, MAX_SELECTIONS);
+    if (costs.size >= 64) costs.clear();
+    costs.set(key, cost);
+    return cost;
+  };
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          // No operation: execution refuses the request with its own error.
+          if (!operation) return;
+          let cost: number;
+          try {
+            cost = costOf(schema, document, request.variables, operation.name?.value);
+          } catch (e) {
+            if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message))
+              throw new QueryLimitError(
+                "MAX_QUERY_COST",
+                `selection count with fragments expanded exceeds ${formatCount(MAX_SELECTIONS)}: too many to price against MAX_QUERY_COST ${formatCount(max)}`,
+                max,
+              );
+            // Variables that do not fit the operation: execution refuses them, naming the variable.
+            return;
+          }
+          if (cost > max)
+            throw new QueryLimitError(
+              "MAX_QUERY_COST",
+              `query cost ${formatCount(cost)} exceeds MAX_QUERY_COST ${formatCount(max)}`,
+              max,
+              cost,
+            );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Mutations are not cut short by the time budget (src/http/response-guard.ts): once one starts it
+ * is answered when its transaction ends. One whose budget was spent before it started is refused.
+ */
+function budgetPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          const budget = contextValue.roundTrips.budget;
+          if (!budget || operation?.operation !== "mutation") return;
+          if (budget.answered)
+            throw new QueryLimitError(
+              "REQUEST_TIMEOUT_MS",
+              `The request took longer than REQUEST_TIMEOUT_MS ${formatCount(budget.ms)} ms before it started; nothing was written`,
+              budget.ms,
+            );
+          budget.enforced = false;
+        },
+      };
+    },
+  };
+}
+
+/** What ApolloServer takes: parse options, validation rules and the plugins. */
+export function queryLimits(config: Config) {
+  return {
+    parseOptions: { maxTokens: config.MAX_TOKENS },
+    validationRules: armorRules(config),
+    plugins: [costPlugin(config), budgetPlugin()],
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The cost of an operation before it runs: about how many values its answer can hold, so that
+ * a request asking for millions of them is refused before any resolver runs (src/graphql/limits.ts).
+ * graphql-query-complexity walks the document (fragments, @skip/@include, variables); the
+ * estimator below prices every field at 1 plus its selection times how many items it can
+ * return:
+ * - a page (`first`, capped at MAX_PAGE_SIZE; the resolver's default page when absent),
+ * - `_entities`: the number of representations,
+ * - `neighbourhood`: as many units as its depth can reach, up to the resolver's cap,
+ * - any other list of objects: an assumed size (below), generous for this graph.
+ * Lists of scalars and enums cost 1, like a scalar. Fields whose database work does not
+ * follow from what they return (a subtree traversal, a path search) add a fixed price.
+ */
+import {
+  type DocumentNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  getNullableType,
+  isListType,
+} from "graphql";
+import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
+import { CHANGES_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./arguments.ts";
+import { MAX_NEIGHBOURHOOD_DEPTH, MAX_NEIGHBOURHOOD_UNITS } from "./resolvers/relation.ts";
+
+export interface CostSettings {
+  /** The largest `first` (MAX_PAGE_SIZE). */
+  maxPageSize: number;
+  /** The deepest `descendants(maxDepth:)` and its default (MAX_DEPTH). */
+  maxDepth: number;
+}
+
+/** Assumed sizes of lists no argument bounds, by `Type.field`, then by field name. */
+const ASSUMED_SIZE: Record<string, number> = {
+  // Citations and channels: a fact rests on one to three provisions; a report goes through one or two.
+  basis: 3,
+  source: 3,
+  via: 3,
+  channel: 3,
+  formerNames: 3,
+  "Unit.relations": 30,
+  "Query.relations": 30,
+  "ReportingCalendar.entries": 100,
+  "ReportingCalendar.undated": 30,
+  "Document.provisions": 50,
+  "Query.documents": 50,
+  "Query.rules": 50,
+  "Plan.tasks": 100,
+  "Query.history": 30,
+  "Event.changes": 30,
+  "Event.units": 30,
+  // Introspection: this schema's averages (78 types; per type 4.5 fields, 1.7 enum values, 0.6
+  // input fields; 0.3 arguments per field), rounded up. GraphiQL's introspection costs about
+  // 40,000; nested introspection (types → fields → type → fields → …) multiplies by 5 a level.
+  "__Schema.types": 100,
+  "__Schema.directives": 20,
+  "__Type.fields": 5,
+  "__Type.enumValues": 2,
+  "__Type.inputFields": 1,
+  "__Type.possibleTypes": 1,
+  "__Type.interfaces": 1,
+  "__Field.args": 1,
+  "__Directive.args": 2,
+};
+const DEFAULT_ASSUMED_SIZE = 10;
+
+/** Types whose lists were already counted by the field that returned them (its `first` or depth). */
+const SIZED_BY_PARENT = new Set(["UnitConnection", "ChangeConnection", "Subgraph"]);
+
+/** A subtree traversal costs this much per level it may descend, whatever page it returns. */
+const TRAVERSAL_PER_LEVEL = 10;
+/** Fields with database or domain work beyond what they return. */
+const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => number> = {
+  "Unit.descendants": (args, s) => TRAVERSAL_PER_LEVEL * depthOf(args.maxDepth, s.maxDepth),
+  "Query.units": (args, s) => (args.under ? TRAVERSAL_PER_LEVEL * s.maxDepth : 0),
+  "Query.neighbourhood": (args) => TRAVERSAL_PER_LEVEL * depthOf(args.depth, MAX_NEIGHBOURHOOD_DEPTH),
+  "Query.pathBetween": () => 100,
+  "Query.reportingCalendar": () => 50,
+};
+
+/** How many units `neighbourhood` may return at a depth: a fan-out of 25 per level, up to the cap. */
+const NEIGHBOURHOOD_FANOUT = 25;
+
+function depthOf(value: unknown, max: number): number {
+  return typeof value === "number" && Number.isFinite(value) ? Math.min(Math.max(value, 1), max) : max;
+}
+
+function pageSize(coordinate: string, first: unknown, s: CostSettings): number {
+  const fallback = coordinate === "Query.changes" ? CHANGES_PAGE_SIZE : DEFAULT_PAGE_SIZE;
+  const n = typeof first === "number" && Number.isFinite(first) ? first : fallback;
+  return Math.min(Math.max(n, 0), s.maxPageSize);
+}
+
+/** How many times the field's selection can appear in the answer. */
+function multiplier(
+  type: GraphQLCompositeType,
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+  s: CostSettings,
+): number {
+  const coordinate = `${type.name}.${field.name}`;
+  if (field.name === "_entities")
+    return Array.isArray(args.representations) ? args.representations.length : 1;
+  if (coordinate === "Query.neighbourhood")
+    return Math.min(
+      NEIGHBOURHOOD_FANOUT ** depthOf(args.depth, MAX_NEIGHBOURHOOD_DEPTH),
+      MAX_NEIGHBOURHOOD_UNITS,
+    );
+  if (field.args.some((a) => a.name === "first")) return pageSize(coordinate, args.first, s);
+  if (!isListType(getNullableType(field.type)) || SIZED_BY_PARENT.has(type.name)) return 1;
+  return ASSUMED_SIZE[coordinate] ?? ASSUMED_SIZE[field.name] ?? DEFAULT_ASSUMED_SIZE;
+}
+
+/** The estimator for graphql-query-complexity: 1 + work + multiplier × the selection's cost. */
+export function listAwareEstimator(s: CostSettings): ComplexityEstimator {
+  return ({ type, field, args, childComplexity }) =>
+    1 +
+    (WORK[`${type.name}.${field.name}`]?.(args, s) ?? 0) +
+    multiplier(type, field, args, s) * childComplexity;
+}
+
+/**
+ * The cost of the operation `operationName` (or the only one) of `document` with `variables`.
+ * Throws a GraphQLError when the variables do not fit the operation or the document has more
+ * than `maxNodes` selections once fragments are expanded.
+ */
+export function queryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  settings: CostSettings,
+  maxNodes = 10_000,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
+    ...(operationName ? { operationName } : {}),
+    estimators: [listAwareEstimator(settings)],
+    maxQueryNodes: maxNodes,
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * Every failure outside a resolver as JSON: body-parser refusals (malformed JSON, a body that is
+ * not an object, unsupported charsets and encodings, oversized bodies), unknown routes, wrong
+ * methods and anything thrown by an Express handler. Under /graphql the body has the GraphQL
+ * shape (`{ errors: [{ message, extensions: { code } }] }`, GraphQL-over-HTTP); elsewhere it is
+ * `{ error: { code, message, requestId } }`, as the calendar feed answers.
+ */
+import { randomUUID } from "node:crypto";
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
+import type { Logger } from "../logger.ts";
+
+export interface HttpFailure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Sets `x-request-id` (the client's when well-formed, else a new one) and keeps it in res.locals. */
+export const requestIdMiddleware: RequestHandler = (req, res, next) => {
+  const header = req.headers["x-request-id"];
+  const requestId = typeof header === "string" && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+  res.setHeader("x-request-id", requestId);
+  res.locals.requestId = requestId;
+  next();
+};
+
+export function requestIdOf(res: Response): string {
+  return typeof res.locals.requestId === "string" ? res.locals.requestId : "unknown";
+}
+
+/** Sends a failure as JSON in the shape that suits the path. */
+export function sendFailure(req: Request, res: Response, failure: HttpFailure, extra: object = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const requestId = requestIdOf(res);
+  res.status(failure.status);
+  if (isGraphqlPath(req)) {
+    res.json({
+      errors: [{ message: failure.message, extensions: { code: failure.code, ...extra, requestId } }],
+    });
+  } else {
+    res.json({ error: { code: failure.code, message: failure.message, ...extra, requestId } });
+  }
+}
+
+function isGraphqlPath(req: Request): boolean {
+  return (
+    req.originalUrl === "/graphql" ||
+    req.originalUrl.startsWith("/graphql?") ||
+    req.originalUrl.startsWith("/graphql/")
+  );
+}
+
+/** body-parser's error types (its `type` property) and what the client is told. */
+const BODY_ERRORS: Record<string, (limit: string) => HttpFailure> = {
+  "entity.parse.failed": () => ({
+    status: 400,
+    code: "BAD_REQUEST",
+    message: 'The request body is not a JSON object; send { "query": "…", "variables": { … } }',
+  }),
+  "entity.too.large": (limit) => ({
+    status: 413,
+    code: "PAYLOAD_TOO_LARGE",
+    message: `The request body is larger than ${limit}`,
+  }),
+  "charset.unsupported": () => ({
+    status: 415,
+    code: "UNSUPPORTED_MEDIA_TYPE",
+    message: "Unsupported charset: send the body as UTF-8 (content-type: application/json; charset=utf-8)",
+  }),
+  "encoding.unsupported": () => ({
+    status: 415,
+    code: "UNSUPPORTED_MEDIA_TYPE",
+    message: "Unsupported content-encoding: send the body uncompressed, gzip or deflate",
+  }),
+  "request.aborted": () => ({ status: 400, code: "BAD_REQUEST", message: "The request body was aborted" }),
+  "request.size.invalid": () => ({
+    status: 400,
+    code: "BAD_REQUEST",
+    message: "The request body's length does not match its content-length",
+  }),
+};
+
+/**
+ * The last error handler: known client errors keep their status with a clear message; anything
+ * else is logged and answered 500 with the request id only (no stack, no internals).
+ */
+export function jsonErrorHandler(log: Logger, bodyLimit: string): ErrorRequestHandler {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = (err ?? {}) as { type?: string; status?: number; statusCode?: number };
+    const known = e.type ? BODY_ERRORS[e.type] : undefined;
+    if (known) return sendFailure(req, res, known(bodyLimit));
+    const status = e.status ?? e.statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      // An inflate error, a malformed URI and the like: the client's fault, said plainly.
+      return sendFailure(req, res, {
+        status,
+        code: "BAD_REQUEST",
+        message: `The request could not be read (${firstLine(err)})`,
+      });
+    }
+    log.error({ err, requestId: requestIdOf(res), path: req.path }, "HTTP request failed");
+    sendFailure(req, res, {
+      status: 500,
+      code: "INTERNAL_SERVER_ERROR",
+      message: `Internal server error (request id ${requestIdOf(res)})`,
+    });
+  };
+}
+
+/** Answers 405 with `Allow` for a known path asked with a method it does not serve. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  return (req, res) => {
+    res.setHeader("allow", allowed.join(", "));
+    sendFailure(req, res, {
+      status: 405,
+      code: "METHOD_NOT_ALLOWED",
+      message: `${req.method} is not allowed on ${req.path}; use ${allowed.join(" or ")}`,
+    });
+  };
+}
+
+/** Answers 404 for every path no route serves. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendFailure(req, res, {
+    status: 404,
+    code: "NOT_FOUND",
+    message: `No resource at ${req.method} ${req.path}; GraphQL is served at /graphql`,
+  });
+};
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return (message.split("\n")[0] ?? "").slice(0, 200);
+}

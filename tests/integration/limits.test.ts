@@ -1,0 +1,300 @@
+/**
+ * Limits (README, "Limits"): the three attacks of issue 12 are refused before execution, with a
+ * code and the limit named, without a single Cypher round trip, while small queries keep being
+ * answered; the queries the README, the tests and the benchmark ask pass; identical reads are
+ * merged; a request has a time budget and an answer a size cap.
+ */
+import { getIntrospectionQuery } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RequestTimeoutError, RoundTripCounter } from "../../src/store/database.ts";
+import { bumpGraphVersion } from "../../src/store/graph-version.ts";
+import { create, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+
+interface Answer {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  extensions?: { requestId?: string; cypherRoundTrips?: number };
+}
+
+async function post(server: TestServer, query: string, variables?: Record<string, unknown>): Promise<Answer> {
+  const res = await fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, ...((await res.json()) as object) };
+}
+
+const aliases = (n: number, field: string) =>
+  `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(" ")} }`;
+
+/** The three attacks measured on the 38,600-unit graph (issue 12). */
+const NESTED = `{ unit(id:"gen-tu-ho-chi-minh-2025"){ children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { id name } } } } } } } } } } }`;
+const DESCENDANTS_500 = aliases(
+  500,
+  `unit(id: "tinh-uy-quang-ngai") { descendants(first: 500) { nodes { id name } } }`,
+);
+const CACHED_PAGE_2000 = aliases(
+  2000,
+  `unit(id: "tinh-uy-quang-ngai") { children(first: 50) { nodes { id } } }`,
+);
+
+/** The refusal every limit gives: HTTP 400, QUERY_TOO_COMPLEX naming the limit, nothing read. */
+function expectRefused(answer: Answer, limit: string) {
+  expect(answer.status).toBe(400);
+  expect(answer.data).toBeUndefined();
+  expect(answer.errors).toHaveLength(1);
+  expect(answer.errors?.[0]?.extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", limit });
+  expect(answer.errors?.[0]?.message).toContain(limit);
+  expect(answer.extensions?.cypherRoundTrips).toBe(0);
+}
+
+let server: TestServer;
+let manyTokens: TestServer;
+let manyAliases: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  // The same attacks past one limit meet the next.
+  manyTokens = await startTestServer({ MAX_TOKENS: "100000" });
+  manyAliases = await startTestServer({ MAX_TOKENS: "100000", MAX_ALIASES: "100000" });
+});
+afterAll(async () => {
+  await Promise.all([server.close(), manyTokens.close(), manyAliases.close()]);
+});
+
+describe("the attacks of issue 12", () => {
+  it("refuses children → superior → children three levels deep by its cost", async () => {
+    const answer = await post(server, NESTED);
+    expectRefused(answer, "MAX_QUERY_COST");
+    expect(answer.errors?.[0]?.message).toMatch(/^query cost [\d,]+ exceeds MAX_QUERY_COST 100,000$/);
+    expect(answer.errors?.[0]?.extensions?.value).toBeGreaterThan(100_000_000);
+  });
+
+  it("refuses 500 aliases of descendants(first: 500): tokens, then aliases, then cost", async () => {
+    const byTokens = await post(server, DESCENDANTS_500);
+    expectRefused(byTokens, "MAX_TOKENS");
+    expect(byTokens.errors?.[0]?.message).toBe("token count exceeds MAX_TOKENS 2,000");
+    const byAliases = await post(manyTokens, DESCENDANTS_500);
+    expectRefused(byAliases, "MAX_ALIASES");
+    expect(byAliases.errors?.[0]?.message).toBe("alias count 500 exceeds MAX_ALIASES 30");
+    expectRefused(await post(manyAliases, DESCENDANTS_500), "MAX_QUERY_COST");
+  });
+
+  it("refuses 2,000 aliases of a cached page: tokens, then aliases, then cost", async () => {
+    expectRefused(await post(server, CACHED_PAGE_2000), "MAX_TOKENS");
+    expectRefused(await post(manyTokens, CACHED_PAGE_2000), "MAX_ALIASES");
+    expectRefused(await post(manyAliases, CACHED_PAGE_2000), "MAX_QUERY_COST");
+  });
+
+  it("keeps answering a small query while a stream of attacks runs", async () => {
+    const attacks = [NESTED, DESCENDANTS_500, CACHED_PAGE_2000];
+    let refused = 0;
+    let running = true;
+    const stream = async (k: number) => {
+      for (let i = k; running; i++) {
+        const answer = await post(server, attacks[i % attacks.length] as string);
+        expect(answer.status).toBe(400);
+        refused++;
+      }
+    };
+    const clients = Array.from({ length: 8 }, (_, k) => stream(k));
+    try {
+      for (let i = 0; i < 10; i++) {
+        const started = Date.now();
+        const answer = await post(server, `{ unit(id: "tinh-uy-lam-dong") { id name } }`);
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data?.unit).toEqual({ id: "tinh-uy-lam-dong", name: expect.any(String) });
+        // Liveness, not speed (the clients share this process with the server, on a busy machine):
+        // before the limits such a query starved for 15 s.
+        expect(Date.now() - started).toBeLessThan(10_000);
+      }
+    } finally {
+      running = false;
+      await Promise.all(clients);
+    }
+    expect(refused).toBeGreaterThan(10);
+  });
+});
+
+describe("each limit", () => {
+  it("refuses a query deeper than MAX_QUERY_DEPTH", async () => {
+    const deep = `{ unit(id: "tinh-uy-lam-dong") { ${"superior { ".repeat(11)}id${" }".repeat(11)} } }`;
+    const answer = await post(server, deep);
+    expectRefused(answer, "MAX_QUERY_DEPTH");
+    expect(answer.errors?.[0]?.message).toBe("query depth 13 exceeds MAX_QUERY_DEPTH 12");
+  });
+
+  it("refuses more directives than MAX_DIRECTIVES", async () => {
+    const answer = await post(server, `{ ${"__typename @include(if: true) ".repeat(51)} }`);
+    expectRefused(answer, "MAX_DIRECTIVES");
+    expect(answer.errors?.[0]?.message).toBe("directive count 51 exceeds MAX_DIRECTIVES 50");
+  });
+
+  it("refuses fragments that expand past what the cost can price", async () => {
+    // F16 spreads F15 twice, … F0 is two fields: 2^17 selections from about 200 tokens.
+    const fragments = Array.from(
+      { length: 16 },
+      (_, i) => `fragment F${i + 1} on Unit { ...F${i} ...F${i} }`,
+    );
+    const bomb = `{ unit(id: "tinh-uy-lam-dong") { ...F16 } } fragment F0 on Unit { id name } ${fragments.join(" ")}`;
+    const answer = await post(server, bomb);
+    expectRefused(answer, "MAX_QUERY_COST");
+    expect(answer.errors?.[0]?.message).toMatch(/^selection count with fragments expanded exceeds 10,000/);
+  });
+
+  it("refuses more aliases than MAX_ALIASES, and lets as many through", async () => {
+    expectRefused(await post(server, aliases(31, "stats { units }")), "MAX_ALIASES");
+    const answer = await post(server, aliases(30, "stats { units }"));
+    expect(answer.errors).toBeUndefined();
+    expect(Object.keys(answer.data ?? {})).toHaveLength(30);
+  });
+});
+
+describe("what clients ask", () => {
+  it("answers the README's example, the benchmark's questions and GraphiQL's introspection", async () => {
+    const units = await post(server, `{ units(first: 100) { nodes { id } } }`);
+    const ids = ((units.data?.units as { nodes: { id: string }[] } | undefined)?.nodes ?? []).map(
+      (n) => n.id,
+    );
+    expect(ids.length).toBeGreaterThan(50);
+    const asked: [string, Record<string, unknown>?][] = [
+      [
+        `{ reportingObligations(unitId: "chi-bo-so-noi-vu-quang-ngai", asOf: "2024-06-01") {
+            recipient { name kindLabel } frequencyLabels via { name } basis { label excerpt } rule { title } }
+          reportingChain(unitId: "chi-bo-so-noi-vu-quang-ngai", asOf: "2025-07-01") {
+            from { name } to { name } relation frequencyLabels basis { label } } }`,
+      ],
+      ...[100, 500].map((first): [string, Record<string, unknown>] => [
+        `query Nested($id: ID!, $asOf: Date) { unit(id: $id) { id name children(asOf: $asOf, first: ${first}) {
+          totalCount nodes { id name kind superior(asOf: $asOf) { id } reportingObligations(asOf: $asOf) {
+            type recipient { id name } frequencies basis { id } rule { id } } } } } }`,
+        { id: "tinh-uy-quang-ngai", asOf: "2024-06-01" },
+      ]),
+      [
+        `query Descendants($id: ID!, $asOf: Date) { unit(id: $id) { descendants(asOf: $asOf, first: 50) {
+          totalCount edges { depth node { id name kind } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: "tinh-uy-quang-ngai", asOf: "2024-06-01" },
+      ],
+      [
+        `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id name kind province validFrom validTo } } }`,
+        { r: ids.map((id) => ({ __typename: "Unit", id })) },
+      ],
+      [getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true })],
+    ];
+    for (const [query, variables] of asked) {
+      const answer = await post(server, query, variables);
+      expect(answer.errors, query.slice(0, 60)).toBeUndefined();
+      expect(answer.status).toBe(200);
+    }
+  });
+});
+
+describe("merged reads", () => {
+  const PAGE = `unit(id: "tinh-uy-quang-ngai") { descendants(first: 200) { totalCount nodes { id } } }`;
+
+  it("reads a page that 25 aliases ask for once, with the result cache off", async () => {
+    const uncached = await startTestServer({ RESULT_CACHE_MB: "0" });
+    try {
+      const one = await post(uncached, `{ ${PAGE} }`);
+      const many = await post(uncached, aliases(25, PAGE));
+      expect(many.errors).toBeUndefined();
+      expect(Object.keys(many.data ?? {})).toHaveLength(25);
+      // The unit, then its page: as many round trips as for one alias.
+      expect(one.extensions?.cypherRoundTrips).toBe(2);
+      expect(many.extensions?.cypherRoundTrips).toBe(2);
+    } finally {
+      await uncached.close();
+    }
+  });
+
+  it("reads what 20 concurrent requests ask for once: each reads the graph's version, one reads the rest", async () => {
+    // A new version: nothing is held for it yet.
+    await bumpGraphVersion(server.db);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(server, `{ ${PAGE} }`)));
+    for (const a of answers) expect(a.errors).toBeUndefined();
+    const total = answers.reduce((n, a) => n + (a.extensions?.cypherRoundTrips ?? 0), 0);
+    // 20 version reads (shared where they can be, counted for each request), the unit, the page.
+    expect(total).toBe(20 + 2);
+  });
+});
+
+describe("time budget", () => {
+  it("answers TIMEOUT (503) naming REQUEST_TIMEOUT_MS when a query outlives it", async () => {
+    const hurried = await startTestServer({ REQUEST_TIMEOUT_MS: "1", RESULT_CACHE_MB: "0" });
+    try {
+      const answer = await post(
+        hurried,
+        `{ unit(id: "bch-trung-uong") { descendants(first: 500) { nodes { id reportingObligations { recipient { id } } } } } }`,
+      );
+      expect(answer.status).toBe(503);
+      expect(answer.errors?.[0]?.extensions).toMatchObject({
+        code: "TIMEOUT",
+        limit: "REQUEST_TIMEOUT_MS",
+        max: 1,
+      });
+      expect(answer.errors?.[0]?.message).toBe(
+        "The request took longer than REQUEST_TIMEOUT_MS 1 ms and was stopped",
+      );
+      // The service is still there for the next request.
+      expect((await post(server, `{ stats { units } }`)).errors).toBeUndefined();
+    } finally {
+      await hurried.close();
+    }
+  });
+
+  it("gives a read the rest of its budget as a Neo4j transaction timeout, and starts none after it", async () => {
+    const counter = new RoundTripCounter();
+    counter.budget = { ms: 300, deadline: Date.now() + 300, enforced: true, answered: false };
+    const started = Date.now();
+    // Ten billion rows: minutes of work, unless Neo4j stops it.
+    await expect(
+      server.db.read(
+        "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*) AS n",
+        {},
+        counter,
+      ),
+    ).rejects.toBeInstanceOf(RequestTimeoutError);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const before = counter.count;
+    await expect(server.db.read("RETURN 1 AS one", {}, counter)).rejects.toBeInstanceOf(RequestTimeoutError);
+    expect(counter.count).toBe(before);
+  });
+
+  it("never cuts a mutation short: it is answered when its transaction ends", async () => {
+    // 200 ms is less than a write takes here, and more than the request needs before it starts.
+    const writer = await startTestServer({ REQUEST_TIMEOUT_MS: "200", JWT_SECRET: TEST_SECRET });
+    try {
+      const admin = await token("admin", [], "limits-tester");
+      await create(writer, admin, { id: "lim-tinh-uy", kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      const answer = await gqlAs(writer, null, `{ unit(id: "lim-tinh-uy") { id } }`);
+      expect(answer.data?.unit).toEqual({ id: "lim-tinh-uy" });
+    } finally {
+      await removeSandbox(server.db, "lim-");
+      await writer.close();
+    }
+  });
+});
+
+describe("response size cap", () => {
+  it("replaces an answer larger than MAX_RESPONSE_BYTES with RESPONSE_TOO_LARGE naming it", async () => {
+    const capped = await startTestServer({ MAX_RESPONSE_BYTES: "2000" });
+    try {
+      const big = await post(capped, `{ units(first: 100) { nodes { id name } } }`);
+      expect(big.status).toBe(400);
+      expect(big.data).toBeUndefined();
+      expect(big.errors?.[0]?.extensions).toMatchObject({
+        code: "RESPONSE_TOO_LARGE",
+        limit: "MAX_RESPONSE_BYTES",
+        max: 2000,
+      });
+      expect(big.errors?.[0]?.extensions?.value).toBeGreaterThan(2000);
+      expect(big.errors?.[0]?.message).toMatch(/^answer of [\d,]+ bytes exceeds MAX_RESPONSE_BYTES 2,000/);
+      expect((await post(capped, `{ stats { units } }`)).errors).toBeUndefined();
+    } finally {
+      await capped.close();
+    }
+  });
+});

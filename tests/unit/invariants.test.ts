@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { selfRelation, violationError } from "../../src/domain/invariants.ts";
+
+describe("relation invariants", () => {
+  it("finds a relation from a unit to itself, and nothing else", () => {
+    expect(selfRelation("COORDINATES_WITH", "xa-a", "xa-b")).toBeNull();
+    expect(selfRelation("COORDINATES_WITH", "xa-a", "xa-a")).toMatchObject({
+      rule: "NO_SELF_RELATION",
+      units: ["xa-a"],
+    });
+  });
+
+  it("gives each rule its code, with the argument and the relations when known", () => {
+    const self = violationError(
+      selfRelation("LEADS", "xa-a", "xa-a") as NonNullable<ReturnType<typeof selfRelation>>,
+      "input.toId",
+    );
+    expect(self.code).toBe("BAD_USER_INPUT");
+    expect(self.message).toBe(
+      'Argument "input.toId": NO_SELF_RELATION: a LEADS relation cannot go from "xa-a" to itself',
+    );
+    expect(self.details).toEqual({ rule: "NO_SELF_RELATION", units: ["xa-a"], argument: "input.toId" });
+    const duplicate = violationError({
+      rule: "DUPLICATE_RELATION",
+      units: ["a", "b"],
+      relations: ["leads.a.b.2025-01-01"],
+      message: "…",
+    });
+    expect(duplicate.code).toBe("CONFLICT");
+    expect(duplicate.details).toEqual({
+      rule: "DUPLICATE_RELATION",
+      units: ["a", "b"],
+      relations: ["leads.a.b.2025-01-01"],
+    });
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The list-aware cost of an operation (src/graphql/query-cost.ts): each field 1, plus its
+ * selection times how many items it can return.
+ */
+import { getIntrospectionQuery, parse } from "graphql";
+import { describe, expect, it } from "vitest";
+import { queryCost } from "../../src/graphql/query-cost.ts";
+import { buildSchema } from "../../src/graphql/schema.ts";
+
+const schema = buildSchema();
+const settings = { maxPageSize: 500, maxDepth: 10 };
+const cost = (query: string, variables: Record<string, unknown> = {}) =>
+  queryCost(schema, parse(query), variables, undefined, settings);
+
+describe("queryCost", () => {
+  it("multiplies a page's selection by its first", () => {
+    // unit 1 + children (1 + 10 × nodes (1 + id 1)).
+    expect(cost(`{ unit(id: "x") { children(first: 10) { nodes { id } } } }`)).toBe(1 + 1 + 10 * 2);
+    expect(cost(`{ unit(id: "x") { children(first: 100) { nodes { id } } } }`)).toBe(1 + 1 + 100 * 2);
+  });
+
+  it("prices an absent first at the default page, and a first over MAX_PAGE_SIZE at the cap", () => {
+    expect(cost(`{ unit(id: "x") { children { nodes { id } } } }`)).toBe(2 + 50 * 2);
+    expect(cost(`{ unit(id: "x") { children(first: 100000) { nodes { id } } } }`)).toBe(2 + 500 * 2);
+    expect(cost(`{ changes { nodes { id } } }`)).toBe(1 + 100 * 2);
+    expect(cost(`{ searchUnits(text: "a") { id } }`)).toBe(1 + 10 * 1);
+  });
+
+  it("reads first from the variables", () => {
+    const q = `query ($n: Int) { unit(id: "x") { children(first: $n) { nodes { id } } } }`;
+    expect(cost(q, { n: 7 })).toBe(2 + 7 * 2);
+  });
+
+  it("multiplies a page once: its nodes and edges are the page's items", () => {
+    expect(
+      cost(`{ unit(id: "x") { children(first: 10) { totalCount nodes { id } edges { node { id } } } } }`),
+    ).toBe(2 + 10 * (1 + 2 + (1 + 2)));
+  });
+
+  it("adds a traversal's depth to descendants", () => {
+    const shallow = cost(`{ unit(id: "x") { descendants(first: 10, maxDepth: 1) { nodes { id } } } }`);
+    const deep = cost(`{ unit(id: "x") { descendants(first: 10, maxDepth: 10) { nodes { id } } } }`);
+    expect(deep - shallow).toBe(90);
+    expect(cost(`{ unit(id: "x") { descendants(first: 10) { nodes { id } } } }`)).toBe(deep);
+  });
+
+  it("multiplies nested pages: the children → superior → children attack costs hundreds of millions", () => {
+    const attack = `{ unit(id:"gen-tu-ho-chi-minh-2025"){ children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { id name } } } } } } } } } } }`;
+    expect(cost(attack)).toBeGreaterThan(100_000_000);
+  });
+
+  it("prices _entities by the number of representations", () => {
+    const q = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id name } } }`;
+    const reps = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: "Unit", id: `u${i}` }));
+    expect(cost(q, { r: reps(1) })).toBe(1 + 1 * 2);
+    expect(cost(q, { r: reps(100) })).toBe(1 + 100 * 2);
+  });
+
+  it("assumes a size for lists no argument bounds; lists of scalars cost as one field", () => {
+    // reportingObligations (assumed 10) × (recipient 1 + id 1, frequencies 1, basis assumed 3 × id 1 + 1).
+    expect(cost(`{ reportingObligations(unitId: "x") { recipient { id } frequencies basis { id } } }`)).toBe(
+      1 + 10 * (2 + 1 + (1 + 3)),
+    );
+  });
+
+  it("leaves out what @skip and @include leave out", () => {
+    const q = `query ($big: Boolean!) { unit(id: "x") { children(first: 500) @include(if: $big) { nodes { id } } } }`;
+    expect(cost(q, { big: false })).toBe(1);
+    expect(cost(q, { big: true })).toBe(2 + 500 * 2);
+  });
+
+  it("lets GraphiQL's introspection through at the default limit, not nested introspection", () => {
+    const introspection = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
+    expect(cost(introspection)).toBeLessThan(100_000);
+    const nested = `{ __schema { types { fields { type { fields { type { fields { type { fields { type { fields { name } } } } } } } } } } } }`;
+    expect(cost(nested)).toBeGreaterThan(100_000);
+  });
+});
