@@ -226,6 +226,8 @@ describe("the service with its embedded Neo4j", () => {
       SEED_ON_START: "auto",
       JWT_SECRET: TEST_SECRET,
       LOG_LEVEL: "info",
+      // The write stream retries quickly while Neo4j is down; this test is not about rate limits.
+      RATE_LIMIT_PER_MINUTE: "0",
     };
     delete env.NEO4J_URI;
     // `node --import tsx` keeps the service in this one process, so signals reach it directly.
