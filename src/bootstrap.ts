@@ -9,10 +9,12 @@ import type { Logger } from "./logger.ts";
 import { Database } from "./store/database.ts";
 import { migrate } from "./store/migrate.ts";
 import { type EmbeddedNeo4j, ensureNeo4jBuilt, startEmbeddedNeo4j } from "./store/neo4j-launcher.ts";
+import { superviseNeo4j } from "./store/neo4j-supervisor.ts";
 
 export interface Backend {
   db: Database;
-  embedded: EmbeddedNeo4j | undefined;
+  /** The embedded Neo4j running now (the supervisor restarts it if it dies); undefined with NEO4J_URI. */
+  readonly embedded: EmbeddedNeo4j | undefined;
   close(): Promise<void>;
 }
 
@@ -20,10 +22,9 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
   let embedded: EmbeddedNeo4j | undefined;
   let uri = config.NEO4J_URI;
   const password = neo4jPassword(config);
-  if (!uri) {
-    await ensureNeo4jBuilt();
-    const started = Date.now();
-    embedded = await startEmbeddedNeo4j({
+  // The same data folder, port and password at start and at every restart.
+  const startEmbedded = () =>
+    startEmbeddedNeo4j({
       boltPort: config.NEO4J_BOLT_PORT,
       dataDir: path.resolve(config.NEO4J_DATA_DIR),
       heapMb: config.NEO4J_HEAP_MB,
@@ -32,7 +33,11 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
       startTimeoutMs: config.NEO4J_START_TIMEOUT_MS,
       log: (line) => log.debug({ neo4j: line }),
     });
-    log.info({ uri: embedded.uri, ms: Date.now() - started }, "embedded Neo4j started");
+  if (!uri) {
+    await ensureNeo4jBuilt();
+    const started = Date.now();
+    embedded = await startEmbedded();
+    log.info({ uri: embedded.uri, pid: embedded.pid, ms: Date.now() - started }, "embedded Neo4j started");
     uri = embedded.uri;
   }
   const db = new Database({
@@ -41,10 +46,13 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     password,
     database: config.NEO4J_DATABASE,
     maxTransactionRetryMs: config.NEO4J_MAX_RETRY_MS,
+    writeTimeoutMs: config.WRITE_TIMEOUT_MS,
   });
+  let supervisor: ReturnType<typeof superviseNeo4j> | undefined;
   const close = async () => {
+    supervisor?.stop();
     await db.close().catch(() => {});
-    await embedded?.stop();
+    await (supervisor?.embedded ?? embedded)?.stop();
   };
   try {
     await db.verify();
@@ -54,5 +62,19 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     await close();
     throw e;
   }
-  return { db, embedded, close };
+  // Only a start that succeeded is supervised: start-up failures stay failures.
+  supervisor = superviseNeo4j({
+    db,
+    log,
+    embedded: embedded && { current: embedded, restart: startEmbedded },
+    checkIntervalMs: config.NEO4J_CHECK_INTERVAL_MS,
+  });
+  const running = supervisor;
+  return {
+    db,
+    get embedded() {
+      return running.embedded;
+    },
+    close,
+  };
 }

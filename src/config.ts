@@ -37,6 +37,12 @@ const schema = z.object({
   NEO4J_START_TIMEOUT_MS: z.coerce.number().int().min(5000).default(180_000),
   // How long a transaction is retried on transient errors (Neo4j down or switching leader).
   NEO4J_MAX_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  // How often the service probes a Neo4j that is up (README, "How Neo4j runs"); 0 turns it off.
+  NEO4J_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  // The time budget of one change, waiting for the hierarchy lock included (src/store/change-session.ts).
+  WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // How long SIGTERM waits for the requests in flight before closing their connections (src/main.ts).
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   SEED_ON_START: z.enum(["auto", "always", "never"]).default("auto"),
   GRAPHIQL: bool.optional(),
   INTROSPECTION: bool.optional(),

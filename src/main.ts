@@ -28,8 +28,10 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
+    // Stop accepting, answer every request already received (SHUTDOWN_DRAIN_MS at most), then stop Neo4j.
+    log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, "shutting down: draining requests in flight");
     await server?.stop().catch((err) => log.error({ err }, "HTTP stop failed"));
+    log.info("requests drained; stopping Neo4j");
     await backend?.close().catch((err) => log.error({ err }, "Neo4j stop failed"));
     process.exit(0);
   };

@@ -19,10 +19,17 @@ import { createTokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
-import { formatError, isUnexpected, MaskedError, withRequestId } from "./graphql/errors.ts";
+import {
+  formatError,
+  isUnexpected,
+  MaskedError,
+  serviceUnavailablePlugin,
+  withRequestId,
+} from "./graphql/errors.ts";
 import { queryLimits } from "./graphql/limits.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import { drainable } from "./http/drain.ts";
 import {
   jsonErrorHandler,
   methodNotAllowed,
@@ -31,6 +38,7 @@ import {
   requestIdOf,
 } from "./http/errors.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
+import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
@@ -42,6 +50,7 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: Server;
+  /** Stops accepting connections, answers the requests in flight (within SHUTDOWN_DRAIN_MS), stops Apollo. */
   stop(): Promise<void>;
 }
 
@@ -90,6 +99,7 @@ export async function startServer(opts: {
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
   if (limiter) app.use(["/graphql", "/calendar"], limiter);
   const httpServer = createServer(app);
+  const drainer = drainable(httpServer);
 
   // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
   const limits = queryLimits(config);
@@ -100,6 +110,8 @@ export async function startServer(opts: {
     includeStacktraceInErrorResponses: false,
     // Apollo would tie introspection to NODE_ENV; here the operator decides (INTROSPECTION, EXPOSURE).
     introspection: config.INTROSPECTION,
+    // src/main.ts handles SIGTERM / SIGINT (drain, then Neo4j); Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     // Masks unexpected errors; the plugin below adds the request id. (No AsyncLocalStorage for
     // the id: in Node 20 it puts a hook on every promise.)
     formatError: (formatted, error) => {
@@ -114,6 +126,7 @@ export async function startServer(opts: {
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
+      serviceUnavailablePlugin(),
       {
         async requestDidStart() {
           return {
@@ -138,18 +151,7 @@ export async function startServer(opts: {
   });
   await apollo.start();
 
-  app.get("/health", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/ready", async (_req, res) => {
-    try {
-      await db.read("RETURN 1 AS ok");
-      res.json({ status: "ready", neo4j: "reachable" });
-    } catch (err) {
-      log.warn({ err }, "readiness check failed");
-      res.status(503).json({ status: "unavailable", neo4j: "unreachable" });
-    }
-  });
+  mountHealth(app, db, () => drainer.draining);
   app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
   mountCalendarFeed(app, { db, config, log, verifyToken, cache });
   app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
@@ -225,6 +227,7 @@ export async function startServer(opts: {
     port: actual,
     httpServer,
     stop: async () => {
+      await drainer.drain(config.SHUTDOWN_DRAIN_MS);
       await apollo.stop();
     },
   };

@@ -4,10 +4,11 @@
  * with the request id (src/server.ts), and the client sees only that id.
  */
 
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DomainError } from "../domain/errors.ts";
-import { DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
+import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
 import { limitErrorOf, QUERY_TOO_COMPLEX, RESPONSE_TOO_LARGE, TIMEOUT } from "./limit-error.ts";
 
 const PASS_THROUGH = new Set([
@@ -55,7 +56,8 @@ export function isUnexpected(error: unknown): boolean {
   if (
     original instanceof DomainError ||
     original instanceof MaskedError ||
-    original instanceof RequestTimeoutError
+    original instanceof RequestTimeoutError ||
+    original instanceof DatabaseBusyError
   )
     return false;
   if (isVariableErrorLimit(original)) return false;
@@ -75,6 +77,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: limit.message, extensions };
   }
   const original = unwrapResolverError(error);
+  if (original instanceof DatabaseBusyError) {
+    // Not a fault: the database is there but could not take this change now; nothing was written.
+    return {
+      message: original.message,
+      path: formatted.path,
+      extensions: { code: "SERVICE_UNAVAILABLE", rule: original.rule, retryable: true },
+    };
+  }
   if (original instanceof DomainError) {
     return {
       message: original.message,
@@ -101,7 +111,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return {
       message: "The database is unavailable",
       path: formatted.path,
-      extensions: { code: "SERVICE_UNAVAILABLE" },
+      extensions: { code: "SERVICE_UNAVAILABLE", retryable: true },
     };
   }
   return {
@@ -125,4 +135,29 @@ export function withRequestId(
         }
       : e,
   );
+}
+
+/** How long a client should wait before retrying a SERVICE_UNAVAILABLE (the Retry-After header). */
+const RETRY_AFTER_SECONDS = "2";
+
+/**
+ * The HTTP status of a GraphQL response whose errors say the service cannot answer now:
+ * 503 with Retry-After when any error is SERVICE_UNAVAILABLE (the database is down, or a
+ * change ran out of time), so that clients and proxies see it without reading the body.
+ * (A resolver's error cannot set the status itself: it is not a GraphQLError.)
+ */
+export function serviceUnavailablePlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const errors = response.body.singleResult.errors ?? [];
+          if (!errors.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) return;
+          response.http.status = 503;
+          response.http.headers.set("retry-after", RETRY_AFTER_SECONDS);
+        },
+      };
+    },
+  };
 }

@@ -29,7 +29,7 @@ import { type CalendarEntryView, unitCalendar } from "../graphql/resolvers/calen
 import { loadCitations, loadUnits } from "../graphql/resolvers/support.ts";
 import type { ResultCache } from "../graphql/result-cache.ts";
 import type { Logger } from "../logger.ts";
-import { type Database, DatabaseConnectionError } from "../store/database.ts";
+import { type Database, DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
 import { requestIdOf } from "./errors.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
@@ -135,9 +135,12 @@ export function mountCalendarFeed(
         const { argument, ...details } = e.details;
         return fail(status, e.code, e.message, { ...(argument ? { parameter: argument } : {}), ...details });
       }
-      if (e instanceof DatabaseConnectionError) {
+      if (e instanceof DatabaseConnectionError || e instanceof DatabaseBusyError) {
         deps.log.error({ err: e, requestId }, "calendar feed failed");
-        return fail(503, "SERVICE_UNAVAILABLE", `The database is unavailable (request id ${requestId})`);
+        res.setHeader("retry-after", "2");
+        return fail(503, "SERVICE_UNAVAILABLE", `The database is unavailable (request id ${requestId})`, {
+          retryable: true,
+        });
       }
       deps.log.error({ err: e, requestId }, "calendar feed failed");
       return fail(500, "INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`);

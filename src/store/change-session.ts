@@ -72,7 +72,8 @@ export async function runChange(
   work: (session: ChangeSession) => Promise<void>,
 ): Promise<string> {
   const eventId = `evt-${randomUUID()}`;
-  return db.writeTransaction(async (tx) => {
+  // Within the write time budget (WRITE_TIMEOUT_MS, lock wait included), or rolled back: no client waits unboundedly.
+  return db.boundedWriteTransaction(async (tx) => {
     await tx.run("MATCH (l:WriteLock {id: 'hierarchy'}) SET l.lastEvent = $eventId", { eventId });
     await bumpGraphVersion(tx);
     await requireProvisions(tx, event.basis);

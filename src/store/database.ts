@@ -1,6 +1,7 @@
 /**
- * The one module that talks to neo4j-driver: sessions, managed transactions, error mapping
- * and value conversion (Integer → number, Date → ISO string). Everything else in src/store
+ * The one module that talks to neo4j-driver: sessions, transactions (retried here, failing
+ * fast while db.health says Neo4j is down), error mapping and value conversion
+ * (Integer → number, Date → ISO string). Everything else in src/store
  * hands it parameterised Cypher.
  */
 import neo4j, {
@@ -10,9 +11,11 @@ import neo4j, {
   isDuration,
   isInt,
   isLocalDateTime,
+  isRetryableError,
   Neo4jError,
 } from "neo4j-driver";
 import { DomainError } from "../domain/errors.ts";
+import { DatabaseHealth, PingTimeout } from "./database-health.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -60,25 +63,48 @@ export interface DatabaseOptions {
   user: string;
   password: string;
   database?: string;
-  /** How long a managed transaction is retried on transient errors (driver default: 30 s). */
+  /**
+   * How long a transaction is retried on transient errors (deadlocks, a leader switch, a
+   * dropped connection) while the database is up; default 30 s. Retries stop at once when
+   * the database is known to be down.
+   */
   maxTransactionRetryMs?: number;
+  /** The time budget of one change (runChange), waiting for the hierarchy lock included; default 10 s. */
+  writeTimeoutMs?: number;
 }
+
+/** The driver's own retry pacing (neo4j-driver's TransactionExecutor defaults). */
+const RETRY_INITIAL_DELAY_MS = 1000;
+const RETRY_MULTIPLIER = 2;
+const RETRY_JITTER = 0.2;
+
+type Work<T> = (tx: TransactionRunner) => Promise<T>;
 
 export class Database {
   readonly driver: Driver;
   readonly database: string | undefined;
+  readonly health: DatabaseHealth;
+  readonly writeTimeoutMs: number;
+  private readonly maxRetryMs: number;
 
   constructor(opts: DatabaseOptions) {
     this.driver = neo4j.driver(opts.uri, neo4j.auth.basic(opts.user, opts.password), {
       disableLosslessIntegers: true,
       maxConnectionPoolSize: 50,
-      connectionAcquisitionTimeout: 20_000,
+      // A dead server refuses connections at once; a vanished host would otherwise hold each
+      // attempt for the driver's 30 s.
+      connectionTimeout: 5_000,
+      connectionAcquisitionTimeout: 10_000,
+      // For the driver's own managed transactions (bulk imports); this module retries its own.
       ...(opts.maxTransactionRetryMs === undefined
         ? {}
         : { maxTransactionRetryTime: opts.maxTransactionRetryMs }),
       userAgent: "party-org-graph",
     });
     this.database = opts.database;
+    this.maxRetryMs = opts.maxTransactionRetryMs ?? 30_000;
+    this.writeTimeoutMs = opts.writeTimeoutMs ?? 10_000;
+    this.health = new DatabaseHealth((timeoutMs) => this.ping(timeoutMs));
   }
 
   /** Fails with a clear, one-line message when the server is unreachable or refuses the credentials. */
@@ -91,10 +117,30 @@ export class Database {
     }
   }
 
+  /** One `RETURN 1` that must answer within `timeoutMs` (the health probe). */
+  async ping(timeoutMs: number): Promise<void> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        session.run("RETURN 1"),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new PingTimeout(`Neo4j did not answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      void session.close().catch(() => {});
+    }
+  }
+
   async read(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
-    const config = txConfig(counter);
+    txConfig(counter); // a spent budget refuses the read before it is counted
     if (counter) counter.count++;
-    return this.run("READ", cypher, params, config, counter?.budget);
+    return this.transaction("READ", (tx) => tx.run(cypher, params), { counter });
   }
 
   /**
@@ -105,11 +151,13 @@ export class Database {
   async readAutoCommit(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
     const config = txConfig(counter);
     if (counter) counter.count++;
+    this.assertUp();
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
       const result = await session.run(cypher, toParams(params) as Row, config);
       return result.records.map((r) => toPlain(r.toObject()) as Row);
     } catch (e) {
+      if (isConnectionFailure(e)) void this.health.probe();
       throw mapError(e, counter?.budget);
     } finally {
       await session.close();
@@ -118,52 +166,85 @@ export class Database {
 
   async write(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
     if (counter) counter.count++;
-    return this.run("WRITE", cypher, params, {});
+    return this.transaction("WRITE", (tx) => tx.run(cypher, params));
   }
 
   /** Runs several statements in one write transaction; all or nothing. */
-  async writeTransaction<T>(work: (tx: TransactionRunner) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
-    try {
-      return await session.executeWrite(async (tx) =>
-        work({
-          run: async (cypher, params = {}) =>
-            (await tx.run(cypher, toParams(params) as Row)).records.map((r) => toPlain(r.toObject()) as Row),
-        }),
-      );
-    } catch (e) {
-      throw mapError(e);
-    } finally {
-      await session.close();
-    }
+  async writeTransaction<T>(work: Work<T>): Promise<T> {
+    return this.transaction("WRITE", work);
+  }
+
+  /**
+   * A write transaction within the write time budget (writeTimeoutMs): Neo4j ends it, rolling
+   * it back, when it runs longer — waiting for locks included — and it fails with a retryable
+   * DatabaseBusyError (WRITE_TIMEOUT). For changes, whose lock others may hold for long.
+   */
+  async boundedWriteTransaction<T>(work: Work<T>): Promise<T> {
+    return this.transaction("WRITE", work, { timeoutMs: this.writeTimeoutMs });
   }
 
   async close(): Promise<void> {
+    this.health.close();
     await this.driver.close();
   }
 
-  private async run(
+  private assertUp(): void {
+    if (this.health.isUp) return;
+    const { state, since } = this.health.snapshot();
+    throw new DatabaseConnectionError(`Neo4j is ${state} (since ${since})`);
+  }
+
+  /**
+   * An explicit transaction, retried here rather than by the driver's managed transactions:
+   * the driver would keep retrying for NEO4J_MAX_RETRY_MS while Neo4j is down, and could commit
+   * a write after its client was told it failed. Each attempt first checks that the database
+   * is up; a connection failure gets a probe, and a failed probe ends the retries. A read for a
+   * request gets what is left of the request's time budget as its timeout, at each attempt.
+   */
+  private async transaction<T>(
     mode: "READ" | "WRITE",
-    cypher: string,
-    params: Row,
-    config: { timeout?: number },
-    budget?: TimeBudget,
-  ): Promise<Row[]> {
+    work: Work<T>,
+    opts: { timeoutMs?: number; counter?: RoundTripCounter } = {},
+  ): Promise<T> {
+    const deadline = Date.now() + this.maxRetryMs;
+    const budget = opts.counter?.budget;
+    let delay = RETRY_INITIAL_DELAY_MS;
+    for (;;) {
+      this.assertUp();
+      const timeoutMs = opts.timeoutMs ?? txConfig(opts.counter).timeout;
+      try {
+        return await this.attempt(mode, work, timeoutMs);
+      } catch (e) {
+        if (!isRetryableError(e) || isTimeout(e)) throw mapError(e, budget);
+        if (isConnectionFailure(e) && !(await this.health.probe())) throw connectionError(e);
+        const wait = delay * (1 - RETRY_JITTER + 2 * RETRY_JITTER * Math.random());
+        if (Date.now() + wait > deadline) throw mapError(e, budget);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        delay *= RETRY_MULTIPLIER;
+      }
+    }
+  }
+
+  private async attempt<T>(mode: "READ" | "WRITE", work: Work<T>, timeoutMs?: number): Promise<T> {
     const session = this.driver.session({
       database: this.database,
       defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
     });
     try {
-      const work = async (tx: {
-        run: (q: string, p: Row) => PromiseLike<{ records: { toObject(): Row }[] }>;
-      }) => (await tx.run(cypher, toParams(params) as Row)).records.map((r) => toPlain(r.toObject()) as Row);
-      return mode === "READ"
-        ? await session.executeRead(work, config)
-        : await session.executeWrite(work, config);
-    } catch (e) {
-      throw mapError(e, budget);
+      const tx = session.beginTransaction(timeoutMs === undefined ? undefined : { timeout: timeoutMs });
+      try {
+        const result = await work({
+          run: async (cypher, params = {}) =>
+            (await tx.run(cypher, toParams(params) as Row)).records.map((r) => toPlain(r.toObject()) as Row),
+        });
+        await tx.commit();
+        return result;
+      } catch (e) {
+        if (tx.isOpen()) await tx.rollback().catch(() => {});
+        throw e;
+      }
     } finally {
-      await session.close();
+      await session.close().catch(() => {});
     }
   }
 }
@@ -208,15 +289,52 @@ export function toPlain(value: unknown): unknown {
 }
 
 function mapError(e: unknown, budget?: TimeBudget): unknown {
-  if (e instanceof DomainError) return e;
+  if (e instanceof DomainError || e instanceof DatabaseConnectionError) return e;
   if (e instanceof Neo4jError) {
     // Neo4j stopped the transaction at the timeout its request's budget gave it.
     if (budget && /TransactionTimedOut/.test(e.code)) return new RequestTimeoutError(budget.ms);
     if (e.code === "Neo.ClientError.Schema.ConstraintValidationFailed")
       return new DomainError("CONFLICT", `A uniqueness rule was violated: ${firstLine(e.message)}`);
-    if (e.code === "ServiceUnavailable" || e.code === "SessionExpired") return connectionError(e);
+    if (isConnectionFailure(e)) return connectionError(e);
+    if (isTimeout(e))
+      return new DatabaseBusyError(
+        "WRITE_TIMEOUT",
+        "The change did not finish within its time budget (WRITE_TIMEOUT_MS), most likely waiting for other changes to the hierarchy; nothing was written, retry it",
+      );
+    if (e.message.startsWith("Connection acquisition timed out"))
+      return new DatabaseBusyError(
+        "POOL_EXHAUSTED",
+        "Every connection to the database is busy; retry shortly",
+      );
   }
   return e;
+}
+
+function isConnectionFailure(e: unknown): boolean {
+  return e instanceof Neo4jError && (e.code === "ServiceUnavailable" || e.code === "SessionExpired");
+}
+
+/** Neo4j ended the transaction because it ran past its timeout (possibly while waiting for a lock). */
+function isTimeout(e: unknown): boolean {
+  return (
+    e instanceof Neo4jError &&
+    (e.code.startsWith("Neo.ClientError.Transaction.TransactionTimedOut") ||
+      e.code.endsWith(".Transaction.LockClientStopped"))
+  );
+}
+
+/**
+ * The database is there but cannot take this request now (a change past its time budget, no
+ * free connection): nothing was written, and the client may retry.
+ */
+export class DatabaseBusyError extends Error {
+  override name = "DatabaseBusyError";
+  constructor(
+    readonly rule: "WRITE_TIMEOUT" | "POOL_EXHAUSTED",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A one-line, actionable message for connection failures. */
@@ -225,6 +343,7 @@ export class DatabaseConnectionError extends Error {
 }
 
 export function connectionError(e: unknown): DatabaseConnectionError {
+  if (e instanceof DatabaseConnectionError) return e;
   const err = e as { code?: string; message?: string };
   const msg = firstLine(err.message ?? String(e));
   if (err.code === "Neo.ClientError.Security.Unauthorized" || /authentication|unauthori[sz]ed/i.test(msg))

@@ -29,6 +29,8 @@ export interface EmbeddedNeo4j {
   user: string;
   password: string;
   pid: number;
+  /** Settles when the JVM exits, for whatever reason (the supervisor restarts it when it was not stopped). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -366,11 +368,11 @@ export async function startEmbeddedNeo4j(opts: EmbeddedNeo4jOptions): Promise<Em
     stdio: ["pipe", "pipe", "pipe"],
   });
   running.add(child);
-  const exited = new Promise<void>((resolve) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
       running.delete(child);
       writeLog(`--- ${new Date().toISOString()} Neo4j exited (code ${code}, signal ${signal})`);
-      resolve();
+      resolve({ code, signal });
     });
   });
   child.once("close", () => {
@@ -470,7 +472,7 @@ export async function startEmbeddedNeo4j(opts: EmbeddedNeo4jOptions): Promise<Em
 
   const pid = child.pid;
   if (pid === undefined) throw new Neo4jLaunchError("Neo4j started but its process id is unknown");
-  return { uri, user: "neo4j", password: opts.password, pid, stop };
+  return { uri, user: "neo4j", password: opts.password, pid, exited, stop };
 }
 
 function killNow(child: ChildProcess): void {

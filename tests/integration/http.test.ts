@@ -17,7 +17,10 @@ afterAll(async () => {
 
 describe("HTTP", () => {
   it("answers /health and /ready", async () => {
-    expect(await (await fetch(`${server.base}/health`)).json()).toEqual({ status: "ok" });
+    expect(await (await fetch(`${server.base}/health`)).json()).toEqual({
+      status: "ok",
+      database: { state: "up", since: expect.any(String) },
+    });
     const ready = await fetch(`${server.base}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: "ready" });
@@ -96,9 +99,11 @@ describe("HTTP", () => {
         errors?: { message: string; extensions?: Record<string, unknown> }[];
       };
       expect(res.headers.get("x-request-id")).toBe("req-unreachable-1");
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
       expect(body.errors?.[0]).toMatchObject({
         message: "The database is unavailable (request id req-unreachable-1)",
-        extensions: { code: "SERVICE_UNAVAILABLE", requestId: "req-unreachable-1" },
+        extensions: { code: "SERVICE_UNAVAILABLE", retryable: true, requestId: "req-unreachable-1" },
       });
       expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|stacktrace|\.ts:\d+/);
       const logged = lines.map((l) => JSON.parse(l) as { requestId?: string; msg?: string; err?: unknown });

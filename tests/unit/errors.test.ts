@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { notFound } from "../../src/domain/errors.ts";
 import { formatError, isUnexpected, MaskedError, withRequestId } from "../../src/graphql/errors.ts";
 import { QueryLimitError } from "../../src/graphql/limit-error.ts";
-import { DatabaseConnectionError, RequestTimeoutError } from "../../src/store/database.ts";
+import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../../src/store/database.ts";
 
 const formatted = (message: string, code = "INTERNAL_SERVER_ERROR") => ({
   message,
@@ -107,7 +107,17 @@ describe("formatError", () => {
     expect(withRequestId([out], "r")[0]).toEqual({
       message: "The database is unavailable (request id r)",
       path: ["unit"],
-      extensions: { code: "SERVICE_UNAVAILABLE", requestId: "r" },
+      extensions: { code: "SERVICE_UNAVAILABLE", retryable: true, requestId: "r" },
+    });
+  });
+
+  it("says a change out of time (or a busy pool) may be retried, with its rule, and does not log it as a fault", () => {
+    const err = new DatabaseBusyError("WRITE_TIMEOUT", "The change did not finish within its time budget");
+    expect(isUnexpected(err)).toBe(false);
+    expect(formatError(formatted(err.message), resolverError(err))).toEqual({
+      message: err.message,
+      path: ["unit"],
+      extensions: { code: "SERVICE_UNAVAILABLE", rule: "WRITE_TIMEOUT", retryable: true },
     });
   });
 

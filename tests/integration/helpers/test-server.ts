@@ -24,16 +24,18 @@ export interface TestServer {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const neo4j = inject("neo4j");
-  const db = new Database(neo4j);
   const config = loadConfig({
     // A first query on a cold Neo4j can take seconds on a busy machine: the time budget is
     // tested on its own (limits.test.ts) and kept out of the way of the other tests.
     REQUEST_TIMEOUT_MS: "120000",
+    // The same for the write budget (tested in recovery.test.ts): a lone change can take seconds.
+    WRITE_TIMEOUT_MS: "60000",
     ...env,
     NEO4J_URI: neo4j.uri,
     NEO4J_PASSWORD: neo4j.password,
     LOG_LEVEL: "silent",
   });
+  const db = new Database({ ...neo4j, writeTimeoutMs: config.WRITE_TIMEOUT_MS });
   const server: RunningServer = await startServer({
     db,
     config,
