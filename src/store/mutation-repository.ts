@@ -76,6 +76,22 @@ async function requireUnits(
 }
 
 /** Creates a new unit; `argument` names it in errors (e.g. "input.unit"). */
+/** Moves the subordinates of a unit that closes under `into`; each must be the editor's to move. */
+async function moveSubordinates(
+  s: ChangeSession,
+  from: string,
+  into: string,
+  argument: string,
+  effectiveOn: string,
+  basis: string[],
+): Promise<void> {
+  const children = await subordinatesOn(s, from, effectiveOn);
+  await s.authorize([
+    { argument, ids: children, label: `(the subordinates of "${from}")`, structural: true },
+  ]);
+  for (const child of children) await moveUnder(s, child, into, effectiveOn, basis, "SUBORDINATE_TO");
+}
+
 async function createUnitNode(
   s: ChangeSession,
   unit: NewUnit,
@@ -567,19 +583,8 @@ export const mutations = {
       await createUnitNode(s, a.into, "input.into", a.effectiveOn, a.basis);
       if (superior)
         await hangUnder(s, a.into.id, superior, a.effectiveOn, a.basis, structuralType(a.into.kind));
-      for (const source of a.sourceIds) {
-        const children = await subordinatesOn(s, source, a.effectiveOn);
-        await s.authorize([
-          {
-            argument: "input.sourceIds",
-            ids: children,
-            label: `(the subordinates of "${source}")`,
-            structural: true,
-          },
-        ]);
-        for (const child of children)
-          await moveUnder(s, child, a.into.id, a.effectiveOn, a.basis, "SUBORDINATE_TO");
-      }
+      for (const source of a.sourceIds)
+        await moveSubordinates(s, source, a.into.id, "input.sourceIds", a.effectiveOn, a.basis);
       await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
       for (const source of a.sourceIds) await closeWithOrgans(s, source, lastDay);
     }),
@@ -668,17 +673,7 @@ export const mutations = {
         { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
       ]);
       for (const id of closed) {
-        const children = await subordinatesOn(s, id, a.effectiveOn);
-        await s.authorize([
-          {
-            argument: "input.underId",
-            ids: children,
-            label: `(the subordinates of "${id}")`,
-            structural: true,
-          },
-        ]);
-        for (const child of children)
-          await moveUnder(s, child, a.underId, a.effectiveOn, a.basis, "SUBORDINATE_TO");
+        await moveSubordinates(s, id, a.underId, "input.underId", a.effectiveOn, a.basis);
         await closeWithOrgans(s, id, lastDay);
       }
     }),

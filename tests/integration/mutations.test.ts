@@ -255,7 +255,7 @@ describe("dated changes", () => {
       unit: Record<string, unknown>;
       old: { rule: { id: string } | null }[];
       now: { rule: { id: string } | null }[];
-      history: { before: string | null; after: string | null }[];
+      history: { entity: string; operation: string; before: string | null; after: string | null }[];
     }>(
       server,
       admin,
@@ -269,7 +269,7 @@ describe("dated changes", () => {
         }
         old: reportingObligations(unitId: $id, asOf: "2024-08-31") { rule { id } }
         now: reportingObligations(unitId: $id, asOf: "2024-09-01") { rule { id } }
-        history(unitId: $id) { before after }
+        history(unitId: $id) { entity operation before after }
       }`,
       { id: cell },
     );
@@ -297,7 +297,8 @@ describe("dated changes", () => {
       (list ?? []).map((o) => o.rule?.id);
     expect(ruleIds(res.data?.old)).toContain("qd-138-d9-k2-report");
     expect(ruleIds(res.data?.now)).not.toContain("qd-138-d9-k2-report");
-    const update = res.data?.history[0];
+    // One event's change records share their time: pick the unit's update among them.
+    const update = res.data?.history.find((c) => c.entity === "UNIT" && c.operation === "UPDATED");
     expect(JSON.parse(update?.before ?? "{}")).toMatchObject({
       sector: "AGENCY",
       host: `${P}so-a`,
