@@ -231,25 +231,42 @@ describe("the service with its embedded Neo4j", () => {
     };
     delete env.NEO4J_URI;
     // `node --import tsx` keeps the service in this one process, so signals reach it directly.
-    service = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    exited = new Promise((resolve) => service.once("exit", (code) => resolve(code)));
-    readline.createInterface({ input: service.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-      try {
-        logs.push(JSON.parse(line) as LogLine);
-      } catch {
-        logs.push({ msg: line });
-      }
-    });
-    await Promise.race([
-      waitForLog("GraphQL ready", JVM_START_MS + 120_000),
-      exited.then((code) => {
-        throw new Error(`the service exited during start-up (code ${code})`);
-      }),
-    ]);
+    const spawnService = () => {
+      service = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      exited = new Promise((resolve) => service.once("exit", (code) => resolve(code)));
+      readline.createInterface({ input: service.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+        try {
+          logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          logs.push({ msg: line });
+        }
+      });
+      const from = logs.length;
+      return Promise.race([
+        waitForLog("GraphQL ready", JVM_START_MS + 120_000, from).then(() => null),
+        // What the service said before it went, so that an early exit can be understood from CI's log.
+        exited.then(
+          (code) =>
+            `exited during start-up (code ${code}); its last log lines:\n${logs
+              .slice(from)
+              .slice(-12)
+              .map((l) => JSON.stringify(l))
+              .join("\n")}`,
+        ),
+      ]);
+    };
+    // Once in a full CI run (not reproduced alone or in pairs) the service exited with code 0 while
+    // starting; a second start shows whether that is the machine or the service, and says so.
+    const first = await spawnService();
+    if (first !== null) {
+      console.warn(`recovery test: the service ${first}\nstarting it once more`);
+      const second = await spawnService();
+      if (second !== null) throw new Error(`the service ${second}`);
+    }
   }, JVM_START_MS + 150_000);
 
   afterAll(async () => {
