@@ -204,4 +204,31 @@ describe("dates and citations that back each fact", () => {
       ]),
     );
   });
+
+  it("a relation no document states is marked synthetic instead of citing another province's list; the đảng ủy quân sự cites the provision that names it", async () => {
+    const res = await server.gql<{
+      unit: { relations: { to: { id: string }; synthetic: boolean; basis: { id: string }[] }[] };
+    }>(
+      `{ unit(id: "van-phong-tinh-uy-binh-thuan") {
+          relations(types: [PART_OF, ADVISES], direction: OUT, asOf: "2024-06-01") { to { id } synthetic basis { id } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.unit.relations).toEqual(
+      expect.arrayContaining([
+        { to: { id: "tinh-uy-binh-thuan" }, synthetic: true, basis: [] },
+        { to: { id: "ban-thuong-vu-tinh-uy-binh-thuan" }, synthetic: true, basis: [] },
+      ]),
+    );
+    const qs = await server.gql<{
+      unit: { relations: { to: { id: string }; synthetic: boolean; basis: { id: string }[] }[] };
+    }>(
+      `{ unit(id: "dang-uy-quan-su-quang-ngai") {
+          relations(types: [SUBORDINATE_TO], direction: OUT, asOf: "2024-06-01") { to { id } synthetic basis { id } } } }`,
+    );
+    const up = qs.data?.unit.relations ?? [];
+    expect(up.map((r) => r.to.id)).toEqual(["tinh-uy-quang-ngai"]);
+    expect(up[0]?.synthetic).toBe(false);
+    expect(up[0]?.basis.map((b) => b.id)).toContain("qn-kh-nq21-s2-1-1-e");
+    expect(up[0]?.basis.map((b) => b.id)).not.toContain("qn-1976-2023-skinh-gui");
+  });
 });
