@@ -19,6 +19,8 @@ export interface RelationFact {
   via: string[];
   subject: string | null;
   basis: string[];
+  /** True for a seeded relation that no document states (an illustration); absent for derived ones. */
+  synthetic?: boolean;
   note: string | null;
 }
 

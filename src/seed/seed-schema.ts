@@ -88,7 +88,10 @@ export const relationSchema = z.strictObject({
   frequencies: z.array(frequency).default([]),
   via: ids.default([]),
   subject: optText,
-  basis,
+  // Empty only for a synthetic relation: one that no document states (validate-seed checks).
+  basis: ids.default([]),
+  /** True when no document in our sources states the fact: an illustration of the structure. */
+  synthetic: z.boolean().default(false),
   note: optText,
 });
 

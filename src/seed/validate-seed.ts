@@ -213,6 +213,9 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     if (dates.some((d) => d === null)) return null;
     return (dates as string[]).sort()[0] ?? null;
   };
+  const issuerProvince = new Map(
+    lists.documents.map((d) => [d.value.id, units.get(d.value.issuer ?? "")?.province ?? null]),
+  );
   const checkInterval = (loc: Located<unknown>, v: Interval) => {
     if (v.validFrom && v.validTo && v.validFrom > v.validTo)
       issue(loc, "validTo", `validTo ${v.validTo} is before validFrom ${v.validFrom}`);
@@ -234,6 +237,8 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   for (const r of lists.relations) {
     const rel = r.value;
     checkBasis(r, "basis", rel.basis);
+    if (rel.basis.length === 0 && !rel.synthetic)
+      issue(r, "basis", "must cite at least one provision, or be synthetic: true when no document states it");
     checkUnit(r, "from", rel.from);
     checkUnit(r, "to", rel.to);
     rel.via.forEach((v, i) => void checkUnit(r, `via[${i}]`, v));
@@ -269,6 +274,8 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
         `the relation starts ${rel.validFrom ?? "with no date"}, before the earliest document it cites (${stated}); a fact starts no earlier than the document that states it`,
       );
     rel.id ??= relationId(rel);
+    for (const problem of foreignCitations(rel, units, provisions, issuerProvince))
+      issue(r, "basis", problem);
   }
   const relationIds = new Map<string, Located<SeedRelation>>();
   for (const r of lists.relations) {
@@ -391,6 +398,29 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     channelRules: lists.channelRules.map((c) => c.value),
     assigneeSelectors: lists.assigneeSelectors.map((a) => a.value),
   };
+}
+
+/**
+ * A provincial document speaks of its own province: a relation whose endpoints both lie in
+ * other provinces cannot rest on it (Quảng Ngãi's addressee list does not say what Bình
+ * Thuận's organs are). Documents of central issuers, or of issuers with no province, are
+ * not checked.
+ */
+export function foreignCitations(
+  rel: Pick<SeedRelation, "from" | "to" | "basis">,
+  units: ReadonlyMap<string, Pick<SeedUnit, "province">>,
+  provisions: ReadonlyMap<string, { document: string }>,
+  issuerProvince: ReadonlyMap<string, string | null>,
+): string[] {
+  const ends = new Set([units.get(rel.from)?.province, units.get(rel.to)?.province]);
+  return rel.basis.flatMap((pid) => {
+    const doc = provisions.get(pid)?.document;
+    const province = doc ? issuerProvince.get(doc) : null;
+    if (!province || ends.has(province)) return [];
+    return [
+      `provision "${pid}" is of a document of province "${province}", which names neither "${rel.from}" nor "${rel.to}"; cite a provision that states the fact, or mark it synthetic: true`,
+    ];
+  });
 }
 
 function maxDate(a?: string | null, b?: string | null): string | null {

@@ -115,6 +115,7 @@ export function asRelation(type: string, from: string, to: string, props: unknow
     via: (p.via as string[]) ?? [],
     subject: (p.subject as string) ?? null,
     basis: (p.basis as string[]) ?? [],
+    synthetic: p.synthetic === true,
     note: (p.note as string) ?? null,
   };
 }

@@ -137,7 +137,8 @@ async function writeRelations(tx: TransactionRunner, seed: SeedGraph): Promise<v
        MATCH (a:Unit {id: r.from}), (b:Unit {id: r.to})
        MERGE (a)-[x:${type} {id: r.id}]->(b)
        SET x.validFrom = date(r.validFrom), x.validTo = date(r.validTo), x.frequencies = r.frequencies,
-           x.via = r.via, x.subject = r.subject, x.basis = r.basis, x.note = r.note, x.origin = 'seed'`,
+           x.via = r.via, x.subject = r.subject, x.basis = r.basis, x.synthetic = r.synthetic, x.note = r.note,
+           x.origin = 'seed'`,
       {
         rels: rels.map((r) => ({
           id: r.id,
@@ -149,6 +150,7 @@ async function writeRelations(tx: TransactionRunner, seed: SeedGraph): Promise<v
           via: r.via,
           subject: r.subject ?? null,
           basis: r.basis,
+          synthetic: r.synthetic,
           note: r.note ?? null,
         })),
       },

@@ -122,6 +122,35 @@ describe("assignee selectors", () => {
     );
   });
 
+  it("a body named by the text is its own unit: the plan's tasks and yearly report go to the Ban Thường vụ Tỉnh đoàn, not the Tỉnh đoàn", async () => {
+    const btv = "ban-thuong-vu-tinh-doan-quang-ngai";
+    const codes = async (unitId: string) => {
+      const mine = await unitTasks(unitId, "2024-06-01");
+      const { tasks } = await planAssignments("2024-06-01");
+      const byId = new Map(tasks.map((t) => [t.id, t.code]));
+      return new Set(mine.map((a) => byId.get(a.task.id)));
+    };
+    // 2.1.1.b, 2.1.1.c, 2.1.4, 2.2.9.a and 2.2.9.b name "Ban Thường vụ Tỉnh đoàn".
+    expect(await codes(btv)).toEqual(new Set(["2.1.1.b", "2.1.1.c", "2.1.4", "2.2.9.a", "2.2.9.b"]));
+    // The Tỉnh đoàn itself keeps only what names it as a tổ chức chính trị - xã hội (2.2.9.a).
+    expect(await codes("tinh-doan-quang-ngai")).toEqual(new Set(["2.2.9.a"]));
+    const res = await server.gql<{
+      reportingObligations: { recipient: { id: string }; basis: { id: string }[] }[];
+    }>(
+      `query ($id: ID!) { reportingObligations(unitId: $id, asOf: "2024-06-01") { recipient { id } basis { id } } }`,
+      { id: btv },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.reportingObligations).toContainEqual({
+      recipient: { id: "ban-thuong-vu-tinh-uy-quang-ngai" },
+      basis: [{ id: "qn-kh-nq21-sc" }],
+    });
+    const part = await server.gql<{ unit: { relations: { to: { id: string } }[] } }>(
+      `{ unit(id: "ban-thuong-vu-tinh-doan-quang-ngai") { relations(types: [PART_OF], direction: OUT, asOf: "2024-06-01") { to { id } } } }`,
+    );
+    expect(part.data?.unit.relations).toEqual([{ to: { id: "tinh-doan-quang-ngai" } }]);
+  });
+
   it("a whole plan with every expanded assignment costs a bounded number of round trips", async () => {
     const { tasks, roundTrips } = await planAssignments("2024-06-01");
     expect(tasks.length).toBeGreaterThan(30);
@@ -174,5 +203,32 @@ describe("dates and citations that back each fact", () => {
         { id: "qn-1976-2023-skinh-gui", kind: "ADDRESSEES" },
       ]),
     );
+  });
+
+  it("a relation no document states is marked synthetic instead of citing another province's list; the đảng ủy quân sự cites the provision that names it", async () => {
+    const res = await server.gql<{
+      unit: { relations: { to: { id: string }; synthetic: boolean; basis: { id: string }[] }[] };
+    }>(
+      `{ unit(id: "van-phong-tinh-uy-binh-thuan") {
+          relations(types: [PART_OF, ADVISES], direction: OUT, asOf: "2024-06-01") { to { id } synthetic basis { id } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.unit.relations).toEqual(
+      expect.arrayContaining([
+        { to: { id: "tinh-uy-binh-thuan" }, synthetic: true, basis: [] },
+        { to: { id: "ban-thuong-vu-tinh-uy-binh-thuan" }, synthetic: true, basis: [] },
+      ]),
+    );
+    const qs = await server.gql<{
+      unit: { relations: { to: { id: string }; synthetic: boolean; basis: { id: string }[] }[] };
+    }>(
+      `{ unit(id: "dang-uy-quan-su-quang-ngai") {
+          relations(types: [SUBORDINATE_TO], direction: OUT, asOf: "2024-06-01") { to { id } synthetic basis { id } } } }`,
+    );
+    const up = qs.data?.unit.relations ?? [];
+    expect(up.map((r) => r.to.id)).toEqual(["tinh-uy-quang-ngai"]);
+    expect(up[0]?.synthetic).toBe(false);
+    expect(up[0]?.basis.map((b) => b.id)).toContain("qn-kh-nq21-s2-1-1-e");
+    expect(up[0]?.basis.map((b) => b.id)).not.toContain("qn-1976-2023-skinh-gui");
   });
 });

@@ -205,4 +205,63 @@ describe("validateSeed", () => {
       expect.objectContaining({ file: "broken.yaml", message: "bad indentation at line 3" }),
     );
   });
+
+  it("accepts a synthetic relation without a basis, and refuses an empty basis otherwise", () => {
+    const files = goodSeed();
+    units(files).push({ id: "vp-a", name: "Văn phòng Tỉnh ủy A", kind: "PARTY_OFFICE", source: "synthetic" });
+    relations(files).push({ type: "PART_OF", from: "vp-a", to: "tinh-uy-a", synthetic: true });
+    const graph = validateSeed(files);
+    expect(graph.relations.find((r) => r.from === "vp-a")).toMatchObject({ synthetic: true, basis: [] });
+    relations(files)[relations(files).length - 1] = { type: "PART_OF", from: "vp-a", to: "tinh-uy-a" };
+    expect(issuesOf(files)).toContainEqual(
+      expect.objectContaining({ field: "basis", message: expect.stringContaining("synthetic: true") }),
+    );
+  });
+
+  it("refuses a provincial document as the basis of a relation between units of another province", () => {
+    const files = goodSeed();
+    const docs = ((files[0] as SeedFile).content as { documents: Record<string, unknown>[] }).documents;
+    docs.push({
+      id: "cv-b",
+      number: "1-CV/TU",
+      type: "CONG_VAN",
+      title: "Công văn của Tỉnh ủy B",
+      issuer: "tinh-uy-b",
+      provisions: [
+        {
+          id: "cv-b-skinh-gui",
+          section: "kinh-gui",
+          kind: "ADDRESSEES",
+          excerpt: "Kính gửi: Văn phòng Tỉnh ủy",
+        },
+      ],
+    });
+    units(files).push(
+      {
+        id: "tinh-uy-b",
+        name: "Tỉnh ủy B",
+        kind: "PROVINCIAL_COMMITTEE",
+        province: "b",
+        source: "synthetic",
+      },
+      { id: "vp-a", name: "Văn phòng Tỉnh ủy A", kind: "PARTY_OFFICE", province: "a", source: "synthetic" },
+      { id: "vp-b", name: "Văn phòng Tỉnh ủy B", kind: "PARTY_OFFICE", province: "b", source: "synthetic" },
+    );
+    (units(files)[2] as Record<string, unknown>).province = "a";
+    relations(files).push(
+      { type: "SUBORDINATE_TO", from: "tinh-uy-b", to: "bch-trung-uong", basis: ["qd-138-2023-d9-k1"] },
+      { type: "PART_OF", from: "vp-b", to: "tinh-uy-b", basis: ["cv-b-skinh-gui"] },
+      { type: "PART_OF", from: "vp-a", to: "tinh-uy-a", basis: ["cv-b-skinh-gui"] },
+    );
+    const found = issuesOf(files);
+    // Province B's list backs B's own organ, not A's.
+    expect(found).toEqual([
+      expect.objectContaining({
+        field: "basis",
+        message: expect.stringContaining('provision "cv-b-skinh-gui" is of a document of province "b"'),
+      }),
+    ]);
+    expect(found[0]?.entry).toContain("relations[");
+    expect(found[0]?.message).toContain('"vp-a"');
+  });
 });

@@ -29,6 +29,7 @@ export const RelationResolvers = {
     frequencyLabels,
     via: (r: DerivedRelation, _: Args, ctx: Context) => loadUnits(r.via, ctx),
     basis: (r: DerivedRelation, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
+    synthetic: (r: DerivedRelation) => r.synthetic === true,
     rule: (r: DerivedRelation, _: Args, ctx: Context) => (r.ruleId ? ctx.loaders.rule.load(r.ruleId) : null),
   },
 };
