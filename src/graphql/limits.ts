@@ -163,7 +163,7 @@ function answerSizePlugin(config: Config): ApolloServerPlugin<Context> {
       return {
         async executionDidStart({ contextValue, operation }) {
           // A change is answered as it ended: its selection is never cut short once it committed.
-          if (operation.operation === "mutation") return;
+          if (operation?.operation === "mutation") return;
           const budget = contextValue.roundTrips.budget;
           return {
             willResolveField() {

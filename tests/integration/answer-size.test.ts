@@ -69,4 +69,19 @@ describe("values resolved beyond the estimate", () => {
     expect(answer.status).toBe(200);
     expect(answer.data?.history?.length).toBeGreaterThan(30);
   });
+
+  it("answers an operationName that names no operation with a coded error, not a masked one", async () => {
+    const res = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: "query A { stats { units } } query B { stats { units } }",
+        operationName: "C",
+      }),
+    });
+    const body = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+    expect(res.status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).not.toBe("INTERNAL_SERVER_ERROR");
+    expect(body.errors?.[0]?.message).toMatch(/C/);
+  });
 });
