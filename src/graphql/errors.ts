@@ -50,6 +50,15 @@ const isVariableErrorLimit = (e: unknown) =>
   e.extensions?.code === undefined &&
   e.message.startsWith("Too many errors processing variables");
 
+/**
+ * Apollo refuses a query that does not match its persisted-query hash (`extensions.persistedQuery`)
+ * with an error that has no code: the client's request, not a fault.
+ */
+const isHashMismatch = (e: unknown) =>
+  e instanceof GraphQLError &&
+  e.extensions?.code === undefined &&
+  e.message === "provided sha does not match query";
+
 /** Whether `error` is one we did not expect: masked for the client, logged in full. */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
@@ -60,7 +69,7 @@ export function isUnexpected(error: unknown): boolean {
     original instanceof DatabaseBusyError
   )
     return false;
-  if (isVariableErrorLimit(original)) return false;
+  if (isVariableErrorLimit(original) || isHashMismatch(original)) return false;
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
   return !(typeof code === "string" && PASS_THROUGH.has(code));
 }
@@ -95,6 +104,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (isVariableErrorLimit(original)) {
     return { message: formatted.message, extensions: { code: "BAD_USER_INPUT", argument: "variables" } };
+  }
+  if (isHashMismatch(original)) {
+    return { message: formatted.message, extensions: { code: "BAD_REQUEST", argument: "extensions" } };
   }
   if (original instanceof RequestTimeoutError) {
     return {

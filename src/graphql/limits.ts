@@ -4,7 +4,9 @@
  * - MAX_TOKENS: graphql-js stops parsing a longer document (Apollo's parseOptions);
  * - MAX_QUERY_DEPTH, MAX_ALIASES, MAX_DIRECTIVES: GraphQL Armor's validation rules;
  * - MAX_QUERY_COST: the list-aware cost of the operation with its variables (query-cost.ts),
- *   checked once the operation is known.
+ *   checked once the operation is known, and again while it runs: the cost prices lists no
+ *   argument bounds (a unit's relations, …) at an assumed size, and a unit with hundreds of
+ *   relations makes nested lists far longer, so the values actually resolved are counted too.
  * Every refusal is a QueryLimitError (limit-error.ts): code QUERY_TOO_COMPLEX, HTTP 400, a message
  * naming the limit and the value, e.g. "query cost 1,250,000 exceeds MAX_QUERY_COST 100,000".
  */
@@ -137,11 +139,56 @@ function budgetPlugin(): ApolloServerPlugin<Context> {
   };
 }
 
+/**
+ * Counts the values the answer holds as they are resolved (every field of an object type, as
+ * the cost counts them) and stops the operation once there are more than MAX_QUERY_COST: each
+ * later field fails at once, and the answer becomes one QUERY_TOO_COMPLEX error (HTTP 400).
+ * Without it, `relations { to { relations { to { relations { … } } } } }` on a unit with 450
+ * relations passes the estimate (30 assumed per level) and builds millions of objects. A query
+ * whose time budget is spent is stopped the same way: its answer (TIMEOUT) is already sent.
+ * Mutations are exempt, as from the time budget: their write is done when their selection runs.
+ */
+function answerSizePlugin(config: Config): ApolloServerPlugin<Context> {
+  const max = config.MAX_QUERY_COST;
+  return {
+    async requestDidStart() {
+      let resolved = 0;
+      let exceeded = false;
+      const refusal = () =>
+        new QueryLimitError(
+          "MAX_QUERY_COST",
+          `answer holds more than MAX_QUERY_COST ${formatCount(max)} values (lists were longer than the cost estimate assumed); ask for fewer fields, less nesting or smaller pages`,
+          max,
+        );
+      return {
+        async executionDidStart({ contextValue, operation }) {
+          // A change is answered as it ended: its selection is never cut short once it committed.
+          if (operation?.operation === "mutation") return;
+          const budget = contextValue.roundTrips.budget;
+          return {
+            willResolveField() {
+              resolved += 1;
+              if (resolved > max) exceeded = true;
+              if (exceeded || budget?.answered) throw refusal();
+            },
+          };
+        },
+        async willSendResponse({ response }) {
+          if (!exceeded || response.body.kind !== "single") return;
+          const { http: _status, ...extensions } = refusal().extensions;
+          response.body.singleResult = { errors: [{ message: refusal().message, extensions }] };
+          response.http.status = 400;
+        },
+      };
+    },
+  };
+}
+
 /** What ApolloServer takes: parse options, validation rules and the plugins. */
 export function queryLimits(config: Config) {
   return {
     parseOptions: { maxTokens: config.MAX_TOKENS },
     validationRules: armorRules(config),
-    plugins: [costPlugin(config), budgetPlugin()],
+    plugins: [costPlugin(config), budgetPlugin(), answerSizePlugin(config)],
   };
 }

@@ -38,8 +38,11 @@ const ASSUMED_SIZE: Record<string, number> = {
   via: 3,
   channel: 3,
   formerNames: 3,
-  "Unit.relations": 30,
-  "Query.relations": 30,
+  // Relations: most units have a few dozen, but a city committee has hundreds (450 for Ho Chi
+  // Minh City at scale 0.05) and each call rebuilds them all; at 30, three nested levels on it
+  // passed the estimate and took 3 GB. At 100 two levels pass and three are refused.
+  "Unit.relations": 100,
+  "Query.relations": 100,
   "ReportingCalendar.entries": 100,
   "ReportingCalendar.undated": 30,
   "Document.provisions": 50,

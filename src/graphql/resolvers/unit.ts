@@ -48,11 +48,35 @@ function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) 
   };
 }
 
+/**
+ * Each request's relation lists by unit, date, types and direction: nested selections ask for the
+ * same unit's relations once per path that reaches it (a city committee's 450, once per relation
+ * ending at it), and deriving them is the costly part; the list is built once per request.
+ */
+const relationLists = new WeakMap<Context["loaders"], Map<string, Promise<DerivedRelation[]>>>();
+
 /** Relations of a unit on a date, explicit and derived from rules, filtered by type and direction. */
-export async function unitRelations(unitId: string, args: Args, ctx: Context): Promise<DerivedRelation[]> {
+export function unitRelations(unitId: string, args: Args, ctx: Context): Promise<DerivedRelation[]> {
   const asOf = asOfArg(args.asOf, ctx);
   const types = typesArg(args.types);
   const direction = (args.direction as string) ?? "BOTH";
+  const key = JSON.stringify([unitId, asOf, types, direction]);
+  const lists = relationLists.get(ctx.loaders) ?? new Map<string, Promise<DerivedRelation[]>>();
+  relationLists.set(ctx.loaders, lists);
+  const held = lists.get(key);
+  if (held) return held;
+  const list = buildRelations(unitId, asOf, types, direction, ctx);
+  lists.set(key, list);
+  return list;
+}
+
+async function buildRelations(
+  unitId: string,
+  asOf: string,
+  types: ReturnType<typeof typesArg>,
+  direction: string,
+  ctx: Context,
+): Promise<DerivedRelation[]> {
   const wantOut = direction !== "IN";
   const wantIn = direction !== "OUT";
   const [facts, incoming] = await Promise.all([
