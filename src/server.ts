@@ -31,6 +31,7 @@ import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { drainable } from "./http/drain.ts";
 import {
+  answerClientErrors,
   jsonErrorHandler,
   methodNotAllowed,
   notFoundHandler,
@@ -99,6 +100,7 @@ export async function startServer(opts: {
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
   if (limiter) app.use(["/graphql", "/calendar"], limiter);
   const httpServer = createServer(app);
+  answerClientErrors(httpServer);
   const drainer = drainable(httpServer);
 
   // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").

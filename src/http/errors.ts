@@ -6,6 +6,8 @@
  * `{ error: { code, message, requestId } }`, as the calendar feed answers.
  */
 import { randomUUID } from "node:crypto";
+import { type Server, STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
 import type { Logger } from "../logger.ts";
 
@@ -134,4 +136,31 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 function firstLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return (message.split("\n")[0] ?? "").slice(0, 200);
+}
+
+/**
+ * Requests Node refuses before Express sees them (headers over 16 KB, a malformed request line)
+ * get a JSON answer too, instead of Node's bare status line.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      error: {
+        code: tooLarge ? "HEADERS_TOO_LARGE" : "BAD_REQUEST",
+        message: tooLarge
+          ? "The request's headers are larger than 16 KB"
+          : "The request could not be read as HTTP/1.1",
+      },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -131,6 +131,27 @@ describe("failures elsewhere are small JSON errors", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, HEAD");
     expect((await failureOf(res)).error.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("headers over Node's 16 KB limit → 431 in JSON, not a bare status line", async () => {
+    const { port } = new URL(server.base);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write(
+          `GET /health HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${"a".repeat(20_000)}\r\n\r\n`,
+        );
+      });
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk.toString("utf8");
+      });
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toMatch(/content-type: application\/json/i);
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) as JsonFailure;
+    expect(body.error.code).toBe("HEADERS_TOO_LARGE");
   });
 
   it("a path that cannot be decoded → 400", async () => {
