@@ -117,8 +117,13 @@ export const UnitResolvers = {
     sector: (u: UnitRecord, args: Args) => attributeAsOf(u, "sector", args.asOf),
     host: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "host", args.asOf), ctx),
     seat: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "seat", args.asOf), ctx),
-    formerValues: (u: UnitRecord) =>
-      DATED_ATTRIBUTE_NAMES.flatMap((attribute) => u.former[attribute].map((f) => ({ attribute, ...f }))),
+    // A former host or seat is a unit id: a scoped reader sees it only inside their subtrees.
+    formerValues: (u: UnitRecord, _: Args, ctx: Context) =>
+      keepVisible(
+        ctx,
+        DATED_ATTRIBUTE_NAMES.flatMap((attribute) => u.former[attribute].map((f) => ({ attribute, ...f }))),
+        (f) => (f.attribute === "host" || f.attribute === "seat" ? [String(f.value)] : []),
+      ),
     source: (u: UnitRecord, _: Args, ctx: Context) => loadCitations(u.source, ctx),
     activeOn: (u: UnitRecord, args: Args, ctx: Context) => isActiveOn(u, asOfArg(args.date, ctx, "date")),
     superior: async (u: UnitRecord, args: Args, ctx: Context) => {
