@@ -68,6 +68,56 @@ describe("token lifetimes", () => {
   });
 });
 
+describe("JWT_ISSUER and JWT_AUDIENCE", () => {
+  const ISSUER = "https://issuer.test/";
+  const AUDIENCE = "party-org-graph-test";
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      JWT_SECRET: TEST_SECRET,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      READ_ACCESS: "authenticated",
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const signed = (claims: { iss?: string; aud?: string }) => {
+    let jwt = new SignJWT({ role: "viewer", scopes: [] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("t")
+      .setIssuedAt()
+      .setExpirationTime("10m");
+    if (claims.iss) jwt = jwt.setIssuer(claims.iss);
+    if (claims.aud) jwt = jwt.setAudience(claims.aud);
+    return jwt.sign(new TextEncoder().encode(TEST_SECRET));
+  };
+
+  it("accepts a token from the configured issuer for the configured audience", async () => {
+    const res = await gqlAs<{ unit: { name: string } }>(
+      server,
+      await signed({ iss: ISSUER, aud: AUDIENCE }),
+      READ,
+    );
+    expect(res.status).toBe(200);
+    expect(res.data?.unit.name).toBe("Tỉnh ủy Lâm Đồng");
+  });
+
+  it.each([
+    ["another issuer", { iss: "https://elsewhere.test/", aud: AUDIENCE }, /"iss"/],
+    ["no issuer", { aud: AUDIENCE }, /"iss"/],
+    ["another audience", { iss: ISSUER, aud: "another-service" }, /"aud"/],
+    ["no audience", { iss: ISSUER }, /"aud"/],
+  ])("refuses a token with %s (401)", async (_label, claims, claim) => {
+    const res = await gqlAs(server, await signed(claims), READ);
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.message).toMatch(claim);
+    expect(res.data ?? null).toBeNull();
+  });
+});
+
 describe("npm run token and the generated secret", () => {
   it("mints a token that a server using the same secret file accepts", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pog-token-"));
