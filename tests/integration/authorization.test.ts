@@ -3,7 +3,7 @@
  * JWTs; and reading switched off for anonymous users by configuration.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASIS, create, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { BASIS, closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "az-";
@@ -11,13 +11,9 @@ let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  admin = await token("admin", [], "admin-tester");
+  ({ server, admin } = await openSandbox());
 });
-afterAll(async () => {
-  await removeSandbox(server.db, P);
-  await server.close();
-});
+afterAll(() => closeSandbox(server, P));
 
 type Vars = Record<string, unknown>;
 interface Operation {

@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
-import { create, type GqlResult, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import {
+  closeSandbox,
+  create,
+  type GqlResult,
+  gqlAs,
+  openSandbox,
+  TEST_SECRET,
+  token,
+} from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "sx-";
@@ -14,13 +22,9 @@ let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  admin = await token("admin", [], "admin-tester");
+  ({ server, admin } = await openSandbox());
 });
-afterAll(async () => {
-  await removeSandbox(server.db, P);
-  await server.close();
-});
+afterAll(() => closeSandbox(server, P));
 
 let n = 0;
 /**
