@@ -1,5 +1,5 @@
 /**
- * Inputs validated at the edge (issue 12, part 6): every bad input a hostile tester tried is a
+ * Inputs validated at the edge: every bad input a hostile tester tried is a
  * BAD_USER_INPUT (or CONFLICT for a duplicate relation) naming the argument or rule, never a
  * masked internal error, and a refused mutation leaves the graph exactly as it was.
  *

@@ -1,5 +1,5 @@
 /**
- * Scopes that hold (issue 12): every unit a change names or moves must lie in the editor's
+ * Scopes that hold: every unit a change names or moves must lie in the editor's
  * subtrees; a scope root stays where it is; an outside id answers as a missing one; and with
  * READ_ACCESS=scoped, history, the change feed and stats show only what lies inside. Each refused
  * change is checked against a snapshot of the whole graph.

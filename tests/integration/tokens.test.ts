@@ -1,5 +1,5 @@
 /**
- * No default secret (issue 12): a server configured with no secret accepts no token — above all
+ * No default secret: a server configured with no secret accepts no token — above all
  * none signed with the development secret the repository used to publish; tokens need `exp` and
  * a bounded lifetime; and `npm run token` mints, on the same machine, what a server verifying with
  * the locally generated secret file accepts.
