@@ -6,7 +6,7 @@
  */
 import { DomainError } from "./errors.ts";
 
-export type InvariantRule =
+type InvariantRule =
   | "ONE_DIRECT_SUPERIOR"
   | "NO_CYCLE"
   | "INTERVAL_ORDER"
@@ -57,20 +57,4 @@ export function selfRelation(type: string, from: string, to: string): Violation 
         message: `a ${type} relation cannot go from "${from}" to itself`,
       }
     : null;
-}
-
-/** validFrom must not come after validTo (both inclusive days). */
-export function checkIntervalOrder(
-  what: string,
-  units: string[],
-  validFrom: string | null | undefined,
-  validTo: string | null | undefined,
-): Violation | null {
-  if (validFrom && validTo && validFrom > validTo)
-    return {
-      rule: "INTERVAL_ORDER",
-      units,
-      message: `${what}: validTo ${validTo} is before validFrom ${validFrom}`,
-    };
-  return null;
 }

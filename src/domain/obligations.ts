@@ -24,7 +24,7 @@ export interface RelationFact {
   note: string | null;
 }
 
-export interface RuleFact {
+interface RuleFact {
   id: string;
   relation: string;
   recipient: string;

@@ -47,7 +47,7 @@ export interface GenRelation {
   note: string | null;
 }
 
-export type MergerKind = "PROVINCE_MERGER" | "COMMUNE_MERGER" | "DISTRICT_LEVEL_ENDED";
+type MergerKind = "PROVINCE_MERGER" | "COMMUNE_MERGER" | "DISTRICT_LEVEL_ENDED";
 
 /** A reorganisation on one date: the units it ended and the units it founded. */
 export interface GenEvent {
@@ -98,7 +98,7 @@ export function foldName(name: string): string {
   return out;
 }
 
-export class GraphError extends Error {
+class GraphError extends Error {
   override name = "GraphError";
 }
 
