@@ -44,6 +44,21 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
   });
 }
 
+/**
+ * Writes assignee selectors and plans beside what the graph holds, removing nothing: plans over
+ * a generated (bulk-imported) graph, whose units the seed files do not list.
+ */
+export async function writePlansAndSelectors(
+  db: Database,
+  seed: Pick<SeedGraph, "assigneeSelectors" | "plans">,
+): Promise<void> {
+  await db.writeTransaction(async (tx) => {
+    await writeAssigneeSelectors(tx, seed);
+    await writePlans(tx, seed);
+    await bumpGraphVersion(tx);
+  });
+}
+
 async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
   await tx.run(
     `UNWIND $documents AS d
@@ -236,7 +251,7 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   );
 }
 
-async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writePlans(tx: TransactionRunner, seed: Pick<SeedGraph, "plans">): Promise<void> {
   for (const plan of seed.plans) {
     await tx.run(
       `MERGE (p:Plan {id: $id})
@@ -357,7 +372,10 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
 }
 
 /** Assignee selectors: a class of units relative to an anchor, stored once with its provision. */
-async function writeAssigneeSelectors(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeAssigneeSelectors(
+  tx: TransactionRunner,
+  seed: Pick<SeedGraph, "assigneeSelectors">,
+): Promise<void> {
   await tx.run(
     `UNWIND $selectors AS a
      MERGE (n:AssigneeSelector {id: a.id})
