@@ -109,6 +109,8 @@ export const ruleSchema = z.strictObject({
     "HOST_PARTY_ORGANISATION",
     "HOST_MASS_ORGANISATIONS",
     "LOCAL_COMMITTEE",
+    "LOCAL_GOVERNMENT",
+    "SUPERIOR_INSPECTION_COMMISSION",
   ]),
   frequencies: z.array(frequency).default([]),
   via: ids.default([]),
