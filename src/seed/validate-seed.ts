@@ -344,6 +344,11 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
   for (const m of lists.meetingRules) {
     checkBasis(m, "basis", m.value.basis);
     checkUnit(m, "body", m.value.body);
+    const consent = m.value.writtenConsent;
+    if (consent) {
+      checkBasis(m, "writtenConsent.basis", consent.basis);
+      checkUnit(m, "writtenConsent.requestedBy", consent.requestedBy);
+    }
   }
   for (const p of lists.positions) {
     checkBasis(p, "basis", p.value.basis);

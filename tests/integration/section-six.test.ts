@@ -136,3 +136,129 @@ describe("138-QĐ/TW Điều 13: the committee and the government of the place w
     expect(await ruleRelations(cell, "2025-07-31", RULES)).toEqual([]);
   });
 });
+
+describe("Quy chế Điều 10 khoản 5, Điều 11 khoản 4: deciding by written consent of more than 50%", () => {
+  it("the Ban Chấp hành's and the Ban Thường vụ's meeting rules say who asks, the share and the provision", async () => {
+    const res = await gqlAs<{
+      meetingRules: {
+        id: string;
+        body: { id: string };
+        writtenConsent: {
+          moreThan: number;
+          label: string;
+          text: string;
+          requestedBy: { id: string };
+          basis: { id: string }[];
+        } | null;
+      }[];
+    }>(
+      server,
+      admin,
+      `{ meetingRules(unitId: "dang-uy-khoi-co-quan-lam-dong") { id body { id }
+          writtenConsent { moreThan label text requestedBy { id } basis { id } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const byBody = new Map((res.data?.meetingRules ?? []).map((m) => [m.body.id, m.writtenConsent]));
+    expect(byBody.get("bch-dang-uy-khoi-co-quan-lam-dong")).toMatchObject({
+      moreThan: 0.5,
+      requestedBy: { id: "ban-thuong-vu-dang-uy-khoi-co-quan-lam-dong" },
+      basis: [{ id: "ld-duk-qc-2020-d10-k5" }],
+    });
+    expect(byBody.get("ban-thuong-vu-dang-uy-khoi-co-quan-lam-dong")).toMatchObject({
+      moreThan: 0.5,
+      requestedBy: { id: "thuong-truc-dang-uy-khoi-co-quan-lam-dong" },
+      basis: [{ id: "ld-duk-qc-2020-d11-k4" }],
+    });
+    expect(byBody.get("ban-thuong-vu-dang-uy-khoi-co-quan-lam-dong")?.label).toMatch(/trên 50%/);
+    expect(byBody.get("ban-thuong-vu-dang-uy-khoi-co-quan-lam-dong")?.text).toMatch(
+      /có giá trị như nghị quyết/,
+    );
+    // The Thường trực's rules state no such procedure.
+    expect(byBody.get("thuong-truc-dang-uy-khoi-co-quan-lam-dong")).toBeNull();
+  });
+});
+
+describe("the Quảng Ngãi plan: the private-sector steering committee and deadlines as the text states them", () => {
+  const task = async (code: string) => {
+    const res = await gqlAs<{
+      task: {
+        deadline: { type: string; text: string; startYear: number | null };
+        deadlines: { type: string; text: string; startYear: number | null; recurring: boolean }[];
+        assignments: {
+          role: string;
+          roleLabel: string;
+          unit: { id: string; kind: string; kindLabel: string };
+        }[];
+      };
+    }>(
+      server,
+      admin,
+      `query ($code: String!) { task(code: $code, planId: "qn-ke-hoach-nq21") {
+          deadline { type text startYear } deadlines { type text startYear recurring }
+          assignments(asOf: "2024-06-01") { role roleLabel unit { id kind kindLabel } } } }`,
+      { code },
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data?.task;
+  };
+
+  it("the Ban Chỉ đạo xây dựng tổ chức đảng, đoàn thể trong các đơn vị kinh tế tư nhân tỉnh advises on 2.1.1.c", async () => {
+    const t = await task("2.1.1.c");
+    expect(t?.assignments.filter((a) => a.unit.kind === "STEERING_COMMITTEE")).toEqual([
+      {
+        role: "LEADS_ADVICE",
+        roleLabel: expect.any(String),
+        unit: {
+          id: "ban-chi-dao-kinh-te-tu-nhan-tinh-quang-ngai",
+          kind: "STEERING_COMMITTEE",
+          kindLabel: "Ban Chỉ đạo",
+        },
+      },
+    ]);
+  });
+
+  it("2.2.9.b has two deadline lines, 'Thường xuyên' and 'Hằng năm'; 2.2.4.c runs 'Từ năm 2022'", async () => {
+    const b = await task("2.2.9.b");
+    expect(b?.deadlines).toEqual([
+      { type: "ONGOING", text: "Thường xuyên", startYear: null, recurring: true },
+      { type: "YEARLY", text: "Hằng năm", startYear: null, recurring: true },
+    ]);
+    expect(b?.deadline).toEqual({ type: "ONGOING", text: "Thường xuyên", startYear: null });
+    const c = await task("2.2.4.c");
+    expect(c?.deadline).toEqual({ type: "ONGOING", text: "Từ năm 2022", startYear: 2022 });
+    expect(c?.deadlines).toHaveLength(1);
+  });
+
+  const calendar = async (unitId: string, from: string, to: string) => {
+    const res = await gqlAs<{
+      reportingCalendar: {
+        entries: { id: string; date: string; task: { code: string } | null }[];
+        undated: { id: string; task: { code: string } | null }[];
+      };
+    }>(
+      server,
+      admin,
+      `query ($id: ID!, $from: Date!, $to: Date!) { reportingCalendar(unitId: $id, from: $from, to: $to, asOf: $from, types: [TASK]) {
+          entries { id date task { code } } undated { id task { code } } } }`,
+      { id: unitId, from, to },
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data?.reportingCalendar;
+  };
+
+  it("the calendar lists both lines of 2.2.9.b, and 2.2.4.c only from 2022", async () => {
+    const mttq = await calendar("dang-doan-mttq-tinh-quang-ngai", "2024-01-01", "2024-12-31");
+    expect(mttq?.entries.filter((e) => e.task?.code === "2.2.9.b").map((e) => e.date)).toEqual([
+      "2024-12-31",
+    ]);
+    expect(mttq?.undated.filter((e) => e.task?.code === "2.2.9.b")).toHaveLength(1);
+    const code = (list: { task: { code: string } | null }[] | undefined) =>
+      (list ?? []).map((e) => e.task?.code);
+    expect(
+      code((await calendar("ban-to-chuc-tinh-uy-quang-ngai", "2021-01-01", "2021-12-31"))?.undated),
+    ).not.toContain("2.2.4.c");
+    expect(
+      code((await calendar("ban-to-chuc-tinh-uy-quang-ngai", "2022-01-01", "2022-12-31"))?.undated),
+    ).toContain("2.2.4.c");
+  });
+});
