@@ -276,6 +276,8 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     rel.id ??= relationId(rel);
     for (const problem of foreignCitations(rel, units, provisions, issuerProvince))
       issue(r, "basis", problem);
+    for (const problem of addresseesBeforeFounding(rel, units, provisions, documentDates))
+      issue(r, "basis", problem);
   }
   const relationIds = new Map<string, Located<SeedRelation>>();
   for (const r of lists.relations) {
@@ -425,6 +427,32 @@ export function foreignCitations(
     return [
       `provision "${pid}" is of a document of province "${province}", which names neither "${rel.from}" nor "${rel.to}"; cite a provision that states the fact, or mark it synthetic: true`,
     ];
+  });
+}
+
+/**
+ * A document's addressees (kính gửi) and distribution list (nơi nhận) name the bodies that
+ * existed when it was sent: they cannot back a relation of a unit founded after the document's
+ * date (e.g. the organs of a Tỉnh ủy founded in 2025 resting on a 2023 letter to its
+ * predecessor). Such a relation is carried over, not stated: mark it synthetic, say so in its note.
+ */
+export function addresseesBeforeFounding(
+  rel: Pick<SeedRelation, "from" | "to" | "basis">,
+  units: ReadonlyMap<string, Pick<SeedUnit, "id" | "validFrom">>,
+  provisions: ReadonlyMap<string, { document: string; kind?: string }>,
+  documentDates: ReadonlyMap<string, string | null>,
+): string[] {
+  return rel.basis.flatMap((pid) => {
+    const p = provisions.get(pid);
+    const sent = p ? documentDates.get(p.document) : null;
+    if (!p || !sent || (p.kind !== "ADDRESSEES" && p.kind !== "DISTRIBUTION_LIST")) return [];
+    return [units.get(rel.from), units.get(rel.to)].flatMap((u) =>
+      u?.validFrom && u.validFrom > sent
+        ? [
+            `provision "${pid}" lists whom a document of ${sent} was sent to; it cannot name "${u.id}", founded ${u.validFrom}: a relation carried over to a later unit is synthetic: true, with a note saying so`,
+          ]
+        : [],
+    );
   });
 }
 
