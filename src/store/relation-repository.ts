@@ -116,10 +116,13 @@ export async function unitFacts(
          WHERE m.kind IN $massKinds AND ${active("m")} AND ${attributeOn("m", "host")} = hostId
          RETURN collect(m.id) AS massOrgs
        }
-       // LOCAL_COMMITTEE (138-QĐ/TW Điều 13): the seat, on d, of the subject's host agency (or of
-       // the subject itself when it has no host), if that committee is in force on d.
-       // LOCAL_GOVERNMENT: the people's committee of that locality, where the graph holds it: the
-       // PEOPLES_COMMITTEE that a ban cán sự đảng / đảng ủy UBND SUBORDINATE_TO the seat LEADS on d.
+       // The selectors as seed/FORMAT.md and schema/reporting.graphql word them (d = the date):
+       // LOCAL_COMMITTEE (138-QĐ/TW Điều 13): the seat, on the date, of the covered unit's host
+       // agency (or of the unit itself when it has no host), if that committee is in force on the
+       // date; no seat recorded, no recipient.
+       // LOCAL_GOVERNMENT (Điều 13): the people's committee of the seat's locality, where the graph
+       // holds it: the PEOPLES_COMMITTEE led (LEADS) on the date by a ban cán sự đảng / đảng ủy
+       // UBND that is SUBORDINATE_TO the LOCAL_COMMITTEE.
        CALL (u, hostId, d) {
          OPTIONAL MATCH (a:Unit {id: coalesce(hostId, u.id)})
          WITH a, d, CASE WHEN a IS NULL THEN null ELSE ${attributeOn("a", "seat")} END AS seatId
@@ -132,8 +135,8 @@ export async function unitFacts(
          }
          RETURN collect(c.id) AS locals, coalesce(head(collect(governments)), []) AS governments
        }
-       // SUPERIOR_INSPECTION_COMMISSION (138-QĐ/TW Điều 6 khoản 2, "ủy ban kiểm tra cấp trên"): the
-       // Ủy ban Kiểm tra of the subject's direct superior committee on d (PART_OF it, up to three steps).
+       // SUPERIOR_INSPECTION_COMMISSION (138-QĐ/TW Điều 6 khoản 2): the Ủy ban Kiểm tra (PART_OF,
+       // up to three steps) of the covered unit's direct superior committee on the date.
        CALL (superiors, d) {
          OPTIONAL MATCH (k:Unit {kind: 'INSPECTION_COMMISSION'}) (()-[p:PART_OF]->()){1,3} (sup:Unit)
          WHERE sup.id IN superiors AND ${active("k")} AND all(x IN p WHERE ${active("x")})
