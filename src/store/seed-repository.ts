@@ -44,6 +44,21 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
   });
 }
 
+/**
+ * Writes assignee selectors and plans beside what the graph holds, removing nothing: plans over
+ * a generated (bulk-imported) graph, whose units the seed files do not list.
+ */
+export async function writePlansAndSelectors(
+  db: Database,
+  seed: Pick<SeedGraph, "assigneeSelectors" | "plans">,
+): Promise<void> {
+  await db.writeTransaction(async (tx) => {
+    await writeAssigneeSelectors(tx, seed);
+    await writePlans(tx, seed);
+    await bumpGraphVersion(tx);
+  });
+}
+
 async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
   await tx.run(
     `UNWIND $documents AS d
@@ -190,6 +205,8 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void>
      MERGE (n:MeetingRule {id: r.id})
      SET n.cadence = r.cadence, n.quorum = r.quorum, n.quorumText = r.quorumText,
          n.papersLeadDays = r.papersLeadDays, n.papersLeadDaysComplex = r.papersLeadDaysComplex,
+         n.writtenConsentMoreThan = r.consent.moreThan, n.writtenConsentText = r.consent.text,
+         n.writtenConsentBy = r.consent.requestedBy, n.writtenConsentBasis = r.consent.basis,
          n.basis = r.basis, n.note = r.note, n.origin = 'seed'
      WITH n, body
      OPTIONAL MATCH (n)-[old:GOVERNS]->() DELETE old
@@ -204,6 +221,12 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void>
         quorumText: m.quorumText ?? null,
         papersLeadDays: m.papersLeadDays ?? null,
         papersLeadDaysComplex: m.papersLeadDaysComplex ?? null,
+        consent: {
+          moreThan: m.writtenConsent?.moreThan ?? null,
+          text: m.writtenConsent?.text ?? null,
+          requestedBy: m.writtenConsent?.requestedBy ?? null,
+          basis: m.writtenConsent?.basis ?? null,
+        },
         basis: m.basis,
         note: m.note ?? null,
       })),
@@ -236,7 +259,7 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   );
 }
 
-async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writePlans(tx: TransactionRunner, seed: Pick<SeedGraph, "plans">): Promise<void> {
   for (const plan of seed.plans) {
     await tx.run(
       `MERGE (p:Plan {id: $id})
@@ -312,6 +335,9 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
         deadlineMonths: d.type === "RELATIVE" ? (d.months ?? null) : null,
         deadlineDays: d.type === "RELATIVE" ? (d.days ?? null) : null,
         deadlineAfter: d.type === "RELATIVE" ? d.after : null,
+        deadlineStartYear: d.type === "ONGOING" || d.type === "YEARLY" ? (d.startYear ?? null) : null,
+        // Every line of the deadline, the first included, as JSON (a node property holds no maps).
+        deadlineLines: t.moreDeadlines.length > 0 ? JSON.stringify([d, ...t.moreDeadlines]) : null,
         roles: t.roles.map((r) => ({
           role: r.role,
           unit: r.unit ?? null,
@@ -328,6 +354,7 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
            n.deadlineType = t.deadlineType, n.deadlineText = t.deadlineText, n.deadlineDate = date(t.deadlineDate),
            n.deadlineYear = t.deadlineYear, n.deadlineQuarter = t.deadlineQuarter,
            n.deadlineMonths = t.deadlineMonths, n.deadlineDays = t.deadlineDays, n.deadlineAfter = t.deadlineAfter,
+           n.deadlineStartYear = t.deadlineStartYear, n.deadlineLines = t.deadlineLines,
            n.planId = $plan, n.origin = 'seed'
        MERGE (n)-[:IN_PLAN]->(p)
        WITH n, t
@@ -357,7 +384,10 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
 }
 
 /** Assignee selectors: a class of units relative to an anchor, stored once with its provision. */
-async function writeAssigneeSelectors(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeAssigneeSelectors(
+  tx: TransactionRunner,
+  seed: Pick<SeedGraph, "assigneeSelectors">,
+): Promise<void> {
   await tx.run(
     `UNWIND $selectors AS a
      MERGE (n:AssigneeSelector {id: a.id})

@@ -133,7 +133,12 @@ function taskFacts(found: {
         months: t.deadlineMonths,
         days: t.deadlineDays,
         eventOccurredOn: t.eventOccurredOn,
+        startYear: t.deadlineStartYear,
       },
+      moreDeadlines: t.deadlines.slice(1).map((d) => ({
+        text: d.text,
+        deadline: { ...d, type: d.type as DeadlineType },
+      })),
     });
   }
   return out;

@@ -1,6 +1,10 @@
 /** MeetingRule and Position. */
 import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import type { MeetingRuleRecord, PositionRecord } from "../../store/meeting-repository.ts";
+import type {
+  MeetingRuleRecord,
+  PositionRecord,
+  WrittenConsentRecord,
+} from "../../store/meeting-repository.ts";
 import type { Context } from "../context.ts";
 import { keepVisible } from "../visibility.ts";
 import { loadCitations, loadUnits, requireUnit } from "./support.ts";
@@ -21,6 +25,12 @@ export const MeetingResolvers = {
     body: (m: MeetingRuleRecord, _: Args, ctx: Context) => ctx.loaders.unit.load(m.bodyId),
     cadenceLabel: (m: MeetingRuleRecord) => frequencyLabel(m.cadence as Frequency),
     basis: (m: MeetingRuleRecord, _: Args, ctx: Context) => loadCitations(m.basis, ctx),
+  },
+  WrittenConsent: {
+    label: (w: WrittenConsentRecord) =>
+      `Xin ý kiến bằng văn bản: có giá trị khi trên ${Math.round(w.moreThan * 1000) / 10}% thành viên tán thành`,
+    requestedBy: (w: WrittenConsentRecord, _: Args, ctx: Context) => ctx.loaders.unit.load(w.requestedById),
+    basis: (w: WrittenConsentRecord, _: Args, ctx: Context) => loadCitations(w.basis, ctx),
   },
   Position: {
     titleLabel: (p: PositionRecord) => POSITION_LABELS[p.title] ?? p.title,

@@ -12,6 +12,7 @@ import { TASK_ROLES, type TaskRole } from "../../domain/relation-types.ts";
 import type {
   AssigneeSelectorRecord,
   AssignmentRecord,
+  DeadlineLineRecord,
   PlanRecord,
   TargetRecord,
   TaskRecord,
@@ -25,17 +26,16 @@ import { unitTasks } from "./unit.ts";
 
 type Args = Record<string, unknown>;
 
-function deadlineOf(t: TaskRecord): Deadline & { task: TaskRecord } {
-  return {
-    task: t,
-    type: t.deadlineType as DeadlineType,
-    date: t.deadlineDate,
-    year: t.deadlineYear,
-    quarter: t.deadlineQuarter,
-    months: t.deadlineMonths,
-    days: t.deadlineDays,
-    eventOccurredOn: t.eventOccurredOn,
-  };
+type DeadlineView = Deadline & { text: string | null; after: string | null };
+
+/** One line of a task's deadline as the Deadline type reads it. */
+function deadlineView(d: DeadlineLineRecord): DeadlineView {
+  return { ...d, type: d.type as DeadlineType };
+}
+
+/** The first line: what `Task.deadline` and `Task.overdue` read. */
+function deadlineOf(t: TaskRecord): DeadlineView {
+  return deadlineView(t.deadlines[0] as DeadlineLineRecord);
 }
 
 export const PlanResolvers = {
@@ -57,6 +57,7 @@ export const PlanResolvers = {
   Task: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.task.load(ref.id),
     deadline: (t: TaskRecord) => deadlineOf(t),
+    deadlines: (t: TaskRecord) => t.deadlines.map(deadlineView),
     assignments: async (t: TaskRecord, args: Args, ctx: Context) => {
       const asOf = asOfArg(args.asOf, ctx);
       const { assignments: list, selectors } = await ctx.loaders.assignmentsOfTask.load({ id: t.id, asOf });
@@ -72,9 +73,7 @@ export const PlanResolvers = {
     basis: (t: TaskRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),
   },
   Deadline: {
-    text: (d: ReturnType<typeof deadlineOf>) => d.task.deadlineText,
-    after: (d: ReturnType<typeof deadlineOf>, _: Args, ctx: Context) =>
-      d.task.deadlineAfter ? ctx.loaders.planEvent.load(d.task.deadlineAfter) : null,
+    after: (d: DeadlineView, _: Args, ctx: Context) => (d.after ? ctx.loaders.planEvent.load(d.after) : null),
     dueDate: (d: Deadline) => dueDate(d),
     recurring: (d: Deadline) => isRecurring(d),
     pending: (d: Deadline) => isPending(d),
