@@ -1,42 +1,40 @@
 /** MeetingRule and Position. */
 import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import type { MeetingRuleRecord, PositionRecord } from "../../store/meeting-repository.ts";
-import type { Context } from "../context.ts";
+import type { PositionTitle, QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
 import { keepVisible } from "../visibility.ts";
-import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
-type Args = Record<string, unknown>;
-
-const POSITION_LABELS: Record<string, string> = {
+/** Every PositionTitle of the schema (tsc checks it), looked up by the stored title. */
+const POSITION_LABELS: Readonly<Record<string, string>> = {
   SECRETARY: "Bí thư",
   STANDING_DEPUTY_SECRETARY: "Phó Bí thư Thường trực",
   DEPUTY_SECRETARY: "Phó Bí thư",
   STANDING_BOARD_MEMBER: "Ủy viên Ban Thường vụ",
   EXECUTIVE_COMMITTEE_MEMBER: "Ủy viên Ban Chấp hành",
   OFFICE_CHIEF: "Chánh Văn phòng",
-};
+} satisfies Record<PositionTitle, string>;
 
-export const MeetingResolvers = {
+export const MeetingResolvers: Resolvers = {
   MeetingRule: {
-    body: (m: MeetingRuleRecord, _: Args, ctx: Context) => ctx.loaders.unit.load(m.bodyId),
-    cadenceLabel: (m: MeetingRuleRecord) => frequencyLabel(m.cadence as Frequency),
-    basis: (m: MeetingRuleRecord, _: Args, ctx: Context) => loadCitations(m.basis, ctx),
+    body: (m, _, ctx) => requireLoaded(ctx.loaders.unit.load(m.bodyId), "unit"),
+    cadenceLabel: (m) => frequencyLabel(m.cadence as Frequency),
+    basis: (m, _, ctx) => loadCitations(m.basis, ctx),
   },
   Position: {
-    titleLabel: (p: PositionRecord) => POSITION_LABELS[p.title] ?? p.title,
-    committee: (p: PositionRecord, _: Args, ctx: Context) => ctx.loaders.unit.load(p.committeeId),
-    sitsIn: (p: PositionRecord, _: Args, ctx: Context) => loadUnits(p.sitsIn, ctx),
-    basis: (p: PositionRecord, _: Args, ctx: Context) => loadCitations(p.basis, ctx),
+    titleLabel: (p) => POSITION_LABELS[p.title] ?? p.title,
+    committee: (p, _, ctx) => requireLoaded(ctx.loaders.unit.load(p.committeeId), "unit"),
+    sitsIn: (p, _, ctx) => loadUnits(p.sitsIn, ctx),
+    basis: (p, _, ctx) => loadCitations(p.basis, ctx),
   },
 };
 
-export const MeetingQueries = {
-  meetingRules: async (_: unknown, args: Args, ctx: Context) => {
-    await requireUnit(args.unitId as string, ctx, "unitId");
-    return keepVisible(ctx, await ctx.loaders.meetingRules.load(args.unitId as string), (m) => [m.bodyId]);
+export const MeetingQueries: QueryResolvers = {
+  meetingRules: async (_, args, ctx) => {
+    await requireUnit(args.unitId, ctx, "unitId");
+    return keepVisible(ctx, await ctx.loaders.meetingRules.load(args.unitId), (m) => [m.bodyId]);
   },
-  positions: async (_: unknown, args: Args, ctx: Context) => {
-    await requireUnit(args.unitId as string, ctx, "unitId");
-    return keepVisible(ctx, await ctx.loaders.positions.load(args.unitId as string), (p) => [p.committeeId]);
+  positions: async (_, args, ctx) => {
+    await requireUnit(args.unitId, ctx, "unitId");
+    return keepVisible(ctx, await ctx.loaders.positions.load(args.unitId), (p) => [p.committeeId]);
   },
 };
