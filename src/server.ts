@@ -14,11 +14,10 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { GraphQLError } from "graphql";
-import { assertCanRead, type ReadAccess } from "./auth/principal.ts";
 import { createTokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
-import { type Context, createContext } from "./graphql/context.ts";
+import type { Context } from "./graphql/context.ts";
 import {
   formatError,
   isUnexpected,
@@ -41,6 +40,7 @@ import {
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
+import { readerContext, refusalStatus } from "./http/request-context.ts";
 import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
 import type { Logger } from "./logger.ts";
@@ -155,7 +155,8 @@ export async function startServer(opts: {
 
   mountHealth(app, db, () => drainer.draining);
   app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
-  mountCalendarFeed(app, { db, config, log, verifyToken, cache });
+  const reader = { db, config, log, verifyToken, cache };
+  mountCalendarFeed(app, reader);
   app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
   if (config.GRAPHIQL) {
     mountGraphiql(app);
@@ -174,9 +175,7 @@ export async function startServer(opts: {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(res);
         try {
-          const principal = await verifyToken(req.headers.authorization);
-          assertCanRead(principal, config.READ_ACCESS as ReadAccess);
-          const context = createContext(db, config, log, requestId, principal, cache);
+          const context = await readerContext(reader, requestId, req.headers.authorization);
           context.roundTrips.budget = budgetOf(res);
           return context;
         } catch (e) {
@@ -189,7 +188,7 @@ export async function startServer(opts: {
             extensions: {
               code: e.code,
               ...e.details,
-              http: { status: e.details.rule === "TOKEN" ? 401 : 403 },
+              http: { status: refusalStatus(e) },
             },
           });
         }
