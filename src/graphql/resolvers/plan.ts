@@ -8,8 +8,8 @@ import type { QueryResolvers, Resolvers, UnitKind } from "../generated/resolvers
 import type { DeadlineView } from "../parents.ts";
 import { loadCitations, requireLoaded, requireUnit, visibleUnit } from "../services/lookups.ts";
 import { taskDeadline } from "../services/task-deadline.ts";
+import { unitTasks } from "../services/unit-tasks.ts";
 import { keepVisible } from "../visibility.ts";
-import { unitTasks } from "./unit.ts";
 
 const deadlineOf = (t: TaskRecord): DeadlineView => ({ ...taskDeadline(t), task: t });
 

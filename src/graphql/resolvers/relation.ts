@@ -6,8 +6,8 @@ import { neighbourhood, pathBetween } from "../../store/relation-repository.ts";
 import { asOfArg, depthArg, typesArg } from "../arguments.ts";
 import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
 import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
+import { unitRelations } from "../services/unit-relations.ts";
 import { keepVisible } from "../visibility.ts";
-import { unitRelations } from "./unit.ts";
 
 /** The deepest neighbourhood a client may ask for, and the most units it returns. */
 export const MAX_NEIGHBOURHOOD_DEPTH = 3;

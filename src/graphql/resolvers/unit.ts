@@ -3,8 +3,6 @@ import { DATED_ATTRIBUTE_NAMES, type DatedAttribute, valueOn } from "../../domai
 import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { nameOn } from "../../domain/names.ts";
-import { type DerivedRelation, deriveRuleRelations } from "../../domain/obligations.ts";
-import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
 import { foldText } from "../../domain/text-folding.ts";
 import {
   UNIT_KIND_NAMES,
@@ -25,19 +23,12 @@ import {
   encodeCursor,
   firstArg,
   isIdCursor,
-  typesArg,
 } from "../arguments.ts";
-import type { Context } from "../context.ts";
-import type {
-  Direction,
-  QueryResolvers,
-  Resolvers,
-  Sector,
-  UnitRelationsArgs,
-  UnitTasksArgs,
-} from "../generated/resolvers-types.ts";
+import type { QueryResolvers, Resolvers, Sector } from "../generated/resolvers-types.ts";
 import type { UnitEdgeView } from "../parents.ts";
 import { loadCitations, obligationsOf, present, requireUnit, visibleUnit } from "../services/lookups.ts";
+import { unitRelations } from "../services/unit-relations.ts";
+import { unitTasks } from "../services/unit-tasks.ts";
 import { keepVisible, scoped } from "../visibility.ts";
 
 /** A dated attribute as of the `asOf` argument when given, else its latest value. */
@@ -65,64 +56,6 @@ function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) 
     nodes: edges.map((e) => e.node),
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
   };
-}
-
-/**
- * Each request's relation lists by unit, date, types and direction: nested selections ask for the
- * same unit's relations once per path that reaches it (a city committee's 450, once per relation
- * ending at it), and deriving them is the costly part; the list is built once per request.
- */
-const relationLists = new WeakMap<Context["loaders"], Map<string, Promise<DerivedRelation[]>>>();
-
-/** Relations of a unit on a date, explicit and derived from rules, filtered by type and direction. */
-export function unitRelations(
-  unitId: string,
-  args: Partial<UnitRelationsArgs>,
-  ctx: Context,
-): Promise<DerivedRelation[]> {
-  const asOf = asOfArg(args.asOf, ctx);
-  const types = typesArg(args.types);
-  const direction = args.direction ?? "BOTH";
-  const key = JSON.stringify([unitId, asOf, types, direction]);
-  const lists = relationLists.get(ctx.loaders) ?? new Map<string, Promise<DerivedRelation[]>>();
-  relationLists.set(ctx.loaders, lists);
-  const held = lists.get(key);
-  if (held) return held;
-  const list = buildRelations(unitId, asOf, types, direction, ctx);
-  lists.set(key, list);
-  return list;
-}
-
-async function buildRelations(
-  unitId: string,
-  asOf: string,
-  types: RelationType[] | null,
-  direction: Direction,
-  ctx: Context,
-): Promise<DerivedRelation[]> {
-  const wantOut = direction !== "IN";
-  const wantIn = direction !== "OUT";
-  const [facts, incoming] = await Promise.all([
-    ctx.loaders.facts.load({ id: unitId, asOf }),
-    ctx.loaders.incoming.load({ id: unitId, asOf, types }),
-  ]);
-  const explicit: DerivedRelation[] = [...facts.outgoing, ...incoming.relations].map((r) => ({
-    ...r,
-    ruleId: null,
-  }));
-  const all = [...explicit, ...deriveRuleRelations(facts)];
-  const seen = new Set<string>();
-  const wanted = all.filter((r) => {
-    if (types && !types.some((t) => t === r.type)) return false;
-    const symmetric = RELATION_TYPES[r.type as RelationType]?.symmetric ?? false;
-    const out = r.from === unitId || (symmetric && r.to === unitId);
-    const inc = r.to === unitId || (symmetric && r.from === unitId);
-    if (!((wantOut && out) || (wantIn && inc))) return false;
-    if (seen.has(r.id)) return false;
-    seen.add(r.id);
-    return true;
-  });
-  return keepVisible(ctx, wanted, (r) => [r.from, r.to]);
 }
 
 export const UnitResolvers: Resolvers = {
@@ -207,17 +140,6 @@ export const UnitResolvers: Resolvers = {
     tasks: (u, args, ctx) => unitTasks(u.id, args, ctx),
   },
 };
-
-export async function unitTasks(unitId: string, args: Partial<UnitTasksArgs>, ctx: Context) {
-  const asOf = asOfArg(args.asOf, ctx);
-  const { assignments, tasks } = await ctx.loaders.tasksOfUnit.load({
-    id: unitId,
-    role: args.role ?? null,
-    asOf,
-  });
-  for (const t of tasks) ctx.loaders.task.prime(t.id, t);
-  return assignments.map((a) => ({ ...a, asOf }));
-}
 
 /** Turns free text into a Lucene query over folded names: every word must match, as a word or a prefix. */
 export function searchQuery(text: string): string | null {
