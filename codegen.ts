@@ -54,7 +54,8 @@ const config: CodegenConfig = {
         federation: true,
         useIndexSignature: true,
         useTypeImports: true,
-        enumsAsTypes: true,
+        // Each enum also as a const object: its values at run time (stored-values.ts checks stored strings with them).
+        enumsAsConst: true,
         contextType: "../context.ts#Context",
         scalars: { Date: "string", ID: "string" },
         mappers: Object.fromEntries(

@@ -145,14 +145,16 @@ export type CalendarEntry = {
 };
 
 /** What a calendar entry is (loại mục lịch). */
-export type CalendarEntryType =
+export const CalendarEntryType = {
   /** Hội nghị: a body's regular meeting (họp định kỳ), with its papers deadline. */
-  | 'MEETING'
+  Meeting: 'MEETING',
   /** Báo cáo: a report (or notice) due to a recipient. */
-  | 'REPORT'
+  Report: 'REPORT',
   /** Nhiệm vụ: the deadline (thời hạn) of a task the unit has a role in. */
-  | 'TASK';
+  Task: 'TASK'
+} as const;
 
+export type CalendarEntryType = typeof CalendarEntryType[keyof typeof CalendarEntryType];
 /** One entity changed by an event, with its state before and after (bản ghi kiểm toán). */
 export type Change = {
   __typename?: 'Change';
@@ -302,31 +304,35 @@ export type Deadline = {
 };
 
 /** How a task's deadline is stated (loại thời hạn). */
-export type DeadlineType =
+export const DeadlineType = {
   /** A fixed date (ngày). */
-  | 'DATE'
+  Date: 'DATE',
   /** Ongoing (thường xuyên). */
-  | 'ONGOING'
+  Ongoing: 'ONGOING',
   /** Every term (theo nhiệm kỳ). */
-  | 'PER_TERM'
+  PerTerm: 'PER_TERM',
   /** A quarter of a year (quý). */
-  | 'QUARTER'
+  Quarter: 'QUARTER',
   /** Relative to another event, e.g. "3 months after the central guidance" (sau khi…). */
-  | 'RELATIVE'
+  Relative: 'RELATIVE',
   /** A year (năm). */
-  | 'YEAR'
+  Year: 'YEAR',
   /** Every year (hằng năm). */
-  | 'YEARLY';
+  Yearly: 'YEARLY'
+} as const;
 
+export type DeadlineType = typeof DeadlineType[keyof typeof DeadlineType];
 /** Which way to follow relations from a unit (chiều quan hệ). */
-export type Direction =
+export const Direction = {
   /** Both directions. */
-  | 'BOTH'
+  Both: 'BOTH',
   /** Relations that end at the unit (from others to the unit). */
-  | 'IN'
+  In: 'IN',
   /** Relations that start at the unit (from the unit to others). */
-  | 'OUT';
+  Out: 'OUT'
+} as const;
 
+export type Direction = typeof Direction[keyof typeof Direction];
 /** A legal document (văn bản): a quy định, quy chế, công văn, kế hoạch, nghị quyết… */
 export type Document = {
   __typename?: 'Document';
@@ -368,16 +374,18 @@ export type DueDateRule = {
 };
 
 /** Where a date in the calendar comes from (nguồn của ngày hạn). The documents fix periods, not due days: due days and meeting days are policy. */
-export type DueDateSource =
+export const DueDateSource = {
   /** Mặc định: a default of the due-date policy (config/due-dates.yaml, DUE_DATES_FILE); a convention, not a provision of any document. */
-  | 'DEFAULT'
+  Default: 'DEFAULT',
   /** Theo văn bản: the date the document itself states (a task's quarter, year or date). */
-  | 'DOCUMENT'
+  Document: 'DOCUMENT',
   /** Theo sự kiện: counted from a recorded event (a relative task deadline). */
-  | 'EVENT'
+  Event: 'EVENT',
   /** Cấu hình riêng: a policy entry for this rule, unit or meeting rule; it cites its provision when a unit's regulation states the day. */
-  | 'OVERRIDE';
+  Override: 'OVERRIDE'
+} as const;
 
+export type DueDateSource = typeof DueDateSource[keyof typeof DueDateSource];
 /**
  * A recorded change to the graph (sự kiện thay đổi): one mutation or restructuring event, with
  * its effective date, its legal basis, who made it, and everything it changed.
@@ -428,28 +436,30 @@ export type FormerValue = {
 };
 
 /** How often something is done (định kỳ): a report, a notice or a meeting. */
-export type Frequency =
+export const Frequency = {
   /** đột xuất khi có yêu cầu: Ad hoc, when requested. */
-  | 'AD_HOC'
+  AdHoc: 'AD_HOC',
   /** cuối năm: At the year-end review (tổng kết năm). */
-  | 'ANNUAL'
+  Annual: 'ANNUAL',
   /** vào dịp đại hội: At the party congress. */
-  | 'AT_CONGRESS'
+  AtCongress: 'AT_CONGRESS',
   /** cuối nhiệm kỳ: At the end of the term. */
-  | 'END_OF_TERM'
+  EndOfTerm: 'END_OF_TERM',
   /** hằng tháng: Every month. */
-  | 'MONTHLY'
+  Monthly: 'MONTHLY',
   /** 9 tháng: At the nine-month review. */
-  | 'NINE_MONTHS'
+  NineMonths: 'NINE_MONTHS',
   /** định kỳ (văn bản không nêu kỳ hạn): Periodically, the text naming no period; only a due-date policy may give it one. */
-  | 'PERIODIC'
+  Periodic: 'PERIODIC',
   /** hằng quý: Every quarter (3 months). */
-  | 'QUARTERLY'
+  Quarterly: 'QUARTERLY',
   /** 6 tháng: At the six-month review (sơ kết 6 tháng). */
-  | 'SEMI_ANNUAL'
+  SemiAnnual: 'SEMI_ANNUAL',
   /** hằng tuần: Every week. */
-  | 'WEEKLY';
+  Weekly: 'WEEKLY'
+} as const;
 
+export type Frequency = typeof Frequency[keyof typeof Frequency];
 /** Counts of what the graph holds (thống kê), read from Neo4j. */
 export type GraphStats = {
   __typename?: 'GraphStats';
@@ -696,29 +706,33 @@ export type Position = {
 };
 
 /** The title of a leadership position in a committee (chức danh). */
-export type PositionTitle =
+export const PositionTitle = {
   /** Phó Bí thư. */
-  | 'DEPUTY_SECRETARY'
+  DeputySecretary: 'DEPUTY_SECRETARY',
   /** Ủy viên Ban Chấp hành. */
-  | 'EXECUTIVE_COMMITTEE_MEMBER'
+  ExecutiveCommitteeMember: 'EXECUTIVE_COMMITTEE_MEMBER',
   /** Chánh Văn phòng. */
-  | 'OFFICE_CHIEF'
+  OfficeChief: 'OFFICE_CHIEF',
   /** Bí thư. */
-  | 'SECRETARY'
+  Secretary: 'SECRETARY',
   /** Ủy viên Ban Thường vụ. */
-  | 'STANDING_BOARD_MEMBER'
+  StandingBoardMember: 'STANDING_BOARD_MEMBER',
   /** Phó Bí thư Thường trực. */
-  | 'STANDING_DEPUTY_SECRETARY';
+  StandingDeputySecretary: 'STANDING_DEPUTY_SECRETARY'
+} as const;
 
+export type PositionTitle = typeof PositionTitle[keyof typeof PositionTitle];
 /** The part of a document a provision is (loại trích dẫn). */
-export type ProvisionKind =
+export const ProvisionKind = {
   /** Kính gửi: the addressees. */
-  | 'ADDRESSEES'
+  Addressees: 'ADDRESSEES',
   /** Nơi nhận: the distribution list. */
-  | 'DISTRIBUTION_LIST'
+  DistributionList: 'DISTRIBUTION_LIST',
   /** The body of the document. */
-  | 'TEXT';
+  Text: 'TEXT'
+} as const;
 
+export type ProvisionKind = typeof ProvisionKind[keyof typeof ProvisionKind];
 export type Query = {
   __typename?: 'Query';
   /** Changes recorded since `since`, oldest first, paged: a date `yyyy-mm-dd` (from the start of that day in Vietnam, UTC+7) or an ISO date-time with an offset, e.g. `2025-07-01T08:00:00+07:00`. */
@@ -907,18 +921,20 @@ export type QueryUnitsArgs = {
 };
 
 /** Who is a rule's recipient, relative to the unit it covers (đối tượng nhận báo cáo). */
-export type RecipientSelector =
+export const RecipientSelector = {
   /** Cấp ủy cấp trên trực tiếp: the committee the unit is SUBORDINATE_TO on the date. */
-  | 'DIRECT_SUPERIOR'
+  DirectSuperior: 'DIRECT_SUPERIOR',
   /** Đảng đoàn, ban cán sự đảng, tập thể lãnh đạo cơ quan: the leadership of the agency the unit sits in. */
-  | 'HOST_LEADERSHIP'
+  HostLeadership: 'HOST_LEADERSHIP',
   /** Các tổ chức chính trị - xã hội trong cơ quan: the socio-political organisations of the agency. */
-  | 'HOST_MASS_ORGANISATIONS'
+  HostMassOrganisations: 'HOST_MASS_ORGANISATIONS',
   /** Cấp ủy, tổ chức đảng cơ quan: the basic party organisation of the agency (for the agency head). */
-  | 'HOST_PARTY_ORGANISATION'
+  HostPartyOrganisation: 'HOST_PARTY_ORGANISATION',
   /** Cấp ủy địa phương: the local committee where the agency sits. */
-  | 'LOCAL_COMMITTEE';
+  LocalCommittee: 'LOCAL_COMMITTEE'
+} as const;
 
+export type RecipientSelector = typeof RecipientSelector[keyof typeof RecipientSelector];
 /**
  * A relation between two units (quan hệ công tác), with its legal basis and validity.
  * Derived relations come from a kind-level rule and name it.
@@ -958,26 +974,28 @@ export type Relation = {
 };
 
 /** The type of a relation between units (loại quan hệ công tác). */
-export type RelationType =
+export const RelationType = {
   /** tham mưu, giúp việc. */
-  | 'ADVISES'
+  Advises: 'ADVISES',
   /** phối hợp. */
-  | 'COORDINATES_WITH'
+  CoordinatesWith: 'COORDINATES_WITH',
   /** hướng dẫn nghiệp vụ. */
-  | 'GUIDES'
+  Guides: 'GUIDES',
   /** kiểm tra, giám sát. */
-  | 'INSPECTS'
+  Inspects: 'INSPECTS',
   /** lãnh đạo, chỉ đạo. */
-  | 'LEADS'
+  Leads: 'LEADS',
   /** thông báo. */
-  | 'NOTIFIES'
+  Notifies: 'NOTIFIES',
   /** là cơ quan / bộ phận của. */
-  | 'PART_OF'
+  PartOf: 'PART_OF',
   /** báo cáo. */
-  | 'REPORTS_TO'
+  ReportsTo: 'REPORTS_TO',
   /** trực thuộc (cấp ủy cấp trên trực tiếp). */
-  | 'SUBORDINATE_TO';
+  SubordinateTo: 'SUBORDINATE_TO'
+} as const;
 
+export type RelationType = typeof RelationType[keyof typeof RelationType];
 /** A unit's calendar over a window (lịch báo cáo, hội nghị và thời hạn nhiệm vụ): every report due, every meeting of its bodies and its tasks' deadlines, with undated obligations listed apart. */
 export type ReportingCalendar = {
   __typename?: 'ReportingCalendar';
@@ -1084,18 +1102,20 @@ export type Rule = {
 };
 
 /** The sector a party organisation works in (khối, lĩnh vực), which decides which kind-level rules cover it. */
-export type Sector =
+export const Sector = {
   /** Cơ quan: an agency of the Party, the State, the Fatherland Front or a socio-political organisation (138-QĐ/TW Điều 1). */
-  | 'AGENCY'
+  Agency: 'AGENCY',
   /** Lực lượng vũ trang: the armed forces. */
-  | 'ARMED_FORCES'
+  ArmedForces: 'ARMED_FORCES',
   /** Doanh nghiệp: an enterprise. */
-  | 'ENTERPRISE'
+  Enterprise: 'ENTERPRISE',
   /** Địa phương: a locality (xã, phường, thôn, tổ dân phố). */
-  | 'LOCALITY'
+  Locality: 'LOCALITY',
   /** Đơn vị sự nghiệp công lập: a public service unit. */
-  | 'PUBLIC_SERVICE';
+  PublicService: 'PUBLIC_SERVICE'
+} as const;
 
+export type Sector = typeof Sector[keyof typeof Sector];
 /** Where one child of a split unit goes. */
 export type SplitAssignmentInput = {
   /** The child (subordinate or organ) of the split unit. */
@@ -1147,12 +1167,14 @@ export type SubmissionCheck = {
 };
 
 /** What a channel rule governs (loại giao dịch văn bản). */
-export type SubmissionKind =
+export const SubmissionKind = {
   /** Ký kết quy chế phối hợp: a coordination agreement; the path lists its parties. */
-  | 'COORDINATION_AGREEMENT'
+  CoordinationAgreement: 'COORDINATION_AGREEMENT',
   /** Trình, gửi văn bản: a document travelling from a unit to a recipient; the path lists the units it passes, in order. */
-  | 'SUBMISSION';
+  Submission: 'SUBMISSION'
+} as const;
 
+export type SubmissionKind = typeof SubmissionKind[keyof typeof SubmissionKind];
 /** The prescribed channel from one unit to another (kênh trình văn bản đúng quy định). */
 export type SubmissionRoute = {
   __typename?: 'SubmissionRoute';
@@ -1248,16 +1270,18 @@ export type TaskAssignment = {
 };
 
 /** The role a unit plays in a plan's task (vai trò trong nhiệm vụ). */
-export type TaskRole =
+export const TaskRole = {
   /** tổ chức thực hiện. */
-  | 'CARRIES_OUT'
+  CarriesOut: 'CARRIES_OUT',
   /** phối hợp. */
-  | 'COORDINATES'
+  Coordinates: 'COORDINATES',
   /** chỉ đạo. */
-  | 'DIRECTS'
+  Directs: 'DIRECTS',
   /** chủ trì tham mưu. */
-  | 'LEADS_ADVICE';
+  LeadsAdvice: 'LEADS_ADVICE'
+} as const;
 
+export type TaskRole = typeof TaskRole[keyof typeof TaskRole];
 /**
  * A unit of the party's organisational system (đơn vị, tổ chức): a party committee, one of its
  * bodies or organs, a basic party organisation, a party cell, or a state or mass body that the
@@ -1499,92 +1523,94 @@ export type UnitEdge = {
 };
 
 /** The kind of a unit (loại đơn vị), an English name with its Vietnamese label in `kindLabel`. */
-export type UnitKind =
+export const UnitKind = {
   /** Đảng ủy Khối các cơ quan: Party committee of the provincial agencies bloc (until 30/06/2025). */
-  | 'AGENCIES_BLOC_COMMITTEE'
+  AgenciesBlocCommittee: 'AGENCIES_BLOC_COMMITTEE',
   /** Thủ trưởng cơ quan: The head of an agency. */
-  | 'AGENCY_HEAD'
+  AgencyHead: 'AGENCY_HEAD',
   /** Chi bộ cơ sở: Basic party cell. */
-  | 'BASIC_PARTY_CELL'
+  BasicPartyCell: 'BASIC_PARTY_CELL',
   /** Đảng bộ cơ sở: Basic party committee. */
-  | 'BASIC_PARTY_COMMITTEE'
+  BasicPartyCommittee: 'BASIC_PARTY_COMMITTEE',
   /** Ban Chấp hành Trung ương: The Party Central Committee, the top of every chain. */
-  | 'CENTRAL_COMMITTEE'
+  CentralCommittee: 'CENTRAL_COMMITTEE',
   /** Đảng ủy trực thuộc Trung ương: A party committee directly under the Central Committee (other than a province). */
-  | 'CENTRAL_PARTY_COMMITTEE'
+  CentralPartyCommittee: 'CENTRAL_PARTY_COMMITTEE',
   /** Đảng ủy xã / phường / đặc khu: Commune, ward or special-zone party committee. */
-  | 'COMMUNE_COMMITTEE'
+  CommuneCommittee: 'COMMUNE_COMMITTEE',
   /** Huyện ủy / Thị ủy / Thành ủy: District-level party committee (until 30/06/2025). */
-  | 'DISTRICT_COMMITTEE'
+  DistrictCommittee: 'DISTRICT_COMMITTEE',
   /** Đảng ủy Khối doanh nghiệp: Party committee of the enterprises bloc (until 30/06/2025). */
-  | 'ENTERPRISES_BLOC_COMMITTEE'
+  EnterprisesBlocCommittee: 'ENTERPRISES_BLOC_COMMITTEE',
   /** Ban Chấp hành: The executive committee of a party organisation. */
-  | 'EXECUTIVE_COMMITTEE'
+  ExecutiveCommittee: 'EXECUTIVE_COMMITTEE',
   /** Hội Nông dân: Farmers' union. */
-  | 'FARMERS_UNION'
+  FarmersUnion: 'FARMERS_UNION',
   /** Mặt trận Tổ quốc: Vietnam Fatherland Front committee. */
-  | 'FATHERLAND_FRONT'
+  FatherlandFront: 'FATHERLAND_FRONT',
   /** Đảng ủy Ủy ban nhân dân: Party committee of a people's committee, provincial or commune level (from 2025). */
-  | 'GOVERNMENT_PARTY_COMMITTEE'
+  GovernmentPartyCommittee: 'GOVERNMENT_PARTY_COMMITTEE',
   /** Ủy ban Kiểm tra: The inspection commission of a committee. */
-  | 'INSPECTION_COMMISSION'
+  InspectionCommission: 'INSPECTION_COMMISSION',
   /** Ban Nội chính: Internal affairs commission. */
-  | 'INTERNAL_AFFAIRS_COMMISSION'
+  InternalAffairsCommission: 'INTERNAL_AFFAIRS_COMMISSION',
   /** Liên đoàn Lao động / Công đoàn: Labour federation or trade union. */
-  | 'LABOUR_FEDERATION'
+  LabourFederation: 'LABOUR_FEDERATION',
   /** Ban Dân vận: Mass mobilisation commission. */
-  | 'MASS_MOBILISATION_COMMISSION'
+  MassMobilisationCommission: 'MASS_MOBILISATION_COMMISSION',
   /** Đảng ủy Quân sự: Military party committee. */
-  | 'MILITARY_PARTY_COMMITTEE'
+  MilitaryPartyCommittee: 'MILITARY_PARTY_COMMITTEE',
   /** Ban Tổ chức: Organisation commission. */
-  | 'ORGANISATION_COMMISSION'
+  OrganisationCommission: 'ORGANISATION_COMMISSION',
   /** Đảng bộ bộ phận: Partial party committee inside a basic party committee. */
-  | 'PARTIAL_PARTY_COMMITTEE'
+  PartialPartyCommittee: 'PARTIAL_PARTY_COMMITTEE',
   /** Đảng ủy các cơ quan Đảng: Party committee of the Party, mass and judicial agencies (from 2025). */
-  | 'PARTY_AGENCIES_COMMITTEE'
+  PartyAgenciesCommittee: 'PARTY_AGENCIES_COMMITTEE',
   /** Ban Xây dựng Đảng: Party building commission of a commune-level committee (Quy định 298-QĐ/TW). */
-  | 'PARTY_BUILDING_COMMISSION'
+  PartyBuildingCommission: 'PARTY_BUILDING_COMMISSION',
   /** Ban cán sự đảng: Party cadre committee of a state body. */
-  | 'PARTY_CADRE_COMMITTEE'
+  PartyCadreCommittee: 'PARTY_CADRE_COMMITTEE',
   /** Đảng đoàn: Party delegation. */
-  | 'PARTY_DELEGATION'
+  PartyDelegation: 'PARTY_DELEGATION',
   /** Văn phòng cấp ủy: The committee's office. */
-  | 'PARTY_OFFICE'
+  PartyOffice: 'PARTY_OFFICE',
   /** Ủy ban nhân dân: People's committee. */
-  | 'PEOPLES_COMMITTEE'
+  PeoplesCommittee: 'PEOPLES_COMMITTEE',
   /** Hội đồng nhân dân: People's council. */
-  | 'PEOPLES_COUNCIL'
+  PeoplesCouncil: 'PEOPLES_COUNCIL',
   /** Đảng ủy Công an: Police party committee. */
-  | 'POLICE_PARTY_COMMITTEE'
+  PolicePartyCommittee: 'POLICE_PARTY_COMMITTEE',
   /** Bộ Chính trị: The Politburo. */
-  | 'POLITBURO'
+  Politburo: 'POLITBURO',
   /** Trường chính trị / Trung tâm chính trị: Political school or centre. */
-  | 'POLITICAL_SCHOOL'
+  PoliticalSchool: 'POLITICAL_SCHOOL',
   /** Cơ quan báo chí: A party newspaper or press agency. */
-  | 'PRESS_AGENCY'
+  PressAgency: 'PRESS_AGENCY',
   /** Ban Tuyên giáo: Propaganda commission. */
-  | 'PROPAGANDA_COMMISSION'
+  PropagandaCommission: 'PROPAGANDA_COMMISSION',
   /** Ban Tuyên giáo và Dân vận: The merged propaganda and mass mobilisation commission (from 2025). */
-  | 'PROPAGANDA_MASS_MOBILISATION_COMMISSION'
+  PropagandaMassMobilisationCommission: 'PROPAGANDA_MASS_MOBILISATION_COMMISSION',
   /** Tỉnh ủy / Thành ủy: A provincial or centrally-run city party committee. */
-  | 'PROVINCIAL_COMMITTEE'
+  ProvincialCommittee: 'PROVINCIAL_COMMITTEE',
   /** Ban Bí thư: The Secretariat. */
-  | 'SECRETARIAT'
+  Secretariat: 'SECRETARIAT',
   /** Ban Thường vụ: The standing board. */
-  | 'STANDING_BOARD'
+  StandingBoard: 'STANDING_BOARD',
   /** Thường trực: The standing members: the secretary and deputy secretaries. */
-  | 'STANDING_MEMBERS'
+  StandingMembers: 'STANDING_MEMBERS',
   /** Sở, ban, ngành: A state department or agency. */
-  | 'STATE_AGENCY'
+  StateAgency: 'STATE_AGENCY',
   /** Chi bộ trực thuộc: Party cell under a basic or partial party committee. */
-  | 'SUBORDINATE_PARTY_CELL'
+  SubordinatePartyCell: 'SUBORDINATE_PARTY_CELL',
   /** Hội Cựu chiến binh: Veterans. */
-  | 'VETERANS_ASSOCIATION'
+  VeteransAssociation: 'VETERANS_ASSOCIATION',
   /** Hội Liên hiệp Phụ nữ: Women's union. */
-  | 'WOMENS_UNION'
+  WomensUnion: 'WOMENS_UNION',
   /** Đoàn Thanh niên Cộng sản Hồ Chí Minh: Ho Chi Minh Communist Youth Union (Tỉnh đoàn, Đoàn khối). */
-  | 'YOUTH_UNION';
+  YouthUnion: 'YOUTH_UNION'
+} as const;
 
+export type UnitKind = typeof UnitKind[keyof typeof UnitKind];
 /** A kind of unit with its Vietnamese label, for menus and filters. */
 export type UnitKindInfo = {
   __typename?: 'UnitKindInfo';
@@ -1597,18 +1623,20 @@ export type UnitKindInfo = {
 };
 
 /** The level of a unit in the system (cấp). */
-export type UnitLevel =
+export const UnitLevel = {
   /** Cơ sở. */
-  | 'BASIC'
+  Basic: 'BASIC',
   /** Trung ương. */
-  | 'CENTRAL'
+  Central: 'CENTRAL',
   /** Cấp xã. */
-  | 'COMMUNE'
+  Commune: 'COMMUNE',
   /** Cấp huyện. */
-  | 'DISTRICT'
+  District: 'DISTRICT',
   /** Cấp tỉnh. */
-  | 'PROVINCIAL';
+  Provincial: 'PROVINCIAL'
+} as const;
 
+export type UnitLevel = typeof UnitLevel[keyof typeof UnitLevel];
 /** Which units a channel rule is about (đối tượng áp dụng): kinds, and levels when given. */
 export type UnitSelector = {
   __typename?: 'UnitSelector';

@@ -2,8 +2,9 @@
 import { citationLabel } from "../../domain/citations.ts";
 import { badInput } from "../../domain/errors.ts";
 import { allDocuments, findDocumentByNumber } from "../../store/document-repository.ts";
-import type { ProvisionKind, QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { ProvisionKind, type QueryResolvers, type Resolvers } from "../generated/resolvers-types.ts";
 import { present, visibleUnit } from "../services/lookups.ts";
+import { asEnum } from "../stored-values.ts";
 
 export const DocumentResolvers: Resolvers = {
   Document: {
@@ -20,8 +21,7 @@ export const DocumentResolvers: Resolvers = {
     clause: (c) => c.provision.clause,
     point: (c) => c.provision.point,
     section: (c) => c.provision.section,
-    // Provisions hold the schema's ProvisionKind values (the seed schema admits no other).
-    kind: (c) => c.provision.kind as ProvisionKind,
+    kind: (c) => asEnum(ProvisionKind, c.provision.kind),
     excerpt: (c) => c.provision.excerpt,
     // A document without a number (the Quy chế and the NQ21 plan carry none) is named by its title.
     label: (c) =>

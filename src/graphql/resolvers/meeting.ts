@@ -1,7 +1,13 @@
 /** MeetingRule and Position. */
-import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import type { PositionTitle, QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { frequencyLabel } from "../../domain/frequencies.ts";
+import {
+  Frequency,
+  type PositionTitle,
+  type QueryResolvers,
+  type Resolvers,
+} from "../generated/resolvers-types.ts";
 import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
+import { asEnum } from "../stored-values.ts";
 import { keepVisible } from "../visibility.ts";
 
 /** Every PositionTitle of the schema (tsc checks it), looked up by the stored title. */
@@ -17,7 +23,7 @@ const POSITION_LABELS: Readonly<Record<string, string>> = {
 export const MeetingResolvers: Resolvers = {
   MeetingRule: {
     body: (m, _, ctx) => requireLoaded(ctx.loaders.unit.load(m.bodyId), "unit"),
-    cadenceLabel: (m) => frequencyLabel(m.cadence as Frequency),
+    cadenceLabel: (m) => frequencyLabel(asEnum(Frequency, m.cadence)),
     basis: (m, _, ctx) => loadCitations(m.basis, ctx),
   },
   Position: {

@@ -1,14 +1,15 @@
 /** Plan, Task, Deadline, TaskAssignment, Target. */
 import { dueDate, isOverdue, isPending, isRecurring } from "../../domain/deadlines.ts";
 import { badInput } from "../../domain/errors.ts";
-import { TASK_ROLES, type TaskRole } from "../../domain/relation-types.ts";
+import { TASK_ROLES } from "../../domain/relation-types.ts";
 import { findPlans, findTaskByCode, type TaskRecord } from "../../store/plan-repository.ts";
 import { asOfArg } from "../arguments.ts";
-import type { QueryResolvers, Resolvers, UnitKind } from "../generated/resolvers-types.ts";
+import { type QueryResolvers, type Resolvers, UnitKind } from "../generated/resolvers-types.ts";
 import type { DeadlineView } from "../parents.ts";
 import { loadCitations, requireLoaded, requireUnit, visibleUnit } from "../services/lookups.ts";
 import { taskDeadline } from "../services/task-deadline.ts";
 import { unitTasks } from "../services/unit-tasks.ts";
+import { asEnums, isKeyOf } from "../stored-values.ts";
 import { keepVisible } from "../visibility.ts";
 
 const deadlineOf = (t: TaskRecord): DeadlineView => ({ ...taskDeadline(t), task: t });
@@ -52,7 +53,7 @@ export const PlanResolvers: Resolvers = {
     pending: (d) => isPending(d),
   },
   TaskAssignment: {
-    roleLabel: (a) => TASK_ROLES[a.role as TaskRole]?.label ?? a.role,
+    roleLabel: (a) => (isKeyOf(TASK_ROLES, a.role) ? TASK_ROLES[a.role].label : a.role),
     unit: (a, _, ctx) => requireLoaded(ctx.loaders.unit.load(a.unitId), "unit"),
     selector: (a, _, ctx) => (a.selectorId ? ctx.loaders.assigneeSelector.load(a.selectorId) : null),
     member: (a, _, ctx) => visibleUnit(a.memberId, ctx),
@@ -61,8 +62,7 @@ export const PlanResolvers: Resolvers = {
   AssigneeSelector: {
     anchor: (s, _, ctx) => visibleUnit(s.anchor, ctx),
     depth: (s) => s.depth,
-    // Selectors hold the schema's UnitKind values (the seed schema admits no other).
-    bodyKinds: (s) => (s.bodyKinds ?? []) as UnitKind[],
+    bodyKinds: (s) => asEnums(UnitKind, s.bodyKinds ?? []),
     basis: (s, _, ctx) => loadCitations(s.basis, ctx),
   },
   Target: {

@@ -1,12 +1,13 @@
 /** Relation, Subgraph, and the root relation queries. */
 
-import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
+import { frequencyLabel } from "../../domain/frequencies.ts";
+import { RELATION_TYPES } from "../../domain/relation-types.ts";
 import { neighbourhood, pathBetween } from "../../store/relation-repository.ts";
 import { asOfArg, depthArg, typesArg } from "../arguments.ts";
-import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { Frequency, type QueryResolvers, type Resolvers } from "../generated/resolvers-types.ts";
 import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
 import { unitRelations } from "../services/unit-relations.ts";
+import { asEnums, isKeyOf } from "../stored-values.ts";
 import { keepVisible } from "../visibility.ts";
 
 /** The deepest neighbourhood a client may ask for, and the most units it returns. */
@@ -14,13 +15,13 @@ export const MAX_NEIGHBOURHOOD_DEPTH = 3;
 export const MAX_NEIGHBOURHOOD_UNITS = 500;
 const MAX_PATH_LENGTH = 12;
 
-/** The Vietnamese labels of a record's frequencies (stored as the schema's Frequency values). */
+/** The Vietnamese labels of a record's frequencies. */
 export const frequencyLabels = (p: { frequencies: readonly string[] }) =>
-  p.frequencies.map((f) => frequencyLabel(f as Frequency));
+  asEnums(Frequency, p.frequencies).map(frequencyLabel);
 
 export const RelationResolvers: Resolvers = {
   Relation: {
-    typeLabel: (r) => RELATION_TYPES[r.type as RelationType]?.label ?? r.type,
+    typeLabel: (r) => (isKeyOf(RELATION_TYPES, r.type) ? RELATION_TYPES[r.type].label : r.type),
     from: (r, _, ctx) => requireLoaded(ctx.loaders.unit.load(r.from), "unit"),
     to: (r, _, ctx) => requireLoaded(ctx.loaders.unit.load(r.to), "unit"),
     frequencyLabels,

@@ -2,7 +2,7 @@
 import { reportingSteps } from "../../domain/obligations.ts";
 import { reportingChain } from "../../store/relation-repository.ts";
 import { asOfArg } from "../arguments.ts";
-import type { QueryResolvers, Resolvers, Sector, UnitKind } from "../generated/resolvers-types.ts";
+import { type QueryResolvers, type Resolvers, Sector, UnitKind } from "../generated/resolvers-types.ts";
 import {
   loadCitations,
   loadRules,
@@ -11,6 +11,7 @@ import {
   requireLoaded,
   requireUnit,
 } from "../services/lookups.ts";
+import { asEnums } from "../stored-values.ts";
 import { keepVisible, scoped } from "../visibility.ts";
 import { frequencyLabels } from "./relation.ts";
 
@@ -32,9 +33,8 @@ export const ReportingResolvers: Resolvers = {
     rules: (s, _, ctx) => loadRules(s.ruleIds, ctx),
   },
   Rule: {
-    // Rules hold the schema's UnitKind and Sector values (the seed schema admits no other).
-    appliesToKinds: (r) => r.kinds as UnitKind[],
-    appliesToSectors: (r) => (r.sectors ?? []) as Sector[],
+    appliesToKinds: (r) => asEnums(UnitKind, r.kinds),
+    appliesToSectors: (r) => asEnums(Sector, r.sectors ?? []),
     frequencyLabels,
     basis: (r, _, ctx) => loadCitations(r.basis, ctx),
   },

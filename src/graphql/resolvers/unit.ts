@@ -4,13 +4,7 @@ import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { nameOn } from "../../domain/names.ts";
 import { foldText } from "../../domain/text-folding.ts";
-import {
-  UNIT_KIND_NAMES,
-  UNIT_KINDS,
-  UNIT_LEVELS,
-  type UnitKind,
-  type UnitLevel,
-} from "../../domain/unit-kinds.ts";
+import { UNIT_KIND_NAMES, UNIT_KINDS, UNIT_LEVELS } from "../../domain/unit-kinds.ts";
 import type { UnitRecord } from "../../store/records.ts";
 import { reportingChain } from "../../store/relation-repository.ts";
 import { descendantsPage, searchUnits, type UnitPage, unitsPage } from "../../store/unit-repository.ts";
@@ -24,11 +18,12 @@ import {
   firstArg,
   isIdCursor,
 } from "../arguments.ts";
-import type { QueryResolvers, Resolvers, Sector } from "../generated/resolvers-types.ts";
+import { type QueryResolvers, type Resolvers, Sector, UnitLevel } from "../generated/resolvers-types.ts";
 import type { UnitEdgeView } from "../parents.ts";
 import { loadCitations, obligationsOf, present, requireUnit, visibleUnit } from "../services/lookups.ts";
 import { unitRelations } from "../services/unit-relations.ts";
 import { unitTasks } from "../services/unit-tasks.ts";
+import { asEnum, isKeyOf } from "../stored-values.ts";
 import { keepVisible, scoped } from "../visibility.ts";
 
 /** A dated attribute as of the `asOf` argument when given, else its latest value. */
@@ -61,20 +56,25 @@ function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) 
 export const UnitResolvers: Resolvers = {
   Unit: {
     __resolveReference: (ref, ctx) => visibleUnit(ref.id, ctx),
-    kindLabel: (u) => UNIT_KINDS[u.kind as UnitKind]?.label ?? u.kind,
+    kindLabel: (u) => (isKeyOf(UNIT_KINDS, u.kind) ? UNIT_KINDS[u.kind].label : u.kind),
     nameOn: (u, args, ctx) => nameOn(u, asOfArg(args.date, ctx, "date")),
     formerNames: (u) =>
       u.formerNames.flatMap((name, i) => {
         const validTo = u.formerNamesUntil[i];
         return validTo ? [{ name, validTo }] : [];
       }),
-    // Stored attributes hold the schema's enum values (the store writes nothing else).
-    level: (u, args) => attributeAsOf(u, "level", args.asOf) as UnitLevel | null,
+    level: (u, args) => {
+      const level = attributeAsOf(u, "level", args.asOf);
+      return level === null ? null : asEnum(UnitLevel, level);
+    },
     levelLabel: (u, args) => {
       const level = attributeAsOf(u, "level", args.asOf);
-      return level ? UNIT_LEVELS[level as UnitLevel] : null;
+      return level && isKeyOf(UNIT_LEVELS, level) ? UNIT_LEVELS[level] : null;
     },
-    sector: (u, args) => attributeAsOf(u, "sector", args.asOf) as Sector | null,
+    sector: (u, args) => {
+      const sector = attributeAsOf(u, "sector", args.asOf);
+      return sector === null ? null : asEnum(Sector, sector);
+    },
     host: (u, args, ctx) => visibleUnit(attributeAsOf(u, "host", args.asOf), ctx),
     seat: (u, args, ctx) => visibleUnit(attributeAsOf(u, "seat", args.asOf), ctx),
     // A former host or seat is a unit id: a scoped reader sees it only inside their subtrees.

@@ -1,11 +1,12 @@
 /** A stored task's deadline as the domain reads it (src/domain/deadlines.ts): the plan and calendar resolvers share it. */
-import type { Deadline, DeadlineType } from "../../domain/deadlines.ts";
+import type { Deadline } from "../../domain/deadlines.ts";
 import type { TaskRecord } from "../../store/plan-repository.ts";
+import { DeadlineType } from "../generated/resolvers-types.ts";
+import { asEnum } from "../stored-values.ts";
 
 export function taskDeadline(t: TaskRecord): Deadline {
   return {
-    // Tasks come only from the seed, whose schema (src/seed/seed-schema.ts) admits only these types.
-    type: t.deadlineType as DeadlineType,
+    type: asEnum(DeadlineType, t.deadlineType),
     date: t.deadlineDate,
     year: t.deadlineYear,
     quarter: t.deadlineQuarter,

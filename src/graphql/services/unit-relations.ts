@@ -4,6 +4,7 @@ import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.t
 import { asOfArg, typesArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import type { Direction, UnitRelationsArgs } from "../generated/resolvers-types.ts";
+import { isKeyOf } from "../stored-values.ts";
 import { keepVisible } from "../visibility.ts";
 
 /**
@@ -53,7 +54,7 @@ async function buildRelations(
   const seen = new Set<string>();
   const wanted = all.filter((r) => {
     if (types && !types.some((t) => t === r.type)) return false;
-    const symmetric = RELATION_TYPES[r.type as RelationType]?.symmetric ?? false;
+    const symmetric = isKeyOf(RELATION_TYPES, r.type) && RELATION_TYPES[r.type].symmetric;
     const out = r.from === unitId || (symmetric && r.to === unitId);
     const inc = r.to === unitId || (symmetric && r.from === unitId);
     if (!((wantOut && out) || (wantIn && inc))) return false;
