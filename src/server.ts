@@ -18,6 +18,7 @@ import { assertCanRead, type ReadAccess } from "./auth/principal.ts";
 import { createTokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
+import { mountExplorer } from "./explorer/page.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import {
   formatError,
@@ -157,6 +158,7 @@ export async function startServer(opts: {
   app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
   mountCalendarFeed(app, { db, config, log, verifyToken, cache });
   app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
+  mountExplorer(app, log);
   if (config.GRAPHIQL) {
     mountGraphiql(app);
     app.get("/", (_req, res) => res.redirect("/graphiql"));
