@@ -65,6 +65,12 @@ function renderChain(chain: ChainStep[] | null): void {
     : "<strong>Chuỗi báo cáo:</strong> đơn vị là cấp cao nhất.";
 }
 
+/** Marks a finished drawing on <body> (data-busy, data-draws): what the browser tests wait for. */
+function finished(): void {
+  setBusy(false);
+  document.body.dataset.draws = String(Number(document.body.dataset.draws ?? "0") + 1);
+}
+
 async function redraw(): Promise<void> {
   commit();
   syncControls();
@@ -74,6 +80,7 @@ async function redraw(): Promise<void> {
   $("integrity").classList.toggle("hidden", graphView);
   if (!state.unit) {
     status("Tìm và chọn một đơn vị để bắt đầu (phím /).");
+    finished();
     return;
   }
   setBusy(true);
@@ -106,10 +113,7 @@ async function redraw(): Promise<void> {
   } catch (e) {
     if (seq === drawSeq) status(e instanceof Error ? e.message : String(e), true);
   } finally {
-    if (seq === drawSeq) {
-      setBusy(false);
-      document.body.dataset.draws = String(Number(document.body.dataset.draws ?? "0") + 1);
-    }
+    if (seq === drawSeq) finished();
   }
 }
 
@@ -180,8 +184,14 @@ async function start(): Promise<void> {
   canvas.onTap(onTap);
   (window as unknown as { explorer: unknown }).explorer = {
     nodeIds: () => canvas.cy.nodes().map((n) => n.id()),
+    collapsedIds: () => canvas.cy.nodes(".collapsed").map((n) => n.id()),
     edgeIds: (cls?: string) => canvas.cy.edges(cls ? `.${cls}` : undefined).map((e) => e.id()),
-    tap: (id: string) => canvas.cy.getElementById(id).emit("tap"),
+    /** Where a node is drawn, in page coordinates (to click it as a user would). */
+    position: (id: string) => {
+      const box = $("graph").getBoundingClientRect();
+      const p = canvas.cy.getElementById(id).renderedPosition();
+      return { x: box.left + p.x, y: box.top + p.y };
+    },
   };
   try {
     const { unitKinds } = await gql<{ unitKinds: { kind: string; category: string }[] }>(

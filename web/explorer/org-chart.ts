@@ -22,7 +22,7 @@ const CHILDREN = `query Children($id: ID!, $asOf: Date, $first: Int, $after: Str
   }
 }`;
 
-const ROOT = `query Root($id: ID!, $asOf: Date) { unit(id: $id) { id name kind kindLabel } }`;
+const ROOT = `query Root($id: ID!, $asOf: Date) { unit(id: $id, asOf: $asOf) { id name kind kindLabel } }`;
 
 interface Child {
   relation: string;
