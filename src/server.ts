@@ -18,6 +18,7 @@ import { assertCanRead, type ReadAccess } from "./auth/principal.ts";
 import { createTokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
+import { mountExports } from "./explorer/export-route.ts";
 import { mountExplorer } from "./explorer/page.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import {
@@ -99,7 +100,7 @@ export async function startServer(opts: {
   app.set("trust proxy", trustProxy(config.TRUST_PROXY));
   app.use(requestIdMiddleware, securityHeaders());
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
-  if (limiter) app.use(["/graphql", "/calendar"], limiter);
+  if (limiter) app.use(["/graphql", "/calendar", "/export"], limiter);
   const httpServer = createServer(app);
   answerClientErrors(httpServer);
   const drainer = drainable(httpServer);
@@ -159,6 +160,8 @@ export async function startServer(opts: {
   mountCalendarFeed(app, { db, config, log, verifyToken, cache });
   app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
   mountExplorer(app, log);
+  mountExports(app, { db, config, log, verifyToken });
+  app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
   if (config.GRAPHIQL) {
     mountGraphiql(app);
     app.get("/", (_req, res) => res.redirect("/graphiql"));

@@ -38,6 +38,13 @@ const PAGE = `<!doctype html>
     <span class="tools">
       <button id="chain-toggle" aria-pressed="false" title="Tô sáng chuỗi báo cáo lên tới Trung ương">Chuỗi báo cáo</button>
       <button id="clear-path" class="hidden">Bỏ đường đi</button>
+      <span id="exports" title="Xuất cây đơn vị đang chọn theo ngày đang chọn">Xuất:
+        <a data-export="graphml" href="#">GraphML</a>
+        <a data-export="csv-nodes" href="#">CSV đơn vị</a>
+        <a data-export="csv-edges" href="#">CSV quan hệ</a>
+        <a data-export="json" href="#">JSON</a>
+        <a data-export="all" href="#">Toàn bộ (GraphML)</a>
+      </span>
       <button id="fit" title="Vừa khung">Vừa khung</button>
       <button id="zoom-in" title="Phóng to">+</button>
       <button id="zoom-out" title="Thu nhỏ">−</button>

@@ -4,6 +4,8 @@
  * reporting chain; the org chart; a path; no console errors. Screenshots go to
  * tests/e2e/artifacts/ (gitignored). Expected values are read from the API, not written here.
  */
+import { readFile } from "node:fs/promises";
+import { XMLParser } from "fast-xml-parser";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../integration/helpers/test-server.ts";
@@ -19,7 +21,7 @@ const CELL = "chi-bo-so-noi-vu-lam-dong";
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   errors = collectErrors(page);
 }, 120_000);
 
@@ -146,6 +148,30 @@ describe("explorer page", () => {
     expect(new URL(page.url()).searchParams.get("org")).toBe(closed[0]);
     expect((await explorer<string[]>(page, "nodeIds")).length).toBeGreaterThan(nodes.length);
     await shot(page, "org-chart");
+  });
+
+  it("downloads the subtree's exports from the page's buttons and parses them back", async () => {
+    const d = await server.gql<{ unit: { descendants: { totalCount: number } } }>(
+      `{ unit(id: "tinh-uy-lam-dong-2025") { descendants(asOf: "2025-07-01") { totalCount } } }`,
+    );
+    const expected = (d.data?.unit.descendants.totalCount ?? -1) + 1;
+    const download = async (which: string) => {
+      const [file] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click(`#exports a[data-export="${which}"]`),
+      ]);
+      return readFile((await file.path()) as string);
+    };
+    const graphml = new XMLParser({ ignoreAttributes: false }).parse(
+      (await download("graphml")).toString("utf8"),
+    );
+    expect(graphml.graphml.graph.node).toHaveLength(expected);
+    const csv = await download("csv-nodes");
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.toString("utf8").split("\r\n").filter(Boolean);
+    expect(lines).toHaveLength(expected + 1);
+    const json = JSON.parse((await download("json")).toString("utf8")) as { nodes: unknown[] };
+    expect(json.nodes).toHaveLength(expected);
   });
 
   it("wrote no error to the browser console", () => {

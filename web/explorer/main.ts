@@ -3,7 +3,7 @@
  * panel and the URL state together. Everything is read through the public GraphQL API.
  */
 import "./style.css";
-import { accessToken, gql, setAccessToken } from "./api.ts";
+import { accessToken, gql, setAccessToken, withToken } from "./api.ts";
 import { GraphCanvas, type NodeData } from "./graph.ts";
 import { type ChainStep, loadNetwork } from "./network.ts";
 import { loadOrgChart } from "./org-chart.ts";
@@ -126,6 +126,28 @@ function syncControls(): void {
     tab.setAttribute("aria-selected", String(tab.dataset.view === state.view));
   $("chain-toggle").setAttribute("aria-pressed", String(state.chain));
   $("clear-path").classList.toggle("hidden", !state.to);
+  syncExports();
+}
+
+/** The export links (src/explorer/export-route.ts) for the selected unit's subtree on the date. */
+function syncExports(): void {
+  const unit = state.unit ? encodeURIComponent(state.unit) : null;
+  const asOf = `asOf=${state.date}`;
+  const hrefs: Record<string, string | null> = {
+    graphml: unit && `/export/${unit}.graphml?${asOf}`,
+    "csv-nodes": unit && `/export/${unit}.csv?part=nodes&${asOf}`,
+    "csv-edges": unit && `/export/${unit}.csv?part=edges&${asOf}`,
+    json: unit && `/export/${unit}.json?${asOf}`,
+    all: `/export/_all.graphml?${asOf}`,
+  };
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("#exports a")) {
+    const href = hrefs[a.dataset.export ?? ""];
+    a.classList.toggle("hidden", !href);
+    if (href) {
+      a.href = withToken(href);
+      a.setAttribute("download", "");
+    }
+  }
 }
 
 function selectUnit(id: string): void {
