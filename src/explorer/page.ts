@@ -35,6 +35,7 @@ const PAGE = `<!doctype html>
   <nav>
     <button role="tab" data-view="network">Mạng quan hệ</button>
     <button role="tab" data-view="org">Sơ đồ tổ chức</button>
+    <button role="tab" data-view="integrity">Kiểm tra toàn vẹn</button>
     <span class="tools">
       <button id="chain-toggle" aria-pressed="false" title="Tô sáng chuỗi báo cáo lên tới Trung ương">Chuỗi báo cáo</button>
       <button id="clear-path" class="hidden">Bỏ đường đi</button>
@@ -52,7 +53,10 @@ const PAGE = `<!doctype html>
   </nav>
   <main>
     <div id="canvas-wrap"><div id="legend"></div><div id="graph"></div></div>
-    <section id="integrity" class="hidden"></section>
+    <section id="integrity" class="hidden">
+      <label><input type="checkbox" id="integrity-under" /> Chỉ trong cây của đơn vị đang chọn</label>
+      <div id="integrity-report"></div>
+    </section>
     <aside id="panel" aria-live="polite"></aside>
   </main>
   <footer><div id="status">Đang khởi động…</div><div id="chain-list"></div></footer>

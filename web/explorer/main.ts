@@ -5,6 +5,7 @@
 import "./style.css";
 import { accessToken, gql, setAccessToken, withToken } from "./api.ts";
 import { GraphCanvas, type NodeData } from "./graph.ts";
+import { renderIntegrity } from "./integrity.ts";
 import { type ChainStep, loadNetwork } from "./network.ts";
 import { loadOrgChart } from "./org-chart.ts";
 import { renderPanel } from "./panel.ts";
@@ -78,6 +79,21 @@ async function redraw(): Promise<void> {
   const graphView = state.view !== "integrity";
   $("canvas-wrap").classList.toggle("hidden", !graphView);
   $("integrity").classList.toggle("hidden", graphView);
+  if (state.view === "integrity") {
+    setBusy(true);
+    status(`Đang kiểm tra… (ngày ${vnDate(state.date)})`);
+    try {
+      const under = ($("integrity-under") as HTMLInputElement).checked ? state.unit : null;
+      const n = await renderIntegrity($("integrity-report"), state.date, under);
+      if (seq === drawSeq) status(`${n} phát hiện — ngày ${vnDate(state.date)}.`);
+    } catch (e) {
+      if (seq === drawSeq) status(e instanceof Error ? e.message : String(e), true);
+    } finally {
+      if (seq === drawSeq) finished();
+    }
+    if (state.unit) void renderPanel($("panel"), focus ?? state.unit, state.date);
+    return;
+  }
   if (!state.unit) {
     status("Tìm và chọn một đơn vị để bắt đầu (phím /).");
     finished();
@@ -270,6 +286,14 @@ async function start(): Promise<void> {
     state.to = null;
     ($("path-search") as HTMLInputElement).value = "";
     void redraw();
+  });
+  $("integrity-under").addEventListener("change", () => void redraw());
+  $("integrity").addEventListener("click", (e) => {
+    const link = (e.target as HTMLElement).closest<HTMLAnchorElement>("a.unit-link");
+    if (!link) return;
+    e.preventDefault();
+    state.view = "network";
+    selectUnit(link.dataset.unit as string);
   });
   $("panel").addEventListener("click", (e) => {
     const link = (e.target as HTMLElement).closest<HTMLAnchorElement>("a.unit-link");

@@ -1,6 +1,7 @@
 /** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
+import { IntegrityQueries, IntegrityResolvers } from "./integrity.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
 import { Mutation, MutationQueries, MutationResolvers } from "./mutation.ts";
 import { PlanQueries, PlanResolvers } from "./plan.ts";
@@ -24,6 +25,7 @@ export const resolvers = {
     ...MutationQueries,
     ...CalendarQueries,
     ...SubmissionQueries,
+    ...IntegrityQueries,
   },
   Mutation,
   ...UnitResolvers,
@@ -35,4 +37,5 @@ export const resolvers = {
   ...MutationResolvers,
   ...CalendarResolvers,
   ...SubmissionResolvers,
+  ...IntegrityResolvers,
 };

@@ -1,0 +1,84 @@
+/** integrityReport: the store's structural findings, the obligation check, per-province shape. */
+import {
+  finding,
+  INTEGRITY_RULES,
+  type IntegrityFinding,
+  type IntegrityRule,
+  KINDS_NEEDING_SUPERIOR,
+  PARTY_ORGANISATION_KINDS,
+} from "../../domain/integrity.ts";
+import {
+  type ProvinceShapeRow,
+  partyOrganisationsOn,
+  provinceShapes,
+  rulesCitingReplaced,
+  structuralFindings,
+} from "../../store/integrity-repository.ts";
+import { asOfArg } from "../arguments.ts";
+import type { Context } from "../context.ts";
+import { keepVisible } from "../visibility.ts";
+import { loadUnits, obligationsOf, requireUnit } from "./support.ts";
+
+type Args = Record<string, unknown>;
+
+export const IntegrityQueries = {
+  integrityReport: async (_: unknown, args: Args, ctx: Context) => {
+    const asOf = asOfArg(args.asOf, ctx);
+    const under = typeof args.under === "string" ? args.under : null;
+    if (under) await requireUnit(under, ctx, "under");
+    const scope = { asOf, under };
+    const [raw, rules, organisations, shapes] = await Promise.all([
+      structuralFindings(ctx.db, { ...scope, needSuperior: KINDS_NEEDING_SUPERIOR }, ctx.roundTrips),
+      rulesCitingReplaced(ctx.db, asOf, ctx.roundTrips),
+      partyOrganisationsOn(ctx.db, { ...scope, kinds: PARTY_ORGANISATION_KINDS }, ctx.roundTrips),
+      provinceShapes(ctx.db, scope, ctx.roundTrips),
+    ]);
+    const facts = await ctx.loaders.facts.loadMany(organisations.map((id) => ({ id, asOf })));
+    const silent = organisations.filter((_id, i) => {
+      const f = facts[i];
+      if (f instanceof Error) throw f;
+      return f !== undefined && obligationsOf(f).length === 0;
+    });
+    const all: IntegrityFinding[] = [
+      ...raw.map((r) => finding(r.rule as IntegrityRule, asOf, r)),
+      ...rules.map((r) =>
+        finding("CITES_REPLACED_DOCUMENT", asOf, {
+          units: [],
+          documents: [r.old, r.new],
+          subject: `Quy định ${r.rule} (${r.title})`,
+        }),
+      ),
+      ...silent.map((id) => finding("NO_REPORTING_OBLIGATION", asOf, { units: [id] })),
+    ];
+    const order = Object.keys(INTEGRITY_RULES);
+    all.sort((a, b) => order.indexOf(a.rule) - order.indexOf(b.rule) || a.message.localeCompare(b.message));
+    const findings = await keepVisible(ctx, all, (f) => f.units);
+    const provinces = await keepVisible(ctx, shapes, (s) => [s.root, s.largestSpanUnit]);
+    return {
+      asOf,
+      under,
+      counts: (order as IntegrityRule[]).map((rule) => ({
+        rule,
+        ruleLabel: INTEGRITY_RULES[rule],
+        count: findings.filter((f) => f.rule === rule).length,
+      })),
+      findings,
+      provinces,
+    };
+  },
+};
+
+export const IntegrityResolvers = {
+  IntegrityReport: {
+    under: (r: { under: string | null }, _: Args, ctx: Context) =>
+      r.under ? ctx.loaders.unit.load(r.under) : null,
+  },
+  IntegrityFinding: {
+    units: (f: IntegrityFinding, _: Args, ctx: Context) => loadUnits(f.units, ctx),
+  },
+  ProvinceShape: {
+    root: (s: ProvinceShapeRow, _: Args, ctx: Context) => ctx.loaders.unit.load(s.root),
+    largestSpanUnit: (s: ProvinceShapeRow, _: Args, ctx: Context) =>
+      s.largestSpanUnit ? ctx.loaders.unit.load(s.largestSpanUnit) : null,
+  },
+};
