@@ -174,6 +174,20 @@ describe("explorer page", () => {
     expect(json.nodes).toHaveLength(expected);
   });
 
+  it("shows the integrity report in its tab, one row per finding", async () => {
+    const api = await server.gql<{ integrityReport: { findings: unknown[] } }>(
+      `{ integrityReport(asOf: "2025-07-01") { findings { rule } } }`,
+    );
+    const n = await draws(page);
+    await page.click('nav [data-view="integrity"]');
+    await drawn(page, n);
+    expect(new URL(page.url()).searchParams.get("view")).toBe("integrity");
+    expect(await page.locator('[data-testid="finding"]').count()).toBe(
+      api.data?.integrityReport.findings.length,
+    );
+    await shot(page, "integrity");
+  });
+
   it("wrote no error to the browser console", () => {
     expect(errors).toEqual([]);
   });
