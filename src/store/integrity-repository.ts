@@ -25,16 +25,15 @@ export interface ProvinceShapeRow {
   largestSpanUnit: string | null;
 }
 
-/** `x` lies in the subtree of $under on the date d (or anywhere when $under is null). */
-const inScope = (x: string) =>
-  `($under IS NULL OR ${x}.id = $under OR EXISTS {
-     MATCH (${x})-[scopePath:${STRUCTURE}]->{1,${MAX_DEPTH}}(:Unit {id: $under})
-     WHERE all(step IN scopePath WHERE ${active("step")})
-   })`;
+/**
+ * `x` is among $members: the subtree of `under` on the date, read once (exportMembers), or
+ * anything when $members is null (the whole graph).
+ */
+const inScope = (x: string) => `($members IS NULL OR ${x}.id IN $members)`;
 
 export async function structuralFindings(
   db: Database,
-  args: { asOf: string; under: string | null; needSuperior: string[] },
+  args: { asOf: string; members: string[] | null; needSuperior: string[] },
   counter?: RoundTripCounter,
 ): Promise<RawFinding[]> {
   const rows = await db.read(
@@ -66,7 +65,7 @@ export async function structuralFindings(
                documents: [old.number, new.number]} AS f
      }
      RETURN DISTINCT f`,
-    { asOf: args.asOf, under: args.under, needSuperior: args.needSuperior },
+    { asOf: args.asOf, members: args.members, needSuperior: args.needSuperior },
     counter,
   );
   return rows.map((r) => r.f as RawFinding);
@@ -90,14 +89,14 @@ export async function rulesCitingReplaced(db: Database, asOf: string, counter?: 
 /** Party organisations in force on the date (in scope), whose obligations the report checks. */
 export async function partyOrganisationsOn(
   db: Database,
-  args: { asOf: string; under: string | null; kinds: string[] },
+  args: { asOf: string; members: string[] | null; kinds: string[] },
   counter?: RoundTripCounter,
 ): Promise<string[]> {
   const rows = await db.read(
     `WITH date($asOf) AS d
      MATCH (u:Unit) WHERE u.kind IN $kinds AND ${active("u")} AND ${inScope("u")}
      RETURN u.id AS id ORDER BY id`,
-    { asOf: args.asOf, under: args.under, kinds: args.kinds },
+    { asOf: args.asOf, members: args.members, kinds: args.kinds },
     counter,
   );
   return rows.map((r) => r.id as string);
@@ -106,13 +105,13 @@ export async function partyOrganisationsOn(
 /** Per province committee in force (in scope): the depth of its subtree and its largest span of control. */
 export async function provinceShapes(
   db: Database,
-  args: { asOf: string; under: string | null },
+  args: { asOf: string; under: string | null; members: string[] | null },
   counter?: RoundTripCounter,
 ): Promise<ProvinceShapeRow[]> {
   const rows = await db.read(
     `WITH date($asOf) AS d
      MATCH (root:Unit {kind: 'PROVINCIAL_COMMITTEE'}) WHERE ${active("root")}
-       AND ($under IS NULL OR root.id = $under OR ${inScope("root")} OR EXISTS {
+       AND (${inScope("root")} OR EXISTS {
          MATCH (root)<-[rs:${STRUCTURE}]-{1,${MAX_DEPTH}}(:Unit {id: $under}) WHERE all(r IN rs WHERE ${active("r")})
        })
      CALL (root, d) {
@@ -130,7 +129,7 @@ export async function provinceShapes(
      }
      RETURN root.id AS root, root.province AS province, depth, largestSpan, largestSpanUnit
      ORDER BY province, root`,
-    { asOf: args.asOf, under: args.under },
+    { asOf: args.asOf, under: args.under, members: args.members },
     counter,
   );
   return rows.map((r) => ({

@@ -7,6 +7,7 @@ import {
   KINDS_NEEDING_SUPERIOR,
   PARTY_ORGANISATION_KINDS,
 } from "../../domain/integrity.ts";
+import { exportMembers } from "../../store/export-repository.ts";
 import {
   type ProvinceShapeRow,
   partyOrganisationsOn,
@@ -26,12 +27,14 @@ export const IntegrityQueries = {
     const asOf = asOfArg(args.asOf, ctx);
     const under = typeof args.under === "string" ? args.under : null;
     if (under) await requireUnit(under, ctx, "under");
-    const scope = { asOf, under };
+    // The subtree's members once, rather than a path check per unit in every query.
+    const members = under ? await exportMembers(ctx.db, { root: under, asOf, scopes: null }) : null;
+    const scope = { asOf, members };
     const [raw, rules, organisations, shapes] = await Promise.all([
       structuralFindings(ctx.db, { ...scope, needSuperior: KINDS_NEEDING_SUPERIOR }, ctx.roundTrips),
       rulesCitingReplaced(ctx.db, asOf, ctx.roundTrips),
       partyOrganisationsOn(ctx.db, { ...scope, kinds: PARTY_ORGANISATION_KINDS }, ctx.roundTrips),
-      provinceShapes(ctx.db, scope, ctx.roundTrips),
+      provinceShapes(ctx.db, { ...scope, under }, ctx.roundTrips),
     ]);
     const facts = await ctx.loaders.facts.loadMany(organisations.map((id) => ({ id, asOf })));
     const silent = organisations.filter((_id, i) => {
