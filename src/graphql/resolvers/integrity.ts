@@ -26,9 +26,9 @@ export const IntegrityQueries = {
   integrityReport: async (_: unknown, args: Args, ctx: Context) => {
     const asOf = asOfArg(args.asOf, ctx);
     const under = typeof args.under === "string" ? args.under : null;
-    if (under) await requireUnit(under, ctx, "under");
+    if (under !== null) await requireUnit(under, ctx, "under");
     // The subtree's members once, rather than a path check per unit in every query.
-    const members = under ? await exportMembers(ctx.db, { root: under, asOf, scopes: null }) : null;
+    const members = under !== null ? await exportMembers(ctx.db, { root: under, asOf, scopes: null }) : null;
     const scope = { asOf, members };
     const [raw, rules, organisations, shapes] = await Promise.all([
       structuralFindings(ctx.db, { ...scope, needSuperior: KINDS_NEEDING_SUPERIOR }, ctx.roundTrips),
