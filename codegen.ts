@@ -35,6 +35,9 @@ const PARENTS: Record<string, string> = {
   UnitEdge: "UnitEdgeView",
   UnitSelector: "UnitSelectorFact",
   WrittenConsent: "WrittenConsentRecord",
+  IntegrityReport: "IntegrityReportView",
+  IntegrityFinding: "IntegrityFindingFact",
+  ProvinceShape: "ProvinceShapeRow",
 };
 
 const config: CodegenConfig = {

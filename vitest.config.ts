@@ -23,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          include: ["tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts"],
           // One real Neo4j for the whole run, started (and removed) by the global setup.
           globalSetup: ["tests/support/global-setup.ts"],
           pool: "forks",

@@ -19,6 +19,8 @@ import { GraphQLError } from "graphql";
 import { createTokenVerifier, type TokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
+import { mountExports } from "./explorer/export-route.ts";
+import { mountExplorer } from "./explorer/page.ts";
 import type { Context } from "./graphql/context.ts";
 import {
   formatError,
@@ -136,7 +138,7 @@ function createApp(config: Config): Express {
   app.set("trust proxy", trustProxy(config.TRUST_PROXY));
   app.use(requestIdMiddleware, securityHeaders());
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
-  if (limiter) app.use(["/graphql", "/calendar"], limiter);
+  if (limiter) app.use(["/graphql", "/calendar", "/export"], limiter);
   return app;
 }
 
@@ -221,6 +223,9 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
   app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
   mountCalendarFeed(app, deps);
   app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
+  mountExplorer(app, deps.log);
+  mountExports(app, deps);
+  app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
   if (!deps.config.GRAPHIQL) return;
   mountGraphiql(app);
   app.get("/", (_req, res) => res.redirect("/graphiql"));

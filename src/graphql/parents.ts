@@ -7,9 +7,11 @@
  */
 
 import type { DueDateInfo } from "../domain/calendar.ts";
+import type { IntegrityFinding, IntegrityRule } from "../domain/integrity.ts";
 import type { DerivedRelation, Obligation, ReportingStep } from "../domain/obligations.ts";
 import type { ChannelRule, Route, UnitSelector, Violation } from "../domain/submission-routes.ts";
 import type { ChangeRecord, EventRecord } from "../store/change-repository.ts";
+import type { ProvinceShapeRow } from "../store/integrity-repository.ts";
 import type { MeetingRuleRecord, PositionRecord, WrittenConsentRecord } from "../store/meeting-repository.ts";
 import type {
   AssigneeSelectorRecord,
@@ -35,11 +37,13 @@ export type {
   DocumentRecord,
   DueDateInfo,
   EventRecord,
+  IntegrityFinding as IntegrityFindingFact,
   MeetingRuleRecord,
   Obligation,
   PlanEventRecord,
   PlanRecord,
   PositionRecord,
+  ProvinceShapeRow,
   ReportingStep as ReportingStepFact,
   RuleRecord,
   TargetRecord,
@@ -49,6 +53,15 @@ export type {
   UnitSelector as UnitSelectorFact,
   WrittenConsentRecord,
 };
+
+/** An integrity report: its findings and province shapes, `under` as an id. */
+export interface IntegrityReportView {
+  asOf: string;
+  under: string | null;
+  counts: { rule: IntegrityRule; ruleLabel: string; count: number }[];
+  findings: IntegrityFinding[];
+  provinces: ProvinceShapeRow[];
+}
 
 /** A unit's role in a task, with the date its assignments were taken on. */
 export type AssignmentView = AssignmentRecord & { asOf: string };

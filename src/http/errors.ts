@@ -9,8 +9,10 @@ import { randomUUID } from "node:crypto";
 import { type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
+import { DomainError } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
-import { type ErrorCode, HTTP_STATUS } from "./statuses.ts";
+import { DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
+import { type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS, statusOfDomainError } from "./statuses.ts";
 
 export interface HttpFailure {
   status: number;
@@ -34,6 +36,36 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
 
 export function requestIdOf(res: Response): string {
   return typeof res.locals.requestId === "string" ? res.locals.requestId : "unknown";
+}
+
+/**
+ * What a route outside GraphQL (the .ics feed, the exports) answers when its handler throws: a
+ * DomainError with its code, status and argument (as `parameter`); an unavailable database as a
+ * retryable 503; anything else masked as a 500 and logged under the request id.
+ */
+export function sendRouteFailure(req: Request, res: Response, e: unknown, log: Logger, what: string): void {
+  const requestId = requestIdOf(res);
+  if (e instanceof DomainError) {
+    const { argument, ...details } = e.details;
+    sendFailure(
+      req,
+      res,
+      { status: statusOfDomainError(e), code: e.code, message: e.message },
+      {
+        ...(argument ? { parameter: argument } : {}),
+        ...details,
+      },
+    );
+    return;
+  }
+  log.error({ err: e, requestId }, `${what} failed`);
+  if (e instanceof DatabaseConnectionError || e instanceof DatabaseBusyError) {
+    res.setHeader("retry-after", RETRY_AFTER_SECONDS);
+    const message = `The database is unavailable (request id ${requestId})`;
+    sendFailure(req, res, failure("SERVICE_UNAVAILABLE", message), { retryable: true });
+    return;
+  }
+  sendFailure(req, res, failure("INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`));
 }
 
 /** Sends a failure as JSON in the shape that suits the path. */

@@ -18,16 +18,14 @@ import { CALENDAR_ENTRY_TYPES, type CalendarEntryType, ENTRY_TYPE_LABELS } from 
 import { citationLabel } from "../domain/citations.ts";
 import { isIsoDate } from "../domain/dates.ts";
 import { addDays, vietnameseDate } from "../domain/due-dates.ts";
-import { badInput, DomainError } from "../domain/errors.ts";
+import { badInput } from "../domain/errors.ts";
 import { type Frequency, frequencyLabel } from "../domain/frequencies.ts";
 import { TASK_ROLES, type TaskRole } from "../domain/relation-types.ts";
 import type { Context } from "../graphql/context.ts";
 import { loadCitations, loadUnits } from "../graphql/services/lookups.ts";
 import { type CalendarEntryView, unitCalendar } from "../graphql/services/unit-calendar.ts";
-import { DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
-import { requestIdOf } from "./errors.ts";
+import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
 import { headerOrQueryToken, type ReaderDeps, readerContext } from "./request-context.ts";
-import { type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS, statusOfDomainError } from "./statuses.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
 const UID_DOMAIN = "party-org-graph";
@@ -36,14 +34,14 @@ const EXCERPT_MAX = 300;
 export function mountCalendarFeed(app: Express, deps: ReaderDeps): void {
   app.get("/calendar/:file", async (req: Request, res: Response) => {
     const requestId = requestIdOf(res);
-    const fail = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
-      res.status(status).json({ error: { code, message, ...extra, requestId } });
-    const failWith = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}) =>
-      fail(HTTP_STATUS[code], code, message, extra);
     try {
       const file = String(req.params.file ?? "");
       if (!file.endsWith(".ics") || file.length <= 4)
-        return failWith("NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`);
+        return sendFailure(
+          req,
+          res,
+          failure("NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`),
+        );
       const unitId = file.slice(0, -4);
       const ctx = await readerContext(deps, requestId, headerOrQueryToken(req));
       // Default window: last year to next year; with one end given, the year before or after it.
@@ -105,22 +103,7 @@ export function mountCalendarFeed(app: Express, deps: ReaderDeps): void {
         .setHeader("cache-control", "private, max-age=900")
         .send(cal.toString());
     } catch (e) {
-      if (e instanceof DomainError) {
-        const { argument, ...details } = e.details;
-        return fail(statusOfDomainError(e), e.code, e.message, {
-          ...(argument ? { parameter: argument } : {}),
-          ...details,
-        });
-      }
-      if (e instanceof DatabaseConnectionError || e instanceof DatabaseBusyError) {
-        deps.log.error({ err: e, requestId }, "calendar feed failed");
-        res.setHeader("retry-after", RETRY_AFTER_SECONDS);
-        return failWith("SERVICE_UNAVAILABLE", `The database is unavailable (request id ${requestId})`, {
-          retryable: true,
-        });
-      }
-      deps.log.error({ err: e, requestId }, "calendar feed failed");
-      return failWith("INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`);
+      sendRouteFailure(req, res, e, deps.log, "calendar feed");
     }
   });
 }

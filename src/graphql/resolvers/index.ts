@@ -3,6 +3,7 @@
 import type { Resolvers } from "../generated/resolvers-types.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
+import { IntegrityQueries, IntegrityResolvers } from "./integrity.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
 import { AuditResolvers, Mutation, MutationQueries } from "./mutation.ts";
 import { PlanQueries, PlanResolvers } from "./plan.ts";
@@ -26,6 +27,7 @@ export const resolvers: Resolvers = {
     ...MutationQueries,
     ...CalendarQueries,
     ...SubmissionQueries,
+    ...IntegrityQueries,
   },
   Mutation,
   ...UnitResolvers,
@@ -37,4 +39,5 @@ export const resolvers: Resolvers = {
   ...AuditResolvers,
   ...CalendarResolvers,
   ...SubmissionResolvers,
+  ...IntegrityResolvers,
 };

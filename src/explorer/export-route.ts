@@ -1,0 +1,226 @@
+/**
+ * Exports: GET /export/{unitId}.{graphml|csv|json} (the unit's subtree) and
+ * /export/_all.{graphml|csv|json} (the whole graph), with `asOf` (yyyy-mm-dd; absent: every
+ * period, each unit and relation with its validity) and for CSV `part=nodes|edges` (nodes.csv,
+ * edges.csv). Streamed page by page with backpressure, so the national graph goes out with
+ * bounded memory. Tokens and READ_ACCESS apply as for /graphql (and ?access_token= as for the
+ * calendar feed); a scoped reader gets only its subtrees, and a unit outside them is NOT_FOUND
+ * like a unit that does not exist. Errors before the first byte are one line of JSON.
+ */
+import type { Express, Request, Response } from "express";
+import { assertCanRead, readIsScoped } from "../auth/principal.ts";
+import type { TokenVerifier } from "../auth/verify-token.ts";
+import type { Config } from "../config.ts";
+import { isIsoDate } from "../domain/dates.ts";
+import { badInput, DomainError } from "../domain/errors.ts";
+import { UNIT_ID } from "../domain/ids.ts";
+import { requestIdOf, sendRouteFailure } from "../http/errors.ts";
+import { headerOrQueryToken } from "../http/request-context.ts";
+import type { Logger } from "../logger.ts";
+import type { Database } from "../store/database.ts";
+import {
+  EXPORT_PAGE,
+  type ExportScope,
+  exportMembers,
+  exportRelationsFrom,
+  exportUnitPage,
+} from "../store/export-repository.ts";
+import { unitsInSubtrees } from "../store/unit-repository.ts";
+import {
+  BOM,
+  CONTENT_TYPES,
+  CSV_PARTS,
+  type CsvPart,
+  csvEdge,
+  csvLine,
+  csvNode,
+  EDGE_COLUMNS,
+  type ExportFormat,
+  edgeRecord,
+  FORMATS,
+  GRAPHML_FOOTER,
+  graphmlEdge,
+  graphmlHeader,
+  graphmlNode,
+  NODE_COLUMNS,
+  nodeRecord,
+} from "./export-formats.ts";
+
+/** The file name that exports the whole graph (not a unit id: ids cannot start with "_"). */
+export const WHOLE_GRAPH = "_all";
+
+interface Deps {
+  db: Database;
+  config: Config;
+  log: Logger;
+  verifyToken: TokenVerifier;
+}
+
+export function mountExports(app: Express, deps: Deps): void {
+  app.get("/export/:file", async (req: Request, res: Response) => {
+    const requestId = requestIdOf(res);
+    try {
+      const { unitId, format } = parseFile(String(req.params.file ?? ""));
+      const asOf = dateParam(req, "asOf");
+      const part = partParam(req, format);
+      const principal = await deps.verifyToken(headerOrQueryToken(req));
+      assertCanRead(principal, deps.config.READ_ACCESS);
+      const scopes = readIsScoped(principal, deps.config.READ_ACCESS) ? principal.scopes : null;
+      const scope: ExportScope = { root: unitId, asOf, scopes };
+      if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes);
+      const members = await exportMembers(deps.db, scope);
+      if (unitId !== null && members?.length === 0)
+        throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
+      const name = `${unitId ?? "party-org-graph"}${asOf ? `-${asOf}` : ""}${part ? `-${part}` : ""}.${format}`;
+      res
+        .status(200)
+        .type(CONTENT_TYPES[format])
+        .setHeader("content-disposition", `attachment; filename="${encodeURIComponent(name)}"`)
+        .setHeader("cache-control", "private, no-store");
+      await stream(res, deps.db, { format, part, asOf, members, unitId });
+      res.end();
+    } catch (e) {
+      if (res.headersSent) {
+        // Mid-stream: the client sees a cut connection rather than a file that looks complete.
+        deps.log.error({ err: e, requestId }, "export failed while streaming");
+        res.destroy(e instanceof Error ? e : undefined);
+        return;
+      }
+      sendRouteFailure(req, res, e, deps.log, "export");
+    }
+  });
+}
+
+function parseFile(file: string): { unitId: string | null; format: ExportFormat } {
+  const dot = file.lastIndexOf(".");
+  const base = dot > 0 ? file.slice(0, dot) : file;
+  const ext = dot > 0 ? file.slice(dot + 1).toLowerCase() : "";
+  if (!FORMATS.includes(ext as ExportFormat))
+    throw badInput("format", `unknown export format "${ext}"; use .graphml, .csv or .json`);
+  if (base !== WHOLE_GRAPH && !UNIT_ID.test(base))
+    throw badInput(
+      "unitId",
+      `"${base}" is not a unit id; use /export/{unitId}.${ext} or /export/${WHOLE_GRAPH}.${ext}`,
+    );
+  return { unitId: base === WHOLE_GRAPH ? null : base, format: ext as ExportFormat };
+}
+
+function dateParam(req: Request, name: string): string | null {
+  const value = req.query[name];
+  if (value === undefined || value === "") return null;
+  if (typeof value !== "string" || !isIsoDate(value))
+    throw badInput(name, `"${String(value)}" is not a date; write it as yyyy-mm-dd, e.g. 2025-07-01`);
+  return value;
+}
+
+function partParam(req: Request, format: ExportFormat): CsvPart | null {
+  if (format !== "csv") return null;
+  const value = req.query.part ?? "nodes";
+  if (typeof value !== "string" || !CSV_PARTS.includes(value as CsvPart))
+    throw badInput(
+      "part",
+      `"${String(value)}" is not a CSV part; use part=nodes (nodes.csv) or part=edges (edges.csv)`,
+    );
+  return value as CsvPart;
+}
+
+async function requireVisibleUnit(db: Database, id: string, scopes: readonly string[] | null): Promise<void> {
+  const known = await unitsInSubtrees(db, [id], scopes ?? [id]);
+  if (!known.has(id)) throw new DomainError("NOT_FOUND", `No unit with id ${id}`, { argument: "unitId" });
+}
+
+/** Writes a chunk, waiting for the socket to drain when its buffer is full. */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (chunk === "") return;
+  if (!res.write(chunk))
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        res.off("drain", done);
+        res.off("close", closed);
+        resolve();
+      };
+      const closed = () => {
+        res.off("drain", done);
+        reject(new Error("client closed the connection"));
+      };
+      res.once("drain", done);
+      res.once("close", closed);
+    });
+}
+
+/** Pages of unit ids: the members in chunks, or the whole graph by id order. */
+async function* unitPages(db: Database, asOf: string | null, members: string[] | null) {
+  if (members !== null) {
+    for (let i = 0; i < members.length; i += EXPORT_PAGE)
+      yield await exportUnitPage(db, asOf, { ids: members.slice(i, i + EXPORT_PAGE) });
+    return;
+  }
+  let after = "";
+  for (;;) {
+    const page = await exportUnitPage(db, asOf, { after });
+    if (page.length > 0) yield page;
+    if (page.length < EXPORT_PAGE) return;
+    after = (page[page.length - 1] as { id: string }).id;
+  }
+}
+
+async function stream(
+  res: Response,
+  db: Database,
+  o: {
+    format: ExportFormat;
+    part: CsvPart | null;
+    asOf: string | null;
+    members: string[] | null;
+    unitId: string | null;
+  },
+): Promise<void> {
+  const inside = o.members === null ? null : new Set(o.members);
+  const nodes = o.format !== "csv" || o.part === "nodes";
+  const edges = o.format !== "csv" || o.part === "edges";
+  const what = `${o.unitId ? `cây đơn vị ${o.unitId}` : "toàn bộ đồ thị"}, ${o.asOf ? `ngày ${o.asOf}` : "mọi thời kỳ"}`;
+  if (o.format === "graphml") await write(res, graphmlHeader(`party-org-graph: ${what}`));
+  if (o.format === "csv") await write(res, BOM + csvLine(nodes ? NODE_COLUMNS : EDGE_COLUMNS));
+  if (o.format === "json")
+    await write(res, `{"root":${JSON.stringify(o.unitId)},"asOf":${JSON.stringify(o.asOf)},"nodes":[`);
+  let first = true;
+  const item = (json: unknown) => {
+    const s = `${first ? "" : ","}\n${JSON.stringify(json)}`;
+    first = false;
+    return s;
+  };
+  if (nodes)
+    for await (const page of unitPages(db, o.asOf, o.members))
+      await write(
+        res,
+        page
+          .map((u) =>
+            o.format === "graphml" ? graphmlNode(u) : o.format === "csv" ? csvNode(u) : item(nodeRecord(u)),
+          )
+          .join(""),
+      );
+  if (o.format === "json") {
+    await write(res, `],"edges":[`);
+    first = true;
+  }
+  if (edges)
+    for await (const page of unitPages(db, o.asOf, o.members)) {
+      const rels = (
+        await exportRelationsFrom(
+          db,
+          o.asOf,
+          page.map((u) => u.id),
+        )
+      ).filter((r) => inside === null || inside.has(r.to));
+      await write(
+        res,
+        rels
+          .map((r) =>
+            o.format === "graphml" ? graphmlEdge(r) : o.format === "csv" ? csvEdge(r) : item(edgeRecord(r)),
+          )
+          .join(""),
+      );
+    }
+  if (o.format === "graphml") await write(res, GRAPHML_FOOTER);
+  if (o.format === "json") await write(res, "]}\n");
+}

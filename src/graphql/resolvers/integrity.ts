@@ -1,0 +1,82 @@
+/** integrityReport: the store's structural findings, the obligation check, per-province shape. */
+import {
+  finding,
+  INTEGRITY_RULES,
+  type IntegrityFinding,
+  type IntegrityRule,
+  KINDS_NEEDING_SUPERIOR,
+  PARTY_ORGANISATION_KINDS,
+} from "../../domain/integrity.ts";
+import { exportMembers } from "../../store/export-repository.ts";
+import {
+  partyOrganisationsOn,
+  provinceShapes,
+  rulesCitingReplaced,
+  structuralFindings,
+} from "../../store/integrity-repository.ts";
+import { asOfArg } from "../arguments.ts";
+import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { loadUnits, obligationsOf, requireLoaded, requireUnit } from "../services/lookups.ts";
+import { keepVisible } from "../visibility.ts";
+
+export const IntegrityQueries: QueryResolvers = {
+  integrityReport: async (_, args, ctx) => {
+    const asOf = asOfArg(args.asOf, ctx);
+    const under = args.under ?? null;
+    if (under !== null) await requireUnit(under, ctx, "under");
+    // The subtree's members once, rather than a path check per unit in every query.
+    const members = under !== null ? await exportMembers(ctx.db, { root: under, asOf, scopes: null }) : null;
+    const scope = { asOf, members };
+    const [raw, rules, organisations, shapes] = await Promise.all([
+      structuralFindings(ctx.db, { ...scope, needSuperior: KINDS_NEEDING_SUPERIOR }, ctx.roundTrips),
+      rulesCitingReplaced(ctx.db, asOf, ctx.roundTrips),
+      partyOrganisationsOn(ctx.db, { ...scope, kinds: PARTY_ORGANISATION_KINDS }, ctx.roundTrips),
+      provinceShapes(ctx.db, { ...scope, under }, ctx.roundTrips),
+    ]);
+    const facts = await ctx.loaders.facts.loadMany(organisations.map((id) => ({ id, asOf })));
+    const silent = organisations.filter((_id, i) => {
+      const f = facts[i];
+      if (f instanceof Error) throw f;
+      return f !== undefined && obligationsOf(f).length === 0;
+    });
+    const all: IntegrityFinding[] = [
+      ...raw.map((r) => finding(r.rule as IntegrityRule, asOf, r)),
+      ...rules.map((r) =>
+        finding("CITES_REPLACED_DOCUMENT", asOf, {
+          units: [],
+          documents: [r.old, r.new],
+          subject: `Quy định ${r.rule} (${r.title})`,
+        }),
+      ),
+      ...silent.map((id) => finding("NO_REPORTING_OBLIGATION", asOf, { units: [id] })),
+    ];
+    const order = Object.keys(INTEGRITY_RULES);
+    all.sort((a, b) => order.indexOf(a.rule) - order.indexOf(b.rule) || a.message.localeCompare(b.message));
+    const findings = await keepVisible(ctx, all, (f) => f.units);
+    const provinces = await keepVisible(ctx, shapes, (s) => [s.root, s.largestSpanUnit]);
+    return {
+      asOf,
+      under,
+      counts: (order as IntegrityRule[]).map((rule) => ({
+        rule,
+        ruleLabel: INTEGRITY_RULES[rule],
+        count: findings.filter((f) => f.rule === rule).length,
+      })),
+      findings,
+      provinces,
+    };
+  },
+};
+
+export const IntegrityResolvers: Resolvers = {
+  IntegrityReport: {
+    under: (r, _, ctx) => (r.under ? ctx.loaders.unit.load(r.under) : null),
+  },
+  IntegrityFinding: {
+    units: (f, _, ctx) => loadUnits(f.units, ctx),
+  },
+  ProvinceShape: {
+    root: (s, _, ctx) => requireLoaded(ctx.loaders.unit.load(s.root), "unit"),
+    largestSpanUnit: (s, _, ctx) => (s.largestSpanUnit ? ctx.loaders.unit.load(s.largestSpanUnit) : null),
+  },
+};

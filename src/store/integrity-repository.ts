@@ -1,0 +1,142 @@
+/**
+ * Reads for the integrity report (integrityReport): structural findings on a date, each query
+ * limited to the subtree of `under` when given. The rules themselves are named and labelled in
+ * src/domain/integrity.ts; here only Cypher.
+ */
+import { active, STRUCTURE } from "./cypher-fragments.ts";
+import type { Database, RoundTripCounter } from "./database.ts";
+
+const MAX_DEPTH = 40;
+
+export interface RawFinding {
+  rule: string;
+  units: string[];
+  relation?: string | null;
+  relationType?: string | null;
+  documents?: string[];
+  detail?: string | null;
+}
+
+export interface ProvinceShapeRow {
+  root: string;
+  province: string | null;
+  depth: number;
+  largestSpan: number;
+  largestSpanUnit: string | null;
+}
+
+/**
+ * `x` is among $members: the subtree of `under` on the date, read once (exportMembers), or
+ * anything when $members is null (the whole graph).
+ */
+const inScope = (x: string) => `($members IS NULL OR ${x}.id IN $members)`;
+
+export async function structuralFindings(
+  db: Database,
+  args: { asOf: string; members: string[] | null; needSuperior: string[] },
+  counter?: RoundTripCounter,
+): Promise<RawFinding[]> {
+  const rows = await db.read(
+    `WITH date($asOf) AS d
+     CALL (d) {
+       MATCH (u:Unit) WHERE u.kind IN $needSuperior AND ${active("u")} AND ${inScope("u")}
+         AND NOT EXISTS { MATCH (u)-[r:${STRUCTURE}]->(s:Unit) WHERE ${active("r")} AND ${active("s")} }
+       RETURN {rule: 'MISSING_SUPERIOR', units: [u.id]} AS f
+       UNION
+       MATCH (u:Unit)-[r:SUBORDINATE_TO]->(s:Unit) WHERE ${active("u")} AND ${active("r")} AND ${active("s")} AND ${inScope("u")}
+       WITH u, collect(s.id) AS superiors WHERE size(superiors) > 1
+       RETURN {rule: 'DOUBLE_SUPERIOR', units: [u.id] + superiors} AS f
+       UNION
+       MATCH (u:Unit)-[rs:${STRUCTURE}]->{1,${MAX_DEPTH}}(u) WHERE ${active("u")} AND all(r IN rs WHERE ${active("r")}) AND ${inScope("u")}
+       RETURN {rule: 'CYCLE', units: [u.id]} AS f
+       UNION
+       MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id IS NOT NULL AND (${inScope("a")} OR ${inScope("b")})
+         AND any(x IN [a, b] WHERE
+           (x.validFrom IS NOT NULL AND (r.validFrom IS NULL OR r.validFrom < x.validFrom)) OR
+           (x.validTo IS NOT NULL AND (r.validTo IS NULL OR r.validTo > x.validTo)))
+       RETURN {rule: 'RELATION_OUTSIDE_VALIDITY', units: [a.id, b.id], relation: r.id, relationType: type(r),
+               detail: coalesce(toString(r.validFrom), '…') + ' – ' + coalesce(toString(r.validTo), '…')} AS f
+       UNION
+       MATCH (a:Unit)-[r]->(b:Unit) WHERE r.basis IS NOT NULL AND ${active("r")} AND ${inScope("a")}
+       UNWIND r.basis AS pid
+       MATCH (:Provision {id: pid})-[:IN_DOCUMENT]->(old:Document)<-[:REPLACES]-(new:Document)
+       WHERE new.issuedOn IS NULL OR new.issuedOn <= d
+       RETURN {rule: 'CITES_REPLACED_DOCUMENT', units: [a.id, b.id], relation: r.id, relationType: type(r),
+               documents: [old.number, new.number]} AS f
+     }
+     RETURN DISTINCT f`,
+    { asOf: args.asOf, members: args.members, needSuperior: args.needSuperior },
+    counter,
+  );
+  return rows.map((r) => r.f as RawFinding);
+}
+
+/** Rules in force on the date that cite a document replaced by then (no unit: rules are law). */
+export async function rulesCitingReplaced(db: Database, asOf: string, counter?: RoundTripCounter) {
+  const rows = await db.read(
+    `WITH date($asOf) AS d
+     MATCH (rule:Rule) WHERE ${active("rule")}
+     UNWIND coalesce(rule.basis, []) AS pid
+     MATCH (:Provision {id: pid})-[:IN_DOCUMENT]->(old:Document)<-[:REPLACES]-(new:Document)
+     WHERE new.issuedOn IS NULL OR new.issuedOn <= d
+     RETURN DISTINCT rule.id AS rule, rule.title AS title, old.number AS old, new.number AS new`,
+    { asOf },
+    counter,
+  );
+  return rows as unknown as { rule: string; title: string; old: string; new: string }[];
+}
+
+/** Party organisations in force on the date (in scope), whose obligations the report checks. */
+export async function partyOrganisationsOn(
+  db: Database,
+  args: { asOf: string; members: string[] | null; kinds: string[] },
+  counter?: RoundTripCounter,
+): Promise<string[]> {
+  const rows = await db.read(
+    `WITH date($asOf) AS d
+     MATCH (u:Unit) WHERE u.kind IN $kinds AND ${active("u")} AND ${inScope("u")}
+     RETURN u.id AS id ORDER BY id`,
+    { asOf: args.asOf, members: args.members, kinds: args.kinds },
+    counter,
+  );
+  return rows.map((r) => r.id as string);
+}
+
+/** Per province committee in force (in scope): the depth of its subtree and its largest span of control. */
+export async function provinceShapes(
+  db: Database,
+  args: { asOf: string; under: string | null; members: string[] | null },
+  counter?: RoundTripCounter,
+): Promise<ProvinceShapeRow[]> {
+  const rows = await db.read(
+    `WITH date($asOf) AS d
+     MATCH (root:Unit {kind: 'PROVINCIAL_COMMITTEE'}) WHERE ${active("root")}
+       AND (${inScope("root")} OR EXISTS {
+         MATCH (root)<-[rs:${STRUCTURE}]-{1,${MAX_DEPTH}}(:Unit {id: $under}) WHERE all(r IN rs WHERE ${active("r")})
+       })
+     CALL (root, d) {
+       OPTIONAL MATCH (x:Unit)-[rs:${STRUCTURE}]->{1,${MAX_DEPTH}}(root)
+       WHERE ${active("x")} AND all(r IN rs WHERE ${active("r")})
+       WITH x, min(size(rs)) AS depth
+       WITH collect(x) AS below, coalesce(max(depth), 0) AS depth
+       RETURN depth, below + [root] AS members
+     }
+     CALL (members, d) {
+       UNWIND members AS m
+       OPTIONAL MATCH (m)<-[r:${STRUCTURE}]-(c:Unit) WHERE ${active("r")} AND ${active("c")}
+       WITH m, count(c) AS span ORDER BY span DESC, m.id LIMIT 1
+       RETURN m.id AS largestSpanUnit, span AS largestSpan
+     }
+     RETURN root.id AS root, root.province AS province, depth, largestSpan, largestSpanUnit
+     ORDER BY province, root`,
+    { asOf: args.asOf, under: args.under, members: args.members },
+    counter,
+  );
+  return rows.map((r) => ({
+    root: r.root as string,
+    province: (r.province as string) ?? null,
+    depth: Number(r.depth),
+    largestSpan: Number(r.largestSpan),
+    largestSpanUnit: (r.largestSpanUnit as string) ?? null,
+  }));
+}

@@ -1,0 +1,126 @@
+/**
+ * integrityReport on the seed: every rule counted, each finding checked against what the rest
+ * of the API says (no superior, no obligation), per-province depth and span against
+ * descendants and children, the `under` subtree, and errors naming the argument.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const DATE = "2025-07-01";
+const PROVINCE = "tinh-uy-lam-dong-2025";
+
+interface Report {
+  counts: { rule: string; ruleLabel: string; count: number }[];
+  findings: {
+    rule: string;
+    ruleLabel: string;
+    message: string;
+    units: { id: string }[];
+    explorerPath: string | null;
+  }[];
+  provinces: {
+    root: { id: string };
+    depth: number;
+    largestSpan: number;
+    largestSpanUnit: { id: string } | null;
+  }[];
+}
+
+async function report(under?: string): Promise<Report> {
+  const r = await server.gql<{ integrityReport: Report }>(
+    `query($under: ID) { integrityReport(asOf: "${DATE}", under: $under) {
+      counts { rule ruleLabel count }
+      findings { rule ruleLabel message units { id } explorerPath }
+      provinces { root { id } depth largestSpan largestSpanUnit { id } }
+    } }`,
+    { under: under ?? null },
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data?.integrityReport as Report;
+}
+
+describe("integrityReport", () => {
+  it("counts every rule, and each finding names its rule and opens its unit in the explorer", async () => {
+    const rules = await server.gql<{ __type: { enumValues: { name: string }[] } }>(
+      `{ __type(name: "IntegrityRule") { enumValues { name } } }`,
+    );
+    const r = await report();
+    expect(r.counts.map((c) => c.rule).sort()).toEqual(
+      rules.data?.__type.enumValues.map((v) => v.name).sort(),
+    );
+    expect(r.counts.reduce((n, c) => n + c.count, 0)).toBe(r.findings.length);
+    for (const f of r.findings) {
+      expect(f.ruleLabel.length).toBeGreaterThan(0);
+      expect(f.message.length).toBeGreaterThan(0);
+      for (const u of f.units.slice(0, 1)) expect(f.explorerPath).toBe(`/explorer?unit=${u.id}&date=${DATE}`);
+    }
+  });
+
+  it("reports a unit without a superior or without obligations only when the API agrees", async () => {
+    const r = await report();
+    const check = async (rule: string, field: string) => {
+      for (const f of r.findings.filter((x) => x.rule === rule)) {
+        const id = f.units[0]?.id as string;
+        const a = await server.gql<Record<string, unknown>>(
+          field === "superior"
+            ? `{ value: unit(id: "${id}") { superior(asOf: "${DATE}") { id } } }`
+            : `{ value: reportingObligations(unitId: "${id}", asOf: "${DATE}") { type } }`,
+        );
+        const value = a.data?.value as { superior?: unknown } | unknown[];
+        if (field === "superior") expect((value as { superior: unknown }).superior, id).toBeNull();
+        else expect(value, id).toEqual([]);
+      }
+    };
+    await check("MISSING_SUPERIOR", "superior");
+    await check("NO_REPORTING_OBLIGATION", "obligations");
+    const withObligations = r.findings.filter(
+      (f) => f.rule === "NO_REPORTING_OBLIGATION" && f.units[0]?.id === "chi-bo-so-noi-vu-lam-dong",
+    );
+    expect(withObligations).toEqual([]);
+  });
+
+  it("gives each province's depth and largest span as descendants and children count them", async () => {
+    const r = await report();
+    expect(r.provinces.length).toBeGreaterThan(0);
+    for (const p of r.provinces) {
+      const d = await server.gql<{ unit: { descendants: { edges: { depth: number }[] } } }>(
+        `{ unit(id: "${p.root.id}") { descendants(asOf: "${DATE}", first: 500) { edges { depth } } } }`,
+      );
+      const depths = d.data?.unit.descendants.edges.map((e) => e.depth) ?? [];
+      expect(p.depth, p.root.id).toBe(Math.max(0, ...depths));
+      const span = p.largestSpanUnit?.id as string;
+      const c = await server.gql<{ unit: { children: { totalCount: number } } }>(
+        `{ unit(id: "${span}") { children(asOf: "${DATE}") { totalCount } } }`,
+      );
+      expect(p.largestSpan, span).toBe(c.data?.unit.children.totalCount);
+    }
+  });
+
+  it("keeps to the subtree of `under`", async () => {
+    const r = await report(PROVINCE);
+    expect(r.provinces.map((p) => p.root.id)).toEqual([PROVINCE]);
+    const d = await server.gql<{ unit: { descendants: { nodes: { id: string }[] } } }>(
+      `{ unit(id: "${PROVINCE}") { descendants(asOf: "${DATE}", first: 500) { nodes { id } } } }`,
+    );
+    const inside = new Set([PROVINCE, ...(d.data?.unit.descendants.nodes.map((n) => n.id) ?? [])]);
+    for (const f of r.findings.filter((x) => x.units.length > 0 && x.rule !== "RELATION_OUTSIDE_VALIDITY"))
+      expect(inside.has(f.units[0]?.id as string), f.message).toBe(true);
+  });
+
+  it("refuses an unknown `under` and a bad date, naming the argument", async () => {
+    const unknown = await server.gql(`{ integrityReport(under: "no-such-unit") { asOf } }`);
+    expect(unknown.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const bad = await server.gql(`{ integrityReport(asOf: "2025-02-30") { asOf } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
