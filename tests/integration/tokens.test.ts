@@ -59,7 +59,9 @@ describe("token lifetimes", () => {
   it("accepts a token within the lifetime, and refuses one without exp or living too long (401)", async () => {
     // One clock reading for iat and exp: the lifetime is exact whatever second the request lands in.
     const now = Math.floor(Date.now() / 1000);
-    expect((await gqlAs(server, await admin(TEST_SECRET, { iat: now, exp: now + 3600 }), READ)).status).toBe(200);
+    expect((await gqlAs(server, await admin(TEST_SECRET, { iat: now, exp: now + 3600 }), READ)).status).toBe(
+      200,
+    );
     const noExp = await gqlAs(server, await admin(TEST_SECRET, "none"), READ);
     expect(noExp.status).toBe(401);
     expect(noExp.errors?.[0]?.message).toMatch(/"exp"/);
