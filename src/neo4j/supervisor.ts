@@ -8,8 +8,8 @@
  * db.health (src/store/database-health.ts); each change of it is one log line.
  */
 import type { Logger } from "../logger.ts";
-import type { Database } from "./database.ts";
-import type { EmbeddedNeo4j } from "./neo4j-launcher.ts";
+import type { Database } from "../store/database.ts";
+import type { EmbeddedNeo4j } from "./launcher.ts";
 
 const FIRST_BACKOFF_MS = 1000;
 const STABLE_AFTER_MS = 60_000;
