@@ -22,7 +22,6 @@ import {
   countGenerated,
   DEFAULT_BATCH_SIZE,
   deleteGenerated,
-  ensureImportSchema,
   importGenerated,
   importMarker,
   markImportComplete,
@@ -58,7 +57,6 @@ export interface GenerateResult {
 export async function generateInto(db: Database, args: GenerateArgs): Promise<GenerateResult> {
   if (await isDatabaseEmpty(db)) await loadSeed(db);
   await checkAnchors(db, ANCHOR_UNITS);
-  await ensureImportSchema(db);
   const marker = await importMarker(db);
   if (marker && (marker.scale !== args.scale || marker.seed !== args.seed))
     throw new UsageError(

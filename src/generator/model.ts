@@ -1,9 +1,10 @@
 /**
- * What the generator produces: units, relations and merger events in the shape the seed
- * loader writes (src/store/seed-repository.ts), plus a builder that keeps every relation's
+ * What the generator produces: units, relations and merger events in the shapes the store keeps
+ * (src/domain/records.ts), plus a builder that keeps every relation's
  * validity within both endpoints' (an omitted validFrom / validTo defaults to the
  * endpoints' common interval, as in the seed).
  */
+import type { GenEvent, GeneratedBatch, GenRelation, GenUnit, Sector } from "../domain/records.ts";
 import type { RelationType } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import type { UnitKind, UnitLevel } from "../domain/unit-kinds.ts";
@@ -14,59 +15,14 @@ export const GEN_PREFIX = "gen-";
 /** The seed units the generated graph hangs from (the seed is loaded first). */
 export const ANCHOR_UNITS = ["bch-trung-uong"] as const;
 
-export type Sector = "AGENCY" | "ENTERPRISE" | "PUBLIC_SERVICE" | "ARMED_FORCES" | "LOCALITY";
-
-export interface GenUnit {
-  id: string;
-  /** Every generated unit is synthetic (an invented illustration); the importer writes synthetic: true. */
-  synthetic: true;
-  name: string;
-  nameFolded: string;
-  kind: UnitKind;
-  level: UnitLevel | null;
-  province: string | null;
-  sector: Sector | null;
-  host: string | null;
-  validFrom: string | null;
-  validTo: string | null;
-  note: string | null;
-}
-
-export interface GenRelation {
-  id: string;
-  type: RelationType;
-  from: string;
-  to: string;
-  validFrom: string | null;
-  validTo: string | null;
-  frequencies: string[];
-  via: string[];
-  subject: string | null;
-  /** Provision ids; shared between relations, never mutated. */
-  basis: readonly string[];
-  note: string | null;
-}
-
-export type MergerKind = "PROVINCE_MERGER" | "COMMUNE_MERGER" | "DISTRICT_LEVEL_ENDED";
-
-/** A reorganisation on one date: the units it ended and the units it founded. */
-export interface GenEvent {
-  id: string;
-  kind: MergerKind;
-  name: string;
-  date: string;
-  basis: string[];
-  ended: string[];
-  founded: string[];
-}
-
-/** One chunk of the graph: every relation's endpoints are in this chunk, an earlier one, or the anchors. */
-export interface GeneratedBatch {
-  key: string;
-  units: GenUnit[];
-  relations: GenRelation[];
-  events: GenEvent[];
-}
+export type {
+  GenEvent,
+  GeneratedBatch,
+  GenRelation,
+  GenUnit,
+  MergerKind,
+  Sector,
+} from "../domain/records.ts";
 
 interface Interval {
   validFrom: string | null;

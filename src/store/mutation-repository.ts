@@ -8,11 +8,12 @@ import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dat
 import { previousDay } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
+import { unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type ChangeSession, runChange } from "./change-session.ts";
-import { active } from "./cypher-fragments.ts";
+import { active, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
 import type { RelationRecord } from "./records.ts";
 
@@ -108,22 +109,14 @@ async function createUnitNode(
     });
   if (unit.host) await requireUnits(s, [unit.host], `${argument}.host`);
   await s.touchUnits([unit.id]);
+  // A new unit holds from validFrom, open-ended; its seat is set by updateUnit, not here.
   await s.tx.run(
-    `CREATE (u:Unit {id: $id, name: $name, nameFolded: $nameFolded, kind: $kind, level: $level, province: $province,
-                     sector: $sector, host: $host, validFrom: date($validFrom), validTo: null, synthetic: false,
-                     source: $basis, note: $note, origin: 'api'})`,
+    `CREATE (u:Unit {id: $unit.id}) SET ${unitAssignments("u", (p) => `$unit.${p}`)}, u.origin = 'api'`,
     {
-      id: unit.id,
-      name: unit.name,
-      nameFolded: foldText(unit.name),
-      kind: unit.kind,
-      level: unit.level ?? null,
-      province: unit.province ?? null,
-      sector: unit.sector ?? null,
-      host: unit.host ?? null,
-      validFrom,
-      basis,
-      note: unit.note ?? null,
+      unit: unitProperties(
+        { ...unit, seat: null, validFrom, validTo: null },
+        { synthetic: false, source: basis },
+      ),
     },
   );
 }

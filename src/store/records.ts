@@ -5,46 +5,18 @@ import {
   type FormerValue,
   formerValues,
 } from "../domain/dated-attributes.ts";
-import type { RelationFact } from "../domain/obligations.ts";
+import type { RelationRecord, RuleRecord, UnitProperties } from "../domain/records.ts";
 
-export interface UnitRecord {
-  id: string;
-  name: string;
-  kind: string;
-  level: string | null;
-  province: string | null;
-  sector: string | null;
-  host: string | null;
-  /** The local committee of the place where the unit (an agency) sits: 138-QĐ/TW Điều 13. */
-  seat: string | null;
-  validFrom: string | null;
-  validTo: string | null;
-  synthetic: boolean;
+export type { RelationRecord, RuleRecord } from "../domain/records.ts";
+
+/** A unit as the repositories return it: its stored properties (src/domain/records.ts) and its earlier values. */
+export interface UnitRecord extends Omit<UnitProperties, "nameFolded" | "source"> {
   source: string[];
-  note: string | null;
   /** Earlier names, oldest first, each in force until the matching day of formerNamesUntil. */
   formerNames: string[];
   formerNamesUntil: string[];
   /** Earlier values of every dated attribute (src/domain/dated-attributes.ts), oldest first. */
   former: Record<DatedAttribute, FormerValue[]>;
-}
-
-/** A relation as stored: the domain's own shape (src/domain/obligations.ts). */
-export type RelationRecord = RelationFact;
-
-export interface RuleRecord {
-  id: string;
-  relation: string;
-  title: string;
-  kinds: string[];
-  sectors: string[] | null;
-  recipient: string;
-  frequencies: string[];
-  via: string[];
-  subject: string | null;
-  basis: string[];
-  validFrom: string | null;
-  validTo: string | null;
 }
 
 export interface DocumentRecord {

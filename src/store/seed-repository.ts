@@ -3,9 +3,11 @@
  * idempotent; anything that an earlier seed wrote (origin 'seed') and the current seed no
  * longer has is removed, so the database follows the files.
  */
+
+import { unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES, TASK_ROLE_NAMES } from "../domain/relation-types.ts";
-import { foldText } from "../domain/text-folding.ts";
 import type { SeedGraph } from "../seed/validate-seed.ts";
+import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, TransactionRunner } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
 
@@ -98,27 +100,14 @@ async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   await tx.run(
     `UNWIND $units AS u
      MERGE (n:Unit {id: u.id})
-     SET n.name = u.name, n.nameFolded = u.nameFolded, n.kind = u.kind, n.level = u.level,
-         n.province = u.province, n.sector = u.sector, n.host = u.host, n.seat = u.seat,
-         n.validFrom = date(u.validFrom), n.validTo = date(u.validTo),
-         n.synthetic = u.synthetic, n.source = u.source, n.note = u.note, n.origin = 'seed'`,
+     SET ${unitAssignments("n", (p) => `u.${p}`)}, n.origin = 'seed'`,
     {
-      units: seed.units.map((u) => ({
-        id: u.id,
-        name: u.name,
-        nameFolded: foldText(u.name),
-        kind: u.kind,
-        level: u.level ?? null,
-        province: u.province ?? null,
-        sector: u.sector ?? null,
-        host: u.host ?? null,
-        seat: u.seat ?? null,
-        validFrom: u.validFrom ?? null,
-        validTo: u.validTo ?? null,
-        synthetic: u.source === "synthetic",
-        source: u.source === "synthetic" ? [] : u.source,
-        note: u.note ?? null,
-      })),
+      units: seed.units.map((u) =>
+        unitProperties(u, {
+          synthetic: u.source === "synthetic",
+          source: u.source === "synthetic" ? [] : u.source,
+        }),
+      ),
     },
   );
   await tx.run(

@@ -12,7 +12,6 @@ import {
   checkAnchors,
   countGenerated,
   deleteGenerated,
-  ensureImportSchema,
   importGenerated,
   relationsCypher,
 } from "../../src/store/bulk-import.ts";
@@ -29,7 +28,6 @@ describe("bulk import of a generated graph", () => {
     // on, a request first reads the graph's version (tests/integration/result-cache.test.ts).
     server = await startTestServer({ RESULT_CACHE_MB: "0" });
     await checkAnchors(server.db, ANCHOR_UNITS);
-    await ensureImportSchema(server.db);
   });
 
   afterAll(async () => {
