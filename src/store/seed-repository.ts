@@ -6,7 +6,7 @@
 
 import { unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES, TASK_ROLE_NAMES } from "../domain/relation-types.ts";
-import type { SeedGraph } from "../seed/validate-seed.ts";
+import type { SeedGraphRecords } from "../domain/seed-records.ts";
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, TransactionRunner } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
@@ -31,7 +31,7 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
   return rows[0]?.any !== true;
 }
 
-export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
+export async function writeSeed(db: Database, seed: SeedGraphRecords): Promise<void> {
   await db.writeTransaction(async (tx) => {
     await writeDocuments(tx, seed);
     await writeUnits(tx, seed);
@@ -46,7 +46,7 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
   });
 }
 
-async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeDocuments(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $documents AS d
      MERGE (n:Document {id: d.id})
@@ -96,7 +96,7 @@ async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<v
   );
 }
 
-async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeUnits(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $units AS u
      MERGE (n:Unit {id: u.id})
@@ -116,7 +116,7 @@ async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   );
 }
 
-async function writeRelations(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeRelations(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   // The relationship type cannot be a parameter; it comes from our own closed list, never from input.
   for (const type of RELATION_TYPE_NAMES) {
     const rels = seed.relations.filter((r) => r.type === type);
@@ -147,7 +147,7 @@ async function writeRelations(tx: TransactionRunner, seed: SeedGraph): Promise<v
   }
 }
 
-async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $rules AS r
      MERGE (n:Rule {id: r.id})
@@ -225,7 +225,7 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   );
 }
 
-async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writePlans(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   for (const plan of seed.plans) {
     await tx.run(
       `MERGE (p:Plan {id: $id})
@@ -346,7 +346,7 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraph): Promise<void>
 }
 
 /** Assignee selectors: a class of units relative to an anchor, stored once with its provision. */
-async function writeAssigneeSelectors(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeAssigneeSelectors(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $selectors AS a
      MERGE (n:AssigneeSelector {id: a.id})
@@ -370,7 +370,7 @@ async function writeAssigneeSelectors(tx: TransactionRunner, seed: SeedGraph): P
   );
 }
 
-async function writeKindPairings(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeKindPairings(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $pairings AS k
      MERGE (n:KindPairing {id: k.id})
@@ -391,7 +391,7 @@ async function writeKindPairings(tx: TransactionRunner, seed: SeedGraph): Promis
 }
 
 /** Channel rules (350-CV/TU): selectors as lists of kinds and levels; the via selectors as JSON. */
-async function writeChannelRules(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeChannelRules(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $rules AS c
      MERGE (n:ChannelRule {id: c.id})
@@ -422,7 +422,7 @@ async function writeChannelRules(tx: TransactionRunner, seed: SeedGraph): Promis
   );
 }
 
-async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function removeStale(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   const keep = [
     ...seed.units.map((u) => u.id),
     ...seed.documents.map((d) => d.id),
