@@ -4,6 +4,7 @@
  * Cypher inside the write transaction (src/store/invariant-checks.ts); this module says
  * what a violation means and which error code it gets.
  */
+import { intervalOrderText, isInOrder } from "./dates.ts";
 import { DomainError } from "./errors.ts";
 
 export type InvariantRule =
@@ -59,18 +60,14 @@ export function selfRelation(type: string, from: string, to: string): Violation 
     : null;
 }
 
-/** validFrom must not come after validTo (both inclusive days). */
+/** validFrom must not come after validTo (src/domain/dates.ts isInOrder). */
 export function checkIntervalOrder(
   what: string,
   units: string[],
   validFrom: string | null | undefined,
   validTo: string | null | undefined,
 ): Violation | null {
-  if (validFrom && validTo && validFrom > validTo)
-    return {
-      rule: "INTERVAL_ORDER",
-      units,
-      message: `${what}: validTo ${validTo} is before validFrom ${validFrom}`,
-    };
-  return null;
+  const interval = { validFrom, validTo };
+  if (isInOrder(interval)) return null;
+  return { rule: "INTERVAL_ORDER", units, message: `${what}: ${intervalOrderText(interval)}` };
 }

@@ -4,6 +4,7 @@
  * validity within both endpoints' (an omitted validFrom / validTo defaults to the
  * endpoints' common interval, as in the seed).
  */
+import { isInOrder } from "../domain/dates.ts";
 import type { GenEvent, GeneratedBatch, GenRelation, GenUnit, Sector } from "../domain/records.ts";
 import type { RelationType } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
@@ -132,7 +133,7 @@ export class ChunkBuilder {
     const b = this.interval(to);
     const validFrom = later(later(a.validFrom, b.validFrom), opts.validFrom ?? null);
     const validTo = earlier(earlier(a.validTo, b.validTo), opts.validTo ?? null);
-    if (validFrom !== null && validTo !== null && validFrom > validTo) return;
+    if (!isInOrder({ validFrom, validTo })) return;
     this.relations.push({
       id: `${GEN_PREFIX}${type.toLowerCase()}.${from}.${to}${validFrom ? `.${validFrom}` : ""}`,
       type,

@@ -6,7 +6,14 @@
  * the file, the entry and the field.
  */
 import type { z } from "zod";
-import { type Interval, intervalsOverlap, intervalWithin, isActiveOn } from "../domain/dates.ts";
+import {
+  type Interval,
+  intervalOrderText,
+  intervalsOverlap,
+  intervalWithin,
+  isActiveOn,
+  isInOrder,
+} from "../domain/dates.ts";
 import { findSuperiorCycles, pairingAllows } from "../domain/hierarchy.ts";
 import { relationId } from "../domain/ids.ts";
 import { isPartyOrganisation, UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
@@ -217,8 +224,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     lists.documents.map((d) => [d.value.id, units.get(d.value.issuer ?? "")?.province ?? null]),
   );
   const checkInterval = (loc: Located<unknown>, v: Interval) => {
-    if (v.validFrom && v.validTo && v.validFrom > v.validTo)
-      issue(loc, "validTo", `validTo ${v.validTo} is before validFrom ${v.validFrom}`);
+    if (!isInOrder(v)) issue(loc, "validTo", intervalOrderText(v));
   };
 
   for (const d of lists.documents) {

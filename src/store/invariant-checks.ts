@@ -3,7 +3,7 @@
  * and before commit (src/domain/invariants.ts says what each means). A violation aborts the
  * transaction, so nothing is written.
  */
-import type { Violation } from "../domain/invariants.ts";
+import { checkIntervalOrder, type Violation } from "../domain/invariants.ts";
 import { active } from "./cypher-fragments.ts";
 import type { TransactionRunner } from "./database.ts";
 
@@ -54,23 +54,28 @@ export async function checkInvariants(
       message: `SUBORDINATE_TO would have a cycle on ${r.on}: ${(r.cycle as string[]).join(" → ")}`,
     });
 
-  // validFrom is not after validTo, for changed units and relations.
-  for (const r of await tx.run(
+  // validFrom is not after validTo, for changed units and relations (the rule: src/domain/dates.ts).
+  const intervals = await tx.run(
     `CALL {
-       UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > u.validTo
+       UNWIND $ids AS id MATCH (u:Unit {id: id})
        RETURN 'unit "' + u.id + '"' AS what, [u.id] AS units, toString(u.validFrom) AS f, toString(u.validTo) AS t
        UNION
-       UNWIND $rels AS rid MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid AND r.validFrom > r.validTo
+       UNWIND $rels AS rid MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid
        RETURN type(r) + ' "' + r.id + '"' AS what, [a.id, b.id] AS units, toString(r.validFrom) AS f, toString(r.validTo) AS t
      }
-     RETURN what, units, f, t LIMIT 5`,
+     RETURN what, units, f, t`,
     { ids, rels: [...relationIds] },
-  ))
-    violations.push({
-      rule: "INTERVAL_ORDER",
-      units: r.units as string[],
-      message: `${r.what}: validTo ${r.t} is before validFrom ${r.f}`,
-    });
+  );
+  const disordered = intervals.flatMap((r) => {
+    const v = checkIntervalOrder(
+      r.what as string,
+      r.units as string[],
+      r.f as string | null,
+      r.t as string | null,
+    );
+    return v ? [v] : [];
+  });
+  violations.push(...disordered.slice(0, 5));
 
   // Every relation touching a changed unit lies within both endpoints' validity.
   for (const r of await tx.run(
