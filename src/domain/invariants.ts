@@ -49,6 +49,18 @@ export function violationError(v: Violation, argument?: string): DomainError {
   });
 }
 
+/**
+ * The error for a violation found while a change is applied (src/store/mutation-repository.ts):
+ * the message names the rule; the argument at fault, when known, goes in the details only.
+ */
+export function changeViolationError(v: Violation, argument?: string): DomainError {
+  return new DomainError(CODES[v.rule], `${v.rule}: ${v.message}`, {
+    rule: v.rule,
+    units: v.units,
+    ...(argument ? { argument } : {}),
+  });
+}
+
 /** No relation goes from a unit to itself (a unit neither leads, reports to nor coordinates with itself). */
 export function selfRelation(type: string, from: string, to: string): Violation | null {
   return from === to

@@ -5,9 +5,10 @@
  */
 import type { Principal } from "../auth/principal.ts";
 import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
-import { previousDay } from "../domain/dates.ts";
+import { isInOrder, previousDay } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
+import { changeViolationError } from "../domain/invariants.ts";
 import { unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
@@ -66,10 +67,13 @@ async function requireUnits(
       activeOn &&
       ((p.validFrom && (p.validFrom as string) > activeOn) || (p.validTo && (p.validTo as string) < activeOn))
     )
-      throw new DomainError(
-        "CONFLICT",
-        `ENDPOINTS_ACTIVE: unit "${r.id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
-        { rule: "ENDPOINTS_ACTIVE", units: [r.id], argument },
+      throw changeViolationError(
+        {
+          rule: "ENDPOINTS_ACTIVE",
+          units: [r.id as string],
+          message: `unit "${r.id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
+        },
+        argument,
       );
     found.set(r.id as string, p);
   }
@@ -103,9 +107,10 @@ async function createUnitNode(
   await s.authorize([{ argument: `${argument}.host`, ids: [unit.host] }]);
   const exists = await s.tx.run("MATCH (u:Unit {id: $id}) RETURN u.id AS id", { id: unit.id });
   if (exists.length > 0)
-    throw new DomainError("CONFLICT", `UNIQUE_ID: a unit with id "${unit.id}" already exists`, {
+    throw changeViolationError({
       rule: "UNIQUE_ID",
       units: [unit.id],
+      message: `a unit with id "${unit.id}" already exists`,
     });
   if (unit.host) await requireUnits(s, [unit.host], `${argument}.host`);
   await s.touchUnits([unit.id]);
@@ -141,9 +146,10 @@ async function createRelation(
   const id = relationId(rel);
   const clash = await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id RETURN r.id AS id`, { id });
   if (clash.length > 0)
-    throw new DomainError("CONFLICT", `UNIQUE_ID: relation "${id}" already exists`, {
+    throw changeViolationError({
       rule: "UNIQUE_ID",
       units: [rel.from, rel.to],
+      message: `relation "${id}" already exists`,
     });
   await s.touchUnits([rel.from, rel.to]);
   await s.touchRelations([id]);
@@ -194,7 +200,7 @@ async function relationsFrom(
 async function endRelationOn(s: ChangeSession, rel: RelationRow, lastDay: string): Promise<void> {
   await s.touchRelations([rel.id]);
   await s.touchUnits([rel.from, rel.to]);
-  if (rel.validFrom && rel.validFrom > lastDay)
+  if (!isInOrder({ validFrom: rel.validFrom, validTo: lastDay }))
     await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id DELETE r`, { id: rel.id });
   else
     await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id SET r.validTo = date($lastDay)`, {
@@ -219,11 +225,11 @@ async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string
     { ids, lastDay },
   );
   if (children.length > 0)
-    throw new DomainError(
-      "CONFLICT",
-      `NO_ORPHANS: "${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
-      { rule: "NO_ORPHANS", units: [unitId, ...children.map((c) => c.id as string)] },
-    );
+    throw changeViolationError({
+      rule: "NO_ORPHANS",
+      units: [unitId, ...children.map((c) => c.id as string)],
+      message: `"${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
+    });
   await s.touchUnits(ids);
   for (const id of ids)
     for (const rel of await relationsFrom(s, id, lastDay, RELATION_TYPE_NAMES))
@@ -233,9 +239,10 @@ async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string
     { ids, lastDay },
   );
   if (started.length > 0)
-    throw new DomainError("BAD_USER_INPUT", `INTERVAL_ORDER: "${started[0]?.id}" starts after ${lastDay}`, {
+    throw changeViolationError({
       rule: "INTERVAL_ORDER",
       units: started.map((r) => r.id as string),
+      message: `"${started[0]?.id}" starts after ${lastDay}`,
     });
   await s.tx.run(
     "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validTo IS NULL OR u.validTo > date($lastDay) SET u.validTo = date($lastDay)",
@@ -451,9 +458,10 @@ export const mutations = {
   ) =>
     runChange(db, p, { kind: "SET_SUPERIOR", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.unitId === a.superiorId)
-        throw new DomainError("CONFLICT", `NO_CYCLE: "${a.unitId}" cannot be its own superior`, {
+        throw changeViolationError({
           rule: "NO_CYCLE",
           units: [a.unitId],
+          message: `"${a.unitId}" cannot be its own superior`,
         });
       await s.authorize([
         { argument: "unitId", ids: [a.unitId], structural: true },
@@ -528,15 +536,14 @@ export const mutations = {
         },
         { argument: "relationId", ids: [rel.to], label: `"${rel.id}"` },
       ]);
-      if (rel.validFrom && rel.validFrom > a.lastDay)
-        throw new DomainError(
-          "BAD_USER_INPUT",
-          `INTERVAL_ORDER: relation "${rel.id}" starts on ${rel.validFrom}, after ${a.lastDay}`,
+      if (!isInOrder({ validFrom: rel.validFrom, validTo: a.lastDay }))
+        throw changeViolationError(
           {
             rule: "INTERVAL_ORDER",
             units: [rel.from, rel.to],
-            argument: "lastDay",
+            message: `relation "${rel.id}" starts on ${rel.validFrom}, after ${a.lastDay}`,
           },
+          "lastDay",
         );
       if (rel.validTo && rel.validTo <= a.lastDay)
         throw new DomainError("CONFLICT", `relation "${rel.id}" already ended on ${rel.validTo}`, {
