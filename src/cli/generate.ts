@@ -14,7 +14,7 @@ import { openBackend } from "../bootstrap.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import type { GeneratedBatch } from "../generator/model.ts";
 import { ANCHOR_UNITS } from "../generator/model.ts";
-import { estimateSize, generateNation, nationalPlan } from "../generator/national.ts";
+import { estimateSize, generateNation, nationalPlan } from "../generator/national/index.ts";
 import { createLogger } from "../logger.ts";
 import { loadSeed } from "../seed/load-seed.ts";
 import {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RELATION_TYPE_NAMES } from "../../src/domain/relation-types.ts";
 import { ANCHOR_UNITS, type GeneratedBatch } from "../../src/generator/model.ts";
-import { countNation, generateNation, LAST_OLD_DAY, REFORM_DAY } from "../../src/generator/national.ts";
+import { countNation, generateNation, LAST_OLD_DAY, REFORM_DAY } from "../../src/generator/national/index.ts";
 import {
   checkAnchors,
   countGenerated,
