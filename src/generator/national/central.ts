@@ -43,82 +43,97 @@ const CENTRAL_AGENCY_NAMES = [
   "Văn phòng Chính phủ",
 ];
 
+/** The central committees a chunk's organisations hang from, before and after 01/02/2025. */
+interface CentralCommittees {
+  khoiCq: Committee;
+  khoiDn: Committee;
+  chinhPhu: Committee;
+  quanUy: Committee;
+  congAn: Committee;
+}
+
+const LEVEL: UnitLevel = "CENTRAL";
+
+const REFORM_NOTE =
+  "DOMAIN.md: formed under the Central Committee in 02–03/2025; the generator dates the change 01/02/2025.";
+
 export function centralChunk(plan: NationalPlan, rng: Random): GeneratedBatch {
   const b = new ChunkBuilder("central", ANCHORS);
-  const level: UnitLevel = "CENTRAL";
-  const committee = (
-    slug: string,
-    name: string,
-    organisation: string,
-    validFrom: string | null,
-    validTo: string | null,
-    note: string | null = null,
-  ): Committee => {
-    const id = b.unit({
-      id: `gen-tw-${slug}`,
-      name,
-      kind: "CENTRAL_PARTY_COMMITTEE",
-      level,
-      validFrom,
-      validTo,
-      note,
-    });
-    b.rel("SUBORDINATE_TO", id, "bch-trung-uong", B.superiorCentral);
-    const common = { level, province: null, validFrom, validTo };
-    const c = bodies(b, id, organisation, name, common, B.organOld);
-    organ(b, c, "ubkt", `Ủy ban Kiểm tra ${name}`, "INSPECTION_COMMISSION", common, B.organOld);
-    organ(b, c, "vp", `Văn phòng ${name}`, "PARTY_OFFICE", common, B.organOld);
-    return c;
-  };
-  const reformNote =
-    "DOMAIN.md: formed under the Central Committee in 02–03/2025; the generator dates the change 01/02/2025.";
-  const khoiCq = committee(
+  const committees = centralCommittees(b);
+  const s = plan.scale;
+  centralAgencies(b, rng, committees, Math.max(2, Math.round(CENTRAL_AGENCIES * s)));
+  centralEnterprises(b, rng, committees, Math.max(1, Math.round(CENTRAL_ENTERPRISES * s)));
+  armedForces(b, rng, committees, Math.max(1, Math.round(CENTRAL_ARMED_ORGS * s)));
+  return b.done();
+}
+
+/** A central party committee under the BCH Trung ương, with its bodies, UBKT and Văn phòng. */
+function centralCommittee(
+  b: ChunkBuilder,
+  slug: string,
+  name: string,
+  organisation: string,
+  validFrom: string | null,
+  validTo: string | null,
+  note: string | null = null,
+): Committee {
+  const id = b.unit({
+    id: `gen-tw-${slug}`,
+    name,
+    kind: "CENTRAL_PARTY_COMMITTEE",
+    level: LEVEL,
+    validFrom,
+    validTo,
+    note,
+  });
+  b.rel("SUBORDINATE_TO", id, "bch-trung-uong", B.superiorCentral);
+  const common = { level: LEVEL, province: null, validFrom, validTo };
+  const c = bodies(b, id, organisation, name, common, B.organOld);
+  organ(b, c, "ubkt", `Ủy ban Kiểm tra ${name}`, "INSPECTION_COMMISSION", common, B.organOld);
+  organ(b, c, "vp", `Văn phòng ${name}`, "PARTY_OFFICE", common, B.organOld);
+  return c;
+}
+
+/** The two bloc committees until 31/01/2025, the four new committees from 01/02/2025, and the armed forces' committees. */
+function centralCommittees(b: ChunkBuilder): CentralCommittees {
+  const khoiCq = centralCommittee(
+    b,
     "khoi-co-quan",
     "Đảng ủy Khối các cơ quan Trung ương",
     "Đảng bộ Khối các cơ quan Trung ương",
     null,
     CENTRAL_LAST_OLD_DAY,
   );
-  const khoiDn = committee(
+  const khoiDn = centralCommittee(
+    b,
     "khoi-doanh-nghiep",
     "Đảng ủy Khối Doanh nghiệp Trung ương",
     "Đảng bộ Khối Doanh nghiệp Trung ương",
     null,
     CENTRAL_LAST_OLD_DAY,
   );
-  committee(
-    "co-quan-dang",
-    "Đảng ủy các cơ quan Đảng Trung ương",
-    "Đảng bộ các cơ quan Đảng Trung ương",
-    CENTRAL_REFORM_DAY,
+  const after = (slug: string, what: string) =>
+    centralCommittee(b, slug, `Đảng ủy ${what}`, `Đảng bộ ${what}`, CENTRAL_REFORM_DAY, null, REFORM_NOTE);
+  after("co-quan-dang", "các cơ quan Đảng Trung ương");
+  const chinhPhu = after("chinh-phu", "Chính phủ");
+  after("quoc-hoi", "Quốc hội");
+  after("mttq", "Mặt trận Tổ quốc, các đoàn thể Trung ương");
+  const quanUy = centralCommittee(b, "quan-uy", "Quân ủy Trung ương", "Đảng bộ Quân đội", null, null);
+  const congAn = centralCommittee(
+    b,
+    "cong-an",
+    "Đảng ủy Công an Trung ương",
+    "Đảng bộ Công an Trung ương",
     null,
-    reformNote,
-  );
-  const chinhPhu = committee(
-    "chinh-phu",
-    "Đảng ủy Chính phủ",
-    "Đảng bộ Chính phủ",
-    CENTRAL_REFORM_DAY,
     null,
-    reformNote,
   );
-  committee("quoc-hoi", "Đảng ủy Quốc hội", "Đảng bộ Quốc hội", CENTRAL_REFORM_DAY, null, reformNote);
-  committee(
-    "mttq",
-    "Đảng ủy Mặt trận Tổ quốc, các đoàn thể Trung ương",
-    "Đảng bộ Mặt trận Tổ quốc, các đoàn thể Trung ương",
-    CENTRAL_REFORM_DAY,
-    null,
-    reformNote,
-  );
-  const quanUy = committee("quan-uy", "Quân ủy Trung ương", "Đảng bộ Quân đội", null, null);
-  const congAn = committee("cong-an", "Đảng ủy Công an Trung ương", "Đảng bộ Công an Trung ương", null, null);
+  return { khoiCq, khoiDn, chinhPhu, quanUy, congAn };
+}
 
-  const s = plan.scale;
-  const span: Span = { level, province: null, validFrom: null, validTo: null };
-  // Ministries and central agencies: an agency party organisation, led by a ban cán sự đảng until the reform.
-  const agencies = Math.max(2, Math.round(CENTRAL_AGENCIES * s));
-  for (let i = 1; i <= agencies; i++) {
+/** Ministries and central agencies: an agency party organisation, led by a ban cán sự đảng until the reform. */
+function centralAgencies(b: ChunkBuilder, rng: Random, k: CentralCommittees, count: number): void {
+  const span: Span = { level: LEVEL, province: null, validFrom: null, validTo: null };
+  for (let i = 1; i <= count; i++) {
     const name =
       i <= CENTRAL_AGENCY_NAMES.length
         ? (CENTRAL_AGENCY_NAMES[i - 1] as string)
@@ -128,8 +143,8 @@ export function centralChunk(plan: NationalPlan, rng: Random): GeneratedBatch {
     superiorAcrossReform(
       b,
       org,
-      khoiCq.id,
-      chinhPhu.id,
+      k.khoiCq.id,
+      k.chinhPhu.id,
       B.agencyOrg,
       B.agencyOrg,
       CENTRAL_LAST_OLD_DAY,
@@ -139,14 +154,17 @@ export function centralChunk(plan: NationalPlan, rng: Random): GeneratedBatch {
       id: `${id}-bcs`,
       name: `Ban cán sự đảng ${name}`,
       kind: "PARTY_CADRE_COMMITTEE",
-      level,
+      level: LEVEL,
       validTo: CENTRAL_LAST_OLD_DAY,
     });
     b.rel("SUBORDINATE_TO", bcs, "bch-trung-uong", B.superiorCentral);
     b.rel("LEADS", bcs, agency, B.leadsAgency);
   }
-  const enterprises = Math.max(1, Math.round(CENTRAL_ENTERPRISES * s));
-  for (let i = 1; i <= enterprises; i++) {
+}
+
+/** Central enterprises: under the Khối Doanh nghiệp until the reform, the Đảng ủy Chính phủ from it. */
+function centralEnterprises(b: ChunkBuilder, rng: Random, k: CentralCommittees, count: number): void {
+  for (let i = 1; i <= count; i++) {
     const r = rng.fork(`enterprise:${i}`);
     const org = basicOrganisation(
       { b, rng: r, province: null, sector: "ENTERPRISE", host: null, validFrom: null, validTo: null },
@@ -157,20 +175,23 @@ export function centralChunk(plan: NationalPlan, rng: Random): GeneratedBatch {
     superiorAcrossReform(
       b,
       org,
-      khoiDn.id,
-      chinhPhu.id,
+      k.khoiDn.id,
+      k.chinhPhu.id,
       B.superiorOld,
       B.superiorCentral,
       CENTRAL_LAST_OLD_DAY,
       CENTRAL_REFORM_DAY,
     );
   }
+}
+
+/** The army's and the police's basic organisations, `count` each. */
+function armedForces(b: ChunkBuilder, rng: Random, k: CentralCommittees, count: number): void {
   for (const [c, slug, label] of [
-    [quanUy, "qd", "Quân đội"],
-    [congAn, "ca", "Công an"],
+    [k.quanUy, "qd", "Quân đội"],
+    [k.congAn, "ca", "Công an"],
   ] as const) {
-    const n = Math.max(1, Math.round(CENTRAL_ARMED_ORGS * s));
-    for (let i = 1; i <= n; i++) {
+    for (let i = 1; i <= count; i++) {
       const r = rng.fork(`${slug}:${i}`);
       const org = basicOrganisation(
         { b, rng: r, province: null, sector: "ARMED_FORCES", host: null, validFrom: null, validTo: null },
@@ -181,5 +202,4 @@ export function centralChunk(plan: NationalPlan, rng: Random): GeneratedBatch {
       b.rel("SUBORDINATE_TO", org, c.id, B.superiorCentral);
     }
   }
-  return b.done();
 }

@@ -1,5 +1,5 @@
 /** The committees of a province: the Tỉnh ủy with its organs, state bodies and committees, a district, a new commune. */
-import type { UnitKind, UnitLevel } from "../../domain/unit-kinds.ts";
+import type { UnitKind } from "../../domain/unit-kinds.ts";
 import { committeeName, type NewProvince, type OldProvince, placeName } from "../geography.ts";
 import type { ChunkBuilder } from "../model.ts";
 import { B, LAST_OLD_DAY, REFORM_DAY } from "./constants.ts";
@@ -30,46 +30,100 @@ export interface NewCommune extends Committee {
   label: string;
 }
 
+type Era = "old" | "new" | "both";
+
+/** What the parts of a Tỉnh ủy share: the builder, its id and names, its spans and the basis of its organs. */
+interface Tu {
+  b: ChunkBuilder;
+  id: string;
+  name: string;
+  where: string;
+  place: OldProvince;
+  era: Era;
+  common: Span;
+  oldOnly: Span;
+  newOnly: Span;
+  organBasis: readonly string[];
+}
+
+/** The state bodies and mass organisations of a province. */
+interface StateBodies {
+  ubnd: string;
+  hdnd: string;
+  mttq: string;
+  /** Suffix, name and id of each mass organisation. */
+  mass: { suffix: string; name: string; id: string }[];
+}
+
+/** A Tỉnh ủy (old, new, or across the reform) with its bodies, organs, state bodies and the committees under it. */
 export function provincialCommittee(
   b: ChunkBuilder,
   place: OldProvince,
   id: string,
-  era: "old" | "new" | "both",
+  era: Era,
 ): ProvinceCommittee {
-  const slug = place.slug;
   const validFrom = era === "new" ? REFORM_DAY : null;
   const validTo = era === "old" ? LAST_OLD_DAY : null;
-  const level: UnitLevel = "PROVINCIAL";
-  const common: Span = { level, province: slug, validFrom, validTo };
-  const oldOnly: Span = { ...common, validTo: LAST_OLD_DAY };
-  const newOnly: Span = { ...common, validFrom: REFORM_DAY };
-  const name = committeeName(place);
-  const where = placeName(place);
-  b.unit({ id, name, kind: "PROVINCIAL_COMMITTEE", ...common });
+  const common: Span = { level: "PROVINCIAL", province: place.slug, validFrom, validTo };
+  const t: Tu = {
+    b,
+    id,
+    name: committeeName(place),
+    where: placeName(place),
+    place,
+    era,
+    common,
+    oldOnly: { ...common, validTo: LAST_OLD_DAY },
+    newOnly: { ...common, validFrom: REFORM_DAY },
+    organBasis: era === "new" ? B.organProvinceNew : B.organOld,
+  };
+  b.unit({ id, name: t.name, kind: "PROVINCIAL_COMMITTEE", ...common });
   b.rel("SUBORDINATE_TO", id, "bch-trung-uong", era === "new" ? B.provinceNew : B.superiorOld);
-  const organBasis = era === "new" ? B.organProvinceNew : B.organOld;
-  const c = bodies(b, id, `Đảng bộ ${where}`, name, common, organBasis, true);
+  const c = bodies(b, id, `Đảng bộ ${t.where}`, t.name, common, t.organBasis, true);
+  provincialOrgans(t, c);
+  const state = stateBodies(t);
+  const military = subCommittee(t, c, "qs", "Quân sự", "MILITARY_PARTY_COMMITTEE", common);
+  const police = subCommittee(t, c, "ca", "Công an", "POLICE_PARTY_COMMITTEE", common);
+  const before = era !== "new" ? beforeReform(t, c, state) : null;
+  const from = era !== "old" ? fromReform(t, c) : null;
+  return {
+    ...c,
+    military,
+    police,
+    agenciesBloc: before?.agenciesBloc ?? null,
+    enterprisesBloc: before?.enterprisesBloc ?? null,
+    cadreCommittee: before?.cadreCommittee ?? null,
+    partyAgencies: from?.partyAgencies ?? null,
+    government: from?.government ?? null,
+  };
+}
+
+/** The Tỉnh ủy's organs: those of every era, then those of its own. */
+function provincialOrgans(t: Tu, c: Committee): void {
+  const { b, name, where, common, organBasis } = t;
   organ(b, c, "ubkt", `Ủy ban Kiểm tra ${name}`, "INSPECTION_COMMISSION", common, organBasis);
   organ(b, c, "btc", `Ban Tổ chức ${name}`, "ORGANISATION_COMMISSION", common, organBasis);
   organ(b, c, "bnc", `Ban Nội chính ${name}`, "INTERNAL_AFFAIRS_COMMISSION", common, organBasis);
   organ(b, c, "vp", `Văn phòng ${name}`, "PARTY_OFFICE", common, organBasis);
   organ(b, c, "tct", `Trường Chính trị ${where}`, "POLITICAL_SCHOOL", common, organBasis);
-  if (era !== "new") {
-    organ(b, c, "btg", `Ban Tuyên giáo ${name}`, "PROPAGANDA_COMMISSION", oldOnly, B.organOld);
-    organ(b, c, "bdv", `Ban Dân vận ${name}`, "MASS_MOBILISATION_COMMISSION", oldOnly, B.organOld);
+  if (t.era !== "new") {
+    organ(b, c, "btg", `Ban Tuyên giáo ${name}`, "PROPAGANDA_COMMISSION", t.oldOnly, B.organOld);
+    organ(b, c, "bdv", `Ban Dân vận ${name}`, "MASS_MOBILISATION_COMMISSION", t.oldOnly, B.organOld);
   }
-  if (era !== "old")
+  if (t.era !== "old")
     organ(
       b,
       c,
       "btgdv",
       `Ban Tuyên giáo và Dân vận ${name}`,
       "PROPAGANDA_MASS_MOBILISATION_COMMISSION",
-      newOnly,
+      t.newOnly,
       B.organProvinceNew,
     );
+}
 
-  // State bodies and mass organisations of the province.
+function stateBodies(t: Tu): StateBodies {
+  const { b, id, where, common } = t;
   const ubnd = b.unit({
     id: `${id}-ubnd`,
     name: `Ủy ban nhân dân ${where}`,
@@ -88,100 +142,81 @@ export function provincialCommittee(
     kind: "FATHERLAND_FRONT",
     ...common,
   });
-  const mass: [string, string, UnitKind][] = [
+  const kinds: [string, string, UnitKind][] = [
     ["hlhpn", `Hội Liên hiệp Phụ nữ ${where}`, "WOMENS_UNION"],
     ["hnd", `Hội Nông dân ${where}`, "FARMERS_UNION"],
     ["hccb", `Hội Cựu chiến binh ${where}`, "VETERANS_ASSOCIATION"],
     ["ldld", `Liên đoàn Lao động ${where}`, "LABOUR_FEDERATION"],
-    ["doan", `Tỉnh đoàn ${place.name}`, "YOUTH_UNION"],
+    ["doan", `Tỉnh đoàn ${t.place.name}`, "YOUTH_UNION"],
   ];
-  const massIds = mass.map(([s, n, k]) => b.unit({ id: `${id}-${s}`, name: n, kind: k, ...common }));
+  const mass = kinds.map(([suffix, name, kind]) => ({
+    suffix,
+    name,
+    id: b.unit({ id: `${id}-${suffix}`, name, kind, ...common }),
+  }));
+  return { ubnd, hdnd, mttq, mass };
+}
 
-  // Committees under the Tỉnh ủy, each with its bodies, reporting to the Ban Thường vụ Tỉnh ủy.
-  const sub = (suffix: string, n: string, org: string, kind: UnitKind, span: Span): string => {
-    const sid = b.unit({ id: `${id}-${suffix}`, name: n, kind, ...span });
-    b.rel("SUBORDINATE_TO", sid, id, span.validFrom === REFORM_DAY ? B.superiorNew : B.superiorOld);
-    const sc = bodies(b, sid, org, n, span, organBasis);
-    reportsToProvince(b, sc, c);
-    guidesAndInspects(b, id, sid);
-    return sid;
-  };
-  const military = sub(
-    "qs",
-    `Đảng ủy Quân sự ${where}`,
-    `Đảng bộ Quân sự ${where}`,
-    "MILITARY_PARTY_COMMITTEE",
-    common,
+/** A committee under the Tỉnh ủy (Đảng ủy X ${where}), with its bodies, reporting to the Ban Thường vụ Tỉnh ủy. */
+function subCommittee(t: Tu, c: Committee, suffix: string, what: string, kind: UnitKind, span: Span): string {
+  const { b, id, where } = t;
+  const n = `Đảng ủy ${what} ${where}`;
+  const sid = b.unit({ id: `${id}-${suffix}`, name: n, kind, ...span });
+  b.rel("SUBORDINATE_TO", sid, id, span.validFrom === REFORM_DAY ? B.superiorNew : B.superiorOld);
+  const sc = bodies(b, sid, `Đảng bộ ${what} ${where}`, n, span, t.organBasis);
+  reportsToProvince(b, sc, c);
+  guidesAndInspects(b, id, sid);
+  return sid;
+}
+
+/** Until the reform: the bloc committees, the ban cán sự đảng of the UBND and the đảng đoàn, which it ended. */
+function beforeReform(
+  t: Tu,
+  c: Committee,
+  state: StateBodies,
+): { agenciesBloc: string; enterprisesBloc: string; cadreCommittee: string } {
+  const { b, id, where, oldOnly } = t;
+  const agenciesBloc = subCommittee(t, c, "khoi-cq", "Khối các cơ quan", "AGENCIES_BLOC_COMMITTEE", oldOnly);
+  const enterprisesBloc = subCommittee(
+    t,
+    c,
+    "khoi-dn",
+    "Khối Doanh nghiệp",
+    "ENTERPRISES_BLOC_COMMITTEE",
+    oldOnly,
   );
-  const police = sub(
-    "ca",
-    `Đảng ủy Công an ${where}`,
-    `Đảng bộ Công an ${where}`,
-    "POLICE_PARTY_COMMITTEE",
-    common,
-  );
-  let agenciesBloc: string | null = null;
-  let enterprisesBloc: string | null = null;
-  let cadreCommittee: string | null = null;
-  if (era !== "new") {
-    agenciesBloc = sub(
-      "khoi-cq",
-      `Đảng ủy Khối các cơ quan ${where}`,
-      `Đảng bộ Khối các cơ quan ${where}`,
-      "AGENCIES_BLOC_COMMITTEE",
-      oldOnly,
-    );
-    enterprisesBloc = sub(
-      "khoi-dn",
-      `Đảng ủy Khối Doanh nghiệp ${where}`,
-      `Đảng bộ Khối Doanh nghiệp ${where}`,
-      "ENTERPRISES_BLOC_COMMITTEE",
-      oldOnly,
-    );
-    // Ban cán sự đảng and đảng đoàn, until the reform ended them.
-    cadreCommittee = b.unit({
-      id: `${id}-bcs-ubnd`,
-      name: `Ban cán sự đảng Ủy ban nhân dân ${where}`,
-      kind: "PARTY_CADRE_COMMITTEE",
+  const cadreCommittee = b.unit({
+    id: `${id}-bcs-ubnd`,
+    name: `Ban cán sự đảng Ủy ban nhân dân ${where}`,
+    kind: "PARTY_CADRE_COMMITTEE",
+    ...oldOnly,
+  });
+  b.rel("SUBORDINATE_TO", cadreCommittee, id, B.superiorOld);
+  b.rel("LEADS", cadreCommittee, state.ubnd, B.leadsBody);
+  const led: [string, string, string][] = [
+    ["dd-hdnd", state.hdnd, `Hội đồng nhân dân ${where}`],
+    ["dd-mttq", state.mttq, `Ủy ban Mặt trận Tổ quốc Việt Nam ${where}`],
+    ...state.mass.slice(0, 4).map((m): [string, string, string] => [`dd-${m.suffix}`, m.id, m.name]),
+  ];
+  for (const [suffix, target, label] of led) {
+    const dd = b.unit({
+      id: `${id}-${suffix}`,
+      name: `Đảng đoàn ${label}`,
+      kind: "PARTY_DELEGATION",
       ...oldOnly,
     });
-    b.rel("SUBORDINATE_TO", cadreCommittee, id, B.superiorOld);
-    b.rel("LEADS", cadreCommittee, ubnd, B.leadsBody);
-    const led: [string, string, string][] = [
-      ["dd-hdnd", hdnd, `Hội đồng nhân dân ${where}`],
-      ["dd-mttq", mttq, `Ủy ban Mặt trận Tổ quốc Việt Nam ${where}`],
-      ...mass.slice(0, 4).map(([s, n], k): [string, string, string] => [`dd-${s}`, massIds[k] as string, n]),
-    ];
-    for (const [suffix, target, label] of led) {
-      const dd = b.unit({
-        id: `${id}-${suffix}`,
-        name: `Đảng đoàn ${label}`,
-        kind: "PARTY_DELEGATION",
-        ...oldOnly,
-      });
-      b.rel("SUBORDINATE_TO", dd, id, B.superiorOld);
-      b.rel("LEADS", dd, target, B.leadsBody);
-    }
+    b.rel("SUBORDINATE_TO", dd, id, B.superiorOld);
+    b.rel("LEADS", dd, target, B.leadsBody);
   }
-  let partyAgencies: string | null = null;
-  let government: string | null = null;
-  if (era !== "old") {
-    partyAgencies = sub(
-      "cqd",
-      `Đảng ủy các cơ quan Đảng ${where}`,
-      `Đảng bộ các cơ quan Đảng ${where}`,
-      "PARTY_AGENCIES_COMMITTEE",
-      newOnly,
-    );
-    government = sub(
-      "dubnd",
-      `Đảng ủy Ủy ban nhân dân ${where}`,
-      `Đảng bộ Ủy ban nhân dân ${where}`,
-      "GOVERNMENT_PARTY_COMMITTEE",
-      newOnly,
-    );
-  }
-  return { ...c, military, police, agenciesBloc, enterprisesBloc, cadreCommittee, partyAgencies, government };
+  return { agenciesBloc, enterprisesBloc, cadreCommittee };
+}
+
+/** From the reform: the Đảng ủy các cơ quan Đảng and the Đảng ủy UBND. */
+function fromReform(t: Tu, c: Committee): { partyAgencies: string; government: string } {
+  return {
+    partyAgencies: subCommittee(t, c, "cqd", "các cơ quan Đảng", "PARTY_AGENCIES_COMMITTEE", t.newOnly),
+    government: subCommittee(t, c, "dubnd", "Ủy ban nhân dân", "GOVERNMENT_PARTY_COMMITTEE", t.newOnly),
+  };
 }
 
 export function district(
