@@ -33,7 +33,10 @@ import {
   isConstraintViolation,
   type Row,
 } from "./database.ts";
+import { type Fields, optNumber, text } from "./fields.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
+
+const count = (f: Fields, key: string): number => optNumber(f, key) ?? 0;
 
 export { GENERATED_ORIGIN, relationsCypher } from "./bulk-import-cypher.ts";
 
@@ -92,7 +95,7 @@ export async function checkAnchors(db: Database, anchors: readonly string[]): Pr
       ids: [...anchors],
     },
   );
-  const missing = rows.filter((r) => r.found !== true).map((r) => r.id as string);
+  const missing = rows.filter((r) => r.found !== true).map((r) => text(r, "id"));
   if (missing.length > 0)
     throw new Error(
       `The generated graph hangs from seed units that are missing (${missing.join(", ")}): load the seed first (npm run seed).`,
@@ -350,9 +353,15 @@ export async function importMarker(
   const rows = await db.read(
     "MATCH (m:GeneratedImport {id: 'gen-import'}) RETURN m.scale AS scale, m.seed AS seed, m.units AS units, m.relations AS relations, m.events AS events",
   );
-  return (
-    (rows[0] as { scale: number; seed: number; units: number; relations: number; events: number }) ?? null
-  );
+  const m = rows[0];
+  if (!m) return null;
+  return {
+    scale: count(m, "scale"),
+    seed: count(m, "seed"),
+    units: count(m, "units"),
+    relations: count(m, "relations"),
+    events: count(m, "events"),
+  };
 }
 
 /** What the database holds of generated data. */
@@ -364,7 +373,13 @@ export async function countGenerated(db: Database): Promise<ImportCounts & { eve
      CALL { MATCH (:MergerEvent)-[l]->(:Unit) RETURN count(l) AS eventLinks }
      RETURN units, relations, events, eventLinks`,
   );
-  return rows[0] as unknown as ImportCounts & { eventLinks: number };
+  const r = rows[0] ?? {};
+  return {
+    units: count(r, "units"),
+    relations: count(r, "relations"),
+    events: count(r, "events"),
+    eventLinks: count(r, "eventLinks"),
+  };
 }
 
 /**
@@ -382,7 +397,7 @@ export async function deleteGenerated(db: Database, batchSize = 10_000): Promise
          RETURN count(*) AS n`,
         { limit: batchSize },
       );
-      const n = (rows[0]?.n as number) ?? 0;
+      const n = optNumber(rows[0] ?? {}, "n") ?? 0;
       total += n;
       if (n < batchSize) break;
     }

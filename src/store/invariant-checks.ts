@@ -6,6 +6,7 @@
 import { checkIntervalOrder, type Violation } from "../domain/invariants.ts";
 import { active } from "./cypher-fragments.ts";
 import type { TransactionRunner } from "./database.ts";
+import { optText, text, texts } from "./fields.ts";
 
 const START = "date('0001-01-01')";
 const END = "date('9999-12-31')";
@@ -43,7 +44,7 @@ async function oneDirectSuperior(tx: TransactionRunner, ids: readonly string[]):
   ))
     violations.push({
       rule: "ONE_DIRECT_SUPERIOR",
-      units: [r.unit as string, r.first as string, r.second as string],
+      units: [text(r, "unit"), text(r, "first"), text(r, "second")],
       message: `"${r.unit}" would have two direct superiors at once ("${r.first}" and "${r.second}", from ${r.from ?? "the start"})`,
     });
   return violations;
@@ -64,8 +65,8 @@ async function noCycle(tx: TransactionRunner, ids: readonly string[]): Promise<V
   ))
     violations.push({
       rule: "NO_CYCLE",
-      units: (r.cycle as string[]).slice(0, -1),
-      message: `SUBORDINATE_TO would have a cycle on ${r.on}: ${(r.cycle as string[]).join(" → ")}`,
+      units: texts(r, "cycle").slice(0, -1),
+      message: `SUBORDINATE_TO would have a cycle on ${r.on}: ${texts(r, "cycle").join(" → ")}`,
     });
   return violations;
 }
@@ -88,12 +89,7 @@ async function intervalOrder(
     { ids: [...ids], rels: [...rels] },
   );
   const violations = intervals.flatMap((r) => {
-    const v = checkIntervalOrder(
-      r.what as string,
-      r.units as string[],
-      r.f as string | null,
-      r.t as string | null,
-    );
+    const v = checkIntervalOrder(text(r, "what"), texts(r, "units"), optText(r, "f"), optText(r, "t"));
     return v ? [v] : [];
   });
   return violations.slice(0, 5);
@@ -118,7 +114,7 @@ async function endpointsActive(tx: TransactionRunner, ids: readonly string[]): P
   ))
     violations.push({
       rule: "ENDPOINTS_ACTIVE",
-      units: [r.from as string, r.to as string],
+      units: [text(r, "from"), text(r, "to")],
       message: `${r.type} "${r.from}" → "${r.to}" (${r.rf ?? "…"} – ${r.rt ?? "…"}) is not within the validity of both units ("${r.from}" until ${r.aTo ?? "…"}, "${r.to}" until ${r.bTo ?? "…"})`,
     });
   return violations;
@@ -141,7 +137,7 @@ async function kindPairings(tx: TransactionRunner, rels: readonly string[]): Pro
   ))
     violations.push({
       rule: "KIND_PAIRING",
-      units: [r.child as string, r.superior as string],
+      units: [text(r, "child"), text(r, "superior")],
       message: `a ${r.childKind} ("${r.child}") cannot be SUBORDINATE_TO a ${r.superiorKind} ("${r.superior}") from ${r.rf ?? "the start"}: no kind pairing allows it`,
     });
   return violations;
@@ -162,7 +158,7 @@ async function checkNewRelations(tx: TransactionRunner, created: readonly string
   ))
     violations.push({
       rule: "NO_SELF_RELATION",
-      units: [r.unit as string],
+      units: [text(r, "unit")],
       message: `a ${r.type} relation cannot go from "${r.unit}" to itself`,
     });
   for (const r of await tx.run(
@@ -179,8 +175,8 @@ async function checkNewRelations(tx: TransactionRunner, created: readonly string
   ))
     violations.push({
       rule: "DUPLICATE_RELATION",
-      units: [r.from as string, r.to as string],
-      relations: [r.existing as string],
+      units: [text(r, "from"), text(r, "to")],
+      relations: [text(r, "existing")],
       message: `${r.type} "${r.from}" → "${r.to}" already holds over part of that time as relation "${r.existing}" (${r.of ?? "…"} – ${r.ot ?? "…"}); end it or change its dates instead`,
     });
   return violations;
@@ -208,7 +204,7 @@ export async function subtreeMembership(
     { ids: [...new Set(ids)], scopes: [...scopes], dates: [...dates] },
   );
   return {
-    within: new Set(rows.filter((r) => r.within === true).map((r) => r.id as string)),
-    below: new Set(rows.filter((r) => r.below === true).map((r) => r.id as string)),
+    within: new Set(rows.filter((r) => r.within === true).map((r) => text(r, "id"))),
+    below: new Set(rows.filter((r) => r.below === true).map((r) => text(r, "id"))),
   };
 }
