@@ -5,7 +5,14 @@
  * endpoints' common interval, as in the seed).
  */
 import { isInOrder } from "../domain/dates.ts";
-import type { GenEvent, GeneratedBatch, GenRelation, GenUnit, Sector } from "../domain/records.ts";
+import type {
+  GenEvent,
+  GeneratedBatch,
+  GenRelation,
+  GenUnit,
+  UnitInput as RecordUnitInput,
+  Sector,
+} from "../domain/records.ts";
 import type { RelationType } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import type { UnitKind, UnitLevel } from "../domain/unit-kinds.ts";
@@ -59,17 +66,11 @@ export class GraphError extends Error {
   override name = "GraphError";
 }
 
-export interface UnitInput {
-  id: string;
-  name: string;
+/** What the generator says of a unit: the writers' UnitInput (src/domain/records.ts), with the domain's own kinds, levels and sectors. */
+export interface UnitInput extends Omit<RecordUnitInput, "kind" | "level" | "sector" | "seat"> {
   kind: UnitKind;
   level?: UnitLevel | null;
-  province?: string | null;
   sector?: Sector | null;
-  host?: string | null;
-  validFrom?: string | null;
-  validTo?: string | null;
-  note?: string | null;
 }
 
 export interface RelationInput {

@@ -9,7 +9,7 @@ import { isInOrder, previousDay } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
 import { changeViolationError } from "../domain/invariants.ts";
-import { unitProperties } from "../domain/records.ts";
+import { type UnitInput, unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
@@ -18,18 +18,8 @@ import { active, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
 import type { RelationRecord } from "./records.ts";
 
-export interface NewUnit {
-  id: string;
-  name: string;
-  kind: string;
-  level?: string | null;
-  province?: string | null;
-  sector?: string | null;
-  host?: string | null;
-  /** updateUnit only: the committee of the place where the unit sits (138-QĐ/TW Điều 13). */
-  seat?: string | null;
-  note?: string | null;
-}
+/** A unit a change creates or updates; its validity comes from the change's date. Its seat is set by updateUnit only. */
+export type NewUnit = Omit<UnitInput, "validFrom" | "validTo">;
 
 const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
 const NON_STRUCTURAL = RELATION_TYPE_NAMES.filter((t) => !STRUCTURAL.includes(t));
