@@ -62,32 +62,12 @@ export interface FactsKey {
   asOf: string;
 }
 
-/** The facts around several units, one query for all of them. */
-export async function unitFacts(
-  db: Database,
-  keys: readonly FactsKey[],
-  counter?: RoundTripCounter,
-): Promise<UnitFacts[]> {
-  const rows = await db.read(
-    `UNWIND range(0, size($keys) - 1) AS i
-     WITH i, $keys[i] AS k
-     OPTIONAL MATCH (u:Unit {id: k.id})
-     WITH i, k, u, date(k.asOf) AS d
-     CALL (u, d) {
-       OPTIONAL MATCH (u)-[r]->(x:Unit) WHERE ${active("r")}
-       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), to: x.id} END) AS outgoing
-     }
-     CALL (u, d) {
-       OPTIONAL MATCH (b:Unit)-[:PART_OF]->{1,3}(u) WHERE b.kind IN $bodyKinds AND ${active("b")}
-       OPTIONAL MATCH (b)-[r:REPORTS_TO|NOTIFIES]->(x:Unit) WHERE ${active("r")}
-       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), from: b.id, to: x.id} END) AS bodyReports
-     }
-     CALL (u, d) {
-       OPTIONAL MATCH (u)-[s:SUBORDINATE_TO]->(sup:Unit) WHERE ${active("s")}
-       OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
-       RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
-     }
-     CALL (u, d, wholes, superiors) {
+/**
+ * The units a rule's recipient may name (src/domain/obligations.ts), by recipient kind: the
+ * unit's direct superior, its host agency's leadership, party organisation and mass
+ * organisations, and the committee of the place where it sits.
+ */
+const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
        // The agency the unit sits in: its host, or for an agency head the agency it is part of.
        WITH coalesce(${attributeOn("u", "host")}, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
        CALL (hostId, d) {
@@ -127,7 +107,28 @@ export async function unitFacts(
          HOST_MASS_ORGANISATIONS: massOrgs,
          LOCAL_COMMITTEE: locals
        } AS targets
+     }`;
+
+/** The facts around each key's unit on its date, and the units, rules and citations they name, once for the batch. */
+const UNIT_FACTS_CYPHER = `UNWIND range(0, size($keys) - 1) AS i
+     WITH i, $keys[i] AS k
+     OPTIONAL MATCH (u:Unit {id: k.id})
+     WITH i, k, u, date(k.asOf) AS d
+     CALL (u, d) {
+       OPTIONAL MATCH (u)-[r]->(x:Unit) WHERE ${active("r")}
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), to: x.id} END) AS outgoing
      }
+     CALL (u, d) {
+       OPTIONAL MATCH (b:Unit)-[:PART_OF]->{1,3}(u) WHERE b.kind IN $bodyKinds AND ${active("b")}
+       OPTIONAL MATCH (b)-[r:REPORTS_TO|NOTIFIES]->(x:Unit) WHERE ${active("r")}
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), from: b.id, to: x.id} END) AS bodyReports
+     }
+     CALL (u, d) {
+       OPTIONAL MATCH (u)-[s:SUBORDINATE_TO]->(sup:Unit) WHERE ${active("s")}
+       OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
+       RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
+     }
+${TARGETS_SUBQUERY}
      CALL (u, d) {
        OPTIONAL MATCH (rule:Rule)
        WHERE u.kind IN rule.kinds AND (rule.sectors IS NULL OR ${attributeOn("u", "sector")} IN rule.sectors)
@@ -154,7 +155,16 @@ export async function unitFacts(
           COLLECT { UNWIND ruleLists AS rs UNWIND rs AS r RETURN DISTINCT r } AS allRules
      ${unitsOf("allUnitIds", "units")}
      ${citationsOf("allBasisIds")}
-     RETURN perKey, allRules, units, citations, citationsDocuments`,
+     RETURN perKey, allRules, units, citations, citationsDocuments`;
+
+/** The facts around several units, one query for all of them. */
+export async function unitFacts(
+  db: Database,
+  keys: readonly FactsKey[],
+  counter?: RoundTripCounter,
+): Promise<UnitFacts[]> {
+  const rows = await db.read(
+    UNIT_FACTS_CYPHER,
     {
       keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
       bodyKinds: BODY_KINDS,
@@ -164,7 +174,11 @@ export async function unitFacts(
     },
     counter,
   );
-  const row = rows[0] ?? {};
+  return unitFactsFrom(rows[0] ?? {}, keys);
+}
+
+/** Each key's facts, with the units, rules and citations it names picked from the batch's. */
+function unitFactsFrom(row: Row, keys: readonly FactsKey[]): UnitFacts[] {
   const units = new Map(((row.units as Row[]) ?? []).map(asUnit).map((u) => [u.id, u]));
   const rules = new Map(((row.allRules as Row[]) ?? []).map(asRule).map((r) => [r.id, r]));
   const citations = new Map(
