@@ -65,8 +65,23 @@ export function nationalPlan(opts: GeneratorOptions): NationalPlan {
   const provinceCount = Math.max(1, Math.min(34, Math.round(34 * scale)));
   const density = Math.min(1, (34 * scale) / provinceCount);
   const order = provinceOrder(rng.fork("order"));
+  const shares = nationalShares(rng);
+  const provinces = order
+    .slice(0, provinceCount)
+    .map((province) => provincePlan(province, shares, density, rng.fork(`province:${province.slug}`)));
+  return { scale, seed, provinceCount, density, provinces };
+}
 
-  // National allocations at full scale, then thinned.
+/** The national allocations at full scale, before thinning. */
+interface Shares {
+  /** Phường of each new province (by index in PROVINCES). */
+  wards: number[];
+  /** Old communes and districts of each old province, by slug. */
+  oldCommunes: Map<string, number>;
+  districts: Map<string, number>;
+}
+
+function nationalShares(rng: Random): Shares {
   const oldCommunesPerNew = apportion(
     OLD_COMMUNES,
     PROVINCES.map((p) => p.communes),
@@ -91,43 +106,43 @@ export function nationalPlan(opts: GeneratorOptions): NationalPlan {
     oldSlugs.map((s) => oldSplit.get(s) as number),
     1,
   );
-  const districtCount = new Map(oldSlugs.map((s, i) => [s, districtsPerOld[i] as number]));
+  const districts = new Map(oldSlugs.map((s, i) => [s, districtsPerOld[i] as number]));
+  return { wards, oldCommunes: oldSplit, districts };
+}
 
-  const provinces = order.slice(0, provinceCount).map((province): ProvincePlan => {
-    const i = PROVINCES.indexOf(province);
-    const r = rng.fork(`province:${province.slug}`);
-    const names = new Names(r.fork("names"));
-    const total = Math.max(1, Math.round(province.communes * density));
-    const special = province.specialZones.slice(0, total);
-    const phuong = Math.min(total - special.length, Math.round((wards[i] as number) * density));
-    const communes: CommunePlan[] = [];
-    for (let k = 0; k < total; k++) {
-      const type = k < special.length ? "dac-khu" : k < special.length + phuong ? "phuong" : "xa";
-      communes.push({
-        index: k + 1,
-        type,
-        name: type === "dac-khu" ? (special[k] as string) : names.place(),
-      });
-    }
-    const old = province.from.map((o): OldProvincePlan => {
-      const oldCommunes = Math.max(1, Math.round((oldSplit.get(o.slug) as number) * density));
-      const districts = Math.max(
-        1,
-        Math.min(oldCommunes, Math.round((districtCount.get(o.slug) as number) * density)),
-      );
-      const rd = r.fork(`districts:${o.slug}`);
-      const weights = Array.from({ length: districts }, () => 0.5 + rd.next());
-      return { province: o, districts: apportion(oldCommunes, weights, 1) };
+/** One province's communes (its special zones first, then phường, then xã) and its old provinces' districts, thinned by `density`. */
+function provincePlan(province: NewProvince, shares: Shares, density: number, r: Random): ProvincePlan {
+  const i = PROVINCES.indexOf(province);
+  const names = new Names(r.fork("names"));
+  const total = Math.max(1, Math.round(province.communes * density));
+  const special = province.specialZones.slice(0, total);
+  const phuong = Math.min(total - special.length, Math.round((shares.wards[i] as number) * density));
+  const communes: CommunePlan[] = [];
+  for (let k = 0; k < total; k++) {
+    const type = k < special.length ? "dac-khu" : k < special.length + phuong ? "phuong" : "xa";
+    communes.push({
+      index: k + 1,
+      type,
+      name: type === "dac-khu" ? (special[k] as string) : names.place(),
     });
-    // At least one old commune for every new commune.
-    const oldTotal = old.reduce((a, o) => a + o.districts.reduce((x, y) => x + y, 0), 0);
-    if (oldTotal < communes.length) {
-      const first = old[0] as OldProvincePlan;
-      first.districts[0] = (first.districts[0] as number) + communes.length - oldTotal;
-    }
-    return { province, communes, old };
+  }
+  const old = province.from.map((o): OldProvincePlan => {
+    const oldCommunes = Math.max(1, Math.round((shares.oldCommunes.get(o.slug) as number) * density));
+    const districts = Math.max(
+      1,
+      Math.min(oldCommunes, Math.round((shares.districts.get(o.slug) as number) * density)),
+    );
+    const rd = r.fork(`districts:${o.slug}`);
+    const weights = Array.from({ length: districts }, () => 0.5 + rd.next());
+    return { province: o, districts: apportion(oldCommunes, weights, 1) };
   });
-  return { scale, seed, provinceCount, density, provinces };
+  // At least one old commune for every new commune.
+  const oldTotal = old.reduce((a, o) => a + o.districts.reduce((x, y) => x + y, 0), 0);
+  if (oldTotal < communes.length) {
+    const first = old[0] as OldProvincePlan;
+    first.districts[0] = (first.districts[0] as number) + communes.length - oldTotal;
+  }
+  return { province, communes, old };
 }
 
 /**
