@@ -24,6 +24,18 @@ import {
 import { Names, pad } from "./names.ts";
 import { agencyWithOrganisation, basicOrganisation, superiorAcrossReform } from "./shapes.ts";
 
+/** What the organisations of one old province hang from, and the stream they draw from. */
+interface OldProvinceContext {
+  b: ChunkBuilder;
+  o: OldProvince;
+  /** Its Tỉnh ủy until the reform, and the new province's from it. */
+  oc: ProvinceCommittee;
+  after: ProvinceCommittee;
+  ro: Random;
+  density: number;
+  newSlug: string;
+}
+
 /** Sở, provincial enterprises, military and police organisations of one old province. */
 export function provincialOrganisations(
   b: ChunkBuilder,
@@ -36,29 +48,8 @@ export function provincialOrganisations(
   density: number,
   newSlug: string,
 ): void {
-  // The sở of the province that keeps its name continue; those of an absorbed province end.
-  const continuing = o.slug === newSlug;
-  const count = Math.max(1, Math.round(PROVINCIAL_AGENCY_COUNT * density));
-  for (const a of ro.shuffle(PROVINCIAL_AGENCIES).slice(0, count)) {
-    const { agency, org } = agencyWithOrganisation(
-      b,
-      ro.fork(`so:${a.slug}`),
-      `gen-${o.slug}-so-${a.slug}`,
-      `${a.name.replace(/ tỉnh$/, "")} ${placeName(o)}`,
-      { level: "PROVINCIAL", province: o.slug, validFrom: null, validTo: continuing ? null : LAST_OLD_DAY },
-    );
-    superiorAcrossReform(b, org, oc.agenciesBloc as string, after.government, B.agencyOrg, B.agencyOrg);
-    if (oc.cadreCommittee) b.rel("LEADS", oc.cadreCommittee, agency, B.leadsAgency);
-    b.rel("COORDINATES_WITH", org, capitalDistrict, B.localCommittee, {
-      validFrom: QD138_DAY,
-      subject: LOCAL_SUBJECT,
-    });
-    if (continuing)
-      b.rel("COORDINATES_WITH", org, capitalWard, B.localCommittee, {
-        validFrom: REFORM_DAY,
-        subject: LOCAL_SUBJECT,
-      });
-  }
+  const ctx: OldProvinceContext = { b, o, oc, after, ro, density, newSlug };
+  provincialAgencies(ctx, capitalDistrict, capitalWard);
   const each = (n: number, key: string, make: (r: Random, i: number) => void) => {
     for (let i = 1; i <= Math.max(1, Math.round(n * density)); i++) make(ro.fork(`${key}:${i}`), i);
   };
@@ -92,5 +83,36 @@ export function provincialOrganisations(
       );
       superiorAcrossReform(b, org, before, next, B.superiorOld, B.superiorNew);
     });
+  }
+}
+
+/**
+ * The sở: the party organisation of each under the Khối các cơ quan, then the Đảng ủy UBND,
+ * coordinating with the committee of the capital. Those of the province that keeps its name
+ * continue past the reform; those of an absorbed province end with it.
+ */
+function provincialAgencies(ctx: OldProvinceContext, capitalDistrict: string, capitalWard: string): void {
+  const { b, o, oc, after, ro } = ctx;
+  const continuing = o.slug === ctx.newSlug;
+  const count = Math.max(1, Math.round(PROVINCIAL_AGENCY_COUNT * ctx.density));
+  for (const a of ro.shuffle(PROVINCIAL_AGENCIES).slice(0, count)) {
+    const { agency, org } = agencyWithOrganisation(
+      b,
+      ro.fork(`so:${a.slug}`),
+      `gen-${o.slug}-so-${a.slug}`,
+      `${a.name.replace(/ tỉnh$/, "")} ${placeName(o)}`,
+      { level: "PROVINCIAL", province: o.slug, validFrom: null, validTo: continuing ? null : LAST_OLD_DAY },
+    );
+    superiorAcrossReform(b, org, oc.agenciesBloc as string, after.government, B.agencyOrg, B.agencyOrg);
+    if (oc.cadreCommittee) b.rel("LEADS", oc.cadreCommittee, agency, B.leadsAgency);
+    b.rel("COORDINATES_WITH", org, capitalDistrict, B.localCommittee, {
+      validFrom: QD138_DAY,
+      subject: LOCAL_SUBJECT,
+    });
+    if (continuing)
+      b.rel("COORDINATES_WITH", org, capitalWard, B.localCommittee, {
+        validFrom: REFORM_DAY,
+        subject: LOCAL_SUBJECT,
+      });
   }
 }
