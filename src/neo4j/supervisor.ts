@@ -31,6 +31,15 @@ export interface Neo4jSupervisor {
   stop(): void;
 }
 
+/** One log line per change of the database's state; returns the unsubscribe. */
+function logStateChanges(db: Database, log: Logger): () => void {
+  return db.health.onChange((s, previous) => {
+    if (s.state === "up") log.info({ database: s, was: previous }, "Neo4j is back");
+    else if (s.state === "down") log.error({ database: s }, "Neo4j is down");
+    else log.warn({ database: s }, "Neo4j is restarting");
+  });
+}
+
 export function superviseNeo4j(opts: SupervisorOptions): Neo4jSupervisor {
   const { db, log } = opts;
   const maxBackoffMs = opts.maxBackoffMs ?? 30_000;
@@ -40,11 +49,7 @@ export function superviseNeo4j(opts: SupervisorOptions): Neo4jSupervisor {
   let startedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
 
-  const unsubscribe = db.health.onChange((s, previous) => {
-    if (s.state === "up") log.info({ database: s, was: previous }, "Neo4j is back");
-    else if (s.state === "down") log.error({ database: s }, "Neo4j is down");
-    else log.warn({ database: s }, "Neo4j is restarting");
-  });
+  const unsubscribe = logStateChanges(db, log);
 
   const scheduleRestart = (restart: () => Promise<EmbeddedNeo4j>) => {
     if (Date.now() - startedAt > STABLE_AFTER_MS) attempts = 0;
