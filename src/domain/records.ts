@@ -104,6 +104,12 @@ export interface RuleRecord extends RuleFact {
 // ---------------------------------------------------------------------------------------------
 // The synthetic national graph (src/generator) as the bulk import (src/store/bulk-import.ts) takes it.
 
+/** Every generated id starts with this; no seed id does. */
+export const GEN_PREFIX = "gen-";
+
+/** The origin the bulk import writes on everything it stores (the seed writes 'seed', the mutations 'api'). */
+export const GENERATED_ORIGIN = "generated";
+
 export type Sector = "AGENCY" | "ENTERPRISE" | "PUBLIC_SERVICE" | "ARMED_FORCES" | "LOCALITY";
 
 /** A generated unit: synthetic, without a source or a seat (the importer writes those). */

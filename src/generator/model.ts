@@ -5,20 +5,20 @@
  * endpoints' common interval, as in the seed).
  */
 import { isInOrder } from "../domain/dates.ts";
-import type {
-  GenEvent,
-  GeneratedBatch,
-  GenRelation,
-  GenUnit,
-  UnitInput as RecordUnitInput,
-  Sector,
+import {
+  GEN_PREFIX,
+  type GenEvent,
+  type GeneratedBatch,
+  type GenRelation,
+  type GenUnit,
+  type UnitInput as RecordUnitInput,
+  type Sector,
 } from "../domain/records.ts";
 import type { RelationType } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import type { UnitKind, UnitLevel } from "../domain/unit-kinds.ts";
 
-/** Every generated id starts with this; no seed id does. */
-export const GEN_PREFIX = "gen-";
+export { GEN_PREFIX } from "../domain/records.ts";
 
 /** The seed units the generated graph hangs from (the seed is loaded first). */
 export const ANCHOR_UNITS = ["bch-trung-uong"] as const;

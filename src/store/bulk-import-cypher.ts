@@ -3,6 +3,7 @@
  * are interpolated only from the closed lists here, never from input.
  */
 import {
+  GENERATED_ORIGIN,
   type GenEvent,
   type GenRelation,
   type GenUnit,
@@ -13,7 +14,6 @@ import { RELATION_TYPE_NAMES, type RelationType } from "../domain/relation-types
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Row } from "./database.ts";
 
-export const GENERATED_ORIGIN = "generated";
 const EVENT_LINKS = ["ENDED", "FOUNDED"] as const;
 
 /**

@@ -12,7 +12,14 @@
  * ENDED / FOUNDED links to units; they are not units, so the API's traversals (which follow
  * the relation types between units) never see them.
  */
-import type { GenEvent, GeneratedBatch, GenRelation, GenUnit } from "../domain/records.ts";
+import {
+  GEN_PREFIX,
+  GENERATED_ORIGIN,
+  type GenEvent,
+  type GeneratedBatch,
+  type GenRelation,
+  type GenUnit,
+} from "../domain/records.ts";
 import type { RelationType } from "../domain/relation-types.ts";
 import {
   EVENTS_CYPHER,
@@ -38,7 +45,7 @@ import { bumpGraphVersion } from "./graph-version.ts";
 
 const count = (f: Fields, key: string): number => optNumber(f, key) ?? 0;
 
-export { GENERATED_ORIGIN, relationsCypher } from "./bulk-import-cypher.ts";
+export { relationsCypher } from "./bulk-import-cypher.ts";
 
 export interface ImportCounts {
   units: number;
@@ -341,8 +348,8 @@ export async function markImportComplete(
   await db.write(
     `MERGE (m:GeneratedImport {id: 'gen-import'})
      SET m.scale = $scale, m.seed = $seed, m.units = $units, m.relations = $relations, m.events = $events,
-         m.completedAt = datetime(), m.origin = 'generated'`,
-    info,
+         m.completedAt = datetime(), m.origin = $origin`,
+    { ...info, origin: GENERATED_ORIGIN },
   );
   await bumpGraphVersion(db);
 }
@@ -367,11 +374,12 @@ export async function importMarker(
 /** What the database holds of generated data. */
 export async function countGenerated(db: Database): Promise<ImportCounts & { eventLinks: number }> {
   const rows = await db.read(
-    `CALL { MATCH (n:Unit) WHERE n.id STARTS WITH 'gen-' RETURN count(n) AS units }
-     CALL { MATCH (:Unit)-[r]->(:Unit) WHERE r.origin = 'generated' RETURN count(r) AS relations }
+    `CALL { MATCH (n:Unit) WHERE n.id STARTS WITH $prefix RETURN count(n) AS units }
+     CALL { MATCH (:Unit)-[r]->(:Unit) WHERE r.origin = $origin RETURN count(r) AS relations }
      CALL { MATCH (e:MergerEvent) RETURN count(e) AS events }
      CALL { MATCH (:MergerEvent)-[l]->(:Unit) RETURN count(l) AS eventLinks }
      RETURN units, relations, events, eventLinks`,
+    { prefix: GEN_PREFIX, origin: GENERATED_ORIGIN },
   );
   const r = rows[0] ?? {};
   return {
@@ -391,11 +399,11 @@ export async function deleteGenerated(db: Database, batchSize = 10_000): Promise
   for (const label of ["MergerEvent", "GeneratedImport", "Unit"]) {
     for (;;) {
       const rows = await db.write(
-        `MATCH (n:${label}) WHERE n.id STARTS WITH 'gen-'
+        `MATCH (n:${label}) WHERE n.id STARTS WITH $prefix
          WITH n LIMIT $limit
          DETACH DELETE n
          RETURN count(*) AS n`,
-        { limit: batchSize },
+        { limit: batchSize, prefix: GEN_PREFIX },
       );
       const n = optNumber(rows[0] ?? {}, "n") ?? 0;
       total += n;
