@@ -41,6 +41,14 @@ export function optTexts(f: Fields, key: string): string[] | null {
   return v as string[];
 }
 
+/** A list of maps (nodes' properties, projected maps); an absent one reads as empty. */
+export function maps(f: Fields, key: string): Fields[] {
+  const v = f[key];
+  if (v === null || v === undefined) return [];
+  if (!Array.isArray(v)) throw mismatch(key, "a list", v);
+  return v.map(fieldsOf);
+}
+
 export function optNumber(f: Fields, key: string): number | null {
   const v = f[key];
   if (v === null || v === undefined) return null;

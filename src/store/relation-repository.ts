@@ -7,6 +7,7 @@
  */
 import { active, attributeOn, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
+import { flag, maps, optNumber, text, texts } from "./fields.ts";
 import {
   asCitations,
   asRelation,
@@ -179,33 +180,42 @@ export async function unitFacts(
 
 /** Each key's facts, with the units, rules and citations it names picked from the batch's. */
 function unitFactsFrom(row: Row, keys: readonly FactsKey[]): UnitFacts[] {
-  const units = new Map(((row.units as Row[]) ?? []).map(asUnit).map((u) => [u.id, u]));
-  const rules = new Map(((row.allRules as Row[]) ?? []).map(asRule).map((r) => [r.id, r]));
+  const units = new Map(
+    maps(row, "units")
+      .map(asUnit)
+      .map((u) => [u.id, u]),
+  );
+  const rules = new Map(
+    maps(row, "allRules")
+      .map(asRule)
+      .map((r) => [r.id, r]),
+  );
   const citations = new Map(
     asCitations(row.citations, row.citationsDocuments).map((c) => [c.provision.id, c]),
   );
-  const pick = <T>(map: Map<string, T>, ids: unknown) =>
-    [...new Set((ids as string[]) ?? [])].flatMap((id) => (map.has(id) ? [map.get(id) as T] : []));
-  const perKey = new Map(((row.perKey as Row[]) ?? []).map((x) => [x.i as number, x]));
+  const pick = <T>(map: Map<string, T>, ids: string[]) =>
+    [...new Set(ids)].flatMap((id) => {
+      const found = map.get(id);
+      return found === undefined ? [] : [found];
+    });
+  const perKey = new Map(maps(row, "perKey").map((x) => [optNumber(x, "i"), x]));
   return keys.map((key, i) => {
     const r = perKey.get(i) ?? {};
-    const superiors = (r.superiors as string[]) ?? [];
-    const wholes = (r.wholes as string[]) ?? [];
+    const superiors = texts(r, "superiors");
+    const wholes = texts(r, "wholes");
     return {
       unitId: key.id,
       asOf: key.asOf,
-      found: (r.found as boolean) ?? false,
-      outgoing: ((r.outgoing as Row[]) ?? []).map((x) =>
-        asRelation(x.type as string, key.id, x.to as string, x.props),
-      ),
-      bodyReports: ((r.bodyReports as Row[]) ?? []).map((x) =>
-        asRelation(x.type as string, x.from as string, x.to as string, x.props),
+      found: flag(r, "found"),
+      outgoing: maps(r, "outgoing").map((x) => asRelation(text(x, "type"), key.id, text(x, "to"), x.props)),
+      bodyReports: maps(r, "bodyReports").map((x) =>
+        asRelation(text(x, "type"), text(x, "from"), text(x, "to"), x.props),
       ),
       superiorId: superiors[0] ?? wholes[0] ?? null,
       targets: r.targets as SelectorTargets,
-      rules: pick(rules, r.ruleIds),
-      units: pick(units, r.unitIds),
-      citations: pick(citations, r.basisIds),
+      rules: pick(rules, texts(r, "ruleIds")),
+      units: pick(units, texts(r, "unitIds")),
+      citations: pick(citations, texts(r, "basisIds")),
     };
   });
 }
