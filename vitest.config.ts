@@ -14,6 +14,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
+        // No database and no global setup: `npm run test:unit` (`--project unit`) runs only these,
+        // with no Java, Maven or Neo4j.
         extends: true,
         test: { name: "unit", include: ["tests/unit/**/*.test.ts"] },
       },

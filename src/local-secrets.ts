@@ -19,7 +19,7 @@ export function jwtSecretFile(config: Config): string {
   return path.resolve(config.JWT_SECRET_FILE ?? path.join(secretsDir(config), "jwt-secret"));
 }
 
-export function neo4jPasswordFile(config: Config): string {
+function neo4jPasswordFile(config: Config): string {
   return path.join(secretsDir(config), "neo4j-password");
 }
 

@@ -1,9 +1,11 @@
 /**
- * HTTP: Apollo Server on Express, /health, /ready and the GraphiQL page.
+ * HTTP: Apollo Server on Express, wiring /graphql (request id, security headers and rate limit,
+ * the time budget and response cap, token and read access in the context), /health, /ready,
+ * the .ics feed and GraphiQL, and the JSON answers for everything else.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -12,10 +14,10 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import express from "express";
+import express, { type Express, type Request, type Response } from "express";
 import { GraphQLError } from "graphql";
 import { assertCanRead, type ReadAccess } from "./auth/principal.ts";
-import { createTokenVerifier } from "./auth/verify-token.ts";
+import { createTokenVerifier, type TokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { type Context, createContext } from "./graphql/context.ts";
@@ -43,6 +45,7 @@ import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
+import { statusOfDomainError } from "./http/statuses.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
 import { readGraphVersion } from "./store/graph-version.ts";
@@ -68,6 +71,14 @@ export class PortInUseError extends Error {
   override name = "PortInUseError";
 }
 
+interface ServerDeps {
+  db: Database;
+  config: Config;
+  log: Logger;
+  verifyToken: TokenVerifier;
+  cache: ResultCache | null;
+}
+
 export async function startServer(opts: {
   db: Database;
   config: Config;
@@ -78,13 +89,64 @@ export async function startServer(opts: {
   const { db, config, log } = opts;
   // The calendar's due-date policy: read now, so that a bad DUE_DATES_FILE stops the start.
   loadDueDatePolicy(config.DUE_DATES_FILE);
-  const verifyToken = createTokenVerifier(config);
-  const cache =
-    config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null;
-  // An unexpected error is logged once: by the plugin below, under the request's id, or else (a
-  // hook that threw, a response that could not be encoded) by formatError, without it.
+  const deps: ServerDeps = {
+    db,
+    config,
+    log,
+    verifyToken: createTokenVerifier(config),
+    cache:
+      config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null,
+  };
+  const app = createApp(config);
+  const httpServer = createServer(app);
+  answerClientErrors(httpServer);
+  const drainer = drainable(httpServer);
+  const apollo = createApollo(config, log, httpServer);
+  await apollo.start();
+
+  mountRoutes(app, deps, () => drainer.draining);
+  app.use(
+    "/graphql",
+    express.json({ limit: BODY_LIMIT }),
+    guardResponse(config, log),
+    expressMiddleware(apollo, { context: graphqlContext(deps) }),
+  );
+  // Whatever no route answered, and whatever a handler threw, is answered in JSON.
+  app.use(notFoundHandler);
+  app.use(jsonErrorHandler(log, BODY_LIMIT));
+
+  const host = opts.host ?? config.HOST;
+  const port = await listen(httpServer, opts.port ?? config.PORT, host);
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    httpServer,
+    stop: async () => {
+      await drainer.drain(config.SHUTDOWN_DRAIN_MS);
+      await apollo.stop();
+    },
+  };
+}
+
+/** Express with what every route shares: request ids, security headers, the rate limit. */
+function createApp(config: Config): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy(config.TRUST_PROXY));
+  app.use(requestIdMiddleware, securityHeaders());
+  const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  if (limiter) app.use(["/graphql", "/calendar"], limiter);
+  return app;
+}
+
+/**
+ * Logs an unexpected error once: by the request plugin, under the request's id, or else (a hook
+ * that threw, a response that could not be encoded) by formatError, without it.
+ */
+function unexpectedErrorLogger(): (error: unknown, logger: Logger, message: string) => void {
   const logged = new WeakSet<object>();
-  const logUnexpected = (error: unknown, logger: Logger, message: string) => {
+  return (error, logger, message) => {
     if (!isUnexpected(error)) return;
     const original = unwrapResolverError(error);
     if (typeof original === "object" && original !== null) {
@@ -93,19 +155,13 @@ export async function startServer(opts: {
     }
     logger.error({ err: original }, message);
   };
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", trustProxy(config.TRUST_PROXY));
-  app.use(requestIdMiddleware, securityHeaders());
-  const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
-  if (limiter) app.use(["/graphql", "/calendar"], limiter);
-  const httpServer = createServer(app);
-  answerClientErrors(httpServer);
-  const drainer = drainable(httpServer);
+}
 
+function createApollo(config: Config, log: Logger, httpServer: Server): ApolloServer<Context> {
+  const logUnexpected = unexpectedErrorLogger();
   // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
   const limits = queryLimits(config);
-  const apollo = new ApolloServer<Context>({
+  return new ApolloServer<Context>({
     schema: buildSchema(),
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
@@ -129,81 +185,79 @@ export async function startServer(opts: {
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
       serviceUnavailablePlugin(),
-      {
-        async requestDidStart() {
-          return {
-            async didEncounterErrors({ errors, contextValue }) {
-              for (const err of errors) logUnexpected(err, contextValue.log, "request failed");
-            },
-            async willSendResponse({ response, contextValue }) {
-              if (response.body.kind === "single") {
-                const body = response.body.singleResult;
-                if (body.errors) body.errors = withRequestId(body.errors, contextValue.requestId);
-                body.extensions = {
-                  ...body.extensions,
-                  requestId: contextValue.requestId,
-                  cypherRoundTrips: contextValue.roundTrips.count,
-                };
-              }
-            },
-          };
-        },
-      },
+      requestIdPlugin(logUnexpected),
     ],
   });
-  await apollo.start();
+}
 
-  mountHealth(app, db, () => drainer.draining);
+/** Logs a request's unexpected errors under its id, and puts the id and round trips in the answer. */
+function requestIdPlugin(
+  logUnexpected: (error: unknown, logger: Logger, message: string) => void,
+): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const err of errors) logUnexpected(err, contextValue.log, "request failed");
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== "single") return;
+          const body = response.body.singleResult;
+          if (body.errors) body.errors = withRequestId(body.errors, contextValue.requestId);
+          body.extensions = {
+            ...body.extensions,
+            requestId: contextValue.requestId,
+            cypherRoundTrips: contextValue.roundTrips.count,
+          };
+        },
+      };
+    },
+  };
+}
+
+/** /health, /ready, the calendar feed and GraphiQL, each with a 405 for the wrong method. */
+function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean): void {
+  mountHealth(app, deps.db, isDraining);
   app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
-  mountCalendarFeed(app, { db, config, log, verifyToken, cache });
+  mountCalendarFeed(app, deps);
   app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
-  if (config.GRAPHIQL) {
-    mountGraphiql(app);
-    app.get("/", (_req, res) => res.redirect("/graphiql"));
-    app.get("/graphql", (req, res, next) => {
-      if (req.accepts(["application/json", "text/html"]) === "text/html" && !req.query.query)
-        res.type("html").send(graphiqlPage("/graphql"));
-      else next();
-    });
-  }
-  app.use(
-    "/graphql",
-    express.json({ limit: BODY_LIMIT }),
-    guardResponse(config, log),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = requestIdOf(res);
-        try {
-          const principal = await verifyToken(req.headers.authorization);
-          assertCanRead(principal, config.READ_ACCESS as ReadAccess);
-          const context = createContext(db, config, log, requestId, principal, cache);
-          context.roundTrips.budget = budgetOf(res);
-          return context;
-        } catch (e) {
-          if (!(e instanceof DomainError)) {
-            log.error({ err: e, requestId }, "request failed");
-            throw new MaskedError(requestId);
-          }
-          // A refused token or read: the request stops here, with the code and a 401 / 403.
-          throw new GraphQLError(e.message, {
-            extensions: {
-              code: e.code,
-              ...e.details,
-              http: { status: e.details.rule === "TOKEN" ? 401 : 403 },
-            },
-          });
-        }
-      },
-    }),
-  );
+  if (!deps.config.GRAPHIQL) return;
+  mountGraphiql(app);
+  app.get("/", (_req, res) => res.redirect("/graphiql"));
+  app.get("/graphql", (req, res, next) => {
+    if (req.accepts(["application/json", "text/html"]) === "text/html" && !req.query.query)
+      res.type("html").send(graphiqlPage("/graphql"));
+    else next();
+  });
+}
 
-  // Whatever no route answered, and whatever a handler threw, is answered in JSON.
-  app.use(notFoundHandler);
-  app.use(jsonErrorHandler(log, BODY_LIMIT));
+/** A request's context: its token verified and its reading allowed, or the request stops here. */
+function graphqlContext(deps: ServerDeps) {
+  const { db, config, log, verifyToken, cache } = deps;
+  return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
+    const requestId = requestIdOf(res);
+    try {
+      const principal = await verifyToken(req.headers.authorization);
+      assertCanRead(principal, config.READ_ACCESS as ReadAccess);
+      const context = createContext(db, config, log, requestId, principal, cache);
+      context.roundTrips.budget = budgetOf(res);
+      return context;
+    } catch (e) {
+      if (!(e instanceof DomainError)) {
+        log.error({ err: e, requestId }, "request failed");
+        throw new MaskedError(requestId);
+      }
+      // A refused token or read: the request stops here, with the code and a 401 / 403.
+      throw new GraphQLError(e.message, {
+        extensions: { code: e.code, ...e.details, http: { status: statusOfDomainError(e) } },
+      });
+    }
+  };
+}
 
-  const port = opts.port ?? config.PORT;
-  const host = opts.host ?? config.HOST;
-  await new Promise<void>((resolve, reject) => {
+/** Listens on `port` (0: any free one) and resolves with the port; a port in use is a PortInUseError. */
+function listen(httpServer: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       httpServer.off("listening", onListening);
       if (err.code === "EADDRINUSE")
@@ -216,21 +270,10 @@ export async function startServer(opts: {
     };
     const onListening = () => {
       httpServer.off("error", onError);
-      resolve();
+      resolve((httpServer.address() as AddressInfo).port);
     };
     httpServer.once("error", onError);
     httpServer.once("listening", onListening);
     httpServer.listen(port, host);
   });
-  const actual = (httpServer.address() as AddressInfo).port;
-  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
-  return {
-    url: `http://${shownHost}:${actual}/graphql`,
-    port: actual,
-    httpServer,
-    stop: async () => {
-      await drainer.drain(config.SHUTDOWN_DRAIN_MS);
-      await apollo.stop();
-    },
-  };
 }

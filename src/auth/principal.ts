@@ -5,7 +5,7 @@
  */
 import { DomainError } from "../domain/errors.ts";
 
-export type Role = "anonymous" | "viewer" | "editor" | "admin";
+type Role = "anonymous" | "viewer" | "editor" | "admin";
 
 export interface Principal {
   role: Role;

@@ -47,7 +47,7 @@ export function createTokenVerifier(config: VerifyConfig): TokenVerifier {
 }
 
 /** A token lives at most `maxSeconds`: from its `iat`, or from now when it has none. */
-export function assertLifetime(payload: JWTPayload, maxSeconds: number, now: number): void {
+function assertLifetime(payload: JWTPayload, maxSeconds: number, now: number): void {
   if (typeof payload.exp !== "number") throw unauthorised('the token must carry an "exp" claim');
   const start = typeof payload.iat === "number" ? Math.min(payload.iat, now) : now;
   const lifetime = payload.exp - start;
@@ -57,7 +57,7 @@ export function assertLifetime(payload: JWTPayload, maxSeconds: number, now: num
     );
 }
 
-export function principalFromClaims(payload: JWTPayload): Principal {
+function principalFromClaims(payload: JWTPayload): Principal {
   const role = payload.role;
   if (role !== "viewer" && role !== "editor" && role !== "admin")
     throw unauthorised(`the token's role must be viewer, editor or admin (got ${JSON.stringify(role)})`);

@@ -93,7 +93,7 @@ export interface CalendarUnit extends Interval {
   name: string;
 }
 
-export interface MeetingRuleFact {
+interface MeetingRuleFact {
   id: string;
   bodyId: string;
   cadence: string;

@@ -16,16 +16,8 @@ import { type IsoDate, isIsoDate } from "./dates.ts";
 import { lastDayOfMonth } from "./deadlines.ts";
 import { FREQUENCY_NAMES, type Frequency, frequencyLabel } from "./frequencies.ts";
 
-export const WEEKDAYS = [
-  "MONDAY",
-  "TUESDAY",
-  "WEDNESDAY",
-  "THURSDAY",
-  "FRIDAY",
-  "SATURDAY",
-  "SUNDAY",
-] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] as const;
+type Weekday = (typeof WEEKDAYS)[number];
 
 /** What to do when a computed day falls on a Saturday or Sunday (no public holidays are known). */
 export type WeekendAdjustment = "NONE" | "PREVIOUS_WORKDAY" | "NEXT_WORKDAY";
@@ -130,7 +122,7 @@ const overrideSchema = z.strictObject({
   note: z.string().nullish(),
 });
 
-export const dueDatePolicySchema = z.strictObject({
+const dueDatePolicySchema = z.strictObject({
   note: z.string().nullish(),
   defaults: z
     .strictObject({ reports: rulesByFrequency, meetings: rulesByFrequency })
@@ -148,7 +140,7 @@ export const dueDatePolicySchema = z.strictObject({
   overrides: z.array(overrideSchema).default([]),
 });
 
-export type PolicyOverride = z.infer<typeof overrideSchema>;
+type PolicyOverride = z.infer<typeof overrideSchema>;
 
 export interface DueDatePolicy {
   /** Where the policy was read from, for messages (a file name). */
@@ -427,7 +419,7 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 }
 
 /** Monday = 0 … Sunday = 6. */
-export function dayOfWeek(date: IsoDate): number {
+function dayOfWeek(date: IsoDate): number {
   return (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
 }
 

@@ -8,7 +8,7 @@
  * graph says that much and no more. A due-date policy may map it to periods for a unit
  * (config/due-dates.yaml), and the calendar then marks those dates as policy.
  */
-export const FREQUENCIES = {
+const FREQUENCIES = {
   WEEKLY: { label: "hằng tuần", description: "Every week." },
   MONTHLY: { label: "hằng tháng", description: "Every month." },
   QUARTERLY: { label: "hằng quý", description: "Every quarter (3 months)." },
@@ -27,10 +27,6 @@ export const FREQUENCIES = {
 export type Frequency = keyof typeof FREQUENCIES;
 
 export const FREQUENCY_NAMES = Object.keys(FREQUENCIES) as Frequency[];
-
-export function isFrequency(value: string): value is Frequency {
-  return Object.hasOwn(FREQUENCIES, value);
-}
 
 export function frequencyLabel(frequency: Frequency): string {
   return FREQUENCIES[frequency].label;

@@ -7,7 +7,7 @@
 import { intervalOrderText, isInOrder } from "./dates.ts";
 import { DomainError } from "./errors.ts";
 
-export type InvariantRule =
+type InvariantRule =
   | "ONE_DIRECT_SUPERIOR"
   | "NO_CYCLE"
   | "INTERVAL_ORDER"

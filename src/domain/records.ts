@@ -127,7 +127,7 @@ export interface GenRelation extends Omit<RelationRecord, "type" | "basis" | "sy
   basis: readonly string[];
 }
 
-export type MergerKind = "PROVINCE_MERGER" | "COMMUNE_MERGER" | "DISTRICT_LEVEL_ENDED";
+type MergerKind = "PROVINCE_MERGER" | "COMMUNE_MERGER" | "DISTRICT_LEVEL_ENDED";
 
 /** A reorganisation on one date: the units it ended and the units it founded. */
 export interface GenEvent {

@@ -15,10 +15,6 @@ export type RelationType = keyof typeof RELATION_TYPES;
 
 export const RELATION_TYPE_NAMES = Object.keys(RELATION_TYPES) as RelationType[];
 
-export function isRelationType(value: string): value is RelationType {
-  return Object.hasOwn(RELATION_TYPES, value);
-}
-
 /** Roles a unit plays in a plan's task (Kế hoạch thực hiện Nghị quyết 21-NQ/TW, Tỉnh ủy Quảng Ngãi). */
 export const TASK_ROLES = {
   DIRECTS: { label: "chỉ đạo" },

@@ -62,7 +62,7 @@ export interface ChannelFacts {
   members: ReadonlyMap<string, readonly RouteUnit[]>;
 }
 
-export function selectorMatches(s: UnitSelector, u: RouteUnit): boolean {
+function selectorMatches(s: UnitSelector, u: RouteUnit): boolean {
   return s.kinds.includes(u.kind) && (s.levels.length === 0 || (!!u.level && s.levels.includes(u.level)));
 }
 
@@ -75,18 +75,18 @@ function nearestAnchors(facts: ChannelFacts, unitId: string, kinds: readonly str
 }
 
 /** The anchor two units share under a rule (the same commune), or null. */
-export function sharedAnchor(facts: ChannelFacts, rule: ChannelRule, a: string, b: string): string | null {
+function sharedAnchor(facts: ChannelFacts, rule: ChannelRule, a: string, b: string): string | null {
   const ofB = new Set(nearestAnchors(facts, b, rule.within));
   return nearestAnchors(facts, a, rule.within).find((x) => ofB.has(x)) ?? null;
 }
 
-export interface Applicable {
+interface Applicable {
   rule: ChannelRule;
   anchor: string;
 }
 
 /** The rules of a kind that govern `from` dealing with `to` on the date. */
-export function applicableRules(
+function applicableRules(
   rules: readonly ChannelRule[],
   facts: ChannelFacts,
   kind: ChannelKind,
@@ -109,12 +109,7 @@ export function applicableRules(
 }
 
 /** The units of the anchor that a selector names, by id (the first is the one the route uses). */
-export function resolveInAnchor(
-  facts: ChannelFacts,
-  anchor: string,
-  s: UnitSelector,
-  asOf: IsoDate,
-): RouteUnit[] {
+function resolveInAnchor(facts: ChannelFacts, anchor: string, s: UnitSelector, asOf: IsoDate): RouteUnit[] {
   return (facts.members.get(anchor) ?? [])
     .filter((u) => selectorMatches(s, u) && isActiveOn(u, asOf))
     .sort((a, b) => a.id.localeCompare(b.id));

@@ -5,7 +5,7 @@
  * (tổ chức đảng) has a direct superior committee (cấp ủy cấp trên trực tiếp, Điều lệ Đảng);
  * an organ (cơ quan của cấp ủy) is PART_OF its committee.
  */
-export type UnitCategory =
+type UnitCategory =
   | "PARTY_ORGANISATION"
   | "PARTY_BODY"
   | "PARTY_ORGAN"
@@ -202,14 +202,6 @@ export const UNIT_KINDS = {
 export type UnitKind = keyof typeof UNIT_KINDS;
 
 export const UNIT_KIND_NAMES = Object.keys(UNIT_KINDS) as UnitKind[];
-
-export function isUnitKind(value: string): value is UnitKind {
-  return Object.hasOwn(UNIT_KINDS, value);
-}
-
-export function kindLabel(kind: UnitKind): string {
-  return UNIT_KINDS[kind].label;
-}
 
 /** A party organisation has a direct superior committee (Điều lệ Đảng, Điều 10). */
 export function isPartyOrganisation(kind: UnitKind): boolean {

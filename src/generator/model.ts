@@ -28,8 +28,6 @@ export type {
   GeneratedBatch,
   GenRelation,
   GenUnit,
-  MergerKind,
-  Sector,
 } from "../domain/records.ts";
 
 interface Interval {
@@ -62,7 +60,7 @@ export function foldName(name: string): string {
   return out;
 }
 
-export class GraphError extends Error {
+class GraphError extends Error {
   override name = "GraphError";
 }
 

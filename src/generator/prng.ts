@@ -10,7 +10,7 @@
  */
 
 /** cyrb53: a fast, well-mixed 53-bit hash of a string (public domain, bryc). */
-export function hash53(text: string, seed = 0): number {
+function hash53(text: string, seed = 0): number {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = 0; i < text.length; i++) {

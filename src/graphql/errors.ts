@@ -1,13 +1,15 @@
 /**
  * The one place where errors become GraphQL errors. Domain errors keep their code and
  * message; GraphQL's own validation errors pass through; anything else is masked, logged
- * with the request id (src/server.ts), and the client sees only that id.
+ * with the request id (src/server.ts), and the client sees only that id. HTTP statuses come
+ * from the one table in src/http/statuses.ts.
  */
 
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { DomainError } from "../domain/errors.ts";
+import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "../http/statuses.ts";
 import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
 import { limitErrorOf, QUERY_TOO_COMPLEX, RESPONSE_TOO_LARGE, TIMEOUT } from "./limit-error.ts";
 
@@ -36,7 +38,11 @@ const MASKED = new Set(["INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"]);
 export class MaskedError extends GraphQLError {
   constructor(requestId: string) {
     super(`Internal server error (request id ${requestId})`, {
-      extensions: { code: "INTERNAL_SERVER_ERROR", requestId, http: { status: 500 } },
+      extensions: {
+        code: "INTERNAL_SERVER_ERROR",
+        requestId,
+        http: { status: HTTP_STATUS.INTERNAL_SERVER_ERROR },
+      },
     });
   }
 }
@@ -149,9 +155,6 @@ export function withRequestId(
   );
 }
 
-/** How long a client should wait before retrying a SERVICE_UNAVAILABLE (the Retry-After header). */
-const RETRY_AFTER_SECONDS = "2";
-
 /**
  * The HTTP status of a GraphQL response whose errors say the service cannot answer now:
  * 503 with Retry-After when any error is SERVICE_UNAVAILABLE (the database is down, or a
@@ -166,7 +169,7 @@ export function serviceUnavailablePlugin<T extends BaseContext>(): ApolloServerP
           if (response.body.kind !== "single") return;
           const errors = response.body.singleResult.errors ?? [];
           if (!errors.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) return;
-          response.http.status = 503;
+          response.http.status = HTTP_STATUS.SERVICE_UNAVAILABLE;
           response.http.headers.set("retry-after", RETRY_AFTER_SECONDS);
         },
       };

@@ -4,13 +4,14 @@
  * "query cost 1,250,000 exceeds MAX_QUERY_COST 100,000". Mapped for clients in src/graphql/errors.ts.
  */
 import { GraphQLError } from "graphql";
+import { HTTP_STATUS } from "../http/statuses.ts";
 
-/** Refused before execution: tokens, depth, aliases, directives or cost (HTTP 400). */
-export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
-/** The answer would exceed MAX_RESPONSE_BYTES (HTTP 400). */
-export const RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE";
-/** The request ran past REQUEST_TIMEOUT_MS (HTTP 503; retrying later, or asking for less, may help). */
-export const TIMEOUT = "TIMEOUT";
+/** Refused before execution: tokens, depth, aliases, directives or cost. */
+export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX" as const;
+/** The answer would exceed MAX_RESPONSE_BYTES. */
+export const RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE" as const;
+/** The request ran past REQUEST_TIMEOUT_MS. (Each code's HTTP status: src/http/statuses.ts.) */
+export const TIMEOUT = "TIMEOUT" as const;
 
 export type LimitName =
   | "MAX_TOKENS"
@@ -25,16 +26,26 @@ export type LimitName =
 export const formatCount = (n: number) => n.toLocaleString("en-US");
 
 export class QueryLimitError extends GraphQLError {
+  /** The HTTP status a refusal is sent with, when it ends the request. */
+  readonly status: number;
+
   constructor(limit: LimitName, message: string, max: number, value?: number) {
-    const [code, status] =
+    const code =
       limit === "REQUEST_TIMEOUT_MS"
-        ? [TIMEOUT, 503]
+        ? TIMEOUT
         : limit === "MAX_RESPONSE_BYTES"
-          ? [RESPONSE_TOO_LARGE, 400]
-          : [QUERY_TOO_COMPLEX, 400];
+          ? RESPONSE_TOO_LARGE
+          : QUERY_TOO_COMPLEX;
     super(message, {
-      extensions: { code, limit, max, ...(value === undefined ? {} : { value }), http: { status } },
+      extensions: {
+        code,
+        limit,
+        max,
+        ...(value === undefined ? {} : { value }),
+        http: { status: HTTP_STATUS[code] },
+      },
     });
+    this.status = HTTP_STATUS[code];
   }
 }
 

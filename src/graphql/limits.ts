@@ -177,7 +177,7 @@ function answerSizePlugin(config: Config): ApolloServerPlugin<Context> {
           if (!exceeded || response.body.kind !== "single") return;
           const { http: _status, ...extensions } = refusal().extensions;
           response.body.singleResult = { errors: [{ message: refusal().message, extensions }] };
-          response.http.status = 400;
+          response.http.status = refusal().status;
         },
       };
     },

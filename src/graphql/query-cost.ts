@@ -115,7 +115,7 @@ function multiplier(
 }
 
 /** The estimator for graphql-query-complexity: 1 + work + multiplier × the selection's cost. */
-export function listAwareEstimator(s: CostSettings): ComplexityEstimator {
+function listAwareEstimator(s: CostSettings): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) =>
     1 +
     (WORK[`${type.name}.${field.name}`]?.(args, s) ?? 0) +

@@ -10,11 +10,17 @@ import { type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
 import type { Logger } from "../logger.ts";
+import { type ErrorCode, HTTP_STATUS } from "./statuses.ts";
 
 export interface HttpFailure {
   status: number;
   code: string;
   message: string;
+}
+
+/** A failure whose status is its code's (src/http/statuses.ts). */
+export function failure(code: ErrorCode, message: string): HttpFailure {
+  return { status: HTTP_STATUS[code], code, message };
 }
 
 /** Sets `x-request-id` (the client's when well-formed, else a new one) and keeps it in res.locals. */
@@ -57,32 +63,25 @@ function isGraphqlPath(req: Request): boolean {
 
 /** body-parser's error types (its `type` property) and what the client is told. */
 const BODY_ERRORS: Record<string, (limit: string) => HttpFailure> = {
-  "entity.parse.failed": () => ({
-    status: 400,
-    code: "BAD_REQUEST",
-    message: 'The request body is not a JSON object; send { "query": "…", "variables": { … } }',
-  }),
-  "entity.too.large": (limit) => ({
-    status: 413,
-    code: "PAYLOAD_TOO_LARGE",
-    message: `The request body is larger than ${limit}`,
-  }),
-  "charset.unsupported": () => ({
-    status: 415,
-    code: "UNSUPPORTED_MEDIA_TYPE",
-    message: "Unsupported charset: send the body as UTF-8 (content-type: application/json; charset=utf-8)",
-  }),
-  "encoding.unsupported": () => ({
-    status: 415,
-    code: "UNSUPPORTED_MEDIA_TYPE",
-    message: "Unsupported content-encoding: send the body uncompressed, gzip or deflate",
-  }),
-  "request.aborted": () => ({ status: 400, code: "BAD_REQUEST", message: "The request body was aborted" }),
-  "request.size.invalid": () => ({
-    status: 400,
-    code: "BAD_REQUEST",
-    message: "The request body's length does not match its content-length",
-  }),
+  "entity.parse.failed": () =>
+    failure(
+      "BAD_REQUEST",
+      'The request body is not a JSON object; send { "query": "…", "variables": { … } }',
+    ),
+  "entity.too.large": (limit) => failure("PAYLOAD_TOO_LARGE", `The request body is larger than ${limit}`),
+  "charset.unsupported": () =>
+    failure(
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Unsupported charset: send the body as UTF-8 (content-type: application/json; charset=utf-8)",
+    ),
+  "encoding.unsupported": () =>
+    failure(
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Unsupported content-encoding: send the body uncompressed, gzip or deflate",
+    ),
+  "request.aborted": () => failure("BAD_REQUEST", "The request body was aborted"),
+  "request.size.invalid": () =>
+    failure("BAD_REQUEST", "The request body's length does not match its content-length"),
 };
 
 /**
@@ -104,11 +103,11 @@ export function jsonErrorHandler(log: Logger, bodyLimit: string): ErrorRequestHa
       });
     }
     log.error({ err, requestId: requestIdOf(res), path: req.path }, "HTTP request failed");
-    sendFailure(req, res, {
-      status: 500,
-      code: "INTERNAL_SERVER_ERROR",
-      message: `Internal server error (request id ${requestIdOf(res)})`,
-    });
+    sendFailure(
+      req,
+      res,
+      failure("INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestIdOf(res)})`),
+    );
   };
 }
 
@@ -116,21 +115,24 @@ export function jsonErrorHandler(log: Logger, bodyLimit: string): ErrorRequestHa
 export function methodNotAllowed(allowed: string[]): RequestHandler {
   return (req, res) => {
     res.setHeader("allow", allowed.join(", "));
-    sendFailure(req, res, {
-      status: 405,
-      code: "METHOD_NOT_ALLOWED",
-      message: `${req.method} is not allowed on ${req.path}; use ${allowed.join(" or ")}`,
-    });
+    sendFailure(
+      req,
+      res,
+      failure(
+        "METHOD_NOT_ALLOWED",
+        `${req.method} is not allowed on ${req.path}; use ${allowed.join(" or ")}`,
+      ),
+    );
   };
 }
 
 /** Answers 404 for every path no route serves. */
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendFailure(req, res, {
-    status: 404,
-    code: "NOT_FOUND",
-    message: `No resource at ${req.method} ${req.path}; GraphQL is served at /graphql`,
-  });
+  sendFailure(
+    req,
+    res,
+    failure("NOT_FOUND", `No resource at ${req.method} ${req.path}; GraphQL is served at /graphql`),
+  );
 };
 
 function firstLine(err: unknown): string {
@@ -148,16 +150,11 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
-    const status = tooLarge ? 431 : 400;
-    const body = JSON.stringify({
-      error: {
-        code: tooLarge ? "HEADERS_TOO_LARGE" : "BAD_REQUEST",
-        message: tooLarge
-          ? "The request's headers are larger than 16 KB"
-          : "The request could not be read as HTTP/1.1",
-      },
-    });
+    const { status, code, message } =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? failure("HEADERS_TOO_LARGE", "The request's headers are larger than 16 KB")
+        : failure("BAD_REQUEST", "The request could not be read as HTTP/1.1");
+    const body = JSON.stringify({ error: { code, message } });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

@@ -31,6 +31,7 @@ import type { ResultCache } from "../graphql/result-cache.ts";
 import type { Logger } from "../logger.ts";
 import { type Database, DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
 import { requestIdOf } from "./errors.ts";
+import { type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS, statusOfDomainError } from "./statuses.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
 const UID_DOMAIN = "party-org-graph";
@@ -50,10 +51,12 @@ export function mountCalendarFeed(
     const requestId = requestIdOf(res);
     const fail = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
       res.status(status).json({ error: { code, message, ...extra, requestId } });
+    const failWith = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}) =>
+      fail(HTTP_STATUS[code], code, message, extra);
     try {
       const file = String(req.params.file ?? "");
       if (!file.endsWith(".ics") || file.length <= 4)
-        return fail(404, "NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`);
+        return failWith("NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`);
       const unitId = file.slice(0, -4);
       // Calendar clients (Outlook, Google, Thunderbird) cannot send headers: a subscription URL
       // may carry the same bearer token as ?access_token=… instead.
@@ -122,28 +125,21 @@ export function mountCalendarFeed(
         .send(cal.toString());
     } catch (e) {
       if (e instanceof DomainError) {
-        const status =
-          e.code === "NOT_FOUND"
-            ? 404
-            : e.code === "BAD_USER_INPUT"
-              ? 400
-              : e.code === "FORBIDDEN"
-                ? e.details.rule === "TOKEN"
-                  ? 401
-                  : 403
-                : 409;
         const { argument, ...details } = e.details;
-        return fail(status, e.code, e.message, { ...(argument ? { parameter: argument } : {}), ...details });
+        return fail(statusOfDomainError(e), e.code, e.message, {
+          ...(argument ? { parameter: argument } : {}),
+          ...details,
+        });
       }
       if (e instanceof DatabaseConnectionError || e instanceof DatabaseBusyError) {
         deps.log.error({ err: e, requestId }, "calendar feed failed");
-        res.setHeader("retry-after", "2");
-        return fail(503, "SERVICE_UNAVAILABLE", `The database is unavailable (request id ${requestId})`, {
+        res.setHeader("retry-after", RETRY_AFTER_SECONDS);
+        return failWith("SERVICE_UNAVAILABLE", `The database is unavailable (request id ${requestId})`, {
           retryable: true,
         });
       }
       deps.log.error({ err: e, requestId }, "calendar feed failed");
-      return fail(500, "INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`);
+      return failWith("INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`);
     }
   });
 }

@@ -44,16 +44,13 @@ export function guardResponse(
       answered: false,
     };
     res.locals.timeBudget = budget;
-    const reply = (status: number, error: QueryLimitError) => {
-      res.status(status).type("application/json");
+    const reply = (error: QueryLimitError) => {
+      res.status(error.status).type("application/json");
       send(errorBody(error, res.locals.requestId));
     };
     const timeOut = () => {
       log.warn({ requestId: res.locals.requestId, timeoutMs }, "request stopped: REQUEST_TIMEOUT_MS spent");
-      reply(
-        503,
-        new QueryLimitError("REQUEST_TIMEOUT_MS", new RequestTimeoutError(timeoutMs).message, timeoutMs),
-      );
+      reply(new QueryLimitError("REQUEST_TIMEOUT_MS", new RequestTimeoutError(timeoutMs).message, timeoutMs));
       budget.answered = true;
     };
 
@@ -78,7 +75,6 @@ export function guardResponse(
             "answer refused: larger than MAX_RESPONSE_BYTES",
           );
           reply(
-            400,
             new QueryLimitError(
               "MAX_RESPONSE_BYTES",
               `answer of ${formatCount(bytes)} bytes exceeds MAX_RESPONSE_BYTES ${formatCount(maxBytes)}; ask for fewer fields or smaller pages`,

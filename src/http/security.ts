@@ -6,7 +6,7 @@
 import type { RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import helmet from "helmet";
-import { sendFailure } from "./errors.ts";
+import { failure, sendFailure } from "./errors.ts";
 
 /**
  * helmet's defaults (nosniff, frame-ancestors 'none', no referrer, HSTS…) with a CSP for our
@@ -49,11 +49,14 @@ export function rateLimiter(perMinute: number): RequestHandler | null {
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? "unknown"),
     handler: (req, res) => {
-      sendFailure(req, res, {
-        status: 429,
-        code: "RATE_LIMITED",
-        message: `Too many requests: at most ${perMinute} a minute from one client (RATE_LIMIT_PER_MINUTE); retry after the Retry-After header's seconds`,
-      });
+      sendFailure(
+        req,
+        res,
+        failure(
+          "RATE_LIMITED",
+          `Too many requests: at most ${perMinute} a minute from one client (RATE_LIMIT_PER_MINUTE); retry after the Retry-After header's seconds`,
+        ),
+      );
     },
   });
 }

@@ -21,7 +21,7 @@ const kind = z.enum(UNIT_KIND_NAMES as [string, ...string[]]);
 const level = z.enum(["CENTRAL", "PROVINCIAL", "DISTRICT", "COMMUNE", "BASIC"]);
 const sector = z.enum(["AGENCY", "ENTERPRISE", "PUBLIC_SERVICE", "ARMED_FORCES", "LOCALITY"]);
 
-export const provisionSchema = z.strictObject({
+const provisionSchema = z.strictObject({
   id,
   article: z.number().int().positive().nullish(),
   clause: z.number().int().positive().nullish(),
@@ -148,7 +148,7 @@ export const positionSchema = z.strictObject({
   note: optText,
 });
 
-export const deadlineSchema = z.discriminatedUnion("type", [
+const deadlineSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("DATE"), date: isoDate, text: optText }),
   z.strictObject({
     type: z.literal("QUARTER"),
@@ -169,7 +169,7 @@ export const deadlineSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-export const taskSchema = z.strictObject({
+const taskSchema = z.strictObject({
   id,
   code: z.preprocess((v) => (typeof v === "number" ? String(v) : v), text),
   title: text,
@@ -316,7 +316,6 @@ export type SeedRule = z.infer<typeof ruleSchema>;
 export type SeedMeetingRule = z.infer<typeof meetingRuleSchema>;
 export type SeedPosition = z.infer<typeof positionSchema>;
 export type SeedPlan = z.infer<typeof planSchema>;
-export type SeedTask = z.infer<typeof taskSchema>;
 export type SeedKindPairing = z.infer<typeof kindPairingSchema>;
 export type SeedChannelRule = z.infer<typeof channelRuleSchema>;
 export type SeedAssigneeSelector = z.infer<typeof assigneeSelectorSchema>;

@@ -27,7 +27,7 @@ export async function findChannelRules(db: Database, counter?: RoundTripCounter)
   return rows.map((r) => asChannelRule(r.c));
 }
 
-export function asChannelRule(row: unknown): ChannelRule {
+function asChannelRule(row: unknown): ChannelRule {
   const p = row as Row;
   const selector = (kinds: unknown, levels: unknown) => ({
     kinds: (kinds as string[]) ?? [],

@@ -416,7 +416,7 @@ export class DatabaseConnectionError extends Error {
   override name = "DatabaseConnectionError";
 }
 
-export function connectionError(e: unknown): DatabaseConnectionError {
+function connectionError(e: unknown): DatabaseConnectionError {
   if (e instanceof DatabaseConnectionError) return e;
   const err = e as { code?: string; message?: string };
   const msg = firstLine(err.message ?? String(e));

@@ -7,7 +7,7 @@
 import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
 
 /** Raises the version; runs inside the writing transaction (or right after a bulk write). */
-export const BUMP_GRAPH_VERSION = `MERGE (gv:WriteLock {id: 'hierarchy'})
+const BUMP_GRAPH_VERSION = `MERGE (gv:WriteLock {id: 'hierarchy'})
   SET gv.graphVersion = coalesce(gv.graphVersion, 0) + 1`;
 
 export async function bumpGraphVersion(target: Database | TransactionRunner): Promise<void> {

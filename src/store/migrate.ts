@@ -9,7 +9,7 @@ import { bumpGraphVersion } from "./graph-version.ts";
 
 const DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
-export function splitStatements(text: string): string[] {
+function splitStatements(text: string): string[] {
   return text
     .split("\n")
     .filter((line) => !line.trim().startsWith("//"))

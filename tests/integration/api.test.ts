@@ -128,38 +128,29 @@ describe("searchUnits", () => {
 });
 
 describe("relations", () => {
-  it("returns every relation type somewhere in the seed, each with a basis", async () => {
-    const types = [
-      "SUBORDINATE_TO",
-      "PART_OF",
-      "LEADS",
-      "REPORTS_TO",
-      "COORDINATES_WITH",
-      "ADVISES",
-      "INSPECTS",
-      "GUIDES",
-      "NOTIFIES",
-    ];
-    for (const type of types) {
-      const rows = await server.db.read(
-        `MATCH (a:Unit)-[r]->(b:Unit) WHERE type(r) = $type RETURN a.id AS id, toString(coalesce(r.validFrom, a.validFrom, date('2024-06-01'))) AS asOf LIMIT 1`,
-        { type },
-      );
-      const derived =
-        type === "NOTIFIES"
-          ? await server.db.read("MATCH (r:Rule {relation: 'NOTIFIES'}) RETURN r.id AS id")
-          : [];
-      if (!rows[0]) {
-        expect(derived.length, `no ${type} relation or rule in the seed`).toBeGreaterThan(0);
-        continue;
-      }
-      const res = await server.gql<{ relations: { type: string; basis: { id: string }[] }[] }>(
-        `query ($id: ID!, $types: [RelationType!], $asOf: Date) { relations(unitId: $id, types: $types, direction: OUT, asOf: $asOf) { type basis { id } } }`,
-        { id: rows[0].id, types: [type], asOf: rows[0].asOf },
-      );
-      expect(res.errors, type).toBeUndefined();
-      expect(res.data?.relations.length, type).toBeGreaterThan(0);
-      for (const r of res.data?.relations ?? []) expect(r.basis.length, type).toBeGreaterThan(0);
+  // One named relation of each type in the seed: its source unit and a day it is in force.
+  const RELATION_FIXTURES: [type: string, unitId: string, asOf: string][] = [
+    ["SUBORDINATE_TO", "tinh-uy-lam-dong", "2024-06-01"],
+    ["PART_OF", "bo-chinh-tri", "2024-06-01"],
+    ["LEADS", "ban-can-su-dang-ubnd-tinh-lam-dong", "2024-06-01"],
+    ["REPORTS_TO", "ban-to-chuc-tinh-uy-lam-dong-2025", "2025-09-01"],
+    ["COORDINATES_WITH", "ban-to-chuc-tinh-uy-lam-dong-2025", "2025-09-01"],
+    ["ADVISES", "ban-to-chuc-trung-uong", "2024-06-01"],
+    ["INSPECTS", "tinh-uy-lam-dong", "2024-06-01"],
+    ["GUIDES", "tinh-uy-lam-dong", "2024-06-01"],
+    ["NOTIFIES", "ban-thuong-vu-dang-uy-khoi-co-quan-lam-dong", "2024-06-01"],
+  ];
+
+  it.each(RELATION_FIXTURES)("returns %s relations of %s, each with a basis", async (type, id, asOf) => {
+    const res = await server.gql<{ relations: { type: string; basis: { id: string }[] }[] }>(
+      `query ($id: ID!, $types: [RelationType!], $asOf: Date) { relations(unitId: $id, types: $types, direction: OUT, asOf: $asOf) { type basis { id } } }`,
+      { id, types: [type], asOf },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.relations.length).toBeGreaterThan(0);
+    for (const r of res.data?.relations ?? []) {
+      expect(r.type).toBe(type);
+      expect(r.basis.length).toBeGreaterThan(0);
     }
   });
 
@@ -232,54 +223,57 @@ describe("tasks", () => {
     }
   });
 
-  it("has units in every task role, each role listing its tasks", async () => {
-    for (const role of ["DIRECTS", "LEADS_ADVICE", "COORDINATES", "CARRIES_OUT"]) {
-      const rows = await server.db.read(
-        `MATCH (u:Unit)-[r]->(:Task) WHERE type(r) = $role RETURN u.id AS id LIMIT 1`,
-        { role },
-      );
-      expect(rows[0], role).toBeDefined();
-      const res = await server.gql<{
-        tasks: { role: string; unit: { id: string }; task: { code: string } }[];
-      }>(
-        `query ($id: ID!, $role: TaskRole) { tasks(unitId: $id, role: $role) { role unit { id } task { code } } }`,
-        { id: rows[0]?.id, role },
-      );
-      expect(res.errors, role).toBeUndefined();
-      expect(res.data?.tasks.length, role).toBeGreaterThan(0);
-      for (const a of res.data?.tasks ?? []) expect(a).toMatchObject({ role, unit: { id: rows[0]?.id } });
-    }
+  // A unit the Quảng Ngãi plan names in each task role (task 2.1.1.a and its neighbours).
+  const ROLE_FIXTURES: [role: string, unitId: string][] = [
+    ["DIRECTS", "ban-thuong-vu-tinh-uy-quang-ngai"],
+    ["LEADS_ADVICE", "ban-to-chuc-tinh-uy-quang-ngai"],
+    ["COORDINATES", "ban-tuyen-giao-tinh-uy-quang-ngai"],
+    ["CARRIES_OUT", "ban-thuong-vu-dang-uy-khoi-co-quan-quang-ngai"],
+  ];
+
+  it.each(ROLE_FIXTURES)("lists the tasks %s names %s in", async (role, id) => {
+    const res = await server.gql<{
+      tasks: { role: string; unit: { id: string }; task: { code: string } }[];
+    }>(
+      `query ($id: ID!, $role: TaskRole) { tasks(unitId: $id, role: $role) { role unit { id } task { code } } }`,
+      { id, role },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.tasks.length).toBeGreaterThan(0);
+    for (const a of res.data?.tasks ?? []) expect(a).toMatchObject({ role, unit: { id } });
   });
 
-  it("reads a task by code with its structured deadline", async () => {
-    const codes = await server.db.read(
-      "MATCH (t:Task) RETURN t.code AS code, t.deadlineType AS type ORDER BY t.order",
+  it("reads a task by code with its quarter deadline", async () => {
+    const res = await server.gql<{
+      task: {
+        deadline: { type: string; year: number; quarter: number; dueDate: string; recurring: boolean };
+      };
+    }>(
+      `query ($code: String!) { task(code: $code) { deadline { type year quarter dueDate recurring } overdue(asOf: "2030-01-01") } }`,
+      { code: "2.1.1.a" }, // Quý III/2022
     );
-    expect(codes.length).toBeGreaterThan(0);
-    const quarter = codes.find((c) => c.type === "QUARTER");
-    if (quarter) {
-      const res = await server.gql<{
-        task: {
-          deadline: { type: string; year: number; quarter: number; dueDate: string; recurring: boolean };
-        };
-      }>(
-        `query ($code: String!) { task(code: $code) { deadline { type year quarter dueDate recurring } overdue(asOf: "2030-01-01") } }`,
-        { code: quarter.code },
-      );
-      expect(res.errors).toBeUndefined();
-      const d = res.data?.task.deadline;
-      expect(d?.type).toBe("QUARTER");
-      expect(d?.recurring).toBe(false);
-      expect(d?.dueDate).toMatch(new RegExp(`^${d?.year}-`));
-    }
-    const relative = codes.find((c) => c.type === "RELATIVE");
-    if (relative) {
-      const res = await server.gql<{ task: { deadline: { pending: boolean; dueDate: string | null } } }>(
-        `query ($code: String!) { task(code: $code) { deadline { pending dueDate after { title } } } }`,
-        { code: relative.code },
-      );
-      expect(res.data?.task.deadline.dueDate === null).toBe(res.data?.task.deadline.pending);
-    }
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.task.deadline).toMatchObject({
+      type: "QUARTER",
+      year: 2022,
+      quarter: 3,
+      dueDate: "2022-09-30",
+      recurring: false,
+    });
+  });
+
+  it("leaves a deadline relative to an unrecorded event pending, with no due date", async () => {
+    const res = await server.gql<{
+      task: {
+        deadline: { type: string; pending: boolean; dueDate: string | null; after: { title: string } | null };
+      };
+    }>(
+      `query ($code: String!) { task(code: $code) { deadline { type pending dueDate after { title } } } }`,
+      { code: "2.1.2.a" }, // 3 months after the Centre's model working rules
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.task.deadline).toMatchObject({ type: "RELATIVE", pending: true, dueDate: null });
+    expect(res.data?.task.deadline.after?.title).toEqual(expect.any(String));
   });
 });
 

@@ -1,13 +1,6 @@
-/**
- * The reporting calendar over HTTP, of the real seed: a chi bộ cơ sở cơ quan's reports over
- * 2026, the meetings of the BTV Đảng ủy Khối Lâm Đồng in 2024 with their papers deadlines, task
- * deadlines, the .ics feed (parsed with node-ical, an independent parser), and bad windows.
- */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import ical, { type VEvent } from "node-ical";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectPolicyRefused, withDueDatesPolicy } from "./helpers/due-dates-policy.ts";
 import { TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -288,56 +281,42 @@ describe("GET /calendar/{unitId}.ics", () => {
 
 describe("DUE_DATES_FILE", () => {
   it("replaces the default policy; an override for one rule cites its basis; a bad file stops the start", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "due-dates-"));
-    try {
-      const file = path.join(dir, "due-dates.yaml");
-      await writeFile(
-        file,
-        [
-          "defaults:",
-          "  reports:",
-          "    MONTHLY: { monthOffset: 1, day: 10 }",
-          "overrides:",
-          "  - id: quy-che-don-vi",
-          "    match: { rule: qd-138-d9-k2-report }",
-          "    reports:",
-          "      SEMI_ANNUAL: { monthOffset: 0, day: 15 }",
-          "    basis: [qd-138-2023-d9-k2]",
-          "",
-        ].join("\n"),
+    const policy = [
+      "defaults:",
+      "  reports:",
+      "    MONTHLY: { monthOffset: 1, day: 10 }",
+      "overrides:",
+      "  - id: quy-che-don-vi",
+      "    match: { rule: qd-138-d9-k2-report }",
+      "    reports:",
+      "      SEMI_ANNUAL: { monthOffset: 0, day: 15 }",
+      "    basis: [qd-138-2023-d9-k2]",
+    ];
+    await withDueDatesPolicy(policy, async (other) => {
+      const res = await other.gql<{ reportingCalendar: Calendar }>(CALENDAR, {
+        id: CELL,
+        from: "2026-01-01",
+        to: "2026-12-31",
+        asOf: "2026-03-01",
+      });
+      expect(res.errors).toBeUndefined();
+      const cal = res.data?.reportingCalendar as Calendar;
+      expect(cal.policy).toBe("due-dates.yaml");
+      const entries = cal.entries.filter((e) => e.rule?.id === "qd-138-d9-k2-report");
+      expect(entries.find((e) => e.period === "2026-01")?.date).toBe("2026-02-10");
+      expect(entries.find((e) => e.period === "H1/2026")).toMatchObject({
+        date: "2026-06-15",
+        dueDateRule: { source: "OVERRIDE", policyId: "quy-che-don-vi" },
+      });
+      // No ANNUAL rule in this policy: the year-end report is listed apart, saying why.
+      expect(cal.undated.some((e) => e.frequency === "ANNUAL" && e.rule?.id === "qd-138-d9-k2-report")).toBe(
+        true,
       );
-      const other = await startTestServer({ DUE_DATES_FILE: file });
-      try {
-        const res = await other.gql<{ reportingCalendar: Calendar }>(CALENDAR, {
-          id: CELL,
-          from: "2026-01-01",
-          to: "2026-12-31",
-          asOf: "2026-03-01",
-        });
-        expect(res.errors).toBeUndefined();
-        const cal = res.data?.reportingCalendar as Calendar;
-        expect(cal.policy).toBe("due-dates.yaml");
-        const entries = cal.entries.filter((e) => e.rule?.id === "qd-138-d9-k2-report");
-        expect(entries.find((e) => e.period === "2026-01")?.date).toBe("2026-02-10");
-        expect(entries.find((e) => e.period === "H1/2026")).toMatchObject({
-          date: "2026-06-15",
-          dueDateRule: { source: "OVERRIDE", policyId: "quy-che-don-vi" },
-        });
-        // No ANNUAL rule in this policy: the year-end report is listed apart, saying why.
-        expect(
-          cal.undated.some((e) => e.frequency === "ANNUAL" && e.rule?.id === "qd-138-d9-k2-report"),
-        ).toBe(true);
-      } finally {
-        await other.close();
-      }
-      const bad = path.join(dir, "bad.yaml");
-      await writeFile(bad, "defaults:\n  reports:\n    WEEKLY: { monthOffset: 0, day: 3 }\n");
-      await expect(startTestServer({ DUE_DATES_FILE: bad })).rejects.toThrow(
-        /DUE_DATES_FILE bad\.yaml: .*WEEKLY needs a weekday/,
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
+    await expectPolicyRefused(
+      "defaults:\n  reports:\n    WEEKLY: { monthOffset: 0, day: 3 }\n",
+      /DUE_DATES_FILE bad\.yaml: .*WEEKLY needs a weekday/,
+    );
   });
 });
 
@@ -378,49 +357,35 @@ describe("định kỳ with no stated period (PERIODIC)", () => {
   });
 
   it("a policy override may give it periods for one unit, and each date says it is policy; defaults may not", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "due-dates-periodic-"));
-    try {
-      const file = path.join(dir, "due-dates.yaml");
-      await writeFile(
-        file,
-        [
-          "defaults:",
-          "  reports:",
-          "    SEMI_ANNUAL: { monthOffset: 0, day: 5 }",
-          "overrides:",
-          "  - id: btc-lam-dong-dinh-ky",
-          `    match: { obligor: ${BTC} }`,
-          "    reports:",
-          "      PERIODIC: { periods: [SEMI_ANNUAL] }",
-          '    note: "Quy ước của Văn phòng"',
-          "",
-        ].join("\n"),
-      );
-      const other = await startTestServer({ DUE_DATES_FILE: file });
-      try {
-        const res = await other.gql<{ reportingCalendar: Calendar }>(CALENDAR, {
-          id: BTC,
-          from: "2026-01-01",
-          to: "2026-12-31",
-        });
-        expect(res.errors).toBeUndefined();
-        const cal = res.data?.reportingCalendar as Calendar;
-        const dated = cal.entries.filter(isPeriodic);
-        expect(dated.map((e) => [e.date, e.period])).toEqual([["2026-06-05", "H1/2026"]]);
-        expect(dated[0]?.dueDateRule).toMatchObject({ source: "OVERRIDE", policyId: "btc-lam-dong-dinh-ky" });
-        expect(dated[0]?.dueDateRule?.text).toMatch(/không phải quy định của văn bản/);
-        expect(cal.undated.filter(isPeriodic)).toEqual([]);
-      } finally {
-        await other.close();
-      }
-      const bad = path.join(dir, "bad.yaml");
-      await writeFile(bad, "defaults:\n  reports:\n    PERIODIC: { periods: [ANNUAL] }\n");
-      await expect(startTestServer({ DUE_DATES_FILE: bad })).rejects.toThrow(
-        /PERIODIC: .*not in the defaults/,
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const policy = [
+      "defaults:",
+      "  reports:",
+      "    SEMI_ANNUAL: { monthOffset: 0, day: 5 }",
+      "overrides:",
+      "  - id: btc-lam-dong-dinh-ky",
+      `    match: { obligor: ${BTC} }`,
+      "    reports:",
+      "      PERIODIC: { periods: [SEMI_ANNUAL] }",
+      '    note: "Quy ước của Văn phòng"',
+    ];
+    await withDueDatesPolicy(policy, async (other) => {
+      const res = await other.gql<{ reportingCalendar: Calendar }>(CALENDAR, {
+        id: BTC,
+        from: "2026-01-01",
+        to: "2026-12-31",
+      });
+      expect(res.errors).toBeUndefined();
+      const cal = res.data?.reportingCalendar as Calendar;
+      const dated = cal.entries.filter(isPeriodic);
+      expect(dated.map((e) => [e.date, e.period])).toEqual([["2026-06-05", "H1/2026"]]);
+      expect(dated[0]?.dueDateRule).toMatchObject({ source: "OVERRIDE", policyId: "btc-lam-dong-dinh-ky" });
+      expect(dated[0]?.dueDateRule?.text).toMatch(/không phải quy định của văn bản/);
+      expect(cal.undated.filter(isPeriodic)).toEqual([]);
+    });
+    await expectPolicyRefused(
+      "defaults:\n  reports:\n    PERIODIC: { periods: [ANNUAL] }\n",
+      /PERIODIC: .*not in the defaults/,
+    );
   });
 });
 

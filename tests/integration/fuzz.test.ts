@@ -1,5 +1,5 @@
 /**
- * A fuzz corpus against the real service (issue 12, part 7): hostile requests generated from
+ * A fuzz corpus against the real service: hostile requests generated from
  * introspection (tests/support/fuzz-requests.ts) and a fixed corpus of the cases a hostile
  * tester found. Every answer must be JSON, none a masked internal error, none may hang, and a
  * refused request writes nothing. Mutations run as an editor of a sandbox province, which is
@@ -134,7 +134,7 @@ async function check(
 
 const asBody = (r: FuzzRequest) => JSON.stringify({ query: r.query, variables: r.variables });
 
-/** The fixed corpus: the cases of issue 12, each of which must be refused. */
+/** The fixed corpus: attacks found by hostile testing, each of which must be refused. */
 const FIXED: { label: string; query: string; variables?: Record<string, unknown>; mutation?: boolean }[] = [
   ...["2025-02-30", "March 7, 2024", "1"].map((since) => ({
     label: `changes(since: ${since})`,

@@ -1,5 +1,5 @@
 /**
- * Every failure is JSON (issue 12, part 5), and the production posture (part 8): security
+ * Every failure is JSON, and the production posture: security
  * headers, a per-client rate limit, introspection and GraphiQL under the operator's control,
  * assets served from any install path.
  */

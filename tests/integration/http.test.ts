@@ -68,6 +68,33 @@ describe("HTTP", () => {
   });
 
   it("masks unexpected errors and never sends a stack trace", async () => {
+    // A unit written behind the service's back with a kind the schema does not know: serialising
+    // it fails inside execution, an error no code path expects.
+    const id = "http-test-corrupt-unit";
+    await server.db.write(
+      "CREATE (:Unit {id: $id, name: 'Corrupt', kind: 'NOT_A_KIND', level: 'BASIC', validFrom: date('2020-01-01')})",
+      { id },
+    );
+    try {
+      const res = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "req-unexpected-1" },
+        body: JSON.stringify({ query: `{ unit(id: "${id}") { id kind } }` }),
+      });
+      const body = (await res.json()) as {
+        errors?: { message: string; extensions?: Record<string, unknown> }[];
+      };
+      expect(body.errors?.[0]).toMatchObject({
+        message: "Internal server error (request id req-unexpected-1)",
+        extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "req-unexpected-1" },
+      });
+      expect(JSON.stringify(body)).not.toMatch(/NOT_A_KIND|UnitKind|stacktrace|at .*\.ts:\d+/);
+    } finally {
+      await server.db.write("MATCH (u:Unit {id: $id}) DETACH DELETE u", { id });
+    }
+  });
+
+  it("passes a query the schema refuses through with its own code, and no stack trace", async () => {
     const res = await server.gql("{ stats { units nope } }");
     expect(res.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(JSON.stringify(res)).not.toMatch(/stacktrace|at .*\.ts:\d+/);

@@ -1,5 +1,5 @@
 /**
- * Inputs validated at the edge (issue 12, part 6): every bad input a hostile tester tried is a
+ * Inputs validated at the edge: every bad input a hostile tester tried is a
  * BAD_USER_INPUT (or CONFLICT for a duplicate relation) naming the argument or rule, never a
  * masked internal error, and a refused mutation leaves the graph exactly as it was.
  *
@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
-import { BASIS, CREATE, create, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
-import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+import { BASIS, CREATE, closeSandbox, create, gqlAs, openSandbox } from "./helpers/sandbox.ts";
+import type { TestServer } from "./helpers/test-server.ts";
 
 const P = "iv-";
 const FROM = "2025-07-01";
@@ -17,8 +17,7 @@ let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  admin = await token("admin", [], "admin-tester");
+  ({ server, admin } = await openSandbox());
   // Communes hang directly under a province from the 2025 reform on.
   await create(server, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong", FROM);
   for (const x of ["a", "b"])
@@ -27,10 +26,7 @@ beforeAll(async () => {
   await create(server, admin, cell, `${P}xa-a`, FROM);
 });
 
-afterAll(async () => {
-  await removeSandbox(server.db, P);
-  await server.close();
-});
+afterAll(() => closeSandbox(server, P));
 
 type Errors = { message: string; extensions?: Record<string, unknown> }[] | undefined;
 

@@ -1,5 +1,5 @@
 /**
- * Limits (README, "Limits"): the three attacks of issue 12 are refused before execution, with a
+ * Limits (README, "Limits"): three known attacks are refused before execution, with a
  * code and the limit named, without a single Cypher round trip, while small queries keep being
  * answered; the queries the README, the tests and the benchmark ask pass; identical reads are
  * merged; a request has a time budget and an answer a size cap.
@@ -30,7 +30,7 @@ async function post(server: TestServer, query: string, variables?: Record<string
 const aliases = (n: number, field: string) =>
   `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(" ")} }`;
 
-/** The three attacks measured on the 38,600-unit graph (issue 12). */
+/** Three attacks that were costly on the 38,600-unit national graph. */
 const NESTED = `{ unit(id:"gen-tu-ho-chi-minh-2025"){ children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { id name } } } } } } } } } } }`;
 const DESCENDANTS_500 = aliases(
   500,
@@ -65,7 +65,7 @@ afterAll(async () => {
   await Promise.all([server.close(), manyTokens.close(), manyAliases.close()]);
 });
 
-describe("the attacks of issue 12", () => {
+describe("three known attacks", () => {
   it("refuses children → superior → children three levels deep by its cost", async () => {
     const answer = await post(server, NESTED);
     expectRefused(answer, "MAX_QUERY_COST");

@@ -5,16 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
-import { BASIS, CREATE, create, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
-import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+import { BASIS, CREATE, closeSandbox, create, gqlAs, openSandbox } from "./helpers/sandbox.ts";
+import type { TestServer } from "./helpers/test-server.ts";
 
 const P = "mt-";
 let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  admin = await token("admin", [], "admin-tester");
+  ({ server, admin } = await openSandbox());
   await create(server, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
   await create(server, admin, { id: `${P}huyen-a`, kind: "DISTRICT_COMMITTEE" }, `${P}tinh-uy`);
   await create(server, admin, { id: `${P}huyen-b`, kind: "DISTRICT_COMMITTEE" }, `${P}tinh-uy`);
@@ -25,10 +24,7 @@ beforeAll(async () => {
   await create(server, admin, { id: `${P}ubkt-huyen-a`, kind: "INSPECTION_COMMISSION" }, `${P}huyen-a`);
 });
 
-afterAll(async () => {
-  await removeSandbox(server.db, P);
-  await server.close();
-});
+afterAll(() => closeSandbox(server, P));
 
 const mutate = (query: string, variables?: Record<string, unknown>) => gqlAs(server, admin, query, variables);
 

@@ -20,13 +20,16 @@ import { type EmbeddedNeo4j, startEmbeddedNeo4j } from "../../src/neo4j/launcher
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { Database } from "../../src/store/database.ts";
 import { freePort } from "../support/global-setup.ts";
-import { BASIS, CREATE, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { CREATE, createVariables, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer } from "./helpers/test-server.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PASSWORD = "recovery-test-password";
 const SUPERIOR = "bch-trung-uong";
 const JVM_START_MS = 240_000;
+
+/** The units the write streams create: provincial committees under the Central Committee. */
+const newUnit = (id: string) => ({ id, kind: "PROVINCIAL_COMMITTEE" });
 
 type LogLine = { msg?: string; pid?: number; [k: string]: unknown };
 
@@ -83,19 +86,7 @@ function writeStream(url: string, admin: string, prefix: string, clients: number
     while (!stopped) {
       const id = `${prefix}${n++}`;
       try {
-        const res = await graphql(
-          url,
-          CREATE,
-          {
-            input: {
-              unit: { id, name: id, kind: "PROVINCIAL_COMMITTEE" },
-              superiorId: SUPERIOR,
-              effectiveOn: "2020-01-01",
-              basis: BASIS,
-            },
-          },
-          admin,
-        );
+        const res = await graphql(url, CREATE, createVariables(newUnit(id), SUPERIOR), admin);
         if (res.body.errors) {
           outcomes.push({
             id,
@@ -160,19 +151,7 @@ describe("a change that cannot get the hierarchy lock in its time budget", () =>
       await holder.run("MATCH (l:WriteLock {id: 'hierarchy'}) SET l.heldByTest = true");
       const admin = await token("admin");
       const id = "wt-blocked-unit";
-      const res = await graphql(
-        server.url,
-        CREATE,
-        {
-          input: {
-            unit: { id, name: id, kind: "PROVINCIAL_COMMITTEE" },
-            superiorId: SUPERIOR,
-            effectiveOn: "2020-01-01",
-            basis: BASIS,
-          },
-        },
-        admin,
-      );
+      const res = await graphql(server.url, CREATE, createVariables(newUnit(id), SUPERIOR), admin);
       expect(res.status).toBe(503);
       expect(res.body.errors?.[0]?.extensions).toMatchObject({
         code: "SERVICE_UNAVAILABLE",

@@ -1,12 +1,20 @@
 /**
- * Scopes that hold (issue 12): every unit a change names or moves must lie in the editor's
+ * Scopes that hold: every unit a change names or moves must lie in the editor's
  * subtrees; a scope root stays where it is; an outside id answers as a missing one; and with
  * READ_ACCESS=scoped, history, the change feed and stats show only what lies inside. Each refused
  * change is checked against a snapshot of the whole graph.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
-import { create, type GqlResult, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import {
+  closeSandbox,
+  create,
+  type GqlResult,
+  gqlAs,
+  openSandbox,
+  TEST_SECRET,
+  token,
+} from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "sx-";
@@ -14,13 +22,9 @@ let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  admin = await token("admin", [], "admin-tester");
+  ({ server, admin } = await openSandbox());
 });
-afterAll(async () => {
-  await removeSandbox(server.db, P);
-  await server.close();
-});
+afterAll(() => closeSandbox(server, P));
 
 let n = 0;
 /**

@@ -1,5 +1,5 @@
 /**
- * No default secret (issue 12): a server configured with no secret accepts no token — above all
+ * No default secret: a server configured with no secret accepts no token — above all
  * none signed with the development secret the repository used to publish; tokens need `exp` and
  * a bounded lifetime; and `npm run token` mints, on the same machine, what a server verifying with
  * the locally generated secret file accepts.
@@ -65,6 +65,56 @@ describe("token lifetimes", () => {
     const long = await gqlAs(server, await admin(TEST_SECRET, { exp: now + 3601 }), READ);
     expect(long.status).toBe(401);
     expect(long.errors?.[0]?.message).toMatch(/JWT_MAX_LIFETIME_S/);
+  });
+});
+
+describe("JWT_ISSUER and JWT_AUDIENCE", () => {
+  const ISSUER = "https://issuer.test/";
+  const AUDIENCE = "party-org-graph-test";
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      JWT_SECRET: TEST_SECRET,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      READ_ACCESS: "authenticated",
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const signed = (claims: { iss?: string; aud?: string }) => {
+    let jwt = new SignJWT({ role: "viewer", scopes: [] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("t")
+      .setIssuedAt()
+      .setExpirationTime("10m");
+    if (claims.iss) jwt = jwt.setIssuer(claims.iss);
+    if (claims.aud) jwt = jwt.setAudience(claims.aud);
+    return jwt.sign(new TextEncoder().encode(TEST_SECRET));
+  };
+
+  it("accepts a token from the configured issuer for the configured audience", async () => {
+    const res = await gqlAs<{ unit: { name: string } }>(
+      server,
+      await signed({ iss: ISSUER, aud: AUDIENCE }),
+      READ,
+    );
+    expect(res.status).toBe(200);
+    expect(res.data?.unit.name).toBe("Tỉnh ủy Lâm Đồng");
+  });
+
+  it.each([
+    ["another issuer", { iss: "https://elsewhere.test/", aud: AUDIENCE }, /"iss"/],
+    ["no issuer", { aud: AUDIENCE }, /"iss"/],
+    ["another audience", { iss: ISSUER, aud: "another-service" }, /"aud"/],
+    ["no audience", { iss: ISSUER }, /"aud"/],
+  ])("refuses a token with %s (401)", async (_label, claims, claim) => {
+    const res = await gqlAs(server, await signed(claims), READ);
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.message).toMatch(claim);
+    expect(res.data ?? null).toBeNull();
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Hostile GraphQL requests generated from the schema (issue 12, part 7): for every argument of
+ * Hostile GraphQL requests generated from the schema: for every argument of
  * every Query and Mutation field — and every field of an input object argument — a request
  * where that one value is hostile (a wrong type, an edge value, metacharacters) and every other
  * argument is valid, so that the hostile value is what the service must refuse. Pure: it reads

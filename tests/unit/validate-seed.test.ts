@@ -85,7 +85,8 @@ describe("validateSeed", () => {
   it("refuses a relation that starts before the document it cites (issuedOn or notBefore)", () => {
     const files = goodSeed();
     const doc = ((files[0] as SeedFile).content as { documents: Record<string, unknown>[] }).documents[0];
-    if (doc) doc.notBefore = "2023-12-01";
+    expect(doc).toBeDefined();
+    (doc as Record<string, unknown>).notBefore = "2023-12-01";
     relations(files)[0] = { ...relations(files)[0], validFrom: "2020-01-01" };
     const issues = issuesOf(files);
     expect(issues.map((i) => i.message)).toEqual(

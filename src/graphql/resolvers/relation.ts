@@ -1,6 +1,5 @@
 /** Relation, Subgraph, and the root relation queries. */
 
-import { badInput } from "../../domain/errors.ts";
 import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
 import type { DerivedRelation } from "../../domain/obligations.ts";
 import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
@@ -84,5 +83,3 @@ export const RelationQueries = {
     };
   },
 };
-
-export { badInput };

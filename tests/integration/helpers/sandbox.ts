@@ -6,7 +6,7 @@
 import { SignJWT } from "jose";
 import type { Database } from "../../../src/store/database.ts";
 import { bumpGraphVersion } from "../../../src/store/graph-version.ts";
-import type { TestServer } from "./test-server.ts";
+import { startTestServer, type TestServer } from "./test-server.ts";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
 
@@ -47,18 +47,44 @@ export const BASIS = ["dieu-le-dang-whole"];
 
 export const CREATE = `mutation ($input: CreateUnitInput!) { createUnit(input: $input) { id kind actor units { id } changes { entity entityId operation } } }`;
 
+export interface NewUnit {
+  id: string;
+  name?: string;
+  kind: string;
+  sector?: string;
+  host?: string;
+  level?: string;
+}
+
+/** The variables of CREATE for a unit (named by its id unless given a name) under `superiorId`. */
+export function createVariables(unit: NewUnit, superiorId: string | null, effectiveOn = "2020-01-01") {
+  return { input: { unit: { name: unit.id, ...unit }, superiorId, effectiveOn, basis: BASIS } };
+}
+
 /** Creates a unit through the API as admin; throws on any error. */
 export async function create(
   server: TestServer,
   admin: string,
-  unit: { id: string; name?: string; kind: string; sector?: string; host?: string; level?: string },
+  unit: NewUnit,
   superiorId: string | null,
   effectiveOn = "2020-01-01",
 ): Promise<void> {
-  const res = await gqlAs(server, admin, CREATE, {
-    input: { unit: { name: unit.id, ...unit }, superiorId, effectiveOn, basis: BASIS },
-  });
+  const res = await gqlAs(server, admin, CREATE, createVariables(unit, superiorId, effectiveOn));
   if (res.errors) throw new Error(`create ${unit.id}: ${res.errors[0]?.message}`);
+}
+
+/** A test file that writes: the test server verifying TEST_SECRET, and an admin token for it. */
+export async function openSandbox(
+  env: Record<string, string> = {},
+): Promise<{ server: TestServer; admin: string }> {
+  const server = await startTestServer({ JWT_SECRET: TEST_SECRET, ...env });
+  return { server, admin: await token("admin", [], "admin-tester") };
+}
+
+/** Removes the units under each prefix (with their events and changes), then stops the server. */
+export async function closeSandbox(server: TestServer, ...prefixes: string[]): Promise<void> {
+  for (const prefix of prefixes) await removeSandbox(server.db, prefix);
+  await server.close();
 }
 
 /** Removes every unit whose id starts with the prefix, and the events and changes that touched them. */
