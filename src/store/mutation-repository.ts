@@ -16,6 +16,7 @@ import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type ChangeSession, runChange } from "./change-session.ts";
 import { active, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
+import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
 
 /** A unit a change creates or updates; its validity comes from the change's date. Its seat is set by updateUnit only. */
@@ -165,6 +166,23 @@ async function createRelation(
 
 type RelationRow = RelationRecord;
 
+/** A relation as the queries below return it (fields a query leaves out read as empty). */
+function relationRow(r: Row): RelationRow {
+  return {
+    id: text(r, "id"),
+    type: text(r, "type"),
+    from: text(r, "from"),
+    to: text(r, "to"),
+    validFrom: optText(r, "validFrom"),
+    validTo: optText(r, "validTo"),
+    frequencies: texts(r, "frequencies"),
+    via: texts(r, "via"),
+    subject: optText(r, "subject"),
+    basis: texts(r, "basis"),
+    note: optText(r, "note"),
+  };
+}
+
 /** Relations touching a unit that are in force on `date` or later. */
 async function relationsFrom(
   s: ChangeSession,
@@ -180,7 +198,7 @@ async function relationsFrom(
             r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note`,
     { id: unitId, date, types: [...types] },
   );
-  return rows as unknown as RelationRow[];
+  return rows.map(relationRow);
 }
 
 /**
@@ -514,7 +532,7 @@ export const mutations = {
                 toString(r.validTo) AS validTo, r.basis AS basis`,
         { id: a.relationId, types: RELATION_TYPE_NAMES },
       );
-      const rel = rows[0] as unknown as RelationRow | undefined;
+      const rel = rows[0] ? relationRow(rows[0]) : undefined;
       if (!rel) throw s.unknown("relation", "relationId", a.relationId);
       // Both ends must be in scope; a structural link is its lower end's place in the hierarchy.
       await s.authorize([
