@@ -16,11 +16,10 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express, type Request, type Response } from "express";
 import { GraphQLError } from "graphql";
-import { assertCanRead, type ReadAccess } from "./auth/principal.ts";
 import { createTokenVerifier, type TokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
-import { type Context, createContext } from "./graphql/context.ts";
+import type { Context } from "./graphql/context.ts";
 import {
   formatError,
   isUnexpected,
@@ -43,6 +42,7 @@ import {
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
+import { readerContext } from "./http/request-context.ts";
 import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
 import { statusOfDomainError } from "./http/statuses.ts";
@@ -233,13 +233,11 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
 
 /** A request's context: its token verified and its reading allowed, or the request stops here. */
 function graphqlContext(deps: ServerDeps) {
-  const { db, config, log, verifyToken, cache } = deps;
+  const { log } = deps;
   return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
     const requestId = requestIdOf(res);
     try {
-      const principal = await verifyToken(req.headers.authorization);
-      assertCanRead(principal, config.READ_ACCESS as ReadAccess);
-      const context = createContext(db, config, log, requestId, principal, cache);
+      const context = await readerContext(deps, requestId, req.headers.authorization);
       context.roundTrips.budget = budgetOf(res);
       return context;
     } catch (e) {

@@ -110,6 +110,8 @@ export interface TaskFact {
   deadline: Deadline;
   /** The deadline in the document's words, e.g. "Quý III/2022". */
   deadlineText: string | null;
+  /** Further lines of the deadline when the text states more than one (mục 2.2.9.b: "Thường xuyên", "Hằng năm"). */
+  moreDeadlines?: { deadline: Deadline; text: string | null }[];
   /** The unit's roles in the task (DIRECTS, LEADS_ADVICE, COORDINATES, CARRIES_OUT). */
   roles: string[];
 }
@@ -221,7 +223,15 @@ export function buildCalendar(input: CalendarInput): Calendar {
   const add = (e: CalendarEntry) => void (e.date ? dated : undated).set(e.id, e);
   if (wanted.has("REPORT")) for (const o of input.obligations) reportEntries(input, o).forEach(add);
   if (wanted.has("MEETING")) for (const m of input.meetingRules) meetingEntries(input, m).forEach(add);
-  if (wanted.has("TASK")) for (const t of input.tasks) taskEntries(input, t).forEach(add);
+  if (wanted.has("TASK"))
+    for (const t of input.tasks) {
+      taskEntries(input, t).forEach(add);
+      // Each further line of the deadline gets its own entries, ids suffixed by the line.
+      (t.moreDeadlines ?? []).forEach((line, i) => {
+        const entries = taskEntries(input, { ...t, deadline: line.deadline, deadlineText: line.text });
+        for (const e of entries) add({ ...e, id: e.id.replace(`task.${t.id}`, `task.${t.id}.l${i + 2}`) });
+      });
+    }
   const typeOrder = (e: CalendarEntry) => CALENDAR_ENTRY_TYPES.indexOf(e.type);
   return {
     entries: [...dated.values()].sort(
@@ -528,7 +538,9 @@ function taskEntries(input: CalendarInput, t: TaskFact): CalendarEntry[] {
     }
     case "YEARLY": {
       const out: CalendarEntry[] = [];
-      for (let y = Number(input.window.from.slice(0, 4)); y <= Number(input.window.to.slice(0, 4)); y++) {
+      // "Từ năm 2022": no entry before the year the text starts from.
+      const first = Math.max(Number(input.window.from.slice(0, 4)), d.startYear ?? 0);
+      for (let y = first; y <= Number(input.window.to.slice(0, 4)); y++) {
         const date = `${y}-12-31`;
         if (!inWindow(date)) continue;
         out.push({
@@ -550,7 +562,9 @@ function taskEntries(input: CalendarInput, t: TaskFact): CalendarEntry[] {
       return out;
     }
     default:
-      // ONGOING (thường xuyên) and PER_TERM (theo nhiệm kỳ): no date to show.
+      // ONGOING (thường xuyên) and PER_TERM (theo nhiệm kỳ): no date to show; nothing before
+      // the year an ONGOING deadline starts from ("Từ năm 2022").
+      if (d.startYear && Number(input.window.to.slice(0, 4)) < d.startYear) return [];
       return [{ ...common, id: `task.${t.id}`, title }];
   }
 }

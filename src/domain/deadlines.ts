@@ -16,6 +16,8 @@ export interface Deadline {
   days?: number | null;
   /** For RELATIVE: the date the event happened, when recorded. */
   eventOccurredOn?: IsoDate | null;
+  /** For ONGOING and YEARLY: "Từ năm 2022", the first year; absent when the text gives none. */
+  startYear?: number | null;
 }
 
 export function isRecurring(d: Deadline): boolean {

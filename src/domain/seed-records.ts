@@ -77,6 +77,8 @@ export interface SeedMeetingRuleRecord extends Noted {
   quorumText?: Maybe<string>;
   papersLeadDays?: Maybe<number>;
   papersLeadDaysComplex?: Maybe<number>;
+  /** A decision by written consent: more than `moreThan` of the body approve in writing. */
+  writtenConsent?: Maybe<{ moreThan: number; text: string; requestedBy: string; basis: string[] }>;
   basis: string[];
 }
 
@@ -93,7 +95,8 @@ export type SeedDeadlineRecord = { text?: Maybe<string> } & (
   | { type: "DATE"; date: string }
   | { type: "QUARTER"; year: number; quarter: number }
   | { type: "YEAR"; year: number }
-  | { type: "ONGOING" | "YEARLY" | "PER_TERM" }
+  | { type: "ONGOING" | "YEARLY"; startYear?: Maybe<number> }
+  | { type: "PER_TERM" }
   | { type: "RELATIVE"; months?: Maybe<number>; days?: Maybe<number>; after: string }
 );
 
@@ -102,6 +105,8 @@ export interface SeedTaskRecord extends Noted {
   code: string;
   title: string;
   deadline: SeedDeadlineRecord;
+  /** Further deadline lines, in the document's order. */
+  moreDeadlines: SeedDeadlineRecord[];
   roles: { role: string; unit?: Maybe<string>; selector?: Maybe<string>; note?: Maybe<string> }[];
   basis: string[];
 }

@@ -197,6 +197,12 @@ export const UNIT_KINDS = {
     category: "OTHER",
     description: "A party newspaper or press agency.",
   },
+  STEERING_COMMITTEE: {
+    label: "Ban Chỉ đạo",
+    category: "OTHER",
+    description:
+      "A steering committee set up by a committee for one field of work (e.g. building party and mass organisations in private enterprises); no direct superior of its own in the graph.",
+  },
 } as const satisfies Record<string, UnitKindInfo>;
 
 export type UnitKind = keyof typeof UNIT_KINDS;

@@ -180,9 +180,9 @@ export function distinctIdsArg(values: readonly string[], name: string): string[
   return [...values];
 }
 
-export function typesArg(value: unknown): string[] | null {
-  if (!Array.isArray(value) || value.length === 0) return null;
-  return value as string[];
+/** A list of enum values (relation types…) as a filter: null when absent or empty (no filter). */
+export function typesArg<T extends string>(value: readonly T[] | null | undefined): T[] | null {
+  return value && value.length > 0 ? [...value] : null;
 }
 
 /** The longest key value a representation may carry (ids are far shorter). */

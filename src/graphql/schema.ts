@@ -2,7 +2,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import {
   type DocumentNode,
   defaultFieldResolver,
@@ -26,7 +25,7 @@ export function readTypeDefs(): string {
 
 export function buildSchema(): GraphQLSchema {
   const typeDefs = parse(readTypeDefs());
-  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({ typeDefs, resolvers });
   guardEntities(schema, entityKeys(typeDefs));
   guardScalars(schema);
   return schema;

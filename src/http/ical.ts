@@ -14,9 +14,6 @@
  */
 import type { Express, Request, Response } from "express";
 import ical, { ICalCalendarMethod, ICalEventTransparency } from "ical-generator";
-import { assertCanRead, type ReadAccess } from "../auth/principal.ts";
-import type { TokenVerifier } from "../auth/verify-token.ts";
-import type { Config } from "../config.ts";
 import { CALENDAR_ENTRY_TYPES, type CalendarEntryType, ENTRY_TYPE_LABELS } from "../domain/calendar.ts";
 import { citationLabel } from "../domain/citations.ts";
 import { isIsoDate } from "../domain/dates.ts";
@@ -24,29 +21,19 @@ import { addDays, vietnameseDate } from "../domain/due-dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { type Frequency, frequencyLabel } from "../domain/frequencies.ts";
 import { TASK_ROLES, type TaskRole } from "../domain/relation-types.ts";
-import { type Context, createContext } from "../graphql/context.ts";
-import { type CalendarEntryView, unitCalendar } from "../graphql/resolvers/calendar.ts";
-import { loadCitations, loadUnits } from "../graphql/resolvers/support.ts";
-import type { ResultCache } from "../graphql/result-cache.ts";
-import type { Logger } from "../logger.ts";
-import { type Database, DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
+import type { Context } from "../graphql/context.ts";
+import { loadCitations, loadUnits } from "../graphql/services/lookups.ts";
+import { type CalendarEntryView, unitCalendar } from "../graphql/services/unit-calendar.ts";
+import { DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
 import { requestIdOf } from "./errors.ts";
+import { headerOrQueryToken, type ReaderDeps, readerContext } from "./request-context.ts";
 import { type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS, statusOfDomainError } from "./statuses.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
 const UID_DOMAIN = "party-org-graph";
 const EXCERPT_MAX = 300;
 
-export function mountCalendarFeed(
-  app: Express,
-  deps: {
-    db: Database;
-    config: Config;
-    log: Logger;
-    verifyToken: TokenVerifier;
-    cache?: ResultCache | null;
-  },
-): void {
+export function mountCalendarFeed(app: Express, deps: ReaderDeps): void {
   app.get("/calendar/:file", async (req: Request, res: Response) => {
     const requestId = requestIdOf(res);
     const fail = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
@@ -58,13 +45,7 @@ export function mountCalendarFeed(
       if (!file.endsWith(".ics") || file.length <= 4)
         return failWith("NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`);
       const unitId = file.slice(0, -4);
-      // Calendar clients (Outlook, Google, Thunderbird) cannot send headers: a subscription URL
-      // may carry the same bearer token as ?access_token=… instead.
-      const fromQuery =
-        typeof req.query.access_token === "string" ? `Bearer ${req.query.access_token}` : undefined;
-      const principal = await deps.verifyToken(req.headers.authorization ?? fromQuery);
-      assertCanRead(principal, deps.config.READ_ACCESS as ReadAccess);
-      const ctx = createContext(deps.db, deps.config, deps.log, requestId, principal, deps.cache);
+      const ctx = await readerContext(deps, requestId, headerOrQueryToken(req));
       // Default window: last year to next year; with one end given, the year before or after it.
       const year = (d: string) => Number(d.slice(0, 4));
       const givenFrom = dateParam(req, "from");

@@ -109,6 +109,8 @@ export const ruleSchema = z.strictObject({
     "HOST_PARTY_ORGANISATION",
     "HOST_MASS_ORGANISATIONS",
     "LOCAL_COMMITTEE",
+    "LOCAL_GOVERNMENT",
+    "SUPERIOR_INSPECTION_COMMISSION",
   ]),
   frequencies: z.array(frequency).default([]),
   via: ids.default([]),
@@ -127,6 +129,18 @@ export const meetingRuleSchema = z.strictObject({
   quorumText: optText,
   papersLeadDays: z.number().int().nonnegative().nullish(),
   papersLeadDaysComplex: z.number().int().nonnegative().nullish(),
+  /**
+   * Deciding without a meeting (xin ý kiến bằng văn bản): a draft sent to the members, valid when
+   * more than `moreThan` of them approve in writing; `requestedBy` is the body that asks.
+   */
+  writtenConsent: z
+    .strictObject({
+      moreThan: z.number().gt(0).lt(1),
+      text,
+      requestedBy: id,
+      basis,
+    })
+    .nullish(),
   basis,
   note: optText,
 });
@@ -157,8 +171,9 @@ const deadlineSchema = z.discriminatedUnion("type", [
     text: optText,
   }),
   z.strictObject({ type: z.literal("YEAR"), year: z.number().int(), text: optText }),
-  z.strictObject({ type: z.literal("ONGOING"), text: optText }),
-  z.strictObject({ type: z.literal("YEARLY"), text: optText }),
+  // startYear: "Từ năm 2022" (from that year on, no end).
+  z.strictObject({ type: z.literal("ONGOING"), startYear: z.number().int().nullish(), text: optText }),
+  z.strictObject({ type: z.literal("YEARLY"), startYear: z.number().int().nullish(), text: optText }),
   z.strictObject({ type: z.literal("PER_TERM"), text: optText }),
   z.strictObject({
     type: z.literal("RELATIVE"),
@@ -173,7 +188,16 @@ const taskSchema = z.strictObject({
   id,
   code: z.preprocess((v) => (typeof v === "number" ? String(v) : v), text),
   title: text,
+  /** The (first) deadline line. */
   deadline: deadlineSchema,
+  /**
+   * Further lines when the text states more than one ("Thời gian thực hiện: Thường xuyên. Thời
+   * gian thực hiện: Hằng năm."), in the document's order; never RELATIVE (no document needs it).
+   */
+  moreDeadlines: z
+    .array(deadlineSchema)
+    .default([])
+    .refine((l) => l.every((d) => d.type !== "RELATIVE"), "a further deadline line cannot be RELATIVE"),
   roles: z
     .array(
       z

@@ -125,6 +125,8 @@ interface Checks {
   statedOn(basis: readonly string[]): string | null;
   /** The province of each document's issuer, null for central issuers. */
   issuerProvince: ReadonlyMap<string, string | null>;
+  /** Each document's date (issuedOn, else notBefore). */
+  documentDates: ReadonlyMap<string, string | null>;
 }
 
 export function validateSeed(files: SeedFile[]): SeedGraph {
@@ -283,6 +285,7 @@ function sharedChecks(lists: Lists, index: Index, report: Report): Checks {
     issuerProvince: new Map(
       lists.documents.map((d) => [d.value.id, index.units.get(d.value.issuer ?? "")?.province ?? null]),
     ),
+    documentDates,
   };
 }
 
@@ -337,6 +340,8 @@ function checkRelation(r: Located<SeedRelation>, index: Index, check: Checks): v
     );
   rel.id ??= relationId(rel);
   for (const problem of foreignCitations(rel, index.units, index.provisions, check.issuerProvince))
+    check.report(r, "basis", problem);
+  for (const problem of addresseesBeforeFounding(rel, index.units, index.provisions, check.documentDates))
     check.report(r, "basis", problem);
 }
 
@@ -436,6 +441,11 @@ function checkRulesAndPositions(lists: Lists, check: Checks): void {
   for (const m of lists.meetingRules) {
     check.basis(m, "basis", m.value.basis);
     check.unit(m, "body", m.value.body);
+    const consent = m.value.writtenConsent;
+    if (consent) {
+      check.basis(m, "writtenConsent.basis", consent.basis);
+      check.unit(m, "writtenConsent.requestedBy", consent.requestedBy);
+    }
   }
   for (const p of lists.positions) {
     check.basis(p, "basis", p.value.basis);
@@ -511,6 +521,32 @@ function foreignCitations(
     return [
       `provision "${pid}" is of a document of province "${province}", which names neither "${rel.from}" nor "${rel.to}"; cite a provision that states the fact, or mark it synthetic: true`,
     ];
+  });
+}
+
+/**
+ * A document's addressees (kính gửi) and distribution list (nơi nhận) name the bodies that
+ * existed when it was sent: they cannot back a relation of a unit founded after the document's
+ * date (e.g. the organs of a Tỉnh ủy founded in 2025 resting on a 2023 letter to its
+ * predecessor). Such a relation is carried over, not stated: mark it synthetic, say so in its note.
+ */
+export function addresseesBeforeFounding(
+  rel: Pick<SeedRelation, "from" | "to" | "basis">,
+  units: ReadonlyMap<string, Pick<SeedUnit, "id" | "validFrom">>,
+  provisions: ReadonlyMap<string, { document: string; kind?: string }>,
+  documentDates: ReadonlyMap<string, string | null>,
+): string[] {
+  return rel.basis.flatMap((pid) => {
+    const p = provisions.get(pid);
+    const sent = p ? documentDates.get(p.document) : null;
+    if (!p || !sent || (p.kind !== "ADDRESSEES" && p.kind !== "DISTRIBUTION_LIST")) return [];
+    return [units.get(rel.from), units.get(rel.to)].flatMap((u) =>
+      u?.validFrom && u.validFrom > sent
+        ? [
+            `provision "${pid}" lists whom a document of ${sent} was sent to; it cannot name "${u.id}", founded ${u.validFrom}: a relation carried over to a later unit is synthetic: true, with a note saying so`,
+          ]
+        : [],
+    );
   });
 }
 

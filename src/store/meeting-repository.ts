@@ -9,6 +9,17 @@ export interface MeetingRuleRecord {
   quorumText: string | null;
   papersLeadDays: number | null;
   papersLeadDaysComplex: number | null;
+  /** Deciding without a meeting by written approval of more than a share of the members, if stated. */
+  writtenConsent: WrittenConsentRecord | null;
+  basis: string[];
+}
+
+export interface WrittenConsentRecord {
+  /** The share of members whose written approval is needed, strictly exceeded (0.5 for "trên 50%"). */
+  moreThan: number;
+  text: string;
+  /** The body that sends the draft and asks (e.g. the Ban Thường vụ for the Ban Chấp hành). */
+  requestedById: string;
   basis: string[];
 }
 
@@ -42,6 +53,7 @@ export async function meetingRulesOf(
 }
 
 function normaliseMeetingRule(m: MeetingRuleRecord): MeetingRuleRecord {
+  const raw = m as unknown as Record<string, unknown>;
   return {
     id: m.id,
     bodyId: m.bodyId,
@@ -50,6 +62,15 @@ function normaliseMeetingRule(m: MeetingRuleRecord): MeetingRuleRecord {
     quorumText: m.quorumText ?? null,
     papersLeadDays: m.papersLeadDays ?? null,
     papersLeadDaysComplex: m.papersLeadDaysComplex ?? null,
+    writtenConsent:
+      typeof raw.writtenConsentMoreThan === "number"
+        ? {
+            moreThan: raw.writtenConsentMoreThan,
+            text: raw.writtenConsentText as string,
+            requestedById: raw.writtenConsentBy as string,
+            basis: (raw.writtenConsentBasis as string[]) ?? [],
+          }
+        : null,
     basis: m.basis ?? [],
   };
 }

@@ -26,7 +26,25 @@ export interface TaskRecord {
   deadlineMonths: number | null;
   deadlineDays: number | null;
   deadlineAfter: string | null;
+  /** "Từ năm 2022": the year an ONGOING or YEARLY deadline starts. */
+  deadlineStartYear: number | null;
   /** The date of the event a relative deadline counts from, when recorded. */
+  eventOccurredOn: string | null;
+  /** Every line of the deadline as the text states it, the first being the fields above. */
+  deadlines: DeadlineLineRecord[];
+}
+
+/** One line of a task's deadline ("Thường xuyên", "Hằng năm", "Quý III/2022" …). */
+export interface DeadlineLineRecord {
+  type: string;
+  text: string | null;
+  date: string | null;
+  year: number | null;
+  quarter: number | null;
+  months: number | null;
+  days: number | null;
+  after: string | null;
+  startYear: number | null;
   eventOccurredOn: string | null;
 }
 
@@ -110,8 +128,40 @@ export interface TargetRecord {
 const TASK_PROJECTION = `t {.*, eventOccurredOn: toString(ev.occurredOn)}`;
 const TASK_EVENT = "OPTIONAL MATCH (ev:PlanEvent {id: t.deadlineAfter})";
 
+function deadlineLines(t: Record<string, unknown>, first: DeadlineLineRecord): DeadlineLineRecord[] {
+  if (typeof t.deadlineLines !== "string") return [first];
+  const [, ...more] = JSON.parse(t.deadlineLines) as Record<string, unknown>[];
+  return [
+    first,
+    ...more.map((d) => ({
+      type: d.type as string,
+      text: (d.text as string) ?? null,
+      date: (d.date as string) ?? null,
+      year: (d.year as number) ?? null,
+      quarter: (d.quarter as number) ?? null,
+      months: null,
+      days: null,
+      after: null,
+      startYear: (d.startYear as number) ?? null,
+      eventOccurredOn: null,
+    })),
+  ];
+}
+
 function asTask(row: unknown): TaskRecord {
   const t = row as Record<string, unknown>;
+  const first: DeadlineLineRecord = {
+    type: t.deadlineType as string,
+    text: (t.deadlineText as string) ?? null,
+    date: (t.deadlineDate as string) ?? null,
+    year: (t.deadlineYear as number) ?? null,
+    quarter: (t.deadlineQuarter as number) ?? null,
+    months: (t.deadlineMonths as number) ?? null,
+    days: (t.deadlineDays as number) ?? null,
+    after: (t.deadlineAfter as string) ?? null,
+    startYear: (t.deadlineStartYear as number) ?? null,
+    eventOccurredOn: (t.eventOccurredOn as string) ?? null,
+  };
   return {
     id: t.id as string,
     planId: t.planId as string,
@@ -128,7 +178,9 @@ function asTask(row: unknown): TaskRecord {
     deadlineMonths: (t.deadlineMonths as number) ?? null,
     deadlineDays: (t.deadlineDays as number) ?? null,
     deadlineAfter: (t.deadlineAfter as string) ?? null,
+    deadlineStartYear: first.startYear,
     eventOccurredOn: (t.eventOccurredOn as string) ?? null,
+    deadlines: deadlineLines(t, first),
   };
 }
 

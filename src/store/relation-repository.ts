@@ -24,6 +24,8 @@ type Row = Record<string, unknown>;
 const BODY_KINDS = ["EXECUTIVE_COMMITTEE", "STANDING_BOARD", "STANDING_MEMBERS"];
 const DELEGATION_KINDS = ["PARTY_DELEGATION", "PARTY_CADRE_COMMITTEE"];
 const BASIC_KINDS = ["BASIC_PARTY_COMMITTEE", "BASIC_PARTY_CELL"];
+/** The party bodies through which a committee leads its locality's people's committee (ban cán sự đảng / đảng ủy UBND). */
+const GOVERNMENT_PARTY_KINDS = ["GOVERNMENT_PARTY_COMMITTEE", "PARTY_CADRE_COMMITTEE"];
 const MASS_KINDS = [
   "FATHERLAND_FRONT",
   "WOMENS_UNION",
@@ -40,6 +42,8 @@ export type SelectorTargets = {
   HOST_PARTY_ORGANISATION: string[];
   HOST_MASS_ORGANISATIONS: string[];
   LOCAL_COMMITTEE: string[];
+  LOCAL_GOVERNMENT: string[];
+  SUPERIOR_INSPECTION_COMMISSION: string[];
 };
 
 export interface UnitFacts {
@@ -93,20 +97,40 @@ const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
          WHERE m.kind IN $massKinds AND ${active("m")} AND ${attributeOn("m", "host")} = hostId
          RETURN collect(m.id) AS massOrgs
        }
-       // The committee of the place where the agency sits (138-QĐ/TW Điều 13): the seat, on d,
-       // of the host agency (or of the unit itself when it has no host), if in force on d.
+       // The selectors as seed/FORMAT.md and schema/reporting.graphql word them (d = the date):
+       // LOCAL_COMMITTEE (138-QĐ/TW Điều 13): the seat, on the date, of the covered unit's host
+       // agency (or of the unit itself when it has no host), if that committee is in force on the
+       // date; no seat recorded, no recipient.
+       // LOCAL_GOVERNMENT (Điều 13): the people's committee of the seat's locality, where the graph
+       // holds it: the PEOPLES_COMMITTEE led (LEADS) on the date by a ban cán sự đảng / đảng ủy
+       // UBND that is SUBORDINATE_TO the LOCAL_COMMITTEE.
        CALL (u, hostId, d) {
          OPTIONAL MATCH (a:Unit {id: coalesce(hostId, u.id)})
          WITH a, d, CASE WHEN a IS NULL THEN null ELSE ${attributeOn("a", "seat")} END AS seatId
          OPTIONAL MATCH (c:Unit {id: seatId}) WHERE ${active("c")}
-         RETURN collect(c.id) AS locals
+         CALL (c, d) {
+           OPTIONAL MATCH (c)<-[gs:SUBORDINATE_TO]-(g:Unit)-[gl:LEADS]->(gov:Unit {kind: 'PEOPLES_COMMITTEE'})
+           WHERE g.kind IN $governmentPartyKinds AND ${active("g")} AND ${active("gs")} AND ${active("gl")}
+             AND ${active("gov")}
+           RETURN collect(DISTINCT gov.id) AS governments
+         }
+         RETURN collect(c.id) AS locals, coalesce(head(collect(governments)), []) AS governments
+       }
+       // SUPERIOR_INSPECTION_COMMISSION (138-QĐ/TW Điều 6 khoản 2): the Ủy ban Kiểm tra (PART_OF,
+       // up to three steps) of the covered unit's direct superior committee on the date.
+       CALL (superiors, d) {
+         OPTIONAL MATCH (k:Unit {kind: 'INSPECTION_COMMISSION'}) (()-[p:PART_OF]->()){1,3} (sup:Unit)
+         WHERE sup.id IN superiors AND ${active("k")} AND all(x IN p WHERE ${active("x")})
+         RETURN collect(DISTINCT k.id) AS superiorInspection
        }
        RETURN {
          DIRECT_SUPERIOR: superiors,
          HOST_LEADERSHIP: leaders + heads,
          HOST_PARTY_ORGANISATION: CASE WHEN u.kind = 'AGENCY_HEAD' THEN partyOrgs ELSE [] END,
          HOST_MASS_ORGANISATIONS: massOrgs,
-         LOCAL_COMMITTEE: locals
+         LOCAL_COMMITTEE: locals,
+         LOCAL_GOVERNMENT: governments,
+         SUPERIOR_INSPECTION_COMMISSION: superiorInspection
        } AS targets
      }`;
 
@@ -142,7 +166,8 @@ ${TARGETS_SUBQUERY}
           reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.via, [])) +
           reduce(a = [], r IN rules | a + coalesce(r.via, [])) +
           superiors + wholes + targets.HOST_LEADERSHIP + targets.HOST_PARTY_ORGANISATION +
-          targets.HOST_MASS_ORGANISATIONS + targets.LOCAL_COMMITTEE AS unitIds,
+          targets.HOST_MASS_ORGANISATIONS + targets.LOCAL_COMMITTEE + targets.LOCAL_GOVERNMENT +
+          targets.SUPERIOR_INSPECTION_COMMISSION AS unitIds,
           reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.basis, [])) +
           reduce(a = [], r IN rules | a + coalesce(r.basis, [])) AS basisIds
      // Units, rules and citations once for the whole batch: children of one parent share most of them.
@@ -172,6 +197,7 @@ export async function unitFacts(
       delegationKinds: DELEGATION_KINDS,
       basicKinds: BASIC_KINDS,
       massKinds: MASS_KINDS,
+      governmentPartyKinds: GOVERNMENT_PARTY_KINDS,
     },
     counter,
   );

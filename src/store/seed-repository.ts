@@ -46,6 +46,21 @@ export async function writeSeed(db: Database, seed: SeedGraphRecords): Promise<v
   });
 }
 
+/**
+ * Writes assignee selectors and plans beside what the graph holds, removing nothing: plans over
+ * a generated (bulk-imported) graph, whose units the seed files do not list.
+ */
+export async function writePlansAndSelectors(
+  db: Database,
+  seed: Pick<SeedGraphRecords, "assigneeSelectors" | "plans">,
+): Promise<void> {
+  await db.writeTransaction(async (tx) => {
+    await writeAssigneeSelectors(tx, seed);
+    await writePlans(tx, seed);
+    await bumpGraphVersion(tx);
+  });
+}
+
 async function writeDocuments(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $documents AS d
@@ -179,6 +194,8 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promis
      MERGE (n:MeetingRule {id: r.id})
      SET n.cadence = r.cadence, n.quorum = r.quorum, n.quorumText = r.quorumText,
          n.papersLeadDays = r.papersLeadDays, n.papersLeadDaysComplex = r.papersLeadDaysComplex,
+         n.writtenConsentMoreThan = r.consent.moreThan, n.writtenConsentText = r.consent.text,
+         n.writtenConsentBy = r.consent.requestedBy, n.writtenConsentBasis = r.consent.basis,
          n.basis = r.basis, n.note = r.note, n.origin = 'seed'
      WITH n, body
      OPTIONAL MATCH (n)-[old:GOVERNS]->() DELETE old
@@ -193,6 +210,12 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promis
         quorumText: m.quorumText ?? null,
         papersLeadDays: m.papersLeadDays ?? null,
         papersLeadDaysComplex: m.papersLeadDaysComplex ?? null,
+        consent: {
+          moreThan: m.writtenConsent?.moreThan ?? null,
+          text: m.writtenConsent?.text ?? null,
+          requestedBy: m.writtenConsent?.requestedBy ?? null,
+          basis: m.writtenConsent?.basis ?? null,
+        },
         basis: m.basis,
         note: m.note ?? null,
       })),
@@ -225,7 +248,7 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promis
   );
 }
 
-async function writePlans(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
+async function writePlans(tx: TransactionRunner, seed: Pick<SeedGraphRecords, "plans">): Promise<void> {
   for (const plan of seed.plans) {
     await tx.run(
       `MERGE (p:Plan {id: $id})
@@ -301,6 +324,9 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraphRecords): Promis
         deadlineMonths: d.type === "RELATIVE" ? (d.months ?? null) : null,
         deadlineDays: d.type === "RELATIVE" ? (d.days ?? null) : null,
         deadlineAfter: d.type === "RELATIVE" ? d.after : null,
+        deadlineStartYear: d.type === "ONGOING" || d.type === "YEARLY" ? (d.startYear ?? null) : null,
+        // Every line of the deadline, the first included, as JSON (a node property holds no maps).
+        deadlineLines: t.moreDeadlines.length > 0 ? JSON.stringify([d, ...t.moreDeadlines]) : null,
         roles: t.roles.map((r) => ({
           role: r.role,
           unit: r.unit ?? null,
@@ -317,6 +343,7 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraphRecords): Promis
            n.deadlineType = t.deadlineType, n.deadlineText = t.deadlineText, n.deadlineDate = date(t.deadlineDate),
            n.deadlineYear = t.deadlineYear, n.deadlineQuarter = t.deadlineQuarter,
            n.deadlineMonths = t.deadlineMonths, n.deadlineDays = t.deadlineDays, n.deadlineAfter = t.deadlineAfter,
+           n.deadlineStartYear = t.deadlineStartYear, n.deadlineLines = t.deadlineLines,
            n.planId = $plan, n.origin = 'seed'
        MERGE (n)-[:IN_PLAN]->(p)
        WITH n, t
@@ -346,7 +373,10 @@ async function writePlans(tx: TransactionRunner, seed: SeedGraphRecords): Promis
 }
 
 /** Assignee selectors: a class of units relative to an anchor, stored once with its provision. */
-async function writeAssigneeSelectors(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
+async function writeAssigneeSelectors(
+  tx: TransactionRunner,
+  seed: Pick<SeedGraphRecords, "assigneeSelectors">,
+): Promise<void> {
   await tx.run(
     `UNWIND $selectors AS a
      MERGE (n:AssigneeSelector {id: a.id})

@@ -309,6 +309,45 @@ describe("buildCalendar", () => {
     expect(cal.undated).toHaveLength(2);
   });
 
+  it("lists every line of a two-line deadline, and nothing of a deadline before its start year", () => {
+    const base = {
+      code: "2.2.9.b",
+      title: "Nhiệm vụ hai dòng thời hạn",
+      basis: ["qn-kh-nq21-s2-2-9-b"],
+      roles: ["CARRIES_OUT"],
+    };
+    const twoLines = {
+      ...base,
+      id: "two",
+      deadline: { type: "ONGOING" as const },
+      deadlineText: "Thường xuyên",
+      moreDeadlines: [{ deadline: { type: "YEARLY" as const }, text: "Hằng năm" }],
+    };
+    const cal = buildCalendar(input({ tasks: [twoLines] }));
+    expect(cal.entries.map((e) => [e.id, e.date, e.deadlineText])).toEqual([
+      ["task.two.l2.2026", "2026-12-31", "Hằng năm"],
+    ]);
+    expect(cal.undated.map((e) => [e.id, e.deadlineText])).toEqual([["task.two", "Thường xuyên"]]);
+
+    const from2028 = (type: "ONGOING" | "YEARLY") => ({
+      ...base,
+      id: `from-${type}`,
+      deadline: { type, startYear: 2028 },
+      deadlineText: "Từ năm 2028",
+    });
+    const window = { from: "2026-01-01", to: "2028-12-31" };
+    const later = buildCalendar(input({ window, tasks: [from2028("ONGOING"), from2028("YEARLY")] }));
+    expect(later.entries.map((e) => e.date)).toEqual(["2028-12-31"]);
+    expect(later.undated.map((e) => e.taskId)).toEqual(["from-ONGOING"]);
+    const before = buildCalendar(
+      input({
+        window: { from: "2026-01-01", to: "2027-12-31" },
+        tasks: [from2028("ONGOING"), from2028("YEARLY")],
+      }),
+    );
+    expect([...before.entries, ...before.undated]).toEqual([]);
+  });
+
   it("filters by type, and dates END_OF_TERM only when the policy gives dates", () => {
     const term = { ...report138, frequencies: ["END_OF_TERM"] } as Obligation;
     expect(buildCalendar(input({ obligations: [term] })).undated).toHaveLength(1);

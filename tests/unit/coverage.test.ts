@@ -41,6 +41,7 @@ function citedProvisions(g: SeedGraph): Set<string> {
     ...g.relations.map((r) => r.basis),
     ...g.rules.map((r) => r.basis),
     ...g.meetingRules.map((m) => m.basis),
+    ...g.meetingRules.map((m) => m.writtenConsent?.basis ?? []),
     ...g.positions.map((p) => p.basis),
     ...g.kindPairings.map((k) => k.basis),
     ...g.channelRules.map((c) => c.basis),

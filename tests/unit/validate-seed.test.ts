@@ -265,4 +265,58 @@ describe("validateSeed", () => {
     expect(found[0]?.entry).toContain("relations[");
     expect(found[0]?.message).toContain('"vp-a"');
   });
+  it("refuses a letter's addressees or distribution list as the basis of a relation of a unit founded after the letter", () => {
+    const files = goodSeed();
+    const docs = ((files[0] as SeedFile).content as { documents: Record<string, unknown>[] }).documents;
+    docs.push({
+      id: "cv-a",
+      number: "2-CV/TU",
+      type: "CONG_VAN",
+      title: "Công văn của Tỉnh ủy A",
+      issuer: "tinh-uy-a",
+      issuedOn: "2023-12-29",
+      provisions: [
+        {
+          id: "cv-a-skinh-gui",
+          section: "kinh-gui",
+          kind: "ADDRESSEES",
+          excerpt: "Kính gửi: Văn phòng Tỉnh ủy",
+        },
+      ],
+    });
+    units(files).push(
+      { id: "vp-a", name: "Văn phòng Tỉnh ủy A", kind: "PARTY_OFFICE", source: "synthetic" },
+      {
+        id: "vp-a-2025",
+        name: "Văn phòng Tỉnh ủy A (mới)",
+        kind: "PARTY_OFFICE",
+        validFrom: "2025-07-01",
+        source: "synthetic",
+      },
+    );
+    relations(files).push(
+      { type: "PART_OF", from: "vp-a", to: "tinh-uy-a", validFrom: "2023-12-29", basis: ["cv-a-skinh-gui"] },
+      { type: "PART_OF", from: "vp-a-2025", to: "tinh-uy-a", basis: ["cv-a-skinh-gui"] },
+    );
+    // The letter names the organ that existed when it was sent, not the one founded in 2025.
+    expect(issuesOf(files)).toEqual([
+      expect.objectContaining({
+        field: "basis",
+        message: expect.stringMatching(
+          /"cv-a-skinh-gui" lists whom a document of 2023-12-29 was sent to; it cannot name "vp-a-2025", founded 2025-07-01/,
+        ),
+      }),
+    ]);
+    // Carried over, it is synthetic, and says so.
+    relations(files)[relations(files).length - 1] = {
+      type: "PART_OF",
+      from: "vp-a-2025",
+      to: "tinh-uy-a",
+      synthetic: true,
+      note: "Carried over from the Văn phòng named by 2-CV/TU.",
+    };
+    expect(validateSeed(files).relations.find((r) => r.from === "vp-a-2025")).toMatchObject({
+      synthetic: true,
+    });
+  });
 });

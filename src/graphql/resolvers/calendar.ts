@@ -1,175 +1,37 @@
-/**
- * The reporting calendar (reportingCalendar, and the .ics feed in src/http/ical.ts): the
- * unit's obligations, meeting rules and tasks from the loaders, the dates from the domain
- * (src/domain/calendar.ts) under the due-date policy (DUE_DATES_FILE).
- */
-import { loadDueDatePolicy } from "../../config.ts";
-import {
-  buildCalendar,
-  type CalendarEntry,
-  type CalendarEntryType,
-  type CalendarUnit,
-  type CalendarWindow,
-  type DueDateInfo,
-  defaultCalendarAsOf,
-  ENTRY_TYPE_LABELS,
-  type TaskFact,
-  validateWindow,
-} from "../../domain/calendar.ts";
-import type { DeadlineType } from "../../domain/deadlines.ts";
-import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import type { MeetingRuleRecord } from "../../store/meeting-repository.ts";
-import type { TaskRecord } from "../../store/plan-repository.ts";
-import type { UnitRecord } from "../../store/records.ts";
+/** The reporting calendar: the query hands the work to the unit-calendar service (shared with the .ics feed). */
+import { ENTRY_TYPE_LABELS } from "../../domain/calendar.ts";
+import { frequencyLabel } from "../../domain/frequencies.ts";
 import { asOfArg, dateArg } from "../arguments.ts";
-import type { Context } from "../context.ts";
-import { keepVisible } from "../visibility.ts";
-import { loadCitations, loadUnits, obligationsOf, requireUnit } from "./support.ts";
+import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { loadCitations, loadUnits } from "../services/lookups.ts";
+import { unitCalendar } from "../services/unit-calendar.ts";
 
-type Args = Record<string, unknown>;
-
-/** An entry as the resolvers see it: the domain entry with its meeting rule record. */
-export type CalendarEntryView = CalendarEntry & { meetingRuleRecord: MeetingRuleRecord | null };
-
-export interface UnitCalendar {
-  unit: UnitRecord;
-  from: string;
-  to: string;
-  asOf: string;
-  entries: CalendarEntryView[];
-  undated: CalendarEntryView[];
-  policy: string;
-  feedPath: string;
-}
-
-export interface CalendarRequest {
-  unitId: string;
-  window: CalendarWindow;
-  asOf: string | null;
-  types: CalendarEntryType[] | null;
-  /** The names the caller's arguments go by, for errors (GraphQL arguments or .ics query parameters). */
-  names: { unitId: string; from: string; to: string };
-}
-
-/** The calendar of a unit; shared by the GraphQL resolver and the .ics feed. */
-export async function unitCalendar(ctx: Context, req: CalendarRequest): Promise<UnitCalendar> {
-  validateWindow(req.window, req.names);
-  const unit = await requireUnit(req.unitId, ctx, req.names.unitId);
-  const asOf = req.asOf ?? defaultCalendarAsOf(ctx.today, req.window);
-  const policy = loadDueDatePolicy(ctx.config.DUE_DATES_FILE);
-  const wants = (t: CalendarEntryType) => !req.types?.length || req.types.includes(t);
-
-  const [facts, meetingRules, tasks] = await Promise.all([
-    wants("REPORT") ? ctx.loaders.facts.load({ id: unit.id, asOf }) : null,
-    wants("MEETING") ? ctx.loaders.meetingRules.load(unit.id) : [],
-    wants("TASK") ? ctx.loaders.tasksOfUnit.load({ id: unit.id, role: null, asOf }) : null,
-  ]);
-  const obligations = facts
-    ? await keepVisible(ctx, obligationsOf(facts), (o) => [o.obligor, o.recipient])
-    : [];
-  if (tasks) for (const t of tasks.tasks) ctx.loaders.task.prime(t.id, t);
-
-  // Names and validity of every unit the entries mention (mostly primed by the facts query).
-  const ids = new Set<string>([unit.id]);
-  for (const o of obligations) ids.add(o.obligor).add(o.recipient);
-  for (const m of meetingRules) ids.add(m.bodyId);
-  const units = new Map<string, CalendarUnit>();
-  for (const u of await loadUnits([...ids], ctx)) units.set(u.id, u);
-
-  const calendar = buildCalendar({
-    unitId: unit.id,
-    window: req.window,
-    types: req.types,
-    policy,
-    units,
-    obligations,
-    meetingRules: meetingRules.filter((m) => units.has(m.bodyId)),
-    tasks: tasks ? taskFacts(tasks) : [],
-  });
-  const rules = new Map(meetingRules.map((m) => [m.id, m]));
-  const view = (e: CalendarEntry): CalendarEntryView => ({
-    ...e,
-    meetingRuleRecord: e.meetingRuleId ? (rules.get(e.meetingRuleId) ?? null) : null,
-  });
-  const query = new URLSearchParams({ from: req.window.from, to: req.window.to });
-  if (req.asOf) query.set("asOf", req.asOf);
-  if (req.types?.length) query.set("types", req.types.join(","));
-  return {
-    unit,
-    from: req.window.from,
-    to: req.window.to,
-    asOf,
-    entries: calendar.entries.map(view),
-    undated: calendar.undated.map(view),
-    policy: `${policy.source}${policy.note ? ` — ${policy.note}` : ""}`,
-    feedPath: `/calendar/${encodeURIComponent(unit.id)}.ics?${query}`,
-  };
-}
-
-/** One fact per task, with every role the unit has in it. */
-function taskFacts(found: {
-  assignments: { role: string; taskId: string }[];
-  tasks: TaskRecord[];
-}): TaskFact[] {
-  const roles = new Map<string, string[]>();
-  for (const a of found.assignments) roles.set(a.taskId, [...(roles.get(a.taskId) ?? []), a.role]);
-  const seen = new Set<string>();
-  const out: TaskFact[] = [];
-  for (const t of found.tasks) {
-    if (seen.has(t.id)) continue;
-    seen.add(t.id);
-    out.push({
-      id: t.id,
-      code: t.code,
-      title: t.title,
-      basis: t.basis,
-      deadlineText: t.deadlineText,
-      roles: [...new Set(roles.get(t.id) ?? [])],
-      deadline: {
-        type: t.deadlineType as DeadlineType,
-        date: t.deadlineDate,
-        year: t.deadlineYear,
-        quarter: t.deadlineQuarter,
-        months: t.deadlineMonths,
-        days: t.deadlineDays,
-        eventOccurredOn: t.eventOccurredOn,
-      },
-    });
-  }
-  return out;
-}
-
-export const CalendarResolvers = {
-  ReportingCalendar: {},
+export const CalendarResolvers: Resolvers = {
   CalendarEntry: {
-    typeLabel: (e: CalendarEntryView) => ENTRY_TYPE_LABELS[e.type],
-    frequencyLabel: (e: CalendarEntryView) => (e.frequency ? frequencyLabel(e.frequency as Frequency) : null),
-    dueDateRule: (e: CalendarEntryView) => e.dueDate,
-    basis: (e: CalendarEntryView, _: Args, ctx: Context) => loadCitations(e.basis, ctx),
-    obligor: (e: CalendarEntryView, _: Args, ctx: Context) =>
-      e.obligor ? ctx.loaders.unit.load(e.obligor) : null,
-    recipient: (e: CalendarEntryView, _: Args, ctx: Context) =>
-      e.recipient ? ctx.loaders.unit.load(e.recipient) : null,
-    channel: (e: CalendarEntryView, _: Args, ctx: Context) => loadUnits(e.via, ctx),
-    rule: (e: CalendarEntryView, _: Args, ctx: Context) =>
-      e.ruleId ? ctx.loaders.rule.load(e.ruleId) : null,
-    body: (e: CalendarEntryView, _: Args, ctx: Context) => (e.body ? ctx.loaders.unit.load(e.body) : null),
-    meetingRule: (e: CalendarEntryView) => e.meetingRuleRecord,
-    task: (e: CalendarEntryView, _: Args, ctx: Context) =>
-      e.taskId ? ctx.loaders.task.load(e.taskId) : null,
+    typeLabel: (e) => ENTRY_TYPE_LABELS[e.type],
+    frequencyLabel: (e) => (e.frequency ? frequencyLabel(e.frequency) : null),
+    dueDateRule: (e) => e.dueDate,
+    basis: (e, _, ctx) => loadCitations(e.basis, ctx),
+    obligor: (e, _, ctx) => (e.obligor ? ctx.loaders.unit.load(e.obligor) : null),
+    recipient: (e, _, ctx) => (e.recipient ? ctx.loaders.unit.load(e.recipient) : null),
+    channel: (e, _, ctx) => loadUnits(e.via, ctx),
+    rule: (e, _, ctx) => (e.ruleId ? ctx.loaders.rule.load(e.ruleId) : null),
+    body: (e, _, ctx) => (e.body ? ctx.loaders.unit.load(e.body) : null),
+    meetingRule: (e) => e.meetingRuleRecord,
+    task: (e, _, ctx) => (e.taskId ? ctx.loaders.task.load(e.taskId) : null),
   },
   DueDateRule: {
-    basis: (d: DueDateInfo, _: Args, ctx: Context) => loadCitations(d.basis, ctx),
+    basis: (d, _, ctx) => loadCitations(d.basis, ctx),
   },
 };
 
-export const CalendarQueries = {
-  reportingCalendar: (_: unknown, args: Args, ctx: Context) =>
+export const CalendarQueries: QueryResolvers = {
+  reportingCalendar: (_, args, ctx) =>
     unitCalendar(ctx, {
-      unitId: args.unitId as string,
+      unitId: args.unitId,
       window: { from: dateArg(args.from, "from"), to: dateArg(args.to, "to") },
       asOf: args.asOf === undefined || args.asOf === null ? null : asOfArg(args.asOf, ctx),
-      types: (args.types as CalendarEntryType[] | null) ?? null,
+      types: args.types ?? null,
       names: { unitId: "unitId", from: "from", to: "to" },
     }),
 };

@@ -1,8 +1,10 @@
 /** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
+
+import type { Resolvers } from "../generated/resolvers-types.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
-import { Mutation, MutationQueries, MutationResolvers } from "./mutation.ts";
+import { AuditResolvers, Mutation, MutationQueries } from "./mutation.ts";
 import { PlanQueries, PlanResolvers } from "./plan.ts";
 import { Query as SystemQueries } from "./query.ts";
 import { RelationQueries, RelationResolvers } from "./relation.ts";
@@ -11,7 +13,7 @@ import { DateScalar } from "./scalars.ts";
 import { SubmissionQueries, SubmissionResolvers } from "./submission.ts";
 import { UnitQueries, UnitResolvers } from "./unit.ts";
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Date: DateScalar,
   Query: {
     ...SystemQueries,
@@ -32,7 +34,7 @@ export const resolvers = {
   ...DocumentResolvers,
   ...MeetingResolvers,
   ...PlanResolvers,
-  ...MutationResolvers,
+  ...AuditResolvers,
   ...CalendarResolvers,
   ...SubmissionResolvers,
 };

@@ -1,42 +1,52 @@
 /** MeetingRule and Position. */
-import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import type { MeetingRuleRecord, PositionRecord } from "../../store/meeting-repository.ts";
-import type { Context } from "../context.ts";
+import { frequencyLabel } from "../../domain/frequencies.ts";
+import {
+  Frequency,
+  type PositionTitle,
+  type QueryResolvers,
+  type Resolvers,
+} from "../generated/resolvers-types.ts";
+import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
+import { asEnum } from "../stored-values.ts";
 import { keepVisible } from "../visibility.ts";
-import { loadCitations, loadUnits, requireUnit } from "./support.ts";
 
-type Args = Record<string, unknown>;
-
-const POSITION_LABELS: Record<string, string> = {
+/** Every PositionTitle of the schema (tsc checks it), looked up by the stored title. */
+const POSITION_LABELS: Readonly<Record<string, string>> = {
   SECRETARY: "Bí thư",
   STANDING_DEPUTY_SECRETARY: "Phó Bí thư Thường trực",
   DEPUTY_SECRETARY: "Phó Bí thư",
   STANDING_BOARD_MEMBER: "Ủy viên Ban Thường vụ",
   EXECUTIVE_COMMITTEE_MEMBER: "Ủy viên Ban Chấp hành",
   OFFICE_CHIEF: "Chánh Văn phòng",
-};
+} satisfies Record<PositionTitle, string>;
 
-export const MeetingResolvers = {
+export const MeetingResolvers: Resolvers = {
   MeetingRule: {
-    body: (m: MeetingRuleRecord, _: Args, ctx: Context) => ctx.loaders.unit.load(m.bodyId),
-    cadenceLabel: (m: MeetingRuleRecord) => frequencyLabel(m.cadence as Frequency),
-    basis: (m: MeetingRuleRecord, _: Args, ctx: Context) => loadCitations(m.basis, ctx),
+    body: (m, _, ctx) => requireLoaded(ctx.loaders.unit.load(m.bodyId), "unit"),
+    cadenceLabel: (m) => frequencyLabel(asEnum(Frequency, m.cadence)),
+    basis: (m, _, ctx) => loadCitations(m.basis, ctx),
+  },
+  WrittenConsent: {
+    label: (w) =>
+      `Xin ý kiến bằng văn bản: có giá trị khi trên ${Math.round(w.moreThan * 1000) / 10}% thành viên tán thành`,
+    requestedBy: (w, _, ctx) => requireLoaded(ctx.loaders.unit.load(w.requestedById), "unit"),
+    basis: (w, _, ctx) => loadCitations(w.basis, ctx),
   },
   Position: {
-    titleLabel: (p: PositionRecord) => POSITION_LABELS[p.title] ?? p.title,
-    committee: (p: PositionRecord, _: Args, ctx: Context) => ctx.loaders.unit.load(p.committeeId),
-    sitsIn: (p: PositionRecord, _: Args, ctx: Context) => loadUnits(p.sitsIn, ctx),
-    basis: (p: PositionRecord, _: Args, ctx: Context) => loadCitations(p.basis, ctx),
+    titleLabel: (p) => POSITION_LABELS[p.title] ?? p.title,
+    committee: (p, _, ctx) => requireLoaded(ctx.loaders.unit.load(p.committeeId), "unit"),
+    sitsIn: (p, _, ctx) => loadUnits(p.sitsIn, ctx),
+    basis: (p, _, ctx) => loadCitations(p.basis, ctx),
   },
 };
 
-export const MeetingQueries = {
-  meetingRules: async (_: unknown, args: Args, ctx: Context) => {
-    await requireUnit(args.unitId as string, ctx, "unitId");
-    return keepVisible(ctx, await ctx.loaders.meetingRules.load(args.unitId as string), (m) => [m.bodyId]);
+export const MeetingQueries: QueryResolvers = {
+  meetingRules: async (_, args, ctx) => {
+    await requireUnit(args.unitId, ctx, "unitId");
+    return keepVisible(ctx, await ctx.loaders.meetingRules.load(args.unitId), (m) => [m.bodyId]);
   },
-  positions: async (_: unknown, args: Args, ctx: Context) => {
-    await requireUnit(args.unitId as string, ctx, "unitId");
-    return keepVisible(ctx, await ctx.loaders.positions.load(args.unitId as string), (p) => [p.committeeId]);
+  positions: async (_, args, ctx) => {
+    await requireUnit(args.unitId, ctx, "unitId");
+    return keepVisible(ctx, await ctx.loaders.positions.load(args.unitId), (p) => [p.committeeId]);
   },
 };

@@ -1,63 +1,35 @@
 /** Plan, Task, Deadline, TaskAssignment, Target. */
-import {
-  type Deadline,
-  type DeadlineType,
-  dueDate,
-  isOverdue,
-  isPending,
-  isRecurring,
-} from "../../domain/deadlines.ts";
+import { dueDate, isOverdue, isPending, isRecurring } from "../../domain/deadlines.ts";
 import { badInput } from "../../domain/errors.ts";
-import { TASK_ROLES, type TaskRole } from "../../domain/relation-types.ts";
-import type {
-  AssigneeSelectorRecord,
-  AssignmentRecord,
-  PlanRecord,
-  TargetRecord,
-  TaskRecord,
-} from "../../store/plan-repository.ts";
+import { TASK_ROLES } from "../../domain/relation-types.ts";
 import { findPlans, findTaskByCode } from "../../store/plan-repository.ts";
 import { asOfArg } from "../arguments.ts";
-import type { Context } from "../context.ts";
+import { type QueryResolvers, type Resolvers, UnitKind } from "../generated/resolvers-types.ts";
+import { loadCitations, requireLoaded, requireUnit, visibleUnit } from "../services/lookups.ts";
+import { deadlineLine, taskDeadline } from "../services/task-deadline.ts";
+import { unitTasks } from "../services/unit-tasks.ts";
+import { asEnums, isKeyOf } from "../stored-values.ts";
 import { keepVisible } from "../visibility.ts";
-import { loadCitations, requireUnit, visibleUnit } from "./support.ts";
-import { unitTasks } from "./unit.ts";
 
-type Args = Record<string, unknown>;
-
-function deadlineOf(t: TaskRecord): Deadline & { task: TaskRecord } {
-  return {
-    task: t,
-    type: t.deadlineType as DeadlineType,
-    date: t.deadlineDate,
-    year: t.deadlineYear,
-    quarter: t.deadlineQuarter,
-    months: t.deadlineMonths,
-    days: t.deadlineDays,
-    eventOccurredOn: t.eventOccurredOn,
-  };
-}
-
-export const PlanResolvers = {
+export const PlanResolvers: Resolvers = {
   Plan: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.plan.load(ref.id),
-    document: (p: PlanRecord, _: Args, ctx: Context) =>
-      p.documentId ? ctx.loaders.document.load(p.documentId) : null,
-    implements: (p: PlanRecord, _: Args, ctx: Context) =>
-      p.implementsId ? ctx.loaders.document.load(p.implementsId) : null,
-    owner: (p: PlanRecord, _: Args, ctx: Context) => visibleUnit(p.ownerId, ctx),
-    tasks: async (p: PlanRecord, _: Args, ctx: Context) => {
+    __resolveReference: (ref, ctx) => ctx.loaders.plan.load(ref.id),
+    document: (p, _, ctx) => (p.documentId ? ctx.loaders.document.load(p.documentId) : null),
+    implements: (p, _, ctx) => (p.implementsId ? ctx.loaders.document.load(p.implementsId) : null),
+    owner: (p, _, ctx) => visibleUnit(p.ownerId, ctx),
+    tasks: async (p, _, ctx) => {
       const tasks = await ctx.loaders.tasksOfPlan.load(p.id);
       for (const t of tasks) ctx.loaders.task.prime(t.id, t);
       return tasks;
     },
-    targets: (p: PlanRecord, _: Args, ctx: Context) => ctx.loaders.targetsOfPlan.load(p.id),
-    events: (p: PlanRecord, _: Args, ctx: Context) => ctx.loaders.eventsOfPlan.load(p.id),
+    targets: (p, _, ctx) => ctx.loaders.targetsOfPlan.load(p.id),
+    events: (p, _, ctx) => ctx.loaders.eventsOfPlan.load(p.id),
   },
   Task: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.task.load(ref.id),
-    deadline: (t: TaskRecord) => deadlineOf(t),
-    assignments: async (t: TaskRecord, args: Args, ctx: Context) => {
+    __resolveReference: (ref, ctx) => ctx.loaders.task.load(ref.id),
+    deadline: (t) => taskDeadline(t),
+    deadlines: (t) => t.deadlines.map(deadlineLine),
+    assignments: async (t, args, ctx) => {
       const asOf = asOfArg(args.asOf, ctx);
       const { assignments: list, selectors } = await ctx.loaders.assignmentsOfTask.load({ id: t.id, asOf });
       for (const sel of selectors) ctx.loaders.assigneeSelector.prime(sel.id, sel);
@@ -67,54 +39,47 @@ export const PlanResolvers = {
         (a) => [a.unitId],
       );
     },
-    overdue: (t: TaskRecord, args: Args, ctx: Context) => isOverdue(deadlineOf(t), asOfArg(args.asOf, ctx)),
-    plan: (t: TaskRecord, _: Args, ctx: Context) => ctx.loaders.plan.load(t.planId),
-    basis: (t: TaskRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),
+    overdue: (t, args, ctx) => isOverdue(taskDeadline(t), asOfArg(args.asOf, ctx)),
+    plan: (t, _, ctx) => requireLoaded(ctx.loaders.plan.load(t.planId), "plan"),
+    basis: (t, _, ctx) => loadCitations(t.basis, ctx),
   },
   Deadline: {
-    text: (d: ReturnType<typeof deadlineOf>) => d.task.deadlineText,
-    after: (d: ReturnType<typeof deadlineOf>, _: Args, ctx: Context) =>
-      d.task.deadlineAfter ? ctx.loaders.planEvent.load(d.task.deadlineAfter) : null,
-    dueDate: (d: Deadline) => dueDate(d),
-    recurring: (d: Deadline) => isRecurring(d),
-    pending: (d: Deadline) => isPending(d),
+    after: (d, _, ctx) => (d.after ? ctx.loaders.planEvent.load(d.after) : null),
+    dueDate: (d) => dueDate(d),
+    recurring: (d) => isRecurring(d),
+    pending: (d) => isPending(d),
   },
   TaskAssignment: {
-    roleLabel: (a: { role: string }) => TASK_ROLES[a.role as TaskRole]?.label ?? a.role,
-    unit: (a: { unitId: string }, _: Args, ctx: Context) => ctx.loaders.unit.load(a.unitId),
-    selector: (a: AssignmentRecord, _: Args, ctx: Context) =>
-      a.selectorId ? ctx.loaders.assigneeSelector.load(a.selectorId) : null,
-    member: (a: AssignmentRecord, _: Args, ctx: Context) => visibleUnit(a.memberId, ctx),
-    task: (a: { taskId: string }, _: Args, ctx: Context) => ctx.loaders.task.load(a.taskId),
+    roleLabel: (a) => (isKeyOf(TASK_ROLES, a.role) ? TASK_ROLES[a.role].label : a.role),
+    unit: (a, _, ctx) => requireLoaded(ctx.loaders.unit.load(a.unitId), "unit"),
+    selector: (a, _, ctx) => (a.selectorId ? ctx.loaders.assigneeSelector.load(a.selectorId) : null),
+    member: (a, _, ctx) => visibleUnit(a.memberId, ctx),
+    task: (a, _, ctx) => requireLoaded(ctx.loaders.task.load(a.taskId), "task"),
   },
   AssigneeSelector: {
-    anchor: (s: AssigneeSelectorRecord, _: Args, ctx: Context) => visibleUnit(s.anchor, ctx),
-    depth: (s: AssigneeSelectorRecord) => s.depth,
-    bodyKinds: (s: AssigneeSelectorRecord) => s.bodyKinds ?? [],
-    basis: (s: AssigneeSelectorRecord, _: Args, ctx: Context) => loadCitations(s.basis, ctx),
+    anchor: (s, _, ctx) => visibleUnit(s.anchor, ctx),
+    depth: (s) => s.depth,
+    bodyKinds: (s) => asEnums(UnitKind, s.bodyKinds ?? []),
+    basis: (s, _, ctx) => loadCitations(s.basis, ctx),
   },
   Target: {
-    basis: (t: TargetRecord, _: Args, ctx: Context) => loadCitations(t.basis, ctx),
+    basis: (t, _, ctx) => loadCitations(t.basis, ctx),
   },
 };
 
-export const PlanQueries = {
-  tasks: async (_: unknown, args: Args, ctx: Context) => {
+export const PlanQueries: QueryResolvers = {
+  tasks: async (_, args, ctx) => {
     asOfArg(args.asOf, ctx);
-    await requireUnit(args.unitId as string, ctx, "unitId");
-    return unitTasks(args.unitId as string, args, ctx);
+    await requireUnit(args.unitId, ctx, "unitId");
+    return unitTasks(args.unitId, args, ctx);
   },
-  task: async (_: unknown, args: Args, ctx: Context) => {
-    const code = String(args.code ?? "").trim();
+  task: async (_, args, ctx) => {
+    const code = args.code.trim();
     if (!code) throw badInput("code", "must not be empty");
-    const task = await findTaskByCode(
-      ctx.db,
-      { code, planId: (args.planId as string) ?? null },
-      ctx.roundTrips,
-    );
+    const task = await findTaskByCode(ctx.db, { code, planId: args.planId ?? null }, ctx.roundTrips);
     if (task) ctx.loaders.task.prime(task.id, task);
     return task;
   },
-  plan: (_: unknown, args: Args, ctx: Context) => ctx.loaders.plan.load(args.id as string),
-  plans: (_: unknown, __: Args, ctx: Context) => findPlans(ctx.db, null, ctx.roundTrips),
+  plan: (_, args, ctx) => ctx.loaders.plan.load(args.id),
+  plans: (_, __, ctx) => findPlans(ctx.db, null, ctx.roundTrips),
 };

@@ -1,59 +1,49 @@
 /** Relation, Subgraph, and the root relation queries. */
 
-import { type Frequency, frequencyLabel } from "../../domain/frequencies.ts";
-import type { DerivedRelation } from "../../domain/obligations.ts";
-import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
+import { frequencyLabel } from "../../domain/frequencies.ts";
+import { RELATION_TYPES } from "../../domain/relation-types.ts";
 import { neighbourhood, pathBetween } from "../../store/relation-repository.ts";
 import { asOfArg, depthArg, typesArg } from "../arguments.ts";
-import type { Context } from "../context.ts";
+import { Frequency, type QueryResolvers, type Resolvers } from "../generated/resolvers-types.ts";
+import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
+import { unitRelations } from "../services/unit-relations.ts";
+import { asEnums, isKeyOf } from "../stored-values.ts";
 import { keepVisible } from "../visibility.ts";
-import { loadCitations, loadUnits, requireUnit } from "./support.ts";
-import { unitRelations } from "./unit.ts";
-
-type Args = Record<string, unknown>;
 
 /** The deepest neighbourhood a client may ask for, and the most units it returns. */
 export const MAX_NEIGHBOURHOOD_DEPTH = 3;
 export const MAX_NEIGHBOURHOOD_UNITS = 500;
 const MAX_PATH_LENGTH = 12;
 
-export const frequencyLabels = (p: { frequencies: string[] }) =>
-  p.frequencies.map((f) => frequencyLabel(f as Frequency));
+/** The Vietnamese labels of a record's frequencies. */
+export const frequencyLabels = (p: { frequencies: readonly string[] }) =>
+  asEnums(Frequency, p.frequencies).map(frequencyLabel);
 
-export const RelationResolvers = {
+export const RelationResolvers: Resolvers = {
   Relation: {
-    typeLabel: (r: DerivedRelation) => RELATION_TYPES[r.type as RelationType]?.label ?? r.type,
-    from: (r: DerivedRelation, _: Args, ctx: Context) => ctx.loaders.unit.load(r.from),
-    to: (r: DerivedRelation, _: Args, ctx: Context) => ctx.loaders.unit.load(r.to),
+    typeLabel: (r) => (isKeyOf(RELATION_TYPES, r.type) ? RELATION_TYPES[r.type].label : r.type),
+    from: (r, _, ctx) => requireLoaded(ctx.loaders.unit.load(r.from), "unit"),
+    to: (r, _, ctx) => requireLoaded(ctx.loaders.unit.load(r.to), "unit"),
     frequencyLabels,
-    via: (r: DerivedRelation, _: Args, ctx: Context) => loadUnits(r.via, ctx),
-    basis: (r: DerivedRelation, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
-    synthetic: (r: DerivedRelation) => r.synthetic === true,
-    rule: (r: DerivedRelation, _: Args, ctx: Context) => (r.ruleId ? ctx.loaders.rule.load(r.ruleId) : null),
+    via: (r, _, ctx) => loadUnits(r.via, ctx),
+    basis: (r, _, ctx) => loadCitations(r.basis, ctx),
+    synthetic: (r) => r.synthetic === true,
+    rule: (r, _, ctx) => (r.ruleId ? ctx.loaders.rule.load(r.ruleId) : null),
   },
 };
 
-export const RelationQueries = {
-  relations: async (_: unknown, args: Args, ctx: Context) => {
-    await requireUnit(args.unitId as string, ctx, "unitId");
-    return unitRelations(args.unitId as string, args, ctx);
+export const RelationQueries: QueryResolvers = {
+  relations: async (_, args, ctx) => {
+    await requireUnit(args.unitId, ctx, "unitId");
+    return unitRelations(args.unitId, args, ctx);
   },
-  pathBetween: async (_: unknown, args: Args, ctx: Context) => {
+  pathBetween: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
-    await Promise.all([
-      requireUnit(args.fromId as string, ctx, "fromId"),
-      requireUnit(args.toId as string, ctx, "toId"),
-    ]);
+    await Promise.all([requireUnit(args.fromId, ctx, "fromId"), requireUnit(args.toId, ctx, "toId")]);
     if (args.fromId === args.toId) return [];
     const slice = await pathBetween(
       ctx.db,
-      {
-        fromId: args.fromId as string,
-        toId: args.toId as string,
-        types: typesArg(args.types),
-        asOf,
-        maxDepth: MAX_PATH_LENGTH,
-      },
+      { fromId: args.fromId, toId: args.toId, types: typesArg(args.types), asOf, maxDepth: MAX_PATH_LENGTH },
       ctx.roundTrips,
     );
     if (!slice) return null;
@@ -62,13 +52,13 @@ export const RelationQueries = {
     ctx.loaders.primeCitations(slice.citations);
     return slice.relations.map((r) => ({ ...r, ruleId: null }));
   },
-  neighbourhood: async (_: unknown, args: Args, ctx: Context) => {
+  neighbourhood: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
     const depth = depthArg(args.depth, MAX_NEIGHBOURHOOD_DEPTH, 1, "depth");
-    await requireUnit(args.unitId as string, ctx, "unitId");
+    await requireUnit(args.unitId, ctx, "unitId");
     const slice = await neighbourhood(
       ctx.db,
-      { id: args.unitId as string, depth, types: typesArg(args.types), asOf, limit: MAX_NEIGHBOURHOOD_UNITS },
+      { id: args.unitId, depth, types: typesArg(args.types), asOf, limit: MAX_NEIGHBOURHOOD_UNITS },
       ctx.roundTrips,
     );
     ctx.loaders.primeUnits(slice.units);

@@ -1,55 +1,60 @@
 /** Reporting: obligations, the chain to the top, and the kind-level rules. */
-import { type Obligation, type ReportingStep, reportingSteps } from "../../domain/obligations.ts";
-import type { RuleRecord } from "../../store/records.ts";
+import { reportingSteps } from "../../domain/obligations.ts";
 import { reportingChain } from "../../store/relation-repository.ts";
 import { asOfArg } from "../arguments.ts";
-import type { Context } from "../context.ts";
+import { type QueryResolvers, type Resolvers, Sector, UnitKind } from "../generated/resolvers-types.ts";
+import {
+  loadCitations,
+  loadRules,
+  loadUnits,
+  obligationsOf,
+  requireLoaded,
+  requireUnit,
+} from "../services/lookups.ts";
+import { asEnums } from "../stored-values.ts";
 import { keepVisible, scoped } from "../visibility.ts";
 import { frequencyLabels } from "./relation.ts";
-import { loadCitations, loadRules, loadUnits, obligationsOf, requireUnit } from "./support.ts";
 
-type Args = Record<string, unknown>;
-
-export const ReportingResolvers = {
+export const ReportingResolvers: Resolvers = {
   ReportingObligation: {
-    obligor: (o: Obligation, _: Args, ctx: Context) => ctx.loaders.unit.load(o.obligor),
-    recipient: (o: Obligation, _: Args, ctx: Context) => ctx.loaders.unit.load(o.recipient),
+    obligor: (o, _, ctx) => requireLoaded(ctx.loaders.unit.load(o.obligor), "unit"),
+    recipient: (o, _, ctx) => requireLoaded(ctx.loaders.unit.load(o.recipient), "unit"),
     frequencyLabels,
-    via: (o: Obligation, _: Args, ctx: Context) => loadUnits(o.via, ctx),
-    basis: (o: Obligation, _: Args, ctx: Context) => loadCitations(o.basis, ctx),
-    rule: (o: Obligation, _: Args, ctx: Context) => (o.ruleId ? ctx.loaders.rule.load(o.ruleId) : null),
+    via: (o, _, ctx) => loadUnits(o.via, ctx),
+    basis: (o, _, ctx) => loadCitations(o.basis, ctx),
+    rule: (o, _, ctx) => (o.ruleId ? ctx.loaders.rule.load(o.ruleId) : null),
   },
   ReportingStep: {
-    from: (s: ReportingStep, _: Args, ctx: Context) => ctx.loaders.unit.load(s.from),
-    to: (s: ReportingStep, _: Args, ctx: Context) => ctx.loaders.unit.load(s.to),
+    from: (s, _, ctx) => requireLoaded(ctx.loaders.unit.load(s.from), "unit"),
+    to: (s, _, ctx) => requireLoaded(ctx.loaders.unit.load(s.to), "unit"),
     frequencyLabels,
-    via: (s: ReportingStep, _: Args, ctx: Context) => loadUnits(s.via, ctx),
-    basis: (s: ReportingStep, _: Args, ctx: Context) => loadCitations(s.basis, ctx),
-    rules: (s: ReportingStep, _: Args, ctx: Context) => loadRules(s.ruleIds, ctx),
+    via: (s, _, ctx) => loadUnits(s.via, ctx),
+    basis: (s, _, ctx) => loadCitations(s.basis, ctx),
+    rules: (s, _, ctx) => loadRules(s.ruleIds, ctx),
   },
   Rule: {
-    appliesToKinds: (r: RuleRecord) => r.kinds,
-    appliesToSectors: (r: RuleRecord) => r.sectors ?? [],
+    appliesToKinds: (r) => asEnums(UnitKind, r.kinds),
+    appliesToSectors: (r) => asEnums(Sector, r.sectors ?? []),
     frequencyLabels,
-    basis: (r: RuleRecord, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
+    basis: (r, _, ctx) => loadCitations(r.basis, ctx),
   },
 };
 
-export const ReportingQueries = {
-  reportingObligations: async (_: unknown, args: Args, ctx: Context) => {
+export const ReportingQueries: QueryResolvers = {
+  reportingObligations: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
     // The facts come with the unit itself, so the existence check after them costs no round trip.
-    const facts = await ctx.loaders.facts.load({ id: args.unitId as string, asOf });
-    await requireUnit(args.unitId as string, ctx, "unitId");
+    const facts = await ctx.loaders.facts.load({ id: args.unitId, asOf });
+    await requireUnit(args.unitId, ctx, "unitId");
     const obligations = obligationsOf(facts);
     return keepVisible(ctx, obligations, (o) => [o.obligor, o.recipient]);
   },
-  reportingChain: async (_: unknown, args: Args, ctx: Context) => {
+  reportingChain: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
     // One round trip: the chain query also returns every unit and citation it mentions.
-    const key = { id: args.unitId as string, asOf };
+    const key = { id: args.unitId, asOf };
     const chain = await ctx.loaders.read("chain", key, () => reportingChain(ctx.db, key, ctx.roundTrips));
-    if (!chain.found || scoped(ctx)) await requireUnit(args.unitId as string, ctx, "unitId");
+    if (!chain.found || scoped(ctx)) await requireUnit(args.unitId, ctx, "unitId");
     ctx.loaders.primeUnits(chain.units);
     ctx.loaders.primeCitations(chain.citations);
     for (const hop of chain.hops) for (const r of hop.rules) ctx.loaders.rule.prime(r.id, r);
@@ -61,7 +66,7 @@ export const ReportingQueries = {
       shown.length === steps.length ? undefined : steps.findIndex((s) => !shown.includes(s)),
     );
   },
-  rules: async (_: unknown, __: Args, ctx: Context) => {
+  rules: async (_, __, ctx) => {
     const rules = await ctx.loaders.allRules();
     for (const r of rules) ctx.loaders.rule.prime(r.id, r);
     return rules;

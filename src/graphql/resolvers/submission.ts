@@ -3,36 +3,22 @@ import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import {
   type ChannelFacts,
-  type ChannelKind,
   type ChannelRule,
   checkPath,
   describeSelector,
   type Route,
   submissionRoute,
-  type UnitSelector,
-  type Violation,
 } from "../../domain/submission-routes.ts";
 import { channelFacts, findChannelRules } from "../../store/channel-repository.ts";
 import type { UnitRecord } from "../../store/records.ts";
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
+import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import type { RouteView, SubmissionCheckView } from "../parents.ts";
+import { loadCitations, loadUnits, present, requireLoaded, requireUnit } from "../services/lookups.ts";
 import { scoped, visible } from "../visibility.ts";
-import { loadCitations, loadUnits, requireUnit } from "./support.ts";
-
-type Args = Record<string, unknown>;
 
 const MAX_PATH = 20;
-
-interface RouteView extends Route {
-  from: string;
-  to: string;
-  asOf: string;
-  rules: ChannelRule[];
-}
-
-interface ViolationView extends Violation {
-  rule: ChannelRule;
-}
 
 /** The rules, once per request. */
 const rulesCache = new WeakMap<Context, Promise<ChannelRule[]>>();
@@ -105,73 +91,82 @@ function routeView(rules: ChannelRule[], route: Route, from: string, to: string,
   return { ...route, from, to, asOf, rules: rules.filter((r) => route.ruleIds.includes(r.id)) };
 }
 
-export const SubmissionResolvers = {
+export const SubmissionResolvers: Resolvers = {
   SubmissionRoute: {
-    from: (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.load(r.from),
-    to: (r: RouteView, _: Args, ctx: Context) => ctx.loaders.unit.load(r.to),
-    units: (r: RouteView, _: Args, ctx: Context) => loadUnits(r.units, ctx),
-    prescribed: (r: RouteView) => r.ruleIds.length > 0,
-    basis: (r: RouteView, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
+    from: (r, _, ctx) => requireLoaded(ctx.loaders.unit.load(r.from), "unit"),
+    to: (r, _, ctx) => requireLoaded(ctx.loaders.unit.load(r.to), "unit"),
+    units: (r, _, ctx) => loadUnits(r.units, ctx),
+    prescribed: (r) => r.ruleIds.length > 0,
+    basis: (r, _, ctx) => loadCitations(r.basis, ctx),
   },
   ChannelViolation: {
-    from: (v: ViolationView, _: Args, ctx: Context) => ctx.loaders.unit.load(v.from),
-    to: (v: ViolationView, _: Args, ctx: Context) => ctx.loaders.unit.load(v.to),
-    expected: (v: ViolationView, _: Args, ctx: Context) => loadUnits(v.expected, ctx),
-    basis: (v: ViolationView, _: Args, ctx: Context) => loadCitations(v.basis, ctx),
+    from: (v, _, ctx) => requireLoaded(ctx.loaders.unit.load(v.from), "unit"),
+    to: (v, _, ctx) => requireLoaded(ctx.loaders.unit.load(v.to), "unit"),
+    expected: (v, _, ctx) => loadUnits(v.expected, ctx),
+    basis: (v, _, ctx) => loadCitations(v.basis, ctx),
   },
   ChannelRule: {
-    basis: (r: ChannelRule, _: Args, ctx: Context) => loadCitations(r.basis, ctx),
+    basis: (r, _, ctx) => loadCitations(r.basis, ctx),
   },
   UnitSelector: {
-    label: (s: UnitSelector) => describeSelector(s),
+    label: (s) => describeSelector(s),
   },
   SubmissionCheck: {
-    path: (c: { path: string[] }, _: Args, ctx: Context) => ctx.loaders.unit.loadMany(c.path),
+    path: async (c, _, ctx) => present(await ctx.loaders.unit.loadMany(c.path)),
   },
 };
 
-export const SubmissionQueries = {
-  submissionRoute: async (_: unknown, args: Args, ctx: Context) => {
+/** The path of checkSubmission: 2 to MAX_PATH units, none right after itself, no party twice in an agreement. */
+function checkPathArg(path: readonly string[], kind: ChannelRule["kind"]): void {
+  if (path.length < 2)
+    throw badInput(
+      "path",
+      `needs at least 2 units (${kind === "SUBMISSION" ? "sender and recipient" : "the parties"}), got ${path.length}`,
+    );
+  if (path.length > MAX_PATH)
+    throw badInput("path", `may hold at most ${MAX_PATH} units, got ${path.length}`);
+  path.forEach((id, i) => {
+    if (i > 0 && id === path[i - 1]) throw badInput("path", `path[${i}] repeats path[${i - 1}] ("${id}")`);
+  });
+  if (kind === "COORDINATION_AGREEMENT" && new Set(path).size !== path.length)
+    throw badInput("path", "lists a party twice");
+}
+
+export const SubmissionQueries: QueryResolvers = {
+  submissionRoute: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
-    const from = args.fromId as string;
-    const to = args.toId as string;
+    const { fromId: from, toId: to } = args;
     if (from === to) throw badInput("toId", `is the same unit as fromId ("${from}")`);
     const { rules, facts } = await prepare(ctx, [from, to], (i) => (i === 0 ? "fromId" : "toId"), asOf);
     return routeView(rules, submissionRoute(rules, facts, from, to, asOf), from, to, asOf);
   },
-  checkSubmission: async (_: unknown, args: Args, ctx: Context) => {
+  checkSubmission: async (_, args, ctx): Promise<SubmissionCheckView> => {
     const asOf = asOfArg(args.asOf, ctx);
-    const kind = ((args.kind as string) ?? "SUBMISSION") as ChannelKind;
-    const path = (args.path as string[]) ?? [];
-    if (path.length < 2)
-      throw badInput(
-        "path",
-        `needs at least 2 units (${kind === "SUBMISSION" ? "sender and recipient" : "the parties"}), got ${path.length}`,
-      );
-    if (path.length > MAX_PATH)
-      throw badInput("path", `may hold at most ${MAX_PATH} units, got ${path.length}`);
-    path.forEach((id, i) => {
-      if (i > 0 && id === path[i - 1]) throw badInput("path", `path[${i}] repeats path[${i - 1}] ("${id}")`);
-    });
-    if (kind === "COORDINATION_AGREEMENT" && new Set(path).size !== path.length)
-      throw badInput("path", "lists a party twice");
+    const { kind, path } = args;
+    checkPathArg(path, kind);
     const { rules, facts } = await prepare(ctx, [...new Set(path)], () => "path", asOf);
     const result = checkPath(rules, facts, path, kind, asOf);
     const byId = new Map(rules.map((r) => [r.id, r]));
-    const first = path[0] as string;
-    const last = path[path.length - 1] as string;
+    // checkPath names only the rules it was given.
+    const rule = (id: string): ChannelRule => {
+      const found = byId.get(id);
+      if (!found) throw new Error(`checkPath named an unknown channel rule "${id}"`);
+      return found;
+    };
+    const first = path[0];
+    const last = path.at(-1);
     return {
       valid: result.valid,
       kind,
       path,
       asOf,
-      violations: result.violations.map((v) => ({ ...v, rule: byId.get(v.ruleId) })),
-      rulesApplied: result.ruleIds.map((id) => byId.get(id)).filter(Boolean),
+      violations: result.violations.map((v) => ({ ...v, rule: rule(v.ruleId) })),
+      rulesApplied: result.ruleIds.map(rule),
       route:
-        kind === "SUBMISSION" && first !== last
+        kind === "SUBMISSION" && first !== undefined && last !== undefined && first !== last
           ? routeView(rules, submissionRoute(rules, facts, first, last, asOf), first, last, asOf)
           : null,
     };
   },
-  channelRules: (_: unknown, __: Args, ctx: Context) => channelRules(ctx),
+  channelRules: (_, __, ctx) => channelRules(ctx),
 };

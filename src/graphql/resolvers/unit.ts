@@ -3,10 +3,8 @@ import { DATED_ATTRIBUTE_NAMES, type DatedAttribute, valueOn } from "../../domai
 import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { nameOn } from "../../domain/names.ts";
-import { type DerivedRelation, deriveRuleRelations } from "../../domain/obligations.ts";
-import { RELATION_TYPES, type RelationType } from "../../domain/relation-types.ts";
 import { foldText } from "../../domain/text-folding.ts";
-import { UNIT_KINDS, UNIT_LEVELS, type UnitKind, type UnitLevel } from "../../domain/unit-kinds.ts";
+import { UNIT_KIND_NAMES, UNIT_KINDS, UNIT_LEVELS } from "../../domain/unit-kinds.ts";
 import type { UnitRecord } from "../../store/records.ts";
 import { reportingChain } from "../../store/relation-repository.ts";
 import { descendantsPage, searchUnits, type UnitPage, unitsPage } from "../../store/unit-repository.ts";
@@ -19,27 +17,34 @@ import {
   encodeCursor,
   firstArg,
   isIdCursor,
-  typesArg,
 } from "../arguments.ts";
-import type { Context } from "../context.ts";
+import { type QueryResolvers, type Resolvers, Sector, UnitLevel } from "../generated/resolvers-types.ts";
+import type { UnitEdgeView } from "../parents.ts";
+import { loadCitations, obligationsOf, present, requireUnit, visibleUnit } from "../services/lookups.ts";
+import { unitRelations } from "../services/unit-relations.ts";
+import { unitTasks } from "../services/unit-tasks.ts";
+import { asEnum, isKeyOf } from "../stored-values.ts";
 import { keepVisible, scoped } from "../visibility.ts";
-import { loadCitations, obligationsOf, requireUnit, visibleUnit } from "./support.ts";
-
-type Args = Record<string, unknown>;
 
 /** A dated attribute as of the `asOf` argument when given, else its latest value. */
-function attributeAsOf(u: UnitRecord, attribute: DatedAttribute, asOf: unknown): string | null {
+function attributeAsOf(
+  u: UnitRecord,
+  attribute: DatedAttribute,
+  asOf: string | null | undefined,
+): string | null {
   const current = u[attribute];
   return asOf == null ? current : valueOn(current, u.former[attribute], dateArg(asOf, "asOf"));
 }
 
 function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) => Record<string, unknown>) {
-  const edges = page.items.map((item) => ({
-    cursor: encodeCursor(cursorOf(item)),
-    node: item.unit,
-    relation: item.relation,
-    depth: item.depth,
-  }));
+  const edges = page.items.map(
+    (item): UnitEdgeView => ({
+      cursor: encodeCursor(cursorOf(item)),
+      node: item.unit,
+      relation: item.relation,
+      depth: item.depth,
+    }),
+  );
   return {
     totalCount: page.total,
     edges,
@@ -48,102 +53,56 @@ function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) 
   };
 }
 
-/**
- * Each request's relation lists by unit, date, types and direction: nested selections ask for the
- * same unit's relations once per path that reaches it (a city committee's 450, once per relation
- * ending at it), and deriving them is the costly part; the list is built once per request.
- */
-const relationLists = new WeakMap<Context["loaders"], Map<string, Promise<DerivedRelation[]>>>();
-
-/** Relations of a unit on a date, explicit and derived from rules, filtered by type and direction. */
-export function unitRelations(unitId: string, args: Args, ctx: Context): Promise<DerivedRelation[]> {
-  const asOf = asOfArg(args.asOf, ctx);
-  const types = typesArg(args.types);
-  const direction = (args.direction as string) ?? "BOTH";
-  const key = JSON.stringify([unitId, asOf, types, direction]);
-  const lists = relationLists.get(ctx.loaders) ?? new Map<string, Promise<DerivedRelation[]>>();
-  relationLists.set(ctx.loaders, lists);
-  const held = lists.get(key);
-  if (held) return held;
-  const list = buildRelations(unitId, asOf, types, direction, ctx);
-  lists.set(key, list);
-  return list;
-}
-
-async function buildRelations(
-  unitId: string,
-  asOf: string,
-  types: ReturnType<typeof typesArg>,
-  direction: string,
-  ctx: Context,
-): Promise<DerivedRelation[]> {
-  const wantOut = direction !== "IN";
-  const wantIn = direction !== "OUT";
-  const [facts, incoming] = await Promise.all([
-    ctx.loaders.facts.load({ id: unitId, asOf }),
-    ctx.loaders.incoming.load({ id: unitId, asOf, types }),
-  ]);
-  const explicit: DerivedRelation[] = [...facts.outgoing, ...incoming.relations].map((r) => ({
-    ...r,
-    ruleId: null,
-  }));
-  const all = [...explicit, ...deriveRuleRelations(facts)];
-  const seen = new Set<string>();
-  const wanted = all.filter((r) => {
-    if (types && !types.includes(r.type)) return false;
-    const symmetric = RELATION_TYPES[r.type as RelationType]?.symmetric ?? false;
-    const out = r.from === unitId || (symmetric && r.to === unitId);
-    const inc = r.to === unitId || (symmetric && r.from === unitId);
-    if (!((wantOut && out) || (wantIn && inc))) return false;
-    if (seen.has(r.id)) return false;
-    seen.add(r.id);
-    return true;
-  });
-  return keepVisible(ctx, wanted, (r) => [r.from, r.to]);
-}
-
-export const UnitResolvers = {
+export const UnitResolvers: Resolvers = {
   Unit: {
-    __resolveReference: (ref: { id: string }, ctx: Context) => visibleUnit(ref.id, ctx),
-    kindLabel: (u: UnitRecord) => UNIT_KINDS[u.kind as UnitKind]?.label ?? u.kind,
-    nameOn: (u: UnitRecord, args: Args, ctx: Context) => nameOn(u, asOfArg(args.date, ctx, "date")),
-    formerNames: (u: UnitRecord) =>
-      u.formerNames.map((name, i) => ({ name, validTo: u.formerNamesUntil[i] })),
-    level: (u: UnitRecord, args: Args) => attributeAsOf(u, "level", args.asOf),
-    levelLabel: (u: UnitRecord, args: Args) => {
+    __resolveReference: (ref, ctx) => visibleUnit(ref.id, ctx),
+    kindLabel: (u) => (isKeyOf(UNIT_KINDS, u.kind) ? UNIT_KINDS[u.kind].label : u.kind),
+    nameOn: (u, args, ctx) => nameOn(u, asOfArg(args.date, ctx, "date")),
+    formerNames: (u) =>
+      u.formerNames.flatMap((name, i) => {
+        const validTo = u.formerNamesUntil[i];
+        return validTo ? [{ name, validTo }] : [];
+      }),
+    level: (u, args) => {
       const level = attributeAsOf(u, "level", args.asOf);
-      return level ? UNIT_LEVELS[level as UnitLevel] : null;
+      return level === null ? null : asEnum(UnitLevel, level);
     },
-    sector: (u: UnitRecord, args: Args) => attributeAsOf(u, "sector", args.asOf),
-    host: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "host", args.asOf), ctx),
-    seat: (u: UnitRecord, args: Args, ctx: Context) => visibleUnit(attributeAsOf(u, "seat", args.asOf), ctx),
+    levelLabel: (u, args) => {
+      const level = attributeAsOf(u, "level", args.asOf);
+      return level && isKeyOf(UNIT_LEVELS, level) ? UNIT_LEVELS[level] : null;
+    },
+    sector: (u, args) => {
+      const sector = attributeAsOf(u, "sector", args.asOf);
+      return sector === null ? null : asEnum(Sector, sector);
+    },
+    host: (u, args, ctx) => visibleUnit(attributeAsOf(u, "host", args.asOf), ctx),
+    seat: (u, args, ctx) => visibleUnit(attributeAsOf(u, "seat", args.asOf), ctx),
     // A former host or seat is a unit id: a scoped reader sees it only inside their subtrees.
-    formerValues: (u: UnitRecord, _: Args, ctx: Context) =>
+    formerValues: (u, _, ctx) =>
       keepVisible(
         ctx,
         DATED_ATTRIBUTE_NAMES.flatMap((attribute) => u.former[attribute].map((f) => ({ attribute, ...f }))),
         (f) => (f.attribute === "host" || f.attribute === "seat" ? [String(f.value)] : []),
       ),
-    source: (u: UnitRecord, _: Args, ctx: Context) => loadCitations(u.source, ctx),
-    activeOn: (u: UnitRecord, args: Args, ctx: Context) => isActiveOn(u, asOfArg(args.date, ctx, "date")),
-    superior: async (u: UnitRecord, args: Args, ctx: Context) => {
+    source: (u, _, ctx) => loadCitations(u.source, ctx),
+    activeOn: (u, args, ctx) => isActiveOn(u, asOfArg(args.date, ctx, "date")),
+    superior: async (u, args, ctx) => {
       const facts = await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) });
       return visibleUnit(facts.superiorId, ctx);
     },
-    children: async (u: UnitRecord, args: Args, ctx: Context) => {
+    children: async (u, args, ctx) => {
       const first = firstArg(args.first, ctx);
       const after = decodeCursor(args.after, isIdCursor);
-      const kinds = (args.kinds as string[] | null) ?? null;
       const page = await ctx.loaders.children.load({
         id: u.id,
         asOf: asOfArg(args.asOf, ctx),
-        kinds: kinds && kinds.length > 0 ? kinds : null,
+        kinds: args.kinds?.length ? args.kinds : null,
         first,
         after: after?.id ?? null,
       });
       return connection(page, (item) => ({ id: item.unit.id }));
     },
-    ancestors: async (u: UnitRecord, args: Args, ctx: Context) => {
+    ancestors: async (u, args, ctx) => {
       const key = { id: u.id, asOf: asOfArg(args.asOf, ctx) };
       const chain = await ctx.loaders.read("chain", key, () => reportingChain(ctx.db, key, ctx.roundTrips));
       ctx.loaders.primeUnits(chain.units);
@@ -156,9 +115,9 @@ export const UnitResolvers = {
           ? undefined
           : chain.hops.findIndex((h) => !ancestors.includes(h)),
       );
-      return ctx.loaders.unit.loadMany(shown.map((h) => h.to));
+      return present(await ctx.loaders.unit.loadMany(shown.map((h) => h.to)));
     },
-    descendants: async (u: UnitRecord, args: Args, ctx: Context) => {
+    descendants: async (u, args, ctx) => {
       const maxDepth = depthArg(args.maxDepth, ctx.config.MAX_DEPTH, ctx.config.MAX_DEPTH, "maxDepth");
       const first = firstArg(args.first, ctx);
       const after = decodeCursor(args.after, depthCursor(maxDepth));
@@ -169,30 +128,18 @@ export const UnitResolvers = {
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
     },
-    relations: (u: UnitRecord, args: Args, ctx: Context) => unitRelations(u.id, args, ctx),
-    reportingObligations: async (u: UnitRecord, args: Args, ctx: Context) => {
+    relations: (u, args, ctx) => unitRelations(u.id, args, ctx),
+    reportingObligations: async (u, args, ctx) => {
       const obligations = obligationsOf(
         await ctx.loaders.facts.load({ id: u.id, asOf: asOfArg(args.asOf, ctx) }),
       );
       return keepVisible(ctx, obligations, (o) => [o.obligor, o.recipient]);
     },
-    meetingRules: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.meetingRules.load(u.id),
-    positions: (u: UnitRecord, _: Args, ctx: Context) => ctx.loaders.positions.load(u.id),
-    tasks: (u: UnitRecord, args: Args, ctx: Context) => unitTasks(u.id, args, ctx),
+    meetingRules: (u, _, ctx) => ctx.loaders.meetingRules.load(u.id),
+    positions: (u, _, ctx) => ctx.loaders.positions.load(u.id),
+    tasks: (u, args, ctx) => unitTasks(u.id, args, ctx),
   },
-  UnitEdge: {},
 };
-
-export async function unitTasks(unitId: string, args: Args, ctx: Context) {
-  const asOf = asOfArg(args.asOf, ctx);
-  const { assignments, tasks } = await ctx.loaders.tasksOfUnit.load({
-    id: unitId,
-    role: (args.role as string) ?? null,
-    asOf,
-  });
-  for (const t of tasks) ctx.loaders.task.prime(t.id, t);
-  return assignments.map((a) => ({ ...a, asOf }));
-}
 
 /** Turns free text into a Lucene query over folded names: every word must match, as a word or a prefix. */
 export function searchQuery(text: string): string | null {
@@ -204,21 +151,21 @@ export function searchQuery(text: string): string | null {
   return words.map((w) => `(${w}^2 OR ${w}*)`).join(" AND ");
 }
 
-export const UnitQueries = {
-  unit: async (_: unknown, args: Args, ctx: Context) => {
-    const unit = await requireUnit(args.id as string, ctx);
+export const UnitQueries: QueryResolvers = {
+  unit: async (_, args, ctx) => {
+    const unit = await requireUnit(args.id, ctx);
     if (args.asOf !== undefined && args.asOf !== null && !isActiveOn(unit, asOfArg(args.asOf, ctx)))
       return null;
     return unit;
   },
-  units: async (_: unknown, args: Args, ctx: Context) => {
+  units: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
     const first = firstArg(args.first, ctx);
-    const kinds = (args.kinds as string[] | null)?.length ? (args.kinds as string[]) : null;
+    const kinds = args.kinds?.length ? args.kinds : null;
     if (args.under) {
-      await requireUnit(args.under as string, ctx, "under");
+      await requireUnit(args.under, ctx, "under");
       const after = decodeCursor(args.after, depthCursor(ctx.config.MAX_DEPTH));
-      const key = { id: args.under as string, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds };
+      const key = { id: args.under, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds };
       const page = await ctx.loaders.read("descendants", key, () =>
         descendantsPage(ctx.db, key, ctx.roundTrips),
       );
@@ -236,8 +183,8 @@ export const UnitQueries = {
     ctx.loaders.primeUnits(page.items.map((i) => i.unit));
     return connection(page, (item) => ({ id: item.unit.id }));
   },
-  searchUnits: async (_: unknown, args: Args, ctx: Context) => {
-    const text = String(args.text ?? "");
+  searchUnits: async (_, args, ctx) => {
+    const text = args.text;
     if (text.trim().length === 0) throw badInput("text", "must not be empty");
     if (text.length > 200) throw badInput("text", "must be at most 200 characters");
     const first = firstArg(args.first, ctx, 10);
@@ -249,5 +196,9 @@ export const UnitQueries = {
     return keepVisible(ctx, units, (u) => [u.id]);
   },
   unitKinds: () =>
-    Object.entries(UNIT_KINDS).map(([kind, info]) => ({ kind, label: info.label, category: info.category })),
+    UNIT_KIND_NAMES.map((kind) => ({
+      kind,
+      label: UNIT_KINDS[kind].label,
+      category: UNIT_KINDS[kind].category,
+    })),
 };

@@ -1,4 +1,4 @@
-/** Small helpers the resolvers share. */
+/** Reading records through the request's loaders, as the reader may see them: shared by the resolvers and the .ics feed. */
 import { notFound } from "../../domain/errors.ts";
 import { deriveObligations, type Obligation } from "../../domain/obligations.ts";
 import type { CitationRecord, RuleRecord, UnitRecord } from "../../store/records.ts";
@@ -50,7 +50,20 @@ export function obligationsOf(facts: UnitFacts): Obligation[] {
   return obligations;
 }
 
-const present = <T>(found: (T | null)[]): T[] => found.filter((x): x is T => x !== null);
+/** The records found, without the ids that found none. */
+export const present = <T>(found: (T | null)[]): T[] => found.filter((x): x is T => x !== null);
+
+/**
+ * The record a non-null field names (a relation's ends, an obligation's recipient…). The graph
+ * always holds it; a missing one is a broken graph, an internal error to the client, as the
+ * null it replaces would be.
+ */
+export function requireLoaded<T>(value: MaybePromise<T | null>, what = "record"): MaybePromise<T> {
+  return then(value, (found) => {
+    if (found === null) throw new Error(`A ${what} the graph names is missing`);
+    return found;
+  });
+}
 
 /** `f(value)`, synchronously when the value is already there. */
 function then<T, R>(value: MaybePromise<T>, f: (v: T) => MaybePromise<R>): MaybePromise<R> {
