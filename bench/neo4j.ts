@@ -3,10 +3,10 @@
  * default 7687 or .data/neo4j), migrated and seeded.
  */
 import path from "node:path";
+import { type EmbeddedNeo4j, ensureNeo4jBuilt, startEmbeddedNeo4j } from "../src/neo4j/launcher.ts";
 import { loadSeed } from "../src/seed/load-seed.ts";
 import { Database } from "../src/store/database.ts";
 import { migrate } from "../src/store/migrate.ts";
-import { type EmbeddedNeo4j, ensureNeo4jBuilt, startEmbeddedNeo4j } from "../src/store/neo4j-launcher.ts";
 import { isDatabaseEmpty } from "../src/store/seed-repository.ts";
 
 export const BENCH_PASSWORD = "bench-password";

@@ -3,7 +3,7 @@
  * outdated. The first run downloads the Neo4j jars from Maven Central; later runs need no network.
  * Usage: npm run neo4j:build
  */
-import { ensureNeo4jBuilt, findJava, Neo4jLaunchError } from "../src/store/neo4j-launcher.ts";
+import { ensureNeo4jBuilt, findJava, Neo4jLaunchError } from "../src/neo4j/launcher.ts";
 
 const started = Date.now();
 try {

@@ -6,10 +6,10 @@ import path from "node:path";
 import type { Config } from "./config.ts";
 import { neo4jPassword } from "./local-secrets.ts";
 import type { Logger } from "./logger.ts";
+import { type EmbeddedNeo4j, ensureNeo4jBuilt, startEmbeddedNeo4j } from "./neo4j/launcher.ts";
+import { superviseNeo4j } from "./neo4j/supervisor.ts";
 import { Database } from "./store/database.ts";
 import { migrate } from "./store/migrate.ts";
-import { type EmbeddedNeo4j, ensureNeo4jBuilt, startEmbeddedNeo4j } from "./store/neo4j-launcher.ts";
-import { superviseNeo4j } from "./store/neo4j-supervisor.ts";
 
 export interface Backend {
   db: Database;

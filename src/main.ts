@@ -8,11 +8,11 @@ import { type Backend, openBackend } from "./bootstrap.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { jwtSecretNoticeText, withLocalJwtSecret } from "./local-secrets.ts";
 import { createLogger } from "./logger.ts";
+import { Neo4jLaunchError } from "./neo4j/launcher.ts";
 import { loadSeed } from "./seed/load-seed.ts";
 import { SeedValidationError } from "./seed/validate-seed.ts";
 import { PortInUseError, type RunningServer, startServer } from "./server.ts";
 import { DatabaseConnectionError } from "./store/database.ts";
-import { Neo4jLaunchError } from "./store/neo4j-launcher.ts";
 import { isDatabaseEmpty } from "./store/seed-repository.ts";
 
 const KNOWN = [ConfigError, Neo4jLaunchError, DatabaseConnectionError, PortInUseError, SeedValidationError];

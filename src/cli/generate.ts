@@ -14,7 +14,7 @@ import { openBackend } from "../bootstrap.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import type { GeneratedBatch } from "../generator/model.ts";
 import { ANCHOR_UNITS } from "../generator/model.ts";
-import { estimateSize, generateNation, nationalPlan } from "../generator/national.ts";
+import { estimateSize, generateNation, nationalPlan } from "../generator/national/index.ts";
 import { createLogger } from "../logger.ts";
 import { loadSeed } from "../seed/load-seed.ts";
 import {
@@ -22,7 +22,7 @@ import {
   countGenerated,
   DEFAULT_BATCH_SIZE,
   deleteGenerated,
-  ensureImportSchema,
+  type ImportReport,
   importGenerated,
   importMarker,
   markImportComplete,
@@ -58,7 +58,6 @@ export interface GenerateResult {
 export async function generateInto(db: Database, args: GenerateArgs): Promise<GenerateResult> {
   if (await isDatabaseEmpty(db)) await loadSeed(db);
   await checkAnchors(db, ANCHOR_UNITS);
-  await ensureImportSchema(db);
   const marker = await importMarker(db);
   if (marker && (marker.scale !== args.scale || marker.seed !== args.seed))
     throw new UsageError(
@@ -66,8 +65,50 @@ export async function generateInto(db: Database, args: GenerateArgs): Promise<Ge
     );
   if (args.skipIfComplete && marker)
     return { skipped: true, ...marker, eventLinks: 0, seconds: 0, breakdown: {} };
-  const plan = nationalPlan({ scale: args.scale, seed: args.seed });
-  let total = estimateSize(plan);
+  const started = performance.now();
+  const progress = progressBar(args, estimateSize(nationalPlan({ scale: args.scale, seed: args.seed })));
+  const report = await importGenerated(
+    db,
+    progress.counted(generateNation({ scale: args.scale, seed: args.seed })),
+    {
+      batchSize: args.batchSize,
+      onProgress: (done) => progress.written(done.units + done.relations + done.events, started),
+    },
+  );
+  progress.done();
+  await markImportComplete(db, {
+    scale: args.scale,
+    seed: args.seed,
+    units: report.units,
+    relations: report.relations,
+    events: report.events,
+  });
+  return {
+    skipped: false,
+    units: report.units,
+    relations: report.relations,
+    events: report.events,
+    eventLinks: report.eventLinks,
+    seconds: (performance.now() - started) / 1000,
+    breakdown: breakdownOf(report),
+  };
+}
+
+/** Seconds by where they went. */
+function breakdownOf(report: ImportReport): Record<string, number> {
+  const breakdown: Record<string, number> = {
+    units: report.ms.units / 1000,
+    events: report.ms.events / 1000,
+    generate: report.ms.generate / 1000,
+    encode: report.ms.encode / 1000,
+  };
+  for (const [type, ms] of Object.entries(report.ms.relations)) breakdown[type] = (ms as number) / 1000;
+  return breakdown;
+}
+
+/** The progress bar on stderr: its total starts as an estimate and becomes exact once the generator is done. */
+function progressBar(args: GenerateArgs, estimate: number) {
+  let total = estimate;
   const bar = new cliProgress.SingleBar(
     {
       format:
@@ -83,52 +124,27 @@ export async function generateInto(db: Database, args: GenerateArgs): Promise<Ge
     },
     cliProgress.Presets.shades_classic,
   );
-  const started = performance.now();
   bar.start(total, 0, { rate: 0, phase: "generating" });
-  // Count what the generator yields: once it is done, the bar's total is exact.
-  let generated = 0;
-  function* counted(): Generator<GeneratedBatch> {
-    for (const b of generateNation({ scale: args.scale, seed: args.seed })) {
-      generated += b.units.length + b.relations.length + b.events.length;
-      bar.update({ phase: b.key });
-      yield b;
-    }
-    total = generated;
-    bar.setTotal(total);
-  }
-  const report = await importGenerated(db, counted(), {
-    batchSize: args.batchSize,
-    onProgress: (done) => {
-      const value = done.units + done.relations + done.events;
+  return {
+    /** The batches, counted as the generator yields them. */
+    *counted(batches: Iterable<GeneratedBatch>): Generator<GeneratedBatch> {
+      let generated = 0;
+      for (const b of batches) {
+        generated += b.units.length + b.relations.length + b.events.length;
+        bar.update({ phase: b.key });
+        yield b;
+      }
+      total = generated;
+      bar.setTotal(total);
+    },
+    written(value: number, started: number) {
       const seconds = (performance.now() - started) / 1000;
       bar.update(value, { rate: Math.round(value / Math.max(seconds, 0.001)) });
     },
-  });
-  bar.update(total, { phase: "done" });
-  bar.stop();
-  await markImportComplete(db, {
-    scale: args.scale,
-    seed: args.seed,
-    units: report.units,
-    relations: report.relations,
-    events: report.events,
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const breakdown: Record<string, number> = {
-    units: report.ms.units / 1000,
-    events: report.ms.events / 1000,
-    generate: report.ms.generate / 1000,
-    encode: report.ms.encode / 1000,
-  };
-  for (const [type, ms] of Object.entries(report.ms.relations)) breakdown[type] = (ms as number) / 1000;
-  return {
-    skipped: false,
-    units: report.units,
-    relations: report.relations,
-    events: report.events,
-    eventLinks: report.eventLinks,
-    seconds,
-    breakdown,
+    done() {
+      bar.update(total, { phase: "done" });
+      bar.stop();
+    },
   };
 }
 

@@ -70,6 +70,20 @@ export interface Interval {
   validTo?: IsoDate | null;
 }
 
+/**
+ * The one home of the rule validFrom ≤ validTo (both inclusive days; an open end is always in
+ * order): the seed's validation, the mutations' arguments and invariants, and the generator
+ * all ask this.
+ */
+export function isInOrder(interval: Interval): boolean {
+  return !interval.validFrom || !interval.validTo || interval.validFrom <= interval.validTo;
+}
+
+/** Why an interval is out of order, in the words every check uses. */
+export function intervalOrderText(interval: Interval): string {
+  return `validTo ${interval.validTo} is before validFrom ${interval.validFrom}`;
+}
+
 /** Whether a thing valid over `interval` is in force on `date`. */
 export function isActiveOn(interval: Interval, date: IsoDate): boolean {
   return (

@@ -4,6 +4,7 @@
  * Cypher inside the write transaction (src/store/invariant-checks.ts); this module says
  * what a violation means and which error code it gets.
  */
+import { intervalOrderText, isInOrder } from "./dates.ts";
 import { DomainError } from "./errors.ts";
 
 type InvariantRule =
@@ -48,6 +49,18 @@ export function violationError(v: Violation, argument?: string): DomainError {
   });
 }
 
+/**
+ * The error for a violation found while a change is applied (src/store/mutation-repository.ts):
+ * the message names the rule; the argument at fault, when known, goes in the details only.
+ */
+export function changeViolationError(v: Violation, argument?: string): DomainError {
+  return new DomainError(CODES[v.rule], `${v.rule}: ${v.message}`, {
+    rule: v.rule,
+    units: v.units,
+    ...(argument ? { argument } : {}),
+  });
+}
+
 /** No relation goes from a unit to itself (a unit neither leads, reports to nor coordinates with itself). */
 export function selfRelation(type: string, from: string, to: string): Violation | null {
   return from === to
@@ -57,4 +70,16 @@ export function selfRelation(type: string, from: string, to: string): Violation 
         message: `a ${type} relation cannot go from "${from}" to itself`,
       }
     : null;
+}
+
+/** validFrom must not come after validTo (src/domain/dates.ts isInOrder). */
+export function checkIntervalOrder(
+  what: string,
+  units: string[],
+  validFrom: string | null | undefined,
+  validTo: string | null | undefined,
+): Violation | null {
+  const interval = { validFrom, validTo };
+  if (isInOrder(interval)) return null;
+  return { rule: "INTERVAL_ORDER", units, message: `${what}: ${intervalOrderText(interval)}` };
 }

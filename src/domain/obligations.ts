@@ -24,7 +24,7 @@ export interface RelationFact {
   note: string | null;
 }
 
-interface RuleFact {
+export interface RuleFact {
   id: string;
   relation: string;
   recipient: string;

@@ -1,72 +1,34 @@
 /**
- * What the generator produces: units, relations and merger events in the shape the seed
- * loader writes (src/store/seed-repository.ts), plus a builder that keeps every relation's
+ * What the generator produces: units, relations and merger events in the shapes the store keeps
+ * (src/domain/records.ts), plus a builder that keeps every relation's
  * validity within both endpoints' (an omitted validFrom / validTo defaults to the
  * endpoints' common interval, as in the seed).
  */
+import { isInOrder } from "../domain/dates.ts";
+import {
+  GEN_PREFIX,
+  type GenEvent,
+  type GeneratedBatch,
+  type GenRelation,
+  type GenUnit,
+  type UnitInput as RecordUnitInput,
+  type Sector,
+} from "../domain/records.ts";
 import type { RelationType } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import type { UnitKind, UnitLevel } from "../domain/unit-kinds.ts";
 
-/** Every generated id starts with this; no seed id does. */
-export const GEN_PREFIX = "gen-";
+export { GEN_PREFIX } from "../domain/records.ts";
 
 /** The seed units the generated graph hangs from (the seed is loaded first). */
 export const ANCHOR_UNITS = ["bch-trung-uong"] as const;
 
-export type Sector = "AGENCY" | "ENTERPRISE" | "PUBLIC_SERVICE" | "ARMED_FORCES" | "LOCALITY";
-
-export interface GenUnit {
-  id: string;
-  /** Every generated unit is synthetic (an invented illustration); the importer writes synthetic: true. */
-  synthetic: true;
-  name: string;
-  nameFolded: string;
-  kind: UnitKind;
-  level: UnitLevel | null;
-  province: string | null;
-  sector: Sector | null;
-  host: string | null;
-  validFrom: string | null;
-  validTo: string | null;
-  note: string | null;
-}
-
-export interface GenRelation {
-  id: string;
-  type: RelationType;
-  from: string;
-  to: string;
-  validFrom: string | null;
-  validTo: string | null;
-  frequencies: string[];
-  via: string[];
-  subject: string | null;
-  /** Provision ids; shared between relations, never mutated. */
-  basis: readonly string[];
-  note: string | null;
-}
-
-type MergerKind = "PROVINCE_MERGER" | "COMMUNE_MERGER" | "DISTRICT_LEVEL_ENDED";
-
-/** A reorganisation on one date: the units it ended and the units it founded. */
-export interface GenEvent {
-  id: string;
-  kind: MergerKind;
-  name: string;
-  date: string;
-  basis: string[];
-  ended: string[];
-  founded: string[];
-}
-
-/** One chunk of the graph: every relation's endpoints are in this chunk, an earlier one, or the anchors. */
-export interface GeneratedBatch {
-  key: string;
-  units: GenUnit[];
-  relations: GenRelation[];
-  events: GenEvent[];
-}
+export type {
+  GenEvent,
+  GeneratedBatch,
+  GenRelation,
+  GenUnit,
+} from "../domain/records.ts";
 
 interface Interval {
   validFrom: string | null;
@@ -102,17 +64,11 @@ class GraphError extends Error {
   override name = "GraphError";
 }
 
-export interface UnitInput {
-  id: string;
-  name: string;
+/** What the generator says of a unit: the writers' UnitInput (src/domain/records.ts), with the domain's own kinds, levels and sectors. */
+export interface UnitInput extends Omit<RecordUnitInput, "kind" | "level" | "sector" | "seat"> {
   kind: UnitKind;
   level?: UnitLevel | null;
-  province?: string | null;
   sector?: Sector | null;
-  host?: string | null;
-  validFrom?: string | null;
-  validTo?: string | null;
-  note?: string | null;
 }
 
 export interface RelationInput {
@@ -176,7 +132,7 @@ export class ChunkBuilder {
     const b = this.interval(to);
     const validFrom = later(later(a.validFrom, b.validFrom), opts.validFrom ?? null);
     const validTo = earlier(earlier(a.validTo, b.validTo), opts.validTo ?? null);
-    if (validFrom !== null && validTo !== null && validFrom > validTo) return;
+    if (!isInOrder({ validFrom, validTo })) return;
     this.relations.push({
       id: `${GEN_PREFIX}${type.toLowerCase()}.${from}.${to}${validFrom ? `.${validFrom}` : ""}`,
       type,

@@ -6,7 +6,13 @@
  * the file, the entry and the field.
  */
 import type { z } from "zod";
-import { type Interval, intervalsOverlap, intervalWithin } from "../domain/dates.ts";
+import {
+  type Interval,
+  intervalOrderText,
+  intervalsOverlap,
+  intervalWithin,
+  isInOrder,
+} from "../domain/dates.ts";
 import { findSuperiorCycles, pairingAllows } from "../domain/hierarchy.ts";
 import { relationId } from "../domain/ids.ts";
 import { isPartyOrganisation, UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
@@ -269,8 +275,7 @@ function sharedChecks(lists: Lists, index: Index, report: Report): Checks {
       if (did && !index.documents.has(did)) report(loc, field, `unknown document "${did}"`);
     },
     interval: (loc, v) => {
-      if (v.validFrom && v.validTo && v.validFrom > v.validTo)
-        report(loc, "validTo", `validTo ${v.validTo} is before validFrom ${v.validFrom}`);
+      if (!isInOrder(v)) report(loc, "validTo", intervalOrderText(v));
     },
     statedOn: (basis) => {
       const dates = basis.map((pid) => documentDates.get(index.provisions.get(pid)?.document ?? "") ?? null);

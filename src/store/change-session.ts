@@ -77,79 +77,114 @@ export async function runChange(
     await tx.run("MATCH (l:WriteLock {id: 'hierarchy'}) SET l.lastEvent = $eventId", { eventId });
     await bumpGraphVersion(tx);
     await requireProvisions(tx, event.basis);
-    const unitsBefore: Snapshot = new Map();
-    const relationsBefore: Snapshot = new Map();
-    const session: ChangeSession = {
+    const before: Before = { units: new Map(), relations: new Map() };
+    await work(openSession(tx, principal, event, eventId, before));
+
+    const violations = await checkInvariants(
       tx,
-      eventId,
-      effectiveOn: event.effectiveOn,
-      async touchUnits(ids) {
-        const fresh = ids.filter((id) => !unitsBefore.has(id));
-        const states = await unitStates(tx, fresh);
-        for (const id of fresh) unitsBefore.set(id, canonical(states.get(id)));
-      },
-      async touchRelations(ids) {
-        const fresh = ids.filter((id) => !relationsBefore.has(id));
-        const states = await relationStates(tx, fresh);
-        for (const id of fresh) relationsBefore.set(id, canonical(states.get(id)));
-      },
-      authorize: (named) =>
-        assertScope(principal, event.kind, named, (ids, scopes) =>
-          subtreeMembership(tx, ids, scopes, [previousDay(event.effectiveOn), event.effectiveOn]),
-        ),
-      unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
-      mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
-    };
-    await work(session);
-
-    const unitIds = [...unitsBefore.keys()];
-    const relationIds = [...relationsBefore.keys()];
-    const created = relationIds.filter((id) => relationsBefore.get(id) === null);
-    const violations = await checkInvariants(tx, unitIds, relationIds, created);
+      [...before.units.keys()],
+      [...before.relations.keys()],
+      [...before.relations.keys()].filter((id) => before.relations.get(id) === null),
+    );
     if (violations[0]) throw violationError(violations[0]);
-
-    const unitsAfter = await unitStates(tx, unitIds);
-    const relationsAfter = await relationStates(tx, relationIds);
-    const changes: Row[] = [];
-    for (const id of unitIds) {
-      const before = unitsBefore.get(id) ?? null;
-      const after = canonical(unitsAfter.get(id));
-      if (before !== after) changes.push(change("UNIT", id, before, after, [id]));
-    }
-    for (const id of relationIds) {
-      const before = relationsBefore.get(id) ?? null;
-      const state = relationsAfter.get(id);
-      const after = canonical(state);
-      const ends = state ? [state.from as string, state.to as string] : endsOf(before);
-      if (before !== after) changes.push(change("RELATION", id, before, after, ends));
-    }
+    const changes = await changesSince(tx, before);
     if (changes.length === 0)
       throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
-    await tx.run(
-      `CREATE (e:Event {id: $eventId, kind: $kind, effectiveOn: date($effectiveOn), basis: $basis, actor: $actor,
-                        recordedAt: datetime(), note: $note})
-       WITH e
-       UNWIND $changes AS c
-       CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
-                          entityId: c.entityId, operation: c.operation, before: c.before, after: c.after, unitIds: c.unitIds})
-       CREATE (ch)-[:IN_EVENT]->(e)
-       WITH e, ch, c
-       UNWIND c.unitIds AS uid
-       MATCH (u:Unit {id: uid})
-       MERGE (ch)-[:CHANGED]->(u)
-       MERGE (e)-[:AFFECTED]->(u)`,
-      {
-        eventId,
-        kind: event.kind,
-        effectiveOn: event.effectiveOn,
-        basis: event.basis,
-        actor: principal.subject,
-        note: event.note ?? null,
-        changes,
-      },
-    );
+    await recordEvent(tx, principal, event, eventId, changes);
     return eventId;
   });
+}
+
+/** The state of every unit and relation the change touched, before it touched them (null: it did not exist). */
+interface Before {
+  units: Snapshot;
+  relations: Snapshot;
+}
+
+/** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
+function openSession(
+  tx: TransactionRunner,
+  principal: Principal,
+  event: EventInput,
+  eventId: string,
+  before: Before,
+): ChangeSession {
+  return {
+    tx,
+    eventId,
+    effectiveOn: event.effectiveOn,
+    async touchUnits(ids) {
+      const fresh = ids.filter((id) => !before.units.has(id));
+      const states = await unitStates(tx, fresh);
+      for (const id of fresh) before.units.set(id, canonical(states.get(id)));
+    },
+    async touchRelations(ids) {
+      const fresh = ids.filter((id) => !before.relations.has(id));
+      const states = await relationStates(tx, fresh);
+      for (const id of fresh) before.relations.set(id, canonical(states.get(id)));
+    },
+    authorize: (named) =>
+      assertScope(principal, event.kind, named, (ids, scopes) =>
+        subtreeMembership(tx, ids, scopes, [previousDay(event.effectiveOn), event.effectiveOn]),
+      ),
+    unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
+    mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
+  };
+}
+
+/** The audit records of the change: one per unit and relation whose state differs from before. */
+async function changesSince(tx: TransactionRunner, before: Before): Promise<Row[]> {
+  const unitIds = [...before.units.keys()];
+  const relationIds = [...before.relations.keys()];
+  const unitsAfter = await unitStates(tx, unitIds);
+  const relationsAfter = await relationStates(tx, relationIds);
+  const changes: Row[] = [];
+  for (const id of unitIds) {
+    const was = before.units.get(id) ?? null;
+    const after = canonical(unitsAfter.get(id));
+    if (was !== after) changes.push(change("UNIT", id, was, after, [id]));
+  }
+  for (const id of relationIds) {
+    const was = before.relations.get(id) ?? null;
+    const state = relationsAfter.get(id);
+    const after = canonical(state);
+    const ends = state ? [state.from as string, state.to as string] : endsOf(was);
+    if (was !== after) changes.push(change("RELATION", id, was, after, ends));
+  }
+  return changes;
+}
+
+/** The Event node and its Change records, linked to every unit they touched. */
+async function recordEvent(
+  tx: TransactionRunner,
+  principal: Principal,
+  event: EventInput,
+  eventId: string,
+  changes: Row[],
+): Promise<void> {
+  await tx.run(
+    `CREATE (e:Event {id: $eventId, kind: $kind, effectiveOn: date($effectiveOn), basis: $basis, actor: $actor,
+                      recordedAt: datetime(), note: $note})
+     WITH e
+     UNWIND $changes AS c
+     CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
+                        entityId: c.entityId, operation: c.operation, before: c.before, after: c.after, unitIds: c.unitIds})
+     CREATE (ch)-[:IN_EVENT]->(e)
+     WITH e, ch, c
+     UNWIND c.unitIds AS uid
+     MATCH (u:Unit {id: uid})
+     MERGE (ch)-[:CHANGED]->(u)
+     MERGE (e)-[:AFFECTED]->(u)`,
+    {
+      eventId,
+      kind: event.kind,
+      effectiveOn: event.effectiveOn,
+      basis: event.basis,
+      actor: principal.subject,
+      note: event.note ?? null,
+      changes,
+    },
+  );
 }
 
 function change(

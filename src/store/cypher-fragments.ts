@@ -3,6 +3,7 @@
  * variable names, never input: every value travels as a parameter.
  */
 import { DATED_ATTRIBUTES, type DatedAttribute, NO_VALUE } from "../domain/dated-attributes.ts";
+import { UNIT_DATE_PROPERTIES, UNIT_PROPERTY_NAMES, type UnitPropertyName } from "../domain/records.ts";
 
 /** `x` is in force on the date `d` (a Cypher date variable); validTo is inclusive. */
 export function active(x: string, d = "d"): string {
@@ -19,6 +20,17 @@ export function attributeOn(x: string, attribute: DatedAttribute, d = "d"): stri
   const until = `${x}.${k.until}`;
   return `reduce(v = ${x}.${attribute}, i IN reverse(range(0, size(coalesce(${until}, [])) - 1)) |
     CASE WHEN ${d} <= ${until}[i] THEN CASE WHEN ${values}[i] = '${NO_VALUE}' THEN null ELSE ${values}[i] END ELSE v END)`;
+}
+
+/**
+ * The assignments that write every stored unit property (src/domain/records.ts) of node `x`,
+ * each from `value(property)`; dates become Neo4j dates. The writers add `origin`.
+ */
+export function unitAssignments(x: string, value: (p: UnitPropertyName) => string): string {
+  return UNIT_PROPERTY_NAMES.map((p) => {
+    const v = value(p);
+    return `${x}.${p} = ${UNIT_DATE_PROPERTIES.has(p) ? `date(${v})` : v}`;
+  }).join(", ");
 }
 
 /** The structural relation types, in one place. */

@@ -1,6 +1,6 @@
 /**
  * The database's state as this service sees it: up, down or restarting, since when, and the
- * last error. The supervisor (src/store/neo4j-supervisor.ts) sets it when the embedded JVM
+ * last error. The supervisor (src/neo4j/supervisor.ts) sets it when the embedded JVM
  * exits or comes back; failed queries (src/store/database.ts) ask for a probe. While it is not
  * up, requests fail at once instead of waiting out the driver's retries, and a probe runs every
  * second until the database answers again. /health and /ready report it (src/http/health.ts).

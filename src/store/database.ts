@@ -13,6 +13,8 @@ import neo4j, {
   isLocalDateTime,
   isRetryableError,
   Neo4jError,
+  type Session,
+  type Transaction,
 } from "neo4j-driver";
 import { DomainError } from "../domain/errors.ts";
 import { DatabaseHealth, PingTimeout } from "./database-health.ts";
@@ -183,6 +185,35 @@ export class Database {
     return this.transaction("WRITE", work, { timeoutMs: this.writeTimeoutMs });
   }
 
+  /**
+   * A write session of its own for a bulk import: each `run` is one managed transaction, which
+   * the driver retries on transient errors (for maxTransactionRetryMs). Two of them write side by
+   * side; the caller closes it.
+   */
+  openBatchSession(): BatchSession {
+    const session = this.writeSession();
+    return {
+      run: (statements) => session.executeWrite((tx) => runBatch(tx, statements)),
+      close: () => session.close(),
+    };
+  }
+
+  /** One write transaction that a bulk import runs all its statements in (tests): all or nothing. */
+  openBatchTransaction(): BatchTransaction {
+    const session = this.writeSession();
+    const tx = session.beginTransaction();
+    return {
+      run: (statements) => runBatch(tx, statements),
+      commit: () => tx.commit(),
+      rollback: () => (tx.isOpen() ? tx.rollback() : Promise.resolve()),
+      close: () => session.close(),
+    };
+  }
+
+  private writeSession(): Session {
+    return this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+  }
+
   async close(): Promise<void> {
     this.health.close();
     await this.driver.close();
@@ -249,6 +280,49 @@ export class Database {
   }
 }
 
+/** A statement of a bulk import. */
+export interface BatchStatement {
+  cypher: string;
+  params?: Row;
+}
+
+/** What a batch wrote, as Neo4j counted it. */
+export interface BatchSummary {
+  nodesCreated: number;
+}
+
+export interface BatchWriter {
+  /** Runs the statements in order, in one transaction. */
+  run(statements: readonly BatchStatement[]): Promise<BatchSummary>;
+  close(): Promise<void>;
+}
+
+export type BatchSession = BatchWriter;
+
+export interface BatchTransaction extends BatchWriter {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+async function runBatch(
+  tx: Pick<Transaction, "run">,
+  statements: readonly BatchStatement[],
+): Promise<BatchSummary> {
+  let nodesCreated = 0;
+  for (const s of statements) {
+    const result = await tx.run(s.cypher, toParams(s.params ?? {}) as Row);
+    nodesCreated += result.summary.counters.updates().nodesCreated;
+  }
+  return { nodesCreated };
+}
+
+/** A write refused by a uniqueness constraint (e.g. a CREATE of a node that is already there). */
+export function isConstraintViolation(e: unknown): boolean {
+  return e instanceof Neo4jError && e.code === CONSTRAINT_FAILED;
+}
+
+const CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed";
+
 export interface TransactionRunner {
   run(cypher: string, params?: Row): Promise<Row[]>;
 }
@@ -293,7 +367,7 @@ function mapError(e: unknown, budget?: TimeBudget): unknown {
   if (e instanceof Neo4jError) {
     // Neo4j stopped the transaction at the timeout its request's budget gave it.
     if (budget && /TransactionTimedOut/.test(e.code)) return new RequestTimeoutError(budget.ms);
-    if (e.code === "Neo.ClientError.Schema.ConstraintValidationFailed")
+    if (e.code === CONSTRAINT_FAILED)
       return new DomainError("CONFLICT", `A uniqueness rule was violated: ${firstLine(e.message)}`);
     if (isConnectionFailure(e)) return connectionError(e);
     if (isTimeout(e))

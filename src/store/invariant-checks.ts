@@ -1,11 +1,12 @@
 /**
- * The hierarchy invariants, checked by Cypher inside the write transaction after the change
- * and before commit (src/domain/invariants.ts says what each means). A violation aborts the
+ * The hierarchy invariants, checked inside the write transaction after the change and before
+ * commit (by Cypher, or on what Cypher reads where the rule has a home in src/domain) (src/domain/invariants.ts says what each means). A violation aborts the
  * transaction, so nothing is written.
  */
-import type { Violation } from "../domain/invariants.ts";
+import { checkIntervalOrder, type Violation } from "../domain/invariants.ts";
 import { active } from "./cypher-fragments.ts";
 import type { TransactionRunner } from "./database.ts";
+import { optText, text, texts } from "./fields.ts";
 
 const START = "date('0001-01-01')";
 const END = "date('9999-12-31')";
@@ -17,9 +18,19 @@ export async function checkInvariants(
   createdRelationIds: readonly string[] = [],
 ): Promise<Violation[]> {
   const ids = [...new Set(unitIds)];
-  const violations: Violation[] = [...(await checkNewRelations(tx, createdRelationIds))];
+  return [
+    ...(await checkNewRelations(tx, createdRelationIds)),
+    ...(await oneDirectSuperior(tx, ids)),
+    ...(await noCycle(tx, ids)),
+    ...(await intervalOrder(tx, ids, relationIds)),
+    ...(await endpointsActive(tx, ids)),
+    ...(await kindPairings(tx, relationIds)),
+  ];
+}
 
-  // A party unit has at most one active direct superior at any date.
+/** A party unit has at most one active direct superior at any date. */
+async function oneDirectSuperior(tx: TransactionRunner, ids: readonly string[]): Promise<Violation[]> {
+  const violations: Violation[] = [];
   for (const r of await tx.run(
     `UNWIND $ids AS id
      MATCH (u:Unit {id: id})-[a:SUBORDINATE_TO]->(x:Unit), (u)-[b:SUBORDINATE_TO]->(y:Unit)
@@ -29,15 +40,19 @@ export async function checkInvariants(
      RETURN u.id AS unit, x.id AS first, y.id AS second,
             toString(CASE WHEN coalesce(a.validFrom, ${START}) > coalesce(b.validFrom, ${START}) THEN a.validFrom ELSE b.validFrom END) AS from
      LIMIT 5`,
-    { ids },
+    { ids: [...ids] },
   ))
     violations.push({
       rule: "ONE_DIRECT_SUPERIOR",
-      units: [r.unit as string, r.first as string, r.second as string],
+      units: [text(r, "unit"), text(r, "first"), text(r, "second")],
       message: `"${r.unit}" would have two direct superiors at once ("${r.first}" and "${r.second}", from ${r.from ?? "the start"})`,
     });
+  return violations;
+}
 
-  // No cycle in SUBORDINATE_TO on any date: a cycle through a changed unit whose edges share a day.
+/** No cycle in SUBORDINATE_TO on any date: a cycle through a changed unit whose edges share a day. */
+async function noCycle(tx: TransactionRunner, ids: readonly string[]): Promise<Violation[]> {
+  const violations: Violation[] = [];
   for (const r of await tx.run(
     `UNWIND $ids AS id
      MATCH path = (u:Unit {id: id})-[rs:SUBORDINATE_TO*1..64]->(u)
@@ -46,33 +61,43 @@ export async function checkInvariants(
           reduce(m = ${END}, x IN rs | CASE WHEN coalesce(x.validTo, ${END}) < m THEN coalesce(x.validTo, ${END}) ELSE m END) AS to
      WHERE from <= to
      RETURN [n IN nodes(path) | n.id] AS cycle, toString(from) AS on LIMIT 1`,
-    { ids },
+    { ids: [...ids] },
   ))
     violations.push({
       rule: "NO_CYCLE",
-      units: (r.cycle as string[]).slice(0, -1),
-      message: `SUBORDINATE_TO would have a cycle on ${r.on}: ${(r.cycle as string[]).join(" → ")}`,
+      units: texts(r, "cycle").slice(0, -1),
+      message: `SUBORDINATE_TO would have a cycle on ${r.on}: ${texts(r, "cycle").join(" → ")}`,
     });
+  return violations;
+}
 
-  // validFrom is not after validTo, for changed units and relations.
-  for (const r of await tx.run(
+/** validFrom is not after validTo, for changed units and relations (the rule: src/domain/dates.ts). */
+async function intervalOrder(
+  tx: TransactionRunner,
+  ids: readonly string[],
+  rels: readonly string[],
+): Promise<Violation[]> {
+  const intervals = await tx.run(
     `CALL {
-       UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > u.validTo
+       UNWIND $ids AS id MATCH (u:Unit {id: id})
        RETURN 'unit "' + u.id + '"' AS what, [u.id] AS units, toString(u.validFrom) AS f, toString(u.validTo) AS t
        UNION
-       UNWIND $rels AS rid MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid AND r.validFrom > r.validTo
+       UNWIND $rels AS rid MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid
        RETURN type(r) + ' "' + r.id + '"' AS what, [a.id, b.id] AS units, toString(r.validFrom) AS f, toString(r.validTo) AS t
      }
-     RETURN what, units, f, t LIMIT 5`,
-    { ids, rels: [...relationIds] },
-  ))
-    violations.push({
-      rule: "INTERVAL_ORDER",
-      units: r.units as string[],
-      message: `${r.what}: validTo ${r.t} is before validFrom ${r.f}`,
-    });
+     RETURN what, units, f, t`,
+    { ids: [...ids], rels: [...rels] },
+  );
+  const violations = intervals.flatMap((r) => {
+    const v = checkIntervalOrder(text(r, "what"), texts(r, "units"), optText(r, "f"), optText(r, "t"));
+    return v ? [v] : [];
+  });
+  return violations.slice(0, 5);
+}
 
-  // Every relation touching a changed unit lies within both endpoints' validity.
+/** Every relation touching a changed unit lies within both endpoints' validity. */
+async function endpointsActive(tx: TransactionRunner, ids: readonly string[]): Promise<Violation[]> {
+  const violations: Violation[] = [];
   for (const r of await tx.run(
     `UNWIND $ids AS id
      MATCH (u:Unit {id: id})-[r]-(o:Unit)
@@ -85,15 +110,19 @@ export async function checkInvariants(
      RETURN type(r) AS type, a.id AS from, b.id AS to, toString(r.validFrom) AS rf, toString(r.validTo) AS rt,
             toString(a.validTo) AS aTo, toString(b.validTo) AS bTo
      LIMIT 5`,
-    { ids },
+    { ids: [...ids] },
   ))
     violations.push({
       rule: "ENDPOINTS_ACTIVE",
-      units: [r.from as string, r.to as string],
+      units: [text(r, "from"), text(r, "to")],
       message: `${r.type} "${r.from}" → "${r.to}" (${r.rf ?? "…"} – ${r.rt ?? "…"}) is not within the validity of both units ("${r.from}" until ${r.aTo ?? "…"}, "${r.to}" until ${r.bTo ?? "…"})`,
     });
+  return violations;
+}
 
-  // Only allowed kind pairings for SUBORDINATE_TO (the pairs are data: KindPairing nodes).
+/** Only allowed kind pairings for SUBORDINATE_TO (the pairs are data: KindPairing nodes). */
+async function kindPairings(tx: TransactionRunner, rels: readonly string[]): Promise<Violation[]> {
+  const violations: Violation[] = [];
   for (const r of await tx.run(
     `UNWIND $rels AS rid
      MATCH (a:Unit)-[r:SUBORDINATE_TO]->(b:Unit) WHERE r.id = rid
@@ -104,14 +133,13 @@ export async function checkInvariants(
      }
      RETURN a.id AS child, a.kind AS childKind, b.id AS superior, b.kind AS superiorKind,
             toString(r.validFrom) AS rf LIMIT 5`,
-    { rels: [...relationIds] },
+    { rels: [...rels] },
   ))
     violations.push({
       rule: "KIND_PAIRING",
-      units: [r.child as string, r.superior as string],
+      units: [text(r, "child"), text(r, "superior")],
       message: `a ${r.childKind} ("${r.child}") cannot be SUBORDINATE_TO a ${r.superiorKind} ("${r.superior}") from ${r.rf ?? "the start"}: no kind pairing allows it`,
     });
-
   return violations;
 }
 
@@ -130,7 +158,7 @@ async function checkNewRelations(tx: TransactionRunner, created: readonly string
   ))
     violations.push({
       rule: "NO_SELF_RELATION",
-      units: [r.unit as string],
+      units: [text(r, "unit")],
       message: `a ${r.type} relation cannot go from "${r.unit}" to itself`,
     });
   for (const r of await tx.run(
@@ -147,8 +175,8 @@ async function checkNewRelations(tx: TransactionRunner, created: readonly string
   ))
     violations.push({
       rule: "DUPLICATE_RELATION",
-      units: [r.from as string, r.to as string],
-      relations: [r.existing as string],
+      units: [text(r, "from"), text(r, "to")],
+      relations: [text(r, "existing")],
       message: `${r.type} "${r.from}" → "${r.to}" already holds over part of that time as relation "${r.existing}" (${r.of ?? "…"} – ${r.ot ?? "…"}); end it or change its dates instead`,
     });
   return violations;
@@ -176,7 +204,7 @@ export async function subtreeMembership(
     { ids: [...new Set(ids)], scopes: [...scopes], dates: [...dates] },
   );
   return {
-    within: new Set(rows.filter((r) => r.within === true).map((r) => r.id as string)),
-    below: new Set(rows.filter((r) => r.below === true).map((r) => r.id as string)),
+    within: new Set(rows.filter((r) => r.within === true).map((r) => text(r, "id"))),
+    below: new Set(rows.filter((r) => r.below === true).map((r) => text(r, "id"))),
   };
 }

@@ -5,29 +5,22 @@
  */
 import type { Principal } from "../auth/principal.ts";
 import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
-import { previousDay } from "../domain/dates.ts";
+import { isInOrder, previousDay } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
+import { changeViolationError } from "../domain/invariants.ts";
+import { type UnitInput, unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type ChangeSession, runChange } from "./change-session.ts";
-import { active } from "./cypher-fragments.ts";
+import { active, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
+import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
 
-export interface NewUnit {
-  id: string;
-  name: string;
-  kind: string;
-  level?: string | null;
-  province?: string | null;
-  sector?: string | null;
-  host?: string | null;
-  /** updateUnit only: the committee of the place where the unit sits (138-QĐ/TW Điều 13). */
-  seat?: string | null;
-  note?: string | null;
-}
+/** A unit a change creates or updates; its validity comes from the change's date. Its seat is set by updateUnit only. */
+export type NewUnit = Omit<UnitInput, "validFrom" | "validTo">;
 
 const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
 const NON_STRUCTURAL = RELATION_TYPE_NAMES.filter((t) => !STRUCTURAL.includes(t));
@@ -65,10 +58,13 @@ async function requireUnits(
       activeOn &&
       ((p.validFrom && (p.validFrom as string) > activeOn) || (p.validTo && (p.validTo as string) < activeOn))
     )
-      throw new DomainError(
-        "CONFLICT",
-        `ENDPOINTS_ACTIVE: unit "${r.id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
-        { rule: "ENDPOINTS_ACTIVE", units: [r.id], argument },
+      throw changeViolationError(
+        {
+          rule: "ENDPOINTS_ACTIVE",
+          units: [r.id as string],
+          message: `unit "${r.id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
+        },
+        argument,
       );
     found.set(r.id as string, p);
   }
@@ -102,28 +98,21 @@ async function createUnitNode(
   await s.authorize([{ argument: `${argument}.host`, ids: [unit.host] }]);
   const exists = await s.tx.run("MATCH (u:Unit {id: $id}) RETURN u.id AS id", { id: unit.id });
   if (exists.length > 0)
-    throw new DomainError("CONFLICT", `UNIQUE_ID: a unit with id "${unit.id}" already exists`, {
+    throw changeViolationError({
       rule: "UNIQUE_ID",
       units: [unit.id],
+      message: `a unit with id "${unit.id}" already exists`,
     });
   if (unit.host) await requireUnits(s, [unit.host], `${argument}.host`);
   await s.touchUnits([unit.id]);
+  // A new unit holds from validFrom, open-ended; its seat is set by updateUnit, not here.
   await s.tx.run(
-    `CREATE (u:Unit {id: $id, name: $name, nameFolded: $nameFolded, kind: $kind, level: $level, province: $province,
-                     sector: $sector, host: $host, validFrom: date($validFrom), validTo: null, synthetic: false,
-                     source: $basis, note: $note, origin: 'api'})`,
+    `CREATE (u:Unit {id: $unit.id}) SET ${unitAssignments("u", (p) => `$unit.${p}`)}, u.origin = 'api'`,
     {
-      id: unit.id,
-      name: unit.name,
-      nameFolded: foldText(unit.name),
-      kind: unit.kind,
-      level: unit.level ?? null,
-      province: unit.province ?? null,
-      sector: unit.sector ?? null,
-      host: unit.host ?? null,
-      validFrom,
-      basis,
-      note: unit.note ?? null,
+      unit: unitProperties(
+        { ...unit, seat: null, validFrom, validTo: null },
+        { synthetic: false, source: basis },
+      ),
     },
   );
 }
@@ -148,9 +137,10 @@ async function createRelation(
   const id = relationId(rel);
   const clash = await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id RETURN r.id AS id`, { id });
   if (clash.length > 0)
-    throw new DomainError("CONFLICT", `UNIQUE_ID: relation "${id}" already exists`, {
+    throw changeViolationError({
       rule: "UNIQUE_ID",
       units: [rel.from, rel.to],
+      message: `relation "${id}" already exists`,
     });
   await s.touchUnits([rel.from, rel.to]);
   await s.touchRelations([id]);
@@ -176,6 +166,23 @@ async function createRelation(
 
 type RelationRow = RelationRecord;
 
+/** A relation as the queries below return it (fields a query leaves out read as empty). */
+function relationRow(r: Row): RelationRow {
+  return {
+    id: text(r, "id"),
+    type: text(r, "type"),
+    from: text(r, "from"),
+    to: text(r, "to"),
+    validFrom: optText(r, "validFrom"),
+    validTo: optText(r, "validTo"),
+    frequencies: texts(r, "frequencies"),
+    via: texts(r, "via"),
+    subject: optText(r, "subject"),
+    basis: texts(r, "basis"),
+    note: optText(r, "note"),
+  };
+}
+
 /** Relations touching a unit that are in force on `date` or later. */
 async function relationsFrom(
   s: ChangeSession,
@@ -191,7 +198,7 @@ async function relationsFrom(
             r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note`,
     { id: unitId, date, types: [...types] },
   );
-  return rows as unknown as RelationRow[];
+  return rows.map(relationRow);
 }
 
 /**
@@ -201,7 +208,7 @@ async function relationsFrom(
 async function endRelationOn(s: ChangeSession, rel: RelationRow, lastDay: string): Promise<void> {
   await s.touchRelations([rel.id]);
   await s.touchUnits([rel.from, rel.to]);
-  if (rel.validFrom && rel.validFrom > lastDay)
+  if (!isInOrder({ validFrom: rel.validFrom, validTo: lastDay }))
     await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id DELETE r`, { id: rel.id });
   else
     await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id SET r.validTo = date($lastDay)`, {
@@ -226,11 +233,11 @@ async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string
     { ids, lastDay },
   );
   if (children.length > 0)
-    throw new DomainError(
-      "CONFLICT",
-      `NO_ORPHANS: "${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
-      { rule: "NO_ORPHANS", units: [unitId, ...children.map((c) => c.id as string)] },
-    );
+    throw changeViolationError({
+      rule: "NO_ORPHANS",
+      units: [unitId, ...children.map((c) => c.id as string)],
+      message: `"${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
+    });
   await s.touchUnits(ids);
   for (const id of ids)
     for (const rel of await relationsFrom(s, id, lastDay, RELATION_TYPE_NAMES))
@@ -240,9 +247,10 @@ async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string
     { ids, lastDay },
   );
   if (started.length > 0)
-    throw new DomainError("BAD_USER_INPUT", `INTERVAL_ORDER: "${started[0]?.id}" starts after ${lastDay}`, {
+    throw changeViolationError({
       rule: "INTERVAL_ORDER",
       units: started.map((r) => r.id as string),
+      message: `"${started[0]?.id}" starts after ${lastDay}`,
     });
   await s.tx.run(
     "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validTo IS NULL OR u.validTo > date($lastDay) SET u.validTo = date($lastDay)",
@@ -458,9 +466,10 @@ export const mutations = {
   ) =>
     runChange(db, p, { kind: "SET_SUPERIOR", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.unitId === a.superiorId)
-        throw new DomainError("CONFLICT", `NO_CYCLE: "${a.unitId}" cannot be its own superior`, {
+        throw changeViolationError({
           rule: "NO_CYCLE",
           units: [a.unitId],
+          message: `"${a.unitId}" cannot be its own superior`,
         });
       await s.authorize([
         { argument: "unitId", ids: [a.unitId], structural: true },
@@ -523,7 +532,7 @@ export const mutations = {
                 toString(r.validTo) AS validTo, r.basis AS basis`,
         { id: a.relationId, types: RELATION_TYPE_NAMES },
       );
-      const rel = rows[0] as unknown as RelationRow | undefined;
+      const rel = rows[0] ? relationRow(rows[0]) : undefined;
       if (!rel) throw s.unknown("relation", "relationId", a.relationId);
       // Both ends must be in scope; a structural link is its lower end's place in the hierarchy.
       await s.authorize([
@@ -535,15 +544,14 @@ export const mutations = {
         },
         { argument: "relationId", ids: [rel.to], label: `"${rel.id}"` },
       ]);
-      if (rel.validFrom && rel.validFrom > a.lastDay)
-        throw new DomainError(
-          "BAD_USER_INPUT",
-          `INTERVAL_ORDER: relation "${rel.id}" starts on ${rel.validFrom}, after ${a.lastDay}`,
+      if (!isInOrder({ validFrom: rel.validFrom, validTo: a.lastDay }))
+        throw changeViolationError(
           {
             rule: "INTERVAL_ORDER",
             units: [rel.from, rel.to],
-            argument: "lastDay",
+            message: `relation "${rel.id}" starts on ${rel.validFrom}, after ${a.lastDay}`,
           },
+          "lastDay",
         );
       if (rel.validTo && rel.validTo <= a.lastDay)
         throw new DomainError("CONFLICT", `relation "${rel.id}" already ended on ${rel.validTo}`, {

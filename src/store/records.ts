@@ -5,46 +5,19 @@ import {
   type FormerValue,
   formerValues,
 } from "../domain/dated-attributes.ts";
-import type { RelationFact } from "../domain/obligations.ts";
+import type { RelationRecord, RuleRecord, UnitProperties } from "../domain/records.ts";
+import { type Fields, fieldsOf, flag, optNumber, optText, optTexts, text, texts } from "./fields.ts";
 
-export interface UnitRecord {
-  id: string;
-  name: string;
-  kind: string;
-  level: string | null;
-  province: string | null;
-  sector: string | null;
-  host: string | null;
-  /** The local committee of the place where the unit (an agency) sits: 138-QĐ/TW Điều 13. */
-  seat: string | null;
-  validFrom: string | null;
-  validTo: string | null;
-  synthetic: boolean;
+export type { RelationRecord, RuleRecord } from "../domain/records.ts";
+
+/** A unit as the repositories return it: its stored properties (src/domain/records.ts) and its earlier values. */
+export interface UnitRecord extends Omit<UnitProperties, "nameFolded" | "source"> {
   source: string[];
-  note: string | null;
   /** Earlier names, oldest first, each in force until the matching day of formerNamesUntil. */
   formerNames: string[];
   formerNamesUntil: string[];
   /** Earlier values of every dated attribute (src/domain/dated-attributes.ts), oldest first. */
   former: Record<DatedAttribute, FormerValue[]>;
-}
-
-/** A relation as stored: the domain's own shape (src/domain/obligations.ts). */
-export type RelationRecord = RelationFact;
-
-export interface RuleRecord {
-  id: string;
-  relation: string;
-  title: string;
-  kinds: string[];
-  sectors: string[] | null;
-  recipient: string;
-  frequencies: string[];
-  via: string[];
-  subject: string | null;
-  basis: string[];
-  validFrom: string | null;
-  validTo: string | null;
 }
 
 export interface DocumentRecord {
@@ -78,23 +51,23 @@ export interface CitationRecord {
 }
 
 export function asUnit(row: unknown): UnitRecord {
-  const r = row as Record<string, unknown>;
+  const r = fieldsOf(row);
   return {
-    id: r.id as string,
-    name: r.name as string,
-    kind: r.kind as string,
-    level: (r.level as string) ?? null,
-    province: (r.province as string) ?? null,
-    sector: (r.sector as string) ?? null,
-    host: (r.host as string) ?? null,
-    seat: (r.seat as string) ?? null,
-    validFrom: (r.validFrom as string) ?? null,
-    validTo: (r.validTo as string) ?? null,
-    synthetic: r.synthetic === true,
-    source: (r.source as string[]) ?? [],
-    note: (r.note as string) ?? null,
-    formerNames: (r.formerNames as string[]) ?? [],
-    formerNamesUntil: (r.formerNamesUntil as string[]) ?? [],
+    id: text(r, "id"),
+    name: text(r, "name"),
+    kind: text(r, "kind"),
+    level: optText(r, "level"),
+    province: optText(r, "province"),
+    sector: optText(r, "sector"),
+    host: optText(r, "host"),
+    seat: optText(r, "seat"),
+    validFrom: optText(r, "validFrom"),
+    validTo: optText(r, "validTo"),
+    synthetic: flag(r, "synthetic"),
+    source: texts(r, "source"),
+    note: optText(r, "note"),
+    formerNames: texts(r, "formerNames"),
+    formerNamesUntil: texts(r, "formerNamesUntil"),
     former: Object.fromEntries(DATED_ATTRIBUTE_NAMES.map((a) => [a, formerValues(r, a)])) as Record<
       DatedAttribute,
       FormerValue[]
@@ -103,79 +76,80 @@ export function asUnit(row: unknown): UnitRecord {
 }
 
 export function asRelation(type: string, from: string, to: string, props: unknown): RelationRecord {
-  const p = props as Record<string, unknown>;
+  const p = fieldsOf(props);
   return {
-    id: p.id as string,
+    id: text(p, "id"),
     type,
     from,
     to,
-    validFrom: (p.validFrom as string) ?? null,
-    validTo: (p.validTo as string) ?? null,
-    frequencies: (p.frequencies as string[]) ?? [],
-    via: (p.via as string[]) ?? [],
-    subject: (p.subject as string) ?? null,
-    basis: (p.basis as string[]) ?? [],
-    synthetic: p.synthetic === true,
-    note: (p.note as string) ?? null,
+    validFrom: optText(p, "validFrom"),
+    validTo: optText(p, "validTo"),
+    frequencies: texts(p, "frequencies"),
+    via: texts(p, "via"),
+    subject: optText(p, "subject"),
+    basis: texts(p, "basis"),
+    synthetic: flag(p, "synthetic"),
+    note: optText(p, "note"),
   };
 }
 
 export function asRule(props: unknown): RuleRecord {
-  const p = props as Record<string, unknown>;
+  const p = fieldsOf(props);
   return {
-    id: p.id as string,
-    relation: p.relation as string,
-    title: p.title as string,
-    kinds: (p.kinds as string[]) ?? [],
-    sectors: (p.sectors as string[]) ?? null,
-    recipient: p.recipient as string,
-    frequencies: (p.frequencies as string[]) ?? [],
-    via: (p.via as string[]) ?? [],
-    subject: (p.subject as string) ?? null,
-    basis: (p.basis as string[]) ?? [],
-    validFrom: (p.validFrom as string) ?? null,
-    validTo: (p.validTo as string) ?? null,
+    id: text(p, "id"),
+    relation: text(p, "relation"),
+    title: text(p, "title"),
+    kinds: texts(p, "kinds"),
+    sectors: optTexts(p, "sectors"),
+    recipient: text(p, "recipient"),
+    frequencies: texts(p, "frequencies"),
+    via: texts(p, "via"),
+    subject: optText(p, "subject"),
+    basis: texts(p, "basis"),
+    validFrom: optText(p, "validFrom"),
+    validTo: optText(p, "validTo"),
   };
 }
 
 /** Citations as citationsOf (cypher-fragments.ts) returns them: provisions with a document id, and the documents once. */
 export function asCitations(rows: unknown, documents: unknown): CitationRecord[] {
   const byId = new Map(((documents as unknown[]) ?? []).map(asDocument).map((d) => [d.id, d]));
-  return ((rows as { p: Record<string, unknown>; doc: string }[]) ?? []).flatMap((r) => {
+  return ((rows as { p: Fields; doc: string }[]) ?? []).flatMap((r) => {
     const document = byId.get(r.doc);
     return document ? [{ provision: asProvision(r.p), document }] : [];
   });
 }
 
 export function asCitation(row: unknown): CitationRecord {
-  const r = row as { p: Record<string, unknown>; doc: Record<string, unknown> };
+  const r = fieldsOf(row);
   return { provision: asProvision(r.p), document: asDocument(r.doc) };
 }
 
-function asProvision(p: Record<string, unknown>): CitationRecord["provision"] {
+function asProvision(row: unknown): CitationRecord["provision"] {
+  const p = fieldsOf(row);
   return {
-    id: p.id as string,
-    documentId: p.documentId as string,
-    article: (p.article as number) ?? null,
-    clause: (p.clause as number) ?? null,
-    point: (p.point as string) ?? null,
-    section: (p.section as string) ?? null,
-    kind: (p.kind as string) ?? "TEXT",
-    excerpt: p.excerpt as string,
+    id: text(p, "id"),
+    documentId: text(p, "documentId"),
+    article: optNumber(p, "article"),
+    clause: optNumber(p, "clause"),
+    point: optText(p, "point"),
+    section: optText(p, "section"),
+    kind: optText(p, "kind") ?? "TEXT",
+    excerpt: text(p, "excerpt"),
   };
 }
 
 export function asDocument(row: unknown): DocumentRecord {
-  const d = row as Record<string, unknown>;
+  const d = fieldsOf(row);
   return {
-    id: d.id as string,
-    number: d.number as string,
-    type: d.type as string,
-    title: d.title as string,
-    issuedOn: (d.issuedOn as string) ?? null,
-    signer: (d.signer as string) ?? null,
-    file: (d.file as string) ?? null,
-    issuerId: (d.issuerId as string) ?? null,
-    replacesIds: (d.replacesIds as string[]) ?? [],
+    id: text(d, "id"),
+    number: text(d, "number"),
+    type: text(d, "type"),
+    title: text(d, "title"),
+    issuedOn: optText(d, "issuedOn"),
+    signer: optText(d, "signer"),
+    file: optText(d, "file"),
+    issuerId: optText(d, "issuerId"),
+    replacesIds: texts(d, "replacesIds"),
   };
 }

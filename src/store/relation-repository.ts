@@ -7,6 +7,7 @@
  */
 import { active, attributeOn, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
+import { flag, maps, optNumber, text, texts } from "./fields.ts";
 import {
   asCitations,
   asRelation,
@@ -66,32 +67,12 @@ export interface FactsKey {
   asOf: string;
 }
 
-/** The facts around several units, one query for all of them. */
-export async function unitFacts(
-  db: Database,
-  keys: readonly FactsKey[],
-  counter?: RoundTripCounter,
-): Promise<UnitFacts[]> {
-  const rows = await db.read(
-    `UNWIND range(0, size($keys) - 1) AS i
-     WITH i, $keys[i] AS k
-     OPTIONAL MATCH (u:Unit {id: k.id})
-     WITH i, k, u, date(k.asOf) AS d
-     CALL (u, d) {
-       OPTIONAL MATCH (u)-[r]->(x:Unit) WHERE ${active("r")}
-       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), to: x.id} END) AS outgoing
-     }
-     CALL (u, d) {
-       OPTIONAL MATCH (b:Unit)-[:PART_OF]->{1,3}(u) WHERE b.kind IN $bodyKinds AND ${active("b")}
-       OPTIONAL MATCH (b)-[r:REPORTS_TO|NOTIFIES]->(x:Unit) WHERE ${active("r")}
-       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), from: b.id, to: x.id} END) AS bodyReports
-     }
-     CALL (u, d) {
-       OPTIONAL MATCH (u)-[s:SUBORDINATE_TO]->(sup:Unit) WHERE ${active("s")}
-       OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
-       RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
-     }
-     CALL (u, d, wholes, superiors) {
+/**
+ * The units a rule's recipient may name (src/domain/obligations.ts), by recipient kind: the
+ * unit's direct superior, its host agency's leadership, party organisation and mass
+ * organisations, and the committee of the place where it sits.
+ */
+const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
        // The agency the unit sits in: its host, or for an agency head the agency it is part of.
        WITH coalesce(${attributeOn("u", "host")}, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
        CALL (hostId, d) {
@@ -151,7 +132,28 @@ export async function unitFacts(
          LOCAL_GOVERNMENT: governments,
          SUPERIOR_INSPECTION_COMMISSION: superiorInspection
        } AS targets
+     }`;
+
+/** The facts around each key's unit on its date, and the units, rules and citations they name, once for the batch. */
+const UNIT_FACTS_CYPHER = `UNWIND range(0, size($keys) - 1) AS i
+     WITH i, $keys[i] AS k
+     OPTIONAL MATCH (u:Unit {id: k.id})
+     WITH i, k, u, date(k.asOf) AS d
+     CALL (u, d) {
+       OPTIONAL MATCH (u)-[r]->(x:Unit) WHERE ${active("r")}
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), to: x.id} END) AS outgoing
      }
+     CALL (u, d) {
+       OPTIONAL MATCH (b:Unit)-[:PART_OF]->{1,3}(u) WHERE b.kind IN $bodyKinds AND ${active("b")}
+       OPTIONAL MATCH (b)-[r:REPORTS_TO|NOTIFIES]->(x:Unit) WHERE ${active("r")}
+       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), props: properties(r), from: b.id, to: x.id} END) AS bodyReports
+     }
+     CALL (u, d) {
+       OPTIONAL MATCH (u)-[s:SUBORDINATE_TO]->(sup:Unit) WHERE ${active("s")}
+       OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
+       RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
+     }
+${TARGETS_SUBQUERY}
      CALL (u, d) {
        OPTIONAL MATCH (rule:Rule)
        WHERE u.kind IN rule.kinds AND (rule.sectors IS NULL OR ${attributeOn("u", "sector")} IN rule.sectors)
@@ -179,7 +181,16 @@ export async function unitFacts(
           COLLECT { UNWIND ruleLists AS rs UNWIND rs AS r RETURN DISTINCT r } AS allRules
      ${unitsOf("allUnitIds", "units")}
      ${citationsOf("allBasisIds")}
-     RETURN perKey, allRules, units, citations, citationsDocuments`,
+     RETURN perKey, allRules, units, citations, citationsDocuments`;
+
+/** The facts around several units, one query for all of them. */
+export async function unitFacts(
+  db: Database,
+  keys: readonly FactsKey[],
+  counter?: RoundTripCounter,
+): Promise<UnitFacts[]> {
+  const rows = await db.read(
+    UNIT_FACTS_CYPHER,
     {
       keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
       bodyKinds: BODY_KINDS,
@@ -190,34 +201,47 @@ export async function unitFacts(
     },
     counter,
   );
-  const row = rows[0] ?? {};
-  const units = new Map(((row.units as Row[]) ?? []).map(asUnit).map((u) => [u.id, u]));
-  const rules = new Map(((row.allRules as Row[]) ?? []).map(asRule).map((r) => [r.id, r]));
+  return unitFactsFrom(rows[0] ?? {}, keys);
+}
+
+/** Each key's facts, with the units, rules and citations it names picked from the batch's. */
+function unitFactsFrom(row: Row, keys: readonly FactsKey[]): UnitFacts[] {
+  const units = new Map(
+    maps(row, "units")
+      .map(asUnit)
+      .map((u) => [u.id, u]),
+  );
+  const rules = new Map(
+    maps(row, "allRules")
+      .map(asRule)
+      .map((r) => [r.id, r]),
+  );
   const citations = new Map(
     asCitations(row.citations, row.citationsDocuments).map((c) => [c.provision.id, c]),
   );
-  const pick = <T>(map: Map<string, T>, ids: unknown) =>
-    [...new Set((ids as string[]) ?? [])].flatMap((id) => (map.has(id) ? [map.get(id) as T] : []));
-  const perKey = new Map(((row.perKey as Row[]) ?? []).map((x) => [x.i as number, x]));
+  const pick = <T>(map: Map<string, T>, ids: string[]) =>
+    [...new Set(ids)].flatMap((id) => {
+      const found = map.get(id);
+      return found === undefined ? [] : [found];
+    });
+  const perKey = new Map(maps(row, "perKey").map((x) => [optNumber(x, "i"), x]));
   return keys.map((key, i) => {
     const r = perKey.get(i) ?? {};
-    const superiors = (r.superiors as string[]) ?? [];
-    const wholes = (r.wholes as string[]) ?? [];
+    const superiors = texts(r, "superiors");
+    const wholes = texts(r, "wholes");
     return {
       unitId: key.id,
       asOf: key.asOf,
-      found: (r.found as boolean) ?? false,
-      outgoing: ((r.outgoing as Row[]) ?? []).map((x) =>
-        asRelation(x.type as string, key.id, x.to as string, x.props),
-      ),
-      bodyReports: ((r.bodyReports as Row[]) ?? []).map((x) =>
-        asRelation(x.type as string, x.from as string, x.to as string, x.props),
+      found: flag(r, "found"),
+      outgoing: maps(r, "outgoing").map((x) => asRelation(text(x, "type"), key.id, text(x, "to"), x.props)),
+      bodyReports: maps(r, "bodyReports").map((x) =>
+        asRelation(text(x, "type"), text(x, "from"), text(x, "to"), x.props),
       ),
       superiorId: superiors[0] ?? wholes[0] ?? null,
       targets: r.targets as SelectorTargets,
-      rules: pick(rules, r.ruleIds),
-      units: pick(units, r.unitIds),
-      citations: pick(citations, r.basisIds),
+      rules: pick(rules, texts(r, "ruleIds")),
+      units: pick(units, texts(r, "unitIds")),
+      citations: pick(citations, texts(r, "basisIds")),
     };
   });
 }

@@ -3,9 +3,11 @@
  * idempotent; anything that an earlier seed wrote (origin 'seed') and the current seed no
  * longer has is removed, so the database follows the files.
  */
+
+import { unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES, TASK_ROLE_NAMES } from "../domain/relation-types.ts";
-import { foldText } from "../domain/text-folding.ts";
-import type { SeedGraph } from "../seed/validate-seed.ts";
+import type { SeedGraphRecords } from "../domain/seed-records.ts";
+import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, TransactionRunner } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
 
@@ -29,7 +31,7 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
   return rows[0]?.any !== true;
 }
 
-export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
+export async function writeSeed(db: Database, seed: SeedGraphRecords): Promise<void> {
   await db.writeTransaction(async (tx) => {
     await writeDocuments(tx, seed);
     await writeUnits(tx, seed);
@@ -50,7 +52,7 @@ export async function writeSeed(db: Database, seed: SeedGraph): Promise<void> {
  */
 export async function writePlansAndSelectors(
   db: Database,
-  seed: Pick<SeedGraph, "assigneeSelectors" | "plans">,
+  seed: Pick<SeedGraphRecords, "assigneeSelectors" | "plans">,
 ): Promise<void> {
   await db.writeTransaction(async (tx) => {
     await writeAssigneeSelectors(tx, seed);
@@ -59,7 +61,7 @@ export async function writePlansAndSelectors(
   });
 }
 
-async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeDocuments(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $documents AS d
      MERGE (n:Document {id: d.id})
@@ -109,31 +111,18 @@ async function writeDocuments(tx: TransactionRunner, seed: SeedGraph): Promise<v
   );
 }
 
-async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeUnits(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $units AS u
      MERGE (n:Unit {id: u.id})
-     SET n.name = u.name, n.nameFolded = u.nameFolded, n.kind = u.kind, n.level = u.level,
-         n.province = u.province, n.sector = u.sector, n.host = u.host, n.seat = u.seat,
-         n.validFrom = date(u.validFrom), n.validTo = date(u.validTo),
-         n.synthetic = u.synthetic, n.source = u.source, n.note = u.note, n.origin = 'seed'`,
+     SET ${unitAssignments("n", (p) => `u.${p}`)}, n.origin = 'seed'`,
     {
-      units: seed.units.map((u) => ({
-        id: u.id,
-        name: u.name,
-        nameFolded: foldText(u.name),
-        kind: u.kind,
-        level: u.level ?? null,
-        province: u.province ?? null,
-        sector: u.sector ?? null,
-        host: u.host ?? null,
-        seat: u.seat ?? null,
-        validFrom: u.validFrom ?? null,
-        validTo: u.validTo ?? null,
-        synthetic: u.source === "synthetic",
-        source: u.source === "synthetic" ? [] : u.source,
-        note: u.note ?? null,
-      })),
+      units: seed.units.map((u) =>
+        unitProperties(u, {
+          synthetic: u.source === "synthetic",
+          source: u.source === "synthetic" ? [] : u.source,
+        }),
+      ),
     },
   );
   await tx.run(
@@ -142,7 +131,7 @@ async function writeUnits(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   );
 }
 
-async function writeRelations(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeRelations(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   // The relationship type cannot be a parameter; it comes from our own closed list, never from input.
   for (const type of RELATION_TYPE_NAMES) {
     const rels = seed.relations.filter((r) => r.type === type);
@@ -173,7 +162,7 @@ async function writeRelations(tx: TransactionRunner, seed: SeedGraph): Promise<v
   }
 }
 
-async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $rules AS r
      MERGE (n:Rule {id: r.id})
@@ -259,7 +248,7 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraph): Promise<void>
   );
 }
 
-async function writePlans(tx: TransactionRunner, seed: Pick<SeedGraph, "plans">): Promise<void> {
+async function writePlans(tx: TransactionRunner, seed: Pick<SeedGraphRecords, "plans">): Promise<void> {
   for (const plan of seed.plans) {
     await tx.run(
       `MERGE (p:Plan {id: $id})
@@ -386,7 +375,7 @@ async function writePlans(tx: TransactionRunner, seed: Pick<SeedGraph, "plans">)
 /** Assignee selectors: a class of units relative to an anchor, stored once with its provision. */
 async function writeAssigneeSelectors(
   tx: TransactionRunner,
-  seed: Pick<SeedGraph, "assigneeSelectors">,
+  seed: Pick<SeedGraphRecords, "assigneeSelectors">,
 ): Promise<void> {
   await tx.run(
     `UNWIND $selectors AS a
@@ -411,7 +400,7 @@ async function writeAssigneeSelectors(
   );
 }
 
-async function writeKindPairings(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeKindPairings(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $pairings AS k
      MERGE (n:KindPairing {id: k.id})
@@ -432,7 +421,7 @@ async function writeKindPairings(tx: TransactionRunner, seed: SeedGraph): Promis
 }
 
 /** Channel rules (350-CV/TU): selectors as lists of kinds and levels; the via selectors as JSON. */
-async function writeChannelRules(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function writeChannelRules(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $rules AS c
      MERGE (n:ChannelRule {id: c.id})
@@ -463,7 +452,7 @@ async function writeChannelRules(tx: TransactionRunner, seed: SeedGraph): Promis
   );
 }
 
-async function removeStale(tx: TransactionRunner, seed: SeedGraph): Promise<void> {
+async function removeStale(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   const keep = [
     ...seed.units.map((u) => u.id),
     ...seed.documents.map((d) => d.id),

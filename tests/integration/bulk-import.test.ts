@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RELATION_TYPE_NAMES } from "../../src/domain/relation-types.ts";
 import { ANCHOR_UNITS, type GeneratedBatch } from "../../src/generator/model.ts";
-import { countNation, generateNation, LAST_OLD_DAY, REFORM_DAY } from "../../src/generator/national.ts";
+import { countNation, generateNation, LAST_OLD_DAY, REFORM_DAY } from "../../src/generator/national/index.ts";
 import {
   checkAnchors,
   countGenerated,
   deleteGenerated,
-  ensureImportSchema,
   importGenerated,
   relationsCypher,
 } from "../../src/store/bulk-import.ts";
@@ -29,7 +28,6 @@ describe("bulk import of a generated graph", () => {
     // on, a request first reads the graph's version (tests/integration/result-cache.test.ts).
     server = await startTestServer({ RESULT_CACHE_MB: "0" });
     await checkAnchors(server.db, ANCHOR_UNITS);
-    await ensureImportSchema(server.db);
   });
 
   afterAll(async () => {

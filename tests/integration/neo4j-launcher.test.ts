@@ -15,7 +15,7 @@ import {
   ensureNeo4jBuilt,
   Neo4jLaunchError,
   startEmbeddedNeo4j,
-} from "../../src/store/neo4j-launcher.ts";
+} from "../../src/neo4j/launcher.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PASSWORD = "launcher-test-pw";

@@ -8,14 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANCHOR_UNITS, type GenRelation, type GenUnit } from "../../src/generator/model.ts";
-import { generateNation, LAST_OLD_DAY, REFORM_DAY } from "../../src/generator/national.ts";
+import { generateNation, LAST_OLD_DAY, REFORM_DAY } from "../../src/generator/national/index.ts";
 import { assigneeSelectorSchema, planSchema } from "../../src/seed/seed-schema.ts";
-import {
-  checkAnchors,
-  deleteGenerated,
-  ensureImportSchema,
-  importGenerated,
-} from "../../src/store/bulk-import.ts";
+import { checkAnchors, deleteGenerated, importGenerated } from "../../src/store/bulk-import.ts";
 import { writePlansAndSelectors } from "../../src/store/seed-repository.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -117,7 +112,6 @@ describe("assignee selectors on the generated national graph", () => {
     // Round trips describe the queries themselves: the result cache is off.
     server = await startTestServer({ RESULT_CACHE_MB: "0" });
     await checkAnchors(server.db, ANCHOR_UNITS);
-    await ensureImportSchema(server.db);
     const batches = [...generateNation({ scale: SCALE })];
     units = batches.flatMap((b) => b.units);
     relations = batches.flatMap((b) => b.relations);

@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { createLogger } from "../../src/logger.ts";
+import { ensureNeo4jBuilt, startEmbeddedNeo4j } from "../../src/neo4j/launcher.ts";
 import { loadSeed } from "../../src/seed/load-seed.ts";
 import { Database } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
-import { ensureNeo4jBuilt, startEmbeddedNeo4j } from "../../src/store/neo4j-launcher.ts";
 
 export interface TestNeo4j {
   uri: string;

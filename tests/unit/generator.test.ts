@@ -24,7 +24,7 @@ import {
   NATIONAL_FIGURES,
   nationalPlan,
   REFORM_DAY,
-} from "../../src/generator/national.ts";
+} from "../../src/generator/national/index.ts";
 import { Random } from "../../src/generator/prng.ts";
 import { readAndValidateSeed } from "../../src/seed/load-seed.ts";
 

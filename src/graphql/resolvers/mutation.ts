@@ -1,5 +1,6 @@
 /** Mutations: thin — validate arguments, check the role, hand the change to the store. */
 import { assertCanWrite } from "../../auth/principal.ts";
+import { intervalOrderText, isInOrder } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { UNIT_ID } from "../../domain/ids.ts";
 import { selfRelation, violationError } from "../../domain/invariants.ts";
@@ -86,8 +87,8 @@ function newRelation(input: AddRelationInput, ctx: Context) {
   const validTo = input.validTo ? effectiveDateArg(input.validTo, ctx, "input.validTo") : null;
   const self = selfRelation(input.type, input.fromId, input.toId);
   if (self) throw violationError(self, "input.toId");
-  if (validTo && validTo < validFrom)
-    throw badInput("input.validTo", `INTERVAL_ORDER: validTo ${validTo} is before validFrom ${validFrom}`);
+  if (!isInOrder({ validFrom, validTo }))
+    throw badInput("input.validTo", `INTERVAL_ORDER: ${intervalOrderText({ validFrom, validTo })}`);
   return {
     type: input.type,
     fromId: input.fromId,

@@ -8,8 +8,8 @@
  * db.health (src/store/database-health.ts); each change of it is one log line.
  */
 import type { Logger } from "../logger.ts";
-import type { Database } from "./database.ts";
-import type { EmbeddedNeo4j } from "./neo4j-launcher.ts";
+import type { Database } from "../store/database.ts";
+import type { EmbeddedNeo4j } from "./launcher.ts";
 
 const FIRST_BACKOFF_MS = 1000;
 const STABLE_AFTER_MS = 60_000;
@@ -31,6 +31,15 @@ export interface Neo4jSupervisor {
   stop(): void;
 }
 
+/** One log line per change of the database's state; returns the unsubscribe. */
+function logStateChanges(db: Database, log: Logger): () => void {
+  return db.health.onChange((s, previous) => {
+    if (s.state === "up") log.info({ database: s, was: previous }, "Neo4j is back");
+    else if (s.state === "down") log.error({ database: s }, "Neo4j is down");
+    else log.warn({ database: s }, "Neo4j is restarting");
+  });
+}
+
 export function superviseNeo4j(opts: SupervisorOptions): Neo4jSupervisor {
   const { db, log } = opts;
   const maxBackoffMs = opts.maxBackoffMs ?? 30_000;
@@ -40,11 +49,7 @@ export function superviseNeo4j(opts: SupervisorOptions): Neo4jSupervisor {
   let startedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
 
-  const unsubscribe = db.health.onChange((s, previous) => {
-    if (s.state === "up") log.info({ database: s, was: previous }, "Neo4j is back");
-    else if (s.state === "down") log.error({ database: s }, "Neo4j is down");
-    else log.warn({ database: s }, "Neo4j is restarting");
-  });
+  const unsubscribe = logStateChanges(db, log);
 
   const scheduleRestart = (restart: () => Promise<EmbeddedNeo4j>) => {
     if (Date.now() - startedAt > STABLE_AFTER_MS) attempts = 0;
