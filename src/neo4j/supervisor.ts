@@ -40,6 +40,8 @@ function logStateChanges(db: Database, log: Logger): () => void {
   });
 }
 
+// Over 60 lines on purpose: one closure holds the supervisor's state (current process, attempts,
+// timer); its steps (watch, restartNow, scheduleRestart) are named functions inside it.
 export function superviseNeo4j(opts: SupervisorOptions): Neo4jSupervisor {
   const { db, log } = opts;
   const maxBackoffMs = opts.maxBackoffMs ?? 30_000;

@@ -59,6 +59,32 @@ export interface ChannelFactsResult extends ChannelFacts {
  * The units with their anchors of `anchorKinds` (nearest first) on the date, and the active
  * units of `memberKinds` that belong to each anchor found.
  */
+/** The units asked about with their anchors (and hops to each), and every anchor's members: one query. */
+const CHANNEL_FACTS = `WITH date($asOf) AS d
+  UNWIND $ids AS id
+  MATCH (u:Unit {id: id})
+  CALL (u, d) {
+    OPTIONAL MATCH p = (u) (${UP}){0,${MAX_HOPS}} (a:Unit)
+    WHERE a.kind IN $anchorKinds AND ${active("a")}
+    WITH a, min(length(p)) AS hops
+    WHERE a IS NOT NULL
+    RETURN collect({id: a.id, kind: a.kind, hops: hops}) AS anchors
+  }
+  WITH d, collect({unit: properties(u), anchors: anchors}) AS found
+  CALL (found, d) {
+    UNWIND found AS f
+    UNWIND f.anchors AS an
+    WITH DISTINCT an.id AS aid, d
+    MATCH (a:Unit {id: aid})
+    CALL (a, d) {
+      OPTIONAL MATCH (m:Unit) (${UP}){1,${MAX_HOPS}} (a)
+      WHERE m.kind IN $memberKinds AND ${active("m")}
+      RETURN collect(DISTINCT properties(m)) AS members
+    }
+    RETURN collect({anchor: properties(a), members: members}) AS memberships
+  }
+  RETURN found, memberships`;
+
 export async function channelFacts(
   db: Database,
   args: {
@@ -69,40 +95,17 @@ export async function channelFacts(
   },
   counter?: RoundTripCounter,
 ): Promise<ChannelFactsResult> {
-  const rows = await db.read(
-    `WITH date($asOf) AS d
-     UNWIND $ids AS id
-     MATCH (u:Unit {id: id})
-     CALL (u, d) {
-       OPTIONAL MATCH p = (u) (${UP}){0,${MAX_HOPS}} (a:Unit)
-       WHERE a.kind IN $anchorKinds AND ${active("a")}
-       WITH a, min(length(p)) AS hops
-       WHERE a IS NOT NULL
-       RETURN collect({id: a.id, kind: a.kind, hops: hops}) AS anchors
-     }
-     WITH d, collect({unit: properties(u), anchors: anchors}) AS found
-     CALL (found, d) {
-       UNWIND found AS f
-       UNWIND f.anchors AS an
-       WITH DISTINCT an.id AS aid, d
-       MATCH (a:Unit {id: aid})
-       CALL (a, d) {
-         OPTIONAL MATCH (m:Unit) (${UP}){1,${MAX_HOPS}} (a)
-         WHERE m.kind IN $memberKinds AND ${active("m")}
-         RETURN collect(DISTINCT properties(m)) AS members
-       }
-       RETURN collect({anchor: properties(a), members: members}) AS memberships
-     }
-     RETURN found, memberships`,
-    {
-      ids: [...ids(args.ids)],
-      anchorKinds: [...args.anchorKinds],
-      memberKinds: [...args.memberKinds],
-      asOf: args.asOf,
-    },
-    counter,
-  );
-  const row = rows[0] ?? { found: [], memberships: [] };
+  const params = {
+    ids: [...ids(args.ids)],
+    anchorKinds: [...args.anchorKinds],
+    memberKinds: [...args.memberKinds],
+    asOf: args.asOf,
+  };
+  const rows = await db.read(CHANNEL_FACTS, params, counter);
+  return channelFactsOf(rows[0] ?? { found: [], memberships: [] }, args.asOf);
+}
+
+function channelFactsOf(row: Row, asOf: string): ChannelFactsResult {
   const records = new Map<string, UnitRecord>();
   const keep = (props: unknown) => {
     const u = asUnit(props);
@@ -119,11 +122,11 @@ export async function channelFacts(
     const a = keep(m.anchor);
     members.set(
       a.id,
-      ((m.members as Row[]) ?? []).map((x) => routeUnit(keep(x), args.asOf)),
+      ((m.members as Row[]) ?? []).map((x) => routeUnit(keep(x), asOf)),
     );
   }
   return {
-    units: new Map([...records.values()].map((u) => [u.id, routeUnit(u, args.asOf)])),
+    units: new Map([...records.values()].map((u) => [u.id, routeUnit(u, asOf)])),
     anchors,
     members,
     records: [...records.values()],

@@ -302,56 +302,58 @@ export interface Chain {
 }
 
 /**
- * The chain from a unit to the top as of the date: structural hops (SUBORDINATE_TO,
- * PART_OF), and on each hop the reporting that explicit relations and rules prescribe.
+ * The chain from a unit to the top as of the date: structural hops (SUBORDINATE_TO, PART_OF),
+ * and on each hop the reporting that explicit relations and rules prescribe. One query: the
+ * path, the hops' reports and rules, and every unit and citation the answer names.
  */
+const REPORTING_CHAIN = `OPTIONAL MATCH (u:Unit {id: $id})
+  WITH u, date($asOf) AS d
+  CALL (u, d) {
+    OPTIONAL MATCH path = (u) (()-[r:${STRUCTURE}]->(n:Unit) WHERE ${active("r")} AND ${active("n")}){0,40} (top:Unit)
+    WHERE NOT EXISTS { MATCH (top)-[r2:${STRUCTURE}]->(t2:Unit) WHERE ${active("r2")} AND ${active("t2")} }
+    RETURN path ORDER BY length(path) DESC LIMIT 1
+  }
+  WITH u, d, CASE WHEN path IS NULL THEN [] ELSE nodes(path) END AS ns,
+       CASE WHEN path IS NULL THEN [] ELSE relationships(path) END AS rs
+  CALL (ns, rs, d) {
+    UNWIND range(0, size(rs) - 1) AS i
+    WITH i, ns[i] AS a, ns[i + 1] AS b, rs[i] AS hop, d
+    CALL (a, b, d) {
+      // Anchored at the hop's lower unit and its bodies, so the cost does not grow with the graph.
+      MATCH (src:Unit)-[:PART_OF]->{0,3}(a)
+      WITH DISTINCT src, b, d
+      OPTIONAL MATCH (src)-[rep:REPORTS_TO]->(dst:Unit)
+      WHERE ${active("rep")} AND src.kind <> 'AGENCY_HEAD' AND (dst = b OR EXISTS { (dst)-[:PART_OF]->{1,3}(b) })
+      RETURN collect(CASE WHEN rep IS NULL THEN null ELSE {props: properties(rep), from: src.id, to: dst.id} END) AS reports
+    }
+    CALL (a, hop, d) {
+      OPTIONAL MATCH (rule:Rule {relation: 'REPORTS_TO', recipient: 'DIRECT_SUPERIOR'})
+      WHERE type(hop) = 'SUBORDINATE_TO' AND a.kind IN rule.kinds
+        AND (rule.sectors IS NULL OR ${attributeOn("a", "sector")} IN rule.sectors) AND ${active("rule")}
+      RETURN collect(properties(rule)) AS rules
+    }
+    RETURN collect({i: i, from: a.id, to: b.id, type: type(hop), props: properties(hop), reports: reports, rules: rules}) AS hops
+  }
+  WITH u, ns, hops,
+       reduce(a = [], h IN hops | a + coalesce(h.props.basis, []) +
+         reduce(b = [], x IN h.reports | b + coalesce(x.props.basis, [])) +
+         reduce(c = [], x IN h.rules | c + coalesce(x.basis, []))) AS basisIds,
+       reduce(a = [], h IN hops | a + [x IN h.reports | x.from] + [x IN h.reports | x.to] +
+         reduce(b = [], x IN h.reports | b + coalesce(x.props.via, []))) AS extraIds
+  ${unitsOf("extraIds", "extra")}
+  ${citationsOf("basisIds")}
+  RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops, citations, citationsDocuments`;
+
 export async function reportingChain(
   db: Database,
   args: { id: string; asOf: string },
   counter?: RoundTripCounter,
 ): Promise<Chain> {
-  const rows = await db.read(
-    `OPTIONAL MATCH (u:Unit {id: $id})
-     WITH u, date($asOf) AS d
-     CALL (u, d) {
-       OPTIONAL MATCH path = (u) (()-[r:${STRUCTURE}]->(n:Unit) WHERE ${active("r")} AND ${active("n")}){0,40} (top:Unit)
-       WHERE NOT EXISTS { MATCH (top)-[r2:${STRUCTURE}]->(t2:Unit) WHERE ${active("r2")} AND ${active("t2")} }
-       RETURN path ORDER BY length(path) DESC LIMIT 1
-     }
-     WITH u, d, CASE WHEN path IS NULL THEN [] ELSE nodes(path) END AS ns,
-          CASE WHEN path IS NULL THEN [] ELSE relationships(path) END AS rs
-     CALL (ns, rs, d) {
-       UNWIND range(0, size(rs) - 1) AS i
-       WITH i, ns[i] AS a, ns[i + 1] AS b, rs[i] AS hop, d
-       CALL (a, b, d) {
-         // Anchored at the hop's lower unit and its bodies, so the cost does not grow with the graph.
-         MATCH (src:Unit)-[:PART_OF]->{0,3}(a)
-         WITH DISTINCT src, b, d
-         OPTIONAL MATCH (src)-[rep:REPORTS_TO]->(dst:Unit)
-         WHERE ${active("rep")} AND src.kind <> 'AGENCY_HEAD' AND (dst = b OR EXISTS { (dst)-[:PART_OF]->{1,3}(b) })
-         RETURN collect(CASE WHEN rep IS NULL THEN null ELSE {props: properties(rep), from: src.id, to: dst.id} END) AS reports
-       }
-       CALL (a, hop, d) {
-         OPTIONAL MATCH (rule:Rule {relation: 'REPORTS_TO', recipient: 'DIRECT_SUPERIOR'})
-         WHERE type(hop) = 'SUBORDINATE_TO' AND a.kind IN rule.kinds
-           AND (rule.sectors IS NULL OR ${attributeOn("a", "sector")} IN rule.sectors) AND ${active("rule")}
-         RETURN collect(properties(rule)) AS rules
-       }
-       RETURN collect({i: i, from: a.id, to: b.id, type: type(hop), props: properties(hop), reports: reports, rules: rules}) AS hops
-     }
-     WITH u, ns, hops,
-          reduce(a = [], h IN hops | a + coalesce(h.props.basis, []) +
-            reduce(b = [], x IN h.reports | b + coalesce(x.props.basis, [])) +
-            reduce(c = [], x IN h.rules | c + coalesce(x.basis, []))) AS basisIds,
-          reduce(a = [], h IN hops | a + [x IN h.reports | x.from] + [x IN h.reports | x.to] +
-            reduce(b = [], x IN h.reports | b + coalesce(x.props.via, []))) AS extraIds
-     ${unitsOf("extraIds", "extra")}
-     ${citationsOf("basisIds")}
-     RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops, citations, citationsDocuments`,
-    { id: args.id, asOf: args.asOf },
-    counter,
-  );
-  const row = rows[0] as Row;
+  const rows = await db.read(REPORTING_CHAIN, { id: args.id, asOf: args.asOf }, counter);
+  return chainOf(rows[0] as Row);
+}
+
+function chainOf(row: Row): Chain {
   const hops = ((row.hops as Row[]) ?? []).sort((a, b) => (a.i as number) - (b.i as number));
   return {
     found: row.found as boolean,

@@ -163,6 +163,12 @@ async function writeRelations(tx: TransactionRunner, seed: SeedGraphRecords): Pr
 }
 
 async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
+  await writeReportingRules(tx, seed);
+  await writeMeetingRules(tx, seed);
+  await writePositions(tx, seed);
+}
+
+async function writeReportingRules(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $rules AS r
      MERGE (n:Rule {id: r.id})
@@ -188,6 +194,9 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promis
       })),
     },
   );
+}
+
+async function writeMeetingRules(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $rules AS r
      MATCH (body:Unit {id: r.body})
@@ -221,6 +230,9 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promis
       })),
     },
   );
+}
+
+async function writePositions(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   await tx.run(
     `UNWIND $positions AS p
      MATCH (c:Unit {id: p.committee})
@@ -248,127 +260,156 @@ async function writeRules(tx: TransactionRunner, seed: SeedGraphRecords): Promis
   );
 }
 
+type SeedPlan = SeedGraphRecords["plans"][number];
+type SeedTask = SeedPlan["tasks"][number];
+
 async function writePlans(tx: TransactionRunner, seed: Pick<SeedGraphRecords, "plans">): Promise<void> {
   for (const plan of seed.plans) {
-    await tx.run(
-      `MERGE (p:Plan {id: $id})
-       SET p.title = $title, p.documentId = $document, p.implementsId = $implements, p.ownerId = $owner, p.origin = 'seed'
-       WITH p
-       OPTIONAL MATCH (p)-[old:PLAN_DOCUMENT|IMPLEMENTS|OWNED_BY]->() DELETE old
-       WITH DISTINCT p
-       OPTIONAL MATCH (d:Document {id: $document})
-       OPTIONAL MATCH (i:Document {id: $implements})
-       OPTIONAL MATCH (o:Unit {id: $owner})
-       FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | MERGE (p)-[:PLAN_DOCUMENT]->(d))
-       FOREACH (_ IN CASE WHEN i IS NULL THEN [] ELSE [1] END | MERGE (p)-[:IMPLEMENTS]->(i))
-       FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (p)-[:OWNED_BY]->(o))`,
-      {
-        id: plan.id,
-        title: plan.title,
-        document: plan.document,
-        implements: plan.implements ?? null,
-        owner: plan.owner ?? null,
-      },
-    );
-    await tx.run(
-      `MATCH (p:Plan {id: $plan})
-       UNWIND $events AS e
-       MERGE (n:PlanEvent {id: e.id})
-       SET n.title = e.title, n.occurredOn = date(e.occurredOn), n.note = e.note, n.origin = 'seed'
-       MERGE (n)-[:IN_PLAN]->(p)`,
-      {
-        plan: plan.id,
-        events: plan.events.map((e) => ({
-          id: e.id,
-          title: e.title,
-          occurredOn: e.occurredOn ?? null,
-          note: e.note ?? null,
-        })),
-      },
-    );
-    await tx.run(
-      `MATCH (p:Plan {id: $plan})
-       UNWIND $targets AS t
-       MERGE (n:Target {id: t.id})
-       SET n.text = t.text, n.metric = t.metric, n.min = t.min, n.max = t.max, n.per = t.per,
-           n.basis = t.basis, n.note = t.note, n.origin = 'seed'
-       MERGE (n)-[:IN_PLAN]->(p)`,
-      {
-        plan: plan.id,
-        targets: plan.targets.map((t) => ({
-          id: t.id,
-          text: t.text,
-          metric: t.metric,
-          min: t.min ?? null,
-          max: t.max ?? null,
-          per: t.per ?? null,
-          basis: t.basis,
-          note: t.note ?? null,
-        })),
-      },
-    );
-    const tasks = plan.tasks.map((t, order) => {
-      const d = t.deadline;
-      return {
+    await writePlanNode(tx, plan);
+    await writePlanEvents(tx, plan);
+    await writeTargets(tx, plan);
+    const tasks = plan.tasks.map(taskRow);
+    await writeTasks(tx, plan.id, tasks);
+    await writeTaskRoles(tx, tasks);
+  }
+}
+
+/** The plan, with its document, the document it implements and its owner. */
+async function writePlanNode(tx: TransactionRunner, plan: SeedPlan): Promise<void> {
+  await tx.run(
+    `MERGE (p:Plan {id: $id})
+     SET p.title = $title, p.documentId = $document, p.implementsId = $implements, p.ownerId = $owner, p.origin = 'seed'
+     WITH p
+     OPTIONAL MATCH (p)-[old:PLAN_DOCUMENT|IMPLEMENTS|OWNED_BY]->() DELETE old
+     WITH DISTINCT p
+     OPTIONAL MATCH (d:Document {id: $document})
+     OPTIONAL MATCH (i:Document {id: $implements})
+     OPTIONAL MATCH (o:Unit {id: $owner})
+     FOREACH (_ IN CASE WHEN d IS NULL THEN [] ELSE [1] END | MERGE (p)-[:PLAN_DOCUMENT]->(d))
+     FOREACH (_ IN CASE WHEN i IS NULL THEN [] ELSE [1] END | MERGE (p)-[:IMPLEMENTS]->(i))
+     FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (p)-[:OWNED_BY]->(o))`,
+    {
+      id: plan.id,
+      title: plan.title,
+      document: plan.document,
+      implements: plan.implements ?? null,
+      owner: plan.owner ?? null,
+    },
+  );
+}
+
+async function writePlanEvents(tx: TransactionRunner, plan: SeedPlan): Promise<void> {
+  await tx.run(
+    `MATCH (p:Plan {id: $plan})
+     UNWIND $events AS e
+     MERGE (n:PlanEvent {id: e.id})
+     SET n.title = e.title, n.occurredOn = date(e.occurredOn), n.note = e.note, n.origin = 'seed'
+     MERGE (n)-[:IN_PLAN]->(p)`,
+    {
+      plan: plan.id,
+      events: plan.events.map((e) => ({
+        id: e.id,
+        title: e.title,
+        occurredOn: e.occurredOn ?? null,
+        note: e.note ?? null,
+      })),
+    },
+  );
+}
+
+async function writeTargets(tx: TransactionRunner, plan: SeedPlan): Promise<void> {
+  await tx.run(
+    `MATCH (p:Plan {id: $plan})
+     UNWIND $targets AS t
+     MERGE (n:Target {id: t.id})
+     SET n.text = t.text, n.metric = t.metric, n.min = t.min, n.max = t.max, n.per = t.per,
+         n.basis = t.basis, n.note = t.note, n.origin = 'seed'
+     MERGE (n)-[:IN_PLAN]->(p)`,
+    {
+      plan: plan.id,
+      targets: plan.targets.map((t) => ({
         id: t.id,
-        code: t.code,
-        order,
-        title: t.title,
+        text: t.text,
+        metric: t.metric,
+        min: t.min ?? null,
+        max: t.max ?? null,
+        per: t.per ?? null,
         basis: t.basis,
         note: t.note ?? null,
-        deadlineType: d.type,
-        deadlineText: d.text ?? null,
-        deadlineDate: d.type === "DATE" ? d.date : null,
-        deadlineYear: d.type === "QUARTER" || d.type === "YEAR" ? d.year : null,
-        deadlineQuarter: d.type === "QUARTER" ? d.quarter : null,
-        deadlineMonths: d.type === "RELATIVE" ? (d.months ?? null) : null,
-        deadlineDays: d.type === "RELATIVE" ? (d.days ?? null) : null,
-        deadlineAfter: d.type === "RELATIVE" ? d.after : null,
-        deadlineStartYear: d.type === "ONGOING" || d.type === "YEARLY" ? (d.startYear ?? null) : null,
-        // Every line of the deadline, the first included, as JSON (a node property holds no maps).
-        deadlineLines: t.moreDeadlines.length > 0 ? JSON.stringify([d, ...t.moreDeadlines]) : null,
-        roles: t.roles.map((r) => ({
-          role: r.role,
-          unit: r.unit ?? null,
-          selector: r.selector ?? null,
-          note: r.note ?? null,
-        })),
-      };
-    });
-    await tx.run(
-      `MATCH (p:Plan {id: $plan})
-       UNWIND $tasks AS t
-       MERGE (n:Task {id: t.id})
-       SET n.code = t.code, n.order = t.order, n.title = t.title, n.basis = t.basis, n.note = t.note,
-           n.deadlineType = t.deadlineType, n.deadlineText = t.deadlineText, n.deadlineDate = date(t.deadlineDate),
-           n.deadlineYear = t.deadlineYear, n.deadlineQuarter = t.deadlineQuarter,
-           n.deadlineMonths = t.deadlineMonths, n.deadlineDays = t.deadlineDays, n.deadlineAfter = t.deadlineAfter,
-           n.deadlineStartYear = t.deadlineStartYear, n.deadlineLines = t.deadlineLines,
-           n.planId = $plan, n.origin = 'seed'
-       MERGE (n)-[:IN_PLAN]->(p)
-       WITH n, t
-       OPTIONAL MATCH (n)<-[old:${TASK_ROLE_NAMES.join("|")}]-() DELETE old`,
-      { plan: plan.id, tasks },
+      })),
+    },
+  );
+}
+
+/** A task as stored: its deadline's first line in fields, every line as JSON, its roles. */
+function taskRow(t: SeedTask, order: number) {
+  const d = t.deadline;
+  return {
+    id: t.id,
+    code: t.code,
+    order,
+    title: t.title,
+    basis: t.basis,
+    note: t.note ?? null,
+    deadlineType: d.type,
+    deadlineText: d.text ?? null,
+    deadlineDate: d.type === "DATE" ? d.date : null,
+    deadlineYear: d.type === "QUARTER" || d.type === "YEAR" ? d.year : null,
+    deadlineQuarter: d.type === "QUARTER" ? d.quarter : null,
+    deadlineMonths: d.type === "RELATIVE" ? (d.months ?? null) : null,
+    deadlineDays: d.type === "RELATIVE" ? (d.days ?? null) : null,
+    deadlineAfter: d.type === "RELATIVE" ? d.after : null,
+    deadlineStartYear: d.type === "ONGOING" || d.type === "YEARLY" ? (d.startYear ?? null) : null,
+    // Every line of the deadline, the first included, as JSON (a node property holds no maps).
+    deadlineLines: t.moreDeadlines.length > 0 ? JSON.stringify([d, ...t.moreDeadlines]) : null,
+    roles: t.roles.map((r) => ({
+      role: r.role,
+      unit: r.unit ?? null,
+      selector: r.selector ?? null,
+      note: r.note ?? null,
+    })),
+  };
+}
+
+type TaskRow = ReturnType<typeof taskRow>;
+
+async function writeTasks(tx: TransactionRunner, planId: string, tasks: TaskRow[]): Promise<void> {
+  await tx.run(
+    `MATCH (p:Plan {id: $plan})
+     UNWIND $tasks AS t
+     MERGE (n:Task {id: t.id})
+     SET n.code = t.code, n.order = t.order, n.title = t.title, n.basis = t.basis, n.note = t.note,
+         n.deadlineType = t.deadlineType, n.deadlineText = t.deadlineText, n.deadlineDate = date(t.deadlineDate),
+         n.deadlineYear = t.deadlineYear, n.deadlineQuarter = t.deadlineQuarter,
+         n.deadlineMonths = t.deadlineMonths, n.deadlineDays = t.deadlineDays, n.deadlineAfter = t.deadlineAfter,
+         n.deadlineStartYear = t.deadlineStartYear, n.deadlineLines = t.deadlineLines,
+         n.planId = $plan, n.origin = 'seed'
+     MERGE (n)-[:IN_PLAN]->(p)
+     WITH n, t
+     OPTIONAL MATCH (n)<-[old:${TASK_ROLE_NAMES.join("|")}]-() DELETE old`,
+    { plan: planId, tasks },
+  );
+}
+
+/** Each role held by a unit, or by a selector (a class of units resolved at query time). */
+async function writeTaskRoles(tx: TransactionRunner, tasks: TaskRow[]): Promise<void> {
+  for (const role of TASK_ROLE_NAMES) {
+    const assignments = tasks.flatMap((t) =>
+      t.roles
+        .filter((r) => r.role === role)
+        .map((r) => ({ task: t.id, unit: r.unit, selector: r.selector, note: r.note, basis: t.basis })),
     );
-    for (const role of TASK_ROLE_NAMES) {
-      const assignments = tasks.flatMap((t) =>
-        t.roles
-          .filter((r) => r.role === role)
-          .map((r) => ({ task: t.id, unit: r.unit, selector: r.selector, note: r.note, basis: t.basis })),
-      );
-      if (assignments.length === 0) continue;
-      // A role held by a unit, or by a selector (a class of units resolved at query time).
-      await tx.run(
-        `UNWIND $assignments AS a
-         MATCH (t:Task {id: a.task})
-         OPTIONAL MATCH (u:Unit {id: a.unit})
-         OPTIONAL MATCH (s:AssigneeSelector {id: a.selector})
-         WITH t, a, coalesce(u, s) AS holder WHERE holder IS NOT NULL
-         MERGE (holder)-[x:${role}]->(t)
-         SET x.note = a.note, x.basis = a.basis, x.origin = 'seed'`,
-        { assignments },
-      );
-    }
+    if (assignments.length === 0) continue;
+    await tx.run(
+      `UNWIND $assignments AS a
+       MATCH (t:Task {id: a.task})
+       OPTIONAL MATCH (u:Unit {id: a.unit})
+       OPTIONAL MATCH (s:AssigneeSelector {id: a.selector})
+       WITH t, a, coalesce(u, s) AS holder WHERE holder IS NOT NULL
+       MERGE (holder)-[x:${role}]->(t)
+       SET x.note = a.note, x.basis = a.basis, x.origin = 'seed'`,
+      { assignments },
+    );
   }
 }
 
