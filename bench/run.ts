@@ -240,6 +240,21 @@ async function httpLoad(url: string, bodies: unknown[], connections: number, sec
   };
 }
 
+/** One question being measured: how to ask it each way, and the results filled in so far. */
+interface QuestionBench {
+  q: Question;
+  ask: Record<LatencyWay, Ask>;
+  urls: Urls;
+  servers: { ours: Child; lib: Child };
+  opts: { samples: number; duration: number };
+  rssMax: Record<"ours" | "lib", number | null>;
+  ways: Record<Way, WayResult>;
+  uncached: NonNullable<QuestionResult["uncached"]>;
+}
+
+const resultOf = (b: QuestionBench, w: LatencyWay) => (w === "uncached" ? b.uncached : b.ways[w]);
+const noLatency = () => ({ p50: 0, p95: 0, p99: 0, mean: 0, n: 0 });
+
 async function benchQuestion(
   q: Question,
   ask: Record<LatencyWay, Ask>,
@@ -252,7 +267,7 @@ async function benchQuestion(
     WAYS.map((w) => [
       w,
       {
-        latencyMs: { p50: 0, p95: 0, p99: 0, mean: 0, n: 0 },
+        latencyMs: noLatency(),
         roundTrips: w === "raw" ? 1 : null,
         throughput: {},
         rssMb: null,
@@ -260,111 +275,135 @@ async function benchQuestion(
       } as WayResult,
     ]),
   ) as Record<Way, WayResult>;
-  const uncached: NonNullable<QuestionResult["uncached"]> = {
-    latencyMs: { p50: 0, p95: 0, p99: 0, mean: 0, n: 0 },
-    roundTrips: null,
-    errors: [],
+  const b: QuestionBench = {
+    q,
+    ask,
+    urls,
+    servers,
+    opts,
+    rssMax,
+    ways,
+    uncached: { latencyMs: noLatency(), roundTrips: null, errors: [] },
   };
-  const resultOf = (w: LatencyWay) => (w === "uncached" ? uncached : ways[w]);
+  const { signatures, agree } = await checkAgreement(b);
+  await measureLatency(b);
+  await measureThroughput(b);
+  return { key: q.key, title: q.title, agree, signatures, ways, uncached: b.uncached };
+}
 
-  // Agreement: the three ways answer the first samples alike.
+/** Agreement: the ways answer the first samples alike. */
+async function checkAgreement(
+  b: QuestionBench,
+): Promise<{ signatures: Record<Way, string>; agree: boolean }> {
   const signatures = {} as Record<Way, string>;
   let agree = true;
-  for (let i = 0; i < Math.min(3, q.samples); i++) {
+  for (let i = 0; i < Math.min(3, b.q.samples); i++) {
     const got = {} as Record<LatencyWay, string>;
     for (const w of LATENCY_WAYS) {
       try {
-        const answer = await ask[w](i);
+        const answer = await b.ask[w](i);
         const err = graphqlErrors(answer);
-        if (err) resultOf(w).errors.push(err);
-        got[w] = q.signature[w === "uncached" ? "ours" : w](answer);
+        if (err) resultOf(b, w).errors.push(err);
+        got[w] = b.q.signature[w === "uncached" ? "ours" : w](answer);
       } catch (e) {
-        resultOf(w).errors.push(e instanceof Error ? e.message : String(e));
+        resultOf(b, w).errors.push(e instanceof Error ? e.message : String(e));
         got[w] = "error";
       }
     }
     if (i === 0) Object.assign(signatures, { ours: got.ours, raw: got.raw, lib: got.lib });
     if (got.ours !== got.raw || got.ours !== got.lib || got.ours !== got.uncached) agree = false;
   }
+  return { signatures, agree };
+}
 
-  // Latency: warm up (JIT in Neo4j and in the servers), then one client, the three ways in turn
-  // (the order rotates).
+/**
+ * Latency: warm up (JIT in Neo4j and in the servers), then one client, the ways in turn (the
+ * order rotates); Cypher round trips counted alongside.
+ */
+async function measureLatency(b: QuestionBench): Promise<void> {
   for (const w of LATENCY_WAYS) {
     const until = performance.now() + 5_000;
-    for (let i = 0; i < 30 && performance.now() < until; i++) await ask[w](i).catch(() => {});
+    for (let i = 0; i < 30 && performance.now() < until; i++) await b.ask[w](i).catch(() => {});
   }
   const times: Record<LatencyWay, number[]> = { ours: [], raw: [], lib: [], uncached: [] };
   const trips = { ours: { sum: 0, n: 0 }, uncached: { sum: 0, n: 0 } };
-  const libBefore = await libStatements(urls.lib);
-  const deadline = performance.now() + Math.max(20_000, opts.samples * 3 * 400);
-  for (let n = 0; n < opts.samples && performance.now() < deadline; n++) {
+  const libBefore = await libStatements(b.urls.lib);
+  const deadline = performance.now() + Math.max(20_000, b.opts.samples * 3 * 400);
+  for (let n = 0; n < b.opts.samples && performance.now() < deadline; n++) {
     for (let k = 0; k < LATENCY_WAYS.length; k++) {
       const w = LATENCY_WAYS[(n + k) % LATENCY_WAYS.length] as LatencyWay;
       const t = performance.now();
       try {
-        const answer = await ask[w](n);
+        const answer = await b.ask[w](n);
         times[w].push(performance.now() - t);
-        if (w === "ours" || w === "uncached") {
-          const count = (answer as { extensions?: { cypherRoundTrips?: number } }).extensions
-            ?.cypherRoundTrips;
-          if (typeof count === "number") {
-            trips[w].sum += count;
-            trips[w].n++;
-          }
-        }
+        if (w === "ours" || w === "uncached") countTrips(trips[w], answer);
       } catch (e) {
-        resultOf(w).errors.push(e instanceof Error ? e.message : String(e));
+        resultOf(b, w).errors.push(e instanceof Error ? e.message : String(e));
       }
     }
   }
-  const libAfter = await libStatements(urls.lib);
-  ways.ours.roundTrips = trips.ours.n > 0 ? trips.ours.sum / trips.ours.n : null;
-  uncached.roundTrips = trips.uncached.n > 0 ? trips.uncached.sum / trips.uncached.n : null;
-  ways.lib.roundTrips = times.lib.length > 0 ? (libAfter - libBefore) / times.lib.length : null;
-  for (const w of LATENCY_WAYS) {
-    const sorted = [...times[w]].sort((a, b) => a - b);
-    resultOf(w).latencyMs = {
-      p50: percentile(sorted, 0.5),
-      p95: percentile(sorted, 0.95),
-      p99: percentile(sorted, 0.99),
-      mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
-      n: sorted.length,
-    };
-  }
+  const libAfter = await libStatements(b.urls.lib);
+  b.ways.ours.roundTrips = trips.ours.n > 0 ? trips.ours.sum / trips.ours.n : null;
+  b.uncached.roundTrips = trips.uncached.n > 0 ? trips.uncached.sum / trips.uncached.n : null;
+  b.ways.lib.roundTrips = times.lib.length > 0 ? (libAfter - libBefore) / times.lib.length : null;
+  for (const w of LATENCY_WAYS) resultOf(b, w).latencyMs = latencyOf(times[w]);
+}
 
-  // Throughput at 1, 8, 32 clients; servers' RSS sampled while they are loaded.
+/** Adds our server's count of Cypher round trips (extensions.cypherRoundTrips) to a tally. */
+function countTrips(tally: { sum: number; n: number }, answer: unknown): void {
+  const count = (answer as { extensions?: { cypherRoundTrips?: number } }).extensions?.cypherRoundTrips;
+  if (typeof count !== "number") return;
+  tally.sum += count;
+  tally.n++;
+}
+
+function latencyOf(times: number[]): WayResult["latencyMs"] {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+    n: sorted.length,
+  };
+}
+
+/** Throughput at 1, 8, 32 clients, the ways in rotating order. */
+async function measureThroughput(b: QuestionBench): Promise<void> {
   const bodies = { ours: [] as unknown[], lib: [] as unknown[] };
-  for (let i = 0; i < q.samples; i++) {
-    bodies.ours.push(q.ours(i));
-    bodies.lib.push(q.lib(i));
+  for (let i = 0; i < b.q.samples; i++) {
+    bodies.ours.push(b.q.ours(i));
+    bodies.lib.push(b.q.lib(i));
   }
-  for (const [ci, c] of CONCURRENCY.entries()) {
+  for (const [ci, c] of CONCURRENCY.entries())
     for (let k = 0; k < WAYS.length; k++) {
       const w = WAYS[(ci + k) % WAYS.length] as Way;
-      let peak = 0;
-      const server = w === "raw" ? null : servers[w];
-      const sampler = server
-        ? setInterval(() => {
-            peak = Math.max(peak, rssMb(server.proc.pid) ?? 0);
-          }, 200)
-        : null;
-      try {
-        ways[w].throughput[String(c)] =
-          w === "raw"
-            ? await rawLoad(ask.raw, q.samples, c, opts.duration)
-            : await httpLoad(urls[w as "ours" | "lib"], bodies[w as "ours" | "lib"], c, opts.duration);
-      } finally {
-        if (sampler) clearInterval(sampler);
-      }
-      if (server) {
-        peak = Math.max(peak, rssMb(server.proc.pid) ?? 0);
-        ways[w].rssMb = Math.max(ways[w].rssMb ?? 0, peak);
-        const key = w as "ours" | "lib";
-        rssMax[key] = Math.max(rssMax[key] ?? 0, peak);
-      }
+      if (w === "raw")
+        b.ways.raw.throughput[String(c)] = await rawLoad(b.ask.raw, b.q.samples, c, b.opts.duration);
+      else await httpLoadSampled(b, w, bodies[w], c);
     }
+}
+
+/** One HTTP load run, with the server's RSS sampled while it is loaded. */
+async function httpLoadSampled(
+  b: QuestionBench,
+  w: "ours" | "lib",
+  bodies: unknown[],
+  c: number,
+): Promise<void> {
+  const pid = b.servers[w].proc.pid;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid) ?? 0);
+  }, 200);
+  try {
+    b.ways[w].throughput[String(c)] = await httpLoad(b.urls[w], bodies, c, b.opts.duration);
+  } finally {
+    clearInterval(sampler);
   }
-  return { key: q.key, title: q.title, agree, signatures, ways, uncached };
+  peak = Math.max(peak, rssMb(pid) ?? 0);
+  b.ways[w].rssMb = Math.max(b.ways[w].rssMb ?? 0, peak);
+  b.rssMax[w] = Math.max(b.rssMax[w] ?? 0, peak);
 }
 
 /** Top self-time functions of a V8 CPU profile. */
