@@ -440,22 +440,23 @@ async function summarizeProfile(dir: string): Promise<string[]> {
   return out;
 }
 
-async function benchSize(
-  size: string,
-  opts: {
-    samples: number;
-    duration: number;
-    fresh: boolean;
-    profile: boolean;
-    dataDir: string;
-    boltPort: number;
-    httpPort: number;
-    heapMb: number;
-    pageCacheMb: number;
-    seed: number;
-    only: string[] | null;
-  },
-): Promise<SizeResult> {
+interface SizeOptions {
+  samples: number;
+  duration: number;
+  fresh: boolean;
+  profile: boolean;
+  dataDir: string;
+  boltPort: number;
+  httpPort: number;
+  heapMb: number;
+  pageCacheMb: number;
+  seed: number;
+  only: string[] | null;
+}
+
+type Servers = { ours: Child; lib: Child; uncached: Child };
+
+async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
   const scale = SIZES[size];
   if (scale === undefined) throw new Error(`unknown size ${size} (known: ${Object.keys(SIZES).join(", ")})`);
   const dataDir = path.join(opts.dataDir, size);
@@ -467,78 +468,32 @@ async function benchSize(
     heapMb: opts.heapMb,
     pageCacheMb: opts.pageCacheMb,
   });
-  const servers: Partial<{ ours: Child; lib: Child; uncached: Child }> = {};
+  const servers: Partial<Servers> = {};
   const driver = neo4j.driver(neo.uri, neo4j.auth.basic("neo4j", BENCH_PASSWORD), {
     maxConnectionPoolSize: 64,
   });
   try {
-    const imported = await generateInto(neo.db, {
-      scale,
-      seed: opts.seed,
-      skipIfComplete: true,
-    });
-    if (imported.skipped) console.log(`already imported (${imported.units} units); --fresh to import again`);
-    else
-      console.log(
-        `imported ${imported.units} units, ${imported.relations} relations in ${imported.seconds.toFixed(1)} s`,
-      );
-    const counts = await countGenerated(neo.db);
-    const total = (await neo.db.read("MATCH (u:Unit) RETURN count(u) AS n"))[0]?.n as number;
-    const relations = (await neo.db.read("MATCH (:Unit)-[r]->(:Unit) RETURN count(r) AS n"))[0]?.n as number;
-    console.log(`database: ${total} units (${counts.units} generated), ${relations} relations between units`);
-
-    const env = { NEO4J_URI: neo.uri, NEO4J_PASSWORD: BENCH_PASSWORD };
+    const { imported, total, relations } = await importSize(neo, scale, opts.seed);
     const profileDir = path.join(ROOT, ".data", "bench", "profiles", size);
-    if (opts.profile) {
-      await rm(profileDir, { recursive: true, force: true });
-      await mkdir(profileDir, { recursive: true });
-    }
-    servers.ours = await startChild(
-      "bench/our-server.ts",
-      { ...env, PORT: String(opts.httpPort) },
-      opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    const started = await startServers(
+      servers,
+      { NEO4J_URI: neo.uri, NEO4J_PASSWORD: BENCH_PASSWORD },
+      opts,
+      profileDir,
     );
-    servers.lib = await startChild("bench/neo4j-graphql/server.ts", {
-      ...env,
-      PORT: String(opts.httpPort + 1),
-    });
-    // Our server once more, with the result cache off: what a first (or uncacheable) request costs.
-    servers.uncached = await startChild("bench/our-server.ts", {
-      ...env,
-      PORT: String(opts.httpPort + 2),
-      RESULT_CACHE_MB: "0",
-    });
-    const urls = { ours: servers.ours.url, lib: servers.lib.url, uncached: servers.uncached.url };
-    const rssIdleMb = { ours: rssMb(servers.ours.proc.pid), lib: rssMb(servers.lib.proc.pid) };
+    const urls = { ours: started.ours.url, lib: started.lib.url, uncached: started.uncached.url };
+    const rssIdleMb = { ours: rssMb(started.ours.proc.pid), lib: rssMb(started.lib.proc.pid) };
     const samples = await pickSamples(driver);
     const qs = questions(samples).filter((q) => !opts.only || opts.only.includes(q.key));
     const rssMax: Record<"ours" | "lib", number | null> = { ours: null, lib: null };
     const load = { before: os.loadavg(), after: [] as number[] };
     const results: QuestionResult[] = [];
-    for (const q of qs) {
-      process.stdout.write(`  ${q.key}: `);
-      const r = await benchQuestion(
-        q,
-        askers(q, urls, driver),
-        urls,
-        { ours: servers.ours, lib: servers.lib },
-        opts,
-        rssMax,
-      );
-      results.push(r);
-      console.log(
-        WAYS.map(
-          (w) =>
-            `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8`,
-        ).join(" | ") +
-          ` | uncached p50 ${r.uncached?.latencyMs.p50.toFixed(1)} ms` +
-          (r.agree ? "" : "  (answers differ!)"),
-      );
-    }
+    for (const q of qs)
+      results.push(await benchAndLog(q, askers(q, urls, driver), urls, started, opts, rssMax));
     load.after = os.loadavg();
     let profile: string[] | undefined;
     if (opts.profile) {
-      await servers.ours.stop();
+      await started.ours.stop();
       profile = await summarizeProfile(profileDir);
     }
     return {
@@ -561,6 +516,72 @@ async function benchSize(
     await driver.close();
     await neo.stop();
   }
+}
+
+/** Imports the generated graph of a size (unless already there) and counts what the database holds. */
+async function importSize(
+  neo: Awaited<ReturnType<typeof startBenchNeo4j>>,
+  scale: number,
+  seed: number,
+): Promise<{ imported: GenerateResult; total: number; relations: number }> {
+  const imported = await generateInto(neo.db, { scale, seed, skipIfComplete: true });
+  if (imported.skipped) console.log(`already imported (${imported.units} units); --fresh to import again`);
+  else
+    console.log(
+      `imported ${imported.units} units, ${imported.relations} relations in ${imported.seconds.toFixed(1)} s`,
+    );
+  const counts = await countGenerated(neo.db);
+  const total = (await neo.db.read("MATCH (u:Unit) RETURN count(u) AS n"))[0]?.n as number;
+  const relations = (await neo.db.read("MATCH (:Unit)-[r]->(:Unit) RETURN count(r) AS n"))[0]?.n as number;
+  console.log(`database: ${total} units (${counts.units} generated), ${relations} relations between units`);
+  return { imported, total, relations };
+}
+
+/**
+ * Starts our server (profiled when asked), the library's, and ours once more with the result
+ * cache off: what a first (or uncacheable) request costs. Each is recorded in `servers` as
+ * soon as it runs, so that the caller stops it whatever fails next.
+ */
+async function startServers(
+  servers: Partial<Servers>,
+  env: Record<string, string>,
+  opts: SizeOptions,
+  profileDir: string,
+): Promise<Servers> {
+  if (opts.profile) {
+    await rm(profileDir, { recursive: true, force: true });
+    await mkdir(profileDir, { recursive: true });
+  }
+  servers.ours = await startChild(
+    "bench/our-server.ts",
+    { ...env, PORT: String(opts.httpPort) },
+    opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  servers.lib = await startChild("bench/neo4j-graphql/server.ts", {
+    ...env,
+    PORT: String(opts.httpPort + 1),
+  });
+  servers.uncached = await startChild("bench/our-server.ts", {
+    ...env,
+    PORT: String(opts.httpPort + 2),
+    RESULT_CACHE_MB: "0",
+  });
+  return servers as Servers;
+}
+
+/** benchQuestion with a progress line. */
+async function benchAndLog(...args: Parameters<typeof benchQuestion>): Promise<QuestionResult> {
+  process.stdout.write(`  ${args[0].key}: `);
+  const r = await benchQuestion(...args);
+  console.log(
+    WAYS.map(
+      (w) =>
+        `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8`,
+    ).join(" | ") +
+      ` | uncached p50 ${r.uncached?.latencyMs.p50.toFixed(1)} ms` +
+      (r.agree ? "" : "  (answers differ!)"),
+  );
+  return r;
 }
 
 async function main(): Promise<void> {
