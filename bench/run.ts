@@ -26,7 +26,7 @@ import { type GenerateResult, generateInto } from "../src/cli/generate.ts";
 import { countGenerated } from "../src/store/bulk-import.ts";
 import { toParams } from "../src/store/database.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
-import { pickSamples, type Question, questions, type Way } from "./questions.ts";
+import { AS_OF, pickSamples, type Question, questions, type Way } from "./questions.ts";
 import { renderResults } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -585,72 +585,8 @@ async function benchAndLog(...args: Parameters<typeof benchQuestion>): Promise<Q
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: "string", default: "1k,100k,full" },
-      samples: { type: "string", default: "60" },
-      duration: { type: "string", default: "5" },
-      fresh: { type: "boolean", default: false },
-      profile: { type: "boolean", default: false },
-      only: { type: "string" },
-      "data-dir": { type: "string", default: path.join(ROOT, ".data", "bench") },
-      "bolt-port": { type: "string", default: "7811" },
-      "http-port": { type: "string", default: "4211" },
-      heap: { type: "string", default: "4096" },
-      pagecache: { type: "string", default: "4096" },
-      seed: { type: "string", default: "42" },
-      "no-write": { type: "boolean", default: false },
-      results: { type: "string" },
-      "render-only": { type: "boolean", default: false },
-    },
-  });
-  const opts = {
-    samples: Number(values.samples),
-    duration: Number(values.duration),
-    fresh: values.fresh,
-    profile: values.profile,
-    dataDir: values["data-dir"],
-    boltPort: Number(values["bolt-port"]),
-    httpPort: Number(values["http-port"]),
-    heapMb: Number(values.heap),
-    pageCacheMb: Number(values.pagecache),
-    seed: Number(values.seed),
-    only: values.only ? values.only.split(",") : null,
-  };
-  const git = (args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-  const run: BenchRun = {
-    date: new Date().toISOString(),
-    commit: git(["rev-parse", "HEAD"]),
-    dirty: git(["status", "--porcelain"]).length > 0,
-    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
-    machine: {
-      cpu: os.cpus()[0]?.model ?? "unknown",
-      cores: os.cpus().length,
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      os: `${os.type()} ${os.release()}`,
-      node: process.version,
-      neo4j: "",
-    },
-    settings: {
-      samples: opts.samples,
-      duration: opts.duration,
-      heapMb: opts.heapMb,
-      pageCacheMb: opts.pageCacheMb,
-      asOf: (await import("./questions.ts")).AS_OF,
-    },
-    sizes: [],
-  };
-  const pkg = JSON.parse(
-    await readFile(path.join(ROOT, "node_modules/neo4j-driver/package.json"), "utf8"),
-  ) as {
-    version: string;
-  };
-  const lib = JSON.parse(
-    await readFile(path.join(ROOT, "node_modules/@neo4j/graphql/package.json"), "utf8"),
-  ) as {
-    version: string;
-  };
-  run.machine.neo4j = `Neo4j 5.26 community (embedded), neo4j-driver ${pkg.version}, @neo4j/graphql ${lib.version}`;
+  const { values, opts } = parseOptions();
+  const run = await newRun(opts);
   await mkdir(path.join(ROOT, "bench", "results"), { recursive: true });
   // --results FILE adds the sizes measured now to an earlier run's file (a long run can be done size by size);
   // --no-write keeps a quick look out of the tree (its numbers go to the system's temporary folder).
@@ -674,22 +610,96 @@ async function main(): Promise<void> {
     console.log("bench/RESULTS.md rendered from", path.relative(ROOT, file));
     return;
   }
-  const order = Object.keys(SIZES);
-  for (const size of values.sizes.split(",").map((x) => x.trim())) {
-    const result = await benchSize(size, opts);
-    run.sizes = [...run.sizes.filter((x) => x.size !== size), result].sort(
-      (a, b) => order.indexOf(a.size) - order.indexOf(b.size),
-    );
-    // Saved after every size, so that an interrupted run keeps what it measured.
-    await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
-  }
-  console.log(`\nresults: ${file.startsWith(ROOT) ? path.relative(ROOT, file) : file}`);
+  await benchSizes(run, values.sizes, opts, file);
   const table = renderResults(run);
   console.log(`\n${table}`);
   if (!values["no-write"]) {
     await writeResultsMd(table);
     console.log("bench/RESULTS.md updated");
   }
+}
+
+/** The command line: the options as given, and those benchSize reads. */
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string", default: "1k,100k,full" },
+      samples: { type: "string", default: "60" },
+      duration: { type: "string", default: "5" },
+      fresh: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
+      only: { type: "string" },
+      "data-dir": { type: "string", default: path.join(ROOT, ".data", "bench") },
+      "bolt-port": { type: "string", default: "7811" },
+      "http-port": { type: "string", default: "4211" },
+      heap: { type: "string", default: "4096" },
+      pagecache: { type: "string", default: "4096" },
+      seed: { type: "string", default: "42" },
+      "no-write": { type: "boolean", default: false },
+      results: { type: "string" },
+      "render-only": { type: "boolean", default: false },
+    },
+  });
+  const opts: SizeOptions = {
+    samples: Number(values.samples),
+    duration: Number(values.duration),
+    fresh: values.fresh,
+    profile: values.profile,
+    dataDir: values["data-dir"],
+    boltPort: Number(values["bolt-port"]),
+    httpPort: Number(values["http-port"]),
+    heapMb: Number(values.heap),
+    pageCacheMb: Number(values.pagecache),
+    seed: Number(values.seed),
+    only: values.only ? values.only.split(",") : null,
+  };
+  return { values, opts };
+}
+
+/** A run with no sizes yet: when, on which commit and machine, with which settings. */
+async function newRun(opts: SizeOptions): Promise<BenchRun> {
+  const git = (args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+  const version = async (pkg: string) =>
+    (
+      JSON.parse(await readFile(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
+  return {
+    date: new Date().toISOString(),
+    commit: git(["rev-parse", "HEAD"]),
+    dirty: git(["status", "--porcelain"]).length > 0,
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    machine: {
+      cpu: os.cpus()[0]?.model ?? "unknown",
+      cores: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      neo4j: `Neo4j 5.26 community (embedded), neo4j-driver ${await version("neo4j-driver")}, @neo4j/graphql ${await version("@neo4j/graphql")}`,
+    },
+    settings: {
+      samples: opts.samples,
+      duration: opts.duration,
+      heapMb: opts.heapMb,
+      pageCacheMb: opts.pageCacheMb,
+      asOf: AS_OF,
+    },
+    sizes: [],
+  };
+}
+
+/** Measures each size in turn, saving the run after every size so that an interrupted run keeps what it measured. */
+async function benchSizes(run: BenchRun, sizes: string, opts: SizeOptions, file: string): Promise<void> {
+  const order = Object.keys(SIZES);
+  for (const size of sizes.split(",").map((x) => x.trim())) {
+    const result = await benchSize(size, opts);
+    run.sizes = [...run.sizes.filter((x) => x.size !== size), result].sort(
+      (a, b) => order.indexOf(a.size) - order.indexOf(b.size),
+    );
+    await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
+  }
+  console.log(`\nresults: ${file.startsWith(ROOT) ? path.relative(ROOT, file) : file}`);
 }
 
 /** Replaces the generated section of bench/RESULTS.md, keeping the text around it. */
