@@ -40,6 +40,8 @@ const sig = (ids: readonly (string | null | undefined)[]) => {
 type Json = Record<string, unknown>;
 const data = (a: unknown) => ((a as Json)?.data ?? {}) as Json;
 const rows = (a: unknown) => (a as Json[]) ?? [];
+/** One signature for both GraphQL ways, where ours and the library's answer alike. */
+const sameOverGraphql = (f: (a: unknown) => string) => ({ ours: f, lib: f });
 /** A page of descendants: its total and the ids on it. */
 const pageSig = (page: Json | undefined) =>
   `${page?.totalCount}/${sig(rows(page?.edges).map((e) => (e.node as Json).id as string))}`;
@@ -135,8 +137,9 @@ function chainQuestion(s: Samples): Question {
     }),
     raw: (i) => ({ cypher: RAW.chain.cypher, params: { id: at(s.chain, i), asOf: AS_OF } }),
     signature: {
-      ours: (a) => sig(rows(data(a).reportingChain).map((x) => ((x as Json).to as Json).id as string)),
-      lib: (a) => sig(rows(data(a).reportingChain).map((x) => ((x as Json).to as Json).id as string)),
+      ...sameOverGraphql((a) =>
+        sig(rows(data(a).reportingChain).map((x) => ((x as Json).to as Json).id as string)),
+      ),
       raw: (a) => sig(rows(a).map((r) => ((r.step as Json).to as Json).id as string)),
     },
   };
@@ -161,9 +164,9 @@ function obligationsQuestion(s: Samples): Question {
     }),
     raw: (i) => ({ cypher: RAW.obligations.cypher, params: { id: at(s.obligations, i), asOf: AS_OF } }),
     signature: {
-      ours: (a) =>
+      ...sameOverGraphql((a) =>
         sig(rows(data(a).reportingObligations).map((x) => `${((x as Json).recipient as Json).id}`)),
-      lib: (a) => sig(rows(data(a).reportingObligations).map((x) => `${((x as Json).recipient as Json).id}`)),
+      ),
       raw: (a) => sig(rows(a).map((r) => `${((r.o as Json).recipient as Json).id}`)),
     },
   };
@@ -214,8 +217,7 @@ function searchQuestion(s: Samples): Question {
       params: { query: searchQuery(at(s.search, i)), asOf: AS_OF, first: 10 },
     }),
     signature: {
-      ours: (a) => sig(rows(data(a).searchUnits).map((x) => (x as Json).id as string)),
-      lib: (a) => sig(rows(data(a).searchUnits).map((x) => (x as Json).id as string)),
+      ...sameOverGraphql((a) => sig(rows(data(a).searchUnits).map((x) => (x as Json).id as string))),
       raw: (a) => sig(rows(a).map((r) => (r.unit as Json).id as string)),
     },
   };
@@ -249,22 +251,20 @@ function nestedQuestion(s: Samples): Question {
 }
 
 function entitiesQuestion(s: Samples): Question {
+  // The federation query is the same on both servers.
+  const request = (i: number) => ({
+    query: `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { ${UNIT} province validFrom validTo } } }`,
+    variables: { r: at(s.entities, i).map((id) => ({ __typename: "Unit", id })) },
+  });
   return {
     key: "entities",
     title: "_entities for 100 units",
     samples: s.entities.length,
-    ours: (i) => ({
-      query: `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { ${UNIT} province validFrom validTo } } }`,
-      variables: { r: at(s.entities, i).map((id) => ({ __typename: "Unit", id })) },
-    }),
-    lib: (i) => ({
-      query: `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { ${UNIT} province validFrom validTo } } }`,
-      variables: { r: at(s.entities, i).map((id) => ({ __typename: "Unit", id })) },
-    }),
+    ours: request,
+    lib: request,
     raw: (i) => ({ cypher: RAW.entities.cypher, params: { ids: at(s.entities, i) } }),
     signature: {
-      ours: (a) => sig(rows(data(a)._entities).map((x) => (x as Json)?.id as string)),
-      lib: (a) => sig(rows(data(a)._entities).map((x) => (x as Json)?.id as string)),
+      ...sameOverGraphql((a) => sig(rows(data(a)._entities).map((x) => (x as Json)?.id as string))),
       raw: (a) => sig(rows(a).map((r) => (r.unit as Json).id as string)),
     },
   };
