@@ -21,7 +21,6 @@ import {
   ENTRY_TYPE_LABELS,
 } from "../domain/calendar.ts";
 import { citationLabel } from "../domain/citations.ts";
-import { isIsoDate } from "../domain/dates.ts";
 import { addDays, vietnameseDate } from "../domain/due-dates.ts";
 import { badInput } from "../domain/errors.ts";
 import { type Frequency, frequencyLabel } from "../domain/frequencies.ts";
@@ -34,7 +33,7 @@ import {
   unitCalendar,
 } from "../graphql/services/unit-calendar.ts";
 import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
-import { headerOrQueryToken, type ReaderDeps, readerContext } from "./request-context.ts";
+import { dateParam, headerOrQueryToken, type ReaderDeps, readerContext } from "./request-context.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
 const UID_DOMAIN = "party-org-graph";
@@ -122,14 +121,6 @@ async function icsText(calendar: UnitCalendar, { from, to }: CalendarWindow, ctx
       );
   }
   return cal.toString();
-}
-
-function dateParam(req: Request, name: string): string | null {
-  const value = req.query[name];
-  if (value === undefined || value === "") return null;
-  if (typeof value !== "string" || !isIsoDate(value))
-    throw badInput(name, `"${String(value)}" is not a date; write it as yyyy-mm-dd, e.g. 2026-01-01`);
-  return value;
 }
 
 function typesParam(req: Request): CalendarEntryType[] | null {
