@@ -13,7 +13,7 @@ import { Database, type Row, toParams, toPlain } from "../src/store/database.ts"
 import { reportingChain, unitFacts } from "../src/store/relation-repository.ts";
 import { childrenPages, descendantsPage, findUnits, searchUnits } from "../src/store/unit-repository.ts";
 import { RAW } from "./cypher.ts";
-import { AS_OF, pickSamples } from "./questions.ts";
+import { AS_OF, pickSamples, type Samples } from "./questions.ts";
 
 interface PlanNode {
   operatorType: string;
@@ -90,27 +90,53 @@ async function main(): Promise<void> {
   const db = new ProfilingDatabase({ uri: values.uri, user: "neo4j", password: values.password });
   const samples = await pickSamples(db.driver, 3);
   const out: Profiled[] = [];
-  const ours = async (label: string, fn: () => Promise<unknown>) => {
-    for (let i = 0; i < Number(values.repeat); i++) {
-      db.plans = [];
-      await fn();
-    }
-    for (const p of db.plans) out.push(summarize(`ours ${label}`, p.plan, p.ms));
-  };
-  const raw = async (label: string, cypher: string, params: Row) => {
-    const session = db.driver.session({ defaultAccessMode: neo4j.session.READ });
-    try {
-      let last: { plan: PlanNode; ms: number } | null = null;
-      for (let i = 0; i < Number(values.repeat); i++) {
-        const t = performance.now();
-        const res = await session.run(`PROFILE ${cypher}`, toParams(params) as Row);
-        last = { plan: res.summary.profile as unknown as PlanNode, ms: performance.now() - t };
+  await profileQuestions(db, samples, profiler(db, Number(values.repeat), out));
+  for (const p of out) {
+    console.log(`${p.label}: ${p.ms.toFixed(1)} ms, ${p.dbHits} db hits, ${p.rows} rows`);
+    for (const t of p.top) console.log(`    ${t}`);
+  }
+  await db.close();
+}
+
+interface Profiler {
+  /** Runs one of our repository calls `repeat` times and keeps the plans of its reads in the last run. */
+  ours(label: string, fn: () => Promise<unknown>): Promise<void>;
+  /** Runs raw Cypher under PROFILE `repeat` times and keeps the last plan. */
+  raw(label: string, cypher: string, params: Row): Promise<void>;
+}
+
+function profiler(db: ProfilingDatabase, repeat: number, out: Profiled[]): Profiler {
+  return {
+    async ours(label, fn) {
+      for (let i = 0; i < repeat; i++) {
+        db.plans = [];
+        await fn();
       }
-      if (last) out.push(summarize(`raw ${label}`, last.plan, last.ms));
-    } finally {
-      await session.close();
-    }
+      for (const p of db.plans) out.push(summarize(`ours ${label}`, p.plan, p.ms));
+    },
+    async raw(label, cypher, params) {
+      const session = db.driver.session({ defaultAccessMode: neo4j.session.READ });
+      try {
+        let last: { plan: PlanNode; ms: number } | null = null;
+        for (let i = 0; i < repeat; i++) {
+          const t = performance.now();
+          const res = await session.run(`PROFILE ${cypher}`, toParams(params) as Row);
+          last = { plan: res.summary.profile as unknown as PlanNode, ms: performance.now() - t };
+        }
+        if (last) out.push(summarize(`raw ${label}`, last.plan, last.ms));
+      } finally {
+        await session.close();
+      }
+    },
   };
+}
+
+/** Each benchmark question, our repository calls next to the raw Cypher, on the first samples. */
+async function profileQuestions(
+  db: ProfilingDatabase,
+  samples: Samples,
+  { ours, raw }: Profiler,
+): Promise<void> {
   const chainId = samples.chain[0] as string;
   const orgId = samples.obligations[0] as string;
   const provinceId = samples.provinces[0] as string;
@@ -141,11 +167,6 @@ async function main(): Promise<void> {
   );
   await raw("nested", RAW.nested.cypher, { id: provinceId, asOf: AS_OF });
   await ours("findUnits ×100 (_entities)", () => findUnits(db, samples.entities[0] as string[]));
-  for (const p of out) {
-    console.log(`${p.label}: ${p.ms.toFixed(1)} ms, ${p.dbHits} db hits, ${p.rows} rows`);
-    for (const t of p.top) console.log(`    ${t}`);
-  }
-  await db.close();
 }
 
 main().catch((e: unknown) => {

@@ -40,6 +40,14 @@ const sig = (ids: readonly (string | null | undefined)[]) => {
 type Json = Record<string, unknown>;
 const data = (a: unknown) => ((a as Json)?.data ?? {}) as Json;
 const rows = (a: unknown) => (a as Json[]) ?? [];
+/** One signature for both GraphQL ways, where ours and the library's answer alike. */
+const sameOverGraphql = (f: (a: unknown) => string) => ({ ours: f, lib: f });
+/** A page of descendants: its total and the ids on it. */
+const pageSig = (page: Json | undefined) =>
+  `${page?.totalCount}/${sig(rows(page?.edges).map((e) => (e.node as Json).id as string))}`;
+/** Children: their ids and how many obligations they have in all. */
+const childrenSig = (nodes: Json[], obligations: string) =>
+  `${sig(nodes.map((n) => n.id as string))}/${nodes.reduce((k, n) => k + rows(n[obligations]).length, 0)}`;
 
 /** Picks the sample inputs from the database: evenly spaced, deterministic. */
 export async function pickSamples(driver: Driver, count = 20): Promise<Samples> {
@@ -100,159 +108,164 @@ export async function pickSamples(driver: Driver, count = 20): Promise<Samples> 
 const UNIT = "id name kind";
 
 export function questions(s: Samples): Question[] {
-  const at = <T>(list: readonly T[], i: number) => list[i % list.length] as T;
   return [
-    {
-      key: "chain",
-      title: "reporting chain",
-      samples: s.chain.length,
-      ours: (i) => ({
-        query: `query Chain($id: ID!, $asOf: Date) { reportingChain(unitId: $id, asOf: $asOf) {
-          from { ${UNIT} } to { ${UNIT} } relation frequencies via { id name } basis { id document { number } } rules { id title } } }`,
-        variables: { id: at(s.chain, i), asOf: AS_OF },
-      }),
-      lib: (i) => ({
-        query: `query Chain($id: ID!, $asOf: Date!) { reportingChain(unitId: $id, asOf: $asOf) {
-          i from { ${UNIT} } to { ${UNIT} } relation frequencies via { id name } basis { id documentNumber } rules { id title } } }`,
-        variables: { id: at(s.chain, i), asOf: AS_OF },
-      }),
-      raw: (i) => ({ cypher: RAW.chain.cypher, params: { id: at(s.chain, i), asOf: AS_OF } }),
-      signature: {
-        ours: (a) => sig(rows(data(a).reportingChain).map((x) => ((x as Json).to as Json).id as string)),
-        lib: (a) => sig(rows(data(a).reportingChain).map((x) => ((x as Json).to as Json).id as string)),
-        raw: (a) => sig(rows(a).map((r) => ((r.step as Json).to as Json).id as string)),
-      },
-    },
-    {
-      key: "obligations",
-      title: "reporting obligations",
-      samples: s.obligations.length,
-      ours: (i) => ({
-        query: `query Obligations($id: ID!, $asOf: Date) { reportingObligations(unitId: $id, asOf: $asOf) {
-          obligor { id name } type recipient { ${UNIT} } frequencies via { id name } subject
-          basis { id document { number } } rule { id title } validFrom validTo } }`,
-        variables: { id: at(s.obligations, i), asOf: AS_OF },
-      }),
-      lib: (i) => ({
-        query: `query Obligations($id: ID!, $asOf: Date!) { reportingObligations(unitId: $id, asOf: $asOf) {
-          obligor { id name } type recipient { ${UNIT} } frequencies via { id name } subject
-          basis { id documentNumber } rule { id title } validFrom validTo } }`,
-        variables: { id: at(s.obligations, i), asOf: AS_OF },
-      }),
-      raw: (i) => ({ cypher: RAW.obligations.cypher, params: { id: at(s.obligations, i), asOf: AS_OF } }),
-      signature: {
-        ours: (a) =>
-          sig(rows(data(a).reportingObligations).map((x) => `${((x as Json).recipient as Json).id}`)),
-        lib: (a) =>
-          sig(rows(data(a).reportingObligations).map((x) => `${((x as Json).recipient as Json).id}`)),
-        raw: (a) => sig(rows(a).map((r) => `${((r.o as Json).recipient as Json).id}`)),
-      },
-    },
-    {
-      key: "descendants",
-      title: "a page of descendants (50, of a Tỉnh ủy)",
-      samples: s.provinces.length,
-      ours: (i) => ({
-        query: `query Descendants($id: ID!, $asOf: Date) { unit(id: $id) { descendants(asOf: $asOf, first: 50) {
-          totalCount edges { depth node { ${UNIT} } } pageInfo { hasNextPage endCursor } } } }`,
-        variables: { id: at(s.provinces, i), asOf: AS_OF },
-      }),
-      lib: (i) => ({
-        query: `query Descendants($id: ID!, $asOf: Date!) { units(where: { id: { eq: $id } }) {
-          descendants(asOf: $asOf, first: 50) { totalCount edges { depth node { ${UNIT} } } hasNextPage } } }`,
-        variables: { id: at(s.provinces, i), asOf: AS_OF },
-      }),
-      raw: (i) => ({
-        cypher: RAW.descendants.cypher,
-        params: { id: at(s.provinces, i), asOf: AS_OF, first: 50 },
-      }),
-      signature: {
-        ours: (a) => {
-          const d = (data(a).unit as Json)?.descendants as Json;
-          return `${d?.totalCount}/${sig(rows(d?.edges).map((e) => ((e as Json).node as Json).id as string))}`;
-        },
-        lib: (a) => {
-          const d = (rows(data(a).units)[0] as Json)?.descendants as Json;
-          return `${d?.totalCount}/${sig(rows(d?.edges).map((e) => ((e as Json).node as Json).id as string))}`;
-        },
-        raw: (a) => {
-          const r = rows(a)[0] as Json;
-          return `${r?.totalCount}/${sig(rows(r?.edges).map((e) => ((e as Json).node as Json).id as string))}`;
-        },
-      },
-    },
-    {
-      key: "search",
-      title: "search (10 best)",
-      samples: s.search.length,
-      ours: (i) => ({
-        query: `query Search($text: String!, $asOf: Date) { searchUnits(text: $text, first: 10, asOf: $asOf) { ${UNIT} } }`,
-        variables: { text: at(s.search, i), asOf: AS_OF },
-      }),
-      lib: (i) => ({
-        query: `query Search($text: String!, $asOf: Date!) { searchUnits(text: $text, first: 10, asOf: $asOf) { ${UNIT} } }`,
-        variables: { text: searchQuery(at(s.search, i)), asOf: AS_OF },
-      }),
-      raw: (i) => ({
-        cypher: RAW.search.cypher,
-        params: { query: searchQuery(at(s.search, i)), asOf: AS_OF, first: 10 },
-      }),
-      signature: {
-        ours: (a) => sig(rows(data(a).searchUnits).map((x) => (x as Json).id as string)),
-        lib: (a) => sig(rows(data(a).searchUnits).map((x) => (x as Json).id as string)),
-        raw: (a) => sig(rows(a).map((r) => (r.unit as Json).id as string)),
-      },
-    },
-    {
-      key: "nested",
-      title: "unit → 100 children → obligations",
-      samples: s.provinces.length,
-      ours: (i) => ({
-        query: `query Nested($id: ID!, $asOf: Date) { unit(id: $id) { id name children(asOf: $asOf, first: 100) {
-          totalCount nodes { ${UNIT} superior(asOf: $asOf) { id } reportingObligations(asOf: $asOf) {
-            type recipient { id name } frequencies basis { id } rule { id } } } } } }`,
-        variables: { id: at(s.provinces, i), asOf: AS_OF },
-      }),
-      lib: (i) => ({
-        query: `query Nested($id: ID!, $asOf: Date!) { units(where: { id: { eq: $id } }) { id name
-          childCount(asOf: $asOf) children(asOf: $asOf, first: 100) { ${UNIT} superior(asOf: $asOf) { id }
-            reportingObligations(asOf: $asOf) { type recipient { id name } frequencies basis { id } rule { id } } } } }`,
-        variables: { id: at(s.provinces, i), asOf: AS_OF },
-      }),
-      raw: (i) => ({ cypher: RAW.nested.cypher, params: { id: at(s.provinces, i), asOf: AS_OF } }),
-      signature: {
-        ours: (a) => {
-          const nodes = rows(((data(a).unit as Json)?.children as Json)?.nodes);
-          return `${sig(nodes.map((n) => (n as Json).id as string))}/${nodes.reduce((k, n) => k + rows((n as Json).reportingObligations).length, 0)}`;
-        },
-        lib: (a) => {
-          const nodes = rows((rows(data(a).units)[0] as Json)?.children);
-          return `${sig(nodes.map((n) => (n as Json).id as string))}/${nodes.reduce((k, n) => k + rows((n as Json).reportingObligations).length, 0)}`;
-        },
-        raw: (a) => {
-          const nodes = rows((rows(a)[0] as Json)?.children);
-          return `${sig(nodes.map((n) => (n as Json).id as string))}/${nodes.reduce((k, n) => k + rows((n as Json).obligations).length, 0)}`;
-        },
-      },
-    },
-    {
-      key: "entities",
-      title: "_entities for 100 units",
-      samples: s.entities.length,
-      ours: (i) => ({
-        query: `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { ${UNIT} province validFrom validTo } } }`,
-        variables: { r: at(s.entities, i).map((id) => ({ __typename: "Unit", id })) },
-      }),
-      lib: (i) => ({
-        query: `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { ${UNIT} province validFrom validTo } } }`,
-        variables: { r: at(s.entities, i).map((id) => ({ __typename: "Unit", id })) },
-      }),
-      raw: (i) => ({ cypher: RAW.entities.cypher, params: { ids: at(s.entities, i) } }),
-      signature: {
-        ours: (a) => sig(rows(data(a)._entities).map((x) => (x as Json)?.id as string)),
-        lib: (a) => sig(rows(data(a)._entities).map((x) => (x as Json)?.id as string)),
-        raw: (a) => sig(rows(a).map((r) => (r.unit as Json).id as string)),
-      },
-    },
+    chainQuestion(s),
+    obligationsQuestion(s),
+    descendantsQuestion(s),
+    searchQuestion(s),
+    nestedQuestion(s),
+    entitiesQuestion(s),
   ];
+}
+
+const at = <T>(list: readonly T[], i: number) => list[i % list.length] as T;
+
+function chainQuestion(s: Samples): Question {
+  return {
+    key: "chain",
+    title: "reporting chain",
+    samples: s.chain.length,
+    ours: (i) => ({
+      query: `query Chain($id: ID!, $asOf: Date) { reportingChain(unitId: $id, asOf: $asOf) {
+        from { ${UNIT} } to { ${UNIT} } relation frequencies via { id name } basis { id document { number } } rules { id title } } }`,
+      variables: { id: at(s.chain, i), asOf: AS_OF },
+    }),
+    lib: (i) => ({
+      query: `query Chain($id: ID!, $asOf: Date!) { reportingChain(unitId: $id, asOf: $asOf) {
+        i from { ${UNIT} } to { ${UNIT} } relation frequencies via { id name } basis { id documentNumber } rules { id title } } }`,
+      variables: { id: at(s.chain, i), asOf: AS_OF },
+    }),
+    raw: (i) => ({ cypher: RAW.chain.cypher, params: { id: at(s.chain, i), asOf: AS_OF } }),
+    signature: {
+      ...sameOverGraphql((a) =>
+        sig(rows(data(a).reportingChain).map((x) => ((x as Json).to as Json).id as string)),
+      ),
+      raw: (a) => sig(rows(a).map((r) => ((r.step as Json).to as Json).id as string)),
+    },
+  };
+}
+
+function obligationsQuestion(s: Samples): Question {
+  return {
+    key: "obligations",
+    title: "reporting obligations",
+    samples: s.obligations.length,
+    ours: (i) => ({
+      query: `query Obligations($id: ID!, $asOf: Date) { reportingObligations(unitId: $id, asOf: $asOf) {
+        obligor { id name } type recipient { ${UNIT} } frequencies via { id name } subject
+        basis { id document { number } } rule { id title } validFrom validTo } }`,
+      variables: { id: at(s.obligations, i), asOf: AS_OF },
+    }),
+    lib: (i) => ({
+      query: `query Obligations($id: ID!, $asOf: Date!) { reportingObligations(unitId: $id, asOf: $asOf) {
+        obligor { id name } type recipient { ${UNIT} } frequencies via { id name } subject
+        basis { id documentNumber } rule { id title } validFrom validTo } }`,
+      variables: { id: at(s.obligations, i), asOf: AS_OF },
+    }),
+    raw: (i) => ({ cypher: RAW.obligations.cypher, params: { id: at(s.obligations, i), asOf: AS_OF } }),
+    signature: {
+      ...sameOverGraphql((a) =>
+        sig(rows(data(a).reportingObligations).map((x) => `${((x as Json).recipient as Json).id}`)),
+      ),
+      raw: (a) => sig(rows(a).map((r) => `${((r.o as Json).recipient as Json).id}`)),
+    },
+  };
+}
+
+function descendantsQuestion(s: Samples): Question {
+  return {
+    key: "descendants",
+    title: "a page of descendants (50, of a Tỉnh ủy)",
+    samples: s.provinces.length,
+    ours: (i) => ({
+      query: `query Descendants($id: ID!, $asOf: Date) { unit(id: $id) { descendants(asOf: $asOf, first: 50) {
+        totalCount edges { depth node { ${UNIT} } } pageInfo { hasNextPage endCursor } } } }`,
+      variables: { id: at(s.provinces, i), asOf: AS_OF },
+    }),
+    lib: (i) => ({
+      query: `query Descendants($id: ID!, $asOf: Date!) { units(where: { id: { eq: $id } }) {
+        descendants(asOf: $asOf, first: 50) { totalCount edges { depth node { ${UNIT} } } hasNextPage } } }`,
+      variables: { id: at(s.provinces, i), asOf: AS_OF },
+    }),
+    raw: (i) => ({
+      cypher: RAW.descendants.cypher,
+      params: { id: at(s.provinces, i), asOf: AS_OF, first: 50 },
+    }),
+    signature: {
+      ours: (a) => pageSig((data(a).unit as Json)?.descendants as Json),
+      lib: (a) => pageSig((rows(data(a).units)[0] as Json)?.descendants as Json),
+      raw: (a) => pageSig(rows(a)[0] as Json),
+    },
+  };
+}
+
+function searchQuestion(s: Samples): Question {
+  return {
+    key: "search",
+    title: "search (10 best)",
+    samples: s.search.length,
+    ours: (i) => ({
+      query: `query Search($text: String!, $asOf: Date) { searchUnits(text: $text, first: 10, asOf: $asOf) { ${UNIT} } }`,
+      variables: { text: at(s.search, i), asOf: AS_OF },
+    }),
+    lib: (i) => ({
+      query: `query Search($text: String!, $asOf: Date!) { searchUnits(text: $text, first: 10, asOf: $asOf) { ${UNIT} } }`,
+      variables: { text: searchQuery(at(s.search, i)), asOf: AS_OF },
+    }),
+    raw: (i) => ({
+      cypher: RAW.search.cypher,
+      params: { query: searchQuery(at(s.search, i)), asOf: AS_OF, first: 10 },
+    }),
+    signature: {
+      ...sameOverGraphql((a) => sig(rows(data(a).searchUnits).map((x) => (x as Json).id as string))),
+      raw: (a) => sig(rows(a).map((r) => (r.unit as Json).id as string)),
+    },
+  };
+}
+
+function nestedQuestion(s: Samples): Question {
+  return {
+    key: "nested",
+    title: "unit → 100 children → obligations",
+    samples: s.provinces.length,
+    ours: (i) => ({
+      query: `query Nested($id: ID!, $asOf: Date) { unit(id: $id) { id name children(asOf: $asOf, first: 100) {
+        totalCount nodes { ${UNIT} superior(asOf: $asOf) { id } reportingObligations(asOf: $asOf) {
+          type recipient { id name } frequencies basis { id } rule { id } } } } } }`,
+      variables: { id: at(s.provinces, i), asOf: AS_OF },
+    }),
+    lib: (i) => ({
+      query: `query Nested($id: ID!, $asOf: Date!) { units(where: { id: { eq: $id } }) { id name
+        childCount(asOf: $asOf) children(asOf: $asOf, first: 100) { ${UNIT} superior(asOf: $asOf) { id }
+          reportingObligations(asOf: $asOf) { type recipient { id name } frequencies basis { id } rule { id } } } } }`,
+      variables: { id: at(s.provinces, i), asOf: AS_OF },
+    }),
+    raw: (i) => ({ cypher: RAW.nested.cypher, params: { id: at(s.provinces, i), asOf: AS_OF } }),
+    signature: {
+      ours: (a) =>
+        childrenSig(rows(((data(a).unit as Json)?.children as Json)?.nodes), "reportingObligations"),
+      lib: (a) => childrenSig(rows((rows(data(a).units)[0] as Json)?.children), "reportingObligations"),
+      raw: (a) => childrenSig(rows((rows(a)[0] as Json)?.children), "obligations"),
+    },
+  };
+}
+
+function entitiesQuestion(s: Samples): Question {
+  // The federation query is the same on both servers.
+  const request = (i: number) => ({
+    query: `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { ${UNIT} province validFrom validTo } } }`,
+    variables: { r: at(s.entities, i).map((id) => ({ __typename: "Unit", id })) },
+  });
+  return {
+    key: "entities",
+    title: "_entities for 100 units",
+    samples: s.entities.length,
+    ours: request,
+    lib: request,
+    raw: (i) => ({ cypher: RAW.entities.cypher, params: { ids: at(s.entities, i) } }),
+    signature: {
+      ...sameOverGraphql((a) => sig(rows(data(a)._entities).map((x) => (x as Json)?.id as string))),
+      raw: (a) => sig(rows(a).map((r) => (r.unit as Json).id as string)),
+    },
+  };
 }

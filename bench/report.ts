@@ -46,106 +46,125 @@ function details(s: SizeResult): string[] {
 }
 
 export function renderResults(run: BenchRun): string {
-  const out: string[] = [];
-  out.push(
+  return [
+    ...header(run),
+    ...ratioSection(run),
+    ...targets(run),
+    ...importTable(run),
+    ...memoryTable(run),
+    ...measurements(run),
+    ...problems(run),
+    ...profiles(run),
+  ].join("\n");
+}
+
+/** When, where and how the run was made. */
+function header(run: BenchRun): string[] {
+  const m = run.machine;
+  const st = run.settings;
+  return [
     `Run of ${run.date} on commit \`${run.commit}\`${run.dirty ? " (with uncommitted changes in the tree)" : ""}.`,
-  );
-  out.push("");
-  out.push(`- Command: \`${run.command}\``);
-  out.push(
-    `- Machine: ${run.machine.cpu}, ${run.machine.cores} cores, ${run.machine.memoryGb} GB, ${run.machine.os}, Node ${run.machine.node}; ${run.machine.neo4j}`,
-  );
-  out.push(
-    `- Settings: ${run.settings.samples} latency samples per way and question (one client, the ways alternating), ${run.settings.duration} s per throughput run, Neo4j heap ${run.settings.heapMb} MB and the page cache each command gives (default ${run.settings.pageCacheMb} MB), asOf ${run.settings.asOf}`,
-  );
-  out.push(
+    "",
+    `- Command: \`${run.command}\``,
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}; ${m.neo4j}`,
+    `- Settings: ${st.samples} latency samples per way and question (one client, the ways alternating), ${st.duration} s per throughput run, Neo4j heap ${st.heapMb} MB and the page cache each command gives (default ${st.pageCacheMb} MB), asOf ${st.asOf}`,
     `- Load average (1 min) before → after each size: ${run.sizes.map((s) => `${s.size} ${f(s.load.before[0])} → ${f(s.load.after[0])}`).join(", ")} (2 cores, shared with other work: expect noise)`,
-  );
-  out.push("");
-  out.push("### Ratios (ours ÷ raw Cypher, ours ÷ @neo4j/graphql)");
-  out.push("");
-  out.push(
+    "",
+  ];
+}
+
+function ratioSection(run: BenchRun): string[] {
+  return [
+    "### Ratios (ours ÷ raw Cypher, ours ÷ @neo4j/graphql)",
+    "",
     "Latency ratios below 1 mean ours is faster; throughput ratios above 1 mean ours serves more. " +
       '"ours" is the service as it runs by default, with its result cache (README, "Result cache"): the ' +
       "sample inputs repeat, so after the warm-up it answers from memory after one version check. " +
       '"uncached" is the same server with RESULT_CACHE_MB=0, asked in the same latency rounds: what a ' +
       "first request, or one after a write, costs.",
-  );
-  out.push("");
-  for (const s of run.sizes) {
-    out.push(...ratios(s));
-    out.push("");
-  }
-  out.push("### Targets");
-  out.push("");
+    "",
+    ...run.sizes.flatMap((s) => [...ratios(s), ""]),
+  ];
+}
+
+const p50 = (s: SizeResult | undefined, key: string, w: "ours" | "raw" | "lib") =>
+  s?.questions.find((q) => q.key === key)?.ways[w].latencyMs.p50;
+
+/** The targets of the benchmark, each marked met or not. */
+function targets(run: BenchRun): string[] {
+  const out = ["### Targets", ""];
+  for (const key of ["chain", "obligations"]) for (const s of run.sizes) out.push(latencyTarget(s, key));
   const full = run.sizes.at(-1);
   const small = run.sizes[0];
-  const p50 = (s: SizeResult | undefined, key: string, w: "ours" | "raw" | "lib") =>
-    s?.questions.find((q) => q.key === key)?.ways[w].latencyMs.p50;
-  for (const key of ["chain", "obligations"]) {
-    for (const s of run.sizes) {
-      const r = (p50(s, key, "ours") ?? Number.NaN) / (p50(s, key, "raw") ?? Number.NaN);
-      const l = (p50(s, key, "lib") ?? Number.NaN) / (p50(s, key, "ours") ?? Number.NaN);
-      const q = s.questions.find((x) => x.key === key);
-      const u = q?.uncached?.latencyMs.p50;
-      const cold =
-        u && q
-          ? `; cache off: ours ÷ raw ${f(u / q.ways.raw.latencyMs.p50, 2)}, lib ÷ ours ${f(q.ways.lib.latencyMs.p50 / u, 2)}`
-          : "";
-      out.push(
-        `- ${key}, ${s.size}: ours ÷ raw p50 = ${f(r, 2)} (target ≤ 1.5: ${r <= 1.5 ? "met" : "**not met**"}); lib ÷ ours p50 = ${f(l, 2)} (target ≥ 3: ${l >= 3 ? "met" : "**not met**"})${cold}`,
-      );
-    }
-  }
-  if (full && small && full !== small) {
-    const a = p50(small, "chain", "ours");
-    const b = p50(full, "chain", "ours");
-    const ua = small.questions.find((q) => q.key === "chain")?.uncached?.latencyMs.p50;
-    const ub = full.questions.find((q) => q.key === "chain")?.uncached?.latencyMs.p50;
-    out.push(
-      `- chain latency ${small.size} → ${full.size}: p50 ${f(a)} → ${f(b)} ms (${b && a ? f(b / a, 2) : "–"}×; target: flat); cache off ${f(ua)} → ${f(ub)} ms (${ua && ub ? f(ub / ua, 2) : "–"}×)`,
-    );
-  }
+  if (full && small && full !== small) out.push(chainGrowth(small, full));
   const rss = Math.max(...run.sizes.map((s) => s.rssMaxMb.ours ?? 0));
   out.push(
     `- our server's RSS under load: max ${f(rss, 1)} MB (target < 300 MB: ${rss < 300 ? "met" : "**not met**"})`,
+    "",
   );
-  out.push("");
-  out.push("### Import");
-  out.push("");
-  out.push(
+  return out;
+}
+
+function latencyTarget(s: SizeResult, key: string): string {
+  const r = (p50(s, key, "ours") ?? Number.NaN) / (p50(s, key, "raw") ?? Number.NaN);
+  const l = (p50(s, key, "lib") ?? Number.NaN) / (p50(s, key, "ours") ?? Number.NaN);
+  const q = s.questions.find((x) => x.key === key);
+  const u = q?.uncached?.latencyMs.p50;
+  const cold =
+    u && q
+      ? `; cache off: ours ÷ raw ${f(u / q.ways.raw.latencyMs.p50, 2)}, lib ÷ ours ${f(q.ways.lib.latencyMs.p50 / u, 2)}`
+      : "";
+  return `- ${key}, ${s.size}: ours ÷ raw p50 = ${f(r, 2)} (target ≤ 1.5: ${r <= 1.5 ? "met" : "**not met**"}); lib ÷ ours p50 = ${f(l, 2)} (target ≥ 3: ${l >= 3 ? "met" : "**not met**"})${cold}`;
+}
+
+/** The chain's latency from the smallest size to the largest: the target is flat. */
+function chainGrowth(small: SizeResult, full: SizeResult): string {
+  const a = p50(small, "chain", "ours");
+  const b = p50(full, "chain", "ours");
+  const ua = small.questions.find((q) => q.key === "chain")?.uncached?.latencyMs.p50;
+  const ub = full.questions.find((q) => q.key === "chain")?.uncached?.latencyMs.p50;
+  return `- chain latency ${small.size} → ${full.size}: p50 ${f(a)} → ${f(b)} ms (${b && a ? f(b / a, 2) : "–"}×; target: flat); cache off ${f(ua)} → ${f(ub)} ms (${ua && ub ? f(ub / ua, 2) : "–"}×)`;
+}
+
+function importTable(run: BenchRun): string[] {
+  return [
+    "### Import",
+    "",
     "| size | scale | units in database | relations between units | import s | where the time went (s) |",
-  );
-  out.push("|---|---:|---:|---:|---:|---|");
-  for (const s of run.sizes) {
-    const i = s.import;
-    const where = i
-      ? Object.entries(i.breakdown)
-          .map(([k, v]) => `${k} ${f(v)}`)
-          .join(", ")
-      : "imported by an earlier run";
-    out.push(
-      `| ${s.size} | ${s.scale} | ${s.units} | ${s.relations} | ${i ? f(i.seconds) : "–"} | ${where} |`,
-    );
-  }
-  out.push("");
-  out.push("### Server memory (VmRSS)");
-  out.push("");
-  out.push(
+    "|---|---:|---:|---:|---:|---|",
+    ...run.sizes.map((s) => {
+      const i = s.import;
+      const where = i
+        ? Object.entries(i.breakdown)
+            .map(([k, v]) => `${k} ${f(v)}`)
+            .join(", ")
+        : "imported by an earlier run";
+      return `| ${s.size} | ${s.scale} | ${s.units} | ${s.relations} | ${i ? f(i.seconds) : "–"} | ${where} |`;
+    }),
+    "",
+  ];
+}
+
+function memoryTable(run: BenchRun): string[] {
+  return [
+    "### Server memory (VmRSS)",
+    "",
     "| size | ours idle MB | ours max under load MB | @neo4j/graphql idle MB | @neo4j/graphql max MB |",
-  );
-  out.push("|---|---:|---:|---:|---:|");
-  for (const s of run.sizes)
-    out.push(
-      `| ${s.size} | ${f(s.rssIdleMb.ours, 0)} | ${f(s.rssMaxMb.ours, 0)} | ${f(s.rssIdleMb.lib, 0)} | ${f(s.rssMaxMb.lib, 0)} |`,
-    );
-  out.push("");
-  out.push("### Measurements");
-  out.push("");
-  for (const s of run.sizes) {
-    out.push(...details(s));
-    out.push("");
-  }
+    "|---|---:|---:|---:|---:|",
+    ...run.sizes.map(
+      (s) =>
+        `| ${s.size} | ${f(s.rssIdleMb.ours, 0)} | ${f(s.rssMaxMb.ours, 0)} | ${f(s.rssIdleMb.lib, 0)} | ${f(s.rssMaxMb.lib, 0)} |`,
+    ),
+    "",
+  ];
+}
+
+function measurements(run: BenchRun): string[] {
+  return ["### Measurements", "", ...run.sizes.flatMap((s) => [...details(s), ""])];
+}
+
+/** Answers that differ between the ways, and the first errors of each way. */
+function problems(run: BenchRun): string[] {
   const disagreements = run.sizes.flatMap((s) =>
     s.questions
       .filter((q) => !q.agree)
@@ -156,12 +175,6 @@ export function renderResults(run: BenchRun): string {
             .join("; ")}`,
       ),
   );
-  if (disagreements.length > 0) {
-    out.push("Answers that differ between the ways (count:ids of the first sample):");
-    out.push("");
-    out.push(...disagreements);
-    out.push("");
-  }
   const errors = run.sizes.flatMap((s) =>
     s.questions.flatMap((q) =>
       (["ours", "raw", "lib"] as const).flatMap((w) =>
@@ -169,20 +182,19 @@ export function renderResults(run: BenchRun): string {
       ),
     ),
   );
-  if (errors.length > 0) {
-    out.push("Errors:");
-    out.push("");
-    out.push(...errors);
-    out.push("");
-  }
-  for (const s of run.sizes)
-    if (s.profile) {
-      out.push(`### CPU profile of our server, ${s.size}`);
-      out.push("");
-      out.push("```");
-      out.push(...s.profile);
-      out.push("```");
-      out.push("");
-    }
-  return out.join("\n");
+  return [
+    ...listUnder("Answers that differ between the ways (count:ids of the first sample):", disagreements),
+    ...listUnder("Errors:", errors),
+  ];
+}
+
+/** A titled list, or nothing when the list is empty. */
+function listUnder(title: string, items: string[]): string[] {
+  return items.length > 0 ? [title, "", ...items, ""] : [];
+}
+
+function profiles(run: BenchRun): string[] {
+  return run.sizes.flatMap((s) =>
+    s.profile ? [`### CPU profile of our server, ${s.size}`, "", "```", ...s.profile, "```", ""] : [],
+  );
 }

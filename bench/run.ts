@@ -26,7 +26,7 @@ import { type GenerateResult, generateInto } from "../src/cli/generate.ts";
 import { countGenerated } from "../src/store/bulk-import.ts";
 import { toParams } from "../src/store/database.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
-import { pickSamples, type Question, questions, type Way } from "./questions.ts";
+import { AS_OF, pickSamples, type Question, questions, type Way } from "./questions.ts";
 import { renderResults } from "./report.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -240,6 +240,21 @@ async function httpLoad(url: string, bodies: unknown[], connections: number, sec
   };
 }
 
+/** One question being measured: how to ask it each way, and the results filled in so far. */
+interface QuestionBench {
+  q: Question;
+  ask: Record<LatencyWay, Ask>;
+  urls: Urls;
+  servers: { ours: Child; lib: Child };
+  opts: { samples: number; duration: number };
+  rssMax: Record<"ours" | "lib", number | null>;
+  ways: Record<Way, WayResult>;
+  uncached: NonNullable<QuestionResult["uncached"]>;
+}
+
+const resultOf = (b: QuestionBench, w: LatencyWay) => (w === "uncached" ? b.uncached : b.ways[w]);
+const noLatency = () => ({ p50: 0, p95: 0, p99: 0, mean: 0, n: 0 });
+
 async function benchQuestion(
   q: Question,
   ask: Record<LatencyWay, Ask>,
@@ -252,7 +267,7 @@ async function benchQuestion(
     WAYS.map((w) => [
       w,
       {
-        latencyMs: { p50: 0, p95: 0, p99: 0, mean: 0, n: 0 },
+        latencyMs: noLatency(),
         roundTrips: w === "raw" ? 1 : null,
         throughput: {},
         rssMb: null,
@@ -260,111 +275,135 @@ async function benchQuestion(
       } as WayResult,
     ]),
   ) as Record<Way, WayResult>;
-  const uncached: NonNullable<QuestionResult["uncached"]> = {
-    latencyMs: { p50: 0, p95: 0, p99: 0, mean: 0, n: 0 },
-    roundTrips: null,
-    errors: [],
+  const b: QuestionBench = {
+    q,
+    ask,
+    urls,
+    servers,
+    opts,
+    rssMax,
+    ways,
+    uncached: { latencyMs: noLatency(), roundTrips: null, errors: [] },
   };
-  const resultOf = (w: LatencyWay) => (w === "uncached" ? uncached : ways[w]);
+  const { signatures, agree } = await checkAgreement(b);
+  await measureLatency(b);
+  await measureThroughput(b);
+  return { key: q.key, title: q.title, agree, signatures, ways, uncached: b.uncached };
+}
 
-  // Agreement: the three ways answer the first samples alike.
+/** Agreement: the ways answer the first samples alike. */
+async function checkAgreement(
+  b: QuestionBench,
+): Promise<{ signatures: Record<Way, string>; agree: boolean }> {
   const signatures = {} as Record<Way, string>;
   let agree = true;
-  for (let i = 0; i < Math.min(3, q.samples); i++) {
+  for (let i = 0; i < Math.min(3, b.q.samples); i++) {
     const got = {} as Record<LatencyWay, string>;
     for (const w of LATENCY_WAYS) {
       try {
-        const answer = await ask[w](i);
+        const answer = await b.ask[w](i);
         const err = graphqlErrors(answer);
-        if (err) resultOf(w).errors.push(err);
-        got[w] = q.signature[w === "uncached" ? "ours" : w](answer);
+        if (err) resultOf(b, w).errors.push(err);
+        got[w] = b.q.signature[w === "uncached" ? "ours" : w](answer);
       } catch (e) {
-        resultOf(w).errors.push(e instanceof Error ? e.message : String(e));
+        resultOf(b, w).errors.push(e instanceof Error ? e.message : String(e));
         got[w] = "error";
       }
     }
     if (i === 0) Object.assign(signatures, { ours: got.ours, raw: got.raw, lib: got.lib });
     if (got.ours !== got.raw || got.ours !== got.lib || got.ours !== got.uncached) agree = false;
   }
+  return { signatures, agree };
+}
 
-  // Latency: warm up (JIT in Neo4j and in the servers), then one client, the three ways in turn
-  // (the order rotates).
+/**
+ * Latency: warm up (JIT in Neo4j and in the servers), then one client, the ways in turn (the
+ * order rotates); Cypher round trips counted alongside.
+ */
+async function measureLatency(b: QuestionBench): Promise<void> {
   for (const w of LATENCY_WAYS) {
     const until = performance.now() + 5_000;
-    for (let i = 0; i < 30 && performance.now() < until; i++) await ask[w](i).catch(() => {});
+    for (let i = 0; i < 30 && performance.now() < until; i++) await b.ask[w](i).catch(() => {});
   }
   const times: Record<LatencyWay, number[]> = { ours: [], raw: [], lib: [], uncached: [] };
   const trips = { ours: { sum: 0, n: 0 }, uncached: { sum: 0, n: 0 } };
-  const libBefore = await libStatements(urls.lib);
-  const deadline = performance.now() + Math.max(20_000, opts.samples * 3 * 400);
-  for (let n = 0; n < opts.samples && performance.now() < deadline; n++) {
+  const libBefore = await libStatements(b.urls.lib);
+  const deadline = performance.now() + Math.max(20_000, b.opts.samples * 3 * 400);
+  for (let n = 0; n < b.opts.samples && performance.now() < deadline; n++) {
     for (let k = 0; k < LATENCY_WAYS.length; k++) {
       const w = LATENCY_WAYS[(n + k) % LATENCY_WAYS.length] as LatencyWay;
       const t = performance.now();
       try {
-        const answer = await ask[w](n);
+        const answer = await b.ask[w](n);
         times[w].push(performance.now() - t);
-        if (w === "ours" || w === "uncached") {
-          const count = (answer as { extensions?: { cypherRoundTrips?: number } }).extensions
-            ?.cypherRoundTrips;
-          if (typeof count === "number") {
-            trips[w].sum += count;
-            trips[w].n++;
-          }
-        }
+        if (w === "ours" || w === "uncached") countTrips(trips[w], answer);
       } catch (e) {
-        resultOf(w).errors.push(e instanceof Error ? e.message : String(e));
+        resultOf(b, w).errors.push(e instanceof Error ? e.message : String(e));
       }
     }
   }
-  const libAfter = await libStatements(urls.lib);
-  ways.ours.roundTrips = trips.ours.n > 0 ? trips.ours.sum / trips.ours.n : null;
-  uncached.roundTrips = trips.uncached.n > 0 ? trips.uncached.sum / trips.uncached.n : null;
-  ways.lib.roundTrips = times.lib.length > 0 ? (libAfter - libBefore) / times.lib.length : null;
-  for (const w of LATENCY_WAYS) {
-    const sorted = [...times[w]].sort((a, b) => a - b);
-    resultOf(w).latencyMs = {
-      p50: percentile(sorted, 0.5),
-      p95: percentile(sorted, 0.95),
-      p99: percentile(sorted, 0.99),
-      mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
-      n: sorted.length,
-    };
-  }
+  const libAfter = await libStatements(b.urls.lib);
+  b.ways.ours.roundTrips = trips.ours.n > 0 ? trips.ours.sum / trips.ours.n : null;
+  b.uncached.roundTrips = trips.uncached.n > 0 ? trips.uncached.sum / trips.uncached.n : null;
+  b.ways.lib.roundTrips = times.lib.length > 0 ? (libAfter - libBefore) / times.lib.length : null;
+  for (const w of LATENCY_WAYS) resultOf(b, w).latencyMs = latencyOf(times[w]);
+}
 
-  // Throughput at 1, 8, 32 clients; servers' RSS sampled while they are loaded.
+/** Adds our server's count of Cypher round trips (extensions.cypherRoundTrips) to a tally. */
+function countTrips(tally: { sum: number; n: number }, answer: unknown): void {
+  const count = (answer as { extensions?: { cypherRoundTrips?: number } }).extensions?.cypherRoundTrips;
+  if (typeof count !== "number") return;
+  tally.sum += count;
+  tally.n++;
+}
+
+function latencyOf(times: number[]): WayResult["latencyMs"] {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+    n: sorted.length,
+  };
+}
+
+/** Throughput at 1, 8, 32 clients, the ways in rotating order. */
+async function measureThroughput(b: QuestionBench): Promise<void> {
   const bodies = { ours: [] as unknown[], lib: [] as unknown[] };
-  for (let i = 0; i < q.samples; i++) {
-    bodies.ours.push(q.ours(i));
-    bodies.lib.push(q.lib(i));
+  for (let i = 0; i < b.q.samples; i++) {
+    bodies.ours.push(b.q.ours(i));
+    bodies.lib.push(b.q.lib(i));
   }
-  for (const [ci, c] of CONCURRENCY.entries()) {
+  for (const [ci, c] of CONCURRENCY.entries())
     for (let k = 0; k < WAYS.length; k++) {
       const w = WAYS[(ci + k) % WAYS.length] as Way;
-      let peak = 0;
-      const server = w === "raw" ? null : servers[w];
-      const sampler = server
-        ? setInterval(() => {
-            peak = Math.max(peak, rssMb(server.proc.pid) ?? 0);
-          }, 200)
-        : null;
-      try {
-        ways[w].throughput[String(c)] =
-          w === "raw"
-            ? await rawLoad(ask.raw, q.samples, c, opts.duration)
-            : await httpLoad(urls[w as "ours" | "lib"], bodies[w as "ours" | "lib"], c, opts.duration);
-      } finally {
-        if (sampler) clearInterval(sampler);
-      }
-      if (server) {
-        peak = Math.max(peak, rssMb(server.proc.pid) ?? 0);
-        ways[w].rssMb = Math.max(ways[w].rssMb ?? 0, peak);
-        const key = w as "ours" | "lib";
-        rssMax[key] = Math.max(rssMax[key] ?? 0, peak);
-      }
+      if (w === "raw")
+        b.ways.raw.throughput[String(c)] = await rawLoad(b.ask.raw, b.q.samples, c, b.opts.duration);
+      else await httpLoadSampled(b, w, bodies[w], c);
     }
+}
+
+/** One HTTP load run, with the server's RSS sampled while it is loaded. */
+async function httpLoadSampled(
+  b: QuestionBench,
+  w: "ours" | "lib",
+  bodies: unknown[],
+  c: number,
+): Promise<void> {
+  const pid = b.servers[w].proc.pid;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid) ?? 0);
+  }, 200);
+  try {
+    b.ways[w].throughput[String(c)] = await httpLoad(b.urls[w], bodies, c, b.opts.duration);
+  } finally {
+    clearInterval(sampler);
   }
-  return { key: q.key, title: q.title, agree, signatures, ways, uncached };
+  peak = Math.max(peak, rssMb(pid) ?? 0);
+  b.ways[w].rssMb = Math.max(b.ways[w].rssMb ?? 0, peak);
+  b.rssMax[w] = Math.max(b.rssMax[w] ?? 0, peak);
 }
 
 /** Top self-time functions of a V8 CPU profile. */
@@ -401,22 +440,23 @@ async function summarizeProfile(dir: string): Promise<string[]> {
   return out;
 }
 
-async function benchSize(
-  size: string,
-  opts: {
-    samples: number;
-    duration: number;
-    fresh: boolean;
-    profile: boolean;
-    dataDir: string;
-    boltPort: number;
-    httpPort: number;
-    heapMb: number;
-    pageCacheMb: number;
-    seed: number;
-    only: string[] | null;
-  },
-): Promise<SizeResult> {
+interface SizeOptions {
+  samples: number;
+  duration: number;
+  fresh: boolean;
+  profile: boolean;
+  dataDir: string;
+  boltPort: number;
+  httpPort: number;
+  heapMb: number;
+  pageCacheMb: number;
+  seed: number;
+  only: string[] | null;
+}
+
+type Servers = { ours: Child; lib: Child; uncached: Child };
+
+async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
   const scale = SIZES[size];
   if (scale === undefined) throw new Error(`unknown size ${size} (known: ${Object.keys(SIZES).join(", ")})`);
   const dataDir = path.join(opts.dataDir, size);
@@ -428,78 +468,32 @@ async function benchSize(
     heapMb: opts.heapMb,
     pageCacheMb: opts.pageCacheMb,
   });
-  const servers: Partial<{ ours: Child; lib: Child; uncached: Child }> = {};
+  const servers: Partial<Servers> = {};
   const driver = neo4j.driver(neo.uri, neo4j.auth.basic("neo4j", BENCH_PASSWORD), {
     maxConnectionPoolSize: 64,
   });
   try {
-    const imported = await generateInto(neo.db, {
-      scale,
-      seed: opts.seed,
-      skipIfComplete: true,
-    });
-    if (imported.skipped) console.log(`already imported (${imported.units} units); --fresh to import again`);
-    else
-      console.log(
-        `imported ${imported.units} units, ${imported.relations} relations in ${imported.seconds.toFixed(1)} s`,
-      );
-    const counts = await countGenerated(neo.db);
-    const total = (await neo.db.read("MATCH (u:Unit) RETURN count(u) AS n"))[0]?.n as number;
-    const relations = (await neo.db.read("MATCH (:Unit)-[r]->(:Unit) RETURN count(r) AS n"))[0]?.n as number;
-    console.log(`database: ${total} units (${counts.units} generated), ${relations} relations between units`);
-
-    const env = { NEO4J_URI: neo.uri, NEO4J_PASSWORD: BENCH_PASSWORD };
+    const { imported, total, relations } = await importSize(neo, scale, opts.seed);
     const profileDir = path.join(ROOT, ".data", "bench", "profiles", size);
-    if (opts.profile) {
-      await rm(profileDir, { recursive: true, force: true });
-      await mkdir(profileDir, { recursive: true });
-    }
-    servers.ours = await startChild(
-      "bench/our-server.ts",
-      { ...env, PORT: String(opts.httpPort) },
-      opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    const started = await startServers(
+      servers,
+      { NEO4J_URI: neo.uri, NEO4J_PASSWORD: BENCH_PASSWORD },
+      opts,
+      profileDir,
     );
-    servers.lib = await startChild("bench/neo4j-graphql/server.ts", {
-      ...env,
-      PORT: String(opts.httpPort + 1),
-    });
-    // Our server once more, with the result cache off: what a first (or uncacheable) request costs.
-    servers.uncached = await startChild("bench/our-server.ts", {
-      ...env,
-      PORT: String(opts.httpPort + 2),
-      RESULT_CACHE_MB: "0",
-    });
-    const urls = { ours: servers.ours.url, lib: servers.lib.url, uncached: servers.uncached.url };
-    const rssIdleMb = { ours: rssMb(servers.ours.proc.pid), lib: rssMb(servers.lib.proc.pid) };
+    const urls = { ours: started.ours.url, lib: started.lib.url, uncached: started.uncached.url };
+    const rssIdleMb = { ours: rssMb(started.ours.proc.pid), lib: rssMb(started.lib.proc.pid) };
     const samples = await pickSamples(driver);
     const qs = questions(samples).filter((q) => !opts.only || opts.only.includes(q.key));
     const rssMax: Record<"ours" | "lib", number | null> = { ours: null, lib: null };
     const load = { before: os.loadavg(), after: [] as number[] };
     const results: QuestionResult[] = [];
-    for (const q of qs) {
-      process.stdout.write(`  ${q.key}: `);
-      const r = await benchQuestion(
-        q,
-        askers(q, urls, driver),
-        urls,
-        { ours: servers.ours, lib: servers.lib },
-        opts,
-        rssMax,
-      );
-      results.push(r);
-      console.log(
-        WAYS.map(
-          (w) =>
-            `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8`,
-        ).join(" | ") +
-          ` | uncached p50 ${r.uncached?.latencyMs.p50.toFixed(1)} ms` +
-          (r.agree ? "" : "  (answers differ!)"),
-      );
-    }
+    for (const q of qs)
+      results.push(await benchAndLog(q, askers(q, urls, driver), urls, started, opts, rssMax));
     load.after = os.loadavg();
     let profile: string[] | undefined;
     if (opts.profile) {
-      await servers.ours.stop();
+      await started.ours.stop();
       profile = await summarizeProfile(profileDir);
     }
     return {
@@ -524,73 +518,75 @@ async function benchSize(
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: "string", default: "1k,100k,full" },
-      samples: { type: "string", default: "60" },
-      duration: { type: "string", default: "5" },
-      fresh: { type: "boolean", default: false },
-      profile: { type: "boolean", default: false },
-      only: { type: "string" },
-      "data-dir": { type: "string", default: path.join(ROOT, ".data", "bench") },
-      "bolt-port": { type: "string", default: "7811" },
-      "http-port": { type: "string", default: "4211" },
-      heap: { type: "string", default: "4096" },
-      pagecache: { type: "string", default: "4096" },
-      seed: { type: "string", default: "42" },
-      "no-write": { type: "boolean", default: false },
-      results: { type: "string" },
-      "render-only": { type: "boolean", default: false },
-    },
+/** Imports the generated graph of a size (unless already there) and counts what the database holds. */
+async function importSize(
+  neo: Awaited<ReturnType<typeof startBenchNeo4j>>,
+  scale: number,
+  seed: number,
+): Promise<{ imported: GenerateResult; total: number; relations: number }> {
+  const imported = await generateInto(neo.db, { scale, seed, skipIfComplete: true });
+  if (imported.skipped) console.log(`already imported (${imported.units} units); --fresh to import again`);
+  else
+    console.log(
+      `imported ${imported.units} units, ${imported.relations} relations in ${imported.seconds.toFixed(1)} s`,
+    );
+  const counts = await countGenerated(neo.db);
+  const total = (await neo.db.read("MATCH (u:Unit) RETURN count(u) AS n"))[0]?.n as number;
+  const relations = (await neo.db.read("MATCH (:Unit)-[r]->(:Unit) RETURN count(r) AS n"))[0]?.n as number;
+  console.log(`database: ${total} units (${counts.units} generated), ${relations} relations between units`);
+  return { imported, total, relations };
+}
+
+/**
+ * Starts our server (profiled when asked), the library's, and ours once more with the result
+ * cache off: what a first (or uncacheable) request costs. Each is recorded in `servers` as
+ * soon as it runs, so that the caller stops it whatever fails next.
+ */
+async function startServers(
+  servers: Partial<Servers>,
+  env: Record<string, string>,
+  opts: SizeOptions,
+  profileDir: string,
+): Promise<Servers> {
+  if (opts.profile) {
+    await rm(profileDir, { recursive: true, force: true });
+    await mkdir(profileDir, { recursive: true });
+  }
+  servers.ours = await startChild(
+    "bench/our-server.ts",
+    { ...env, PORT: String(opts.httpPort) },
+    opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  servers.lib = await startChild("bench/neo4j-graphql/server.ts", {
+    ...env,
+    PORT: String(opts.httpPort + 1),
   });
-  const opts = {
-    samples: Number(values.samples),
-    duration: Number(values.duration),
-    fresh: values.fresh,
-    profile: values.profile,
-    dataDir: values["data-dir"],
-    boltPort: Number(values["bolt-port"]),
-    httpPort: Number(values["http-port"]),
-    heapMb: Number(values.heap),
-    pageCacheMb: Number(values.pagecache),
-    seed: Number(values.seed),
-    only: values.only ? values.only.split(",") : null,
-  };
-  const git = (args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-  const run: BenchRun = {
-    date: new Date().toISOString(),
-    commit: git(["rev-parse", "HEAD"]),
-    dirty: git(["status", "--porcelain"]).length > 0,
-    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
-    machine: {
-      cpu: os.cpus()[0]?.model ?? "unknown",
-      cores: os.cpus().length,
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      os: `${os.type()} ${os.release()}`,
-      node: process.version,
-      neo4j: "",
-    },
-    settings: {
-      samples: opts.samples,
-      duration: opts.duration,
-      heapMb: opts.heapMb,
-      pageCacheMb: opts.pageCacheMb,
-      asOf: (await import("./questions.ts")).AS_OF,
-    },
-    sizes: [],
-  };
-  const pkg = JSON.parse(
-    await readFile(path.join(ROOT, "node_modules/neo4j-driver/package.json"), "utf8"),
-  ) as {
-    version: string;
-  };
-  const lib = JSON.parse(
-    await readFile(path.join(ROOT, "node_modules/@neo4j/graphql/package.json"), "utf8"),
-  ) as {
-    version: string;
-  };
-  run.machine.neo4j = `Neo4j 5.26 community (embedded), neo4j-driver ${pkg.version}, @neo4j/graphql ${lib.version}`;
+  servers.uncached = await startChild("bench/our-server.ts", {
+    ...env,
+    PORT: String(opts.httpPort + 2),
+    RESULT_CACHE_MB: "0",
+  });
+  return servers as Servers;
+}
+
+/** benchQuestion with a progress line. */
+async function benchAndLog(...args: Parameters<typeof benchQuestion>): Promise<QuestionResult> {
+  process.stdout.write(`  ${args[0].key}: `);
+  const r = await benchQuestion(...args);
+  console.log(
+    WAYS.map(
+      (w) =>
+        `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8`,
+    ).join(" | ") +
+      ` | uncached p50 ${r.uncached?.latencyMs.p50.toFixed(1)} ms` +
+      (r.agree ? "" : "  (answers differ!)"),
+  );
+  return r;
+}
+
+async function main(): Promise<void> {
+  const { values, opts } = parseOptions();
+  const run = await newRun(opts);
   await mkdir(path.join(ROOT, "bench", "results"), { recursive: true });
   // --results FILE adds the sizes measured now to an earlier run's file (a long run can be done size by size);
   // --no-write keeps a quick look out of the tree (its numbers go to the system's temporary folder).
@@ -614,22 +610,96 @@ async function main(): Promise<void> {
     console.log("bench/RESULTS.md rendered from", path.relative(ROOT, file));
     return;
   }
-  const order = Object.keys(SIZES);
-  for (const size of values.sizes.split(",").map((x) => x.trim())) {
-    const result = await benchSize(size, opts);
-    run.sizes = [...run.sizes.filter((x) => x.size !== size), result].sort(
-      (a, b) => order.indexOf(a.size) - order.indexOf(b.size),
-    );
-    // Saved after every size, so that an interrupted run keeps what it measured.
-    await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
-  }
-  console.log(`\nresults: ${file.startsWith(ROOT) ? path.relative(ROOT, file) : file}`);
+  await benchSizes(run, values.sizes, opts, file);
   const table = renderResults(run);
   console.log(`\n${table}`);
   if (!values["no-write"]) {
     await writeResultsMd(table);
     console.log("bench/RESULTS.md updated");
   }
+}
+
+/** The command line: the options as given, and those benchSize reads. */
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string", default: "1k,100k,full" },
+      samples: { type: "string", default: "60" },
+      duration: { type: "string", default: "5" },
+      fresh: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
+      only: { type: "string" },
+      "data-dir": { type: "string", default: path.join(ROOT, ".data", "bench") },
+      "bolt-port": { type: "string", default: "7811" },
+      "http-port": { type: "string", default: "4211" },
+      heap: { type: "string", default: "4096" },
+      pagecache: { type: "string", default: "4096" },
+      seed: { type: "string", default: "42" },
+      "no-write": { type: "boolean", default: false },
+      results: { type: "string" },
+      "render-only": { type: "boolean", default: false },
+    },
+  });
+  const opts: SizeOptions = {
+    samples: Number(values.samples),
+    duration: Number(values.duration),
+    fresh: values.fresh,
+    profile: values.profile,
+    dataDir: values["data-dir"],
+    boltPort: Number(values["bolt-port"]),
+    httpPort: Number(values["http-port"]),
+    heapMb: Number(values.heap),
+    pageCacheMb: Number(values.pagecache),
+    seed: Number(values.seed),
+    only: values.only ? values.only.split(",") : null,
+  };
+  return { values, opts };
+}
+
+/** A run with no sizes yet: when, on which commit and machine, with which settings. */
+async function newRun(opts: SizeOptions): Promise<BenchRun> {
+  const git = (args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+  const version = async (pkg: string) =>
+    (
+      JSON.parse(await readFile(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version;
+  return {
+    date: new Date().toISOString(),
+    commit: git(["rev-parse", "HEAD"]),
+    dirty: git(["status", "--porcelain"]).length > 0,
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    machine: {
+      cpu: os.cpus()[0]?.model ?? "unknown",
+      cores: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      neo4j: `Neo4j 5.26 community (embedded), neo4j-driver ${await version("neo4j-driver")}, @neo4j/graphql ${await version("@neo4j/graphql")}`,
+    },
+    settings: {
+      samples: opts.samples,
+      duration: opts.duration,
+      heapMb: opts.heapMb,
+      pageCacheMb: opts.pageCacheMb,
+      asOf: AS_OF,
+    },
+    sizes: [],
+  };
+}
+
+/** Measures each size in turn, saving the run after every size so that an interrupted run keeps what it measured. */
+async function benchSizes(run: BenchRun, sizes: string, opts: SizeOptions, file: string): Promise<void> {
+  const order = Object.keys(SIZES);
+  for (const size of sizes.split(",").map((x) => x.trim())) {
+    const result = await benchSize(size, opts);
+    run.sizes = [...run.sizes.filter((x) => x.size !== size), result].sort(
+      (a, b) => order.indexOf(a.size) - order.indexOf(b.size),
+    );
+    await writeFile(file, `${JSON.stringify(run, null, 2)}\n`);
+  }
+  console.log(`\nresults: ${file.startsWith(ROOT) ? path.relative(ROOT, file) : file}`);
 }
 
 /** Replaces the generated section of bench/RESULTS.md, keeping the text around it. */

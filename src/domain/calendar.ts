@@ -258,81 +258,87 @@ const REPORT_TITLES: Partial<Record<Frequency, string>> = {
   ANNUAL: "Báo cáo tổng kết",
 };
 
+/** What every report entry of one obligation shares. */
+interface ReportContext {
+  input: CalendarInput;
+  common: Omit<CalendarEntry, "id" | "title">;
+  key: string;
+  /** "<obligor>: " when the obligor is not the unit the calendar is for. */
+  who: string;
+  verb: string;
+  recipientName: string;
+  subject: Parameters<typeof resolveDateRule>[3];
+  inForce: (date: IsoDate) => boolean;
+}
+
 function reportEntries(input: CalendarInput, o: Obligation): CalendarEntry[] {
+  const c = reportContext(input, o);
+  return o.frequencies.flatMap((f) => frequencyReportEntries(c, o, f));
+}
+
+function reportContext(input: CalendarInput, o: Obligation): ReportContext {
   const name = (id: string) => input.units.get(id)?.name ?? id;
   const obligorUnit = input.units.get(o.obligor);
-  const verb = o.type === "NOTIFIES" ? "Thông báo" : "Báo cáo";
-  const who = o.obligor === input.unitId ? "" : `${name(o.obligor)}: `;
-  const key = `report.${o.obligor}.${o.recipient}.${o.ruleId ?? `rel-${hash([o.type, o.subject ?? "", ...o.basis].join("|"))}`}`;
-  const common = {
-    ...BLANK,
-    type: "REPORT" as const,
-    basis: o.basis,
-    obligor: o.obligor,
-    relation: o.type,
-    recipient: o.recipient,
-    via: o.via,
-    subject: o.subject,
-    ruleId: o.ruleId,
+  return {
+    input,
+    common: {
+      ...BLANK,
+      type: "REPORT",
+      basis: o.basis,
+      obligor: o.obligor,
+      relation: o.type,
+      recipient: o.recipient,
+      via: o.via,
+      subject: o.subject,
+      ruleId: o.ruleId,
+    },
+    key: `report.${o.obligor}.${o.recipient}.${o.ruleId ?? `rel-${hash([o.type, o.subject ?? "", ...o.basis].join("|"))}`}`,
+    who: o.obligor === input.unitId ? "" : `${name(o.obligor)}: `,
+    verb: o.type === "NOTIFIES" ? "Thông báo" : "Báo cáo",
+    recipientName: name(o.recipient),
+    subject: { rule: o.ruleId, obligor: o.obligor, recipient: o.recipient, basis: o.basis },
+    inForce: (date) => isActiveOn(o, date) && (!obligorUnit || isActiveOn(obligorUnit, date)),
   };
-  const inForce = (date: IsoDate) => isActiveOn(o, date) && (!obligorUnit || isActiveOn(obligorUnit, date));
-  const subjectPolicy = {
-    rule: o.ruleId,
-    obligor: o.obligor,
-    recipient: o.recipient,
-    basis: o.basis,
-  };
-  const out: CalendarEntry[] = [];
-  for (const f of o.frequencies) {
-    const fslug = f.toLowerCase().replace(/_/g, "-");
-    const resolved = f === "AD_HOC" ? null : resolveDateRule(input.policy, "reports", f, subjectPolicy);
-    const undated = (note: string | null) =>
-      out.push({
+}
+
+/** The entries of one of an obligation's frequencies: dated by the policy, or one undated entry. */
+function frequencyReportEntries(c: ReportContext, o: Obligation, f: Frequency): CalendarEntry[] {
+  const { input, common, key, who, verb, recipientName } = c;
+  const fslug = f.toLowerCase().replace(/_/g, "-");
+  const resolved = f === "AD_HOC" ? null : resolveDateRule(input.policy, "reports", f, c.subject);
+  if (!resolved)
+    return [
+      {
         ...common,
         id: `${key}.${fslug}`,
-        title: `${who}${verb} ${frequencyLabel(f)} gửi ${name(o.recipient)}${o.subject ? ` — ${o.subject}` : ""}`,
+        title: `${who}${verb} ${frequencyLabel(f)} gửi ${recipientName}${o.subject ? ` — ${o.subject}` : ""}`,
         frequency: f,
-        note,
-      });
-    if (!resolved) {
-      undated(
-        f === "AD_HOC"
-          ? null
-          : f === "PERIODIC"
-            ? `Văn bản chỉ nói "định kỳ", không nêu kỳ hạn; ${input.policy.source} không gán kỳ hạn nào cho nghĩa vụ này.`
-            : `Chưa có quy tắc ngày hạn cho định kỳ "${frequencyLabel(f)}" trong ${input.policy.source}.`,
-      );
-      continue;
-    }
-    if ("periods" in resolved.rule) {
-      out.push(
-        ...mappedPeriodicEntries(input, resolved, resolved.rule.periods, subjectPolicy, inForce, {
-          ...common,
-          key,
-          who,
-          verb,
-          recipientName: name(o.recipient),
-        }),
-      );
-      continue;
-    }
-    for (const { date, period } of datesOf(resolved.rule, f, input.window)) {
-      if (!inForce(date)) continue;
-      out.push({
-        ...common,
-        id: `${key}.${fslug}.${period?.slug ?? date}`,
-        date,
-        period: period?.key ?? null,
-        periodLabel: period?.label ?? null,
-        title: period
-          ? `${who}${(REPORT_TITLES[f] ?? verb).replace("Báo cáo", verb)} ${period.label} gửi ${name(o.recipient)}`
-          : `${who}${verb} ${frequencyLabel(f)} (${vietnameseDate(date)}) gửi ${name(o.recipient)}`,
-        frequency: f,
-        dueDate: policyInfo(resolved, f),
-      });
-    }
-  }
-  return out;
+        note: undatedReportNote(input, f),
+      },
+    ];
+  if ("periods" in resolved.rule) return mappedPeriodicEntries(c, resolved, resolved.rule.periods);
+  return datesOf(resolved.rule, f, input.window)
+    .filter(({ date }) => c.inForce(date))
+    .map(({ date, period }) => ({
+      ...common,
+      id: `${key}.${fslug}.${period?.slug ?? date}`,
+      date,
+      period: period?.key ?? null,
+      periodLabel: period?.label ?? null,
+      title: period
+        ? `${who}${(REPORT_TITLES[f] ?? verb).replace("Báo cáo", verb)} ${period.label} gửi ${recipientName}`
+        : `${who}${verb} ${frequencyLabel(f)} (${vietnameseDate(date)}) gửi ${recipientName}`,
+      frequency: f,
+      dueDate: policyInfo(resolved, f),
+    }));
+}
+
+/** Why a report has no date: none for ad hoc ones, which have none by nature. */
+function undatedReportNote(input: CalendarInput, f: Frequency): string | null {
+  if (f === "AD_HOC") return null;
+  if (f === "PERIODIC")
+    return `Văn bản chỉ nói "định kỳ", không nêu kỳ hạn; ${input.policy.source} không gán kỳ hạn nào cho nghĩa vụ này.`;
+  return `Chưa có quy tắc ngày hạn cho định kỳ "${frequencyLabel(f)}" trong ${input.policy.source}.`;
 }
 
 /**
@@ -341,21 +347,18 @@ function reportEntries(input: CalendarInput, o: Obligation): CalendarEntry[] {
  * text's), the day set by that period's own rule.
  */
 function mappedPeriodicEntries(
-  input: CalendarInput,
+  c: ReportContext,
   mapping: ResolvedDateRule,
   periods: readonly Frequency[],
-  subject: Parameters<typeof resolveDateRule>[3],
-  inForce: (date: IsoDate) => boolean,
-  c: Omit<CalendarEntry, "id" | "title"> & { key: string; who: string; verb: string; recipientName: string },
 ): CalendarEntry[] {
-  const { key, who, verb, recipientName, ...common } = c;
+  const { input, common, key, who, verb, recipientName } = c;
   const out: CalendarEntry[] = [];
   for (const p of periods) {
-    const dayRule = resolveDateRule(input.policy, "reports", p, subject);
+    const dayRule = resolveDateRule(input.policy, "reports", p, c.subject);
     if (!dayRule) continue;
     const day = policyInfo(dayRule, p);
     for (const { date, period } of datesOf(dayRule.rule, p, input.window)) {
-      if (!inForce(date) || !period) continue;
+      if (!c.inForce(date) || !period) continue;
       out.push({
         ...common,
         id: `${key}.periodic.${period.slug}`,
@@ -463,110 +466,140 @@ export function papersDeadline(meeting: IsoDate, leadDays: number | null): IsoDa
 
 const TITLE_MAX = 120;
 
+/** What every entry of one task shares: the fields it copies and the title it starts from. */
+interface TaskContext {
+  t: TaskFact;
+  common: Omit<CalendarEntry, "id" | "title">;
+  title: string;
+  inWindow: (date: IsoDate) => boolean;
+}
+
 function taskEntries(input: CalendarInput, t: TaskFact): CalendarEntry[] {
-  const d = t.deadline;
   const short = t.title.length > TITLE_MAX ? `${t.title.slice(0, TITLE_MAX - 1).trimEnd()}…` : t.title;
-  const common = {
-    ...BLANK,
-    type: "TASK" as const,
-    basis: t.basis,
-    taskId: t.id,
-    taskRoles: t.roles,
-    deadlineText: t.deadlineText,
+  const c: TaskContext = {
+    t,
+    common: {
+      ...BLANK,
+      type: "TASK",
+      basis: t.basis,
+      taskId: t.id,
+      taskRoles: t.roles,
+      deadlineText: t.deadlineText,
+    },
+    title: `Hạn nhiệm vụ ${t.code}: ${short}`,
+    inWindow: (date) => input.window.from <= date && date <= input.window.to,
   };
-  const inWindow = (date: IsoDate) => input.window.from <= date && date <= input.window.to;
-  const title = `Hạn nhiệm vụ ${t.code}: ${short}`;
+  const d = t.deadline;
   switch (d.type) {
     case "DATE":
     case "QUARTER":
-    case "YEAR": {
-      const date = dueDate(d);
-      if (!date || !inWindow(date)) return [];
-      const period =
-        d.type === "QUARTER"
-          ? {
-              key: `Q${d.quarter}/${d.year}`,
-              label: `quý ${["I", "II", "III", "IV"][(d.quarter ?? 1) - 1]}/${d.year}`,
-            }
-          : d.type === "YEAR"
-            ? { key: `${d.year}`, label: `năm ${d.year}` }
-            : null;
-      return [
-        {
-          ...common,
-          id: `task.${t.id}`,
-          date,
-          period: period?.key ?? null,
-          periodLabel: period?.label ?? null,
-          title,
-          dueDate: {
-            source: "DOCUMENT",
-            policyId: null,
-            text: `Thời hạn theo văn bản: ${t.deadlineText ?? period?.label ?? vietnameseDate(date)}${d.type === "DATE" ? "" : ` (ngày cuối cùng: ${vietnameseDate(date)})`}`,
-            basis: [],
-          },
-        },
-      ];
-    }
-    case "RELATIVE": {
-      if (isPending(d))
-        return [
-          {
-            ...common,
-            id: `task.${t.id}`,
-            title,
-            pending: true,
-            note: "Chờ sự kiện: thời hạn tính từ một sự kiện chưa được ghi nhận.",
-          },
-        ];
-      const date = dueDate(d);
-      if (!date || !inWindow(date)) return [];
-      return [
-        {
-          ...common,
-          id: `task.${t.id}`,
-          date,
-          title,
-          dueDate: {
-            source: "EVENT",
-            policyId: null,
-            text: `${t.deadlineText ?? "Thời hạn tính từ sự kiện"} — sự kiện ghi nhận ngày ${vietnameseDate(d.eventOccurredOn as string)}`,
-            basis: [],
-          },
-        },
-      ];
-    }
-    case "YEARLY": {
-      const out: CalendarEntry[] = [];
-      // "Từ năm 2022": no entry before the year the text starts from.
-      const first = Math.max(Number(input.window.from.slice(0, 4)), d.startYear ?? 0);
-      for (let y = first; y <= Number(input.window.to.slice(0, 4)); y++) {
-        const date = `${y}-12-31`;
-        if (!inWindow(date)) continue;
-        out.push({
-          ...common,
-          id: `task.${t.id}.${y}`,
-          date,
-          period: `${y}`,
-          periodLabel: `năm ${y}`,
-          title: `${title} (năm ${y})`,
-          frequency: "ANNUAL",
-          dueDate: {
-            source: "DEFAULT",
-            policyId: "tasks.YEARLY",
-            text: `${t.deadlineText ?? "Hằng năm"}: mặc định tính đến ngày 31/12 của mỗi năm (không phải quy định của văn bản)`,
-            basis: [],
-          },
-        });
-      }
-      return out;
-    }
+    case "YEAR":
+      return fixedDeadlineEntries(c, d);
+    case "RELATIVE":
+      return relativeDeadlineEntries(c, d);
+    case "YEARLY":
+      return yearlyTaskEntries(c, input.window);
     default:
       // ONGOING (thường xuyên) and PER_TERM (theo nhiệm kỳ): no date to show; nothing before
       // the year an ONGOING deadline starts from ("Từ năm 2022").
       if (d.startYear && Number(input.window.to.slice(0, 4)) < d.startYear) return [];
-      return [{ ...common, id: `task.${t.id}`, title }];
+      return [{ ...c.common, id: `task.${t.id}`, title: c.title }];
   }
+}
+
+/** A date, the last day of a quarter, or 31/12 of a year, as the text states it. */
+function fixedDeadlineEntries({ t, common, title, inWindow }: TaskContext, d: Deadline): CalendarEntry[] {
+  const date = dueDate(d);
+  if (!date || !inWindow(date)) return [];
+  const period = deadlinePeriod(d);
+  const lastDay = d.type === "DATE" ? "" : ` (ngày cuối cùng: ${vietnameseDate(date)})`;
+  return [
+    {
+      ...common,
+      id: `task.${t.id}`,
+      date,
+      period: period?.key ?? null,
+      periodLabel: period?.label ?? null,
+      title,
+      dueDate: {
+        source: "DOCUMENT",
+        policyId: null,
+        text: `Thời hạn theo văn bản: ${t.deadlineText ?? period?.label ?? vietnameseDate(date)}${lastDay}`,
+        basis: [],
+      },
+    },
+  ];
+}
+
+function deadlinePeriod(d: Deadline): { key: string; label: string } | null {
+  if (d.type === "QUARTER")
+    return {
+      key: `Q${d.quarter}/${d.year}`,
+      label: `quý ${["I", "II", "III", "IV"][(d.quarter ?? 1) - 1]}/${d.year}`,
+    };
+  if (d.type === "YEAR") return { key: `${d.year}`, label: `năm ${d.year}` };
+  return null;
+}
+
+/** Due some time after an event: pending, without a date, until the event is recorded. */
+function relativeDeadlineEntries({ t, common, title, inWindow }: TaskContext, d: Deadline): CalendarEntry[] {
+  const id = `task.${t.id}`;
+  if (isPending(d))
+    return [
+      {
+        ...common,
+        id,
+        title,
+        pending: true,
+        note: "Chờ sự kiện: thời hạn tính từ một sự kiện chưa được ghi nhận.",
+      },
+    ];
+  const date = dueDate(d);
+  if (!date || !inWindow(date)) return [];
+  return [
+    {
+      ...common,
+      id,
+      date,
+      title,
+      dueDate: {
+        source: "EVENT",
+        policyId: null,
+        text: `${t.deadlineText ?? "Thời hạn tính từ sự kiện"} — sự kiện ghi nhận ngày ${vietnameseDate(d.eventOccurredOn as string)}`,
+        basis: [],
+      },
+    },
+  ];
+}
+
+/** "Hằng năm": one entry on 31/12 of every year in the window. */
+function yearlyTaskEntries(
+  { t, common, title, inWindow }: TaskContext,
+  window: CalendarWindow,
+): CalendarEntry[] {
+  const out: CalendarEntry[] = [];
+  // "Từ năm 2022": no entry before the year the text starts from.
+  const first = Math.max(Number(window.from.slice(0, 4)), t.deadline.startYear ?? 0);
+  for (let y = first; y <= Number(window.to.slice(0, 4)); y++) {
+    const date = `${y}-12-31`;
+    if (!inWindow(date)) continue;
+    out.push({
+      ...common,
+      id: `task.${t.id}.${y}`,
+      date,
+      period: `${y}`,
+      periodLabel: `năm ${y}`,
+      title: `${title} (năm ${y})`,
+      frequency: "ANNUAL",
+      dueDate: {
+        source: "DEFAULT",
+        policyId: "tasks.YEARLY",
+        text: `${t.deadlineText ?? "Hằng năm"}: mặc định tính đến ngày 31/12 của mỗi năm (không phải quy định của văn bản)`,
+        basis: [],
+      },
+    });
+  }
+  return out;
 }
 
 /** FNV-1a, base 36: a short stable tag for explicit obligations, which have no id of their own. */

@@ -253,80 +253,68 @@ const iso = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
 
 /** The periods of a frequency in the given calendar years (WEEKLY: ISO weeks starting in them). */
 export function periodsOf(frequency: Frequency, fromYear: number, toYear: number): Period[] {
+  const inYear = PERIODS_IN_YEAR[frequency];
   const out: Period[] = [];
-  for (let y = fromYear; y <= toYear; y++) {
-    switch (frequency) {
-      case "MONTHLY":
-        for (let m = 1; m <= 12; m++)
-          out.push({
-            frequency,
-            key: `${y}-${pad(m)}`,
-            slug: `${y}-${pad(m)}`,
-            label: `tháng ${m}/${y}`,
-            start: iso(y, m, 1),
-            end: lastDayOfMonth(y, m),
-          });
-        break;
-      case "QUARTERLY":
-        for (let q = 1; q <= 4; q++)
-          out.push({
-            frequency,
-            key: `Q${q}/${y}`,
-            slug: `${y}-q${q}`,
-            label: `quý ${ROMAN[q - 1]}/${y}`,
-            start: iso(y, q * 3 - 2, 1),
-            end: lastDayOfMonth(y, q * 3),
-          });
-        break;
-      case "SEMI_ANNUAL":
-        out.push({
-          frequency,
-          key: `H1/${y}`,
-          slug: `${y}-h1`,
-          label: `6 tháng đầu năm ${y}`,
-          start: iso(y, 1, 1),
-          end: iso(y, 6, 30),
-        });
-        break;
-      case "NINE_MONTHS":
-        out.push({
-          frequency,
-          key: `9 tháng/${y}`,
-          slug: `${y}-9m`,
-          label: `9 tháng năm ${y}`,
-          start: iso(y, 1, 1),
-          end: iso(y, 9, 30),
-        });
-        break;
-      case "ANNUAL":
-        out.push({
-          frequency,
-          key: `${y}`,
-          slug: `${y}`,
-          label: `năm ${y}`,
-          start: iso(y, 1, 1),
-          end: iso(y, 12, 31),
-        });
-        break;
-      case "WEEKLY": {
-        // ISO weeks: Monday to Sunday, week 1 holds the year's first Thursday.
-        let monday = isoWeekMonday(y, 1);
-        for (let w = 1; isoWeekYear(monday) === y; w++) {
-          out.push({
-            frequency,
-            key: `${y}-W${pad(w)}`,
-            slug: `${y}-w${pad(w)}`,
-            label: `tuần ${w}/${y}`,
-            start: monday,
-            end: addDays(monday, 6),
-          });
-          monday = addDays(monday, 7);
-        }
-        break;
-      }
-      default:
-        break;
-    }
+  if (inYear)
+    for (let y = fromYear; y <= toYear; y++) for (const p of inYear(y)) out.push({ frequency, ...p });
+  return out;
+}
+
+type PeriodInYear = Omit<Period, "frequency">;
+
+/** For each periodic frequency, its periods in one calendar year. */
+const PERIODS_IN_YEAR: Partial<Record<Frequency, (y: number) => PeriodInYear[]>> = {
+  MONTHLY: (y) =>
+    Array.from({ length: 12 }, (_, i) => ({
+      key: `${y}-${pad(i + 1)}`,
+      slug: `${y}-${pad(i + 1)}`,
+      label: `tháng ${i + 1}/${y}`,
+      start: iso(y, i + 1, 1),
+      end: lastDayOfMonth(y, i + 1),
+    })),
+  QUARTERLY: (y) =>
+    [1, 2, 3, 4].map((q) => ({
+      key: `Q${q}/${y}`,
+      slug: `${y}-q${q}`,
+      label: `quý ${ROMAN[q - 1]}/${y}`,
+      start: iso(y, q * 3 - 2, 1),
+      end: lastDayOfMonth(y, q * 3),
+    })),
+  SEMI_ANNUAL: (y) => [
+    {
+      key: `H1/${y}`,
+      slug: `${y}-h1`,
+      label: `6 tháng đầu năm ${y}`,
+      start: iso(y, 1, 1),
+      end: iso(y, 6, 30),
+    },
+  ],
+  NINE_MONTHS: (y) => [
+    {
+      key: `9 tháng/${y}`,
+      slug: `${y}-9m`,
+      label: `9 tháng năm ${y}`,
+      start: iso(y, 1, 1),
+      end: iso(y, 9, 30),
+    },
+  ],
+  ANNUAL: (y) => [{ key: `${y}`, slug: `${y}`, label: `năm ${y}`, start: iso(y, 1, 1), end: iso(y, 12, 31) }],
+  WEEKLY: isoWeeksOf,
+};
+
+/** ISO weeks: Monday to Sunday, week 1 holds the year's first Thursday. */
+function isoWeeksOf(y: number): PeriodInYear[] {
+  const out: PeriodInYear[] = [];
+  let monday = isoWeekMonday(y, 1);
+  for (let w = 1; isoWeekYear(monday) === y; w++) {
+    out.push({
+      key: `${y}-W${pad(w)}`,
+      slug: `${y}-w${pad(w)}`,
+      label: `tuần ${w}/${y}`,
+      start: monday,
+      end: addDays(monday, 6),
+    });
+    monday = addDays(monday, 7);
   }
   return out;
 }

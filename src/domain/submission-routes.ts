@@ -201,66 +201,99 @@ export function checkPath(
   kind: ChannelKind,
   asOf: IsoDate,
 ): PathCheck {
-  const name = (id: string) => facts.units.get(id)?.name ?? id;
+  const c: PathContext = {
+    rules,
+    facts,
+    path,
+    asOf,
+    name: (id) => facts.units.get(id)?.name ?? id,
+    applied: new Set(),
+  };
+  const violations = kind === "SUBMISSION" ? submissionViolations(c) : agreementViolations(c);
+  return { valid: violations.length === 0, violations, ruleIds: [...c.applied] };
+}
+
+/** The inputs of one path check, and the rules found to apply so far. */
+interface PathContext {
+  rules: readonly ChannelRule[];
+  facts: ChannelFacts;
+  path: readonly string[];
+  asOf: IsoDate;
+  name: (id: string) => string;
+  applied: Set<string>;
+}
+
+function submissionViolations(c: PathContext): Violation[] {
+  const { path } = c;
   const violations: Violation[] = [];
-  const applied = new Set<string>();
-  if (kind === "SUBMISSION") {
-    for (let i = 0; i < path.length - 1; i++) {
-      const from = path[i] as string;
-      const seen = new Set<string>();
-      for (let j = i + 1; j < path.length; j++) {
-        const to = path[j] as string;
-        for (const { rule, anchor } of applicableRules(rules, facts, "SUBMISSION", from, to, asOf)) {
-          if (seen.has(rule.id)) continue;
-          seen.add(rule.id);
-          applied.add(rule.id);
-          const between = path.slice(i + 1, j);
-          const required = rule.via.map((s) => resolveInAnchor(facts, anchor, s, asOf));
-          // Each via step, in order, must be met by a unit of the path between the two ends.
-          let at = 0;
-          const missing: string[] = [];
-          for (const candidates of required) {
-            const ids = new Set(candidates.map((u) => u.id));
-            const k = between.findIndex((id, idx) => idx >= at && ids.has(id));
-            if (k < 0) missing.push(candidates[0]?.id ?? `(${rule.via.map(describeSelector).join(", ")})`);
-            else at = k + 1;
-          }
-          if (missing.length > 0)
-            violations.push({
-              ruleId: rule.id,
-              fromIndex: i,
-              toIndex: j,
-              from,
-              to,
-              expected: missing,
-              basis: rule.basis,
-              message: `${name(from)} trình ${name(to)} mà không thông qua ${missing.map(name).join(", ")}: ${rule.title}.`,
-            });
-        }
+  for (let i = 0; i < path.length - 1; i++) {
+    const from = path[i] as string;
+    const seen = new Set<string>();
+    for (let j = i + 1; j < path.length; j++) {
+      const to = path[j] as string;
+      for (const { rule, anchor } of applicableRules(c.rules, c.facts, "SUBMISSION", from, to, c.asOf)) {
+        if (seen.has(rule.id)) continue;
+        seen.add(rule.id);
+        c.applied.add(rule.id);
+        const missing = missingVia(c, rule, anchor, path.slice(i + 1, j));
+        if (missing.length > 0)
+          violations.push({
+            ruleId: rule.id,
+            fromIndex: i,
+            toIndex: j,
+            from,
+            to,
+            expected: missing,
+            basis: rule.basis,
+            message: `${c.name(from)} trình ${c.name(to)} mà không thông qua ${missing.map(c.name).join(", ")}: ${rule.title}.`,
+          });
       }
     }
-  } else {
-    for (let i = 0; i < path.length; i++)
-      for (let j = i + 1; j < path.length; j++) {
-        const a = path[i] as string;
-        const b = path[j] as string;
-        const found = [
-          ...applicableRules(rules, facts, "COORDINATION_AGREEMENT", a, b, asOf).map((x) => ({
-            ...x,
-            from: i,
-            to: j,
-          })),
-          ...applicableRules(rules, facts, "COORDINATION_AGREEMENT", b, a, asOf).map((x) => ({
-            ...x,
-            from: j,
-            to: i,
-          })),
-        ];
-        for (const { rule, anchor, from, to } of found) {
-          applied.add(rule.id);
-          const fromId = path[from] as string;
-          const toId = path[to] as string;
-          const instead = rule.instead ? resolveInAnchor(facts, anchor, rule.instead, asOf) : [];
+  }
+  return violations;
+}
+
+/** The via steps of a rule that the units between the two ends do not meet, each in order. */
+function missingVia(c: PathContext, rule: ChannelRule, anchor: string, between: readonly string[]): string[] {
+  const required = rule.via.map((s) => resolveInAnchor(c.facts, anchor, s, c.asOf));
+  let at = 0;
+  const missing: string[] = [];
+  for (const candidates of required) {
+    const ids = new Set(candidates.map((u) => u.id));
+    const k = between.findIndex((id, idx) => idx >= at && ids.has(id));
+    if (k < 0) missing.push(candidates[0]?.id ?? `(${rule.via.map(describeSelector).join(", ")})`);
+    else at = k + 1;
+  }
+  return missing;
+}
+
+/** Every pair of parties that a rule governs, in either direction, breaks the agreement. */
+function agreementViolations(c: PathContext): Violation[] {
+  const { path } = c;
+  const violations: Violation[] = [];
+  for (let i = 0; i < path.length; i++)
+    for (let j = i + 1; j < path.length; j++)
+      for (const [from, to] of [
+        [i, j],
+        [j, i],
+      ] as const) {
+        const fromId = path[from] as string;
+        const toId = path[to] as string;
+        for (const { rule, anchor } of applicableRules(
+          c.rules,
+          c.facts,
+          "COORDINATION_AGREEMENT",
+          fromId,
+          toId,
+          c.asOf,
+        )) {
+          c.applied.add(rule.id);
+          const instead = rule.instead ? resolveInAnchor(c.facts, anchor, rule.instead, c.asOf) : [];
+          const insteadName = instead[0]
+            ? c.name(instead[0].id)
+            : rule.instead
+              ? describeSelector(rule.instead)
+              : "đơn vị đúng thẩm quyền";
           violations.push({
             ruleId: rule.id,
             fromIndex: from,
@@ -269,18 +302,11 @@ export function checkPath(
             to: toId,
             expected: instead.slice(0, 1).map((u) => u.id),
             basis: rule.basis,
-            message: `${name(fromId)} ký kết quy chế phối hợp với ${name(toId)} thay vì với ${
-              instead[0]
-                ? name(instead[0].id)
-                : rule.instead
-                  ? describeSelector(rule.instead)
-                  : "đơn vị đúng thẩm quyền"
-            }: ${rule.title}.`,
+            message: `${c.name(fromId)} ký kết quy chế phối hợp với ${c.name(toId)} thay vì với ${insteadName}: ${rule.title}.`,
           });
         }
       }
-  }
-  return { valid: violations.length === 0, violations, ruleIds: [...applied] };
+  return violations;
 }
 
 const LEVEL_LABELS: Record<string, string> = {

@@ -11,11 +11,10 @@ import type { Express, Request, Response } from "express";
 import { assertCanRead, readIsScoped } from "../auth/principal.ts";
 import type { TokenVerifier } from "../auth/verify-token.ts";
 import type { Config } from "../config.ts";
-import { isIsoDate } from "../domain/dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { UNIT_ID } from "../domain/ids.ts";
 import { requestIdOf, sendRouteFailure } from "../http/errors.ts";
-import { headerOrQueryToken } from "../http/request-context.ts";
+import { dateParam, headerOrQueryToken } from "../http/request-context.ts";
 import type { Logger } from "../logger.ts";
 import type { Database } from "../store/database.ts";
 import {
@@ -103,14 +102,6 @@ function parseFile(file: string): { unitId: string | null; format: ExportFormat 
       `"${base}" is not a unit id; use /export/{unitId}.${ext} or /export/${WHOLE_GRAPH}.${ext}`,
     );
   return { unitId: base === WHOLE_GRAPH ? null : base, format: ext as ExportFormat };
-}
-
-function dateParam(req: Request, name: string): string | null {
-  const value = req.query[name];
-  if (value === undefined || value === "") return null;
-  if (typeof value !== "string" || !isIsoDate(value))
-    throw badInput(name, `"${String(value)}" is not a date; write it as yyyy-mm-dd, e.g. 2025-07-01`);
-  return value;
 }
 
 function partParam(req: Request, format: ExportFormat): CsvPart | null {

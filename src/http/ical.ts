@@ -14,18 +14,26 @@
  */
 import type { Express, Request, Response } from "express";
 import ical, { ICalCalendarMethod, ICalEventTransparency } from "ical-generator";
-import { CALENDAR_ENTRY_TYPES, type CalendarEntryType, ENTRY_TYPE_LABELS } from "../domain/calendar.ts";
+import {
+  CALENDAR_ENTRY_TYPES,
+  type CalendarEntryType,
+  type CalendarWindow,
+  ENTRY_TYPE_LABELS,
+} from "../domain/calendar.ts";
 import { citationLabel } from "../domain/citations.ts";
-import { isIsoDate } from "../domain/dates.ts";
 import { addDays, vietnameseDate } from "../domain/due-dates.ts";
 import { badInput } from "../domain/errors.ts";
 import { type Frequency, frequencyLabel } from "../domain/frequencies.ts";
 import { TASK_ROLES, type TaskRole } from "../domain/relation-types.ts";
 import type { Context } from "../graphql/context.ts";
 import { loadCitations, loadUnits } from "../graphql/services/lookups.ts";
-import { type CalendarEntryView, unitCalendar } from "../graphql/services/unit-calendar.ts";
+import {
+  type CalendarEntryView,
+  type UnitCalendar,
+  unitCalendar,
+} from "../graphql/services/unit-calendar.ts";
 import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
-import { headerOrQueryToken, type ReaderDeps, readerContext } from "./request-context.ts";
+import { dateParam, headerOrQueryToken, type ReaderDeps, readerContext } from "./request-context.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
 const UID_DOMAIN = "party-org-graph";
@@ -33,7 +41,6 @@ const EXCERPT_MAX = 300;
 
 export function mountCalendarFeed(app: Express, deps: ReaderDeps): void {
   app.get("/calendar/:file", async (req: Request, res: Response) => {
-    const requestId = requestIdOf(res);
     try {
       const file = String(req.params.file ?? "");
       if (!file.endsWith(".ics") || file.length <= 4)
@@ -42,78 +49,78 @@ export function mountCalendarFeed(app: Express, deps: ReaderDeps): void {
           res,
           failure("NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`),
         );
-      const unitId = file.slice(0, -4);
-      const ctx = await readerContext(deps, requestId, headerOrQueryToken(req));
-      // Default window: last year to next year; with one end given, the year before or after it.
-      const year = (d: string) => Number(d.slice(0, 4));
-      const givenFrom = dateParam(req, "from");
-      const givenTo = dateParam(req, "to");
-      const from = givenFrom ?? `${year(givenTo ?? ctx.today) - 1}-01-01`;
-      const to = givenTo ?? `${year(givenFrom ?? ctx.today) + 1}-12-31`;
+      const ctx = await readerContext(deps, requestIdOf(res), headerOrQueryToken(req));
+      const window = requestedWindow(req, ctx.today);
       const calendar = await unitCalendar(ctx, {
-        unitId,
-        window: { from, to },
+        unitId: file.slice(0, -4),
+        window,
         asOf: dateParam(req, "asOf"),
         types: typesParam(req),
         names: { unitId: "unitId", from: "from", to: "to" },
       });
-
-      const cal = ical({
-        name: `Lịch báo cáo, hội nghị – ${calendar.unit.name}`,
-        description: `Báo cáo, hội nghị và thời hạn nhiệm vụ của ${calendar.unit.name}, ${vietnameseDate(from)} – ${vietnameseDate(to)}. Ngày hạn báo cáo và ngày họp là quy ước cấu hình (${calendar.policy}), không phải quy định của văn bản.`,
-        prodId: { company: "party-org-graph", product: "lich-bao-cao", language: "VI" },
-        method: ICalCalendarMethod.PUBLISH,
-        ttl: 6 * 3600,
-        x: { "X-WR-TIMEZONE": "Asia/Ho_Chi_Minh" },
-      });
-      const stamp = new Date();
-      // All descriptions at once, so that the loaders batch their units and citations.
-      const descriptions = await Promise.all(calendar.entries.map((entry) => describe(entry, ctx)));
-      for (const [i, entry] of calendar.entries.entries()) {
-        const date = entry.date as string;
-        const description = descriptions[i] as string;
-        cal.createEvent({
-          id: `${entry.id}@${UID_DOMAIN}`,
-          start: utcDay(date),
-          end: utcDay(addDays(date, 1)),
-          allDay: true,
-          stamp,
-          summary: entry.title,
-          description,
-          categories: [{ name: ENTRY_TYPE_LABELS[entry.type] }],
-          transparency: ICalEventTransparency.TRANSPARENT,
-        });
-        if (entry.type === "MEETING" && entry.papersDeadline)
-          cal.createEvent({
-            id: `${entry.id}.papers@${UID_DOMAIN}`,
-            start: utcDay(entry.papersDeadline),
-            end: utcDay(addDays(entry.papersDeadline, 1)),
-            allDay: true,
-            stamp,
-            summary: `Hạn gửi tài liệu: ${entry.title}`,
-            description: `Hạn gửi tài liệu hội nghị ngày ${vietnameseDate(date)} (trước ${entry.papersLeadDays} ngày).\n${description}`,
-            categories: [{ name: "Hạn gửi tài liệu" }],
-            transparency: ICalEventTransparency.TRANSPARENT,
-          });
-      }
+      const text = await icsText(calendar, window, ctx);
       res
         .status(200)
         .type("text/calendar; charset=utf-8")
         .setHeader("content-disposition", `inline; filename="${encodeURIComponent(calendar.unit.id)}.ics"`)
         .setHeader("cache-control", "private, max-age=900")
-        .send(cal.toString());
+        .send(text);
     } catch (e) {
       sendRouteFailure(req, res, e, deps.log, "calendar feed");
     }
   });
 }
 
-function dateParam(req: Request, name: string): string | null {
-  const value = req.query[name];
-  if (value === undefined || value === "") return null;
-  if (typeof value !== "string" || !isIsoDate(value))
-    throw badInput(name, `"${String(value)}" is not a date; write it as yyyy-mm-dd, e.g. 2026-01-01`);
-  return value;
+/** Default window: last year to next year; with one end given, the year before or after it. */
+function requestedWindow(req: Request, today: string): CalendarWindow {
+  const year = (d: string) => Number(d.slice(0, 4));
+  const givenFrom = dateParam(req, "from");
+  const givenTo = dateParam(req, "to");
+  return {
+    from: givenFrom ?? `${year(givenTo ?? today) - 1}-01-01`,
+    to: givenTo ?? `${year(givenFrom ?? today) + 1}-12-31`,
+  };
+}
+
+/** The calendar as RFC 5545 text: an event per dated entry, and one more per papers deadline. */
+async function icsText(calendar: UnitCalendar, { from, to }: CalendarWindow, ctx: Context): Promise<string> {
+  const cal = ical({
+    name: `Lịch báo cáo, hội nghị – ${calendar.unit.name}`,
+    description: `Báo cáo, hội nghị và thời hạn nhiệm vụ của ${calendar.unit.name}, ${vietnameseDate(from)} – ${vietnameseDate(to)}. Ngày hạn báo cáo và ngày họp là quy ước cấu hình (${calendar.policy}), không phải quy định của văn bản.`,
+    prodId: { company: "party-org-graph", product: "lich-bao-cao", language: "VI" },
+    method: ICalCalendarMethod.PUBLISH,
+    ttl: 6 * 3600,
+    x: { "X-WR-TIMEZONE": "Asia/Ho_Chi_Minh" },
+  });
+  const stamp = new Date();
+  const allDay = (id: string, date: string, summary: string, description: string, category: string) =>
+    cal.createEvent({
+      id: `${id}@${UID_DOMAIN}`,
+      start: utcDay(date),
+      end: utcDay(addDays(date, 1)),
+      allDay: true,
+      stamp,
+      summary,
+      description,
+      categories: [{ name: category }],
+      transparency: ICalEventTransparency.TRANSPARENT,
+    });
+  // All descriptions at once, so that the loaders batch their units and citations.
+  const descriptions = await Promise.all(calendar.entries.map((entry) => describe(entry, ctx)));
+  for (const [i, entry] of calendar.entries.entries()) {
+    const date = entry.date as string;
+    const description = descriptions[i] as string;
+    allDay(entry.id, date, entry.title, description, ENTRY_TYPE_LABELS[entry.type]);
+    if (entry.type === "MEETING" && entry.papersDeadline)
+      allDay(
+        `${entry.id}.papers`,
+        entry.papersDeadline,
+        `Hạn gửi tài liệu: ${entry.title}`,
+        `Hạn gửi tài liệu hội nghị ngày ${vietnameseDate(date)} (trước ${entry.papersLeadDays} ngày).\n${description}`,
+        "Hạn gửi tài liệu",
+      );
+  }
+  return cal.toString();
 }
 
 function typesParam(req: Request): CalendarEntryType[] | null {

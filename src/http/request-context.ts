@@ -8,6 +8,7 @@ import type { Request } from "express";
 import { assertCanRead } from "../auth/principal.ts";
 import type { TokenVerifier } from "../auth/verify-token.ts";
 import type { Config } from "../config.ts";
+import { dateArg } from "../graphql/arguments.ts";
 import { type Context, createContext } from "../graphql/context.ts";
 import type { ResultCache } from "../graphql/result-cache.ts";
 import type { Logger } from "../logger.ts";
@@ -40,4 +41,11 @@ export function headerOrQueryToken(req: Request): string | undefined {
   const fromQuery =
     typeof req.query.access_token === "string" ? `Bearer ${req.query.access_token}` : undefined;
   return req.headers.authorization ?? fromQuery;
+}
+
+/** A yyyy-mm-dd query parameter of the .ics and export routes: null when absent or empty. */
+export function dateParam(req: Request, name: string): string | null {
+  const value = req.query[name];
+  if (value === undefined || value === "") return null;
+  return dateArg(value, name);
 }

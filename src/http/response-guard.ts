@@ -44,6 +44,7 @@ export function guardResponse(
       answered: false,
     };
     res.locals.timeBudget = budget;
+    const send = res.send.bind(res);
     const reply = (error: QueryLimitError) => {
       res.status(error.status).type("application/json");
       send(errorBody(error, res.locals.requestId));
@@ -53,12 +54,7 @@ export function guardResponse(
       reply(new QueryLimitError("REQUEST_TIMEOUT_MS", new RequestTimeoutError(timeoutMs).message, timeoutMs));
       budget.answered = true;
     };
-
-    // Once answered with TIMEOUT, Apollo's late answer goes nowhere.
-    const setHeader = res.setHeader.bind(res);
-    res.setHeader = ((name: string, value: number | string | readonly string[]) =>
-      budget.answered ? res : setHeader(name, value)) as Response["setHeader"];
-    const send = res.send.bind(res);
+    ignoreHeadersOnceAnswered(res, budget);
     res.send = (body?: unknown) => {
       if (budget.answered) return res;
       // Finished past its deadline before the timer could run: answered as the timer would have.
@@ -66,32 +62,40 @@ export function guardResponse(
         timeOut();
         return res;
       }
-      // Characters ≤ UTF-8 bytes ≤ 3 × characters: measure only when the cheap bounds disagree.
-      if (typeof body === "string" && body.length * 3 > maxBytes) {
-        const bytes = Buffer.byteLength(body);
-        if (bytes > maxBytes) {
-          log.warn(
-            { requestId: res.locals.requestId, bytes },
-            "answer refused: larger than MAX_RESPONSE_BYTES",
-          );
-          reply(
-            new QueryLimitError(
-              "MAX_RESPONSE_BYTES",
-              `answer of ${formatCount(bytes)} bytes exceeds MAX_RESPONSE_BYTES ${formatCount(maxBytes)}; ask for fewer fields or smaller pages`,
-              maxBytes,
-              bytes,
-            ),
-          );
-          return res;
-        }
-      }
-      return send(body);
+      const bytes = oversizeBytes(body, maxBytes);
+      if (bytes === null) return send(body);
+      log.warn({ requestId: res.locals.requestId, bytes }, "answer refused: larger than MAX_RESPONSE_BYTES");
+      reply(tooLarge(bytes, maxBytes));
+      return res;
     };
-
     const timer = setTimeout(() => {
       if (budget.enforced && !res.headersSent) timeOut();
     }, timeoutMs);
     res.on("close", () => clearTimeout(timer));
     next();
   };
+}
+
+/** Once answered with TIMEOUT, Apollo's late answer goes nowhere: its headers are dropped too. */
+function ignoreHeadersOnceAnswered(res: Response, budget: TimeBudget): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = ((name: string, value: number | string | readonly string[]) =>
+    budget.answered ? res : setHeader(name, value)) as Response["setHeader"];
+}
+
+/** The size in bytes of a body over the cap, or null when it fits. */
+function oversizeBytes(body: unknown, maxBytes: number): number | null {
+  // Characters ≤ UTF-8 bytes ≤ 3 × characters: measure only when the cheap bounds disagree.
+  if (typeof body !== "string" || body.length * 3 <= maxBytes) return null;
+  const bytes = Buffer.byteLength(body);
+  return bytes > maxBytes ? bytes : null;
+}
+
+function tooLarge(bytes: number, maxBytes: number): QueryLimitError {
+  return new QueryLimitError(
+    "MAX_RESPONSE_BYTES",
+    `answer of ${formatCount(bytes)} bytes exceeds MAX_RESPONSE_BYTES ${formatCount(maxBytes)}; ask for fewer fields or smaller pages`,
+    maxBytes,
+    bytes,
+  );
 }

@@ -220,6 +220,20 @@ async function setUpSlider(): Promise<void> {
 async function start(): Promise<void> {
   canvas = new GraphCanvas($("graph"));
   canvas.onTap(onTap);
+  exposeForTests();
+  await loadKindCategories();
+  renderLegend();
+  attachSearches();
+  attachDateControls();
+  attachToolbar();
+  attachUnitLinks();
+  attachSettings();
+  await setUpSlider();
+  await redraw();
+}
+
+/** window.explorer: what the browser tests read of the drawn graph. */
+function exposeForTests(): void {
   (window as unknown as { explorer: unknown }).explorer = {
     nodeIds: () => canvas.cy.nodes().map((n) => n.id()),
     collapsedIds: () => canvas.cy.nodes(".collapsed").map((n) => n.id()),
@@ -231,6 +245,9 @@ async function start(): Promise<void> {
       return { x: box.left + p.x, y: box.top + p.y };
     },
   };
+}
+
+async function loadKindCategories(): Promise<void> {
   try {
     const { unitKinds } = await gql<{ unitKinds: { kind: string; category: string }[] }>(
       "{ unitKinds { kind category } }",
@@ -239,7 +256,10 @@ async function start(): Promise<void> {
   } catch (e) {
     status(e instanceof Error ? e.message : String(e), true);
   }
-  renderLegend();
+}
+
+/** The unit search selects a unit; the path search draws the path to the one found. */
+function attachSearches(): void {
   attachSearch(
     $("search"),
     $("search-list"),
@@ -256,6 +276,9 @@ async function start(): Promise<void> {
       void redraw();
     },
   );
+}
+
+function attachDateControls(): void {
   $("date").addEventListener("change", (e) => setDate((e.target as HTMLInputElement).value));
   const slider = $("date-slider") as HTMLInputElement;
   const sliderDate = () => new Date(sliderStart + Number(slider.value) * DAY).toISOString().slice(0, 10);
@@ -263,6 +286,10 @@ async function start(): Promise<void> {
     $("slider-label").textContent = vnDate(sliderDate());
   });
   slider.addEventListener("change", () => setDate(sliderDate()));
+}
+
+/** The view tabs, the type filter, zoom, the chain toggle and the path's clear button. */
+function attachToolbar(): void {
   for (const tab of document.querySelectorAll<HTMLButtonElement>("nav [role=tab]"))
     tab.addEventListener("click", () => {
       state.view = tab.dataset.view as View;
@@ -288,19 +315,28 @@ async function start(): Promise<void> {
     void redraw();
   });
   $("integrity-under").addEventListener("change", () => void redraw());
-  $("integrity").addEventListener("click", (e) => {
-    const link = (e.target as HTMLElement).closest<HTMLAnchorElement>("a.unit-link");
-    if (!link) return;
-    e.preventDefault();
+}
+
+/** A unit link in the integrity report opens the unit's network; one in the panel selects it. */
+function attachUnitLinks(): void {
+  onUnitLink($("integrity"), (id) => {
     state.view = "network";
-    selectUnit(link.dataset.unit as string);
+    selectUnit(id);
   });
-  $("panel").addEventListener("click", (e) => {
+  onUnitLink($("panel"), selectUnit);
+}
+
+function onUnitLink(container: HTMLElement, open: (unitId: string) => void): void {
+  container.addEventListener("click", (e) => {
     const link = (e.target as HTMLElement).closest<HTMLAnchorElement>("a.unit-link");
     if (!link) return;
     e.preventDefault();
-    selectUnit(link.dataset.unit as string);
+    open(link.dataset.unit as string);
   });
+}
+
+/** The access token field, and "/" to jump to the search. */
+function attachSettings(): void {
   $("settings").addEventListener("submit", (e) => e.preventDefault());
   const token = $("token") as HTMLInputElement;
   token.value = accessToken();
@@ -314,8 +350,6 @@ async function start(): Promise<void> {
       $("search").focus();
     }
   });
-  await setUpSlider();
-  await redraw();
 }
 
 void start();

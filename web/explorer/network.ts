@@ -58,64 +58,80 @@ const edgeLabel = (r: { typeLabel: string; frequencyLabels: string[] }) =>
 
 export async function loadNetwork(state: State): Promise<DrawnGraph> {
   const root = state.unit as string;
-  const types = state.types.size > 0 ? [...state.types] : null;
   const centers = [root, ...[...state.open].filter((id) => id !== root)];
-  const slices = await Promise.all(
-    centers.map((id) =>
-      gql<{ neighbourhood: Subgraph }>(NEIGHBOURHOOD, { id, types, asOf: state.date })
-        .then((d) => d.neighbourhood)
-        // An expanded unit not in force on the new date has no neighbourhood: it drops out.
-        .catch((e) => {
-          if (id === root) throw e;
-          return { nodes: [], edges: [] } as Subgraph;
-        }),
-    ),
-  );
-  const units = new Map<string, UnitRef>();
-  const keep = new Set<string>(centers.filter((_, i) => slices[i]?.nodes.length));
-  const groups = new Map<string, NodeData>();
-  const groupEdges: EdgeData[] = [];
-  for (const [i, slice] of slices.entries()) {
-    const center = centers[i] as string;
-    for (const u of slice.nodes) units.set(u.id, u);
-    const neighbours = slice.nodes.filter((u) => u.id !== center);
-    const byKind = new Map<string, UnitRef[]>();
-    for (const u of neighbours) byKind.set(u.kind, [...(byKind.get(u.kind) ?? []), u]);
-    const grouping = neighbours.length > GROUP_THRESHOLD;
-    for (const [kind, members] of byKind) {
-      const key = `${center}|${kind}`;
-      if (grouping && members.length > GROUP_MIN && !state.groups.has(key)) {
-        const id = `group:${key}`;
-        groups.set(id, {
-          id,
-          label: `${members[0]?.kindLabel} (${members.length})`,
-          kind,
-          group: key,
-        });
-        groupEdges.push({ id: `${id}:edge`, source: id, target: center, type: "SUBORDINATE_TO", label: "" });
-      } else for (const u of members) keep.add(u.id);
-    }
-  }
-  const nodes: NodeData[] = [...keep].flatMap((id) => {
-    const u = units.get(id);
-    return u ? [{ id, label: u.name, kind: u.kind, classes: id === root ? ["root"] : [] }] : [];
-  });
-  const edges = new Map<string, EdgeData>();
-  for (const slice of slices)
-    for (const r of slice.edges)
-      if (keep.has(r.from.id) && keep.has(r.to.id))
-        edges.set(r.id, { id: r.id, source: r.from.id, target: r.to.id, type: r.type, label: edgeLabel(r) });
-  const graph: DrawnGraph = {
-    nodes: [...nodes, ...groups.values()],
-    edges: [...edges.values(), ...groupEdges],
-    chain: null,
-    path: null,
-  };
+  const slices = await neighbourhoods(state, centers);
+  const graph = mergeSlices(state, root, centers, slices);
   await Promise.all([
     state.chain ? addChain(graph, root, state.date) : null,
     state.to ? addPath(graph, root, state.to, state.date) : null,
   ]);
   return graph;
+}
+
+/** The neighbourhood of each center; the first (the selected unit) must have one. */
+function neighbourhoods(state: State, centers: string[]): Promise<Subgraph[]> {
+  const types = state.types.size > 0 ? [...state.types] : null;
+  return Promise.all(
+    centers.map((id, i) =>
+      gql<{ neighbourhood: Subgraph }>(NEIGHBOURHOOD, { id, types, asOf: state.date })
+        .then((d) => d.neighbourhood)
+        // An expanded unit not in force on the new date has no neighbourhood: it drops out.
+        .catch((e) => {
+          if (i === 0) throw e;
+          return { nodes: [], edges: [] } as Subgraph;
+        }),
+    ),
+  );
+}
+
+/** The units kept (drawn one by one), the groups drawn instead of the rest, and their edges. */
+interface Merged {
+  units: Map<string, UnitRef>;
+  keep: Set<string>;
+  groups: Map<string, NodeData>;
+  groupEdges: EdgeData[];
+}
+
+function mergeSlices(state: State, root: string, centers: string[], slices: Subgraph[]): DrawnGraph {
+  const m: Merged = {
+    units: new Map(),
+    keep: new Set(centers.filter((_, i) => slices[i]?.nodes.length)),
+    groups: new Map(),
+    groupEdges: [],
+  };
+  for (const [i, slice] of slices.entries()) groupNeighbours(state, m, centers[i] as string, slice);
+  const nodes: NodeData[] = [...m.keep].flatMap((id) => {
+    const u = m.units.get(id);
+    return u ? [{ id, label: u.name, kind: u.kind, classes: id === root ? ["root"] : [] }] : [];
+  });
+  const edges = new Map<string, EdgeData>();
+  for (const slice of slices)
+    for (const r of slice.edges)
+      if (m.keep.has(r.from.id) && m.keep.has(r.to.id))
+        edges.set(r.id, { id: r.id, source: r.from.id, target: r.to.id, type: r.type, label: edgeLabel(r) });
+  return {
+    nodes: [...nodes, ...m.groups.values()],
+    edges: [...edges.values(), ...m.groupEdges],
+    chain: null,
+    path: null,
+  };
+}
+
+/** A center's neighbours: kept one by one, or grouped by kind when there are many and the group is closed. */
+function groupNeighbours(state: State, m: Merged, center: string, slice: Subgraph): void {
+  for (const u of slice.nodes) m.units.set(u.id, u);
+  const neighbours = slice.nodes.filter((u) => u.id !== center);
+  const byKind = new Map<string, UnitRef[]>();
+  for (const u of neighbours) byKind.set(u.kind, [...(byKind.get(u.kind) ?? []), u]);
+  const grouping = neighbours.length > GROUP_THRESHOLD;
+  for (const [kind, members] of byKind) {
+    const key = `${center}|${kind}`;
+    if (grouping && members.length > GROUP_MIN && !state.groups.has(key)) {
+      const id = `group:${key}`;
+      m.groups.set(id, { id, label: `${members[0]?.kindLabel} (${members.length})`, kind, group: key });
+      m.groupEdges.push({ id: `${id}:edge`, source: id, target: center, type: "SUBORDINATE_TO", label: "" });
+    } else for (const u of members) m.keep.add(u.id);
+  }
 }
 
 function ensureNode(graph: DrawnGraph, u: UnitRef, cls: string): void {

@@ -17,17 +17,96 @@ export function attachSearch(
   asOf: () => string,
   onChoose: (unit: Hit) => void,
 ): void {
-  let hits: Hit[] = [];
-  let active = -1;
-  let timer: number | undefined;
-  let asked = 0;
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("aria-expanded", "false");
   list.setAttribute("role", "listbox");
+  const box = new SearchBox(input, list, asOf, onChoose);
+  let timer: number | undefined;
+  input.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => box.ask(), 200);
+  });
+  input.addEventListener("keydown", (e) => box.onKey(e));
+  list.addEventListener("mousedown", (e) => {
+    const li = (e.target as HTMLElement).closest("li");
+    if (li) box.choose(Number(li.dataset.index));
+    e.preventDefault();
+  });
+  input.addEventListener("blur", () => window.setTimeout(() => box.close(), 150));
+}
 
-  const render = () => {
+/** The hits of one search box and the one marked active. */
+class SearchBox {
+  private hits: Hit[] = [];
+  private active = -1;
+  /** Counts the searches asked, so that only the latest one's answer is shown. */
+  private asked = 0;
+  private readonly input: HTMLInputElement;
+  private readonly list: HTMLUListElement;
+  private readonly asOf: () => string;
+  private readonly onChoose: (unit: Hit) => void;
+
+  constructor(
+    input: HTMLInputElement,
+    list: HTMLUListElement,
+    asOf: () => string,
+    onChoose: (unit: Hit) => void,
+  ) {
+    this.input = input;
+    this.list = list;
+    this.asOf = asOf;
+    this.onChoose = onChoose;
+  }
+
+  async ask(): Promise<void> {
+    const text = this.input.value.trim();
+    const ticket = ++this.asked;
+    if (text.length < 2) return this.close();
+    try {
+      const data = await gql<{ searchUnits: Hit[] }>(SEARCH, { text, asOf: this.asOf() });
+      if (ticket !== this.asked) return; // a later keystroke has asked again
+      this.hits = data.searchUnits;
+      this.active = this.hits.length > 0 ? 0 : -1;
+      this.render();
+    } catch {
+      this.close();
+    }
+  }
+
+  onKey(e: KeyboardEvent): void {
+    const n = this.hits.length;
+    if (e.key === "ArrowDown" && n) {
+      this.active = (this.active + 1) % n;
+      this.render();
+      e.preventDefault();
+    } else if (e.key === "ArrowUp" && n) {
+      this.active = (this.active - 1 + n) % n;
+      this.render();
+      e.preventDefault();
+    } else if (e.key === "Enter") {
+      if (this.active >= 0) this.choose(this.active);
+      e.preventDefault();
+    } else if (e.key === "Escape") this.close();
+  }
+
+  choose(i: number): void {
+    const hit = this.hits[i];
+    if (!hit) return;
+    this.input.value = hit.name;
+    this.close();
+    this.onChoose(hit);
+  }
+
+  close(): void {
+    this.hits = [];
+    this.active = -1;
+    this.render();
+  }
+
+  private render(): void {
+    const { input, list, hits, active } = this;
     list.innerHTML = hits
       .map(
         (u, i) =>
@@ -38,55 +117,5 @@ export function attachSearch(
     input.setAttribute("aria-expanded", String(hits.length > 0));
     if (active >= 0) input.setAttribute("aria-activedescendant", `${list.id}-${active}`);
     else input.removeAttribute("aria-activedescendant");
-  };
-  const close = () => {
-    hits = [];
-    active = -1;
-    render();
-  };
-  const choose = (i: number) => {
-    const hit = hits[i];
-    if (!hit) return;
-    input.value = hit.name;
-    close();
-    onChoose(hit);
-  };
-  const ask = async () => {
-    const text = input.value.trim();
-    const ticket = ++asked;
-    if (text.length < 2) return close();
-    try {
-      const data = await gql<{ searchUnits: Hit[] }>(SEARCH, { text, asOf: asOf() });
-      if (ticket !== asked) return; // a later keystroke has asked again
-      hits = data.searchUnits;
-      active = hits.length > 0 ? 0 : -1;
-      render();
-    } catch {
-      close();
-    }
-  };
-  input.addEventListener("input", () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(ask, 200);
-  });
-  input.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowDown" && hits.length) {
-      active = (active + 1) % hits.length;
-      render();
-      e.preventDefault();
-    } else if (e.key === "ArrowUp" && hits.length) {
-      active = (active - 1 + hits.length) % hits.length;
-      render();
-      e.preventDefault();
-    } else if (e.key === "Enter") {
-      if (active >= 0) choose(active);
-      e.preventDefault();
-    } else if (e.key === "Escape") close();
-  });
-  list.addEventListener("mousedown", (e) => {
-    const li = (e.target as HTMLElement).closest("li");
-    if (li) choose(Number(li.dataset.index));
-    e.preventDefault();
-  });
-  input.addEventListener("blur", () => window.setTimeout(close, 150));
+  }
 }
