@@ -125,11 +125,19 @@ export const GRAPHML_FOOTER = "  </graph>\n</graphml>\n";
 /** The byte order mark Excel needs to read UTF-8. */
 export const BOM = "\uFEFF";
 
+/**
+ * A cell that Excel or LibreOffice would run as a formula (=, +, -, @, or a tab or carriage
+ * return before one) gets a leading apostrophe, which they show as text (OWASP "CSV
+ * injection"): names and subjects are free text that writers type.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** One CSV line (RFC 4180: fields with a comma, quote or line break are quoted). */
 export function csvLine(values: (string | boolean | null)[]): string {
   return `${values
     .map((v) => {
-      const s = v === null ? "" : String(v);
+      const raw = v === null ? "" : String(v);
+      const s = FORMULA_START.test(raw) ? `'${raw}` : raw;
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(",")}\r\n`;

@@ -19,6 +19,7 @@ import type { Logger } from "../logger.ts";
 import type { Database } from "../store/database.ts";
 import {
   EXPORT_PAGE,
+  type ExportRelation,
   type ExportScope,
   exportMembers,
   exportRelationsFrom,
@@ -70,13 +71,19 @@ export function mountExports(app: Express, deps: Deps): void {
       const members = await exportMembers(deps.db, scope);
       if (unitId !== null && members?.length === 0)
         throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
+      // What a relation's `via` may name: the reader's whole part of the graph, which, like the
+      // visibility of /graphql (unitsInSubtrees), does not depend on the date.
+      const visible =
+        scopes === null
+          ? null
+          : new Set((await exportMembers(deps.db, { root: null, asOf: null, scopes })) ?? []);
       const name = `${unitId ?? "party-org-graph"}${asOf ? `-${asOf}` : ""}${part ? `-${part}` : ""}.${format}`;
       res
         .status(200)
         .type(CONTENT_TYPES[format])
         .setHeader("content-disposition", `attachment; filename="${encodeURIComponent(name)}"`)
         .setHeader("cache-control", "private, no-store");
-      await stream(res, deps.db, { format, part, asOf, members, unitId });
+      await stream(res, deps.db, { format, part, asOf, members, unitId, visible });
       res.end();
     } catch (e) {
       if (res.headersSent) {
@@ -155,6 +162,11 @@ async function* unitPages(db: Database, asOf: string | null, members: string[] |
   }
 }
 
+/** The relation with only the `via` units the reader may see, as `Relation.via` on /graphql. */
+function withVisibleVia(r: ExportRelation, visible: Set<string> | null): ExportRelation {
+  return visible === null ? r : { ...r, via: r.via.filter((id) => visible.has(id)) };
+}
+
 async function stream(
   res: Response,
   db: Database,
@@ -164,6 +176,8 @@ async function stream(
     asOf: string | null;
     members: string[] | null;
     unitId: string | null;
+    /** A scoped reader's units; null when reading is not scoped. */
+    visible: Set<string> | null;
   },
 ): Promise<void> {
   const inside = o.members === null ? null : new Set(o.members);
@@ -202,7 +216,9 @@ async function stream(
           o.asOf,
           page.map((u) => u.id),
         )
-      ).filter((r) => inside === null || inside.has(r.to));
+      )
+        .filter((r) => inside === null || inside.has(r.to))
+        .map((r) => withVisibleVia(r, o.visible));
       await write(
         res,
         rels

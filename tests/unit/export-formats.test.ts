@@ -45,6 +45,12 @@ describe("export formats", () => {
     expect(csvLine(["a", "b,c", 'd"e', "f\ng", null, true])).toBe('a,"b,c","d""e","f\ng",,true\r\n');
   });
 
+  it("writes a cell that would start a formula as text (leading apostrophe)", () => {
+    expect(csvLine(["=1+1", "+x", "-x", "@SUM(A1)", "a=b", "2025-07-01"])).toBe(
+      "'=1+1,'+x,'-x,'@SUM(A1),a=b,2025-07-01\r\n",
+    );
+  });
+
   it("writes an edge's frequencies and basis as labels as well as codes", () => {
     const line = csvEdge(relation);
     expect(line).toContain("MONTHLY; ANNUAL");
