@@ -15,17 +15,29 @@ import {
   structuralFindings,
 } from "../../store/integrity-repository.ts";
 import { asOfArg } from "../arguments.ts";
+import type { Context } from "../context.ts";
 import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
 import { loadUnits, obligationsOf, requireLoaded, requireUnit } from "../services/lookups.ts";
-import { keepVisible } from "../visibility.ts";
+import { keepVisible, scoped } from "../visibility.ts";
+
+/**
+ * The units the report checks, read once rather than a path check per unit in every query: the
+ * subtree of `under`; for a scoped reader without it, its own part of the graph (every period,
+ * like its visibility), so that it never sets off a run over the national graph whose findings
+ * would all be filtered away; otherwise null, the whole graph.
+ */
+async function membersChecked(ctx: Context, under: string | null, asOf: string): Promise<string[] | null> {
+  if (under !== null) return exportMembers(ctx.db, { root: under, asOf, scopes: null });
+  if (scoped(ctx)) return exportMembers(ctx.db, { root: null, asOf: null, scopes: ctx.principal.scopes });
+  return null;
+}
 
 export const IntegrityQueries: QueryResolvers = {
   integrityReport: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
     const under = args.under ?? null;
     if (under !== null) await requireUnit(under, ctx, "under");
-    // The subtree's members once, rather than a path check per unit in every query.
-    const members = under !== null ? await exportMembers(ctx.db, { root: under, asOf, scopes: null }) : null;
+    const members = await membersChecked(ctx, under, asOf);
     const scope = { asOf, members };
     const [raw, rules, organisations, shapes] = await Promise.all([
       structuralFindings(ctx.db, { ...scope, needSuperior: KINDS_NEEDING_SUPERIOR }, ctx.roundTrips),
