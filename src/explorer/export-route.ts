@@ -127,8 +127,16 @@ async function requireVisibleUnit(db: Database, id: string, scopes: readonly str
   if (!known.has(id)) throw new DomainError("NOT_FOUND", `No unit with id ${id}`, { argument: "unitId" });
 }
 
-/** Writes a chunk, waiting for the socket to drain when its buffer is full. */
-async function write(res: Response, chunk: string): Promise<void> {
+/**
+ * Writes a chunk, waiting for the socket to drain when its buffer is full. A client gone before
+ * the write stops the export: its "close" has already fired and "drain" never will, so waiting
+ * would hang the export (and keep its member ids) for ever.
+ */
+export async function write(
+  res: Pick<Response, "write" | "once" | "off" | "destroyed">,
+  chunk: string,
+): Promise<void> {
+  if (res.destroyed) throw new Error("client closed the connection");
   if (chunk === "") return;
   if (!res.write(chunk))
     await new Promise<void>((resolve, reject) => {
