@@ -52,6 +52,10 @@ const ASSUMED_SIZE: Record<string, number> = {
   "Query.history": 30,
   "Event.changes": 30,
   "Event.units": 30,
+  // The integrity report: one province of the national graph has 10,368 findings (README); each
+  // names one to three units.
+  "IntegrityReport.findings": 1000,
+  "IntegrityFinding.units": 3,
   // Introspection: this schema's averages (78 types; per type 4.5 fields, 1.7 enum values, 0.6
   // input fields; 0.3 arguments per field), rounded up. GraphiQL's introspection costs about
   // 40,000; nested introspection (types → fields → type → fields → …) multiplies by 5 a level.
@@ -79,6 +83,8 @@ const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => n
   "Query.neighbourhood": (args) => TRAVERSAL_PER_LEVEL * depthOf(args.depth, MAX_NEIGHBOURHOOD_DEPTH),
   "Query.pathBetween": () => 100,
   "Query.reportingCalendar": () => 50,
+  // Five checks, each a traversal of the subtree (of `under`, else of the whole graph).
+  "Query.integrityReport": (_args, s) => 5 * TRAVERSAL_PER_LEVEL * s.maxDepth,
 };
 
 /** How many units `neighbourhood` may return at a depth: a fan-out of 25 per level, up to the cap. */

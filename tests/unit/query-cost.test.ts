@@ -4,6 +4,7 @@
  */
 import { getIntrospectionQuery, parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { queryCost } from "../../src/graphql/query-cost.ts";
 import { buildSchema } from "../../src/graphql/schema.ts";
 
@@ -47,6 +48,18 @@ describe("queryCost", () => {
   it("multiplies nested pages: the children → superior → children attack costs hundreds of millions", () => {
     const attack = `{ unit(id:"gen-tu-ho-chi-minh-2025"){ children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { children(first:500){ nodes { id superior { id name } } } } } } } } } } }`;
     expect(cost(attack)).toBeGreaterThan(100_000_000);
+  });
+
+  it("prices the integrity report: its findings are thousands on a province of the national graph", () => {
+    const maxCost = loadConfig({}).MAX_QUERY_COST;
+    const explorerTab = `{ integrityReport(asOf: "2026-01-01") {
+      counts { rule ruleLabel count }
+      findings { rule ruleLabel message units { id name } relationId documents explorerPath }
+      provinces { root { id name } province depth largestSpan largestSpanUnit { id name } }
+    } }`;
+    expect(cost(explorerTab)).toBeLessThan(maxCost);
+    const everyFindingsRelations = `{ integrityReport { findings { units { relations { id type } } } } }`;
+    expect(cost(everyFindingsRelations)).toBeGreaterThan(maxCost);
   });
 
   it("prices _entities by the number of representations", () => {
