@@ -21,6 +21,7 @@ import {
   EXPORT_PAGE,
   type ExportRelation,
   type ExportScope,
+  type ExportUnit,
   exportMembers,
   exportRelationsFrom,
   exportUnitPage,
@@ -170,6 +171,11 @@ async function* unitPages(db: Database, asOf: string | null, members: string[] |
   }
 }
 
+/** The unit without its host when the reader may not see it, as `Unit.host` on /graphql. */
+function withVisibleHost(u: ExportUnit, visible: Set<string> | null): ExportUnit {
+  return visible === null || u.host === null || visible.has(u.host) ? u : { ...u, host: null };
+}
+
 /** The relation with only the `via` units the reader may see, as `Relation.via` on /graphql. */
 function withVisibleVia(r: ExportRelation, visible: Set<string> | null): ExportRelation {
   return visible === null ? r : { ...r, via: r.via.filter((id) => visible.has(id)) };
@@ -207,6 +213,7 @@ async function stream(
       await write(
         res,
         page
+          .map((u) => withVisibleHost(u, o.visible))
           .map((u) =>
             o.format === "graphml" ? graphmlNode(u) : o.format === "csv" ? csvNode(u) : item(nodeRecord(u)),
           )

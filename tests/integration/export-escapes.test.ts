@@ -12,6 +12,7 @@ const ids = {
   tinh: `${P}tinh`,
   huyen: `${P}huyen`,
   xa: `${P}xa`,
+  hosted: `${P}hosted`,
   khac: `${P}khac`,
   khacHuyen: `${P}khac-huyen`,
 };
@@ -30,6 +31,8 @@ beforeAll(async () => {
   await create(server, admin, { id: ids.xa, kind: "COMMUNE_COMMITTEE", name: FORMULA }, ids.huyen);
   await create(server, admin, { id: ids.khac, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
   await create(server, admin, { id: ids.khacHuyen, kind: "DISTRICT_COMMITTEE" }, ids.khac);
+  // A unit inside `tinh` hosted by a unit of the other province.
+  await create(server, admin, { id: ids.hosted, kind: "COMMUNE_COMMITTEE", host: ids.khacHuyen }, ids.huyen);
   // A relation inside `tinh` that goes through a unit of the other province.
   const added = await gqlAs(
     server,
@@ -50,25 +53,32 @@ const get = (s: TestServer, path: string, bearer: string) =>
   fetch(`${s.base}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
 
 describe("a scoped reader's export", () => {
-  for (const path of [
-    "/export/_all.json",
-    `/export/${ids.tinh}.json`,
-    `/export/${ids.tinh}.graphml`,
-    `/export/${ids.tinh}.csv?part=edges`,
-  ])
-    it(`${path} keeps the relation but not the outside unit it goes through`, async () => {
+  // Each path with a unit it must hold: the hosted unit where units are listed, else the relation's source.
+  for (const [path, held] of [
+    ["/export/_all.json", ids.hosted],
+    ["/export/_all.graphml", ids.hosted],
+    [`/export/${ids.tinh}.json`, ids.hosted],
+    [`/export/${ids.tinh}.graphml`, ids.hosted],
+    [`/export/${ids.tinh}.csv?part=nodes`, ids.hosted],
+    [`/export/${ids.tinh}.csv?part=edges`, `,${ids.huyen},`],
+  ] as const)
+    it(`${path} keeps its units and relations but not the outside unit they name`, async () => {
       const res = await get(scoped, path, reader);
       expect(res.status).toBe(200);
       const body = await res.text();
-      expect(body).toContain(ids.huyen);
+      expect(body).toContain(held);
       expect(body).not.toContain(ids.khacHuyen);
       expect(body).not.toContain(ids.khac);
     });
 
-  it("an unscoped export still names the unit the relation goes through", async () => {
+  it("an unscoped export still names the unit the relation goes through and the host", async () => {
     const res = await get(server, `/export/${ids.tinh}.json`, admin);
-    const body = (await res.json()) as { edges: { source: string; via: string }[] };
+    const body = (await res.json()) as {
+      nodes: { id: string; host: string | null }[];
+      edges: { source: string; via: string }[];
+    };
     expect(body.edges.find((e) => e.source === ids.huyen && e.via !== "")?.via).toBe(ids.khacHuyen);
+    expect(body.nodes.find((n) => n.id === ids.hosted)?.host).toBe(ids.khacHuyen);
   });
 });
 
