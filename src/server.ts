@@ -217,13 +217,17 @@ function requestIdPlugin(
   };
 }
 
-/** /health, /ready, the calendar feed and GraphiQL, each with a 405 for the wrong method. */
+/** /health, /ready, the calendar feed, the explorer, the exports and GraphiQL, each with a 405 for the wrong method. */
 function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean): void {
   mountHealth(app, deps.db, isDraining);
   app.all(["/health", "/ready"], methodNotAllowed(["GET", "HEAD"]));
   mountCalendarFeed(app, deps);
   app.all("/calendar/:file", methodNotAllowed(["GET", "HEAD"]));
   mountExplorer(app, deps.log);
+  app.all(
+    ["/explorer", "/explorer/assets/explorer.js", "/explorer/assets/explorer.css"],
+    methodNotAllowed(["GET", "HEAD"]),
+  );
   mountExports(app, deps);
   app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
   if (!deps.config.GRAPHIQL) return;

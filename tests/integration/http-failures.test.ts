@@ -126,6 +126,9 @@ describe("failures elsewhere are small JSON errors", () => {
     ["DELETE", "/health"],
     ["POST", "/ready"],
     ["PUT", "/calendar/chi-bo-so-noi-vu-quang-ngai.ics"],
+    ["POST", "/export/_all.csv"],
+    ["POST", "/explorer"],
+    ["PUT", "/explorer/assets/explorer.js"],
   ])("%s %s → 405 with Allow", async (method, url) => {
     const res = await fetch(`${server.base}${url}`, { method });
     expect(res.status).toBe(405);
