@@ -84,6 +84,8 @@ export function mountExports(app: Express, deps: Deps): void {
         .type(CONTENT_TYPES[format])
         .setHeader("content-disposition", `attachment; filename="${encodeURIComponent(name)}"`)
         .setHeader("cache-control", "private, no-store");
+      // HEAD: the headers say what a GET would send; reading the graph for a dropped body would be waste.
+      if (req.method === "HEAD") return void res.end();
       await stream(res, deps.db, { format, part, asOf, members, unitId, visible });
       res.end();
     } catch (e) {
@@ -113,7 +115,11 @@ function parseFile(file: string): { unitId: string | null; format: ExportFormat 
 }
 
 function partParam(req: Request, format: ExportFormat): CsvPart | null {
-  if (format !== "csv") return null;
+  if (format !== "csv") {
+    if (req.query.part !== undefined)
+      throw badInput("part", `part is for .csv only; a .${format} export holds nodes and edges together`);
+    return null;
+  }
   const value = req.query.part ?? "nodes";
   if (typeof value !== "string" || !CSV_PARTS.includes(value as CsvPart))
     throw badInput(

@@ -136,6 +136,7 @@ describe("export errors and scoped reading", () => {
       [`/export/${ROOT}.json?asOf=2025-13-01`, 400, "asOf"],
       [`/export/${ROOT}.xlsx`, 400, "format"],
       [`/export/${ROOT}.csv?part=both`, 400, "part"],
+      [`/export/${ROOT}.json?part=edges`, 400, "part"],
     ];
     for (const [path, status, parameter] of cases) {
       const res = await fetch(`${server.base}${path}`);
@@ -144,6 +145,14 @@ describe("export errors and scoped reading", () => {
       const body = (await res.json()) as { error: { code: string; parameter: string; message: string } };
       expect(body.error.parameter, path).toBe(parameter);
     }
+  });
+
+  it("answers HEAD with a GET's headers and no body", async () => {
+    const res = await fetch(`${server.base}/export/_all.graphml`, { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("graphml");
+    expect(res.headers.get("content-disposition")).toContain("party-org-graph.graphml");
+    expect(await res.text()).toBe("");
   });
 
   it("gives a scoped reader its subtrees only, and NOT_FOUND outside them", async () => {
