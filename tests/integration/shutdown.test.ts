@@ -5,6 +5,7 @@
  * with the service's own embedded Neo4j.)
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import http from "node:http";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -83,13 +84,52 @@ async function ask(): Promise<Outcome> {
   }
 }
 
+/**
+ * A request the service has received but not finished reading when the signal comes: the
+ * headers and half the body are sent first, the rest only after `release` resolves. (Requests
+ * merely queued by the kernel, not yet accepted, are reset when the listener closes; they were
+ * never received, and would make a test of "answers what it received" racy.)
+ */
+function heldRequest(release: Promise<void>): Promise<Outcome> {
+  const body = JSON.stringify({ query: QUERY });
+  const half = Math.floor(body.length / 2);
+  return new Promise<Outcome>((resolve) => {
+    const req = http.request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => {
+        const parsed = JSON.parse(text) as { data?: { unit?: { name?: string } }; errors?: unknown[] };
+        resolve(
+          res.statusCode === 200 && parsed.data?.unit?.name && !parsed.errors
+            ? "answered"
+            : { dropped: text },
+        );
+      });
+    });
+    req.on("error", (e) => resolve({ dropped: `${e.message} ${(e as { code?: string }).code ?? ""}` }));
+    req.write(body.slice(0, half));
+    void release.then(() => req.end(body.slice(half)));
+  });
+}
+
 describe("SIGTERM", () => {
-  it("answers every request it received, refuses new connections, and exits 0", async () => {
+  it("answers every request it received (even one still arriving), refuses new connections, and exits 0", async () => {
     expect(await ask()).toBe("answered");
-    const inFlight = Array.from({ length: 8 }, ask);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const inFlight = Array.from({ length: 8 }, () => heldRequest(released));
+    // Long enough for the service to accept the connections and read the requests' headers.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     service.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
     const outcomes = await Promise.all(inFlight);
+    expect(await exited).toBe(0);
     // Each request was answered in full or never reached the service; none was cut off.
     expect(outcomes.filter((o) => typeof o === "object")).toEqual([]);
     expect(await ask()).toBe("not-connected");
