@@ -14,6 +14,8 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http:// or https:// URL");
+
 const schema = z.object({
   // internal: behind the operator's network (GraphiQL and introspection on by default);
   // public: exposed to anyone (both off unless GRAPHIQL / INTROSPECTION say otherwise).
@@ -97,6 +99,16 @@ const schema = z.object({
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it). 0 leaves V8's own heuristics.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+  // GET /metrics (README, "Metrics"): on by default, except on a public service without a token.
+  METRICS: z.enum(["on", "off"]).optional(),
+  // When set, /metrics answers only requests bearing it (Authorization: Bearer …); from the environment only.
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // Tracing (README, "Traces"): the standard OpenTelemetry variables; off unless an exporter is named.
+  OTEL_SDK_DISABLED: bool.default(false),
+  OTEL_TRACES_EXPORTER: z.enum(["otlp", "console", "none"]).default("none"),
+  OTEL_SERVICE_NAME: z.string().min(1).default("party-org-graph"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
 });
 
 /** GraphiQL and introspection follow EXPOSURE unless set explicitly. */
@@ -104,6 +116,9 @@ const withDerivedDefaults = schema.transform((c) => ({
   ...c,
   GRAPHIQL: c.GRAPHIQL ?? c.EXPOSURE === "internal",
   INTROSPECTION: c.INTROSPECTION ?? c.EXPOSURE === "internal",
+  // A public service shows its metrics only behind a token, unless METRICS=on says otherwise.
+  METRICS: (c.METRICS ?? (c.EXPOSURE === "internal" || c.METRICS_TOKEN ? "on" : "off")) === "on",
+  TRACING: !c.OTEL_SDK_DISABLED && c.OTEL_TRACES_EXPORTER !== "none",
 }));
 
 export type Config = z.output<typeof withDerivedDefaults>;

@@ -49,6 +49,7 @@ import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
 import { statusOfDomainError } from "./http/statuses.ts";
 import type { Logger } from "./logger.ts";
+import { createObservability } from "./observability/observability.ts";
 import type { Database } from "./store/database.ts";
 import { readGraphVersion } from "./store/graph-version.ts";
 
@@ -99,13 +100,15 @@ export async function startServer(opts: {
     cache:
       config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null,
   };
+  const observability = createObservability(deps);
   const app = createApp(config);
   const httpServer = createServer(app);
   answerClientErrors(httpServer);
   const drainer = drainable(httpServer);
-  const apollo = createApollo(config, log, httpServer);
+  const apollo = createApollo(config, log, httpServer, observability.plugin);
   await apollo.start();
 
+  observability.mount(app);
   mountRoutes(app, deps, () => drainer.draining);
   app.use(
     "/graphql",
@@ -159,7 +162,12 @@ function unexpectedErrorLogger(): (error: unknown, logger: Logger, message: stri
   };
 }
 
-function createApollo(config: Config, log: Logger, httpServer: Server): ApolloServer<Context> {
+function createApollo(
+  config: Config,
+  log: Logger,
+  httpServer: Server,
+  observabilityPlugin: ApolloServerPlugin<Context>,
+): ApolloServer<Context> {
   const logUnexpected = unexpectedErrorLogger();
   // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
   const limits = queryLimits(config);
@@ -188,6 +196,8 @@ function createApollo(config: Config, log: Logger, httpServer: Server): ApolloSe
       ...limits.plugins,
       serviceUnavailablePlugin(),
       requestIdPlugin(logUnexpected),
+      // Metrics and traces (src/observability): no hooks when both are off.
+      observabilityPlugin,
     ],
   });
 }

@@ -25,6 +25,8 @@ export class ResultCache {
   misses = 0;
   /** Keys served by joining a read another request had under way. */
   joined = 0;
+  /** Entries pushed out to make room (reported by /metrics, like the counts above). */
+  evictions = 0;
 
   /** `readVersion` reads the graph's version from the database (one small query). */
   constructor(
@@ -35,6 +37,9 @@ export class ResultCache {
       maxSize: Math.max(1, Math.floor(maxMb * 1024 * 1024)),
       // An estimate (UTF-16 characters of the JSON form ≈ bytes held), paid once per miss.
       sizeCalculation: (value) => (value === NOTHING ? 16 : JSON.stringify(value).length * 2 + 64),
+      dispose: (_value, _key, reason) => {
+        if (reason === "evict") this.evictions++;
+      },
     });
   }
 
@@ -59,6 +64,11 @@ export class ResultCache {
 
   get size(): number {
     return this.lru.size;
+  }
+
+  /** The estimated bytes held (what RESULT_CACHE_MB bounds). */
+  get bytes(): number {
+    return this.lru.calculatedSize;
   }
 
   clear(): void {

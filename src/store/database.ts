@@ -75,6 +75,9 @@ export interface DatabaseOptions {
   writeTimeoutMs?: number;
 }
 
+/** The most connections the driver opens to Neo4j (reported by /metrics). */
+export const MAX_CONNECTION_POOL_SIZE = 50;
+
 /** The driver's own retry pacing (neo4j-driver's TransactionExecutor defaults). */
 const RETRY_INITIAL_DELAY_MS = 1000;
 const RETRY_MULTIPLIER = 2;
@@ -82,17 +85,50 @@ const RETRY_JITTER = 0.2;
 
 type Work<T> = (tx: TransactionRunner) => Promise<T>;
 
+/**
+ * Watches the statements run for requests (src/observability: metrics and traces): `started` is
+ * called, synchronously, as one begins; the function it returns is called when it ends.
+ */
+export interface StatementObserver {
+  started(cypher: string, mode: "READ" | "WRITE"): (error?: unknown) => void;
+}
+
+/** Runs `run` as one observed statement; without an observer, just runs it. */
+function observed<T>(
+  observer: StatementObserver | undefined,
+  cypher: string,
+  mode: "READ" | "WRITE",
+  run: () => PromiseLike<T>,
+): PromiseLike<T> {
+  if (!observer) return run();
+  const done = observer.started(cypher, mode);
+  return run().then(
+    (result) => {
+      done();
+      return result;
+    },
+    (e: unknown) => {
+      done(e);
+      throw e;
+    },
+  );
+}
+
 export class Database {
   readonly driver: Driver;
   readonly database: string | undefined;
   readonly health: DatabaseHealth;
   readonly writeTimeoutMs: number;
   private readonly maxRetryMs: number;
+  /** Set by src/observability when metrics or traces are on; unset, statements are not watched. */
+  observer: StatementObserver | undefined;
+  /** Sessions open now (each holds a pool connection while it runs): the pool-use metric. */
+  sessionsInUse = 0;
 
   constructor(opts: DatabaseOptions) {
     this.driver = neo4j.driver(opts.uri, neo4j.auth.basic(opts.user, opts.password), {
       disableLosslessIntegers: true,
-      maxConnectionPoolSize: 50,
+      maxConnectionPoolSize: MAX_CONNECTION_POOL_SIZE,
       // A dead server refuses connections at once; a vanished host would otherwise hold each
       // attempt for the driver's 30 s.
       connectionTimeout: 5_000,
@@ -121,7 +157,7 @@ export class Database {
 
   /** One `RETURN 1` that must answer within `timeoutMs` (the health probe). */
   async ping(timeoutMs: number): Promise<void> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    const session = this.openSession("READ");
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -154,9 +190,11 @@ export class Database {
     const config = txConfig(counter);
     if (counter) counter.count++;
     this.assertUp();
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    const session = this.openSession("READ");
     try {
-      const result = await session.run(cypher, toParams(params) as Row, config);
+      const result = await observed(this.observer, cypher, "READ", () =>
+        session.run(cypher, toParams(params) as Row, config),
+      );
       return result.records.map((r) => toPlain(r.toObject()) as Row);
     } catch (e) {
       if (isConnectionFailure(e)) void this.health.probe();
@@ -211,7 +249,24 @@ export class Database {
   }
 
   private writeSession(): Session {
-    return this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    return this.openSession("WRITE");
+  }
+
+  /** A session, counted in sessionsInUse until it is closed. */
+  private openSession(mode: "READ" | "WRITE"): Session {
+    const session = this.driver.session({
+      database: this.database,
+      defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+    this.sessionsInUse++;
+    const close = session.close.bind(session);
+    let open = true;
+    session.close = () => {
+      if (open) this.sessionsInUse--;
+      open = false;
+      return close();
+    };
+    return session;
   }
 
   async close(): Promise<void> {
@@ -257,16 +312,15 @@ export class Database {
   }
 
   private async attempt<T>(mode: "READ" | "WRITE", work: Work<T>, timeoutMs?: number): Promise<T> {
-    const session = this.driver.session({
-      database: this.database,
-      defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
-    });
+    const session = this.openSession(mode);
     try {
       const tx = session.beginTransaction(timeoutMs === undefined ? undefined : { timeout: timeoutMs });
       try {
         const result = await work({
           run: async (cypher, params = {}) =>
-            (await tx.run(cypher, toParams(params) as Row)).records.map((r) => toPlain(r.toObject()) as Row),
+            (
+              await observed(this.observer, cypher, mode, () => tx.run(cypher, toParams(params) as Row))
+            ).records.map((r) => toPlain(r.toObject()) as Row),
         });
         await tx.commit();
         return result;

@@ -66,3 +66,28 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "-1" })).toThrow(/REQUEST_TIMEOUT_MS/);
   });
 });
+
+describe("observability settings", () => {
+  it("serves /metrics on an internal service, and on a public one only with a token or METRICS=on", () => {
+    expect(loadConfig({}).METRICS).toBe(true);
+    expect(loadConfig({ EXPOSURE: "public" }).METRICS).toBe(false);
+    expect(loadConfig({ EXPOSURE: "public", METRICS_TOKEN: "a-scrape-token-of-length" }).METRICS).toBe(true);
+    expect(loadConfig({ EXPOSURE: "public", METRICS: "on" }).METRICS).toBe(true);
+    expect(loadConfig({ METRICS: "off", METRICS_TOKEN: "a-scrape-token-of-length" }).METRICS).toBe(false);
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 16/);
+    expect(() => loadConfig({ METRICS: "yes please" })).toThrow(/METRICS/);
+  });
+
+  it("traces only when OTEL_TRACES_EXPORTER names an exporter and the SDK is not disabled", () => {
+    expect(loadConfig({}).TRACING).toBe(false);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: "none" }).TRACING).toBe(false);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: "otlp" }).TRACING).toBe(true);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: "console" }).TRACING).toBe(true);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: "otlp", OTEL_SDK_DISABLED: "true" }).TRACING).toBe(false);
+    expect(loadConfig({}).OTEL_SERVICE_NAME).toBe("party-org-graph");
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: "zipkin" })).toThrow(/OTEL_TRACES_EXPORTER/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
+  });
+});
