@@ -20,12 +20,15 @@ export class StatementNames {
   private readonly byText = new Map<string, string>();
   private readonly names = new Set<string>();
 
+  /** `nameHere` names the caller on the stack now (replaceable in tests). */
+  constructor(private readonly nameHere: () => string = () => callerName(deepStack())) {}
+
   /** The name of `cypher`, run by the code on the stack now (call synchronously from the run). */
   of(cypher: string): string {
     const known = this.byText.get(cypher);
     if (known !== undefined) return known;
     if (this.byText.size >= MAX_TEXTS) return OTHER_STATEMENT;
-    let name = callerName(deepStack());
+    let name = this.nameHere();
     if (!this.names.has(name)) {
       if (this.names.size >= MAX_NAMES) name = OTHER_STATEMENT;
       else this.names.add(name);
