@@ -7,7 +7,7 @@
  */
 
 /** Distinct statement texts remembered; past it, new texts are named OTHER. */
-const MAX_TEXTS = 5000;
+const MAX_TEXTS = 2000;
 /** Distinct names handed out (a label's cardinality); past it, new ones are OTHER. */
 const MAX_NAMES = 300;
 export const OTHER_STATEMENT = "other";

@@ -137,9 +137,12 @@ describe("GET /metrics", () => {
 describe("/metrics access", () => {
   const TOKEN = "scrape-token-for-the-metrics-test";
 
-  it("needs METRICS_TOKEN as a bearer token when it is set", async () => {
-    const guarded = await startTestServer({ METRICS_TOKEN: TOKEN });
+  it("needs METRICS_TOKEN as a bearer token when it is set, and counts requests refused before their operation", async () => {
+    const guarded = await startTestServer({ METRICS_TOKEN: TOKEN, READ_ACCESS: "authenticated" });
     try {
+      const refused = await guarded.gql(`query NeedsAToken { unit(id: "${UNIT}") { id } }`);
+      const code = refused.errors?.[0]?.extensions?.code as string;
+      expect(code).toBe("FORBIDDEN");
       const bare = await fetch(`${guarded.base}/metrics`);
       expect(bare.status).toBe(401);
       expect(bare.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -149,9 +152,11 @@ describe("/metrics access", () => {
       });
       expect(wrong.status).toBe(401);
       const samples = await scrape(guarded, { authorization: `Bearer ${TOKEN}` });
-      expect(samples.some((s) => s.name === `${P}graphql_requests_total` || s.name === `${P}neo4j_up`)).toBe(
-        true,
+      expect(total(samples, `${P}graphql_requests_total`, { operation: "unknown", outcome: "error" })).toBe(
+        1,
       );
+      expect(total(samples, `${P}graphql_requests_total`, { operation: "NeedsAToken" })).toBe(0);
+      expect(total(samples, `${P}graphql_errors_total`, { code })).toBe(1);
     } finally {
       await guarded.close();
     }
