@@ -177,7 +177,7 @@ function registerNeo4jMetrics(registry: Registry, { db, embedded }: MetricsSourc
   }).set(embedded ? 1 : 0);
   const restarts = new Counter({
     name: `${P}neo4j_restarts_total`,
-    help: "Times the embedded Neo4j was being restarted by the supervisor (state changes to restarting)",
+    help: "Restart attempts of the embedded Neo4j by the supervisor (changes of state to restarting)",
     registers,
   });
   const changes = new Counter({

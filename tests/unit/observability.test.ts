@@ -2,10 +2,14 @@
  * The pure parts of src/observability: bounded label values, statement names from the caller's
  * stack frame, and the result cache's eviction count that /metrics reports.
  */
+import { trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { ResultCache } from "../../src/graphql/result-cache.ts";
 import { ANONYMOUS_OPERATION, LabelBounds, OTHER } from "../../src/observability/labels.ts";
+import { createObservability } from "../../src/observability/observability.ts";
 import { callerName, OTHER_STATEMENT, StatementNames } from "../../src/observability/statement-names.ts";
+import type { Database } from "../../src/store/database.ts";
 
 describe("label bounds", () => {
   it("keeps operation names up to a bound, then folds new ones into 'other'", () => {
@@ -104,5 +108,16 @@ describe("result cache evictions", () => {
     expect(cache.evictions).toBeGreaterThan(0);
     expect(cache.evictions).toBe(20 - cache.size);
     expect(cache.bytes).toBeLessThanOrEqual(1048);
+  });
+});
+
+describe("observability switched off", () => {
+  it("adds no plugin hooks, no statement observer and no tracer provider", () => {
+    const db = { observer: undefined, database: undefined } as unknown as Database;
+    const off = createObservability({ db, config: loadConfig({ METRICS: "off" }), cache: null });
+    expect(off.plugin).toEqual({});
+    expect(db.observer).toBeUndefined();
+    // Tracing off by default: the API's tracer stays the no-op one, so spans are not recorded.
+    expect(trace.getTracer("any").startSpan("x").isRecording()).toBe(false);
   });
 });
