@@ -8,6 +8,7 @@ import type { Express } from "express";
 import type { Config } from "../config.ts";
 import type { Context } from "../graphql/context.ts";
 import type { ResultCache } from "../graphql/result-cache.ts";
+import type { Logger } from "../logger.ts";
 import type { Database } from "../store/database.ts";
 import { observabilityPlugin } from "./graphql-plugin.ts";
 import { LabelBounds } from "./labels.ts";
@@ -24,11 +25,19 @@ export interface Observability {
 export function createObservability(deps: {
   db: Database;
   config: Config;
+  log: Logger;
   cache: ResultCache | null;
 }): Observability {
-  const { db, config } = deps;
+  const { db, config, log } = deps;
   const metrics = config.METRICS ? new Metrics({ db, cache: deps.cache, embedded: !config.NEO4J_URI }) : null;
-  const tracing = config.TRACING ? new Tracing(startTracing(config), db.database) : null;
+  const tracing = config.TRACING ? new Tracing(startTracing(config, log), db.database) : null;
+  log.info(
+    {
+      metrics: metrics ? (config.METRICS_TOKEN ? "on, bearer token" : "on, open") : "off",
+      traces: tracing ? config.OTEL_TRACES_EXPORTER : "off",
+    },
+    "observability",
+  );
   if (metrics || tracing) {
     const names = new StatementNames();
     db.observer = {

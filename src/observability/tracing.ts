@@ -11,6 +11,8 @@
 import {
   context,
   createContextKey,
+  DiagLogLevel,
+  diag,
   type Context as OtelContext,
   propagation,
   ROOT_CONTEXT,
@@ -43,6 +45,7 @@ import {
 } from "@opentelemetry/semantic-conventions";
 import type { RequestHandler, Response } from "express";
 import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
 
 /** What a /graphql request's context carries until its operation span exists (set by the plugin). */
 interface OperationSlot {
@@ -60,8 +63,20 @@ let provider: NodeTracerProvider | undefined;
  * Registers the process's tracer provider, the async context it needs and the W3C propagator,
  * once: they are process-wide. `exporter` replaces the one OTEL_TRACES_EXPORTER names (tests).
  */
-export function startTracing(config: Config, exporter?: SpanExporter): NodeTracerProvider {
+export function startTracing(config: Config, log?: Logger, exporter?: SpanExporter): NodeTracerProvider {
   if (provider) return provider;
+  // The SDK's own troubles (a collector that cannot be reached, a bad sampler) go to our log.
+  if (log)
+    diag.setLogger(
+      {
+        error: (message) => log.warn({ otel: true }, message),
+        warn: (message) => log.warn({ otel: true }, message),
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.WARN,
+    );
   provider = new NodeTracerProvider({
     resource: new Resource({ [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME }),
     spanProcessors: [processorOf(config, exporter)],

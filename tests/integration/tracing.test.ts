@@ -21,7 +21,7 @@ let server: TestServer;
 beforeAll(async () => {
   const env = { OTEL_TRACES_EXPORTER: "otlp", JWT_SECRET: TEST_SECRET };
   // Registered first, so the server's own start of tracing finds it (tracing is process-wide).
-  startTracing(loadConfig(env), exporter);
+  startTracing(loadConfig(env), undefined, exporter);
   server = await startTestServer(env);
 });
 

@@ -6,6 +6,7 @@ import { trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { ResultCache } from "../../src/graphql/result-cache.ts";
+import { createLogger } from "../../src/logger.ts";
 import { ANONYMOUS_OPERATION, LabelBounds, OTHER } from "../../src/observability/labels.ts";
 import { createObservability } from "../../src/observability/observability.ts";
 import { callerName, OTHER_STATEMENT, StatementNames } from "../../src/observability/statement-names.ts";
@@ -114,7 +115,8 @@ describe("result cache evictions", () => {
 describe("observability switched off", () => {
   it("adds no plugin hooks, no statement observer and no tracer provider", () => {
     const db = { observer: undefined, database: undefined } as unknown as Database;
-    const off = createObservability({ db, config: loadConfig({ METRICS: "off" }), cache: null });
+    const config = loadConfig({ METRICS: "off" });
+    const off = createObservability({ db, config, log: createLogger("silent"), cache: null });
     expect(off.plugin).toEqual({});
     expect(db.observer).toBeUndefined();
     // Tracing off by default: the API's tracer stays the no-op one, so spans are not recorded.
