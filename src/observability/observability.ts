@@ -66,7 +66,8 @@ export function createObservability(deps: {
       stop: async () => {
         db.observer = undefined;
         metrics?.close();
-        await tracing?.flush();
+        // A collector that cannot be reached must not fail the shutdown.
+        await tracing?.flush().catch((err: unknown) => log.warn({ err }, "could not send the last spans"));
       },
     }),
   };
