@@ -24,7 +24,7 @@ import {
 } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { Resource } from "@opentelemetry/resources";
+import { envDetectorSync, Resource } from "@opentelemetry/resources";
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
@@ -78,7 +78,8 @@ export function startTracing(config: Config, log?: Logger, exporter?: SpanExport
       DiagLogLevel.WARN,
     );
   provider = new NodeTracerProvider({
-    resource: new Resource({ [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME }),
+    // OTEL_RESOURCE_ATTRIBUTES (deployment.environment=…, service.instance.id=…), then our name.
+    resource: envDetectorSync.detect().merge(new Resource({ [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME })),
     spanProcessors: [processorOf(config, exporter)],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
