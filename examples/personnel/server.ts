@@ -6,6 +6,7 @@
 
 import { pathToFileURL } from "node:url";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildPersonnelSchema } from "./subgraph.ts";
 
@@ -18,6 +19,8 @@ export async function startPersonnelServer(port: number, host = "127.0.0.1"): Pr
   const server = new ApolloServer({
     schema: buildPersonnelSchema(),
     includeStacktraceInErrorResponses: false,
+    // Traces for a gateway that asks (the default for a subgraph, here without its start-up log line).
+    plugins: [ApolloServerPluginInlineTrace()],
   });
   const { url } = await startStandaloneServer(server, { listen: { port, host } });
   return { url: new URL("/graphql", url).toString(), stop: () => server.stop() };
