@@ -15,7 +15,7 @@ import { Kind, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeSupergraph, loadSupergraphConfig, SUPERGRAPH_FILE } from "../../scripts/supergraph-config.ts";
 import { readTypeDefs } from "../../src/graphql/schema.ts";
-import { closeSandbox, create, openSandbox } from "./helpers/sandbox.ts";
+import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "fed17-";
@@ -99,6 +99,58 @@ describe("_entities", () => {
     ]);
     // One query per type, whatever the number of references of it.
     expect(res.extensions?.cypherRoundTrips).toBe(4);
+  });
+});
+
+describe("_entities with READ_ACCESS=scoped", () => {
+  it("answers null in place for a unit, position or event outside the reader's subtrees", async () => {
+    const scopedServer = await startTestServer({
+      RESULT_CACHE_MB: "0",
+      READ_ACCESS: "scoped",
+      JWT_SECRET: TEST_SECRET,
+    });
+    try {
+      await create(server, admin, { id: `${P}scoped`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      const [event] = await server.db.read(
+        "MATCH (e:Event)-[:AFFECTED]->(:Unit {id: $id}) RETURN e.id AS id LIMIT 1",
+        { id: `${P}scoped` },
+      );
+      expect(event?.id).toBeTypeOf("string");
+      const representations = [
+        { __typename: "Position", id: "bi-thu-dang-uy-khoi-co-quan-lam-dong" },
+        { __typename: "Unit", id: "dang-uy-khoi-co-quan-lam-dong" },
+        { __typename: "Event", id: event?.id },
+        { __typename: "Unit", id: "tinh-uy-quang-ngai" },
+      ];
+      const ask = async (scope: string) => {
+        const res = await gqlAs<{ _entities: ({ id: string } | null)[] }>(
+          scopedServer,
+          await token("viewer", [scope]),
+          `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id } ... on Position { id } ... on Event { id } } }`,
+          { r: representations },
+        );
+        expect(res.errors).toBeUndefined();
+        return res.data?._entities.map((e) => e?.id ?? null);
+      };
+      expect(await ask("dang-uy-khoi-co-quan-lam-dong")).toEqual([
+        "bi-thu-dang-uy-khoi-co-quan-lam-dong",
+        "dang-uy-khoi-co-quan-lam-dong",
+        null,
+        null,
+      ]);
+      expect(await ask("tinh-uy-quang-ngai")).toEqual([null, null, null, "tinh-uy-quang-ngai"]);
+      // An event is seen only by a reader who sees every unit it touched (as `event(id)`): the new
+      // province and its superior.
+      expect(await ask(`${P}scoped`)).toEqual([null, null, null, null]);
+      expect(await ask("bch-trung-uong")).toEqual([
+        "bi-thu-dang-uy-khoi-co-quan-lam-dong",
+        "dang-uy-khoi-co-quan-lam-dong",
+        event?.id,
+        "tinh-uy-quang-ngai",
+      ]);
+    } finally {
+      await scopedServer.close();
+    }
   });
 });
 
