@@ -94,6 +94,8 @@ const schema = z.object({
   READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
   // The reporting calendar's due-date policy (README, "Reporting calendar"); default config/due-dates.yaml.
   DUE_DATES_FILE: z.string().min(1).optional(),
+  // Inline traces (ftv1) for a gateway that asks with apollo-federation-include-trace (src/graphql/federated-tracing.ts).
+  FEDERATED_TRACING: bool.default(true),
   // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
   RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts

@@ -9,7 +9,6 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import {
   ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -29,6 +28,7 @@ import {
   serviceUnavailablePlugin,
   withRequestId,
 } from "./graphql/errors.ts";
+import { federatedTracingPlugins } from "./graphql/federated-tracing.ts";
 import { queryLimits } from "./graphql/limits.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
@@ -189,8 +189,8 @@ function createApollo(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      // No Apollo Studio here; federated tracing can be switched back on when a router wants it.
-      ApolloServerPluginInlineTraceDisabled(),
+      // ftv1 inline traces, only for a gateway that asks for them (FEDERATED_TRACING).
+      ...federatedTracingPlugins(config),
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,

@@ -8,6 +8,7 @@ import type { Database, RoundTripCounter } from "../store/database.ts";
 import { allRules, provisionsOfDocuments, replacedBy } from "../store/document-repository.ts";
 import { meetingRulesOf, positionsOf } from "../store/meeting-repository.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
+import { entityLoaders } from "./entity-loaders.ts";
 import { factLoaders } from "./loaders/fact-loaders.ts";
 import { listLoader, planLoaders } from "./loaders/plan-loaders.ts";
 import { recordLoaders } from "./loaders/record-loaders.ts";
@@ -59,6 +60,7 @@ export function createLoaders(
     meetingRules: listLoader(db, counter, meetingRulesOf),
     positions: listLoader(db, counter, positionsOf),
     ...planLoaders(db, counter),
+    ...entityLoaders(db, counter),
   };
 }
 

@@ -94,3 +94,21 @@ export async function positionsOf(
   const byId = new Map(rows.map((r) => [r.id as string, (r.positions as PositionRecord[]) ?? []]));
   return ids.map((id) => byId.get(id) ?? []);
 }
+
+/** Positions by id (the federation's entity references), in no particular order; unknown ids are left out. */
+export async function findPositions(
+  db: Database,
+  ids: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<PositionRecord[]> {
+  const rows = await db.read(
+    `UNWIND $ids AS id
+     MATCH (p:Position {id: id})-[:OF_COMMITTEE]->(c:Unit)
+     OPTIONAL MATCH (p)-[:SITS_IN]->(b:Unit)
+     WITH p, c, collect(b.id) AS bodies
+     RETURN {id: p.id, title: p.title, committeeId: c.id, sitsIn: bodies, duties: p.duties, basis: p.basis} AS p`,
+    { ids: [...ids] },
+    counter,
+  );
+  return rows.map((r) => r.p as PositionRecord);
+}

@@ -1,25 +1,33 @@
 /**
- * Federation 2: `_entities` resolves representations in one batched query, in order; and
- * a supergraph composed in-process with a second subgraph that extends Unit answers a
- * query across both.
+ * Federation 2: `_entities` resolves representations in one batched query, in order, null in
+ * place for an unknown id; `_service { sdl }` composes to the checked-in supergraph; inline
+ * traces (ftv1) only when asked; and a supergraph composed in-process with a second subgraph
+ * that extends Unit answers a query across both.
  */
+
+import { readFileSync } from "node:fs";
 import { composeServices } from "@apollo/composition";
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { parse } from "graphql";
+import { Trace } from "@apollo/usage-reporting-protobuf";
+import { Kind, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeSupergraph, loadSupergraphConfig, SUPERGRAPH_FILE } from "../../scripts/supergraph-config.ts";
 import { readTypeDefs } from "../../src/graphql/schema.ts";
+import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
+const P = "fed17-";
 let server: TestServer;
+let admin: string;
 beforeAll(async () => {
   // Round-trip counts here describe the queries themselves, so the result cache is off; with it
   // on, a request first reads the graph's version (tests/integration/result-cache.test.ts).
-  server = await startTestServer({ RESULT_CACHE_MB: "0" });
+  ({ server, admin } = await openSandbox({ RESULT_CACHE_MB: "0" }));
 });
 afterAll(async () => {
-  await server.close();
+  await closeSandbox(server, P);
 });
 
 describe("_entities", () => {
@@ -52,11 +60,186 @@ describe("_entities", () => {
     expect(res.extensions?.cypherRoundTrips).toBe(3);
   });
 
-  it("serves its SDL with @key on the entities", async () => {
+  it("resolves Citation, Rule, Position and Event references, null in place for unknown ids, one query each", async () => {
+    await create(server, admin, { id: `${P}tinh`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+    const [event] = await server.db.read(
+      "MATCH (e:Event)-[:AFFECTED]->(:Unit {id: $id}) RETURN e.id AS id LIMIT 1",
+      { id: `${P}tinh` },
+    );
+    const [provision] = await server.db.read("MATCH (p:Provision) RETURN p.id AS id ORDER BY p.id LIMIT 1");
+    const [rule] = await server.db.read("MATCH (r:Rule) RETURN r.id AS id ORDER BY r.id LIMIT 1");
+    const [position] = await server.db.read("MATCH (p:Position) RETURN p.id AS id ORDER BY p.id LIMIT 1");
+    const representations = [
+      { __typename: "Position", id: "khong-co" },
+      { __typename: "Citation", id: provision?.id },
+      { __typename: "Event", id: event?.id },
+      { __typename: "Rule", id: "khong-co" },
+      { __typename: "Position", id: position?.id },
+      { __typename: "Rule", id: rule?.id },
+      { __typename: "Event", id: "khong-co" },
+      { __typename: "Citation", id: "khong-co" },
+    ];
+    const res = await server.gql<{ _entities: ({ __typename: string; id: string } | null)[] }>(
+      `query ($r: [_Any!]!) { _entities(representations: $r) {
+         __typename ... on Citation { id label } ... on Rule { id title } ... on Position { id titleLabel }
+         ... on Event { id kind }
+      } }`,
+      { r: representations },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?._entities.map((e) => (e ? `${e.__typename}:${e.id}` : null))).toEqual([
+      null,
+      `Citation:${provision?.id}`,
+      `Event:${event?.id}`,
+      null,
+      `Position:${position?.id}`,
+      `Rule:${rule?.id}`,
+      null,
+      null,
+    ]);
+    // One query per type, whatever the number of references of it.
+    expect(res.extensions?.cypherRoundTrips).toBe(4);
+  });
+});
+
+describe("_entities with READ_ACCESS=scoped", () => {
+  it("answers null in place for a unit, position or event outside the reader's subtrees", async () => {
+    const scopedServer = await startTestServer({
+      RESULT_CACHE_MB: "0",
+      READ_ACCESS: "scoped",
+      JWT_SECRET: TEST_SECRET,
+    });
+    try {
+      await create(server, admin, { id: `${P}scoped`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      const [event] = await server.db.read(
+        "MATCH (e:Event)-[:AFFECTED]->(:Unit {id: $id}) RETURN e.id AS id LIMIT 1",
+        { id: `${P}scoped` },
+      );
+      expect(event?.id).toBeTypeOf("string");
+      const representations = [
+        { __typename: "Position", id: "bi-thu-dang-uy-khoi-co-quan-lam-dong" },
+        { __typename: "Unit", id: "dang-uy-khoi-co-quan-lam-dong" },
+        { __typename: "Event", id: event?.id },
+        { __typename: "Unit", id: "tinh-uy-quang-ngai" },
+      ];
+      const ask = async (scope: string) => {
+        const res = await gqlAs<{ _entities: ({ id: string } | null)[] }>(
+          scopedServer,
+          await token("viewer", [scope]),
+          `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Unit { id } ... on Position { id } ... on Event { id } } }`,
+          { r: representations },
+        );
+        expect(res.errors).toBeUndefined();
+        return res.data?._entities.map((e) => e?.id ?? null);
+      };
+      expect(await ask("dang-uy-khoi-co-quan-lam-dong")).toEqual([
+        "bi-thu-dang-uy-khoi-co-quan-lam-dong",
+        "dang-uy-khoi-co-quan-lam-dong",
+        null,
+        null,
+      ]);
+      expect(await ask("tinh-uy-quang-ngai")).toEqual([null, null, null, "tinh-uy-quang-ngai"]);
+      // An event is seen only by a reader who sees every unit it touched (as `event(id)`): the new
+      // province and its superior.
+      expect(await ask(`${P}scoped`)).toEqual([null, null, null, null]);
+      expect(await ask("bch-trung-uong")).toEqual([
+        "bi-thu-dang-uy-khoi-co-quan-lam-dong",
+        "dang-uy-khoi-co-quan-lam-dong",
+        event?.id,
+        "tinh-uy-quang-ngai",
+      ]);
+    } finally {
+      await scopedServer.close();
+    }
+  });
+});
+
+describe("the subgraph's SDL", () => {
+  const ENTITIES = ["Unit", "Document", "Citation", "Rule", "Plan", "Task", "Event", "Position"];
+
+  async function servedSdl(): Promise<string> {
     const res = await server.gql<{ _service: { sdl: string } }>("{ _service { sdl } }");
-    expect(res.data?._service.sdl).toMatch(/type Unit\s+@key\(fields: "id"\)/);
-    expect(res.data?._service.sdl).toMatch(/type Document\s+@key\(fields: "id"\)/);
-    expect(res.data?._service.sdl).toMatch(/type Task\s+@key\(fields: "id"\)/);
+    expect(res.errors).toBeUndefined();
+    return res.data?._service.sdl ?? "";
+  }
+
+  it("composes, with the personnel subgraph, to the checked-in supergraph", async () => {
+    const sdl = await servedSdl();
+    const subgraphs = loadSupergraphConfig().map((s) => (s.name === "org" ? { ...s, typeDefs: sdl } : s));
+    // composeSupergraph fails unless @apollo/composition and @theguild/federation-composition both accept it.
+    expect(composeSupergraph(subgraphs)).toBe(readFileSync(SUPERGRAPH_FILE, "utf8"));
+  });
+
+  it('puts @key(fields: "id") on every entity another subgraph may reference, and @shareable nowhere', async () => {
+    const doc = parse(await servedSdl());
+    const keys = new Map<string, string[]>();
+    const shareable: string[] = [];
+    for (const def of doc.definitions) {
+      if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+      const name = def.name.value;
+      for (const d of def.directives ?? []) {
+        if (d.name.value === "shareable") shareable.push(name);
+        const fields = d.arguments?.find((a) => a.name.value === "fields")?.value;
+        if (d.name.value === "key" && fields?.kind === Kind.STRING)
+          keys.set(name, [...(keys.get(name) ?? []), fields.value]);
+      }
+      for (const field of def.fields ?? [])
+        if (field.directives?.some((d) => d.name.value === "shareable"))
+          shareable.push(`${name}.${field.name.value}`);
+    }
+    expect(Object.fromEntries(ENTITIES.map((t) => [t, keys.get(t)]))).toEqual(
+      Object.fromEntries(ENTITIES.map((t) => [t, ["id"]])),
+    );
+    expect(shareable).toEqual([]);
+  });
+});
+
+describe("inline traces (ftv1)", () => {
+  const QUERY = `{ unit(id: "tinh-uy-lam-dong") { id name } reportingChain(unitId: "khong-co") { relation } }`;
+
+  async function ask(target: TestServer, headers: Record<string, string>) {
+    const res = await fetch(target.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ query: QUERY }),
+    });
+    return (await res.json()) as {
+      errors?: { message: string; extensions?: { code?: string } }[];
+      extensions?: { ftv1?: string };
+    };
+  }
+
+  it("answers a trace of the fields and of the errors the client sees when the gateway asks", async () => {
+    const body = await ask(server, { "apollo-federation-include-trace": "ftv1" });
+    expect(typeof body.extensions?.ftv1).toBe("string");
+    const trace = Trace.decode(Buffer.from(body.extensions?.ftv1 ?? "", "base64"));
+    const children = trace.root?.child ?? [];
+    expect(children.map((c) => c.responseName).sort()).toEqual(["reportingChain", "unit"]);
+    const unit = children.find((c) => c.responseName === "unit");
+    expect(unit?.child?.map((c) => c.responseName).sort()).toEqual(["id", "name"]);
+    // The error as the client gets it: its message and code, no stack, no details.
+    const clientError = body.errors?.[0];
+    expect(clientError?.extensions?.code).toBe("NOT_FOUND");
+    const traced = children.find((c) => c.responseName === "reportingChain")?.error ?? [];
+    expect(traced.map((e) => e.message)).toEqual([clientError?.message]);
+    expect(JSON.parse(traced[0]?.json ?? "{}").extensions).toEqual({ code: "NOT_FOUND" });
+  });
+
+  it("adds no trace to a request that does not ask", async () => {
+    const body = await ask(server, {});
+    expect(body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(body.extensions?.ftv1).toBeUndefined();
+  });
+
+  it("adds none with FEDERATED_TRACING=false, even when asked", async () => {
+    const untraced = await startTestServer({ RESULT_CACHE_MB: "0", FEDERATED_TRACING: "false" });
+    try {
+      const body = await ask(untraced, { "apollo-federation-include-trace": "ftv1" });
+      expect(body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+      expect(body.extensions?.ftv1).toBeUndefined();
+    } finally {
+      await untraced.close();
+    }
   });
 });
 

@@ -120,7 +120,16 @@ describe("_entities representations", () => {
 
   it("knows the entity types of the schema and their keys", () => {
     expect(keys.get("Unit")).toEqual(["id"]);
-    expect([...keys.keys()].sort()).toEqual(["Document", "Plan", "Task", "Unit"]);
+    expect([...keys.keys()].sort()).toEqual([
+      "Citation",
+      "Document",
+      "Event",
+      "Plan",
+      "Position",
+      "Rule",
+      "Task",
+      "Unit",
+    ]);
   });
 
   it("accepts references with a known type and string keys", () => {

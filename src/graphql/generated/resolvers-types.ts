@@ -1870,20 +1870,36 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Citation: Citation;
   Document: Document;
+  Event: Event;
   Plan: Plan;
+  Position: Position;
+  Rule: Rule;
   Task: Task;
   Unit: Unit;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Citation:
+    ( { __typename: 'Citation' }
+    & GraphQLRecursivePick<FederationTypes['Citation'], {"id":true}> );
   Document:
     ( { __typename: 'Document' }
     & GraphQLRecursivePick<FederationTypes['Document'], {"id":true}> );
+  Event:
+    ( { __typename: 'Event' }
+    & GraphQLRecursivePick<FederationTypes['Event'], {"id":true}> );
   Plan:
     ( { __typename: 'Plan' }
     & GraphQLRecursivePick<FederationTypes['Plan'], {"id":true}> );
+  Position:
+    ( { __typename: 'Position' }
+    & GraphQLRecursivePick<FederationTypes['Position'], {"id":true}> );
+  Rule:
+    ( { __typename: 'Rule' }
+    & GraphQLRecursivePick<FederationTypes['Rule'], {"id":true}> );
   Task:
     ( { __typename: 'Task' }
     & GraphQLRecursivePick<FederationTypes['Task'], {"id":true}> );
@@ -2118,7 +2134,8 @@ export type ChannelViolationResolvers<ContextType = Context, ParentType extends 
   toIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type CitationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Citation'] = ResolversParentTypes['Citation']> = ResolversObject<{
+export type CitationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Citation'] = ResolversParentTypes['Citation'], FederationReferenceType extends FederationReferenceTypes['Citation'] = FederationReferenceTypes['Citation']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Citation']> | FederationReferenceType, FederationReferenceType, ContextType>;
   article?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   clause?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['Document'], ParentType, ContextType>;
@@ -2171,7 +2188,8 @@ export type DueDateRuleResolvers<ContextType = Context, ParentType extends Resol
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
+export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event'], FederationReferenceType extends FederationReferenceTypes['Event'] = FederationReferenceTypes['Event']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Event']> | FederationReferenceType, FederationReferenceType, ContextType>;
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   basis?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
@@ -2274,7 +2292,8 @@ export type PlanEventResolvers<ContextType = Context, ParentType extends Resolve
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type PositionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Position'] = ResolversParentTypes['Position']> = ResolversObject<{
+export type PositionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Position'] = ResolversParentTypes['Position'], FederationReferenceType extends FederationReferenceTypes['Position'] = FederationReferenceTypes['Position']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Position']> | FederationReferenceType, FederationReferenceType, ContextType>;
   basis?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   committee?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
   duties?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2376,7 +2395,8 @@ export type ReportingStepResolvers<ContextType = Context, ParentType extends Res
   via?: Resolver<Array<ResolversTypes['Unit']>, ParentType, ContextType>;
 }>;
 
-export type RuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rule'] = ResolversParentTypes['Rule']> = ResolversObject<{
+export type RuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rule'] = ResolversParentTypes['Rule'], FederationReferenceType extends FederationReferenceTypes['Rule'] = FederationReferenceTypes['Rule']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Rule']> | FederationReferenceType, FederationReferenceType, ContextType>;
   appliesToKinds?: Resolver<Array<ResolversTypes['UnitKind']>, ParentType, ContextType>;
   appliesToSectors?: Resolver<Array<ResolversTypes['Sector']>, ParentType, ContextType>;
   basis?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;

@@ -15,6 +15,7 @@ export const DocumentResolvers: Resolvers = {
     provisions: (d, _, ctx) => ctx.loaders.provisionsOfDocument.load(d.id),
   },
   Citation: {
+    __resolveReference: (ref, ctx) => ctx.loaders.citation.load(ref.id),
     id: (c) => c.provision.id,
     document: (c) => c.document,
     article: (c) => c.provision.article,

@@ -8,7 +8,7 @@ import {
 } from "../generated/resolvers-types.ts";
 import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
 import { asEnum } from "../stored-values.ts";
-import { keepVisible } from "../visibility.ts";
+import { isVisible, keepVisible } from "../visibility.ts";
 
 /** Every PositionTitle of the schema (tsc checks it), looked up by the stored title. */
 const POSITION_LABELS: Readonly<Record<string, string>> = {
@@ -33,6 +33,10 @@ export const MeetingResolvers: Resolvers = {
     basis: (w, _, ctx) => loadCitations(w.basis, ctx),
   },
   Position: {
+    __resolveReference: async (ref, ctx) => {
+      const position = await ctx.loaders.positionById.load(ref.id);
+      return position && (await isVisible(ctx, position.committeeId)) ? position : null;
+    },
     titleLabel: (p) => POSITION_LABELS[p.title] ?? p.title,
     committee: (p, _, ctx) => requireLoaded(ctx.loaders.unit.load(p.committeeId), "unit"),
     sitsIn: (p, _, ctx) => loadUnits(p.sitsIn, ctx),

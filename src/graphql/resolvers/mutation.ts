@@ -114,6 +114,11 @@ async function eventResult(ctx: Context, operation: string, run: () => Promise<s
 
 export const AuditResolvers: Resolvers = {
   Event: {
+    // As `event(id)`: null for an event touching a unit outside the reader's subtrees.
+    __resolveReference: async (ref, ctx) => {
+      const event = await ctx.loaders.eventById.load(ref.id);
+      return event && (await keepVisible(ctx, [event], (e) => e.unitIds)).length > 0 ? event : null;
+    },
     basis: (e, _, ctx) => loadCitations(e.basis, ctx),
     units: (e, _, ctx) => loadUnits(e.unitIds, ctx),
     changes: async (e, _, ctx) =>

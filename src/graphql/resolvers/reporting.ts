@@ -33,6 +33,7 @@ export const ReportingResolvers: Resolvers = {
     rules: (s, _, ctx) => loadRules(s.ruleIds, ctx),
   },
   Rule: {
+    __resolveReference: (ref, ctx) => ctx.loaders.rule.load(ref.id),
     appliesToKinds: (r) => asEnums(UnitKind, r.kinds),
     appliesToSectors: (r) => asEnums(Sector, r.sectors ?? []),
     frequencyLabels,
