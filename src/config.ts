@@ -96,6 +96,9 @@ const schema = z.object({
   DUE_DATES_FILE: z.string().min(1).optional(),
   // Inline traces (ftv1) for a gateway that asks with apollo-federation-include-trace (src/graphql/federated-tracing.ts).
   FEDERATED_TRACING: bool.default(true),
+  // Exports streaming at once (more: 503 with Retry-After), and how long one may stream (src/explorer/export-slots.ts).
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(2),
+  EXPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(900_000),
   // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
   RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts

@@ -5,7 +5,9 @@
  * edges.csv). Streamed page by page with backpressure, so the national graph goes out with
  * bounded memory. Tokens and READ_ACCESS apply as for /graphql (and ?access_token= as for the
  * calendar feed); a scoped reader gets only its subtrees, and a unit outside them is NOT_FOUND
- * like a unit that does not exist. Errors before the first byte are one line of JSON.
+ * like a unit that does not exist. Errors before the first byte are one line of JSON. At most
+ * EXPORT_CONCURRENCY exports stream at once (others: 503 with Retry-After), each for at most
+ * EXPORT_TIMEOUT_MS (src/explorer/export-slots.ts).
  */
 import type { Express, Request, Response } from "express";
 import { assertCanRead, readIsScoped } from "../auth/principal.ts";
@@ -13,7 +15,7 @@ import type { TokenVerifier } from "../auth/verify-token.ts";
 import type { Config } from "../config.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { UNIT_ID } from "../domain/ids.ts";
-import { requestIdOf, sendRouteFailure } from "../http/errors.ts";
+import { failure, requestIdOf, sendFailure, sendRouteFailure } from "../http/errors.ts";
 import { dateParam, headerOrQueryToken } from "../http/request-context.ts";
 import type { Logger } from "../logger.ts";
 import type { Database } from "../store/database.ts";
@@ -46,6 +48,7 @@ import {
   NODE_COLUMNS,
   nodeRecord,
 } from "./export-formats.ts";
+import { EXPORT_RETRY_AFTER_SECONDS, ExportSlots } from "./export-slots.ts";
 
 /** The file name that exports the whole graph (not a unit id: ids cannot start with "_"). */
 export const WHOLE_GRAPH = "_all";
@@ -58,8 +61,11 @@ interface Deps {
 }
 
 export function mountExports(app: Express, deps: Deps): void {
+  const slots = new ExportSlots(deps.config.EXPORT_CONCURRENCY);
   app.get("/export/:file", async (req: Request, res: Response) => {
     const requestId = requestIdOf(res);
+    let release: (() => void) | null = null;
+    let timer: NodeJS.Timeout | undefined;
     try {
       const { unitId, format } = parseFile(String(req.params.file ?? ""));
       const asOf = dateParam(req, "asOf");
@@ -67,6 +73,12 @@ export function mountExports(app: Express, deps: Deps): void {
       const principal = await deps.verifyToken(headerOrQueryToken(req));
       assertCanRead(principal, deps.config.READ_ACCESS);
       const scopes = readIsScoped(principal, deps.config.READ_ACCESS) ? principal.scopes : null;
+      // HEAD reads no more than a lookup: only a GET takes a slot.
+      if (req.method !== "HEAD") {
+        release = slots.take();
+        if (release === null) return void refuseBusy(req, res, slots.limit);
+        timer = setTimeout(() => cutOff(res, deps, requestId), deps.config.EXPORT_TIMEOUT_MS);
+      }
       const scope: ExportScope = { root: unitId, asOf, scopes };
       if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes);
       const members = await exportMembers(deps.db, scope);
@@ -96,8 +108,37 @@ export function mountExports(app: Express, deps: Deps): void {
         return;
       }
       sendRouteFailure(req, res, e, deps.log, "export");
+    } finally {
+      clearTimeout(timer);
+      release?.();
     }
   });
+}
+
+function refuseBusy(req: Request, res: Response, limit: number): void {
+  res.setHeader("retry-after", EXPORT_RETRY_AFTER_SECONDS);
+  sendFailure(
+    req,
+    res,
+    failure(
+      "SERVICE_UNAVAILABLE",
+      `Too many exports at once: at most ${limit} run together (EXPORT_CONCURRENCY); retry after the Retry-After header's seconds`,
+    ),
+    { retryable: true, rule: "EXPORT_CONCURRENCY" },
+  );
+}
+
+/**
+ * Past EXPORT_TIMEOUT_MS the connection is cut (mid-stream no status can be sent any more): the
+ * client sees an incomplete file, never one that looks whole; the pending write rejects and the
+ * slot is released.
+ */
+function cutOff(res: Response, deps: Deps, requestId: string): void {
+  deps.log.warn(
+    { requestId, timeoutMs: deps.config.EXPORT_TIMEOUT_MS },
+    "export cut off after EXPORT_TIMEOUT_MS",
+  );
+  res.destroy();
 }
 
 function parseFile(file: string): { unitId: string | null; format: ExportFormat } {

@@ -3,8 +3,9 @@
  * limited to the subtree of `under` when given. The rules themselves are named and labelled in
  * src/domain/integrity.ts; here only Cypher.
  */
-import { active, STRUCTURE } from "./cypher-fragments.ts";
+import { active, attributeOn, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
+import { FACTS_KIND_PARAMS, TARGETS_SUBQUERY } from "./relation-repository.ts";
 
 const MAX_DEPTH = 40;
 
@@ -86,17 +87,69 @@ export async function rulesCitingReplaced(db: Database, asOf: string, counter?: 
   return rows as unknown as { rule: string; title: string; old: string; new: string }[];
 }
 
-/** Party organisations in force on the date (in scope), whose obligations the report checks. */
-export async function partyOrganisationsOn(
+/**
+ * `x` (an id) may be seen by the reader: anything when $visible is null (reading is not
+ * scoped), else one of the reader's units (a list Neo4j checks as a set).
+ */
+const seen = (x: string) => `($visible IS NULL OR ${x} IN $visible)`;
+
+/**
+ * The reporting obligations of unit `u` on `d`, as src/domain/obligations.ts derives them from
+ * the facts (UNIT_FACTS_CYPHER), but only asked whether there is one the reader may see: an
+ * active REPORTS_TO / NOTIFIES from the unit or from its bodies (BCH, BTV, Thường trực), or a
+ * reporting rule in force covering the unit whose recipient selector names someone on the date.
+ * The selectors are computed only for the units that are left, with TARGETS_SUBQUERY itself.
+ */
+const NO_OBLIGATION = (subtree: boolean) => `WITH date($asOf) AS d
+     ${subtree ? "UNWIND $members AS id MATCH (u:Unit {id: id})" : "MATCH (u:Unit)"}
+     WITH d, u WHERE u.kind IN $kinds AND ${active("u")}
+       AND NOT EXISTS {
+         MATCH (u)-[r:REPORTS_TO|NOTIFIES]->(x:Unit) WHERE ${active("r")} AND ${seen("x.id")}
+       }
+       AND NOT EXISTS {
+         MATCH (b:Unit)-[:PART_OF]->{1,3}(u) WHERE b.kind IN $bodyKinds AND ${active("b")} AND ${seen("b.id")}
+         MATCH (b)-[r:REPORTS_TO|NOTIFIES]->(x:Unit) WHERE ${active("r")} AND ${seen("x.id")}
+       }
+     CALL (u, d) {
+       OPTIONAL MATCH (rule:Rule)
+       WHERE rule.relation IN ['REPORTS_TO', 'NOTIFIES'] AND u.kind IN rule.kinds
+         AND (rule.sectors IS NULL OR ${attributeOn("u", "sector")} IN rule.sectors) AND ${active("rule")}
+       RETURN collect(DISTINCT rule.recipient) AS selectors
+     }
+     OPTIONAL CALL (u, d, selectors) {
+       WITH u, d, selectors WHERE size(selectors) > 0
+       CALL (u, d) {
+         OPTIONAL MATCH (u)-[s:SUBORDINATE_TO]->(sup:Unit) WHERE ${active("s")}
+         OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
+         RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
+       }
+${TARGETS_SUBQUERY}
+       RETURN any(sel IN selectors WHERE any(t IN coalesce(targets[sel], []) WHERE ${seen("t")})) AS served
+     }
+     WITH u, coalesce(served, false) AS served WHERE NOT served
+     RETURN u.id AS id ORDER BY id`;
+
+/**
+ * Party organisations in force on the date (in scope) with no reporting obligation on it; for
+ * a scoped reader (`visible` its units), none that it may see, so that the report neither
+ * counts nor hints at an obligation towards a unit hidden from it (as reportingObligations
+ * leaves those out). One set-based query rather than every organisation's full facts.
+ */
+export async function organisationsWithoutObligation(
   db: Database,
-  args: { asOf: string; members: string[] | null; kinds: string[] },
+  args: { asOf: string; members: string[] | null; kinds: string[]; visible: string[] | null },
   counter?: RoundTripCounter,
 ): Promise<string[]> {
+  // A subtree is read from its members by id (an index seek each), not by filtering every unit.
   const rows = await db.read(
-    `WITH date($asOf) AS d
-     MATCH (u:Unit) WHERE u.kind IN $kinds AND ${active("u")} AND ${inScope("u")}
-     RETURN u.id AS id ORDER BY id`,
-    { asOf: args.asOf, members: args.members, kinds: args.kinds },
+    NO_OBLIGATION(args.members !== null),
+    {
+      asOf: args.asOf,
+      members: args.members,
+      kinds: args.kinds,
+      visible: args.visible,
+      ...FACTS_KIND_PARAMS,
+    },
     counter,
   );
   return rows.map((r) => r.id as string);

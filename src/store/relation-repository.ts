@@ -72,7 +72,7 @@ export interface FactsKey {
  * unit's direct superior, its host agency's leadership, party organisation and mass
  * organisations, and the committee of the place where it sits.
  */
-const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
+export const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
        // The agency the unit sits in: its host, or for an agency head the agency it is part of.
        WITH coalesce(${attributeOn("u", "host")}, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
        CALL (hostId, d) {
@@ -183,6 +183,15 @@ ${TARGETS_SUBQUERY}
      ${citationsOf("allBasisIds")}
      RETURN perKey, allRules, units, citations, citationsDocuments`;
 
+/** The kind lists UNIT_FACTS_CYPHER and TARGETS_SUBQUERY take as parameters (also read by the integrity report). */
+export const FACTS_KIND_PARAMS = {
+  bodyKinds: BODY_KINDS,
+  delegationKinds: DELEGATION_KINDS,
+  basicKinds: BASIC_KINDS,
+  massKinds: MASS_KINDS,
+  governmentPartyKinds: GOVERNMENT_PARTY_KINDS,
+};
+
 /** The facts around several units, one query for all of them. */
 export async function unitFacts(
   db: Database,
@@ -193,11 +202,7 @@ export async function unitFacts(
     UNIT_FACTS_CYPHER,
     {
       keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
-      bodyKinds: BODY_KINDS,
-      delegationKinds: DELEGATION_KINDS,
-      basicKinds: BASIC_KINDS,
-      massKinds: MASS_KINDS,
-      governmentPartyKinds: GOVERNMENT_PARTY_KINDS,
+      ...FACTS_KIND_PARAMS,
     },
     counter,
   );

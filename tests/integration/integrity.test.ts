@@ -4,6 +4,7 @@
  * descendants and children, the `under` subtree, and errors naming the argument.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentOrganisations } from "./helpers/silent-organisations.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 let server: TestServer;
@@ -87,6 +88,21 @@ describe("integrityReport", () => {
       (f) => f.rule === "NO_REPORTING_OBLIGATION" && f.units[0]?.id === "chi-bo-so-noi-vu-lam-dong",
     );
     expect(withObligations).toEqual([]);
+  });
+
+  it("finds exactly the party organisations whose reportingObligations is empty, before, on and after the reform", async () => {
+    // Before 138-QĐ/TW (01/12/2023) its rules are not in force; 30/06 and 01/07/2025 straddle the reform.
+    for (const asOf of ["2023-06-01", "2025-06-30", DATE]) {
+      const r = await server.gql<{
+        integrityReport: { findings: { rule: string; units: { id: string }[] }[] };
+      }>(`{ integrityReport(asOf: "${asOf}") { findings { rule units { id } } } }`);
+      expect(r.errors).toBeUndefined();
+      const found = (r.data?.integrityReport.findings ?? [])
+        .filter((f) => f.rule === "NO_REPORTING_OBLIGATION")
+        .map((f) => f.units[0]?.id as string)
+        .sort();
+      expect(found, asOf).toEqual(await silentOrganisations(server, null, asOf));
+    }
   });
 
   it("gives each province's depth and largest span as descendants and children count them", async () => {

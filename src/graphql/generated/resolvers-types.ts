@@ -521,7 +521,7 @@ export const IntegrityRule = {
   DoubleSuperior: 'DOUBLE_SUPERIOR',
   /** Đơn vị thiếu cấp trên trực tiếp: a party organisation (other than the Central Committee), body or organ with no SUBORDINATE_TO or PART_OF in force on the date. */
   MissingSuperior: 'MISSING_SUPERIOR',
-  /** Không có chế độ báo cáo: a party organisation with no reporting obligation on the date. */
+  /** Không có chế độ báo cáo: a party organisation with no reporting obligation on the date (for a scoped reader: none that reportingObligations shows it, i.e. none towards a unit it may see). */
   NoReportingObligation: 'NO_REPORTING_OBLIGATION',
   /** Quan hệ ngoài thời hạn: a relation (of any date) that starts before or ends after one of its units. */
   RelationOutsideValidity: 'RELATION_OUTSIDE_VALIDITY'

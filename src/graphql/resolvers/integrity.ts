@@ -9,7 +9,7 @@ import {
 } from "../../domain/integrity.ts";
 import { exportMembers } from "../../store/export-repository.ts";
 import {
-  partyOrganisationsOn,
+  organisationsWithoutObligation,
   provinceShapes,
   rulesCitingReplaced,
   structuralFindings,
@@ -17,7 +17,7 @@ import {
 import { asOfArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
-import { loadUnits, obligationsOf, requireLoaded, requireUnit } from "../services/lookups.ts";
+import { loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
 import { keepVisible, scoped } from "../visibility.ts";
 
 /**
@@ -32,25 +32,34 @@ async function membersChecked(ctx: Context, under: string | null, asOf: string):
   return null;
 }
 
+/**
+ * The units a scoped reader may see (its whole graph, every period, as on /graphql), reusing
+ * the members when they are that already; null when reading is not scoped.
+ */
+async function visibleUnits(ctx: Context, under: string | null, members: string[] | null) {
+  if (!scoped(ctx)) return null;
+  if (under === null) return members;
+  return exportMembers(ctx.db, { root: null, asOf: null, scopes: ctx.principal.scopes });
+}
+
 export const IntegrityQueries: QueryResolvers = {
   integrityReport: async (_, args, ctx) => {
     const asOf = asOfArg(args.asOf, ctx);
     const under = args.under ?? null;
     if (under !== null) await requireUnit(under, ctx, "under");
     const members = await membersChecked(ctx, under, asOf);
+    const visible = await visibleUnits(ctx, under, members);
     const scope = { asOf, members };
-    const [raw, rules, organisations, shapes] = await Promise.all([
+    const [raw, rules, silent, shapes] = await Promise.all([
       structuralFindings(ctx.db, { ...scope, needSuperior: KINDS_NEEDING_SUPERIOR }, ctx.roundTrips),
       rulesCitingReplaced(ctx.db, asOf, ctx.roundTrips),
-      partyOrganisationsOn(ctx.db, { ...scope, kinds: PARTY_ORGANISATION_KINDS }, ctx.roundTrips),
+      organisationsWithoutObligation(
+        ctx.db,
+        { ...scope, kinds: PARTY_ORGANISATION_KINDS, visible },
+        ctx.roundTrips,
+      ),
       provinceShapes(ctx.db, { ...scope, under }, ctx.roundTrips),
     ]);
-    const facts = await ctx.loaders.facts.loadMany(organisations.map((id) => ({ id, asOf })));
-    const silent = organisations.filter((_id, i) => {
-      const f = facts[i];
-      if (f instanceof Error) throw f;
-      return f !== undefined && obligationsOf(f).length === 0;
-    });
     const all: IntegrityFinding[] = [
       ...raw.map((r) => finding(r.rule as IntegrityRule, asOf, r)),
       ...rules.map((r) =>
