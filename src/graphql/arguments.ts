@@ -74,6 +74,14 @@ export function firstArg(value: unknown, ctx: Context, fallback = DEFAULT_PAGE_S
   return n;
 }
 
+/** A count of items to skip (the integrity report's findings): a non-negative integer, default 0. */
+export function offsetArg(value: unknown, name = "offset"): number {
+  if (value === undefined || value === null) return 0;
+  const n = value as number;
+  if (!Number.isInteger(n) || n < 0) throw badInput(name, `must be a non-negative integer, got ${n}`);
+  return n;
+}
+
 export function depthArg(value: unknown, max: number, fallback: number, name: string): number {
   if (value === undefined || value === null) return fallback;
   const n = value as number;

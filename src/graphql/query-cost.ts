@@ -52,9 +52,7 @@ const ASSUMED_SIZE: Record<string, number> = {
   "Query.history": 30,
   "Event.changes": 30,
   "Event.units": 30,
-  // The integrity report: one province of the national graph has 10,368 findings (README); each
-  // names one to three units.
-  "IntegrityReport.findings": 1000,
+  // An integrity finding names one to three units (its findings are paged by `first`).
   "IntegrityFinding.units": 3,
   // Introspection: this schema's averages (78 types; per type 4.5 fields, 1.7 enum values, 0.6
   // input fields; 0.3 arguments per field), rounded up. GraphiQL's introspection costs about
@@ -94,8 +92,14 @@ function depthOf(value: unknown, max: number): number {
   return typeof value === "number" && Number.isFinite(value) ? Math.min(Math.max(value, 1), max) : max;
 }
 
+/** A page's size when `first` is absent, where the resolver's default is not DEFAULT_PAGE_SIZE. */
+const PAGE_DEFAULTS: Record<string, (s: CostSettings) => number> = {
+  "Query.changes": () => CHANGES_PAGE_SIZE,
+  "IntegrityReport.findings": (s) => s.maxPageSize,
+};
+
 function pageSize(coordinate: string, first: unknown, s: CostSettings): number {
-  const fallback = coordinate === "Query.changes" ? CHANGES_PAGE_SIZE : DEFAULT_PAGE_SIZE;
+  const fallback = PAGE_DEFAULTS[coordinate]?.(s) ?? DEFAULT_PAGE_SIZE;
   const n = typeof first === "number" && Number.isFinite(first) ? first : fallback;
   return Math.min(Math.max(n, 0), s.maxPageSize);
 }

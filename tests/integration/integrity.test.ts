@@ -139,4 +139,34 @@ describe("integrityReport", () => {
     const bad = await server.gql(`{ integrityReport(asOf: "2025-02-30") { asOf } }`);
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
+
+  it("pages the findings: first, offset and rule slice the same list, in the same order", async () => {
+    const all = await report();
+    const key = (f: { rule: string; message: string }) => `${f.rule} ${f.message}`;
+    const page = async (args: string) => {
+      const r = await server.gql<{ integrityReport: { findings: { rule: string; message: string }[] } }>(
+        `{ integrityReport(asOf: "${DATE}") { findings(${args}) { rule message } } }`,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data?.integrityReport.findings ?? [];
+    };
+    expect(all.findings.length).toBeGreaterThan(4);
+    expect((await page("first: 3, offset: 2")).map(key)).toEqual(all.findings.slice(2, 5).map(key));
+    const rule = "NO_REPORTING_OBLIGATION";
+    const ofRule = all.findings.filter((f) => f.rule === rule);
+    expect(ofRule.length).toBe(all.counts.find((c) => c.rule === rule)?.count);
+    expect((await page(`rule: ${rule}, first: 500`)).map(key)).toEqual(ofRule.map(key));
+    expect(await page(`offset: ${all.findings.length}`)).toEqual([]);
+  });
+
+  it("refuses a negative offset and a page above MAX_PAGE_SIZE, naming the argument", async () => {
+    for (const [args, name] of [
+      ["offset: -1", "offset"],
+      ["first: 100000", "first"],
+    ]) {
+      const r = await server.gql(`{ integrityReport(asOf: "${DATE}") { findings(${args}) { rule } } }`);
+      expect(r.errors?.[0]?.extensions?.code, args).toMatch(/BAD_USER_INPUT|QUERY_TOO_COMPLEX/);
+      expect(r.errors?.[0]?.message, args).toContain(name);
+    }
+  });
 });

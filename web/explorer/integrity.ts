@@ -33,6 +33,14 @@ interface Report {
 const link = (u: { id: string; name: string }, asOf: string) =>
   `<a class="unit-link" data-unit="${h(u.id)}" href="/explorer?unit=${encodeURIComponent(u.id)}&date=${asOf}">${h(u.name)}</a>`;
 
+/** "12" when every finding is shown, "500 đầu tiên / 24.475" when the first page is (findings are paged). */
+function findingsHeading(r: Report): string {
+  const total = r.counts.reduce((n, c) => n + c.count, 0);
+  return r.findings.length < total
+    ? `${r.findings.length.toLocaleString("vi-VN")} đầu tiên / ${total.toLocaleString("vi-VN")}`
+    : String(total);
+}
+
 export async function renderIntegrity(
   target: HTMLElement,
   asOf: string,
@@ -63,7 +71,7 @@ export async function renderIntegrity(
     .join("");
   target.innerHTML = `<h2>Kiểm tra tính toàn vẹn — ngày ${vnDate(asOf)}${under ? ` (trong cây ${h(under)})` : " (toàn bộ đồ thị)"}</h2>
     <h3>Số phát hiện theo quy tắc</h3><table><thead><tr><th>Quy tắc</th><th>Nội dung</th><th>Số</th></tr></thead><tbody>${counts}</tbody></table>
-    <h3>Phát hiện (${r.findings.length})</h3><table><thead><tr><th>Quy tắc</th><th>Mô tả</th><th>Đơn vị</th></tr></thead><tbody>${findings || `<tr><td colspan="3">Không có.</td></tr>`}</tbody></table>
+    <h3>Phát hiện (${findingsHeading(r)})</h3><table><thead><tr><th>Quy tắc</th><th>Mô tả</th><th>Đơn vị</th></tr></thead><tbody>${findings || `<tr><td colspan="3">Không có.</td></tr>`}</tbody></table>
     <h3>Cấu trúc từng đảng bộ tỉnh</h3><table><thead><tr><th>Tỉnh ủy / Thành ủy</th><th>Tỉnh</th><th>Độ sâu</th><th>Tầm quản lý lớn nhất</th></tr></thead><tbody>${provinces}</tbody></table>`;
   return r.findings.length;
 }

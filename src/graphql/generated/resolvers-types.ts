@@ -503,12 +503,24 @@ export type IntegrityReport = {
   asOf: Scalars['Date']['output'];
   /** Findings per rule, every rule listed (zero included). */
   counts: Array<IntegrityRuleCount>;
-  /** Every finding, by rule. */
+  /**
+   * The findings, by rule, one page at a time: `first` of them (default and limit MAX_PAGE_SIZE)
+   * after skipping `offset` (default 0), only those of `rule` when given. `counts` gives the totals,
+   * so a client knows how many pages there are; the report is computed whole for each request.
+   */
   findings: Array<IntegrityFinding>;
   /** Per province committee: depth and largest span of control. */
   provinces: Array<ProvinceShape>;
   /** The subtree checked; null for the whole graph. */
   under?: Maybe<Unit>;
+};
+
+
+/** Integrity findings on a date (báo cáo kiểm tra tính toàn vẹn), over the whole graph or a subtree. */
+export type IntegrityReportFindingsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  rule?: InputMaybe<IntegrityRule>;
 };
 
 /** A rule the integrity report checks (quy tắc kiểm tra tính toàn vẹn). */
@@ -2233,7 +2245,7 @@ export type IntegrityFindingResolvers<ContextType = Context, ParentType extends 
 export type IntegrityReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrityReport'] = ResolversParentTypes['IntegrityReport']> = ResolversObject<{
   asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   counts?: Resolver<Array<ResolversTypes['IntegrityRuleCount']>, ParentType, ContextType>;
-  findings?: Resolver<Array<ResolversTypes['IntegrityFinding']>, ParentType, ContextType>;
+  findings?: Resolver<Array<ResolversTypes['IntegrityFinding']>, ParentType, ContextType, Partial<IntegrityReportFindingsArgs>>;
   provinces?: Resolver<Array<ResolversTypes['ProvinceShape']>, ParentType, ContextType>;
   under?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
 }>;

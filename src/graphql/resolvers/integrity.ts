@@ -14,7 +14,7 @@ import {
   rulesCitingReplaced,
   structuralFindings,
 } from "../../store/integrity-repository.ts";
-import { asOfArg } from "../arguments.ts";
+import { asOfArg, firstArg, offsetArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
 import { loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
@@ -91,6 +91,12 @@ export const IntegrityQueries: QueryResolvers = {
 
 export const IntegrityResolvers: Resolvers = {
   IntegrityReport: {
+    findings: (r, args, ctx) => {
+      const first = firstArg(args.first, ctx, ctx.config.MAX_PAGE_SIZE);
+      const offset = offsetArg(args.offset);
+      const ofRule = args.rule ? r.findings.filter((f) => f.rule === args.rule) : r.findings;
+      return ofRule.slice(offset, offset + first);
+    },
     under: (r, _, ctx) => (r.under ? ctx.loaders.unit.load(r.under) : null),
   },
   IntegrityFinding: {
