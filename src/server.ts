@@ -50,7 +50,7 @@ import { rateLimiter, securityHeaders } from "./http/security.ts";
 import { statusOfDomainError } from "./http/statuses.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
-import { readGraphVersion } from "./store/graph-version.ts";
+import { readVersions } from "./store/graph-version.ts";
 
 export interface RunningServer {
   url: string;
@@ -97,7 +97,7 @@ export async function startServer(opts: {
     log,
     verifyToken: createTokenVerifier(config),
     cache:
-      config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null,
+      config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readVersions(db)) : null,
   };
   const app = createApp(config);
   const httpServer = createServer(app);
