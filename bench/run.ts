@@ -495,15 +495,17 @@ async function distinctQuestion(ctx: DistinctContext, q: Question, units: number
   // Agreement on the last inputs of the list (the latency rounds start at the first).
   let agree = true;
   for (const i of [q.samples - 1, q.samples - 2, q.samples - 3].filter((i) => i >= 0)) {
-    const got = await Promise.all(
-      WAYS.map((w) =>
-        ask[w](i).then(
-          (a) => q.signature[w](a),
-          () => "error",
-        ),
-      ),
-    );
-    if (new Set(got).size !== 1) agree = false;
+    const got: string[] = [];
+    for (const w of WAYS) {
+      const answer = await ask[w](i).catch((e: unknown) => ({ errors: [{ message: String(e) }] }));
+      const err = graphqlErrors(answer);
+      if (err) ways[w].errors.push(`agreement, input ${i}: ${err}`);
+      got.push(err ? "error" : q.signature[w](answer));
+    }
+    if (new Set(got).size !== 1) {
+      agree = false;
+      ways.ours.errors.push(`answers differ on input ${i}: ${got.join(" | ")}`);
+    }
   }
   const latency = Math.min(ctx.opts.distinctSamples, Math.floor(q.samples / 2));
   const times: Record<Way, number[]> = { ours: [], raw: [], lib: [] };
@@ -615,7 +617,7 @@ async function benchMixed(ctx: DistinctContext, qs: Question[]): Promise<MixedRe
     },
   };
   console.log(
-    `quiet ${quiet.rps.toFixed(0)} rps, hit rate ${(100 * quiet.hitRate).toFixed(1)} % | writing ${writing.rps.toFixed(0)} rps, hit rate ${(100 * writing.hitRate).toFixed(1)} %, ${tally.ok} writes (${tally.errors} errors)`,
+    `quiet ${quiet.rps.toFixed(0)} rps, hit rate ${(100 * quiet.hitRate).toFixed(1)} % | writing ${writing.rps.toFixed(0)} rps, hit rate ${(100 * writing.hitRate).toFixed(1)} %, ${tally.ok} writes (${tally.errors} errors${tally.lastError ? `, last: ${tally.lastError}` : ""})`,
   );
   return result;
 }

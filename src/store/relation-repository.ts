@@ -182,17 +182,33 @@ ${TARGETS_SUBQUERY}
                    wholes: wholes, targets: targets, ruleIds: [r IN rules | r.id], unitIds: unitIds,
                    basisIds: basisIds}) AS perKey
      WITH perKey, COLLECT { UNWIND perKey AS x UNWIND x.unitIds AS id RETURN DISTINCT id } AS allUnitIds
-     ${unitsOf("allUnitIds", "units")}
-     RETURN perKey, units`;
+     ${unitsOf("allUnitIds", "units")}`;
 
-/** The facts around several units, one query for all of them. */
+/**
+ * The rules and citations the facts name, once for the batch: for a reader without the result
+ * cache, which would otherwise read them in further round trips.
+ */
+const WITH_REFERENCES = `
+     WITH perKey, units,
+          COLLECT { UNWIND perKey AS x UNWIND x.basisIds AS id RETURN DISTINCT id } AS allBasisIds,
+          COLLECT { UNWIND perKey AS x UNWIND x.ruleIds AS id RETURN DISTINCT id } AS allRuleIds
+     CALL (allRuleIds) {
+       UNWIND allRuleIds AS rid
+       MATCH (r:Rule {id: rid})
+       RETURN collect(properties(r)) AS allRules
+     }
+     ${citationsOf("allBasisIds")}
+     RETURN perKey, units, allRules, citations, citationsDocuments`;
+
+/** The facts around several units, and (when asked) the rules and citations they name: one query for all of them. */
 export async function unitFacts(
   db: Database,
   keys: readonly FactsKey[],
   counter?: RoundTripCounter,
-): Promise<StoredFacts[]> {
+  withReferences = false,
+): Promise<{ facts: StoredFacts[]; rules: RuleRecord[]; citations: CitationRecord[] }> {
   const rows = await db.read(
-    UNIT_FACTS_CYPHER,
+    withReferences ? UNIT_FACTS_CYPHER + WITH_REFERENCES : `${UNIT_FACTS_CYPHER}\n     RETURN perKey, units`,
     {
       keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
       bodyKinds: BODY_KINDS,
@@ -203,7 +219,12 @@ export async function unitFacts(
     },
     counter,
   );
-  return unitFactsFrom(rows[0] ?? {}, keys);
+  const row = rows[0] ?? {};
+  return {
+    facts: unitFactsFrom(row, keys),
+    rules: maps(row, "allRules").map(asRule),
+    citations: asCitations(row.citations ?? [], row.citationsDocuments ?? []),
+  };
 }
 
 /** Each key's facts, with the units it names picked from the batch's. */

@@ -30,7 +30,7 @@ beforeAll(async () => {
     await create(
       a,
       admin,
-      { id: `${P}co-so-${n}`, kind: "BASIC_PARTY_COMMITTEE" },
+      { id: `${P}co-so-${n}`, kind: "BASIC_PARTY_COMMITTEE", sector: "AGENCY" },
       `${P}huyen`,
       "2020-01-01",
     );

@@ -65,7 +65,14 @@ const pick = <T>(map: Map<string, T>, ids: string[]): T[] =>
 const json = (k: unknown) => JSON.stringify(k);
 
 export function factLoaders(db: Database, reads: RequestReads, records: RecordLoaders) {
-  const load = reads.cached("facts", factsKey, (missing: FactsKey[], rt) => unitFacts(db, missing, rt));
+  // Without the cache the rules and citations come with the facts (one round trip); with it they
+  // are read through the reference loaders, which keep them across unit edits.
+  const load = reads.cached("facts", factsKey, async (missing: FactsKey[], rt) => {
+    const found = await unitFacts(db, missing, rt, !reads.caching);
+    for (const r of found.rules) records.rule.prime(r.id, r);
+    records.primeCitations(found.citations);
+    return found.facts;
+  });
   const facts = new DataLoader<FactsKey, UnitFacts, string>(
     async (keys) => {
       const stored = (await load(keys)) as StoredFacts[];

@@ -12,6 +12,8 @@ import type { Loaded, RequestVersions, ResultCache } from "../result-cache.ts";
 export type Batch<K, V> = (keys: readonly K[]) => Promise<(V | null)[]>;
 
 export interface RequestReads {
+  /** Whether answers are kept between requests (RESULT_CACHE_MB > 0). */
+  caching: boolean;
   /**
    * A batch function through the cache (when there is one). `load` reads with the counter it is
    * given, which carries the version capture when the answer is to be kept.
@@ -73,6 +75,7 @@ export function requestReads(cache: ResultCache | null, counter: RoundTripCounte
   };
   let reads = new Map<string, Promise<unknown>>();
   return {
+    caching: cache !== null,
     cached: (area, keyOf, load) => (keys) => batch(area, keys, keyOf, load),
     read<V extends object>(
       area: string,
