@@ -471,10 +471,10 @@ async function benchDistinct(ctx: DistinctContext): Promise<DistinctResult[]> {
     process.stdout.write(`  distinct ${q.key} (${q.samples} inputs): `);
     const r = await distinctQuestion(ctx, q, inputs.units[q.key as keyof typeof inputs.units]);
     console.log(
-      WAYS.map(
+      `${WAYS.map(
         (w) =>
           `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8, ${r.ways[w].roundTrips?.toFixed(2)} trips`,
-      ).join(" | ") + ` | hit rate ${JSON.stringify(r.hitRate)}${r.agree ? "" : "  (answers differ!)"}`,
+      ).join(" | ")} | hit rate ${JSON.stringify(r.hitRate)}${r.agree ? "" : "  (answers differ!)"}`,
     );
     out.push(r);
   }
@@ -580,7 +580,7 @@ async function benchMixed(ctx: DistinctContext, qs: Question[]): Promise<MixedRe
     return q.ours(i);
   };
   const readers = 8;
-  const seconds = Math.max(5, ctx.opts.duration * 2);
+  const seconds = ctx.opts.mixedSeconds;
   const writeEveryMs = 200;
   // Warm the hot set first, so that "quiet" shows the steady state without writes.
   for (let i = 0; i < 2 * reads.length * 20; i++) await postJson(ctx.urls.ours, body());
@@ -672,6 +672,8 @@ interface SizeOptions {
   distinct: number;
   /** Latency samples per way in the distinct workload. */
   distinctSamples: number;
+  /** Length of each phase of the mixed workload. */
+  mixedSeconds: number;
 }
 
 type Servers = { ours: Child; lib: Child; uncached: Child };
@@ -870,6 +872,7 @@ function parseOptions() {
       "render-only": { type: "boolean", default: false },
       distinct: { type: "string", default: "5000" },
       "distinct-samples": { type: "string", default: "200" },
+      "mixed-seconds": { type: "string", default: "10" },
     },
   });
   const opts: SizeOptions = {
@@ -886,6 +889,7 @@ function parseOptions() {
     only: values.only ? values.only.split(",") : null,
     distinct: Number(values.distinct),
     distinctSamples: Number(values["distinct-samples"]),
+    mixedSeconds: Number(values["mixed-seconds"]),
   };
   return { values, opts };
 }
