@@ -32,7 +32,7 @@ export async function startBenchNeo4j(opts: {
     heapMb: opts.heapMb,
     pageCacheMb: opts.pageCacheMb,
     password: BENCH_PASSWORD,
-    startTimeoutMs: 300_000,
+    startTimeoutMs: Number(process.env.NEO4J_START_TIMEOUT_MS ?? 300_000),
     log: opts.log,
   });
   const db = new Database({ uri: neo4j.uri, user: neo4j.user, password: BENCH_PASSWORD });

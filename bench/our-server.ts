@@ -1,10 +1,14 @@
 /**
  * Our service, as `npm start` runs it but on the bench database and port, for bench/run.ts to
  * start as a child process (so that its RSS can be read from /proc). NEO4J_URI,
- * NEO4J_PASSWORD, PORT; prints `READY <url>`.
+ * NEO4J_PASSWORD, PORT; prints `READY <url>`. With STATS_PORT, also answers
+ * `GET http://127.0.0.1:<STATS_PORT>/` with the result cache's counters (hits, misses, joined,
+ * version checks), from which the benchmark reports a hit rate.
  */
 import "../src/runtime.ts";
+import { createServer } from "node:http";
 import { loadConfig } from "../src/config.ts";
+import { resultCacheTotals } from "../src/graphql/result-cache.ts";
 import { createLogger } from "../src/logger.ts";
 import { startServer } from "../src/server.ts";
 import { Database } from "../src/store/database.ts";
@@ -26,6 +30,11 @@ async function main(): Promise<void> {
   });
   await db.verify();
   const server = await startServer({ db, config, log, port: config.PORT, host: "127.0.0.1" });
+  if (process.env.STATS_PORT)
+    createServer((_, res) => res.end(JSON.stringify(resultCacheTotals))).listen(
+      Number(process.env.STATS_PORT),
+      "127.0.0.1",
+    );
   console.log(`READY ${server.url}`);
   const stop = async () => {
     await server.stop();

@@ -24,6 +24,14 @@ export interface Question {
   signature: Record<Way, (answer: unknown) => string>;
 }
 
+/** One input of the chain, obligations and nested questions: a unit and a date. */
+export interface Input {
+  id: string;
+  asOf: string;
+}
+
+const onAsOf = (ids: string[]): Input[] => ids.map((id) => ({ id, asOf: AS_OF }));
+
 export interface Samples {
   chain: string[];
   obligations: string[];
@@ -109,33 +117,33 @@ const UNIT = "id name kind";
 
 export function questions(s: Samples): Question[] {
   return [
-    chainQuestion(s),
-    obligationsQuestion(s),
+    chainQuestion(onAsOf(s.chain)),
+    obligationsQuestion(onAsOf(s.obligations)),
     descendantsQuestion(s),
     searchQuestion(s),
-    nestedQuestion(s),
+    nestedQuestion(onAsOf(s.provinces)),
     entitiesQuestion(s),
   ];
 }
 
 const at = <T>(list: readonly T[], i: number) => list[i % list.length] as T;
 
-function chainQuestion(s: Samples): Question {
+export function chainQuestion(inputs: Input[]): Question {
   return {
     key: "chain",
     title: "reporting chain",
-    samples: s.chain.length,
+    samples: inputs.length,
     ours: (i) => ({
       query: `query Chain($id: ID!, $asOf: Date) { reportingChain(unitId: $id, asOf: $asOf) {
         from { ${UNIT} } to { ${UNIT} } relation frequencies via { id name } basis { id document { number } } rules { id title } } }`,
-      variables: { id: at(s.chain, i), asOf: AS_OF },
+      variables: { ...at(inputs, i) },
     }),
     lib: (i) => ({
       query: `query Chain($id: ID!, $asOf: Date!) { reportingChain(unitId: $id, asOf: $asOf) {
         i from { ${UNIT} } to { ${UNIT} } relation frequencies via { id name } basis { id documentNumber } rules { id title } } }`,
-      variables: { id: at(s.chain, i), asOf: AS_OF },
+      variables: { ...at(inputs, i) },
     }),
-    raw: (i) => ({ cypher: RAW.chain.cypher, params: { id: at(s.chain, i), asOf: AS_OF } }),
+    raw: (i) => ({ cypher: RAW.chain.cypher, params: { ...at(inputs, i) } }),
     signature: {
       ...sameOverGraphql((a) =>
         sig(rows(data(a).reportingChain).map((x) => ((x as Json).to as Json).id as string)),
@@ -145,24 +153,24 @@ function chainQuestion(s: Samples): Question {
   };
 }
 
-function obligationsQuestion(s: Samples): Question {
+export function obligationsQuestion(inputs: Input[]): Question {
   return {
     key: "obligations",
     title: "reporting obligations",
-    samples: s.obligations.length,
+    samples: inputs.length,
     ours: (i) => ({
       query: `query Obligations($id: ID!, $asOf: Date) { reportingObligations(unitId: $id, asOf: $asOf) {
         obligor { id name } type recipient { ${UNIT} } frequencies via { id name } subject
         basis { id document { number } } rule { id title } validFrom validTo } }`,
-      variables: { id: at(s.obligations, i), asOf: AS_OF },
+      variables: { ...at(inputs, i) },
     }),
     lib: (i) => ({
       query: `query Obligations($id: ID!, $asOf: Date!) { reportingObligations(unitId: $id, asOf: $asOf) {
         obligor { id name } type recipient { ${UNIT} } frequencies via { id name } subject
         basis { id documentNumber } rule { id title } validFrom validTo } }`,
-      variables: { id: at(s.obligations, i), asOf: AS_OF },
+      variables: { ...at(inputs, i) },
     }),
-    raw: (i) => ({ cypher: RAW.obligations.cypher, params: { id: at(s.obligations, i), asOf: AS_OF } }),
+    raw: (i) => ({ cypher: RAW.obligations.cypher, params: { ...at(inputs, i) } }),
     signature: {
       ...sameOverGraphql((a) =>
         sig(rows(data(a).reportingObligations).map((x) => `${((x as Json).recipient as Json).id}`)),
@@ -223,24 +231,24 @@ function searchQuestion(s: Samples): Question {
   };
 }
 
-function nestedQuestion(s: Samples): Question {
+export function nestedQuestion(inputs: Input[]): Question {
   return {
     key: "nested",
     title: "unit → 100 children → obligations",
-    samples: s.provinces.length,
+    samples: inputs.length,
     ours: (i) => ({
       query: `query Nested($id: ID!, $asOf: Date) { unit(id: $id) { id name children(asOf: $asOf, first: 100) {
         totalCount nodes { ${UNIT} superior(asOf: $asOf) { id } reportingObligations(asOf: $asOf) {
           type recipient { id name } frequencies basis { id } rule { id } } } } } }`,
-      variables: { id: at(s.provinces, i), asOf: AS_OF },
+      variables: { ...at(inputs, i) },
     }),
     lib: (i) => ({
       query: `query Nested($id: ID!, $asOf: Date!) { units(where: { id: { eq: $id } }) { id name
         childCount(asOf: $asOf) children(asOf: $asOf, first: 100) { ${UNIT} superior(asOf: $asOf) { id }
           reportingObligations(asOf: $asOf) { type recipient { id name } frequencies basis { id } rule { id } } } } }`,
-      variables: { id: at(s.provinces, i), asOf: AS_OF },
+      variables: { ...at(inputs, i) },
     }),
-    raw: (i) => ({ cypher: RAW.nested.cypher, params: { id: at(s.provinces, i), asOf: AS_OF } }),
+    raw: (i) => ({ cypher: RAW.nested.cypher, params: { ...at(inputs, i) } }),
     signature: {
       ours: (a) =>
         childrenSig(rows(((data(a).unit as Json)?.children as Json)?.nodes), "reportingObligations"),

@@ -48,6 +48,8 @@ function details(s: SizeResult): string[] {
 export function renderResults(run: BenchRun): string {
   return [
     ...header(run),
+    ...distinctSection(run),
+    ...mixedSection(run),
     ...ratioSection(run),
     ...targets(run),
     ...importTable(run),
@@ -73,9 +75,71 @@ function header(run: BenchRun): string[] {
   ];
 }
 
+/** The headline: each request about a unit not asked before (bench/distinct.ts). */
+function distinctSection(run: BenchRun): string[] {
+  const sizes = run.sizes.filter((s) => s.distinct?.length);
+  if (sizes.length === 0) return [];
+  const lines = [
+    "### Distinct inputs: every request asks about a unit (and date) not asked before",
+    "",
+    "The same list of inputs for the three ways, spread over the whole graph; one client for latency " +
+      "(the ways alternating, each asking each input once), then 8 and 32 clients for throughput, each way going on " +
+      "through the list. Targets (issue 16): p50 ≤ 1.3× raw Cypher; p50 ≥ 2× faster than @neo4j/graphql; " +
+      '≥ 3× its throughput at 8 and 32 clients. "hit rate" is our cache\'s (latency rounds / @8 / @32): a hit ' +
+      "here means an input came round again or a concurrent request joined a read.",
+    "",
+  ];
+  for (const s of sizes) {
+    lines.push(
+      `| ${s.size}, distinct | inputs (units) | p50 ours / raw / lib ms | ours ÷ raw p50 | lib ÷ ours p50 | rps@8 ours / raw / lib | ours ÷ lib rps@8 | rps@32 ours / raw / lib | ours ÷ lib rps@32 | round trips ours / raw / lib | hit rate | agree |`,
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
+    );
+    for (const d of s.distinct ?? []) {
+      const [o, r, l] = [d.ways.ours, d.ways.raw, d.ways.lib];
+      const rps = (c: string) =>
+        `${f(o.throughput[c]?.rps, 0)} / ${f(r.throughput[c]?.rps, 0)} / ${f(l.throughput[c]?.rps, 0)}`;
+      const wrapped = [o, r, l].some((w) => w.wrapped) ? " (list went round)" : "";
+      lines.push(
+        `| ${d.title} | ${d.inputs} (${d.units}) | ${f(o.latencyMs.p50)} / ${f(r.latencyMs.p50)} / ${f(l.latencyMs.p50)} | ${ratio(o.latencyMs.p50, r.latencyMs.p50)} | ${ratio(l.latencyMs.p50, o.latencyMs.p50)} | ${rps("8")}${wrapped} | ${ratio(o.throughput["8"]?.rps, l.throughput["8"]?.rps)} | ${rps("32")} | ${ratio(o.throughput["32"]?.rps, l.throughput["32"]?.rps)} | ${f(o.roundTrips, 2)} / ${f(r.roundTrips, 2)} / ${f(l.roundTrips, 2)} | ${["latency", "8", "32"].map((k) => pct(d.hitRate[k])).join(" / ")} | ${d.agree ? "yes" : "**no**"} |`,
+      );
+    }
+    lines.push("");
+  }
+  return lines;
+}
+
+const pct = (x: number | undefined) =>
+  x === undefined || Number.isNaN(x) ? "–" : `${(100 * x).toFixed(0)} %`;
+
+/** Reads while writes arrive: what writes cost the cache. */
+function mixedSection(run: BenchRun): string[] {
+  const sizes = run.sizes.filter((s) => s.mixed);
+  if (sizes.length === 0) return [];
+  const lines = [
+    "### Mixed: reads of the repeated samples while writes arrive",
+    "",
+    "8 clients ask the chain and obligations of the 20 + 20 repeated samples (a hot set), first alone, then while " +
+      "a writer renames a commune through the API every 200 ms (each change raises the hierarchy's version, so " +
+      "every held hierarchy answer is read again once; rules, provisions and documents stay held).",
+    "",
+    "| size | phase | rps | p50 ms | p99 ms | cache hit rate | writes acknowledged (errors) | write p50 / p99 ms |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const s of sizes) {
+    const m = s.mixed;
+    if (!m) continue;
+    lines.push(
+      `| ${s.size} | reads alone | ${f(m.quiet.rps, 0)} | ${f(m.quiet.p50)} | ${f(m.quiet.p99)} | ${pct(m.quiet.hitRate)} | – | – |`,
+      `| ${s.size} | reads + a write every ${m.writeEveryMs} ms | ${f(m.writing.rps, 0)} | ${f(m.writing.p50)} | ${f(m.writing.p99)} | ${pct(m.writing.hitRate)} | ${m.writes.ok} (${m.writes.errors}) | ${f(m.writes.p50)} / ${f(m.writes.p99)} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
 function ratioSection(run: BenchRun): string[] {
   return [
-    "### Ratios (ours ÷ raw Cypher, ours ÷ @neo4j/graphql)",
+    "### Repeated inputs (20 samples per question, asked over and over): ratios (ours ÷ raw Cypher, ours ÷ @neo4j/graphql)",
     "",
     "Latency ratios below 1 mean ours is faster; throughput ratios above 1 mean ours serves more. " +
       '"ours" is the service as it runs by default, with its result cache (README, "Result cache"): the ' +

@@ -25,6 +25,16 @@ import neo4j, { type Driver } from "neo4j-driver";
 import { type GenerateResult, generateInto } from "../src/cli/generate.ts";
 import { countGenerated } from "../src/store/bulk-import.ts";
 import { toParams } from "../src/store/database.ts";
+import {
+  adminToken,
+  cacheCounters,
+  distinctQuestions,
+  hitRate,
+  httpLoadFrom,
+  pickDistinct,
+  startWriter,
+  writeTargets,
+} from "./distinct.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
 import { AS_OF, pickSamples, type Question, questions, type Way } from "./questions.ts";
 import { renderResults } from "./report.ts";
@@ -53,6 +63,39 @@ export interface QuestionResult {
   uncached?: Pick<WayResult, "latencyMs" | "roundTrips" | "errors">;
 }
 
+/** One question over distinct inputs (bench/distinct.ts): each request about a unit not asked before. */
+export interface DistinctResult {
+  key: string;
+  title: string;
+  /** Inputs in the list, and the distinct units behind them. */
+  inputs: number;
+  units: number;
+  agree: boolean;
+  ways: Record<
+    Way,
+    {
+      latencyMs: WayResult["latencyMs"];
+      roundTrips: number | null;
+      throughput: Record<string, { rps: number; p50: number; p99: number; errors: number }>;
+      /** Whether a throughput run used up the list and went round again (ours could then hit its cache). */
+      wrapped: boolean;
+      errors: string[];
+    }
+  >;
+  /** Our cache's hit rate (joined reads count as hits) in the latency rounds and each throughput run. */
+  hitRate: Record<string, number>;
+}
+
+/** Reads of the repeated samples while a writer changes the graph (bench/distinct.ts). */
+export interface MixedResult {
+  readers: number;
+  seconds: number;
+  writeEveryMs: number;
+  quiet: { rps: number; p50: number; p99: number; errors: number; hitRate: number };
+  writing: { rps: number; p50: number; p99: number; errors: number; hitRate: number };
+  writes: { ok: number; errors: number; p50: number; p99: number; lastError: string };
+}
+
 export interface SizeResult {
   size: string;
   scale: number;
@@ -63,6 +106,8 @@ export interface SizeResult {
   rssIdleMb: Record<"ours" | "lib", number | null>;
   rssMaxMb: Record<"ours" | "lib", number | null>;
   questions: QuestionResult[];
+  distinct?: DistinctResult[];
+  mixed?: MixedResult;
   load: { before: number[]; after: number[] };
   profile?: string[];
 }
@@ -139,6 +184,9 @@ async function startChild(
       }),
   };
 }
+
+/** Our server's token secret in the benchmark: the mixed workload's writer signs its token with it. */
+const BENCH_JWT_SECRET = "bench-secret-that-is-long-enough-for-hs256";
 
 /** A request that takes longer than this counts as an error (Neo4j may still be working on it). */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -406,6 +454,174 @@ async function httpLoadSampled(
   b.rssMax[w] = Math.max(b.rssMax[w] ?? 0, peak);
 }
 
+interface DistinctContext {
+  urls: Urls;
+  driver: Driver;
+  servers: Servers;
+  opts: SizeOptions;
+  rssMax: Record<"ours" | "lib", number | null>;
+}
+
+/** The distinct-input workload (bench/distinct.ts) for chain, obligations and nested. */
+async function benchDistinct(ctx: DistinctContext): Promise<DistinctResult[]> {
+  const inputs = await pickDistinct(ctx.driver, ctx.opts.distinct);
+  const out: DistinctResult[] = [];
+  for (const q of distinctQuestions(inputs)) {
+    if (ctx.opts.only && !ctx.opts.only.includes(q.key)) continue;
+    process.stdout.write(`  distinct ${q.key} (${q.samples} inputs): `);
+    const r = await distinctQuestion(ctx, q, inputs.units[q.key as keyof typeof inputs.units]);
+    console.log(
+      `${WAYS.map(
+        (w) =>
+          `${w} p50 ${r.ways[w].latencyMs.p50.toFixed(1)} ms, ${r.ways[w].throughput["8"]?.rps.toFixed(0)} rps@8, ${r.ways[w].roundTrips?.toFixed(2)} trips`,
+      ).join(" | ")} | hit rate ${JSON.stringify(r.hitRate)}${r.agree ? "" : "  (answers differ!)"}`,
+    );
+    out.push(r);
+  }
+  return out;
+}
+
+async function distinctQuestion(ctx: DistinctContext, q: Question, units: number): Promise<DistinctResult> {
+  const ask = askers(q, { ...ctx.urls }, ctx.driver);
+  const stats = `http://127.0.0.1:${ctx.opts.httpPort + 100}/`;
+  const empty = (): DistinctResult["ways"]["ours"] => ({
+    latencyMs: noLatency(),
+    roundTrips: null,
+    throughput: {},
+    wrapped: false,
+    errors: [] as string[],
+  });
+  const ways = { ours: empty(), raw: { ...empty(), roundTrips: 1 }, lib: empty() };
+  // Agreement on the last inputs of the list (the latency rounds start at the first).
+  let agree = true;
+  for (const i of [q.samples - 1, q.samples - 2, q.samples - 3].filter((i) => i >= 0)) {
+    const got: string[] = [];
+    for (const w of WAYS) {
+      const answer = await ask[w](i).catch((e: unknown) => ({ errors: [{ message: String(e) }] }));
+      const err = graphqlErrors(answer);
+      if (err) ways[w].errors.push(`agreement, input ${i}: ${err}`);
+      got.push(err ? "error" : q.signature[w](answer));
+    }
+    if (new Set(got).size !== 1) {
+      agree = false;
+      ways.ours.errors.push(`answers differ on input ${i}: ${got.join(" | ")}`);
+    }
+  }
+  const latency = Math.min(ctx.opts.distinctSamples, Math.floor(q.samples / 2));
+  const times: Record<Way, number[]> = { ours: [], raw: [], lib: [] };
+  const trips = { sum: 0, n: 0 };
+  const libBefore = await libStatements(ctx.urls.lib);
+  const cacheBefore = await cacheCounters(stats);
+  for (let n = 0; n < latency; n++)
+    for (let k = 0; k < WAYS.length; k++) {
+      const w = WAYS[(n + k) % WAYS.length] as Way;
+      const t = performance.now();
+      try {
+        const answer = await ask[w](n);
+        times[w].push(performance.now() - t);
+        const err = graphqlErrors(answer);
+        if (err && w !== "raw") ways[w].errors.push(err);
+        if (w === "ours") countTrips(trips, answer);
+      } catch (e) {
+        ways[w].errors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+  const hit: Record<string, number> = { latency: hitRate(cacheBefore, await cacheCounters(stats)) };
+  ways.ours.roundTrips = trips.n > 0 ? trips.sum / trips.n : null;
+  ways.lib.roundTrips =
+    times.lib.length > 0 ? ((await libStatements(ctx.urls.lib)) - libBefore) / times.lib.length : null;
+  for (const w of WAYS) ways[w].latencyMs = latencyOf(times[w]);
+  // Throughput: each way goes on through the list from where it stopped.
+  const cursor: Record<Way, number> = { ours: latency, raw: latency, lib: latency };
+  const next = (w: Way) => () => {
+    const i = cursor[w]++;
+    if (i >= q.samples) ways[w].wrapped = true;
+    return i % q.samples;
+  };
+  for (const [ci, c] of [8, 32].entries())
+    for (let k = 0; k < WAYS.length; k++) {
+      const w = WAYS[(ci + k) % WAYS.length] as Way;
+      if (w === "raw") {
+        const nextRaw = next("raw");
+        ways.raw.throughput[String(c)] = await rawLoad(
+          (_) => ask.raw(nextRaw()),
+          q.samples,
+          c,
+          ctx.opts.duration,
+        );
+        continue;
+      }
+      const nextHttp = next(w);
+      const body = () => (w === "ours" ? q.ours(nextHttp()) : q.lib(nextHttp()));
+      const before = w === "ours" ? await cacheCounters(stats) : null;
+      ways[w].throughput[String(c)] = await httpLoadFrom(ctx.urls[w], body, c, ctx.opts.duration);
+      if (before) hit[String(c)] = hitRate(before, await cacheCounters(stats));
+      for (const s of ["ours", "lib"] as const) {
+        const mb = rssMb(ctx.servers[s].proc.pid);
+        ctx.rssMax[s] = Math.max(ctx.rssMax[s] ?? 0, mb ?? 0);
+      }
+    }
+  return { key: q.key, title: q.title, inputs: q.samples, units, agree, ways, hitRate: hit };
+}
+
+/**
+ * Reads of the repeated samples (chain and obligations, alternating) at 8 clients, first alone,
+ * then while a writer renames a commune every 200 ms through the API.
+ */
+async function benchMixed(ctx: DistinctContext, qs: Question[]): Promise<MixedResult | undefined> {
+  const reads = qs.filter((q) => q.key === "chain" || q.key === "obligations");
+  if (reads.length === 0) return undefined;
+  const stats = `http://127.0.0.1:${ctx.opts.httpPort + 100}/`;
+  let n = 0;
+  const body = () => {
+    const q = reads[n % reads.length] as Question;
+    const i = Math.floor(n / reads.length);
+    n++;
+    return q.ours(i);
+  };
+  const readers = 8;
+  const seconds = ctx.opts.mixedSeconds;
+  const writeEveryMs = 200;
+  // Warm the hot set first, so that "quiet" shows the steady state without writes.
+  for (let i = 0; i < 2 * reads.length * 20; i++) await postJson(ctx.urls.ours, body());
+  const phase = async () => {
+    const before = await cacheCounters(stats);
+    const r = await httpLoadFrom(ctx.urls.ours, body, readers, seconds);
+    return {
+      rps: r.rps,
+      p50: r.p50,
+      p99: r.p99,
+      errors: r.errors,
+      hitRate: hitRate(before, await cacheCounters(stats)),
+    };
+  };
+  process.stdout.write("  mixed (8 readers of the repeated samples, a write every 200 ms): ");
+  const quiet = await phase();
+  const token = await adminToken(BENCH_JWT_SECRET);
+  const writer = startWriter(ctx.urls.ours, token, await writeTargets(ctx.driver), writeEveryMs);
+  const writing = await phase();
+  const tally = await writer.stop();
+  const lat = [...tally.latencies].sort((a, b) => a - b);
+  const result: MixedResult = {
+    readers,
+    seconds,
+    writeEveryMs,
+    quiet,
+    writing,
+    writes: {
+      ok: tally.ok,
+      errors: tally.errors,
+      p50: percentile(lat, 0.5),
+      p99: percentile(lat, 0.99),
+      lastError: tally.lastError,
+    },
+  };
+  console.log(
+    `quiet ${quiet.rps.toFixed(0)} rps, hit rate ${(100 * quiet.hitRate).toFixed(1)} % | writing ${writing.rps.toFixed(0)} rps, hit rate ${(100 * writing.hitRate).toFixed(1)} %, ${tally.ok} writes (${tally.errors} errors${tally.lastError ? `, last: ${tally.lastError}` : ""})`,
+  );
+  return result;
+}
+
 /** Top self-time functions of a V8 CPU profile. */
 async function summarizeProfile(dir: string): Promise<string[]> {
   const { readdir } = await import("node:fs/promises");
@@ -452,6 +668,12 @@ interface SizeOptions {
   pageCacheMb: number;
   seed: number;
   only: string[] | null;
+  /** Distinct inputs per question (0: skip the distinct and mixed workloads). */
+  distinct: number;
+  /** Latency samples per way in the distinct workload. */
+  distinctSamples: number;
+  /** Length of each phase of the mixed workload. */
+  mixedSeconds: number;
 }
 
 type Servers = { ours: Child; lib: Child; uncached: Child };
@@ -487,6 +709,9 @@ async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
     const qs = questions(samples).filter((q) => !opts.only || opts.only.includes(q.key));
     const rssMax: Record<"ours" | "lib", number | null> = { ours: null, lib: null };
     const load = { before: os.loadavg(), after: [] as number[] };
+    const ctx: DistinctContext = { urls, driver, servers: started, opts, rssMax };
+    const distinct = opts.distinct > 0 ? await benchDistinct(ctx) : undefined;
+    const mixed = opts.distinct > 0 ? await benchMixed(ctx, qs) : undefined;
     const results: QuestionResult[] = [];
     for (const q of qs)
       results.push(await benchAndLog(q, askers(q, urls, driver), urls, started, opts, rssMax));
@@ -506,6 +731,8 @@ async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
       rssIdleMb,
       rssMaxMb: rssMax,
       questions: results,
+      distinct,
+      mixed,
       load,
       profile,
     };
@@ -554,7 +781,12 @@ async function startServers(
   }
   servers.ours = await startChild(
     "bench/our-server.ts",
-    { ...env, PORT: String(opts.httpPort) },
+    {
+      ...env,
+      PORT: String(opts.httpPort),
+      STATS_PORT: String(opts.httpPort + 100),
+      JWT_SECRET: BENCH_JWT_SECRET,
+    },
     opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   );
   servers.lib = await startChild("bench/neo4j-graphql/server.ts", {
@@ -638,6 +870,9 @@ function parseOptions() {
       "no-write": { type: "boolean", default: false },
       results: { type: "string" },
       "render-only": { type: "boolean", default: false },
+      distinct: { type: "string", default: "5000" },
+      "distinct-samples": { type: "string", default: "200" },
+      "mixed-seconds": { type: "string", default: "10" },
     },
   });
   const opts: SizeOptions = {
@@ -652,6 +887,9 @@ function parseOptions() {
     pageCacheMb: Number(values.pagecache),
     seed: Number(values.seed),
     only: values.only ? values.only.split(",") : null,
+    distinct: Number(values.distinct),
+    distinctSamples: Number(values["distinct-samples"]),
+    mixedSeconds: Number(values["mixed-seconds"]),
   };
   return { values, opts };
 }

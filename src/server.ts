@@ -51,7 +51,7 @@ import { statusOfDomainError } from "./http/statuses.ts";
 import type { Logger } from "./logger.ts";
 import { createObservability } from "./observability/observability.ts";
 import type { Database } from "./store/database.ts";
-import { readGraphVersion } from "./store/graph-version.ts";
+import { readVersions } from "./store/graph-version.ts";
 
 export interface RunningServer {
   url: string;
@@ -98,7 +98,7 @@ export async function startServer(opts: {
     log,
     verifyToken: createTokenVerifier(config),
     cache:
-      config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readGraphVersion(db)) : null,
+      config.RESULT_CACHE_MB > 0 ? new ResultCache(config.RESULT_CACHE_MB, () => readVersions(db)) : null,
   };
   const observability = createObservability(deps);
   const app = createApp(config);

@@ -22,8 +22,8 @@ export function createLoaders(
   cache: ResultCache | null = null,
 ) {
   const reads = requestReads(cache, counter);
-  const records = recordLoaders(db, counter, reads);
-  const facts = factLoaders(db, counter, reads, records);
+  const records = recordLoaders(db, reads);
+  const facts = factLoaders(db, reads, records);
 
   /** For scoped reading: whether each unit lies in one of the reader's subtrees. */
   const visible = new DataLoader<string, boolean>(async (ids) => {

@@ -41,7 +41,7 @@ import {
   type Row,
 } from "./database.ts";
 import { type Fields, optNumber, text } from "./fields.ts";
-import { bumpGraphVersion } from "./graph-version.ts";
+import { bumpAllVersions } from "./graph-version.ts";
 
 const count = (f: Fields, key: string): number => optNumber(f, key) ?? 0;
 
@@ -351,7 +351,7 @@ export async function markImportComplete(
          m.completedAt = datetime(), m.origin = $origin`,
     { ...info, origin: GENERATED_ORIGIN },
   );
-  await bumpGraphVersion(db);
+  await bumpAllVersions(db);
 }
 
 export async function importMarker(
@@ -410,6 +410,6 @@ export async function deleteGenerated(db: Database, batchSize = 10_000): Promise
       if (n < batchSize) break;
     }
   }
-  await bumpGraphVersion(db);
+  await bumpAllVersions(db);
   return total;
 }

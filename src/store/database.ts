@@ -30,6 +30,11 @@ export class RoundTripCounter {
    * request that has been answered with TIMEOUT; once it is spent they are not started at all.
    */
   budget: TimeBudget | undefined;
+  /**
+   * Set for a read through the result cache (src/store/graph-version.ts): each read statement is
+   * wrapped to return the graph's versions too, in the same round trip.
+   */
+  versions?: { wrap(cypher: string): string; take(rows: Row[]): Row[] };
 }
 
 export interface TimeBudget {
@@ -178,7 +183,11 @@ export class Database {
   async read(cypher: string, params: Row = {}, counter?: RoundTripCounter): Promise<Row[]> {
     txConfig(counter); // a spent budget refuses the read before it is counted
     if (counter) counter.count++;
-    return this.transaction("READ", (tx) => tx.run(cypher, params), { counter });
+    const capture = counter?.versions;
+    if (!capture) return this.transaction("READ", (tx) => tx.run(cypher, params), { counter });
+    return capture.take(
+      await this.transaction("READ", (tx) => tx.run(capture.wrap(cypher), params), { counter }),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Database } from "./database.ts";
-import { bumpGraphVersion } from "./graph-version.ts";
+import { bumpAllVersions } from "./graph-version.ts";
 
 const DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
@@ -33,6 +33,6 @@ export async function migrate(db: Database): Promise<string[]> {
   }
   // Indexes build in the background; wait so the first queries can use them.
   await db.write("CALL db.awaitIndexes(300)");
-  if (ran.length > 0) await bumpGraphVersion(db);
+  if (ran.length > 0) await bumpAllVersions(db);
   return ran;
 }

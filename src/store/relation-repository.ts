@@ -62,6 +62,12 @@ export interface UnitFacts {
   citations: CitationRecord[];
 }
 
+/** The facts as the store answers them: rules and citations by id (reference data, loaded and kept apart). */
+export interface StoredFacts extends Omit<UnitFacts, "rules" | "citations"> {
+  ruleIds: string[];
+  citationIds: string[];
+}
+
 export interface FactsKey {
   id: string;
   asOf: string;
@@ -158,7 +164,7 @@ ${TARGETS_SUBQUERY}
        OPTIONAL MATCH (rule:Rule)
        WHERE u.kind IN rule.kinds AND (rule.sectors IS NULL OR ${attributeOn("u", "sector")} IN rule.sectors)
          AND ${active("rule")}
-       RETURN collect(properties(rule)) AS rules
+       RETURN collect(rule {.id, .via, .basis}) AS rules
      }
      WITH i, k, u, outgoing, bodyReports, superiors, wholes, targets, rules,
           CASE WHEN u IS NULL THEN [] ELSE [u.id] END +
@@ -170,18 +176,13 @@ ${TARGETS_SUBQUERY}
           targets.SUPERIOR_INSPECTION_COMMISSION AS unitIds,
           reduce(a = [], x IN outgoing + bodyReports | a + coalesce(x.props.basis, [])) +
           reduce(a = [], r IN rules | a + coalesce(r.basis, [])) AS basisIds
-     // Units, rules and citations once for the whole batch: children of one parent share most of them.
+     // Units once for the whole batch: children of one parent share most of them. Rules and
+     // citations go by id: they are reference data, kept apart (src/graphql/result-cache.ts).
      WITH collect({i: i, found: u IS NOT NULL, outgoing: outgoing, bodyReports: bodyReports, superiors: superiors,
                    wholes: wholes, targets: targets, ruleIds: [r IN rules | r.id], unitIds: unitIds,
-                   basisIds: basisIds}) AS perKey,
-          collect(rules) AS ruleLists
-     WITH perKey,
-          COLLECT { UNWIND perKey AS x UNWIND x.unitIds AS id RETURN DISTINCT id } AS allUnitIds,
-          COLLECT { UNWIND perKey AS x UNWIND x.basisIds AS id RETURN DISTINCT id } AS allBasisIds,
-          COLLECT { UNWIND ruleLists AS rs UNWIND rs AS r RETURN DISTINCT r } AS allRules
-     ${unitsOf("allUnitIds", "units")}
-     ${citationsOf("allBasisIds")}
-     RETURN perKey, allRules, units, citations, citationsDocuments`;
+                   basisIds: basisIds}) AS perKey
+     WITH perKey, COLLECT { UNWIND perKey AS x UNWIND x.unitIds AS id RETURN DISTINCT id } AS allUnitIds
+     ${unitsOf("allUnitIds", "units")}`;
 
 /** The kind lists UNIT_FACTS_CYPHER and TARGETS_SUBQUERY take as parameters (also read by the integrity report). */
 export const FACTS_KIND_PARAMS = {
@@ -192,43 +193,52 @@ export const FACTS_KIND_PARAMS = {
   governmentPartyKinds: GOVERNMENT_PARTY_KINDS,
 };
 
-/** The facts around several units, one query for all of them. */
+/**
+ * The rules and citations the facts name, once for the batch: for a reader without the result
+ * cache, which would otherwise read them in further round trips.
+ */
+const WITH_REFERENCES = `
+     WITH perKey, units,
+          COLLECT { UNWIND perKey AS x UNWIND x.basisIds AS id RETURN DISTINCT id } AS allBasisIds,
+          COLLECT { UNWIND perKey AS x UNWIND x.ruleIds AS id RETURN DISTINCT id } AS allRuleIds
+     CALL (allRuleIds) {
+       UNWIND allRuleIds AS rid
+       MATCH (r:Rule {id: rid})
+       RETURN collect(properties(r)) AS allRules
+     }
+     ${citationsOf("allBasisIds")}
+     RETURN perKey, units, allRules, citations, citationsDocuments`;
+
+/** The facts around several units, and (when asked) the rules and citations they name: one query for all of them. */
 export async function unitFacts(
   db: Database,
   keys: readonly FactsKey[],
   counter?: RoundTripCounter,
-): Promise<UnitFacts[]> {
+  withReferences = false,
+): Promise<{ facts: StoredFacts[]; rules: RuleRecord[]; citations: CitationRecord[] }> {
   const rows = await db.read(
-    UNIT_FACTS_CYPHER,
+    withReferences ? UNIT_FACTS_CYPHER + WITH_REFERENCES : `${UNIT_FACTS_CYPHER}\n     RETURN perKey, units`,
     {
       keys: keys.map((k) => ({ id: k.id, asOf: k.asOf })),
       ...FACTS_KIND_PARAMS,
     },
     counter,
   );
-  return unitFactsFrom(rows[0] ?? {}, keys);
+  const row = rows[0] ?? {};
+  return {
+    facts: unitFactsFrom(row, keys),
+    rules: maps(row, "allRules").map(asRule),
+    citations: asCitations(row.citations ?? [], row.citationsDocuments ?? []),
+  };
 }
 
-/** Each key's facts, with the units, rules and citations it names picked from the batch's. */
-function unitFactsFrom(row: Row, keys: readonly FactsKey[]): UnitFacts[] {
+/** Each key's facts, with the units it names picked from the batch's. */
+function unitFactsFrom(row: Row, keys: readonly FactsKey[]): StoredFacts[] {
   const units = new Map(
     maps(row, "units")
       .map(asUnit)
       .map((u) => [u.id, u]),
   );
-  const rules = new Map(
-    maps(row, "allRules")
-      .map(asRule)
-      .map((r) => [r.id, r]),
-  );
-  const citations = new Map(
-    asCitations(row.citations, row.citationsDocuments).map((c) => [c.provision.id, c]),
-  );
-  const pick = <T>(map: Map<string, T>, ids: string[]) =>
-    [...new Set(ids)].flatMap((id) => {
-      const found = map.get(id);
-      return found === undefined ? [] : [found];
-    });
   const perKey = new Map(maps(row, "perKey").map((x) => [optNumber(x, "i"), x]));
   return keys.map((key, i) => {
     const r = perKey.get(i) ?? {};
@@ -244,9 +254,12 @@ function unitFactsFrom(row: Row, keys: readonly FactsKey[]): UnitFacts[] {
       ),
       superiorId: superiors[0] ?? wholes[0] ?? null,
       targets: r.targets as SelectorTargets,
-      rules: pick(rules, texts(r, "ruleIds")),
-      units: pick(units, texts(r, "unitIds")),
-      citations: pick(citations, texts(r, "basisIds")),
+      ruleIds: [...new Set(texts(r, "ruleIds"))],
+      units: [...new Set(texts(r, "unitIds"))].flatMap((id) => {
+        const found = units.get(id);
+        return found === undefined ? [] : [found];
+      }),
+      citationIds: [...new Set(texts(r, "basisIds"))],
     };
   });
 }

@@ -9,7 +9,7 @@ import { RELATION_TYPE_NAMES, TASK_ROLE_NAMES } from "../domain/relation-types.t
 import type { SeedGraphRecords } from "../domain/seed-records.ts";
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, TransactionRunner } from "./database.ts";
-import { bumpGraphVersion } from "./graph-version.ts";
+import { bumpAllVersions } from "./graph-version.ts";
 
 const SEED_LABELS = [
   "Unit",
@@ -42,7 +42,7 @@ export async function writeSeed(db: Database, seed: SeedGraphRecords): Promise<v
     await writeKindPairings(tx, seed);
     await writeChannelRules(tx, seed);
     await removeStale(tx, seed);
-    await bumpGraphVersion(tx);
+    await bumpAllVersions(tx);
   });
 }
 
@@ -57,7 +57,7 @@ export async function writePlansAndSelectors(
   await db.writeTransaction(async (tx) => {
     await writeAssigneeSelectors(tx, seed);
     await writePlans(tx, seed);
-    await bumpGraphVersion(tx);
+    await bumpAllVersions(tx);
   });
 }
 

@@ -4,7 +4,7 @@
  * by the very next request.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bumpGraphVersion } from "../../src/store/graph-version.ts";
+import { bumpAllVersions, bumpGraphVersion } from "../../src/store/graph-version.ts";
 import { create, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -25,6 +25,15 @@ beforeAll(async () => {
   admin = await token("admin", [], "cache-tester");
   await create(a, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong", "2020-01-01");
   await create(a, admin, { id: `${P}huyen`, kind: "DISTRICT_COMMITTEE" }, `${P}tinh-uy`, "2020-01-01");
+  // Basic organisations: the 138-QĐ/TW rules cover them, so their facts name rules and citations.
+  for (const n of [1, 2, 3, 4])
+    await create(
+      a,
+      admin,
+      { id: `${P}co-so-${n}`, kind: "BASIC_PARTY_COMMITTEE", sector: "AGENCY" },
+      `${P}huyen`,
+      "2020-01-01",
+    );
 });
 
 afterAll(async () => {
@@ -92,5 +101,72 @@ describe("result cache", () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe("CONFLICT");
     expect((await ask(a)).data).toEqual(before.data);
     expect((await ask(uncached)).data).toEqual(before.data);
+  });
+});
+
+const BASIC_OBLIGATIONS = `query ($id: ID!) { reportingObligations(unitId: $id, asOf: "2026-01-15") {
+  type recipient { id } frequencies rule { id } basis { id document { id } } } }`;
+const CHAIN = `query ($id: ID!) { reportingChain(unitId: $id, asOf: "2026-01-15") { to { id } } }`;
+
+/** The answer and the Cypher round trips the request cost. */
+async function asked(server: TestServer, query: string, id: string) {
+  const res = await server.gql(query, { id });
+  expect(res.errors).toBeUndefined();
+  return { data: res.data, roundTrips: res.extensions?.cypherRoundTrips as number };
+}
+
+describe("result cache: one round trip on a miss, reference data kept apart", () => {
+  it("a question about a unit not asked before costs one round trip (the versions come with the read)", async () => {
+    // The first question may also read rules and citations not held yet (reference data, kept after).
+    await asked(a, BASIC_OBLIGATIONS, `${P}co-so-1`);
+    const miss = await asked(a, BASIC_OBLIGATIONS, `${P}co-so-2`);
+    expect(miss.roundTrips).toBe(1);
+    expect((miss.data as { reportingObligations: unknown[] }).reportingObligations.length).toBeGreaterThan(0);
+    expect(miss.data).toEqual((await asked(uncached, BASIC_OBLIGATIONS, `${P}co-so-2`)).data);
+    const chain = await asked(a, CHAIN, `${P}co-so-3`);
+    expect(chain.roundTrips).toBe(1);
+    expect(chain.data).toEqual((await asked(uncached, CHAIN, `${P}co-so-3`)).data);
+    // Asked again: held, so only the versions are checked.
+    expect((await asked(a, CHAIN, `${P}co-so-3`)).roundTrips).toBe(1);
+  });
+
+  it("never answers from before a write made through another instance", async () => {
+    const before = await asked(a, BASIC_OBLIGATIONS, `${P}co-so-4`);
+    const added = await gqlAs(
+      b,
+      admin,
+      `mutation { addRelation(input: { type: REPORTS_TO, fromId: "${P}co-so-4", toId: "bch-trung-uong",
+        validFrom: "2024-01-01", frequencies: [ANNUAL], basis: ["dieu-le-dang-whole"] }) { id } }`,
+    );
+    expect(added.errors).toBeUndefined();
+    const after = await asked(a, BASIC_OBLIGATIONS, `${P}co-so-4`);
+    type O = { reportingObligations: { recipient: { id: string } }[] };
+    expect((after.data as O).reportingObligations.length).toBe(
+      (before.data as O).reportingObligations.length + 1,
+    );
+    expect(after.data).toEqual((await asked(uncached, BASIC_OBLIGATIONS, `${P}co-so-4`)).data);
+    // A's held answer was under the old version: the check found the new one, then one read.
+    expect(after.roundTrips).toBe(2);
+  });
+
+  it("an edit of one unit leaves the rules and citations held; a change of reference data does not", async () => {
+    const held = await asked(a, BASIC_OBLIGATIONS, `${P}co-so-1`);
+    expect(held.roundTrips).toBe(1);
+    const renamed = await gqlAs(
+      b,
+      admin,
+      `mutation { updateUnit(input: { id: "${P}tinh-uy", name: "Tỉnh ủy đổi tên", effectiveOn: "2024-01-01",
+        basis: ["dieu-le-dang-whole"] }) { id } }`,
+    );
+    expect(renamed.errors).toBeUndefined();
+    // The version check and the facts read again; the rules and citations they name are still held.
+    const afterEdit = await asked(a, BASIC_OBLIGATIONS, `${P}co-so-1`);
+    expect(afterEdit.roundTrips).toBe(2);
+    expect(afterEdit.data).toEqual(held.data);
+    // Raising the reference version (as the seed, imports and migrations do) drops them: read again.
+    await bumpAllVersions(a.db);
+    const afterReference = await asked(a, BASIC_OBLIGATIONS, `${P}co-so-1`);
+    expect(afterReference.roundTrips).toBeGreaterThan(2);
+    expect(afterReference.data).toEqual(held.data);
   });
 });

@@ -103,8 +103,21 @@ describe("statement names", () => {
 
 describe("result cache evictions", () => {
   it("counts the entries pushed out to make room", async () => {
-    const cache = new ResultCache(0.001, async () => 1); // about 1 kB
-    for (let i = 0; i < 20; i++) await cache.one("unit", 1, `u${i}`, async () => ({ text: "x".repeat(100) }));
+    const versions = { hierarchy: 1, reference: 1 };
+    const cache = new ResultCache(0.001, async () => versions); // about 1 kB
+    const load = async (keys: string[]) => ({
+      values: keys.map(() => ({ text: "x".repeat(100) })),
+      versions,
+    });
+    for (let i = 0; i < 20; i++)
+      await cache.batch(
+        cache.request(),
+        "unit",
+        [`u${i}`],
+        (k) => k,
+        load,
+        () => {},
+      );
     expect(cache.misses).toBe(20);
     expect(cache.evictions).toBeGreaterThan(0);
     expect(cache.evictions).toBe(20 - cache.size);

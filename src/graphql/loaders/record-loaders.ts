@@ -3,7 +3,7 @@
  * mentions them, so their loaders answer synchronously for what the request holds
  * (known-loader.ts).
  */
-import type { Database, RoundTripCounter } from "../../store/database.ts";
+import type { Database } from "../../store/database.ts";
 import { findCitations, findDocuments, findRules } from "../../store/document-repository.ts";
 import type { CitationRecord, DocumentRecord, RuleRecord, UnitRecord } from "../../store/records.ts";
 import { findUnits } from "../../store/unit-repository.ts";
@@ -18,22 +18,22 @@ export function byId<T extends { id: string }>(ids: readonly string[], items: T[
 
 const same = (id: string) => id;
 
-export function recordLoaders(db: Database, counter: RoundTripCounter, reads: RequestReads) {
+export function recordLoaders(db: Database, reads: RequestReads) {
   const unit = new KnownLoader<UnitRecord>(
-    reads.cached("unit", same, async (ids) => byId(ids, await findUnits(db, ids, counter))),
+    reads.cached("unit", same, async (ids, rt) => byId(ids, await findUnits(db, ids, rt))),
   );
   const citation = new KnownLoader<CitationRecord>(
-    reads.cached("citation", same, async (ids) => {
-      const found = await findCitations(db, ids, counter);
+    reads.cached("citation", same, async (ids, rt) => {
+      const found = await findCitations(db, ids, rt);
       const map = new Map(found.map((c) => [c.provision.id, c]));
       return ids.map((id) => map.get(id) ?? null);
     }),
   );
   const document = new KnownLoader<DocumentRecord>(
-    reads.cached("document", same, async (ids) => byId(ids, await findDocuments(db, ids, counter))),
+    reads.cached("document", same, async (ids, rt) => byId(ids, await findDocuments(db, ids, rt))),
   );
   const rule = new KnownLoader<RuleRecord>(
-    reads.cached("rule", same, async (ids) => byId(ids, await findRules(db, ids, counter))),
+    reads.cached("rule", same, async (ids, rt) => byId(ids, await findRules(db, ids, rt))),
   );
   return {
     unit,

@@ -1,55 +1,104 @@
 /**
  * One request's reads through the cross-request result cache (result-cache.ts), when there is
- * one: the graph's version is read once per request, and only when something is read through
- * the cache; the same question asked twice in a request is read once.
+ * one. A read that misses returns the graph's versions with its data (one round trip); only a
+ * request whose answers are all held reads the versions on their own. The same question asked
+ * twice in a request is read once.
  */
-import type { RoundTripCounter } from "../../store/database.ts";
-import type { ResultCache } from "../result-cache.ts";
+import { RoundTripCounter } from "../../store/database.ts";
+import { VersionCapture } from "../../store/graph-version.ts";
+import type { Loaded, RequestVersions, ResultCache } from "../result-cache.ts";
 
 /** A batch function as DataLoader takes it: a value or null for each key, in order. */
 export type Batch<K, V> = (keys: readonly K[]) => Promise<(V | null)[]>;
 
 export interface RequestReads {
-  /** A batch function through the cache (when there is one). */
+  /** Whether answers are kept between requests (RESULT_CACHE_MB > 0). */
+  caching: boolean;
+  /**
+   * A batch function through the cache (when there is one). `load` reads with the counter it is
+   * given, which carries the version capture when the answer is to be kept.
+   */
   cached<K, V extends object>(
     area: string,
     keyOf: (k: K) => string,
-    load: (keys: K[]) => Promise<(V | null)[]>,
+    load: (keys: K[], counter: RoundTripCounter) => Promise<(V | null)[]>,
   ): Batch<K, V>;
   /**
    * One answer through the cache (when there is one), read once per request: aliases asking the
    * same question (500 × the same `descendants` page) share the read, cache or not.
    */
-  read<V extends object>(area: string, key: unknown, load: () => Promise<V>): Promise<V>;
-  /** After a write in this request: read the version again and forget the answers read before it. */
+  read<V extends object>(
+    area: string,
+    key: unknown,
+    load: (counter: RoundTripCounter) => Promise<V>,
+  ): Promise<V>;
+  /** After a write in this request: learn the versions again and forget the answers read before it. */
   reset(): void;
 }
 
+/**
+ * Runs `load` with a counter of its own that captures the versions its reads return, and adds
+ * its round trips to the request's.
+ */
+async function captured<T>(
+  counter: RoundTripCounter,
+  load: (counter: RoundTripCounter) => Promise<T>,
+): Promise<{ value: T; capture: VersionCapture }> {
+  const own = new RoundTripCounter();
+  own.budget = counter.budget;
+  const capture = new VersionCapture();
+  own.versions = capture;
+  try {
+    return { value: await load(own), capture };
+  } finally {
+    counter.count += own.count;
+  }
+}
+
 export function requestReads(cache: ResultCache | null, counter: RoundTripCounter): RequestReads {
-  let versionRead: Promise<number> | null = null;
-  const version = () => {
-    if (!versionRead && cache) {
-      counter.count++;
-      versionRead = cache.version();
-    }
-    return versionRead ?? Promise.resolve(0);
+  let req: RequestVersions | null = cache ? cache.request() : null;
+  const versionCheck = () => {
+    counter.count++;
+  };
+  const batch = <K, V extends object>(
+    area: string,
+    keys: readonly K[],
+    keyOf: (k: K) => string,
+    load: (keys: K[], counter: RoundTripCounter) => Promise<(V | null)[]>,
+  ): Promise<(V | null)[]> => {
+    if (!cache || !req) return load([...keys], counter);
+    const withVersions = async (missing: K[]): Promise<Loaded<V>> => {
+      const { value, capture } = await captured(counter, (own) => load(missing, own));
+      return { values: value, versions: capture.versions };
+    };
+    return cache.batch(req, area, keys, keyOf, withVersions, versionCheck);
   };
   let reads = new Map<string, Promise<unknown>>();
   return {
-    cached: (area, keyOf, load) => async (keys) =>
-      cache ? cache.batch(area, await version(), keys, keyOf, load) : load([...keys]),
-    read<V extends object>(area: string, key: unknown, load: () => Promise<V>): Promise<V> {
+    caching: cache !== null,
+    cached: (area, keyOf, load) => (keys) => batch(area, keys, keyOf, load),
+    read<V extends object>(
+      area: string,
+      key: unknown,
+      load: (counter: RoundTripCounter) => Promise<V>,
+    ): Promise<V> {
       const json = JSON.stringify(key);
       const slot = `${area}|${json}`;
       let reading = reads.get(slot) as Promise<V> | undefined;
       if (!reading) {
-        reading = cache ? (async () => (await cache.one(area, await version(), json, load)) as V)() : load();
+        reading = batch<string, V>(
+          area,
+          [json],
+          (k) => k,
+          async (_, own) => [await load(own)],
+        ).then((values) => values[0] as V);
         reads.set(slot, reading);
       }
       return reading;
     },
     reset() {
-      versionRead = null;
+      cache?.wrote();
+      req = cache ? cache.request() : null;
       reads = new Map();
     },
   };

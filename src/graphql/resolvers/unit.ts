@@ -104,7 +104,7 @@ export const UnitResolvers: Resolvers = {
     },
     ancestors: async (u, args, ctx) => {
       const key = { id: u.id, asOf: asOfArg(args.asOf, ctx) };
-      const chain = await ctx.loaders.read("chain", key, () => reportingChain(ctx.db, key, ctx.roundTrips));
+      const chain = await ctx.loaders.read("chain", key, (rt) => reportingChain(ctx.db, key, rt));
       ctx.loaders.primeUnits(chain.units);
       ctx.loaders.primeCitations(chain.citations);
       const ancestors = await keepVisible(ctx, chain.hops, (h) => [h.to]);
@@ -122,9 +122,7 @@ export const UnitResolvers: Resolvers = {
       const first = firstArg(args.first, ctx);
       const after = decodeCursor(args.after, depthCursor(maxDepth));
       const key = { id: u.id, asOf: asOfArg(args.asOf, ctx), maxDepth, first, after };
-      const page = await ctx.loaders.read("descendants", key, () =>
-        descendantsPage(ctx.db, key, ctx.roundTrips),
-      );
+      const page = await ctx.loaders.read("descendants", key, (rt) => descendantsPage(ctx.db, key, rt));
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
     },
@@ -166,9 +164,7 @@ export const UnitQueries: QueryResolvers = {
       await requireUnit(args.under, ctx, "under");
       const after = decodeCursor(args.after, depthCursor(ctx.config.MAX_DEPTH));
       const key = { id: args.under, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds };
-      const page = await ctx.loaders.read("descendants", key, () =>
-        descendantsPage(ctx.db, key, ctx.roundTrips),
-      );
+      const page = await ctx.loaders.read("descendants", key, (rt) => descendantsPage(ctx.db, key, rt));
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
     }
@@ -179,7 +175,7 @@ export const UnitQueries: QueryResolvers = {
       );
     const after = decodeCursor(args.after, isIdCursor);
     const key = { asOf, kinds, first, after: after?.id ?? null };
-    const page = await ctx.loaders.read("units", key, () => unitsPage(ctx.db, key, ctx.roundTrips));
+    const page = await ctx.loaders.read("units", key, (rt) => unitsPage(ctx.db, key, rt));
     ctx.loaders.primeUnits(page.items.map((i) => i.unit));
     return connection(page, (item) => ({ id: item.unit.id }));
   },
@@ -191,7 +187,7 @@ export const UnitQueries: QueryResolvers = {
     const query = searchQuery(text);
     if (!query || first === 0) return [];
     const key = { query, asOf: asOfArg(args.asOf, ctx), first };
-    const units = await ctx.loaders.read("search", key, () => searchUnits(ctx.db, key, ctx.roundTrips));
+    const units = await ctx.loaders.read("search", key, (rt) => searchUnits(ctx.db, key, rt));
     ctx.loaders.primeUnits(units);
     return keepVisible(ctx, units, (u) => [u.id]);
   },
