@@ -11,12 +11,13 @@ import {
   type DatedAttribute,
   formerValues,
 } from "../domain/dated-attributes.ts";
+import { isActiveOn } from "../domain/dates.ts";
 import type { DiffEventRow, DiffRelationRow, DiffUnitRow, DiffWindow } from "../domain/diff.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 
 /** Units read per round trip. */
-export const DIFF_BATCH = 2000;
+export const DIFF_BATCH = 5000;
 const MAX_DEPTH = 40;
 
 export interface DiffRoot {
@@ -65,12 +66,14 @@ export async function diffMembers(
   args: { roots: readonly string[]; window: DiffWindow },
   counter?: RoundTripCounter,
 ): Promise<string[]> {
+  // The predicates sit inside the quantified pattern so that the expansion stops at relations
+  // not in force that day, instead of enumerating every path of every period and filtering after.
   const rows = await db.read(
     `UNWIND $roots AS rid
      MATCH (root:Unit {id: rid})
      UNWIND [date($from), date($to)] AS d
-     MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_DEPTH}}(root)
-     WHERE ${active("x")} AND all(r IN rels WHERE ${active("r")})
+     MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
+     WHERE ${active("x")}
      RETURN DISTINCT x.id AS id ORDER BY id`,
     { roots: [...roots(args.roots)], from: args.window.from, to: args.window.to },
     counter,
@@ -105,41 +108,50 @@ export async function diffUnitRows(
   counter?: RoundTripCounter,
 ): Promise<DiffUnitRow[]> {
   const untils = DATED_ATTRIBUTE_NAMES.map((a) => `coalesce(u.${DATED_ATTRIBUTES[a].until}, [])`).join(" + ");
+  // Pattern comprehensions rather than CALL subqueries: one pass over each unit's relations
+  // that changed in the window, and its few structural ones, which asRow reads on both dates.
   const rows = await db.read(
     `WITH date($from) AS f, date($to) AS t
      UNWIND $ids AS id
      MATCH (u:Unit {id: id})
-     WITH u, f, t
-     WHERE (u.validFrom > f AND u.validFrom <= t) OR (u.validTo >= f AND u.validTo < t)
+     WITH u, f, t, [(u)-[r]-(:Unit) WHERE r.id IS NOT NULL
+         AND ((r.validFrom > f AND r.validFrom <= t) OR (r.validTo >= f AND r.validTo < t)) |
+         {id: r.id, type: type(r), from: startNode(r).id, to: endNode(r).id,
+          validFrom: toString(r.validFrom), validTo: toString(r.validTo)}] AS relations
+     WHERE size(relations) > 0 OR (u.validFrom > f AND u.validFrom <= t) OR (u.validTo >= f AND u.validTo < t)
         OR any(x IN ${untils} WHERE x >= f AND x < t)
-        OR EXISTS { MATCH (u)-[r]-(:Unit) WHERE r.id IS NOT NULL
-                    AND ((r.validFrom > f AND r.validFrom <= t) OR (r.validTo >= f AND r.validTo < t)) }
-     CALL (u, f) {
-       OPTIONAL MATCH (u)-[r:${STRUCTURE}]->(s:Unit) WHERE ${active("r", "f")} AND ${active("s", "f")}
-       RETURN s.id AS superiorAtFrom ORDER BY s.id LIMIT 1
-     }
-     CALL (u, t) {
-       OPTIONAL MATCH (u)-[r:${STRUCTURE}]->(s:Unit) WHERE ${active("r", "t")} AND ${active("s", "t")}
-       RETURN s.id AS superiorAtTo, toString(r.validFrom) AS superiorSince ORDER BY s.id LIMIT 1
-     }
-     CALL (u, f, t) {
-       OPTIONAL MATCH (u)-[r]-(o:Unit) WHERE r.id IS NOT NULL
-         AND ((r.validFrom > f AND r.validFrom <= t) OR (r.validTo >= f AND r.validTo < t))
-       RETURN collect(CASE WHEN r IS NULL THEN null ELSE {id: r.id, type: type(r), from: startNode(r).id, to: endNode(r).id,
-                      validFrom: toString(r.validFrom), validTo: toString(r.validTo)} END) AS relations
-     }
-     RETURN properties(u) AS u, toString(u.validFrom) AS validFrom, toString(u.validTo) AS validTo,
-            superiorAtFrom, superiorAtTo, superiorSince, relations
+     RETURN properties(u) AS u, toString(u.validFrom) AS validFrom, toString(u.validTo) AS validTo, relations,
+            [(u)-[r:${STRUCTURE}]->(s:Unit) | {id: s.id, validFrom: toString(r.validFrom), validTo: toString(r.validTo),
+              unitFrom: toString(s.validFrom), unitTo: toString(s.validTo)}] AS superiors
      ORDER BY u.id`,
     { ids: [...args.ids], from: args.window.from, to: args.window.to },
     counter,
   );
-  return rows.map(asRow);
+  return rows.map((r) => asRow(r, args.window));
 }
 
-function asRow(r: Record<string, unknown>): DiffUnitRow {
+interface SuperiorLink {
+  id: string;
+  validFrom: string | null;
+  validTo: string | null;
+  unitFrom: string | null;
+  unitTo: string | null;
+}
+
+/** The superior in force on the date (the relation and the superior both), the first by id when the graph has two. */
+function superiorOn(links: readonly SuperiorLink[], date: string): SuperiorLink | null {
+  const on = links.filter(
+    (l) => isActiveOn(l, date) && isActiveOn({ validFrom: l.unitFrom, validTo: l.unitTo }, date),
+  );
+  return on.sort((a, b) => a.id.localeCompare(b.id))[0] ?? null;
+}
+
+function asRow(r: Record<string, unknown>, window: DiffWindow): DiffUnitRow {
   const p = r.u as Record<string, unknown>;
   const text = (k: string) => (typeof p[k] === "string" ? (p[k] as string) : null);
+  const links = (r.superiors as SuperiorLink[]) ?? [];
+  const before = superiorOn(links, window.from);
+  const after = superiorOn(links, window.to);
   return {
     id: p.id as string,
     kind: p.kind as string,
@@ -154,9 +166,9 @@ function asRow(r: Record<string, unknown>): DiffUnitRow {
     former: Object.fromEntries(
       DATED_ATTRIBUTE_NAMES.map((a) => [a, formerValues(p, a)]),
     ) as DiffUnitRow["former"],
-    superiorAtFrom: (r.superiorAtFrom as string) ?? null,
-    superiorAtTo: (r.superiorAtTo as string) ?? null,
-    superiorSince: (r.superiorSince as string) ?? null,
+    superiorAtFrom: before?.id ?? null,
+    superiorAtTo: after?.id ?? null,
+    superiorSince: after?.validFrom ?? null,
     relations: (r.relations as DiffRelationRow[]) ?? [],
   };
 }
