@@ -11,6 +11,8 @@ import { checkAnchors, deleteGenerated, importGenerated } from "../../src/store/
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const SCALE = 0.005;
+/** A cold throwaway database on a loaded machine: generous, for liveness only. */
+const SLOW = 300_000;
 const WINDOW = { from: LAST_OLD_DAY, to: REFORM_DAY };
 
 let server: TestServer;
@@ -22,7 +24,7 @@ beforeAll(async () => {
   const batches = [...generateNation({ scale: SCALE })];
   events = batches.flatMap((b) => b.events);
   await importGenerated(server.db, batches, { singleTransaction: true });
-});
+}, SLOW);
 
 afterAll(async () => {
   if (server) {
@@ -80,49 +82,59 @@ const attributed = (rows: readonly Row[], type: string, event: string) =>
     .sort();
 
 describe("graphDiff on a generated graph", () => {
-  it("for a merged province: the old committees, abolished districts and merged communes are the generator's", async () => {
-    const merger = events.find((e) => e.kind === "PROVINCE_MERGER");
-    expect(merger).toBeDefined();
-    const root = merger?.founded[0] as string;
-    const { rows, predecessors, total } = await allChanges(root);
-    expect(rows.length).toBe(total);
-    expect(predecessors.sort()).toEqual([...(merger?.ended ?? [])].sort());
-    expect(attributed(rows, "UNIT_CLOSED", merger?.id as string)).toEqual([...(merger?.ended ?? [])].sort());
-    expect(attributed(rows, "UNIT_OPENED", merger?.id as string)).toEqual([root]);
-    // Each old province's district level, and each new commune of this province.
-    const slugs = (merger?.ended ?? []).map((id) => id.replace(/^gen-tu-/, ""));
-    const districtEvents = events.filter(
-      (e) => e.kind === "DISTRICT_LEVEL_ENDED" && slugs.some((s) => e.id === `gen-ev-huyen-${s}`),
-    );
-    expect(districtEvents.length).toBe(slugs.length);
-    for (const e of districtEvents)
-      expect(attributed(rows, "UNIT_CLOSED", e.id)).toEqual([...e.ended].sort());
-    const newSlug = root.replace(/^gen-tu-/, "").replace(/-2025$/, "");
-    const communeEvents = events.filter(
-      (e) => e.kind === "COMMUNE_MERGER" && e.id.startsWith(`gen-ev-xa-${newSlug}-`),
-    );
-    expect(communeEvents.length).toBeGreaterThan(0);
-    for (const e of communeEvents) {
-      expect(attributed(rows, "UNIT_CLOSED", e.id)).toEqual([...e.ended].sort());
-      expect(attributed(rows, "UNIT_OPENED", e.id)).toEqual([...e.founded].sort());
-    }
-  });
+  it(
+    "for a merged province: the old committees, abolished districts and merged communes are the generator's",
+    async () => {
+      const merger = events.find((e) => e.kind === "PROVINCE_MERGER");
+      expect(merger).toBeDefined();
+      const root = merger?.founded[0] as string;
+      const { rows, predecessors, total } = await allChanges(root);
+      expect(rows.length).toBe(total);
+      expect(predecessors.sort()).toEqual([...(merger?.ended ?? [])].sort());
+      expect(attributed(rows, "UNIT_CLOSED", merger?.id as string)).toEqual(
+        [...(merger?.ended ?? [])].sort(),
+      );
+      expect(attributed(rows, "UNIT_OPENED", merger?.id as string)).toEqual([root]);
+      // Each old province's district level, and each new commune of this province.
+      const slugs = (merger?.ended ?? []).map((id) => id.replace(/^gen-tu-/, ""));
+      const districtEvents = events.filter(
+        (e) => e.kind === "DISTRICT_LEVEL_ENDED" && slugs.some((s) => e.id === `gen-ev-huyen-${s}`),
+      );
+      expect(districtEvents.length).toBe(slugs.length);
+      for (const e of districtEvents)
+        expect(attributed(rows, "UNIT_CLOSED", e.id)).toEqual([...e.ended].sort());
+      const newSlug = root.replace(/^gen-tu-/, "").replace(/-2025$/, "");
+      const communeEvents = events.filter(
+        (e) => e.kind === "COMMUNE_MERGER" && e.id.startsWith(`gen-ev-xa-${newSlug}-`),
+      );
+      expect(communeEvents.length).toBeGreaterThan(0);
+      for (const e of communeEvents) {
+        expect(attributed(rows, "UNIT_CLOSED", e.id)).toEqual([...e.ended].sort());
+        expect(attributed(rows, "UNIT_OPENED", e.id)).toEqual([...e.founded].sort());
+      }
+    },
+    SLOW,
+  );
 
-  it("for the whole nation (the JSON export): every event's ended and founded units, and nothing else direct", async () => {
-    const res = await fetch(`${server.base}/export/diff/_all.json?from=${WINDOW.from}&to=${WINDOW.to}`);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as {
-      changes: { type: string; unitId: string; eventId: string | null; direct: boolean }[];
-      summary: { total: number };
-    };
-    expect(body.summary.total).toBe(body.changes.length);
-    const generated = new Set(events.map((e) => e.id));
-    const direct = body.changes.filter((c) => c.eventId !== null && generated.has(c.eventId) && c.direct);
-    const expected = events.flatMap((e) => [
-      ...e.ended.map((u) => `UNIT_CLOSED ${u} ${e.id}`),
-      ...e.founded.map((u) => `UNIT_OPENED ${u} ${e.id}`),
-    ]);
-    const unitChanges = direct.filter((c) => c.type === "UNIT_CLOSED" || c.type === "UNIT_OPENED");
-    expect(unitChanges.map((c) => `${c.type} ${c.unitId} ${c.eventId}`).sort()).toEqual(expected.sort());
-  });
+  it(
+    "for the whole nation (the JSON export): every event's ended and founded units, and nothing else direct",
+    async () => {
+      const res = await fetch(`${server.base}/export/diff/_all.json?from=${WINDOW.from}&to=${WINDOW.to}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        changes: { type: string; unitId: string; eventId: string | null; direct: boolean }[];
+        summary: { total: number };
+      };
+      expect(body.summary.total).toBe(body.changes.length);
+      const generated = new Set(events.map((e) => e.id));
+      const direct = body.changes.filter((c) => c.eventId !== null && generated.has(c.eventId) && c.direct);
+      const expected = events.flatMap((e) => [
+        ...e.ended.map((u) => `UNIT_CLOSED ${u} ${e.id}`),
+        ...e.founded.map((u) => `UNIT_OPENED ${u} ${e.id}`),
+      ]);
+      const unitChanges = direct.filter((c) => c.type === "UNIT_CLOSED" || c.type === "UNIT_OPENED");
+      expect(unitChanges.map((c) => `${c.type} ${c.unitId} ${c.eventId}`).sort()).toEqual(expected.sort());
+    },
+    SLOW,
+  );
 });

@@ -1024,7 +1024,7 @@ export type Query = {
   documents: Array<Document>;
   /** One recorded event. */
   event?: Maybe<Event>;
-  /** What changed between `from` and `to` (changes taking effect on a day D with from < D ≤ to; across the 2025 reform: from 2025-06-30 to 2025-07-01) for the units under `under` — their subtrees on either date and those of their predecessors — or the whole graph. Ordered by unit id; `first` at most MAX_PAGE_SIZE; the window at most DIFF_MAX_SPAN_DAYS. */
+  /** What changed between `from` and `to` (changes taking effect on a day D with from < D ≤ to; across the 2025 reform: from 2025-06-30 to 2025-07-01) for the units under `under` — their subtrees on either date and those of their predecessors — or the whole graph; `types` keeps only changes of those types (the summary then counts those). Ordered by unit id; `first` at most MAX_PAGE_SIZE; the window at most DIFF_MAX_SPAN_DAYS. */
   graphDiff: GraphDiff;
   /** Every change that touched a unit, newest first (lịch sử). */
   history: Array<Change>;
@@ -1100,6 +1100,7 @@ export type QueryGraphDiffArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
+  types?: InputMaybe<Array<DiffChangeType>>;
   under?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 

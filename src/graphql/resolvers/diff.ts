@@ -54,6 +54,7 @@ export const DiffQueries: QueryResolvers = {
         from: args.from,
         to: args.to,
         under: args.under ?? null,
+        types: args.types ?? null,
         maxSpanDays: ctx.config.DIFF_MAX_SPAN_DAYS,
         scopes: scoped(ctx) ? ctx.principal.scopes : null,
       },

@@ -6,6 +6,7 @@
  */
 import {
   type DiffChange,
+  type DiffChangeType,
   type DiffPosition,
   DiffTally,
   type DiffWindow,
@@ -31,6 +32,8 @@ export interface DiffArgs {
   from: unknown;
   to: unknown;
   under: readonly string[] | null;
+  /** Only changes of these types; null or empty: all. */
+  types?: readonly DiffChangeType[] | null;
 }
 
 /** A checked diff: its window, roots, and the units it covers. */
@@ -43,6 +46,8 @@ export interface DiffPlan {
   members: string[] | null;
   /** A scoped reader's units (every period); null when reading is not scoped. */
   visible: ReadonlySet<string> | null;
+  /** The change types kept; null: all. */
+  types: ReadonlySet<DiffChangeType> | null;
 }
 
 /** The window, or BAD_USER_INPUT naming `from` (after `to`) or `to` (too long a window). */
@@ -71,8 +76,9 @@ export async function planDiff(
   const visibleIds =
     args.scopes === null ? null : await exportMembers(db, { root: null, asOf: null, scopes: args.scopes });
   const visible = visibleIds === null ? null : new Set(visibleIds);
+  const types = args.types && args.types.length > 0 ? new Set(args.types) : null;
   const under = args.under && args.under.length > 0 ? [...new Set(args.under)] : null;
-  if (under === null) return { window, roots: [], predecessors: [], members: visibleIds, visible };
+  if (under === null) return { window, roots: [], predecessors: [], members: visibleIds, visible, types };
   const found = await diffRoots(db, under, counter);
   for (const r of found) {
     if (!r.found || (visible !== null && !visible.has(r.id))) {
@@ -91,6 +97,7 @@ export async function planDiff(
     predecessors,
     members: visible === null ? members : members.filter((m) => visible.has(m)),
     visible,
+    types,
   };
 }
 
@@ -148,7 +155,7 @@ export async function* diffBatches(
     const eventsOf = (id: string) => events.get(id) ?? [];
     const changes = rows
       .flatMap((row) => unitChanges(row, { window: plan.window, inScope, eventsOf }))
-      .filter((c) => isAfter(c, after))
+      .filter((c) => isAfter(c, after) && (plan.types === null || plan.types.has(c.type)))
       .filter((c) => plan.visible === null || unitsNamed(c).every((id) => plan.visible?.has(id)));
     yield { changes, names: new Map(rows.map((r) => [r.id, r.current.name ?? r.id])) };
   }
