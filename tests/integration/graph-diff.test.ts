@@ -6,7 +6,7 @@
  * stable, a scoped reader sees only its subtrees, bad input names its argument, a too costly
  * query is refused before it runs, and the CSV / JSON exports hold the same changes.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
@@ -88,12 +88,18 @@ async function diff(vars: Record<string, unknown>, on = server, bearer: string |
   return r.data?.graphDiff as Diff;
 }
 
-/** The seed's own record of the reform: units of the three provinces ending 30/06 or beginning 01/07/2025. */
+/** The seed's own record of the reform: units of the three provinces ending 30/06 or beginning 01/07/2025, in every seed file. */
 async function seedHistory(kind: string): Promise<{ closed: string[]; opened: string[] }> {
-  const seed = parse(await readFile("seed/lam-dong.yaml", "utf8")) as {
-    units: { id: string; kind: string; province?: string; validFrom?: string; validTo?: string }[];
-  };
-  const ours = seed.units.filter((u) => u.kind === kind && PROVINCES.has(u.province ?? ""));
+  const files = (await readdir("seed")).filter((f) => f.endsWith(".yaml"));
+  const units = (
+    await Promise.all(
+      files.map(async (f) => {
+        const doc = parse(await readFile(`seed/${f}`, "utf8")) as { units?: SeedUnit[] } | null;
+        return doc?.units ?? [];
+      }),
+    )
+  ).flat();
+  const ours = units.filter((u) => u.kind === kind && PROVINCES.has(u.province ?? ""));
   return {
     closed: ours
       .filter((u) => String(u.validTo) === "2025-06-30")
@@ -104,6 +110,14 @@ async function seedHistory(kind: string): Promise<{ closed: string[]; opened: st
       .map((u) => u.id)
       .sort(),
   };
+}
+
+interface SeedUnit {
+  id: string;
+  kind: string;
+  province?: string;
+  validFrom?: string;
+  validTo?: string;
 }
 
 const ids = (changes: Change[], type: string, kind: string) =>
@@ -132,7 +146,13 @@ describe("graphDiff across the 2025 reform in Lâm Đồng (seed)", () => {
       "tinh-uy-lam-dong",
     ]);
     expect(ids(d.nodes, "UNIT_OPENED", "PROVINCIAL_COMMITTEE")).toEqual(["tinh-uy-lam-dong-2025"]);
-    expect(ids(d.nodes, "UNIT_CLOSED", "DISTRICT_COMMITTEE")).toContain("huyen-uy-lac-duong-lam-dong");
+    expect(ids(d.nodes, "UNIT_CLOSED", "DISTRICT_COMMITTEE")).toEqual(
+      expect.arrayContaining([
+        "huyen-uy-lac-duong-lam-dong",
+        "huyen-uy-minh-hoa-lam-dong",
+        "huyen-uy-dak-mil-dak-nong",
+      ]),
+    );
     expect(ids(d.nodes, "UNIT_OPENED", "COMMUNE_COMMITTEE")).toEqual([
       "dang-uy-dac-khu-phu-quy-lam-dong",
       "dang-uy-phuong-xuan-huong-da-lat-lam-dong",
