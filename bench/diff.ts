@@ -57,7 +57,9 @@ async function series(name: string, query: string): Promise<unknown> {
     times.push(r.ms);
     body = r.body;
   }
-  console.log(`${name}: p50 ${p50(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
+  console.log(
+    `${name}: p50 ${p50(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
+  );
   return body;
 }
 
@@ -77,5 +79,7 @@ if (values.export) {
     bytes += chunk.value.length;
     for (const b of chunk.value) if (b === 10) rows++;
   }
-  console.log(`export _all.csv: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB, ${rows - 1} changes, ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  console.log(
+    `export _all.csv: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB, ${rows - 1} changes, ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
 }
