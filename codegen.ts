@@ -38,6 +38,10 @@ const PARENTS: Record<string, string> = {
   IntegrityReport: "IntegrityReportView",
   IntegrityFinding: "IntegrityFindingFact",
   ProvinceShape: "ProvinceShapeRow",
+  GraphDiff: "GraphDiffView",
+  GraphChange: "GraphChangeView",
+  DiffCause: "DiffCauseFact",
+  DiffSummary: "DiffSummaryFact",
 };
 
 const config: CodegenConfig = {

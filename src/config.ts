@@ -60,6 +60,8 @@ const schema = z.object({
     .default("false"),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
+  // The longest window graphDiff and the diff exports compare, in days (README, "What changed").
+  DIFF_MAX_SPAN_DAYS: z.coerce.number().int().min(1).max(36_600).default(3_660),
   // The dates a change may take effect on (README, "Input rules"): from the Party's founding
   // to this many years after today, so that a mistyped year cannot block later restructurings.
   EFFECTIVE_DATE_MIN: z

@@ -18,6 +18,7 @@ import { GraphQLError } from "graphql";
 import { createTokenVerifier, type TokenVerifier } from "./auth/verify-token.ts";
 import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
+import { mountDiffExports } from "./explorer/diff-export-route.ts";
 import { mountExports } from "./explorer/export-route.ts";
 import { mountExplorer } from "./explorer/page.ts";
 import type { Context } from "./graphql/context.ts";
@@ -238,6 +239,7 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
     ["/explorer", "/explorer/assets/explorer.js", "/explorer/assets/explorer.css"],
     methodNotAllowed(["GET", "HEAD"]),
   );
+  mountDiffExports(app, deps);
   mountExports(app, deps);
   app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
   if (!deps.config.GRAPHIQL) return;

@@ -7,6 +7,7 @@
  */
 
 import type { DueDateInfo } from "../domain/calendar.ts";
+import type { DiffCause, DiffChange, DiffSummary, DiffWindow } from "../domain/diff.ts";
 import type { IntegrityFinding, IntegrityRule } from "../domain/integrity.ts";
 import type { DerivedRelation, Obligation, ReportingStep } from "../domain/obligations.ts";
 import type { ChannelRule, Route, UnitSelector, Violation } from "../domain/submission-routes.ts";
@@ -22,6 +23,7 @@ import type {
   TaskRecord,
 } from "../store/plan-repository.ts";
 import type { CitationRecord, DocumentRecord, RuleRecord, UnitRecord } from "../store/records.ts";
+import type { DiffRun } from "./services/graph-diff.ts";
 import type { CalendarEntryView, UnitCalendar } from "./services/unit-calendar.ts";
 
 /** One line of a task's deadline: the domain's deadline with its text and the plan event it follows. */
@@ -34,6 +36,8 @@ export type {
   ChannelRule as ChannelRuleFact,
   CitationRecord,
   DerivedRelation,
+  DiffCause as DiffCauseFact,
+  DiffSummary as DiffSummaryFact,
   DocumentRecord,
   DueDateInfo,
   EventRecord,
@@ -96,4 +100,16 @@ export interface SubmissionCheckView {
   violations: ViolationView[];
   rulesApplied: ChannelRule[];
   route: RouteView | null;
+}
+
+/** A change of a diff, with the diff's window (its obligations are compared on both dates). */
+export type GraphChangeView = DiffChange & { window: DiffWindow };
+
+/** A diff: its window and roots as ids, and the run that reads its page and summary when asked. */
+export interface GraphDiffView {
+  from: string;
+  to: string;
+  under: string[];
+  predecessors: string[];
+  run: DiffRun;
 }

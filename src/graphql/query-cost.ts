@@ -54,6 +54,12 @@ const ASSUMED_SIZE: Record<string, number> = {
   "Event.units": 30,
   // An integrity finding names one to three units (its findings are paged by `first`).
   "IntegrityFinding.units": 3,
+  // graphDiff's summary: 7 change types, 8 causes, about 45 unit kinds, 97 provinces old and new.
+  "DiffSummary.byType": 7,
+  "DiffSummary.byCause": 8,
+  "DiffGroupCount.byType": 7,
+  "DiffSummary.byKind": 45,
+  "DiffSummary.byProvince": 100,
   // Introspection: this schema's averages (78 types; per type 4.5 fields, 1.7 enum values, 0.6
   // input fields; 0.3 arguments per field), rounded up. GraphiQL's introspection costs about
   // 40,000; nested introspection (types → fields → type → fields → …) multiplies by 5 a level.
@@ -70,7 +76,10 @@ const ASSUMED_SIZE: Record<string, number> = {
 const DEFAULT_ASSUMED_SIZE = 10;
 
 /** Types whose lists were already counted by the field that returned them (its `first` or depth). */
-const SIZED_BY_PARENT = new Set(["UnitConnection", "ChangeConnection", "Subgraph"]);
+const SIZED_BY_PARENT = new Set(["UnitConnection", "ChangeConnection", "Subgraph", "GraphDiff"]);
+
+/** The fields of a diff that its `first` multiplies (its summary, predecessors… are counted once). */
+const DIFF_PAGE_FIELDS = new Set(["GraphDiff.nodes", "GraphDiff.edges"]);
 
 /** A subtree traversal costs this much per level it may descend, whatever page it returns. */
 const TRAVERSAL_PER_LEVEL = 10;
@@ -83,7 +92,12 @@ const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => n
   "Query.reportingCalendar": () => 50,
   // Five checks, each a traversal of the subtree (of `under`, else of the whole graph).
   "Query.integrityReport": (_args, s) => 5 * TRAVERSAL_PER_LEVEL * s.maxDepth,
+  // graphDiff: a subtree traversal on each date; without `under`, a scan of the whole graph.
+  "Query.graphDiff": (args, s) => (args.under ? 2 * TRAVERSAL_PER_LEVEL * s.maxDepth : DIFF_WHOLE_GRAPH),
 };
+
+/** What a diff of the whole graph adds: it reads every unit (a page of the national graph, its summary all of it). */
+const DIFF_WHOLE_GRAPH = 10_000;
 
 /** How many units `neighbourhood` may return at a depth: a fan-out of 25 per level, up to the cap. */
 const NEIGHBOURHOOD_FANOUT = 25;
@@ -126,10 +140,20 @@ function multiplier(
 
 /** The estimator for graphql-query-complexity: 1 + work + multiplier × the selection's cost. */
 function listAwareEstimator(s: CostSettings): ComplexityEstimator {
-  return ({ type, field, args, childComplexity }) =>
-    1 +
-    (WORK[`${type.name}.${field.name}`]?.(args, s) ?? 0) +
-    multiplier(type, field, args, s) * childComplexity;
+  // graphDiff takes `first` itself but only its page fields repeat: the walk prices children
+  // before their parent, so their cost is kept here and multiplied when graphDiff is priced.
+  let diffPage = 0;
+  return ({ type, field, args, childComplexity }) => {
+    const coordinate = `${type.name}.${field.name}`;
+    const own = 1 + (WORK[coordinate]?.(args, s) ?? 0);
+    if (DIFF_PAGE_FIELDS.has(coordinate)) diffPage += own + childComplexity;
+    if (coordinate === "Query.graphDiff") {
+      const page = diffPage;
+      diffPage = 0;
+      return own + childComplexity + Math.max(pageSize(coordinate, args.first, s) - 1, 0) * page;
+    }
+    return own + multiplier(type, field, args, s) * childComplexity;
+  };
 }
 
 /**

@@ -57,6 +57,8 @@ export default async function setup(project: TestProject) {
       password,
       heapMb: 1024,
       pageCacheMb: 256,
+      // A loaded machine may need longer than the launcher's 120 s (its error names this variable).
+      startTimeoutMs: Number(process.env.NEO4J_START_TIMEOUT_MS) || undefined,
       log: (line) => log.debug({ neo4j: line }),
     });
     target = { uri: neo4j.uri, user: neo4j.user, password };

@@ -95,3 +95,24 @@ describe("queryCost", () => {
     expect(cost(nested)).toBeGreaterThan(100_000);
   });
 });
+
+describe("queryCost of graphDiff", () => {
+  const D = `from: "2025-06-30", to: "2025-07-01"`;
+  it("multiplies only its page by first, counts the summary once, and adds the traversal or the whole-graph scan", () => {
+    // graphDiff 1 + work + nodes (1 + type 1) × first + summary (1 + total 1).
+    expect(cost(`{ graphDiff(${D}, under: ["x"], first: 10) { nodes { type } summary { total } } }`)).toBe(
+      1 + 2 * 10 * 10 + 10 * 2 + 2,
+    );
+    expect(cost(`{ graphDiff(${D}, under: ["x"], first: 100) { summary { total } } }`)).toBe(1 + 200 + 2);
+    expect(cost(`{ graphDiff(${D}, first: 10) { nodes { type } } }`)).toBe(1 + 10_000 + 10 * 2);
+  });
+
+  it("refuses a full page with obligations over the default limit", () => {
+    const page = (first: number) =>
+      `{ graphDiff(${D}, first: ${first}) { nodes { type date unit { id } oldSuperior { id } newSuperior { id }
+        relationFrom { id } relationTo { id } cause { kind eventId basis { id } }
+        obligations { gained { recipient { id name } via { id name } basis { id label } } } } } }`;
+    expect(cost(page(500))).toBeGreaterThan(100_000);
+    expect(cost(page(50))).toBeLessThan(100_000);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import "./style.css";
 import { accessToken, gql, setAccessToken, withToken } from "./api.ts";
+import { mountCompare } from "./compare.ts";
 import { GraphCanvas, type NodeData } from "./graph.ts";
 import { renderIntegrity } from "./integrity.ts";
 import { type ChainStep, loadNetwork } from "./network.ts";
@@ -352,4 +353,5 @@ function attachSettings(): void {
   });
 }
 
+mountCompare(() => ({ unit: state.unit, date: state.date }));
 void start();

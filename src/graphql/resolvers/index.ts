@@ -2,6 +2,7 @@
 
 import type { Resolvers } from "../generated/resolvers-types.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
+import { DiffQueries, DiffResolvers } from "./diff.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
 import { IntegrityQueries, IntegrityResolvers } from "./integrity.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
@@ -28,6 +29,7 @@ export const resolvers: Resolvers = {
     ...CalendarQueries,
     ...SubmissionQueries,
     ...IntegrityQueries,
+    ...DiffQueries,
   },
   Mutation,
   ...UnitResolvers,
@@ -40,4 +42,5 @@ export const resolvers: Resolvers = {
   ...CalendarResolvers,
   ...SubmissionResolvers,
   ...IntegrityResolvers,
+  ...DiffResolvers,
 };

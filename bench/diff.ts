@@ -1,0 +1,85 @@
+/**
+ * graphDiff on a running service (e.g. after `npm run generate -- --scale 1`): for one province
+ * across the 2025 reform, the first page and the summary (each timed alone, p50 and max over
+ * `--runs`), and optionally the whole-nation export streamed as CSV (time, bytes, rows).
+ * `npx tsx bench/diff.ts --base http://localhost:4000 --under gen-tu-ho-chi-minh-2025 [--runs 5] [--export]`
+ */
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    base: { type: "string", default: "http://localhost:4000" },
+    under: { type: "string" },
+    from: { type: "string", default: "2025-06-30" },
+    to: { type: "string", default: "2025-07-01" },
+    first: { type: "string", default: "50" },
+    runs: { type: "string", default: "5" },
+    export: { type: "boolean", default: false },
+  },
+});
+if (!values.under) throw new Error("--under is required");
+
+const PAGE = `query($from: Date!, $to: Date!, $under: [ID!], $first: Int) {
+  graphDiff(from: $from, to: $to, under: $under, first: $first) {
+    nodes { type date unit { id name } oldSuperior { id } newSuperior { id } relationType
+      obligations { gained { recipient { id } frequencies } lost { recipient { id } } }
+      cause { kind eventId name direct } }
+    pageInfo { hasNextPage endCursor }
+  } }`;
+const SUMMARY = `query($from: Date!, $to: Date!, $under: [ID!]) {
+  graphDiff(from: $from, to: $to, under: $under) {
+    predecessors { id }
+    summary { total headline partyOrganisationsMoved byType { key count } byCause { key count }
+      byKind { key total } byProvince { key label total } } } }`;
+
+async function timed(query: string): Promise<{ ms: number; body: unknown }> {
+  const start = performance.now();
+  const res = await fetch(`${values.base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      query,
+      variables: { from: values.from, to: values.to, under: [values.under], first: Number(values.first) },
+    }),
+  });
+  const body = (await res.json()) as { errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return { ms: performance.now() - start, body };
+}
+
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function series(name: string, query: string): Promise<unknown> {
+  const times: number[] = [];
+  let body: unknown;
+  for (let i = 0; i < Number(values.runs); i++) {
+    const r = await timed(query);
+    times.push(r.ms);
+    body = r.body;
+  }
+  console.log(
+    `${name}: p50 ${p50(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
+  );
+  return body;
+}
+
+await series("first page", PAGE);
+const summary = await series("summary", SUMMARY);
+console.log(JSON.stringify((summary as { data: unknown }).data, null, 1).slice(0, 3000));
+
+if (values.export) {
+  const start = performance.now();
+  const res = await fetch(`${values.base}/export/diff/_all.csv?from=${values.from}&to=${values.to}`);
+  let bytes = 0;
+  let rows = 0;
+  const reader = res.body?.getReader();
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    bytes += chunk.value.length;
+    for (const b of chunk.value) if (b === 10) rows++;
+  }
+  console.log(
+    `export _all.csv: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB, ${rows - 1} changes, ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
+}

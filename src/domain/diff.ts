@@ -1,0 +1,473 @@
+/**
+ * What changed between two dates (graphDiff): the state of each unit on `from` compared with its
+ * state on `to` — opened, closed, renamed, moved, other dated attributes — and the relations that
+ * started or ended in between, each change with the event that caused it. Pure: the store reads
+ * the rows (src/store/diff-repository.ts), this module turns them into changes, picks causes,
+ * pages and summarises them with Vietnamese labels.
+ *
+ * A change "in the window" takes effect on a day D with from < D ≤ to: the state on `from` is
+ * the before, the state on `to` the after. So the 2025 reform, whose first day is 01/07/2025, is
+ * the window from 2025-06-30 to 2025-07-01. A unit opened and closed inside the window was in
+ * neither state and is not listed.
+ */
+import { DATED_ATTRIBUTE_NAMES, type DatedAttribute, type FormerValue, valueOn } from "./dated-attributes.ts";
+import { isActiveOn } from "./dates.ts";
+import { PARTY_ORGANISATION_KINDS } from "./integrity.ts";
+import type { Obligation } from "./obligations.ts";
+import { RELATION_TYPES, type RelationType } from "./relation-types.ts";
+import { UNIT_KINDS, type UnitKind } from "./unit-kinds.ts";
+
+export const DIFF_CHANGE_TYPES = {
+  UNIT_CLOSED: "kết thúc hoạt động",
+  UNIT_OPENED: "thành lập / bắt đầu hoạt động",
+  UNIT_MOVED: "chuyển cấp trên trực tiếp",
+  UNIT_RENAMED: "đổi tên",
+  UNIT_ATTRIBUTE_CHANGED: "thay đổi thuộc tính",
+  RELATION_STARTED: "quan hệ bắt đầu",
+  RELATION_ENDED: "quan hệ kết thúc",
+} as const;
+export type DiffChangeType = keyof typeof DIFF_CHANGE_TYPES;
+
+export const DIFF_CAUSE_KINDS = {
+  MERGE: "hợp nhất, sáp nhập",
+  SPLIT: "chia tách",
+  ABOLISHED_LEVEL: "kết thúc cấp (cấp huyện)",
+  MOVE: "điều chuyển cấp trên",
+  EDIT: "cập nhật",
+  SEED: "dữ liệu gốc (seed), không ghi sự kiện",
+  GENERATED: "dữ liệu sinh tự động, không ghi sự kiện",
+  UNRECORDED: "không có sự kiện ghi nhận",
+} as const;
+export type DiffCauseKind = keyof typeof DIFF_CAUSE_KINDS;
+
+/** Event kinds (mutations' Event.kind, the generator's MergerEvent.kind) → cause kind. */
+const CAUSE_OF_EVENT: Record<string, DiffCauseKind> = {
+  MERGE_UNITS: "MERGE",
+  PROVINCE_MERGER: "MERGE",
+  COMMUNE_MERGER: "MERGE",
+  SPLIT_UNIT: "SPLIT",
+  ABOLISH_LEVEL: "ABOLISHED_LEVEL",
+  DISTRICT_LEVEL_ENDED: "ABOLISHED_LEVEL",
+  SET_SUPERIOR: "MOVE",
+};
+/** Restructurings: the only events a unit inherits from its superior. */
+const STRUCTURAL: ReadonlySet<DiffCauseKind> = new Set(["MERGE", "SPLIT", "ABOLISHED_LEVEL"]);
+
+export const causeKindOf = (eventKind: string): DiffCauseKind => CAUSE_OF_EVENT[eventKind] ?? "EDIT";
+
+export interface DiffWindow {
+  from: string;
+  to: string;
+}
+
+/** An event that may explain a change: a recorded Event (source EVENT) or a generator MergerEvent. */
+export interface DiffEventRow {
+  id: string;
+  kind: string;
+  name: string | null;
+  effectiveOn: string;
+  basis: string[];
+  actor: string | null;
+  source: "EVENT" | "GENERATED";
+}
+
+export interface DiffRelationRow {
+  id: string;
+  type: string;
+  from: string;
+  to: string;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+/** What the store reads of one unit for a window. */
+export interface DiffUnitRow {
+  id: string;
+  kind: string;
+  province: string | null;
+  /** Who wrote it: 'seed', 'api' or 'generated'. */
+  origin: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  /** Current values of the dated attributes, and their earlier values (src/domain/dated-attributes.ts). */
+  current: Record<DatedAttribute, string | null>;
+  former: Record<DatedAttribute, FormerValue[]>;
+  superiorAtFrom: string | null;
+  superiorAtTo: string | null;
+  /** First day of the structural relation in force on `to`. */
+  superiorSince: string | null;
+  /** Relations of the unit that started or ended in the window. */
+  relations: DiffRelationRow[];
+}
+
+export interface DiffCause {
+  kind: DiffCauseKind;
+  /** The event's id (an Event of a mutation, or a generator MergerEvent), null without one. */
+  eventId: string | null;
+  eventKind: string | null;
+  name: string | null;
+  effectiveOn: string | null;
+  basis: string[];
+  actor: string | null;
+  source: "EVENT" | "GENERATED" | null;
+  /** True when the event names the unit itself; false when it is its superior's (a restructuring above). */
+  direct: boolean;
+}
+
+export interface DiffChange {
+  type: DiffChangeType;
+  /** The day the change took effect (the first day of the new state). */
+  date: string;
+  /** The unit the change is filed under (for a relation: its start, or its end when only that is in scope). */
+  unitId: string;
+  /** Its position among the unit's changes: with unitId, the change's place in the listing. */
+  ordinal: number;
+  kind: string;
+  province: string | null;
+  attribute: string | null;
+  before: string | null;
+  after: string | null;
+  oldSuperior: string | null;
+  newSuperior: string | null;
+  relation: DiffRelationRow | null;
+  cause: DiffCause;
+}
+
+const DAY_MS = 86_400_000;
+export function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+}
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+}
+export function spanDays(w: DiffWindow): number {
+  return daysBetween(w.from, w.to);
+}
+
+const inWindow = (d: string | null, w: DiffWindow) => d !== null && d > w.from && d <= w.to;
+const activeOn = (x: { validFrom: string | null; validTo: string | null }, d: string) => isActiveOn(x, d);
+
+type Draft = Omit<DiffChange, "ordinal" | "cause" | "unitId" | "kind" | "province">;
+
+function blank(type: DiffChangeType, date: string): Draft {
+  return {
+    type,
+    date,
+    attribute: null,
+    before: null,
+    after: null,
+    oldSuperior: null,
+    newSuperior: null,
+    relation: null,
+  };
+}
+
+/** The day a dated attribute took its value in force on `to`: after the last earlier value ending in the window. */
+function attributeDate(former: readonly FormerValue[], w: DiffWindow): string {
+  const ends = former.map((f) => f.validTo).filter((d) => d >= w.from && d < w.to);
+  return ends.length > 0 ? nextDay(ends.sort().at(-1) as string) : w.to;
+}
+
+function unitDrafts(row: DiffUnitRow, w: DiffWindow): Draft[] {
+  const atFrom = activeOn(row, w.from);
+  const atTo = activeOn(row, w.to);
+  if (atFrom && !atTo)
+    return [{ ...blank("UNIT_CLOSED", nextDay(row.validTo as string)), oldSuperior: row.superiorAtFrom }];
+  if (!atFrom && atTo)
+    return [{ ...blank("UNIT_OPENED", row.validFrom as string), newSuperior: row.superiorAtTo }];
+  if (!atFrom) return [];
+  const drafts: Draft[] = [];
+  if (row.superiorAtFrom !== row.superiorAtTo)
+    drafts.push({
+      ...blank("UNIT_MOVED", inWindow(row.superiorSince, w) ? (row.superiorSince as string) : w.to),
+      oldSuperior: row.superiorAtFrom,
+      newSuperior: row.superiorAtTo,
+    });
+  for (const attribute of DATED_ATTRIBUTE_NAMES) {
+    const before = valueOn(row.current[attribute], row.former[attribute], w.from);
+    const after = valueOn(row.current[attribute], row.former[attribute], w.to);
+    if (before === after) continue;
+    const type = attribute === "name" ? "UNIT_RENAMED" : "UNIT_ATTRIBUTE_CHANGED";
+    drafts.push({ ...blank(type, attributeDate(row.former[attribute], w)), attribute, before, after });
+  }
+  return drafts;
+}
+
+/**
+ * The relations of the unit that started (first day in the window, still in force on `to`) or
+ * ended (in force on `from`, last day before `to`); each filed under its start unit, or under
+ * its end when the start is outside the scope (`inScope`).
+ */
+function relationDrafts(row: DiffUnitRow, w: DiffWindow, inScope: (id: string) => boolean): Draft[] {
+  const seen = new Set<string>();
+  const drafts: Draft[] = [];
+  const sorted = [...row.relations].sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  for (const r of sorted) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    const filedHere = r.from === row.id || (r.to === row.id && !inScope(r.from));
+    if (!filedHere) continue;
+    if (inWindow(r.validFrom, w) && activeOn(r, w.to))
+      drafts.push({ ...blank("RELATION_STARTED", r.validFrom as string), relation: r });
+    else if (activeOn(r, w.from) && r.validTo !== null && r.validTo >= w.from && r.validTo < w.to)
+      drafts.push({ ...blank("RELATION_ENDED", nextDay(r.validTo)), relation: r });
+  }
+  return drafts;
+}
+
+/** How close an event's date is to a change's: the event takes effect that day, or is dated its eve (a closure's last day). */
+function distance(e: DiffEventRow, date: string): number {
+  const d = daysBetween(e.effectiveOn, date);
+  return d === 0 || d === 1 ? d : Number.POSITIVE_INFINITY;
+}
+
+function fromEvent(e: DiffEventRow, direct: boolean): DiffCause {
+  return {
+    kind: causeKindOf(e.kind),
+    eventId: e.id,
+    eventKind: e.kind,
+    name: e.name,
+    effectiveOn: e.effectiveOn,
+    basis: e.basis,
+    actor: e.actor,
+    source: e.source,
+    direct,
+  };
+}
+
+function best(events: readonly DiffEventRow[], date: string, structuralOnly: boolean): DiffEventRow | null {
+  const rank = (e: DiffEventRow) => (STRUCTURAL.has(causeKindOf(e.kind)) ? 0 : 1);
+  const fit = events
+    .filter((e) => distance(e, date) < Number.POSITIVE_INFINITY)
+    .filter((e) => !structuralOnly || rank(e) === 0)
+    .sort((a, b) => distance(a, date) - distance(b, date) || rank(a) - rank(b) || a.id.localeCompare(b.id));
+  return fit[0] ?? null;
+}
+
+/**
+ * The event that caused a change: one naming the unit and dated the change's day (or its eve);
+ * else a restructuring of its old or new superior on that day (the thôn cell that moved because
+ * its commune merged); else where the unit came from (the seed, the generator) with no event.
+ */
+export function pickCause(
+  draft: { date: string; oldSuperior: string | null; newSuperior: string | null },
+  row: { origin: string | null },
+  own: readonly DiffEventRow[],
+  superiors: (id: string) => readonly DiffEventRow[],
+): DiffCause {
+  const direct = best(own, draft.date, false);
+  if (direct) return fromEvent(direct, true);
+  const above = [draft.oldSuperior, draft.newSuperior].flatMap((s) => (s ? superiors(s) : []));
+  const inherited = best(above, draft.date, true);
+  if (inherited) return fromEvent(inherited, false);
+  const kind: DiffCauseKind =
+    row.origin === "seed" ? "SEED" : row.origin === "generated" ? "GENERATED" : "UNRECORDED";
+  return {
+    kind,
+    eventId: null,
+    eventKind: null,
+    name: null,
+    effectiveOn: null,
+    basis: [],
+    actor: null,
+    source: null,
+    direct: false,
+  };
+}
+
+export interface DiffInput {
+  window: DiffWindow;
+  /** Whether a unit is in the diff's scope (its relations to outside units are filed under it). */
+  inScope: (id: string) => boolean;
+  /** Events naming a unit (the unit's own, or its superior's), dated in the window. */
+  eventsOf: (id: string) => readonly DiffEventRow[];
+}
+
+/** A unit's changes in the window, in listing order, each with its cause. */
+export function unitChanges(row: DiffUnitRow, input: DiffInput): DiffChange[] {
+  const drafts = [...unitDrafts(row, input.window), ...relationDrafts(row, input.window, input.inScope)];
+  return drafts.map((d, ordinal) => ({
+    ...d,
+    unitId: row.id,
+    ordinal,
+    kind: row.kind,
+    province: row.province,
+    cause: pickCause(
+      d.relation ? { ...d, oldSuperior: row.superiorAtFrom, newSuperior: row.superiorAtTo } : d,
+      row,
+      input.eventsOf(row.id),
+      input.eventsOf,
+    ),
+  }));
+}
+
+/** Every unit a change names: a scoped reader sees it only when all of them are inside its subtrees. */
+export function unitsNamed(c: DiffChange): string[] {
+  return [c.unitId, c.oldSuperior, c.newSuperior, c.relation?.from, c.relation?.to].filter(
+    (x): x is string => typeof x === "string",
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paging
+
+export interface DiffPosition {
+  u: string;
+  i: number;
+}
+
+/** Changes after the position in (unitId, ordinal) order (the order the store reads units in). */
+export const isAfter = (c: DiffChange, p: DiffPosition | null) =>
+  p === null || c.unitId > p.u || (c.unitId === p.u && c.ordinal > p.i);
+
+export const positionOf = (c: DiffChange): DiffPosition => ({ u: c.unitId, i: c.ordinal });
+
+// ---------------------------------------------------------------------------------------------
+// Obligations gained and lost
+
+/** Whether the unit's reporting obligations are worth comparing: a party organisation's. */
+export const hasObligations = (kind: string) =>
+  (PARTY_ORGANISATION_KINDS as readonly string[]).includes(kind);
+
+const obligationKey = (o: Obligation) =>
+  [
+    o.obligor,
+    o.type,
+    o.recipient,
+    o.frequencies.join(","),
+    o.via.join(","),
+    o.ruleId ?? "",
+    o.subject ?? "",
+  ].join("|");
+
+/** The obligations in force on `to` and not on `from` (gained), and the other way round (lost). */
+export function obligationChanges(
+  before: readonly Obligation[],
+  after: readonly Obligation[],
+): { gained: Obligation[]; lost: Obligation[] } {
+  const was = new Set(before.map(obligationKey));
+  const is = new Set(after.map(obligationKey));
+  return {
+    gained: after.filter((o) => !was.has(obligationKey(o))),
+    lost: before.filter((o) => !is.has(obligationKey(o))),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+export interface DiffCount {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface DiffGroupCount {
+  key: string;
+  label: string;
+  total: number;
+  byType: DiffCount[];
+}
+
+export interface DiffSummary {
+  total: number;
+  byType: DiffCount[];
+  byCause: DiffCount[];
+  byKind: DiffGroupCount[];
+  byProvince: DiffGroupCount[];
+  /** Party organisations whose direct superior changed (closed or moved ones counted once). */
+  partyOrganisationsMoved: number;
+  headline: string;
+}
+
+/** Counts kept while changes stream past: a summary of any size in a few maps. */
+export class DiffTally {
+  private total = 0;
+  private readonly byType = new Map<string, number>();
+  private readonly byCause = new Map<string, number>();
+  private readonly byKind = new Map<string, Map<string, number>>();
+  private readonly byProvince = new Map<string, Map<string, number>>();
+  private readonly provinceNames = new Map<string, string>();
+  private moved = 0;
+
+  add(c: DiffChange, name?: string): void {
+    this.total++;
+    bump(this.byType, c.type);
+    bump(this.byCause, c.cause.kind);
+    bump(group(this.byKind, c.kind), c.type);
+    bump(group(this.byProvince, c.province ?? ""), c.type);
+    if (c.type === "UNIT_MOVED" && hasObligations(c.kind)) this.moved++;
+    if (name && c.kind === "PROVINCIAL_COMMITTEE" && c.province) this.provinceNames.set(c.province, name);
+  }
+
+  summary(): DiffSummary {
+    const byKind = groups(this.byKind, (k) => UNIT_KINDS[k as UnitKind]?.label ?? k);
+    const byProvince = groups(this.byProvince, (p) =>
+      p === "" ? "(không thuộc tỉnh)" : provinceLabel(p, this.provinceNames),
+    );
+    return {
+      total: this.total,
+      byType: counts(this.byType, DIFF_CHANGE_TYPES),
+      byCause: counts(this.byCause, DIFF_CAUSE_KINDS),
+      byKind,
+      byProvince,
+      partyOrganisationsMoved: this.moved,
+      headline: headline(this.byKind, this.moved),
+    };
+  }
+}
+
+function bump(m: Map<string, number>, key: string): void {
+  m.set(key, (m.get(key) ?? 0) + 1);
+}
+function group(m: Map<string, Map<string, number>>, key: string): Map<string, number> {
+  const g = m.get(key) ?? new Map<string, number>();
+  m.set(key, g);
+  return g;
+}
+
+function counts(m: Map<string, number>, labels: Record<string, string>): DiffCount[] {
+  return Object.keys(labels)
+    .filter((k) => m.has(k))
+    .map((k) => ({ key: k, label: labels[k] as string, count: m.get(k) as number }));
+}
+
+function groups(m: Map<string, Map<string, number>>, label: (k: string) => string): DiffGroupCount[] {
+  return [...m.entries()]
+    .map(([key, types]) => ({
+      key,
+      label: label(key),
+      total: [...types.values()].reduce((a, b) => a + b, 0),
+      byType: counts(types, DIFF_CHANGE_TYPES),
+    }))
+    .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
+}
+
+/** "Tỉnh ủy Lâm Đồng" → "Lâm Đồng"; the slug when the diff names no provincial committee of it. */
+function provinceLabel(slug: string, names: ReadonlyMap<string, string>): string {
+  const name = names.get(slug);
+  return name ? name.replace(/^(Tỉnh ủy|Thành ủy)\s+/u, "") : slug;
+}
+
+const of = (m: Map<string, Map<string, number>>, kind: string, type: DiffChangeType) =>
+  m.get(kind)?.get(type) ?? 0;
+
+/** One Vietnamese sentence: "3 tỉnh ủy → 1; 5 huyện ủy kết thúc; 12 đảng ủy xã → 4; 40 tổ chức đảng đổi cấp trên trực tiếp". */
+function headline(byKind: Map<string, Map<string, number>>, moved: number): string {
+  const parts: string[] = [];
+  const pair = (kind: string, word: string) => {
+    const closed = of(byKind, kind, "UNIT_CLOSED");
+    const opened = of(byKind, kind, "UNIT_OPENED");
+    if (closed > 0 || opened > 0) parts.push(`${closed} ${word} → ${opened}`);
+  };
+  pair("PROVINCIAL_COMMITTEE", "tỉnh ủy");
+  const districts = of(byKind, "DISTRICT_COMMITTEE", "UNIT_CLOSED");
+  if (districts > 0) parts.push(`${districts} huyện ủy kết thúc hoạt động`);
+  pair("COMMUNE_COMMITTEE", "đảng ủy xã, phường");
+  if (moved > 0) parts.push(`${moved} tổ chức đảng đổi cấp trên trực tiếp`);
+  return parts.length > 0 ? parts.join("; ") : "không có thay đổi về tổ chức";
+}
+
+export const changeTypeLabel = (t: DiffChangeType) => DIFF_CHANGE_TYPES[t];
+export const causeKindLabel = (k: DiffCauseKind) => DIFF_CAUSE_KINDS[k];
+export const relationTypeLabel = (t: string) => RELATION_TYPES[t as RelationType]?.label ?? t;

@@ -1,0 +1,190 @@
+/**
+ * Diff exports: GET /export/diff/{unitId}.{csv|json} (the unit's subtree and its predecessors')
+ * and /export/diff/_all.{csv|json} (the whole graph), with `from` and `to` (yyyy-mm-dd, required)
+ * and optionally `under=id,id` (more roots, e.g. the old Tỉnh ủy of a merged province). The same
+ * changes as graphDiff, in the same order, streamed a batch of units at a time with backpressure
+ * (src/explorer/export-route.ts's writer); the JSON ends with the summary. Tokens, READ_ACCESS and
+ * ?access_token= apply as for the other exports; a scoped reader gets only changes inside its
+ * subtrees. Errors before the first byte are one line of JSON naming the parameter.
+ */
+import type { Express, Request, Response } from "express";
+import { assertCanRead, readIsScoped } from "../auth/principal.ts";
+import type { TokenVerifier } from "../auth/verify-token.ts";
+import type { Config } from "../config.ts";
+import {
+  causeKindLabel,
+  changeTypeLabel,
+  type DiffChange,
+  DiffTally,
+  relationTypeLabel,
+} from "../domain/diff.ts";
+import { badInput } from "../domain/errors.ts";
+import { UNIT_ID } from "../domain/ids.ts";
+import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
+import { type DiffPlan, diffBatches, planDiff } from "../graphql/services/graph-diff.ts";
+import { methodNotAllowed, requestIdOf, sendRouteFailure } from "../http/errors.ts";
+import { headerOrQueryToken } from "../http/request-context.ts";
+import type { Logger } from "../logger.ts";
+import type { Database } from "../store/database.ts";
+import { BOM, CONTENT_TYPES, csvLine } from "./export-formats.ts";
+import { WHOLE_GRAPH, write } from "./export-route.ts";
+
+interface Deps {
+  db: Database;
+  config: Config;
+  log: Logger;
+  verifyToken: TokenVerifier;
+}
+
+const DIFF_FORMATS = ["csv", "json"] as const;
+type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+/** The columns of a diff row, in order (CSV header and JSON keys alike). */
+export const DIFF_COLUMNS = [
+  "date",
+  "type",
+  "typeLabel",
+  "unitId",
+  "unitName",
+  "kind",
+  "kindLabel",
+  "province",
+  "attribute",
+  "before",
+  "after",
+  "oldSuperior",
+  "newSuperior",
+  "relationId",
+  "relationType",
+  "relationTypeLabel",
+  "relationFrom",
+  "relationTo",
+  "cause",
+  "causeLabel",
+  "eventId",
+  "eventKind",
+  "eventName",
+  "eventDate",
+  "basis",
+  "actor",
+  "direct",
+] as const;
+
+export function diffRecord(c: DiffChange, unitName: string | null): Record<string, string | boolean | null> {
+  return {
+    date: c.date,
+    type: c.type,
+    typeLabel: changeTypeLabel(c.type),
+    unitId: c.unitId,
+    unitName,
+    kind: c.kind,
+    kindLabel: UNIT_KINDS[c.kind as UnitKind]?.label ?? c.kind,
+    province: c.province,
+    attribute: c.attribute,
+    before: c.before,
+    after: c.after,
+    oldSuperior: c.oldSuperior,
+    newSuperior: c.newSuperior,
+    relationId: c.relation?.id ?? null,
+    relationType: c.relation?.type ?? null,
+    relationTypeLabel: c.relation ? relationTypeLabel(c.relation.type) : null,
+    relationFrom: c.relation?.from ?? null,
+    relationTo: c.relation?.to ?? null,
+    cause: c.cause.kind,
+    causeLabel: causeKindLabel(c.cause.kind),
+    eventId: c.cause.eventId,
+    eventKind: c.cause.eventKind,
+    eventName: c.cause.name,
+    eventDate: c.cause.effectiveOn,
+    basis: c.cause.basis.join("; "),
+    actor: c.cause.actor,
+    direct: c.cause.direct,
+  };
+}
+
+export function mountDiffExports(app: Express, deps: Deps): void {
+  app.get("/export/diff/:file", async (req: Request, res: Response) => {
+    const requestId = requestIdOf(res);
+    try {
+      const { unitId, format } = parseFile(String(req.params.file ?? ""));
+      const principal = await deps.verifyToken(headerOrQueryToken(req));
+      assertCanRead(principal, deps.config.READ_ACCESS);
+      const scopes = readIsScoped(principal, deps.config.READ_ACCESS) ? principal.scopes : null;
+      const more = underParam(req);
+      const under = unitId === null ? more : [unitId, ...more];
+      const plan = await planDiff(deps.db, {
+        from: req.query.from,
+        to: req.query.to,
+        under,
+        maxSpanDays: deps.config.DIFF_MAX_SPAN_DAYS,
+        scopes,
+        rootArgument: unitId === null ? "under" : "unitId",
+      });
+      const name = `diff-${unitId ?? "party-org-graph"}-${plan.window.from}-${plan.window.to}.${format}`;
+      res
+        .status(200)
+        .type(CONTENT_TYPES[format])
+        .setHeader("content-disposition", `attachment; filename="${encodeURIComponent(name)}"`)
+        .setHeader("cache-control", "private, no-store");
+      if (req.method === "HEAD") return void res.end();
+      await stream(res, deps.db, plan, format);
+      res.end();
+    } catch (e) {
+      if (res.headersSent) {
+        deps.log.error({ err: e, requestId }, "diff export failed while streaming");
+        res.destroy(e instanceof Error ? e : undefined);
+        return;
+      }
+      sendRouteFailure(req, res, e, deps.log, "export");
+    }
+  });
+  app.all("/export/diff/:file", methodNotAllowed(["GET", "HEAD"]));
+}
+
+function parseFile(file: string): { unitId: string | null; format: DiffFormat } {
+  const dot = file.lastIndexOf(".");
+  const base = dot > 0 ? file.slice(0, dot) : file;
+  const ext = dot > 0 ? file.slice(dot + 1).toLowerCase() : "";
+  if (!DIFF_FORMATS.includes(ext as DiffFormat))
+    throw badInput("format", `unknown diff export format "${ext}"; use .csv or .json`);
+  if (base !== WHOLE_GRAPH && !UNIT_ID.test(base))
+    throw badInput(
+      "unitId",
+      `"${base}" is not a unit id; use /export/diff/{unitId}.${ext} or /export/diff/${WHOLE_GRAPH}.${ext}`,
+    );
+  return { unitId: base === WHOLE_GRAPH ? null : base, format: ext as DiffFormat };
+}
+
+function underParam(req: Request): string[] {
+  const value = req.query.under;
+  if (value === undefined || value === "") return [];
+  if (typeof value !== "string") throw badInput("under", "give more roots once, as under=id,id");
+  const ids = value.split(",").map((s) => s.trim());
+  const bad = ids.find((id) => !UNIT_ID.test(id));
+  if (bad !== undefined) throw badInput("under", `"${bad.slice(0, 64)}" is not a unit id`);
+  return ids;
+}
+
+async function stream(res: Response, db: Database, plan: DiffPlan, format: DiffFormat): Promise<void> {
+  const tally = new DiffTally();
+  if (format === "csv") await write(res, BOM + csvLine([...DIFF_COLUMNS]));
+  else
+    await write(
+      res,
+      `{"from":${JSON.stringify(plan.window.from)},"to":${JSON.stringify(plan.window.to)},"under":${JSON.stringify(plan.roots)},"predecessors":${JSON.stringify(plan.predecessors)},"changes":[`,
+    );
+  let first = true;
+  for await (const batch of diffBatches(db, plan, null)) {
+    const chunk = batch.changes.map((c) => {
+      const name = batch.names.get(c.unitId) ?? null;
+      tally.add(c, name ?? undefined);
+      const rec = diffRecord(c, name);
+      if (format === "csv") return csvLine(DIFF_COLUMNS.map((k) => rec[k] ?? null));
+      const s = `${first ? "" : ","}\n${JSON.stringify(rec)}`;
+      first = false;
+      return s;
+    });
+    await write(res, chunk.join(""));
+  }
+  if (format === "json") await write(res, `],"summary":${JSON.stringify(tally.summary())}}\n`);
+}

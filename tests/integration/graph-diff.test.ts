@@ -1,0 +1,349 @@
+/**
+ * graphDiff on the seed across the 2025 reform in Lâm Đồng (the province and its two merged
+ * neighbours): the units the seed ends on 30/06/2025 and begins on 01/07/2025 are the diff's
+ * closed and opened units (read from seed/lam-dong.yaml, and named), moves carry the reporting
+ * obligations gained and lost, a recorded event is named with its basis and actor, paging is
+ * stable, a scoped reader sees only its subtrees, bad input names its argument, a too costly
+ * query is refused before it runs, and the CSV / JSON exports hold the same changes.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+
+const WINDOW = { from: "2025-06-30", to: "2025-07-01" };
+const ROOTS = ["tinh-uy-lam-dong-2025", "tinh-uy-lam-dong", "tinh-uy-dak-nong", "tinh-uy-binh-thuan"];
+const PROVINCES = new Set(["lam-dong", "dak-nong", "binh-thuan"]);
+const P = "diff-t-";
+/** The first query on a cold throwaway database plans every statement: generous, for liveness only. */
+const SLOW = 240_000;
+
+let server: TestServer;
+let scoped: TestServer;
+let admin: string;
+
+beforeAll(async () => {
+  ({ server, admin } = await openSandbox());
+  scoped = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "scoped" });
+}, SLOW);
+
+afterAll(async () => {
+  await scoped?.close();
+  if (server) await closeSandbox(server, P);
+});
+
+interface Change {
+  type: string;
+  date: string;
+  unit: { id: string };
+  kind: string;
+  province: string | null;
+  oldSuperior: { id: string } | null;
+  newSuperior: { id: string } | null;
+  relationType: string | null;
+  relationFrom: { id: string } | null;
+  relationTo: { id: string } | null;
+  obligations: { gained: { recipient: { id: string } }[]; lost: { recipient: { id: string } }[] } | null;
+  cause: {
+    kind: string;
+    eventId: string | null;
+    actor: string | null;
+    direct: boolean;
+    basis: { id: string }[];
+  };
+}
+
+interface Diff {
+  predecessors: { id: string }[];
+  summary: {
+    total: number;
+    headline: string;
+    partyOrganisationsMoved: number;
+    byType: { key: string; label: string; count: number }[];
+    byKind: { key: string; label: string; total: number; byType: { key: string; count: number }[] }[];
+    byProvince: { key: string; label: string; total: number }[];
+  };
+  nodes: Change[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+const FIELDS = `type date unit { id } kind province oldSuperior { id } newSuperior { id }
+  relationType relationFrom { id } relationTo { id }
+  cause { kind eventId actor direct basis { id } }`;
+
+const QUERY = `query($from: Date!, $to: Date!, $under: [ID!], $types: [DiffChangeType!], $first: Int, $after: String,
+  $withObligations: Boolean = false) {
+  graphDiff(from: $from, to: $to, under: $under, types: $types, first: $first, after: $after) {
+    predecessors { id }
+    summary { total headline partyOrganisationsMoved byType { key label count }
+      byKind { key label total byType { key count } } byProvince { key label total } }
+    nodes { ${FIELDS} obligations @include(if: $withObligations) { gained { recipient { id } } lost { recipient { id } } } }
+    pageInfo { hasNextPage endCursor }
+  } }`;
+
+async function diff(vars: Record<string, unknown>, on = server, bearer: string | null = null): Promise<Diff> {
+  const r = await gqlAs<{ graphDiff: Diff }>(on, bearer, QUERY, { ...WINDOW, first: 200, ...vars });
+  expect(r.errors).toBeUndefined();
+  return r.data?.graphDiff as Diff;
+}
+
+/** The seed's own record of the reform: units of the three provinces ending 30/06 or beginning 01/07/2025, in every seed file. */
+async function seedHistory(kind: string): Promise<{ closed: string[]; opened: string[] }> {
+  const files = (await readdir("seed")).filter((f) => f.endsWith(".yaml"));
+  const units = (
+    await Promise.all(
+      files.map(async (f) => {
+        const doc = parse(await readFile(`seed/${f}`, "utf8")) as { units?: SeedUnit[] } | null;
+        return doc?.units ?? [];
+      }),
+    )
+  ).flat();
+  const ours = units.filter((u) => u.kind === kind && PROVINCES.has(u.province ?? ""));
+  return {
+    closed: ours
+      .filter((u) => String(u.validTo) === "2025-06-30")
+      .map((u) => u.id)
+      .sort(),
+    opened: ours
+      .filter((u) => String(u.validFrom) === "2025-07-01")
+      .map((u) => u.id)
+      .sort(),
+  };
+}
+
+interface SeedUnit {
+  id: string;
+  kind: string;
+  province?: string;
+  validFrom?: string;
+  validTo?: string;
+}
+
+const ids = (changes: Change[], type: string, kind: string) =>
+  changes
+    .filter((c) => c.type === type && c.kind === kind)
+    .map((c) => c.unit.id)
+    .sort();
+
+describe("graphDiff across the 2025 reform in Lâm Đồng (seed)", () => {
+  let d: Diff;
+  beforeAll(async () => {
+    d = await diff({ under: ROOTS, first: 500 });
+  }, SLOW);
+
+  it("closes and opens exactly the committees the seed ends and begins, and names them", async () => {
+    expect(d.pageInfo.hasNextPage).toBe(false);
+    expect(d.nodes.length).toBe(d.summary.total);
+    for (const kind of ["PROVINCIAL_COMMITTEE", "DISTRICT_COMMITTEE", "COMMUNE_COMMITTEE"]) {
+      const history = await seedHistory(kind);
+      expect(ids(d.nodes, "UNIT_CLOSED", kind)).toEqual(history.closed);
+      expect(ids(d.nodes, "UNIT_OPENED", kind)).toEqual(history.opened);
+    }
+    expect(ids(d.nodes, "UNIT_CLOSED", "PROVINCIAL_COMMITTEE")).toEqual([
+      "tinh-uy-binh-thuan",
+      "tinh-uy-dak-nong",
+      "tinh-uy-lam-dong",
+    ]);
+    expect(ids(d.nodes, "UNIT_OPENED", "PROVINCIAL_COMMITTEE")).toEqual(["tinh-uy-lam-dong-2025"]);
+    expect(ids(d.nodes, "UNIT_CLOSED", "DISTRICT_COMMITTEE")).toEqual(
+      expect.arrayContaining([
+        "huyen-uy-lac-duong-lam-dong",
+        "huyen-uy-minh-hoa-lam-dong",
+        "huyen-uy-dak-mil-dak-nong",
+      ]),
+    );
+    expect(ids(d.nodes, "UNIT_OPENED", "COMMUNE_COMMITTEE")).toEqual([
+      "dang-uy-dac-khu-phu-quy-lam-dong",
+      "dang-uy-phuong-xuan-huong-da-lat-lam-dong",
+      "dang-uy-xa-minh-hoa-a-lam-dong",
+    ]);
+    // The seed records no events: every change says it came from the seed, dated 01/07/2025.
+    expect(new Set(d.nodes.map((c) => c.cause.kind))).toEqual(new Set(["SEED"]));
+    expect(new Set(d.nodes.map((c) => c.date))).toEqual(new Set(["2025-07-01"]));
+  });
+
+  it(
+    "moves the agency cell from the bloc committee to the Đảng ủy UBND tỉnh, with the obligations that follow",
+    async () => {
+      const moves = await diff({ under: ROOTS, types: ["UNIT_MOVED"], withObligations: true });
+      const moved = d.nodes.filter((c) => c.type === "UNIT_MOVED").map((c) => c.unit.id);
+      expect(moves.nodes.map((c) => c.unit.id)).toEqual(moved);
+      const move = moves.nodes.find((c) => c.unit.id === "chi-bo-so-noi-vu-lam-dong");
+      expect(move?.oldSuperior?.id).toBe("dang-uy-khoi-co-quan-lam-dong");
+      expect(move?.newSuperior?.id).toBe("dang-uy-ubnd-tinh-lam-dong-2025");
+      expect(move?.obligations?.lost.map((o) => o.recipient.id)).toContain("dang-uy-khoi-co-quan-lam-dong");
+      expect(move?.obligations?.gained.map((o) => o.recipient.id)).toContain(
+        "dang-uy-ubnd-tinh-lam-dong-2025",
+      );
+      expect(moves.summary.total).toBe(moves.nodes.length);
+      expect(d.summary.partyOrganisationsMoved).toBe(
+        moves.nodes.filter((c) => c.obligations !== null).length,
+      );
+    },
+    SLOW,
+  );
+
+  it("summarises in Vietnamese: counts agree with the changes, and the headline reads the reform", async () => {
+    const districts = (await seedHistory("DISTRICT_COMMITTEE")).closed.length;
+    const communes = await seedHistory("COMMUNE_COMMITTEE");
+    expect(d.summary.headline).toBe(
+      `3 tỉnh ủy → 1; ${districts} huyện ủy kết thúc hoạt động; ${communes.closed.length} đảng ủy xã, phường → ${communes.opened.length}; ${d.summary.partyOrganisationsMoved} tổ chức đảng đổi cấp trên trực tiếp`,
+    );
+    for (const t of d.summary.byType) expect(t.count).toBe(d.nodes.filter((c) => c.type === t.key).length);
+    const provincial = d.summary.byKind.find((k) => k.key === "PROVINCIAL_COMMITTEE");
+    expect(provincial?.label).toBe("Tỉnh ủy / Thành ủy");
+    expect(d.summary.byProvince.map((p) => p.key).sort()).toEqual(["binh-thuan", "dak-nong", "lam-dong"]);
+    expect(d.summary.byProvince.find((p) => p.key === "lam-dong")?.label).toBe("Lâm Đồng");
+    expect(d.summary.byType.find((t) => t.key === "UNIT_CLOSED")?.label).toBe("kết thúc hoạt động");
+  });
+
+  it(
+    "pages with an opaque cursor: small pages put together are the whole answer",
+    async () => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 100; i++) {
+        const page: Diff = await diff({ under: ROOTS, first: 40, after });
+        seen.push(
+          ...page.nodes.map(
+            (c) => `${c.type} ${c.unit.id} ${c.relationFrom?.id ?? ""}>${c.relationTo?.id ?? ""}`,
+          ),
+        );
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(
+        d.nodes.map((c) => `${c.type} ${c.unit.id} ${c.relationFrom?.id ?? ""}>${c.relationTo?.id ?? ""}`),
+      );
+    },
+    SLOW,
+  );
+});
+
+describe("graphDiff names the recorded event", () => {
+  it(
+    "a move by setSuperior: MOVE, with the event's id, basis and actor",
+    async () => {
+      await create(server, admin, { id: `${P}tinh`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      await create(server, admin, { id: `${P}huyen`, kind: "DISTRICT_COMMITTEE" }, `${P}tinh`);
+      await create(server, admin, { id: `${P}xa`, kind: "COMMUNE_COMMITTEE" }, `${P}huyen`);
+      const moved = await gqlAs<{ setSuperior: { id: string } }>(
+        server,
+        admin,
+        `mutation { setSuperior(unitId: "${P}xa", superiorId: "${P}tinh", effectiveOn: "2025-08-01", basis: ["dieu-le-dang-whole"]) { id } }`,
+      );
+      expect(moved.errors).toBeUndefined();
+      const d = await diff({ from: "2025-07-31", to: "2025-08-01", under: [`${P}tinh`] });
+      const move = d.nodes.find((c) => c.type === "UNIT_MOVED");
+      expect(move).toMatchObject({
+        unit: { id: `${P}xa` },
+        oldSuperior: { id: `${P}huyen` },
+        newSuperior: { id: `${P}tinh` },
+      });
+      expect(move?.cause).toMatchObject({
+        kind: "MOVE",
+        eventId: moved.data?.setSuperior.id,
+        actor: "admin-tester",
+        direct: true,
+        basis: [{ id: "dieu-le-dang-whole" }],
+      });
+    },
+    SLOW,
+  );
+});
+
+describe("graphDiff for a scoped reader, bad input and cost", () => {
+  it(
+    "a scoped reader sees only changes inside its subtrees, and not a root outside them",
+    async () => {
+      const reader = await token("viewer", ["tinh-uy-lam-dong-2025"], "viewer-diff");
+      const d = await diff({ under: ["tinh-uy-lam-dong-2025"], first: 500 }, scoped, reader);
+      const inside = await gqlAs<{ units: { nodes: { id: string }[] } }>(
+        scoped,
+        reader,
+        `{ units(under: "tinh-uy-lam-dong-2025", first: 500) { nodes { id } } }`,
+      );
+      expect(ids(d.nodes, "UNIT_OPENED", "COMMUNE_COMMITTEE").length).toBe(3);
+      const named = d.nodes.flatMap((c) =>
+        [c.unit, c.oldSuperior, c.newSuperior, c.relationFrom, c.relationTo].flatMap((u) =>
+          u ? [u.id] : [],
+        ),
+      );
+      expect(named).not.toContain("tinh-uy-dak-nong");
+      expect(named).not.toContain("dang-uy-khoi-co-quan-lam-dong");
+      expect(inside.errors).toBeUndefined();
+      const outside = await gqlAs(scoped, reader, QUERY, { ...WINDOW, under: ["tinh-uy-dak-nong"] });
+      expect(outside.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", argument: "under" });
+    },
+    SLOW,
+  );
+
+  it("refuses from after to, too long a window, an unknown root and a forged cursor, naming the argument", async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ from: "2025-07-02", to: "2025-07-01" }, "BAD_USER_INPUT", "from"],
+      [{ from: "1990-01-01", to: "2025-07-01" }, "BAD_USER_INPUT", "to"],
+      [{ under: ["khong-co-don-vi-nay"] }, "NOT_FOUND", "under"],
+      [{ after: "bm90LWEtY3Vyc29y" }, "BAD_USER_INPUT", "after"],
+    ];
+    for (const [vars, code, argument] of cases) {
+      const r = await gqlAs(server, null, QUERY, { ...WINDOW, ...vars });
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code, argument });
+    }
+  });
+
+  it("prices the page by its first: a page of 500 with obligations is refused before anything is read", async () => {
+    const r = await gqlAs(
+      server,
+      null,
+      `{ graphDiff(from: "2025-06-30", to: "2025-07-01", first: 500) { nodes { ${FIELDS}
+        obligations { gained { recipient { id name } via { id name } basis { id label } } } } } }`,
+    );
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX" });
+    expect((r as { extensions?: { cypherRoundTrips?: number } }).extensions?.cypherRoundTrips ?? 0).toBe(0);
+  });
+});
+
+describe("diff exports", () => {
+  it(
+    "streams the same changes as CSV and JSON, the JSON with its summary",
+    async () => {
+      const d = await diff({ under: ["tinh-uy-lam-dong-2025"], first: 500 });
+      const q = `from=${WINDOW.from}&to=${WINDOW.to}`;
+      const csv = await fetch(`${server.base}/export/diff/tinh-uy-lam-dong-2025.csv?${q}`);
+      expect(csv.status).toBe(200);
+      const lines = (await csv.text()).split("\r\n").filter((l) => l !== "");
+      expect(
+        lines[0]
+          ?.replace(/^\uFEFF/, "")
+          .split(",")
+          .slice(0, 4),
+      ).toEqual(["date", "type", "typeLabel", "unitId"]);
+      expect(lines.length - 1).toBe(d.summary.total);
+      const json = (await (
+        await fetch(`${server.base}/export/diff/tinh-uy-lam-dong-2025.json?${q}`)
+      ).json()) as {
+        changes: { type: string; unitId: string }[];
+        summary: { total: number; headline: string };
+      };
+      expect(json.changes.map((c) => `${c.type} ${c.unitId}`)).toEqual(
+        d.nodes.map((c) => `${c.type} ${c.unit.id}`),
+      );
+      expect(json.summary).toMatchObject({ total: d.summary.total, headline: d.summary.headline });
+    },
+    SLOW,
+  );
+
+  it("answers one line of JSON naming the parameter for bad input", async () => {
+    const missing = await fetch(`${server.base}/export/diff/_all.csv?to=2025-07-01`);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain("from");
+    const unknown = await fetch(
+      `${server.base}/export/diff/khong-co.json?${`from=${WINDOW.from}&to=${WINDOW.to}`}`,
+    );
+    expect(unknown.status).toBe(404);
+    const format = await fetch(`${server.base}/export/diff/_all.graphml?from=2025-06-30&to=2025-07-01`);
+    expect(format.status).toBe(400);
+  });
+});
