@@ -122,13 +122,12 @@ function openSession(
     effectiveOn: event.effectiveOn,
     lock: (ids) => lockOnce(tx, before.locked, ids),
     async lockPlacement(unitId, superiorId, from) {
-      await lockOnce(tx, before.locked, [unitId, superiorId]);
       // Read, lock, and read again until nothing new appears: a move committed between the read
       // and the lock may have put other superiors above.
-      for (let round = 0; round < 10; round++) {
-        const ids = await placementLocks(tx, unitId, superiorId, from);
-        if (ids.every((id) => before.locked.has(id))) return;
+      let ids = [unitId, superiorId, ...(await placementLocks(tx, unitId, superiorId, from))];
+      for (let round = 0; round < 10 && !ids.every((id) => before.locked.has(id)); round++) {
         await lockOnce(tx, before.locked, ids);
+        ids = await placementLocks(tx, unitId, superiorId, from);
       }
     },
     async touchUnits(ids) {

@@ -26,7 +26,9 @@ export async function lockUnits(tx: TransactionRunner, ids: readonly string[]): 
  * the new edge needs a concurrent move of one of them, which locks it). The topmost are left out
  * so that moves in different provinces do not all wait for the national root; a change that
  * gives a topmost unit a superior locks its direct subordinates instead, one of which is on the
- * chain of any change below it.
+ * chain of any change below it. The superiors `unitId` has on or after `from` (the move ends its
+ * edges to them) come too, so that a move takes all its locks in one statement, in id order, and
+ * two moves cannot deadlock.
  */
 export async function placementLocks(
   tx: TransactionRunner,
@@ -47,7 +49,11 @@ export async function placementLocks(
        MATCH (c:Unit)-[q:SUBORDINATE_TO]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT c.id) AS below
      }
-     RETURN chain + below AS ids`,
+     CALL () {
+       MATCH (:Unit {id: $unit})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+       RETURN collect(DISTINCT o.id) AS current
+     }
+     RETURN chain + below + current AS ids`,
     { superior: superiorId, unit: unitId, from },
   );
   return (rows[0]?.ids as string[] | undefined) ?? [];
