@@ -20,10 +20,14 @@ export interface ProvinceWork {
   /** The provincial committee: the editor's scope. */
   scope: string;
   province: string;
-  nextMove(): Move;
+  /**
+   * A move of one of the cells of `slot` (of `slots` clients sharing the province: each moves and
+   * renames only its own cells, so that two clients never send the same change at once).
+   */
+  nextMove(slot: number, slots: number): Move;
   /** Records a move the server acknowledged (the cell's superior is now that commune). */
   moved(m: Move): void;
-  nextRename(): string;
+  nextRename(slot: number, slots: number): string;
 }
 
 export interface Workload {
@@ -40,16 +44,17 @@ function pick<T>(xs: readonly T[]): T {
 function provinceWork(scope: string, province: string, cells: Map<string, string>): ProvinceWork {
   const communes = [...new Set(cells.values())];
   const ids = [...cells.keys()];
+  const own = (slot: number, slots: number) => ids.filter((_, i) => i % slots === slot);
   return {
     scope,
     province,
-    nextMove() {
-      const unit = pick(ids);
+    nextMove(slot, slots) {
+      const unit = pick(own(slot, slots));
       const now = cells.get(unit) as string;
       return { unit, superior: pick(communes.filter((c) => c !== now)) };
     },
     moved: (m) => void cells.set(m.unit, m.superior),
-    nextRename: () => pick(ids),
+    nextRename: (slot, slots) => pick(own(slot, slots)),
   };
 }
 
@@ -66,16 +71,13 @@ export async function loadWorkload(db: Database, atLeast: number): Promise<Workl
        LIMIT ${CELLS_PER_PROVINCE}
      }
      WITH p, collect([cell, commune]) AS cells, max(since) AS since
-     WHERE size(cells) >= 10
+     WHERE size(cells) >= 32
      RETURN p.id AS scope, p.province AS province, cells, toString(since) AS since
      ORDER BY size(cells) DESC, scope`,
   );
   const provinces = rows
     .map((r) => provinceWork(r.scope as string, r.province as string, new Map(r.cells as [string, string][])))
-    .filter((w) => {
-      const m = w.nextMove();
-      return m.superior !== undefined;
-    });
+    .filter((w) => w.nextMove(0, 1).superior !== undefined);
   if (provinces.length < atLeast) console.warn(`only ${provinces.length} provinces have cells to move`);
   const latest =
     rows

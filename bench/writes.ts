@@ -42,8 +42,8 @@ const { values: args } = parseArgs({
     clients: { type: "string", default: "16" },
     duration: { type: "string", default: "30" },
     modes: { type: "string", default: "single,spread,one" },
-    "bolt-port": { type: "string", default: "7861" },
-    port: { type: "string", default: "4261" },
+    "bolt-port": { type: "string", default: "7871" },
+    port: { type: "string", default: "4271" },
     heap: { type: "string", default: "2048" },
     pagecache: { type: "string", default: "2048" },
     record: { type: "boolean", default: false },
@@ -141,6 +141,9 @@ function dayAfter(iso: string, days: number): string {
 interface Client {
   work: ProvinceWork;
   jwt: string;
+  /** Its share of the province's cells, among the clients working there. */
+  slot: number;
+  slots: number;
 }
 
 async function runMode(
@@ -168,14 +171,14 @@ async function runMode(
         const started = performance.now();
         let error: string | null;
         if (kind === "move") {
-          const m = c.work.nextMove();
+          const m = c.work.nextMove(c.slot, c.slots);
           error = await send(url, c.jwt, MOVE, { u: m.unit, s: m.superior, d: state.moveDay, b: BASIS });
           if (!error) {
             c.work.moved(m);
             moved.add(m.unit);
           }
         } else {
-          const id = c.work.nextRename();
+          const id = c.work.nextRename(c.slot, c.slots);
           const day = dayAfter(state.renameBase, state.renames++);
           error = await send(url, c.jwt, RENAME, {
             in: { id, effectiveOn: day, basis: BASIS, name: `bench rename ${day} ${id}` },
@@ -255,16 +258,19 @@ async function main(): Promise<void> {
     const results: ModeResult[] = [];
     for (const mode of args.modes.split(",")) {
       const first = workload.provinces[0] as ProvinceWork;
+      const jwt = (w: ProvinceWork) => jwts.get(w.scope) as string;
       const clients: Client[] =
         mode === "single"
-          ? [{ work: first, jwt: jwts.get(first.scope) as string }]
+          ? [{ work: first, jwt: jwt(first), slot: 0, slots: 1 }]
           : mode === "spread"
             ? workload.provinces
                 .slice(0, clientCount)
-                .map((w) => ({ work: w, jwt: jwts.get(w.scope) as string }))
-            : Array.from({ length: clientCount }, () => ({
+                .map((w) => ({ work: w, jwt: jwt(w), slot: 0, slots: 1 }))
+            : Array.from({ length: clientCount }, (_, i) => ({
                 work: first,
-                jwt: jwts.get(first.scope) as string,
+                jwt: jwt(first),
+                slot: i,
+                slots: clientCount,
               }));
       // A short warm-up (JIT, query plans), not counted.
       await runMode(`${mode}-warm`, clients, server.url, 3, state, neo.db, server.proc.pid as number);
