@@ -27,13 +27,12 @@ export interface ProvinceWork {
   nextMove(slot: number, slots: number): Move;
   /** Records a move the server acknowledged (the cell's superior is now that commune). */
   moved(m: Move): void;
-  nextRename(slot: number, slots: number): string;
+  /** A rename of one of the cells of `slot`, on the day after that cell's latest rename. */
+  nextRename(slot: number, slots: number): { id: string; day: string };
 }
 
 export interface Workload {
   provinces: ProvinceWork[];
-  /** The day after the latest name change of any cell picked: renames take effect from it on. */
-  renameBase: string;
   moveDay: string;
 }
 
@@ -41,7 +40,18 @@ function pick<T>(xs: readonly T[]): T {
   return xs[Math.floor(Math.random() * xs.length)] as T;
 }
 
-function provinceWork(scope: string, province: string, cells: Map<string, string>): ProvinceWork {
+function dayAfter(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function provinceWork(
+  scope: string,
+  province: string,
+  cells: Map<string, string>,
+  since: Map<string, string>,
+): ProvinceWork {
   const communes = [...new Set(cells.values())];
   const ids = [...cells.keys()];
   const own = (slot: number, slots: number) => ids.filter((_, i) => i % slots === slot);
@@ -54,7 +64,15 @@ function provinceWork(scope: string, province: string, cells: Map<string, string
       return { unit, superior: pick(communes.filter((c) => c !== now)) };
     },
     moved: (m) => void cells.set(m.unit, m.superior),
-    nextRename: (slot, slots) => pick(own(slot, slots)),
+    nextRename(slot, slots) {
+      // A rename must take effect after the name it replaces (and within
+      // EFFECTIVE_DATE_MAX_YEARS_AHEAD): each cell's renames go one day at a time.
+      const id = pick(own(slot, slots));
+      const last = since.get(id) ?? MOVE_DAY;
+      const day = dayAfter(last > MOVE_DAY ? last : MOVE_DAY);
+      since.set(id, day);
+      return { id, day };
+    },
   };
 }
 
@@ -67,27 +85,27 @@ export async function loadWorkload(db: Database, atLeast: number): Promise<Workl
        WHERE r.validTo IS NULL AND c.validTo IS NULL
        MATCH (x:Unit {kind: 'BASIC_PARTY_CELL'})-[q:SUBORDINATE_TO]->(c)
        WHERE q.validTo IS NULL AND x.validTo IS NULL
-       RETURN x.id AS cell, c.id AS commune, coalesce(x.nameSince, x.validFrom) AS since
+       RETURN x.id AS cell, c.id AS commune, toString(coalesce(x.nameSince, x.validFrom)) AS since
        LIMIT ${CELLS_PER_PROVINCE}
      }
-     WITH p, collect([cell, commune]) AS cells, max(since) AS since
+     WITH p, collect([cell, commune, since]) AS cells
      WHERE size(cells) >= 32
-     RETURN p.id AS scope, p.province AS province, cells, toString(since) AS since
+     RETURN p.id AS scope, p.province AS province, cells
      ORDER BY size(cells) DESC, scope`,
   );
   const provinces = rows
-    .map((r) => provinceWork(r.scope as string, r.province as string, new Map(r.cells as [string, string][])))
+    .map((r) => {
+      const rows = r.cells as [string, string, string | null][];
+      return provinceWork(
+        r.scope as string,
+        r.province as string,
+        new Map(rows.map(([cell, commune]) => [cell, commune])),
+        new Map(rows.map(([cell, , since]) => [cell, since ?? MOVE_DAY])),
+      );
+    })
     .filter((w) => w.nextMove(0, 1).superior !== undefined);
   if (provinces.length < atLeast) console.warn(`only ${provinces.length} provinces have cells to move`);
-  const latest =
-    rows
-      .map((r) => r.since as string)
-      .sort()
-      .at(-1) ?? MOVE_DAY;
-  const base = latest > MOVE_DAY ? latest : MOVE_DAY;
-  const next = new Date(`${base}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return { provinces, renameBase: next.toISOString().slice(0, 10), moveDay: MOVE_DAY };
+  return { provinces, moveDay: MOVE_DAY };
 }
 
 /** For the moved units: how many have two direct superiors at once, how many sit on a SUBORDINATE_TO cycle. */

@@ -131,13 +131,6 @@ async function send(url: string, jwt: string, query: string, variables: unknown)
   return null;
 }
 
-/** The next rename date: after every name change already in the graph (a rename must come after the last one). */
-function dayAfter(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 interface Client {
   work: ProvinceWork;
   jwt: string;
@@ -151,7 +144,7 @@ async function runMode(
   clients: Client[],
   url: string,
   seconds: number,
-  state: { renameBase: string; renames: number; moveDay: string },
+  state: { moveDay: string },
   db: Database,
   pid: number,
 ): Promise<ModeResult> {
@@ -178,8 +171,7 @@ async function runMode(
             moved.add(m.unit);
           }
         } else {
-          const id = c.work.nextRename(c.slot, c.slots);
-          const day = dayAfter(state.renameBase, state.renames++);
+          const { id, day } = c.work.nextRename(c.slot, c.slots);
           error = await send(url, c.jwt, RENAME, {
             in: { id, effectiveOn: day, basis: BASIS, name: `bench rename ${day} ${id}` },
           });
@@ -248,13 +240,11 @@ async function main(): Promise<void> {
     const imported = await generateInto(neo.db, { scale, seed: 42, skipIfComplete: true });
     console.log(`${imported.skipped ? "already imported" : "imported"}: ${imported.units} units`);
     const workload = await loadWorkload(neo.db, clientCount);
-    console.log(
-      `workload: ${workload.provinces.length} provinces with movable cells; renames from ${workload.renameBase}`,
-    );
+    console.log(`workload: ${workload.provinces.length} provinces with movable cells`);
     server = await startServer(neo.uri, args.port);
     const jwts = new Map<string, string>();
     for (const p of workload.provinces) jwts.set(p.scope, await token(p.scope));
-    const state = { renameBase: workload.renameBase, renames: 0, moveDay: workload.moveDay };
+    const state = { moveDay: workload.moveDay };
     const results: ModeResult[] = [];
     for (const mode of args.modes.split(",")) {
       const first = workload.provinces[0] as ProvinceWork;
