@@ -85,7 +85,7 @@ export async function loadWorkload(db: Database, atLeast: number): Promise<Workl
        WHERE r.validTo IS NULL AND c.validTo IS NULL
        MATCH (x:Unit {kind: 'BASIC_PARTY_CELL'})-[q:SUBORDINATE_TO]->(c)
        WHERE q.validTo IS NULL AND x.validTo IS NULL
-       RETURN x.id AS cell, c.id AS commune, toString(coalesce(x.nameSince, x.validFrom)) AS since
+       RETURN x.id AS cell, c.id AS commune, toString(coalesce(x.nameFrom, x.validFrom)) AS since
        LIMIT ${CELLS_PER_PROVINCE}
      }
      WITH p, collect([cell, commune, since]) AS cells
