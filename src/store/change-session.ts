@@ -83,7 +83,13 @@ export async function runChange(
   // A deadlock between two changes (each waiting for a unit the other locked) is retried there.
   return db.boundedWriteTransaction(async (tx) => {
     await requireProvisions(tx, event.basis);
-    const before: Before = { units: new Map(), relations: new Map(), types: new Map(), locked: new Set() };
+    const before: Before = {
+      units: new Map(),
+      relations: new Map(),
+      types: new Map(),
+      locked: new Set(),
+      placed: new Set(),
+    };
     await work(openSession(tx, principal, event, eventId, before));
 
     const { changes, parts } = await changesSince(tx, before);
@@ -106,6 +112,8 @@ interface Before {
   types: Map<string, string>;
   /** The units this transaction holds the write lock of. */
   locked: Set<string>;
+  /** The placements (unit, superior, date) whose locks it took. */
+  placed: Set<string>;
 }
 
 /** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
@@ -122,6 +130,9 @@ function openSession(
     effectiveOn: event.effectiveOn,
     lock: (ids) => lockOnce(tx, before.locked, ids),
     async lockPlacement(unitId, superiorId, from) {
+      const key = JSON.stringify([unitId, superiorId, from]);
+      if (before.placed.has(key)) return;
+      before.placed.add(key);
       // Read, lock, and read again until nothing new appears: a move committed between the read
       // and the lock may have put other superiors above.
       let ids = [unitId, superiorId, ...(await placementLocks(tx, unitId, superiorId, from))];
