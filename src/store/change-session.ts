@@ -1,9 +1,11 @@
 /**
- * One change to the graph = one write transaction: take the hierarchy lock (so concurrent
- * writers are serialised), have src/auth/scope.ts judge the units the change names (the store
- * only answers which of them lie in the principal's subtrees), make the writes, record the event
- * and an audit record (before / after) for every unit and relation touched, check the
- * invariants, and commit — or throw, and the transaction rolls back, leaving nothing behind.
+ * One change to the graph = one write transaction: lock the units it names and will write
+ * (Neo4j's own node locks, so that changes to different parts of the hierarchy run side by side
+ * and changes to the same units serialise), have src/auth/scope.ts judge the units the change
+ * names (the store only answers which of them lie in the principal's subtrees), make the writes,
+ * record the event and an audit record (before / after) for every unit and relation changed,
+ * check the invariants on what changed, raise the graph version, and commit — or throw, and the
+ * transaction rolls back, leaving nothing behind.
  */
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/principal.ts";
@@ -13,7 +15,9 @@ import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
-import { checkInvariants, subtreeMembership } from "./invariant-checks.ts";
+import { type ChangedParts, checkInvariants, subtreeMembership } from "./invariant-checks.ts";
+import { type RelationRef, relationStates } from "./relation-lookup.ts";
+import { lockUnits, placementLocks } from "./write-locks.ts";
 
 export interface EventInput {
   kind: string;
@@ -26,10 +30,22 @@ export interface ChangeSession {
   tx: TransactionRunner;
   eventId: string;
   effectiveOn: string;
-  /** Records the state of units before they change (call before writing them). */
+  /**
+   * Takes the write locks of these units for the rest of the transaction (src/store/unit-locks.ts):
+   * call it before reading what the change decides on, so that a concurrent change to them
+   * either has committed (and is seen) or waits for this one.
+   */
+  lock(ids: readonly (string | null | undefined)[]): Promise<void>;
+  /**
+   * Locks what hanging `unitId` under `superiorId` (SUBORDINATE_TO, from `from`) needs so that no
+   * concurrent change can close a cycle with it: the two units and the superiors above
+   * (src/store/write-locks.ts, placementLocks).
+   */
+  lockPlacement(unitId: string, superiorId: string, from: string): Promise<void>;
+  /** Locks units and records their state before they change (call before writing them). */
   touchUnits(ids: readonly string[]): Promise<void>;
   /** Records the state of relations before they change (call before writing them). */
-  touchRelations(ids: readonly string[]): Promise<void>;
+  touchRelations(rels: readonly RelationRef[]): Promise<void>;
   /** Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not). */
   authorize(named: readonly Named[]): Promise<void>;
   /** The error for an id that names nothing (NOT_FOUND, or for an editor the outside-scope FORBIDDEN). */
@@ -50,15 +66,6 @@ async function unitStates(tx: TransactionRunner, ids: readonly string[]): Promis
   return new Map(rows.map((r) => [r.id as string, r.p as Row]));
 }
 
-async function relationStates(tx: TransactionRunner, ids: readonly string[]): Promise<Map<string, Row>> {
-  const rows = await tx.run(
-    `UNWIND $ids AS rid MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = rid
-     RETURN r.id AS id, r {.*, type: type(r), from: a.id, to: b.id} AS p`,
-    { ids: [...ids] },
-  );
-  return new Map(rows.map((r) => [r.id as string, r.p as Row]));
-}
-
 /** JSON with sorted keys, so that equal states compare equal. */
 function canonical(p: Row | undefined): string | null {
   if (!p) return null;
@@ -73,24 +80,26 @@ export async function runChange(
 ): Promise<string> {
   const eventId = `evt-${randomUUID()}`;
   // Within the write time budget (WRITE_TIMEOUT_MS, lock wait included), or rolled back: no client waits unboundedly.
+  // A deadlock between two changes (each waiting for a unit the other locked) is retried there.
   return db.boundedWriteTransaction(async (tx) => {
-    await tx.run("MATCH (l:WriteLock {id: 'hierarchy'}) SET l.lastEvent = $eventId", { eventId });
-    await bumpGraphVersion(tx);
     await requireProvisions(tx, event.basis);
-    const before: Before = { units: new Map(), relations: new Map() };
+    const before: Before = {
+      units: new Map(),
+      relations: new Map(),
+      types: new Map(),
+      locked: new Set(),
+      placed: new Set(),
+    };
     await work(openSession(tx, principal, event, eventId, before));
 
-    const violations = await checkInvariants(
-      tx,
-      [...before.units.keys()],
-      [...before.relations.keys()],
-      [...before.relations.keys()].filter((id) => before.relations.get(id) === null),
-    );
+    const { changes, parts } = await changesSince(tx, before);
+    const violations = await checkInvariants(tx, parts);
     if (violations[0]) throw violationError(violations[0]);
-    const changes = await changesSince(tx, before);
     if (changes.length === 0)
       throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
     await recordEvent(tx, principal, event, eventId, changes);
+    // Last, so that the one node every change writes is held only from here to the commit.
+    await bumpGraphVersion(tx);
     return eventId;
   });
 }
@@ -99,6 +108,12 @@ export async function runChange(
 interface Before {
   units: Snapshot;
   relations: Snapshot;
+  /** The type of every relation in `relations` (its id index is per type). */
+  types: Map<string, string>;
+  /** The units this transaction holds the write lock of. */
+  locked: Set<string>;
+  /** The placements (unit, superior, date) whose locks it took. */
+  placed: Set<string>;
 }
 
 /** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
@@ -113,15 +128,34 @@ function openSession(
     tx,
     eventId,
     effectiveOn: event.effectiveOn,
+    lock: (ids) => lockOnce(tx, before.locked, ids),
+    async lockPlacement(unitId, superiorId, from) {
+      const key = JSON.stringify([unitId, superiorId, from]);
+      if (before.placed.has(key)) return;
+      before.placed.add(key);
+      // Read, lock, and read again until nothing new appears: a move committed between the read
+      // and the lock may have put other superiors above.
+      let ids = [unitId, superiorId, ...(await placementLocks(tx, unitId, superiorId, from))];
+      for (let round = 0; round < 10 && !ids.every((id) => before.locked.has(id)); round++) {
+        await lockOnce(tx, before.locked, ids);
+        ids = await placementLocks(tx, unitId, superiorId, from);
+      }
+    },
     async touchUnits(ids) {
       const fresh = ids.filter((id) => !before.units.has(id));
+      if (fresh.length === 0) return;
+      await lockOnce(tx, before.locked, fresh);
       const states = await unitStates(tx, fresh);
       for (const id of fresh) before.units.set(id, canonical(states.get(id)));
     },
-    async touchRelations(ids) {
-      const fresh = ids.filter((id) => !before.relations.has(id));
+    async touchRelations(rels) {
+      const fresh = rels.filter((r) => !before.relations.has(r.id));
+      if (fresh.length === 0) return;
       const states = await relationStates(tx, fresh);
-      for (const id of fresh) before.relations.set(id, canonical(states.get(id)));
+      for (const r of fresh) {
+        before.types.set(r.id, r.type);
+        before.relations.set(r.id, canonical(states.get(r.id)));
+      }
     },
     authorize: (named) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
@@ -132,26 +166,62 @@ function openSession(
   };
 }
 
-/** The audit records of the change: one per unit and relation whose state differs from before. */
-async function changesSince(tx: TransactionRunner, before: Before): Promise<Row[]> {
+/** Locks the units not locked yet by this transaction. */
+async function lockOnce(
+  tx: TransactionRunner,
+  locked: Set<string>,
+  ids: readonly (string | null | undefined)[],
+): Promise<void> {
+  const fresh = [...new Set(ids)].filter((id): id is string => !!id && !locked.has(id));
+  if (fresh.length === 0) return;
+  await lockUnits(tx, fresh);
+  for (const id of fresh) locked.add(id);
+}
+
+/**
+ * The audit records of the change — one per unit and relation whose state differs from before —
+ * and what changed, for the invariant checks (only that part of the graph can break one).
+ */
+async function changesSince(
+  tx: TransactionRunner,
+  before: Before,
+): Promise<{ changes: Row[]; parts: ChangedParts }> {
   const unitIds = [...before.units.keys()];
-  const relationIds = [...before.relations.keys()];
+  const refs = [...before.relations.keys()].map((id) => ({ id, type: before.types.get(id) as string }));
   const unitsAfter = await unitStates(tx, unitIds);
-  const relationsAfter = await relationStates(tx, relationIds);
+  const relationsAfter = await relationStates(tx, refs);
   const changes: Row[] = [];
+  const parts: ChangedParts = { units: [], relations: [], created: [] };
   for (const id of unitIds) {
     const was = before.units.get(id) ?? null;
-    const after = canonical(unitsAfter.get(id));
-    if (was !== after) changes.push(change("UNIT", id, was, after, [id]));
+    const state = unitsAfter.get(id);
+    const after = canonical(state);
+    if (was === after) continue;
+    changes.push(change("UNIT", id, was, after, [id]));
+    if (state) parts.units.push({ id, state, validityChanged: validityChanged(was, state) });
   }
-  for (const id of relationIds) {
+  for (const { id, type } of refs) {
     const was = before.relations.get(id) ?? null;
     const state = relationsAfter.get(id);
     const after = canonical(state);
     const ends = state ? [state.from as string, state.to as string] : endsOf(was);
-    if (was !== after) changes.push(change("RELATION", id, was, after, ends));
+    if (was === after) continue;
+    changes.push(change("RELATION", id, was, after, ends));
+    if (!state) continue;
+    const rel = { id, type, state };
+    parts.relations.push(rel);
+    if (was === null) parts.created.push(rel);
   }
-  return changes;
+  return { changes, parts };
+}
+
+/** Whether a unit is new or its validity changed (then its relations must lie within the new one). */
+function validityChanged(was: string | null, after: Row): boolean {
+  if (was === null) return true;
+  const b = JSON.parse(was) as Row;
+  return (
+    (b.validFrom ?? null) !== (after.validFrom ?? null) || (b.validTo ?? null) !== (after.validTo ?? null)
+  );
 }
 
 /** The Event node and its Change records, linked to every unit they touched. */

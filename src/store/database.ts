@@ -87,6 +87,12 @@ export const MAX_CONNECTION_POOL_SIZE = 50;
 const RETRY_INITIAL_DELAY_MS = 1000;
 const RETRY_MULTIPLIER = 2;
 const RETRY_JITTER = 0.2;
+/**
+ * A deadlock between two changes resolves as soon as one of them is rolled back: its retry waits
+ * only a few milliseconds (randomised, so the two do not meet again), doubling up to a second.
+ */
+const DEADLOCK_INITIAL_DELAY_MS = 10;
+const DEADLOCK_MAX_DELAY_MS = 1000;
 
 type Work<T> = (tx: TransactionRunner) => Promise<T>;
 
@@ -304,6 +310,7 @@ export class Database {
     const deadline = Date.now() + this.maxRetryMs;
     const budget = opts.counter?.budget;
     let delay = RETRY_INITIAL_DELAY_MS;
+    let deadlockDelay = DEADLOCK_INITIAL_DELAY_MS;
     for (;;) {
       this.assertUp();
       const timeoutMs = opts.timeoutMs ?? txConfig(opts.counter).timeout;
@@ -312,10 +319,14 @@ export class Database {
       } catch (e) {
         if (!isRetryableError(e) || isTimeout(e)) throw mapError(e, budget);
         if (isConnectionFailure(e) && !(await this.health.probe())) throw connectionError(e);
-        const wait = delay * (1 - RETRY_JITTER + 2 * RETRY_JITTER * Math.random());
+        const deadlock = isDeadlock(e);
+        const wait = deadlock
+          ? deadlockDelay * (0.5 + Math.random())
+          : delay * (1 - RETRY_JITTER + 2 * RETRY_JITTER * Math.random());
         if (Date.now() + wait > deadline) throw mapError(e, budget);
         await new Promise((resolve) => setTimeout(resolve, wait));
-        delay *= RETRY_MULTIPLIER;
+        if (deadlock) deadlockDelay = Math.min(deadlockDelay * RETRY_MULTIPLIER, DEADLOCK_MAX_DELAY_MS);
+        else delay *= RETRY_MULTIPLIER;
       }
     }
   }
@@ -449,6 +460,10 @@ function mapError(e: unknown, budget?: TimeBudget): unknown {
 
 function isConnectionFailure(e: unknown): boolean {
   return e instanceof Neo4jError && (e.code === "ServiceUnavailable" || e.code === "SessionExpired");
+}
+
+function isDeadlock(e: unknown): boolean {
+  return e instanceof Neo4jError && e.code === "Neo.TransientError.Transaction.DeadlockDetected";
 }
 
 /** Neo4j ended the transaction because it ran past its timeout (possibly while waiting for a lock). */

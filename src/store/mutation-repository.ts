@@ -18,6 +18,7 @@ import { active, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
+import { relationOfAnyType } from "./relation-lookup.ts";
 
 /** A unit a change creates or updates; its validity comes from the change's date. Its seat is set by updateUnit only. */
 export type NewUnit = Omit<UnitInput, "validFrom" | "validTo">;
@@ -143,7 +144,7 @@ async function createRelation(
       message: `relation "${id}" already exists`,
     });
   await s.touchUnits([rel.from, rel.to]);
-  await s.touchRelations([id]);
+  await s.touchRelations([{ id, type: rel.type }]);
   await s.tx.run(
     `MATCH (a:Unit {id: $from}), (b:Unit {id: $to})
      CREATE (a)-[r:${rel.type} {id: $id, validFrom: date($validFrom), validTo: date($validTo), frequencies: $frequencies,
@@ -206,7 +207,7 @@ async function relationsFrom(
  * held), so that no interval is ever inverted.
  */
 async function endRelationOn(s: ChangeSession, rel: RelationRow, lastDay: string): Promise<void> {
-  await s.touchRelations([rel.id]);
+  await s.touchRelations([{ id: rel.id, type: rel.type }]);
   await s.touchUnits([rel.from, rel.to]);
   if (!isInOrder({ validFrom: rel.validFrom, validTo: lastDay }))
     await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id DELETE r`, { id: rel.id });
@@ -279,6 +280,8 @@ async function hangUnder(
   basis: string[],
   type: string,
 ): Promise<void> {
+  if (type === "SUBORDINATE_TO") await s.lockPlacement(unitId, parentId, from);
+  else await s.lock([unitId, parentId]);
   const units = await requireUnits(s, [unitId, parentId], "superiorId", from);
   await createRelation(s, {
     type,
@@ -299,6 +302,7 @@ async function moveUnder(
   basis: string[],
   type?: string,
 ): Promise<void> {
+  await s.lock([unitId]);
   const unit = (await requireUnits(s, [unitId], "unitId", from)).get(unitId) as Row;
   const edgeType = type ?? structuralType(unit.kind as string);
   for (const rel of await relationsFrom(s, unitId, from, STRUCTURAL))
@@ -337,6 +341,17 @@ async function carryRelations(
         note: rel.note,
       });
     }
+}
+
+/** A relation of any of our types by id. */
+async function relationById(s: ChangeSession, id: string): Promise<RelationRow | undefined> {
+  const rows = await relationOfAnyType(
+    s.tx,
+    id,
+    `r.id AS id, type(r) AS type, a.id AS from, b.id AS to, toString(r.validFrom) AS validFrom,
+     toString(r.validTo) AS validTo, r.basis AS basis`,
+  );
+  return rows[0] ? relationRow(rows[0]) : undefined;
 }
 
 /** Subordinates (SUBORDINATE_TO) of a unit that are still under it on `date`. */
@@ -422,6 +437,7 @@ export const mutations = {
     a: { id: string; effectiveOn: string; basis: string[]; changes: Partial<NewUnit> },
   ) =>
     runChange(db, p, { kind: "UPDATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      await s.lock([a.id]);
       await s.authorize([
         { argument: "input.id", ids: [a.id] },
         { argument: "input.host", ids: [a.changes.host] },
@@ -453,6 +469,7 @@ export const mutations = {
       p,
       { kind: "CLOSE_UNIT", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
       async (s) => {
+        await s.lock([a.id]);
         await s.authorize([{ argument: "id", ids: [a.id], structural: true }]);
         await requireUnits(s, [a.id], "id", a.lastDay);
         await closeWithOrgans(s, a.id, a.lastDay);
@@ -471,6 +488,7 @@ export const mutations = {
           units: [a.unitId],
           message: `"${a.unitId}" cannot be its own superior`,
         });
+      await s.lockPlacement(a.unitId, a.superiorId, a.effectiveOn);
       await s.authorize([
         { argument: "unitId", ids: [a.unitId], structural: true },
         { argument: "superiorId", ids: [a.superiorId] },
@@ -500,6 +518,8 @@ export const mutations = {
       p,
       { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
       async (s) => {
+        if (a.type === "SUBORDINATE_TO") await s.lockPlacement(a.fromId, a.toId, a.validFrom);
+        else await s.lock([a.fromId, a.toId]);
         // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
         await s.authorize([
           { argument: "input.fromId", ids: [a.fromId], structural: STRUCTURAL.includes(a.type) },
@@ -526,13 +546,11 @@ export const mutations = {
 
   endRelation: (db: Database, p: Principal, a: { relationId: string; lastDay: string; basis: string[] }) =>
     runChange(db, p, { kind: "END_RELATION", effectiveOn: a.lastDay, basis: a.basis }, async (s) => {
-      const rows = await s.tx.run(
-        `MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id = $id AND type(r) IN $types
-         RETURN r.id AS id, type(r) AS type, a.id AS from, b.id AS to, toString(r.validFrom) AS validFrom,
-                toString(r.validTo) AS validTo, r.basis AS basis`,
-        { id: a.relationId, types: RELATION_TYPE_NAMES },
-      );
-      const rel = rows[0] ? relationRow(rows[0]) : undefined;
+      const found = await relationById(s, a.relationId);
+      if (!found) throw s.unknown("relation", "relationId", a.relationId);
+      // Read again once its ends are locked: a concurrent change may have ended it meanwhile.
+      await s.lock([found.from, found.to]);
+      const rel = await relationById(s, a.relationId);
       if (!rel) throw s.unknown("relation", "relationId", a.relationId);
       // Both ends must be in scope; a structural link is its lower end's place in the hierarchy.
       await s.authorize([
@@ -577,6 +595,7 @@ export const mutations = {
         throw new DomainError("BAD_USER_INPUT", 'Argument "sourceIds": merge at least two units', {
           argument: "sourceIds",
         });
+      await s.lock([...a.sourceIds, a.superiorId]);
       await s.authorize([
         { argument: "input.sourceIds", ids: a.sourceIds, structural: true },
         { argument: "input.superiorId", ids: [a.superiorId] },
@@ -614,6 +633,7 @@ export const mutations = {
         throw new DomainError("BAD_USER_INPUT", 'Argument "parts": split into at least two units', {
           argument: "parts",
         });
+      await s.lock([a.sourceId]);
       await s.authorize([{ argument: "input.sourceId", ids: [a.sourceId], structural: true }]);
       await requireUnits(s, [a.sourceId], "input.sourceId", lastDay);
       const superior = await superiorOn(s, a.sourceId, lastDay);
@@ -659,6 +679,7 @@ export const mutations = {
   ) =>
     runChange(db, p, { kind: "ABOLISH_LEVEL", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       const lastDay = previousDay(a.effectiveOn);
+      await s.lock([a.underId]);
       await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
       await requireUnits(s, [a.underId], "input.underId", a.effectiveOn);
       const level = await s.tx.run(

@@ -1,0 +1,60 @@
+/**
+ * Write locks for changes: Neo4j's own exclusive node locks, held until the transaction ends.
+ * Changes to different parts of the hierarchy then run side by side, and two changes that could
+ * together break an invariant wait for each other, so that the later one's checks see what the
+ * earlier one committed (Neo4j reads committed data). Locks are taken in id order within a
+ * statement; a deadlock across statements is detected by Neo4j and the change retried
+ * (src/store/database.ts).
+ */
+import type { TransactionRunner } from "./database.ts";
+
+/**
+ * Locks units by writing to them: a property set and removed in the same statement leaves no
+ * trace, but holds the node's write lock until commit. Ids that name no unit are skipped.
+ */
+export async function lockUnits(tx: TransactionRunner, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.run("UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock", {
+    ids: [...new Set(ids)].sort(),
+  });
+}
+
+/**
+ * The units a change that hangs `unitId` under `superiorId` (SUBORDINATE_TO, from `from`) must
+ * lock besides those two so that no cycle can form between it and a concurrent change: every
+ * superior above `superiorId` in force on or after `from`, except the topmost (a cycle through
+ * the new edge needs a concurrent move of one of them, which locks it). The topmost are left out
+ * so that moves in different provinces do not all wait for the national root; a change that
+ * gives a topmost unit a superior locks its direct subordinates instead, one of which is on the
+ * chain of any change below it. The superiors `unitId` has on or after `from` (the move ends its
+ * edges to them) come too, so that a move takes all its locks in one statement, in id order, and
+ * two moves cannot deadlock.
+ */
+export async function placementLocks(
+  tx: TransactionRunner,
+  unitId: string,
+  superiorId: string,
+  from: string,
+): Promise<string[]> {
+  const rows = await tx.run(
+    `MATCH (y:Unit {id: $superior})
+     CALL (y) {
+       MATCH (y) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
+       WHERE EXISTS { (s)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+       RETURN collect(DISTINCT s.id) AS chain
+     }
+     CALL () {
+       MATCH (x:Unit {id: $unit})
+       WHERE NOT EXISTS { (x)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+       MATCH (c:Unit)-[q:SUBORDINATE_TO]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+       RETURN collect(DISTINCT c.id) AS below
+     }
+     CALL () {
+       MATCH (:Unit {id: $unit})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+       RETURN collect(DISTINCT o.id) AS current
+     }
+     RETURN chain + below + current AS ids`,
+    { superior: superiorId, unit: unitId, from },
+  );
+  return (rows[0]?.ids as string[] | undefined) ?? [];
+}
