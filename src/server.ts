@@ -32,6 +32,7 @@ import {
 import { queryLimits } from "./graphql/limits.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import { mountCors } from "./http/cors.ts";
 import { drainable } from "./http/drain.ts";
 import {
   answerClientErrors,
@@ -137,6 +138,7 @@ function createApp(config: Config): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy(config.TRUST_PROXY));
   app.use(requestIdMiddleware, securityHeaders());
+  mountCors(app, config);
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
   if (limiter) app.use(["/graphql", "/calendar", "/export"], limiter);
   return app;
