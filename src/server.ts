@@ -30,6 +30,7 @@ import {
   withRequestId,
 } from "./graphql/errors.ts";
 import { queryLimits } from "./graphql/limits.ts";
+import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { mountCors } from "./http/cors.ts";
@@ -165,7 +166,10 @@ function createApollo(config: Config, log: Logger, httpServer: Server): ApolloSe
   const logUnexpected = unexpectedErrorLogger();
   // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
   const limits = queryLimits(config);
+  // APQ bounded to APQ_CACHE_MB, and the TRUSTED_DOCUMENTS manifest when set (README, "Frontends").
+  const persisted = persistedQueries(config);
   return new ApolloServer<Context>({
+    persistedQueries: persisted.options,
     schema: buildSchema(),
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
@@ -187,6 +191,7 @@ function createApollo(config: Config, log: Logger, httpServer: Server): ApolloSe
       ApolloServerPluginInlineTraceDisabled(),
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      ...persisted.plugins,
       ...limits.plugins,
       serviceUnavailablePlugin(),
       requestIdPlugin(logUnexpected),
