@@ -43,6 +43,7 @@ import {
   requestIdMiddleware,
   requestIdOf,
 } from "./http/errors.ts";
+import { cacheabilityPlugin, graphqlHttpCaching } from "./http/etag.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
@@ -113,6 +114,7 @@ export async function startServer(opts: {
     "/graphql",
     express.json({ limit: BODY_LIMIT }),
     guardResponse(config, log),
+    graphqlHttpCaching(deps),
     expressMiddleware(apollo, { context: graphqlContext(deps) }),
   );
   // Whatever no route answered, and whatever a handler threw, is answered in JSON.
@@ -194,6 +196,7 @@ function createApollo(config: Config, log: Logger, httpServer: Server): ApolloSe
       ...persisted.plugins,
       ...limits.plugins,
       serviceUnavailablePlugin(),
+      cacheabilityPlugin(),
       requestIdPlugin(logUnexpected),
     ],
   });
