@@ -336,7 +336,7 @@ export const Direction = {
 
 export type Direction = typeof Direction[keyof typeof Direction];
 /** A legal document (văn bản): a quy định, quy chế, công văn, kế hoạch, nghị quyết… */
-export type Document = {
+export type Document = Node & {
   __typename?: 'Document';
   /** Source text file in the project's sources, for the five source documents. */
   file?: Maybe<Scalars['String']['output']>;
@@ -346,6 +346,8 @@ export type Document = {
   issuedOn?: Maybe<Scalars['Date']['output']>;
   /** The issuing unit (cơ quan ban hành). */
   issuer?: Maybe<Unit>;
+  /** Globally unique id of this document for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** Number and symbol (số, ký hiệu), e.g. "138-QĐ/TW". */
   number: Scalars['String']['output'];
   /** The articles, clauses and sections of it that the graph cites (điều, khoản, mục). */
@@ -392,7 +394,7 @@ export type DueDateSource = typeof DueDateSource[keyof typeof DueDateSource];
  * A recorded change to the graph (sự kiện thay đổi): one mutation or restructuring event, with
  * its effective date, its legal basis, who made it, and everything it changed.
  */
-export type Event = {
+export type Event = Node & {
   __typename?: 'Event';
   /** Who recorded it (the token's subject) (người thực hiện). */
   actor: Scalars['String']['output'];
@@ -406,6 +408,8 @@ export type Event = {
   id: Scalars['ID']['output'];
   /** What happened: CREATE_UNIT, UPDATE_UNIT, CLOSE_UNIT, SET_SUPERIOR, ADD_RELATION, END_RELATION, MERGE_UNITS, SPLIT_UNIT, ABOLISH_LEVEL (loại sự kiện). */
   kind: Scalars['String']['output'];
+  /** Globally unique id of this event for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note. */
   note?: Maybe<Scalars['String']['output']>;
   /** When it was recorded, ISO date-time (thời điểm ghi nhận). */
@@ -713,6 +717,18 @@ export type NewUnitInput = {
   sector?: InputMaybe<Sector>;
 };
 
+/**
+ * An object that can be fetched again by a global id (Relay's Global Object Identification), so that
+ * normalised client caches (Relay, Apollo Client, urql's Graphcache) can refetch any unit, relation,
+ * document, plan, task or event. The global id is `nodeId`, opaque; each type's own `id` keeps its
+ * meaning (and stays the federation key). Relay: set `nodeInterfaceIdField: "nodeId"` in its compiler
+ * config.
+ */
+export type Node = {
+  /** Globally unique, opaque id: pass it to node(id:) or nodes(ids:) to fetch this object again. Do not parse it. */
+  nodeId: Scalars['ID']['output'];
+};
+
 /** Paging information (thông tin phân trang). */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -723,7 +739,7 @@ export type PageInfo = {
 };
 
 /** A plan (kế hoạch) implementing a resolution, with its tasks and targets. */
-export type Plan = {
+export type Plan = Node & {
   __typename?: 'Plan';
   /** The plan's own document. */
   document?: Maybe<Document>;
@@ -733,6 +749,8 @@ export type Plan = {
   id: Scalars['ID']['output'];
   /** The document it implements, e.g. Nghị quyết 21-NQ/TW. */
   implements?: Maybe<Document>;
+  /** Globally unique id of this plan for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** The unit that owns the plan. */
   owner?: Maybe<Unit>;
   /** Numeric targets. */
@@ -838,6 +856,10 @@ export type Query = {
   meetingRules: Array<MeetingRule>;
   /** Units within `depth` relations of a unit and the relations between them, as of the date. */
   neighbourhood: Subgraph;
+  /** The object with this global id (a `nodeId`), or null when there is none or the reader may not see it (scoped reading). */
+  node?: Maybe<Node>;
+  /** The objects with these global ids (at most 100), in the same order; null for each that is missing or hidden. Batched. */
+  nodes: Array<Maybe<Node>>;
   /** A shortest path of relations between two units as of the date (ignoring direction), or null when none exists within the depth limit. */
   pathBetween?: Maybe<Array<Relation>>;
   /** A plan by id. */
@@ -920,6 +942,16 @@ export type QueryNeighbourhoodArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<RelationType>>;
   unitId: Scalars['ID']['input'];
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -1034,7 +1066,7 @@ export type RecipientSelector = typeof RecipientSelector[keyof typeof RecipientS
  * A relation between two units (quan hệ công tác), with its legal basis and validity.
  * Derived relations come from a kind-level rule and name it.
  */
-export type Relation = {
+export type Relation = Node & {
   __typename?: 'Relation';
   /** The provisions this relation rests on (căn cứ); empty for a synthetic relation. */
   basis: Array<Citation>;
@@ -1046,6 +1078,8 @@ export type Relation = {
   from: Unit;
   /** Stable id of an explicit relation; for a derived one, the rule id and the two units. */
   id: Scalars['ID']['output'];
+  /** Globally unique id of this relation for node(id:): its units, its id and the date it holds from. */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note. */
   note?: Maybe<Scalars['String']['output']>;
   /** The kind-level rule that produced this relation, or null when it is stated for these units. */
@@ -1313,7 +1347,7 @@ export type Target = {
 };
 
 /** A numbered task of a plan (nhiệm vụ) with the units that direct, lead the advice, coordinate and carry it out. */
-export type Task = {
+export type Task = Node & {
   __typename?: 'Task';
   /** Who directs, leads the advice, coordinates and carries it out on the date (default today): the units the task names, and every unit its assignee selectors name on that date, each saying which selector produced it. */
   assignments: Array<TaskAssignment>;
@@ -1327,6 +1361,8 @@ export type Task = {
   deadlines: Array<Deadline>;
   /** Stable id. */
   id: Scalars['ID']['output'];
+  /** Globally unique id of this task for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note, e.g. collective assignees not mapped to units. */
   note?: Maybe<Scalars['String']['output']>;
   /** Whether the deadline has passed as of the date (default today); false for recurring and pending deadlines. */
@@ -1384,7 +1420,7 @@ export type TaskRole = typeof TaskRole[keyof typeof TaskRole];
  * bodies or organs, a basic party organisation, a party cell, or a state or mass body that the
  * regulations relate to them. Every unit has a validity interval; traversals take `asOf`.
  */
-export type Unit = {
+export type Unit = Node & {
   __typename?: 'Unit';
   /** Whether the unit is in force on the date (default: today). */
   activeOn: Scalars['Boolean']['output'];
@@ -1416,6 +1452,8 @@ export type Unit = {
   name: Scalars['String']['output'];
   /** The name in force on the date (tên gọi tại thời điểm), default today: a renamed unit keeps its earlier names. */
   nameOn: Scalars['String']['output'];
+  /** Globally unique id of this unit for node(id:) (its `id` stays the readable slug). */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note (ghi chú). */
   note?: Maybe<Scalars['String']['output']>;
   /** Leadership positions of this committee (chức danh) and the bodies they sit in. */
@@ -1893,6 +1931,17 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node:
+    | ( DocumentRecord )
+    | ( EventRecord )
+    | ( PlanRecord )
+    | ( DerivedRelation )
+    | ( TaskRecord )
+    | ( UnitRecord )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -1932,6 +1981,7 @@ export type ResolversTypes = ResolversObject<{
   MergeUnitsInput: MergeUnitsInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NewUnitInput: NewUnitInput;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Plan: ResolverTypeWrapper<PlanRecord>;
   PlanEvent: ResolverTypeWrapper<PlanEventRecord>;
@@ -2001,6 +2051,7 @@ export type ResolversParentTypes = ResolversObject<{
   MergeUnitsInput: MergeUnitsInput;
   Mutation: Record<PropertyKey, never>;
   NewUnitInput: NewUnitInput;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Plan: PlanRecord;
   PlanEvent: PlanEventRecord;
@@ -2155,6 +2206,7 @@ export type DocumentResolvers<ContextType = Context, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   issuer?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   provisions?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   replacedBy?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
@@ -2162,6 +2214,7 @@ export type DocumentResolvers<ContextType = Context, ParentType extends Resolver
   signer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DueDateRuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DueDateRule'] = ResolversParentTypes['DueDateRule']> = ResolversObject<{
@@ -2178,9 +2231,11 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   units?: Resolver<Array<ResolversTypes['Unit']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type FormerNameResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FormerName'] = ResolversParentTypes['FormerName']> = ResolversObject<{
@@ -2251,6 +2306,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateUnit?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationUpdateUnitArgs, 'input'>>;
 }>;
 
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Document' | 'Event' | 'Plan' | 'Relation' | 'Task' | 'Unit', ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2262,10 +2321,12 @@ export type PlanResolvers<ContextType = Context, ParentType extends ResolversPar
   events?: Resolver<Array<ResolversTypes['PlanEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   implements?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
   targets?: Resolver<Array<ResolversTypes['Target']>, ParentType, ContextType>;
   tasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PlanEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlanEvent'] = ResolversParentTypes['PlanEvent']> = ResolversObject<{
@@ -2303,6 +2364,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   integrityReport?: Resolver<ResolversTypes['IntegrityReport'], ParentType, ContextType, Partial<QueryIntegrityReportArgs>>;
   meetingRules?: Resolver<Array<ResolversTypes['MeetingRule']>, ParentType, ContextType, RequireFields<QueryMeetingRulesArgs, 'unitId'>>;
   neighbourhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighbourhoodArgs, 'depth' | 'unitId'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   pathBetween?: Resolver<Maybe<Array<ResolversTypes['Relation']>>, ParentType, ContextType, RequireFields<QueryPathBetweenArgs, 'fromId' | 'toId'>>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
   plans?: Resolver<Array<ResolversTypes['Plan']>, ParentType, ContextType>;
@@ -2328,6 +2391,7 @@ export type RelationResolvers<ContextType = Context, ParentType extends Resolver
   frequencyLabels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType>;
   subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2338,6 +2402,7 @@ export type RelationResolvers<ContextType = Context, ParentType extends Resolver
   validFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   via?: Resolver<Array<ResolversTypes['Unit']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ReportingCalendarResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportingCalendar'] = ResolversParentTypes['ReportingCalendar']> = ResolversObject<{
@@ -2436,10 +2501,12 @@ export type TaskResolvers<ContextType = Context, ParentType extends ResolversPar
   deadline?: Resolver<ResolversTypes['Deadline'], ParentType, ContextType>;
   deadlines?: Resolver<Array<ResolversTypes['Deadline']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<TaskOverdueArgs>>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TaskAssignmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaskAssignment'] = ResolversParentTypes['TaskAssignment']> = ResolversObject<{
@@ -2468,6 +2535,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   meetingRules?: Resolver<Array<ResolversTypes['MeetingRule']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nameOn?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<UnitNameOnArgs>>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   positions?: Resolver<Array<ResolversTypes['Position']>, ParentType, ContextType>;
   province?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2481,6 +2549,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   tasks?: Resolver<Array<ResolversTypes['TaskAssignment']>, ParentType, ContextType, Partial<UnitTasksArgs>>;
   validFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type UnitConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnitConnection'] = ResolversParentTypes['UnitConnection']> = ResolversObject<{
@@ -2538,6 +2607,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   IntegrityRuleCount?: IntegrityRuleCountResolvers<ContextType>;
   MeetingRule?: MeetingRuleResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
   PlanEvent?: PlanEventResolvers<ContextType>;

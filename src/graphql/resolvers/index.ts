@@ -1,6 +1,7 @@
 /** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
 
 import type { Resolvers } from "../generated/resolvers-types.ts";
+import { withNodeResolvers } from "../node.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
 import { IntegrityQueries, IntegrityResolvers } from "./integrity.ts";
@@ -14,7 +15,7 @@ import { DateScalar } from "./scalars.ts";
 import { SubmissionQueries, SubmissionResolvers } from "./submission.ts";
 import { UnitQueries, UnitResolvers } from "./unit.ts";
 
-export const resolvers: Resolvers = {
+export const resolvers: Resolvers = withNodeResolvers({
   Date: DateScalar,
   Query: {
     ...SystemQueries,
@@ -40,4 +41,4 @@ export const resolvers: Resolvers = {
   ...CalendarResolvers,
   ...SubmissionResolvers,
   ...IntegrityResolvers,
-};
+});
