@@ -51,6 +51,7 @@ import { readerContext } from "./http/request-context.ts";
 import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
 import { statusOfDomainError } from "./http/statuses.ts";
+import { startLiveUpdates } from "./live/ws-server.ts";
 import type { Logger } from "./logger.ts";
 import type { Database } from "./store/database.ts";
 import { readGraphVersion } from "./store/graph-version.ts";
@@ -108,6 +109,8 @@ export async function startServer(opts: {
   const drainer = drainable(httpServer);
   const apollo = createApollo(config, log, httpServer);
   await apollo.start();
+  // Subscriptions over graphql-ws on the same port and path (src/live, README "Frontends").
+  const live = startLiveUpdates(httpServer, deps);
 
   mountRoutes(app, deps, () => drainer.draining);
   app.use(
@@ -129,6 +132,7 @@ export async function startServer(opts: {
     port,
     httpServer,
     stop: async () => {
+      await live.stop();
       await drainer.drain(config.SHUTDOWN_DRAIN_MS);
       await apollo.stop();
     },

@@ -1327,6 +1327,51 @@ export type SubmissionRoute = {
   unresolved: Array<Scalars['String']['output']>;
 };
 
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each recorded change (sự kiện), or only those touching the subtree of `under` when given. */
+  eventRecorded: Event;
+  /** Each recorded change that touched a unit in the subtree of `under` (the unit itself included). */
+  subtreeChanged: Event;
+  /** The unit as it is after each recorded change that touched it (thay đổi đơn vị). */
+  unitChanged: Unit;
+};
+
+
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type SubscriptionEventRecordedArgs = {
+  under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type SubscriptionSubtreeChangedArgs = {
+  under: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type SubscriptionUnitChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A numeric target of a plan (chỉ tiêu), e.g. more than 90% of basic organisations rated good. */
 export type Target = {
   __typename?: 'Target';
@@ -2004,6 +2049,7 @@ export type ResolversTypes = ResolversObject<{
   SubmissionCheck: ResolverTypeWrapper<SubmissionCheckView>;
   SubmissionKind: SubmissionKind;
   SubmissionRoute: ResolverTypeWrapper<RouteView>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Target: ResolverTypeWrapper<TargetRecord>;
   Task: ResolverTypeWrapper<TaskRecord>;
   TaskAssignment: ResolverTypeWrapper<AssignmentView>;
@@ -2068,6 +2114,7 @@ export type ResolversParentTypes = ResolversObject<{
   Subgraph: Omit<Subgraph, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['Relation']>, nodes: Array<ResolversParentTypes['Unit']> };
   SubmissionCheck: SubmissionCheckView;
   SubmissionRoute: RouteView;
+  Subscription: Record<PropertyKey, never>;
   Target: TargetRecord;
   Task: TaskRecord;
   TaskAssignment: AssignmentView;
@@ -2483,6 +2530,12 @@ export type SubmissionRouteResolvers<ContextType = Context, ParentType extends R
   unresolved?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  eventRecorded?: SubscriptionResolver<ResolversTypes['Event'], "eventRecorded", ParentType, ContextType, Partial<SubscriptionEventRecordedArgs>>;
+  subtreeChanged?: SubscriptionResolver<ResolversTypes['Event'], "subtreeChanged", ParentType, ContextType, RequireFields<SubscriptionSubtreeChangedArgs, 'under'>>;
+  unitChanged?: SubscriptionResolver<ResolversTypes['Unit'], "unitChanged", ParentType, ContextType, RequireFields<SubscriptionUnitChangedArgs, 'id'>>;
+}>;
+
 export type TargetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Target'] = ResolversParentTypes['Target']> = ResolversObject<{
   basis?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2622,6 +2675,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Subgraph?: SubgraphResolvers<ContextType>;
   SubmissionCheck?: SubmissionCheckResolvers<ContextType>;
   SubmissionRoute?: SubmissionRouteResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Target?: TargetResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskAssignment?: TaskAssignmentResolvers<ContextType>;

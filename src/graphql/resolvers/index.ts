@@ -1,5 +1,6 @@
 /** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
 
+import { Subscription } from "../../live/subscriptions.ts";
 import type { Resolvers } from "../generated/resolvers-types.ts";
 import { withNodeResolvers } from "../node.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
@@ -31,6 +32,7 @@ export const resolvers: Resolvers = withNodeResolvers({
     ...IntegrityQueries,
   },
   Mutation,
+  Subscription,
   ...UnitResolvers,
   ...RelationResolvers,
   ...ReportingResolvers,
