@@ -174,6 +174,8 @@ describe("authentication and bounds", () => {
         retryAttempts: 0,
         lazy: false,
         connectionParams: { authorization: "Bearer not-a-token" },
+        // The close is what this test waits for; the client would also print it.
+        onNonLazyError: () => {},
         on: { closed: (e) => resolve((e as { code: number }).code) },
       });
       clients.push(c);
