@@ -103,6 +103,35 @@ const schema = z.object({
   EXPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(900_000),
   // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
   RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  // Frontends (README, "Frontends"): CORS, persisted queries and trusted documents, live updates.
+  // CORS_ORIGINS: origins allowed to call the API from a browser (comma list, `*` for any); none by default.
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter((o) => o !== ""),
+    )
+    .pipe(
+      z.array(
+        z.union([
+          z.literal("*"),
+          z.string().regex(/^https?:\/\/[^\s/,]+$/, "must be origins like https://app.example.org"),
+        ]),
+      ),
+    )
+    .default([]),
+  CORS_CREDENTIALS: bool.default(false),
+  CORS_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(600),
+  // Automatic persisted queries kept in memory (LRU, this many MiB); 0 turns APQ off.
+  APQ_CACHE_MB: z.coerce.number().min(0).max(1024).default(8),
+  // A manifest {hash: query}: when set, only its documents are executed.
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  // Subscriptions over graphql-ws (src/live/**).
+  LIVE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  LIVE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(10_000).default(10),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it). 0 leaves V8's own heuristics.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
@@ -138,6 +167,11 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = withDerivedDefaults
+    .refine((c) => !(c.CORS_CREDENTIALS && c.CORS_ORIGINS.includes("*")), {
+      path: ["CORS_ORIGINS"],
+      message:
+        "cannot be * when CORS_CREDENTIALS is true (browsers refuse credentials for any origin): list the origins",
+    })
     .refine((c) => !c.NEO4J_URI || c.NEO4J_PASSWORD, {
       path: ["NEO4J_PASSWORD"],
       message: "must be set when NEO4J_URI is (only the embedded Neo4j gets a generated password)",

@@ -31,8 +31,10 @@ import {
 } from "./graphql/errors.ts";
 import { federatedTracingPlugins } from "./graphql/federated-tracing.ts";
 import { queryLimits } from "./graphql/limits.ts";
+import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import { mountCors } from "./http/cors.ts";
 import { drainable } from "./http/drain.ts";
 import {
   answerClientErrors,
@@ -42,6 +44,7 @@ import {
   requestIdMiddleware,
   requestIdOf,
 } from "./http/errors.ts";
+import { cacheabilityPlugin, graphqlHttpCaching } from "./http/etag.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
@@ -49,6 +52,7 @@ import { readerContext } from "./http/request-context.ts";
 import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
 import { statusOfDomainError } from "./http/statuses.ts";
+import { startLiveUpdates } from "./live/ws-server.ts";
 import type { Logger } from "./logger.ts";
 import { createObservability } from "./observability/observability.ts";
 import type { Database } from "./store/database.ts";
@@ -108,6 +112,8 @@ export async function startServer(opts: {
   const drainer = drainable(httpServer);
   const apollo = createApollo(config, log, httpServer, observability.plugin);
   await apollo.start();
+  // Subscriptions over graphql-ws on the same port and path (src/live, README "Frontends").
+  const live = startLiveUpdates(httpServer, deps);
 
   observability.mount(app);
   mountRoutes(app, deps, () => drainer.draining);
@@ -115,6 +121,7 @@ export async function startServer(opts: {
     "/graphql",
     express.json({ limit: BODY_LIMIT }),
     guardResponse(config, log),
+    graphqlHttpCaching(deps),
     expressMiddleware(apollo, { context: graphqlContext(deps) }),
   );
   // Whatever no route answered, and whatever a handler threw, is answered in JSON.
@@ -129,6 +136,7 @@ export async function startServer(opts: {
     port,
     httpServer,
     stop: async () => {
+      await live.stop();
       await drainer.drain(config.SHUTDOWN_DRAIN_MS);
       await apollo.stop();
     },
@@ -141,6 +149,7 @@ function createApp(config: Config): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy(config.TRUST_PROXY));
   app.use(requestIdMiddleware, securityHeaders());
+  mountCors(app, config);
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
   if (limiter) app.use(["/graphql", "/calendar", "/export"], limiter);
   return app;
@@ -172,7 +181,10 @@ function createApollo(
   const logUnexpected = unexpectedErrorLogger();
   // Tokens, depth, aliases, directives and cost, refused before execution (README, "Limits").
   const limits = queryLimits(config);
+  // APQ bounded to APQ_CACHE_MB, and the TRUSTED_DOCUMENTS manifest when set (README, "Frontends").
+  const persisted = persistedQueries(config);
   return new ApolloServer<Context>({
+    persistedQueries: persisted.options,
     schema: buildSchema(),
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
@@ -194,8 +206,10 @@ function createApollo(
       ...federatedTracingPlugins(config),
       // No @cacheControl hints in the schema; the plugin would wrap every resolver for nothing.
       ApolloServerPluginCacheControlDisabled(),
+      ...persisted.plugins,
       ...limits.plugins,
       serviceUnavailablePlugin(),
+      cacheabilityPlugin(),
       requestIdPlugin(logUnexpected),
       // Metrics and traces (src/observability): no hooks when both are off.
       observabilityPlugin,

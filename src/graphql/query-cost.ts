@@ -5,7 +5,7 @@
  * estimator below prices every field at 1 plus its selection times how many items it can
  * return:
  * - a page (`first`, capped at MAX_PAGE_SIZE; the resolver's default page when absent),
- * - `_entities`: the number of representations,
+ * - `_entities`: the number of representations; `nodes`: the number of ids,
  * - `neighbourhood`: as many units as its depth can reach, up to the resolver's cap,
  * - any other list of objects: an assumed size (below), generous for this graph.
  * Lists of scalars and enums cost 1, like a scalar. Fields whose database work does not
@@ -128,6 +128,8 @@ function multiplier(
   const coordinate = `${type.name}.${field.name}`;
   if (field.name === "_entities")
     return Array.isArray(args.representations) ? args.representations.length : 1;
+  // Global object identification (src/graphql/node.ts): one object per id asked for.
+  if (coordinate === "Query.nodes") return Array.isArray(args.ids) ? args.ids.length : 1;
   if (coordinate === "Query.neighbourhood")
     return Math.min(
       NEIGHBOURHOOD_FANOUT ** depthOf(args.depth, MAX_NEIGHBOURHOOD_DEPTH),

@@ -444,7 +444,7 @@ export const Direction = {
 
 export type Direction = typeof Direction[keyof typeof Direction];
 /** A legal document (văn bản): a quy định, quy chế, công văn, kế hoạch, nghị quyết… */
-export type Document = {
+export type Document = Node & {
   __typename?: 'Document';
   /** Source text file in the project's sources, for the five source documents. */
   file?: Maybe<Scalars['String']['output']>;
@@ -454,6 +454,8 @@ export type Document = {
   issuedOn?: Maybe<Scalars['Date']['output']>;
   /** The issuing unit (cơ quan ban hành). */
   issuer?: Maybe<Unit>;
+  /** Globally unique id of this document for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** Number and symbol (số, ký hiệu), e.g. "138-QĐ/TW". */
   number: Scalars['String']['output'];
   /** The articles, clauses and sections of it that the graph cites (điều, khoản, mục). */
@@ -500,7 +502,7 @@ export type DueDateSource = typeof DueDateSource[keyof typeof DueDateSource];
  * A recorded change to the graph (sự kiện thay đổi): one mutation or restructuring event, with
  * its effective date, its legal basis, who made it, and everything it changed.
  */
-export type Event = {
+export type Event = Node & {
   __typename?: 'Event';
   /** Who recorded it (the token's subject) (người thực hiện). */
   actor: Scalars['String']['output'];
@@ -514,6 +516,8 @@ export type Event = {
   id: Scalars['ID']['output'];
   /** What happened: CREATE_UNIT, UPDATE_UNIT, CLOSE_UNIT, SET_SUPERIOR, ADD_RELATION, END_RELATION, MERGE_UNITS, SPLIT_UNIT, ABOLISH_LEVEL (loại sự kiện). */
   kind: Scalars['String']['output'];
+  /** Globally unique id of this event for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note. */
   note?: Maybe<Scalars['String']['output']>;
   /** When it was recorded, ISO date-time (thời điểm ghi nhận). */
@@ -910,6 +914,18 @@ export type NewUnitInput = {
   sector?: InputMaybe<Sector>;
 };
 
+/**
+ * An object that can be fetched again by a global id (Relay's Global Object Identification), so that
+ * normalised client caches (Relay, Apollo Client, urql's Graphcache) can refetch any unit, relation,
+ * document, plan, task or event. The global id is `nodeId`, opaque; each type's own `id` keeps its
+ * meaning (and stays the federation key). Relay: set `nodeInterfaceIdField: "nodeId"` in its compiler
+ * config.
+ */
+export type Node = {
+  /** Globally unique, opaque id: pass it to node(id:) or nodes(ids:) to fetch this object again. Do not parse it. */
+  nodeId: Scalars['ID']['output'];
+};
+
 /** Reporting obligations a party organisation gained and lost between the two dates (chế độ báo cáo thay đổi). */
 export type ObligationChanges = {
   __typename?: 'ObligationChanges';
@@ -929,7 +945,7 @@ export type PageInfo = {
 };
 
 /** A plan (kế hoạch) implementing a resolution, with its tasks and targets. */
-export type Plan = {
+export type Plan = Node & {
   __typename?: 'Plan';
   /** The plan's own document. */
   document?: Maybe<Document>;
@@ -939,6 +955,8 @@ export type Plan = {
   id: Scalars['ID']['output'];
   /** The document it implements, e.g. Nghị quyết 21-NQ/TW. */
   implements?: Maybe<Document>;
+  /** Globally unique id of this plan for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** The unit that owns the plan. */
   owner?: Maybe<Unit>;
   /** Numeric targets. */
@@ -1046,6 +1064,10 @@ export type Query = {
   meetingRules: Array<MeetingRule>;
   /** Units within `depth` relations of a unit and the relations between them, as of the date. */
   neighbourhood: Subgraph;
+  /** The object with this global id (a `nodeId`), or null when there is none or the reader may not see it (scoped reading). */
+  node?: Maybe<Node>;
+  /** The objects with these global ids (at most 100), in the same order; null for each that is missing or hidden. Batched. */
+  nodes: Array<Maybe<Node>>;
   /** A shortest path of relations between two units as of the date (ignoring direction), or null when none exists within the depth limit. */
   pathBetween?: Maybe<Array<Relation>>;
   /** A plan by id. */
@@ -1138,6 +1160,16 @@ export type QueryNeighbourhoodArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<RelationType>>;
   unitId: Scalars['ID']['input'];
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -1252,7 +1284,7 @@ export type RecipientSelector = typeof RecipientSelector[keyof typeof RecipientS
  * A relation between two units (quan hệ công tác), with its legal basis and validity.
  * Derived relations come from a kind-level rule and name it.
  */
-export type Relation = {
+export type Relation = Node & {
   __typename?: 'Relation';
   /** The provisions this relation rests on (căn cứ); empty for a synthetic relation. */
   basis: Array<Citation>;
@@ -1264,6 +1296,8 @@ export type Relation = {
   from: Unit;
   /** Stable id of an explicit relation; for a derived one, the rule id and the two units. */
   id: Scalars['ID']['output'];
+  /** Globally unique id of this relation for node(id:): its units, its id and the date it holds from. */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note. */
   note?: Maybe<Scalars['String']['output']>;
   /** The kind-level rule that produced this relation, or null when it is stated for these units. */
@@ -1511,6 +1545,51 @@ export type SubmissionRoute = {
   unresolved: Array<Scalars['String']['output']>;
 };
 
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each recorded change (sự kiện), or only those touching the subtree of `under` when given. */
+  eventRecorded: Event;
+  /** Each recorded change that touched a unit in the subtree of `under` (the unit itself included). */
+  subtreeChanged: Event;
+  /** The unit as it is after each recorded change that touched it (thay đổi đơn vị). */
+  unitChanged: Unit;
+};
+
+
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type SubscriptionEventRecordedArgs = {
+  under?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type SubscriptionSubtreeChangedArgs = {
+  under: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live updates over WebSocket (the graphql-ws protocol, on /graphql): each is sent after the
+ * transaction that made the change has committed, on every instance of the service, and only when
+ * the reader may see every unit the change names (scoped reading).
+ */
+export type SubscriptionUnitChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A numeric target of a plan (chỉ tiêu), e.g. more than 90% of basic organisations rated good. */
 export type Target = {
   __typename?: 'Target';
@@ -1531,7 +1610,7 @@ export type Target = {
 };
 
 /** A numbered task of a plan (nhiệm vụ) with the units that direct, lead the advice, coordinate and carry it out. */
-export type Task = {
+export type Task = Node & {
   __typename?: 'Task';
   /** Who directs, leads the advice, coordinates and carries it out on the date (default today): the units the task names, and every unit its assignee selectors name on that date, each saying which selector produced it. */
   assignments: Array<TaskAssignment>;
@@ -1545,6 +1624,8 @@ export type Task = {
   deadlines: Array<Deadline>;
   /** Stable id. */
   id: Scalars['ID']['output'];
+  /** Globally unique id of this task for node(id:). */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note, e.g. collective assignees not mapped to units. */
   note?: Maybe<Scalars['String']['output']>;
   /** Whether the deadline has passed as of the date (default today); false for recurring and pending deadlines. */
@@ -1602,7 +1683,7 @@ export type TaskRole = typeof TaskRole[keyof typeof TaskRole];
  * bodies or organs, a basic party organisation, a party cell, or a state or mass body that the
  * regulations relate to them. Every unit has a validity interval; traversals take `asOf`.
  */
-export type Unit = {
+export type Unit = Node & {
   __typename?: 'Unit';
   /** Whether the unit is in force on the date (default: today). */
   activeOn: Scalars['Boolean']['output'];
@@ -1634,6 +1715,8 @@ export type Unit = {
   name: Scalars['String']['output'];
   /** The name in force on the date (tên gọi tại thời điểm), default today: a renamed unit keeps its earlier names. */
   nameOn: Scalars['String']['output'];
+  /** Globally unique id of this unit for node(id:) (its `id` stays the readable slug). */
+  nodeId: Scalars['ID']['output'];
   /** Editorial note (ghi chú). */
   note?: Maybe<Scalars['String']['output']>;
   /** Leadership positions of this committee (chức danh) and the bodies they sit in. */
@@ -2127,6 +2210,17 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node:
+    | ( DocumentRecord )
+    | ( EventRecord )
+    | ( PlanRecord )
+    | ( DerivedRelation )
+    | ( TaskRecord )
+    | ( UnitRecord )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -2175,6 +2269,7 @@ export type ResolversTypes = ResolversObject<{
   MergeUnitsInput: MergeUnitsInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NewUnitInput: NewUnitInput;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   ObligationChanges: ResolverTypeWrapper<Omit<ObligationChanges, 'gained' | 'lost'> & { gained: Array<ResolversTypes['ReportingObligation']>, lost: Array<ResolversTypes['ReportingObligation']> }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Plan: ResolverTypeWrapper<PlanRecord>;
@@ -2198,6 +2293,7 @@ export type ResolversTypes = ResolversObject<{
   SubmissionCheck: ResolverTypeWrapper<SubmissionCheckView>;
   SubmissionKind: SubmissionKind;
   SubmissionRoute: ResolverTypeWrapper<RouteView>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Target: ResolverTypeWrapper<TargetRecord>;
   Task: ResolverTypeWrapper<TaskRecord>;
   TaskAssignment: ResolverTypeWrapper<AssignmentView>;
@@ -2252,6 +2348,7 @@ export type ResolversParentTypes = ResolversObject<{
   MergeUnitsInput: MergeUnitsInput;
   Mutation: Record<PropertyKey, never>;
   NewUnitInput: NewUnitInput;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   ObligationChanges: Omit<ObligationChanges, 'gained' | 'lost'> & { gained: Array<ResolversParentTypes['ReportingObligation']>, lost: Array<ResolversParentTypes['ReportingObligation']> };
   PageInfo: PageInfo;
   Plan: PlanRecord;
@@ -2269,6 +2366,7 @@ export type ResolversParentTypes = ResolversObject<{
   Subgraph: Omit<Subgraph, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['Relation']>, nodes: Array<ResolversParentTypes['Unit']> };
   SubmissionCheck: SubmissionCheckView;
   SubmissionRoute: RouteView;
+  Subscription: Record<PropertyKey, never>;
   Target: TargetRecord;
   Task: TaskRecord;
   TaskAssignment: AssignmentView;
@@ -2444,6 +2542,7 @@ export type DocumentResolvers<ContextType = Context, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   issuer?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   provisions?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   replacedBy?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
@@ -2451,6 +2550,7 @@ export type DocumentResolvers<ContextType = Context, ParentType extends Resolver
   signer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DueDateRuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DueDateRule'] = ResolversParentTypes['DueDateRule']> = ResolversObject<{
@@ -2468,9 +2568,11 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   units?: Resolver<Array<ResolversTypes['Unit']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type FormerNameResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FormerName'] = ResolversParentTypes['FormerName']> = ResolversObject<{
@@ -2581,6 +2683,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateUnit?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationUpdateUnitArgs, 'input'>>;
 }>;
 
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Document' | 'Event' | 'Plan' | 'Relation' | 'Task' | 'Unit', ParentType, ContextType>;
+}>;
+
 export type ObligationChangesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ObligationChanges'] = ResolversParentTypes['ObligationChanges']> = ResolversObject<{
   gained?: Resolver<Array<ResolversTypes['ReportingObligation']>, ParentType, ContextType>;
   lost?: Resolver<Array<ResolversTypes['ReportingObligation']>, ParentType, ContextType>;
@@ -2597,10 +2703,12 @@ export type PlanResolvers<ContextType = Context, ParentType extends ResolversPar
   events?: Resolver<Array<ResolversTypes['PlanEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   implements?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
   targets?: Resolver<Array<ResolversTypes['Target']>, ParentType, ContextType>;
   tasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PlanEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlanEvent'] = ResolversParentTypes['PlanEvent']> = ResolversObject<{
@@ -2640,6 +2748,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   integrityReport?: Resolver<ResolversTypes['IntegrityReport'], ParentType, ContextType, Partial<QueryIntegrityReportArgs>>;
   meetingRules?: Resolver<Array<ResolversTypes['MeetingRule']>, ParentType, ContextType, RequireFields<QueryMeetingRulesArgs, 'unitId'>>;
   neighbourhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighbourhoodArgs, 'depth' | 'unitId'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   pathBetween?: Resolver<Maybe<Array<ResolversTypes['Relation']>>, ParentType, ContextType, RequireFields<QueryPathBetweenArgs, 'fromId' | 'toId'>>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
   plans?: Resolver<Array<ResolversTypes['Plan']>, ParentType, ContextType>;
@@ -2665,6 +2775,7 @@ export type RelationResolvers<ContextType = Context, ParentType extends Resolver
   frequencyLabels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType>;
   subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2675,6 +2786,7 @@ export type RelationResolvers<ContextType = Context, ParentType extends Resolver
   validFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   via?: Resolver<Array<ResolversTypes['Unit']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ReportingCalendarResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportingCalendar'] = ResolversParentTypes['ReportingCalendar']> = ResolversObject<{
@@ -2756,6 +2868,12 @@ export type SubmissionRouteResolvers<ContextType = Context, ParentType extends R
   unresolved?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  eventRecorded?: SubscriptionResolver<ResolversTypes['Event'], "eventRecorded", ParentType, ContextType, Partial<SubscriptionEventRecordedArgs>>;
+  subtreeChanged?: SubscriptionResolver<ResolversTypes['Event'], "subtreeChanged", ParentType, ContextType, RequireFields<SubscriptionSubtreeChangedArgs, 'under'>>;
+  unitChanged?: SubscriptionResolver<ResolversTypes['Unit'], "unitChanged", ParentType, ContextType, RequireFields<SubscriptionUnitChangedArgs, 'id'>>;
+}>;
+
 export type TargetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Target'] = ResolversParentTypes['Target']> = ResolversObject<{
   basis?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2774,10 +2892,12 @@ export type TaskResolvers<ContextType = Context, ParentType extends ResolversPar
   deadline?: Resolver<ResolversTypes['Deadline'], ParentType, ContextType>;
   deadlines?: Resolver<Array<ResolversTypes['Deadline']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<TaskOverdueArgs>>;
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TaskAssignmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaskAssignment'] = ResolversParentTypes['TaskAssignment']> = ResolversObject<{
@@ -2806,6 +2926,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   meetingRules?: Resolver<Array<ResolversTypes['MeetingRule']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nameOn?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<UnitNameOnArgs>>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   positions?: Resolver<Array<ResolversTypes['Position']>, ParentType, ContextType>;
   province?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2819,6 +2940,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   tasks?: Resolver<Array<ResolversTypes['TaskAssignment']>, ParentType, ContextType, Partial<UnitTasksArgs>>;
   validFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type UnitConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnitConnection'] = ResolversParentTypes['UnitConnection']> = ResolversObject<{
@@ -2883,6 +3005,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   IntegrityRuleCount?: IntegrityRuleCountResolvers<ContextType>;
   MeetingRule?: MeetingRuleResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   ObligationChanges?: ObligationChangesResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
@@ -2898,6 +3021,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Subgraph?: SubgraphResolvers<ContextType>;
   SubmissionCheck?: SubmissionCheckResolvers<ContextType>;
   SubmissionRoute?: SubmissionRouteResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Target?: TargetResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskAssignment?: TaskAssignmentResolvers<ContextType>;

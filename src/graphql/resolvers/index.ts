@@ -1,6 +1,8 @@
 /** All resolvers, one file per area; resolvers stay thin and hand work to the domain and the store. */
 
+import { Subscription } from "../../live/subscriptions.ts";
 import type { Resolvers } from "../generated/resolvers-types.ts";
+import { withNodeResolvers } from "../node.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DiffQueries, DiffResolvers } from "./diff.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
@@ -15,7 +17,7 @@ import { DateScalar } from "./scalars.ts";
 import { SubmissionQueries, SubmissionResolvers } from "./submission.ts";
 import { UnitQueries, UnitResolvers } from "./unit.ts";
 
-export const resolvers: Resolvers = {
+export const resolvers: Resolvers = withNodeResolvers({
   Date: DateScalar,
   Query: {
     ...SystemQueries,
@@ -32,6 +34,7 @@ export const resolvers: Resolvers = {
     ...DiffQueries,
   },
   Mutation,
+  Subscription,
   ...UnitResolvers,
   ...RelationResolvers,
   ...ReportingResolvers,
@@ -43,4 +46,4 @@ export const resolvers: Resolvers = {
   ...SubmissionResolvers,
   ...IntegrityResolvers,
   ...DiffResolvers,
-};
+});

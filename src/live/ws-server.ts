@@ -1,0 +1,239 @@
+/**
+ * GraphQL subscriptions over WebSocket on /graphql (the graphql-ws protocol, with the `ws`
+ * server), beside Apollo's HTTP on the same port (README, "Frontends").
+ * - Authentication: the connection_init payload carries the token (`authorization: "Bearer …"`,
+ *   or `token`), verified as on HTTP; a refused token or read closes the socket with 4403.
+ * - Bounds: LIVE_MAX_CONNECTIONS_PER_CLIENT open sockets per client address (more: the upgrade
+ *   is answered 429), LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket.
+ * - Each document passes the HTTP limits (tokens, depth, aliases, directives, cost) and, with
+ *   TRUSTED_DOCUMENTS, must be one of the manifest's; only subscriptions run here.
+ * - Browsers: a page from an origin that CORS_ORIGINS does not allow (nor this host) is refused.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
+import { useServer as serveGraphqlWs } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { assertCanRead, type Principal } from "../auth/principal.ts";
+import type { TokenVerifier } from "../auth/verify-token.ts";
+import type { Config } from "../config.ts";
+import { DomainError } from "../domain/errors.ts";
+import { createContext } from "../graphql/context.ts";
+import { formatError } from "../graphql/errors.ts";
+import { formatCount, QueryLimitError } from "../graphql/limit-error.ts";
+import { queryLimits } from "../graphql/limits.ts";
+import {
+  readTrustedDocuments,
+  resolveTrustedDocument,
+  type TrustedDocuments,
+} from "../graphql/persisted-queries.ts";
+import { queryCost } from "../graphql/query-cost.ts";
+import { buildSchema } from "../graphql/schema.ts";
+import type { Logger } from "../logger.ts";
+import type { Database } from "../store/database.ts";
+import { EventFeed } from "./event-feed.ts";
+import { attachFeed } from "./subscriptions.ts";
+
+export interface LiveDeps {
+  db: Database;
+  config: Config;
+  log: Logger;
+  verifyToken: TokenVerifier;
+}
+
+export interface LiveUpdates {
+  stop(): Promise<void>;
+}
+
+/** Operations expanded past this many selections are refused unpriced (as on HTTP). */
+const MAX_SELECTIONS = 10_000;
+
+type Payload = {
+  operationName?: string | null;
+  query?: string;
+  variables?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown> | null;
+};
+
+interface SubscribeEnv {
+  schema: GraphQLSchema;
+  deps: LiveDeps;
+  trusted: TrustedDocuments | null;
+  limits: ReturnType<typeof queryLimits>;
+  feed: EventFeed;
+}
+
+/** The bearer value of a connection_init payload. */
+function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  if (typeof value === "string") return value;
+  return typeof params?.token === "string" ? `Bearer ${params.token}` : undefined;
+}
+
+/** Starts the event feed and answers WebSocket upgrades on /graphql; nothing when LIVE_MAX_CONNECTIONS_PER_CLIENT is 0. */
+export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdates {
+  const { config, log } = deps;
+  if (config.LIVE_MAX_CONNECTIONS_PER_CLIENT === 0) return { stop: async () => {} };
+  const schema = buildSchema();
+  const trusted = config.TRUSTED_DOCUMENTS ? readTrustedDocuments(config.TRUSTED_DOCUMENTS) : null;
+  const feed = new EventFeed(deps.db, log, config.LIVE_POLL_INTERVAL_MS, config.WRITE_TIMEOUT_MS + 10_000);
+  feed.start();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const env: SubscribeEnv = { schema, deps, trusted, limits: queryLimits(config), feed };
+  const principals = new WeakMap<object, Principal>();
+  const open = new Map<string, number>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? "/", "http://service.invalid").pathname !== "/graphql")
+      return void socket.destroy();
+    const client = req.socket.remoteAddress ?? "unknown";
+    const refusal =
+      (open.get(client) ?? 0) >= config.LIVE_MAX_CONNECTIONS_PER_CLIENT
+        ? "429 Too Many Requests"
+        : foreignOrigin(req, config)
+          ? "403 Forbidden"
+          : null;
+    if (refusal)
+      return void socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      open.set(client, (open.get(client) ?? 0) + 1);
+      ws.once("close", () => {
+        const n = (open.get(client) ?? 1) - 1;
+        if (n === 0) open.delete(client);
+        else open.set(client, n);
+      });
+      wss.emit("connection", ws, req);
+    });
+  };
+  httpServer.on("upgrade", onUpgrade);
+
+  serveGraphqlWs(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        try {
+          const principal = await deps.verifyToken(authorizationOf(ctx.connectionParams));
+          assertCanRead(principal, config.READ_ACCESS);
+          principals.set(ctx.extra.socket, principal);
+          return true;
+        } catch (e) {
+          if (!(e instanceof DomainError)) log.error({ err: e }, "live updates: connection failed");
+          return false;
+        }
+      },
+      onSubscribe: (ctx, id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION)
+          return [
+            new GraphQLError(
+              `At most ${config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions run on one connection (LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one first`,
+              { extensions: { code: "RATE_LIMITED", limit: "LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION" } },
+            ),
+          ];
+        const principal = principals.get(ctx.extra.socket);
+        if (!principal) return [new GraphQLError("Not authenticated", { extensions: { code: "FORBIDDEN" } })];
+        return executionArgs(env, principal, id, payload as Payload);
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) }
+          : undefined,
+      // Our own refusal keeps its code (formatError knows the HTTP ones; this bound is only here).
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((e) => (e.extensions?.code === "RATE_LIMITED" ? e.toJSON() : formatError(e.toJSON(), e))),
+    },
+    wss,
+  );
+
+  return {
+    async stop() {
+      httpServer.off("upgrade", onUpgrade);
+      for (const ws of wss.clients) ws.close(1001, "Server shutting down");
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await feed.stop();
+    },
+  };
+}
+
+/** A browser page's origin that is neither allowed by CORS_ORIGINS nor this service's own. */
+function foreignOrigin(req: IncomingMessage, config: Config): boolean {
+  const origin = req.headers.origin;
+  if (!origin || config.CORS_ORIGINS.includes("*") || config.CORS_ORIGINS.includes(origin)) return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+/** The document checked as on HTTP, and its context; or the errors that refuse it. */
+function executionArgs(
+  env: SubscribeEnv,
+  principal: Principal,
+  id: string,
+  payload: Payload,
+): ExecutionArgs | readonly GraphQLError[] {
+  const { schema, deps, trusted, limits } = env;
+  const { config } = deps;
+  let document: DocumentNode;
+  try {
+    const hash = (payload.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+    const documentId = (payload as { documentId?: unknown }).documentId ?? hash;
+    const text = trusted
+      ? resolveTrustedDocument(trusted, {
+          query: payload.query || undefined,
+          documentId: typeof documentId === "string" ? documentId : undefined,
+        })
+      : (payload.query ?? "");
+    document = parse(text, limits.parseOptions);
+  } catch (e) {
+    if (e instanceof GraphQLError) return [e];
+    throw e;
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
+  if (errors.length > 0) return errors;
+  const operation = getOperationAST(document, payload.operationName ?? undefined);
+  if (operation?.operation !== "subscription")
+    return [
+      new GraphQLError("Only subscriptions run over WebSocket; send queries and mutations over HTTP", {
+        extensions: { code: "BAD_REQUEST" },
+      }),
+    ];
+  const variables = payload.variables ?? undefined;
+  const settings = { maxPageSize: config.MAX_PAGE_SIZE, maxDepth: config.MAX_DEPTH };
+  try {
+    const cost = queryCost(
+      schema,
+      document,
+      variables,
+      payload.operationName ?? undefined,
+      settings,
+      MAX_SELECTIONS,
+    );
+    if (cost > config.MAX_QUERY_COST)
+      return [
+        new QueryLimitError(
+          "MAX_QUERY_COST",
+          `query cost ${formatCount(cost)} exceeds MAX_QUERY_COST ${formatCount(config.MAX_QUERY_COST)}`,
+          config.MAX_QUERY_COST,
+          cost,
+        ),
+      ];
+  } catch (e) {
+    if (e instanceof GraphQLError) return [e];
+    throw e;
+  }
+  const requestId = `ws-${randomUUID()}-${id}`.slice(0, 64);
+  const contextValue = createContext(deps.db, config, deps.log, requestId, principal, null);
+  attachFeed(contextValue, env.feed);
+  return { schema, document, variableValues: variables, operationName: payload.operationName, contextValue };
+}

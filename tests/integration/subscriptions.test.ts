@@ -1,0 +1,219 @@
+/**
+ * Live updates over WebSocket with a real graphql-ws client against two real server instances on
+ * one database: a change made through one instance reaches subscribers of both, once, after it
+ * committed; a scoped reader receives only its subtree's events; tokens, bounds and query limits
+ * apply to subscriptions.
+ */
+import { type Client, createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+
+const P = "live-";
+const LIVE = { READ_ACCESS: "scoped", LIVE_POLL_INTERVAL_MS: "200" };
+let a: TestServer;
+let b: TestServer;
+let admin: string;
+const clients: Client[] = [];
+
+const wsUrl = (server: TestServer) => server.url.replace(/^http/, "ws");
+
+function client(server: TestServer, bearer: string | null): Client {
+  const c = createClient({
+    url: wsUrl(server),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    connectionParams: bearer ? { authorization: `Bearer ${bearer}` } : {},
+  });
+  clients.push(c);
+  return c;
+}
+
+interface Received {
+  values: Record<string, unknown>[];
+  errors: unknown[];
+  /** Resolves once `n` values have arrived. */
+  count(n: number): Promise<void>;
+}
+
+/** Subscribes and collects what arrives. */
+function collect(c: Client, query: string, variables: Record<string, unknown> = {}): Received {
+  const values: Record<string, unknown>[] = [];
+  const errors: unknown[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const settle = () => {
+    for (const w of waiters) if (values.length + errors.length >= w.n) w.resolve();
+  };
+  c.subscribe(
+    { query, variables },
+    {
+      next: (r) => {
+        if (r.errors) errors.push(...r.errors);
+        if (r.data) values.push(r.data as Record<string, unknown>);
+        settle();
+      },
+      error: (e) => {
+        errors.push(e);
+        settle();
+      },
+      complete: () => {},
+    },
+  );
+  return {
+    values,
+    errors,
+    count: (n) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ n, resolve });
+        settle();
+      }),
+  };
+}
+
+/** Resolves when the client's socket is open and acknowledged (connection_ack). */
+const connected = (c: Client) => new Promise<void>((resolve) => c.on("connected", () => resolve()));
+
+beforeAll(async () => {
+  ({ server: a, admin } = await openSandbox({ ...LIVE, LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: "1" }));
+  b = await startTestServer({ ...LIVE, JWT_SECRET: TEST_SECRET, LIVE_MAX_CONNECTIONS_PER_CLIENT: "4" });
+  await create(a, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+  await create(a, admin, { id: `${P}other`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await b?.close();
+  await closeSandbox(a, P);
+});
+
+/** Waits past a few polls, so that the subscriptions just sent are listening (setup only, not asserted). */
+const settleSubscriptions = () => new Promise((r) => setTimeout(r, 1500));
+
+describe("subscriptions across two instances", () => {
+  it("delivers each committed change once, to the right subscribers, from both instances", async () => {
+    const viewer = await token("viewer", [`${P}other`], "live-viewer");
+    const [c1, c2, c3, c4] = [client(a, admin), client(b, admin), client(a, viewer), client(b, admin)];
+    const ready = [c1, c2, c3, c4].map(connected);
+    const onA = collect(c1, `subscription ($u: ID) { eventRecorded(under: $u) { id kind units { id } } }`, {
+      u: `${P}tinh-uy`,
+    });
+    const onB = collect(c2, `subscription ($u: ID!) { subtreeChanged(under: $u) { id kind } }`, {
+      u: `${P}tinh-uy`,
+    });
+    const scoped = collect(c3, `subscription { eventRecorded { id units { id } } }`);
+    const unit = collect(c4, `subscription ($id: ID!) { unitChanged(id: $id) { id name } }`, {
+      id: `${P}tinh-uy`,
+    });
+    await Promise.all(ready);
+    await settleSubscriptions();
+
+    const created = await gqlAs<{ createUnit: { id: string } }>(
+      a,
+      admin,
+      `mutation ($input: CreateUnitInput!) { createUnit(input: $input) { id } }`,
+      {
+        input: {
+          unit: { id: `${P}huyen`, name: `${P}huyen`, kind: "DISTRICT_COMMITTEE" },
+          superiorId: `${P}tinh-uy`,
+          effectiveOn: "2020-01-01",
+          basis: ["dieu-le-dang-whole"],
+        },
+      },
+    );
+    const renamed = await gqlAs<{ updateUnit: { id: string } }>(
+      b,
+      admin,
+      `mutation ($input: UpdateUnitInput!) { updateUnit(input: $input) { id } }`,
+      {
+        input: {
+          id: `${P}tinh-uy`,
+          effectiveOn: "2021-01-01",
+          basis: ["dieu-le-dang-whole"],
+          name: "Tỉnh ủy Live",
+        },
+      },
+    );
+    const foreign = await gqlAs<{ createUnit: { id: string } }>(
+      b,
+      admin,
+      `mutation ($input: CreateUnitInput!) { createUnit(input: $input) { id } }`,
+      {
+        input: {
+          unit: { id: `${P}other-xa`, name: `${P}other-xa`, kind: "DISTRICT_COMMITTEE" },
+          superiorId: `${P}other`,
+          effectiveOn: "2020-01-01",
+          basis: ["dieu-le-dang-whole"],
+        },
+      },
+    );
+    const ids = [created, renamed, foreign].map((r) => {
+      expect(JSON.stringify(r.errors ?? null)).toBe("null");
+      return Object.values(r.data as Record<string, { id: string }>)[0]?.id;
+    });
+
+    await Promise.all([onA.count(2), onB.count(2), scoped.count(1), unit.count(2)]);
+    // The last event (foreign) has reached the scoped client, so everything before it was sorted too.
+    expect(onA.values.map((v) => (v.eventRecorded as { id: string }).id)).toEqual([ids[0], ids[1]]);
+    expect(onB.values.map((v) => (v.subtreeChanged as { id: string }).id)).toEqual([ids[0], ids[1]]);
+    expect(scoped.values.map((v) => (v.eventRecorded as { id: string }).id)).toEqual([ids[2]]);
+    // Both events name the province (a new child names its superior); each sends the unit as it is then.
+    expect(unit.values).toHaveLength(2);
+    expect(unit.values[1]).toEqual({ unitChanged: { id: `${P}tinh-uy`, name: "Tỉnh ủy Live" } });
+    for (const r of [onA, onB, scoped, unit]) expect(r.errors).toEqual([]);
+  });
+});
+
+describe("authentication and bounds", () => {
+  it("closes a connection whose token does not verify with 4403", async () => {
+    const code = await new Promise<number>((resolve) => {
+      const c = createClient({
+        url: wsUrl(a),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams: { authorization: "Bearer not-a-token" },
+        // The close is what this test waits for; the client would also print it.
+        onNonLazyError: () => {},
+        on: { closed: (e) => resolve((e as { code: number }).code) },
+      });
+      clients.push(c);
+    });
+    expect(code).toBe(4403);
+  });
+
+  it("refuses a second subscription on one connection past LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION", async () => {
+    const c = client(a, admin);
+    collect(c, `subscription { eventRecorded { id } }`);
+    const second = collect(c, `subscription { eventRecorded { kind } }`);
+    await second.count(1);
+    expect(JSON.stringify(second.errors)).toMatch(/LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION/);
+  });
+
+  it("answers an upgrade past LIVE_MAX_CONNECTIONS_PER_CLIENT with 429", async () => {
+    // Two of this client's four connections to b are open (the first test's c2 and c4).
+    const sockets = [client(b, admin), client(b, admin)];
+    await Promise.all(sockets.map(connected));
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(wsUrl(b), "graphql-transport-ws");
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => {});
+    });
+    expect(status).toBe(429);
+  });
+
+  it("applies the query limits and runs only subscriptions", async () => {
+    const c = client(a, admin);
+    let deep = "id";
+    for (let i = 0; i < 14; i++) deep = `superior { ${deep} }`;
+    const tooDeep = collect(c, `subscription { unitChanged(id: "bch-trung-uong") { ${deep} } }`);
+    await tooDeep.count(1);
+    expect(JSON.stringify(tooDeep.errors)).toMatch(/QUERY_TOO_COMPLEX|MAX_QUERY_DEPTH/);
+    const c2 = client(a, admin);
+    const query = collect(c2, `{ stats { units } }`);
+    await query.count(1);
+    expect(JSON.stringify(query.errors)).toMatch(/Only subscriptions/);
+  });
+});
