@@ -49,6 +49,7 @@ import { budgetOf, guardResponse } from "./http/response-guard.ts";
 import { rateLimiter, securityHeaders } from "./http/security.ts";
 import { statusOfDomainError } from "./http/statuses.ts";
 import type { Logger } from "./logger.ts";
+import { mountRegistry } from "./registry/registry-route.ts";
 import type { Database } from "./store/database.ts";
 import { readGraphVersion } from "./store/graph-version.ts";
 
@@ -138,7 +139,7 @@ function createApp(config: Config): Express {
   app.set("trust proxy", trustProxy(config.TRUST_PROXY));
   app.use(requestIdMiddleware, securityHeaders());
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
-  if (limiter) app.use(["/graphql", "/calendar", "/export"], limiter);
+  if (limiter) app.use(["/graphql", "/calendar", "/export", "/registry"], limiter);
   return app;
 }
 
@@ -230,6 +231,7 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
   );
   mountExports(app, deps);
   app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
+  mountRegistry(app, deps);
   if (!deps.config.GRAPHIQL) return;
   mountGraphiql(app);
   app.get("/", (_req, res) => res.redirect("/graphiql"));
