@@ -94,6 +94,13 @@ const schema = z.object({
   DUE_DATES_FILE: z.string().min(1).optional(),
   // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
   RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  // The largest file POST /registry/import reads (README, "Registry").
+  REGISTRY_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_000_000_000)
+    .default(20 * 1024 * 1024),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it). 0 leaves V8's own heuristics.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),

@@ -65,6 +65,9 @@ async function drained(res: Out): Promise<void> {
   });
 }
 
+/** An empty value leaves its cell out, rather than writing an empty one. */
+const cell = (v: string | null) => v ?? undefined;
+
 export async function writeRegistryXlsx(res: Out, source: RegistrySource): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: res,
@@ -74,14 +77,14 @@ export async function writeRegistryXlsx(res: Out, source: RegistrySource): Promi
   const units = workbook.addWorksheet(UNITS_SHEET);
   units.addRow(UNIT_COLUMNS.map((c) => c.header)).commit();
   for await (const page of source.units()) {
-    for (const u of page) units.addRow(unitCells(u)).commit();
+    for (const u of page) units.addRow(unitCells(u).map(cell)).commit();
     await drained(res);
   }
   units.commit();
   const relations = workbook.addWorksheet(RELATIONS_SHEET);
   relations.addRow(RELATION_COLUMNS.map((c) => c.header)).commit();
   for await (const page of source.relations()) {
-    for (const r of page) relations.addRow(relationCells(r)).commit();
+    for (const r of page) relations.addRow(relationCells(r).map(cell)).commit();
     await drained(res);
   }
   relations.commit();
