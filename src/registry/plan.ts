@@ -231,6 +231,7 @@ export function planImport(
   for (const c of checked)
     if (!failed.has(c.row.line))
       diffRow(c, snapshot, principal, effectiveOn, plan, fileParent, closing, problem, outsideScope);
+  plan.problems.sort((a, b) => a.line - b.line);
   return plan;
 
   function outsideScope(row: ImportRow, named: Named[]): boolean {
