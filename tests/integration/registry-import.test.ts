@@ -114,7 +114,7 @@ describe("registry import", () => {
     const applied = await upload(file, { dryRun: false });
     expect(applied.status).toBe(400);
     expect(applied.body.error?.rule).toBe("IMPORT_PROBLEMS");
-    expect(applied.body.error?.problems).toHaveLength(7);
+    expect(applied.body.error?.problems).toHaveLength(8);
     expect(await count("MATCH (u:Unit) WHERE u.id STARTS WITH $prefix RETURN count(u) AS n")).toBe(1);
   });
 
