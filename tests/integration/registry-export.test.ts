@@ -56,7 +56,8 @@ function sheetRows(wb: ExcelJS.Workbook, name: string): (string | null)[][] {
   if (!ws) throw new Error(`no sheet ${name}`);
   const rows: (string | null)[][] = [];
   ws.eachRow((row) => {
-    const values = (row.values as unknown[]).slice(1);
+    // Array.from fills the holes exceljs leaves for empty cells.
+    const values = Array.from(row.values as unknown[]).slice(1);
     rows.push(values.map((v) => (v === undefined || v === null ? null : String(v))));
   });
   return rows;
