@@ -132,6 +132,20 @@ const schema = z.object({
   LIVE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   LIVE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(10_000).default(10),
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
+  // The largest file POST /registry/import reads (README, "Registry").
+  REGISTRY_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_000_000_000)
+    .default(20 * 1024 * 1024),
+  // Chat reminders (README, "Reminders"): the subscriptions file, the address the .ics links use,
+  // and each webhook post's attempts, first backoff (doubling) and timeout.
+  REMINDERS_FILE: z.string().min(1).optional(),
+  REMINDERS_PUBLIC_URL: z.string().url().default("http://localhost:4000"),
+  REMINDERS_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  REMINDERS_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  REMINDERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it). 0 leaves V8's own heuristics.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),

@@ -55,6 +55,7 @@ import { statusOfDomainError } from "./http/statuses.ts";
 import { startLiveUpdates } from "./live/ws-server.ts";
 import type { Logger } from "./logger.ts";
 import { createObservability } from "./observability/observability.ts";
+import { mountRegistry } from "./registry/registry-route.ts";
 import type { Database } from "./store/database.ts";
 import { readVersions } from "./store/graph-version.ts";
 
@@ -151,7 +152,7 @@ function createApp(config: Config): Express {
   app.use(requestIdMiddleware, securityHeaders());
   mountCors(app, config);
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
-  if (limiter) app.use(["/graphql", "/calendar", "/export"], limiter);
+  if (limiter) app.use(["/graphql", "/calendar", "/export", "/registry"], limiter);
   return app;
 }
 
@@ -256,6 +257,7 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
   mountDiffExports(app, deps);
   mountExports(app, deps);
   app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
+  mountRegistry(app, deps);
   if (!deps.config.GRAPHIQL) return;
   mountGraphiql(app);
   app.get("/", (_req, res) => res.redirect("/graphiql"));

@@ -13,6 +13,8 @@ export type { RelationRecord, RuleRecord } from "../domain/records.ts";
 /** A unit as the repositories return it: its stored properties (src/domain/records.ts) and its earlier values. */
 export interface UnitRecord extends Omit<UnitProperties, "nameFolded" | "source"> {
   source: string[];
+  /** The registry code (mã đơn vị) the registry import set, if any (src/registry). */
+  registryCode: string | null;
   /** Earlier names, oldest first, each in force until the matching day of formerNamesUntil. */
   formerNames: string[];
   formerNamesUntil: string[];
@@ -66,6 +68,7 @@ export function asUnit(row: unknown): UnitRecord {
     synthetic: flag(r, "synthetic"),
     source: texts(r, "source"),
     note: optText(r, "note"),
+    registryCode: optText(r, "registryCode"),
     formerNames: texts(r, "formerNames"),
     formerNamesUntil: texts(r, "formerNamesUntil"),
     former: Object.fromEntries(DATED_ATTRIBUTE_NAMES.map((a) => [a, formerValues(r, a)])) as Record<

@@ -1098,6 +1098,8 @@ export type Query = {
   tasks: Array<TaskAssignment>;
   /** One unit by id (đơn vị), or null when no unit has that id; with asOf, null unless the unit is in force on that date. */
   unit?: Maybe<Unit>;
+  /** The unit holding this registry code (mã đơn vị), or null when none does (or the reader may not see it); with asOf, null unless the unit is in force on that date. */
+  unitByRegistryCode?: Maybe<Unit>;
   /** Every kind of unit with its Vietnamese label. */
   unitKinds: Array<UnitKindInfo>;
   /** Units in force on the date, filtered by kind and by an ancestor (`under`), paged by id. */
@@ -1250,6 +1252,12 @@ export type QueryTasksArgs = {
 export type QueryUnitArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryUnitByRegistryCodeArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  code: Scalars['String']['input'];
 };
 
 
@@ -1723,6 +1731,8 @@ export type Unit = Node & {
   positions: Array<Position>;
   /** Province slug (tỉnh) for provincial and lower units, e.g. `lam-dong`. */
   province?: Maybe<Scalars['String']['output']>;
+  /** Registry code (mã đơn vị) from the party organisation database, set by the registry import; unique once set, null until then. */
+  registryCode?: Maybe<Scalars['String']['output']>;
   /** Relations of this unit (quan hệ công tác) as of the date, explicit and derived from kind-level rules. */
   relations: Array<Relation>;
   /** Whom this unit (and its bodies) must report to or notify, how often, through whom and on what basis. */
@@ -2765,6 +2775,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'code'>>;
   tasks?: Resolver<Array<ResolversTypes['TaskAssignment']>, ParentType, ContextType, RequireFields<QueryTasksArgs, 'unitId'>>;
   unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType, RequireFields<QueryUnitArgs, 'id'>>;
+  unitByRegistryCode?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType, RequireFields<QueryUnitByRegistryCodeArgs, 'code'>>;
   unitKinds?: Resolver<Array<ResolversTypes['UnitKindInfo']>, ParentType, ContextType>;
   units?: Resolver<ResolversTypes['UnitConnection'], ParentType, ContextType, Partial<QueryUnitsArgs>>;
 }>;
@@ -2930,6 +2941,7 @@ export type UnitResolvers<ContextType = Context, ParentType extends ResolversPar
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   positions?: Resolver<Array<ResolversTypes['Position']>, ParentType, ContextType>;
   province?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  registryCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, RequireFields<UnitRelationsArgs, 'direction'>>;
   reportingObligations?: Resolver<Array<ResolversTypes['ReportingObligation']>, ParentType, ContextType, Partial<UnitReportingObligationsArgs>>;
   seat?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType, Partial<UnitSeatArgs>>;

@@ -11,6 +11,7 @@ import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
 import { AuditResolvers, Mutation, MutationQueries } from "./mutation.ts";
 import { PlanQueries, PlanResolvers } from "./plan.ts";
 import { Query as SystemQueries } from "./query.ts";
+import { RegistryQueries } from "./registry.ts";
 import { RelationQueries, RelationResolvers } from "./relation.ts";
 import { ReportingQueries, ReportingResolvers } from "./reporting.ts";
 import { DateScalar } from "./scalars.ts";
@@ -32,6 +33,7 @@ export const resolvers: Resolvers = withNodeResolvers({
     ...SubmissionQueries,
     ...IntegrityQueries,
     ...DiffQueries,
+    ...RegistryQueries,
   },
   Mutation,
   Subscription,

@@ -1,0 +1,65 @@
+/**
+ * `npm run reminders -- --once [--dry-run] [--today yyyy-mm-dd]`: one round of chat reminders
+ * for the subscriptions in REMINDERS_FILE (src/reminders): what is due from today within each
+ * subscription's lead days, sent once each (recorded in Neo4j), with retries. Run it from cron
+ * (e.g. every hour); a second run sends only what is new. `--dry-run` lists, sends nothing.
+ */
+import { parseArgs } from "node:util";
+import { openBackend } from "../bootstrap.ts";
+import { ConfigError, loadConfig } from "../config.ts";
+import { isIsoDate, todayInVietnam } from "../domain/dates.ts";
+import { createLogger } from "../logger.ts";
+import { loadSubscriptions, RemindersConfigError } from "../reminders/config.ts";
+import { runReminderRound } from "../reminders/run.ts";
+
+const { values } = parseArgs({
+  options: {
+    once: { type: "boolean", default: false },
+    "dry-run": { type: "boolean", default: false },
+    today: { type: "string" },
+  },
+});
+
+async function run(): Promise<number> {
+  const config = loadConfig();
+  if (!values.once) {
+    console.error("usage: npm run reminders -- --once [--dry-run] [--today yyyy-mm-dd]");
+    return 2;
+  }
+  if (!config.REMINDERS_FILE) {
+    console.error("REMINDERS_FILE is not set: name the subscriptions file (see README, Reminders)");
+    return 2;
+  }
+  const today = values.today ?? todayInVietnam();
+  if (!isIsoDate(today)) {
+    console.error(`--today: "${today}" is not a date (yyyy-mm-dd)`);
+    return 2;
+  }
+  const subscriptions = loadSubscriptions(config.REMINDERS_FILE);
+  const log = createLogger(config.LOG_LEVEL);
+  const backend = await openBackend(config, log);
+  try {
+    const result = await runReminderRound({ db: backend.db, config, log }, subscriptions, {
+      today,
+      dryRun: values["dry-run"] ?? false,
+      publicUrl: config.REMINDERS_PUBLIC_URL,
+      send: {
+        attempts: config.REMINDERS_ATTEMPTS,
+        backoffMs: config.REMINDERS_BACKOFF_MS,
+        timeoutMs: config.REMINDERS_TIMEOUT_MS,
+      },
+    });
+    console.log(JSON.stringify(result, null, 2));
+    return result.failed.length > 0 ? 1 : 0;
+  } finally {
+    await backend.close();
+  }
+}
+
+run()
+  .then((code) => process.exit(code))
+  .catch((e: unknown) => {
+    const known = e instanceof ConfigError || e instanceof RemindersConfigError;
+    console.error(known ? (e as Error).message : `reminders failed: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  });

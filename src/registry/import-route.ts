@@ -1,0 +1,89 @@
+/**
+ * POST /registry/import?dryRun=true|false&effectiveOn=yyyy-mm-dd: a multipart upload (field
+ * `file`, read with busboy, at most REGISTRY_IMPORT_MAX_BYTES) of a registry CSV or .xlsx. A dry
+ * run (the default) answers the diff and every problem with its line and column; dryRun=false
+ * applies it as one change under the token's identity (editor or admin), or writes nothing and
+ * answers 400 with the same report. Errors are one line of JSON.
+ */
+import busboy from "busboy";
+import type { Express, Request, Response } from "express";
+import { todayInVietnam } from "../domain/dates.ts";
+import { badInput, DomainError } from "../domain/errors.ts";
+import { failure, sendFailure, sendRouteFailure } from "../http/errors.ts";
+import { dateParam, headerOrQueryToken } from "../http/request-context.ts";
+import { importRegistry } from "./import-service.ts";
+import type { RegistryDeps } from "./registry-route.ts";
+
+export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
+  app.post("/registry/import", async (req: Request, res: Response) => {
+    try {
+      const dryRun = dryRunParam(req);
+      const effectiveOn = dateParam(req, "effectiveOn") ?? todayInVietnam();
+      const principal = await deps.verifyToken(headerOrQueryToken(req));
+      const file = await readUpload(req, deps.config.REGISTRY_IMPORT_MAX_BYTES);
+      if (file === "too-large") {
+        sendFailure(
+          req,
+          res,
+          failure(
+            "PAYLOAD_TOO_LARGE",
+            `The file is larger than ${deps.config.REGISTRY_IMPORT_MAX_BYTES} bytes`,
+          ),
+        );
+        return;
+      }
+      const report = await importRegistry(deps.db, principal, file, { effectiveOn, dryRun });
+      res.status(200).setHeader("cache-control", "no-store").json(report);
+    } catch (e) {
+      sendRouteFailure(req, res, e, deps.log, "registry import");
+    }
+  });
+}
+
+function dryRunParam(req: Request): boolean {
+  const value = req.query.dryRun ?? "true";
+  if (value !== "true" && value !== "false")
+    throw badInput(
+      "dryRun",
+      `"${String(value)}" is not true or false; dryRun=true (the default) only reports`,
+    );
+  return value === "true";
+}
+
+/** The uploaded file's bytes (the first file field), or "too-large" once it passes `limit`. */
+async function readUpload(req: Request, limit: number): Promise<Uint8Array | "too-large"> {
+  if (!req.is("multipart/form-data"))
+    throw new DomainError(
+      "BAD_USER_INPUT",
+      'Send the file as multipart/form-data, in a field named "file" (curl -F file=@units.xlsx)',
+      { argument: "file" },
+    );
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: limit, files: 1, fields: 20 } });
+    } catch {
+      reject(badInput("file", "the multipart body has no boundary"));
+      return;
+    }
+    let result: Uint8Array | "too-large" | null = null;
+    parser.on("file", (_name, stream) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("limit", () => {
+        result = "too-large";
+        stream.resume();
+      });
+      stream.on("end", () => {
+        if (result === null) result = new Uint8Array(Buffer.concat(chunks));
+      });
+    });
+    parser.on("error", () => reject(badInput("file", "the multipart body is malformed")));
+    parser.on("close", () =>
+      result === null
+        ? reject(badInput("file", 'no file in the upload; send it in a field named "file"'))
+        : resolve(result),
+    );
+    req.pipe(parser);
+  });
+}

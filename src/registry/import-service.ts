@@ -1,0 +1,128 @@
+/**
+ * An import, from the file's bytes to a report: read and check the rows, judge them against the
+ * graph (src/registry/plan.ts), and — unless it is a dry run — apply the plan as one change
+ * (runChange: the hierarchy lock, one transaction, the invariants, an Event with its Change
+ * records under the importer's name). The plan is made again inside that transaction, so that
+ * what was checked is what is written; any problem then, or any invariant, writes nothing.
+ */
+import { assertCanWrite, type Principal } from "../auth/principal.ts";
+import { DomainError } from "../domain/errors.ts";
+import { runChange } from "../store/change-session.ts";
+import type { Database, TransactionRunner } from "../store/database.ts";
+import { applyImportPlan, readImportSnapshot } from "../store/registry-repository.ts";
+import type { ImportRow, Problem } from "./parse.ts";
+import {
+  IMPORT_OPERATION,
+  type ImportPlan,
+  isEmptyPlan,
+  namedUnits,
+  planBasis,
+  planImport,
+  referencesOf,
+  type Snapshot,
+} from "./plan.ts";
+import { readImportFile } from "./read-file.ts";
+
+export interface ImportReport {
+  dryRun: boolean;
+  /** Whether the graph was changed (false for a dry run, a file with problems, or nothing to change). */
+  applied: boolean;
+  eventId: string | null;
+  effectiveOn: string;
+  rows: number;
+  summary: { create: number; change: number; move: number; close: number; problems: number };
+  diff: {
+    create: ImportPlan["create"];
+    change: { line: number; id: string; changes: ImportPlan["change"][number]["changes"] }[];
+    move: ImportPlan["move"];
+    close: ImportPlan["close"];
+  };
+  problems: Problem[];
+}
+
+interface Options {
+  effectiveOn: string;
+  dryRun: boolean;
+}
+
+export async function importRegistry(
+  db: Database,
+  principal: Principal,
+  bytes: Uint8Array,
+  o: Options,
+): Promise<ImportReport> {
+  assertCanWrite(principal, "registry import");
+  const file = await readImportFile(bytes);
+  const reads: TransactionRunner = { run: (cypher, params) => db.read(cypher, params) };
+  const failed = new Set(file.problems.map((p) => p.line));
+  const { plan } = await planAgainst(reads, file.rows, principal, o.effectiveOn, failed);
+  plan.problems = [...file.problems, ...plan.problems].sort((a, b) => a.line - b.line);
+  if (!o.dryRun && plan.problems.length > 0) throw rejected(plan, file.rows.length, o);
+  if (o.dryRun || isEmptyPlan(plan)) return reportOf(plan, file.rows.length, o, null);
+  const eventId = await runChange(
+    db,
+    principal,
+    {
+      kind: IMPORT_OPERATION,
+      effectiveOn: o.effectiveOn,
+      basis: planBasis(plan),
+      note: `registry import, ${file.rows.length} rows`,
+    },
+    async (s) => {
+      const fresh = await planAgainst(s.tx, file.rows, principal, o.effectiveOn);
+      if (fresh.plan.problems.length > 0) throw rejected(fresh.plan, file.rows.length, o);
+      await s.authorize(namedUnits(fresh.plan));
+      await applyImportPlan(s, fresh.plan, fresh.snapshot);
+    },
+  );
+  return reportOf(plan, file.rows.length, o, eventId);
+}
+
+/** The plan for these rows against the graph as `tx` reads it. */
+async function planAgainst(
+  tx: TransactionRunner,
+  rows: readonly ImportRow[],
+  principal: Principal,
+  effectiveOn: string,
+  failedLines: ReadonlySet<number> = new Set(),
+): Promise<{ plan: ImportPlan; snapshot: Snapshot }> {
+  const { refs, basis } = referencesOf(rows);
+  const closing = Object.fromEntries(
+    rows.filter((r) => r.validTo && r.id).map((r) => [r.id as string, r.validTo as string]),
+  );
+  const snapshot = await readImportSnapshot(tx, { refs, basis, closing, effectiveOn }, principal);
+  return { plan: planImport(rows, snapshot, principal, effectiveOn, failedLines), snapshot };
+}
+
+function rejected(plan: ImportPlan, rows: number, o: Options): DomainError {
+  const report = reportOf(plan, rows, o, null);
+  return new DomainError(
+    "BAD_USER_INPUT",
+    `The file has ${plan.problems.length} problem(s); nothing was written (run it with dryRun for the list)`,
+    { rule: "IMPORT_PROBLEMS", ...report },
+  );
+}
+
+function reportOf(plan: ImportPlan, rows: number, o: Options, eventId: string | null): ImportReport {
+  return {
+    dryRun: o.dryRun,
+    applied: eventId !== null,
+    eventId,
+    effectiveOn: o.effectiveOn,
+    rows,
+    summary: {
+      create: plan.create.length,
+      change: plan.change.length,
+      move: plan.move.length,
+      close: plan.close.length,
+      problems: plan.problems.length,
+    },
+    diff: {
+      create: plan.create,
+      change: plan.change.map((c) => ({ line: c.line, id: c.id, changes: c.changes })),
+      move: plan.move,
+      close: plan.close,
+    },
+    problems: plan.problems,
+  };
+}
