@@ -155,8 +155,10 @@ describe("assignee selectors", () => {
     const { tasks, roundTrips } = await planAssignments("2024-06-01");
     expect(tasks.length).toBeGreaterThan(30);
     // The plan, its tasks, every task's assignments with the selectors expanded in the same
-    // query, and the units and citations they name: not one per task or per selector.
-    expect(roundTrips).toBeLessThanOrEqual(4);
+    // query, and the units they name: not one per task or per selector. Plus one read of the
+    // citations they cite, which are reference data cached apart from the hierarchy and read by
+    // id (src/graphql/result-cache.ts): 5 on a cold cache, whichever test runs first.
+    expect(roundTrips).toBeLessThanOrEqual(5);
   });
 });
 

@@ -8,7 +8,7 @@ export async function graphSnapshot(
   // The graph's version counts writes, not content: a no-op reload raises it and still changes nothing.
   const nodes = await db.read(
     `MATCH (n) RETURN labels(n) AS labels,
-            CASE WHEN n:WriteLock THEN n {.*, graphVersion: null} ELSE properties(n) END AS props
+            CASE WHEN n:WriteLock THEN n {.*, graphVersion: null, referenceVersion: null} ELSE properties(n) END AS props
      ORDER BY coalesce(n.id, elementId(n))`,
   );
   const rels = await db.read(
