@@ -20,6 +20,7 @@ import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { mountDiffExports } from "./explorer/diff-export-route.ts";
 import { mountExports } from "./explorer/export-route.ts";
+import { ExportSlots } from "./explorer/export-slots.ts";
 import { mountExplorer } from "./explorer/page.ts";
 import type { Context } from "./graphql/context.ts";
 import {
@@ -254,10 +255,12 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
     ["/explorer", "/explorer/assets/explorer.js", "/explorer/assets/explorer.css"],
     methodNotAllowed(["GET", "HEAD"]),
   );
-  mountDiffExports(app, deps);
-  mountExports(app, deps);
+  // One cap for every download: the exports, the diff exports and the registry.
+  const files = { ...deps, slots: new ExportSlots(deps.config.EXPORT_CONCURRENCY) };
+  mountDiffExports(app, files);
+  mountExports(app, files);
   app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
-  mountRegistry(app, deps);
+  mountRegistry(app, files);
   if (!deps.config.GRAPHIQL) return;
   mountGraphiql(app);
   app.get("/", (_req, res) => res.redirect("/graphiql"));
