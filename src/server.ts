@@ -35,6 +35,7 @@ import { queryLimits } from "./graphql/limits.ts";
 import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import { trustProxySetting } from "./http/client-address.ts";
 import { mountCors } from "./http/cors.ts";
 import { drainable } from "./http/drain.ts";
 import {
@@ -70,12 +71,6 @@ export interface RunningServer {
 
 /** The largest request body /graphql reads. */
 const BODY_LIMIT = "1mb";
-
-/** Express's "trust proxy" setting from TRUST_PROXY: a boolean, a hop count or proxy addresses. */
-function trustProxy(value: string): boolean | number | string {
-  if (value === "true" || value === "false") return value === "true";
-  return /^\d+$/.test(value) ? Number(value) : value;
-}
 
 export class PortInUseError extends Error {
   override name = "PortInUseError";
@@ -149,7 +144,7 @@ export async function startServer(opts: {
 function createApp(config: Config): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", trustProxy(config.TRUST_PROXY));
+  app.set("trust proxy", trustProxySetting(config.TRUST_PROXY));
   app.use(requestIdMiddleware, securityHeaders());
   mountCors(app, config);
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
