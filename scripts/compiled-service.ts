@@ -4,7 +4,7 @@
  * production node_modules beside it (no dev dependency), and `node dist/main.js` started there
  * with no loader of any kind.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
@@ -13,14 +13,24 @@ import { PACKAGE_ROOT } from "../src/asset-paths.ts";
 /** Dev dependencies that must not be in a production install (what "no compiler at run time" means). */
 export const BUILD_TOOLS = ["typescript", "tsx", "esbuild"] as const;
 
+/** Runs a command to its end without blocking the event loop (a build takes minutes on a busy machine). */
+function run(command: string, args: string[], cwd: string): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
+    child.once("error", reject);
+    child.once("exit", (code) => resolve(code));
+  });
+}
+
 /** `npm run build -- --out <dir>/dist`, with the package files beside it: the folder production deploys. */
-export function buildInto(dir: string): void {
-  const run = spawnSync(
+export async function buildInto(dir: string): Promise<void> {
+  const build = path.join(PACKAGE_ROOT, "scripts/build.ts");
+  const code = await run(
     process.execPath,
-    ["--import", "tsx", path.join(PACKAGE_ROOT, "scripts/build.ts"), "--out", path.join(dir, "dist")],
-    { cwd: PACKAGE_ROOT, stdio: ["ignore", "inherit", "inherit"] },
+    ["--import", "tsx", build, "--out", path.join(dir, "dist")],
+    PACKAGE_ROOT,
   );
-  if (run.status !== 0) throw new Error(`npm run build failed (exit ${run.status ?? run.signal})`);
+  if (code !== 0) throw new Error(`npm run build failed (exit ${code})`);
   for (const file of ["package.json", "package-lock.json"])
     fs.copyFileSync(path.join(PACKAGE_ROOT, file), path.join(dir, file));
 }
@@ -65,13 +75,12 @@ export function linkProductionTree(dir: string): number {
 }
 
 /** The real production install: `npm ci --omit=dev` (npm 10 when this npm refuses the lock file, as in .ci/run). */
-export function npmInstallProduction(dir: string): void {
+export async function npmInstallProduction(dir: string): Promise<void> {
   const args = ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"];
-  const opts = { cwd: dir, stdio: "inherit" } as const;
-  if (spawnSync("npm", args, opts).status === 0) return;
+  if ((await run("npm", args, dir)) === 0) return;
   console.log("npm ci failed; installing the same lock file with npm 10");
-  const retry = spawnSync("npx", ["-y", "npm@10", ...args], opts);
-  if (retry.status !== 0) throw new Error(`npm ci --omit=dev failed (exit ${retry.status ?? retry.signal})`);
+  const code = await run("npx", ["-y", "npm@10", ...args], dir);
+  if (code !== 0) throw new Error(`npm ci --omit=dev failed (exit ${code})`);
 }
 
 export interface CompiledService {

@@ -27,7 +27,7 @@ let answers: SmokeAnswers;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "party-org-graph-dist-"));
-  buildInto(dir);
+  await buildInto(dir);
   linkProductionTree(dir);
   const neo4j = inject("neo4j");
   service = await startCompiled(dir, await freePort(), {
