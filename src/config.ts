@@ -3,9 +3,9 @@
  * Every variable is listed, with its default and meaning, in the README.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { DUE_DATES_FILE as SHIPPED_DUE_DATES_FILE } from "./asset-paths.ts";
 import { isIsoDate } from "./domain/dates.ts";
 import { type DueDatePolicy, parseDueDatePolicy } from "./domain/due-dates.ts";
 
@@ -199,7 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The due-date policy shipped with the service: documented defaults, not law. */
-export const DEFAULT_DUE_DATES_FILE = fileURLToPath(new URL("../config/due-dates.yaml", import.meta.url));
+export const DEFAULT_DUE_DATES_FILE = SHIPPED_DUE_DATES_FILE;
 
 const policies = new Map<string, DueDatePolicy>();
 

@@ -1,6 +1,7 @@
 /**
- * `npm start`: Neo4j (embedded unless NEO4J_URI is set), migrations, the seed when the
- * database is empty, then GraphQL on http://localhost:4000/graphql. Known start-up failures
+ * The service (`node dist/main.js` once built, which `npm start` does; `npm run dev` from source):
+ * Neo4j (embedded unless NEO4J_URI is set), migrations, the seed when the database is empty,
+ * then GraphQL on http://localhost:4000/graphql. Known start-up failures
  * print one line saying what is wrong and how to fix it, and exit non-zero.
  */
 import "./runtime.ts";

@@ -1,6 +1,6 @@
 /** Assembles the subgraph schema from schema/*.graphql (one file per area) and the resolvers. */
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import {
   type DocumentNode,
@@ -10,16 +10,15 @@ import {
   Kind,
   parse,
 } from "graphql";
+import { SCHEMA_DIR } from "../asset-paths.ts";
 import { checkRepresentations, checkScalars, holdsChecked } from "./arguments.ts";
 import { resolvers } from "./resolvers/index.ts";
-
-const SCHEMA_DIR = fileURLToPath(new URL("../../schema/", import.meta.url));
 
 export function readTypeDefs(): string {
   return readdirSync(SCHEMA_DIR)
     .filter((f) => f.endsWith(".graphql"))
     .sort()
-    .map((f) => readFileSync(SCHEMA_DIR + f, "utf8"))
+    .map((f) => readFileSync(path.join(SCHEMA_DIR, f), "utf8"))
     .join("\n");
 }
 

@@ -1,8 +1,8 @@
 /** Where the JVM side lives (neo4j/pom.xml, neo4j/src/main/java/partyorg/Neo4jLauncher.java) and what Maven builds from it. */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../asset-paths.ts";
 
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT = PACKAGE_ROOT;
 const NEO4J_DIR = path.join(REPO_ROOT, "neo4j");
 export const POM = path.join(NEO4J_DIR, "pom.xml");
 export const LAUNCHER_SOURCE = path.join(NEO4J_DIR, "src/main/java/partyorg/Neo4jLauncher.java");

@@ -1,11 +1,11 @@
 /** Reads every *.yaml file under the seed folder, in a stable order. */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { SEED_DIR } from "../asset-paths.ts";
 import type { SeedFile } from "./validate-seed.ts";
 
-export const DEFAULT_SEED_DIR = fileURLToPath(new URL("../../seed/", import.meta.url));
+export const DEFAULT_SEED_DIR = SEED_DIR;
 
 export async function readSeedFiles(dir: string = DEFAULT_SEED_DIR): Promise<SeedFile[]> {
   const names = (await readdir(dir)).filter((n) => n.endsWith(".yaml") || n.endsWith(".yml")).sort();

@@ -135,6 +135,13 @@ export class Database {
   observer: StatementObserver | undefined;
   /** Sessions open now (each holds a pool connection while it runs): the pool-use metric. */
   sessionsInUse = 0;
+  /**
+   * Shared by every session of this instance: each transaction begins after the last commit
+   * this instance knows of, so a read sent to a follower or read replica (`neo4j://` routing)
+   * sees what this instance wrote before it (causal consistency). A single server is always
+   * up to date, and the bookmark costs it nothing.
+   */
+  private readonly bookmarks = neo4j.bookmarkManager();
 
   constructor(opts: DatabaseOptions) {
     this.driver = neo4j.driver(opts.uri, neo4j.auth.basic(opts.user, opts.password), {
@@ -168,7 +175,8 @@ export class Database {
 
   /** One `RETURN 1` that must answer within `timeoutMs` (the health probe). */
   async ping(timeoutMs: number): Promise<void> {
-    const session = this.openSession("READ");
+    // No bookmark: a follower that lags is alive, and must not wait to catch up to answer.
+    const session = this.openSession("READ", { causal: false });
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -268,10 +276,12 @@ export class Database {
   }
 
   /** A session, counted in sessionsInUse until it is closed. */
-  private openSession(mode: "READ" | "WRITE"): Session {
+  private openSession(mode: "READ" | "WRITE", { causal = true } = {}): Session {
+    // READ sessions' transactions are read transactions: a routing driver sends them to readers.
     const session = this.driver.session({
       database: this.database,
       defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
+      ...(causal ? { bookmarkManager: this.bookmarks } : {}),
     });
     this.sessionsInUse++;
     const close = session.close.bind(session);

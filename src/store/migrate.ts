@@ -3,11 +3,10 @@
  * is idempotent (IF NOT EXISTS) so a half-applied migration can simply run again.
  */
 import { readdir, readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { MIGRATIONS_DIR } from "../asset-paths.ts";
 import type { Database } from "./database.ts";
 import { bumpAllVersions } from "./graph-version.ts";
-
-const DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
 function splitStatements(text: string): string[] {
   return text
@@ -20,14 +19,15 @@ function splitStatements(text: string): string[] {
 }
 
 export async function migrate(db: Database): Promise<string[]> {
-  const files = (await readdir(DIR)).filter((f) => f.endsWith(".cypher")).sort();
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith(".cypher")).sort();
   const applied = new Set(
     (await db.read("MATCH (m:Migration) RETURN m.id AS id")).map((r) => r.id as string),
   );
   const ran: string[] = [];
   for (const file of files) {
     if (applied.has(file)) continue;
-    for (const statement of splitStatements(await readFile(DIR + file, "utf8"))) await db.write(statement);
+    for (const statement of splitStatements(await readFile(path.join(MIGRATIONS_DIR, file), "utf8")))
+      await db.write(statement);
     await db.write("MERGE (m:Migration {id: $id}) ON CREATE SET m.appliedAt = datetime()", { id: file });
     ran.push(file);
   }
