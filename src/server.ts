@@ -20,6 +20,7 @@ import { type Config, loadDueDatePolicy } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { mountDiffExports } from "./explorer/diff-export-route.ts";
 import { mountExports } from "./explorer/export-route.ts";
+import { ExportSlots } from "./explorer/export-slots.ts";
 import { mountExplorer } from "./explorer/page.ts";
 import type { Context } from "./graphql/context.ts";
 import {
@@ -34,6 +35,7 @@ import { queryLimits } from "./graphql/limits.ts";
 import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import { trustProxySetting } from "./http/client-address.ts";
 import { mountCors } from "./http/cors.ts";
 import { drainable } from "./http/drain.ts";
 import {
@@ -69,12 +71,6 @@ export interface RunningServer {
 
 /** The largest request body /graphql reads. */
 const BODY_LIMIT = "1mb";
-
-/** Express's "trust proxy" setting from TRUST_PROXY: a boolean, a hop count or proxy addresses. */
-function trustProxy(value: string): boolean | number | string {
-  if (value === "true" || value === "false") return value === "true";
-  return /^\d+$/.test(value) ? Number(value) : value;
-}
 
 export class PortInUseError extends Error {
   override name = "PortInUseError";
@@ -148,7 +144,7 @@ export async function startServer(opts: {
 function createApp(config: Config): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", trustProxy(config.TRUST_PROXY));
+  app.set("trust proxy", trustProxySetting(config.TRUST_PROXY));
   app.use(requestIdMiddleware, securityHeaders());
   mountCors(app, config);
   const limiter = rateLimiter(config.RATE_LIMIT_PER_MINUTE);
@@ -254,10 +250,12 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
     ["/explorer", "/explorer/assets/explorer.js", "/explorer/assets/explorer.css"],
     methodNotAllowed(["GET", "HEAD"]),
   );
-  mountDiffExports(app, deps);
-  mountExports(app, deps);
+  // One cap for every download: the exports, the diff exports and the registry.
+  const files = { ...deps, slots: new ExportSlots(deps.config.EXPORT_CONCURRENCY) };
+  mountDiffExports(app, files);
+  mountExports(app, files);
   app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));
-  mountRegistry(app, deps);
+  mountRegistry(app, files);
   if (!deps.config.GRAPHIQL) return;
   mountGraphiql(app);
   app.get("/", (_req, res) => res.redirect("/graphiql"));

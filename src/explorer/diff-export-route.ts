@@ -3,14 +3,11 @@
  * and /export/diff/_all.{csv|json} (the whole graph), with `from` and `to` (yyyy-mm-dd, required)
  * and optionally `under=id,id` (more roots, e.g. the old Tỉnh ủy of a merged province). The same
  * changes as graphDiff, in the same order, streamed a batch of units at a time with backpressure
- * (src/explorer/export-route.ts's writer); the JSON ends with the summary. Tokens, READ_ACCESS and
- * ?access_token= apply as for the other exports; a scoped reader gets only changes inside its
+ * (src/http/file-download.ts); the JSON ends with the summary. Tokens, READ_ACCESS, ?access_token=
+ * and the downloads' cap apply as for the other exports; a scoped reader gets only changes inside its
  * subtrees. Errors before the first byte are one line of JSON naming the parameter.
  */
 import type { Express, Request, Response } from "express";
-import { assertCanRead, readIsScoped } from "../auth/principal.ts";
-import type { TokenVerifier } from "../auth/verify-token.ts";
-import type { Config } from "../config.ts";
 import {
   causeKindLabel,
   changeTypeLabel,
@@ -22,19 +19,17 @@ import { badInput } from "../domain/errors.ts";
 import { UNIT_ID } from "../domain/ids.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type DiffPlan, diffBatches, planDiff } from "../graphql/services/graph-diff.ts";
-import { methodNotAllowed, requestIdOf, sendRouteFailure } from "../http/errors.ts";
-import { headerOrQueryToken } from "../http/request-context.ts";
-import type { Logger } from "../logger.ts";
+import { methodNotAllowed } from "../http/errors.ts";
+import {
+  type FileRouteDeps,
+  fileRoute,
+  parseFileName,
+  readerScopes,
+  sendAttachment,
+  write,
+} from "../http/file-download.ts";
 import type { Database } from "../store/database.ts";
 import { BOM, CONTENT_TYPES, csvLine } from "./export-formats.ts";
-import { WHOLE_GRAPH, write } from "./export-route.ts";
-
-interface Deps {
-  db: Database;
-  config: Config;
-  log: Logger;
-  verifyToken: TokenVerifier;
-}
 
 const DIFF_FORMATS = ["csv", "json"] as const;
 type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -102,14 +97,12 @@ export function diffRecord(c: DiffChange, unitName: string | null): Record<strin
   };
 }
 
-export function mountDiffExports(app: Express, deps: Deps): void {
-  app.get("/export/diff/:file", async (req: Request, res: Response) => {
-    const requestId = requestIdOf(res);
-    try {
-      const { unitId, format } = parseFile(String(req.params.file ?? ""));
-      const principal = await deps.verifyToken(headerOrQueryToken(req));
-      assertCanRead(principal, deps.config.READ_ACCESS);
-      const scopes = readIsScoped(principal, deps.config.READ_ACCESS) ? principal.scopes : null;
+export function mountDiffExports(app: Express, deps: FileRouteDeps): void {
+  app.get(
+    "/export/diff/:file",
+    fileRoute(deps, "diff export", async (req: Request, res: Response) => {
+      const { unitId, format } = parseFileName(String(req.params.file ?? ""), DIFF_FORMATS, "/export/diff");
+      const scopes = await readerScopes(req, deps);
       const more = underParam(req);
       const under = unitId === null ? more : [unitId, ...more];
       const plan = await planDiff(deps.db, {
@@ -120,39 +113,17 @@ export function mountDiffExports(app: Express, deps: Deps): void {
         scopes,
         rootArgument: unitId === null ? "under" : "unitId",
       });
-      const name = `diff-${unitId ?? "party-org-graph"}-${plan.window.from}-${plan.window.to}.${format}`;
-      res
-        .status(200)
-        .type(CONTENT_TYPES[format])
-        .setHeader("content-disposition", `attachment; filename="${encodeURIComponent(name)}"`)
-        .setHeader("cache-control", "private, no-store");
+      sendAttachment(
+        res,
+        CONTENT_TYPES[format],
+        `diff-${unitId ?? "party-org-graph"}-${plan.window.from}-${plan.window.to}.${format}`,
+      );
       if (req.method === "HEAD") return void res.end();
       await stream(res, deps.db, plan, format);
       res.end();
-    } catch (e) {
-      if (res.headersSent) {
-        deps.log.error({ err: e, requestId }, "diff export failed while streaming");
-        res.destroy(e instanceof Error ? e : undefined);
-        return;
-      }
-      sendRouteFailure(req, res, e, deps.log, "export");
-    }
-  });
+    }),
+  );
   app.all("/export/diff/:file", methodNotAllowed(["GET", "HEAD"]));
-}
-
-function parseFile(file: string): { unitId: string | null; format: DiffFormat } {
-  const dot = file.lastIndexOf(".");
-  const base = dot > 0 ? file.slice(0, dot) : file;
-  const ext = dot > 0 ? file.slice(dot + 1).toLowerCase() : "";
-  if (!DIFF_FORMATS.includes(ext as DiffFormat))
-    throw badInput("format", `unknown diff export format "${ext}"; use .csv or .json`);
-  if (base !== WHOLE_GRAPH && !UNIT_ID.test(base))
-    throw badInput(
-      "unitId",
-      `"${base}" is not a unit id; use /export/diff/{unitId}.${ext} or /export/diff/${WHOLE_GRAPH}.${ext}`,
-    );
-  return { unitId: base === WHOLE_GRAPH ? null : base, format: ext as DiffFormat };
 }
 
 function underParam(req: Request): string[] {

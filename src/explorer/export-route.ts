@@ -6,29 +6,30 @@
  * bounded memory. Tokens and READ_ACCESS apply as for /graphql (and ?access_token= as for the
  * calendar feed); a scoped reader gets only its subtrees, and a unit outside them is NOT_FOUND
  * like a unit that does not exist. Errors before the first byte are one line of JSON. At most
- * EXPORT_CONCURRENCY exports stream at once (others: 503 with Retry-After), each for at most
- * EXPORT_TIMEOUT_MS (src/explorer/export-slots.ts).
+ * EXPORT_CONCURRENCY downloads stream at once (others: 503 with Retry-After), each for at most
+ * EXPORT_TIMEOUT_MS (src/http/file-download.ts).
  */
 import type { Express, Request, Response } from "express";
-import { assertCanRead, readIsScoped } from "../auth/principal.ts";
-import type { TokenVerifier } from "../auth/verify-token.ts";
-import type { Config } from "../config.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
-import { UNIT_ID } from "../domain/ids.ts";
-import { failure, requestIdOf, sendFailure, sendRouteFailure } from "../http/errors.ts";
-import { dateParam, headerOrQueryToken } from "../http/request-context.ts";
-import type { Logger } from "../logger.ts";
+import {
+  type FileRouteDeps,
+  fileRoute,
+  parseFileName,
+  readerScopes,
+  requireVisibleUnit,
+  sendAttachment,
+  write,
+} from "../http/file-download.ts";
+import { dateParam } from "../http/request-context.ts";
 import type { Database } from "../store/database.ts";
 import {
   EXPORT_PAGE,
   type ExportRelation,
-  type ExportScope,
   type ExportUnit,
   exportMembers,
   exportRelationsFrom,
   exportUnitPage,
 } from "../store/export-repository.ts";
-import { unitsInSubtrees } from "../store/unit-repository.ts";
 import {
   BOM,
   CONTENT_TYPES,
@@ -48,40 +49,17 @@ import {
   NODE_COLUMNS,
   nodeRecord,
 } from "./export-formats.ts";
-import { EXPORT_RETRY_AFTER_SECONDS, ExportSlots } from "./export-slots.ts";
 
-/** The file name that exports the whole graph (not a unit id: ids cannot start with "_"). */
-export const WHOLE_GRAPH = "_all";
-
-interface Deps {
-  db: Database;
-  config: Config;
-  log: Logger;
-  verifyToken: TokenVerifier;
-}
-
-export function mountExports(app: Express, deps: Deps): void {
-  const slots = new ExportSlots(deps.config.EXPORT_CONCURRENCY);
-  app.get("/export/:file", async (req: Request, res: Response) => {
-    const requestId = requestIdOf(res);
-    let release: (() => void) | null = null;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const { unitId, format } = parseFile(String(req.params.file ?? ""));
+export function mountExports(app: Express, deps: FileRouteDeps): void {
+  app.get(
+    "/export/:file",
+    fileRoute(deps, "export", async (req: Request, res: Response) => {
+      const { unitId, format } = parseFileName(String(req.params.file ?? ""), FORMATS, "/export");
       const asOf = dateParam(req, "asOf");
       const part = partParam(req, format);
-      const principal = await deps.verifyToken(headerOrQueryToken(req));
-      assertCanRead(principal, deps.config.READ_ACCESS);
-      const scopes = readIsScoped(principal, deps.config.READ_ACCESS) ? principal.scopes : null;
-      // HEAD reads no more than a lookup: only a GET takes a slot.
-      if (req.method !== "HEAD") {
-        release = slots.take();
-        if (release === null) return void refuseBusy(req, res, slots.limit);
-        timer = setTimeout(() => cutOff(res, deps, requestId), deps.config.EXPORT_TIMEOUT_MS);
-      }
-      const scope: ExportScope = { root: unitId, asOf, scopes };
+      const scopes = await readerScopes(req, deps);
       if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes);
-      const members = await exportMembers(deps.db, scope);
+      const members = await exportMembers(deps.db, { root: unitId, asOf, scopes });
       if (unitId !== null && members?.length === 0)
         throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
       // What a relation's `via` may name: the reader's whole part of the graph, which, like the
@@ -91,68 +69,13 @@ export function mountExports(app: Express, deps: Deps): void {
           ? null
           : new Set((await exportMembers(deps.db, { root: null, asOf: null, scopes })) ?? []);
       const name = `${unitId ?? "party-org-graph"}${asOf ? `-${asOf}` : ""}${part ? `-${part}` : ""}.${format}`;
-      res
-        .status(200)
-        .type(CONTENT_TYPES[format])
-        .setHeader("content-disposition", `attachment; filename="${encodeURIComponent(name)}"`)
-        .setHeader("cache-control", "private, no-store");
+      sendAttachment(res, CONTENT_TYPES[format], name);
       // HEAD: the headers say what a GET would send; reading the graph for a dropped body would be waste.
       if (req.method === "HEAD") return void res.end();
       await stream(res, deps.db, { format, part, asOf, members, unitId, visible });
       res.end();
-    } catch (e) {
-      if (res.headersSent) {
-        // Mid-stream: the client sees a cut connection rather than a file that looks complete.
-        deps.log.error({ err: e, requestId }, "export failed while streaming");
-        res.destroy(e instanceof Error ? e : undefined);
-        return;
-      }
-      sendRouteFailure(req, res, e, deps.log, "export");
-    } finally {
-      clearTimeout(timer);
-      release?.();
-    }
-  });
-}
-
-function refuseBusy(req: Request, res: Response, limit: number): void {
-  res.setHeader("retry-after", EXPORT_RETRY_AFTER_SECONDS);
-  sendFailure(
-    req,
-    res,
-    failure(
-      "SERVICE_UNAVAILABLE",
-      `Too many exports at once: at most ${limit} run together (EXPORT_CONCURRENCY); retry after the Retry-After header's seconds`,
-    ),
-    { retryable: true, rule: "EXPORT_CONCURRENCY" },
+    }),
   );
-}
-
-/**
- * Past EXPORT_TIMEOUT_MS the connection is cut (mid-stream no status can be sent any more): the
- * client sees an incomplete file, never one that looks whole; the pending write rejects and the
- * slot is released.
- */
-function cutOff(res: Response, deps: Deps, requestId: string): void {
-  deps.log.warn(
-    { requestId, timeoutMs: deps.config.EXPORT_TIMEOUT_MS },
-    "export cut off after EXPORT_TIMEOUT_MS",
-  );
-  res.destroy();
-}
-
-function parseFile(file: string): { unitId: string | null; format: ExportFormat } {
-  const dot = file.lastIndexOf(".");
-  const base = dot > 0 ? file.slice(0, dot) : file;
-  const ext = dot > 0 ? file.slice(dot + 1).toLowerCase() : "";
-  if (!FORMATS.includes(ext as ExportFormat))
-    throw badInput("format", `unknown export format "${ext}"; use .graphml, .csv or .json`);
-  if (base !== WHOLE_GRAPH && !UNIT_ID.test(base))
-    throw badInput(
-      "unitId",
-      `"${base}" is not a unit id; use /export/{unitId}.${ext} or /export/${WHOLE_GRAPH}.${ext}`,
-    );
-  return { unitId: base === WHOLE_GRAPH ? null : base, format: ext as ExportFormat };
 }
 
 function partParam(req: Request, format: ExportFormat): CsvPart | null {
@@ -168,38 +91,6 @@ function partParam(req: Request, format: ExportFormat): CsvPart | null {
       `"${String(value)}" is not a CSV part; use part=nodes (nodes.csv) or part=edges (edges.csv)`,
     );
   return value as CsvPart;
-}
-
-async function requireVisibleUnit(db: Database, id: string, scopes: readonly string[] | null): Promise<void> {
-  const known = await unitsInSubtrees(db, [id], scopes ?? [id]);
-  if (!known.has(id)) throw new DomainError("NOT_FOUND", `No unit with id ${id}`, { argument: "unitId" });
-}
-
-/**
- * Writes a chunk, waiting for the socket to drain when its buffer is full. A client gone before
- * the write stops the export: its "close" has already fired and "drain" never will, so waiting
- * would hang the export (and keep its member ids) for ever.
- */
-export async function write(
-  res: Pick<Response, "write" | "once" | "off" | "destroyed">,
-  chunk: string,
-): Promise<void> {
-  if (res.destroyed) throw new Error("client closed the connection");
-  if (chunk === "") return;
-  if (!res.write(chunk))
-    await new Promise<void>((resolve, reject) => {
-      const done = () => {
-        res.off("drain", done);
-        res.off("close", closed);
-        resolve();
-      };
-      const closed = () => {
-        res.off("drain", done);
-        reject(new Error("client closed the connection"));
-      };
-      res.once("drain", done);
-      res.once("close", closed);
-    });
 }
 
 /** Pages of unit ids: the members in chunks, or the whole graph by id order. */

@@ -14,7 +14,7 @@ import type { Express } from "express";
 import type { Config } from "../config.ts";
 
 /** The routes a frontend on another origin may call. */
-const API_ROUTES = ["/graphql", "/calendar", "/export"];
+const API_ROUTES = ["/graphql", "/calendar", "/export", "/registry"];
 
 export const ALLOWED_HEADERS = [
   "accept",

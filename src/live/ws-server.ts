@@ -3,8 +3,9 @@
  * server), beside Apollo's HTTP on the same port (README, "Frontends").
  * - Authentication: the connection_init payload carries the token (`authorization: "Bearer …"`,
  *   or `token`), verified as on HTTP; a refused token or read closes the socket with 4403.
- * - Bounds: LIVE_MAX_CONNECTIONS_PER_CLIENT open sockets per client address (more: the upgrade
- *   is answered 429), LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket.
+ * - Bounds: LIVE_MAX_CONNECTIONS_PER_CLIENT open sockets per client address (the client behind
+ *   the proxies TRUST_PROXY trusts, as for HTTP; more: the upgrade is answered 429),
+ *   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket.
  * - Each document passes the HTTP limits (tokens, depth, aliases, directives, cost) and, with
  *   TRUSTED_DOCUMENTS, must be one of the manifest's; only subscriptions run here.
  * - Browsers: a page from an origin that CORS_ORIGINS does not allow (nor this host) is refused.
@@ -39,6 +40,7 @@ import {
 } from "../graphql/persisted-queries.ts";
 import { queryCost } from "../graphql/query-cost.ts";
 import { buildSchema } from "../graphql/schema.ts";
+import { clientAddressOf } from "../http/client-address.ts";
 import type { Logger } from "../logger.ts";
 import type { Database } from "../store/database.ts";
 import { EventFeed } from "./event-feed.ts";
@@ -92,11 +94,12 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
   const env: SubscribeEnv = { schema, deps, trusted, limits: queryLimits(config), feed };
   const principals = new WeakMap<object, Principal>();
   const open = new Map<string, number>();
+  const clientAddress = clientAddressOf(config.TRUST_PROXY);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? "/", "http://service.invalid").pathname !== "/graphql")
       return void socket.destroy();
-    const client = req.socket.remoteAddress ?? "unknown";
+    const client = clientAddress(req);
     const refusal =
       (open.get(client) ?? 0) >= config.LIVE_MAX_CONNECTIONS_PER_CLIENT
         ? "429 Too Many Requests"

@@ -7,7 +7,7 @@
 import ExcelJS from "exceljs";
 import type { Response } from "express";
 import { BOM, csvLine } from "../explorer/export-formats.ts";
-import { write } from "../explorer/export-route.ts";
+import { drained, write } from "../http/file-download.ts";
 import {
   RELATION_COLUMNS,
   RELATIONS_SHEET,
@@ -45,24 +45,6 @@ export async function writeRegistryCsv(res: Out, part: RegistryPart, source: Reg
   else
     for await (const page of source.relations())
       await write(res, page.map((r) => csvLine(relationCells(r))).join(""));
-}
-
-/** Waits while the response's buffer is full (exceljs's zip stream writes into it without waiting). */
-async function drained(res: Out): Promise<void> {
-  if (res.destroyed) throw new Error("client closed the connection");
-  if (!res.writableNeedDrain) return;
-  await new Promise<void>((resolve, reject) => {
-    const done = () => {
-      res.off("close", closed);
-      resolve();
-    };
-    const closed = () => {
-      res.off("drain", done);
-      reject(new Error("client closed the connection"));
-    };
-    res.once("drain", done);
-    res.once("close", closed);
-  });
 }
 
 /** An empty value leaves its cell out, rather than writing an empty one. */

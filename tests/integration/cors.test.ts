@@ -81,6 +81,17 @@ describe("CORS with CORS_ORIGINS set", () => {
     expect(body.data?.stats?.units).toBeGreaterThan(0);
   });
 
+  it("covers the registry routes too: the import's preflight and an export's answer", async () => {
+    const origin = new URL(server.url).origin;
+    const pre = await preflight(`${origin}/registry/import`, APP, "authorization");
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe(APP);
+    const res = await fetch(`${origin}/registry/_all.csv`, { headers: { origin: APP } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe(APP);
+    await res.arrayBuffer();
+  });
+
   it("keeps CSRF prevention: a GET or POST a browser sends without a preflight is refused", async () => {
     const simpleGet = await fetch(`${server.url}?query=${encodeURIComponent("{ stats { units } }")}`, {
       headers: { origin: APP },

@@ -4,43 +4,16 @@
  * JSON errors (unknown unit, bad date, unknown format or part).
  */
 import { XMLParser } from "fast-xml-parser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_SECRET, token } from "./helpers/sandbox.ts";
-import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+import { describe, expect, it } from "vitest";
+import { csvRows } from "./helpers/csv-rows.ts";
+import { readerServersForFile } from "./helpers/reader-servers.ts";
+import { token } from "./helpers/sandbox.ts";
+import type { TestServer } from "./helpers/test-server.ts";
 
-let server: TestServer;
-let scoped: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  scoped = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "scoped" });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await scoped?.close();
-});
+const servers = readerServersForFile();
 
 const BOM = "\uFEFF";
 const ROOT = "tinh-uy-lam-dong-2025";
-
-/** Rows of a CSV body after its header (our CSV quotes line breaks, so split on CRLF outside quotes). */
-function csvRows(body: string): string[] {
-  const rows: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '"') quoted = !quoted;
-    if (!quoted && c === "\r" && body[i + 1] === "\n") {
-      rows.push(current);
-      current = "";
-      i++;
-    } else current += c;
-  }
-  if (current !== "") rows.push(current);
-  return rows.slice(1);
-}
 
 const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
@@ -66,20 +39,20 @@ async function stats(s: TestServer, bearer?: string) {
 
 describe("exports of the whole graph", () => {
   it("CSV nodes and edges, with a BOM, have as many rows as stats counts", async () => {
-    const { units, relations } = await stats(server);
-    const nodes = await fetch(`${server.base}/export/_all.csv?part=nodes`);
+    const { units, relations } = await stats(servers.server);
+    const nodes = await fetch(`${servers.server.base}/export/_all.csv?part=nodes`);
     expect(nodes.status).toBe(200);
     expect(nodes.headers.get("content-type")).toContain("text/csv");
     const nodesText = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await nodes.arrayBuffer());
     expect(nodesText.startsWith(BOM)).toBe(true);
     expect(csvRows(nodesText)).toHaveLength(units);
-    const edges = await fetch(`${server.base}/export/_all.csv?part=edges`);
+    const edges = await fetch(`${servers.server.base}/export/_all.csv?part=edges`);
     expect(csvRows(await edges.text())).toHaveLength(relations);
   });
 
   it("GraphML parses back with every node and edge, and declares the attributes", async () => {
-    const { units, relations } = await stats(server);
-    const res = await fetch(`${server.base}/export/_all.graphml`);
+    const { units, relations } = await stats(servers.server);
+    const res = await fetch(`${servers.server.base}/export/_all.graphml`);
     expect(res.headers.get("content-type")).toContain("application/graphml+xml");
     const g = parseGraphml(await res.text());
     expect(g.nodes).toHaveLength(units);
@@ -97,10 +70,10 @@ describe("exports of the whole graph", () => {
 
 describe("exports of a subtree as of a date", () => {
   it("holds the unit and its descendants on that date (JSON), and the relations between them", async () => {
-    const d = await server.gql<{ unit: { descendants: { totalCount: number } } }>(
+    const d = await servers.server.gql<{ unit: { descendants: { totalCount: number } } }>(
       `{ unit(id: "${ROOT}") { descendants(asOf: "2025-07-01") { totalCount } } }`,
     );
-    const res = await fetch(`${server.base}/export/${ROOT}.json?asOf=2025-07-01`);
+    const res = await fetch(`${servers.server.base}/export/${ROOT}.json?asOf=2025-07-01`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       root: string;
@@ -117,12 +90,14 @@ describe("exports of a subtree as of a date", () => {
   });
 
   it("GraphML of the same subtree has the same nodes", async () => {
-    const json = (await (await fetch(`${server.base}/export/${ROOT}.json?asOf=2025-07-01`)).json()) as {
+    const json = (await (
+      await fetch(`${servers.server.base}/export/${ROOT}.json?asOf=2025-07-01`)
+    ).json()) as {
       nodes: { id: string }[];
       edges: unknown[];
     };
     const g = parseGraphml(
-      await (await fetch(`${server.base}/export/${ROOT}.graphml?asOf=2025-07-01`)).text(),
+      await (await fetch(`${servers.server.base}/export/${ROOT}.graphml?asOf=2025-07-01`)).text(),
     );
     expect(g.nodes.map((n) => n["@id"]).sort()).toEqual(json.nodes.map((n) => n.id).sort());
     expect(g.edges).toHaveLength(json.edges.length);
@@ -139,7 +114,7 @@ describe("export errors and scoped reading", () => {
       [`/export/${ROOT}.json?part=edges`, 400, "part"],
     ];
     for (const [path, status, parameter] of cases) {
-      const res = await fetch(`${server.base}${path}`);
+      const res = await fetch(`${servers.server.base}${path}`);
       expect(res.status, path).toBe(status);
       expect(res.headers.get("content-type")).toContain("application/json");
       const body = (await res.json()) as { error: { code: string; parameter: string; message: string } };
@@ -148,7 +123,7 @@ describe("export errors and scoped reading", () => {
   });
 
   it("answers HEAD with a GET's headers and no body", async () => {
-    const res = await fetch(`${server.base}/export/_all.graphml`, { method: "HEAD" });
+    const res = await fetch(`${servers.server.base}/export/_all.graphml`, { method: "HEAD" });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("graphml");
     expect(res.headers.get("content-disposition")).toContain("party-org-graph.graphml");
@@ -156,17 +131,17 @@ describe("export errors and scoped reading", () => {
   });
 
   it("gives a scoped reader its subtrees only, and NOT_FOUND outside them", async () => {
-    const anonymous = await fetch(`${scoped.base}/export/_all.csv`);
+    const anonymous = await fetch(`${servers.scoped.base}/export/_all.csv`);
     expect(anonymous.status).toBe(403);
     const viewer = await token("viewer", [ROOT]);
-    const { units, relations } = await stats(scoped, viewer);
-    const nodes = await fetch(`${scoped.base}/export/_all.csv?part=nodes&access_token=${viewer}`);
+    const { units, relations } = await stats(servers.scoped, viewer);
+    const nodes = await fetch(`${servers.scoped.base}/export/_all.csv?part=nodes&access_token=${viewer}`);
     expect(csvRows(await nodes.text())).toHaveLength(units);
-    const edges = await fetch(`${scoped.base}/export/_all.csv?part=edges`, {
+    const edges = await fetch(`${servers.scoped.base}/export/_all.csv?part=edges`, {
       headers: { authorization: `Bearer ${viewer}` },
     });
     expect(csvRows(await edges.text())).toHaveLength(relations);
-    const outside = await fetch(`${scoped.base}/export/tinh-uy-quang-ngai.json`, {
+    const outside = await fetch(`${servers.scoped.base}/export/tinh-uy-quang-ngai.json`, {
       headers: { authorization: `Bearer ${viewer}` },
     });
     expect(outside.status).toBe(404);

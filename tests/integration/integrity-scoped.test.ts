@@ -5,23 +5,13 @@
  * obligation check counts only the obligations the reader may see (as reportingObligations
  * shows them to it), so it neither counts nor hints at one towards a hidden unit.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gqlAs, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { describe, expect, it } from "vitest";
+import { readerServersForFile } from "./helpers/reader-servers.ts";
+import { gqlAs, token } from "./helpers/sandbox.ts";
 import { silentOrganisations } from "./helpers/silent-organisations.ts";
-import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+import type { TestServer } from "./helpers/test-server.ts";
 
-let server: TestServer;
-let scoped: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  scoped = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "scoped" });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await scoped?.close();
-});
+const servers = readerServersForFile();
 
 const DATE = "2025-07-01";
 const PROVINCE = "tinh-uy-lam-dong-2025";
@@ -47,7 +37,7 @@ async function report(s: TestServer, bearer: string, under: string | null = null
 
 /** The unit ids the reader may see: the first column of its whole-graph nodes.csv. */
 async function readersUnits(bearer: string): Promise<Set<string>> {
-  const res = await fetch(`${scoped.base}/export/_all.csv?part=nodes`, {
+  const res = await fetch(`${servers.scoped.base}/export/_all.csv?part=nodes`, {
     headers: { authorization: `Bearer ${bearer}` },
   });
   expect(res.status).toBe(200);
@@ -68,13 +58,13 @@ describe("integrityReport under READ_ACCESS=scoped", () => {
     const reader = await token("viewer", [PROVINCE], "viewer-integrity");
     const admin = await token("admin");
     const mine = await readersUnits(reader);
-    const all = await report(server, admin);
+    const all = await report(servers.server, admin);
     // NO_REPORTING_OBLIGATION is the reader's own answer: the next test.
     const structural = (f: Report["findings"][number]) => f.rule !== NO_OBLIGATION;
     const expected = all.findings.filter((f) => structural(f) && f.units.every((u) => mine.has(u.id)));
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(all.findings.filter(structural).length);
-    const got = await report(scoped, reader);
+    const got = await report(servers.scoped, reader);
     expect(got.findings.filter(structural).map(key).sort()).toEqual(expected.map(key).sort());
     expect(got.counts.reduce((n, c) => n + c.count, 0)).toBe(got.findings.length);
     expect(got.provinces.map((p) => p.root.id)).toEqual([PROVINCE]);
@@ -86,13 +76,13 @@ describe("integrityReport under READ_ACCESS=scoped", () => {
     const CELL = "chi-bo-so-noi-vu-lam-dong";
     for (const root of [PROVINCE, CELL]) {
       const reader = await token("viewer", [root], `viewer-integrity-${root}`);
-      const silent = await silentOrganisations(scoped, reader, DATE);
-      expect(silentIn(await report(scoped, reader)), root).toEqual(silent);
-      expect(silentIn(await report(scoped, reader, root)), root).toEqual(silent);
+      const silent = await silentOrganisations(servers.scoped, reader, DATE);
+      expect(silentIn(await report(servers.scoped, reader)), root).toEqual(silent);
+      expect(silentIn(await report(servers.scoped, reader, root)), root).toEqual(silent);
     }
-    const admin = silentIn(await report(server, await token("admin")));
+    const admin = silentIn(await report(servers.server, await token("admin")));
     expect(admin).not.toContain(CELL);
     const cellReader = await token("viewer", [CELL], "viewer-integrity-cell");
-    expect(silentIn(await report(scoped, cellReader))).toContain(CELL);
+    expect(silentIn(await report(servers.scoped, cellReader))).toContain(CELL);
   });
 });

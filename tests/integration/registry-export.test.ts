@@ -5,44 +5,16 @@
  * row's superior against `Unit.superior`, scoped reading, and the JSON errors.
  */
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RELATION_COLUMNS, UNIT_COLUMNS } from "../../src/registry/layout.ts";
-import { TEST_SECRET, token } from "./helpers/sandbox.ts";
-import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+import { csvRows } from "./helpers/csv-rows.ts";
+import { readerServersForFile } from "./helpers/reader-servers.ts";
+import { token } from "./helpers/sandbox.ts";
 
-let server: TestServer;
-let scoped: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ JWT_SECRET: TEST_SECRET });
-  scoped = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "scoped" });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await scoped?.close();
-});
+const servers = readerServersForFile();
 
 const ROOT = "tinh-uy-lam-dong-2025";
 const DATE = "2025-07-01";
-
-/** Rows of a CSV body after its header, split on CRLF outside quotes. */
-function csvRows(body: string): string[] {
-  const rows: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '"') quoted = !quoted;
-    if (!quoted && c === "\r" && body[i + 1] === "\n") {
-      rows.push(current);
-      current = "";
-      i++;
-    } else current += c;
-  }
-  if (current !== "") rows.push(current);
-  return rows.slice(1);
-}
 
 async function workbook(res: Response): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
@@ -65,7 +37,7 @@ function sheetRows(wb: ExcelJS.Workbook, name: string): (string | null)[][] {
 
 describe("registry export", () => {
   it("the whole graph as .xlsx: two sheets with Vietnamese headers, a row per unit and per relation", async () => {
-    const res = await fetch(`${server.base}/registry/_all.xlsx?asOf=${DATE}`);
+    const res = await fetch(`${servers.server.base}/registry/_all.xlsx?asOf=${DATE}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("spreadsheetml");
     const wb = await workbook(res);
@@ -73,42 +45,42 @@ describe("registry export", () => {
     const relations = sheetRows(wb, "Quan hệ");
     expect(units[0]).toEqual(UNIT_COLUMNS.map((c) => c.header));
     expect(relations[0]).toEqual(RELATION_COLUMNS.map((c) => c.header));
-    const count = await server.gql<{ units: { totalCount: number } }>(
+    const count = await servers.server.gql<{ units: { totalCount: number } }>(
       `{ units(asOf: "${DATE}", first: 1) { totalCount } }`,
     );
     expect(units.length - 1).toBe(count.data?.units.totalCount);
-    const edges = await fetch(`${server.base}/export/_all.csv?part=edges&asOf=${DATE}`);
+    const edges = await fetch(`${servers.server.base}/export/_all.csv?part=edges&asOf=${DATE}`);
     expect(relations.length - 1).toBe(csvRows(await edges.text()).length);
   });
 
   it("a subtree as CSV: BOM, one row per unit of descendants, each with its superior and kind label", async () => {
-    const res = await fetch(`${server.base}/registry/${ROOT}.csv?asOf=${DATE}`);
+    const res = await fetch(`${servers.server.base}/registry/${ROOT}.csv?asOf=${DATE}`);
     expect(res.status).toBe(200);
     const body = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
     expect(body.startsWith("\uFEFF")).toBe(true);
-    const d = await server.gql<{
+    const d = await servers.server.gql<{
       unit: { descendants: { totalCount: number; nodes: { id: string; superior: { id: string } | null }[] } };
     }>(
       `{ unit(id: "${ROOT}") { descendants(asOf: "${DATE}", first: 500) { totalCount nodes { id superior(asOf: "${DATE}") { id } } } } }`,
     );
     const rows = csvRows(body);
     expect(rows).toHaveLength((d.data?.unit.descendants.totalCount ?? -1) + 1);
-    const wb = await workbook(await fetch(`${server.base}/registry/${ROOT}.xlsx?asOf=${DATE}`));
+    const wb = await workbook(await fetch(`${servers.server.base}/registry/${ROOT}.xlsx?asOf=${DATE}`));
     const units = sheetRows(wb, "Đơn vị").slice(1);
     const superiorOf = new Map(units.map((r) => [r[0], r[7]]));
     for (const n of d.data?.unit.descendants.nodes ?? [])
       expect(superiorOf.get(n.id)).toBe(n.superior?.id ?? null);
     const root = units.find((r) => r[0] === ROOT);
     expect(root?.[4]).toBe("Tỉnh ủy / Thành ủy");
-    const rels = await fetch(`${server.base}/registry/${ROOT}.csv?asOf=${DATE}&part=relations`);
+    const rels = await fetch(`${servers.server.base}/registry/${ROOT}.csv?asOf=${DATE}&part=relations`);
     expect(csvRows(await rels.text()).length).toBe(sheetRows(wb, "Quan hệ").length - 1);
   });
 
   it("gives a scoped reader its subtree only, and NOT_FOUND outside it", async () => {
-    expect((await fetch(`${scoped.base}/registry/_all.csv`)).status).toBe(403);
+    expect((await fetch(`${servers.scoped.base}/registry/_all.csv`)).status).toBe(403);
     const viewer = await token("viewer", [ROOT]);
-    const all = await fetch(`${scoped.base}/registry/_all.csv?asOf=${DATE}&access_token=${viewer}`);
-    const mine = await fetch(`${scoped.base}/registry/${ROOT}.csv?asOf=${DATE}`, {
+    const all = await fetch(`${servers.scoped.base}/registry/_all.csv?asOf=${DATE}&access_token=${viewer}`);
+    const mine = await fetch(`${servers.scoped.base}/registry/${ROOT}.csv?asOf=${DATE}`, {
       headers: { authorization: `Bearer ${viewer}` },
     });
     // The reader's whole part of the graph holds its subtree on the date, and also the units it
@@ -118,7 +90,9 @@ describe("registry export", () => {
     expect(mineRows.length).toBeGreaterThan(0);
     expect(allRows).toEqual(expect.arrayContaining(mineRows));
     expect(allRows.filter((r) => /lang-son|quang-ngai/.test(r.split(",")[0] ?? ""))).toEqual([]);
-    const outside = await fetch(`${scoped.base}/registry/tinh-uy-lang-son.csv?access_token=${viewer}`);
+    const outside = await fetch(
+      `${servers.scoped.base}/registry/tinh-uy-lang-son.csv?access_token=${viewer}`,
+    );
     expect(outside.status).toBe(404);
     expect(((await outside.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
   });
@@ -132,10 +106,10 @@ describe("registry export", () => {
       ["/registry/_all.xlsx?part=units", "part"],
     ];
     for (const [path, parameter] of cases) {
-      const res = await fetch(`${server.base}${path}`);
+      const res = await fetch(`${servers.server.base}${path}`);
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as { error: { parameter: string } }).error.parameter, path).toBe(parameter);
     }
-    expect((await fetch(`${server.base}/registry/no-such-unit.csv`)).status).toBe(404);
+    expect((await fetch(`${servers.server.base}/registry/no-such-unit.csv`)).status).toBe(404);
   });
 });

@@ -5,7 +5,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { write } from "../../src/explorer/export-route.ts";
+import { write } from "../../src/http/file-download.ts";
 
 /** A response whose client connected, then left. */
 async function abandonedResponse(): Promise<{ res: ServerResponse; close: () => void }> {

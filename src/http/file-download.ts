@@ -1,0 +1,172 @@
+/**
+ * What the file routes share (/export, /export/diff, /registry): the `{unitId|_all}.{ext}` file
+ * name, the reader and its scopes (tokens, `?access_token=`, READ_ACCESS as for /graphql), the
+ * attachment headers, one cap on concurrent downloads (EXPORT_CONCURRENCY, EXPORT_TIMEOUT_MS —
+ * src/explorer/export-slots.ts), and the failure rule: an error before the first byte is one
+ * line of JSON naming the parameter; an error mid-stream cuts the connection, so the client
+ * never holds a file that looks complete. The routes themselves only read and format.
+ */
+import type { Request, RequestHandler, Response } from "express";
+import { assertCanRead, readIsScoped } from "../auth/principal.ts";
+import type { TokenVerifier } from "../auth/verify-token.ts";
+import type { Config } from "../config.ts";
+import { badInput, DomainError } from "../domain/errors.ts";
+import { UNIT_ID } from "../domain/ids.ts";
+import { EXPORT_RETRY_AFTER_SECONDS, type ExportSlots } from "../explorer/export-slots.ts";
+import type { Logger } from "../logger.ts";
+import type { Database } from "../store/database.ts";
+import { unitsInSubtrees } from "../store/unit-repository.ts";
+import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
+import { headerOrQueryToken } from "./request-context.ts";
+
+/** The file name that names the whole graph (not a unit id: ids cannot start with "_"). */
+export const WHOLE_GRAPH = "_all";
+
+export interface FileRouteDeps {
+  db: Database;
+  config: Config;
+  log: Logger;
+  verifyToken: TokenVerifier;
+  /** The downloads' shared cap; every file route takes its slot from the same one. */
+  slots: ExportSlots;
+}
+
+/** `{unitId}.{ext}` or `_all.{ext}`, with the extension one of `formats`. */
+export function parseFileName<F extends string>(
+  file: string,
+  formats: readonly F[],
+  route: string,
+): { unitId: string | null; format: F } {
+  const dot = file.lastIndexOf(".");
+  const base = dot > 0 ? file.slice(0, dot) : file;
+  const ext = dot > 0 ? file.slice(dot + 1).toLowerCase() : "";
+  if (!formats.includes(ext as F))
+    throw badInput(
+      "format",
+      `unknown format "${ext}" for ${route}; use ${formats.map((f) => `.${f}`).join(", ")}`,
+    );
+  if (base !== WHOLE_GRAPH && !UNIT_ID.test(base))
+    throw badInput(
+      "unitId",
+      `"${base}" is not a unit id; use ${route}/{unitId}.${ext} or ${route}/${WHOLE_GRAPH}.${ext}`,
+    );
+  return { unitId: base === WHOLE_GRAPH ? null : base, format: ext as F };
+}
+
+/** The reader's scopes: null when it reads the whole graph. Refuses a reader that may not read. */
+export async function readerScopes(req: Request, deps: FileRouteDeps): Promise<readonly string[] | null> {
+  const principal = await deps.verifyToken(headerOrQueryToken(req));
+  assertCanRead(principal, deps.config.READ_ACCESS);
+  return readIsScoped(principal, deps.config.READ_ACCESS) ? principal.scopes : null;
+}
+
+/** A unit outside the reader's subtrees is NOT_FOUND like one that does not exist. */
+export async function requireVisibleUnit(
+  db: Database,
+  id: string,
+  scopes: readonly string[] | null,
+): Promise<void> {
+  const known = await unitsInSubtrees(db, [id], scopes ?? [id]);
+  if (!known.has(id)) throw new DomainError("NOT_FOUND", `No unit with id ${id}`, { argument: "unitId" });
+}
+
+/** The headers of a download (never kept by a shared cache: the content depends on the reader). */
+export function sendAttachment(res: Response, contentType: string, name: string): void {
+  res
+    .status(200)
+    .type(contentType)
+    .setHeader("content-disposition", `attachment; filename="${encodeURIComponent(name)}"`)
+    .setHeader("cache-control", "private, no-store");
+}
+
+/**
+ * A file route: a GET takes a download slot (HEAD reads no more than a lookup) and is cut off
+ * after EXPORT_TIMEOUT_MS; the handler sets the headers and streams.
+ */
+export function fileRoute(
+  deps: FileRouteDeps,
+  what: string,
+  handler: (req: Request, res: Response) => Promise<void>,
+): RequestHandler {
+  return async (req, res) => {
+    const requestId = requestIdOf(res);
+    let release: (() => void) | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (req.method !== "HEAD") {
+        release = deps.slots.take();
+        if (release === null) return void refuseBusy(req, res, deps.slots.limit);
+        timer = setTimeout(() => cutOff(res, deps, requestId, what), deps.config.EXPORT_TIMEOUT_MS);
+      }
+      await handler(req, res);
+    } catch (e) {
+      if (res.headersSent) {
+        deps.log.error({ err: e, requestId }, `${what} failed while streaming`);
+        res.destroy(e instanceof Error ? e : undefined);
+        return;
+      }
+      sendRouteFailure(req, res, e, deps.log, what);
+    } finally {
+      clearTimeout(timer);
+      release?.();
+    }
+  };
+}
+
+function refuseBusy(req: Request, res: Response, limit: number): void {
+  res.setHeader("retry-after", EXPORT_RETRY_AFTER_SECONDS);
+  sendFailure(
+    req,
+    res,
+    failure(
+      "SERVICE_UNAVAILABLE",
+      `Too many exports at once: at most ${limit} run together (EXPORT_CONCURRENCY); retry after the Retry-After header's seconds`,
+    ),
+    { retryable: true, rule: "EXPORT_CONCURRENCY" },
+  );
+}
+
+/**
+ * Past EXPORT_TIMEOUT_MS the connection is cut (mid-stream no status can be sent any more): the
+ * client sees an incomplete file, never one that looks whole; the pending write rejects and the
+ * slot is released.
+ */
+function cutOff(res: Response, deps: FileRouteDeps, requestId: string, what: string): void {
+  deps.log.warn(
+    { requestId, timeoutMs: deps.config.EXPORT_TIMEOUT_MS },
+    `${what} cut off after EXPORT_TIMEOUT_MS`,
+  );
+  res.destroy();
+}
+
+type Writable = Pick<Response, "write" | "once" | "off" | "destroyed" | "writableNeedDrain">;
+
+/** Writes a chunk, then waits while the socket's buffer is full. */
+export async function write(res: Writable, chunk: string): Promise<void> {
+  if (res.destroyed) throw new Error("client closed the connection");
+  if (chunk === "") return;
+  res.write(chunk);
+  await drained(res);
+}
+
+/**
+ * Waits while the response's buffer is full (also for writers that write into it without
+ * waiting, like exceljs's zip stream). A client gone stops the download: its "close" has already
+ * fired and "drain" never will, so waiting would hang the download (and its slot) for ever.
+ */
+export async function drained(res: Writable): Promise<void> {
+  if (res.destroyed) throw new Error("client closed the connection");
+  if (!res.writableNeedDrain) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = () => {
+      res.off("close", closed);
+      resolve();
+    };
+    const closed = () => {
+      res.off("drain", done);
+      reject(new Error("client closed the connection"));
+    };
+    res.once("drain", done);
+    res.once("close", closed);
+  });
+}
