@@ -24,8 +24,11 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 const apq = (hash: string) => JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
 
 /** GET with only the hash, as Apollo Client's persisted-query link sends it first. */
-async function getByHash(url: string, hash: string) {
-  const params = new URLSearchParams({ extensions: apq(hash) });
+async function getByHash(url: string, hash: string, variables?: Record<string, unknown>) {
+  const params = new URLSearchParams({
+    extensions: apq(hash),
+    ...(variables ? { variables: JSON.stringify(variables) } : {}),
+  });
   const res = await fetch(`${url}?${params}`, { headers: { "apollo-require-preflight": "1" } });
   return { status: res.status, body: (await res.json()) as GraphQLResponse<{ stats: { units: number } }> };
 }
@@ -70,8 +73,9 @@ describe("automatic persisted queries", () => {
     const asOf = "2024-06-01";
     const first = await execute(FindUnits, { text: "nội vụ quảng ngãi", asOf }, { url: server.url });
     const id = (FindUnits as unknown as { __meta__: { hash: string } }).__meta__.hash;
-    const hit = await getByHash(server.url, id.replace(/^sha256:/, ""));
+    const hit = await getByHash(server.url, id.replace(/^sha256:/, ""), { text: "nội vụ quảng ngãi", asOf });
     expect(hit.body.errors).toBeUndefined();
+    expect(hit.body.data).toEqual(first);
     expect(first.searchUnits.map((u) => u.id)).toContain("chi-bo-so-noi-vu-quang-ngai");
   });
 
