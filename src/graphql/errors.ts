@@ -2,12 +2,14 @@
  * The one place where errors become GraphQL errors. Domain errors keep their code and
  * message; GraphQL's own validation errors pass through; anything else is masked, logged
  * with the request id (src/server.ts), and the client sees only that id. HTTP statuses come
- * from the one table in src/http/statuses.ts.
+ * from the one table in src/http/statuses.ts. Every error leaves with `extensions.messageVi`, the
+ * Vietnamese message for end users (src/domain/error-messages-vi.ts).
  */
 
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { messageVi } from "../domain/error-messages-vi.ts";
 import { DomainError } from "../domain/errors.ts";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "../http/statuses.ts";
 import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
@@ -29,6 +31,8 @@ const PASS_THROUGH = new Set([
   QUERY_TOO_COMPLEX,
   RESPONSE_TOO_LARGE,
   TIMEOUT,
+  // Refused subscriptions past LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION (src/live/ws-server.ts).
+  "RATE_LIMITED",
 ]);
 
 /** Codes of the errors formatError masks; the request id is added to them before they are sent. */
@@ -80,11 +84,21 @@ export function isUnexpected(error: unknown): boolean {
   return !(typeof code === "string" && PASS_THROUGH.has(code));
 }
 
+/** The error with its Vietnamese message for end users, from its code and details. */
+export function withMessageVi(error: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = error.extensions ?? {};
+  return { ...error, extensions: { ...extensions, messageVi: messageVi(extensions.code, extensions) } };
+}
+
 /**
- * Apollo's formatError: what a client sees of an error. It runs without the request's
- * context, so masked errors get their request id later, from withRequestId.
+ * Apollo's formatError: what a client sees of an error, in English and Vietnamese. It runs without
+ * the request's context, so masked errors get their request id later, from withRequestId.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  return withMessageVi(inEnglish(formatted, error));
+}
+
+function inEnglish(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   // A limit refusal keeps its own code, though Apollo files it as a parse or validation error.
   const limit = limitErrorOf(error);
   if (limit) {
@@ -146,11 +160,11 @@ export function withRequestId(
 ): GraphQLFormattedError[] {
   return errors.map((e) =>
     MASKED.has(e.extensions?.code as string) && e.extensions?.requestId === undefined
-      ? {
+      ? withMessageVi({
           ...e,
           message: `${e.message} (request id ${requestId})`,
           extensions: { ...e.extensions, requestId },
-        }
+        })
       : e,
   );
 }

@@ -4,6 +4,7 @@
  * "query cost 1,250,000 exceeds MAX_QUERY_COST 100,000". Mapped for clients in src/graphql/errors.ts.
  */
 import { GraphQLError } from "graphql";
+import { messageVi } from "../domain/error-messages-vi.ts";
 import { HTTP_STATUS } from "../http/statuses.ts";
 
 /** Refused before execution: tokens, depth, aliases, directives or cost. */
@@ -36,12 +37,13 @@ export class QueryLimitError extends GraphQLError {
         : limit === "MAX_RESPONSE_BYTES"
           ? RESPONSE_TOO_LARGE
           : QUERY_TOO_COMPLEX;
+    const details = { limit, max, ...(value === undefined ? {} : { value }) };
+    // With its Vietnamese message already: src/http/response-guard.ts sends it as it is.
     super(message, {
       extensions: {
         code,
-        limit,
-        max,
-        ...(value === undefined ? {} : { value }),
+        ...details,
+        messageVi: messageVi(code, details),
         http: { status: HTTP_STATUS[code] },
       },
     });

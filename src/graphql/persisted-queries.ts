@@ -58,6 +58,12 @@ export function readTrustedDocuments(file: string): TrustedDocuments {
       `Invalid configuration: TRUSTED_DOCUMENTS must be a JSON object of hash → query, or an Apollo persisted query manifest, with at least one document`,
     );
   const byId = new Map(entries);
+  // The client preset writes SHA-256 ids as `sha256:<hex>` (GraphQL-over-HTTP's document ids);
+  // Apollo's persisted-query link sends the bare hex as `sha256Hash`: both name the document.
+  for (const [id, text] of entries) {
+    const hex = /^sha256:([0-9a-f]{64})$/.exec(id)?.[1];
+    if (hex && !byId.has(hex)) byId.set(hex, text);
+  }
   return { byId, texts: new Set(byId.values()) };
 }
 

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
+import { messageVi } from "../domain/error-messages-vi.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
 import { DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
@@ -76,12 +77,16 @@ export function sendFailure(req: Request, res: Response, failure: HttpFailure, e
   }
   const requestId = requestIdOf(res);
   res.status(failure.status);
+  // The message for end users, in Vietnamese, beside the English one (src/domain/error-messages-vi.ts).
+  const vi = messageVi(failure.code, { ...extra, requestId });
   if (isGraphqlPath(req)) {
     res.json({
-      errors: [{ message: failure.message, extensions: { code: failure.code, ...extra, requestId } }],
+      errors: [
+        { message: failure.message, extensions: { code: failure.code, ...extra, requestId, messageVi: vi } },
+      ],
     });
   } else {
-    res.json({ error: { code: failure.code, message: failure.message, ...extra, requestId } });
+    res.json({ error: { code: failure.code, message: failure.message, messageVi: vi, ...extra, requestId } });
   }
 }
 
@@ -186,7 +191,7 @@ export function answerClientErrors(server: Server): void {
       err.code === "HPE_HEADER_OVERFLOW"
         ? failure("HEADERS_TOO_LARGE", "The request's headers are larger than 16 KB")
         : failure("BAD_REQUEST", "The request could not be read as HTTP/1.1");
-    const body = JSON.stringify({ error: { code, message } });
+    const body = JSON.stringify({ error: { code, message, messageVi: messageVi(code) } });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

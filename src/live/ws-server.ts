@@ -150,9 +150,7 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
         result.errors
           ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) }
           : undefined,
-      // Our own refusal keeps its code (formatError knows the HTTP ones; this bound is only here).
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((e) => (e.extensions?.code === "RATE_LIMITED" ? e.toJSON() : formatError(e.toJSON(), e))),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wss,
   );

@@ -113,7 +113,10 @@ async function check(
   const text = await res.text();
   if (!/^application\/(graphql-response\+)?json/.test(type))
     return { label: request.label, problem: `${res.status} ${type}: ${text.slice(0, 80)}` };
-  let body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+  let body: {
+    data?: unknown;
+    errors?: { message: string; extensions?: { code?: string; messageVi?: unknown } }[];
+  };
   try {
     body = JSON.parse(text);
   } catch {
@@ -121,6 +124,9 @@ async function check(
   }
   const bad = (body.errors ?? []).find((e) => !CODES.has(e.extensions?.code ?? ""));
   if (bad) return { label: request.label, problem: `${bad.extensions?.code}: ${bad.message.slice(0, 120)}` };
+  const untranslated = (body.errors ?? []).find((e) => typeof e.extensions?.messageVi !== "string");
+  if (untranslated)
+    return { label: request.label, problem: `no messageVi: ${untranslated.message.slice(0, 120)}` };
   if (/stacktrace|at \w+ \(.*\.ts:\d+/.test(text))
     return { label: request.label, problem: "a stack trace reached the client" };
   if (expected === "refused" && !body.errors?.length) return { label: request.label, problem: "accepted" };

@@ -42,7 +42,11 @@ describe("formatError", () => {
     const out = formatError({ message: err.message, extensions: { code: "INTERNAL_SERVER_ERROR" } }, err);
     expect(out).toEqual({
       message: err.message,
-      extensions: { code: "BAD_USER_INPUT", argument: "variables" },
+      extensions: {
+        code: "BAD_USER_INPUT",
+        argument: "variables",
+        messageVi: "Dữ liệu nhập không hợp lệ. Tham số: variables.",
+      },
     });
   });
 
@@ -56,7 +60,13 @@ describe("formatError", () => {
     expect(isUnexpected(wrapped)).toBe(false);
     expect(formatError(formatted(limit.message, "GRAPHQL_VALIDATION_FAILED"), wrapped)).toEqual({
       message: "alias count 31 exceeds MAX_ALIASES 30",
-      extensions: { code: "QUERY_TOO_COMPLEX", limit: "MAX_ALIASES", max: 30, value: 31 },
+      extensions: {
+        code: "QUERY_TOO_COMPLEX",
+        limit: "MAX_ALIASES",
+        max: 30,
+        value: 31,
+        messageVi: expect.stringMatching(/MAX_ALIASES\): tối đa 30, yêu cầu này 31\.$/),
+      },
     });
   });
 
@@ -70,7 +80,12 @@ describe("formatError", () => {
     });
     expect(formatError(formatted(syntax.message, "GRAPHQL_PARSE_FAILED"), apollo)).toEqual({
       message: "token count exceeds MAX_TOKENS 2,000",
-      extensions: { code: "QUERY_TOO_COMPLEX", limit: "MAX_TOKENS", max: 2000 },
+      extensions: {
+        code: "QUERY_TOO_COMPLEX",
+        limit: "MAX_TOKENS",
+        max: 2000,
+        messageVi: expect.stringContaining("(MAX_TOKENS): tối đa 2.000."),
+      },
     });
   });
 
@@ -80,7 +95,11 @@ describe("formatError", () => {
     expect(formatError(formatted(err.message), resolverError(err))).toEqual({
       message: "The request took longer than REQUEST_TIMEOUT_MS 15,000 ms and was stopped",
       path: ["unit"],
-      extensions: { code: "TIMEOUT", limit: "REQUEST_TIMEOUT_MS" },
+      extensions: {
+        code: "TIMEOUT",
+        limit: "REQUEST_TIMEOUT_MS",
+        messageVi: expect.stringContaining("REQUEST_TIMEOUT_MS"),
+      },
     });
   });
 
@@ -91,13 +110,17 @@ describe("formatError", () => {
     expect(out).toEqual({
       message: "Internal server error",
       path: ["unit"],
-      extensions: { code: "INTERNAL_SERVER_ERROR" },
+      extensions: { code: "INTERNAL_SERVER_ERROR", messageVi: expect.not.stringContaining("hunter2") },
     });
     const [sent] = withRequestId([out], "req-1");
     expect(sent).toEqual({
       message: "Internal server error (request id req-1)",
       path: ["unit"],
-      extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "req-1" },
+      extensions: {
+        code: "INTERNAL_SERVER_ERROR",
+        requestId: "req-1",
+        messageVi: expect.stringMatching(/Mã yêu cầu: req-1\.$/),
+      },
     });
   });
 
@@ -107,7 +130,12 @@ describe("formatError", () => {
     expect(withRequestId([out], "r")[0]).toEqual({
       message: "The database is unavailable (request id r)",
       path: ["unit"],
-      extensions: { code: "SERVICE_UNAVAILABLE", retryable: true, requestId: "r" },
+      extensions: {
+        code: "SERVICE_UNAVAILABLE",
+        retryable: true,
+        requestId: "r",
+        messageVi: expect.stringMatching(/^Dịch vụ tạm thời không sẵn sàng.* Mã yêu cầu: r\.$/),
+      },
     });
   });
 
@@ -117,7 +145,12 @@ describe("formatError", () => {
     expect(formatError(formatted(err.message), resolverError(err))).toEqual({
       message: err.message,
       path: ["unit"],
-      extensions: { code: "SERVICE_UNAVAILABLE", rule: "WRITE_TIMEOUT", retryable: true },
+      extensions: {
+        code: "SERVICE_UNAVAILABLE",
+        rule: "WRITE_TIMEOUT",
+        retryable: true,
+        messageVi: expect.stringContaining("chưa có gì được ghi"),
+      },
     });
   });
 

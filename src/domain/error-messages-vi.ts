@@ -1,0 +1,124 @@
+/**
+ * The one table of what an error says to end users in Vietnamese (`extensions.messageVi` on GraphQL
+ * errors, `messageVi` in the JSON errors of /registry, /export, /calendar and the rest), beside the
+ * English `message` meant for developers. The text follows the error's rule when it has one (the
+ * rule says the specific thing), else its code, and names the argument, limit, id or units the
+ * error's details carry. README, "Error codes", lists the same codes.
+ */
+
+/** Every code a client may meet (GraphQL `extensions.code` and the HTTP JSON errors). */
+export const CODE_MESSAGES_VI = {
+  BAD_USER_INPUT: "Dữ liệu nhập không hợp lệ.",
+  BAD_REQUEST: "Yêu cầu không đúng định dạng, dịch vụ không đọc được.",
+  GRAPHQL_PARSE_FAILED: "Câu truy vấn GraphQL sai cú pháp.",
+  GRAPHQL_VALIDATION_FAILED: "Câu truy vấn GraphQL không khớp với lược đồ của dịch vụ.",
+  PERSISTED_QUERY_NOT_FOUND: "Dịch vụ chưa lưu câu truy vấn này; hãy gửi lại kèm nội dung câu truy vấn.",
+  PERSISTED_QUERY_NOT_SUPPORTED:
+    "Dịch vụ không nhận câu truy vấn lưu sẵn (chỉ gửi mã băm); hãy gửi nội dung câu truy vấn.",
+  OPERATION_RESOLUTION_FAILURE: "Không xác định được thao tác cần chạy trong câu truy vấn (operationName).",
+  NOT_FOUND: "Không tìm thấy đối tượng được yêu cầu.",
+  FORBIDDEN: "Bạn không có quyền thực hiện yêu cầu này.",
+  UNAUTHENTICATED: "Cần mã xác thực (token) hợp lệ để thực hiện yêu cầu này.",
+  CONFLICT: "Yêu cầu mâu thuẫn với dữ liệu hiện có; không có gì được ghi.",
+  QUERY_TOO_COMPLEX: "Câu truy vấn vượt quá giới hạn cho phép; hãy yêu cầu ít dữ liệu hơn.",
+  RESPONSE_TOO_LARGE: "Kết quả quá lớn để trả về; hãy yêu cầu ít dữ liệu hơn.",
+  TIMEOUT: "Yêu cầu chạy quá thời gian cho phép; hãy thử lại sau hoặc yêu cầu ít dữ liệu hơn.",
+  METHOD_NOT_ALLOWED: "Địa chỉ này không nhận phương thức HTTP đã dùng.",
+  PAYLOAD_TOO_LARGE: "Nội dung gửi lên quá lớn.",
+  UNSUPPORTED_MEDIA_TYPE: "Định dạng nội dung gửi lên không được hỗ trợ; hãy gửi JSON mã hóa UTF-8.",
+  RATE_LIMITED: "Bạn đã gửi quá nhiều yêu cầu; hãy chờ một lát rồi thử lại.",
+  HEADERS_TOO_LARGE: "Phần đầu (header) của yêu cầu quá lớn.",
+  INTERNAL_SERVER_ERROR: "Dịch vụ gặp lỗi nội bộ; hãy báo cho người quản trị kèm mã yêu cầu.",
+  SERVICE_UNAVAILABLE: "Dịch vụ tạm thời không sẵn sàng; hãy thử lại sau ít phút.",
+} as const;
+
+export type ClientErrorCode = keyof typeof CODE_MESSAGES_VI;
+
+/** Every rule an error may name (`extensions.rule`): the specific thing that was refused. */
+export const RULE_MESSAGES_VI: Record<string, string> = {
+  TOKEN: "Mã xác thực (token) không hợp lệ, đã hết hạn, thiếu thời hạn hoặc có thời hạn quá dài.",
+  READ_ACCESS: "Cần mã xác thực (token) để đọc dữ liệu của dịch vụ này.",
+  ROLE: "Thay đổi này cần vai trò biên tập viên (editor) hoặc quản trị (admin).",
+  EDITOR_SCOPE: "Thay đổi chạm đến đơn vị nằm ngoài phạm vi bạn được giao.",
+  SCOPE_ROOT:
+    "Đơn vị là gốc phạm vi của bạn: chỉ quản trị viên (hoặc biên tập viên cấp trên) mới được di chuyển, giải thể, chia tách, hợp nhất nó hoặc kết thúc liên kết với cấp trên.",
+  TRUSTED_DOCUMENTS: "Ở đây chỉ chạy các câu truy vấn đã đăng ký trước (trusted documents).",
+  WRITE_TIMEOUT: "Thay đổi chạy quá thời gian cho phép và đã được hủy; chưa có gì được ghi. Hãy thử lại.",
+  POOL_EXHAUSTED: "Cơ sở dữ liệu đang quá tải; chưa có gì được ghi. Hãy thử lại sau ít giây.",
+  EXPORT_CONCURRENCY: "Đang có quá nhiều lượt xuất dữ liệu cùng lúc; hãy thử lại sau ít giây.",
+  ONE_DIRECT_SUPERIOR: "Mỗi đơn vị chỉ có một cấp ủy cấp trên trực tiếp tại mỗi thời điểm.",
+  NO_CYCLE: "Thay đổi sẽ khiến một đơn vị trở thành cấp trên của chính nó (vòng lặp trong hệ thống tổ chức).",
+  INTERVAL_ORDER: "Ngày bắt đầu hiệu lực phải trước ngày kết thúc.",
+  ENDPOINTS_ACTIVE: "Cả hai đơn vị của quan hệ phải còn hoạt động trong suốt thời gian quan hệ có hiệu lực.",
+  KIND_PAIRING: "Loại đơn vị này không thể trực thuộc loại đơn vị cấp trên đã chọn.",
+  UNIQUE_ID: "Mã định danh này đã được dùng.",
+  NO_ORPHANS: "Không thể giải thể đơn vị khi còn đơn vị trực thuộc đang hoạt động.",
+  NO_SELF_RELATION: "Một đơn vị không thể có quan hệ với chính nó.",
+  DUPLICATE_RELATION: "Đã có quan hệ cùng loại giữa hai đơn vị này trong khoảng thời gian trùng nhau.",
+  NO_CHANGE: "Yêu cầu không làm thay đổi gì.",
+  IMPORT_PROBLEMS: "Tệp nhập có lỗi nên chưa có gì được ghi; chạy thử (dryRun) để xem danh sách lỗi.",
+  MALFORMED: "Tệp không đúng định dạng.",
+  EMPTY: "Tệp không có dữ liệu.",
+  // Findings of the integrity report (not errors, but named by the same rules).
+  MISSING_SUPERIOR: "Đơn vị thiếu cấp ủy cấp trên trực tiếp.",
+  DOUBLE_SUPERIOR: "Đơn vị có nhiều hơn một cấp ủy cấp trên trực tiếp.",
+  CYCLE: "Hệ thống tổ chức có vòng lặp: một đơn vị là cấp trên của chính nó.",
+  RELATION_OUTSIDE_VALIDITY: "Quan hệ có hiệu lực ngoài thời gian hoạt động của đơn vị.",
+  CITES_REPLACED_DOCUMENT: "Quan hệ dẫn căn cứ từ văn bản đã được văn bản khác thay thế.",
+};
+
+/** The configured limits an error may name (`extensions.limit`). */
+const LIMIT_NAMES_VI: Record<string, string> = {
+  MAX_TOKENS: "số từ tố của câu truy vấn",
+  MAX_QUERY_DEPTH: "độ sâu lồng nhau của câu truy vấn",
+  MAX_ALIASES: "số bí danh (alias)",
+  MAX_DIRECTIVES: "số chỉ thị (directive)",
+  MAX_QUERY_COST: "chi phí câu truy vấn",
+  MAX_RESPONSE_BYTES: "kích thước kết quả (byte)",
+  REQUEST_TIMEOUT_MS: "thời gian xử lý (mili giây)",
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: "số đăng ký theo dõi trên một kết nối",
+};
+
+const GENERIC = "Đã xảy ra lỗi.";
+
+/** 1250000 → "1.250.000", as numbers are written in Vietnamese. */
+const count = (n: number) => n.toLocaleString("vi-VN");
+
+const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+
+function limitSentence(details: Record<string, unknown>): string | undefined {
+  const limit = text(details.limit);
+  if (!limit) return undefined;
+  const what = LIMIT_NAMES_VI[limit] ?? limit;
+  const max = typeof details.max === "number" ? `: tối đa ${count(details.max)}` : "";
+  const value = typeof details.value === "number" ? `, yêu cầu này ${count(details.value)}` : "";
+  return `Giới hạn ${what} (${limit})${max}${value}.`;
+}
+
+/** What the error names beyond its rule: the argument, the limit, the id, the units. */
+function specifics(code: string, details: Record<string, unknown>): string[] {
+  const parts: string[] = [];
+  const argument = text(details.argument) ?? text(details.parameter);
+  if (argument) parts.push(`Tham số: ${argument}.`);
+  const limit = limitSentence(details);
+  if (limit) parts.push(limit);
+  const id = text(details.id);
+  if (code === "NOT_FOUND" && id) parts.push(`Mã: ${id}.`);
+  const units = Array.isArray(details.units) ? details.units.filter((u) => typeof u === "string") : [];
+  if (units.length > 0)
+    parts.push(`Đơn vị liên quan: ${units.slice(0, 5).join(", ")}${units.length > 5 ? ", …" : ""}.`);
+  const requestId = text(details.requestId);
+  if (requestId && (code === "INTERNAL_SERVER_ERROR" || code === "SERVICE_UNAVAILABLE"))
+    parts.push(`Mã yêu cầu: ${requestId}.`);
+  return parts;
+}
+
+/** The Vietnamese message of an error with this code and these details (its extensions). */
+export function messageVi(code: unknown, details: Record<string, unknown> = {}): string {
+  const key = typeof code === "string" ? code : "";
+  const rule = text(details.rule);
+  const base =
+    (rule ? RULE_MESSAGES_VI[rule] : undefined) ??
+    (key in CODE_MESSAGES_VI ? CODE_MESSAGES_VI[key as ClientErrorCode] : GENERIC);
+  return [base, ...specifics(key, details)].join(" ");
+}
