@@ -54,6 +54,7 @@ const round = (subs: Subscription[], today: string, o: { dryRun?: boolean; timeo
     dryRun: o.dryRun ?? false,
     publicUrl: "https://graph.example.vn",
     send: { attempts: 3, backoffMs: 20, timeoutMs: o.timeoutMs ?? 2000 },
+    leaseSeconds: 600,
   });
 
 /** The first dated report of the unit in 2026, from the public API. */
@@ -76,7 +77,8 @@ describe("chat reminders", () => {
       id: "test-synology",
       units: [UNIT],
       types: ["REPORT"],
-      daysBefore: 2,
+      includeSubtree: false,
+      daysBefore: [2],
       format: "synology",
       webhookUrl: url,
     };
@@ -114,7 +116,8 @@ describe("chat reminders", () => {
       id: "test-json",
       units: [UNIT],
       types: ["REPORT"],
-      daysBefore: 1,
+      includeSubtree: false,
+      daysBefore: [1],
       format: "json",
       webhookUrl: url,
     };
