@@ -151,6 +151,7 @@ const schema = z.object({
   REMINDERS_INTERVAL_S: z.coerce.number().int().min(5).max(86_400).default(300),
   REMINDERS_LEASE_S: z.coerce.number().int().min(10).max(86_400).default(600),
   REMINDERS_WEBHOOK_HOSTS: z.string().optional(),
+  REMINDERS_MAX_UNITS: z.coerce.number().int().min(1).max(100_000).default(500),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it). 0 leaves V8's own heuristics.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),

@@ -32,9 +32,6 @@ import { maskedError } from "./target.ts";
 
 const SCHEDULER: Principal = { role: "admin", subject: "reminders", scopes: [] };
 
-/** The most units one subtree subscription reminds of; a larger subtree is cut here and says so. */
-export const MAX_SUBTREE_UNITS = 500;
-
 export interface RoundOptions {
   today: string;
   dryRun: boolean;
@@ -73,7 +70,7 @@ export async function runReminderRound(
     const before = { sent: result.sent.length, failed: result.failed.length };
     let problem: string | null = null;
     try {
-      for (const unitId of await unitsOf(deps.db, sub, o.today)) {
+      for (const unitId of await unitsOf(deps.db, sub, o.today, deps.config.REMINDERS_MAX_UNITS)) {
         const ctx = createContext(deps.db, deps.config, deps.log, `reminders-${token}`, SCHEDULER);
         const window = { from: o.today, to: plusDays(o.today, Math.max(...sub.daysBefore)) };
         const c = await calendarOf(ctx, sub, unitId, window, o.today, o.publicUrl);
@@ -109,7 +106,7 @@ export async function previewReminders(
 ): Promise<Reminder[]> {
   const out: Reminder[] = [];
   for (const sub of subscriptions)
-    for (const unitId of await unitsOf(ctx.db, sub, window.from)) {
+    for (const unitId of await unitsOf(ctx.db, sub, window.from, ctx.config.REMINDERS_MAX_UNITS)) {
       const span = { from: window.from, to: plusDays(window.to, Math.max(...sub.daysBefore)) };
       const c = await calendarOf(ctx, sub, unitId, span, null, publicUrl);
       out.push(...plannedReminders(sub, c.unit, c.entries, window, c.names, c.url));
@@ -117,15 +114,18 @@ export async function previewReminders(
   return out.sort((a, b) => a.sendOn.localeCompare(b.sendOn) || a.key.localeCompare(b.key));
 }
 
-/** The units a subscription reminds of on a day: its units, and with includeSubtree those below. */
-async function unitsOf(db: Database, sub: Subscription, on: string): Promise<string[]> {
+/**
+ * The units a subscription reminds of on a day: its units, and with includeSubtree those below
+ * (at most `max`, REMINDERS_MAX_UNITS: a larger subtree is refused, not cut silently).
+ */
+async function unitsOf(db: Database, sub: Subscription, on: string, max: number): Promise<string[]> {
   if (!sub.includeSubtree) return sub.units;
   const ids: string[] = [];
   for (const root of sub.units) {
-    const tree = await subtreeUnitIds(db, root, on, MAX_SUBTREE_UNITS);
+    const tree = await subtreeUnitIds(db, root, on, max);
     if (tree.truncated)
       throw new Error(
-        `the subtree of ${root} holds more than ${MAX_SUBTREE_UNITS} units; subscribe to smaller subtrees`,
+        `the subtree of ${root} holds more than ${max} units (REMINDERS_MAX_UNITS); subscribe to smaller subtrees`,
       );
     ids.push(...tree.ids);
   }

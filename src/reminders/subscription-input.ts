@@ -19,7 +19,6 @@ import type { SubscriptionFields } from "../store/reminder-repository.ts";
 import { subtreeUnitIds } from "../store/reminder-repository.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
 import { MAX_DAYS_BEFORE, MAX_LEADS, plusDays } from "./message.ts";
-import { MAX_SUBTREE_UNITS } from "./run.ts";
 import { allowedHostsOf, webhookUrlProblem } from "./target.ts";
 
 /** The longest window a preview may span. */
@@ -125,11 +124,12 @@ export async function subtreeSmallEnough(
   prefix: string,
 ): Promise<void> {
   if (!s.includeSubtree) return;
-  const tree = await subtreeUnitIds(ctx.db, s.unitId, ctx.today, MAX_SUBTREE_UNITS);
+  const max = ctx.config.REMINDERS_MAX_UNITS;
+  const tree = await subtreeUnitIds(ctx.db, s.unitId, ctx.today, max);
   if (tree.truncated)
     throw badInput(
       `${prefix}.includeSubtree`,
-      `the subtree of ${s.unitId} holds more than ${MAX_SUBTREE_UNITS} units; subscribe to smaller subtrees`,
+      `the subtree of ${s.unitId} holds more than ${max} units (REMINDERS_MAX_UNITS); subscribe to smaller subtrees`,
     );
 }
 

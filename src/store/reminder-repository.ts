@@ -139,16 +139,17 @@ export async function subtreeUnitIds(
 ): Promise<{ ids: string[]; truncated: boolean }> {
   const rows = await db.read(
     `MATCH (r:Unit {id: $root})
-     CALL (r) {
+     RETURN [r.id] + COLLECT {
        MATCH (u:Unit)-[:${STRUCTURE}]->{1,40}(r)
        WHERE (u.validFrom IS NULL OR u.validFrom <= date($on)) AND (u.validTo IS NULL OR u.validTo >= date($on))
-       RETURN DISTINCT u.id AS id ORDER BY id LIMIT $limit
-     }
-     RETURN [r.id] + collect(id) AS ids`,
-    { root, on, limit: limit + 1 },
+       WITH DISTINCT u.id AS id ORDER BY id LIMIT $limit
+       RETURN id
+     } AS ids`,
+    { root, on, limit },
   );
+  // The root and up to `limit` below it: more than `limit` in all is too many.
   const ids = (rows[0]?.ids as string[] | undefined) ?? [];
-  return { ids: ids.slice(0, limit + 1), truncated: ids.length > limit + 1 };
+  return { ids: ids.slice(0, limit), truncated: ids.length > limit };
 }
 
 /** The keys among `keys` that were sent. */

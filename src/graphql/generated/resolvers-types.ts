@@ -272,7 +272,7 @@ export type CreateReminderSubscriptionInput = {
   daysBefore: Array<Scalars['Int']['input']>;
   /** How to post (định dạng). */
   format: ReminderFormat;
-  /** Also every unit below it (cả cấp dưới); at most 500 units. */
+  /** Also every unit below it (cả cấp dưới); at most REMINDERS_MAX_UNITS units (default 500). */
   includeSubtree?: InputMaybe<Scalars['Boolean']['input']>;
   /** Entry types (loại mục lịch); default all three. */
   types?: InputMaybe<Array<CalendarEntryType>>;
