@@ -9,11 +9,16 @@
  * SentReminder uniqueness constraint, and the node's write lock) before it is sent, and marked
  * SENT after. A failed send, or a claim left by an instance that died (older than the lease),
  * may be claimed again.
+ *
+ * Every write that changes what a query answers (a subscription, its last delivery or error)
+ * raises the graph's version in its transaction, as every write must: GET answers are cached
+ * under it (src/http/etag.ts).
  */
 import type { CalendarEntryType } from "../domain/calendar.ts";
 import type { ReminderFormat } from "../reminders/message.ts";
 import { STRUCTURE } from "./cypher-fragments.ts";
-import type { Database, RoundTripCounter } from "./database.ts";
+import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
+import { bumpGraphVersion } from "./graph-version.ts";
 
 export interface SubscriptionRecord {
   id: string;
@@ -53,14 +58,16 @@ export async function createSubscription(
   fields: SubscriptionFields,
   actor: string,
 ): Promise<SubscriptionRecord> {
-  const rows = await db.write(
-    `CREATE (s:ReminderSubscription {id: $id})
-     SET s += $fields, s.createdBy = $actor, s.updatedBy = $actor,
-         s.createdAt = datetime(), s.updatedAt = datetime()
-     RETURN ${RETURNED}`,
-    { id, fields, actor },
-  );
-  return asRecord(rows[0] as Record<string, unknown>);
+  return versioned(db, async (tx) => {
+    const rows = await tx.run(
+      `CREATE (s:ReminderSubscription {id: $id})
+       SET s += $fields, s.createdBy = $actor, s.updatedBy = $actor,
+           s.createdAt = datetime(), s.updatedAt = datetime()
+       RETURN ${RETURNED}`,
+      { id, fields, actor },
+    );
+    return asRecord(rows[0] as Record<string, unknown>);
+  });
 }
 
 /** Changes the given fields; null when there is no such subscription. */
@@ -70,13 +77,15 @@ export async function updateSubscription(
   fields: Partial<SubscriptionFields>,
   actor: string,
 ): Promise<SubscriptionRecord | null> {
-  const rows = await db.write(
-    `MATCH (s:ReminderSubscription {id: $id})
-     SET s += $fields, s.updatedBy = $actor, s.updatedAt = datetime()
-     RETURN ${RETURNED}`,
-    { id, fields, actor },
-  );
-  return rows[0] ? asRecord(rows[0]) : null;
+  return versioned(db, async (tx) => {
+    const rows = await tx.run(
+      `MATCH (s:ReminderSubscription {id: $id})
+       SET s += $fields, s.updatedBy = $actor, s.updatedAt = datetime()
+       RETURN ${RETURNED}`,
+      { id, fields, actor },
+    );
+    return rows[0] ? asRecord(rows[0]) : null;
+  });
 }
 
 /** Deletes a subscription (its sent reminders stay, so that it cannot send them again); whether it existed. */
@@ -118,13 +127,31 @@ export async function recordSubscriptionOutcome(
   id: string,
   outcome: { sent: number; error: string | null },
 ): Promise<void> {
-  await db.write(
-    `MATCH (s:ReminderSubscription {id: $id})
+  await versioned(db, (tx) =>
+    tx.run(
+      `MATCH (s:ReminderSubscription {id: $id})
+     WITH s, $sent > 0 OR ($error IS NOT NULL AND $error <> coalesce(s.lastError, '')) AS changed
+     WHERE changed
      SET s.lastSentAt = CASE WHEN $sent > 0 THEN datetime() ELSE s.lastSentAt END,
          s.lastError = CASE WHEN $error IS NOT NULL THEN $error WHEN $sent > 0 THEN null ELSE s.lastError END,
-         s.lastErrorAt = CASE WHEN $error IS NOT NULL THEN datetime() WHEN $sent > 0 THEN null ELSE s.lastErrorAt END`,
-    { id, sent: outcome.sent, error: outcome.error },
+         s.lastErrorAt = CASE WHEN $error IS NOT NULL THEN datetime() WHEN $sent > 0 THEN null ELSE s.lastErrorAt END
+     RETURN changed`,
+      { id, sent: outcome.sent, error: outcome.error },
+    ),
   );
+}
+
+/**
+ * Runs a write and, when it changed something (returned a non-empty, non-false answer), raises
+ * the graph's version in the same transaction.
+ */
+async function versioned<T>(db: Database, work: (tx: TransactionRunner) => Promise<T>): Promise<T> {
+  return db.writeTransaction(async (tx) => {
+    const result = await work(tx);
+    const changed = Array.isArray(result) ? result.length > 0 : result !== null && result !== false;
+    if (changed) await bumpGraphVersion(tx);
+    return result;
+  });
 }
 
 /**

@@ -1483,7 +1483,7 @@ export type ReminderSubscription = {
   includeSubtree: Scalars['Boolean']['output'];
   /** The last round's error (lỗi gần nhất), e.g. an unreachable webhook; cleared by the next delivery. The URL never appears in it. */
   lastError?: Maybe<Scalars['String']['output']>;
-  /** When `lastError` happened (thời điểm lỗi), ISO date-time. */
+  /** When `lastError` was first recorded (thời điểm lỗi), ISO date-time; the same error in later rounds does not move it. */
   lastErrorAt?: Maybe<Scalars['String']['output']>;
   /** When a reminder of it was last delivered (lần gửi cuối), ISO date-time; null before the first. */
   lastSentAt?: Maybe<Scalars['String']['output']>;
