@@ -42,6 +42,8 @@ const PARENTS: Record<string, string> = {
   GraphChange: "GraphChangeView",
   DiffCause: "DiffCauseFact",
   DiffSummary: "DiffSummaryFact",
+  ReminderSubscription: "SubscriptionRecord",
+  ReminderPreviewItem: "ReminderPreviewView",
 };
 
 const config: CodegenConfig = {

@@ -4,6 +4,8 @@
  * 100 communes and the rest party cells under them, each with a registry code — as CSV and as
  * .xlsx: the dry run, the apply (one transaction), and the same file again (nothing to change),
  * each with its wall time, the process's heap growth and its peak RSS. Prints Markdown.
+ * `--profile`: the apply only, with the time of each kind of statement it ran.
+ * Neo4j listens on Bolt BENCH_BOLT_PORT (default 7851, this bench's port on the shared machine).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -18,10 +20,15 @@ import { UNIT_COLUMNS } from "../src/registry/layout.ts";
 import { loadSeed } from "../src/seed/load-seed.ts";
 import { Database } from "../src/store/database.ts";
 import { migrate } from "../src/store/migrate.ts";
-import { freePort } from "../tests/support/global-setup.ts";
 
 const { values } = parseArgs({
-  options: { rows: { type: "string", default: "10000" }, "apply-rows": { type: "string", default: "10000" } },
+  options: {
+    rows: { type: "string", default: "10000" },
+    "apply-rows": { type: "string", default: "10000" },
+    // Time every statement and print the ten slowest kinds after the apply (the statements
+    // of the change path included); skips the dry runs.
+    profile: { type: "boolean", default: false },
+  },
 });
 const ROWS = Number(values.rows);
 /** Rows of the file that is applied (the dry runs read ROWS). */
@@ -87,11 +94,36 @@ async function measure<T>(
   return `| ${label} | ${(ms / 1000).toFixed(1)} s | ${grown.toFixed(0)} MB | ${rss.toFixed(0)} MB | ${describe(result)} |`;
 }
 
+/** Times every statement `db` runs, grouped by its first lines; returns the report as Markdown. */
+function profiler(db: Database): () => string {
+  const seen = new Map<string, { n: number; ms: number }>();
+  db.observer = {
+    started(cypher) {
+      const t = performance.now();
+      const key = cypher.replace(/\s+/g, " ").trim().slice(0, 110);
+      return () => {
+        const s = seen.get(key) ?? { n: 0, ms: 0 };
+        s.n++;
+        s.ms += performance.now() - t;
+        seen.set(key, s);
+      };
+    },
+  };
+  return () =>
+    [
+      "\n| statement (start) | runs | total |\n|---|---|---|",
+      ...[...seen.entries()]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 12)
+        .map(([k, s]) => `| \`${k.replace(/\|/g, "\\|")}\` | ${s.n} | ${(s.ms / 1000).toFixed(1)} s |`),
+    ].join("\n");
+}
+
 async function main(): Promise<void> {
   await ensureNeo4jBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "registry-bench-"));
   const neo4j = await startEmbeddedNeo4j({
-    boltPort: await freePort(),
+    boltPort: Number(process.env.BENCH_BOLT_PORT ?? 7851),
     dataDir,
     password: "bench-password",
     heapMb: 1024,
@@ -122,6 +154,12 @@ async function main(): Promise<void> {
     print(
       `${ROWS} rows: CSV ${(csv.byteLength / 1024).toFixed(0)} KB, .xlsx ${(xlsx.byteLength / 1024).toFixed(0)} KB\n`,
     );
+    if (values.profile) {
+      const profile = profiler(db);
+      print(await measure(`CSV apply, ${APPLY_ROWS} rows (one transaction)`, run(small, false), said));
+      print(profile());
+      return;
+    }
     print("| step | time | heap growth | peak RSS (process) | result |\n|---|---|---|---|---|");
     print(await measure(`CSV dry run, ${ROWS} rows`, run(csv, true), said));
     print(await measure(`.xlsx dry run, ${ROWS} rows`, run(xlsx, true), said));

@@ -140,12 +140,18 @@ const schema = z.object({
     .max(1_000_000_000)
     .default(20 * 1024 * 1024),
   // Chat reminders (README, "Reminders"): the subscriptions file, the address the .ics links use,
-  // and each webhook post's attempts, first backoff (doubling) and timeout.
+  // each webhook post's attempts, first backoff (doubling) and timeout; the in-service scheduler,
+  // its interval and its claims' lease; the hosts webhooks may point at (empty: any).
   REMINDERS_FILE: z.string().min(1).optional(),
   REMINDERS_PUBLIC_URL: z.string().url().default("http://localhost:4000"),
   REMINDERS_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   REMINDERS_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   REMINDERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  REMINDERS_SCHEDULER: z.enum(["on", "off"]).default("off"),
+  REMINDERS_INTERVAL_S: z.coerce.number().int().min(5).max(86_400).default(300),
+  REMINDERS_LEASE_S: z.coerce.number().int().min(10).max(86_400).default(600),
+  REMINDERS_WEBHOOK_HOSTS: z.string().optional(),
+  REMINDERS_MAX_UNITS: z.coerce.number().int().min(1).max(100_000).default(500),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it). 0 leaves V8's own heuristics.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),

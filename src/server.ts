@@ -58,6 +58,7 @@ import { startLiveUpdates } from "./live/ws-server.ts";
 import type { Logger } from "./logger.ts";
 import { createObservability } from "./observability/observability.ts";
 import { mountRegistry } from "./registry/registry-route.ts";
+import { startReminderScheduler } from "./reminders/scheduler.ts";
 import type { Database } from "./store/database.ts";
 import { readVersions } from "./store/graph-version.ts";
 
@@ -128,11 +129,14 @@ export async function startServer(opts: {
   const host = opts.host ?? config.HOST;
   const port = await listen(httpServer, opts.port ?? config.PORT, host);
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  // Chat reminders from the stored subscriptions (src/reminders/scheduler.ts; off unless REMINDERS_SCHEDULER=on).
+  const reminders = startReminderScheduler(deps);
   return {
     url: `http://${shownHost}:${port}/graphql`,
     port,
     httpServer,
     stop: async () => {
+      await reminders.stop();
       await live.stop();
       await drainer.drain(config.SHUTDOWN_DRAIN_MS);
       await apollo.stop();

@@ -1,8 +1,10 @@
 /**
  * `npm run reminders -- --once [--dry-run] [--today yyyy-mm-dd]`: one round of chat reminders
- * for the subscriptions in REMINDERS_FILE (src/reminders): what is due from today within each
- * subscription's lead days, sent once each (recorded in Neo4j), with retries. Run it from cron
- * (e.g. every hour); a second run sends only what is new. `--dry-run` lists, sends nothing.
+ * (src/reminders) for the active subscriptions stored in Neo4j (the GraphQL mutations) and those
+ * of REMINDERS_FILE when set: what is due from today within each subscription's lead days, sent
+ * once each (recorded in Neo4j), with retries. For a deployment without the in-service scheduler
+ * (REMINDERS_SCHEDULER=off), run it from cron (e.g. every hour); a second run sends only what is
+ * new, also beside running schedulers. `--dry-run` lists, sends nothing.
  */
 import { parseArgs } from "node:util";
 import { openBackend } from "../bootstrap.ts";
@@ -11,6 +13,8 @@ import { isIsoDate, todayInVietnam } from "../domain/dates.ts";
 import { createLogger } from "../logger.ts";
 import { loadSubscriptions, RemindersConfigError } from "../reminders/config.ts";
 import { runReminderRound } from "../reminders/run.ts";
+import { roundSubscription } from "../reminders/scheduler.ts";
+import { listSubscriptions } from "../store/reminder-repository.ts";
 
 const { values } = parseArgs({
   options: {
@@ -26,31 +30,33 @@ async function run(): Promise<number> {
     console.error("usage: npm run reminders -- --once [--dry-run] [--today yyyy-mm-dd]");
     return 2;
   }
-  if (!config.REMINDERS_FILE) {
-    console.error("REMINDERS_FILE is not set: name the subscriptions file (see README, Reminders)");
-    return 2;
-  }
   const today = values.today ?? todayInVietnam();
   if (!isIsoDate(today)) {
     console.error(`--today: "${today}" is not a date (yyyy-mm-dd)`);
     return 2;
   }
-  const subscriptions = loadSubscriptions(config.REMINDERS_FILE);
+  const fromFile = config.REMINDERS_FILE ? loadSubscriptions(config.REMINDERS_FILE) : [];
   const log = createLogger(config.LOG_LEVEL);
   const backend = await openBackend(config, log);
   try {
-    const result = await runReminderRound({ db: backend.db, config, log }, subscriptions, {
-      today,
-      dryRun: values["dry-run"] ?? false,
-      publicUrl: config.REMINDERS_PUBLIC_URL,
-      send: {
-        attempts: config.REMINDERS_ATTEMPTS,
-        backoffMs: config.REMINDERS_BACKOFF_MS,
-        timeoutMs: config.REMINDERS_TIMEOUT_MS,
+    const stored = await listSubscriptions(backend.db, { unitIds: null, activeOnly: true });
+    const result = await runReminderRound(
+      { db: backend.db, config, log },
+      [...stored.map(roundSubscription), ...fromFile],
+      {
+        today,
+        dryRun: values["dry-run"] ?? false,
+        publicUrl: config.REMINDERS_PUBLIC_URL,
+        send: {
+          attempts: config.REMINDERS_ATTEMPTS,
+          backoffMs: config.REMINDERS_BACKOFF_MS,
+          timeoutMs: config.REMINDERS_TIMEOUT_MS,
+        },
+        leaseSeconds: config.REMINDERS_LEASE_S,
       },
-    });
+    );
     console.log(JSON.stringify(result, null, 2));
-    return result.failed.length > 0 ? 1 : 0;
+    return result.failed.length + result.errors.length > 0 ? 1 : 0;
   } finally {
     await backend.close();
   }

@@ -11,6 +11,7 @@ import type { DiffCause, DiffChange, DiffSummary, DiffWindow } from "../domain/d
 import type { IntegrityFinding, IntegrityRule } from "../domain/integrity.ts";
 import type { DerivedRelation, Obligation, ReportingStep } from "../domain/obligations.ts";
 import type { ChannelRule, Route, UnitSelector, Violation } from "../domain/submission-routes.ts";
+import type { Reminder, ReminderFormat } from "../reminders/message.ts";
 import type { ChangeRecord, EventRecord } from "../store/change-repository.ts";
 import type { ProvinceShapeRow } from "../store/integrity-repository.ts";
 import type { MeetingRuleRecord, PositionRecord, WrittenConsentRecord } from "../store/meeting-repository.ts";
@@ -23,6 +24,7 @@ import type {
   TaskRecord,
 } from "../store/plan-repository.ts";
 import type { CitationRecord, DocumentRecord, RuleRecord, UnitRecord } from "../store/records.ts";
+import type { SubscriptionRecord } from "../store/reminder-repository.ts";
 import type { DiffRun } from "./services/graph-diff.ts";
 import type { CalendarEntryView, UnitCalendar } from "./services/unit-calendar.ts";
 
@@ -50,6 +52,7 @@ export type {
   ProvinceShapeRow,
   ReportingStep as ReportingStepFact,
   RuleRecord,
+  SubscriptionRecord,
   TargetRecord,
   TaskRecord,
   UnitCalendar,
@@ -113,3 +116,10 @@ export interface GraphDiffView {
   predecessors: string[];
   run: DiffRun;
 }
+
+/** A reminder the scheduler would post, with its subscription's target and whether it went out. */
+export type ReminderPreviewView = Reminder & {
+  webhookUrl: string;
+  format: ReminderFormat;
+  alreadySent: boolean;
+};

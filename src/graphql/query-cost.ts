@@ -60,6 +60,8 @@ const ASSUMED_SIZE: Record<string, number> = {
   "DiffGroupCount.byType": 7,
   "DiffSummary.byKind": 45,
   "DiffSummary.byProvince": 100,
+  // A preview lists a few reminders per subscription and entry (editors and admins only).
+  "Query.reminderPreview": 100,
   // Introspection: this schema's averages (78 types; per type 4.5 fields, 1.7 enum values, 0.6
   // input fields; 0.3 arguments per field), rounded up. GraphiQL's introspection costs about
   // 40,000; nested introspection (types → fields → type → fields → …) multiplies by 5 a level.
@@ -94,6 +96,8 @@ const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => n
   "Query.integrityReport": (_args, s) => 5 * TRAVERSAL_PER_LEVEL * s.maxDepth,
   // graphDiff: a subtree traversal on each date; without `under`, a scan of the whole graph.
   "Query.graphDiff": (args, s) => (args.under ? 2 * TRAVERSAL_PER_LEVEL * s.maxDepth : DIFF_WHOLE_GRAPH),
+  // reminderPreview: a calendar per subscribed unit (a subtree subscription: up to 500 units).
+  "Query.reminderPreview": () => 200,
 };
 
 /** What a diff of the whole graph adds: it reads every unit (a page of the national graph, its summary all of it). */

@@ -1,25 +1,218 @@
 /**
- * Sent reminders, recorded in Neo4j so that each is sent once — after a restart, and with two
- * service instances: a reminder is claimed (MERGE on its key, under the SentReminder uniqueness
- * constraint, and the node's write lock) before it is sent, and marked SENT after. A failed
- * send, or a claim left by an instance that died (older than the stale time), may be claimed again.
+ * Reminder subscriptions and sent reminders in Neo4j.
+ *
+ * Subscriptions (`ReminderSubscription`, migration 010): what to remind whom of, written by the
+ * GraphQL mutations; the webhook URL is stored here and never read back out by the API.
+ *
+ * Sent reminders (`SentReminder`, migration 009), so that each is sent once — after a restart,
+ * and with two service instances: a reminder is claimed (MERGE on its key, under the
+ * SentReminder uniqueness constraint, and the node's write lock) before it is sent, and marked
+ * SENT after. A failed send, or a claim left by an instance that died (older than the lease),
+ * may be claimed again.
+ *
+ * Every write that changes what a query answers (a subscription, its last delivery or error)
+ * raises the graph's version in its transaction, as every write must: GET answers are cached
+ * under it (src/http/etag.ts).
  */
-import type { Database } from "./database.ts";
+import type { CalendarEntryType } from "../domain/calendar.ts";
+import type { ReminderFormat } from "../reminders/message.ts";
+import { STRUCTURE } from "./cypher-fragments.ts";
+import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
+import { bumpGraphVersion } from "./graph-version.ts";
 
-const STALE_CLAIM = "PT10M";
+export interface SubscriptionRecord {
+  id: string;
+  unitId: string;
+  includeSubtree: boolean;
+  types: CalendarEntryType[];
+  daysBefore: number[];
+  format: ReminderFormat;
+  webhookUrl: string;
+  active: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  lastSentAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
 
-/** Claims a reminder for this sender; false when it was sent, or another sender holds it. */
-export async function claimReminder(db: Database, key: string, token: string): Promise<boolean> {
+export type SubscriptionFields = Pick<
+  SubscriptionRecord,
+  "unitId" | "includeSubtree" | "types" | "daysBefore" | "format" | "webhookUrl" | "active"
+>;
+
+const RETURNED = `s {
+  .id, .unitId, .includeSubtree, .types, .daysBefore, .format, .webhookUrl, .active, .createdBy,
+  .updatedBy, .lastError,
+  createdAt: toString(s.createdAt), updatedAt: toString(s.updatedAt),
+  lastSentAt: toString(s.lastSentAt), lastErrorAt: toString(s.lastErrorAt)
+} AS s`;
+
+const asRecord = (row: Record<string, unknown>) => row.s as SubscriptionRecord;
+
+export async function createSubscription(
+  db: Database,
+  id: string,
+  fields: SubscriptionFields,
+  actor: string,
+): Promise<SubscriptionRecord> {
+  return versioned(db, async (tx) => {
+    const rows = await tx.run(
+      `CREATE (s:ReminderSubscription {id: $id})
+       SET s += $fields, s.createdBy = $actor, s.updatedBy = $actor,
+           s.createdAt = datetime(), s.updatedAt = datetime()
+       RETURN ${RETURNED}`,
+      { id, fields, actor },
+    );
+    return asRecord(rows[0] as Record<string, unknown>);
+  });
+}
+
+/** Changes the given fields; null when there is no such subscription. */
+export async function updateSubscription(
+  db: Database,
+  id: string,
+  fields: Partial<SubscriptionFields>,
+  actor: string,
+): Promise<SubscriptionRecord | null> {
+  return versioned(db, async (tx) => {
+    const rows = await tx.run(
+      `MATCH (s:ReminderSubscription {id: $id})
+       SET s += $fields, s.updatedBy = $actor, s.updatedAt = datetime()
+       RETURN ${RETURNED}`,
+      { id, fields, actor },
+    );
+    return rows[0] ? asRecord(rows[0]) : null;
+  });
+}
+
+/** Deletes a subscription (its sent reminders stay, so that it cannot send them again); whether it existed. */
+export async function deleteSubscription(db: Database, id: string): Promise<boolean> {
+  const rows = await db.write("MATCH (s:ReminderSubscription {id: $id}) DELETE s RETURN count(*) AS n", {
+    id,
+  });
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
+export async function findSubscription(
+  db: Database,
+  id: string,
+  counter?: RoundTripCounter,
+): Promise<SubscriptionRecord | null> {
+  const rows = await db.read(`MATCH (s:ReminderSubscription {id: $id}) RETURN ${RETURNED}`, { id }, counter);
+  return rows[0] ? asRecord(rows[0]) : null;
+}
+
+/** Subscriptions, by id: all, or those of the given units; only the active ones when asked. */
+export async function listSubscriptions(
+  db: Database,
+  o: { unitIds: readonly string[] | null; activeOnly: boolean },
+  counter?: RoundTripCounter,
+): Promise<SubscriptionRecord[]> {
+  const rows = await db.read(
+    `MATCH (s:ReminderSubscription)
+     WHERE ($unitIds IS NULL OR s.unitId IN $unitIds) AND (NOT $activeOnly OR s.active)
+     RETURN ${RETURNED} ORDER BY s.id`,
+    { unitIds: o.unitIds ? [...o.unitIds] : null, activeOnly: o.activeOnly },
+    counter,
+  );
+  return rows.map(asRecord);
+}
+
+/** What the last round made of a subscription: when it last delivered, and its last error (cleared by a delivery). */
+export async function recordSubscriptionOutcome(
+  db: Database,
+  id: string,
+  outcome: { sent: number; error: string | null },
+): Promise<void> {
+  await versioned(db, (tx) =>
+    tx.run(
+      `MATCH (s:ReminderSubscription {id: $id})
+     WITH s, $sent > 0 OR ($error IS NOT NULL AND $error <> coalesce(s.lastError, '')) AS changed
+     WHERE changed
+     SET s.lastSentAt = CASE WHEN $sent > 0 THEN datetime() ELSE s.lastSentAt END,
+         s.lastError = CASE WHEN $error IS NOT NULL THEN $error WHEN $sent > 0 THEN null ELSE s.lastError END,
+         s.lastErrorAt = CASE WHEN $error IS NOT NULL THEN datetime() WHEN $sent > 0 THEN null ELSE s.lastErrorAt END
+     RETURN changed`,
+      { id, sent: outcome.sent, error: outcome.error },
+    ),
+  );
+}
+
+/**
+ * Runs a write and, when it changed something (returned a non-empty, non-false answer), raises
+ * the graph's version in the same transaction.
+ */
+async function versioned<T>(db: Database, work: (tx: TransactionRunner) => Promise<T>): Promise<T> {
+  return db.writeTransaction(async (tx) => {
+    const result = await work(tx);
+    const changed = Array.isArray(result) ? result.length > 0 : result !== null && result !== false;
+    if (changed) await bumpGraphVersion(tx);
+    return result;
+  });
+}
+
+/**
+ * The units in force on `on` in the subtree of `root` (the root first), at most `limit` of
+ * them, and whether there were more.
+ */
+export async function subtreeUnitIds(
+  db: Database,
+  root: string,
+  on: string,
+  limit: number,
+): Promise<{ ids: string[]; truncated: boolean }> {
+  const rows = await db.read(
+    `MATCH (r:Unit {id: $root})
+     RETURN [r.id] + COLLECT {
+       MATCH (u:Unit)-[:${STRUCTURE}]->{1,40}(r)
+       WHERE (u.validFrom IS NULL OR u.validFrom <= date($on)) AND (u.validTo IS NULL OR u.validTo >= date($on))
+       WITH DISTINCT u.id AS id ORDER BY id LIMIT $limit
+       RETURN id
+     } AS ids`,
+    { root, on, limit },
+  );
+  // The root and up to `limit` below it: more than `limit` in all is too many.
+  const ids = (rows[0]?.ids as string[] | undefined) ?? [];
+  return { ids: ids.slice(0, limit), truncated: ids.length > limit };
+}
+
+/** The keys among `keys` that were sent. */
+export async function sentKeys(
+  db: Database,
+  keys: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<Set<string>> {
+  const rows = await db.read(
+    "UNWIND $keys AS k MATCH (r:SentReminder {key: k}) WHERE r.status = 'SENT' RETURN r.key AS key",
+    { keys: [...keys] },
+    counter,
+  );
+  return new Set(rows.map((r) => r.key as string));
+}
+
+/**
+ * Claims a reminder for this sender; false when it was sent, or another sender holds it and its
+ * lease (seconds) has not run out.
+ */
+export async function claimReminder(
+  db: Database,
+  key: string,
+  token: string,
+  leaseSeconds: number,
+): Promise<boolean> {
   const rows = await db.write(
     `MERGE (r:SentReminder {key: $key})
      ON CREATE SET r.status = 'NEW'
      SET r.touchedAt = datetime()
      WITH r, (r.status IN ['NEW', 'FAILED']
-              OR (r.status = 'CLAIMED' AND r.claimedAt < datetime() - duration('${STALE_CLAIM}'))) AS mine
+              OR (r.status = 'CLAIMED' AND r.claimedAt < datetime() - duration({seconds: $lease}))) AS mine
      FOREACH (_ IN CASE WHEN mine THEN [1] ELSE [] END |
        SET r.status = 'CLAIMED', r.claimedAt = datetime(), r.token = $token)
      RETURN mine`,
-    { key, token },
+    { key, token, lease: leaseSeconds },
   );
   return rows[0]?.mine === true;
 }

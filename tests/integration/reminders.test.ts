@@ -48,12 +48,17 @@ afterAll(async () => {
 });
 
 const deps = () => ({ db: server.db, config: loadConfig({}), log: createLogger("silent") });
-const round = (subs: Subscription[], today: string, o: { dryRun?: boolean; timeoutMs?: number } = {}) =>
+const round = (
+  subs: Subscription[],
+  today: string,
+  o: { dryRun?: boolean; timeoutMs?: number; leaseSeconds?: number } = {},
+) =>
   runReminderRound(deps(), subs, {
     today,
     dryRun: o.dryRun ?? false,
     publicUrl: "https://graph.example.vn",
     send: { attempts: 3, backoffMs: 20, timeoutMs: o.timeoutMs ?? 2000 },
+    leaseSeconds: o.leaseSeconds ?? 600,
   });
 
 /** The first dated report of the unit in 2026, from the public API. */
@@ -76,7 +81,8 @@ describe("chat reminders", () => {
       id: "test-synology",
       units: [UNIT],
       types: ["REPORT"],
-      daysBefore: 2,
+      includeSubtree: false,
+      daysBefore: [2],
       format: "synology",
       webhookUrl: url,
     };
@@ -114,7 +120,8 @@ describe("chat reminders", () => {
       id: "test-json",
       units: [UNIT],
       types: ["REPORT"],
-      daysBefore: 1,
+      includeSubtree: false,
+      daysBefore: [1],
       format: "json",
       webhookUrl: url,
     };
@@ -131,5 +138,40 @@ describe("chat reminders", () => {
     const body = JSON.parse(received[0]?.body ?? "{}") as { text: string; unitId: string };
     expect(received[0]?.contentType).toBe("application/json");
     expect(body.unitId).toBe(UNIT);
+  });
+
+  it("leaves a fresh claim of another sender alone, and takes over one whose lease ran out", async () => {
+    const report = await firstReport();
+    const sub: Subscription = {
+      id: "test-lease",
+      units: [UNIT],
+      includeSubtree: false,
+      types: ["REPORT"],
+      daysBefore: [1],
+      format: "json",
+      webhookUrl: url,
+    };
+    const today = minusDays(report.date, 1);
+    const dry = await round([sub], today, { dryRun: true });
+    const keys = dry.due.map((r) => r.key);
+    expect(keys.length).toBeGreaterThan(0);
+    // Claims left by a sender that died: one a minute ago, one an hour ago (as with a crash mid-post).
+    await server.db.write(
+      `UNWIND $keys AS k CREATE (:SentReminder {key: k, status: 'CLAIMED', token: 'dead',
+         claimedAt: datetime() - duration({minutes: 1})})`,
+      { keys },
+    );
+    received.length = 0;
+    const held = await round([sub], today, { leaseSeconds: 600 });
+    expect(held.sent).toEqual([]);
+    expect(held.skipped.sort()).toEqual([...keys].sort());
+    expect(received).toEqual([]);
+    await server.db.write(
+      "MATCH (r:SentReminder) WHERE r.key IN $keys SET r.claimedAt = datetime() - duration({hours: 1})",
+      { keys },
+    );
+    const taken = await round([sub], today, { leaseSeconds: 600 });
+    expect(taken.sent.sort()).toEqual([...keys].sort());
+    expect(received.length).toBe(keys.length);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../../src/auth/principal.ts";
-import { readCsv, rowsFromRecords } from "../../src/registry/parse.ts";
+import { MAX_CELL, readCsv, rowsFromRecords } from "../../src/registry/parse.ts";
 import { type ExistingUnit, isEmptyPlan, planImport, type Snapshot } from "../../src/registry/plan.ts";
 
 const ADMIN: Principal = { role: "admin", subject: "a", scopes: [] };
@@ -82,6 +82,26 @@ describe("reading CSV", () => {
       [2, "Hiệu lực đến", "BAD_DATE"],
     ]);
     expect(parse("ok;;'=kept;COMMUNE_COMMITTEE;tinh;;p1").rows[0]?.name).toBe("=kept");
+  });
+
+  it("refuses a UTF-16 file (Excel's “Unicode text”) as a wrong encoding", () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from("Mã định danh;Tên", "utf16le")]);
+    expect(readCsv(utf16)).toMatchObject({ rule: "ENCODING" });
+  });
+
+  it("refuses a huge cell and every formula start (=, +, -, @) in CSV, naming line and column", () => {
+    const { problems } = parse(
+      `a1;;${"x".repeat(MAX_CELL + 1)};COMMUNE_COMMITTEE;tinh;;p1`,
+      "a2;;+1;COMMUNE_COMMITTEE;tinh;;p1",
+      "a3;;-2+3;COMMUNE_COMMITTEE;tinh;;p1",
+      "a4;;@SUM(A1);COMMUNE_COMMITTEE;tinh;;p1",
+    );
+    expect(problems.map((p) => [p.line, p.column, p.rule])).toEqual([
+      [2, "Tên đơn vị", "CELL_TOO_LONG"],
+      [3, "Tên đơn vị", "FORMULA"],
+      [4, "Tên đơn vị", "FORMULA"],
+      [5, "Tên đơn vị", "FORMULA"],
+    ]);
   });
 
   it("refuses a header without the required columns", () => {

@@ -13,6 +13,7 @@ import { PlanQueries, PlanResolvers } from "./plan.ts";
 import { Query as SystemQueries } from "./query.ts";
 import { RegistryQueries } from "./registry.ts";
 import { RelationQueries, RelationResolvers } from "./relation.ts";
+import { ReminderMutations, ReminderQueries, ReminderResolvers } from "./reminders.ts";
 import { ReportingQueries, ReportingResolvers } from "./reporting.ts";
 import { DateScalar } from "./scalars.ts";
 import { SubmissionQueries, SubmissionResolvers } from "./submission.ts";
@@ -34,8 +35,9 @@ export const resolvers: Resolvers = withNodeResolvers({
     ...IntegrityQueries,
     ...DiffQueries,
     ...RegistryQueries,
+    ...ReminderQueries,
   },
-  Mutation,
+  Mutation: { ...Mutation, ...ReminderMutations },
   Subscription,
   ...UnitResolvers,
   ...RelationResolvers,
@@ -48,4 +50,5 @@ export const resolvers: Resolvers = withNodeResolvers({
   ...SubmissionResolvers,
   ...IntegrityResolvers,
   ...DiffResolvers,
+  ...ReminderResolvers,
 });

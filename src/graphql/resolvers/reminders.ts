@@ -1,0 +1,159 @@
+/**
+ * Chat reminder subscriptions: thin — validate the arguments (src/reminders/subscription-input.ts),
+ * check the role and the unit's scope, hand the write to the store; the preview runs the
+ * scheduler's computation without sending. Only editors and admins see subscriptions; the
+ * webhook URL is never returned (ReminderSubscription.target is masked).
+ */
+import { randomBytes } from "node:crypto";
+import { notFound } from "../../domain/errors.ts";
+import { previewReminders } from "../../reminders/run.ts";
+import { roundSubscription } from "../../reminders/scheduler.ts";
+import {
+  assertSubscriber,
+  assertUnitInScope,
+  createFields,
+  previewWindow,
+  subtreeSmallEnough,
+  unitsInScope,
+  updateFields,
+} from "../../reminders/subscription-input.ts";
+import { maskedTarget, targetFingerprint } from "../../reminders/target.ts";
+import {
+  createSubscription,
+  deleteSubscription,
+  findSubscription,
+  listSubscriptions,
+  type SubscriptionRecord,
+  sentKeys,
+  updateSubscription,
+} from "../../store/reminder-repository.ts";
+import type { Context } from "../context.ts";
+import type { MutationResolvers, QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { visibleUnit } from "../services/lookups.ts";
+
+const formatOut = (f: "synology" | "json"): "SYNOLOGY" | "JSON" => (f === "synology" ? "SYNOLOGY" : "JSON");
+
+/** The subscription, or NOT_FOUND naming the argument; FORBIDDEN when its unit is outside an editor's scope. */
+async function ownSubscription(
+  ctx: Context,
+  operation: string,
+  id: string,
+  argument: string,
+): Promise<SubscriptionRecord> {
+  const found = await findSubscription(ctx.db, id, ctx.roundTrips);
+  if (!found) {
+    const err = notFound("reminder subscription", id);
+    err.details.argument = argument;
+    throw err;
+  }
+  await assertUnitInScope(ctx, operation, argument, found.unitId, `(the unit of subscription "${id}")`);
+  return found;
+}
+
+export const ReminderResolvers: Resolvers = {
+  ReminderSubscription: {
+    unit: (s, _, ctx) => visibleUnit(s.unitId, ctx),
+    daysBefore: (s) => [...s.daysBefore].sort((a, b) => a - b),
+    format: (s) => formatOut(s.format),
+    target: (s) => maskedTarget(s.webhookUrl),
+    targetFingerprint: (s) => targetFingerprint(s.webhookUrl),
+  },
+  ReminderPreviewItem: {
+    dueOn: (r) => r.date,
+    target: (r) => maskedTarget(r.webhookUrl),
+    format: (r) => formatOut(r.format),
+  },
+};
+
+export const ReminderMutations: MutationResolvers = {
+  createReminderSubscription: async (_, { input }, ctx) => {
+    const op = "createReminderSubscription";
+    assertSubscriber(ctx, op);
+    const fields = createFields(input, ctx);
+    await assertUnitInScope(ctx, op, "input.unitId", fields.unitId);
+    await subtreeSmallEnough(ctx, fields, "input");
+    const id = `rs_${randomBytes(6).toString("hex")}`;
+    return createSubscription(ctx.db, id, fields, ctx.principal.subject);
+  },
+  updateReminderSubscription: async (_, { input }, ctx) => {
+    const op = "updateReminderSubscription";
+    assertSubscriber(ctx, op);
+    const fields = updateFields(input, ctx);
+    const current = await ownSubscription(ctx, op, input.id, "input.id");
+    if (fields.unitId !== undefined) await assertUnitInScope(ctx, op, "input.unitId", fields.unitId);
+    await subtreeSmallEnough(ctx, { ...current, ...fields }, "input");
+    const updated = await updateSubscription(ctx.db, input.id, fields, ctx.principal.subject);
+    // Deleted between the read and the write.
+    if (!updated) throw notFound("reminder subscription", input.id);
+    return updated;
+  },
+  deleteReminderSubscription: async (_, { id }, ctx) => {
+    const op = "deleteReminderSubscription";
+    assertSubscriber(ctx, op);
+    await ownSubscription(ctx, op, id, "id");
+    await deleteSubscription(ctx.db, id);
+    return id;
+  },
+};
+
+export const ReminderQueries: QueryResolvers = {
+  reminderSubscriptions: async (_, { unitId }, ctx) => {
+    assertSubscriber(ctx, "reminderSubscriptions");
+    if (unitId) await assertUnitInScope(ctx, "reminderSubscriptions", "unitId", unitId);
+    const all = await listSubscriptions(
+      ctx.db,
+      { unitIds: unitId ? [unitId] : null, activeOnly: false },
+      ctx.roundTrips,
+    );
+    const mine = await unitsInScope(
+      ctx,
+      all.map((s) => s.unitId),
+    );
+    return all.filter((s) => mine.has(s.unitId));
+  },
+  reminderSubscription: async (_, { id }, ctx) => {
+    assertSubscriber(ctx, "reminderSubscription");
+    const found = await findSubscription(ctx.db, id, ctx.roundTrips);
+    if (!found) return null;
+    return (await unitsInScope(ctx, [found.unitId])).has(found.unitId) ? found : null;
+  },
+  reminderPreview: async (_, args, ctx) => {
+    const op = "reminderPreview";
+    assertSubscriber(ctx, op);
+    const window = previewWindow(args.from, args.to);
+    let subs: SubscriptionRecord[];
+    if (args.subscriptionId) {
+      const one = await ownSubscription(ctx, op, args.subscriptionId, "subscriptionId");
+      if (args.unitId && one.unitId !== args.unitId) return [];
+      subs = [one];
+    } else {
+      if (args.unitId) await assertUnitInScope(ctx, op, "unitId", args.unitId);
+      const active = await listSubscriptions(
+        ctx.db,
+        { unitIds: args.unitId ? [args.unitId] : null, activeOnly: true },
+        ctx.roundTrips,
+      );
+      const mine = await unitsInScope(
+        ctx,
+        active.map((s) => s.unitId),
+      );
+      subs = active.filter((s) => mine.has(s.unitId));
+    }
+    const byId = new Map(subs.map((s) => [s.id, s]));
+    const planned = await previewReminders(
+      ctx,
+      subs.map(roundSubscription),
+      window,
+      ctx.config.REMINDERS_PUBLIC_URL,
+    );
+    const sent = await sentKeys(
+      ctx.db,
+      planned.map((r) => r.key),
+      ctx.roundTrips,
+    );
+    return planned.map((r) => {
+      const s = byId.get(r.subscriptionId) as SubscriptionRecord;
+      return { ...r, webhookUrl: s.webhookUrl, format: s.format, alreadySent: sent.has(r.key) };
+    });
+  },
+};
