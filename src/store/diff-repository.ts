@@ -108,6 +108,10 @@ export async function diffUnitRows(
   counter?: RoundTripCounter,
 ): Promise<DiffUnitRow[]> {
   const untils = DATED_ATTRIBUTE_NAMES.map((a) => `coalesce(u.${DATED_ATTRIBUTES[a].until}, [])`).join(" + ");
+  // Only the properties asRow reads, not the whole node.
+  const keys = ["id", "kind", "province", "origin"].concat(
+    DATED_ATTRIBUTE_NAMES.flatMap((a) => [a, DATED_ATTRIBUTES[a].values, DATED_ATTRIBUTES[a].until]),
+  );
   // Pattern comprehensions rather than CALL subqueries: one pass over each unit's relations
   // that changed in the window, and its few structural ones, which asRow reads on both dates.
   const rows = await db.read(
@@ -120,7 +124,7 @@ export async function diffUnitRows(
           validFrom: toString(r.validFrom), validTo: toString(r.validTo)}] AS relations
      WHERE size(relations) > 0 OR (u.validFrom > f AND u.validFrom <= t) OR (u.validTo >= f AND u.validTo < t)
         OR any(x IN ${untils} WHERE x >= f AND x < t)
-     RETURN properties(u) AS u, toString(u.validFrom) AS validFrom, toString(u.validTo) AS validTo, relations,
+     RETURN u {${keys.map((k) => `.${k}`).join(", ")}} AS u, toString(u.validFrom) AS validFrom, toString(u.validTo) AS validTo, relations,
             [(u)-[r:${STRUCTURE}]->(s:Unit) | {id: s.id, validFrom: toString(r.validFrom), validTo: toString(r.validTo),
               unitFrom: toString(s.validFrom), unitTo: toString(s.validTo)}] AS superiors
      ORDER BY u.id`,
@@ -169,6 +173,10 @@ function asRow(r: Record<string, unknown>, window: DiffWindow): DiffUnitRow {
     superiorAtFrom: before?.id ?? null,
     superiorAtTo: after?.id ?? null,
     superiorSince: after?.validFrom ?? null,
+    superiorAtOpening:
+      r.validFrom && r.validFrom > window.from && r.validFrom <= window.to
+        ? (superiorOn(links, r.validFrom as string)?.id ?? null)
+        : null,
     relations: (r.relations as DiffRelationRow[]) ?? [],
   };
 }

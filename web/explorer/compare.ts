@@ -65,6 +65,7 @@ const DRAWN = 300;
 const CLASS: Record<string, string> = {
   UNIT_OPENED: "added",
   UNIT_CLOSED: "removed",
+  UNIT_OPENED_AND_CLOSED: "transient",
   UNIT_MOVED: "moved",
   UNIT_RENAMED: "renamed",
   UNIT_ATTRIBUTE_CHANGED: "renamed",
@@ -87,6 +88,7 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: "node.removed", style: { "background-color": "#c62828" } },
   { selector: "node.moved", style: { "background-color": "#ef8f00" } },
   { selector: "node.renamed", style: { "background-color": "#1565c0" } },
+  { selector: "node.transient", style: { "background-color": "#7b1fa2" } },
   { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle" } },
   {
     selector: "edge.old",
@@ -150,7 +152,7 @@ function render(target: HTMLElement, d: Diff, from: string, to: string): void {
       <table><thead><tr><th>Nguyên nhân</th><th>Số</th></tr></thead><tbody>${rows(s.byCause)}</tbody></table>
       <table><thead><tr><th>Loại đơn vị</th><th>Số</th></tr></thead><tbody>${rows(s.byKind.slice(0, 12))}</tbody></table>
     </div>
-    <p class="legend"><span class="added">■ thành lập</span> <span class="removed">■ kết thúc</span> <span class="moved">■ chuyển cấp trên</span> <span class="renamed">■ đổi tên / thuộc tính</span></p>
+    <p class="legend"><span class="added">■ thành lập</span> <span class="removed">■ kết thúc</span> <span class="moved">■ chuyển cấp trên</span> <span class="renamed">■ đổi tên / thuộc tính</span> <span class="transient">■ thành lập rồi kết thúc</span></p>
     <div id="compare-graph"></div>
     <ul class="compare-list">${list}</ul>${d.pageInfo.hasNextPage ? `<p class="muted">… chỉ hiện ${d.nodes.length} thay đổi đầu tiên.</p>` : ""}`;
   const container = target.querySelector<HTMLElement>("#compare-graph");
