@@ -62,7 +62,7 @@ export interface DiffWindow {
   to: string;
 }
 
-/** An event that may explain a change: a recorded Event (source EVENT) or a generator MergerEvent. */
+/** An event that may explain a change: a recorded Event (source EVENT), or a MergerEvent of the generator (GENERATED) or the seed (SEED). */
 export interface DiffEventRow {
   id: string;
   kind: string;
@@ -70,7 +70,7 @@ export interface DiffEventRow {
   effectiveOn: string;
   basis: string[];
   actor: string | null;
-  source: "EVENT" | "GENERATED";
+  source: "EVENT" | "GENERATED" | "SEED";
 }
 
 export interface DiffRelationRow {
@@ -113,7 +113,7 @@ export interface DiffCause {
   effectiveOn: string | null;
   basis: string[];
   actor: string | null;
-  source: "EVENT" | "GENERATED" | null;
+  source: "EVENT" | "GENERATED" | "SEED" | null;
   /** True when the event names the unit itself; false when it is its superior's (a restructuring above). */
   direct: boolean;
 }

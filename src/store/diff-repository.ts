@@ -28,8 +28,8 @@ export interface DiffRoot {
 }
 
 /**
- * The roots asked for, whether each exists, and its predecessors: the units a generator merger
- * event ended when it founded the root, or that a mergeUnits / splitUnit event touching the root
+ * The roots asked for, whether each exists, and its predecessors: the units a merger event (the
+ * generator's, or one the seed records) ended when it founded the root, or that a mergeUnits / splitUnit event touching the root
  * closed on the eve of its effective date (same kind as the root).
  */
 export async function diffRoots(
@@ -199,7 +199,7 @@ export async function diffEvents(
        UNION
        MATCH (m:MergerEvent)-[:ENDED|FOUNDED]->(u) WHERE m.date >= f AND m.date <= t
        RETURN {id: m.id, kind: m.kind, name: m.name, effectiveOn: toString(m.date), basis: coalesce(m.basis, []),
-               actor: null, source: 'GENERATED'} AS ev
+               actor: null, source: CASE m.origin WHEN 'seed' THEN 'SEED' ELSE 'GENERATED' END} AS ev
      }
      RETURN u.id AS id, collect(ev) AS events`,
     { ids: [...new Set(args.ids)], from: args.window.from, to: args.window.to },

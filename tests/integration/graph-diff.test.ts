@@ -13,7 +13,11 @@ import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const WINDOW = { from: "2025-06-30", to: "2025-07-01" };
-const ROOTS = ["tinh-uy-lam-dong-2025", "tinh-uy-lam-dong", "tinh-uy-dak-nong", "tinh-uy-binh-thuan"];
+/** The new Tỉnh ủy: the seed's merger event gives its three predecessors. */
+const ROOT = "tinh-uy-lam-dong-2025";
+const ROOTS = [ROOT];
+const OLD = ["tinh-uy-binh-thuan", "tinh-uy-dak-nong", "tinh-uy-lam-dong"];
+const MERGER = "hop-nhat-tinh-lam-dong-2025";
 const PROVINCES = new Set(["lam-dong", "dak-nong", "binh-thuan"]);
 const P = "diff-t-";
 /** The first query on a cold throwaway database plans every statement: generous, for liveness only. */
@@ -158,9 +162,39 @@ describe("graphDiff across the 2025 reform in Lâm Đồng (seed)", () => {
       "dang-uy-phuong-xuan-huong-da-lat-lam-dong",
       "dang-uy-xa-minh-hoa-a-lam-dong",
     ]);
-    // The seed records no events: every change says it came from the seed, dated 01/07/2025.
-    expect(new Set(d.nodes.map((c) => c.cause.kind))).toEqual(new Set(["SEED"]));
     expect(new Set(d.nodes.map((c) => c.date))).toEqual(new Set(["2025-07-01"]));
+  });
+
+  it("finds the three old Tỉnh ủy from the seed's merger event: one root answers as the four did", async () => {
+    expect(d.predecessors.map((p) => p.id).sort()).toEqual(OLD);
+    const four = await diff({ under: [ROOT, ...OLD], first: 500 });
+    const key = (c: Change) => `${c.type} ${c.unit.id} ${c.relationFrom?.id ?? ""}>${c.relationTo?.id ?? ""}`;
+    expect(d.nodes.map(key)).toEqual(four.nodes.map(key));
+    expect(d.summary).toEqual(four.summary);
+  });
+
+  it("names the merger as the cause of the Tỉnh ủy's ending and founding, with its basis; the rest came from the seed", async () => {
+    const committees = d.nodes.filter((c) => c.kind === "PROVINCIAL_COMMITTEE" && c.type.startsWith("UNIT_"));
+    expect(committees.map((c) => c.unit.id).sort()).toEqual([...OLD, ROOT].sort());
+    for (const c of committees)
+      expect(c.cause).toMatchObject({
+        kind: "MERGE",
+        eventId: MERGER,
+        direct: true,
+        basis: [{ id: "nq-60-2025-whole" }, { id: "nq-202-2025-qh15-whole" }],
+      });
+    // Below them a change inherits the merger only from a Tỉnh ủy it left or joined; the seed
+    // records no other event, so every other change says it came from the seed.
+    const tinhUy = new Set([...OLD, ROOT]);
+    const underMerged = (c: Change) =>
+      tinhUy.has(c.oldSuperior?.id ?? "") ||
+      tinhUy.has(c.newSuperior?.id ?? "") ||
+      c.type.startsWith("RELATION_");
+    const inherited = d.nodes.filter((c) => c.cause.kind === "MERGE" && !c.cause.direct);
+    expect(inherited.length).toBeGreaterThan(0);
+    for (const c of inherited) expect(underMerged(c)).toBe(true);
+    const others = d.nodes.filter((c) => c.cause.kind !== "MERGE");
+    expect(new Set(others.map((c) => c.cause.kind))).toEqual(new Set(["SEED"]));
   });
 
   it(
