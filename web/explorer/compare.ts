@@ -71,6 +71,8 @@ const CLASS: Record<string, string> = {
   UNIT_ATTRIBUTE_CHANGED: "renamed",
 };
 
+const HIGHLIGHTS = ["added", "removed", "moved", "renamed", "transient"] as const;
+
 const STYLE: cytoscape.StylesheetJson = [
   {
     selector: "node",
@@ -136,7 +138,7 @@ function render(target: HTMLElement, d: Diff, from: string, to: string): void {
   const list = d.nodes
     .map(
       (c) =>
-        `<li class="${CLASS[c.type] ?? "relation"}" data-testid="compare-change" data-type="${h(c.type)}">${h(c.typeLabel)}: <strong>${h(c.unit.name)}</strong>${
+        `<li class="${CLASS[c.type] ?? "relation"}" data-testid="compare-change" data-type="${h(c.type)}" data-unit="${h(c.unit.id)}">${h(c.typeLabel)}: <strong>${h(c.unit.name)}</strong>${
           c.before || c.after ? ` (${h(c.before ?? "—")} → ${h(c.after ?? "—")})` : ""
         }${c.oldSuperior || c.newSuperior ? ` — ${h(c.oldSuperior?.name ?? "—")} → ${h(c.newSuperior?.name ?? "—")}` : ""}
         <span class="muted">[${h(c.cause.kindLabel)}${c.cause.name ? `: ${h(c.cause.name)}` : ""}${
@@ -156,13 +158,21 @@ function render(target: HTMLElement, d: Diff, from: string, to: string): void {
     <div id="compare-graph"></div>
     <ul class="compare-list">${list}</ul>${d.pageInfo.hasNextPage ? `<p class="muted">… chỉ hiện ${d.nodes.length} thay đổi đầu tiên.</p>` : ""}`;
   const container = target.querySelector<HTMLElement>("#compare-graph");
-  if (container)
-    cytoscape({
-      container,
-      elements: elementsOf(d.nodes),
-      style: STYLE,
-      layout: { name: "cose", animate: false },
-    });
+  if (!container) return;
+  const cy = cytoscape({
+    container,
+    elements: elementsOf(d.nodes),
+    style: STYLE,
+    layout: { name: "cose", animate: false },
+  });
+  // What is highlighted, readable without the canvas (the browser tests read it): the ids of each class.
+  for (const cls of HIGHLIGHTS)
+    container.dataset[cls] = cy
+      .nodes(`.${cls}`)
+      .map((n) => n.id())
+      .sort()
+      .join(" ");
+  container.dataset.drawn = "1";
 }
 
 /**
