@@ -60,7 +60,14 @@ export async function diffRoots(
   }));
 }
 
-/** The units in the subtrees of `roots` on `from` or on `to` (each unit and relation in force that day), in id order. */
+/** Opened and closed inside the window (from < validFrom, validTo < to): in neither state. */
+const transient = (x: string) =>
+  `(${x}.validFrom > date($from) AND ${x}.validFrom <= date($to) AND ${x}.validTo < date($to))`;
+
+/**
+ * The units in the subtrees of `roots` on `from` or on `to` (each unit and relation in force that
+ * day), and the units opened and closed inside the window below them, in id order.
+ */
 export async function diffMembers(
   db: Database,
   args: { roots: readonly string[]; window: DiffWindow },
@@ -68,12 +75,15 @@ export async function diffMembers(
 ): Promise<string[]> {
   // The predicates sit inside the quantified pattern so that the expansion stops at relations
   // not in force that day, instead of enumerating every path of every period and filtering after.
+  // A unit opened and closed inside the window is reached by the relation it was opened under.
   const rows = await db.read(
     `UNWIND $roots AS rid
      MATCH (root:Unit {id: rid})
      UNWIND [date($from), date($to)] AS d
-     MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
-     WHERE ${active("x")}
+     MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit)
+       WHERE (${active("r")} AND ${active("y")})
+          OR (${transient("y")} AND r.validFrom > date($from) AND r.validFrom <= date($to))){0,${MAX_DEPTH}} (x:Unit)
+     WHERE ${active("x")} OR ${transient("x")}
      RETURN DISTINCT x.id AS id ORDER BY id`,
     { roots: [...roots(args.roots)], from: args.window.from, to: args.window.to },
     counter,

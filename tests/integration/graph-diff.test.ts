@@ -287,6 +287,37 @@ describe("graphDiff names the recorded event", () => {
   );
 });
 
+describe("graphDiff lists a unit opened and closed inside the window", () => {
+  it(
+    "once, as UNIT_OPENED_AND_CLOSED, dated its first day, under the superior it was opened under",
+    async () => {
+      await create(server, admin, { id: `${P}tinh2`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      await create(server, admin, { id: `${P}tam`, kind: "COMMUNE_COMMITTEE" }, `${P}tinh2`, "2025-09-10");
+      const closed = await gqlAs(
+        server,
+        admin,
+        `mutation { closeUnit(id: "${P}tam", lastDay: "2025-09-20", basis: ["dieu-le-dang-whole"]) { id } }`,
+      );
+      expect(closed.errors).toBeUndefined();
+      const d = await diff({ from: "2025-09-01", to: "2025-10-01", under: [`${P}tinh2`] });
+      const brief = d.nodes.filter((c) => c.unit.id === `${P}tam`);
+      expect(brief.map((c) => c.type)).toEqual(["UNIT_OPENED_AND_CLOSED"]);
+      expect(brief[0]).toMatchObject({ date: "2025-09-10", newSuperior: { id: `${P}tinh2` } });
+      expect(d.summary.byType.find((t) => t.key === "UNIT_OPENED_AND_CLOSED")?.count).toBe(1);
+      // A window that holds only its opening sees it opened; one that holds only its closing, closed.
+      const opening = await diff({ from: "2025-09-01", to: "2025-09-15", under: [`${P}tinh2`] });
+      expect(opening.nodes.filter((c) => c.unit.id === `${P}tam`).map((c) => c.type)).toEqual([
+        "UNIT_OPENED",
+      ]);
+      const closing = await diff({ from: "2025-09-15", to: "2025-10-01", under: [`${P}tinh2`] });
+      expect(closing.nodes.filter((c) => c.unit.id === `${P}tam`).map((c) => c.type)).toEqual([
+        "UNIT_CLOSED",
+      ]);
+    },
+    SLOW,
+  );
+});
+
 describe("graphDiff for a scoped reader, bad input and cost", () => {
   it(
     "a scoped reader sees only changes inside its subtrees, and not a root outside them",
