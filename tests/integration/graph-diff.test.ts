@@ -304,15 +304,13 @@ describe("graphDiff lists a unit opened and closed inside the window", () => {
       expect(brief.map((c) => c.type)).toEqual(["UNIT_OPENED_AND_CLOSED"]);
       expect(brief[0]).toMatchObject({ date: "2025-09-10", newSuperior: { id: `${P}tinh2` } });
       expect(d.summary.byType.find((t) => t.key === "UNIT_OPENED_AND_CLOSED")?.count).toBe(1);
-      // A window that holds only its opening sees it opened; one that holds only its closing, closed.
+      // A window that holds only its opening sees it opened (and its relation to the superior
+      // started); one that holds only its closing, closed (and that relation ended).
+      const of = (x: Diff) => x.nodes.filter((c) => c.unit.id === `${P}tam`).map((c) => c.type);
       const opening = await diff({ from: "2025-09-01", to: "2025-09-15", under: [`${P}tinh2`] });
-      expect(opening.nodes.filter((c) => c.unit.id === `${P}tam`).map((c) => c.type)).toEqual([
-        "UNIT_OPENED",
-      ]);
+      expect(of(opening)).toEqual(["UNIT_OPENED", "RELATION_STARTED"]);
       const closing = await diff({ from: "2025-09-15", to: "2025-10-01", under: [`${P}tinh2`] });
-      expect(closing.nodes.filter((c) => c.unit.id === `${P}tam`).map((c) => c.type)).toEqual([
-        "UNIT_CLOSED",
-      ]);
+      expect(of(closing)).toEqual(["UNIT_CLOSED", "RELATION_ENDED"]);
     },
     SLOW,
   );
