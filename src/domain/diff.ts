@@ -8,7 +8,8 @@
  * A change "in the window" takes effect on a day D with from < D ≤ to: the state on `from` is
  * the before, the state on `to` the after. So the 2025 reform, whose first day is 01/07/2025, is
  * the window from 2025-06-30 to 2025-07-01. A unit opened and closed inside the window was in
- * neither state and is not listed.
+ * neither state, yet an analyst asking "what changed" expects it: it is listed once, as
+ * UNIT_OPENED_AND_CLOSED, dated its first day, under the superior it was opened under.
  */
 import { DATED_ATTRIBUTE_NAMES, type DatedAttribute, type FormerValue, valueOn } from "./dated-attributes.ts";
 import { isActiveOn } from "./dates.ts";
@@ -20,6 +21,7 @@ import { UNIT_KINDS, type UnitKind } from "./unit-kinds.ts";
 export const DIFF_CHANGE_TYPES = {
   UNIT_CLOSED: "kết thúc hoạt động",
   UNIT_OPENED: "thành lập / bắt đầu hoạt động",
+  UNIT_OPENED_AND_CLOSED: "thành lập rồi kết thúc trong khoảng thời gian",
   UNIT_MOVED: "chuyển cấp trên trực tiếp",
   UNIT_RENAMED: "đổi tên",
   UNIT_ATTRIBUTE_CHANGED: "thay đổi thuộc tính",
@@ -60,7 +62,7 @@ export interface DiffWindow {
   to: string;
 }
 
-/** An event that may explain a change: a recorded Event (source EVENT) or a generator MergerEvent. */
+/** An event that may explain a change: a recorded Event (source EVENT), or a MergerEvent of the generator (GENERATED) or the seed (SEED). */
 export interface DiffEventRow {
   id: string;
   kind: string;
@@ -68,7 +70,7 @@ export interface DiffEventRow {
   effectiveOn: string;
   basis: string[];
   actor: string | null;
-  source: "EVENT" | "GENERATED";
+  source: "EVENT" | "GENERATED" | "SEED";
 }
 
 export interface DiffRelationRow {
@@ -96,6 +98,8 @@ export interface DiffUnitRow {
   superiorAtTo: string | null;
   /** First day of the structural relation in force on `to`. */
   superiorSince: string | null;
+  /** The direct superior on the unit's first day, when that day is in the window (a unit opened then). */
+  superiorAtOpening: string | null;
   /** Relations of the unit that started or ended in the window. */
   relations: DiffRelationRow[];
 }
@@ -109,7 +113,7 @@ export interface DiffCause {
   effectiveOn: string | null;
   basis: string[];
   actor: string | null;
-  source: "EVENT" | "GENERATED" | null;
+  source: "EVENT" | "GENERATED" | "SEED" | null;
   /** True when the event names the unit itself; false when it is its superior's (a restructuring above). */
   direct: boolean;
 }
@@ -175,6 +179,10 @@ function unitDrafts(row: DiffUnitRow, w: DiffWindow): Draft[] {
     return [{ ...blank("UNIT_CLOSED", nextDay(row.validTo as string)), oldSuperior: row.superiorAtFrom }];
   if (!atFrom && atTo)
     return [{ ...blank("UNIT_OPENED", row.validFrom as string), newSuperior: row.superiorAtTo }];
+  if (!atFrom && inWindow(row.validFrom, w) && row.validTo !== null && row.validTo < w.to)
+    return [
+      { ...blank("UNIT_OPENED_AND_CLOSED", row.validFrom as string), newSuperior: row.superiorAtOpening },
+    ];
   if (!atFrom) return [];
   const drafts: Draft[] = [];
   if (row.superiorAtFrom !== row.superiorAtTo)

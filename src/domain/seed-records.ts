@@ -164,6 +164,17 @@ export interface SeedAssigneeSelectorRecord extends Dated, Noted {
   basis: string[];
 }
 
+/** A restructuring the seed records (seed/FORMAT.md, mergers): the units it ended and founded. */
+export interface SeedMergerRecord extends Noted {
+  id: string;
+  kind: string;
+  name: string;
+  date: string;
+  ended: string[];
+  founded: string[];
+  basis: string[];
+}
+
 export interface SeedGraphRecords {
   documents: SeedDocumentRecord[];
   provisions: SeedProvisionRecord[];
@@ -176,4 +187,5 @@ export interface SeedGraphRecords {
   kindPairings: SeedKindPairingRecord[];
   channelRules: SeedChannelRuleRecord[];
   assigneeSelectors: SeedAssigneeSelectorRecord[];
+  mergers: SeedMergerRecord[];
 }

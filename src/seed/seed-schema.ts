@@ -273,6 +273,22 @@ export const kindPairingSchema = z.strictObject({
   note: optText,
 });
 
+/**
+ * A restructuring the seed records as an event (e.g. three provinces merged into one on
+ * 01/07/2025): the units it ended and the units it founded, and the provisions stating it.
+ * Loaded as a MergerEvent, like the generator's, so graphDiff finds a merged unit's predecessors.
+ */
+export const mergerSchema = z.strictObject({
+  id,
+  kind: z.enum(["PROVINCE_MERGER", "COMMUNE_MERGER"]),
+  name: text,
+  date: isoDate,
+  ended: ids.min(1),
+  founded: ids.min(1),
+  basis,
+  note: optText,
+});
+
 /** A kind-and-level selector of a channel rule. */
 const unitSelectorSchema = z.strictObject({
   kinds: z.array(kind).min(1),
@@ -330,6 +346,7 @@ export const seedFileSchema = z.strictObject({
   kindPairings: z.array(z.unknown()).default([]),
   channelRules: z.array(z.unknown()).default([]),
   assigneeSelectors: z.array(z.unknown()).default([]),
+  mergers: z.array(z.unknown()).default([]),
 });
 
 export type SeedDocument = z.infer<typeof documentSchema>;
@@ -343,3 +360,4 @@ export type SeedPlan = z.infer<typeof planSchema>;
 export type SeedKindPairing = z.infer<typeof kindPairingSchema>;
 export type SeedChannelRule = z.infer<typeof channelRuleSchema>;
 export type SeedAssigneeSelector = z.infer<typeof assigneeSelectorSchema>;
+export type SeedMerger = z.infer<typeof mergerSchema>;

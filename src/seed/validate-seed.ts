@@ -22,6 +22,7 @@ import {
   documentSchema,
   kindPairingSchema,
   meetingRuleSchema,
+  mergerSchema,
   planSchema,
   positionSchema,
   relationSchema,
@@ -31,6 +32,7 @@ import {
   type SeedDocument,
   type SeedKindPairing,
   type SeedMeetingRule,
+  type SeedMerger,
   type SeedPlan,
   type SeedPosition,
   type SeedProvision,
@@ -69,6 +71,7 @@ export interface SeedGraph {
   kindPairings: SeedKindPairing[];
   channelRules: SeedChannelRule[];
   assigneeSelectors: SeedAssigneeSelector[];
+  mergers: SeedMerger[];
 }
 
 export class SeedValidationError extends Error {
@@ -103,6 +106,7 @@ interface Lists {
   kindPairings: Located<SeedKindPairing>[];
   channelRules: Located<SeedChannelRule>[];
   assigneeSelectors: Located<SeedAssigneeSelector>[];
+  mergers: Located<SeedMerger>[];
 }
 
 /** The ids the entries define, for the reference checks. */
@@ -147,6 +151,7 @@ export function validateSeed(files: SeedFile[]): SeedGraph {
     check.interval(a, a.value);
   }
   checkChannelRules(lists, check);
+  checkMergers(lists, check);
   if (issues.length > 0) throw new SeedValidationError(issues);
   return graphOf(lists, index);
 }
@@ -183,6 +188,7 @@ function parseFiles(files: SeedFile[], report: Report): Lists {
     kindPairings: [],
     channelRules: [],
     assigneeSelectors: [],
+    mergers: [],
   };
   for (const { file, content, parseError } of files) {
     if (parseError) {
@@ -208,6 +214,7 @@ function parseFiles(files: SeedFile[], report: Report): Lists {
     parse("kindPairings", f.kindPairings, kindPairingSchema);
     parse("channelRules", f.channelRules, channelRuleSchema);
     parse("assigneeSelectors", f.assigneeSelectors, assigneeSelectorSchema);
+    parse("mergers", f.mergers, mergerSchema);
   }
   return lists;
 }
@@ -238,7 +245,8 @@ function indexIds(lists: Lists, report: Report): Index {
     claim(u, "id", u.value.id);
     index.units.set(u.value.id, u.value);
   }
-  for (const x of [...lists.rules, ...lists.kindPairings, ...lists.channelRules]) claim(x, "id", x.value.id);
+  for (const x of [...lists.rules, ...lists.kindPairings, ...lists.channelRules, ...lists.mergers])
+    claim(x, "id", x.value.id);
   for (const a of lists.assigneeSelectors) {
     claim(a, "id", a.value.id);
     index.selectors.add(a.value.id);
@@ -484,6 +492,34 @@ function checkChannelRules(lists: Lists, check: Checks): void {
   }
 }
 
+/**
+ * Mergers: known units and provisions, and dates that agree with the units — each unit it ended
+ * has its last day on the eve of the merger, each unit it founded its first day on it.
+ */
+function checkMergers(lists: Lists, check: Checks): void {
+  const units = new Map(lists.units.map((u) => [u.value.id, u.value]));
+  for (const m of lists.mergers) {
+    check.basis(m, "basis", m.value.basis);
+    const eve = new Date(Date.parse(`${m.value.date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    m.value.ended.forEach((uid, i) => {
+      check.unit(m, `ended[${i}]`, uid);
+      const u = units.get(uid);
+      if (u && u.validTo !== eve)
+        check.report(m, `ended[${i}]`, `"${uid}" ends ${u.validTo ?? "never"}, not on ${eve}`);
+    });
+    m.value.founded.forEach((uid, i) => {
+      check.unit(m, `founded[${i}]`, uid);
+      const u = units.get(uid);
+      if (u && u.validFrom !== m.value.date)
+        check.report(
+          m,
+          `founded[${i}]`,
+          `"${uid}" begins ${u.validFrom ?? "with no date"}, not on ${m.value.date}`,
+        );
+    });
+  }
+}
+
 function graphOf(lists: Lists, index: Index): SeedGraph {
   const values = <T>(xs: Located<T>[]) => xs.map((x) => x.value);
   return {
@@ -498,6 +534,7 @@ function graphOf(lists: Lists, index: Index): SeedGraph {
     kindPairings: values(lists.kindPairings),
     channelRules: values(lists.channelRules),
     assigneeSelectors: values(lists.assigneeSelectors),
+    mergers: values(lists.mergers),
   };
 }
 

@@ -376,8 +376,8 @@ export async function countGenerated(db: Database): Promise<ImportCounts & { eve
   const rows = await db.read(
     `CALL { MATCH (n:Unit) WHERE n.id STARTS WITH $prefix RETURN count(n) AS units }
      CALL { MATCH (:Unit)-[r]->(:Unit) WHERE r.origin = $origin RETURN count(r) AS relations }
-     CALL { MATCH (e:MergerEvent) RETURN count(e) AS events }
-     CALL { MATCH (:MergerEvent)-[l]->(:Unit) RETURN count(l) AS eventLinks }
+     CALL { MATCH (e:MergerEvent) WHERE e.id STARTS WITH $prefix RETURN count(e) AS events }
+     CALL { MATCH (e:MergerEvent)-[l]->(:Unit) WHERE e.id STARTS WITH $prefix RETURN count(l) AS eventLinks }
      RETURN units, relations, events, eventLinks`,
     { prefix: GEN_PREFIX, origin: GENERATED_ORIGIN },
   );

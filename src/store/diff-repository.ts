@@ -28,8 +28,8 @@ export interface DiffRoot {
 }
 
 /**
- * The roots asked for, whether each exists, and its predecessors: the units a generator merger
- * event ended when it founded the root, or that a mergeUnits / splitUnit event touching the root
+ * The roots asked for, whether each exists, and its predecessors: the units a merger event (the
+ * generator's, or one the seed records) ended when it founded the root, or that a mergeUnits / splitUnit event touching the root
  * closed on the eve of its effective date (same kind as the root).
  */
 export async function diffRoots(
@@ -60,7 +60,14 @@ export async function diffRoots(
   }));
 }
 
-/** The units in the subtrees of `roots` on `from` or on `to` (each unit and relation in force that day), in id order. */
+/** Opened and closed inside the window (from < validFrom, validTo < to): in neither state. */
+const transient = (x: string) =>
+  `(${x}.validFrom > date($from) AND ${x}.validFrom <= date($to) AND ${x}.validTo < date($to))`;
+
+/**
+ * The units in the subtrees of `roots` on `from` or on `to` (each unit and relation in force that
+ * day), and the units opened and closed inside the window directly below them, in id order.
+ */
 export async function diffMembers(
   db: Database,
   args: { roots: readonly string[]; window: DiffWindow },
@@ -68,13 +75,24 @@ export async function diffMembers(
 ): Promise<string[]> {
   // The predicates sit inside the quantified pattern so that the expansion stops at relations
   // not in force that day, instead of enumerating every path of every period and filtering after.
+  // A unit opened and closed inside the window hangs, by the relation it was opened under, below
+  // a unit in force on one of the dates: one more hop from each (an OR inside the quantified
+  // pattern tripled its db hits).
   const rows = await db.read(
     `UNWIND $roots AS rid
      MATCH (root:Unit {id: rid})
      UNWIND [date($from), date($to)] AS d
      MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
      WHERE ${active("x")}
-     RETURN DISTINCT x.id AS id ORDER BY id`,
+     WITH DISTINCT x
+     CALL (x) {
+       RETURN x.id AS id
+       UNION
+       MATCH (x)<-[r:${STRUCTURE}]-(y:Unit)
+       WHERE r.validFrom > date($from) AND r.validFrom <= date($to) AND ${transient("y")}
+       RETURN y.id AS id
+     }
+     RETURN DISTINCT id ORDER BY id`,
     { roots: [...roots(args.roots)], from: args.window.from, to: args.window.to },
     counter,
   );
@@ -108,6 +126,10 @@ export async function diffUnitRows(
   counter?: RoundTripCounter,
 ): Promise<DiffUnitRow[]> {
   const untils = DATED_ATTRIBUTE_NAMES.map((a) => `coalesce(u.${DATED_ATTRIBUTES[a].until}, [])`).join(" + ");
+  // Only the properties asRow reads, not the whole node.
+  const keys = ["id", "kind", "province", "origin"].concat(
+    DATED_ATTRIBUTE_NAMES.flatMap((a) => [a, DATED_ATTRIBUTES[a].values, DATED_ATTRIBUTES[a].until]),
+  );
   // Pattern comprehensions rather than CALL subqueries: one pass over each unit's relations
   // that changed in the window, and its few structural ones, which asRow reads on both dates.
   const rows = await db.read(
@@ -120,7 +142,7 @@ export async function diffUnitRows(
           validFrom: toString(r.validFrom), validTo: toString(r.validTo)}] AS relations
      WHERE size(relations) > 0 OR (u.validFrom > f AND u.validFrom <= t) OR (u.validTo >= f AND u.validTo < t)
         OR any(x IN ${untils} WHERE x >= f AND x < t)
-     RETURN properties(u) AS u, toString(u.validFrom) AS validFrom, toString(u.validTo) AS validTo, relations,
+     RETURN u {${keys.map((k) => `.${k}`).join(", ")}} AS u, toString(u.validFrom) AS validFrom, toString(u.validTo) AS validTo, relations,
             [(u)-[r:${STRUCTURE}]->(s:Unit) | {id: s.id, validFrom: toString(r.validFrom), validTo: toString(r.validTo),
               unitFrom: toString(s.validFrom), unitTo: toString(s.validTo)}] AS superiors
      ORDER BY u.id`,
@@ -169,6 +191,10 @@ function asRow(r: Record<string, unknown>, window: DiffWindow): DiffUnitRow {
     superiorAtFrom: before?.id ?? null,
     superiorAtTo: after?.id ?? null,
     superiorSince: after?.validFrom ?? null,
+    superiorAtOpening:
+      r.validFrom && r.validFrom > window.from && r.validFrom <= window.to
+        ? (superiorOn(links, r.validFrom as string)?.id ?? null)
+        : null,
     relations: (r.relations as DiffRelationRow[]) ?? [],
   };
 }
@@ -191,7 +217,7 @@ export async function diffEvents(
        UNION
        MATCH (m:MergerEvent)-[:ENDED|FOUNDED]->(u) WHERE m.date >= f AND m.date <= t
        RETURN {id: m.id, kind: m.kind, name: m.name, effectiveOn: toString(m.date), basis: coalesce(m.basis, []),
-               actor: null, source: 'GENERATED'} AS ev
+               actor: null, source: CASE m.origin WHEN 'seed' THEN 'SEED' ELSE 'GENERATED' END} AS ev
      }
      RETURN u.id AS id, collect(ev) AS events`,
     { ids: [...new Set(args.ids)], from: args.window.from, to: args.window.to },

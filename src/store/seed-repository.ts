@@ -24,6 +24,7 @@ const SEED_LABELS = [
   "Task",
   "ChannelRule",
   "AssigneeSelector",
+  "MergerEvent",
 ];
 
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
@@ -41,6 +42,7 @@ export async function writeSeed(db: Database, seed: SeedGraphRecords): Promise<v
     await writePlans(tx, seed);
     await writeKindPairings(tx, seed);
     await writeChannelRules(tx, seed);
+    await writeMergers(tx, seed);
     await removeStale(tx, seed);
     await bumpAllVersions(tx);
   });
@@ -493,6 +495,44 @@ async function writeChannelRules(tx: TransactionRunner, seed: SeedGraphRecords):
   );
 }
 
+/** Mergers the seed records: MergerEvent nodes like the generator's, linked to the units they ended and founded. */
+async function writeMergers(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
+  await tx.run(
+    `UNWIND $mergers AS m
+     MERGE (n:MergerEvent {id: m.id})
+     SET n.kind = m.kind, n.name = m.name, n.date = date(m.date), n.basis = m.basis, n.note = m.note,
+         n.origin = 'seed'
+     WITH n, m
+     CALL (n, m) {
+       OPTIONAL MATCH (n)-[old:ENDED|FOUNDED]->(u:Unit)
+       WHERE NOT u.id IN (CASE type(old) WHEN 'ENDED' THEN m.ended ELSE m.founded END)
+       DELETE old
+     }
+     CALL (n, m) {
+       UNWIND m.ended AS uid
+       MATCH (u:Unit {id: uid})
+       MERGE (n)-[x:ENDED]->(u) SET x.origin = 'seed'
+     }
+     CALL (n, m) {
+       UNWIND m.founded AS uid
+       MATCH (u:Unit {id: uid})
+       MERGE (n)-[x:FOUNDED]->(u) SET x.origin = 'seed'
+     }`,
+    {
+      mergers: seed.mergers.map((m) => ({
+        id: m.id,
+        kind: m.kind,
+        name: m.name,
+        date: m.date,
+        ended: m.ended,
+        founded: m.founded,
+        basis: m.basis,
+        note: m.note ?? null,
+      })),
+    },
+  );
+}
+
 async function removeStale(tx: TransactionRunner, seed: SeedGraphRecords): Promise<void> {
   const keep = [
     ...seed.units.map((u) => u.id),
@@ -504,6 +544,7 @@ async function removeStale(tx: TransactionRunner, seed: SeedGraphRecords): Promi
     ...seed.kindPairings.map((k) => k.id),
     ...seed.channelRules.map((c) => c.id),
     ...seed.assigneeSelectors.map((a) => a.id),
+    ...seed.mergers.map((m) => m.id),
     ...seed.plans.flatMap((p) => [
       p.id,
       ...p.events.map((e) => e.id),

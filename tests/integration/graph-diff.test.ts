@@ -13,7 +13,11 @@ import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const WINDOW = { from: "2025-06-30", to: "2025-07-01" };
-const ROOTS = ["tinh-uy-lam-dong-2025", "tinh-uy-lam-dong", "tinh-uy-dak-nong", "tinh-uy-binh-thuan"];
+/** The new Tỉnh ủy: the seed's merger event gives its three predecessors. */
+const ROOT = "tinh-uy-lam-dong-2025";
+const ROOTS = [ROOT];
+const OLD = ["tinh-uy-binh-thuan", "tinh-uy-dak-nong", "tinh-uy-lam-dong"];
+const MERGER = "hop-nhat-tinh-lam-dong-2025";
 const PROVINCES = new Set(["lam-dong", "dak-nong", "binh-thuan"]);
 const P = "diff-t-";
 /** The first query on a cold throwaway database plans every statement: generous, for liveness only. */
@@ -158,9 +162,39 @@ describe("graphDiff across the 2025 reform in Lâm Đồng (seed)", () => {
       "dang-uy-phuong-xuan-huong-da-lat-lam-dong",
       "dang-uy-xa-minh-hoa-a-lam-dong",
     ]);
-    // The seed records no events: every change says it came from the seed, dated 01/07/2025.
-    expect(new Set(d.nodes.map((c) => c.cause.kind))).toEqual(new Set(["SEED"]));
     expect(new Set(d.nodes.map((c) => c.date))).toEqual(new Set(["2025-07-01"]));
+  });
+
+  it("finds the three old Tỉnh ủy from the seed's merger event: one root answers as the four did", async () => {
+    expect(d.predecessors.map((p) => p.id).sort()).toEqual(OLD);
+    const four = await diff({ under: [ROOT, ...OLD], first: 500 });
+    const key = (c: Change) => `${c.type} ${c.unit.id} ${c.relationFrom?.id ?? ""}>${c.relationTo?.id ?? ""}`;
+    expect(d.nodes.map(key)).toEqual(four.nodes.map(key));
+    expect(d.summary).toEqual(four.summary);
+  });
+
+  it("names the merger as the cause of the Tỉnh ủy's ending and founding, with its basis; the rest came from the seed", async () => {
+    const committees = d.nodes.filter((c) => c.kind === "PROVINCIAL_COMMITTEE" && c.type.startsWith("UNIT_"));
+    expect(committees.map((c) => c.unit.id).sort()).toEqual([...OLD, ROOT].sort());
+    for (const c of committees)
+      expect(c.cause).toMatchObject({
+        kind: "MERGE",
+        eventId: MERGER,
+        direct: true,
+        basis: [{ id: "nq-60-2025-whole" }, { id: "nq-202-2025-qh15-whole" }],
+      });
+    // Below them a change inherits the merger only from a Tỉnh ủy it left or joined; the seed
+    // records no other event, so every other change says it came from the seed.
+    const tinhUy = new Set([...OLD, ROOT]);
+    const underMerged = (c: Change) =>
+      tinhUy.has(c.oldSuperior?.id ?? "") ||
+      tinhUy.has(c.newSuperior?.id ?? "") ||
+      c.type.startsWith("RELATION_");
+    const inherited = d.nodes.filter((c) => c.cause.kind === "MERGE" && !c.cause.direct);
+    expect(inherited.length).toBeGreaterThan(0);
+    for (const c of inherited) expect(underMerged(c)).toBe(true);
+    const others = d.nodes.filter((c) => c.cause.kind !== "MERGE");
+    expect(new Set(others.map((c) => c.cause.kind))).toEqual(new Set(["SEED"]));
   });
 
   it(
@@ -248,6 +282,35 @@ describe("graphDiff names the recorded event", () => {
         direct: true,
         basis: [{ id: "dieu-le-dang-whole" }],
       });
+    },
+    SLOW,
+  );
+});
+
+describe("graphDiff lists a unit opened and closed inside the window", () => {
+  it(
+    "once, as UNIT_OPENED_AND_CLOSED, dated its first day, under the superior it was opened under",
+    async () => {
+      await create(server, admin, { id: `${P}tinh2`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      await create(server, admin, { id: `${P}tam`, kind: "COMMUNE_COMMITTEE" }, `${P}tinh2`, "2025-09-10");
+      const closed = await gqlAs(
+        server,
+        admin,
+        `mutation { closeUnit(id: "${P}tam", lastDay: "2025-09-20", basis: ["dieu-le-dang-whole"]) { id } }`,
+      );
+      expect(closed.errors).toBeUndefined();
+      const d = await diff({ from: "2025-09-01", to: "2025-10-01", under: [`${P}tinh2`] });
+      const brief = d.nodes.filter((c) => c.unit.id === `${P}tam`);
+      expect(brief.map((c) => c.type)).toEqual(["UNIT_OPENED_AND_CLOSED"]);
+      expect(brief[0]).toMatchObject({ date: "2025-09-10", newSuperior: { id: `${P}tinh2` } });
+      expect(d.summary.byType.find((t) => t.key === "UNIT_OPENED_AND_CLOSED")?.count).toBe(1);
+      // A window that holds only its opening sees it opened (and its relation to the superior
+      // started); one that holds only its closing, closed (and that relation ended).
+      const of = (x: Diff) => x.nodes.filter((c) => c.unit.id === `${P}tam`).map((c) => c.type);
+      const opening = await diff({ from: "2025-09-01", to: "2025-09-15", under: [`${P}tinh2`] });
+      expect(of(opening)).toEqual(["UNIT_OPENED", "RELATION_STARTED"]);
+      const closing = await diff({ from: "2025-09-15", to: "2025-10-01", under: [`${P}tinh2`] });
+      expect(of(closing)).toEqual(["UNIT_CLOSED", "RELATION_ENDED"]);
     },
     SLOW,
   );

@@ -27,6 +27,7 @@ function row(over: Partial<DiffUnitRow> & { id: string }): DiffUnitRow {
     superiorAtFrom: null,
     superiorAtTo: null,
     superiorSince: null,
+    superiorAtOpening: null,
     relations: [],
     ...over,
   };
@@ -76,6 +77,27 @@ describe("unitChanges", () => {
     expect(c?.cause).toMatchObject({ kind: "MERGE", eventId: "ev-xa", direct: false });
   });
 
+  it("a unit opened and closed inside the window is listed once, dated its first day, under its first superior", () => {
+    const w = { from: "2025-06-01", to: "2025-07-01" };
+    const brief = row({
+      id: "ban-tam",
+      validFrom: "2025-06-10",
+      validTo: "2025-06-20",
+      superiorAtOpening: "tinh",
+    });
+    expect(unitChanges(brief, { ...input(), window: w })).toMatchObject([
+      { type: "UNIT_OPENED_AND_CLOSED", date: "2025-06-10", newSuperior: "tinh", oldSuperior: null },
+    ]);
+    // Still open on `to`, or closed on `to` itself (in force that day): opened, not opened and closed.
+    expect(unitChanges({ ...brief, validTo: "2025-07-01" }, { ...input(), window: w })[0]?.type).toBe(
+      "UNIT_OPENED",
+    );
+    // Opened before the window: closed.
+    expect(unitChanges({ ...brief, validFrom: "2025-05-01" }, { ...input(), window: w })[0]?.type).toBe(
+      "UNIT_CLOSED",
+    );
+  });
+
   it("without an event the change says where it came from", () => {
     const opened = row({ id: "xa-moi", validFrom: "2025-07-01", superiorAtTo: "tinh" });
     expect(unitChanges(opened, input())[0]?.cause.kind).toBe("SEED");
@@ -100,10 +122,7 @@ describe("unitChanges", () => {
     ]);
   });
 
-  it("a unit in neither state (opened and closed inside the window) and an unchanged unit have no change", () => {
-    const wide = { from: "2025-01-01", to: "2025-12-31" };
-    const brief = row({ id: "tam", validFrom: "2025-03-01", validTo: "2025-04-30" });
-    expect(unitChanges(brief, { ...input(), window: wide })).toEqual([]);
+  it("an unchanged unit has no change", () => {
     expect(unitChanges(row({ id: "yen", superiorAtFrom: "a", superiorAtTo: "a" }), input())).toEqual([]);
   });
 

@@ -65,10 +65,13 @@ const DRAWN = 300;
 const CLASS: Record<string, string> = {
   UNIT_OPENED: "added",
   UNIT_CLOSED: "removed",
+  UNIT_OPENED_AND_CLOSED: "transient",
   UNIT_MOVED: "moved",
   UNIT_RENAMED: "renamed",
   UNIT_ATTRIBUTE_CHANGED: "renamed",
 };
+
+const HIGHLIGHTS = ["added", "removed", "moved", "renamed", "transient"] as const;
 
 const STYLE: cytoscape.StylesheetJson = [
   {
@@ -87,6 +90,7 @@ const STYLE: cytoscape.StylesheetJson = [
   { selector: "node.removed", style: { "background-color": "#c62828" } },
   { selector: "node.moved", style: { "background-color": "#ef8f00" } },
   { selector: "node.renamed", style: { "background-color": "#1565c0" } },
+  { selector: "node.transient", style: { "background-color": "#7b1fa2" } },
   { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "target-arrow-shape": "triangle" } },
   {
     selector: "edge.old",
@@ -134,7 +138,7 @@ function render(target: HTMLElement, d: Diff, from: string, to: string): void {
   const list = d.nodes
     .map(
       (c) =>
-        `<li class="${CLASS[c.type] ?? "relation"}" data-testid="compare-change" data-type="${h(c.type)}">${h(c.typeLabel)}: <strong>${h(c.unit.name)}</strong>${
+        `<li class="${CLASS[c.type] ?? "relation"}" data-testid="compare-change" data-type="${h(c.type)}" data-unit="${h(c.unit.id)}">${h(c.typeLabel)}: <strong>${h(c.unit.name)}</strong>${
           c.before || c.after ? ` (${h(c.before ?? "—")} → ${h(c.after ?? "—")})` : ""
         }${c.oldSuperior || c.newSuperior ? ` — ${h(c.oldSuperior?.name ?? "—")} → ${h(c.newSuperior?.name ?? "—")}` : ""}
         <span class="muted">[${h(c.cause.kindLabel)}${c.cause.name ? `: ${h(c.cause.name)}` : ""}${
@@ -150,17 +154,25 @@ function render(target: HTMLElement, d: Diff, from: string, to: string): void {
       <table><thead><tr><th>Nguyên nhân</th><th>Số</th></tr></thead><tbody>${rows(s.byCause)}</tbody></table>
       <table><thead><tr><th>Loại đơn vị</th><th>Số</th></tr></thead><tbody>${rows(s.byKind.slice(0, 12))}</tbody></table>
     </div>
-    <p class="legend"><span class="added">■ thành lập</span> <span class="removed">■ kết thúc</span> <span class="moved">■ chuyển cấp trên</span> <span class="renamed">■ đổi tên / thuộc tính</span></p>
+    <p class="legend"><span class="added">■ thành lập</span> <span class="removed">■ kết thúc</span> <span class="moved">■ chuyển cấp trên</span> <span class="renamed">■ đổi tên / thuộc tính</span> <span class="transient">■ thành lập rồi kết thúc</span></p>
     <div id="compare-graph"></div>
     <ul class="compare-list">${list}</ul>${d.pageInfo.hasNextPage ? `<p class="muted">… chỉ hiện ${d.nodes.length} thay đổi đầu tiên.</p>` : ""}`;
   const container = target.querySelector<HTMLElement>("#compare-graph");
-  if (container)
-    cytoscape({
-      container,
-      elements: elementsOf(d.nodes),
-      style: STYLE,
-      layout: { name: "cose", animate: false },
-    });
+  if (!container) return;
+  const cy = cytoscape({
+    container,
+    elements: elementsOf(d.nodes),
+    style: STYLE,
+    layout: { name: "cose", animate: false },
+  });
+  // What is highlighted, readable without the canvas (the browser tests read it): the ids of each class.
+  for (const cls of HIGHLIGHTS)
+    container.dataset[cls] = cy
+      .nodes(`.${cls}`)
+      .map((n) => n.id())
+      .sort()
+      .join(" ");
+  container.dataset.drawn = "1";
 }
 
 /**

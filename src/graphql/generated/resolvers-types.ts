@@ -402,6 +402,8 @@ export const DiffChangeType = {
   UnitMoved: 'UNIT_MOVED',
   /** Thành lập / bắt đầu hoạt động: in force on `to`, not on `from`. */
   UnitOpened: 'UNIT_OPENED',
+  /** Thành lập rồi kết thúc trong khoảng thời gian: its first day is in the window and its last day before `to` — in neither state, listed once, dated its first day. */
+  UnitOpenedAndClosed: 'UNIT_OPENED_AND_CLOSED',
   /** Đổi tên. */
   UnitRenamed: 'UNIT_RENAMED'
 } as const;
@@ -609,7 +611,7 @@ export type GraphChange = {
   kind: UnitKind;
   /** Vietnamese label of the kind (loại đơn vị). */
   kindLabel: Scalars['String']['output'];
-  /** UNIT_MOVED and UNIT_OPENED: the direct superior on `to` (cấp trên mới). */
+  /** UNIT_MOVED and UNIT_OPENED: the direct superior on `to` (cấp trên mới); UNIT_OPENED_AND_CLOSED: the one it was opened under. */
   newSuperior?: Maybe<Unit>;
   /** For a party organisation opened, closed or moved: the reporting obligations it (and its bodies) gained and lost — e.g. reports to the Tỉnh ủy instead of the Huyện ủy. Null for other changes and other kinds. */
   obligations?: Maybe<ObligationChanges>;

@@ -1,4 +1,5 @@
 /** graphDiff: what changed between two dates (src/domain/diff.ts), read by src/graphql/services/graph-diff.ts. */
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
 import { isActiveOn } from "../../domain/dates.ts";
 import {
   causeKindLabel,
@@ -44,8 +45,19 @@ async function obligationsOn(c: GraphChangeView, date: string, ctx: Context): Pr
   return obligationsOf(await ctx.loaders.facts.load({ id: c.unitId, asOf: date }));
 }
 
+/** Whether the selection (through fragments too) asks for the field at its first level. */
+function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const seen = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === field;
+      if (s.kind === Kind.INLINE_FRAGMENT) return seen(s.selectionSet);
+      return seen(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((n) => seen(n.selectionSet));
+}
+
 export const DiffQueries: QueryResolvers = {
-  graphDiff: async (_, args, ctx) => {
+  graphDiff: async (_, args, ctx, info) => {
     const first = firstArg(args.first, ctx);
     const after = decodeCursor(args.after, isDiffCursor);
     const plan = await planDiff(
@@ -65,7 +77,8 @@ export const DiffQueries: QueryResolvers = {
       to: plan.window.to,
       under: plan.roots,
       predecessors: plan.predecessors,
-      run: new DiffRun(ctx.db, plan, { first, after }, ctx.roundTrips),
+      // With the summary asked, everything is read anyway and the page is cut from it.
+      run: new DiffRun(ctx.db, plan, { first, after, withSummary: selects(info, "summary") }, ctx.roundTrips),
     };
   },
 };

@@ -120,31 +120,48 @@ function startIndex(members: readonly string[], id: string): number {
 }
 
 /**
+ * Batch sizes for a page: small first (a page of 50 changes needs the first hundred-odd units
+ * of the scope, not its thousands), then growing to DIFF_BATCH while the page is not full.
+ */
+export function pageBatchSizes(first: number): number[] {
+  const sizes: number[] = [];
+  for (let n = Math.max(200, first * 4); n < DIFF_BATCH; n *= 4) sizes.push(n);
+  return sizes;
+}
+
+/**
  * The diff's changes in listing order (unit id, then each unit's own order), a batch of units at
- * a time, starting after `after`. Bounded memory for the whole graph: one batch of rows at once.
+ * a time, starting after `after`. Bounded memory for the whole graph: one batch of rows at once
+ * (two with `prefetch`, which reads the next batch while the caller handles this one — for
+ * readers that read everything). `sizes` gives the first batches' sizes (DIFF_BATCH after them).
  */
 export async function* diffBatches(
   db: Database,
   plan: DiffPlan,
   after: DiffPosition | null,
   counter?: RoundTripCounter,
+  sizes: readonly number[] = [],
+  prefetch = false,
 ): AsyncGenerator<DiffBatch> {
   const memberSet = plan.members === null ? null : new Set(plan.members);
   const inScope = (id: string) => memberSet === null || memberSet.has(id);
   let next = plan.members === null ? null : startIndex(plan.members, after?.u ?? "");
   let start = after?.u ?? "";
   let inclusive = true;
-  for (;;) {
-    let ids: string[];
+  let round = 0;
+  const nextIds = async (): Promise<string[]> => {
+    const size = sizes[round++] ?? DIFF_BATCH;
     if (plan.members !== null && next !== null) {
-      ids = plan.members.slice(next, next + DIFF_BATCH);
+      const ids = plan.members.slice(next, next + size);
       next += ids.length;
-    } else {
-      ids = await unitIdsFrom(db, { start, inclusive, limit: DIFF_BATCH }, counter);
-      start = ids.at(-1) ?? start;
-      inclusive = false;
+      return ids;
     }
-    if (ids.length === 0) return;
+    const ids = await unitIdsFrom(db, { start, inclusive, limit: size }, counter);
+    start = ids.at(-1) ?? start;
+    inclusive = false;
+    return ids;
+  };
+  const read = async (ids: readonly string[]) => {
     const rows = await diffUnitRows(db, { ids, window: plan.window }, counter);
     const superiors = rows.flatMap((r) => [r.superiorAtFrom, r.superiorAtTo]).filter((s): s is string => !!s);
     const events = await diffEvents(
@@ -152,16 +169,31 @@ export async function* diffBatches(
       { ids: [...rows.map((r) => r.id), ...superiors], window: plan.window },
       counter,
     );
+    return { rows, events };
+  };
+  const load = async () => {
+    const ids = await nextIds();
+    return ids.length === 0 ? null : read(ids);
+  };
+  let pending = load();
+  for (;;) {
+    const batch = await pending;
+    if (batch === null) return;
+    pending = prefetch ? load() : Promise.resolve(null);
+    // A reader that stops early never awaits the prefetched batch: its failure must not go unhandled.
+    pending.catch(() => undefined);
+    const { rows, events } = batch;
     const eventsOf = (id: string) => events.get(id) ?? [];
     const changes = rows
       .flatMap((row) => unitChanges(row, { window: plan.window, inScope, eventsOf }))
       .filter((c) => isAfter(c, after) && (plan.types === null || plan.types.has(c.type)))
       .filter((c) => plan.visible === null || unitsNamed(c).every((id) => plan.visible?.has(id)));
     yield { changes, names: new Map(rows.map((r) => [r.id, r.current.name ?? r.id])) };
+    if (!prefetch) pending = load();
   }
 }
 
-/** A page: up to `first` changes after `after`, and whether more follow. */
+/** A page: up to `first` changes after `after`, and whether more follow; reads units in id order only as far as it needs. */
 export async function diffPage(
   db: Database,
   plan: DiffPlan,
@@ -169,7 +201,7 @@ export async function diffPage(
   counter?: RoundTripCounter,
 ): Promise<{ changes: DiffChange[]; hasNextPage: boolean }> {
   const out: DiffChange[] = [];
-  for await (const batch of diffBatches(db, plan, args.after, counter)) {
+  for await (const batch of diffBatches(db, plan, args.after, counter, pageBatchSizes(args.first))) {
     out.push(...batch.changes);
     if (out.length > args.first) break;
   }
@@ -184,7 +216,7 @@ export async function diffAll(
 ): Promise<{ changes: DiffChange[]; tally: DiffTally }> {
   const changes: DiffChange[] = [];
   const tally = new DiffTally();
-  for await (const batch of diffBatches(db, plan, null, counter)) {
+  for await (const batch of diffBatches(db, plan, null, counter, [], true)) {
     for (const c of batch.changes) {
       changes.push(c);
       tally.add(c, batch.names.get(c.unitId));
@@ -194,9 +226,9 @@ export async function diffAll(
 }
 
 /**
- * A diff as one request reads it: the page, and the summary when asked. With a bounded scope
- * (a subtree, a scoped reader's part) everything is read once and the page is cut from it; over
- * the whole graph the page reads only as far as it needs, and the summary reads everything.
+ * A diff as one request reads it: the page, and the summary when asked. The page alone reads
+ * units in id order only until it is full; with the summary asked too, everything is read once
+ * and the page is cut from it.
  */
 export class DiffRun {
   private everything: ReturnType<typeof diffAll> | undefined;
@@ -205,7 +237,7 @@ export class DiffRun {
   constructor(
     private readonly db: Database,
     readonly plan: DiffPlan,
-    private readonly args: { first: number; after: DiffPosition | null },
+    private readonly args: { first: number; after: DiffPosition | null; withSummary?: boolean },
     private readonly counter?: RoundTripCounter,
   ) {}
 
@@ -215,13 +247,12 @@ export class DiffRun {
   }
 
   page(): ReturnType<typeof diffPage> {
-    this.onePage ??=
-      this.plan.members === null
-        ? diffPage(this.db, this.plan, this.args, this.counter)
-        : this.all().then(({ changes }) => {
-            const rest = changes.filter((c) => isAfter(c, this.args.after));
-            return { changes: rest.slice(0, this.args.first), hasNextPage: rest.length > this.args.first };
-          });
+    this.onePage ??= this.args.withSummary
+      ? this.all().then(({ changes }) => {
+          const rest = changes.filter((c) => isAfter(c, this.args.after));
+          return { changes: rest.slice(0, this.args.first), hasNextPage: rest.length > this.args.first };
+        })
+      : diffPage(this.db, this.plan, this.args, this.counter);
     return this.onePage;
   }
 }
