@@ -110,7 +110,26 @@ async function runStep(gql: Gql, step: ReformStep): Promise<{ error: string | nu
   }
 }
 
-/** Replays every province's steps; `onStep` after each (for a progress bar). */
+/** At most `n` at once. */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(run: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await run();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/**
+ * Replays every province's steps, wave after wave; the steps of one wave, and different
+ * provinces, run side by side, at most `concurrency` mutations at once. `onStep` after each.
+ */
 export async function replayReform(
   gql: Gql,
   provinces: readonly ProvinceReform[],
@@ -118,24 +137,29 @@ export async function replayReform(
 ): Promise<ReplayReport> {
   const started = performance.now();
   const report: ReplayReport = { steps: 0, byOp: {}, failures: [], retries: 0, seconds: 0 };
-  const queue = [...provinces];
-  const worker = async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) {
-      for (const step of p.steps) {
-        const t = performance.now();
-        const { error, retries } = await runStep(gql, step);
-        const op = report.byOp[step.op] ?? { n: 0, ms: 0 };
-        report.byOp[step.op] = op;
-        op.n++;
-        op.ms += performance.now() - t;
-        report.retries += retries;
-        report.steps++;
-        if (error) report.failures.push({ province: p.key, step, error });
-        opts.onStep?.(report.steps);
-      }
+  const limit = limiter(Math.max(1, opts.concurrency));
+  const one = async (province: string, step: ReformStep) => {
+    const t = performance.now();
+    const { error, retries } = await runStep(gql, step);
+    const op = report.byOp[step.op] ?? { n: 0, ms: 0 };
+    report.byOp[step.op] = op;
+    op.n++;
+    op.ms += performance.now() - t;
+    report.retries += retries;
+    report.steps++;
+    if (error) report.failures.push({ province, step, error });
+    opts.onStep?.(report.steps);
+  };
+  const province = async (p: ProvinceReform) => {
+    for (let i = 0; i < p.steps.length; ) {
+      const wave = (p.steps[i] as ReformStep).wave;
+      let j = i;
+      while (j < p.steps.length && (p.steps[j] as ReformStep).wave === wave) j++;
+      await Promise.all(p.steps.slice(i, j).map((step) => limit(() => one(p.key, step))));
+      i = j;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  await Promise.all(provinces.map(province));
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }

@@ -77,7 +77,7 @@ beforeAll(async () => {
     batches.map((b) => preReformCut(b)),
     { singleTransaction: true },
   );
-  report = await replayReform(gql, plans, { concurrency: 2 });
+  report = await replayReform(gql, plans, { concurrency: 4 });
   const replayed = await collectAnswers(gql, units, { concurrency: 4 });
   mismatches = compareAnswers(reference, replayed);
   broken = brokenInvariants(referenceCounts, await integrityCounts(gql));

@@ -50,7 +50,8 @@ export interface ReformRelation {
   note: string | null;
 }
 
-export type ReformStep =
+/** What one mutation does. */
+export type StepBody =
   | { op: "abolishLevel"; underId: string; kind: string; basis: string[] }
   | {
       op: "mergeUnits";
@@ -65,6 +66,12 @@ export type ReformStep =
   | { op: "closeUnit"; id: string; basis: string[] }
   | { op: "endRelation"; relationId: string; basis: string[] }
   | { op: "addRelation"; input: ReformRelation };
+
+/**
+ * A step with its wave: the steps of a province run in the order of their waves, and those of one
+ * wave do not depend on each other (different communes, units or relations), so they may run at once.
+ */
+export type ReformStep = StepBody & { wave: number };
 
 export interface ProvinceReform {
   key: string;
@@ -252,6 +259,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   const founded = batch.units.filter((u) => u.validFrom === REFORM_DAY);
   const sim = new Simulation(units, cut);
   const steps: ReformStep[] = [];
+  const push = (wave: number, step: StepBody) => steps.push({ ...step, wave });
   const created = new Set<string>();
 
   /** The structural relation a unit hangs by from the reform in the history. */
@@ -266,7 +274,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
       sim.problems.push(`${e.id}: no Tỉnh ủy above ${first}`);
       continue;
     }
-    steps.push({ op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...e.basis] });
+    push(0, { op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...e.basis] });
     for (const d of e.ended) {
       for (const child of sim.subordinates(d)) sim.move(child, under, e.basis, "SUBORDINATE_TO");
       sim.close(d, endedSet);
@@ -274,6 +282,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   }
 
   const merge = (
+    wave: number,
     sources: string[],
     intoId: string,
     basis: readonly string[],
@@ -287,11 +296,11 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     }
     created.add(intoId);
     if (sources.length < 2) {
-      steps.push({ op: "createUnit", unit: unitSpec(into), superiorId: hang.to, basis: [...basis] });
+      push(wave, { op: "createUnit", unit: unitSpec(into), superiorId: hang.to, basis: [...basis] });
       sim.add(structuralType(into.kind), intoId, hang.to, basis);
       for (const source of sources) {
         for (const child of sim.subordinates(source)) {
-          steps.push({
+          push(wave + 1, {
             op: "setSuperior",
             unitId: child,
             superiorId: intoId,
@@ -299,12 +308,12 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
           });
           sim.move(child, intoId, childBasis ?? basis, "SUBORDINATE_TO");
         }
-        steps.push({ op: "closeUnit", id: source, basis: [...basis] });
+        push(wave + 2, { op: "closeUnit", id: source, basis: [...basis] });
         sim.close(source, endedSet);
       }
       return;
     }
-    steps.push({
+    push(wave, {
       op: "mergeUnits",
       sourceIds: sources,
       into: unitSpec(into),
@@ -322,7 +331,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
 
   // 2. Provinces.
   for (const e of batch.events.filter((x) => x.kind === "PROVINCE_MERGER"))
-    merge([...e.ended], e.founded[0] as string, e.basis, null);
+    merge(10, [...e.ended], e.founded[0] as string, e.basis, null);
 
   // 3. Communes: the thôn move with the basis the history gives their new superior relation.
   for (const e of batch.events.filter((x) => x.kind === "COMMUNE_MERGER")) {
@@ -333,32 +342,37 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
         r.to === into &&
         e.ended.some((s) => sim.subordinates(s).includes(r.from)),
     )?.basis;
-    merge([...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
+    merge(30, [...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
   }
 
   // 4. Other founded units, parents (and host agencies) first.
   const pending = founded.filter((u) => !created.has(u.id));
-  const visit = (u: GenUnit, path: Set<string>) => {
-    if (created.has(u.id)) return;
+  // Its wave: one past the deepest unit it needs that this step creates (units made by merges are there).
+  const depth = new Map<string, number>();
+  const visit = (u: GenUnit, path: Set<string>): number => {
+    if (created.has(u.id)) return depth.get(u.id) ?? -1;
     if (path.has(u.id)) {
       sim.problems.push(`dependency cycle at ${u.id}`);
-      return;
+      return 0;
     }
     path.add(u.id);
     const hang = targetParent(u.id);
+    let level = 0;
     for (const dep of [hang?.to, u.host]) {
       const d = dep ? units.get(dep) : undefined;
-      if (d && d.validFrom === REFORM_DAY) visit(d, path);
+      if (d && d.validFrom === REFORM_DAY) level = Math.max(level, visit(d, path) + 1);
     }
     created.add(u.id);
+    depth.set(u.id, level);
     const direct = hang && hang.type === structuralType(u.kind) ? hang : undefined;
-    steps.push({
+    push(40 + Math.min(level, 20), {
       op: "createUnit",
       unit: unitSpec(u),
       superiorId: direct?.to ?? null,
       basis: [...(direct?.basis ?? ROOT_BASIS)],
     });
     if (direct) sim.add(direct.type, u.id, direct.to, direct.basis);
+    return level;
   };
   for (const u of pending) visit(u, new Set());
 
@@ -370,14 +384,14 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     moved.push(r.from);
     if (sim.parentOf(r.from, r.type) === r.to && sim.live.get(key(r.type, r.from, r.to))?.genId === null)
       continue;
-    steps.push({ op: "setSuperior", unitId: r.from, superiorId: r.to, basis: [...r.basis] });
+    push(70, { op: "setSuperior", unitId: r.from, superiorId: r.to, basis: [...r.basis] });
     sim.move(r.from, r.to, r.basis, r.type);
   }
 
   // 6. Closures, lowest first: a unit closes once nothing outside its organs hangs under it.
   const endBasis = ["hd-31-2025-whole"];
   let open = ended.filter((id) => !sim.closed.has(id));
-  while (open.length > 0) {
+  for (let round = 0; open.length > 0; round++) {
     const ready = open.filter((id) => {
       const organParent = sim.parentOf(id, "PART_OF");
       if (organParent && endedSet.has(organParent) && !sim.closed.has(organParent)) return false;
@@ -389,7 +403,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     }
     for (const id of ready) {
       if (sim.closed.has(id)) continue;
-      steps.push({ op: "closeUnit", id, basis: endBasis });
+      push(80 + round, { op: "closeUnit", id, basis: endBasis });
       sim.close(id, endedSet);
     }
     open = open.filter((id) => !sim.closed.has(id));
@@ -404,7 +418,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
       continue;
     }
     if (r.genId) {
-      steps.push({ op: "endRelation", relationId: r.genId, basis: endBasis });
+      push(100, { op: "endRelation", relationId: r.genId, basis: endBasis });
       sim.remove(r);
     } else sim.problems.push(`a step made ${r.type} ${r.from} → ${r.to}, which the history does not have`);
   }
@@ -412,13 +426,13 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     if (sim.live.has(key(r.type, r.from, r.to))) continue;
     if (r.validFrom !== REFORM_DAY)
       sim.problems.push(`${r.id} held before the reform and was lost on the way`);
-    steps.push({ op: "addRelation", input: relationSpec(r) });
+    push(101, { op: "addRelation", input: relationSpec(r) });
     sim.add(r.type, r.from, r.to, r.basis);
   }
 
   return {
     key: batch.key,
-    steps,
+    steps: steps.sort((a, b) => a.wave - b.wave),
     ended,
     founded: founded.map((u) => u.id),
     moved,
