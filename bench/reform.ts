@@ -58,6 +58,7 @@ const { values: args } = parseArgs({
     heap: { type: "string", default: "1536" },
     pagecache: { type: "string", default: "1024" },
     record: { type: "boolean", default: false },
+    provinces: { type: "string" },
   },
 });
 
@@ -165,15 +166,25 @@ async function neo4jAt(dataDir: string) {
 /** The plan of every chunk, and every generated unit id (for the sample). */
 function planNation(): { plans: ProvinceReform[]; all: string[]; seconds: number } {
   const t = performance.now();
-  const plans: ProvinceReform[] = [];
-  const all: string[] = [];
+  let plans: ProvinceReform[] = [];
+  const unitsOf = new Map<string, string[]>();
   for (const b of generateNation({ scale, seed })) {
-    for (const u of b.units) all.push(u.id);
+    unitsOf.set(
+      b.key,
+      b.units.map((u) => u.id),
+    );
     const p = provinceReform(b);
     if (p.steps.length > 0) plans.push(p);
   }
   // The largest provinces first, so that the last one does not run alone at the end.
   plans.sort((a, b) => b.steps.length - a.steps.length);
+  // --provinces n: only the n provinces around the median size (the others keep their 30/06/2025 state).
+  if (args.provinces) {
+    const n = Math.max(1, Math.min(plans.length, Number(args.provinces)));
+    const from = Math.max(0, Math.floor(plans.length / 2) - Math.floor(n / 2));
+    plans = plans.slice(from, from + n);
+  }
+  const all = args.provinces ? plans.flatMap((p) => unitsOf.get(p.key) ?? []) : [...unitsOf.values()].flat();
   return { plans, all, seconds: (performance.now() - t) / 1000 };
 }
 
@@ -316,6 +327,7 @@ async function main(): Promise<void> {
         scale,
         seed,
         provinces: plans.length,
+        provinceKeys: args.provinces ? plans.map((p) => p.key) : "all",
         steps: report.steps,
         byOp: report.byOp,
         planSeconds,
