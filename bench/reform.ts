@@ -77,11 +77,11 @@ async function adminToken(): Promise<string> {
     .sign(new TextEncoder().encode(JWT_SECRET));
 }
 
-/** Our server as a child process (bench/our-server.ts), so that its RSS can be read. */
+/** Our server as a child process (bench/reform-server.ts), so that its RSS can be read. */
 async function startServer(
   uri: string,
 ): Promise<{ proc: ChildProcess; gql: Gql; rssMb: () => Promise<number> }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/our-server.ts")], {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/reform-server.ts")], {
     cwd: ROOT,
     env: {
       ...process.env,
