@@ -587,6 +587,8 @@ export const mutations = {
       superiorId?: string | null;
       effectiveOn: string;
       basis: string[];
+      /** What the moves of the sources' subordinates rest on; default: basis. */
+      subordinatesBasis?: string[] | null;
     },
   ) =>
     runChange(db, p, { kind: "MERGE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
@@ -611,7 +613,14 @@ export const mutations = {
       if (superior)
         await hangUnder(s, a.into.id, superior, a.effectiveOn, a.basis, structuralType(a.into.kind));
       for (const source of a.sourceIds)
-        await moveSubordinates(s, source, a.into.id, "input.sourceIds", a.effectiveOn, a.basis);
+        await moveSubordinates(
+          s,
+          source,
+          a.into.id,
+          "input.sourceIds",
+          a.effectiveOn,
+          a.subordinatesBasis ?? a.basis,
+        );
       await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
       for (const source of a.sourceIds) await closeWithOrgans(s, source, lastDay);
     }),

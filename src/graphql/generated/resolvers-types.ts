@@ -795,6 +795,8 @@ export type MergeUnitsInput = {
   into: NewUnitInput;
   /** The units merged; each ends the day before effectiveOn. */
   sourceIds: Array<Scalars['ID']['input']>;
+  /** Provision ids the moves of the sources' subordinates to A′ rest on (e.g. the rule that puts a thôn's chi bộ under the commune's đảng ủy); default: basis. */
+  subordinatesBasis?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** A′'s superior; default: the superior of the first source. */
   superiorId?: InputMaybe<Scalars['ID']['input']>;
 };

@@ -222,6 +222,9 @@ export const Mutation: MutationResolvers = {
         superiorId: input.superiorId ?? null,
         effectiveOn: effectiveDateArg(input.effectiveOn, ctx, "input.effectiveOn"),
         basis: basisArg(input.basis, "input.basis"),
+        subordinatesBasis: input.subordinatesBasis
+          ? basisArg(input.subordinatesBasis, "input.subordinatesBasis")
+          : null,
       }),
     ),
   splitUnit: (_, { input }, ctx) =>

@@ -1,0 +1,369 @@
+/**
+ * The 2025 reform replayed nationally (issue 16, item 5):
+ * `npx tsx bench/reform.ts --scale 1 [--seed 42] [--concurrency 8] [--sample 1000]
+ *  [--reference .data-reform/ref-1] [--record]`.
+ *
+ * 1. Reference: the bulk-imported full history at `--scale` in its own embedded Neo4j (imported
+ *    when missing; `--reference` may name a copy of the bench store), behind our server: the
+ *    as-of answers (superior, reporting chain, obligations) of the sampled units on 30/06/2025,
+ *    01/07/2025 and 01/01/2026, and the integrity report's counts.
+ * 2. Replay: a fresh database with the generated graph as it stood on 30/06/2025
+ *    (src/generator/national/reform-cut.ts), our server, and the reform applied through the
+ *    public mutations with an admin token (src/generator/national/reform-plan.ts,
+ *    bench/reform-replay.ts) — events, audit and invariant checks as for any editor — with a
+ *    progress bar. Then the same answers and counts.
+ * 3. Comparison: mismatches by question with examples, invariant findings beyond the history's;
+ *    exit code 1 on any mismatch, failed step or broken invariant.
+ *
+ * Both Neo4j run one after the other on the same Bolt port (--bolt-port, default 7821).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { cp, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { SignJWT } from "jose";
+import { generateInto } from "../src/cli/generate.ts";
+import { ANCHOR_UNITS } from "../src/generator/model.ts";
+import { generateNation } from "../src/generator/national/index.ts";
+import { preReformCut } from "../src/generator/national/reform-cut.ts";
+import { type ProvinceReform, provinceReform } from "../src/generator/national/reform-plan.ts";
+import { checkAnchors, importGenerated } from "../src/store/bulk-import.ts";
+import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import {
+  brokenInvariants,
+  collectAnswers,
+  compareAnswers,
+  integrityCounts,
+  sampleUnits,
+} from "./reform-answers.ts";
+import { type Gql, type GqlResult, replayReform } from "./reform-replay.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const JWT_SECRET = "bench-reform-secret-bench-reform-secret-0123456789";
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: "string", default: "0.001" },
+    seed: { type: "string", default: "42" },
+    data: { type: "string", default: ".data-reform" },
+    reference: { type: "string" },
+    concurrency: { type: "string", default: "8" },
+    sample: { type: "string", default: "1000" },
+    "bolt-port": { type: "string", default: "7821" },
+    port: { type: "string", default: "4221" },
+    heap: { type: "string", default: "1536" },
+    pagecache: { type: "string", default: "1024" },
+    record: { type: "boolean", default: false },
+    provinces: { type: "string" },
+  },
+});
+
+const scale = Number(args.scale);
+const seed = Number(args.seed);
+const concurrency = Number(args.concurrency);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function adminToken(): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: "admin" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject("bench-reform")
+    .setIssuedAt(now)
+    .setExpirationTime(now + 86_400)
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+/** Our server as a child process (bench/reform-server.ts), so that its RSS can be read. */
+async function startServer(
+  uri: string,
+): Promise<{ proc: ChildProcess; gql: Gql; rssMb: () => Promise<number> }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/reform-server.ts")], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NEO4J_URI: uri,
+      NEO4J_PASSWORD: BENCH_PASSWORD,
+      PORT: args.port,
+      JWT_SECRET,
+      // An abolishLevel or a province's merger moves hundreds of units in one transaction.
+      WRITE_TIMEOUT_MS: "600000",
+      REQUEST_TIMEOUT_MS: "600000",
+      MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const errors: string[] = [];
+  proc.stderr?.on("data", (d: Buffer) => errors.push(d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: proc.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      const m = /^READY (\S+)/.exec(line);
+      if (m) resolve(m[1] as string);
+    });
+    proc.once("exit", (code) => reject(new Error(`our server exited (${code}): ${errors.join("")}`)));
+  });
+  const jwt = await adminToken();
+  const gql: Gql = async (query, variables) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json().catch(() => null)) as GqlResult | null;
+    return body ?? { errors: [{ message: `HTTP ${res.status}` }] };
+  };
+  const rssMb = async () => {
+    const status = await readFile(`/proc/${proc.pid}/status`, "utf8").catch(() => "");
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  };
+  return { proc, gql, rssMb };
+}
+
+async function stopServer(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once("exit", r));
+  proc.kill("SIGTERM");
+  await exited;
+}
+
+function bar(label: string, total: number): cliProgress.SingleBar {
+  const b = new cliProgress.SingleBar(
+    {
+      format: `${label} |{bar}| {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}`,
+      barCompleteChar: "█",
+      barIncompleteChar: "░",
+      hideCursor: true,
+      etaBuffer: 200,
+      fps: 2,
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  b.start(total, 0, { rate: "0" });
+  const update = b.update.bind(b);
+  b.update = ((value: number) =>
+    update(value, {
+      rate: (value / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(1),
+    })) as never;
+  return b;
+}
+
+async function neo4jAt(dataDir: string) {
+  return startBenchNeo4j({
+    boltPort: Number(args["bolt-port"]),
+    dataDir,
+    heapMb: Number(args.heap),
+    pageCacheMb: Number(args.pagecache),
+  });
+}
+
+/** The plan of every chunk, and every generated unit id (for the sample). */
+function planNation(): { plans: ProvinceReform[]; all: string[]; seconds: number } {
+  const t = performance.now();
+  let plans: ProvinceReform[] = [];
+  const unitsOf = new Map<string, string[]>();
+  for (const b of generateNation({ scale, seed })) {
+    unitsOf.set(
+      b.key,
+      b.units.map((u) => u.id),
+    );
+    const p = provinceReform(b);
+    if (p.steps.length > 0) plans.push(p);
+  }
+  // The largest provinces first, so that the last one does not run alone at the end.
+  plans.sort((a, b) => b.steps.length - a.steps.length);
+  // --provinces n: only the n provinces around the median size (the others keep their 30/06/2025 state).
+  if (args.provinces) {
+    const n = Math.max(1, Math.min(plans.length, Number(args.provinces)));
+    const from = Math.max(0, Math.floor(plans.length / 2) - Math.floor(n / 2));
+    plans = plans.slice(from, from + n);
+  }
+  const all = args.provinces ? plans.flatMap((p) => unitsOf.get(p.key) ?? []) : [...unitsOf.values()].flat();
+  return { plans, all, seconds: (performance.now() - t) / 1000 };
+}
+
+async function answersOf(gql: Gql, units: string[], label: string) {
+  const b = bar(label, units.length * 3);
+  const answers = await collectAnswers(gql, units, { concurrency: 8, onDone: (n) => b.update(n) });
+  b.stop();
+  return answers;
+}
+
+/** The reference answers and integrity counts, from the file beside the store or from a server on it. */
+async function referenceAnswers(refDir: string, sample: string[]) {
+  const file = `${refDir}-answers-${seed}-${sample.length}.json`;
+  const kept = JSON.parse(await readFile(file, "utf8").catch(() => "null")) as {
+    sample: string[];
+    answers: [string, string][];
+    counts: Record<string, Record<string, number>>;
+  } | null;
+  if (kept && JSON.stringify(kept.sample) === JSON.stringify(sample)) {
+    log(`reference answers from ${file}`);
+    return { reference: new Map(kept.answers), refCounts: kept.counts };
+  }
+  log(`reference: the full history in ${refDir}`);
+  const ref = await neo4jAt(refDir);
+  try {
+    await generateInto(ref.db, { scale, seed, skipIfComplete: true });
+    const server = await startServer(ref.uri);
+    try {
+      const reference = await answersOf(server.gql, sample, "reference answers");
+      const refCounts = await integrityCounts(server.gql);
+      await writeFile(file, JSON.stringify({ sample, answers: [...reference], counts: refCounts }));
+      return { reference, refCounts };
+    } finally {
+      await stopServer(server.proc);
+    }
+  } finally {
+    await ref.stop();
+  }
+}
+
+/** A stopped store holding the seed and the pre-reform cut, copied for each replay; the import's seconds (0 when it was there). */
+async function ensureCut(cutDir: string): Promise<number> {
+  if (await stat(path.join(cutDir, "cut-complete")).catch(() => null)) return 0;
+  await rm(cutDir, { recursive: true, force: true });
+  const neo = await neo4jAt(cutDir);
+  try {
+    await checkAnchors(neo.db, ANCHOR_UNITS);
+    const t = performance.now();
+    const cut = await importGenerated(
+      neo.db,
+      (function* () {
+        for (const b of generateNation({ scale, seed })) yield preReformCut(b);
+      })(),
+    );
+    const seconds = (performance.now() - t) / 1000;
+    log(`pre-reform cut imported: ${cut.units} units, ${cut.relations} relations (${seconds.toFixed(1)} s)`);
+    await neo.stop();
+    await writeFile(path.join(cutDir, "cut-complete"), `${new Date().toISOString()}\n`);
+    return seconds;
+  } catch (e) {
+    await neo.stop();
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  const dataRoot = path.resolve(ROOT, args.data);
+  await mkdir(dataRoot, { recursive: true });
+  log(`planning the reform at scale ${scale}, seed ${seed}…`);
+  const { plans, all, seconds: planSeconds } = planNation();
+  const problems = plans.flatMap((p) => p.problems.map((x) => `${p.key}: ${x}`));
+  const steps = plans.reduce((a, p) => a + p.steps.length, 0);
+  const byOp: Record<string, number> = {};
+  for (const p of plans) for (const s of p.steps) byOp[s.op] = (byOp[s.op] ?? 0) + 1;
+  log(
+    `plan: ${steps} steps in ${plans.length} provinces (${planSeconds.toFixed(1)} s): ${JSON.stringify(byOp)}`,
+  );
+  if (problems.length > 0)
+    log(`plan problems (${problems.length}):\n  ${problems.slice(0, 20).join("\n  ")}`);
+  const sample = sampleUnits(
+    all,
+    {
+      ended: plans.flatMap((p) => p.ended),
+      founded: plans.flatMap((p) => p.founded),
+      moved: plans.flatMap((p) => p.moved),
+    },
+    Number(args.sample),
+    seed,
+  );
+
+  // 1. Reference: the bulk-imported history (its answers kept beside it for the next run).
+  const refDir = path.resolve(ROOT, args.reference ?? path.join(args.data, `ref-${scale}`));
+  const { reference, refCounts } = await referenceAnswers(refDir, sample);
+
+  // 2. Replay on the pre-reform cut.
+  const cutDir = path.join(dataRoot, `cut-${scale}-${seed}`);
+  const importSeconds = await ensureCut(cutDir);
+  const replayDir = path.join(dataRoot, `replay-${scale}`);
+  await rm(replayDir, { recursive: true, force: true });
+  await cp(cutDir, replayDir, { recursive: true });
+  const rep = await neo4jAt(replayDir);
+  let result: Record<string, unknown>;
+  let failed = false;
+  try {
+    const server = await startServer(rep.uri);
+    let peakRss = 0;
+    const rssTimer = setInterval(async () => {
+      peakRss = Math.max(peakRss, await server.rssMb());
+    }, 1000);
+    try {
+      const load = os.loadavg();
+      const b = bar("reform", steps);
+      const report = await replayReform(server.gql, plans, { concurrency, onStep: (n) => b.update(n) });
+      b.stop();
+      const loadAfter = os.loadavg();
+      log(
+        `replayed ${report.steps} steps in ${report.seconds.toFixed(1)} s (${(report.steps / report.seconds).toFixed(1)}/s), ${report.failures.length} failed, ${report.retries} retries`,
+      );
+      for (const f of report.failures.slice(0, 10))
+        log(`  FAILED ${f.province} ${f.step.op} ${JSON.stringify(f.step).slice(0, 200)}: ${f.error}`);
+      const replayed = await answersOf(server.gql, sample, "replayed answers");
+      const counts = await integrityCounts(server.gql);
+      clearInterval(rssTimer);
+      const mismatches = compareAnswers(reference, replayed);
+      const broken = brokenInvariants(refCounts, counts);
+      const byQuestion: Record<string, number> = {};
+      for (const m of mismatches) byQuestion[m.question] = (byQuestion[m.question] ?? 0) + 1;
+      const mismatchedUnits = new Set(mismatches.map((m) => m.key.split("@")[0])).size;
+      log(
+        `compared ${sample.length} units × 3 dates: ${mismatches.length} mismatches (${mismatchedUnits} units) ${JSON.stringify(byQuestion)}`,
+      );
+      for (const m of mismatches.slice(0, 8))
+        log(`  ${m.key} ${m.question}\n    history:  ${m.reference}\n    replayed: ${m.replayed}`);
+      log(`integrity (history → replayed): ${JSON.stringify({ history: refCounts, replayed: counts })}`);
+      if (broken.length) log(`BROKEN INVARIANTS: ${broken.join("; ")}`);
+      failed =
+        mismatches.length > 0 || broken.length > 0 || report.failures.length > 0 || problems.length > 0;
+      result = {
+        at: new Date().toISOString(),
+        scale,
+        seed,
+        provinces: plans.length,
+        provinceKeys: args.provinces ? plans.map((p) => p.key) : "all",
+        steps: report.steps,
+        byOp: report.byOp,
+        planSeconds,
+        importSeconds,
+        replaySeconds: report.seconds,
+        stepsPerSecond: report.steps / report.seconds,
+        concurrency,
+        failures: report.failures.length,
+        retries: report.retries,
+        sampledUnits: sample.length,
+        mismatches: mismatches.length,
+        mismatchedUnits,
+        byQuestion,
+        brokenInvariants: broken,
+        integrity: { history: refCounts, replayed: counts },
+        peakRssMb: Math.round(peakRss),
+        loadAverage: { before: load, after: loadAfter },
+      };
+      console.log(JSON.stringify(result, null, 2));
+    } finally {
+      clearInterval(rssTimer);
+      await stopServer(server.proc);
+    }
+  } finally {
+    await rep.stop();
+  }
+  if (args.record) {
+    const file = path.join(ROOT, "bench/results", `reform-${new Date().toISOString().slice(0, 10)}.json`);
+    await mkdir(path.dirname(file), { recursive: true });
+    const previous = JSON.parse(await readFile(file, "utf8").catch(() => "[]")) as unknown[];
+    await writeFile(file, `${JSON.stringify([...previous, result], null, 2)}\n`);
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

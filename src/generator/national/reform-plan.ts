@@ -1,0 +1,442 @@
+/**
+ * The reform of 01/07/2025 as a list of public mutations, per province, derived from the
+ * generator's own model (its merger events and the validity of its units and relations), so that
+ * replaying it on the pre-reform cut (reform-cut.ts) gives the graph the bulk import holds from
+ * 01/07/2025 — with the same ids. Pure.
+ *
+ * Per province (one generated chunk), in this order:
+ * 1. abolishLevel DISTRICT_COMMITTEE under each old Tỉnh ủy (its DISTRICT_LEVEL_ENDED event):
+ *    districts end with their organs, their communes and organisations move to the Tỉnh ủy;
+ * 2. mergeUnits of the old Tỉnh ủy into the new one (PROVINCE_MERGER), when it was merged;
+ * 3. mergeUnits of each run of old communes into its new commune (COMMUNE_MERGER; a run of one
+ *    is createUnit, setSuperior of its thôn and closeUnit, since a merge needs two sources);
+ * 4. createUnit of every other unit founded on 01/07/2025 (organs, Đảng ủy UBND…), parents first;
+ * 5. setSuperior of the organisations that change superior (schools and enterprises to their new
+ *    commune or the Đảng ủy UBND tỉnh, the armed forces to the new Tỉnh ủy's committees);
+ * 6. closeUnit of every unit that ended on 30/06/2025 and is not closed yet, lowest first;
+ * 7. endRelation / addRelation for the relations that end or start with the reform and were not
+ *    ended or made by the steps above.
+ *
+ * The planner simulates what each mutation does to the relations in force on 01/07/2025 (as
+ * src/store/mutation-repository.ts does it: moves, carried relations, closing with organs), and
+ * reports what it could not make equal (`problems`, e.g. a relation that a merge carried over and
+ * no later step removes): a correct plan has none.
+ */
+import type { GeneratedBatch, GenRelation, GenUnit } from "../../domain/records.ts";
+import { UNIT_KINDS, type UnitKind } from "../../domain/unit-kinds.ts";
+import { LAST_OLD_DAY, REFORM_DAY } from "./constants.ts";
+
+export interface ReformUnit {
+  id: string;
+  name: string;
+  kind: string;
+  level: string | null;
+  province: string | null;
+  sector: string | null;
+  host: string | null;
+  note: string | null;
+}
+
+export interface ReformRelation {
+  type: string;
+  fromId: string;
+  toId: string;
+  validFrom: string;
+  validTo: string | null;
+  frequencies: string[];
+  via: string[];
+  subject: string | null;
+  basis: string[];
+  note: string | null;
+}
+
+/** What one mutation does. */
+export type StepBody =
+  | { op: "abolishLevel"; underId: string; kind: string; basis: string[] }
+  | {
+      op: "mergeUnits";
+      sourceIds: string[];
+      into: ReformUnit;
+      superiorId: string;
+      basis: string[];
+      subordinatesBasis: string[] | null;
+    }
+  | { op: "createUnit"; unit: ReformUnit; superiorId: string | null; basis: string[] }
+  | { op: "setSuperior"; unitId: string; superiorId: string; basis: string[] }
+  | { op: "closeUnit"; id: string; basis: string[] }
+  | { op: "endRelation"; relationId: string; basis: string[] }
+  | { op: "addRelation"; input: ReformRelation };
+
+/**
+ * A step with its wave: the steps of a province run in the order of their waves, and those of one
+ * wave do not depend on each other (different communes, units or relations), so they may run at once.
+ */
+export type ReformStep = StepBody & { wave: number };
+
+export interface ProvinceReform {
+  key: string;
+  steps: ReformStep[];
+  /** Units ended, founded and moved by the reform (for sampling). */
+  ended: string[];
+  founded: string[];
+  moved: string[];
+  /** Relations in force from 01/07/2025 whose basis differs (as a set) from the history's: recorded with the restructuring's basis. */
+  basisDiffers: number;
+  /** What the plan could not make equal to the history; empty for a correct plan. */
+  problems: string[];
+}
+
+const STRUCTURAL = new Set(["SUBORDINATE_TO", "PART_OF"]);
+/** The basis of unit creations that hang from nothing (state bodies): the commune reform's guidance. */
+const ROOT_BASIS = ["hd-31-2025-whole"];
+
+/** The structural relation a unit of this kind hangs by, as the mutations decide it. */
+export function structuralType(kind: string): "SUBORDINATE_TO" | "PART_OF" {
+  const category = UNIT_KINDS[kind as UnitKind]?.category;
+  return category === "PARTY_ORGANISATION" || category === "PARTY_DELEGATION" ? "SUBORDINATE_TO" : "PART_OF";
+}
+
+const key = (type: string, from: string, to: string) => `${type}|${from}|${to}`;
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+interface Live {
+  type: string;
+  from: string;
+  to: string;
+  /** The generated relation's id when it came from the cut; null when a step made it. */
+  genId: string | null;
+  basis: readonly string[];
+}
+
+const inForceOn = (x: { validFrom: string | null; validTo: string | null }, day: string) =>
+  (x.validFrom === null || x.validFrom <= day) && (x.validTo === null || x.validTo >= day);
+
+function unitSpec(u: GenUnit): ReformUnit {
+  return {
+    id: u.id,
+    name: u.name,
+    kind: u.kind,
+    level: u.level,
+    province: u.province,
+    sector: u.sector,
+    host: u.host,
+    note: u.note,
+  };
+}
+
+function relationSpec(r: GenRelation): ReformRelation {
+  return {
+    type: r.type,
+    fromId: r.from,
+    toId: r.to,
+    validFrom: r.validFrom ?? REFORM_DAY,
+    validTo: r.validTo,
+    frequencies: [...r.frequencies],
+    via: [...r.via],
+    subject: r.subject,
+    basis: [...r.basis],
+    note: r.note,
+  };
+}
+
+/** The relations in force on 01/07/2025 in the replayed graph, as the steps change them. */
+class Simulation {
+  readonly live = new Map<string, Live>();
+  private readonly byUnit = new Map<string, Set<string>>();
+  readonly closed = new Set<string>();
+  readonly problems: string[] = [];
+
+  constructor(
+    readonly units: ReadonlyMap<string, GenUnit>,
+    cut: readonly GenRelation[],
+  ) {
+    for (const r of cut) this.put({ type: r.type, from: r.from, to: r.to, genId: r.id, basis: r.basis });
+  }
+
+  private put(r: Live): void {
+    const k = key(r.type, r.from, r.to);
+    this.live.set(k, r);
+    for (const id of [r.from, r.to]) {
+      const set = this.byUnit.get(id) ?? new Set<string>();
+      set.add(k);
+      this.byUnit.set(id, set);
+    }
+  }
+
+  touching(id: string): Live[] {
+    return [...(this.byUnit.get(id) ?? [])].map((k) => this.live.get(k) as Live);
+  }
+
+  add(type: string, from: string, to: string, basis: readonly string[]): void {
+    this.put({ type, from, to, genId: null, basis });
+  }
+
+  remove(r: Live): void {
+    const k = key(r.type, r.from, r.to);
+    this.live.delete(k);
+    this.byUnit.get(r.from)?.delete(k);
+    this.byUnit.get(r.to)?.delete(k);
+  }
+
+  /** Current structural parent by `type`. */
+  parentOf(id: string, type: string): string | null {
+    for (const r of this.touching(id)) if (r.from === id && r.type === type) return r.to;
+    return null;
+  }
+
+  private into(id: string, type: string): string[] {
+    return this.touching(id)
+      .filter((r) => r.type === type && r.to === id && !this.closed.has(r.from))
+      .map((r) => r.from);
+  }
+
+  subordinates(id: string): string[] {
+    return this.into(id, "SUBORDINATE_TO").sort();
+  }
+
+  move(child: string, parent: string, basis: readonly string[], type?: string): void {
+    const unit = this.units.get(child);
+    const edge = type ?? structuralType(unit?.kind ?? "");
+    for (const r of this.touching(child)) if (r.from === child && r.type === edge) this.remove(r);
+    this.add(edge, child, parent, basis);
+  }
+
+  /** The unit and its organs (PART_OF, up to six steps), as closeWithOrgans finds them. */
+  withOrgans(id: string): string[] {
+    const out = [id];
+    let frontier = [id];
+    for (let depth = 0; depth < 6 && frontier.length > 0; depth++) {
+      const next = frontier.flatMap((f) => this.into(f, "PART_OF")).filter((x) => !out.includes(x));
+      out.push(...next);
+      frontier = next;
+    }
+    return out;
+  }
+
+  /** Subordinates of the unit or its organs from outside them. */
+  outsiders(ids: readonly string[]): string[] {
+    return ids.flatMap((x) => this.subordinates(x)).filter((c) => !ids.includes(c));
+  }
+
+  close(id: string, ended: ReadonlySet<string>): string[] {
+    const ids = this.withOrgans(id);
+    for (const c of this.outsiders(ids)) this.problems.push(`closing ${id} leaves ${c} under it`);
+    for (const x of ids) {
+      if (!ended.has(x)) this.problems.push(`closing ${id} closes ${x}, which the history keeps`);
+      for (const r of this.touching(x)) this.remove(r);
+      this.closed.add(x);
+    }
+    return ids;
+  }
+
+  /** mergeUnits' carryRelations: the sources' other relations go over to the merged unit. */
+  carry(sources: readonly string[], target: string, basis: readonly string[]): void {
+    for (const source of sources)
+      for (const r of this.touching(source)) {
+        if (STRUCTURAL.has(r.type)) continue;
+        const other = r.from === source ? r.to : r.from;
+        this.remove(r);
+        if (sources.includes(other) || other === target) continue;
+        const [a, b] = r.from === source ? [target, other] : [other, target];
+        if (!this.live.has(key(r.type, a, b))) this.add(r.type, a, b, [...new Set([...r.basis, ...basis])]);
+      }
+  }
+}
+
+/** The reform steps of one generated chunk (the full history's, not the cut's). */
+export function provinceReform(batch: GeneratedBatch): ProvinceReform {
+  const units = new Map(batch.units.map((u) => [u.id, u]));
+  const cut = batch.relations.filter(
+    (r) =>
+      inForceOn({ validFrom: r.validFrom, validTo: null }, LAST_OLD_DAY) &&
+      (r.validTo === null || r.validTo >= LAST_OLD_DAY),
+  );
+  const target = batch.relations.filter((r) => inForceOn(r, REFORM_DAY));
+  const targetByKey = new Map(target.map((r) => [key(r.type, r.from, r.to), r]));
+  const ended = batch.units.filter((u) => u.validTo === LAST_OLD_DAY).map((u) => u.id);
+  const endedSet = new Set(ended);
+  const founded = batch.units.filter((u) => u.validFrom === REFORM_DAY);
+  const sim = new Simulation(units, cut);
+  const steps: ReformStep[] = [];
+  const push = (wave: number, step: StepBody) => steps.push({ ...step, wave });
+  const created = new Set<string>();
+
+  /** The structural relation a unit hangs by from the reform in the history. */
+  const targetParent = (id: string): GenRelation | undefined =>
+    target.find((r) => r.from === id && STRUCTURAL.has(r.type) && r.validFrom === REFORM_DAY);
+
+  // 1. Districts.
+  for (const e of batch.events.filter((x) => x.kind === "DISTRICT_LEVEL_ENDED")) {
+    const first = e.ended[0];
+    const under = first ? sim.parentOf(first, "SUBORDINATE_TO") : null;
+    if (!under) {
+      sim.problems.push(`${e.id}: no Tỉnh ủy above ${first}`);
+      continue;
+    }
+    push(0, { op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...e.basis] });
+    for (const d of e.ended) {
+      for (const child of sim.subordinates(d)) sim.move(child, under, e.basis, "SUBORDINATE_TO");
+      sim.close(d, endedSet);
+    }
+  }
+
+  const merge = (
+    wave: number,
+    sources: string[],
+    intoId: string,
+    basis: readonly string[],
+    childBasis: string[] | null,
+  ) => {
+    const into = units.get(intoId);
+    const hang = targetParent(intoId);
+    if (!into || !hang) {
+      sim.problems.push(`merge into ${intoId}: unknown unit or superior`);
+      return;
+    }
+    created.add(intoId);
+    if (sources.length < 2) {
+      push(wave, { op: "createUnit", unit: unitSpec(into), superiorId: hang.to, basis: [...basis] });
+      sim.add(structuralType(into.kind), intoId, hang.to, basis);
+      for (const source of sources) {
+        for (const child of sim.subordinates(source)) {
+          push(wave + 1, {
+            op: "setSuperior",
+            unitId: child,
+            superiorId: intoId,
+            basis: childBasis ?? [...basis],
+          });
+          sim.move(child, intoId, childBasis ?? basis, "SUBORDINATE_TO");
+        }
+        push(wave + 2, { op: "closeUnit", id: source, basis: [...basis] });
+        sim.close(source, endedSet);
+      }
+      return;
+    }
+    push(wave, {
+      op: "mergeUnits",
+      sourceIds: sources,
+      into: unitSpec(into),
+      superiorId: hang.to,
+      basis: [...basis],
+      subordinatesBasis: childBasis,
+    });
+    sim.add(structuralType(into.kind), intoId, hang.to, basis);
+    for (const source of sources)
+      for (const child of sim.subordinates(source))
+        sim.move(child, intoId, childBasis ?? basis, "SUBORDINATE_TO");
+    sim.carry(sources, intoId, basis);
+    for (const source of sources) sim.close(source, endedSet);
+  };
+
+  // 2. Provinces.
+  for (const e of batch.events.filter((x) => x.kind === "PROVINCE_MERGER"))
+    merge(10, [...e.ended], e.founded[0] as string, e.basis, null);
+
+  // 3. Communes: the thôn move with the basis the history gives their new superior relation.
+  for (const e of batch.events.filter((x) => x.kind === "COMMUNE_MERGER")) {
+    const into = e.founded[0] as string;
+    const childBasis = target.find(
+      (r) =>
+        r.type === "SUBORDINATE_TO" &&
+        r.to === into &&
+        e.ended.some((s) => sim.subordinates(s).includes(r.from)),
+    )?.basis;
+    merge(30, [...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
+  }
+
+  // 4. Other founded units, parents (and host agencies) first.
+  const pending = founded.filter((u) => !created.has(u.id));
+  // Its wave: one past the deepest unit it needs that this step creates (units made by merges are there).
+  const depth = new Map<string, number>();
+  const visit = (u: GenUnit, path: Set<string>): number => {
+    if (created.has(u.id)) return depth.get(u.id) ?? -1;
+    if (path.has(u.id)) {
+      sim.problems.push(`dependency cycle at ${u.id}`);
+      return 0;
+    }
+    path.add(u.id);
+    const hang = targetParent(u.id);
+    let level = 0;
+    for (const dep of [hang?.to, u.host]) {
+      const d = dep ? units.get(dep) : undefined;
+      if (d && d.validFrom === REFORM_DAY) level = Math.max(level, visit(d, path) + 1);
+    }
+    created.add(u.id);
+    depth.set(u.id, level);
+    const direct = hang && hang.type === structuralType(u.kind) ? hang : undefined;
+    push(40 + Math.min(level, 20), {
+      op: "createUnit",
+      unit: unitSpec(u),
+      superiorId: direct?.to ?? null,
+      basis: [...(direct?.basis ?? ROOT_BASIS)],
+    });
+    if (direct) sim.add(direct.type, u.id, direct.to, direct.basis);
+    return level;
+  };
+  for (const u of pending) visit(u, new Set());
+
+  // 5. Moves of the units that outlive the reform.
+  const moved: string[] = [];
+  for (const r of target) {
+    if (!STRUCTURAL.has(r.type) || r.validFrom !== REFORM_DAY || endedSet.has(r.from)) continue;
+    if (units.get(r.from)?.validFrom === REFORM_DAY) continue;
+    moved.push(r.from);
+    if (sim.parentOf(r.from, r.type) === r.to && sim.live.get(key(r.type, r.from, r.to))?.genId === null)
+      continue;
+    push(70, { op: "setSuperior", unitId: r.from, superiorId: r.to, basis: [...r.basis] });
+    sim.move(r.from, r.to, r.basis, r.type);
+  }
+
+  // 6. Closures, lowest first: a unit closes once nothing outside its organs hangs under it.
+  const endBasis = ["hd-31-2025-whole"];
+  let open = ended.filter((id) => !sim.closed.has(id));
+  for (let round = 0; open.length > 0; round++) {
+    const ready = open.filter((id) => {
+      const organParent = sim.parentOf(id, "PART_OF");
+      if (organParent && endedSet.has(organParent) && !sim.closed.has(organParent)) return false;
+      return sim.outsiders(sim.withOrgans(id)).length === 0;
+    });
+    if (ready.length === 0) {
+      sim.problems.push(`cannot close ${open.slice(0, 5).join(", ")}: subordinates outlive them`);
+      break;
+    }
+    for (const id of ready) {
+      if (sim.closed.has(id)) continue;
+      push(80 + round, { op: "closeUnit", id, basis: endBasis });
+      sim.close(id, endedSet);
+    }
+    open = open.filter((id) => !sim.closed.has(id));
+  }
+
+  // 7. Relations: end those the history ends, add those it starts.
+  let basisDiffers = 0;
+  for (const r of [...sim.live.values()]) {
+    const wanted = targetByKey.get(key(r.type, r.from, r.to));
+    if (wanted) {
+      if (!sameSet(wanted.basis, r.basis)) basisDiffers++;
+      continue;
+    }
+    if (r.genId) {
+      push(100, { op: "endRelation", relationId: r.genId, basis: endBasis });
+      sim.remove(r);
+    } else sim.problems.push(`a step made ${r.type} ${r.from} → ${r.to}, which the history does not have`);
+  }
+  for (const r of target) {
+    if (sim.live.has(key(r.type, r.from, r.to))) continue;
+    if (r.validFrom !== REFORM_DAY)
+      sim.problems.push(`${r.id} held before the reform and was lost on the way`);
+    push(101, { op: "addRelation", input: relationSpec(r) });
+    sim.add(r.type, r.from, r.to, r.basis);
+  }
+
+  return {
+    key: batch.key,
+    steps: steps.sort((a, b) => a.wave - b.wave),
+    ended,
+    founded: founded.map((u) => u.id),
+    moved,
+    basisDiffers,
+    problems: sim.problems,
+  };
+}

@@ -1,0 +1,78 @@
+/** The pre-reform cut and the reform plan, on the generated graph at small scales (pure, no database). */
+import { describe, expect, it } from "vitest";
+import {
+  generateNation,
+  LAST_OLD_DAY,
+  nationalPlan,
+  REFORM_DAY,
+} from "../../src/generator/national/index.ts";
+import { preReformCut } from "../../src/generator/national/reform-cut.ts";
+import { provinceReform } from "../../src/generator/national/reform-plan.ts";
+
+const batches = [...generateNation({ scale: 0.03 })];
+const plans = batches.map(provinceReform);
+const steps = plans.flatMap((p) => p.steps);
+
+describe("the pre-reform cut", () => {
+  const cut = batches.map((b) => preReformCut(b));
+  const units = cut.flatMap((b) => b.units);
+  const relations = cut.flatMap((b) => b.relations);
+
+  it("holds what had started by 30/06/2025 and knows no end from that day on", () => {
+    const started = batches
+      .flatMap((b) => b.units)
+      .filter((u) => !u.validFrom || u.validFrom <= LAST_OLD_DAY);
+    expect(units.map((u) => u.id)).toEqual(started.map((u) => u.id));
+    expect(units.filter((u) => u.validFrom === REFORM_DAY || u.validTo === LAST_OLD_DAY)).toEqual([]);
+    expect(
+      relations.filter((r) => (r.validFrom ?? "") > LAST_OLD_DAY || (r.validTo ?? "") >= LAST_OLD_DAY),
+    ).toEqual([]);
+  });
+
+  it("drops the reform's merger events and keeps every relation's ends", () => {
+    const ids = new Set([...units.map((u) => u.id), "bch-trung-uong"]);
+    expect(cut.flatMap((b) => b.events).filter((e) => e.date >= REFORM_DAY)).toEqual([]);
+    expect(relations.filter((r) => !ids.has(r.from) || !ids.has(r.to))).toEqual([]);
+  });
+});
+
+describe("the reform plan", () => {
+  const nation = nationalPlan({ scale: 0.03 });
+  const oldProvinces = nation.provinces.flatMap((p) => p.old);
+  const merged = nation.provinces.filter((p) => p.old.length > 1);
+
+  it("finds nothing it cannot make equal to the history", () => {
+    expect(plans.flatMap((p) => p.problems)).toEqual([]);
+    expect(plans.reduce((a, p) => a + p.basisDiffers, 0)).toBe(0);
+  });
+
+  it("abolishes the district level under every old Tỉnh ủy and merges every merged province", () => {
+    const abolish = steps.filter((s) => s.op === "abolishLevel");
+    expect(abolish.map((s) => s.underId).sort()).toEqual(
+      oldProvinces.map((o) => `gen-tu-${o.province.slug}`).sort(),
+    );
+    const provinceMergers = steps.filter(
+      (s) => s.op === "mergeUnits" && s.into.kind === "PROVINCIAL_COMMITTEE",
+    );
+    expect(provinceMergers.length).toBe(merged.length);
+  });
+
+  it("founds every new commune, from the old communes the generator records", () => {
+    const communes = nation.provinces.reduce((a, p) => a + p.communes.length, 0);
+    const founded = steps.flatMap((s) =>
+      (s.op === "mergeUnits" || s.op === "createUnit") &&
+      (s.op === "mergeUnits" ? s.into : s.unit).kind === "COMMUNE_COMMITTEE"
+        ? [s.op === "mergeUnits" ? s.into.id : s.unit.id]
+        : [],
+    );
+    expect(new Set(founded).size).toBe(communes);
+    const events = batches.flatMap((b) => b.events).filter((e) => e.kind === "COMMUNE_MERGER");
+    const merges = steps.filter((s) => s.op === "mergeUnits" && s.into.kind === "COMMUNE_COMMITTEE");
+    expect(merges.length).toBe(events.filter((e) => e.ended.length > 1).length);
+  });
+
+  it("orders each province's steps by wave", () => {
+    for (const p of plans)
+      expect(p.steps.map((s) => s.wave)).toEqual([...p.steps.map((s) => s.wave)].sort((a, b) => a - b));
+  });
+});
