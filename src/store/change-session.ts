@@ -294,10 +294,15 @@ function endsOf(state: string | null): string[] {
   return [s.from as string, s.to as string].filter(Boolean);
 }
 
-async function requireProvisions(tx: TransactionRunner, basis: readonly string[]): Promise<void> {
+/** Refuses an empty basis or one naming a provision that does not exist (BAD_USER_INPUT naming `argument`). */
+export async function requireProvisions(
+  tx: TransactionRunner,
+  basis: readonly string[],
+  argument = "basis",
+): Promise<void> {
   if (basis.length === 0)
-    throw new DomainError("BAD_USER_INPUT", 'Argument "basis": cite at least one provision id', {
-      argument: "basis",
+    throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": cite at least one provision id`, {
+      argument,
     });
   const rows = await tx.run(
     "UNWIND $ids AS id OPTIONAL MATCH (p:Provision {id: id}) WITH id, p WHERE p IS NULL RETURN id",
@@ -308,7 +313,7 @@ async function requireProvisions(tx: TransactionRunner, basis: readonly string[]
   if (rows.length > 0)
     throw new DomainError(
       "BAD_USER_INPUT",
-      `Argument "basis": unknown provision ${rows.map((r) => `"${r.id}"`).join(", ")}`,
-      { argument: "basis" },
+      `Argument "${argument}": unknown provision ${rows.map((r) => `"${r.id}"`).join(", ")}`,
+      { argument },
     );
 }

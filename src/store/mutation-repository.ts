@@ -13,7 +13,7 @@ import { type UnitInput, unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
-import { type ChangeSession, runChange } from "./change-session.ts";
+import { type ChangeSession, requireProvisions, runChange } from "./change-session.ts";
 import { active, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
@@ -603,6 +603,7 @@ export const mutations = {
         { argument: "input.superiorId", ids: [a.superiorId] },
       ]);
       await requireUnits(s, a.sourceIds, "input.sourceIds", lastDay);
+      if (a.subordinatesBasis) await requireProvisions(s.tx, a.subordinatesBasis, "input.subordinatesBasis");
       const superior = a.superiorId ?? (await superiorOn(s, a.sourceIds[0] as string, lastDay));
       // The merged unit hangs where its first source hung, unless told otherwise: that superior too
       // must be in scope (merged-away sources are below a root, so theirs normally is).

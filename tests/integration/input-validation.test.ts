@@ -344,6 +344,22 @@ describe("repeated ids in restructurings", () => {
     );
   });
 
+  it("refuses a merge whose subordinatesBasis names an unknown provision", async () => {
+    await expectRefused(
+      MERGE,
+      {
+        input: {
+          sourceIds: [`${P}xa-a`, `${P}xa-b`],
+          into: { id: `${P}xa-ab`, name: "Xã AB", kind: "COMMUNE_COMMITTEE" },
+          effectiveOn: "2026-01-01",
+          basis: BASIS,
+          subordinatesBasis: ["no-such-provision"],
+        },
+      },
+      "input.subordinatesBasis",
+    );
+  });
+
   it("refuses a split with two parts of one id, or a child assigned twice", async () => {
     const part = (id: string) => ({ id, name: id, kind: "COMMUNE_COMMITTEE" });
     await expectRefused(
