@@ -14,10 +14,10 @@ import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
-import { BUMP_GRAPH_VERSION } from "./graph-version.ts";
+import { bumpGraphVersion } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants, subtreeMembership } from "./invariant-checks.ts";
 import { type RelationRef, relationStates } from "./relation-lookup.ts";
-import { lockThenPlacementLocks, lockUnits, placementLocks } from "./write-locks.ts";
+import { lockUnits, placementLocks } from "./write-locks.ts";
 
 export interface EventInput {
   kind: string;
@@ -97,9 +97,9 @@ export async function runChange(
     if (violations[0]) throw violationError(violations[0]);
     if (changes.length === 0)
       throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
-    // The event, then the graph version, in one statement: last, so that the one node every
-    // change writes is held only from here to the commit.
     await recordEvent(tx, principal, event, eventId, changes);
+    // Last, so that the one node every change writes is held only from here to the commit.
+    await bumpGraphVersion(tx);
     return eventId;
   });
 }
@@ -135,13 +135,10 @@ function openSession(
       before.placed.add(key);
       // Read, lock, and read again until nothing new appears: a move committed between the read
       // and the lock may have put other superiors above.
-      // Each round locks and reads again in one statement.
       let ids = [unitId, superiorId, ...(await placementLocks(tx, unitId, superiorId, from))];
-      for (let round = 0; round < 10; round++) {
-        const fresh = [...new Set(ids)].filter((id) => !before.locked.has(id));
-        if (fresh.length === 0) break;
-        ids = await lockThenPlacementLocks(tx, fresh, unitId, superiorId, from);
-        for (const id of fresh) before.locked.add(id);
+      for (let round = 0; round < 10 && !ids.every((id) => before.locked.has(id)); round++) {
+        await lockOnce(tx, before.locked, ids);
+        ids = await placementLocks(tx, unitId, superiorId, from);
       }
     },
     async touchUnits(ids) {
@@ -227,7 +224,7 @@ function validityChanged(was: string | null, after: Row): boolean {
   );
 }
 
-/** The Event node and its Change records, linked to every unit they touched; then the graph's version raised. */
+/** The Event node and its Change records, linked to every unit they touched. */
 async function recordEvent(
   tx: TransactionRunner,
   principal: Principal,
@@ -247,9 +244,7 @@ async function recordEvent(
      UNWIND c.unitIds AS uid
      MATCH (u:Unit {id: uid})
      MERGE (ch)-[:CHANGED]->(u)
-     MERGE (e)-[:AFFECTED]->(u)
-     WITH count(*) AS linked
-     ${BUMP_GRAPH_VERSION}`,
+     MERGE (e)-[:AFFECTED]->(u)`,
     {
       eventId,
       kind: event.kind,

@@ -21,8 +21,8 @@ export interface Versions {
 
 const LOCK = "MERGE (gv:WriteLock {id: 'hierarchy'})";
 
-/** Raises the hierarchy's version; runs inside the writing transaction (or right after a bulk write), or ends a change's last statement. */
-export const BUMP_GRAPH_VERSION = `${LOCK}
+/** Raises the hierarchy's version; runs inside the writing transaction (or right after a bulk write). */
+const BUMP_GRAPH_VERSION = `${LOCK}
   SET gv.graphVersion = coalesce(gv.graphVersion, 0) + 1`;
 
 /** Raises both versions: for writes that may change rules, provisions or documents too. */

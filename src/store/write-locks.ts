@@ -36,35 +36,8 @@ export async function placementLocks(
   superiorId: string,
   from: string,
 ): Promise<string[]> {
-  const rows = await tx.run(PLACEMENT_LOCKS, { superior: superiorId, unit: unitId, from });
-  return (rows[0]?.ids as string[] | undefined) ?? [];
-}
-
-/**
- * Locks `ids` (as lockUnits), then reads placementLocks again, in one statement: the read runs
- * after every lock is held (the count waits for them), so it sees what a change that held one
- * of them committed.
- */
-export async function lockThenPlacementLocks(
-  tx: TransactionRunner,
-  ids: readonly string[],
-  unitId: string,
-  superiorId: string,
-  from: string,
-): Promise<string[]> {
   const rows = await tx.run(
-    `CALL () {
-       UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
-       RETURN count(*) AS locked
-     }
-     WITH locked
-     ${PLACEMENT_LOCKS}`,
-    { ids: [...new Set(ids)].sort(), superior: superiorId, unit: unitId, from },
-  );
-  return (rows[0]?.ids as string[] | undefined) ?? [];
-}
-
-const PLACEMENT_LOCKS = `MATCH (y:Unit {id: $superior})
+    `MATCH (y:Unit {id: $superior})
      CALL (y) {
        MATCH (y) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
        WHERE EXISTS { (s)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
@@ -80,4 +53,8 @@ const PLACEMENT_LOCKS = `MATCH (y:Unit {id: $superior})
        MATCH (:Unit {id: $unit})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT o.id) AS current
      }
-     RETURN chain + below + current AS ids`;
+     RETURN chain + below + current AS ids`,
+    { superior: superiorId, unit: unitId, from },
+  );
+  return (rows[0]?.ids as string[] | undefined) ?? [];
+}
