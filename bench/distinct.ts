@@ -212,6 +212,8 @@ export function startWriter(url: string, token: string, targets: WriteTarget[], 
     lastError: "",
   };
   const since = new Map(targets.map((t) => [t.id, t.nameFrom]));
+  // A name no earlier run gave (a rename to the current name is refused: nothing to change).
+  const run = Date.now().toString(36);
   let n = 0;
   let stopped = false;
   const loop = (async () => {
@@ -227,7 +229,12 @@ export function startWriter(url: string, token: string, targets: WriteTarget[], 
           body: JSON.stringify({
             query: RENAME,
             variables: {
-              input: { id, name: `Đảng ủy xã (bench ${n})`, effectiveOn, basis: ["dieu-le-dang-whole"] },
+              input: {
+                id,
+                name: `Đảng ủy xã (bench ${run}-${n})`,
+                effectiveOn,
+                basis: ["dieu-le-dang-whole"],
+              },
             },
           }),
         });
