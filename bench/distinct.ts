@@ -160,27 +160,67 @@ export function adminToken(secret: string): Promise<string> {
     .sign(new TextEncoder().encode(secret));
 }
 
-/** Units the mixed workload's writer renames: communes, which none of the read questions asks about directly. */
-export async function writeTargets(driver: Driver, n = 200): Promise<string[]> {
-  const ids = await spreadIds(driver, "MATCH (u:Unit) WHERE u.kind = 'COMMUNE_COMMITTEE'");
-  return ids.slice(0, n);
+/** A unit the mixed workload's writer renames, and the day its current name took effect. */
+export interface WriteTarget {
+  id: string;
+  nameFrom: string;
+}
+
+/**
+ * Units the mixed workload's writer renames: communes, which none of the read questions asks
+ * about directly, with the day each one's current name holds from (a rename must take effect
+ * after it, and the bench store keeps earlier runs' renames).
+ */
+export async function writeTargets(driver: Driver, n = 200): Promise<WriteTarget[]> {
+  const ids = (await spreadIds(driver, "MATCH (u:Unit) WHERE u.kind = 'COMMUNE_COMMITTEE'")).slice(0, n);
+  const session = driver.session({ defaultAccessMode: "READ" });
+  try {
+    const res = await session.run(
+      `UNWIND $ids AS id MATCH (u:Unit {id: id})
+       RETURN u.id AS id, toString(coalesce(u.nameFrom, u.validFrom, date($asOf))) AS since`,
+      { ids, asOf: AS_OF },
+    );
+    const since = new Map(res.records.map((r) => [r.get("id") as string, r.get("since") as string]));
+    return ids.map((id) => ({ id, nameFrom: since.get(id) ?? AS_OF }));
+  } finally {
+    await session.close();
+  }
+}
+
+/** The day after `date` (ISO). */
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }
 
 const RENAME = `mutation Rename($input: UpdateUnitInput!) { updateUnit(input: $input) { id } }`;
 
 /**
  * Writes one change every `everyMs` until `stop()` is called: a rename of one of `targets`
- * through our API (an event, audit and invariants, as for any editor). Counts acknowledged
- * changes and errors.
+ * through our API (an event, audit and invariants, as for any editor), each taking effect the
+ * day after that unit's previous name did, so that every rename is a valid change. Counts
+ * acknowledged changes, changes refused with a GraphQL error (by code) and failed requests.
  */
-export function startWriter(url: string, token: string, targets: string[], everyMs: number) {
-  const tally = { ok: 0, errors: 0, latencies: [] as number[], lastError: "" };
+export function startWriter(url: string, token: string, targets: WriteTarget[], everyMs: number) {
+  const tally = {
+    ok: 0,
+    refused: 0,
+    failed: 0,
+    byCode: {} as Record<string, number>,
+    latencies: [] as number[],
+    lastError: "",
+  };
+  const since = new Map(targets.map((t) => [t.id, t.nameFrom]));
+  // A name no earlier run gave (a rename to the current name is refused: nothing to change).
+  const run = Date.now().toString(36);
   let n = 0;
   let stopped = false;
   const loop = (async () => {
-    while (!stopped) {
+    while (!stopped && targets.length > 0) {
       const started = performance.now();
-      const id = targets[n % targets.length] as string;
+      const id = (targets[n % targets.length] as WriteTarget).id;
+      const effectiveOn = nextDay(since.get(id) as string);
       n++;
       try {
         const res = await fetch(url, {
@@ -191,20 +231,26 @@ export function startWriter(url: string, token: string, targets: string[], every
             variables: {
               input: {
                 id,
-                name: `Đảng ủy xã (bench ${n})`,
-                effectiveOn: "2026-01-01",
+                name: `Đảng ủy xã (bench ${run}-${n})`,
+                effectiveOn,
                 basis: ["dieu-le-dang-whole"],
               },
             },
           }),
         });
-        const body = (await res.json()) as { errors?: { message: string }[] };
-        if (body.errors?.length) {
-          tally.errors++;
-          tally.lastError = body.errors[0]?.message ?? "";
-        } else tally.ok++;
+        const body = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+        const error = body.errors?.[0];
+        if (error) {
+          tally.refused++;
+          const code = error.extensions?.code ?? "UNKNOWN";
+          tally.byCode[code] = (tally.byCode[code] ?? 0) + 1;
+          tally.lastError = error.message;
+        } else {
+          tally.ok++;
+          since.set(id, effectiveOn);
+        }
       } catch (e) {
-        tally.errors++;
+        tally.failed++;
         tally.lastError = e instanceof Error ? e.message : String(e);
       }
       const took = performance.now() - started;

@@ -111,6 +111,12 @@ function distinctSection(run: BenchRun): string[] {
 const pct = (x: number | undefined) =>
   x === undefined || Number.isNaN(x) ? "–" : `${(100 * x).toFixed(0)} %`;
 
+/** " (CODE × n, …)" for the refused writes, or nothing. */
+const refusedCodes = (byCode: Record<string, number>) => {
+  const parts = Object.entries(byCode).map(([code, n]) => `${code} × ${n}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+};
+
 /** Reads while writes arrive: what writes cost the cache. */
 function mixedSection(run: BenchRun): string[] {
   const sizes = run.sizes.filter((s) => s.mixed);
@@ -119,10 +125,10 @@ function mixedSection(run: BenchRun): string[] {
     "### Mixed: reads of the repeated samples while writes arrive",
     "",
     "8 clients ask the chain and obligations of the 20 + 20 repeated samples (a hot set), first alone, then while " +
-      "a writer renames a commune through the API every 200 ms (each change raises the hierarchy's version, so " +
+      "a writer renames a commune through the API every 200 ms, each rename taking effect the day after that commune's previous name (each change raises the hierarchy's version, so " +
       "every held hierarchy answer is read again once; rules, provisions and documents stay held).",
     "",
-    "| size | phase | rps | p50 ms | p99 ms | cache hit rate | writes acknowledged (errors) | write p50 / p99 ms |",
+    "| size | phase | rps | p50 ms | p99 ms | cache hit rate | writes acknowledged / refused / failed | write p50 / p99 ms |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const s of sizes) {
@@ -130,7 +136,7 @@ function mixedSection(run: BenchRun): string[] {
     if (!m) continue;
     lines.push(
       `| ${s.size} | reads alone | ${f(m.quiet.rps, 0)} | ${f(m.quiet.p50)} | ${f(m.quiet.p99)} | ${pct(m.quiet.hitRate)} | – | – |`,
-      `| ${s.size} | reads + a write every ${m.writeEveryMs} ms | ${f(m.writing.rps, 0)} | ${f(m.writing.p50)} | ${f(m.writing.p99)} | ${pct(m.writing.hitRate)} | ${m.writes.ok} (${m.writes.errors}) | ${f(m.writes.p50)} / ${f(m.writes.p99)} |`,
+      `| ${s.size} | reads + a write every ${m.writeEveryMs} ms | ${f(m.writing.rps, 0)} | ${f(m.writing.p50)} | ${f(m.writing.p99)} | ${pct(m.writing.hitRate)} | ${m.writes.ok} / ${m.writes.refused}${refusedCodes(m.writes.byCode)} / ${m.writes.failed} | ${f(m.writes.p50)} / ${f(m.writes.p99)} |`,
     );
   }
   lines.push("");

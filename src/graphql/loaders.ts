@@ -50,6 +50,8 @@ export function createLoaders(
 
   return {
     read: reads.read,
+    hold: reads.hold,
+    caching: reads.caching,
     afterWrite,
     visible,
     ...records,

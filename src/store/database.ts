@@ -198,10 +198,11 @@ export class Database {
     txConfig(counter); // a spent budget refuses the read before it is counted
     if (counter) counter.count++;
     const capture = counter?.versions;
-    if (!capture) return this.transaction("READ", (tx) => tx.run(cypher, params), { counter });
-    return capture.take(
-      await this.transaction("READ", (tx) => tx.run(capture.wrap(cypher), params), { counter }),
-    );
+    // One statement in an auto-commit transaction: one Bolt exchange (RUN + PULL) where an
+    // explicit transaction takes two (BEGIN + RUN + PULL, then COMMIT); retried as any read.
+    const opts = { counter, autoCommit: true };
+    if (!capture) return this.transaction("READ", (tx) => tx.run(cypher, params), opts);
+    return capture.take(await this.transaction("READ", (tx) => tx.run(capture.wrap(cypher), params), opts));
   }
 
   /**
@@ -315,7 +316,7 @@ export class Database {
   private async transaction<T>(
     mode: "READ" | "WRITE",
     work: Work<T>,
-    opts: { timeoutMs?: number; counter?: RoundTripCounter } = {},
+    opts: { timeoutMs?: number; counter?: RoundTripCounter; autoCommit?: boolean } = {},
   ): Promise<T> {
     const deadline = Date.now() + this.maxRetryMs;
     const budget = opts.counter?.budget;
@@ -325,7 +326,9 @@ export class Database {
       this.assertUp();
       const timeoutMs = opts.timeoutMs ?? txConfig(opts.counter).timeout;
       try {
-        return await this.attempt(mode, work, timeoutMs);
+        return await (opts.autoCommit
+          ? this.attemptAutoCommit(mode, work, timeoutMs)
+          : this.attempt(mode, work, timeoutMs));
       } catch (e) {
         if (!isRetryableError(e) || isTimeout(e)) throw mapError(e, budget);
         if (isConnectionFailure(e) && !(await this.health.probe())) throw connectionError(e);
@@ -338,6 +341,24 @@ export class Database {
         if (deadlock) deadlockDelay = Math.min(deadlockDelay * RETRY_MULTIPLIER, DEADLOCK_MAX_DELAY_MS);
         else delay *= RETRY_MULTIPLIER;
       }
+    }
+  }
+
+  /** `work` runs each statement in an auto-commit transaction of its own (for a read of one statement). */
+  private async attemptAutoCommit<T>(mode: "READ" | "WRITE", work: Work<T>, timeoutMs?: number): Promise<T> {
+    const session = this.openSession(mode);
+    const config = timeoutMs === undefined ? undefined : { timeout: timeoutMs };
+    try {
+      return await work({
+        run: async (cypher, params = {}) =>
+          (
+            await observed(this.observer, cypher, mode, () =>
+              session.run(cypher, toParams(params) as Row, config),
+            )
+          ).records.map((r) => toPlain(r.toObject()) as Row),
+      });
+    } finally {
+      await session.close().catch(() => {});
     }
   }
 

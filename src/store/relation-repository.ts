@@ -140,9 +140,13 @@ export const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
        } AS targets
      }`;
 
-/** The facts around each key's unit on its date, and the units, rules and citations they name, once for the batch. */
-const UNIT_FACTS_CYPHER = `UNWIND range(0, size($keys) - 1) AS i
-     WITH i, $keys[i] AS k
+/**
+ * The facts around each key's unit on its date, and the units, rules and citations they name,
+ * once for the batch; `keys` is the Cypher list of {id, asOf} (a parameter, or a variable of an
+ * enclosing query). Yields perKey and units.
+ */
+export const factsCypher = (keys: string) => `UNWIND range(0, size(${keys}) - 1) AS i
+     WITH i, ${keys}[i] AS k
      OPTIONAL MATCH (u:Unit {id: k.id})
      WITH i, k, u, date(k.asOf) AS d
      CALL (u, d) {
@@ -184,6 +188,8 @@ ${TARGETS_SUBQUERY}
      WITH perKey, COLLECT { UNWIND perKey AS x UNWIND x.unitIds AS id RETURN DISTINCT id } AS allUnitIds
      ${unitsOf("allUnitIds", "units")}`;
 
+const UNIT_FACTS_CYPHER = factsCypher("$keys");
+
 /** The kind lists UNIT_FACTS_CYPHER and TARGETS_SUBQUERY take as parameters (also read by the integrity report). */
 export const FACTS_KIND_PARAMS = {
   bodyKinds: BODY_KINDS,
@@ -197,7 +203,7 @@ export const FACTS_KIND_PARAMS = {
  * The rules and citations the facts name, once for the batch: for a reader without the result
  * cache, which would otherwise read them in further round trips.
  */
-const WITH_REFERENCES = `
+export const WITH_REFERENCES = `
      WITH perKey, units,
           COLLECT { UNWIND perKey AS x UNWIND x.basisIds AS id RETURN DISTINCT id } AS allBasisIds,
           COLLECT { UNWIND perKey AS x UNWIND x.ruleIds AS id RETURN DISTINCT id } AS allRuleIds
@@ -233,7 +239,7 @@ export async function unitFacts(
 }
 
 /** Each key's facts, with the units it names picked from the batch's. */
-function unitFactsFrom(row: Row, keys: readonly FactsKey[]): StoredFacts[] {
+export function unitFactsFrom(row: Row, keys: readonly FactsKey[]): StoredFacts[] {
   const units = new Map(
     maps(row, "units")
       .map(asUnit)

@@ -32,6 +32,18 @@ export interface UnitPage {
   hasNextPage: boolean;
 }
 
+/**
+ * The page `k` (a PageKey) of the direct children of `p` on the date `d`: `total` and `page`, the
+ * page's rows ({u: properties, rel: type}) and one more when there is a next page.
+ */
+export const CHILDREN_PAGE = `CALL (p, k, d) {
+       OPTIONAL MATCH (c:Unit)-[r:${STRUCTURE}]->(p)
+       WHERE ${active("r")} AND ${active("c")} AND (k.kinds IS NULL OR c.kind IN k.kinds)
+       WITH c, r ORDER BY c.id
+       WITH collect(CASE WHEN c IS NULL THEN null ELSE {u: properties(c), rel: type(r)} END) AS rows
+       RETURN size(rows) AS total, [x IN rows WHERE k.after IS NULL OR x.u.id > k.after][0..(k.first + 1)] AS page
+     }`;
+
 /** Direct children (subordinates and organs) of several parents, one page each, in one query. */
 export async function childrenPages(
   db: Database,
@@ -43,13 +55,7 @@ export async function childrenPages(
      WITH i, $keys[i] AS k
      OPTIONAL MATCH (p:Unit {id: k.id})
      WITH i, k, p, date(k.asOf) AS d
-     CALL (p, k, d) {
-       OPTIONAL MATCH (c:Unit)-[r:${STRUCTURE}]->(p)
-       WHERE ${active("r")} AND ${active("c")} AND (k.kinds IS NULL OR c.kind IN k.kinds)
-       WITH c, r ORDER BY c.id
-       WITH collect(CASE WHEN c IS NULL THEN null ELSE {u: properties(c), rel: type(r)} END) AS rows
-       RETURN size(rows) AS total, [x IN rows WHERE k.after IS NULL OR x.u.id > k.after][0..(k.first + 1)] AS page
-     }
+     ${CHILDREN_PAGE}
      RETURN i, total, page ORDER BY i`,
     { keys: keys.map((k) => ({ ...k })) },
     counter,
@@ -59,7 +65,7 @@ export async function childrenPages(
 
 type Row = Record<string, unknown>;
 
-function toPage(total: number, page: Row[], first: number): UnitPage {
+export function toPage(total: number, page: Row[], first: number): UnitPage {
   return {
     total,
     hasNextPage: page.length > first,

@@ -24,7 +24,8 @@ export interface IncomingKey {
   types: string[] | null;
 }
 
-const factsKey = (k: FactsKey) => `${k.id}@${k.asOf}`;
+/** A facts key as the loaders hold it. */
+export const factsKey = (k: FactsKey) => `${k.id}@${k.asOf}`;
 
 /**
  * The facts with their rules and citations, which the store answers by id: read through the

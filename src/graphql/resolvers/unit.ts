@@ -19,6 +19,7 @@ import {
   isIdCursor,
 } from "../arguments.ts";
 import { type QueryResolvers, type Resolvers, Sector, UnitLevel } from "../generated/resolvers-types.ts";
+import { childrenPageKey, prefetchTree } from "../loaders/tree-prefetch.ts";
 import type { UnitEdgeView } from "../parents.ts";
 import { loadCitations, obligationsOf, present, requireUnit, visibleUnit } from "../services/lookups.ts";
 import { unitRelations } from "../services/unit-relations.ts";
@@ -91,15 +92,7 @@ export const UnitResolvers: Resolvers = {
       return visibleUnit(facts.superiorId, ctx);
     },
     children: async (u, args, ctx) => {
-      const first = firstArg(args.first, ctx);
-      const after = decodeCursor(args.after, isIdCursor);
-      const page = await ctx.loaders.children.load({
-        id: u.id,
-        asOf: asOfArg(args.asOf, ctx),
-        kinds: args.kinds?.length ? args.kinds : null,
-        first,
-        after: after?.id ?? null,
-      });
+      const page = await ctx.loaders.children.load(childrenPageKey(u.id, args, ctx));
       return connection(page, (item) => ({ id: item.unit.id }));
     },
     ancestors: async (u, args, ctx) => {
@@ -150,7 +143,9 @@ export function searchQuery(text: string): string | null {
 }
 
 export const UnitQueries: QueryResolvers = {
-  unit: async (_, args, ctx) => {
+  unit: async (_, args, ctx, info) => {
+    // Its children and their facts, when asked, in the same read as the unit (tree-prefetch.ts).
+    await prefetchTree(args.id, info, ctx);
     const unit = await requireUnit(args.id, ctx);
     if (args.asOf !== undefined && args.asOf !== null && !isActiveOn(unit, asOfArg(args.asOf, ctx)))
       return null;
