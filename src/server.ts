@@ -46,7 +46,7 @@ import {
   requestIdMiddleware,
   requestIdOf,
 } from "./http/errors.ts";
-import { cacheabilityPlugin, graphqlHttpCaching } from "./http/etag.ts";
+import { cacheabilityPlugin, graphqlHttpCaching, versionsReadForEtag } from "./http/etag.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
@@ -278,6 +278,11 @@ function graphqlContext(deps: ServerDeps) {
     try {
       const context = await readerContext(deps, requestId, req.headers.authorization);
       context.roundTrips.budget = budgetOf(res);
+      const etagVersions = versionsReadForEtag(res);
+      if (etagVersions) {
+        context.loaders.learn(etagVersions);
+        context.roundTrips.count++;
+      }
       return context;
     } catch (e) {
       if (!(e instanceof DomainError)) {

@@ -51,6 +51,7 @@ export function createLoaders(
   return {
     read: reads.read,
     hold: reads.hold,
+    learn: reads.learn,
     caching: reads.caching,
     afterWrite,
     visible,

@@ -1,8 +1,8 @@
 /**
  * HTTP caching of reads over GET (GraphQL-over-HTTP; README, "Frontends").
  *
- * The ETag is derived, before anything runs, from the graph's version (readGraphVersion: every
- * write raises it), today's date in Vietnam (traversals default to it), the reader (role, subject,
+ * The ETag is derived, before anything runs, from the graph's versions (readVersions: every
+ * write raises the hierarchy's), today's date in Vietnam (traversals default to it), the reader (role, subject,
  * scopes) and the request as sent (query or persisted hash, variables, operation name, Accept). A
  * matching If-None-Match is answered 304 without running the query. It is a weak ETag: answers
  * with the same tag mean the same data, but carry their own request id.
@@ -12,7 +12,9 @@
  * (`private, no-cache`), never by a shared cache. Vary: Authorization, Origin, Accept. An answer
  * with errors, another status than 200, or a POST gets no ETag (and `no-store`). Express's own
  * ETag (a hash of a body already computed, which made a matching If-None-Match still cost a full
- * query) is switched off for /graphql.
+ * query) is switched off for /graphql. The versions read for the ETag are handed to the request's
+ * result-cache reads (versionsReadForEtag), so a GET whose answers are held costs that one read,
+ * as a POST costs its version check.
  */
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
@@ -20,7 +22,7 @@ import type { Express, NextFunction, Request, Response } from "express";
 import type { TokenVerifier } from "../auth/verify-token.ts";
 import { todayInVietnam } from "../domain/dates.ts";
 import type { Database } from "../store/database.ts";
-import { readGraphVersion } from "../store/graph-version.ts";
+import { readVersions, type Versions } from "../store/graph-version.ts";
 
 export const PUBLIC_READ = "public, max-age=0, must-revalidate";
 export const PRIVATE_READ = "private, no-cache";
@@ -61,15 +63,25 @@ function dropEtagUnlessCacheable(res: Response): void {
   } as Response["writeHead"];
 }
 
-/** The ETag of a GET request for this reader at this version, or null when it is not a GraphQL read. */
-async function etagOf(req: Request, deps: CachingDeps): Promise<string | null> {
+/** Where the versions the ETag was derived from wait for the request's context (res.locals). */
+const VERSIONS = "graphVersions";
+
+/** The versions a GET's ETag was derived from, read after the request arrived: its context may serve held answers under them. */
+export function versionsReadForEtag(res: Response): Versions | undefined {
+  return res.locals[VERSIONS] as Versions | undefined;
+}
+
+/** The ETag of a GET request for this reader at these versions, or null when it is not a GraphQL read. */
+async function etagOf(req: Request, res: Response, deps: CachingDeps): Promise<string | null> {
   const params = new URL(req.originalUrl, "http://service.invalid").searchParams;
   const sent = PARAMETERS.map((name) => params.get(name));
   if (sent[0] === null && sent[3] === null && sent[4] === null) return null;
   const principal = await deps.verifyToken(req.headers.authorization);
-  const version = await readGraphVersion(deps.db);
+  const versions = await readVersions(deps.db);
+  res.locals[VERSIONS] = versions;
+  const version = versions.hierarchy;
   const key = JSON.stringify([
-    version,
+    versions,
     todayInVietnam(),
     principal.role,
     principal.subject,
@@ -94,7 +106,7 @@ export function graphqlHttpCaching(deps: CachingDeps) {
     if (req.method !== "GET") return next();
     let etag: string | null;
     try {
-      etag = await etagOf(req, deps);
+      etag = await etagOf(req, res, deps);
     } catch {
       // A refused token or an unavailable database: Apollo answers it, uncached.
       etag = null;

@@ -265,6 +265,7 @@ function earlier(a: unknown, b: unknown): string | null {
   const y = (b as string | null) ?? null;
   if (!x) return y;
   if (!y) return x;
+  // biome-ignore lint/complexity/useMathMinMax: yyyy-mm-dd strings, compared as text (Math.min would give NaN)
   return x < y ? x : y;
 }
 

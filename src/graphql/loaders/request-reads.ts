@@ -5,7 +5,7 @@
  * twice in a request is read once.
  */
 import { RoundTripCounter } from "../../store/database.ts";
-import { VersionCapture } from "../../store/graph-version.ts";
+import { VersionCapture, type Versions } from "../../store/graph-version.ts";
 import type { Loaded, RequestVersions, ResultCache } from "../result-cache.ts";
 
 /** A batch function as DataLoader takes it: a value or null for each key, in order. */
@@ -39,6 +39,11 @@ export interface RequestReads {
    * learnt, so it is as fresh as what the batch would read.
    */
   hold(area: string, key: string, value: object | null): void;
+  /**
+   * The versions a read issued after the request arrived returned (the ETag's of a GET): held
+   * answers under them are served without another version check.
+   */
+  learn(versions: Versions): void;
   /** After a write in this request: learn the versions again and forget the answers read before it. */
   reset(): void;
 }
@@ -139,6 +144,9 @@ export function requestReads(cache: ResultCache | null, counter: RoundTripCounte
     },
     hold(area, key, value) {
       held.set(`${area}|${key}`, value);
+    },
+    learn(versions) {
+      req?.learn(versions);
     },
     reset() {
       held = new Map();
