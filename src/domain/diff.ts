@@ -254,8 +254,9 @@ function best(events: readonly DiffEventRow[], date: string, structuralOnly: boo
 
 /**
  * The event that caused a change: one naming the unit and dated the change's day (or its eve);
- * else a restructuring of its old or new superior on that day (the thôn cell that moved because
- * its commune merged); else where the unit came from (the seed, the generator) with no event.
+ * else a restructuring of its old superior on that day (the thôn cell that moved because its
+ * commune merged, the commune that moved up because its district ended), else of its new one;
+ * else where the unit came from (the seed, the generator) with no event.
  */
 export function pickCause(
   draft: { date: string; oldSuperior: string | null; newSuperior: string | null },
@@ -265,8 +266,11 @@ export function pickCause(
 ): DiffCause {
   const direct = best(own, draft.date, false);
   if (direct) return fromEvent(direct, true);
-  const above = [draft.oldSuperior, draft.newSuperior].flatMap((s) => (s ? superiors(s) : []));
-  const inherited = best(above, draft.date, true);
+  // The superior it left first: a cell moved because its commune merged, a commune because its
+  // district ended — not because of what founded the superior it joined.
+  const inherited =
+    best(draft.oldSuperior ? superiors(draft.oldSuperior) : [], draft.date, true) ??
+    best(draft.newSuperior ? superiors(draft.newSuperior) : [], draft.date, true);
   if (inherited) return fromEvent(inherited, false);
   const kind: DiffCauseKind =
     row.origin === "seed" ? "SEED" : row.origin === "generated" ? "GENERATED" : "UNRECORDED";

@@ -275,19 +275,27 @@ export const kindPairingSchema = z.strictObject({
 
 /**
  * A restructuring the seed records as an event (e.g. three provinces merged into one on
- * 01/07/2025): the units it ended and the units it founded, and the provisions stating it.
+ * 01/07/2025, or the district level ended that day): the units it ended and the units it
+ * founded, and the provisions stating it.
  * Loaded as a MergerEvent, like the generator's, so graphDiff finds a merged unit's predecessors.
  */
-export const mergerSchema = z.strictObject({
-  id,
-  kind: z.enum(["PROVINCE_MERGER", "COMMUNE_MERGER"]),
-  name: text,
-  date: isoDate,
-  ended: ids.min(1),
-  founded: ids.min(1),
-  basis,
-  note: optText,
-});
+export const mergerSchema = z
+  .strictObject({
+    id,
+    kind: z.enum(["PROVINCE_MERGER", "COMMUNE_MERGER", "DISTRICT_LEVEL_ENDED"]),
+    name: text,
+    date: isoDate,
+    ended: ids.min(1),
+    founded: ids.default([]),
+    basis,
+    note: optText,
+  })
+  // A merger founds what it merged into; the end of the district level founds nothing (the
+  // communes move up to the Tỉnh ủy), as the generator's DISTRICT_LEVEL_ENDED events.
+  .refine((m) => (m.kind === "DISTRICT_LEVEL_ENDED") === (m.founded.length === 0), {
+    path: ["founded"],
+    message: "a merger lists the units it founded; DISTRICT_LEVEL_ENDED founds none",
+  });
 
 /** A kind-and-level selector of a channel rule. */
 const unitSelectorSchema = z.strictObject({

@@ -183,8 +183,8 @@ describe("graphDiff across the 2025 reform in Lâm Đồng (seed)", () => {
         direct: true,
         basis: [{ id: "nq-60-2025-whole" }, { id: "nq-202-2025-qh15-whole" }],
       });
-    // Below them a change inherits the merger only from a Tỉnh ủy it left or joined; the seed
-    // records no other event, so every other change says it came from the seed.
+    // Below them a change inherits the merger only from a Tỉnh ủy it left or joined; the end of
+    // the district level is the seed's other event (next test); every other change came from the seed.
     const tinhUy = new Set([...OLD, ROOT]);
     const underMerged = (c: Change) =>
       tinhUy.has(c.oldSuperior?.id ?? "") ||
@@ -193,8 +193,32 @@ describe("graphDiff across the 2025 reform in Lâm Đồng (seed)", () => {
     const inherited = d.nodes.filter((c) => c.cause.kind === "MERGE" && !c.cause.direct);
     expect(inherited.length).toBeGreaterThan(0);
     for (const c of inherited) expect(underMerged(c)).toBe(true);
-    const others = d.nodes.filter((c) => c.cause.kind !== "MERGE");
+    const others = d.nodes.filter((c) => c.cause.kind !== "MERGE" && c.cause.kind !== "ABOLISHED_LEVEL");
     expect(new Set(others.map((c) => c.cause.kind))).toEqual(new Set(["SEED"]));
+  });
+
+  it("names the end of the district level, not the merger, for the district committees and what left them", async () => {
+    const { closed } = await seedHistory("DISTRICT_COMMITTEE");
+    const districts = d.nodes.filter((c) => c.type === "UNIT_CLOSED" && c.kind === "DISTRICT_COMMITTEE");
+    expect(districts.map((c) => c.unit.id).sort()).toEqual(closed);
+    for (const c of districts) {
+      expect(c.cause).toMatchObject({
+        kind: "ABOLISHED_LEVEL",
+        direct: true,
+        basis: [{ id: "hd-31-2025-whole" }],
+      });
+      expect(c.cause.eventId).toMatch(/^ket-thuc-cap-huyen-(lam-dong|dak-nong|binh-thuan)-2025$/);
+    }
+    const left = d.nodes.filter((c) => closed.includes(c.oldSuperior?.id ?? ""));
+    expect(left.length).toBeGreaterThan(0);
+    for (const c of left) expect(c.cause).toMatchObject({ kind: "ABOLISHED_LEVEL", direct: false });
+    // Nothing else names it: each such change is a district's, or of a unit or relation that left one.
+    const touchesDistrict = (c: Change) =>
+      [c.unit.id, c.oldSuperior?.id, c.relationFrom?.id, c.relationTo?.id].some((id) =>
+        closed.includes(id ?? ""),
+      );
+    for (const c of d.nodes.filter((x) => x.cause.kind === "ABOLISHED_LEVEL"))
+      expect(touchesDistrict(c), JSON.stringify(c)).toBe(true);
   });
 
   it(

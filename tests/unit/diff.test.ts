@@ -170,6 +170,30 @@ describe("pickCause", () => {
     expect(c).toMatchObject({ kind: "EDIT", eventId: "close", actor: "bien-tap", direct: true });
   });
 
+  it("takes a move's cause from the superior it left before the one it joined", () => {
+    // A commune moved from its district to the new Tỉnh ủy: the district ended (a), the Tỉnh ủy
+    // was founded by a merger (z, whose id sorts after, so the order is not the ids').
+    const events: Record<string, ReturnType<typeof merger>[]> = {
+      huyen: [merger("z-district", "DISTRICT_LEVEL_ENDED")],
+      tinh: [merger("a-merger", "PROVINCE_MERGER")],
+    };
+    const of = (id: string) => events[id] ?? [];
+    const up = pickCause(
+      { date: "2025-07-01", oldSuperior: "huyen", newSuperior: "tinh" },
+      { origin: "seed" },
+      [],
+      of,
+    );
+    expect(up).toMatchObject({ kind: "ABOLISHED_LEVEL", eventId: "z-district", direct: false });
+    const joined = pickCause(
+      { date: "2025-07-01", oldSuperior: "x", newSuperior: "tinh" },
+      { origin: "seed" },
+      [],
+      of,
+    );
+    expect(joined).toMatchObject({ kind: "MERGE", eventId: "a-merger", direct: false });
+  });
+
   it("maps the restructuring events to their kinds", () => {
     const kinds = [
       "MERGE_UNITS",
