@@ -12,9 +12,7 @@ import { ConfigError, loadConfig } from "../config.ts";
 import { isIsoDate, todayInVietnam } from "../domain/dates.ts";
 import { createLogger } from "../logger.ts";
 import { loadSubscriptions, RemindersConfigError } from "../reminders/config.ts";
-import { runReminderRound } from "../reminders/run.ts";
-import { roundSubscription } from "../reminders/scheduler.ts";
-import { listSubscriptions } from "../store/reminder-repository.ts";
+import { configuredRound } from "../reminders/scheduler.ts";
 
 const { values } = parseArgs({
   options: {
@@ -39,22 +37,10 @@ async function run(): Promise<number> {
   const log = createLogger(config.LOG_LEVEL);
   const backend = await openBackend(config, log);
   try {
-    const stored = await listSubscriptions(backend.db, { unitIds: null, activeOnly: true });
-    const result = await runReminderRound(
-      { db: backend.db, config, log },
-      [...stored.map(roundSubscription), ...fromFile],
-      {
-        today,
-        dryRun: values["dry-run"] ?? false,
-        publicUrl: config.REMINDERS_PUBLIC_URL,
-        send: {
-          attempts: config.REMINDERS_ATTEMPTS,
-          backoffMs: config.REMINDERS_BACKOFF_MS,
-          timeoutMs: config.REMINDERS_TIMEOUT_MS,
-        },
-        leaseSeconds: config.REMINDERS_LEASE_S,
-      },
-    );
+    const result = await configuredRound({ db: backend.db, config, log }, fromFile, {
+      today,
+      dryRun: values["dry-run"] ?? false,
+    });
     console.log(JSON.stringify(result, null, 2));
     return result.failed.length + result.errors.length > 0 ? 1 : 0;
   } finally {

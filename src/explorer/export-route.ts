@@ -23,12 +23,12 @@ import {
 import { dateParam } from "../http/request-context.ts";
 import type { Database } from "../store/database.ts";
 import {
-  EXPORT_PAGE,
   type ExportRelation,
   type ExportUnit,
   exportMembers,
   exportRelationsFrom,
   exportUnitPage,
+  pagesById,
 } from "../store/export-repository.ts";
 import {
   BOM,
@@ -93,22 +93,6 @@ function partParam(req: Request, format: ExportFormat): CsvPart | null {
   return value as CsvPart;
 }
 
-/** Pages of unit ids: the members in chunks, or the whole graph by id order. */
-async function* unitPages(db: Database, asOf: string | null, members: string[] | null) {
-  if (members !== null) {
-    for (let i = 0; i < members.length; i += EXPORT_PAGE)
-      yield await exportUnitPage(db, asOf, { ids: members.slice(i, i + EXPORT_PAGE) });
-    return;
-  }
-  let after = "";
-  for (;;) {
-    const page = await exportUnitPage(db, asOf, { after });
-    if (page.length > 0) yield page;
-    if (page.length < EXPORT_PAGE) return;
-    after = (page[page.length - 1] as { id: string }).id;
-  }
-}
-
 /** The unit without its host when the reader may not see it, as `Unit.host` on /graphql. */
 function withVisibleHost(u: ExportUnit, visible: Set<string> | null): ExportUnit {
   return visible === null || u.host === null || visible.has(u.host) ? u : { ...u, host: null };
@@ -147,7 +131,7 @@ async function stream(
     return s;
   };
   if (nodes)
-    for await (const page of unitPages(db, o.asOf, o.members))
+    for await (const page of pagesById(o.members, (page) => exportUnitPage(db, o.asOf, page)))
       await write(
         res,
         page
@@ -162,7 +146,7 @@ async function stream(
     first = true;
   }
   if (edges)
-    for await (const page of unitPages(db, o.asOf, o.members)) {
+    for await (const page of pagesById(o.members, (page) => exportUnitPage(db, o.asOf, page))) {
       const rels = (
         await exportRelationsFrom(
           db,

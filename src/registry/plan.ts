@@ -14,7 +14,7 @@ import { isActiveOn, previousDay } from "../domain/dates.ts";
 import { relationId } from "../domain/ids.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
-import { UNIT_COLUMNS, type UnitColumnKey } from "./layout.ts";
+import { type RegistryUnit, UNIT_COLUMNS, type UnitColumnKey } from "./layout.ts";
 import type { ImportRow, Problem } from "./parse.ts";
 
 /** The operation name in scope refusals and on the Event. */
@@ -50,18 +50,10 @@ export interface Snapshot {
   scope: ScopeFacts | null;
 }
 
-export interface CreateUnit {
+/** A unit the import creates: a registry row (without the superior's name, which is read) from a file line. */
+export interface CreateUnit extends Omit<RegistryUnit, "superiorName" | "validFrom"> {
   line: number;
-  id: string;
-  registryCode: string | null;
-  name: string;
-  kind: string;
-  level: string | null;
-  province: string | null;
-  superiorId: string | null;
   validFrom: string;
-  validTo: string | null;
-  basis: string[];
 }
 
 export interface ChangeUnit {
@@ -252,6 +244,28 @@ export function planImport(
 /** Records a problem; false, so that a check can `return problem(…)`. */
 type Report = (row: ImportRow, key: UnitColumnKey | "", rule: string, message: string) => false;
 
+function missingBasis(row: ImportRow, problem: Report): false {
+  return problem(row, "basis", "MISSING_BASIS", "cite at least one provision id for the change");
+}
+
+/** False (and a problem) when the superior the row names is a unit of the graph not in force on `day`. */
+function superiorInForce(
+  row: ImportRow,
+  snapshot: Snapshot,
+  superior: string,
+  day: string,
+  problem: Report,
+): boolean {
+  const sup = snapshot.units.get(superior);
+  if (!sup || isActiveOn(sup, day)) return true;
+  return problem(
+    row,
+    "superiorId",
+    "ENDPOINTS_ACTIVE",
+    `the superior "${superior}" is not in force on ${day}`,
+  );
+}
+
 /** One checked row against the unit it names: what the import would do with it (false: nothing, or a problem). */
 function diffRow(
   c: { row: ImportRow; id: string; superior: string | null },
@@ -272,8 +286,7 @@ function diffRow(
   if (!existing) {
     if (!row.name) return problem(row, "name", "MISSING_VALUE", "a new unit needs a name");
     if (!row.kind) return problem(row, "kind", "MISSING_VALUE", "a new unit needs a kind");
-    if (row.basis.length === 0)
-      return problem(row, "basis", "MISSING_BASIS", "cite at least one provision id for the change");
+    if (row.basis.length === 0) return missingBasis(row, problem);
     if (!superior && principal.role !== "admin")
       return problem(
         row,
@@ -283,14 +296,7 @@ function diffRow(
       );
     if (outsideScope(row, superiorNamed)) return false;
     const validFrom = row.validFrom ?? effectiveOn;
-    const sup = superior ? snapshot.units.get(superior) : undefined;
-    if (sup && !isActiveOn(sup, validFrom))
-      return problem(
-        row,
-        "superiorId",
-        "ENDPOINTS_ACTIVE",
-        `the superior "${superior}" is not in force on ${validFrom}`,
-      );
+    if (superior && !superiorInForce(row, snapshot, superior, validFrom, problem)) return false;
     plan.create.push({
       line: row.line,
       id,
@@ -333,8 +339,7 @@ function diffRow(
   }
   if (row.validTo) {
     if (row.validTo === existing.validTo) return false;
-    if (row.basis.length === 0)
-      return problem(row, "basis", "MISSING_BASIS", "cite at least one provision id for the change");
+    if (row.basis.length === 0) return missingBasis(row, problem);
     if (outsideScope(row, [{ argument: header("id"), ids: [id], structural: true }])) return false;
     const left = existing.children.filter(
       (x) => !closesBy(closing.get(x), row.validTo as string) && !movesAway(fileParent.get(x), id),
@@ -355,19 +360,11 @@ function diffRow(
   const change = changeOf(row, existing, effectiveOn, problem);
   const moves = superior !== null && superior !== existing.superiorId;
   if (change === "refused" || (!change && !moves)) return false;
-  if (row.basis.length === 0)
-    return problem(row, "basis", "MISSING_BASIS", "cite at least one provision id for the change");
+  if (row.basis.length === 0) return missingBasis(row, problem);
   if (moves) {
     if (outsideScope(row, [{ argument: header("id"), ids: [id], structural: true }, ...superiorNamed]))
       return false;
-    const sup = snapshot.units.get(superior);
-    if (sup && !isActiveOn(sup, effectiveOn))
-      return problem(
-        row,
-        "superiorId",
-        "ENDPOINTS_ACTIVE",
-        `the superior "${superior}" is not in force on ${effectiveOn}`,
-      );
+    if (!superiorInForce(row, snapshot, superior, effectiveOn, problem)) return false;
     plan.move.push({
       line: row.line,
       id,

@@ -20,7 +20,7 @@ import {
 } from "../http/file-download.ts";
 import { dateParam } from "../http/request-context.ts";
 import type { Database } from "../store/database.ts";
-import { EXPORT_PAGE, exportMembers } from "../store/export-repository.ts";
+import { exportMembers, pagesById } from "../store/export-repository.ts";
 import { registryRelationsFrom, registryUnitPage } from "../store/registry-repository.ts";
 import {
   REGISTRY_CONTENT_TYPES,
@@ -81,20 +81,7 @@ function partParam(req: Request, format: RegistryFormat): RegistryPart | null {
 /** Pages of the registry: the members in chunks, or the whole graph by id order. */
 function registrySource(db: Database, asOf: string, members: string[] | null): RegistrySource {
   const inside = members === null ? null : new Set(members);
-  async function* units() {
-    if (members !== null) {
-      for (let i = 0; i < members.length; i += EXPORT_PAGE)
-        yield await registryUnitPage(db, asOf, { ids: members.slice(i, i + EXPORT_PAGE) });
-      return;
-    }
-    let after = "";
-    for (;;) {
-      const page = await registryUnitPage(db, asOf, { after });
-      if (page.length > 0) yield page;
-      if (page.length < EXPORT_PAGE) return;
-      after = (page[page.length - 1] as { id: string }).id;
-    }
-  }
+  const units = () => pagesById(members, (page) => registryUnitPage(db, asOf, page));
   async function* relations() {
     for await (const page of units()) {
       const rels = await registryRelationsFrom(

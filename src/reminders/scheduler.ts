@@ -43,6 +43,29 @@ export function longestSendMs(c: Config): number {
   );
 }
 
+/**
+ * One round over the active stored subscriptions and `fromFile`, with the posting settings of
+ * the configuration: what the scheduler runs each interval and the CLI runs once.
+ */
+export async function configuredRound(
+  deps: Deps,
+  fromFile: readonly Subscription[],
+  when: { today: string; dryRun: boolean; signal?: AbortSignal },
+): Promise<RoundResult> {
+  const { config } = deps;
+  const stored = await listSubscriptions(deps.db, { unitIds: null, activeOnly: true });
+  return runReminderRound(deps, [...stored.map(roundSubscription), ...fromFile], {
+    ...when,
+    publicUrl: config.REMINDERS_PUBLIC_URL,
+    send: {
+      attempts: config.REMINDERS_ATTEMPTS,
+      backoffMs: config.REMINDERS_BACKOFF_MS,
+      timeoutMs: config.REMINDERS_TIMEOUT_MS,
+    },
+    leaseSeconds: config.REMINDERS_LEASE_S,
+  });
+}
+
 export function startReminderScheduler(deps: Deps): ReminderScheduler {
   const { config, log } = deps;
   if (config.REMINDERS_SCHEDULER !== "on") return { stop: async () => {} };
@@ -57,21 +80,8 @@ export function startReminderScheduler(deps: Deps): ReminderScheduler {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
 
-  const round = async (): Promise<RoundResult> => {
-    const stored = await listSubscriptions(deps.db, { unitIds: null, activeOnly: true });
-    return runReminderRound(deps, [...stored.map(roundSubscription), ...fromFile], {
-      today: todayInVietnam(),
-      dryRun: false,
-      publicUrl: config.REMINDERS_PUBLIC_URL,
-      send: {
-        attempts: config.REMINDERS_ATTEMPTS,
-        backoffMs: config.REMINDERS_BACKOFF_MS,
-        timeoutMs: config.REMINDERS_TIMEOUT_MS,
-      },
-      leaseSeconds: config.REMINDERS_LEASE_S,
-      signal: abort.signal,
-    });
-  };
+  const round = (): Promise<RoundResult> =>
+    configuredRound(deps, fromFile, { today: todayInVietnam(), dryRun: false, signal: abort.signal });
   const loop = () => {
     running = round()
       .then((r) => {

@@ -97,6 +97,28 @@ export async function exportMembers(db: Database, scope: ExportScope): Promise<s
   return rows.map((r) => r.id as string);
 }
 
+/**
+ * Pages of rows that carry their ids: the `members` in chunks of EXPORT_PAGE, or (null) the whole
+ * graph in id order, each page read after the last id of the one before.
+ */
+export async function* pagesById<T extends { id: string }>(
+  members: readonly string[] | null,
+  readPage: (page: { after: string } | { ids: string[] }) => Promise<T[]>,
+): AsyncGenerator<T[]> {
+  if (members !== null) {
+    for (let i = 0; i < members.length; i += EXPORT_PAGE)
+      yield await readPage({ ids: members.slice(i, i + EXPORT_PAGE) });
+    return;
+  }
+  let after = "";
+  for (;;) {
+    const page = await readPage({ after });
+    if (page.length > 0) yield page;
+    if (page.length < EXPORT_PAGE) return;
+    after = (page[page.length - 1] as T).id;
+  }
+}
+
 /** One page of units: the next EXPORT_PAGE after `after` (whole graph), or these members. */
 export async function exportUnitPage(
   db: Database,
