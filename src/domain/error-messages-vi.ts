@@ -42,6 +42,7 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   EDITOR_SCOPE: "Thay đổi chạm đến đơn vị nằm ngoài phạm vi bạn được giao.",
   SCOPE_ROOT:
     "Đơn vị là gốc phạm vi của bạn: chỉ quản trị viên (hoặc biên tập viên cấp trên) mới được di chuyển, giải thể, chia tách, hợp nhất nó hoặc kết thúc liên kết với cấp trên.",
+  CORS_ORIGIN: "Trang web này không thuộc các nguồn được phép (CORS_ORIGINS) mở kết nối cập nhật trực tiếp.",
   TRUSTED_DOCUMENTS: "Ở đây chỉ chạy các câu truy vấn đã đăng ký trước (trusted documents).",
   WRITE_TIMEOUT: "Thay đổi chạy quá thời gian cho phép và đã được hủy; chưa có gì được ghi. Hãy thử lại.",
   POOL_EXHAUSTED: "Cơ sở dữ liệu đang quá tải; chưa có gì được ghi. Hãy thử lại sau ít giây.",

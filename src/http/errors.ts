@@ -187,14 +187,25 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const { status, code, message } =
+    endSocket(
+      socket,
       err.code === "HPE_HEADER_OVERFLOW"
         ? failure("HEADERS_TOO_LARGE", "The request's headers are larger than 16 KB")
-        : failure("BAD_REQUEST", "The request could not be read as HTTP/1.1");
-    const body = JSON.stringify({ error: { code, message, messageVi: messageVi(code) } });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        : failure("BAD_REQUEST", "The request could not be read as HTTP/1.1"),
     );
   });
+}
+
+/**
+ * Ends a raw socket (a request Node refused, a refused WebSocket upgrade) with the JSON failure
+ * the routes answer, since no Express response exists there.
+ */
+export function endSocket(socket: Duplex, f: HttpFailure, extra: Record<string, unknown> = {}): void {
+  const body = JSON.stringify({
+    error: { code: f.code, message: f.message, messageVi: messageVi(f.code, extra), ...extra },
+  });
+  socket.end(
+    `HTTP/1.1 ${f.status} ${STATUS_CODES[f.status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

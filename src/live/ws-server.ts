@@ -41,6 +41,7 @@ import {
 import { queryCost } from "../graphql/query-cost.ts";
 import { buildSchema } from "../graphql/schema.ts";
 import { clientAddressOf } from "../http/client-address.ts";
+import { endSocket, failure } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Database } from "../store/database.ts";
 import { EventFeed } from "./event-feed.ts";
@@ -100,14 +101,21 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
     if (new URL(req.url ?? "/", "http://service.invalid").pathname !== "/graphql")
       return void socket.destroy();
     const client = clientAddress(req);
-    const refusal =
-      (open.get(client) ?? 0) >= config.LIVE_MAX_CONNECTIONS_PER_CLIENT
-        ? "429 Too Many Requests"
-        : foreignOrigin(req, config)
-          ? "403 Forbidden"
-          : null;
-    if (refusal)
-      return void socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if ((open.get(client) ?? 0) >= config.LIVE_MAX_CONNECTIONS_PER_CLIENT)
+      return endSocket(
+        socket,
+        failure(
+          "RATE_LIMITED",
+          `At most ${config.LIVE_MAX_CONNECTIONS_PER_CLIENT} live connections per client (LIVE_MAX_CONNECTIONS_PER_CLIENT); close one first`,
+        ),
+        { limit: "LIVE_MAX_CONNECTIONS_PER_CLIENT", max: config.LIVE_MAX_CONNECTIONS_PER_CLIENT },
+      );
+    if (foreignOrigin(req, config))
+      return endSocket(
+        socket,
+        failure("FORBIDDEN", "This page's origin may not open live connections (CORS_ORIGINS)"),
+        { rule: "CORS_ORIGIN" },
+      );
     wss.handleUpgrade(req, socket, head, (ws) => {
       open.set(client, (open.get(client) ?? 0) + 1);
       ws.once("close", () => {

@@ -6,6 +6,7 @@
  */
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CODE_MESSAGES_VI } from "../../src/domain/error-messages-vi.ts";
 import { RequestTimeoutError, RoundTripCounter } from "../../src/store/database.ts";
 import { bumpGraphVersion } from "../../src/store/graph-version.ts";
 import { create, gqlAs, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
@@ -234,6 +235,7 @@ describe("time budget", () => {
         code: "TIMEOUT",
         limit: "REQUEST_TIMEOUT_MS",
         max: 1,
+        messageVi: expect.stringContaining(CODE_MESSAGES_VI.TIMEOUT),
       });
       expect(answer.errors?.[0]?.message).toBe(
         "The request took longer than REQUEST_TIMEOUT_MS 1 ms and was stopped",

@@ -16,6 +16,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Backend, openBackend } from "../../src/bootstrap.ts";
 import { loadConfig } from "../../src/config.ts";
+import { CODE_MESSAGES_VI, RULE_MESSAGES_VI } from "../../src/domain/error-messages-vi.ts";
 import { type EmbeddedNeo4j, startEmbeddedNeo4j } from "../../src/neo4j/launcher.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { Database } from "../../src/store/database.ts";
@@ -157,6 +158,7 @@ describe("a change that cannot get the hierarchy lock in its time budget", () =>
         code: "SERVICE_UNAVAILABLE",
         rule: "WRITE_TIMEOUT",
         retryable: true,
+        messageVi: expect.stringContaining(RULE_MESSAGES_VI.WRITE_TIMEOUT as string),
       });
       await holder.rollback();
       expect((await unitsWritten(server.db, "wt-")).size).toBe(0);
@@ -295,6 +297,7 @@ describe("the service with its embedded Neo4j", () => {
         expect(read.body.errors?.[0]?.extensions).toMatchObject({
           code: "SERVICE_UNAVAILABLE",
           retryable: true,
+          messageVi: expect.stringContaining(CODE_MESSAGES_VI.SERVICE_UNAVAILABLE),
         });
 
         // It comes back by itself.

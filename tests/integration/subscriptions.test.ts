@@ -7,6 +7,7 @@
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { CODE_MESSAGES_VI, RULE_MESSAGES_VI } from "../../src/domain/error-messages-vi.ts";
 import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -70,6 +71,30 @@ function collect(c: Client, query: string, variables: Record<string, unknown> = 
         settle();
       }),
   };
+}
+
+/** Opens a bare WebSocket and resolves with the HTTP answer when the upgrade is refused (101 when not). */
+function upgradeRefusal(
+  server: TestServer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(wsUrl(server), "graphql-transport-ws", { headers });
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => {
+        body += chunk.toString("utf8");
+      });
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]), body }),
+      );
+    });
+    ws.on("open", () => {
+      ws.close();
+      resolve({ status: 101, type: "", body: "" });
+    });
+    ws.on("error", () => {});
+  });
 }
 
 /** Resolves when the client's socket is open and acknowledged (connection_ack). */
@@ -189,19 +214,32 @@ describe("authentication and bounds", () => {
     const second = collect(c, `subscription { eventRecorded { kind } }`);
     await second.count(1);
     expect(JSON.stringify(second.errors)).toMatch(/LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION/);
+    expect(JSON.stringify(second.errors)).toContain(CODE_MESSAGES_VI.RATE_LIMITED);
   });
 
   it("answers an upgrade past LIVE_MAX_CONNECTIONS_PER_CLIENT with 429", async () => {
     // Two of this client's four connections to b are open (the first test's c2 and c4).
     const sockets = [client(b, admin), client(b, admin)];
     await Promise.all(sockets.map(connected));
-    const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(wsUrl(b), "graphql-transport-ws");
-      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-      ws.on("open", () => resolve(101));
-      ws.on("error", () => {});
+    const refused = await upgradeRefusal(b);
+    expect(refused.status).toBe(429);
+    expect(refused.type).toMatch(/^application\/json/);
+    expect(JSON.parse(refused.body).error).toMatchObject({
+      code: "RATE_LIMITED",
+      limit: "LIVE_MAX_CONNECTIONS_PER_CLIENT",
+      max: 4,
+      messageVi: expect.stringContaining(CODE_MESSAGES_VI.RATE_LIMITED),
     });
-    expect(status).toBe(429);
+  });
+
+  it("refuses an upgrade from a page of a foreign origin with 403 and a JSON error", async () => {
+    const refused = await upgradeRefusal(a, { origin: "https://other.example" });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body).error).toMatchObject({
+      code: "FORBIDDEN",
+      rule: "CORS_ORIGIN",
+      messageVi: RULE_MESSAGES_VI.CORS_ORIGIN,
+    });
   });
 
   it("applies the query limits and runs only subscriptions", async () => {
