@@ -105,7 +105,10 @@ export interface CacheCounters {
 }
 
 export async function cacheCounters(metricsUrl: string): Promise<CacheCounters> {
-  const text = await (await fetch(metricsUrl)).text();
+  // Asked again on a failed fetch: a kept-alive connection the server has just closed fails once.
+  const text = await fetch(metricsUrl)
+    .catch(() => fetch(metricsUrl))
+    .then((r) => r.text());
   const counter = (what: string) => {
     const m = new RegExp(`^party_org_graph_result_cache_${what}_total (\\S+)$`, "m").exec(text);
     if (!m) throw new Error(`${metricsUrl} has no party_org_graph_result_cache_${what}_total`);

@@ -199,12 +199,18 @@ async function startChild(
     if (readyUrl)
       void pollReady(readyUrl.probe, () => done).then((ok) => ok && finish(() => resolve(readyUrl.url)));
   });
+  // A server that dies under load says so (its requests then fail as errors of that way).
+  let stopping = false;
+  proc.once("exit", (code, signal) => {
+    if (!stopping) console.error(`\n${name} exited (${code ?? signal}): ${errors.join("").slice(-2000)}`);
+  });
   return {
     proc,
     url,
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();
+        stopping = true;
         proc.once("exit", () => resolve());
         proc.kill("SIGTERM");
         setTimeout(() => proc.kill("SIGKILL"), 15_000).unref();
