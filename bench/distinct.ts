@@ -10,7 +10,7 @@
  *   that would need more inputs than are left goes round again, and says so: `wrapped`).
  * - **mixed**: readers ask the repeated sample inputs (a hot set, as dashboards do) while a
  *   writer renames units elsewhere through the API, one change every `writeEveryMs`: the cache
- *   hit rate, from our server's counters (bench/our-server.ts, STATS_PORT), shows what writes
+ *   hit rate, from our server's counters (its /metrics), shows what writes
  *   cost it.
  */
 import autocannon from "autocannon";
@@ -97,16 +97,24 @@ export function distinctQuestions(d: DistinctInputs): Question[] {
   return [chainQuestion(d.chain), obligationsQuestion(d.obligations), nestedQuestion(d.nested)];
 }
 
-/** The result cache's counters of our server (bench/our-server.ts with STATS_PORT). */
+/** The result cache's counters of our server, from its /metrics (src/observability/metrics.ts). */
 export interface CacheCounters {
   hits: number;
   misses: number;
   joined: number;
-  versionChecks: number;
 }
 
-export async function cacheCounters(statsUrl: string): Promise<CacheCounters> {
-  return (await (await fetch(statsUrl)).json()) as CacheCounters;
+export async function cacheCounters(metricsUrl: string): Promise<CacheCounters> {
+  // Asked again on a failed fetch: a kept-alive connection the server has just closed fails once.
+  const text = await fetch(metricsUrl)
+    .catch(() => fetch(metricsUrl))
+    .then((r) => r.text());
+  const counter = (what: string) => {
+    const m = new RegExp(`^party_org_graph_result_cache_${what}_total (\\S+)$`, "m").exec(text);
+    if (!m) throw new Error(`${metricsUrl} has no party_org_graph_result_cache_${what}_total`);
+    return Number(m[1]);
+  };
+  return { hits: counter("hits"), misses: counter("misses"), joined: counter("joins") };
 }
 
 /** Hits ÷ keys asked between two readings of the counters (joined reads count as hits: no read of their own). */

@@ -25,6 +25,8 @@ import neo4j, { type Driver } from "neo4j-driver";
 import { type GenerateResult, generateInto } from "../src/cli/generate.ts";
 import { countGenerated } from "../src/store/bulk-import.ts";
 import { toParams } from "../src/store/database.ts";
+import { compileServers } from "./compiled.ts";
+import { summarizeProfiles } from "./cpu-profile.ts";
 import {
   adminToken,
   cacheCounters,
@@ -153,33 +155,54 @@ interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx <file>` and waits for its READY line. */
+/**
+ * Starts `node [nodeArgs] <entry>` — a compiled entry (bench/compiled.ts) — and waits until it
+ * is ready: its `READY <url>` line, or, for our service (which prints no such line), until
+ * `readyUrl` answers.
+ */
 async function startChild(
-  file: string,
+  entry: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  readyUrl?: { url: string; probe: string },
 ): Promise<Child> {
-  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, file)], {
+  const proc = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const errors: string[] = [];
   proc.stderr?.on("data", (d: Buffer) => errors.push(d.toString()));
+  // Our service logs (pino, LOG_LEVEL=error) to stdout: kept only to explain a failed start.
+  proc.stdout?.on("data", (d: Buffer) => errors.push(d.toString()));
+  const name = path.relative(ROOT, entry);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${file} did not start: ${errors.join("")}`)), 120_000);
+    let done = false;
+    const finish = (f: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      f();
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`${name} did not start: ${errors.join("")}`))),
+      120_000,
+    );
     const lines = readline.createInterface({ input: proc.stdout as NodeJS.ReadableStream });
     lines.on("line", (line) => {
       const m = /^READY (\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1] as string);
-      }
+      if (m) finish(() => resolve(m[1] as string));
     });
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${file} exited (${code}): ${errors.join("")}`));
-    });
+    proc.once("exit", (code) =>
+      finish(() => reject(new Error(`${name} exited (${code}): ${errors.join("")}`))),
+    );
+    if (readyUrl)
+      void pollReady(readyUrl.probe, () => done).then((ok) => ok && finish(() => resolve(readyUrl.url)));
+  });
+  // A server that dies under load says so (its requests then fail as errors of that way).
+  let stopping = false;
+  proc.once("exit", (code, signal) => {
+    if (!stopping) console.error(`\n${name} exited (${code ?? signal}): ${errors.join("").slice(-2000)}`);
   });
   return {
     proc,
@@ -187,11 +210,25 @@ async function startChild(
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();
+        stopping = true;
         proc.once("exit", () => resolve());
         proc.kill("SIGTERM");
         setTimeout(() => proc.kill("SIGKILL"), 15_000).unref();
       }),
   };
+}
+
+/** True once `probe` answers 200; false if `stopped` says the start ended otherwise first. */
+async function pollReady(probe: string, stopped: () => boolean): Promise<boolean> {
+  while (!stopped()) {
+    const ok = await fetch(probe, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 /** Our server's token secret in the benchmark: the mixed workload's writer signs its token with it. */
@@ -471,6 +508,18 @@ interface DistinctContext {
   rssMax: Record<"ours" | "lib", number | null>;
 }
 
+/**
+ * One request per way and question, on the first repeated sample, before anything is timed: a
+ * fresh server's first request (and Neo4j's first plan of each statement) is not what a miss
+ * costs. At load 17 the first chain of a fresh server once took over REQUEST_TIMEOUT_MS (15 s).
+ */
+async function warmUp(qs: Question[], urls: Urls, driver: Driver): Promise<void> {
+  for (const q of qs) {
+    const ask = askers(q, urls, driver);
+    for (const w of LATENCY_WAYS) await ask[w](0).catch(() => undefined);
+  }
+}
+
 /** The distinct-input workload (bench/distinct.ts) for chain, obligations and nested. */
 async function benchDistinct(ctx: DistinctContext): Promise<DistinctResult[]> {
   const inputs = await pickDistinct(ctx.driver, ctx.opts.distinct);
@@ -492,7 +541,7 @@ async function benchDistinct(ctx: DistinctContext): Promise<DistinctResult[]> {
 
 async function distinctQuestion(ctx: DistinctContext, q: Question, units: number): Promise<DistinctResult> {
   const ask = askers(q, { ...ctx.urls }, ctx.driver);
-  const stats = `http://127.0.0.1:${ctx.opts.httpPort + 100}/`;
+  const stats = ctx.urls.ours.replace(/\/graphql$/, "/metrics");
   const empty = (): DistinctResult["ways"]["ours"] => ({
     latencyMs: noLatency(),
     roundTrips: null,
@@ -580,7 +629,7 @@ async function distinctQuestion(ctx: DistinctContext, q: Question, units: number
 async function benchMixed(ctx: DistinctContext, qs: Question[]): Promise<MixedResult | undefined> {
   const reads = qs.filter((q) => q.key === "chain" || q.key === "obligations");
   if (reads.length === 0) return undefined;
-  const stats = `http://127.0.0.1:${ctx.opts.httpPort + 100}/`;
+  const stats = ctx.urls.ours.replace(/\/graphql$/, "/metrics");
   let n = 0;
   const body = () => {
     const q = reads[n % reads.length] as Question;
@@ -631,40 +680,6 @@ async function benchMixed(ctx: DistinctContext, qs: Question[]): Promise<MixedRe
     `quiet ${quiet.rps.toFixed(0)} rps, hit rate ${(100 * quiet.hitRate).toFixed(1)} % | writing ${writing.rps.toFixed(0)} rps, hit rate ${(100 * writing.hitRate).toFixed(1)} %, ${tally.ok} writes acknowledged, ${tally.refused} refused, ${tally.failed} failed${tally.lastError ? ` (last error: ${tally.lastError})` : ""}`,
   );
   return result;
-}
-
-/** Top self-time functions of a V8 CPU profile. */
-async function summarizeProfile(dir: string): Promise<string[]> {
-  const { readdir } = await import("node:fs/promises");
-  const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
-  const out: string[] = [];
-  for (const f of files) {
-    const p = JSON.parse(await readFile(path.join(dir, f), "utf8")) as {
-      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-      samples: number[];
-      timeDeltas: number[];
-    };
-    const byId = new Map(p.nodes.map((n) => [n.id, n]));
-    const self = new Map<string, number>();
-    let total = 0;
-    p.samples.forEach((id, i) => {
-      const n = byId.get(id);
-      const dt = p.timeDeltas[i] ?? 0;
-      if (!n) return;
-      const file = n.callFrame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/work\/main\//, "");
-      const key = `${n.callFrame.functionName || "(anonymous)"} ${file}:${n.callFrame.lineNumber + 1}`;
-      self.set(key, (self.get(key) ?? 0) + dt);
-      total += dt;
-    });
-    const busy = total - (self.get("(idle) :0") ?? 0);
-    out.push(`profile ${f}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy`);
-    for (const [k, v] of [...self]
-      .filter(([k]) => !k.startsWith("(idle)"))
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 25))
-      out.push(`${((100 * v) / Math.max(1, busy)).toFixed(1)}% ${(v / 1000).toFixed(0)} ms ${k}`);
-  }
-  return out;
 }
 
 interface SizeOptions {
@@ -721,6 +736,7 @@ async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
     const rssMax: Record<"ours" | "lib", number | null> = { ours: null, lib: null };
     const load = { before: os.loadavg(), after: [] as number[] };
     const ctx: DistinctContext = { urls, driver, servers: started, opts, rssMax };
+    await warmUp(qs, urls, driver);
     const distinct = opts.distinct > 0 ? await benchDistinct(ctx) : undefined;
     const mixed = opts.distinct > 0 ? await benchMixed(ctx, qs) : undefined;
     const results: QuestionResult[] = [];
@@ -730,7 +746,7 @@ async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
     let profile: string[] | undefined;
     if (opts.profile) {
       await started.ours.stop();
-      profile = await summarizeProfile(profileDir);
+      profile = await summarizeProfiles(profileDir);
     }
     return {
       size,
@@ -790,25 +806,38 @@ async function startServers(
     await rm(profileDir, { recursive: true, force: true });
     await mkdir(profileDir, { recursive: true });
   }
-  servers.ours = await startChild(
-    "bench/our-server.ts",
-    {
-      ...env,
-      PORT: String(opts.httpPort),
-      STATS_PORT: String(opts.httpPort + 100),
-      JWT_SECRET: BENCH_JWT_SECRET,
-    },
+  const compiled = await compileServers(ROOT);
+  // Our service as `npm start` runs it (src/main.ts, compiled), on the bench database.
+  const ours = (port: number, extra: Record<string, string>, nodeArgs: string[] = []) =>
+    startChild(
+      compiled.ours,
+      {
+        ...env,
+        ...extra,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "error",
+        GRAPHIQL: "false",
+        // The benchmark's clients all come from 127.0.0.1 at hundreds of requests a second.
+        RATE_LIMIT_PER_MINUTE: "0",
+        // The result cache's counters come from /metrics (on by default on an internal service).
+        METRICS: "on",
+        JWT_SECRET: BENCH_JWT_SECRET,
+      },
+      nodeArgs,
+      { url: `http://127.0.0.1:${port}/graphql`, probe: `http://127.0.0.1:${port}/ready` },
+    );
+  servers.ours = await ours(
+    opts.httpPort,
+    {},
     opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   );
-  servers.lib = await startChild("bench/neo4j-graphql/server.ts", {
+  servers.lib = await startChild(compiled.lib, {
     ...env,
+    NODE_ENV: "production",
     PORT: String(opts.httpPort + 1),
   });
-  servers.uncached = await startChild("bench/our-server.ts", {
-    ...env,
-    PORT: String(opts.httpPort + 2),
-    RESULT_CACHE_MB: "0",
-  });
+  servers.uncached = await ours(opts.httpPort + 2, { RESULT_CACHE_MB: "0" });
   return servers as Servers;
 }
 

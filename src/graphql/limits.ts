@@ -13,16 +13,18 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import {
+  type ASTNode,
   type DocumentNode,
   GraphQLError,
   type GraphQLSchema,
   type ValidationContext,
   type ValidationRule,
+  visit,
 } from "graphql";
 import type { Config } from "../config.ts";
 import type { Context } from "./context.ts";
 import { formatCount, type LimitName, QueryLimitError } from "./limit-error.ts";
-import { queryCost } from "./query-cost.ts";
+import { COST_ARGUMENTS, queryCost } from "./query-cost.ts";
 
 /** Operations expanded past this many selections (fragments counted at each use) are refused unpriced. */
 const MAX_SELECTIONS = 10_000;
@@ -60,22 +62,62 @@ function armorRules(config: Config): ValidationRule[] {
   }).protect().validationRules;
 }
 
+/** The variables used in `node`, anywhere inside it. */
+function variablesIn(node: ASTNode, into: Set<string>): void {
+  visit(node, {
+    Variable(v) {
+      into.add(v.name.value);
+    },
+  });
+}
+
+/**
+ * The variables an operation's cost can depend on: those inside an argument the estimator reads
+ * (COST_ARGUMENTS) or inside a directive (@skip / @include decide what is counted). Any other
+ * variable — a unit id, a date — leaves the cost as it is.
+ */
+function costVariables(document: DocumentNode): string[] {
+  const found = new Set<string>();
+  visit(document, {
+    Argument(arg) {
+      if (COST_ARGUMENTS.has(arg.name.value)) variablesIn(arg.value, found);
+    },
+    Directive(directive) {
+      // The definition's own directives are not evaluated per request; a field's are.
+      variablesIn(directive, found);
+    },
+    VariableDefinition() {
+      // A variable's default value holds no variable; its directives change no cost.
+      return false;
+    },
+  });
+  return [...found].sort();
+}
+
 /** Refuses an operation whose cost, with its variables, exceeds MAX_QUERY_COST. */
 function costPlugin(config: Config): ApolloServerPlugin<Context> {
   const settings = { maxPageSize: config.MAX_PAGE_SIZE, maxDepth: config.MAX_DEPTH };
   const max = config.MAX_QUERY_COST;
   // Apollo hands a repeated query the same parsed document: its costs are kept with it, by
-  // operation and variables (a few dozen per document), instead of walking it on every request.
-  const known = new WeakMap<DocumentNode, Map<string, number>>();
+  // operation and the values of the variables the cost depends on (costVariables: for most
+  // operations none, so a document is priced once whatever unit and date it asks about),
+  // instead of walking it on every request. The cost is still checked on every request.
+  const known = new WeakMap<DocumentNode, { names: string[]; costs: Map<string, number> }>();
   const costOf = (
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Record<string, unknown> | undefined,
     name: string | undefined,
   ) => {
-    const key = `${name ?? ""}|${JSON.stringify(variables ?? {})}`;
-    const costs = known.get(document) ?? new Map<string, number>();
-    known.set(document, costs);
+    let entry = known.get(document);
+    if (!entry) {
+      entry = { names: costVariables(document), costs: new Map<string, number>() };
+      known.set(document, entry);
+    }
+    const { names, costs } = entry;
+    // Absent and null differ (an absent variable takes its default value).
+    const vars = variables ?? {};
+    const key = `${name ?? ""}|${JSON.stringify(names.map((n) => (n in vars ? [vars[n]] : [])))}`;
     const held = costs.get(key);
     if (held !== undefined) return held;
     const cost = queryCost(schema, document, variables, name, settings, MAX_SELECTIONS);

@@ -122,6 +122,20 @@ function pageSize(coordinate: string, first: unknown, s: CostSettings): number {
   return Math.min(Math.max(n, 0), s.maxPageSize);
 }
 
+/**
+ * The only arguments whose values the estimator reads (multiplier, WORK, pageSize below): a
+ * variable used nowhere else (nor in a @skip / @include) does not change an operation's cost,
+ * so limits.ts keys the costs it keeps by these variables alone. Keep in step with the code below.
+ */
+export const COST_ARGUMENTS: ReadonlySet<string> = new Set([
+  "first",
+  "representations",
+  "ids",
+  "depth",
+  "maxDepth",
+  "under",
+]);
+
 /** How many times the field's selection can appear in the answer. */
 function multiplier(
   type: GraphQLCompositeType,

@@ -12,6 +12,7 @@
  * A cached read learns them in the same statement as its data (withVersions below): one round
  * trip, and the versions are read before the data, so the data is never older than them.
  */
+import { compactCypher } from "./compact-cypher.ts";
 import type { Database, RoundTripCounter, Row, TransactionRunner } from "./database.ts";
 
 export interface Versions {
@@ -68,12 +69,13 @@ export async function readVersions(db: Database, counter?: RoundTripCounter): Pr
  * version v reflects every write up to v; the reverse order could keep pre-write data under the
  * post-write version. The statement answers the inner read's rows (each with the versions
  * added); an inner read with no row answers no row and so no versions (then nothing is kept).
+ * The inner read is sent compacted (compact-cypher.ts): these are the reads of every miss.
  */
 export function withVersions(cypher: string): string {
   return `OPTIONAL MATCH (gv:WriteLock {id: 'hierarchy'})
 WITH coalesce(gv.graphVersion, 0) AS ${H}, coalesce(gv.referenceVersion, 0) AS ${R}
 CALL (${H}, ${R}) {
-${cypher}
+${compactCypher(cypher)}
 }
 RETURN *`;
 }

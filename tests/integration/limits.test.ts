@@ -146,6 +146,21 @@ describe("each limit", () => {
     expect(answer.errors?.[0]?.message).toMatch(/^selection count with fragments expanded exceeds 10,000/);
   });
 
+  it("prices a document again when a variable its cost depends on changes (page size, @include)", async () => {
+    // Each document is priced once per value of the variables its cost reads; the unit id does not count.
+    const paged = `query P($id: ID!, $n: Int) { unit(id: $id) { children(first: $n) { nodes { id
+      superior { children(first: 500) { nodes { id } } } } } } }`;
+    const small = await post(server, paged, { id: "tinh-uy-lam-dong", n: 1 });
+    expect(small.errors).toBeUndefined();
+    expect(small.status).toBe(200);
+    expectRefused(await post(server, paged, { id: "tinh-uy-quang-ngai", n: 500 }), "MAX_QUERY_COST");
+    const included = `query I($id: ID!, $all: Boolean!) { unit(id: $id) { id children(first: 500) @include(if: $all) {
+      nodes { id superior { children(first: 500) { nodes { id } } } } } } }`;
+    const without = await post(server, included, { id: "tinh-uy-lam-dong", all: false });
+    expect(without.errors).toBeUndefined();
+    expectRefused(await post(server, included, { id: "tinh-uy-lam-dong", all: true }), "MAX_QUERY_COST");
+  });
+
   it("refuses more aliases than MAX_ALIASES, and lets as many through", async () => {
     expectRefused(await post(server, aliases(31, "stats { units }")), "MAX_ALIASES");
     const answer = await post(server, aliases(30, "stats { units }"));
