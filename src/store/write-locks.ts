@@ -36,8 +36,40 @@ export async function placementLocks(
   superiorId: string,
   from: string,
 ): Promise<string[]> {
+  const rows = await tx.run(`${PLACEMENT_IDS} RETURN ids`, { superior: superiorId, unit: unitId, from });
+  return (rows[0]?.ids as string[] | undefined) ?? [];
+}
+
+/**
+ * placementLocks and lockUnits in one statement: reads the units to lock, adds `unitId` and
+ * `superiorId`, and locks those not in `locked` (in id order); returns the ids it read (the caller
+ * reads them again, placementLocks, to see whether a change committed meanwhile added any); null,
+ * having locked nothing, when `superiorId` names no unit.
+ */
+export async function lockPlacement(
+  tx: TransactionRunner,
+  unitId: string,
+  superiorId: string,
+  from: string,
+  locked: readonly string[],
+): Promise<string[] | null> {
   const rows = await tx.run(
-    `MATCH (y:Unit {id: $superior})
+    `${PLACEMENT_IDS}
+     WITH ids + [$unit, $superior] AS wanted
+     WITH wanted, [x IN wanted WHERE NOT x IN $locked] AS fresh
+     CALL (fresh) {
+       UNWIND fresh AS id
+       WITH DISTINCT id ORDER BY id
+       MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
+     }
+     RETURN wanted`,
+    { superior: superiorId, unit: unitId, from, locked: [...locked] },
+  );
+  return (rows[0]?.wanted as string[] | undefined) ?? null;
+}
+
+/** The ids placementLocks returns, as `ids` (parameters $superior, $unit, $from). */
+const PLACEMENT_IDS = `MATCH (y:Unit {id: $superior})
      CALL (y) {
        MATCH (y) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
        WHERE EXISTS { (s)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
@@ -53,8 +85,4 @@ export async function placementLocks(
        MATCH (:Unit {id: $unit})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT o.id) AS current
      }
-     RETURN chain + below + current AS ids`,
-    { superior: superiorId, unit: unitId, from },
-  );
-  return (rows[0]?.ids as string[] | undefined) ?? [];
-}
+     WITH chain + below + current AS ids`;
