@@ -44,6 +44,13 @@ export interface ChangeSession {
   lockPlacement(unitId: string, superiorId: string, from: string): Promise<void>;
   /** Locks units and records their state before they change (call before writing them). */
   touchUnits(ids: readonly string[]): Promise<void>;
+  /**
+   * The properties of these units as they are now (null: no such unit), by id. Those of units
+   * this transaction has locked but not touched are kept: no other change can alter them, and
+   * this one does not until it touches them, so a later read of them (or touchUnits, for their
+   * state before) needs no statement.
+   */
+  unitStates(ids: readonly string[]): Promise<Map<string, Row | null>>;
   /** Records the state of relations before they change (call before writing them). */
   touchRelations(rels: readonly RelationRef[]): Promise<void>;
   /**
@@ -94,6 +101,7 @@ export async function runChange(
       types: new Map(),
       locked: new Set(),
       placed: new Set(),
+      known: new Map(),
     };
     await work(openSession(tx, principal, event, eventId, before));
 
@@ -119,6 +127,8 @@ interface Before {
   locked: Set<string>;
   /** The placements (unit, superior, date) whose locks it took. */
   placed: Set<string>;
+  /** The properties of units it has locked and not touched, as read (null: no such unit). */
+  known: Map<string, Row | null>;
 }
 
 /** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
@@ -150,11 +160,30 @@ function openSession(
       }
     },
     async touchUnits(ids) {
-      const fresh = ids.filter((id) => !before.units.has(id));
+      const fresh = [...new Set(ids)].filter((id) => !before.units.has(id));
       if (fresh.length === 0) return;
       await lockOnce(tx, before.locked, fresh);
-      const states = await unitStates(tx, fresh);
-      for (const id of fresh) before.units.set(id, canonical(states.get(id)));
+      const unknown = fresh.filter((id) => !before.known.has(id));
+      const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
+      for (const id of fresh) {
+        const state = before.known.has(id) ? before.known.get(id) : states.get(id);
+        before.units.set(id, canonical(state ?? undefined));
+        // Touched: this change may write it from now on.
+        before.known.delete(id);
+      }
+    },
+    async unitStates(ids) {
+      const wanted = [...new Set(ids)];
+      const unknown = wanted.filter((id) => !before.known.has(id));
+      const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
+      for (const id of unknown)
+        if (before.locked.has(id) && !before.units.has(id)) before.known.set(id, states.get(id) ?? null);
+      return new Map(
+        wanted.map((id) => [
+          id,
+          before.known.has(id) ? (before.known.get(id) ?? null) : (states.get(id) ?? null),
+        ]),
+      );
     },
     async touchRelations(rels) {
       const fresh = rels.filter((r) => !before.relations.has(r.id));

@@ -43,18 +43,14 @@ async function requireUnits(
   argument: string,
   activeOn?: string,
 ): Promise<Map<string, Row>> {
-  const rows = await s.tx.run(
-    "UNWIND $ids AS id OPTIONAL MATCH (u:Unit {id: id}) RETURN id, properties(u) AS p",
-    { ids: [...new Set(ids)] },
-  );
+  const states = await s.unitStates(ids);
   const found = new Map<string, Row>();
-  for (const r of rows) {
-    if (!r.p) {
-      const err = notFound("unit", r.id as string);
+  for (const [id, p] of states) {
+    if (!p) {
+      const err = notFound("unit", id);
       err.details.argument = argument;
       throw err;
     }
-    const p = r.p as Row;
     if (
       activeOn &&
       ((p.validFrom && (p.validFrom as string) > activeOn) || (p.validTo && (p.validTo as string) < activeOn))
@@ -62,12 +58,12 @@ async function requireUnits(
       throw changeViolationError(
         {
           rule: "ENDPOINTS_ACTIVE",
-          units: [r.id as string],
-          message: `unit "${r.id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
+          units: [id],
+          message: `unit "${id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
         },
         argument,
       );
-    found.set(r.id as string, p);
+    found.set(id, p);
   }
   return found;
 }
@@ -494,6 +490,8 @@ export const mutations = {
         { argument: "unitId", ids: [a.unitId], structural: true },
         { argument: "superiorId", ids: [a.superiorId] },
       ]);
+      // Both read at once (both are locked): moveUnder finds the unit's state already read.
+      await s.unitStates([a.superiorId, a.unitId]);
       await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
       await moveUnder(s, a.unitId, a.superiorId, a.effectiveOn, a.basis);
     }),
