@@ -143,26 +143,26 @@ function openSession(
     tx,
     eventId,
     effectiveOn: event.effectiveOn,
-    lock: (ids) => lockOnce(tx, before.locked, ids),
+    lock: (ids) => lockOnce(tx, before, ids),
     async lockPlacement(unitId, superiorId, from) {
       const key = JSON.stringify([unitId, superiorId, from]);
       if (before.placed.has(key)) return;
       before.placed.add(key);
       // Read and lock (one statement), and read again until nothing new appears: a move
       // committed between the read and the lock may have put other superiors above.
-      const wanted = await lockPlacement(tx, unitId, superiorId, from, [...before.locked]);
-      if (!wanted) return lockOnce(tx, before.locked, [unitId, superiorId]);
-      for (const id of wanted) before.locked.add(id);
+      const placed = await lockPlacement(tx, unitId, superiorId, from, [...before.locked]);
+      if (!placed) return lockOnce(tx, before, [unitId, superiorId]);
+      noteLocked(before, placed.wanted, placed.states);
       for (let round = 0; round < 10; round++) {
         const ids = await placementLocks(tx, unitId, superiorId, from);
         if (ids.every((id) => before.locked.has(id))) break;
-        await lockOnce(tx, before.locked, ids);
+        await lockOnce(tx, before, ids);
       }
     },
     async touchUnits(ids) {
       const fresh = [...new Set(ids)].filter((id) => !before.units.has(id));
       if (fresh.length === 0) return;
-      await lockOnce(tx, before.locked, fresh);
+      await lockOnce(tx, before, fresh);
       const unknown = fresh.filter((id) => !before.known.has(id));
       const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
       for (const id of fresh) {
@@ -208,16 +208,27 @@ function openSession(
   };
 }
 
-/** Locks the units not locked yet by this transaction. */
+/** Locks the units not locked yet by this transaction, keeping their properties as read once locked. */
 async function lockOnce(
   tx: TransactionRunner,
-  locked: Set<string>,
+  before: Before,
   ids: readonly (string | null | undefined)[],
 ): Promise<void> {
-  const fresh = [...new Set(ids)].filter((id): id is string => !!id && !locked.has(id));
+  const fresh = [...new Set(ids)].filter((id): id is string => !!id && !before.locked.has(id));
   if (fresh.length === 0) return;
-  await lockUnits(tx, fresh);
-  for (const id of fresh) locked.add(id);
+  noteLocked(before, fresh, await lockUnits(tx, fresh));
+}
+
+/**
+ * Marks `ids` locked; the properties of those just locked (`states`: an id absent from it names
+ * no unit) are kept while this change has not touched them.
+ */
+function noteLocked(before: Before, ids: readonly string[], states: Map<string, Row>): void {
+  for (const id of ids) {
+    if (before.locked.has(id)) continue;
+    before.locked.add(id);
+    if (!before.units.has(id)) before.known.set(id, states.get(id) ?? null);
+  }
 }
 
 /**
