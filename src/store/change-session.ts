@@ -14,10 +14,10 @@ import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
-import { bumpGraphVersion } from "./graph-version.ts";
+import { BUMP_GRAPH_VERSION } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants, subtreeMembership } from "./invariant-checks.ts";
-import { type RelationRef, relationStates } from "./relation-lookup.ts";
-import { lockUnits, placementLocks } from "./write-locks.ts";
+import { type RelationRef, relationStates, relationStatesCypher } from "./relation-lookup.ts";
+import { lockPlacement, lockUnits, placementLocks } from "./write-locks.ts";
 
 export interface EventInput {
   kind: string;
@@ -44,8 +44,20 @@ export interface ChangeSession {
   lockPlacement(unitId: string, superiorId: string, from: string): Promise<void>;
   /** Locks units and records their state before they change (call before writing them). */
   touchUnits(ids: readonly string[]): Promise<void>;
+  /**
+   * The properties of these units as they are now (null: no such unit), by id. Those of units
+   * this transaction has locked but not touched are kept: no other change can alter them, and
+   * this one does not until it touches them, so a later read of them (or touchUnits, for their
+   * state before) needs no statement.
+   */
+  unitStates(ids: readonly string[]): Promise<Map<string, Row | null>>;
   /** Records the state of relations before they change (call before writing them). */
   touchRelations(rels: readonly RelationRef[]): Promise<void>;
+  /**
+   * Records a relation this transaction is about to create, having just found that no relation
+   * has its id (its state before: none); saves reading it again.
+   */
+  touchNewRelation(rel: RelationRef): void;
   /** Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not). */
   authorize(named: readonly Named[]): Promise<void>;
   /** The error for an id that names nothing (NOT_FOUND, or for an editor the outside-scope FORBIDDEN). */
@@ -89,6 +101,7 @@ export async function runChange(
       types: new Map(),
       locked: new Set(),
       placed: new Set(),
+      known: new Map(),
     };
     await work(openSession(tx, principal, event, eventId, before));
 
@@ -97,9 +110,9 @@ export async function runChange(
     if (violations[0]) throw violationError(violations[0]);
     if (changes.length === 0)
       throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
+    // The version is raised in the same (last) statement, so that the one node every change
+    // writes is held only from there to the commit.
     await recordEvent(tx, principal, event, eventId, changes);
-    // Last, so that the one node every change writes is held only from here to the commit.
-    await bumpGraphVersion(tx);
     return eventId;
   });
 }
@@ -114,6 +127,8 @@ interface Before {
   locked: Set<string>;
   /** The placements (unit, superior, date) whose locks it took. */
   placed: Set<string>;
+  /** The properties of units it has locked and not touched, as read (null: no such unit). */
+  known: Map<string, Row | null>;
 }
 
 /** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
@@ -128,25 +143,47 @@ function openSession(
     tx,
     eventId,
     effectiveOn: event.effectiveOn,
-    lock: (ids) => lockOnce(tx, before.locked, ids),
+    lock: (ids) => lockOnce(tx, before, ids),
     async lockPlacement(unitId, superiorId, from) {
       const key = JSON.stringify([unitId, superiorId, from]);
       if (before.placed.has(key)) return;
       before.placed.add(key);
-      // Read, lock, and read again until nothing new appears: a move committed between the read
-      // and the lock may have put other superiors above.
-      let ids = [unitId, superiorId, ...(await placementLocks(tx, unitId, superiorId, from))];
-      for (let round = 0; round < 10 && !ids.every((id) => before.locked.has(id)); round++) {
-        await lockOnce(tx, before.locked, ids);
-        ids = await placementLocks(tx, unitId, superiorId, from);
+      // Read and lock (one statement), and read again until nothing new appears: a move
+      // committed between the read and the lock may have put other superiors above.
+      const placed = await lockPlacement(tx, unitId, superiorId, from, [...before.locked]);
+      if (!placed) return lockOnce(tx, before, [unitId, superiorId]);
+      noteLocked(before, placed.wanted, placed.states);
+      for (let round = 0; round < 10; round++) {
+        const ids = await placementLocks(tx, unitId, superiorId, from);
+        if (ids.every((id) => before.locked.has(id))) break;
+        await lockOnce(tx, before, ids);
       }
     },
     async touchUnits(ids) {
-      const fresh = ids.filter((id) => !before.units.has(id));
+      const fresh = [...new Set(ids)].filter((id) => !before.units.has(id));
       if (fresh.length === 0) return;
-      await lockOnce(tx, before.locked, fresh);
-      const states = await unitStates(tx, fresh);
-      for (const id of fresh) before.units.set(id, canonical(states.get(id)));
+      await lockOnce(tx, before, fresh);
+      const unknown = fresh.filter((id) => !before.known.has(id));
+      const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
+      for (const id of fresh) {
+        const state = before.known.has(id) ? before.known.get(id) : states.get(id);
+        before.units.set(id, canonical(state ?? undefined));
+        // Touched: this change may write it from now on.
+        before.known.delete(id);
+      }
+    },
+    async unitStates(ids) {
+      const wanted = [...new Set(ids)];
+      const unknown = wanted.filter((id) => !before.known.has(id));
+      const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
+      for (const id of unknown)
+        if (before.locked.has(id) && !before.units.has(id)) before.known.set(id, states.get(id) ?? null);
+      return new Map(
+        wanted.map((id) => [
+          id,
+          before.known.has(id) ? (before.known.get(id) ?? null) : (states.get(id) ?? null),
+        ]),
+      );
     },
     async touchRelations(rels) {
       const fresh = rels.filter((r) => !before.relations.has(r.id));
@@ -157,6 +194,11 @@ function openSession(
         before.relations.set(r.id, canonical(states.get(r.id)));
       }
     },
+    touchNewRelation(rel) {
+      if (before.relations.has(rel.id)) return;
+      before.types.set(rel.id, rel.type);
+      before.relations.set(rel.id, null);
+    },
     authorize: (named) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
         subtreeMembership(tx, ids, scopes, [previousDay(event.effectiveOn), event.effectiveOn]),
@@ -166,16 +208,27 @@ function openSession(
   };
 }
 
-/** Locks the units not locked yet by this transaction. */
+/** Locks the units not locked yet by this transaction, keeping their properties as read once locked. */
 async function lockOnce(
   tx: TransactionRunner,
-  locked: Set<string>,
+  before: Before,
   ids: readonly (string | null | undefined)[],
 ): Promise<void> {
-  const fresh = [...new Set(ids)].filter((id): id is string => !!id && !locked.has(id));
+  const fresh = [...new Set(ids)].filter((id): id is string => !!id && !before.locked.has(id));
   if (fresh.length === 0) return;
-  await lockUnits(tx, fresh);
-  for (const id of fresh) locked.add(id);
+  noteLocked(before, fresh, await lockUnits(tx, fresh));
+}
+
+/**
+ * Marks `ids` locked; the properties of those just locked (`states`: an id absent from it names
+ * no unit) are kept while this change has not touched them.
+ */
+function noteLocked(before: Before, ids: readonly string[], states: Map<string, Row>): void {
+  for (const id of ids) {
+    if (before.locked.has(id)) continue;
+    before.locked.add(id);
+    if (!before.units.has(id)) before.known.set(id, states.get(id) ?? null);
+  }
 }
 
 /**
@@ -188,8 +241,7 @@ async function changesSince(
 ): Promise<{ changes: Row[]; parts: ChangedParts }> {
   const unitIds = [...before.units.keys()];
   const refs = [...before.relations.keys()].map((id) => ({ id, type: before.types.get(id) as string }));
-  const unitsAfter = await unitStates(tx, unitIds);
-  const relationsAfter = await relationStates(tx, refs);
+  const { unitsAfter, relationsAfter } = await statesAfter(tx, unitIds, refs);
   const changes: Row[] = [];
   const parts: ChangedParts = { units: [], relations: [], created: [] };
   for (const id of unitIds) {
@@ -215,6 +267,29 @@ async function changesSince(
   return { changes, parts };
 }
 
+/** The states of the touched units and relations after the change, in one statement. */
+async function statesAfter(
+  tx: TransactionRunner,
+  unitIds: readonly string[],
+  refs: readonly RelationRef[],
+): Promise<{ unitsAfter: Map<string, Row>; relationsAfter: Map<string, Row> }> {
+  if (refs.length === 0) return { unitsAfter: await unitStates(tx, unitIds), relationsAfter: new Map() };
+  if (unitIds.length === 0) return { unitsAfter: new Map(), relationsAfter: await relationStates(tx, refs) };
+  const rels = relationStatesCypher(refs);
+  const rows = await tx.run(
+    `CALL () {
+       UNWIND $unitIds AS id MATCH (u:Unit {id: id}) RETURN 'UNIT' AS entity, u.id AS id, properties(u) AS p
+       UNION ALL
+       ${rels.cypher.replaceAll("RETURN r.id AS id", "RETURN 'RELATION' AS entity, r.id AS id")}
+     }
+     RETURN entity, id, p`,
+    { unitIds: [...unitIds], ids: rels.ids },
+  );
+  const pick = (entity: string) =>
+    new Map(rows.filter((r) => r.entity === entity).map((r) => [r.id as string, r.p as Row]));
+  return { unitsAfter: pick("UNIT"), relationsAfter: pick("RELATION") };
+}
+
 /** Whether a unit is new or its validity changed (then its relations must lie within the new one). */
 function validityChanged(was: string | null, after: Row): boolean {
   if (was === null) return true;
@@ -224,7 +299,12 @@ function validityChanged(was: string | null, after: Row): boolean {
   );
 }
 
-/** The Event node and its Change records, linked to every unit they touched. */
+/**
+ * The Event node and its Change records, linked to every unit they touched, and the graph's
+ * version raised, in one statement. A Change is new, so its CHANGED links are created, not merged;
+ * the Event's AFFECTED links are created once per distinct unit (a MERGE per change and unit
+ * searched the Event's growing links again for each: quadratic in a large import).
+ */
 async function recordEvent(
   tx: TransactionRunner,
   principal: Principal,
@@ -236,15 +316,23 @@ async function recordEvent(
     `CREATE (e:Event {id: $eventId, kind: $kind, effectiveOn: date($effectiveOn), basis: $basis, actor: $actor,
                       recordedAt: datetime(), note: $note})
      WITH e
-     UNWIND $changes AS c
-     CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
-                        entityId: c.entityId, operation: c.operation, before: c.before, after: c.after, unitIds: c.unitIds})
-     CREATE (ch)-[:IN_EVENT]->(e)
-     WITH e, ch, c
-     UNWIND c.unitIds AS uid
-     MATCH (u:Unit {id: uid})
-     MERGE (ch)-[:CHANGED]->(u)
-     MERGE (e)-[:AFFECTED]->(u)`,
+     CALL (e) {
+       UNWIND $changes AS c
+       CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
+                          entityId: c.entityId, operation: c.operation, before: c.before, after: c.after, unitIds: c.unitIds})
+       CREATE (ch)-[:IN_EVENT]->(e)
+       WITH ch, c
+       UNWIND c.unitIds AS uid
+       MATCH (u:Unit {id: uid})
+       CREATE (ch)-[:CHANGED]->(u)
+     }
+     CALL (e) {
+       UNWIND $affected AS uid
+       MATCH (u:Unit {id: uid})
+       CREATE (e)-[:AFFECTED]->(u)
+     }
+     WITH e LIMIT 1
+     ${BUMP_GRAPH_VERSION}`,
     {
       eventId,
       kind: event.kind,
@@ -253,6 +341,7 @@ async function recordEvent(
       actor: principal.subject,
       note: event.note ?? null,
       changes,
+      affected: [...new Set(changes.flatMap((c) => c.unitIds as string[]))],
     },
   );
 }

@@ -22,8 +22,11 @@ export interface Versions {
 
 const LOCK = "MERGE (gv:WriteLock {id: 'hierarchy'})";
 
-/** Raises the hierarchy's version; runs inside the writing transaction (or right after a bulk write). */
-const BUMP_GRAPH_VERSION = `${LOCK}
+/**
+ * Raises the hierarchy's version; runs inside the writing transaction (or right after a bulk
+ * write). A change (change-session.ts) appends it to its last statement.
+ */
+export const BUMP_GRAPH_VERSION = `${LOCK}
   SET gv.graphVersion = coalesce(gv.graphVersion, 0) + 1`;
 
 /** Raises both versions: for writes that may change rules, provisions or documents too. */

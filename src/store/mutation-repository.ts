@@ -43,18 +43,14 @@ async function requireUnits(
   argument: string,
   activeOn?: string,
 ): Promise<Map<string, Row>> {
-  const rows = await s.tx.run(
-    "UNWIND $ids AS id OPTIONAL MATCH (u:Unit {id: id}) RETURN id, properties(u) AS p",
-    { ids: [...new Set(ids)] },
-  );
+  const states = await s.unitStates(ids);
   const found = new Map<string, Row>();
-  for (const r of rows) {
-    if (!r.p) {
-      const err = notFound("unit", r.id as string);
+  for (const [id, p] of states) {
+    if (!p) {
+      const err = notFound("unit", id);
       err.details.argument = argument;
       throw err;
     }
-    const p = r.p as Row;
     if (
       activeOn &&
       ((p.validFrom && (p.validFrom as string) > activeOn) || (p.validTo && (p.validTo as string) < activeOn))
@@ -62,12 +58,12 @@ async function requireUnits(
       throw changeViolationError(
         {
           rule: "ENDPOINTS_ACTIVE",
-          units: [r.id as string],
-          message: `unit "${r.id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
+          units: [id],
+          message: `unit "${id}" is not in force on ${activeOn} (${p.validFrom ?? "…"} – ${p.validTo ?? "…"})`,
         },
         argument,
       );
-    found.set(r.id as string, p);
+    found.set(id, p);
   }
   return found;
 }
@@ -144,7 +140,8 @@ async function createRelation(
       message: `relation "${id}" already exists`,
     });
   await s.touchUnits([rel.from, rel.to]);
-  await s.touchRelations([{ id, type: rel.type }]);
+  // No relation has this id (just checked): its state before the change is none.
+  s.touchNewRelation({ id, type: rel.type });
   await s.tx.run(
     `MATCH (a:Unit {id: $from}), (b:Unit {id: $to})
      CREATE (a)-[r:${rel.type} {id: $id, validFrom: date($validFrom), validTo: date($validTo), frequencies: $frequencies,
@@ -381,14 +378,12 @@ async function superiorOn(s: ChangeSession, unitId: string, date: string): Promi
  * on any date can be read back (Unit.nameOn, sector/host/level(asOf), the rules that apply
  * as of a date). A change must come after the attribute's previous change.
  */
-async function keepFormerValues(
-  s: ChangeSession,
+function keepFormerValues(
+  p: Row,
   unitId: string,
   effectiveOn: string,
   set: Record<string, unknown>,
-): Promise<Record<string, string | string[]>> {
-  const rows = await s.tx.run("MATCH (u:Unit {id: $id}) RETURN properties(u) AS p", { id: unitId });
-  const p = (rows[0]?.p ?? {}) as Row;
+): Record<string, string | string[]> {
   const changes = { ...set };
   const dates: Record<string, string | string[]> = {};
   for (const attribute of DATED_ATTRIBUTE_NAMES) {
@@ -444,7 +439,8 @@ export const mutations = {
         { argument: "input.host", ids: [a.changes.host] },
         { argument: "input.seat", ids: [a.changes.seat] },
       ]);
-      await requireUnits(s, [a.id], "input.id", a.effectiveOn);
+      // Its properties as they are: the unit is locked, so they hold until this change writes.
+      const unit = (await requireUnits(s, [a.id], "input.id", a.effectiveOn)).get(a.id) as Row;
       if (a.changes.host) await requireUnits(s, [a.changes.host], "input.host");
       if (a.changes.seat) await requireUnits(s, [a.changes.seat], "input.seat");
       await s.touchUnits([a.id]);
@@ -452,7 +448,7 @@ export const mutations = {
         Object.entries(a.changes).filter(([, v]) => v !== undefined && v !== null),
       );
       if (typeof set.name === "string") set.nameFolded = foldText(set.name);
-      const dates = await keepFormerValues(s, a.id, a.effectiveOn, set);
+      const dates = keepFormerValues(unit, a.id, a.effectiveOn, set);
       await s.tx.run(`MATCH (u:Unit {id: $id}) SET u += $set, ${DATED_DATE_SETTERS}`, {
         id: a.id,
         set,
@@ -494,6 +490,8 @@ export const mutations = {
         { argument: "unitId", ids: [a.unitId], structural: true },
         { argument: "superiorId", ids: [a.superiorId] },
       ]);
+      // Both read at once (both are locked): moveUnder finds the unit's state already read.
+      await s.unitStates([a.superiorId, a.unitId]);
       await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
       await moveUnder(s, a.unitId, a.superiorId, a.effectiveOn, a.basis);
     }),

@@ -35,17 +35,32 @@ function idsByType(refs: readonly RelationRef[]): Record<string, string[]> {
   return out;
 }
 
+/**
+ * The statement reading the state of relations (rows `id`, `p`: properties, type, ends) and its
+ * `ids` parameter, for a caller that folds it into a statement of its own.
+ */
+export function relationStatesCypher(refs: readonly RelationRef[]): {
+  cypher: string;
+  ids: Record<string, string[]>;
+} {
+  const ids = idsByType(refs);
+  return {
+    cypher: byIdCypher(
+      Object.keys(ids),
+      "RETURN r.id AS id, r {.*, type: type(r), from: a.id, to: b.id} AS p",
+    ),
+    ids,
+  };
+}
+
 /** The current state of relations (properties, type, ends), by id; an absent id is not there. */
 export async function relationStates(
   tx: TransactionRunner,
   refs: readonly RelationRef[],
 ): Promise<Map<string, Row>> {
   if (refs.length === 0) return new Map();
-  const ids = idsByType(refs);
-  const rows = await tx.run(
-    byIdCypher(Object.keys(ids), "RETURN r.id AS id, r {.*, type: type(r), from: a.id, to: b.id} AS p"),
-    { ids },
-  );
+  const { cypher, ids } = relationStatesCypher(refs);
+  const rows = await tx.run(cypher, { ids });
   return new Map(rows.map((r) => [r.id as string, r.p as Row]));
 }
 

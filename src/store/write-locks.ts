@@ -6,17 +6,22 @@
  * statement; a deadlock across statements is detected by Neo4j and the change retried
  * (src/store/database.ts).
  */
-import type { TransactionRunner } from "./database.ts";
+import type { Row, TransactionRunner } from "./database.ts";
 
 /**
  * Locks units by writing to them: a property set and removed in the same statement leaves no
- * trace, but holds the node's write lock until commit. Ids that name no unit are skipped.
+ * trace, but holds the node's write lock until commit. Ids that name no unit are skipped. Answers
+ * the properties of the units locked, read once the lock is held (no other change can alter them
+ * until this transaction ends).
  */
-export async function lockUnits(tx: TransactionRunner, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tx.run("UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock", {
-    ids: [...new Set(ids)].sort(),
-  });
+export async function lockUnits(tx: TransactionRunner, ids: readonly string[]): Promise<Map<string, Row>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.run(
+    `UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
+     RETURN u.id AS id, properties(u) AS p`,
+    { ids: [...new Set(ids)].sort() },
+  );
+  return new Map(rows.map((r) => [r.id as string, r.p as Row]));
 }
 
 /**
@@ -36,8 +41,45 @@ export async function placementLocks(
   superiorId: string,
   from: string,
 ): Promise<string[]> {
+  const rows = await tx.run(`${PLACEMENT_IDS} RETURN ids`, { superior: superiorId, unit: unitId, from });
+  return (rows[0]?.ids as string[] | undefined) ?? [];
+}
+
+/**
+ * placementLocks and lockUnits in one statement: reads the units to lock, adds `unitId` and
+ * `superiorId`, and locks those not in `locked` (in id order); returns the ids it read (the caller
+ * reads them again, placementLocks, to see whether a change committed meanwhile added any) and the
+ * properties of the units it locked, read once locked (as lockUnits); null, having locked nothing,
+ * when `superiorId` names no unit.
+ */
+export async function lockPlacement(
+  tx: TransactionRunner,
+  unitId: string,
+  superiorId: string,
+  from: string,
+  locked: readonly string[],
+): Promise<{ wanted: string[]; states: Map<string, Row> } | null> {
   const rows = await tx.run(
-    `MATCH (y:Unit {id: $superior})
+    `${PLACEMENT_IDS}
+     WITH ids + [$unit, $superior] AS wanted
+     WITH wanted, [x IN wanted WHERE NOT x IN $locked] AS fresh
+     CALL (fresh) {
+       UNWIND fresh AS id
+       WITH DISTINCT id ORDER BY id
+       MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
+       RETURN collect({id: u.id, p: properties(u)}) AS states
+     }
+     RETURN wanted, states`,
+    { superior: superiorId, unit: unitId, from, locked: [...locked] },
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const states = row.states as { id: string; p: Row }[];
+  return { wanted: row.wanted as string[], states: new Map(states.map((x) => [x.id, x.p])) };
+}
+
+/** The ids placementLocks returns, as `ids` (parameters $superior, $unit, $from). */
+const PLACEMENT_IDS = `MATCH (y:Unit {id: $superior})
      CALL (y) {
        MATCH (y) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
        WHERE EXISTS { (s)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
@@ -53,8 +95,4 @@ export async function placementLocks(
        MATCH (:Unit {id: $unit})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT o.id) AS current
      }
-     RETURN chain + below + current AS ids`,
-    { superior: superiorId, unit: unitId, from },
-  );
-  return (rows[0]?.ids as string[] | undefined) ?? [];
-}
+     WITH chain + below + current AS ids`;
