@@ -277,10 +277,10 @@ export async function diffSummary(
 
 /**
  * A diff as one request reads it: the page, and the summary when asked. The page alone reads
- * units in id order only until it is full. The summary is kept between requests (through
- * `kept`, under the graph's versions), so it is counted once per scope, window, filter and reader
- * until the graph changes; when it is counted in this request and the page is asked too, the
- * page is cut from the same reading.
+ * units in id order only until it is full. Both are kept between requests (through `kept`, under
+ * the graph's versions), so each is computed once per scope, window, filter and reader (and page)
+ * until the graph changes; when the summary is counted in this request and the page is asked
+ * too, the page is cut from the same reading.
  */
 export class DiffRun {
   private counted: Promise<DiffSummary> | undefined;
@@ -291,21 +291,25 @@ export class DiffRun {
     private readonly db: Database,
     readonly plan: DiffPlan,
     private readonly args: { first: number; after: DiffPosition | null; withSummary?: boolean },
-    private readonly counter?: RoundTripCounter,
+    counter?: RoundTripCounter,
     private readonly kept: KeptReads = readEachTime(counter),
   ) {}
 
-  summary(): Promise<DiffSummary> {
+  /** What the kept answers depend on besides the graph: the scope, window, filter and reader. */
+  private key(): object {
     const { plan } = this;
-    const key = {
+    return {
       roots: plan.roots,
       predecessors: plan.predecessors,
       window: plan.window,
       types: plan.types === null ? null : [...plan.types].sort(),
       scopes: plan.scopes,
     };
-    this.counted ??= this.kept("diff-summary", key, async (c) => {
-      const counted = await diffSummary(this.db, plan, c, this.args.withSummary ? this.args : undefined);
+  }
+
+  summary(): Promise<DiffSummary> {
+    this.counted ??= this.kept("diff-summary", this.key(), async (c) => {
+      const counted = await diffSummary(this.db, this.plan, c, this.args.withSummary ? this.args : undefined);
       this.along = counted.page;
       return counted.summary;
     });
@@ -313,7 +317,11 @@ export class DiffRun {
   }
 
   page(): Promise<Page> {
-    const alone = () => diffPage(this.db, this.plan, this.args, this.counter);
+    const { first, after } = this.args;
+    const alone = () =>
+      this.kept("diff-page", { ...this.key(), first, after }, (c) =>
+        diffPage(this.db, this.plan, this.args, c),
+      );
     this.onePage ??= this.args.withSummary ? this.summary().then(() => this.along ?? alone()) : alone();
     return this.onePage;
   }
