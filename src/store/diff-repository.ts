@@ -185,8 +185,7 @@ export async function diffUnitRows(
             CASE WHEN size(${untils}) = 0 THEN null ELSE u {${history.map((k) => `.${k}`).join(", ")}} END AS history,
             relations,
             [(u)-[r:${STRUCTURE}]->(s:Unit) | [s.id, toString(r.validFrom), toString(r.validTo),
-              toString(s.validFrom), toString(s.validTo)]] AS superiors
-     ORDER BY u.id`,
+              toString(s.validFrom), toString(s.validTo)]] AS superiors`,
     {
       ids: [...args.ids],
       from: args.window.from,
@@ -196,7 +195,9 @@ export async function diffUnitRows(
     },
     counter,
   );
-  return rows.map((r) => asRow(r, args.window));
+  // In id order, the listing's (sorted here: a statement wrapped to return the graph's versions
+  // too, for the result cache, need not keep its inner ORDER BY).
+  return rows.map((r) => asRow(r, args.window)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 interface SuperiorLink {
