@@ -90,7 +90,7 @@ for (const what of ["page", "summary"] as const) {
     });
     const run: DiffRun = new Run(db, plan, { first: Number(values.first), after: null, withSummary: false });
     if (what === "page") console.log(`  ${(await run.page()).changes.length} changes`);
-    else console.log(`  ${(await run.all()).tally.summary().total} changes in all`);
+    else console.log(`  ${(await run.summary()).total} changes in all`);
   });
 }
 await db.driver.close();

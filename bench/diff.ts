@@ -2,7 +2,9 @@
  * graphDiff on a running service (e.g. after `npm run generate -- --scale 1`): for one province
  * across the 2025 reform, the first page and the summary (each timed alone, p50 and max over
  * `--runs`), and optionally the whole-nation export streamed as CSV (time, bytes, rows).
- * `npx tsx bench/diff.ts --base http://localhost:4000 --under gen-tu-ho-chi-minh-2025 [--runs 5] [--export]`
+ * With `--pages n`, then the next n pages one after another (each `after` the previous page's
+ * cursor): with the result cache on, they reuse the scope's member list the first page read.
+ * `npx tsx bench/diff.ts --base http://localhost:4000 --under gen-tu-ho-chi-minh-2025 [--runs 5] [--pages 3] [--export]`
  */
 import { parseArgs } from "node:util";
 
@@ -14,13 +16,14 @@ const { values } = parseArgs({
     to: { type: "string", default: "2025-07-01" },
     first: { type: "string", default: "50" },
     runs: { type: "string", default: "5" },
+    pages: { type: "string", default: "0" },
     export: { type: "boolean", default: false },
   },
 });
 if (!values.under) throw new Error("--under is required");
 
-const PAGE = `query($from: Date!, $to: Date!, $under: [ID!], $first: Int) {
-  graphDiff(from: $from, to: $to, under: $under, first: $first) {
+const PAGE = `query($from: Date!, $to: Date!, $under: [ID!], $first: Int, $after: String) {
+  graphDiff(from: $from, to: $to, under: $under, first: $first, after: $after) {
     nodes { type date unit { id name } oldSuperior { id } newSuperior { id } relationType
       obligations { gained { recipient { id } frequencies } lost { recipient { id } } }
       cause { kind eventId name direct } }
@@ -32,14 +35,20 @@ const SUMMARY = `query($from: Date!, $to: Date!, $under: [ID!]) {
     summary { total headline partyOrganisationsMoved byType { key count } byCause { key count }
       byKind { key total } byProvince { key label total } } } }`;
 
-async function timed(query: string): Promise<{ ms: number; body: unknown }> {
+async function timed(query: string, after: string | null = null): Promise<{ ms: number; body: unknown }> {
   const start = performance.now();
   const res = await fetch(`${values.base}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       query,
-      variables: { from: values.from, to: values.to, under: [values.under], first: Number(values.first) },
+      variables: {
+        from: values.from,
+        to: values.to,
+        under: [values.under],
+        first: Number(values.first),
+        after,
+      },
     }),
   });
   const body = (await res.json()) as { errors?: unknown };
@@ -63,7 +72,15 @@ async function series(name: string, query: string): Promise<unknown> {
   return body;
 }
 
-await series("first page", PAGE);
+const firstPage = await series("first page", PAGE);
+let cursor = (firstPage as { data: { graphDiff: { pageInfo: { endCursor: string | null } } } }).data.graphDiff
+  .pageInfo.endCursor;
+for (let i = 0; i < Number(values.pages) && cursor; i++) {
+  const r = await timed(PAGE, cursor);
+  console.log(`page ${i + 2}: ${r.ms.toFixed(0)} ms`);
+  cursor = (r.body as { data: { graphDiff: { pageInfo: { endCursor: string | null } } } }).data.graphDiff
+    .pageInfo.endCursor;
+}
 const summary = await series("summary", SUMMARY);
 console.log(JSON.stringify((summary as { data: unknown }).data, null, 1).slice(0, 3000));
 

@@ -12,7 +12,7 @@ import {
   formerValues,
 } from "../domain/dated-attributes.ts";
 import { isActiveOn } from "../domain/dates.ts";
-import type { DiffEventRow, DiffRelationRow, DiffUnitRow, DiffWindow } from "../domain/diff.ts";
+import { type DiffEventRow, type DiffUnitRow, type DiffWindow, spanDays } from "../domain/diff.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 
@@ -60,13 +60,9 @@ export async function diffRoots(
   }));
 }
 
-/** Opened and closed inside the window (from < validFrom, validTo < to): in neither state. */
-const transient = (x: string) =>
-  `(${x}.validFrom > date($from) AND ${x}.validFrom <= date($to) AND ${x}.validTo < date($to))`;
-
 /**
  * The units in the subtrees of `roots` on `from` or on `to` (each unit and relation in force that
- * day), and the units opened and closed inside the window directly below them, in id order.
+ * day), and the units opened and closed inside the window below them, at any depth, in id order.
  */
 export async function diffMembers(
   db: Database,
@@ -75,28 +71,57 @@ export async function diffMembers(
 ): Promise<string[]> {
   // The predicates sit inside the quantified pattern so that the expansion stops at relations
   // not in force that day, instead of enumerating every path of every period and filtering after.
-  // A unit opened and closed inside the window hangs, by the relation it was opened under, below
-  // a unit in force on one of the dates: one more hop from each (an OR inside the quantified
-  // pattern tripled its db hits).
+  // The root is checked before the walk: every later unit is checked inside it.
   const rows = await db.read(
     `UNWIND $roots AS rid
      MATCH (root:Unit {id: rid})
      UNWIND [date($from), date($to)] AS d
+     WITH root, d WHERE ${active("root")}
      MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
-     WHERE ${active("x")}
-     WITH DISTINCT x
-     CALL (x) {
-       RETURN x.id AS id
-       UNION
-       MATCH (x)<-[r:${STRUCTURE}]-(y:Unit)
-       WHERE r.validFrom > date($from) AND r.validFrom <= date($to) AND ${transient("y")}
-       RETURN y.id AS id
-     }
-     RETURN DISTINCT id ORDER BY id`,
+     RETURN collect(DISTINCT x.id) AS ids`,
     { roots: [...roots(args.roots)], from: args.window.from, to: args.window.to },
     counter,
   );
-  return rows.map((r) => r.id as string);
+  const members = new Set((rows[0]?.ids as string[] | undefined) ?? []);
+  // A unit opened and closed inside the window is in neither state: it belongs to the scope when
+  // a superior it had is a member, or such a unit itself (chains of them, at any depth). Such a
+  // unit has its first day after `from` and its last before `to`, so a window of one day (the
+  // reform's) has none: no read.
+  if (spanDays(args.window) >= 2) {
+    const transients = await transientUnits(db, args.window, counter);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const t of transients)
+        if (!members.has(t.id) && t.superiors.some((s) => members.has(s))) {
+          members.add(t.id);
+          grew = true;
+        }
+    }
+  }
+  return [...members].sort();
+}
+
+/**
+ * Every unit opened and closed inside the window (first day after `from`, last day before `to`),
+ * with the superiors it had while it existed: found by the validFrom index (migration 011), not
+ * by a hop below each member.
+ */
+async function transientUnits(
+  db: Database,
+  window: DiffWindow,
+  counter?: RoundTripCounter,
+): Promise<{ id: string; superiors: string[] }[]> {
+  const rows = await db.read(
+    `MATCH (y:Unit)
+     WHERE y.validFrom > date($from) AND y.validFrom <= date($to) AND y.validTo < date($to)
+     RETURN y.id AS id,
+            [(y)-[r:${STRUCTURE}]->(s:Unit)
+               WHERE (r.validFrom IS NULL OR r.validFrom <= y.validTo) AND (r.validTo IS NULL OR r.validTo >= y.validFrom)
+             | s.id] AS superiors`,
+    { from: window.from, to: window.to },
+    counter,
+  );
+  return rows.map((r) => ({ id: r.id as string, superiors: r.superiors as string[] }));
 }
 
 const roots = (ids: readonly string[]) => [...new Set(ids)];
@@ -119,37 +144,60 @@ export async function unitIdsFrom(
  * What the diff compares, for those of `ids` with something dated in the window: its own start
  * or end, an earlier attribute value ending there, or a relation starting or ending there (a
  * move is one). Other units have no change and are not returned.
+ *
+ * A relation is filed under its start, or under its end when the start lies outside the scope
+ * (src/domain/diff.ts): so a unit's incoming relations are read only from units outside `scope`
+ * (the diff's members; null for the whole graph, where every start is inside; undefined: all of
+ * them, for a scope too large to send with each batch). Rows are lists,
+ * not maps, and dated attributes' history only where there is one: a province's diff ships a
+ * few megabytes less, which the driver would decode for nothing.
  */
 export async function diffUnitRows(
   db: Database,
-  args: { ids: readonly string[]; window: DiffWindow },
+  args: { ids: readonly string[]; window: DiffWindow; scope?: readonly string[] | null },
   counter?: RoundTripCounter,
 ): Promise<DiffUnitRow[]> {
   const untils = DATED_ATTRIBUTE_NAMES.map((a) => `coalesce(u.${DATED_ATTRIBUTES[a].until}, [])`).join(" + ");
-  // Only the properties asRow reads, not the whole node.
-  const keys = ["id", "kind", "province", "origin"].concat(
-    DATED_ATTRIBUTE_NAMES.flatMap((a) => [a, DATED_ATTRIBUTES[a].values, DATED_ATTRIBUTES[a].until]),
-  );
+  const current = DATED_ATTRIBUTE_NAMES.map((a) => `u.${a}`).join(", ");
+  const history = DATED_ATTRIBUTE_NAMES.flatMap((a) => [
+    DATED_ATTRIBUTES[a].values,
+    DATED_ATTRIBUTES[a].until,
+  ]);
+  const changed = (r: string) =>
+    `${r}.id IS NOT NULL AND ((${r}.validFrom > f AND ${r}.validFrom <= t) OR (${r}.validTo >= f AND ${r}.validTo < t))`;
+  const relation = (r: string) =>
+    `[${r}.id, type(${r}), startNode(${r}).id, endNode(${r}).id, toString(${r}.validFrom), toString(${r}.validTo)]`;
   // Pattern comprehensions rather than CALL subqueries: one pass over each unit's relations
   // that changed in the window, and its few structural ones, which asRow reads on both dates.
   const rows = await db.read(
     `WITH date($from) AS f, date($to) AS t
      UNWIND $ids AS id
      MATCH (u:Unit {id: id})
-     WITH u, f, t, [(u)-[r]-(:Unit) WHERE r.id IS NOT NULL
-         AND ((r.validFrom > f AND r.validFrom <= t) OR (r.validTo >= f AND r.validTo < t)) |
-         {id: r.id, type: type(r), from: startNode(r).id, to: endNode(r).id,
-          validFrom: toString(r.validFrom), validTo: toString(r.validTo)}] AS relations
+     WITH u, f, t,
+          [(u)-[r]->(:Unit) WHERE ${changed("r")} | ${relation("r")}]
+          + CASE $incoming WHEN 'none' THEN [] ELSE
+              [(u)<-[r]-(s:Unit) WHERE ${changed("r")} AND ($incoming = 'all' OR NOT s.id IN $scope) | ${relation("r")}]
+            END AS relations
      WHERE size(relations) > 0 OR (u.validFrom > f AND u.validFrom <= t) OR (u.validTo >= f AND u.validTo < t)
         OR any(x IN ${untils} WHERE x >= f AND x < t)
-     RETURN u {${keys.map((k) => `.${k}`).join(", ")}} AS u, toString(u.validFrom) AS validFrom, toString(u.validTo) AS validTo, relations,
-            [(u)-[r:${STRUCTURE}]->(s:Unit) | {id: s.id, validFrom: toString(r.validFrom), validTo: toString(r.validTo),
-              unitFrom: toString(s.validFrom), unitTo: toString(s.validTo)}] AS superiors
-     ORDER BY u.id`,
-    { ids: [...args.ids], from: args.window.from, to: args.window.to },
+     RETURN [u.id, u.kind, u.province, u.origin, toString(u.validFrom), toString(u.validTo)] AS unit,
+            [${current}] AS current,
+            CASE WHEN size(${untils}) = 0 THEN null ELSE u {${history.map((k) => `.${k}`).join(", ")}} END AS history,
+            relations,
+            [(u)-[r:${STRUCTURE}]->(s:Unit) | [s.id, toString(r.validFrom), toString(r.validTo),
+              toString(s.validFrom), toString(s.validTo)]] AS superiors`,
+    {
+      ids: [...args.ids],
+      from: args.window.from,
+      to: args.window.to,
+      incoming: args.scope === undefined ? "all" : args.scope === null ? "none" : "outside",
+      scope: args.scope ? [...args.scope] : [],
+    },
     counter,
   );
-  return rows.map((r) => asRow(r, args.window));
+  // In id order, the listing's (sorted here: a statement wrapped to return the graph's versions
+  // too, for the result cache, need not keep its inner ORDER BY).
+  return rows.map((r) => asRow(r, args.window)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 interface SuperiorLink {
@@ -168,34 +216,47 @@ function superiorOn(links: readonly SuperiorLink[], date: string): SuperiorLink 
   return on.sort((a, b) => a.id.localeCompare(b.id))[0] ?? null;
 }
 
+type Text = string | null;
+
 function asRow(r: Record<string, unknown>, window: DiffWindow): DiffUnitRow {
-  const p = r.u as Record<string, unknown>;
-  const text = (k: string) => (typeof p[k] === "string" ? (p[k] as string) : null);
-  const links = (r.superiors as SuperiorLink[]) ?? [];
+  const [id, kind, province, origin, validFrom, validTo] = r.unit as [string, string, Text, Text, Text, Text];
+  const current = r.current as Text[];
+  const history = (r.history as Record<string, unknown> | null) ?? {};
+  const links = (r.superiors as [string, Text, Text, Text, Text][]).map(
+    ([s, from, to, unitFrom, unitTo]): SuperiorLink => ({
+      id: s,
+      validFrom: from,
+      validTo: to,
+      unitFrom,
+      unitTo,
+    }),
+  );
   const before = superiorOn(links, window.from);
   const after = superiorOn(links, window.to);
   return {
-    id: p.id as string,
-    kind: p.kind as string,
-    province: text("province"),
-    origin: text("origin"),
-    validFrom: (r.validFrom as string) ?? null,
-    validTo: (r.validTo as string) ?? null,
-    current: Object.fromEntries(DATED_ATTRIBUTE_NAMES.map((a) => [a, text(a)])) as Record<
+    id,
+    kind,
+    province,
+    origin,
+    validFrom,
+    validTo,
+    current: Object.fromEntries(DATED_ATTRIBUTE_NAMES.map((a, i) => [a, current[i] ?? null])) as Record<
       DatedAttribute,
       string | null
     >,
     former: Object.fromEntries(
-      DATED_ATTRIBUTE_NAMES.map((a) => [a, formerValues(p, a)]),
+      DATED_ATTRIBUTE_NAMES.map((a) => [a, formerValues(history, a)]),
     ) as DiffUnitRow["former"],
     superiorAtFrom: before?.id ?? null,
     superiorAtTo: after?.id ?? null,
     superiorSince: after?.validFrom ?? null,
     superiorAtOpening:
-      r.validFrom && r.validFrom > window.from && r.validFrom <= window.to
-        ? (superiorOn(links, r.validFrom as string)?.id ?? null)
+      validFrom && validFrom > window.from && validFrom <= window.to
+        ? (superiorOn(links, validFrom)?.id ?? null)
         : null,
-    relations: (r.relations as DiffRelationRow[]) ?? [],
+    relations: (r.relations as [string, string, string, string, Text, Text][]).map(
+      ([rid, type, from, to, rFrom, rTo]) => ({ id: rid, type, from, to, validFrom: rFrom, validTo: rTo }),
+    ),
   };
 }
 

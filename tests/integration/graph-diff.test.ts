@@ -340,6 +340,70 @@ describe("graphDiff lists a unit opened and closed inside the window", () => {
   );
 });
 
+describe("graphDiff finds units opened and closed inside the window at any depth", () => {
+  it(
+    "a cell opened under a commune committee itself opened and closed in the window: both listed",
+    async () => {
+      await create(server, admin, { id: `${P}tinh3`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      await create(server, admin, { id: `${P}tam-xa`, kind: "COMMUNE_COMMITTEE" }, `${P}tinh3`, "2025-09-10");
+      await create(server, admin, { id: `${P}tam-cb`, kind: "BASIC_PARTY_CELL" }, `${P}tam-xa`, "2025-09-11");
+      for (const [id, lastDay] of [
+        [`${P}tam-cb`, "2025-09-18"],
+        [`${P}tam-xa`, "2025-09-20"],
+      ]) {
+        const closed = await gqlAs(
+          server,
+          admin,
+          `mutation { closeUnit(id: "${id}", lastDay: "${lastDay}", basis: ["dieu-le-dang-whole"]) { id } }`,
+        );
+        expect(closed.errors).toBeUndefined();
+      }
+      const d = await diff({ from: "2025-09-01", to: "2025-10-01", under: [`${P}tinh3`] });
+      const brief = d.nodes.filter((c) => c.type === "UNIT_OPENED_AND_CLOSED");
+      expect(brief.map((c) => [c.unit.id, c.date, c.newSuperior?.id])).toEqual([
+        [`${P}tam-cb`, "2025-09-11", `${P}tam-xa`],
+        [`${P}tam-xa`, "2025-09-10", `${P}tinh3`],
+      ]);
+      expect(d.summary.total).toBe(d.nodes.length);
+    },
+    SLOW,
+  );
+});
+
+describe("graphDiff's summary kept between requests", () => {
+  it(
+    "is counted again after a write, and the page asked with it is the page asked alone",
+    async () => {
+      await create(server, admin, { id: `${P}tinh4`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      const window = { from: "2025-10-31", to: "2025-11-01", under: [`${P}tinh4`] };
+      const before = await diff(window);
+      expect(before.summary.total).toBe(0);
+      // Asked again: the same answer (kept under the graph's version).
+      expect((await diff(window)).summary).toEqual(before.summary);
+      await create(server, admin, { id: `${P}moi-xa`, kind: "COMMUNE_COMMITTEE" }, `${P}tinh4`, "2025-11-01");
+      const after = await diff(window);
+      expect(after.summary.byType.map((t) => [t.key, t.count])).toEqual([
+        ["UNIT_OPENED", 1],
+        ["RELATION_STARTED", 1],
+      ]);
+      // The summary now held: the page in the same request is read on its own, and equals the page alone.
+      const both = await diff({ ...window, first: 1 });
+      const alone = await gqlAs<{ graphDiff: Pick<Diff, "nodes" | "pageInfo"> }>(
+        server,
+        null,
+        `query($from: Date!, $to: Date!, $under: [ID!]) { graphDiff(from: $from, to: $to, under: $under, first: 1) {
+          nodes { ${FIELDS} } pageInfo { hasNextPage endCursor } } }`,
+        window,
+      );
+      expect(alone.errors).toBeUndefined();
+      expect(both.nodes).toEqual(alone.data?.graphDiff.nodes);
+      expect(both.pageInfo).toEqual(alone.data?.graphDiff.pageInfo);
+      expect(both.nodes.map((c) => c.unit.id)).toEqual([`${P}moi-xa`]);
+    },
+    SLOW,
+  );
+});
+
 describe("graphDiff for a scoped reader, bad input and cost", () => {
   it(
     "a scoped reader sees only changes inside its subtrees, and not a root outside them",

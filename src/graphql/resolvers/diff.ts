@@ -71,14 +71,21 @@ export const DiffQueries: QueryResolvers = {
         scopes: scoped(ctx) ? ctx.principal.scopes : null,
       },
       ctx.roundTrips,
+      ctx.loaders.read,
     );
     return {
       from: plan.window.from,
       to: plan.window.to,
       under: plan.roots,
       predecessors: plan.predecessors,
-      // With the summary asked, everything is read anyway and the page is cut from it.
-      run: new DiffRun(ctx.db, plan, { first, after, withSummary: selects(info, "summary") }, ctx.roundTrips),
+      // With the summary asked (and not kept from an earlier request), the page is cut from its reading.
+      run: new DiffRun(
+        ctx.db,
+        plan,
+        { first, after, withSummary: selects(info, "summary") },
+        ctx.roundTrips,
+        ctx.loaders.read,
+      ),
     };
   },
 };
@@ -101,7 +108,7 @@ export const DiffResolvers: Resolvers = {
         endCursor: last ? encodeCursor({ ...positionOf(last) }) : null,
       };
     },
-    summary: async (d) => (await d.run.all()).tally.summary(),
+    summary: (d) => d.run.summary(),
   },
   GraphChange: {
     typeLabel: (c) => changeTypeLabel(c.type),

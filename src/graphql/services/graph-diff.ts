@@ -8,6 +8,7 @@ import {
   type DiffChange,
   type DiffChangeType,
   type DiffPosition,
+  type DiffSummary,
   DiffTally,
   type DiffWindow,
   isAfter,
@@ -48,6 +49,8 @@ export interface DiffPlan {
   visible: ReadonlySet<string> | null;
   /** The change types kept; null: all. */
   types: ReadonlySet<DiffChangeType> | null;
+  /** The reader's scopes (null: not scoped): what `visible` was read from. */
+  scopes: readonly string[] | null;
 }
 
 /** The window, or BAD_USER_INPUT naming `from` (after `to`) or `to` (too long a window). */
@@ -64,13 +67,32 @@ export function diffWindow(from: unknown, to: unknown, maxSpanDays: number): Dif
 }
 
 /**
+ * Reads whose answers may be kept between requests under the graph's versions: a request's
+ * `ctx.loaders.read` (src/graphql/loaders/request-reads.ts, the result cache), which hands `load`
+ * the counter that captures the versions. Without one (the exports), each is read every time.
+ */
+export type KeptReads = <V extends object>(
+  area: string,
+  key: unknown,
+  load: (counter: RoundTripCounter | undefined) => Promise<V>,
+) => Promise<V>;
+
+const readEachTime =
+  (counter?: RoundTripCounter): KeptReads =>
+  (_area, _key, load) =>
+    load(counter);
+
+/**
  * Plans a diff: checks the window and the roots (NOT_FOUND naming `under` for one that does not
- * exist or that a scoped reader may not see), and reads the units covered.
+ * exist or that a scoped reader may not see), and reads the units covered. The roots'
+ * predecessors and the member list (before a scoped reader's filter) are kept through `kept`:
+ * the next page, and the summary after the first page, do not walk the scope again.
  */
 export async function planDiff(
   db: Database,
   args: DiffArgs & { maxSpanDays: number; scopes: readonly string[] | null; rootArgument?: string },
   counter?: RoundTripCounter,
+  kept: KeptReads = readEachTime(counter),
 ): Promise<DiffPlan> {
   const window = diffWindow(args.from, args.to, args.maxSpanDays);
   const visibleIds =
@@ -78,8 +100,10 @@ export async function planDiff(
   const visible = visibleIds === null ? null : new Set(visibleIds);
   const types = args.types && args.types.length > 0 ? new Set(args.types) : null;
   const under = args.under && args.under.length > 0 ? [...new Set(args.under)] : null;
-  if (under === null) return { window, roots: [], predecessors: [], members: visibleIds, visible, types };
-  const found = await diffRoots(db, under, counter);
+  const scopes = args.scopes === null ? null : [...args.scopes].sort();
+  if (under === null)
+    return { window, roots: [], predecessors: [], members: visibleIds, visible, types, scopes };
+  const { found } = await kept("diff-roots", under, async (c) => ({ found: await diffRoots(db, under, c) }));
   for (const r of found) {
     if (!r.found || (visible !== null && !visible.has(r.id))) {
       const err = notFound("unit", r.id);
@@ -90,7 +114,10 @@ export async function planDiff(
   const predecessors = [...new Set(found.flatMap((r) => r.predecessors))].filter(
     (p) => !under.includes(p) && (visible === null || visible.has(p)),
   );
-  const members = await diffMembers(db, { roots: [...under, ...predecessors], window }, counter);
+  const scope = [...under, ...predecessors];
+  const { members } = await kept("diff-members", { scope, window }, async (c) => ({
+    members: await diffMembers(db, { roots: scope, window }, c),
+  }));
   return {
     window,
     roots: under,
@@ -98,6 +125,7 @@ export async function planDiff(
     members: visible === null ? members : members.filter((m) => visible.has(m)),
     visible,
     types,
+    scopes,
   };
 }
 
@@ -130,10 +158,18 @@ export function pageBatchSizes(first: number): number[] {
 }
 
 /**
+ * The scope is sent with a batch's read (to leave out the incoming relations filed under their
+ * start) only when it is at most this many times the batch: sending 14,000 ids costs more than
+ * the few incoming relations of a page's first 200 units, and less than those of 5,000.
+ */
+const SCOPE_PER_BATCH_ID = 4;
+
+/**
  * The diff's changes in listing order (unit id, then each unit's own order), a batch of units at
- * a time, starting after `after`. Bounded memory for the whole graph: one batch of rows at once
- * (two with `prefetch`, which reads the next batch while the caller handles this one — for
- * readers that read everything). `sizes` gives the first batches' sizes (DIFF_BATCH after them).
+ * a time, starting after `after`. Bounded memory for the whole graph: one batch of rows at once,
+ * or 1 + `ahead` when the next batches are read while the caller handles this one (for readers
+ * that read everything: the reads run side by side in Neo4j). `sizes` gives the first batches'
+ * sizes (DIFF_BATCH after them).
  */
 export async function* diffBatches(
   db: Database,
@@ -141,10 +177,16 @@ export async function* diffBatches(
   after: DiffPosition | null,
   counter?: RoundTripCounter,
   sizes: readonly number[] = [],
-  prefetch = false,
+  ahead = 0,
 ): AsyncGenerator<DiffBatch> {
   const memberSet = plan.members === null ? null : new Set(plan.members);
   const inScope = (id: string) => memberSet === null || memberSet.has(id);
+  const scopeFor = (ids: readonly string[]) =>
+    plan.members === null
+      ? null
+      : plan.members.length <= ids.length * SCOPE_PER_BATCH_ID
+        ? plan.members
+        : undefined;
   let next = plan.members === null ? null : startIndex(plan.members, after?.u ?? "");
   let start = after?.u ?? "";
   let inclusive = true;
@@ -162,7 +204,7 @@ export async function* diffBatches(
     return ids;
   };
   const read = async (ids: readonly string[]) => {
-    const rows = await diffUnitRows(db, { ids, window: plan.window }, counter);
+    const rows = await diffUnitRows(db, { ids, window: plan.window, scope: scopeFor(ids) }, counter);
     const superiors = rows.flatMap((r) => [r.superiorAtFrom, r.superiorAtTo]).filter((s): s is string => !!s);
     const events = await diffEvents(
       db,
@@ -171,17 +213,22 @@ export async function* diffBatches(
     );
     return { rows, events };
   };
-  const load = async () => {
-    const ids = await nextIds();
-    return ids.length === 0 ? null : read(ids);
+  // The batches' ids are taken one after another (the whole graph's keyset needs the last id);
+  // their reads may overlap.
+  let lastIds: Promise<unknown> = Promise.resolve();
+  const load = () => {
+    const ids = lastIds.then(nextIds);
+    lastIds = ids;
+    const batch = ids.then((ids) => (ids.length === 0 ? null : read(ids)));
+    // A reader that stops early never awaits the batches read ahead: their failure must not go unhandled.
+    batch.catch(() => undefined);
+    return batch;
   };
-  let pending = load();
+  const queue = Array.from({ length: 1 + ahead }, load);
   for (;;) {
-    const batch = await pending;
-    if (batch === null) return;
-    pending = prefetch ? load() : Promise.resolve(null);
-    // A reader that stops early never awaits the prefetched batch: its failure must not go unhandled.
-    pending.catch(() => undefined);
+    const batch = await queue.shift();
+    if (!batch) return;
+    if (ahead > 0) queue.push(load());
     const { rows, events } = batch;
     const eventsOf = (id: string) => events.get(id) ?? [];
     const changes = rows
@@ -189,7 +236,7 @@ export async function* diffBatches(
       .filter((c) => isAfter(c, after) && (plan.types === null || plan.types.has(c.type)))
       .filter((c) => plan.visible === null || unitsNamed(c).every((id) => plan.visible?.has(id)));
     yield { changes, names: new Map(rows.map((r) => [r.id, r.current.name ?? r.id])) };
-    if (!prefetch) pending = load();
+    if (ahead === 0) queue.push(load());
   }
 }
 
@@ -208,51 +255,82 @@ export async function diffPage(
   return { changes: out.slice(0, args.first), hasNextPage: out.length > args.first };
 }
 
-/** Every change of the diff, with its summary. */
-export async function diffAll(
+/** Batches the summary reads while it counts one: up to three reads run side by side. */
+const SUMMARY_READ_AHEAD = 2;
+
+type Page = { changes: DiffChange[]; hasNextPage: boolean };
+
+/**
+ * Every change of the diff counted, and the page asked for along (when one is): only the page's
+ * changes are kept, so memory is the counts, the page and the batches read ahead, whatever the
+ * diff's size.
+ */
+export async function diffSummary(
   db: Database,
   plan: DiffPlan,
   counter?: RoundTripCounter,
-): Promise<{ changes: DiffChange[]; tally: DiffTally }> {
-  const changes: DiffChange[] = [];
+  page?: { first: number; after: DiffPosition | null },
+): Promise<{ summary: DiffSummary; page: Page | null }> {
   const tally = new DiffTally();
-  for await (const batch of diffBatches(db, plan, null, counter, [], true)) {
+  const kept: DiffChange[] = [];
+  for await (const batch of diffBatches(db, plan, null, counter, [], SUMMARY_READ_AHEAD)) {
     for (const c of batch.changes) {
-      changes.push(c);
       tally.add(c, batch.names.get(c.unitId));
+      if (page && kept.length <= page.first && isAfter(c, page.after)) kept.push(c);
     }
   }
-  return { changes, tally };
+  const cut = page ? { changes: kept.slice(0, page.first), hasNextPage: kept.length > page.first } : null;
+  return { summary: tally.summary(), page: cut };
 }
 
 /**
  * A diff as one request reads it: the page, and the summary when asked. The page alone reads
- * units in id order only until it is full; with the summary asked too, everything is read once
- * and the page is cut from it.
+ * units in id order only until it is full. Both are kept between requests (through `kept`, under
+ * the graph's versions), so each is computed once per scope, window, filter and reader (and page)
+ * until the graph changes; when the summary is counted in this request and the page is asked
+ * too, the page is cut from the same reading.
  */
 export class DiffRun {
-  private everything: ReturnType<typeof diffAll> | undefined;
-  private onePage: ReturnType<typeof diffPage> | undefined;
+  private counted: Promise<DiffSummary> | undefined;
+  private along: Page | null = null;
+  private onePage: Promise<Page> | undefined;
 
   constructor(
     private readonly db: Database,
     readonly plan: DiffPlan,
     private readonly args: { first: number; after: DiffPosition | null; withSummary?: boolean },
-    private readonly counter?: RoundTripCounter,
+    counter?: RoundTripCounter,
+    private readonly kept: KeptReads = readEachTime(counter),
   ) {}
 
-  all(): ReturnType<typeof diffAll> {
-    this.everything ??= diffAll(this.db, this.plan, this.counter);
-    return this.everything;
+  /** What the kept answers depend on besides the graph: the scope, window, filter and reader. */
+  private key(): object {
+    const { plan } = this;
+    return {
+      roots: plan.roots,
+      predecessors: plan.predecessors,
+      window: plan.window,
+      types: plan.types === null ? null : [...plan.types].sort(),
+      scopes: plan.scopes,
+    };
   }
 
-  page(): ReturnType<typeof diffPage> {
-    this.onePage ??= this.args.withSummary
-      ? this.all().then(({ changes }) => {
-          const rest = changes.filter((c) => isAfter(c, this.args.after));
-          return { changes: rest.slice(0, this.args.first), hasNextPage: rest.length > this.args.first };
-        })
-      : diffPage(this.db, this.plan, this.args, this.counter);
+  summary(): Promise<DiffSummary> {
+    this.counted ??= this.kept("diff-summary", this.key(), async (c) => {
+      const counted = await diffSummary(this.db, this.plan, c, this.args.withSummary ? this.args : undefined);
+      this.along = counted.page;
+      return counted.summary;
+    });
+    return this.counted;
+  }
+
+  page(): Promise<Page> {
+    const { first, after } = this.args;
+    const alone = () =>
+      this.kept("diff-page", { ...this.key(), first, after }, (c) =>
+        diffPage(this.db, this.plan, this.args, c),
+      );
+    this.onePage ??= this.args.withSummary ? this.summary().then(() => this.along ?? alone()) : alone();
     return this.onePage;
   }
 }
