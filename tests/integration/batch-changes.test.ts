@@ -5,10 +5,13 @@
  * coded error naming the argument; and a batch that fails anywhere leaves the graph exactly as it
  * was (checked against a snapshot of the whole graph).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
 import { closeSandbox, create, type GqlResult, gqlAs, openSandbox, token } from "./helpers/sandbox.ts";
 import type { TestServer } from "./helpers/test-server.ts";
+
+// Each test builds its own province through the API first (seven changes): on a loaded machine that alone may take a minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 const P = "bc-";
 const BASIS = ["dieu-le-dang-whole"];
