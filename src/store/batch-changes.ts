@@ -16,6 +16,7 @@ import type { ChangeSession } from "./change-session.ts";
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Row } from "./database.ts";
 import { earlier, type NewUnit, structuralType } from "./mutation-repository.ts";
+import type { RelationRecord } from "./records.ts";
 
 export const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
 
@@ -39,20 +40,8 @@ export interface NewRelation {
   note?: string | null;
 }
 
-/** A relation as read for ending it. */
-export interface LiveRelation {
-  id: string;
-  type: string;
-  from: string;
-  to: string;
-  validFrom: string | null;
-  validTo: string | null;
-  frequencies: string[];
-  via: string[];
-  subject: string | null;
-  basis: string[];
-  note: string | null;
-}
+/** A relation as read for ending or carrying it. */
+type LiveRelation = RelationRecord;
 
 /** Ids grouped by a key. */
 function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
