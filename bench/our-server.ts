@@ -1,7 +1,8 @@
 /**
  * Our service, as `npm start` runs it but on the bench database and port, for bench/run.ts to
  * start as a child process (so that its RSS can be read from /proc). NEO4J_URI,
- * NEO4J_PASSWORD, PORT; prints `READY <url>`. With STATS_PORT, also answers
+ * NEO4J_PASSWORD, PORT, and any other setting of src/config.ts (WRITE_TIMEOUT_MS, JWT_SECRET…);
+ * prints `READY <url>`. With STATS_PORT, also answers
  * `GET http://127.0.0.1:<STATS_PORT>/` with the result cache's counters (hits, misses, joined,
  * version checks), from which the benchmark reports a hit rate.
  */
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     user: config.NEO4J_USER,
     password: config.NEO4J_PASSWORD ?? "",
     database: config.NEO4J_DATABASE,
+    writeTimeoutMs: config.WRITE_TIMEOUT_MS,
   });
   await db.verify();
   const server = await startServer({ db, config, log, port: config.PORT, host: "127.0.0.1" });

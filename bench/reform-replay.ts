@@ -1,15 +1,15 @@
 /**
  * Runs a reform plan (src/generator/national/reform-plan.ts) through the public GraphQL
- * mutations, as any editor's client would: one mutation per step, each province's steps in
- * order, `concurrency` provinces at once. A step refused with a retryable error is tried again.
+ * mutations, as any editor's client would: one mutation per step (a restructuring, or a batch of
+ * creations, moves, closures or relations), each province's steps in the order of their waves,
+ * at most `concurrency` at once. A step refused with a retryable error is tried again.
  */
 import { LAST_OLD_DAY, REFORM_DAY } from "../src/generator/national/constants.ts";
 import type { ProvinceReform, ReformStep } from "../src/generator/national/reform-plan.ts";
 
-export interface GqlResult {
-  data?: unknown;
-  errors?: { message: string; extensions?: { code?: string; rule?: string; retryable?: boolean } }[];
-}
+import type { GqlResult } from "./http-client.ts";
+
+export type { GqlResult };
 
 /** Sends one GraphQL request (with the editor's or admin's token). */
 export type Gql = (query: string, variables: Record<string, unknown>) => Promise<GqlResult>;
@@ -17,14 +17,12 @@ export type Gql = (query: string, variables: Record<string, unknown>) => Promise
 const DOCUMENTS = {
   abolishLevel: "mutation ($input: AbolishLevelInput!) { abolishLevel(input: $input) { id } }",
   mergeUnits: "mutation ($input: MergeUnitsInput!) { mergeUnits(input: $input) { id } }",
-  createUnit: "mutation ($input: CreateUnitInput!) { createUnit(input: $input) { id } }",
-  setSuperior:
-    "mutation ($u: ID!, $s: ID!, $d: Date!, $b: [ID!]!) { setSuperior(unitId: $u, superiorId: $s, effectiveOn: $d, basis: $b) { id } }",
-  closeUnit:
-    "mutation ($id: ID!, $d: Date!, $b: [ID!]!) { closeUnit(id: $id, lastDay: $d, basis: $b) { id } }",
+  createUnits: "mutation ($input: CreateUnitsInput!) { createUnits(input: $input) { id } }",
+  moveUnits: "mutation ($input: MoveUnitsInput!) { moveUnits(input: $input) { id } }",
+  closeUnits: "mutation ($input: CloseUnitsInput!) { closeUnits(input: $input) { id } }",
   endRelation:
     "mutation ($id: ID!, $d: Date!, $b: [ID!]!) { endRelation(relationId: $id, lastDay: $d, basis: $b) { id } }",
-  addRelation: "mutation ($input: AddRelationInput!) { addRelation(input: $input) { id } }",
+  addRelations: "mutation ($input: AddRelationsInput!) { addRelations(input: $input) { id } }",
 } as const;
 
 /** The GraphQL request of one step. */
@@ -52,21 +50,22 @@ export function stepRequest(step: ReformStep): { query: string; variables: Recor
           },
         },
       };
-    case "createUnit":
+    case "createUnits":
       return {
         query,
-        variables: {
-          input: { unit: step.unit, superiorId: step.superiorId, effectiveOn: REFORM_DAY, basis: step.basis },
-        },
+        variables: { input: { units: step.units, effectiveOn: REFORM_DAY, basis: step.basis } },
       };
-    case "setSuperior":
-      return { query, variables: { u: step.unitId, s: step.superiorId, d: REFORM_DAY, b: step.basis } };
-    case "closeUnit":
-      return { query, variables: { id: step.id, d: LAST_OLD_DAY, b: step.basis } };
+    case "moveUnits":
+      return {
+        query,
+        variables: { input: { moves: step.moves, effectiveOn: REFORM_DAY, basis: step.basis } },
+      };
+    case "closeUnits":
+      return { query, variables: { input: { ids: step.ids, lastDay: LAST_OLD_DAY, basis: step.basis } } };
     case "endRelation":
       return { query, variables: { id: step.relationId, d: LAST_OLD_DAY, b: step.basis } };
-    case "addRelation":
-      return { query, variables: { input: step.input } };
+    case "addRelations":
+      return { query, variables: { input: { relations: step.relations, basis: step.basis } } };
   }
 }
 

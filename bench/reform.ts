@@ -17,22 +17,21 @@
  *
  * Both Neo4j run one after the other on the same Bolt port (--bolt-port, default 7821).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { cp, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { SignJWT } from "jose";
 import { generateInto } from "../src/cli/generate.ts";
 import { ANCHOR_UNITS } from "../src/generator/model.ts";
 import { generateNation } from "../src/generator/national/index.ts";
 import { preReformCut } from "../src/generator/national/reform-cut.ts";
 import { type ProvinceReform, provinceReform } from "../src/generator/national/reform-plan.ts";
 import { checkAnchors, importGenerated } from "../src/store/bulk-import.ts";
-import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import { postGraphql, rssMb, signToken, startOurServer, stopOurServer } from "./http-client.ts";
+import { startBenchNeo4j } from "./neo4j.ts";
 import {
   brokenInvariants,
   collectAnswers,
@@ -40,7 +39,7 @@ import {
   integrityCounts,
   sampleUnits,
 } from "./reform-answers.ts";
-import { type Gql, type GqlResult, replayReform } from "./reform-replay.ts";
+import { type Gql, replayReform } from "./reform-replay.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const JWT_SECRET = "bench-reform-secret-bench-reform-secret-0123456789";
@@ -67,67 +66,20 @@ const seed = Number(args.seed);
 const concurrency = Number(args.concurrency);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function adminToken(): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: "admin" })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject("bench-reform")
-    .setIssuedAt(now)
-    .setExpirationTime(now + 86_400)
-    .sign(new TextEncoder().encode(JWT_SECRET));
-}
-
-/** Our server as a child process (bench/reform-server.ts), so that its RSS can be read. */
+/** Our server as a child process, with a write budget for the restructurings, and its GraphQL client. */
 async function startServer(
   uri: string,
 ): Promise<{ proc: ChildProcess; gql: Gql; rssMb: () => Promise<number> }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/reform-server.ts")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NEO4J_URI: uri,
-      NEO4J_PASSWORD: BENCH_PASSWORD,
-      PORT: args.port,
-      JWT_SECRET,
-      // An abolishLevel or a province's merger moves hundreds of units in one transaction.
-      WRITE_TIMEOUT_MS: "600000",
-      REQUEST_TIMEOUT_MS: "600000",
-      MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const { proc, url } = await startOurServer(uri, args.port, {
+    JWT_SECRET,
+    // An abolishLevel or a province's merger moves hundreds of units in one transaction.
+    WRITE_TIMEOUT_MS: "600000",
+    REQUEST_TIMEOUT_MS: "600000",
+    MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
   });
-  const errors: string[] = [];
-  proc.stderr?.on("data", (d: Buffer) => errors.push(d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = readline.createInterface({ input: proc.stdout as NodeJS.ReadableStream });
-    lines.on("line", (line) => {
-      const m = /^READY (\S+)/.exec(line);
-      if (m) resolve(m[1] as string);
-    });
-    proc.once("exit", (code) => reject(new Error(`our server exited (${code}): ${errors.join("")}`)));
-  });
-  const jwt = await adminToken();
-  const gql: Gql = async (query, variables) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json().catch(() => null)) as GqlResult | null;
-    return body ?? { errors: [{ message: `HTTP ${res.status}` }] };
-  };
-  const rssMb = async () => {
-    const status = await readFile(`/proc/${proc.pid}/status`, "utf8").catch(() => "");
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  };
-  return { proc, gql, rssMb };
-}
-
-async function stopServer(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once("exit", r));
-  proc.kill("SIGTERM");
-  await exited;
+  const jwt = await signToken(JWT_SECRET, { role: "admin" }, "bench-reform", 86_400);
+  const gql: Gql = async (query, variables) => (await postGraphql(url, jwt, query, variables)).body;
+  return { proc, gql, rssMb: () => rssMb(proc.pid as number) };
 }
 
 function bar(label: string, total: number): cliProgress.SingleBar {
@@ -218,7 +170,7 @@ async function referenceAnswers(refDir: string, sample: string[]) {
       await writeFile(file, JSON.stringify({ sample, answers: [...reference], counts: refCounts }));
       return { reference, refCounts };
     } finally {
-      await stopServer(server.proc);
+      await stopOurServer(server.proc);
     }
   } finally {
     await ref.stop();
@@ -349,7 +301,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(result, null, 2));
     } finally {
       clearInterval(rssTimer);
-      await stopServer(server.proc);
+      await stopOurServer(server.proc);
     }
   } finally {
     await rep.stop();

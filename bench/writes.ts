@@ -16,17 +16,16 @@
  * acknowledged changes per second, p50/p99, the errors by code, and the server's peak RSS.
  * `--record` appends the table to bench/results/writes-<date>.json.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { SignJWT } from "jose";
 import { generateInto } from "../src/cli/generate.ts";
 import type { Database } from "../src/store/database.ts";
-import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import { postGraphql, rssMb, signToken, startOurServer } from "./http-client.ts";
+import { startBenchNeo4j } from "./neo4j.ts";
 import { checkMoved, loadWorkload, type ProvinceWork } from "./writes-workload.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -80,33 +79,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function token(scope: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: "editor", scopes: [scope] })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(`bench-writes-${scope}`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(JWT_SECRET));
-}
-
-/** Our server as a child process (bench/our-server.ts), so that its RSS can be read. */
-async function startServer(uri: string, port: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/our-server.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: BENCH_PASSWORD, PORT: port, JWT_SECRET },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const errors: string[] = [];
-  proc.stderr?.on("data", (d: Buffer) => errors.push(d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = readline.createInterface({ input: proc.stdout as NodeJS.ReadableStream });
-    lines.on("line", (line) => {
-      const m = /^READY (\S+)/.exec(line);
-      if (m) resolve(m[1] as string);
-    });
-    proc.once("exit", (code) => reject(new Error(`our server exited (${code}): ${errors.join("")}`)));
-  });
-  return { proc, url };
+  return signToken(JWT_SECRET, { role: "editor", scopes: [scope] }, `bench-writes-${scope}`);
 }
 
 /** CPU time (user + system) a process has used so far, ms (/proc/<pid>/stat, clock ticks of 10 ms). */
@@ -116,27 +89,13 @@ async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
 }
 
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
 /** Sends one change; the error code of a failed one (a GraphQL error's extensions.code, or HTTP). */
 async function send(url: string, jwt: string, query: string, variables: unknown): Promise<string | null> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json().catch(() => null)) as {
-    data?: unknown;
-    errors?: { message: string; extensions?: { code?: string; rule?: string } }[];
-  } | null;
-  const e = body?.errors?.[0];
+  const { status, body } = await postGraphql(url, jwt, query, variables);
+  const e = body.errors?.[0];
   if (e)
     return `${e.extensions?.code ?? "ERROR"}${e.extensions?.rule ? `/${e.extensions.rule}` : ""}: ${e.message.slice(0, 160)}`;
-  if (!res.ok || !body?.data) return `HTTP ${res.status}`;
+  if (status !== 200 || !body.data) return `HTTP ${status}`;
   return null;
 }
 
@@ -278,7 +237,7 @@ async function main(): Promise<void> {
     console.log(`${imported.skipped ? "already imported" : "imported"}: ${imported.units} units`);
     const workload = await loadWorkload(neo.db, clientCount);
     console.log(`workload: ${workload.provinces.length} provinces with movable cells`);
-    server = await startServer(neo.uri, args.port);
+    server = await startOurServer(neo.uri, args.port, { JWT_SECRET });
     const jwts = new Map<string, string>();
     for (const p of workload.provinces) jwts.set(p.scope, await token(p.scope));
     const state = { moveDay: workload.moveDay };

@@ -1,7 +1,8 @@
 /**
  * The changes editors make, each one transaction through runChange (src/store/change-session.ts):
- * dated unit changes, moves, relations, and the restructuring events (merge, split,
- * abolish a level). Every write is parameterised; relationship types come from our own lists.
+ * dated unit changes, moves and relations, one unit or relation at a time (the restructurings and
+ * the batch changes: src/store/restructuring-repository.ts). Every write is parameterised;
+ * relationship types come from our own lists.
  */
 import type { Principal } from "../auth/principal.ts";
 import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
@@ -13,8 +14,8 @@ import { type UnitInput, unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
-import { type ChangeSession, requireProvisions, runChange } from "./change-session.ts";
-import { active, unitAssignments } from "./cypher-fragments.ts";
+import { type ChangeSession, runChange } from "./change-session.ts";
+import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
@@ -24,10 +25,9 @@ import { relationOfAnyType } from "./relation-lookup.ts";
 export type NewUnit = Omit<UnitInput, "validFrom" | "validTo">;
 
 const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
-const NON_STRUCTURAL = RELATION_TYPE_NAMES.filter((t) => !STRUCTURAL.includes(t));
 
 /** The structural relation a unit of this kind hangs by: party organisations and delegations are subordinate; the rest are part of a whole. */
-function structuralType(kind: string): "SUBORDINATE_TO" | "PART_OF" {
+export function structuralType(kind: string): "SUBORDINATE_TO" | "PART_OF" {
   const category = UNIT_KINDS[kind as UnitKind]?.category;
   return category === "PARTY_ORGANISATION" || category === "PARTY_DELEGATION" ? "SUBORDINATE_TO" : "PART_OF";
 }
@@ -69,22 +69,6 @@ async function requireUnits(
 }
 
 /** Creates a new unit; `argument` names it in errors (e.g. "input.unit"). */
-/** Moves the subordinates of a unit that closes under `into`; each must be the editor's to move. */
-async function moveSubordinates(
-  s: ChangeSession,
-  from: string,
-  into: string,
-  argument: string,
-  effectiveOn: string,
-  basis: string[],
-): Promise<void> {
-  const children = await subordinatesOn(s, from, effectiveOn);
-  await s.authorize([
-    { argument, ids: children, label: `(the subordinates of "${from}")`, structural: true },
-  ]);
-  for (const child of children) await moveUnder(s, child, into, effectiveOn, basis, "SUBORDINATE_TO");
-}
-
 async function createUnitNode(
   s: ChangeSession,
   unit: NewUnit,
@@ -257,7 +241,7 @@ async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string
 }
 
 /** The earlier of two optional last days (null = open). */
-function earlier(a: unknown, b: unknown): string | null {
+export function earlier(a: unknown, b: unknown): string | null {
   const x = (a as string | null) ?? null;
   const y = (b as string | null) ?? null;
   if (!x) return y;
@@ -308,39 +292,6 @@ async function moveUnder(
   await hangUnder(s, unitId, parentId, from, basis, edgeType);
 }
 
-/** Carries the non-structural relations of `sources` (in force from `from`) over to `target`, once each. */
-async function carryRelations(
-  s: ChangeSession,
-  sources: readonly string[],
-  target: string,
-  from: string,
-  basis: string[],
-): Promise<void> {
-  const seen = new Set<string>();
-  for (const source of sources)
-    for (const rel of await relationsFrom(s, source, from, NON_STRUCTURAL)) {
-      const other = rel.from === source ? rel.to : rel.from;
-      await endRelationOn(s, rel, previousDay(from));
-      if (sources.includes(other) || other === target) continue;
-      const [a, b] = rel.from === source ? [target, other] : [other, target];
-      const key = `${rel.type}:${a}:${b}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      await createRelation(s, {
-        type: rel.type,
-        from: a,
-        to: b,
-        validFrom: rel.validFrom && rel.validFrom > from ? rel.validFrom : from,
-        validTo: rel.validTo,
-        frequencies: rel.frequencies,
-        via: rel.via,
-        subject: rel.subject,
-        basis: [...new Set([...rel.basis, ...basis])],
-        note: rel.note,
-      });
-    }
-}
-
 /** A relation of any of our types by id. */
 async function relationById(s: ChangeSession, id: string): Promise<RelationRow | undefined> {
   const rows = await relationOfAnyType(
@@ -350,26 +301,6 @@ async function relationById(s: ChangeSession, id: string): Promise<RelationRow |
      toString(r.validTo) AS validTo, r.basis AS basis`,
   );
   return rows[0] ? relationRow(rows[0]) : undefined;
-}
-
-/** Subordinates (SUBORDINATE_TO) of a unit that are still under it on `date`. */
-async function subordinatesOn(s: ChangeSession, unitId: string, date: string): Promise<string[]> {
-  const rows = await s.tx.run(
-    `MATCH (c:Unit)-[r:SUBORDINATE_TO]->(:Unit {id: $id})
-     WHERE (r.validTo IS NULL OR r.validTo >= date($date)) AND (c.validTo IS NULL OR c.validTo >= date($date))
-     RETURN DISTINCT c.id AS id ORDER BY id`,
-    { id: unitId, date },
-  );
-  return rows.map((r) => r.id as string);
-}
-
-async function superiorOn(s: ChangeSession, unitId: string, date: string): Promise<string | null> {
-  const rows = await s.tx.run(
-    `MATCH (:Unit {id: $id})-[r:SUBORDINATE_TO|PART_OF]->(p:Unit) WITH r, p, date($date) AS d WHERE ${active("r")}
-     RETURN p.id AS id ORDER BY type(r) DESC LIMIT 1`,
-    { id: unitId, date },
-  );
-  return (rows[0]?.id as string) ?? null;
 }
 
 /**
@@ -575,144 +506,5 @@ export const mutations = {
           units: [rel.from, rel.to],
         });
       await endRelationOn(s, rel, a.lastDay);
-    }),
-
-  mergeUnits: (
-    db: Database,
-    p: Principal,
-    a: {
-      sourceIds: string[];
-      into: NewUnit;
-      superiorId?: string | null;
-      effectiveOn: string;
-      basis: string[];
-      /** What the moves of the sources' subordinates rest on; default: basis. */
-      subordinatesBasis?: string[] | null;
-    },
-  ) =>
-    runChange(db, p, { kind: "MERGE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      const lastDay = previousDay(a.effectiveOn);
-      if (a.sourceIds.length < 2)
-        throw new DomainError("BAD_USER_INPUT", 'Argument "sourceIds": merge at least two units', {
-          argument: "sourceIds",
-        });
-      await s.lock([...a.sourceIds, a.superiorId]);
-      await s.authorize([
-        { argument: "input.sourceIds", ids: a.sourceIds, structural: true },
-        { argument: "input.superiorId", ids: [a.superiorId] },
-      ]);
-      await requireUnits(s, a.sourceIds, "input.sourceIds", lastDay);
-      if (a.subordinatesBasis) await requireProvisions(s.tx, a.subordinatesBasis, "input.subordinatesBasis");
-      const superior = a.superiorId ?? (await superiorOn(s, a.sourceIds[0] as string, lastDay));
-      // The merged unit hangs where its first source hung, unless told otherwise: that superior too
-      // must be in scope (merged-away sources are below a root, so theirs normally is).
-      if (!a.superiorId)
-        await s.authorize([{ argument: "input.sourceIds", ids: [superior], label: "(their superior)" }]);
-      if (superior) await requireUnits(s, [superior], "input.superiorId", a.effectiveOn);
-      await createUnitNode(s, a.into, "input.into", a.effectiveOn, a.basis);
-      if (superior)
-        await hangUnder(s, a.into.id, superior, a.effectiveOn, a.basis, structuralType(a.into.kind));
-      for (const source of a.sourceIds)
-        await moveSubordinates(
-          s,
-          source,
-          a.into.id,
-          "input.sourceIds",
-          a.effectiveOn,
-          a.subordinatesBasis ?? a.basis,
-        );
-      await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
-      for (const source of a.sourceIds) await closeWithOrgans(s, source, lastDay);
-    }),
-
-  splitUnit: (
-    db: Database,
-    p: Principal,
-    a: {
-      sourceId: string;
-      parts: NewUnit[];
-      assignments: { childId: string; partId: string }[];
-      effectiveOn: string;
-      basis: string[];
-    },
-  ) =>
-    runChange(db, p, { kind: "SPLIT_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      const lastDay = previousDay(a.effectiveOn);
-      if (a.parts.length < 2)
-        throw new DomainError("BAD_USER_INPUT", 'Argument "parts": split into at least two units', {
-          argument: "parts",
-        });
-      await s.lock([a.sourceId]);
-      await s.authorize([{ argument: "input.sourceId", ids: [a.sourceId], structural: true }]);
-      await requireUnits(s, [a.sourceId], "input.sourceId", lastDay);
-      const superior = await superiorOn(s, a.sourceId, lastDay);
-      await s.authorize([{ argument: "input.sourceId", ids: [superior], label: "(its superior)" }]);
-      const partIds = a.parts.map((x) => x.id);
-      for (const [i, part] of a.parts.entries()) {
-        await createUnitNode(s, part, `input.parts[${i}]`, a.effectiveOn, a.basis);
-        if (superior)
-          await hangUnder(s, part.id, superior, a.effectiveOn, a.basis, structuralType(part.kind));
-      }
-      const children = await subordinatesOn(s, a.sourceId, a.effectiveOn);
-      await s.authorize([
-        { argument: "input.sourceId", ids: children, label: "(its subordinates)", structural: true },
-      ]);
-      for (const asg of a.assignments) {
-        if (!partIds.includes(asg.partId))
-          throw new DomainError(
-            "BAD_USER_INPUT",
-            `Argument "assignments": "${asg.partId}" is not one of the parts`,
-            { argument: "assignments" },
-          );
-        if (!children.includes(asg.childId))
-          throw new DomainError(
-            "BAD_USER_INPUT",
-            `Argument "assignments": "${asg.childId}" is not a subordinate of "${a.sourceId}" on ${a.effectiveOn}`,
-            {
-              argument: "assignments",
-            },
-          );
-      }
-      for (const child of children) {
-        const target = a.assignments.find((x) => x.childId === child)?.partId ?? (partIds[0] as string);
-        await moveUnder(s, child, target, a.effectiveOn, a.basis, "SUBORDINATE_TO");
-      }
-      await carryRelations(s, [a.sourceId], partIds[0] as string, a.effectiveOn, a.basis);
-      await closeWithOrgans(s, a.sourceId, lastDay);
-    }),
-
-  abolishLevel: (
-    db: Database,
-    p: Principal,
-    a: { underId: string; kind: string; effectiveOn: string; basis: string[] },
-  ) =>
-    runChange(db, p, { kind: "ABOLISH_LEVEL", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      const lastDay = previousDay(a.effectiveOn);
-      await s.lock([a.underId]);
-      await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
-      await requireUnits(s, [a.underId], "input.underId", a.effectiveOn);
-      const level = await s.tx.run(
-        `MATCH (root:Unit {id: $under}) WITH root, date($lastDay) AS d
-         MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r")}){1,10} (root)
-         WHERE ${active("x")}
-         RETURN DISTINCT x.id AS id ORDER BY id`,
-        { under: a.underId, kind: a.kind, lastDay },
-      );
-      if (level.length === 0)
-        throw new DomainError(
-          "BAD_USER_INPUT",
-          `Argument "kind": no ${a.kind} is in force under "${a.underId}" on ${lastDay}`,
-          {
-            argument: "kind",
-          },
-        );
-      const closed = level.map((row) => row.id as string);
-      await s.authorize([
-        { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
-      ]);
-      for (const id of closed) {
-        await moveSubordinates(s, id, a.underId, "input.underId", a.effectiveOn, a.basis);
-        await closeWithOrgans(s, id, lastDay);
-      }
     }),
 };

@@ -1,6 +1,6 @@
 /**
  * The 2025 reform replayed through the public mutations (bench/reform.ts at the smallest scale,
- * one merged province): the as-of answers (superior, reporting chain, obligations) of a sample of
+ * one merged province; the restructurings and the batch mutations): the as-of answers (superior, reporting chain, obligations) of a sample of
  * generated units before and after 01/07/2025 equal those of the bulk-imported history, every step
  * is accepted, and the integrity report finds no broken invariant beyond the history's own.
  * Everything generated is removed at the end.
@@ -91,10 +91,17 @@ afterAll(async () => {
 });
 
 describe("the 2025 reform replayed through the mutations", () => {
-  it("uses the restructuring mutations the reform calls for", () => {
+  it("uses the restructuring and batch mutations the reform calls for", () => {
     const ops = new Set(plans.flatMap((p) => p.steps.map((s) => s.op)));
     expect([...ops]).toEqual(
-      expect.arrayContaining(["abolishLevel", "mergeUnits", "createUnit", "closeUnit"]),
+      expect.arrayContaining([
+        "abolishLevel",
+        "mergeUnits",
+        "createUnits",
+        "moveUnits",
+        "closeUnits",
+        "addRelations",
+      ]),
     );
     expect(plans.flatMap((p) => p.problems)).toEqual([]);
   });

@@ -59,12 +59,12 @@ describe("the reform plan", () => {
 
   it("founds every new commune, from the old communes the generator records", () => {
     const communes = nation.provinces.reduce((a, p) => a + p.communes.length, 0);
-    const founded = steps.flatMap((s) =>
-      (s.op === "mergeUnits" || s.op === "createUnit") &&
-      (s.op === "mergeUnits" ? s.into : s.unit).kind === "COMMUNE_COMMITTEE"
-        ? [s.op === "mergeUnits" ? s.into.id : s.unit.id]
-        : [],
-    );
+    const founded = steps
+      .flatMap((s) =>
+        s.op === "mergeUnits" ? [s.into] : s.op === "createUnits" ? s.units.map((u) => u.unit) : [],
+      )
+      .filter((u) => u.kind === "COMMUNE_COMMITTEE")
+      .map((u) => u.id);
     expect(new Set(founded).size).toBe(communes);
     const events = batches.flatMap((b) => b.events).filter((e) => e.kind === "COMMUNE_MERGER");
     const merges = steps.filter((s) => s.op === "mergeUnits" && s.into.kind === "COMMUNE_COMMITTEE");
@@ -74,5 +74,37 @@ describe("the reform plan", () => {
   it("orders each province's steps by wave", () => {
     for (const p of plans)
       expect(p.steps.map((s) => s.wave)).toEqual([...p.steps.map((s) => s.wave)].sort((a, b) => a - b));
+  });
+
+  it("carries the single-unit steps in batches within the API's limits, parents first", () => {
+    const single = plans.reduce((a, p) => a + p.singleSteps, 0);
+    expect(steps.length).toBeLessThan(single / 10);
+    const sizes = steps.map((s) =>
+      s.op === "createUnits"
+        ? s.units.length
+        : s.op === "moveUnits"
+          ? s.moves.length
+          : s.op === "closeUnits"
+            ? s.ids.length
+            : s.op === "addRelations"
+              ? s.relations.length
+              : 1,
+    );
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+    for (const p of plans) {
+      const created = new Map<string, number>();
+      for (const s of p.steps)
+        if (s.op === "createUnits") for (const u of s.units) created.set(u.unit.id, s.wave);
+      const late = p.steps.flatMap((s) =>
+        s.op === "createUnits"
+          ? s.units.filter((u, i) => {
+              const at = u.superiorId ? created.get(u.superiorId) : undefined;
+              const sameBatchLater = s.units.slice(i).some((x) => x.unit.id === u.superiorId);
+              return (at !== undefined && at > s.wave) || sameBatchLater;
+            })
+          : [],
+      );
+      expect(late.map((u) => u.unit.id)).toEqual([]);
+    }
   });
 });

@@ -25,6 +25,7 @@
 import type { GeneratedBatch, GenRelation, GenUnit } from "../../domain/records.ts";
 import { UNIT_KINDS, type UnitKind } from "../../domain/unit-kinds.ts";
 import { LAST_OLD_DAY, REFORM_DAY } from "./constants.ts";
+import { batchSteps } from "./reform-batches.ts";
 
 export interface ReformUnit {
   id: string;
@@ -50,8 +51,8 @@ export interface ReformRelation {
   note: string | null;
 }
 
-/** What one mutation does. */
-export type StepBody =
+/** What one single-unit mutation does (the planner's unit of simulation). */
+export type SingleStep =
   | { op: "abolishLevel"; underId: string; kind: string; basis: string[] }
   | {
       op: "mergeUnits";
@@ -67,15 +68,39 @@ export type StepBody =
   | { op: "endRelation"; relationId: string; basis: string[] }
   | { op: "addRelation"; input: ReformRelation };
 
+/** A unit to create or move in a batch, with the provisions it rests on. */
+export interface BatchCreation {
+  unit: ReformUnit;
+  superiorId: string | null;
+  basis: string[];
+}
+
+/**
+ * What one mutation does: the restructurings, and the batch mutations that carry the many
+ * single-unit steps of one wave (createUnits, moveUnits, closeUnits, addRelations;
+ * reform-batches.ts groups them).
+ */
+export type StepBody =
+  | Extract<SingleStep, { op: "abolishLevel" | "mergeUnits" | "endRelation" }>
+  | { op: "createUnits"; units: BatchCreation[]; basis: string[] }
+  | { op: "moveUnits"; moves: { unitId: string; superiorId: string; basis: string[] }[]; basis: string[] }
+  | { op: "closeUnits"; ids: string[]; basis: string[] }
+  | { op: "addRelations"; relations: ReformRelation[]; basis: string[] };
+
 /**
  * A step with its wave: the steps of a province run in the order of their waves, and those of one
  * wave do not depend on each other (different communes, units or relations), so they may run at once.
  */
 export type ReformStep = StepBody & { wave: number };
 
+/** A single-unit step with its wave. */
+export type SingleReformStep = SingleStep & { wave: number };
+
 export interface ProvinceReform {
   key: string;
   steps: ReformStep[];
+  /** How many single-unit mutations the batches stand for. */
+  singleSteps: number;
   /** Units ended, founded and moved by the reform (for sampling). */
   ended: string[];
   founded: string[];
@@ -258,8 +283,8 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   const endedSet = new Set(ended);
   const founded = batch.units.filter((u) => u.validFrom === REFORM_DAY);
   const sim = new Simulation(units, cut);
-  const steps: ReformStep[] = [];
-  const push = (wave: number, step: StepBody) => steps.push({ ...step, wave });
+  const steps: SingleReformStep[] = [];
+  const push = (wave: number, step: SingleStep) => steps.push({ ...step, wave });
   const created = new Set<string>();
 
   /** The structural relation a unit hangs by from the reform in the history. */
@@ -432,7 +457,8 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
 
   return {
     key: batch.key,
-    steps: steps.sort((a, b) => a.wave - b.wave),
+    steps: batchSteps(steps.sort((a, b) => a.wave - b.wave)),
+    singleSteps: steps.length,
     ended,
     founded: founded.map((u) => u.id),
     moved,

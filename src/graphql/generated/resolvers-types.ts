@@ -54,6 +54,16 @@ export type AddRelationInput = {
   via?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
+/** Add many relations in one change (thêm nhiều quan hệ). At most 2,000; each relation cites its own basis. */
+export type AddRelationsInput = {
+  /** Provision ids the change as a whole rests on (the event's basis). */
+  basis: Array<Scalars['ID']['input']>;
+  /** Editorial note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** The relations. */
+  relations: Array<AddRelationInput>;
+};
+
 /**
  * A class of units a document names relative to an anchor (đối tượng được giao theo loại), e.g.
  * "Ban thường vụ các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy": stored once with its
@@ -264,6 +274,23 @@ export type Citation = {
   section?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * Close many units on one day, in one change (giải thể nhiều đơn vị). At most 1,000 ids, and at
+ * most 20,000 units closed in all (subtrees and organs included).
+ */
+export type CloseUnitsInput = {
+  /** Provision ids. */
+  basis: Array<Scalars['ID']['input']>;
+  /** The units closed; each ends with its organs and all its relations. */
+  ids: Array<Scalars['ID']['input']>;
+  /** Their last day in force. */
+  lastDay: Scalars['Date']['input'];
+  /** Editorial note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Also close everything under them (subordinates and parts, at any depth, in force after lastDay). Without it, a unit's subordinates must be moved first or be closed by the same change. */
+  withSubtree?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** A new reminder subscription (đăng ký nhắc việc mới). */
 export type CreateReminderSubscriptionInput = {
   /** Whether the scheduler sends its reminders (đang hoạt động); default true. */
@@ -292,6 +319,19 @@ export type CreateUnitInput = {
   superiorId?: InputMaybe<Scalars['ID']['input']>;
   /** The unit. */
   unit: NewUnitInput;
+};
+
+/**
+ * Create many units in one change (thành lập nhiều đơn vị): a new commune with its organs and
+ * cells, say. At most 1,000 units; parents first.
+ */
+export type CreateUnitsInput = {
+  /** Provision ids the change rests on. */
+  basis: Array<Scalars['ID']['input']>;
+  /** First day in force of every unit (ngày thành lập). */
+  effectiveOn: Scalars['Date']['input'];
+  /** The units, parents before the units under them (and host agencies before the units they host). */
+  units: Array<UnitCreationInput>;
 };
 
 /** A task's deadline (thời hạn), structured; `text` keeps the document's words. */
@@ -534,7 +574,7 @@ export type Event = Node & {
   effectiveOn: Scalars['Date']['output'];
   /** Stable id. */
   id: Scalars['ID']['output'];
-  /** What happened: CREATE_UNIT, UPDATE_UNIT, CLOSE_UNIT, SET_SUPERIOR, ADD_RELATION, END_RELATION, MERGE_UNITS, SPLIT_UNIT, ABOLISH_LEVEL (loại sự kiện). */
+  /** What happened: CREATE_UNIT, UPDATE_UNIT, CLOSE_UNIT, SET_SUPERIOR, ADD_RELATION, END_RELATION, MERGE_UNITS, SPLIT_UNIT, ABOLISH_LEVEL, CREATE_UNITS, MOVE_UNITS, CLOSE_UNITS, ADD_RELATIONS (loại sự kiện). */
   kind: Scalars['String']['output'];
   /** Globally unique id of this event for node(id:). */
   nodeId: Scalars['ID']['output'];
@@ -802,6 +842,19 @@ export type MergeUnitsInput = {
 };
 
 /**
+ * Move many units under other superiors from one date, in one change (điều chuyển nhiều đơn vị).
+ * At most 2,000 moves; a unit at most once.
+ */
+export type MoveUnitsInput = {
+  /** Provision ids the change rests on. */
+  basis: Array<Scalars['ID']['input']>;
+  /** The first day under the new superiors; the old links end the day before. */
+  effectiveOn: Scalars['Date']['input'];
+  /** The moves. */
+  moves: Array<UnitMoveInput>;
+};
+
+/**
  * Changes to the graph (ghi nhận thay đổi): each takes an effective date and a basis, runs in one
  * transaction that keeps the hierarchy's invariants, and returns the recorded Event.
  */
@@ -811,18 +864,26 @@ export type Mutation = {
   abolishLevel: Event;
   /** Add a relation (thêm quan hệ). */
   addRelation: Event;
+  /** Add many relations in one transaction: all or none. */
+  addRelations: Event;
   /** Close a unit (giải thể, kết thúc): it and its organs end on `lastDay`, with their relations. Subordinates must have been moved first. */
   closeUnit: Event;
+  /** Close many units (and, withSubtree, everything under them) on a day, with their organs and relations, in one transaction: all or none. */
+  closeUnits: Event;
   /** Subscribe a unit or subtree to chat reminders (đăng ký nhắc việc). Editors: only for units in their scope. */
   createReminderSubscription: ReminderSubscription;
   /** Create a unit (thành lập đơn vị). Editors: the superior must be in their scope. */
   createUnit: Event;
+  /** Create many units, each under its superior (an existing unit or one created earlier in the list), in one transaction: all or none. Editors: every existing superior and host must be in their scope. */
+  createUnits: Event;
   /** Delete a reminder subscription (xóa đăng ký); returns its id. Reminders already sent are not sent again if it is recreated with the same id (ids are never reused). */
   deleteReminderSubscription: Scalars['ID']['output'];
   /** End a relation on its last day (chấm dứt quan hệ). */
   endRelation: Event;
   /** Merge units into a new one, in one transaction. */
   mergeUnits: Event;
+  /** Move many units, each with its subtree, under other superiors from a date, in one transaction: all or none. Editors: every unit moved must lie strictly below their scope root, every superior within it. */
+  moveUnits: Event;
   /** Move a unit, with its subtree, under another superior from a date (điều chuyển). */
   setSuperior: Event;
   /** Split a unit into parts, in one transaction. */
@@ -856,11 +917,29 @@ export type MutationAddRelationArgs = {
  * Changes to the graph (ghi nhận thay đổi): each takes an effective date and a basis, runs in one
  * transaction that keeps the hierarchy's invariants, and returns the recorded Event.
  */
+export type MutationAddRelationsArgs = {
+  input: AddRelationsInput;
+};
+
+
+/**
+ * Changes to the graph (ghi nhận thay đổi): each takes an effective date and a basis, runs in one
+ * transaction that keeps the hierarchy's invariants, and returns the recorded Event.
+ */
 export type MutationCloseUnitArgs = {
   basis: Array<Scalars['ID']['input']>;
   id: Scalars['ID']['input'];
   lastDay: Scalars['Date']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Changes to the graph (ghi nhận thay đổi): each takes an effective date and a basis, runs in one
+ * transaction that keeps the hierarchy's invariants, and returns the recorded Event.
+ */
+export type MutationCloseUnitsArgs = {
+  input: CloseUnitsInput;
 };
 
 
@@ -879,6 +958,15 @@ export type MutationCreateReminderSubscriptionArgs = {
  */
 export type MutationCreateUnitArgs = {
   input: CreateUnitInput;
+};
+
+
+/**
+ * Changes to the graph (ghi nhận thay đổi): each takes an effective date and a basis, runs in one
+ * transaction that keeps the hierarchy's invariants, and returns the recorded Event.
+ */
+export type MutationCreateUnitsArgs = {
+  input: CreateUnitsInput;
 };
 
 
@@ -908,6 +996,15 @@ export type MutationEndRelationArgs = {
  */
 export type MutationMergeUnitsArgs = {
   input: MergeUnitsInput;
+};
+
+
+/**
+ * Changes to the graph (ghi nhận thay đổi): each takes an effective date and a basis, runs in one
+ * transaction that keeps the hierarchy's invariants, and returns the recorded Event.
+ */
+export type MutationMoveUnitsArgs = {
+  input: MoveUnitsInput;
 };
 
 
@@ -2073,6 +2170,16 @@ export type UnitConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** A unit to create with its superior, one of the units of createUnits. */
+export type UnitCreationInput = {
+  /** Provision ids this unit's creation rests on; default: the change's basis. */
+  basis?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The direct superior (SUBORDINATE_TO) for a party organisation, or the whole it is PART_OF for an organ or body: an existing unit in force on effectiveOn, or one created earlier in the same list; none for a new root (admins only). */
+  superiorId?: InputMaybe<Scalars['ID']['input']>;
+  /** The unit. */
+  unit: NewUnitInput;
+};
+
 /** One unit in a page, with its opaque cursor. */
 export type UnitEdge = {
   __typename?: 'UnitEdge';
@@ -2203,6 +2310,16 @@ export const UnitLevel = {
 } as const;
 
 export type UnitLevel = typeof UnitLevel[keyof typeof UnitLevel];
+/** One move of moveUnits: a unit and its new superior. */
+export type UnitMoveInput = {
+  /** Provision ids this move rests on; default: the change's basis. */
+  basis?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Its new direct superior (or the whole it becomes part of, for an organ or body). */
+  superiorId: Scalars['ID']['input'];
+  /** The unit moved, with its subtree. */
+  unitId: Scalars['ID']['input'];
+};
+
 /** Which units a channel rule is about (đối tượng áp dụng): kinds, and levels when given. */
 export type UnitSelector = {
   __typename?: 'UnitSelector';
@@ -2414,6 +2531,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AddRelationInput: AddRelationInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AddRelationsInput: AddRelationsInput;
   AssigneeSelector: ResolverTypeWrapper<AssigneeSelectorRecord>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CalendarEntry: ResolverTypeWrapper<CalendarEntryView>;
@@ -2424,8 +2542,10 @@ export type ResolversTypes = ResolversObject<{
   ChannelRule: ResolverTypeWrapper<ChannelRuleFact>;
   ChannelViolation: ResolverTypeWrapper<ViolationView>;
   Citation: ResolverTypeWrapper<CitationRecord>;
+  CloseUnitsInput: CloseUnitsInput;
   CreateReminderSubscriptionInput: CreateReminderSubscriptionInput;
   CreateUnitInput: CreateUnitInput;
+  CreateUnitsInput: CreateUnitsInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   Deadline: ResolverTypeWrapper<DeadlineView>;
   DeadlineType: DeadlineType;
@@ -2454,6 +2574,7 @@ export type ResolversTypes = ResolversObject<{
   MeetingRule: ResolverTypeWrapper<MeetingRuleRecord>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   MergeUnitsInput: MergeUnitsInput;
+  MoveUnitsInput: MoveUnitsInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NewUnitInput: NewUnitInput;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
@@ -2490,10 +2611,12 @@ export type ResolversTypes = ResolversObject<{
   TaskRole: TaskRole;
   Unit: ResolverTypeWrapper<UnitRecord>;
   UnitConnection: ResolverTypeWrapper<Omit<UnitConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['UnitEdge']>, nodes: Array<ResolversTypes['Unit']> }>;
+  UnitCreationInput: UnitCreationInput;
   UnitEdge: ResolverTypeWrapper<UnitEdgeView>;
   UnitKind: UnitKind;
   UnitKindInfo: ResolverTypeWrapper<UnitKindInfo>;
   UnitLevel: UnitLevel;
+  UnitMoveInput: UnitMoveInput;
   UnitSelector: ResolverTypeWrapper<UnitSelectorFact>;
   UpdateReminderSubscriptionInput: UpdateReminderSubscriptionInput;
   UpdateUnitInput: UpdateUnitInput;
@@ -2506,6 +2629,7 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   AddRelationInput: AddRelationInput;
   String: Scalars['String']['output'];
+  AddRelationsInput: AddRelationsInput;
   AssigneeSelector: AssigneeSelectorRecord;
   Int: Scalars['Int']['output'];
   CalendarEntry: CalendarEntryView;
@@ -2515,8 +2639,10 @@ export type ResolversParentTypes = ResolversObject<{
   ChannelRule: ChannelRuleFact;
   ChannelViolation: ViolationView;
   Citation: CitationRecord;
+  CloseUnitsInput: CloseUnitsInput;
   CreateReminderSubscriptionInput: CreateReminderSubscriptionInput;
   CreateUnitInput: CreateUnitInput;
+  CreateUnitsInput: CreateUnitsInput;
   Date: Scalars['Date']['output'];
   Deadline: DeadlineView;
   DiffCause: DiffCauseFact;
@@ -2538,6 +2664,7 @@ export type ResolversParentTypes = ResolversObject<{
   MeetingRule: MeetingRuleRecord;
   Float: Scalars['Float']['output'];
   MergeUnitsInput: MergeUnitsInput;
+  MoveUnitsInput: MoveUnitsInput;
   Mutation: Record<PropertyKey, never>;
   NewUnitInput: NewUnitInput;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
@@ -2566,8 +2693,10 @@ export type ResolversParentTypes = ResolversObject<{
   TaskAssignment: AssignmentView;
   Unit: UnitRecord;
   UnitConnection: Omit<UnitConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['UnitEdge']>, nodes: Array<ResolversParentTypes['Unit']> };
+  UnitCreationInput: UnitCreationInput;
   UnitEdge: UnitEdgeView;
   UnitKindInfo: UnitKindInfo;
+  UnitMoveInput: UnitMoveInput;
   UnitSelector: UnitSelectorFact;
   UpdateReminderSubscriptionInput: UpdateReminderSubscriptionInput;
   UpdateUnitInput: UpdateUnitInput;
@@ -2869,12 +2998,16 @@ export type MeetingRuleResolvers<ContextType = Context, ParentType extends Resol
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   abolishLevel?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationAbolishLevelArgs, 'input'>>;
   addRelation?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationAddRelationArgs, 'input'>>;
+  addRelations?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationAddRelationsArgs, 'input'>>;
   closeUnit?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCloseUnitArgs, 'basis' | 'id' | 'lastDay'>>;
+  closeUnits?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCloseUnitsArgs, 'input'>>;
   createReminderSubscription?: Resolver<ResolversTypes['ReminderSubscription'], ParentType, ContextType, RequireFields<MutationCreateReminderSubscriptionArgs, 'input'>>;
   createUnit?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateUnitArgs, 'input'>>;
+  createUnits?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateUnitsArgs, 'input'>>;
   deleteReminderSubscription?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteReminderSubscriptionArgs, 'id'>>;
   endRelation?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationEndRelationArgs, 'basis' | 'lastDay' | 'relationId'>>;
   mergeUnits?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationMergeUnitsArgs, 'input'>>;
+  moveUnits?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationMoveUnitsArgs, 'input'>>;
   setSuperior?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationSetSuperiorArgs, 'basis' | 'effectiveOn' | 'superiorId' | 'unitId'>>;
   splitUnit?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationSplitUnitArgs, 'input'>>;
   updateReminderSubscription?: Resolver<ResolversTypes['ReminderSubscription'], ParentType, ContextType, RequireFields<MutationUpdateReminderSubscriptionArgs, 'input'>>;

@@ -3,6 +3,7 @@
 import { Subscription } from "../../live/subscriptions.ts";
 import type { Resolvers } from "../generated/resolvers-types.ts";
 import { withNodeResolvers } from "../node.ts";
+import { BatchMutations } from "./batch.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DiffQueries, DiffResolvers } from "./diff.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
@@ -37,7 +38,7 @@ export const resolvers: Resolvers = withNodeResolvers({
     ...RegistryQueries,
     ...ReminderQueries,
   },
-  Mutation: { ...Mutation, ...ReminderMutations },
+  Mutation: { ...Mutation, ...BatchMutations, ...ReminderMutations },
   Subscription,
   ...UnitResolvers,
   ...RelationResolvers,

@@ -7,6 +7,7 @@ import { selfRelation, violationError } from "../../domain/invariants.ts";
 import { TEXT_RULES } from "../../domain/text-input.ts";
 import { changesOfEvents, changesSince, findEvents, historyOf } from "../../store/change-repository.ts";
 import { mutations, type NewUnit } from "../../store/mutation-repository.ts";
+import { restructurings } from "../../store/restructuring-repository.ts";
 import {
   CHANGES_PAGE_SIZE,
   decodeCursor,
@@ -31,7 +32,7 @@ import type {
 import { loadCitations, loadUnits, requireUnit } from "../services/lookups.ts";
 import { keepVisible, unitsNamedBy } from "../visibility.ts";
 
-function newUnit(u: NewUnitInput, argument: string): NewUnit {
+export function newUnit(u: NewUnitInput, argument: string): NewUnit {
   if (!UNIT_ID.test(u.id))
     throw badInput(`${argument}.id`, `"${u.id}" must be a lower-case slug (a-z, 0-9, '-', '.')`);
   if (u.province && !UNIT_ID.test(u.province))
@@ -41,7 +42,7 @@ function newUnit(u: NewUnitInput, argument: string): NewUnit {
   return { ...u, name, note: textArg(u.note, `${argument}.note`, TEXT_RULES.note) };
 }
 
-function basisArg(list: readonly string[], argument = "basis"): string[] {
+export function basisArg(list: readonly string[], argument = "basis"): string[] {
   if (list.length === 0) throw badInput(argument, "cite at least one provision id");
   return [...list];
 }
@@ -81,14 +82,14 @@ function unitChanges(input: UpdateUnitInput): Partial<NewUnit> {
   return out;
 }
 
-/** The relation of addRelation: its interval in order, not from a unit to itself. */
-function newRelation(input: AddRelationInput, ctx: Context) {
-  const validFrom = effectiveDateArg(input.validFrom, ctx, "input.validFrom");
-  const validTo = input.validTo ? effectiveDateArg(input.validTo, ctx, "input.validTo") : null;
+/** The relation of addRelation (`argument` names it: `input`, `input.relations[2]`): its interval in order, not from a unit to itself. */
+export function newRelation(input: AddRelationInput, ctx: Context, argument = "input") {
+  const validFrom = effectiveDateArg(input.validFrom, ctx, `${argument}.validFrom`);
+  const validTo = input.validTo ? effectiveDateArg(input.validTo, ctx, `${argument}.validTo`) : null;
   const self = selfRelation(input.type, input.fromId, input.toId);
-  if (self) throw violationError(self, "input.toId");
+  if (self) throw violationError(self, `${argument}.toId`);
   if (!isInOrder({ validFrom, validTo }))
-    throw badInput("input.validTo", `INTERVAL_ORDER: ${intervalOrderText({ validFrom, validTo })}`);
+    throw badInput(`${argument}.validTo`, `INTERVAL_ORDER: ${intervalOrderText({ validFrom, validTo })}`);
   return {
     type: input.type,
     fromId: input.fromId,
@@ -96,14 +97,14 @@ function newRelation(input: AddRelationInput, ctx: Context) {
     validFrom,
     validTo,
     frequencies: input.frequencies ?? [],
-    via: distinctIdsArg(input.via ?? [], "input.via"),
-    subject: textArg(input.subject, "input.subject", TEXT_RULES.subject),
-    basis: basisArg(input.basis, "input.basis"),
-    note: textArg(input.note, "input.note", TEXT_RULES.note),
+    via: distinctIdsArg(input.via ?? [], `${argument}.via`),
+    subject: textArg(input.subject, `${argument}.subject`, TEXT_RULES.subject),
+    basis: basisArg(input.basis, `${argument}.basis`),
+    note: textArg(input.note, `${argument}.note`, TEXT_RULES.note),
   };
 }
 
-async function eventResult(ctx: Context, operation: string, run: () => Promise<string>) {
+export async function eventResult(ctx: Context, operation: string, run: () => Promise<string>) {
   assertCanWrite(ctx.principal, operation);
   const id = await run();
   ctx.loaders.afterWrite();
@@ -216,7 +217,7 @@ export const Mutation: MutationResolvers = {
     ),
   mergeUnits: (_, { input }, ctx) =>
     eventResult(ctx, "mergeUnits", () =>
-      mutations.mergeUnits(ctx.db, ctx.principal, {
+      restructurings.mergeUnits(ctx.db, ctx.principal, {
         sourceIds: distinctIdsArg(input.sourceIds, "input.sourceIds"),
         into: newUnit(input.into, "input.into"),
         superiorId: input.superiorId ?? null,
@@ -229,7 +230,7 @@ export const Mutation: MutationResolvers = {
     ),
   splitUnit: (_, { input }, ctx) =>
     eventResult(ctx, "splitUnit", () =>
-      mutations.splitUnit(ctx.db, ctx.principal, {
+      restructurings.splitUnit(ctx.db, ctx.principal, {
         sourceId: input.sourceId,
         parts: splitParts(input.parts),
         assignments: splitAssignments(input.assignments),
@@ -239,7 +240,7 @@ export const Mutation: MutationResolvers = {
     ),
   abolishLevel: (_, { input }, ctx) =>
     eventResult(ctx, "abolishLevel", () =>
-      mutations.abolishLevel(ctx.db, ctx.principal, {
+      restructurings.abolishLevel(ctx.db, ctx.principal, {
         underId: input.underId,
         kind: input.kind,
         effectiveOn: effectiveDateArg(input.effectiveOn, ctx, "input.effectiveOn"),

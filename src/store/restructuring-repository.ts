@@ -1,0 +1,416 @@
+/**
+ * The restructurings (merge, split, abolish a level) and the batch changes (create, move or close
+ * many units, add many relations), each one transaction through runChange
+ * (src/store/change-session.ts) — its event, audit records and invariant checks — made of the
+ * set-based pieces of src/store/batch-changes.ts, so that a change of a thousand units costs a
+ * few dozen statements, not thousands. Every unit a change names or moves is scope-checked.
+ */
+import type { Principal } from "../auth/principal.ts";
+import { previousDay } from "../domain/dates.ts";
+import { DomainError } from "../domain/errors.ts";
+import { changeViolationError } from "../domain/invariants.ts";
+import {
+  carryRelations,
+  closeUnits,
+  createRelations,
+  createUnits,
+  lockPlacements,
+  type Move,
+  moveUnits,
+  type NewRelation,
+  requireNamed,
+  STRUCTURAL,
+  subordinatesOfSet,
+  unitsEnding,
+} from "./batch-changes.ts";
+import { type ChangeSession, requireProvisions, runChange } from "./change-session.ts";
+import { active } from "./cypher-fragments.ts";
+import type { Database } from "./database.ts";
+import type { NewUnit } from "./mutation-repository.ts";
+
+/** The most units one closeUnits may end, its subtrees and organs included. */
+export const MAX_UNITS_CLOSED = 20_000;
+
+/** The superior (SUBORDINATE_TO, else PART_OF) a unit has on `date`. */
+async function superiorOn(s: ChangeSession, unitId: string, date: string): Promise<string | null> {
+  const rows = await s.tx.run(
+    `MATCH (:Unit {id: $id})-[r:SUBORDINATE_TO|PART_OF]->(p:Unit) WITH r, p, date($date) AS d WHERE ${active("r")}
+     RETURN p.id AS id ORDER BY type(r) DESC LIMIT 1`,
+    { id: unitId, date },
+  );
+  return (rows[0]?.id as string) ?? null;
+}
+
+/**
+ * Moves the subordinates of `sources` (those under them on `effectiveOn`) to `target(source)`,
+ * each of which must be the editor's to move; returns them.
+ */
+async function moveSubordinates(
+  s: ChangeSession,
+  sources: readonly string[],
+  target: (source: string) => string,
+  effectiveOn: string,
+  basis: readonly string[],
+  argument: string,
+): Promise<{ id: string; superior: string }[]> {
+  const children = (await subordinatesOfSet(s, sources, effectiveOn)).filter((c) => !sources.includes(c.id));
+  const moves = children.map((c) => ({ unitId: c.id, superiorId: target(c.superior) }));
+  await lockPlacements(s, moves, effectiveOn);
+  await s.authorize([
+    { argument, ids: children.map((c) => c.id), label: "(their subordinates)", structural: true },
+  ]);
+  const units = await requireNamed(
+    s,
+    [...moves.flatMap((m) => [m.unitId, m.superiorId])].map((id) => ({ id, argument })),
+  );
+  await moveUnits(
+    s,
+    moves.map((m): Move => ({ ...m, basis, type: "SUBORDINATE_TO" })),
+    effectiveOn,
+    units,
+  );
+  return children;
+}
+
+/** Refuses a batch longer than `max`, naming its argument. */
+function assertBatch(length: number, max: number, argument: string): void {
+  if (length === 0)
+    throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": list at least one`, { argument });
+  if (length > max)
+    throw new DomainError(
+      "BAD_USER_INPUT",
+      `Argument "${argument}": at most ${max} in one change (got ${length}); send the rest in further changes`,
+      { argument, rule: "BATCH_LIMIT" },
+    );
+}
+
+/** The limits of the batch mutations (how many items one change may carry). */
+export const BATCH_LIMITS = { units: 1000, moves: 2000, closeIds: 1000, relations: 2000 } as const;
+
+export const restructurings = {
+  mergeUnits: (
+    db: Database,
+    p: Principal,
+    a: {
+      sourceIds: string[];
+      into: NewUnit;
+      superiorId?: string | null;
+      effectiveOn: string;
+      basis: string[];
+      /** What the moves of the sources' subordinates rest on; default: basis. */
+      subordinatesBasis?: string[] | null;
+    },
+  ) =>
+    runChange(db, p, { kind: "MERGE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      const lastDay = previousDay(a.effectiveOn);
+      if (a.sourceIds.length < 2)
+        throw new DomainError("BAD_USER_INPUT", 'Argument "sourceIds": merge at least two units', {
+          argument: "sourceIds",
+        });
+      await s.lock([...a.sourceIds, a.superiorId]);
+      await s.authorize([
+        { argument: "input.sourceIds", ids: a.sourceIds, structural: true },
+        { argument: "input.superiorId", ids: [a.superiorId] },
+      ]);
+      await requireNamed(
+        s,
+        a.sourceIds.map((id) => ({ id, argument: "input.sourceIds" })),
+        lastDay,
+      );
+      if (a.subordinatesBasis) await requireProvisions(s.tx, a.subordinatesBasis, "input.subordinatesBasis");
+      const superior = a.superiorId ?? (await superiorOn(s, a.sourceIds[0] as string, lastDay));
+      // The merged unit hangs where its first source hung, unless told otherwise: that superior too
+      // must be in scope (merged-away sources are below a root, so theirs normally is).
+      if (!a.superiorId)
+        await s.authorize([{ argument: "input.sourceIds", ids: [superior], label: "(their superior)" }]);
+      await createUnits(
+        s,
+        [
+          {
+            unit: a.into,
+            superiorId: superior,
+            basis: a.basis,
+            argument: "input.into",
+            superiorArgument: "input.superiorId",
+          },
+        ],
+        a.effectiveOn,
+      );
+      await moveSubordinates(
+        s,
+        a.sourceIds,
+        () => a.into.id,
+        a.effectiveOn,
+        a.subordinatesBasis ?? a.basis,
+        "input.sourceIds",
+      );
+      await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
+      await closeUnits(s, await unitsEnding(s, a.sourceIds, lastDay, false), lastDay);
+    }),
+
+  splitUnit: (
+    db: Database,
+    p: Principal,
+    a: {
+      sourceId: string;
+      parts: NewUnit[];
+      assignments: { childId: string; partId: string }[];
+      effectiveOn: string;
+      basis: string[];
+    },
+  ) =>
+    runChange(db, p, { kind: "SPLIT_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      const lastDay = previousDay(a.effectiveOn);
+      if (a.parts.length < 2)
+        throw new DomainError("BAD_USER_INPUT", 'Argument "parts": split into at least two units', {
+          argument: "parts",
+        });
+      await s.lock([a.sourceId]);
+      await s.authorize([{ argument: "input.sourceId", ids: [a.sourceId], structural: true }]);
+      await requireNamed(s, [{ id: a.sourceId, argument: "input.sourceId" }], lastDay);
+      const superior = await superiorOn(s, a.sourceId, lastDay);
+      await s.authorize([{ argument: "input.sourceId", ids: [superior], label: "(its superior)" }]);
+      const partIds = a.parts.map((x) => x.id);
+      await createUnits(
+        s,
+        a.parts.map((part, i) => ({
+          unit: part,
+          superiorId: superior,
+          basis: a.basis,
+          argument: `input.parts[${i}]`,
+          superiorArgument: "input.sourceId",
+        })),
+        a.effectiveOn,
+      );
+      const children = (await subordinatesOfSet(s, [a.sourceId], a.effectiveOn)).map((c) => c.id);
+      await s.authorize([
+        { argument: "input.sourceId", ids: children, label: "(its subordinates)", structural: true },
+      ]);
+      for (const asg of a.assignments) {
+        if (!partIds.includes(asg.partId))
+          throw new DomainError(
+            "BAD_USER_INPUT",
+            `Argument "assignments": "${asg.partId}" is not one of the parts`,
+            { argument: "assignments" },
+          );
+        if (!children.includes(asg.childId))
+          throw new DomainError(
+            "BAD_USER_INPUT",
+            `Argument "assignments": "${asg.childId}" is not a subordinate of "${a.sourceId}" on ${a.effectiveOn}`,
+            { argument: "assignments" },
+          );
+      }
+      const target = (child: string) =>
+        a.assignments.find((x) => x.childId === child)?.partId ?? (partIds[0] as string);
+      const moves = children.map((c) => ({ unitId: c, superiorId: target(c) }));
+      await lockPlacements(s, moves, a.effectiveOn);
+      const units = await requireNamed(
+        s,
+        children.map((id) => ({ id, argument: "input.sourceId" })),
+        a.effectiveOn,
+      );
+      await moveUnits(
+        s,
+        moves.map((m): Move => ({ ...m, basis: a.basis, type: "SUBORDINATE_TO" })),
+        a.effectiveOn,
+        units,
+      );
+      await carryRelations(s, [a.sourceId], partIds[0] as string, a.effectiveOn, a.basis);
+      await closeUnits(s, await unitsEnding(s, [a.sourceId], lastDay, false), lastDay);
+    }),
+
+  /**
+   * Every unit of a kind below a committee ends the day before `effectiveOn`, with its organs;
+   * all their subordinates move to the committee — in one set of statements for the whole level.
+   */
+  abolishLevel: (
+    db: Database,
+    p: Principal,
+    a: { underId: string; kind: string; effectiveOn: string; basis: string[] },
+  ) =>
+    runChange(db, p, { kind: "ABOLISH_LEVEL", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      const lastDay = previousDay(a.effectiveOn);
+      await s.lock([a.underId]);
+      await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
+      await requireNamed(s, [{ id: a.underId, argument: "input.underId" }], a.effectiveOn);
+      const level = await s.tx.run(
+        `MATCH (root:Unit {id: $under}) WITH root, date($lastDay) AS d
+         MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r")}){1,10} (root)
+         WHERE ${active("x")}
+         RETURN DISTINCT x.id AS id ORDER BY id`,
+        { under: a.underId, kind: a.kind, lastDay },
+      );
+      if (level.length === 0)
+        throw new DomainError(
+          "BAD_USER_INPUT",
+          `Argument "kind": no ${a.kind} is in force under "${a.underId}" on ${lastDay}`,
+          { argument: "kind" },
+        );
+      const closed = level.map((row) => row.id as string);
+      await s.lock(closed);
+      await s.authorize([
+        { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
+      ]);
+      await moveSubordinates(s, closed, () => a.underId, a.effectiveOn, a.basis, "input.underId");
+      await closeUnits(s, await unitsEnding(s, closed, lastDay, false), lastDay);
+    }),
+
+  /** Creates units (parents first) under their superiors, in one change. */
+  createUnits: (
+    db: Database,
+    p: Principal,
+    a: {
+      units: { unit: NewUnit; superiorId: string | null; basis: string[] | null }[];
+      effectiveOn: string;
+      basis: string[];
+    },
+  ) =>
+    runChange(db, p, { kind: "CREATE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      assertBatch(a.units.length, BATCH_LIMITS.units, "input.units");
+      const bases = a.units.flatMap((u) => u.basis ?? []);
+      if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.units.basis");
+      await createUnits(
+        s,
+        a.units.map((u, i) => ({
+          unit: u.unit,
+          superiorId: u.superiorId,
+          basis: u.basis ?? a.basis,
+          argument: `input.units[${i}].unit`,
+          superiorArgument: `input.units[${i}].superiorId`,
+        })),
+        a.effectiveOn,
+      );
+    }),
+
+  /** Moves units under other superiors (each with its subtree) from a date, in one change. */
+  moveUnits: (
+    db: Database,
+    p: Principal,
+    a: {
+      moves: { unitId: string; superiorId: string; basis: string[] | null }[];
+      effectiveOn: string;
+      basis: string[];
+    },
+  ) =>
+    runChange(db, p, { kind: "MOVE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+      assertBatch(a.moves.length, BATCH_LIMITS.moves, "input.moves");
+      for (const [i, m] of a.moves.entries())
+        if (m.unitId === m.superiorId)
+          throw changeViolationError(
+            { rule: "NO_CYCLE", units: [m.unitId], message: `"${m.unitId}" cannot be its own superior` },
+            `input.moves[${i}].superiorId`,
+          );
+      const bases = a.moves.flatMap((m) => m.basis ?? []);
+      if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.moves.basis");
+      await lockPlacements(s, a.moves, a.effectiveOn);
+      await s.authorize(
+        a.moves.flatMap((m, i) => [
+          { argument: `input.moves[${i}].unitId`, ids: [m.unitId], structural: true },
+          { argument: `input.moves[${i}].superiorId`, ids: [m.superiorId] },
+        ]),
+      );
+      const units = await requireNamed(
+        s,
+        a.moves.flatMap((m, i) => [
+          { id: m.unitId, argument: `input.moves[${i}].unitId` },
+          { id: m.superiorId, argument: `input.moves[${i}].superiorId` },
+        ]),
+        a.effectiveOn,
+      );
+      await moveUnits(
+        s,
+        a.moves.map((m) => ({ unitId: m.unitId, superiorId: m.superiorId, basis: m.basis ?? a.basis })),
+        a.effectiveOn,
+        units,
+      );
+    }),
+
+  /**
+   * Closes units on `lastDay` with their organs and, with `withSubtree`, everything under them,
+   * in one change; without it, a unit may keep subordinates only if they close with it.
+   */
+  closeUnits: (
+    db: Database,
+    p: Principal,
+    a: { ids: string[]; lastDay: string; basis: string[]; withSubtree: boolean; note?: string | null },
+  ) =>
+    runChange(
+      db,
+      p,
+      { kind: "CLOSE_UNITS", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
+      async (s) => {
+        assertBatch(a.ids.length, BATCH_LIMITS.closeIds, "input.ids");
+        await s.lock(a.ids);
+        await s.authorize(
+          a.ids.map((id, i) => ({ argument: `input.ids[${i}]`, ids: [id], structural: true })),
+        );
+        await requireNamed(
+          s,
+          a.ids.map((id, i) => ({ id, argument: `input.ids[${i}]` })),
+          a.lastDay,
+        );
+        const ids = await unitsEnding(s, a.ids, a.lastDay, a.withSubtree);
+        if (ids.length > MAX_UNITS_CLOSED)
+          throw new DomainError(
+            "BAD_USER_INPUT",
+            `Argument "input.withSubtree": the subtrees hold ${ids.length} units, more than ${MAX_UNITS_CLOSED} in one change; close them in parts, lowest first`,
+            { argument: "input.withSubtree", rule: "BATCH_LIMIT" },
+          );
+        const derived = ids.filter((id) => !a.ids.includes(id));
+        await s.authorize([
+          { argument: "input.ids", ids: derived, label: "(their organs and subtrees)", structural: true },
+        ]);
+        await closeUnits(s, ids, a.lastDay);
+      },
+    ),
+
+  /** Adds relations, in one change dated by the earliest of them. */
+  addRelations: (
+    db: Database,
+    p: Principal,
+    a: { relations: (NewRelation & { argument: string })[]; basis: string[]; note?: string | null },
+  ) =>
+    runChange(
+      db,
+      p,
+      {
+        kind: "ADD_RELATIONS",
+        effectiveOn: a.relations.map((r) => r.validFrom).sort()[0] ?? "",
+        basis: a.basis,
+        note: a.note,
+      },
+      async (s) => {
+        assertBatch(a.relations.length, BATCH_LIMITS.relations, "input.relations");
+        await requireProvisions(
+          s.tx,
+          [...new Set(a.relations.flatMap((r) => r.basis))],
+          "input.relations.basis",
+        );
+        const placed = a.relations.filter((r) => r.type === "SUBORDINATE_TO");
+        for (const from of new Set(placed.map((r) => r.validFrom)))
+          await lockPlacements(
+            s,
+            placed.filter((r) => r.validFrom === from).map((r) => ({ unitId: r.from, superiorId: r.to })),
+            from,
+          );
+        await s.lock(a.relations.flatMap((r) => [r.from, r.to]));
+        // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
+        await s.authorize(
+          a.relations.flatMap((r) => [
+            { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
+            { argument: `${r.argument}.toId`, ids: [r.to] },
+            { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
+          ]),
+        );
+        await requireNamed(
+          s,
+          a.relations.flatMap((r) => [
+            { id: r.from, argument: `${r.argument}.fromId` },
+            { id: r.to, argument: `${r.argument}.toId` },
+            ...(r.via ?? []).map((id) => ({ id, argument: `${r.argument}.via` })),
+          ]),
+        );
+        await createRelations(s, a.relations);
+      },
+    ),
+};
