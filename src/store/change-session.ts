@@ -46,8 +46,12 @@ export interface ChangeSession {
   touchUnits(ids: readonly string[]): Promise<void>;
   /** Records the state of relations before they change (call before writing them). */
   touchRelations(rels: readonly RelationRef[]): Promise<void>;
-  /** Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not). */
-  authorize(named: readonly Named[]): Promise<void>;
+  /**
+   * Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not),
+   * judged on `on` and the day before (default: the change's date) — a batch whose items carry
+   * their own dates asks once per date, as the single mutation would.
+   */
+  authorize(named: readonly Named[], on?: string): Promise<void>;
   /** The error for an id that names nothing (NOT_FOUND, or for an editor the outside-scope FORBIDDEN). */
   unknown(what: string, argument: string, id: string): DomainError;
   /** Refuses a new unit without a superior unless the principal may create one. */
@@ -157,9 +161,9 @@ function openSession(
         before.relations.set(r.id, canonical(states.get(r.id)));
       }
     },
-    authorize: (named) =>
+    authorize: (named, on = event.effectiveOn) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
-        subtreeMembership(tx, ids, scopes, [previousDay(event.effectiveOn), event.effectiveOn]),
+        subtreeMembership(tx, ids, scopes, [previousDay(on), on]),
       ),
     unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
     mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),

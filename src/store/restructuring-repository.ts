@@ -14,6 +14,7 @@ import {
   closeUnits,
   createRelations,
   createUnits,
+  groupBy,
   lockPlacements,
   type Move,
   moveUnits,
@@ -65,7 +66,7 @@ async function moveSubordinates(
   );
   await moveUnits(
     s,
-    moves.map((m): Move => ({ ...m, basis, type: "SUBORDINATE_TO" })),
+    moves.map((m): Move => ({ ...m, basis, type: "SUBORDINATE_TO", argument })),
     effectiveOn,
     units,
   );
@@ -145,7 +146,12 @@ export const restructurings = {
         "input.sourceIds",
       );
       await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
-      await closeUnits(s, await unitsEnding(s, a.sourceIds, lastDay, false), lastDay);
+      await closeUnits(
+        s,
+        await unitsEnding(s, a.sourceIds, lastDay, false),
+        lastDay,
+        () => "input.sourceIds",
+      );
     }),
 
   splitUnit: (
@@ -211,12 +217,19 @@ export const restructurings = {
       );
       await moveUnits(
         s,
-        moves.map((m): Move => ({ ...m, basis: a.basis, type: "SUBORDINATE_TO" })),
+        moves.map(
+          (m): Move => ({ ...m, basis: a.basis, type: "SUBORDINATE_TO", argument: "input.sourceId" }),
+        ),
         a.effectiveOn,
         units,
       );
       await carryRelations(s, [a.sourceId], partIds[0] as string, a.effectiveOn, a.basis);
-      await closeUnits(s, await unitsEnding(s, [a.sourceId], lastDay, false), lastDay);
+      await closeUnits(
+        s,
+        await unitsEnding(s, [a.sourceId], lastDay, false),
+        lastDay,
+        () => "input.sourceId",
+      );
     }),
 
   /**
@@ -252,7 +265,7 @@ export const restructurings = {
         { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
       ]);
       await moveSubordinates(s, closed, () => a.underId, a.effectiveOn, a.basis, "input.underId");
-      await closeUnits(s, await unitsEnding(s, closed, lastDay, false), lastDay);
+      await closeUnits(s, await unitsEnding(s, closed, lastDay, false), lastDay, () => "input.underId");
     }),
 
   /** Creates units (parents first) under their superiors, in one change. */
@@ -319,7 +332,12 @@ export const restructurings = {
       );
       await moveUnits(
         s,
-        a.moves.map((m) => ({ unitId: m.unitId, superiorId: m.superiorId, basis: m.basis ?? a.basis })),
+        a.moves.map((m, i) => ({
+          unitId: m.unitId,
+          superiorId: m.superiorId,
+          basis: m.basis ?? a.basis,
+          argument: `input.moves[${i}].unitId`,
+        })),
         a.effectiveOn,
         units,
       );
@@ -349,18 +367,21 @@ export const restructurings = {
           a.ids.map((id, i) => ({ id, argument: `input.ids[${i}]` })),
           a.lastDay,
         );
-        const ids = await unitsEnding(s, a.ids, a.lastDay, a.withSubtree);
-        if (ids.length > MAX_UNITS_CLOSED)
-          throw new DomainError(
-            "BAD_USER_INPUT",
-            `Argument "input.withSubtree": the subtrees hold ${ids.length} units, more than ${MAX_UNITS_CLOSED} in one change; close them in parts, lowest first`,
-            { argument: "input.withSubtree", rule: "BATCH_LIMIT" },
-          );
+        const ids = await unitsEnding(s, a.ids, a.lastDay, a.withSubtree, {
+          max: MAX_UNITS_CLOSED,
+          refuse: () =>
+            new DomainError(
+              "BAD_USER_INPUT",
+              `Argument "input.withSubtree": the units named, their subtrees and organs are more than ${MAX_UNITS_CLOSED} in one change; close them in parts, lowest first`,
+              { argument: "input.withSubtree", rule: "BATCH_LIMIT" },
+            ),
+        });
         const derived = ids.filter((id) => !a.ids.includes(id));
         await s.authorize([
           { argument: "input.ids", ids: derived, label: "(their organs and subtrees)", structural: true },
         ]);
-        await closeUnits(s, ids, a.lastDay);
+        const named = new Map(a.ids.map((id, i) => [id, `input.ids[${i}]`]));
+        await closeUnits(s, ids, a.lastDay, (id) => named.get(id) ?? "input.ids");
       },
     ),
 
@@ -394,14 +415,18 @@ export const restructurings = {
             from,
           );
         await s.lock(a.relations.flatMap((r) => [r.from, r.to]));
-        // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
-        await s.authorize(
-          a.relations.flatMap((r) => [
-            { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
-            { argument: `${r.argument}.toId`, ids: [r.to] },
-            { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
-          ]),
-        );
+        // Each relation on its own date (and the day before), as addRelation judges it: a unit in
+        // scope on another relation's date need not be on this one's.
+        for (const [on, rels] of groupBy(a.relations, (r) => r.validFrom))
+          await s.authorize(
+            rels.flatMap((r) => [
+              // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
+              { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
+              { argument: `${r.argument}.toId`, ids: [r.to] },
+              { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
+            ]),
+            on,
+          );
         await requireNamed(
           s,
           a.relations.flatMap((r) => [
