@@ -73,8 +73,8 @@ async function moveSubordinates(
   return children;
 }
 
-/** Refuses a batch longer than `max`, naming its argument. */
-function assertBatch(length: number, max: number, argument: string): void {
+/** Refuses an empty batch or one longer than `max`, naming its argument (the resolvers call it before any other work). */
+export function assertBatch(length: number, max: number, argument: string): void {
   if (length === 0)
     throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": list at least one`, { argument });
   if (length > max)
@@ -277,23 +277,30 @@ export const restructurings = {
       effectiveOn: string;
       basis: string[];
     },
-  ) =>
-    runChange(db, p, { kind: "CREATE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      assertBatch(a.units.length, BATCH_LIMITS.units, "input.units");
-      const bases = a.units.flatMap((u) => u.basis ?? []);
-      if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.units.basis");
-      await createUnits(
-        s,
-        a.units.map((u, i) => ({
-          unit: u.unit,
-          superiorId: u.superiorId,
-          basis: u.basis ?? a.basis,
-          argument: `input.units[${i}].unit`,
-          superiorArgument: `input.units[${i}].superiorId`,
-        })),
-        a.effectiveOn,
-      );
-    }),
+  ) => {
+    // Before the transaction opens: an oversized batch costs no round trip and takes no lock.
+    assertBatch(a.units.length, BATCH_LIMITS.units, "input.units");
+    return runChange(
+      db,
+      p,
+      { kind: "CREATE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis },
+      async (s) => {
+        const bases = a.units.flatMap((u) => u.basis ?? []);
+        if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.units.basis");
+        await createUnits(
+          s,
+          a.units.map((u, i) => ({
+            unit: u.unit,
+            superiorId: u.superiorId,
+            basis: u.basis ?? a.basis,
+            argument: `input.units[${i}].unit`,
+            superiorArgument: `input.units[${i}].superiorId`,
+          })),
+          a.effectiveOn,
+        );
+      },
+    );
+  },
 
   /** Moves units under other superiors (each with its subtree) from a date, in one change. */
   moveUnits: (
@@ -304,9 +311,9 @@ export const restructurings = {
       effectiveOn: string;
       basis: string[];
     },
-  ) =>
-    runChange(db, p, { kind: "MOVE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      assertBatch(a.moves.length, BATCH_LIMITS.moves, "input.moves");
+  ) => {
+    assertBatch(a.moves.length, BATCH_LIMITS.moves, "input.moves");
+    return runChange(db, p, { kind: "MOVE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       for (const [i, m] of a.moves.entries())
         if (m.unitId === m.superiorId)
           throw changeViolationError(
@@ -315,13 +322,15 @@ export const restructurings = {
           );
       const bases = a.moves.flatMap((m) => m.basis ?? []);
       if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.moves.basis");
+      const named = a.moves.flatMap((m, i) => [
+        { argument: `input.moves[${i}].unitId`, ids: [m.unitId], structural: true },
+        { argument: `input.moves[${i}].superiorId`, ids: [m.superiorId] },
+      ]);
+      // Scope first (a read), so that an editor cannot hold locks on units outside it; again
+      // under the locks, where no concurrent move of these units can change the answer.
+      await s.authorize(named);
       await lockPlacements(s, a.moves, a.effectiveOn);
-      await s.authorize(
-        a.moves.flatMap((m, i) => [
-          { argument: `input.moves[${i}].unitId`, ids: [m.unitId], structural: true },
-          { argument: `input.moves[${i}].superiorId`, ids: [m.superiorId] },
-        ]),
-      );
+      await s.authorize(named);
       const units = await requireNamed(
         s,
         a.moves.flatMap((m, i) => [
@@ -341,7 +350,8 @@ export const restructurings = {
         a.effectiveOn,
         units,
       );
-    }),
+    });
+  },
 
   /**
    * Closes units on `lastDay` with their organs and, with `withSubtree`, everything under them,
@@ -351,17 +361,18 @@ export const restructurings = {
     db: Database,
     p: Principal,
     a: { ids: string[]; lastDay: string; basis: string[]; withSubtree: boolean; note?: string | null },
-  ) =>
-    runChange(
+  ) => {
+    assertBatch(a.ids.length, BATCH_LIMITS.closeIds, "input.ids");
+    return runChange(
       db,
       p,
       { kind: "CLOSE_UNITS", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
       async (s) => {
-        assertBatch(a.ids.length, BATCH_LIMITS.closeIds, "input.ids");
+        const named = a.ids.map((id, i) => ({ argument: `input.ids[${i}]`, ids: [id], structural: true }));
+        // Scope first (a read), so that an editor cannot hold locks outside it; again under the locks.
+        await s.authorize(named);
         await s.lock(a.ids);
-        await s.authorize(
-          a.ids.map((id, i) => ({ argument: `input.ids[${i}]`, ids: [id], structural: true })),
-        );
+        await s.authorize(named);
         await requireNamed(
           s,
           a.ids.map((id, i) => ({ id, argument: `input.ids[${i}]` })),
@@ -380,18 +391,20 @@ export const restructurings = {
         await s.authorize([
           { argument: "input.ids", ids: derived, label: "(their organs and subtrees)", structural: true },
         ]);
-        const named = new Map(a.ids.map((id, i) => [id, `input.ids[${i}]`]));
-        await closeUnits(s, ids, a.lastDay, (id) => named.get(id) ?? "input.ids");
+        const argumentOf = new Map(a.ids.map((id, i) => [id, `input.ids[${i}]`]));
+        await closeUnits(s, ids, a.lastDay, (id) => argumentOf.get(id) ?? "input.ids");
       },
-    ),
+    );
+  },
 
   /** Adds relations, in one change dated by the earliest of them. */
   addRelations: (
     db: Database,
     p: Principal,
     a: { relations: (NewRelation & { argument: string })[]; basis: string[]; note?: string | null },
-  ) =>
-    runChange(
+  ) => {
+    assertBatch(a.relations.length, BATCH_LIMITS.relations, "input.relations");
+    return runChange(
       db,
       p,
       {
@@ -401,32 +414,38 @@ export const restructurings = {
         note: a.note,
       },
       async (s) => {
-        assertBatch(a.relations.length, BATCH_LIMITS.relations, "input.relations");
         await requireProvisions(
           s.tx,
           [...new Set(a.relations.flatMap((r) => r.basis))],
           "input.relations.basis",
         );
-        const placed = a.relations.filter((r) => r.type === "SUBORDINATE_TO");
-        for (const from of new Set(placed.map((r) => r.validFrom)))
+        // Each relation on its own date (and the day before), as addRelation judges it: a unit in
+        // scope on another relation's date need not be on this one's.
+        const byDate = groupBy(a.relations, (r) => r.validFrom);
+        const authorize = async () => {
+          for (const [on, rels] of byDate)
+            await s.authorize(
+              rels.flatMap((r) => [
+                // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
+                { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
+                { argument: `${r.argument}.toId`, ids: [r.to] },
+                { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
+              ]),
+              on,
+            );
+        };
+        // Scope first (reads), so that an editor cannot hold locks on units outside it; again under the locks.
+        await authorize();
+        for (const [from, rels] of byDate)
           await lockPlacements(
             s,
-            placed.filter((r) => r.validFrom === from).map((r) => ({ unitId: r.from, superiorId: r.to })),
+            rels
+              .filter((r) => r.type === "SUBORDINATE_TO")
+              .map((r) => ({ unitId: r.from, superiorId: r.to })),
             from,
           );
         await s.lock(a.relations.flatMap((r) => [r.from, r.to]));
-        // Each relation on its own date (and the day before), as addRelation judges it: a unit in
-        // scope on another relation's date need not be on this one's.
-        for (const [on, rels] of groupBy(a.relations, (r) => r.validFrom))
-          await s.authorize(
-            rels.flatMap((r) => [
-              // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
-              { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
-              { argument: `${r.argument}.toId`, ids: [r.to] },
-              { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
-            ]),
-            on,
-          );
+        await authorize();
         await requireNamed(
           s,
           a.relations.flatMap((r) => [
@@ -437,5 +456,6 @@ export const restructurings = {
         );
         await createRelations(s, a.relations);
       },
-    ),
+    );
+  },
 };

@@ -6,6 +6,7 @@
  * are refused before any work. Every refusal leaves the graph exactly as it was.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { lockUnits } from "../../src/store/write-locks.ts";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
 import { closeSandbox, create, type GqlResult, gqlAs, openSandbox, token } from "./helpers/sandbox.ts";
 import type { TestServer } from "./helpers/test-server.ts";
@@ -226,5 +227,76 @@ describe("a closure ends only the organs that are part of the unit on its last d
     expect(await validTo(ids.xa2)).toBe("2024-12-31");
     expect(await validTo(kept)).toBe("2024-12-31");
     expect(await validTo(moved)).toBeNull();
+  });
+});
+
+describe("limits and scope come before any work", () => {
+  it("refuses an oversized batch before the transaction opens (before its basis is even looked up)", async () => {
+    const editor = await token("editor", [`${P}nowhere`]);
+    const moves = Array.from({ length: 2001 }, (_, i) => ({ unitId: `${P}m-${i}`, superiorId: `${P}s` }));
+    expect(
+      await refused(editor, MOVE_UNITS, {
+        input: { moves, effectiveOn: "2025-01-01", basis: ["no-such-provision"] },
+      }),
+    ).toMatchObject({ code: "BAD_USER_INPUT", rule: "BATCH_LIMIT", argument: "input.moves" });
+    const relations = Array.from({ length: 2001 }, (_, i) => ({
+      type: "REPORTS_TO",
+      fromId: `${P}r-${i}`,
+      toId: `${P}s`,
+      validFrom: "2024-01-01",
+      basis: BASIS,
+    }));
+    expect(
+      await refused(editor, ADD_RELATIONS, { input: { relations, basis: ["no-such-provision"] } }),
+    ).toMatchObject({ code: "BAD_USER_INPUT", rule: "BATCH_LIMIT", argument: "input.relations" });
+  });
+
+  it("refuses a unit outside the editor's scope without waiting for its lock", async () => {
+    const ids = await fixture();
+    const editor = await token("editor", [ids.tinh]);
+    const answers: GqlResult[] = [];
+    // Another change holds the lock of a district of the other province while the editor asks:
+    // a refusal must not wait for it (nor would the editor's change hold it, had it come first).
+    const held = server.db.boundedWriteTransaction(async (tx) => {
+      await lockUnits(tx, [ids.otherHuyen]);
+      answers.push(
+        await gqlAs(server, editor, MOVE_UNITS, {
+          input: {
+            moves: [{ unitId: ids.otherHuyen, superiorId: ids.huyen2 }],
+            effectiveOn: "2025-01-01",
+            basis: BASIS,
+          },
+        }),
+      );
+      answers.push(
+        await gqlAs(server, editor, CLOSE_UNITS, {
+          input: { ids: [ids.otherHuyen], lastDay: "2024-12-31", basis: BASIS },
+        }),
+      );
+      answers.push(
+        await gqlAs(server, editor, ADD_RELATIONS, {
+          input: {
+            relations: [
+              {
+                type: "REPORTS_TO",
+                fromId: ids.otherHuyen,
+                toId: ids.tinh,
+                validFrom: "2024-01-01",
+                basis: BASIS,
+              },
+            ],
+            basis: BASIS,
+          },
+        }),
+      );
+      // Roll back: the lock was the only point.
+      throw new Error("rolled back on purpose");
+    });
+    await expect(held).rejects.toThrow("rolled back on purpose");
+    expect(answers.map(refusal)).toEqual([
+      { code: "FORBIDDEN", rule: "EDITOR_SCOPE", argument: "input.moves[0].unitId" },
+      { code: "FORBIDDEN", rule: "EDITOR_SCOPE", argument: "input.ids[0]" },
+      { code: "FORBIDDEN", rule: "EDITOR_SCOPE", argument: "input.relations[0].fromId" },
+    ]);
   });
 });
