@@ -39,6 +39,8 @@ export interface NewRelation {
   subject?: string | null;
   basis: readonly string[];
   note?: string | null;
+  /** The argument that names it, when a caller listed it (e.g. `input.relations[3]`), for errors. */
+  argument?: string;
 }
 
 /** A relation as read for ending or carrying it. */
@@ -223,15 +225,24 @@ export async function createRelations(s: ChangeSession, rels: readonly NewRelati
     note: r.note ?? null,
   }));
   const byType = groupBy(rows, (r) => r.type);
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (seen.has(r.id))
+  const seen = new Map<string, number>();
+  for (const [j, r] of rows.entries()) {
+    const first = seen.get(r.id);
+    const argument = rels[j]?.argument;
+    // One the caller listed twice is bad input, named; one a restructuring derives twice is a clash.
+    if (first !== undefined && argument)
+      throw new DomainError(
+        "BAD_USER_INPUT",
+        `Argument "${argument}": the same relation as ${rels[first]?.argument ?? "an earlier one"} ("${r.id}")`,
+        { argument, rule: "UNIQUE_ID" },
+      );
+    if (first !== undefined)
       throw changeViolationError({
         rule: "UNIQUE_ID",
         units: [r.from, r.to],
         message: `relation "${r.id}" is made twice by this change`,
       });
-    seen.add(r.id);
+    seen.set(r.id, j);
   }
   for (const [type, list] of byType) {
     assertType(type);
@@ -240,11 +251,14 @@ export async function createRelations(s: ChangeSession, rels: readonly NewRelati
     });
     const found = list.find((r) => r.id === clash[0]?.id);
     if (found)
-      throw changeViolationError({
-        rule: "UNIQUE_ID",
-        units: [found.from, found.to],
-        message: `relation "${found.id}" already exists`,
-      });
+      throw changeViolationError(
+        {
+          rule: "UNIQUE_ID",
+          units: [found.from, found.to],
+          message: `relation "${found.id}" already exists`,
+        },
+        rels[rows.indexOf(found)]?.argument,
+      );
   }
   await s.touchUnits([...new Set(rows.flatMap((r) => [r.from, r.to]))]);
   await s.touchRelations(rows.map((r) => ({ id: r.id, type: r.type })));
@@ -310,11 +324,14 @@ export async function createUnits(
     ids: items.map((c) => c.unit.id),
   });
   if (exists[0])
-    throw changeViolationError({
-      rule: "UNIQUE_ID",
-      units: [exists[0].id as string],
-      message: `a unit with id "${exists[0].id}" already exists`,
-    });
+    throw changeViolationError(
+      {
+        rule: "UNIQUE_ID",
+        units: [exists[0].id as string],
+        message: `a unit with id "${exists[0].id}" already exists`,
+      },
+      `${items.find((c) => c.unit.id === exists[0]?.id)?.argument}.id`,
+    );
   const placed = items.filter((c) => c.superiorId && structuralType(c.unit.kind) === "SUBORDINATE_TO");
   await lockPlacements(
     s,

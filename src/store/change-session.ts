@@ -308,16 +308,24 @@ export async function requireProvisions(
     throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": cite at least one provision id`, {
       argument,
     });
+  const unknown = await unknownProvisions(tx, basis);
+  if (unknown.length > 0) throw unknownProvisionError(unknown, argument);
+}
+
+/** The ids among these that name no provision. */
+export async function unknownProvisions(tx: TransactionRunner, ids: readonly string[]): Promise<string[]> {
   const rows = await tx.run(
     "UNWIND $ids AS id OPTIONAL MATCH (p:Provision {id: id}) WITH id, p WHERE p IS NULL RETURN id",
-    {
-      ids: [...basis],
-    },
+    { ids: [...new Set(ids)] },
   );
-  if (rows.length > 0)
-    throw new DomainError(
-      "BAD_USER_INPUT",
-      `Argument "${argument}": unknown provision ${rows.map((r) => `"${r.id}"`).join(", ")}`,
-      { argument },
-    );
+  return rows.map((r) => r.id as string);
+}
+
+/** BAD_USER_INPUT naming `argument` for provisions that do not exist. */
+export function unknownProvisionError(unknown: readonly string[], argument: string): DomainError {
+  return new DomainError(
+    "BAD_USER_INPUT",
+    `Argument "${argument}": unknown provision ${unknown.map((id) => `"${id}"`).join(", ")}`,
+    { argument },
+  );
 }

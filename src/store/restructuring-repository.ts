@@ -24,7 +24,13 @@ import {
   subordinatesOfSet,
   unitsEnding,
 } from "./batch-changes.ts";
-import { type ChangeSession, requireProvisions, runChange } from "./change-session.ts";
+import {
+  type ChangeSession,
+  requireProvisions,
+  runChange,
+  unknownProvisionError,
+  unknownProvisions,
+} from "./change-session.ts";
 import { active } from "./cypher-fragments.ts";
 import type { Database } from "./database.ts";
 import type { NewUnit } from "./mutation-repository.ts";
@@ -71,6 +77,26 @@ async function moveSubordinates(
     units,
   );
   return children;
+}
+
+/**
+ * The provisions each item of a batch cites (its own basis, if any) must exist: one lookup for
+ * all, and BAD_USER_INPUT naming the first item that cites an unknown one (e.g. `input.moves[3].basis`).
+ */
+async function requireItemProvisions(
+  s: ChangeSession,
+  bases: readonly (readonly string[] | null | undefined)[],
+  argumentOf: (index: number) => string,
+): Promise<void> {
+  const all = bases.flatMap((b) => b ?? []);
+  if (all.length === 0) return;
+  const unknown = await unknownProvisions(s.tx, all);
+  const i = bases.findIndex((b) => b?.some((id) => unknown.includes(id)));
+  if (i >= 0)
+    throw unknownProvisionError(
+      unknown.filter((id) => bases[i]?.includes(id)),
+      argumentOf(i),
+    );
 }
 
 /** Refuses an empty batch or one longer than `max`, naming its argument (the resolvers call it before any other work). */
@@ -285,8 +311,11 @@ export const restructurings = {
       p,
       { kind: "CREATE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis },
       async (s) => {
-        const bases = a.units.flatMap((u) => u.basis ?? []);
-        if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.units.basis");
+        await requireItemProvisions(
+          s,
+          a.units.map((u) => u.basis),
+          (i) => `input.units[${i}].basis`,
+        );
         await createUnits(
           s,
           a.units.map((u, i) => ({
@@ -320,8 +349,11 @@ export const restructurings = {
             { rule: "NO_CYCLE", units: [m.unitId], message: `"${m.unitId}" cannot be its own superior` },
             `input.moves[${i}].superiorId`,
           );
-      const bases = a.moves.flatMap((m) => m.basis ?? []);
-      if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.moves.basis");
+      await requireItemProvisions(
+        s,
+        a.moves.map((m) => m.basis),
+        (i) => `input.moves[${i}].basis`,
+      );
       const named = a.moves.flatMap((m, i) => [
         { argument: `input.moves[${i}].unitId`, ids: [m.unitId], structural: true },
         { argument: `input.moves[${i}].superiorId`, ids: [m.superiorId] },
@@ -414,10 +446,10 @@ export const restructurings = {
         note: a.note,
       },
       async (s) => {
-        await requireProvisions(
-          s.tx,
-          [...new Set(a.relations.flatMap((r) => r.basis))],
-          "input.relations.basis",
+        await requireItemProvisions(
+          s,
+          a.relations.map((r) => r.basis),
+          (i) => `${a.relations[i]?.argument}.basis`,
         );
         // Each relation on its own date (and the day before), as addRelation judges it: a unit in
         // scope on another relation's date need not be on this one's.

@@ -300,3 +300,62 @@ describe("limits and scope come before any work", () => {
     ]);
   });
 });
+
+describe("errors name the item", () => {
+  const CREATE_UNITS = `mutation ($input: CreateUnitsInput!) { createUnits(input: $input) { id } }`;
+  const reports = (fromId: string, toId: string) => ({
+    type: "REPORTS_TO",
+    fromId,
+    toId,
+    validFrom: "2024-01-01",
+    frequencies: ["QUARTERLY"],
+    basis: BASIS,
+  });
+
+  it("an unknown provision in one move's basis names that move", async () => {
+    const ids = await fixture();
+    expect(
+      await refused(admin, MOVE_UNITS, {
+        input: {
+          moves: [
+            { unitId: ids.xa, superiorId: ids.huyen2 },
+            { unitId: ids.xa2, superiorId: ids.huyen2, basis: ["no-such-provision"] },
+          ],
+          effectiveOn: "2025-01-01",
+          basis: BASIS,
+        },
+      }),
+    ).toMatchObject({ code: "BAD_USER_INPUT", argument: "input.moves[1].basis" });
+  });
+
+  it("a unit id that exists names the unit's item", async () => {
+    const ids = await fixture();
+    expect(
+      await refused(admin, CREATE_UNITS, {
+        input: {
+          units: [
+            {
+              unit: { id: `${ids.huyen}-moi`, name: "Xã mới", kind: "COMMUNE_COMMITTEE" },
+              superiorId: ids.huyen,
+            },
+            { unit: { id: ids.xa2, name: "Xã trùng", kind: "COMMUNE_COMMITTEE" }, superiorId: ids.huyen },
+          ],
+          effectiveOn: "2024-01-01",
+          basis: BASIS,
+        },
+      }),
+    ).toMatchObject({ code: "CONFLICT", rule: "UNIQUE_ID", argument: "input.units[1].unit.id" });
+  });
+
+  it("a relation listed twice is bad input naming the repeat", async () => {
+    const ids = await fixture();
+    expect(
+      await refused(admin, ADD_RELATIONS, {
+        input: {
+          relations: [reports(ids.xa, ids.tinh), reports(ids.xa2, ids.tinh), reports(ids.xa, ids.tinh)],
+          basis: BASIS,
+        },
+      }),
+    ).toMatchObject({ code: "BAD_USER_INPUT", rule: "UNIQUE_ID", argument: "input.relations[2]" });
+  });
+});
