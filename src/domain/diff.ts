@@ -55,7 +55,20 @@ const CAUSE_OF_EVENT: Record<string, DiffCauseKind> = {
 /** Restructurings: the only events a unit inherits from its superior. */
 const STRUCTURAL: ReadonlySet<DiffCauseKind> = new Set(["MERGE", "SPLIT", "ABOLISHED_LEVEL"]);
 
-export const causeKindOf = (eventKind: string): DiffCauseKind => CAUSE_OF_EVENT[eventKind] ?? "EDIT";
+/**
+ * The batch mutations' events (src/store/restructuring-repository.ts) and the one-unit event each
+ * stands for: a change made in a batch has the cause it would have had made alone (the reform
+ * replay sends batches, so a batch move must read as a move, not an edit).
+ */
+export const SINGLE_OF_BATCH: Readonly<Record<string, string>> = {
+  MOVE_UNITS: "SET_SUPERIOR",
+  CLOSE_UNITS: "CLOSE_UNIT",
+  CREATE_UNITS: "CREATE_UNIT",
+  ADD_RELATIONS: "ADD_RELATION",
+};
+
+export const causeKindOf = (eventKind: string): DiffCauseKind =>
+  CAUSE_OF_EVENT[SINGLE_OF_BATCH[eventKind] ?? eventKind] ?? "EDIT";
 
 export interface DiffWindow {
   from: string;

@@ -47,6 +47,7 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   WRITE_TIMEOUT: "Thay đổi chạy quá thời gian cho phép và đã được hủy; chưa có gì được ghi. Hãy thử lại.",
   POOL_EXHAUSTED: "Cơ sở dữ liệu đang quá tải; chưa có gì được ghi. Hãy thử lại sau ít giây.",
   EXPORT_CONCURRENCY: "Đang có quá nhiều lượt xuất dữ liệu cùng lúc; hãy thử lại sau ít giây.",
+  BATCH_LIMIT: "Danh sách quá dài cho một thay đổi; hãy gửi phần còn lại trong các thay đổi tiếp theo.",
   ONE_DIRECT_SUPERIOR: "Mỗi đơn vị chỉ có một cấp ủy cấp trên trực tiếp tại mỗi thời điểm.",
   NO_CYCLE: "Thay đổi sẽ khiến một đơn vị trở thành cấp trên của chính nó (vòng lặp trong hệ thống tổ chức).",
   INTERVAL_ORDER: "Ngày bắt đầu hiệu lực phải trước ngày kết thúc.",
@@ -57,8 +58,6 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   NO_SELF_RELATION: "Một đơn vị không thể có quan hệ với chính nó.",
   DUPLICATE_RELATION: "Đã có quan hệ cùng loại giữa hai đơn vị này trong khoảng thời gian trùng nhau.",
   NO_CHANGE: "Yêu cầu không làm thay đổi gì.",
-  BATCH_LIMIT:
-    "Một thay đổi chỉ được mang một số mục giới hạn; hãy chia phần còn lại thành các thay đổi tiếp theo.",
   IMPORT_PROBLEMS: "Tệp nhập có lỗi nên chưa có gì được ghi; chạy thử (dryRun) để xem danh sách lỗi.",
   MALFORMED: "Tệp không đúng định dạng.",
   EMPTY: "Tệp không có dữ liệu.",

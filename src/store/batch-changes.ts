@@ -15,7 +15,8 @@ import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import type { ChangeSession } from "./change-session.ts";
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Row } from "./database.ts";
-import { earlier, type NewUnit, structuralType } from "./mutation-repository.ts";
+import { authorizeEndedLinks } from "./ended-links.ts";
+import { earlier, type NewUnit, PART_OF_ON_LAST_DAY, structuralType } from "./mutation-repository.ts";
 import type { RelationRecord } from "./records.ts";
 
 export const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
@@ -38,13 +39,15 @@ export interface NewRelation {
   subject?: string | null;
   basis: readonly string[];
   note?: string | null;
+  /** The argument that names it, when a caller listed it (e.g. `input.relations[3]`), for errors. */
+  argument?: string;
 }
 
 /** A relation as read for ending or carrying it. */
 type LiveRelation = RelationRecord;
 
-/** Ids grouped by a key. */
-function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+/** Items grouped by a key, in first-seen order. */
+export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const x of xs) {
     const list = out.get(key(x));
@@ -222,15 +225,24 @@ export async function createRelations(s: ChangeSession, rels: readonly NewRelati
     note: r.note ?? null,
   }));
   const byType = groupBy(rows, (r) => r.type);
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (seen.has(r.id))
+  const seen = new Map<string, number>();
+  for (const [j, r] of rows.entries()) {
+    const first = seen.get(r.id);
+    const argument = rels[j]?.argument;
+    // One the caller listed twice is bad input, named; one a restructuring derives twice is a clash.
+    if (first !== undefined && argument)
+      throw new DomainError(
+        "BAD_USER_INPUT",
+        `Argument "${argument}": the same relation as ${rels[first]?.argument ?? "an earlier one"} ("${r.id}")`,
+        { argument, rule: "UNIQUE_ID" },
+      );
+    if (first !== undefined)
       throw changeViolationError({
         rule: "UNIQUE_ID",
         units: [r.from, r.to],
         message: `relation "${r.id}" is made twice by this change`,
       });
-    seen.add(r.id);
+    seen.set(r.id, j);
   }
   for (const [type, list] of byType) {
     assertType(type);
@@ -239,11 +251,14 @@ export async function createRelations(s: ChangeSession, rels: readonly NewRelati
     });
     const found = list.find((r) => r.id === clash[0]?.id);
     if (found)
-      throw changeViolationError({
-        rule: "UNIQUE_ID",
-        units: [found.from, found.to],
-        message: `relation "${found.id}" already exists`,
-      });
+      throw changeViolationError(
+        {
+          rule: "UNIQUE_ID",
+          units: [found.from, found.to],
+          message: `relation "${found.id}" already exists`,
+        },
+        rels[rows.indexOf(found)]?.argument,
+      );
   }
   await s.touchUnits([...new Set(rows.flatMap((r) => [r.from, r.to]))]);
   await s.touchRelations(rows.map((r) => ({ id: r.id, type: r.type })));
@@ -309,11 +324,14 @@ export async function createUnits(
     ids: items.map((c) => c.unit.id),
   });
   if (exists[0])
-    throw changeViolationError({
-      rule: "UNIQUE_ID",
-      units: [exists[0].id as string],
-      message: `a unit with id "${exists[0].id}" already exists`,
-    });
+    throw changeViolationError(
+      {
+        rule: "UNIQUE_ID",
+        units: [exists[0].id as string],
+        message: `a unit with id "${exists[0].id}" already exists`,
+      },
+      `${items.find((c) => c.unit.id === exists[0]?.id)?.argument}.id`,
+    );
   const placed = items.filter((c) => c.superiorId && structuralType(c.unit.kind) === "SUBORDINATE_TO");
   await lockPlacements(
     s,
@@ -363,6 +381,8 @@ export interface Move {
   basis: readonly string[];
   /** The structural relation it moves by; default: its kind's (structuralType). */
   type?: "SUBORDINATE_TO" | "PART_OF";
+  /** The argument naming the unit, for a refusal (e.g. `input.moves[3].unitId`). */
+  argument: string;
 }
 
 /**
@@ -389,7 +409,16 @@ export async function moveUnits(
      RETURN ${RELATION_FIELDS}`,
     { moves: typed.map((m) => ({ unit: m.unitId, type: m.type })), from },
   );
-  await endRelations(s, rows.map(liveRelation), previousDay(from));
+  const ending = rows.map(liveRelation);
+  // The superiors they leave (also by links dated later, which go) must be the editor's too.
+  const argumentOf = new Map(moves.map((m) => [m.unitId, m.argument]));
+  await authorizeEndedLinks(
+    s,
+    ending,
+    new Set(moves.map((m) => m.unitId)),
+    (id) => argumentOf.get(id) ?? "input",
+  );
+  await endRelations(s, ending, previousDay(from));
   await createRelations(
     s,
     typed.map((m) => ({
@@ -422,41 +451,58 @@ export async function subordinatesOfSet(
 /**
  * The units that end with `roots` on `lastDay`: the roots, with `withSubtree` everything below
  * them (SUBORDINATE_TO or PART_OF in force on lastDay and after it), and the organs of all of
- * those (PART_OF, up to six steps, as closeUnit finds them), each once.
+ * those (PART_OF in force then, up to six steps, as closeUnit finds them), each once.
  */
 export async function unitsEnding(
   s: ChangeSession,
   roots: readonly string[],
   lastDay: string,
   withSubtree: boolean,
+  limit?: { max: number; refuse: () => DomainError },
 ): Promise<string[]> {
+  // Read at most max + 1 (enough to know it is too many), and refuse before reading further, so
+  // that an oversized closure costs a bounded read, not the whole subtree, under the locks.
+  const cap = limit ? limit.max + 1 - roots.length : null;
+  const over = (ids: readonly string[]) => {
+    if (limit && ids.length > limit.max) throw limit.refuse();
+  };
   const below = withSubtree
     ? await s.tx.run(
         `UNWIND $roots AS rid
          MATCH (x:Unit) (()-[r:SUBORDINATE_TO|PART_OF]->(:Unit)
                          WHERE (r.validFrom IS NULL OR r.validFrom <= date($lastDay))
                            AND (r.validTo IS NULL OR r.validTo > date($lastDay))){1,40} (:Unit {id: rid})
-         WHERE x.validTo IS NULL OR x.validTo > date($lastDay)
-         RETURN DISTINCT x.id AS id`,
-        { roots: [...roots], lastDay },
+         WHERE (x.validTo IS NULL OR x.validTo > date($lastDay)) AND NOT x.id IN $roots
+         WITH DISTINCT x.id AS id
+         RETURN id ${cap === null ? "" : "LIMIT $cap"}`,
+        { roots: [...roots], lastDay, cap: Math.max(cap ?? 0, 0) },
       )
     : [];
   const set = [...new Set([...roots, ...below.map((r) => r.id as string)])];
+  over(set);
   const organs = await s.tx.run(
     `UNWIND $ids AS id
-     MATCH (o:Unit)-[:PART_OF]->{1,6}(:Unit {id: id})
-     WHERE o.validTo IS NULL OR o.validTo > date($lastDay)
-     RETURN DISTINCT o.id AS id`,
-    { ids: set, lastDay },
+     MATCH (o:Unit) (()-[r:PART_OF]->(:Unit) WHERE ${PART_OF_ON_LAST_DAY}){1,6} (:Unit {id: id})
+     WHERE (o.validTo IS NULL OR o.validTo > date($lastDay)) AND NOT o.id IN $ids
+     WITH DISTINCT o.id AS id
+     RETURN id ${cap === null ? "" : "LIMIT $cap"}`,
+    { ids: set, lastDay, cap: limit ? limit.max + 1 - set.length : 0 },
   );
-  return [...new Set([...set, ...organs.map((r) => r.id as string)])];
+  const all = [...new Set([...set, ...organs.map((r) => r.id as string)])];
+  over(all);
+  return all;
 }
 
 /**
  * Ends the units on `lastDay` with all their relations, in a few statements. NO_ORPHANS if a
  * unit outside the set is still subordinate to one of them after that day (move it first).
  */
-export async function closeUnits(s: ChangeSession, ids: readonly string[], lastDay: string): Promise<void> {
+export async function closeUnits(
+  s: ChangeSession,
+  ids: readonly string[],
+  lastDay: string,
+  argumentOf: (unitId: string) => string,
+): Promise<void> {
   const children = await s.tx.run(
     `UNWIND $ids AS id
      MATCH (c:Unit)-[r:SUBORDINATE_TO]->(u:Unit {id: id})
@@ -471,12 +517,12 @@ export async function closeUnits(s: ChangeSession, ids: readonly string[], lastD
       message: `"${children[0].unit}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior, moveUnits), close them with it (withSubtree), or use mergeUnits or abolishLevel`,
     });
   await s.touchUnits(ids);
-  const rels = await relationsOfSet(s, ids, lastDay, RELATION_TYPE_NAMES);
-  await endRelations(
-    s,
-    rels.filter((r) => !r.validTo || r.validTo > lastDay),
-    lastDay,
+  const ending = (await relationsOfSet(s, ids, lastDay, RELATION_TYPE_NAMES)).filter(
+    (r) => !r.validTo || r.validTo > lastDay,
   );
+  // The far ends of the structural links that end (a superior, or a unit hung under one later) must be the editor's too.
+  await authorizeEndedLinks(s, ending, new Set(ids), argumentOf);
+  await endRelations(s, ending, lastDay);
   const started = await s.tx.run(
     "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > date($lastDay) RETURN u.id AS id LIMIT 1",
     { ids: [...ids], lastDay },

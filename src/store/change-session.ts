@@ -58,8 +58,12 @@ export interface ChangeSession {
    * has its id (its state before: none); saves reading it again.
    */
   touchNewRelation(rel: RelationRef): void;
-  /** Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not). */
-  authorize(named: readonly Named[]): Promise<void>;
+  /**
+   * Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not),
+   * judged on `on` and the day before (default: the change's date) — a batch whose items carry
+   * their own dates asks once per date, as the single mutation would.
+   */
+  authorize(named: readonly Named[], on?: string): Promise<void>;
   /** The error for an id that names nothing (NOT_FOUND, or for an editor the outside-scope FORBIDDEN). */
   unknown(what: string, argument: string, id: string): DomainError;
   /** Refuses a new unit without a superior unless the principal may create one. */
@@ -199,9 +203,9 @@ function openSession(
       before.types.set(rel.id, rel.type);
       before.relations.set(rel.id, null);
     },
-    authorize: (named) =>
+    authorize: (named, on = event.effectiveOn) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
-        subtreeMembership(tx, ids, scopes, [previousDay(event.effectiveOn), event.effectiveOn]),
+        subtreeMembership(tx, ids, scopes, [previousDay(on), on]),
       ),
     unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
     mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
@@ -393,16 +397,24 @@ export async function requireProvisions(
     throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": cite at least one provision id`, {
       argument,
     });
+  const unknown = await unknownProvisions(tx, basis);
+  if (unknown.length > 0) throw unknownProvisionError(unknown, argument);
+}
+
+/** The ids among these that name no provision. */
+export async function unknownProvisions(tx: TransactionRunner, ids: readonly string[]): Promise<string[]> {
   const rows = await tx.run(
     "UNWIND $ids AS id OPTIONAL MATCH (p:Provision {id: id}) WITH id, p WHERE p IS NULL RETURN id",
-    {
-      ids: [...basis],
-    },
+    { ids: [...new Set(ids)] },
   );
-  if (rows.length > 0)
-    throw new DomainError(
-      "BAD_USER_INPUT",
-      `Argument "${argument}": unknown provision ${rows.map((r) => `"${r.id}"`).join(", ")}`,
-      { argument },
-    );
+  return rows.map((r) => r.id as string);
+}
+
+/** BAD_USER_INPUT naming `argument` for provisions that do not exist. */
+export function unknownProvisionError(unknown: readonly string[], argument: string): DomainError {
+  return new DomainError(
+    "BAD_USER_INPUT",
+    `Argument "${argument}": unknown provision ${unknown.map((id) => `"${id}"`).join(", ")}`,
+    { argument },
+  );
 }

@@ -17,6 +17,7 @@ import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type ChangeSession, runChange } from "./change-session.ts";
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
+import { authorizeEndedLinks } from "./ended-links.ts";
 import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
 import { relationOfAnyType } from "./relation-lookup.ts";
@@ -199,10 +200,22 @@ async function endRelationOn(s: ChangeSession, rel: RelationRow, lastDay: string
     });
 }
 
-/** Ends a unit on `lastDay` with its organs (PART_OF, recursively) and all their relations. */
-async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string): Promise<void> {
+/**
+ * A PART_OF link `r` that makes its organ end with the whole on `$lastDay`: in force that day and
+ * after it (validTo inclusive) — an organ moved away earlier, or leaving that day, lives on.
+ */
+export const PART_OF_ON_LAST_DAY =
+  "(r.validFrom IS NULL OR r.validFrom <= date($lastDay)) AND (r.validTo IS NULL OR r.validTo > date($lastDay))";
+
+/** Ends a unit on `lastDay` with its organs (PART_OF in force that day, recursively) and all their relations. */
+async function closeWithOrgans(
+  s: ChangeSession,
+  unitId: string,
+  lastDay: string,
+  argument: string,
+): Promise<void> {
   const organs = await s.tx.run(
-    `MATCH (o:Unit)-[r:PART_OF]->{1,6}(:Unit {id: $id})
+    `MATCH (o:Unit) (()-[r:PART_OF]->(:Unit) WHERE ${PART_OF_ON_LAST_DAY}){1,6} (:Unit {id: $id})
      WHERE (o.validTo IS NULL OR o.validTo > date($lastDay))
      RETURN DISTINCT o.id AS id`,
     { id: unitId, lastDay },
@@ -221,9 +234,13 @@ async function closeWithOrgans(s: ChangeSession, unitId: string, lastDay: string
       message: `"${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
     });
   await s.touchUnits(ids);
+  const ending = new Map<string, RelationRow>();
   for (const id of ids)
     for (const rel of await relationsFrom(s, id, lastDay, RELATION_TYPE_NAMES))
-      if (!rel.validTo || rel.validTo > lastDay) await endRelationOn(s, rel, lastDay);
+      if (!rel.validTo || rel.validTo > lastDay) ending.set(rel.id, rel);
+  // The far ends of the structural links that end (a superior, or a unit hung under it later) must be the editor's too.
+  await authorizeEndedLinks(s, [...ending.values()], new Set(ids), () => argument);
+  for (const rel of ending.values()) await endRelationOn(s, rel, lastDay);
   const started = await s.tx.run(
     "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > date($lastDay) RETURN u.id AS id",
     { ids, lastDay },
@@ -287,8 +304,12 @@ async function moveUnder(
   await s.lock([unitId]);
   const unit = (await requireUnits(s, [unitId], "unitId", from)).get(unitId) as Row;
   const edgeType = type ?? structuralType(unit.kind as string);
-  for (const rel of await relationsFrom(s, unitId, from, STRUCTURAL))
-    if (rel.from === unitId && rel.type === edgeType) await endRelationOn(s, rel, previousDay(from));
+  const ending = (await relationsFrom(s, unitId, from, STRUCTURAL)).filter(
+    (rel) => rel.from === unitId && rel.type === edgeType,
+  );
+  // The superior it leaves (also by a link dated later, which goes) must be the editor's too.
+  await authorizeEndedLinks(s, ending, new Set([unitId]), () => "unitId");
+  for (const rel of ending) await endRelationOn(s, rel, previousDay(from));
   await hangUnder(s, unitId, parentId, from, basis, edgeType);
 }
 
@@ -400,7 +421,7 @@ export const mutations = {
         await s.lock([a.id]);
         await s.authorize([{ argument: "id", ids: [a.id], structural: true }]);
         await requireUnits(s, [a.id], "id", a.lastDay);
-        await closeWithOrgans(s, a.id, a.lastDay);
+        await closeWithOrgans(s, a.id, a.lastDay, "id");
       },
     ),
 

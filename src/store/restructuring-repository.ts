@@ -14,6 +14,7 @@ import {
   closeUnits,
   createRelations,
   createUnits,
+  groupBy,
   lockPlacements,
   type Move,
   moveUnits,
@@ -23,7 +24,13 @@ import {
   subordinatesOfSet,
   unitsEnding,
 } from "./batch-changes.ts";
-import { type ChangeSession, requireProvisions, runChange } from "./change-session.ts";
+import {
+  type ChangeSession,
+  requireProvisions,
+  runChange,
+  unknownProvisionError,
+  unknownProvisions,
+} from "./change-session.ts";
 import { active } from "./cypher-fragments.ts";
 import type { Database } from "./database.ts";
 import type { NewUnit } from "./mutation-repository.ts";
@@ -65,15 +72,35 @@ async function moveSubordinates(
   );
   await moveUnits(
     s,
-    moves.map((m): Move => ({ ...m, basis, type: "SUBORDINATE_TO" })),
+    moves.map((m): Move => ({ ...m, basis, type: "SUBORDINATE_TO", argument })),
     effectiveOn,
     units,
   );
   return children;
 }
 
-/** Refuses a batch longer than `max`, naming its argument. */
-function assertBatch(length: number, max: number, argument: string): void {
+/**
+ * The provisions each item of a batch cites (its own basis, if any) must exist: one lookup for
+ * all, and BAD_USER_INPUT naming the first item that cites an unknown one (e.g. `input.moves[3].basis`).
+ */
+async function requireItemProvisions(
+  s: ChangeSession,
+  bases: readonly (readonly string[] | null | undefined)[],
+  argumentOf: (index: number) => string,
+): Promise<void> {
+  const all = bases.flatMap((b) => b ?? []);
+  if (all.length === 0) return;
+  const unknown = await unknownProvisions(s.tx, all);
+  const i = bases.findIndex((b) => b?.some((id) => unknown.includes(id)));
+  if (i >= 0)
+    throw unknownProvisionError(
+      unknown.filter((id) => bases[i]?.includes(id)),
+      argumentOf(i),
+    );
+}
+
+/** Refuses an empty batch or one longer than `max`, naming its argument (the resolvers call it before any other work). */
+export function assertBatch(length: number, max: number, argument: string): void {
   if (length === 0)
     throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": list at least one`, { argument });
   if (length > max)
@@ -145,7 +172,12 @@ export const restructurings = {
         "input.sourceIds",
       );
       await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
-      await closeUnits(s, await unitsEnding(s, a.sourceIds, lastDay, false), lastDay);
+      await closeUnits(
+        s,
+        await unitsEnding(s, a.sourceIds, lastDay, false),
+        lastDay,
+        () => "input.sourceIds",
+      );
     }),
 
   splitUnit: (
@@ -211,12 +243,19 @@ export const restructurings = {
       );
       await moveUnits(
         s,
-        moves.map((m): Move => ({ ...m, basis: a.basis, type: "SUBORDINATE_TO" })),
+        moves.map(
+          (m): Move => ({ ...m, basis: a.basis, type: "SUBORDINATE_TO", argument: "input.sourceId" }),
+        ),
         a.effectiveOn,
         units,
       );
       await carryRelations(s, [a.sourceId], partIds[0] as string, a.effectiveOn, a.basis);
-      await closeUnits(s, await unitsEnding(s, [a.sourceId], lastDay, false), lastDay);
+      await closeUnits(
+        s,
+        await unitsEnding(s, [a.sourceId], lastDay, false),
+        lastDay,
+        () => "input.sourceId",
+      );
     }),
 
   /**
@@ -252,7 +291,7 @@ export const restructurings = {
         { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
       ]);
       await moveSubordinates(s, closed, () => a.underId, a.effectiveOn, a.basis, "input.underId");
-      await closeUnits(s, await unitsEnding(s, closed, lastDay, false), lastDay);
+      await closeUnits(s, await unitsEnding(s, closed, lastDay, false), lastDay, () => "input.underId");
     }),
 
   /** Creates units (parents first) under their superiors, in one change. */
@@ -264,23 +303,33 @@ export const restructurings = {
       effectiveOn: string;
       basis: string[];
     },
-  ) =>
-    runChange(db, p, { kind: "CREATE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      assertBatch(a.units.length, BATCH_LIMITS.units, "input.units");
-      const bases = a.units.flatMap((u) => u.basis ?? []);
-      if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.units.basis");
-      await createUnits(
-        s,
-        a.units.map((u, i) => ({
-          unit: u.unit,
-          superiorId: u.superiorId,
-          basis: u.basis ?? a.basis,
-          argument: `input.units[${i}].unit`,
-          superiorArgument: `input.units[${i}].superiorId`,
-        })),
-        a.effectiveOn,
-      );
-    }),
+  ) => {
+    // Before the transaction opens: an oversized batch costs no round trip and takes no lock.
+    assertBatch(a.units.length, BATCH_LIMITS.units, "input.units");
+    return runChange(
+      db,
+      p,
+      { kind: "CREATE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis },
+      async (s) => {
+        await requireItemProvisions(
+          s,
+          a.units.map((u) => u.basis),
+          (i) => `input.units[${i}].basis`,
+        );
+        await createUnits(
+          s,
+          a.units.map((u, i) => ({
+            unit: u.unit,
+            superiorId: u.superiorId,
+            basis: u.basis ?? a.basis,
+            argument: `input.units[${i}].unit`,
+            superiorArgument: `input.units[${i}].superiorId`,
+          })),
+          a.effectiveOn,
+        );
+      },
+    );
+  },
 
   /** Moves units under other superiors (each with its subtree) from a date, in one change. */
   moveUnits: (
@@ -291,24 +340,29 @@ export const restructurings = {
       effectiveOn: string;
       basis: string[];
     },
-  ) =>
-    runChange(db, p, { kind: "MOVE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      assertBatch(a.moves.length, BATCH_LIMITS.moves, "input.moves");
+  ) => {
+    assertBatch(a.moves.length, BATCH_LIMITS.moves, "input.moves");
+    return runChange(db, p, { kind: "MOVE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       for (const [i, m] of a.moves.entries())
         if (m.unitId === m.superiorId)
           throw changeViolationError(
             { rule: "NO_CYCLE", units: [m.unitId], message: `"${m.unitId}" cannot be its own superior` },
             `input.moves[${i}].superiorId`,
           );
-      const bases = a.moves.flatMap((m) => m.basis ?? []);
-      if (bases.length > 0) await requireProvisions(s.tx, [...new Set(bases)], "input.moves.basis");
-      await lockPlacements(s, a.moves, a.effectiveOn);
-      await s.authorize(
-        a.moves.flatMap((m, i) => [
-          { argument: `input.moves[${i}].unitId`, ids: [m.unitId], structural: true },
-          { argument: `input.moves[${i}].superiorId`, ids: [m.superiorId] },
-        ]),
+      await requireItemProvisions(
+        s,
+        a.moves.map((m) => m.basis),
+        (i) => `input.moves[${i}].basis`,
       );
+      const named = a.moves.flatMap((m, i) => [
+        { argument: `input.moves[${i}].unitId`, ids: [m.unitId], structural: true },
+        { argument: `input.moves[${i}].superiorId`, ids: [m.superiorId] },
+      ]);
+      // Scope first (a read), so that an editor cannot hold locks on units outside it; again
+      // under the locks, where no concurrent move of these units can change the answer.
+      await s.authorize(named);
+      await lockPlacements(s, a.moves, a.effectiveOn);
+      await s.authorize(named);
       const units = await requireNamed(
         s,
         a.moves.flatMap((m, i) => [
@@ -319,11 +373,17 @@ export const restructurings = {
       );
       await moveUnits(
         s,
-        a.moves.map((m) => ({ unitId: m.unitId, superiorId: m.superiorId, basis: m.basis ?? a.basis })),
+        a.moves.map((m, i) => ({
+          unitId: m.unitId,
+          superiorId: m.superiorId,
+          basis: m.basis ?? a.basis,
+          argument: `input.moves[${i}].unitId`,
+        })),
         a.effectiveOn,
         units,
       );
-    }),
+    });
+  },
 
   /**
    * Closes units on `lastDay` with their organs and, with `withSubtree`, everything under them,
@@ -333,44 +393,50 @@ export const restructurings = {
     db: Database,
     p: Principal,
     a: { ids: string[]; lastDay: string; basis: string[]; withSubtree: boolean; note?: string | null },
-  ) =>
-    runChange(
+  ) => {
+    assertBatch(a.ids.length, BATCH_LIMITS.closeIds, "input.ids");
+    return runChange(
       db,
       p,
       { kind: "CLOSE_UNITS", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
       async (s) => {
-        assertBatch(a.ids.length, BATCH_LIMITS.closeIds, "input.ids");
+        const named = a.ids.map((id, i) => ({ argument: `input.ids[${i}]`, ids: [id], structural: true }));
+        // Scope first (a read), so that an editor cannot hold locks outside it; again under the locks.
+        await s.authorize(named);
         await s.lock(a.ids);
-        await s.authorize(
-          a.ids.map((id, i) => ({ argument: `input.ids[${i}]`, ids: [id], structural: true })),
-        );
+        await s.authorize(named);
         await requireNamed(
           s,
           a.ids.map((id, i) => ({ id, argument: `input.ids[${i}]` })),
           a.lastDay,
         );
-        const ids = await unitsEnding(s, a.ids, a.lastDay, a.withSubtree);
-        if (ids.length > MAX_UNITS_CLOSED)
-          throw new DomainError(
-            "BAD_USER_INPUT",
-            `Argument "input.withSubtree": the subtrees hold ${ids.length} units, more than ${MAX_UNITS_CLOSED} in one change; close them in parts, lowest first`,
-            { argument: "input.withSubtree", rule: "BATCH_LIMIT" },
-          );
+        const ids = await unitsEnding(s, a.ids, a.lastDay, a.withSubtree, {
+          max: MAX_UNITS_CLOSED,
+          refuse: () =>
+            new DomainError(
+              "BAD_USER_INPUT",
+              `Argument "input.withSubtree": the units named, their subtrees and organs are more than ${MAX_UNITS_CLOSED} in one change; close them in parts, lowest first`,
+              { argument: "input.withSubtree", rule: "BATCH_LIMIT" },
+            ),
+        });
         const derived = ids.filter((id) => !a.ids.includes(id));
         await s.authorize([
           { argument: "input.ids", ids: derived, label: "(their organs and subtrees)", structural: true },
         ]);
-        await closeUnits(s, ids, a.lastDay);
+        const argumentOf = new Map(a.ids.map((id, i) => [id, `input.ids[${i}]`]));
+        await closeUnits(s, ids, a.lastDay, (id) => argumentOf.get(id) ?? "input.ids");
       },
-    ),
+    );
+  },
 
   /** Adds relations, in one change dated by the earliest of them. */
   addRelations: (
     db: Database,
     p: Principal,
     a: { relations: (NewRelation & { argument: string })[]; basis: string[]; note?: string | null },
-  ) =>
-    runChange(
+  ) => {
+    assertBatch(a.relations.length, BATCH_LIMITS.relations, "input.relations");
+    return runChange(
       db,
       p,
       {
@@ -380,28 +446,38 @@ export const restructurings = {
         note: a.note,
       },
       async (s) => {
-        assertBatch(a.relations.length, BATCH_LIMITS.relations, "input.relations");
-        await requireProvisions(
-          s.tx,
-          [...new Set(a.relations.flatMap((r) => r.basis))],
-          "input.relations.basis",
+        await requireItemProvisions(
+          s,
+          a.relations.map((r) => r.basis),
+          (i) => `${a.relations[i]?.argument}.basis`,
         );
-        const placed = a.relations.filter((r) => r.type === "SUBORDINATE_TO");
-        for (const from of new Set(placed.map((r) => r.validFrom)))
+        // Each relation on its own date (and the day before), as addRelation judges it: a unit in
+        // scope on another relation's date need not be on this one's.
+        const byDate = groupBy(a.relations, (r) => r.validFrom);
+        const authorize = async () => {
+          for (const [on, rels] of byDate)
+            await s.authorize(
+              rels.flatMap((r) => [
+                // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
+                { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
+                { argument: `${r.argument}.toId`, ids: [r.to] },
+                { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
+              ]),
+              on,
+            );
+        };
+        // Scope first (reads), so that an editor cannot hold locks on units outside it; again under the locks.
+        await authorize();
+        for (const [from, rels] of byDate)
           await lockPlacements(
             s,
-            placed.filter((r) => r.validFrom === from).map((r) => ({ unitId: r.from, superiorId: r.to })),
+            rels
+              .filter((r) => r.type === "SUBORDINATE_TO")
+              .map((r) => ({ unitId: r.from, superiorId: r.to })),
             from,
           );
         await s.lock(a.relations.flatMap((r) => [r.from, r.to]));
-        // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
-        await s.authorize(
-          a.relations.flatMap((r) => [
-            { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
-            { argument: `${r.argument}.toId`, ids: [r.to] },
-            { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
-          ]),
-        );
+        await authorize();
         await requireNamed(
           s,
           a.relations.flatMap((r) => [
@@ -412,5 +488,6 @@ export const restructurings = {
         );
         await createRelations(s, a.relations);
       },
-    ),
+    );
+  },
 };
