@@ -7,7 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
-import { closeSandbox, create, type GqlResult, gqlAs, openSandbox, token } from "./helpers/sandbox.ts";
+import {
+  closeSandbox,
+  create,
+  type GqlResult,
+  gqlAs,
+  openSandbox,
+  provinceFixture,
+  token,
+} from "./helpers/sandbox.ts";
 import type { TestServer } from "./helpers/test-server.ts";
 
 // Each test builds its own province through the API first (seven changes): on a loaded machine that alone may take a minute.
@@ -29,27 +37,8 @@ const CLOSE_UNITS = `mutation ($input: CloseUnitsInput!) { closeUnits(input: $in
 const ADD_RELATIONS = `mutation ($input: AddRelationsInput!) { addRelations(input: $input) { id kind changes { entity entityId operation } } }`;
 
 let n = 0;
-/** A fresh province: `tinh` with districts `huyen` (communes `xa`, `xa2`, the cell `chiBo` under `xa`) and `huyen2`. */
-async function fixture() {
-  const t = `${P}${++n}`;
-  const ids = {
-    tinh: `${t}-tinh`,
-    huyen: `${t}-huyen`,
-    huyen2: `${t}-huyen2`,
-    xa: `${t}-xa`,
-    xa2: `${t}-xa2`,
-    chiBo: `${t}-chi-bo`,
-    other: `${t}-khac`,
-  };
-  await create(server, admin, { id: ids.tinh, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
-  await create(server, admin, { id: ids.huyen, kind: "DISTRICT_COMMITTEE" }, ids.tinh);
-  await create(server, admin, { id: ids.huyen2, kind: "DISTRICT_COMMITTEE" }, ids.tinh);
-  await create(server, admin, { id: ids.xa, kind: "COMMUNE_COMMITTEE" }, ids.huyen);
-  await create(server, admin, { id: ids.xa2, kind: "COMMUNE_COMMITTEE" }, ids.huyen);
-  await create(server, admin, { id: ids.chiBo, kind: "BASIC_PARTY_CELL" }, ids.xa);
-  await create(server, admin, { id: ids.other, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
-  return ids;
-}
+/** A fresh province with the cell `chiBo` under `xa` (helpers/sandbox.ts). */
+const fixture = () => provinceFixture(server, admin, `${P}${++n}`, { cell: true });
 
 async function superiorOf(id: string, asOf: string): Promise<string | null> {
   const res = await gqlAs<{ unit: { superior: { id: string } | null } }>(

@@ -8,7 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { lockUnits } from "../../src/store/write-locks.ts";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
-import { closeSandbox, create, type GqlResult, gqlAs, openSandbox, token } from "./helpers/sandbox.ts";
+import {
+  closeSandbox,
+  create,
+  type GqlResult,
+  gqlAs,
+  openSandbox,
+  provinceFixture,
+  token,
+} from "./helpers/sandbox.ts";
 import type { TestServer } from "./helpers/test-server.ts";
 
 // Each test builds its own provinces through the API first: on a loaded machine that alone may take a minute.
@@ -31,30 +39,8 @@ const SET_SUPERIOR = `mutation ($u: ID!, $s: ID!, $d: Date!) { setSuperior(unitI
 const CLOSE_UNIT = `mutation ($id: ID!, $d: Date!) { closeUnit(id: $id, lastDay: $d, basis: ["dieu-le-dang-whole"]) { id } }`;
 
 let n = 0;
-/**
- * Two provinces: `tinh` with districts `huyen` (communes `xa`, `xa2`) and `huyen2`; `other` with
- * the district `otherHuyen`.
- */
-async function fixture() {
-  const t = `${P}${++n}`;
-  const ids = {
-    tinh: `${t}-tinh`,
-    huyen: `${t}-huyen`,
-    huyen2: `${t}-huyen2`,
-    xa: `${t}-xa`,
-    xa2: `${t}-xa2`,
-    other: `${t}-khac`,
-    otherHuyen: `${t}-khac-huyen`,
-  };
-  await create(server, admin, { id: ids.tinh, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
-  await create(server, admin, { id: ids.huyen, kind: "DISTRICT_COMMITTEE" }, ids.tinh);
-  await create(server, admin, { id: ids.huyen2, kind: "DISTRICT_COMMITTEE" }, ids.tinh);
-  await create(server, admin, { id: ids.xa, kind: "COMMUNE_COMMITTEE" }, ids.huyen);
-  await create(server, admin, { id: ids.xa2, kind: "COMMUNE_COMMITTEE" }, ids.huyen);
-  await create(server, admin, { id: ids.other, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
-  await create(server, admin, { id: ids.otherHuyen, kind: "DISTRICT_COMMITTEE" }, ids.other);
-  return ids;
-}
+/** A fresh province and another with its district `otherHuyen` (helpers/sandbox.ts). */
+const fixture = () => provinceFixture(server, admin, `${P}${++n}`, { otherDistrict: true });
 
 /** The first error's code, rule and argument. */
 function refusal(res: GqlResult) {

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
 import {
   closeSandbox,
-  create,
   type GqlResult,
   gqlAs,
   openSandbox,
+  provinceFixture,
   TEST_SECRET,
   token,
 } from "./helpers/sandbox.ts";
@@ -27,31 +27,8 @@ beforeAll(async () => {
 afterAll(() => closeSandbox(server, P));
 
 let n = 0;
-/**
- * Two fresh provinces under the Central Committee: `tinh` with districts `huyen` (communes `xa`,
- * `xa2`) and `huyen2`; `khac` with the district `khac-huyen`. Returns the ids.
- */
-async function fixture() {
-  const t = `${P}${++n}`;
-  const ids = {
-    tinh: `${t}-tinh`,
-    huyen: `${t}-huyen`,
-    huyen2: `${t}-huyen2`,
-    xa: `${t}-xa`,
-    xa2: `${t}-xa2`,
-    khac: `${t}-khac`,
-    khacHuyen: `${t}-khac-huyen`,
-    missing: `${t}-khong-ton-tai`,
-  };
-  await create(server, admin, { id: ids.tinh, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
-  await create(server, admin, { id: ids.huyen, kind: "DISTRICT_COMMITTEE" }, ids.tinh);
-  await create(server, admin, { id: ids.huyen2, kind: "DISTRICT_COMMITTEE" }, ids.tinh);
-  await create(server, admin, { id: ids.xa, kind: "COMMUNE_COMMITTEE" }, ids.huyen);
-  await create(server, admin, { id: ids.xa2, kind: "COMMUNE_COMMITTEE" }, ids.huyen);
-  await create(server, admin, { id: ids.khac, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
-  await create(server, admin, { id: ids.khacHuyen, kind: "DISTRICT_COMMITTEE" }, ids.khac);
-  return ids;
-}
+/** A fresh province and another with its district `otherHuyen` (helpers/sandbox.ts). */
+const fixture = () => provinceFixture(server, admin, `${P}${++n}`, { otherDistrict: true });
 
 const CREATE = `mutation ($id: ID!, $s: ID, $host: ID) { createUnit(input: { unit: { id: $id, name: "Xã mới", kind: COMMUNE_COMMITTEE, host: $host }, superiorId: $s, effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`;
 const UPDATE = `mutation ($id: ID!, $host: ID) { updateUnit(input: { id: $id, host: $host, effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`;
@@ -104,7 +81,7 @@ describe("an editor cannot reach outside their subtrees", () => {
       server,
       admin,
       ADD,
-      { type: "COORDINATES_WITH", a: u.huyen, b: u.khacHuyen },
+      { type: "COORDINATES_WITH", a: u.huyen, b: u.otherHuyen },
     );
     const relationId = added.data?.addRelation.changes.find((c) => c.entity === "RELATION")?.entityId;
     expect(relationId).toBeTruthy();
@@ -132,19 +109,19 @@ describe("an editor cannot reach outside their subtrees", () => {
     await refused(
       bearer,
       MERGE,
-      { sources: [u.xa, u.xa2], into: `${u.tinh}-moi`, s: u.khacHuyen },
+      { sources: [u.xa, u.xa2], into: `${u.tinh}-moi`, s: u.otherHuyen },
       {
         rule: "EDITOR_SCOPE",
-        names: [`input.superiorId "${u.khacHuyen}"`],
+        names: [`input.superiorId "${u.otherHuyen}"`],
       },
     );
     await refused(
       bearer,
       MERGE,
-      { sources: [u.xa, u.khacHuyen], into: `${u.tinh}-moi` },
+      { sources: [u.xa, u.otherHuyen], into: `${u.tinh}-moi` },
       {
         rule: "EDITOR_SCOPE",
-        names: [`input.sourceIds "${u.khacHuyen}"`],
+        names: [`input.sourceIds "${u.otherHuyen}"`],
       },
     );
   });
@@ -155,28 +132,28 @@ describe("an editor cannot reach outside their subtrees", () => {
     await refused(
       bearer,
       ADD,
-      { type: "LEADS", a: u.tinh, b: u.khac },
+      { type: "LEADS", a: u.tinh, b: u.other },
       {
         rule: "EDITOR_SCOPE",
-        names: [`input.toId "${u.khac}"`],
+        names: [`input.toId "${u.other}"`],
       },
     );
     await refused(
       bearer,
       ADD,
-      { type: "REPORTS_TO", a: u.xa, b: u.tinh, via: [u.huyen, u.khacHuyen] },
+      { type: "REPORTS_TO", a: u.xa, b: u.tinh, via: [u.huyen, u.otherHuyen] },
       {
         rule: "EDITOR_SCOPE",
-        names: [`input.via "${u.khacHuyen}"`],
+        names: [`input.via "${u.otherHuyen}"`],
       },
     );
     await refused(
       bearer,
       ADD,
-      { type: "COORDINATES_WITH", a: u.khac, b: u.huyen },
+      { type: "COORDINATES_WITH", a: u.other, b: u.huyen },
       {
         rule: "EDITOR_SCOPE",
-        names: [`input.fromId "${u.khac}"`],
+        names: [`input.fromId "${u.other}"`],
       },
     );
   });
@@ -187,19 +164,19 @@ describe("an editor cannot reach outside their subtrees", () => {
     await refused(
       bearer,
       CREATE,
-      { id: `${u.huyen}-xa-moi`, s: u.huyen, host: u.khac },
+      { id: `${u.huyen}-xa-moi`, s: u.huyen, host: u.other },
       {
         rule: "EDITOR_SCOPE",
-        names: [`input.unit.host "${u.khac}"`],
+        names: [`input.unit.host "${u.other}"`],
       },
     );
     await refused(
       bearer,
       UPDATE,
-      { id: u.xa, host: u.khacHuyen },
+      { id: u.xa, host: u.otherHuyen },
       {
         rule: "EDITOR_SCOPE",
-        names: [`input.host "${u.khacHuyen}"`],
+        names: [`input.host "${u.otherHuyen}"`],
       },
     );
   });
@@ -209,10 +186,10 @@ describe("an editor cannot reach outside their subtrees", () => {
     await refused(
       await editor([u.tinh]),
       MOVE,
-      { u: u.xa, s: u.khacHuyen },
+      { u: u.xa, s: u.otherHuyen },
       {
         rule: "EDITOR_SCOPE",
-        names: [`superiorId "${u.khacHuyen}"`],
+        names: [`superiorId "${u.otherHuyen}"`],
       },
     );
     await refused(
@@ -243,12 +220,12 @@ describe("an editor cannot reach outside their subtrees", () => {
         JSON.stringify(a.errors).replaceAll(outside, "ID"),
       );
     };
-    await same(CREATE, (id) => ({ id: `${u.huyen}-xa-moi`, s: id }), u.khacHuyen, u.missing);
-    await same(MOVE, (id) => ({ u: u.xa, s: id }), u.khacHuyen, u.missing);
-    await same(ADD, (id) => ({ type: "LEADS", a: u.tinh, b: id }), u.khac, u.missing);
-    await same(CLOSE, (id) => ({ id }), u.khacHuyen, u.missing);
-    const outsideLink = `subordinate_to.${u.khacHuyen}.${u.khac}.2020-01-01`;
-    await same(END, (id) => ({ id }), outsideLink, `subordinate_to.${u.missing}.${u.khac}.2020-01-01`);
+    await same(CREATE, (id) => ({ id: `${u.huyen}-xa-moi`, s: id }), u.otherHuyen, u.missing);
+    await same(MOVE, (id) => ({ u: u.xa, s: id }), u.otherHuyen, u.missing);
+    await same(ADD, (id) => ({ type: "LEADS", a: u.tinh, b: id }), u.other, u.missing);
+    await same(CLOSE, (id) => ({ id }), u.otherHuyen, u.missing);
+    const outsideLink = `subordinate_to.${u.otherHuyen}.${u.other}.2020-01-01`;
+    await same(END, (id) => ({ id }), outsideLink, `subordinate_to.${u.missing}.${u.other}.2020-01-01`);
     // An admin still learns that an id names nothing.
     const forAdmin = await gqlAs(server, admin, MOVE, { u: u.xa, s: u.missing });
     expect(forAdmin.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
@@ -336,8 +313,8 @@ describe("scoped reading of history and stats (READ_ACCESS=scoped)", () => {
     u = await fixture();
     // Two changes that name a unit outside `tinh`: a relation to it, and a relation through it.
     for (const vars of [
-      { type: "COORDINATES_WITH", a: u.huyen, b: u.khacHuyen },
-      { type: "REPORTS_TO", a: u.huyen, b: u.tinh, via: [u.khacHuyen] },
+      { type: "COORDINATES_WITH", a: u.huyen, b: u.otherHuyen },
+      { type: "REPORTS_TO", a: u.huyen, b: u.tinh, via: [u.otherHuyen] },
     ]) {
       const res = await gqlAs(server, admin, ADD, vars);
       expect(res.errors).toBeUndefined();
@@ -352,12 +329,12 @@ describe("scoped reading of history and stats (READ_ACCESS=scoped)", () => {
 
   it("history leaves out the change records that name a unit outside", async () => {
     const all = await gqlAs<{ history: unknown[] }>(scoped, admin, HISTORY, { id: u.huyen });
-    expect(JSON.stringify(all.data)).toContain(u.khacHuyen);
+    expect(JSON.stringify(all.data)).toContain(u.otherHuyen);
     const mine = await gqlAs<{ history: { entityId: string }[] }>(scoped, reader, HISTORY, { id: u.huyen });
     expect(mine.errors).toBeUndefined();
     expect(mine.data?.history.map((c) => c.entityId)).toContain(u.huyen);
     expect(mine.data?.history.length).toBeLessThan(all.data?.history.length ?? 0);
-    expect(JSON.stringify(mine.data)).not.toContain(u.khac);
+    expect(JSON.stringify(mine.data)).not.toContain(u.other);
   });
 
   it("the change feed and events leave them out too", async () => {
@@ -369,7 +346,7 @@ describe("scoped reading of history and stats (READ_ACCESS=scoped)", () => {
     );
     expect(feed.errors).toBeUndefined();
     expect(feed.data?.changes.nodes.map((c) => c.entityId)).toContain(u.huyen);
-    expect(JSON.stringify(feed.data)).not.toContain(u.khac);
+    expect(JSON.stringify(feed.data)).not.toContain(u.other);
   });
 
   it("stats counts only the reader's subtrees", async () => {

@@ -73,6 +73,55 @@ export async function create(
   if (res.errors) throw new Error(`create ${unit.id}: ${res.errors[0]?.message}`);
 }
 
+/** The ids of a fresh province made by `provinceFixture`; `missing` names no unit. */
+export interface ProvinceIds {
+  tinh: string;
+  huyen: string;
+  huyen2: string;
+  xa: string;
+  xa2: string;
+  chiBo: string;
+  other: string;
+  otherHuyen: string;
+  missing: string;
+}
+
+/**
+ * A fresh province made through the API under the Central Committee: `tinh` with the districts
+ * `huyen` (communes `xa`, `xa2`) and `huyen2`, and another province `other`; with `cell` the
+ * party cell `chiBo` under `xa`, with `otherDistrict` the district `otherHuyen` under `other`.
+ */
+export async function provinceFixture(
+  server: TestServer,
+  admin: string,
+  prefix: string,
+  extras: { cell?: boolean; otherDistrict?: boolean } = {},
+): Promise<ProvinceIds> {
+  const ids: ProvinceIds = {
+    tinh: `${prefix}-tinh`,
+    huyen: `${prefix}-huyen`,
+    huyen2: `${prefix}-huyen2`,
+    xa: `${prefix}-xa`,
+    xa2: `${prefix}-xa2`,
+    chiBo: `${prefix}-chi-bo`,
+    other: `${prefix}-khac`,
+    otherHuyen: `${prefix}-khac-huyen`,
+    missing: `${prefix}-khong-ton-tai`,
+  };
+  const units: [id: string, kind: string, superiorId: string][] = [
+    [ids.tinh, "PROVINCIAL_COMMITTEE", "bch-trung-uong"],
+    [ids.huyen, "DISTRICT_COMMITTEE", ids.tinh],
+    [ids.huyen2, "DISTRICT_COMMITTEE", ids.tinh],
+    [ids.xa, "COMMUNE_COMMITTEE", ids.huyen],
+    [ids.xa2, "COMMUNE_COMMITTEE", ids.huyen],
+    [ids.other, "PROVINCIAL_COMMITTEE", "bch-trung-uong"],
+  ];
+  if (extras.cell) units.push([ids.chiBo, "BASIC_PARTY_CELL", ids.xa]);
+  if (extras.otherDistrict) units.push([ids.otherHuyen, "DISTRICT_COMMITTEE", ids.other]);
+  for (const [id, kind, superior] of units) await create(server, admin, { id, kind }, superior);
+  return ids;
+}
+
 /** A test file that writes: the test server verifying TEST_SECRET, and an admin token for it. */
 export async function openSandbox(
   env: Record<string, string> = {},
