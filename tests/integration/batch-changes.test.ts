@@ -6,14 +6,13 @@
  * was (checked against a snapshot of the whole graph).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { graphSnapshot } from "./helpers/graph-snapshot.ts";
 import {
   closeSandbox,
   create,
-  type GqlResult,
   gqlAs,
   openSandbox,
   provinceFixture,
+  refusedUnchanged,
   token,
 } from "./helpers/sandbox.ts";
 import type { TestServer } from "./helpers/test-server.ts";
@@ -56,20 +55,9 @@ async function validTo(id: string): Promise<string | null> {
   return (rows[0]?.to as string | null) ?? null;
 }
 
-/** The first error's code, rule and argument. */
-function refusal(res: GqlResult) {
-  const e = res.errors?.[0]?.extensions ?? {};
-  return { code: e.code, rule: e.rule, argument: e.argument };
-}
-
-/** Runs a request that must be refused, and checks that the graph is unchanged. */
-async function refused(bearer: string, query: string, variables: Record<string, unknown>) {
-  const before = await graphSnapshot(server.db);
-  const res = await gqlAs(server, bearer, query, variables);
-  expect(res.data ?? null).toBeNull();
-  expect(await graphSnapshot(server.db)).toEqual(before);
-  return refusal(res);
-}
+/** Runs a request that must be refused, and checks that the graph is unchanged (helpers/sandbox.ts). */
+const refused = (bearer: string, query: string, variables: Record<string, unknown>) =>
+  refusedUnchanged(server, bearer, query, variables);
 
 describe("createUnits", () => {
   it("creates a commune with its organ and its cell in one event, parents first", async () => {

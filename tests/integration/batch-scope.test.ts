@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { lockUnits } from "../../src/store/write-locks.ts";
-import { graphSnapshot } from "./helpers/graph-snapshot.ts";
 import {
   closeSandbox,
   create,
@@ -15,6 +14,8 @@ import {
   gqlAs,
   openSandbox,
   provinceFixture,
+  refusal,
+  refusedUnchanged,
   token,
 } from "./helpers/sandbox.ts";
 import type { TestServer } from "./helpers/test-server.ts";
@@ -42,20 +43,9 @@ let n = 0;
 /** A fresh province and another with its district `otherHuyen` (helpers/sandbox.ts). */
 const fixture = () => provinceFixture(server, admin, `${P}${++n}`, { otherDistrict: true });
 
-/** The first error's code, rule and argument. */
-function refusal(res: GqlResult) {
-  const e = res.errors?.[0]?.extensions ?? {};
-  return { code: e.code, rule: e.rule, argument: e.argument };
-}
-
-/** Runs a request that must be refused, and checks that the graph is unchanged. */
-async function refused(bearer: string, query: string, variables: Record<string, unknown>) {
-  const before = await graphSnapshot(server.db);
-  const res = await gqlAs(server, bearer, query, variables);
-  expect(res.data ?? null).toBeNull();
-  expect(await graphSnapshot(server.db)).toEqual(before);
-  return refusal(res);
-}
+/** Runs a request that must be refused, and checks that the graph is unchanged (helpers/sandbox.ts). */
+const refused = (bearer: string, query: string, variables: Record<string, unknown>) =>
+  refusedUnchanged(server, bearer, query, variables);
 
 /** As admin, hangs `unitId` under `superiorId` from `on`; throws on any error. */
 async function adminMove(unitId: string, superiorId: string, on: string): Promise<void> {

@@ -4,8 +4,10 @@
  * seeded graph is as it was for the other test files.
  */
 import { SignJWT } from "jose";
+import { expect } from "vitest";
 import type { Database } from "../../../src/store/database.ts";
 import { bumpGraphVersion } from "../../../src/store/graph-version.ts";
+import { graphSnapshot } from "./graph-snapshot.ts";
 import { startTestServer, type TestServer } from "./test-server.ts";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
@@ -148,4 +150,24 @@ export async function removeSandbox(db: Database, prefix: string): Promise<void>
   await db.write("MATCH (u:Unit) WHERE u.id STARTS WITH $prefix DETACH DELETE u", { prefix });
   // A write outside the service: raise the graph's version, as every write path must.
   await bumpGraphVersion(db);
+}
+
+/** The first error's code, rule and argument. */
+export function refusal(res: GqlResult) {
+  const e = res.errors?.[0]?.extensions ?? {};
+  return { code: e.code, rule: e.rule, argument: e.argument };
+}
+
+/** Runs a request that must be refused: no data, the graph unchanged; returns its refusal. */
+export async function refusedUnchanged(
+  server: TestServer,
+  bearer: string,
+  query: string,
+  variables: Record<string, unknown>,
+) {
+  const before = await graphSnapshot(server.db);
+  const res = await gqlAs(server, bearer, query, variables);
+  expect(res.data ?? null).toBeNull();
+  expect(await graphSnapshot(server.db)).toEqual(before);
+  return refusal(res);
 }
