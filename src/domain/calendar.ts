@@ -184,7 +184,8 @@ export interface Calendar {
   undated: CalendarEntry[];
 }
 
-const BLANK: Omit<CalendarEntry, "id" | "type" | "title"> = {
+/** An entry with nothing set but its identity: each kind of entry fills in what it has. */
+export const BLANK_ENTRY: Omit<CalendarEntry, "id" | "type" | "title"> = {
   date: null,
   period: null,
   periodLabel: null,
@@ -282,7 +283,7 @@ function reportContext(input: CalendarInput, o: Obligation): ReportContext {
   return {
     input,
     common: {
-      ...BLANK,
+      ...BLANK_ENTRY,
       type: "REPORT",
       basis: o.basis,
       obligor: o.obligor,
@@ -417,7 +418,7 @@ function meetingEntries(input: CalendarInput, m: MeetingRuleFact): CalendarEntry
   const bodyName = body?.name ?? m.bodyId;
   const cadence = m.cadence as Frequency;
   const common = {
-    ...BLANK,
+    ...BLANK_ENTRY,
     type: "MEETING" as const,
     frequency: cadence,
     basis: m.basis,
@@ -479,7 +480,7 @@ function taskEntries(input: CalendarInput, t: TaskFact): CalendarEntry[] {
   const c: TaskContext = {
     t,
     common: {
-      ...BLANK,
+      ...BLANK_ENTRY,
       type: "TASK",
       basis: t.basis,
       taskId: t.id,

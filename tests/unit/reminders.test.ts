@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CalendarEntry } from "../../src/domain/calendar.ts";
+import { BLANK_ENTRY, type CalendarEntry } from "../../src/domain/calendar.ts";
 import { loadSubscriptions, RemindersConfigError } from "../../src/reminders/config.ts";
 import {
   dueReminders,
@@ -22,6 +22,7 @@ import {
 } from "../../src/reminders/target.ts";
 
 const entry = (id: string, date: string): CalendarEntry => ({
+  ...BLANK_ENTRY,
   id,
   type: "REPORT",
   date,
@@ -29,25 +30,10 @@ const entry = (id: string, date: string): CalendarEntry => ({
   periodLabel: "tháng 6/2026",
   title: `Báo cáo ${id}`,
   frequency: "MONTHLY",
-  dueDate: null,
   basis: ["qd-1"],
   obligor: "u",
   relation: "REPORTS_TO",
   recipient: "cap-tren",
-  via: [],
-  subject: null,
-  ruleId: null,
-  meetingRuleId: null,
-  body: null,
-  papersDeadline: null,
-  papersLeadDays: null,
-  papersDeadlineComplex: null,
-  papersLeadDaysComplex: null,
-  taskId: null,
-  taskRoles: [],
-  deadlineText: null,
-  pending: false,
-  note: null,
 });
 
 const sub = (daysBefore: number[]): Subscription => ({
