@@ -80,8 +80,9 @@ export function sendAttachment(res: Response, contentType: string, name: string)
 }
 
 /**
- * A file route: a GET takes a download slot (HEAD reads no more than a lookup) and is cut off
- * after EXPORT_TIMEOUT_MS; the handler sets the headers and streams.
+ * A file route: every request takes a download slot and is cut off after EXPORT_TIMEOUT_MS —
+ * HEAD too, since its headers (and its NOT_FOUND) come from the same traversal as a GET's; the
+ * handler sets the headers and streams.
  */
 export function fileRoute(
   deps: FileRouteDeps,
@@ -93,11 +94,9 @@ export function fileRoute(
     let release: (() => void) | null = null;
     let timer: NodeJS.Timeout | undefined;
     try {
-      if (req.method !== "HEAD") {
-        release = deps.slots.take();
-        if (release === null) return void refuseBusy(req, res, deps.slots.limit);
-        timer = setTimeout(() => cutOff(res, deps, requestId, what), deps.config.EXPORT_TIMEOUT_MS);
-      }
+      release = deps.slots.take();
+      if (release === null) return void refuseBusy(req, res, deps.slots.limit);
+      timer = setTimeout(() => cutOff(res, deps, requestId, what), deps.config.EXPORT_TIMEOUT_MS);
       await handler(req, res);
     } catch (e) {
       if (res.headersSent) {
