@@ -112,14 +112,15 @@ export function fileRoute(
   };
 }
 
-function refuseBusy(req: Request, res: Response, limit: number): void {
+/** 503 with Retry-After: every slot of the downloads' (and imports') cap is taken. */
+export function refuseBusy(req: Request, res: Response, limit: number): void {
   res.setHeader("retry-after", EXPORT_RETRY_AFTER_SECONDS);
   sendFailure(
     req,
     res,
     failure(
       "SERVICE_UNAVAILABLE",
-      `Too many exports at once: at most ${limit} run together (EXPORT_CONCURRENCY); retry after the Retry-After header's seconds`,
+      `Too many downloads and imports at once: at most ${limit} run together (EXPORT_CONCURRENCY); retry after the Retry-After header's seconds`,
     ),
     { retryable: true, rule: "EXPORT_CONCURRENCY" },
   );

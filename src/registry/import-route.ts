@@ -7,19 +7,27 @@
  */
 import busboy from "busboy";
 import type { Express, Request, Response } from "express";
+import { assertCanWrite } from "../auth/principal.ts";
 import { todayInVietnam } from "../domain/dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { failure, sendFailure, sendRouteFailure } from "../http/errors.ts";
+import { refuseBusy } from "../http/file-download.ts";
 import { dateParam, headerOrQueryToken } from "../http/request-context.ts";
 import { importRegistry } from "./import-service.ts";
 import type { RegistryDeps } from "./registry-route.ts";
 
 export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
   app.post("/registry/import", async (req: Request, res: Response) => {
+    let release: (() => void) | null = null;
     try {
       const dryRun = dryRunParam(req);
       const effectiveOn = dateParam(req, "effectiveOn") ?? todayInVietnam();
       const principal = await deps.verifyToken(headerOrQueryToken(req));
+      // Before a byte of the upload is read: who may not write is refused at once, and imports
+      // share the downloads' cap, so neither can make the server hold many 20 MB bodies.
+      assertCanWrite(principal, "registry import");
+      release = deps.slots.take();
+      if (release === null) return void refuseBusy(req, res, deps.slots.limit);
       const file = await readUpload(req, deps.config.REGISTRY_IMPORT_MAX_BYTES);
       if (file === "too-large") {
         sendFailure(
@@ -36,6 +44,8 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
       res.status(200).setHeader("cache-control", "no-store").json(report);
     } catch (e) {
       sendRouteFailure(req, res, e, deps.log, "registry import");
+    } finally {
+      release?.();
     }
   });
 }

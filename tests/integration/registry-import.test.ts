@@ -5,6 +5,7 @@
  * renames, moves and closes; registry codes unique and found by unitByRegistryCode; an export
  * re-imported changes nothing; an editor's scope; encodings, formulas, size and method.
  */
+import net from "node:net";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASIS, closeSandbox, create, gqlAs, openSandbox, token } from "./helpers/sandbox.ts";
@@ -266,5 +267,32 @@ describe("registry import", () => {
     const huge = await upload("x".repeat(70_000));
     expect(huge.status).toBe(413);
     expect((await fetch(`${server.base}/registry/import`)).status).toBe(405);
+  });
+
+  it("refuses a viewer before reading the upload: the answer comes while the body is still unsent", async () => {
+    const viewer = await token("viewer", [`${P}xa-1`]);
+    const { hostname, port } = new URL(server.base);
+    const socket = net.connect(Number(port), hostname);
+    const answer = new Promise<{ status: string; body: string }>((resolve, reject) => {
+      let text = "";
+      socket.on("data", (c: Buffer) => {
+        text += c.toString("utf8");
+        const [head, body = ""] = text.split("\r\n\r\n");
+        if (body.trim().endsWith("}")) resolve({ status: head?.split(" ")[1] ?? "", body });
+      });
+      socket.once("error", reject);
+    });
+    // A 60 KB upload announced, 1 KB of it sent: a server that reads the body first never answers.
+    socket.write(
+      `POST /registry/import?dryRun=true HTTP/1.1\r\nHost: ${hostname}\r\n` +
+        `authorization: Bearer ${viewer}\r\ncontent-type: multipart/form-data; boundary=b\r\n` +
+        `content-length: 60000\r\n\r\n--b\r\ncontent-disposition: form-data; name="file"; filename="u.csv"\r\n\r\n${"x".repeat(1000)}`,
+    );
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("no answer within 5 s while the body was unsent")), 5000),
+    );
+    const { status, body } = await Promise.race([answer, timeout]).finally(() => socket.destroy());
+    expect(status).toBe("403");
+    expect((JSON.parse(body) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
   });
 });
