@@ -19,7 +19,9 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { Express, NextFunction, Request, Response } from "express";
+import { assertCanRead } from "../auth/principal.ts";
 import type { TokenVerifier } from "../auth/verify-token.ts";
+import type { Config } from "../config.ts";
 import { todayInVietnam } from "../domain/dates.ts";
 import type { Database } from "../store/database.ts";
 import { readVersions, type Versions } from "../store/graph-version.ts";
@@ -33,6 +35,7 @@ const PARAMETERS = ["query", "variables", "operationName", "extensions", "docume
 
 interface CachingDeps {
   db: Database;
+  config: Pick<Config, "READ_ACCESS">;
   verifyToken: TokenVerifier;
 }
 
@@ -77,9 +80,11 @@ async function etagOf(req: Request, res: Response, deps: CachingDeps): Promise<s
   const sent = PARAMETERS.map((name) => params.get(name));
   if (sent[0] === null && sent[3] === null && sent[4] === null) return null;
   const principal = await deps.verifyToken(req.headers.authorization);
+  // A reader that may not read gets no ETag, so no 304 either (not even for `If-None-Match: *`):
+  // Apollo answers its refusal.
+  assertCanRead(principal, deps.config.READ_ACCESS);
   const versions = await readVersions(deps.db);
   res.locals[VERSIONS] = versions;
-  const version = versions.hierarchy;
   const key = JSON.stringify([
     versions,
     todayInVietnam(),
@@ -89,7 +94,8 @@ async function etagOf(req: Request, res: Response, deps: CachingDeps): Promise<s
     req.headers.accept ?? "",
     sent,
   ]);
-  return `W/"g${version}-${createHash("sha256").update(key).digest("base64url").slice(0, 32)}"`;
+  // Opaque: the versions are in the hash, not in clear (they would tell how many changes were made).
+  return `W/"${createHash("sha256").update(key).digest("base64url").slice(0, 32)}"`;
 }
 
 /** Whether If-None-Match names this ETag (weak comparison, RFC 9110 §13.1.2). */
@@ -108,7 +114,7 @@ export function graphqlHttpCaching(deps: CachingDeps) {
     try {
       etag = await etagOf(req, res, deps);
     } catch {
-      // A refused token or an unavailable database: Apollo answers it, uncached.
+      // A refused token or reader, or an unavailable database: Apollo answers it, uncached.
       etag = null;
     }
     if (etag === null) {
