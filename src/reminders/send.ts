@@ -1,7 +1,9 @@
 /**
  * Posts a reminder to its webhook, with a timeout per attempt and retries with exponential
  * backoff on a network error, a timeout, a 429 or a 5xx; any other 4xx is final (retrying
- * would not help). An abort (shutdown) ends the attempts at once.
+ * would not help). An abort (shutdown) ends the attempts at once. Redirects are not followed: a
+ * webhook on an allowed host (REMINDERS_WEBHOOK_HOSTS) must not be able to send the post on to
+ * another one; a 3xx is a final failure.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Reminder, type ReminderFormat, webhookRequest } from "./message.ts";
@@ -33,11 +35,12 @@ export async function sendReminder(
         method: "POST",
         headers: { "content-type": contentType },
         body,
+        redirect: "manual",
         signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout,
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return { ok: true, attempts: attempt };
-      error = `HTTP ${res.status}`;
+      error = `HTTP ${res.status}${res.status >= 300 && res.status < 400 ? " (redirects are not followed)" : ""}`;
       if (res.status < 500 && res.status !== 429) return { ok: false, attempts: attempt, error };
     } catch (e) {
       error = e instanceof Error ? `${e.name}: ${e.message}${causeOf(e)}` : String(e);
