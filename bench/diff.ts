@@ -4,8 +4,11 @@
  * `--runs`), and optionally the whole-nation export streamed as CSV (time, bytes, rows).
  * With `--pages n`, then the next n pages one after another (each `after` the previous page's
  * cursor): with the result cache on, they reuse the scope's member list the first page read.
- * `npx tsx bench/diff.ts --base http://localhost:4000 --under gen-tu-ho-chi-minh-2025 [--runs 5] [--pages 3] [--export]`
+ * With `--pids 123,456` (the service's and its Neo4j's), each request's CPU time in each process
+ * (from /proc: user + system), so that a figure taken on a loaded machine says what the work was.
+ * `npx tsx bench/diff.ts --base http://localhost:4000 --under gen-tu-ho-chi-minh-2025 [--runs 5] [--pages 3] [--export] [--pids …]`
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     pages: { type: "string", default: "0" },
     export: { type: "boolean", default: false },
+    pids: { type: "string", default: "" },
   },
 });
 if (!values.under) throw new Error("--under is required");
@@ -35,7 +39,27 @@ const SUMMARY = `query($from: Date!, $to: Date!, $under: [ID!]) {
     summary { total headline partyOrganisationsMoved byType { key count } byCause { key count }
       byKind { key total } byProvince { key label total } } } }`;
 
-async function timed(query: string, after: string | null = null): Promise<{ ms: number; body: unknown }> {
+const pids = values.pids ? values.pids.split(",") : [];
+/** CPU seconds a process has used so far (Linux: utime + stime, in clock ticks of 1/100 s). */
+const cpuOf = (pid: string) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+    .replace(/^.*\) /, "")
+    .split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const cpuNow = () => pids.map(cpuOf);
+const cpuSince = (before: number[]) =>
+  pids.length === 0
+    ? ""
+    : ` [cpu ${cpuNow()
+        .map((c, i) => (c - (before[i] as number)).toFixed(2))
+        .join(" + ")} s]`;
+
+async function timed(
+  query: string,
+  after: string | null = null,
+): Promise<{ ms: number; body: unknown; cpu: string }> {
+  const cpu = cpuNow();
   const start = performance.now();
   const res = await fetch(`${values.base}/graphql`, {
     method: "POST",
@@ -53,7 +77,7 @@ async function timed(query: string, after: string | null = null): Promise<{ ms: 
   });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return { ms: performance.now() - start, body };
+  return { ms: performance.now() - start, body, cpu: cpuSince(cpu) };
 }
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -65,6 +89,7 @@ async function series(name: string, query: string): Promise<unknown> {
     const r = await timed(query);
     times.push(r.ms);
     body = r.body;
+    if (r.cpu) console.log(`  ${name} run ${i + 1}: ${r.ms.toFixed(0)} ms${r.cpu}`);
   }
   console.log(
     `${name}: p50 ${p50(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
@@ -77,7 +102,7 @@ let cursor = (firstPage as { data: { graphDiff: { pageInfo: { endCursor: string 
   .pageInfo.endCursor;
 for (let i = 0; i < Number(values.pages) && cursor; i++) {
   const r = await timed(PAGE, cursor);
-  console.log(`page ${i + 2}: ${r.ms.toFixed(0)} ms`);
+  console.log(`page ${i + 2}: ${r.ms.toFixed(0)} ms${r.cpu}`);
   cursor = (r.body as { data: { graphDiff: { pageInfo: { endCursor: string | null } } } }).data.graphDiff
     .pageInfo.endCursor;
 }

@@ -35,6 +35,7 @@ import { queryLimits } from "./graphql/limits.ts";
 import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
+import { warmDiff } from "./graphql/services/graph-diff.ts";
 import { trustProxySetting } from "./http/client-address.ts";
 import { mountCors } from "./http/cors.ts";
 import { drainable } from "./http/drain.ts";
@@ -128,6 +129,8 @@ export async function startServer(opts: {
 
   const host = opts.host ?? config.HOST;
   const port = await listen(httpServer, opts.port ?? config.PORT, host);
+  // graphDiff's statements planned ahead, in the background (src/graphql/services/graph-diff.ts).
+  warmDiff(deps);
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   // Chat reminders from the stored subscriptions (src/reminders/scheduler.ts; off unless REMINDERS_SCHEDULER=on).
   const reminders = startReminderScheduler(deps);

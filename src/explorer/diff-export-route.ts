@@ -136,6 +136,13 @@ function underParam(req: Request): string[] {
   return ids;
 }
 
+/**
+ * Units read a batch, and changes written at once, for an export: smaller than graphDiff's
+ * batches, so that a whole-nation export holds less at a time (its peak is the service's).
+ */
+const EXPORT_BATCH = 2000;
+const WRITE_CHANGES = 500;
+
 async function stream(res: Response, db: Database, plan: DiffPlan, format: DiffFormat): Promise<void> {
   const tally = new DiffTally();
   if (format === "csv") await write(res, BOM + csvLine([...DIFF_COLUMNS]));
@@ -145,17 +152,19 @@ async function stream(res: Response, db: Database, plan: DiffPlan, format: DiffF
       `{"from":${JSON.stringify(plan.window.from)},"to":${JSON.stringify(plan.window.to)},"under":${JSON.stringify(plan.roots)},"predecessors":${JSON.stringify(plan.predecessors)},"changes":[`,
     );
   let first = true;
-  for await (const batch of diffBatches(db, plan, null)) {
-    const chunk = batch.changes.map((c) => {
-      const name = batch.names.get(c.unitId) ?? null;
-      tally.add(c, name ?? undefined);
-      const rec = diffRecord(c, name);
-      if (format === "csv") return csvLine(DIFF_COLUMNS.map((k) => rec[k] ?? null));
-      const s = `${first ? "" : ","}\n${JSON.stringify(rec)}`;
-      first = false;
-      return s;
-    });
-    await write(res, chunk.join(""));
+  for await (const batch of diffBatches(db, plan, null, undefined, { size: EXPORT_BATCH })) {
+    for (let i = 0; i < batch.changes.length; i += WRITE_CHANGES) {
+      const chunk = batch.changes.slice(i, i + WRITE_CHANGES).map((c) => {
+        const name = batch.names.get(c.unitId) ?? null;
+        tally.add(c, name ?? undefined);
+        const rec = diffRecord(c, name);
+        if (format === "csv") return csvLine(DIFF_COLUMNS.map((k) => rec[k] ?? null));
+        const s = `${first ? "" : ","}\n${JSON.stringify(rec)}`;
+        first = false;
+        return s;
+      });
+      await write(res, chunk.join(""));
+    }
   }
   if (format === "json") await write(res, `],"summary":${JSON.stringify(tally.summary())}}\n`);
 }

@@ -14,11 +14,21 @@ import {
 import { isActiveOn } from "../domain/dates.ts";
 import { type DiffEventRow, type DiffUnitRow, type DiffWindow, spanDays } from "../domain/diff.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
-import type { Database, RoundTripCounter } from "./database.ts";
+import { type Database, RoundTripCounter } from "./database.ts";
+import { VersionCapture } from "./graph-version.ts";
 
 /** Units read per round trip. */
 export const DIFF_BATCH = 5000;
 const MAX_DEPTH = 40;
+
+/**
+ * Lists (and ids of varying length) go to Neo4j inside one map parameter, `$input`: Neo4j keys its
+ * plan cache on each top-level parameter's type and, for a list or a string, on the power of ten
+ * its size falls in, so a batch of 200 ids and one of 5,000 (or an empty list, or a one-id one)
+ * would each be planned afresh — seconds apiece under load. A map's type has no size: each
+ * statement below is planned once, whatever it is sent (and warmDiffStatements can plan it at start).
+ */
+const inputs = (values: Record<string, unknown>) => ({ input: values });
 
 export interface DiffRoot {
   id: string;
@@ -38,7 +48,7 @@ export async function diffRoots(
   counter?: RoundTripCounter,
 ): Promise<DiffRoot[]> {
   const rows = await db.read(
-    `UNWIND $ids AS rid
+    `UNWIND $input.ids AS rid
      OPTIONAL MATCH (root:Unit {id: rid})
      CALL (root) {
        OPTIONAL MATCH (root)<-[:FOUNDED]-(:MergerEvent)-[:ENDED]->(p:Unit)
@@ -50,7 +60,7 @@ export async function diffRoots(
        RETURN collect(DISTINCT q.id) AS recorded
      }
      RETURN rid AS id, root IS NOT NULL AS found, generated + [x IN recorded WHERE NOT x IN generated] AS predecessors`,
-    { ids: [...ids] },
+    inputs({ ids: [...ids] }),
     counter,
   );
   return rows.map((r) => ({
@@ -73,13 +83,13 @@ export async function diffMembers(
   // not in force that day, instead of enumerating every path of every period and filtering after.
   // The root is checked before the walk: every later unit is checked inside it.
   const rows = await db.read(
-    `UNWIND $roots AS rid
+    `UNWIND $input.roots AS rid
      MATCH (root:Unit {id: rid})
      UNWIND [date($from), date($to)] AS d
      WITH root, d WHERE ${active("root")}
      MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
      RETURN collect(DISTINCT x.id) AS ids`,
-    { roots: [...roots(args.roots)], from: args.window.from, to: args.window.to },
+    { ...inputs({ roots: [...roots(args.roots)] }), from: args.window.from, to: args.window.to },
     counter,
   );
   const members = new Set((rows[0]?.ids as string[] | undefined) ?? []);
@@ -133,8 +143,8 @@ export async function unitIdsFrom(
   counter?: RoundTripCounter,
 ): Promise<string[]> {
   const rows = await db.read(
-    `MATCH (u:Unit) WHERE u.id ${args.inclusive ? ">=" : ">"} $start RETURN u.id AS id ORDER BY id LIMIT $limit`,
-    { start: args.start, limit: args.limit },
+    `MATCH (u:Unit) WHERE u.id ${args.inclusive ? ">=" : ">"} $input.start RETURN u.id AS id ORDER BY id LIMIT $limit`,
+    { ...inputs({ start: args.start }), limit: args.limit },
     counter,
   );
   return rows.map((r) => r.id as string);
@@ -171,12 +181,12 @@ export async function diffUnitRows(
   // that changed in the window, and its few structural ones, which asRow reads on both dates.
   const rows = await db.read(
     `WITH date($from) AS f, date($to) AS t
-     UNWIND $ids AS id
+     UNWIND $input.ids AS id
      MATCH (u:Unit {id: id})
      WITH u, f, t,
           [(u)-[r]->(:Unit) WHERE ${changed("r")} | ${relation("r")}]
           + CASE $incoming WHEN 'none' THEN [] ELSE
-              [(u)<-[r]-(s:Unit) WHERE ${changed("r")} AND ($incoming = 'all' OR NOT s.id IN $scope) | ${relation("r")}]
+              [(u)<-[r]-(s:Unit) WHERE ${changed("r")} AND ($incoming = 'all' OR NOT s.id IN $input.scope) | ${relation("r")}]
             END AS relations
      WHERE size(relations) > 0 OR (u.validFrom > f AND u.validFrom <= t) OR (u.validTo >= f AND u.validTo < t)
         OR any(x IN ${untils} WHERE x >= f AND x < t)
@@ -187,11 +197,10 @@ export async function diffUnitRows(
             [(u)-[r:${STRUCTURE}]->(s:Unit) | [s.id, toString(r.validFrom), toString(r.validTo),
               toString(s.validFrom), toString(s.validTo)]] AS superiors`,
     {
-      ids: [...args.ids],
+      ...inputs({ ids: [...args.ids], scope: args.scope ? [...args.scope] : [] }),
       from: args.window.from,
       to: args.window.to,
       incoming: args.scope === undefined ? "all" : args.scope === null ? "none" : "outside",
-      scope: args.scope ? [...args.scope] : [],
     },
     counter,
   );
@@ -269,7 +278,7 @@ export async function diffEvents(
   if (args.ids.length === 0) return new Map();
   const rows = await db.read(
     `WITH date($from) AS f, date($to) AS t
-     UNWIND $ids AS id
+     UNWIND $input.ids AS id
      MATCH (u:Unit {id: id})
      CALL (u, f, t) {
        MATCH (e:Event)-[:AFFECTED]->(u) WHERE e.effectiveOn >= f AND e.effectiveOn <= t
@@ -281,8 +290,41 @@ export async function diffEvents(
                actor: null, source: CASE m.origin WHEN 'seed' THEN 'SEED' ELSE 'GENERATED' END} AS ev
      }
      RETURN u.id AS id, collect(ev) AS events`,
-    { ids: [...new Set(args.ids)], from: args.window.from, to: args.window.to },
+    { ...inputs({ ids: [...new Set(args.ids)] }), from: args.window.from, to: args.window.to },
     counter,
   );
   return new Map(rows.map((r) => [r.id as string, r.events as DiffEventRow[]]));
+}
+
+/**
+ * Plans every statement above once, on empty inputs (nothing is read), so that the first diff
+ * after a start does not wait for Neo4j to plan them (several seconds each on a busy machine).
+ * One at a time, so it takes one of Neo4j's cores at most; `wrapped` also plans the forms the
+ * result cache sends (each wrapped to return the graph's versions). Returns how many it planned.
+ */
+export async function warmDiffStatements(db: Database, opts: { wrapped: boolean }): Promise<number> {
+  // A window of two days, so that the units opened and closed inside one are looked for too.
+  const window = { from: "1900-01-01", to: "1900-01-03" };
+  const reads = (c: RoundTripCounter | undefined) => [
+    () => diffRoots(db, [], c),
+    () => diffMembers(db, { roots: [], window }, c),
+    () => unitIdsFrom(db, { start: "", inclusive: true, limit: 0 }, c),
+    () => unitIdsFrom(db, { start: "", inclusive: false, limit: 0 }, c),
+    () => diffUnitRows(db, { ids: [], window, scope: [] }, c),
+    () => diffEvents(db, { ids: [""], window }, c),
+  ];
+  const counters = opts.wrapped ? [undefined, wrappingCounter()] : [undefined];
+  let planned = 0;
+  for (const c of counters)
+    for (const read of reads(c)) {
+      await read();
+      planned++;
+    }
+  return planned;
+}
+
+function wrappingCounter(): RoundTripCounter {
+  const counter = new RoundTripCounter();
+  counter.versions = new VersionCapture();
+  return counter;
 }

@@ -9,6 +9,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { warmDiffStatements } from "../../src/store/diff-repository.ts";
+import { readGraphVersion } from "../../src/store/graph-version.ts";
 import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -402,6 +404,15 @@ describe("graphDiff's summary kept between requests", () => {
     },
     SLOW,
   );
+});
+
+describe("graphDiff's statements planned at start", () => {
+  it("plans each statement, plain and as the result cache wraps it, on empty inputs, and writes nothing", async () => {
+    const version = await readGraphVersion(server.db);
+    expect(await warmDiffStatements(server.db, { wrapped: false })).toBe(6);
+    expect(await warmDiffStatements(server.db, { wrapped: true })).toBe(12);
+    expect(await readGraphVersion(server.db)).toBe(version);
+  });
 });
 
 describe("graphDiff for a scoped reader, bad input and cost", () => {

@@ -17,6 +17,7 @@ import {
   unitsNamed,
 } from "../../domain/diff.ts";
 import { badInput, notFound } from "../../domain/errors.ts";
+import type { Logger } from "../../logger.ts";
 import type { Database, RoundTripCounter } from "../../store/database.ts";
 import {
   DIFF_BATCH,
@@ -25,6 +26,7 @@ import {
   diffRoots,
   diffUnitRows,
   unitIdsFrom,
+  warmDiffStatements,
 } from "../../store/diff-repository.ts";
 import { exportMembers } from "../../store/export-repository.ts";
 import { dateArg } from "../arguments.ts";
@@ -51,6 +53,23 @@ export interface DiffPlan {
   types: ReadonlySet<DiffChangeType> | null;
   /** The reader's scopes (null: not scoped): what `visible` was read from. */
   scopes: readonly string[] | null;
+}
+
+/**
+ * Has Neo4j plan the diff's statements as the service starts (src/server.ts), in the background:
+ * the first graphDiff or diff export after a start no longer waits for that (17–35 s on this
+ * project's busy bench machine, bench/RESULTS.md). Nothing is read; a failure is only logged.
+ */
+export function warmDiff(deps: { db: Database; config: { RESULT_CACHE_MB: number }; log: Logger }): void {
+  const started = performance.now();
+  void warmDiffStatements(deps.db, { wrapped: deps.config.RESULT_CACHE_MB > 0 }).then(
+    (statements) =>
+      deps.log.debug(
+        { statements, ms: Math.round(performance.now() - started) },
+        "graphDiff statements planned",
+      ),
+    (err: unknown) => deps.log.debug({ err }, "graphDiff statements not planned ahead"),
+  );
 }
 
 /** The window, or BAD_USER_INPUT naming `from` (after `to`) or `to` (too long a window). */
@@ -164,21 +183,30 @@ export function pageBatchSizes(first: number): number[] {
  */
 const SCOPE_PER_BATCH_ID = 4;
 
+/** How diffBatches reads: the first batches' sizes, the size of the others, and how far ahead. */
+export interface BatchReading {
+  /** The first batches' sizes (a page's small ones); `size` after them. */
+  sizes?: readonly number[];
+  /** Units a batch; DIFF_BATCH unless given. */
+  size?: number;
+  /** Batches read while the caller handles the current one (0: none). */
+  ahead?: number;
+}
+
 /**
  * The diff's changes in listing order (unit id, then each unit's own order), a batch of units at
  * a time, starting after `after`. Bounded memory for the whole graph: one batch of rows at once,
  * or 1 + `ahead` when the next batches are read while the caller handles this one (for readers
- * that read everything: the reads run side by side in Neo4j). `sizes` gives the first batches'
- * sizes (DIFF_BATCH after them).
+ * that read everything: the reads run side by side in Neo4j).
  */
 export async function* diffBatches(
   db: Database,
   plan: DiffPlan,
   after: DiffPosition | null,
   counter?: RoundTripCounter,
-  sizes: readonly number[] = [],
-  ahead = 0,
+  reading: BatchReading = {},
 ): AsyncGenerator<DiffBatch> {
+  const { sizes = [], size: batchSize = DIFF_BATCH, ahead = 0 } = reading;
   const memberSet = plan.members === null ? null : new Set(plan.members);
   const inScope = (id: string) => memberSet === null || memberSet.has(id);
   const scopeFor = (ids: readonly string[]) =>
@@ -192,7 +220,7 @@ export async function* diffBatches(
   let inclusive = true;
   let round = 0;
   const nextIds = async (): Promise<string[]> => {
-    const size = sizes[round++] ?? DIFF_BATCH;
+    const size = sizes[round++] ?? batchSize;
     if (plan.members !== null && next !== null) {
       const ids = plan.members.slice(next, next + size);
       next += ids.length;
@@ -248,7 +276,9 @@ export async function diffPage(
   counter?: RoundTripCounter,
 ): Promise<{ changes: DiffChange[]; hasNextPage: boolean }> {
   const out: DiffChange[] = [];
-  for await (const batch of diffBatches(db, plan, args.after, counter, pageBatchSizes(args.first))) {
+  for await (const batch of diffBatches(db, plan, args.after, counter, {
+    sizes: pageBatchSizes(args.first),
+  })) {
     out.push(...batch.changes);
     if (out.length > args.first) break;
   }
@@ -273,7 +303,7 @@ export async function diffSummary(
 ): Promise<{ summary: DiffSummary; page: Page | null }> {
   const tally = new DiffTally();
   const kept: DiffChange[] = [];
-  for await (const batch of diffBatches(db, plan, null, counter, [], SUMMARY_READ_AHEAD)) {
+  for await (const batch of diffBatches(db, plan, null, counter, { ahead: SUMMARY_READ_AHEAD })) {
     for (const c of batch.changes) {
       tally.add(c, batch.names.get(c.unitId));
       if (page && kept.length <= page.first && isAfter(c, page.after)) kept.push(c);
