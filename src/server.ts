@@ -92,6 +92,8 @@ export async function startServer(opts: {
   log: Logger;
   port?: number;
   host?: string;
+  /** Plan graphDiff's statements in the background at start (default true; the tests' servers skip it). */
+  warmStatements?: boolean;
 }): Promise<RunningServer> {
   const { db, config, log } = opts;
   // The calendar's due-date policy: read now, so that a bad DUE_DATES_FILE stops the start.
@@ -130,7 +132,7 @@ export async function startServer(opts: {
   const host = opts.host ?? config.HOST;
   const port = await listen(httpServer, opts.port ?? config.PORT, host);
   // graphDiff's statements planned ahead, in the background (src/graphql/services/graph-diff.ts).
-  warmDiff(deps);
+  if (opts.warmStatements !== false) warmDiff(deps);
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   // Chat reminders from the stored subscriptions (src/reminders/scheduler.ts; off unless REMINDERS_SCHEDULER=on).
   const reminders = startReminderScheduler(deps);

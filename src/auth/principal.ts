@@ -13,6 +13,8 @@ export interface Principal {
   subject: string;
   /** For editors (and scoped readers): the ids of the units whose subtrees they hold. */
   scopes: string[];
+  /** When the token ends, in milliseconds since the epoch (its `exp`); absent without a token. */
+  expiresAt?: number;
 }
 
 export const ANONYMOUS: Principal = { role: "anonymous", subject: "anonymous", scopes: [] };

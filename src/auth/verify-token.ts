@@ -66,7 +66,13 @@ function principalFromClaims(payload: JWTPayload): Principal {
     : [];
   if (role === "editor" && scopes.length === 0)
     throw unauthorised("an editor token must list its scopes (unit ids)");
-  return { role, subject: typeof payload.sub === "string" ? payload.sub : "unknown", scopes };
+  return {
+    role,
+    subject: typeof payload.sub === "string" ? payload.sub : "unknown",
+    scopes,
+    // assertLifetime has made sure it is there.
+    expiresAt: (payload.exp as number) * 1000,
+  };
 }
 
 function unauthorised(message: string): DomainError {

@@ -15,8 +15,10 @@ import { ApolloArmor } from "@escape.tech/graphql-armor";
 import {
   type ASTNode,
   type DocumentNode,
+  defaultFieldResolver,
   GraphQLError,
   type GraphQLSchema,
+  isObjectType,
   type ValidationContext,
   type ValidationRule,
   visit,
@@ -196,12 +198,7 @@ function answerSizePlugin(config: Config): ApolloServerPlugin<Context> {
     async requestDidStart() {
       let resolved = 0;
       let exceeded = false;
-      const refusal = () =>
-        new QueryLimitError(
-          "MAX_QUERY_COST",
-          `answer holds more than MAX_QUERY_COST ${formatCount(max)} values (lists were longer than the cost estimate assumed); ask for fewer fields, less nesting or smaller pages`,
-          max,
-        );
+      const refusal = () => answerTooLarge(max);
       return {
         async executionDidStart({ contextValue, operation }) {
           // A change is answered as it ended: its selection is never cut short once it committed.
@@ -224,6 +221,44 @@ function answerSizePlugin(config: Config): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+/** The refusal of an answer that holds more than MAX_QUERY_COST values. */
+export function answerTooLarge(max: number): QueryLimitError {
+  return new QueryLimitError(
+    "MAX_QUERY_COST",
+    `answer holds more than MAX_QUERY_COST ${formatCount(max)} values (lists were longer than the cost estimate assumed); ask for fewer fields, less nesting or smaller pages`,
+    max,
+  );
+}
+
+/**
+ * The answer-size limit for executions that do not go through Apollo's plugins: subscriptions
+ * over WebSocket, where each event's answer is one execution (one root value) per subscription
+ * (one context). Wraps every field resolver of `schema` — a schema of their own, built for them
+ * — to count the values resolved for the current event of a context and fail each field past
+ * `max`, as answerSizePlugin does for a request. A batch event naming 20,000 units is otherwise
+ * resolved whole for every subscriber.
+ */
+export function limitAnswerSize(schema: GraphQLSchema, max: number): GraphQLSchema {
+  const current = new WeakMap<object, { root: unknown; resolved: number }>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context: object, info) => {
+        let event = current.get(context);
+        if (!event || event.root !== info.rootValue) {
+          event = { root: info.rootValue, resolved: 0 };
+          current.set(context, event);
+        }
+        event.resolved += 1;
+        if (event.resolved > max) throw answerTooLarge(max);
+        return resolve(source, args, context, info);
+      };
+    }
+  }
+  return schema;
 }
 
 /** What ApolloServer takes: parse options, validation rules and the plugins. */

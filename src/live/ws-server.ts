@@ -2,12 +2,14 @@
  * GraphQL subscriptions over WebSocket on /graphql (the graphql-ws protocol, with the `ws`
  * server), beside Apollo's HTTP on the same port (README, "Frontends").
  * - Authentication: the connection_init payload carries the token (`authorization: "Bearer …"`,
- *   or `token`), verified as on HTTP; a refused token or read closes the socket with 4403.
+ *   or `token`), verified as on HTTP; a refused token or read closes the socket with 4403, and
+ *   so does the token's expiry on an open socket.
  * - Bounds: LIVE_MAX_CONNECTIONS_PER_CLIENT open sockets per client address (the client behind
  *   the proxies TRUST_PROXY trusts, as for HTTP; more: the upgrade is answered 429),
  *   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket.
  * - Each document passes the HTTP limits (tokens, depth, aliases, directives, cost) and, with
- *   TRUSTED_DOCUMENTS, must be one of the manifest's; only subscriptions run here.
+ *   TRUSTED_DOCUMENTS, must be one of the manifest's; only subscriptions run here. Each event's
+ *   answer is cut past MAX_QUERY_COST resolved values, as an HTTP answer is (limitAnswerSize).
  * - Browsers: a page from an origin that CORS_ORIGINS does not allow (nor this host) is refused.
  */
 import { randomUUID } from "node:crypto";
@@ -24,15 +26,15 @@ import {
   validate,
 } from "graphql";
 import { useServer as serveGraphqlWs } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { assertCanRead, type Principal } from "../auth/principal.ts";
 import type { TokenVerifier } from "../auth/verify-token.ts";
 import type { Config } from "../config.ts";
 import { DomainError } from "../domain/errors.ts";
 import { createContext } from "../graphql/context.ts";
 import { formatError } from "../graphql/errors.ts";
-import { formatCount, QueryLimitError } from "../graphql/limit-error.ts";
-import { queryLimits } from "../graphql/limits.ts";
+import { formatCount, limitErrorOf, QueryLimitError } from "../graphql/limit-error.ts";
+import { limitAnswerSize, queryLimits } from "../graphql/limits.ts";
 import {
   readTrustedDocuments,
   resolveTrustedDocument,
@@ -87,7 +89,7 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
 export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdates {
   const { config, log } = deps;
   if (config.LIVE_MAX_CONNECTIONS_PER_CLIENT === 0) return { stop: async () => {} };
-  const schema = buildSchema();
+  const schema = limitAnswerSize(buildSchema(), config.MAX_QUERY_COST);
   const trusted = config.TRUSTED_DOCUMENTS ? readTrustedDocuments(config.TRUSTED_DOCUMENTS) : null;
   const feed = new EventFeed(deps.db, log, config.LIVE_POLL_INTERVAL_MS, config.WRITE_TIMEOUT_MS + 10_000);
   feed.start();
@@ -136,6 +138,7 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
           const principal = await deps.verifyToken(authorizationOf(ctx.connectionParams));
           assertCanRead(principal, config.READ_ACCESS);
           principals.set(ctx.extra.socket, principal);
+          closeAtExpiry(ctx.extra.socket, principal);
           return true;
         } catch (e) {
           if (!(e instanceof DomainError)) log.error({ err: e }, "live updates: connection failed");
@@ -154,10 +157,13 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
         if (!principal) return [new GraphQLError("Not authenticated", { extensions: { code: "FORBIDDEN" } })];
         return executionArgs(env, principal, id, payload as Payload);
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) }
-          : undefined,
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
+        // An event's answer past MAX_QUERY_COST values is one refusal, as on HTTP, not a partial answer.
+        const tooLarge = result.errors.find((e) => limitErrorOf(e)?.extensions.limit === "MAX_QUERY_COST");
+        const errors = tooLarge ? [tooLarge] : result.errors;
+        return { ...(tooLarge ? {} : result), errors: errors.map((e) => formatError(e.toJSON(), e)) };
+      },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wss,
@@ -171,6 +177,19 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
       await feed.stop();
     },
   };
+}
+
+/**
+ * A socket lives no longer than its token: at `exp` it is closed with 4403, as a token that no
+ * longer verifies would be at connect; the client reconnects with a fresh one.
+ */
+function closeAtExpiry(socket: WebSocket, principal: Principal): void {
+  if (principal.expiresAt === undefined) return;
+  // setTimeout holds at most 2^31 − 1 ms (~24.8 days); JWT_MAX_LIFETIME_S is far below.
+  const delay = Math.min(Math.max(0, principal.expiresAt - Date.now()), 2 ** 31 - 1);
+  const timer = setTimeout(() => socket.close(4403, "Forbidden: the token has expired"), delay);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
 }
 
 /** A browser page's origin that is neither allowed by CORS_ORIGINS nor this service's own. */

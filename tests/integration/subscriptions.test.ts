@@ -5,6 +5,7 @@
  * apply to subscriptions.
  */
 import { type Client, createClient } from "graphql-ws";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CODE_MESSAGES_VI, RULE_MESSAGES_VI } from "../../src/domain/error-messages-vi.ts";
@@ -206,6 +207,65 @@ describe("authentication and bounds", () => {
       clients.push(c);
     });
     expect(code).toBe(4403);
+  });
+
+  it("closes an open connection with 4403 when its token expires", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 3;
+    const shortLived = await new SignJWT({ role: "viewer", scopes: [`${P}tinh-uy`] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("short-lived")
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(TEST_SECRET));
+    const closed = new Promise<{ code: number; at: number }>((resolve) => {
+      const c = createClient({
+        url: wsUrl(a),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        connectionParams: { authorization: `Bearer ${shortLived}` },
+        onNonLazyError: () => {},
+        on: { closed: (e) => resolve({ code: (e as { code: number }).code, at: Date.now() }) },
+      });
+      clients.push(c);
+      collect(c, `subscription { eventRecorded { id } }`);
+    });
+    const { code, at } = await closed;
+    expect(code).toBe(4403);
+    // Not refused at connect: it stayed open until the token's exp (second precision).
+    expect(at).toBeGreaterThanOrEqual(exp * 1000 - 1000);
+  });
+
+  it("answers an event whose answer holds more than MAX_QUERY_COST values with one refusal, and goes on", async () => {
+    // Priced at 33 before it runs (30 units assumed), so a cap of 40 lets it subscribe.
+    const c40 = await startTestServer({ ...LIVE, JWT_SECRET: TEST_SECRET, MAX_QUERY_COST: "40" });
+    try {
+      const live = collect(client(c40, admin), `subscription { eventRecorded { id units { id } } }`);
+      await new Promise((r) => setTimeout(r, 500));
+      const units = Array.from({ length: 45 }, (_, i) => ({
+        unit: { id: `${P}xa-${i}`, name: `Đảng ủy xã ${i}`, kind: "COMMUNE_COMMITTEE" },
+        superiorId: `${P}tinh-uy`,
+      }));
+      const batch = await gqlAs(
+        a,
+        admin,
+        `mutation ($input: CreateUnitsInput!) { createUnits(input: $input) { id } }`,
+        { input: { units, effectiveOn: "2026-01-01", basis: ["dieu-le-dang-whole"] } },
+      );
+      expect(batch.errors).toBeUndefined();
+      await create(a, admin, { id: `${P}xa-small`, kind: "COMMUNE_COMMITTEE" }, `${P}tinh-uy`);
+      await live.count(2);
+      expect(live.errors).toHaveLength(1);
+      expect(live.errors[0]).toMatchObject({
+        extensions: { code: "QUERY_TOO_COMPLEX", limit: "MAX_QUERY_COST", max: 40 },
+      });
+      // The next, small event is answered whole.
+      expect(live.values).toHaveLength(1);
+      const small = live.values[0] as { eventRecorded: { units: { id: string }[] } };
+      expect(small.eventRecorded.units.map((u) => u.id)).toContain(`${P}xa-small`);
+    } finally {
+      await c40.close();
+    }
   });
 
   it("refuses a second subscription on one connection past LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION", async () => {

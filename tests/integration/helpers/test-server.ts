@@ -42,6 +42,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     log: createLogger("silent"),
     port: 0,
     host: "127.0.0.1",
+    // Dozens of servers start on one busy Neo4j; graph-diff.test.ts plans them itself.
+    warmStatements: false,
   });
   const base = server.url.replace(/\/graphql$/, "");
   return {
