@@ -49,6 +49,7 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   EXPORT_CONCURRENCY: "Đang có quá nhiều lượt xuất dữ liệu cùng lúc; hãy thử lại sau ít giây.",
   BATCH_LIMIT: "Danh sách quá dài cho một thay đổi; hãy gửi phần còn lại trong các thay đổi tiếp theo.",
   ONE_DIRECT_SUPERIOR: "Mỗi đơn vị chỉ có một cấp ủy cấp trên trực tiếp tại mỗi thời điểm.",
+  ONE_WHOLE: "Mỗi cơ quan, bộ phận chỉ thuộc một đơn vị tại mỗi thời điểm.",
   NO_CYCLE: "Thay đổi sẽ khiến một đơn vị trở thành cấp trên của chính nó (vòng lặp trong hệ thống tổ chức).",
   INTERVAL_ORDER: "Ngày bắt đầu hiệu lực phải trước ngày kết thúc.",
   ENDPOINTS_ACTIVE: "Cả hai đơn vị của quan hệ phải còn hoạt động trong suốt thời gian quan hệ có hiệu lực.",

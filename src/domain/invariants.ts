@@ -9,6 +9,7 @@ import { DomainError } from "./errors.ts";
 
 type InvariantRule =
   | "ONE_DIRECT_SUPERIOR"
+  | "ONE_WHOLE"
   | "NO_CYCLE"
   | "INTERVAL_ORDER"
   | "ENDPOINTS_ACTIVE"
@@ -20,6 +21,7 @@ type InvariantRule =
 
 const CODES: Record<InvariantRule, "CONFLICT" | "BAD_USER_INPUT"> = {
   ONE_DIRECT_SUPERIOR: "CONFLICT",
+  ONE_WHOLE: "CONFLICT",
   NO_CYCLE: "CONFLICT",
   INTERVAL_ORDER: "BAD_USER_INPUT",
   ENDPOINTS_ACTIVE: "CONFLICT",

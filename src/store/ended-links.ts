@@ -1,9 +1,12 @@
 /**
- * The scope check on the structural links a change ends or deletes (moves, closures — one unit
- * or a batch): ending a unit's link to its superior takes it away from that superior, so the far
- * end must be the editor's too — including a link dated in the future (it is deleted), which the
- * check on the moved or closed unit alone (judged on the day before and the day of the change)
- * does not see. Shared by src/store/mutation-repository.ts and src/store/batch-changes.ts.
+ * The scope check on the far ends of the relations a change ends or deletes (moves, closures —
+ * one unit or a batch). Ending a unit's link to its superior takes it away from that superior, so
+ * the far end must be the editor's too — including a link dated in the future (it is deleted),
+ * which the check on the moved or closed unit alone (judged on the day before and the day of the
+ * change) does not see. A closure also ends every other relation of the units it closes (none may
+ * outlive its ends): the unit at the far end loses it — a report it receives, an inspection it
+ * makes — as it would by endRelation, which needs both ends in scope; so it must be the editor's
+ * too. Shared by src/store/mutation-repository.ts and src/store/batch-changes.ts.
  */
 import type { Named } from "../auth/scope.ts";
 import type { ChangeSession } from "./change-session.ts";
@@ -13,9 +16,10 @@ const STRUCTURAL = new Set(["SUBORDINATE_TO", "PART_OF"]);
 
 /**
  * FORBIDDEN (naming `argumentOf(the unit the change names)`) unless every end outside `checked`
- * of the structural links in `ending` is in the editor's scope: a superior must lie in it, a
- * subordinate that loses its link strictly below a scope root. The ends read from the graph are
- * shown by a label, not by id, so that a refusal does not reveal what lies outside.
+ * of the relations in `ending` is in the editor's scope: a superior, or the far end of any other
+ * relation, must lie in it; a subordinate that loses its structural link strictly below a scope
+ * root. The ends read from the graph are shown by a label, not by id, so that a refusal does not
+ * reveal what lies outside.
  */
 export async function authorizeEndedLinks(
   s: ChangeSession,
@@ -25,15 +29,19 @@ export async function authorizeEndedLinks(
 ): Promise<void> {
   const named: Named[] = [];
   for (const r of ending) {
-    if (!STRUCTURAL.has(r.type)) continue;
+    const structural = STRUCTURAL.has(r.type);
     if (!checked.has(r.to))
-      named.push({ argument: argumentOf(r.from), ids: [r.to], label: "(the superior it leaves)" });
+      named.push({
+        argument: argumentOf(r.from),
+        ids: [r.to],
+        label: structural ? "(the superior it leaves)" : "(the other end of a relation it ends)",
+      });
     if (!checked.has(r.from))
       named.push({
         argument: argumentOf(r.to),
         ids: [r.from],
-        label: "(a subordinate whose link ends)",
-        structural: true,
+        label: structural ? "(a subordinate whose link ends)" : "(the other end of a relation it ends)",
+        structural,
       });
   }
   await s.authorize(named);

@@ -38,6 +38,9 @@ interface ChangedRelation {
  */
 export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts): Promise<Violation[]> {
   const subordinate = parts.relations.filter((r) => r.type === "SUBORDINATE_TO");
+  // The structure is SUBORDINATE_TO and PART_OF: a party organisation has one direct superior,
+  // an organ or body belongs to one whole (seed/FORMAT.md), and neither may loop, through either.
+  const structural = parts.relations.filter((r) => STRUCTURAL.includes(r.type));
   const params = {
     created: parts.created.map((r) => ({
       ...ends(r),
@@ -45,7 +48,15 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
       validFrom: optText(r.state, "validFrom"),
       validTo: optText(r.state, "validTo"),
     })),
-    lower: [...new Set(subordinate.map((r) => text(r.state, "from")))],
+    lower: [...new Set(structural.map((r) => text(r.state, "from")))],
+    upward: [
+      ...new Map(
+        structural.map((r) => [
+          `${r.type} ${text(r.state, "from")}`,
+          { id: text(r.state, "from"), type: r.type },
+        ]),
+      ).values(),
+    ],
     rels: parts.relations.map(ends),
     ids: parts.units.filter((u) => u.validityChanged).map((u) => u.id),
     subordinate: subordinate.map(ends),
@@ -63,6 +74,7 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
     ...selfRelations(parts.created),
     ...rows("DUPLICATE_RELATION").map(duplicateRelation),
     ...rows("ONE_DIRECT_SUPERIOR").map(twoSuperiors),
+    ...rows("ONE_WHOLE").map(twoWholes),
     ...rows("NO_CYCLE").map(cycle),
     ...intervalOrder(parts),
     ...rows("ENDPOINTS_ACTIVE").map(outsideValidity),
@@ -70,7 +82,9 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
   ];
 }
 
-type Input = "created" | "lower" | "rels" | "ids" | "subordinate";
+type Input = "created" | "lower" | "upward" | "rels" | "ids" | "subordinate";
+
+const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
 
 /** The graph checks: each a UNION branch returning (invariant, v), run when one of its inputs is non-empty. */
 const CHECKS: { inputs: Input[]; cypher: string }[] = [
@@ -88,23 +102,26 @@ const CHECKS: { inputs: Input[]; cypher: string }[] = [
             of: toString(o.validFrom), ot: toString(o.validTo)} AS v`,
   },
   {
-    // A party unit has at most one active direct superior at any date (units that gained or changed one).
-    inputs: ["lower"],
-    cypher: `UNWIND $lower AS id
-     MATCH (u:Unit {id: id})-[a:SUBORDINATE_TO]->(x:Unit), (u)-[b:SUBORDINATE_TO]->(y:Unit)
-     WHERE elementId(a) < elementId(b)
+    // A party unit has at most one active direct superior at any date, and an organ or body is
+    // part of at most one whole (units that gained or changed a link of that type).
+    inputs: ["upward"],
+    cypher: `UNWIND $upward AS x
+     MATCH (u:Unit {id: x.id})-[a:SUBORDINATE_TO|PART_OF]->(p:Unit), (u)-[b:SUBORDINATE_TO|PART_OF]->(q:Unit)
+     WHERE type(a) = x.type AND type(b) = x.type AND elementId(a) < elementId(b)
        AND coalesce(a.validFrom, ${START}) <= coalesce(b.validTo, ${END})
        AND coalesce(b.validFrom, ${START}) <= coalesce(a.validTo, ${END})
-     WITH u, x, y, a, b LIMIT 5
-     RETURN 'ONE_DIRECT_SUPERIOR' AS invariant, {unit: u.id, first: x.id, second: y.id,
-            from: toString(CASE WHEN coalesce(a.validFrom, ${START}) > coalesce(b.validFrom, ${START}) THEN a.validFrom ELSE b.validFrom END)} AS v`,
+     WITH x, u, p, q, a, b LIMIT 5
+     RETURN CASE x.type WHEN 'PART_OF' THEN 'ONE_WHOLE' ELSE 'ONE_DIRECT_SUPERIOR' END AS invariant,
+            {unit: u.id, first: p.id, second: q.id,
+             from: toString(CASE WHEN coalesce(a.validFrom, ${START}) > coalesce(b.validFrom, ${START}) THEN a.validFrom ELSE b.validFrom END)} AS v`,
   },
   {
-    // No cycle in SUBORDINATE_TO on any date: a cycle through a unit that gained or changed a
-    // superior, whose edges share a day (a new cycle must pass through a new or changed edge).
+    // No cycle in the structure (SUBORDINATE_TO and PART_OF) on any date: a cycle through a unit
+    // that gained or changed a superior or whole, whose edges share a day (a new cycle must pass
+    // through a new or changed edge).
     inputs: ["lower"],
     cypher: `UNWIND $lower AS id
-     MATCH path = (u:Unit {id: id})-[rs:SUBORDINATE_TO*1..64]->(u)
+     MATCH path = (u:Unit {id: id})-[rs:SUBORDINATE_TO|PART_OF*1..64]->(u)
      WITH path,
           reduce(m = ${START}, x IN rs | CASE WHEN coalesce(x.validFrom, ${START}) > m THEN coalesce(x.validFrom, ${START}) ELSE m END) AS from,
           reduce(m = ${END}, x IN rs | CASE WHEN coalesce(x.validTo, ${END}) < m THEN coalesce(x.validTo, ${END}) ELSE m END) AS to
@@ -184,11 +201,19 @@ function twoSuperiors(r: Row): Violation {
   };
 }
 
+function twoWholes(r: Row): Violation {
+  return {
+    rule: "ONE_WHOLE",
+    units: [text(r, "unit"), text(r, "first"), text(r, "second")],
+    message: `"${r.unit}" would be PART_OF two units at once ("${r.first}" and "${r.second}", from ${r.from ?? "the start"}); end the one it leaves first (a move does)`,
+  };
+}
+
 function cycle(r: Row): Violation {
   return {
     rule: "NO_CYCLE",
     units: texts(r, "cycle").slice(0, -1),
-    message: `SUBORDINATE_TO would have a cycle on ${r.on}: ${texts(r, "cycle").join(" → ")}`,
+    message: `the structure (SUBORDINATE_TO, PART_OF) would have a cycle on ${r.on}: ${texts(r, "cycle").join(" → ")}`,
   };
 }
 
