@@ -5,7 +5,7 @@
  */
 import { active, attributeOn, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
-import { FACTS_KIND_PARAMS, TARGETS_SUBQUERY } from "./relation-repository.ts";
+import { FACTS_KIND_PARAMS, targetsSubquery } from "./relation-repository.ts";
 
 const MAX_DEPTH = 40;
 
@@ -98,7 +98,7 @@ const seen = (x: string) => `($visible IS NULL OR ${x} IN $visible)`;
  * the facts (UNIT_FACTS_CYPHER), but only asked whether there is one the reader may see: an
  * active REPORTS_TO / NOTIFIES from the unit or from its bodies (BCH, BTV, Thường trực), or a
  * reporting rule in force covering the unit whose recipient selector names someone on the date.
- * The selectors are computed only for the units that are left, with TARGETS_SUBQUERY itself.
+ * The selectors are computed only for the units that are left, with targetsSubquery itself.
  */
 const NO_OBLIGATION = (subtree: boolean) => `WITH date($asOf) AS d
      ${subtree ? "UNWIND $members AS id MATCH (u:Unit {id: id})" : "MATCH (u:Unit)"}
@@ -123,7 +123,7 @@ const NO_OBLIGATION = (subtree: boolean) => `WITH date($asOf) AS d
          OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
          RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
        }
-${TARGETS_SUBQUERY}
+${targetsSubquery("selectors")}
        RETURN any(sel IN selectors WHERE any(t IN coalesce(targets[sel], []) WHERE ${seen("t")})) AS served
      }
      WITH u, coalesce(served, false) AS served WHERE NOT served

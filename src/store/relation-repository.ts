@@ -76,29 +76,37 @@ export interface FactsKey {
 /**
  * The units a rule's recipient may name (src/domain/obligations.ts), by recipient kind: the
  * unit's direct superior, its host agency's leadership, party organisation and mass
- * organisations, and the committee of the place where it sits.
+ * organisations, and the committee of the place where it sits. Only the selectors listed in
+ * `wanted` (a Cypher list variable: the recipients of the rules covering the unit) are looked
+ * up; the others are left empty, since nothing reads a selector no rule names — most units are
+ * covered by no rule, and their facts then cost none of these reads, nor the units they name.
  */
-export const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
+export const targetsSubquery = (wanted: string) => `     CALL (u, d, wholes, superiors, ${wanted}) {
        // The agency the unit sits in: its host, or for an agency head the agency it is part of.
-       WITH coalesce(${attributeOn("u", "host")}, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
-       CALL (hostId, d) {
+       WITH u, d, superiors, ${wanted} AS wanted,
+            coalesce(${attributeOn("u", "host")}, CASE WHEN u.kind = 'AGENCY_HEAD' THEN wholes[0] END) AS hostId
+       CALL (hostId, d, wanted) {
+         WITH hostId, d, wanted WHERE 'HOST_LEADERSHIP' IN wanted
          OPTIONAL MATCH (l:Unit)-[lr:LEADS]->(:Unit {id: hostId})
          WHERE l.kind IN $delegationKinds AND ${active("lr")} AND ${active("l")}
          RETURN collect(l.id) AS leaders
        }
-       CALL (hostId, d) {
+       CALL (hostId, d, wanted) {
+         WITH hostId, d, wanted WHERE 'HOST_LEADERSHIP' IN wanted
          OPTIONAL MATCH (head:Unit {kind: 'AGENCY_HEAD'})-[hr:PART_OF]->(:Unit {id: hostId})
          WHERE ${active("hr")} AND ${active("head")}
          RETURN collect(head.id) AS heads
        }
        // Units hosted in the agency on d: those whose host is it now and was it on d (a unit
        // that has since moved to another host is not found: the host index holds current values).
-       CALL (u, hostId, d) {
+       CALL (u, hostId, d, wanted) {
+         WITH u, hostId, d, wanted WHERE 'HOST_PARTY_ORGANISATION' IN wanted AND u.kind = 'AGENCY_HEAD'
          OPTIONAL MATCH (o:Unit {host: hostId})
          WHERE o.kind IN $basicKinds AND ${active("o")} AND o <> u AND ${attributeOn("o", "host")} = hostId
          RETURN collect(o.id) AS partyOrgs
        }
-       CALL (hostId, d) {
+       CALL (hostId, d, wanted) {
+         WITH hostId, d, wanted WHERE 'HOST_MASS_ORGANISATIONS' IN wanted
          OPTIONAL MATCH (m:Unit {host: hostId})
          WHERE m.kind IN $massKinds AND ${active("m")} AND ${attributeOn("m", "host")} = hostId
          RETURN collect(m.id) AS massOrgs
@@ -110,11 +118,13 @@ export const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
        // LOCAL_GOVERNMENT (Điều 13): the people's committee of the seat's locality, where the graph
        // holds it: the PEOPLES_COMMITTEE led (LEADS) on the date by a ban cán sự đảng / đảng ủy
        // UBND that is SUBORDINATE_TO the LOCAL_COMMITTEE.
-       CALL (u, hostId, d) {
+       CALL (u, hostId, d, wanted) {
+         WITH u, hostId, d, wanted WHERE 'LOCAL_COMMITTEE' IN wanted OR 'LOCAL_GOVERNMENT' IN wanted
          OPTIONAL MATCH (a:Unit {id: coalesce(hostId, u.id)})
-         WITH a, d, CASE WHEN a IS NULL THEN null ELSE ${attributeOn("a", "seat")} END AS seatId
+         WITH a, d, wanted, CASE WHEN a IS NULL THEN null ELSE ${attributeOn("a", "seat")} END AS seatId
          OPTIONAL MATCH (c:Unit {id: seatId}) WHERE ${active("c")}
-         CALL (c, d) {
+         CALL (c, d, wanted) {
+           WITH c, d, wanted WHERE 'LOCAL_GOVERNMENT' IN wanted
            OPTIONAL MATCH (c)<-[gs:SUBORDINATE_TO]-(g:Unit)-[gl:LEADS]->(gov:Unit {kind: 'PEOPLES_COMMITTEE'})
            WHERE g.kind IN $governmentPartyKinds AND ${active("g")} AND ${active("gs")} AND ${active("gl")}
              AND ${active("gov")}
@@ -124,17 +134,18 @@ export const TARGETS_SUBQUERY = `     CALL (u, d, wholes, superiors) {
        }
        // SUPERIOR_INSPECTION_COMMISSION (138-QĐ/TW Điều 6 khoản 2): the Ủy ban Kiểm tra (PART_OF,
        // up to three steps) of the covered unit's direct superior committee on the date.
-       CALL (superiors, d) {
+       CALL (superiors, d, wanted) {
+         WITH superiors, d, wanted WHERE 'SUPERIOR_INSPECTION_COMMISSION' IN wanted
          OPTIONAL MATCH (k:Unit {kind: 'INSPECTION_COMMISSION'}) (()-[p:PART_OF]->()){1,3} (sup:Unit)
          WHERE sup.id IN superiors AND ${active("k")} AND all(x IN p WHERE ${active("x")})
          RETURN collect(DISTINCT k.id) AS superiorInspection
        }
        RETURN {
-         DIRECT_SUPERIOR: superiors,
+         DIRECT_SUPERIOR: CASE WHEN 'DIRECT_SUPERIOR' IN wanted THEN superiors ELSE [] END,
          HOST_LEADERSHIP: leaders + heads,
-         HOST_PARTY_ORGANISATION: CASE WHEN u.kind = 'AGENCY_HEAD' THEN partyOrgs ELSE [] END,
+         HOST_PARTY_ORGANISATION: partyOrgs,
          HOST_MASS_ORGANISATIONS: massOrgs,
-         LOCAL_COMMITTEE: locals,
+         LOCAL_COMMITTEE: CASE WHEN 'LOCAL_COMMITTEE' IN wanted THEN locals ELSE [] END,
          LOCAL_GOVERNMENT: governments,
          SUPERIOR_INSPECTION_COMMISSION: superiorInspection
        } AS targets
@@ -163,13 +174,13 @@ export const factsCypher = (keys: string) => `UNWIND range(0, size(${keys}) - 1)
        OPTIONAL MATCH (u)-[po:PART_OF]->(whole:Unit) WHERE ${active("po")}
        RETURN collect(DISTINCT sup.id) AS superiors, collect(DISTINCT whole.id) AS wholes
      }
-${TARGETS_SUBQUERY}
      CALL (u, d) {
        OPTIONAL MATCH (rule:Rule)
        WHERE u.kind IN rule.kinds AND (rule.sectors IS NULL OR ${attributeOn("u", "sector")} IN rule.sectors)
          AND ${active("rule")}
-       RETURN collect(rule {.id, .via, .basis}) AS rules
+       RETURN collect(rule {.id, .via, .basis}) AS rules, collect(DISTINCT rule.recipient) AS recipients
      }
+${targetsSubquery("recipients")}
      WITH i, k, u, outgoing, bodyReports, superiors, wholes, targets, rules,
           CASE WHEN u IS NULL THEN [] ELSE [u.id] END +
           [x IN outgoing | x.to] + [x IN bodyReports | x.from] + [x IN bodyReports | x.to] +
@@ -190,7 +201,7 @@ ${TARGETS_SUBQUERY}
 
 const UNIT_FACTS_CYPHER = factsCypher("$keys");
 
-/** The kind lists UNIT_FACTS_CYPHER and TARGETS_SUBQUERY take as parameters (also read by the integrity report). */
+/** The kind lists UNIT_FACTS_CYPHER and targetsSubquery take as parameters (also read by the integrity report). */
 export const FACTS_KIND_PARAMS = {
   bodyKinds: BODY_KINDS,
   delegationKinds: DELEGATION_KINDS,
@@ -322,15 +333,19 @@ export interface Chain {
   found: boolean;
   hops: ChainHop[];
   units: UnitRecord[];
+  /** Only when asked (readers without the result cache): the citations the hops name. */
   citations: CitationRecord[];
 }
 
 /**
  * The chain from a unit to the top as of the date: structural hops (SUBORDINATE_TO, PART_OF),
  * and on each hop the reporting that explicit relations and rules prescribe. One query: the
- * path, the hops' reports and rules, and every unit and citation the answer names.
+ * path, the hops' reports and rules, every unit the answer names and (when asked) every
+ * citation. Without them the hops name their citations by id, as the facts do: reference data
+ * a result cache keeps apart (a dozen provisions serve every chain of the country, and their
+ * excerpts were half of each answer).
  */
-const REPORTING_CHAIN = `OPTIONAL MATCH (u:Unit {id: $id})
+const REPORTING_CHAIN = (withReferences: boolean) => `OPTIONAL MATCH (u:Unit {id: $id})
   WITH u, date($asOf) AS d
   CALL (u, d) {
     OPTIONAL MATCH path = (u) (()-[r:${STRUCTURE}]->(n:Unit) WHERE ${active("r")} AND ${active("n")}){0,40} (top:Unit)
@@ -365,15 +380,22 @@ const REPORTING_CHAIN = `OPTIONAL MATCH (u:Unit {id: $id})
        reduce(a = [], h IN hops | a + [x IN h.reports | x.from] + [x IN h.reports | x.to] +
          reduce(b = [], x IN h.reports | b + coalesce(x.props.via, []))) AS extraIds
   ${unitsOf("extraIds", "extra")}
-  ${citationsOf("basisIds")}
-  RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops, citations, citationsDocuments`;
+  ${withReferences ? citationsOf("basisIds") : ""}
+  RETURN u IS NOT NULL AS found, [n IN ns | properties(n)] + extra AS units, hops
+         ${withReferences ? ", citations, citationsDocuments" : ""}`;
 
+const CHAIN_WITH_CITATIONS = REPORTING_CHAIN(true);
+const CHAIN_CITING_BY_ID = REPORTING_CHAIN(false);
+
+/** The chain, with its citations when `withReferences` (the default: one round trip for a reader without the result cache). */
 export async function reportingChain(
   db: Database,
   args: { id: string; asOf: string },
   counter?: RoundTripCounter,
+  withReferences = true,
 ): Promise<Chain> {
-  const rows = await db.read(REPORTING_CHAIN, { id: args.id, asOf: args.asOf }, counter);
+  const cypher = withReferences ? CHAIN_WITH_CITATIONS : CHAIN_CITING_BY_ID;
+  const rows = await db.read(cypher, { id: args.id, asOf: args.asOf }, counter);
   return chainOf(rows[0] as Row);
 }
 

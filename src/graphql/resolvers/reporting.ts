@@ -54,7 +54,9 @@ export const ReportingQueries: QueryResolvers = {
     const asOf = asOfArg(args.asOf, ctx);
     // One round trip: the chain query also returns every unit and citation it mentions.
     const key = { id: args.unitId, asOf };
-    const chain = await ctx.loaders.read("chain", key, (rt) => reportingChain(ctx.db, key, rt));
+    const chain = await ctx.loaders.read("chain", key, (rt) =>
+      reportingChain(ctx.db, key, rt, !ctx.loaders.caching),
+    );
     if (!chain.found || scoped(ctx)) await requireUnit(args.unitId, ctx, "unitId");
     ctx.loaders.primeUnits(chain.units);
     ctx.loaders.primeCitations(chain.citations);

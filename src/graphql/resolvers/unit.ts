@@ -97,7 +97,9 @@ export const UnitResolvers: Resolvers = {
     },
     ancestors: async (u, args, ctx) => {
       const key = { id: u.id, asOf: asOfArg(args.asOf, ctx) };
-      const chain = await ctx.loaders.read("chain", key, (rt) => reportingChain(ctx.db, key, rt));
+      const chain = await ctx.loaders.read("chain", key, (rt) =>
+        reportingChain(ctx.db, key, rt, !ctx.loaders.caching),
+      );
       ctx.loaders.primeUnits(chain.units);
       ctx.loaders.primeCitations(chain.citations);
       const ancestors = await keepVisible(ctx, chain.hops, (h) => [h.to]);
