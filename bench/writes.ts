@@ -24,9 +24,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateInto } from "../src/cli/generate.ts";
-import type { Database } from "../src/store/database.ts";
+import { type Database, Database as DatabaseClass } from "../src/store/database.ts";
 import { postGraphql, rssMb, signToken, startOurServer } from "./http-client.ts";
-import { startBenchNeo4j } from "./neo4j.ts";
+import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
 import { checkMoved, loadWorkload, type ProvinceWork } from "./writes-workload.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -51,6 +51,9 @@ const { values: args } = parseArgs({
     "server-profile": { type: "string" },
     /** A file for a Java Flight Recorder recording of Neo4j during the timed modes (jcmd JFR.start). */
     jfr: { type: "string" },
+    /** A Neo4j already running on the store (password bench-password), and its process id (for its CPU): none is started. */
+    uri: { type: "string" },
+    "neo4j-pid": { type: "string" },
   },
 });
 
@@ -245,12 +248,22 @@ async function main(): Promise<void> {
   const clientCount = Number(args.clients);
   const seconds = Number(args.duration);
   console.log(`== writes at scale ${scale}, Neo4j at ${dataDir}`);
-  const neo = await startBenchNeo4j({
-    boltPort: Number(args["bolt-port"]),
-    dataDir,
-    heapMb: Number(args.heap),
-    pageCacheMb: Number(args.pagecache),
-  });
+  const neo = args.uri
+    ? (() => {
+        const db = new DatabaseClass({ uri: args.uri as string, user: "neo4j", password: BENCH_PASSWORD });
+        return {
+          db,
+          uri: args.uri as string,
+          neo4j: { pid: Number(args["neo4j-pid"]) },
+          stop: () => db.close(),
+        };
+      })()
+    : await startBenchNeo4j({
+        boltPort: Number(args["bolt-port"]),
+        dataDir,
+        heapMb: Number(args.heap),
+        pageCacheMb: Number(args.pagecache),
+      });
   let server: { proc: ChildProcess; url: string } | undefined;
   try {
     const imported = await generateInto(neo.db, { scale, seed: 42, skipIfComplete: true });
