@@ -42,12 +42,17 @@ export async function startOurServer(
   uri: string,
   port: string,
   env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
 ): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/our-server.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: BENCH_PASSWORD, PORT: port, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, "--import", "tsx", path.join(ROOT, "bench/our-server.ts")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NEO4J_URI: uri, NEO4J_PASSWORD: BENCH_PASSWORD, PORT: port, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const errors: string[] = [];
   proc.stderr?.on("data", (d: Buffer) => errors.push(d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

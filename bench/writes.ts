@@ -16,16 +16,17 @@
  * acknowledged changes per second, p50/p99, the errors by code, and the server's peak RSS.
  * `--record` appends the table to bench/results/writes-<date>.json.
  */
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { readlinkSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateInto } from "../src/cli/generate.ts";
-import type { Database } from "../src/store/database.ts";
+import { type Database, Database as DatabaseClass } from "../src/store/database.ts";
 import { postGraphql, rssMb, signToken, startOurServer } from "./http-client.ts";
-import { startBenchNeo4j } from "./neo4j.ts";
+import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
 import { checkMoved, loadWorkload, type ProvinceWork } from "./writes-workload.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -46,6 +47,13 @@ const { values: args } = parseArgs({
     heap: { type: "string", default: "2048" },
     pagecache: { type: "string", default: "2048" },
     record: { type: "boolean", default: false },
+    /** A folder for a V8 CPU profile of our server (node --cpu-prof), written when it stops. */
+    "server-profile": { type: "string" },
+    /** A file for a Java Flight Recorder recording of Neo4j during the timed modes (jcmd JFR.start). */
+    jfr: { type: "string" },
+    /** A Neo4j already running on the store (password bench-password), and its process id (for its CPU): none is started. */
+    uri: { type: "string" },
+    "neo4j-pid": { type: "string" },
   },
 });
 
@@ -70,6 +78,9 @@ interface ModeResult {
   peakRssMb: number;
   /** CPU time our server and Neo4j spent per acknowledged change (user + system), ms. */
   cpuMsPerChange: number;
+  /** Of which our server's (Node: HTTP, GraphQL, the driver) and Neo4j's, ms per acknowledged change. */
+  serverCpuMsPerChange: number;
+  neo4jCpuMsPerChange: number;
   loadAverage: number[];
 }
 
@@ -117,7 +128,8 @@ async function runMode(
   pid: number,
   neo4jPid: number,
 ): Promise<ModeResult> {
-  const cpuBefore = (await cpuMs(pid)) + (await cpuMs(neo4jPid));
+  const serverBefore = await cpuMs(pid);
+  const neo4jBefore = await cpuMs(neo4jPid);
   const samples: Sample[] = [];
   const moved = new Set<string>();
   const end = Date.now() + seconds * 1000;
@@ -151,7 +163,8 @@ async function runMode(
     }),
   );
   clearInterval(sampler);
-  const cpuSpent = (await cpuMs(pid)) + (await cpuMs(neo4jPid)) - cpuBefore;
+  const serverSpent = (await cpuMs(pid)) - serverBefore;
+  const neo4jSpent = (await cpuMs(neo4jPid)) - neo4jBefore;
   const ok = samples.filter((s) => !s.error);
   const sorted = ok.map((s) => s.ms).sort((a, b) => a - b);
   const byKind: ModeResult["byKind"] = {};
@@ -177,12 +190,16 @@ async function runMode(
     errors,
     invariants: await checkMoved(db, [...moved]),
     peakRssMb: Math.round(peakRss),
-    cpuMsPerChange:
-      Math.round(
-        (cpuSpent / Math.max(1, samples.length - Object.values(errors).reduce((a, b) => a + b, 0))) * 10,
-      ) / 10,
+    cpuMsPerChange: perChange(serverSpent + neo4jSpent, ok.length),
+    serverCpuMsPerChange: perChange(serverSpent, ok.length),
+    neo4jCpuMsPerChange: perChange(neo4jSpent, ok.length),
     loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
+}
+
+/** CPU ms per acknowledged change, one decimal. */
+function perChange(ms: number, acknowledged: number): number {
+  return Math.round((ms / Math.max(1, acknowledged)) * 10) / 10;
 }
 
 function print(r: ModeResult): void {
@@ -193,7 +210,7 @@ function print(r: ModeResult): void {
       `p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms (move ${f(r.byKind.move?.p50 ?? Number.NaN)}/${f(r.byKind.move?.p99 ?? Number.NaN)}, ` +
       `rename ${f(r.byKind.rename?.p50 ?? Number.NaN)}/${f(r.byKind.rename?.p99 ?? Number.NaN)}); ` +
       `moved ${r.invariants.moved}, two superiors ${r.invariants.twoSuperiors}, cycles ${r.invariants.cycles}; ` +
-      `server + Neo4j CPU ${r.cpuMsPerChange} ms per change; peak RSS ${r.peakRssMb} MB; load ${r.loadAverage.join(" ")}`,
+      `server + Neo4j CPU ${r.cpuMsPerChange} ms per change (server ${r.serverCpuMsPerChange}, Neo4j ${r.neo4jCpuMsPerChange}); peak RSS ${r.peakRssMb} MB; load ${r.loadAverage.join(" ")}`,
   );
   for (const [e, n] of Object.entries(r.errors)) console.log(`    ${n} × ${e}`);
 }
@@ -219,31 +236,52 @@ async function warmUp(
   }
 }
 
+/** A Java Flight Recorder command on Neo4j's JVM (jcmd, beside the java that runs it). */
+function jfr(pid: number, command: "start" | "stop", options: string): void {
+  const jcmd = path.join(path.dirname(readlinkSync(`/proc/${pid}/exe`)), "jcmd");
+  execFileSync(jcmd, [String(pid), `JFR.${command}`, ...options.split(" ")], { stdio: "inherit" });
+}
+
 async function main(): Promise<void> {
   const scale = Number(args.scale);
   const dataDir = args.data ?? `.data-writes/scale-${scale}`;
   const clientCount = Number(args.clients);
   const seconds = Number(args.duration);
   console.log(`== writes at scale ${scale}, Neo4j at ${dataDir}`);
-  const neo = await startBenchNeo4j({
-    boltPort: Number(args["bolt-port"]),
-    dataDir,
-    heapMb: Number(args.heap),
-    pageCacheMb: Number(args.pagecache),
-  });
+  const neo = args.uri
+    ? (() => {
+        const db = new DatabaseClass({ uri: args.uri as string, user: "neo4j", password: BENCH_PASSWORD });
+        return {
+          db,
+          uri: args.uri as string,
+          neo4j: { pid: Number(args["neo4j-pid"]) },
+          stop: () => db.close(),
+        };
+      })()
+    : await startBenchNeo4j({
+        boltPort: Number(args["bolt-port"]),
+        dataDir,
+        heapMb: Number(args.heap),
+        pageCacheMb: Number(args.pagecache),
+      });
   let server: { proc: ChildProcess; url: string } | undefined;
   try {
     const imported = await generateInto(neo.db, { scale, seed: 42, skipIfComplete: true });
     console.log(`${imported.skipped ? "already imported" : "imported"}: ${imported.units} units`);
     const workload = await loadWorkload(neo.db, clientCount);
     console.log(`workload: ${workload.provinces.length} provinces with movable cells`);
-    server = await startOurServer(neo.uri, args.port, { JWT_SECRET });
+    const profile = args["server-profile"]
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["server-profile"])}`]
+      : [];
+    server = await startOurServer(neo.uri, args.port, { JWT_SECRET }, profile);
     const jwts = new Map<string, string>();
     for (const p of workload.provinces) jwts.set(p.scope, await token(p.scope));
     const state = { moveDay: workload.moveDay };
     const pid = server.proc.pid as number;
     await warmUp(server.url, workload.provinces[0] as ProvinceWork, jwts, state.moveDay);
     const results: ModeResult[] = [];
+    if (args.jfr)
+      jfr(neo.neo4j.pid, "start", `name=writes filename=${path.resolve(args.jfr)} settings=profile`);
     for (const mode of args.modes.split(",")) {
       const first = workload.provinces[0] as ProvinceWork;
       const jwt = (w: ProvinceWork) => jwts.get(w.scope) as string;
@@ -266,6 +304,7 @@ async function main(): Promise<void> {
       print(r);
       results.push(r);
     }
+    if (args.jfr) jfr(neo.neo4j.pid, "stop", "name=writes");
     if (args.record) {
       await mkdir(path.join(ROOT, "bench/results"), { recursive: true });
       const file = path.join(

@@ -3,9 +3,15 @@
  * (Neo4j's own node locks, so that changes to different parts of the hierarchy run side by side
  * and changes to the same units serialise), have src/auth/scope.ts judge the units the change
  * names (the store only answers which of them lie in the principal's subtrees), make the writes,
- * record the event and an audit record (before / after) for every unit and relation changed,
- * check the invariants on what changed, raise the graph version, and commit — or throw, and the
- * transaction rolls back, leaving nothing behind.
+ * check the invariants on what changed, record the event and an audit record (before / after)
+ * for every unit and relation changed, check that the basis names known provisions, raise one of
+ * the graph's version counters, and commit — or throw, and the transaction rolls back, leaving
+ * nothing behind.
+ *
+ * Each statement costs Neo4j and the driver far more than the few dozen db hits a change's
+ * statements do (bench/RESULTS.md, "Writes at scale"), so a change makes as few as it can: the
+ * lock statements also answer the locked units' properties and where they lie for the scope
+ * check, the event's statement also checks the basis, raises the version and answers the Event.
  */
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/principal.ts";
@@ -13,11 +19,13 @@ import { assertMayCreateRoot, assertScope, type Named, unknownId } from "../auth
 import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
+import type { EventRecord } from "./change-repository.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
-import { BUMP_GRAPH_VERSION } from "./graph-version.ts";
-import { type ChangedParts, checkInvariants, subtreeMembership } from "./invariant-checks.ts";
+import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
+import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
 import { type RelationRef, relationStates, relationStatesCypher } from "./relation-lookup.ts";
-import { lockPlacement, lockUnits, placementLocks } from "./write-locks.ts";
+import { type Membership, subtreeMembership } from "./scope-membership.ts";
+import { type Locked, lockPlacement, lockUnits, placementLocks, type ScopeQuery } from "./write-locks.ts";
 
 export interface EventInput {
   kind: string;
@@ -45,14 +53,22 @@ export interface ChangeSession {
   /** Locks units and records their state before they change (call before writing them). */
   touchUnits(ids: readonly string[]): Promise<void>;
   /**
+   * Records a unit this transaction is about to create (its state before: none); it holds the
+   * new node's lock from its creation. Saves locking an id that names nothing.
+   */
+  touchNewUnit(id: string): void;
+  /**
    * The properties of these units as they are now (null: no such unit), by id. Those of units
    * this transaction has locked but not touched are kept: no other change can alter them, and
    * this one does not until it touches them, so a later read of them (or touchUnits, for their
    * state before) needs no statement.
    */
   unitStates(ids: readonly string[]): Promise<Map<string, Row | null>>;
-  /** Records the state of relations before they change (call before writing them). */
-  touchRelations(rels: readonly RelationRef[]): Promise<void>;
+  /**
+   * Records the state of relations before they change (call before writing them); `state`, when
+   * the caller has just read it (its ends locked), saves reading it again.
+   */
+  touchRelations(rels: readonly (RelationRef & { state?: Row })[]): Promise<void>;
   /**
    * Records a relation this transaction is about to create, having just found that no relation
    * has its id (its state before: none); saves reading it again.
@@ -88,17 +104,31 @@ function canonical(p: Row | undefined): string | null {
   return JSON.stringify(Object.fromEntries(Object.entries(p).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+/** runChangeEvent's event id. */
 export async function runChange(
   db: Database,
   principal: Principal,
   event: EventInput,
   work: (session: ChangeSession) => Promise<void>,
 ): Promise<string> {
+  return (await runChangeEvent(db, principal, event, work)).id;
+}
+
+/**
+ * Runs a change (the module's comment says how) and answers its Event as recorded, as
+ * change-repository.ts findEvents reads it: the mutation's answer, without a read after the commit.
+ */
+export async function runChangeEvent(
+  db: Database,
+  principal: Principal,
+  event: EventInput,
+  work: (session: ChangeSession) => Promise<void>,
+): Promise<EventRecord> {
   const eventId = `evt-${randomUUID()}`;
   // Within the write time budget (WRITE_TIMEOUT_MS, lock wait included), or rolled back: no client waits unboundedly.
   // A deadlock between two changes (each waiting for a unit the other locked) is retried there.
+  requireBasis(event.basis);
   return db.boundedWriteTransaction(async (tx) => {
-    await requireProvisions(tx, event.basis);
     const before: Before = {
       units: new Map(),
       relations: new Map(),
@@ -106,6 +136,11 @@ export async function runChange(
       locked: new Set(),
       placed: new Set(),
       known: new Map(),
+      scopeQuery:
+        principal.role === "admin"
+          ? null
+          : { scopes: principal.scopes, dates: [previousDay(event.effectiveOn), event.effectiveOn] },
+      membership: new Map(),
     };
     await work(openSession(tx, principal, event, eventId, before));
 
@@ -114,10 +149,9 @@ export async function runChange(
     if (violations[0]) throw violationError(violations[0]);
     if (changes.length === 0)
       throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
-    // The version is raised in the same (last) statement, so that the one node every change
-    // writes is held only from there to the commit.
-    await recordEvent(tx, principal, event, eventId, changes);
-    return eventId;
+    // The version is raised in the same (last) statement, so that its node is held only from
+    // there to the commit; the basis is checked there too (an unknown provision rolls it back).
+    return recordEvent(tx, principal, event, eventId, changes);
   });
 }
 
@@ -133,6 +167,13 @@ interface Before {
   placed: Set<string>;
   /** The properties of units it has locked and not touched, as read (null: no such unit). */
   known: Map<string, Row | null>;
+  /**
+   * For an editor, what the lock statements also read: where the units they lock lie, judged on
+   * the change's date (null: an admin, or no longer asked once the change has touched anything).
+   */
+  scopeQuery: ScopeQuery | null;
+  /** Where the units locked so far lie (scope-membership.ts), valid while scopeQuery is set. */
+  membership: Map<string, Membership>;
 }
 
 /** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
@@ -152,20 +193,22 @@ function openSession(
       const key = JSON.stringify([unitId, superiorId, from]);
       if (before.placed.has(key)) return;
       before.placed.add(key);
-      // Read and lock (one statement), and read again until nothing new appears: a move
-      // committed between the read and the lock may have put other superiors above.
-      const placed = await lockPlacement(tx, unitId, superiorId, from, [...before.locked]);
+      // Read, lock and read again (one statement), and lock and read again until nothing new
+      // appears: a move committed between the read and the lock may have put other superiors above.
+      const placed = await lockPlacement(tx, unitId, superiorId, from, [...before.locked], before.scopeQuery);
       if (!placed) return lockOnce(tx, before, [unitId, superiorId]);
-      noteLocked(before, placed.wanted, placed.states);
+      noteLocked(before, placed.wanted, placed);
+      let ids = placed.again;
       for (let round = 0; round < 10; round++) {
-        const ids = await placementLocks(tx, unitId, superiorId, from);
         if (ids.every((id) => before.locked.has(id))) break;
         await lockOnce(tx, before, ids);
+        ids = await placementLocks(tx, unitId, superiorId, from);
       }
     },
     async touchUnits(ids) {
       const fresh = [...new Set(ids)].filter((id) => !before.units.has(id));
       if (fresh.length === 0) return;
+      stopScopeReads(before);
       await lockOnce(tx, before, fresh);
       const unknown = fresh.filter((id) => !before.known.has(id));
       const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
@@ -175,6 +218,13 @@ function openSession(
         // Touched: this change may write it from now on.
         before.known.delete(id);
       }
+    },
+    touchNewUnit(id) {
+      if (before.units.has(id)) return;
+      stopScopeReads(before);
+      before.units.set(id, null);
+      before.locked.add(id);
+      before.known.delete(id);
     },
     async unitStates(ids) {
       const wanted = [...new Set(ids)];
@@ -192,7 +242,10 @@ function openSession(
     async touchRelations(rels) {
       const fresh = rels.filter((r) => !before.relations.has(r.id));
       if (fresh.length === 0) return;
-      const states = await relationStates(tx, fresh);
+      stopScopeReads(before);
+      const unread = fresh.filter((r) => !r.state);
+      const states = unread.length > 0 ? await relationStates(tx, unread) : new Map<string, Row>();
+      for (const r of fresh) if (r.state) states.set(r.id, r.state);
       for (const r of fresh) {
         before.types.set(r.id, r.type);
         before.relations.set(r.id, canonical(states.get(r.id)));
@@ -200,13 +253,21 @@ function openSession(
     },
     touchNewRelation(rel) {
       if (before.relations.has(rel.id)) return;
+      stopScopeReads(before);
       before.types.set(rel.id, rel.type);
       before.relations.set(rel.id, null);
     },
     authorize: (named, on = event.effectiveOn) =>
-      assertScope(principal, event.kind, named, (ids, scopes) =>
-        subtreeMembership(tx, ids, scopes, [previousDay(on), on]),
-      ),
+      assertScope(principal, event.kind, named, async (ids, scopes) => {
+        // Where the lock statements have read it (the same scopes, on the change's date), and
+        // nothing has been written since: no statement.
+        if (on === event.effectiveOn && before.scopeQuery && ids.every((id) => before.membership.has(id)))
+          return {
+            within: new Set(ids.filter((id) => before.membership.get(id)?.within)),
+            below: new Set(ids.filter((id) => before.membership.get(id)?.below)),
+          };
+        return subtreeMembership(tx, ids, scopes, [previousDay(on), on]);
+      }),
     unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
     mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
   };
@@ -220,19 +281,30 @@ async function lockOnce(
 ): Promise<void> {
   const fresh = [...new Set(ids)].filter((id): id is string => !!id && !before.locked.has(id));
   if (fresh.length === 0) return;
-  noteLocked(before, fresh, await lockUnits(tx, fresh));
+  noteLocked(before, fresh, await lockUnits(tx, fresh, before.scopeQuery));
 }
 
 /**
  * Marks `ids` locked; the properties of those just locked (`states`: an id absent from it names
- * no unit) are kept while this change has not touched them.
+ * no unit) are kept while this change has not touched them, and so is where they lie (an id
+ * that names no unit lies nowhere).
  */
-function noteLocked(before: Before, ids: readonly string[], states: Map<string, Row>): void {
+function noteLocked(before: Before, ids: readonly string[], { states, membership }: Locked): void {
   for (const id of ids) {
     if (before.locked.has(id)) continue;
     before.locked.add(id);
     if (!before.units.has(id)) before.known.set(id, states.get(id) ?? null);
+    if (before.scopeQuery) before.membership.set(id, membership.get(id) ?? { within: false, below: false });
   }
+}
+
+/**
+ * The change is about to write: where units lie may change from here on, so the scope checks
+ * read it again (and the lock statements stop reading it).
+ */
+function stopScopeReads(before: Before): void {
+  before.scopeQuery = null;
+  before.membership.clear();
 }
 
 /**
@@ -304,10 +376,11 @@ function validityChanged(was: string | null, after: Row): boolean {
 }
 
 /**
- * The Event node and its Change records, linked to every unit they touched, and the graph's
- * version raised, in one statement. A Change is new, so its CHANGED links are created, not merged;
- * the Event's AFFECTED links are created once per distinct unit (a MERGE per change and unit
- * searched the Event's growing links again for each: quadratic in a large import).
+ * The Event node and its Change records, linked to every unit they touched, and one of the
+ * graph's version counters raised, in one statement, which answers the Event as findEvents
+ * (change-repository.ts) would read it. A Change is new, so its CHANGED links are created, not
+ * merged; the Event's AFFECTED links are created once per distinct unit (a MERGE per change and
+ * unit searched the Event's growing links again for each: quadratic in a large import).
  */
 async function recordEvent(
   tx: TransactionRunner,
@@ -315,11 +388,17 @@ async function recordEvent(
   event: EventInput,
   eventId: string,
   changes: Row[],
-): Promise<void> {
-  await tx.run(
-    `CREATE (e:Event {id: $eventId, kind: $kind, effectiveOn: date($effectiveOn), basis: $basis, actor: $actor,
+): Promise<EventRecord> {
+  const rows = await tx.run(
+    `CALL () {
+       UNWIND $basis AS id
+       OPTIONAL MATCH (p:Provision {id: id})
+       WITH id, p WHERE p IS NULL
+       RETURN collect(DISTINCT id) AS unknownBasis
+     }
+     CREATE (e:Event {id: $eventId, kind: $kind, effectiveOn: date($effectiveOn), basis: $basis, actor: $actor,
                       recordedAt: datetime(), note: $note})
-     WITH e
+     WITH e, unknownBasis
      CALL (e) {
        UNWIND $changes AS c
        CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
@@ -334,10 +413,15 @@ async function recordEvent(
        UNWIND $affected AS uid
        MATCH (u:Unit {id: uid})
        CREATE (e)-[:AFFECTED]->(u)
+       WITH u ORDER BY u.id
+       RETURN collect(u.id) AS unitIds
      }
-     WITH e LIMIT 1
-     ${BUMP_GRAPH_VERSION}`,
+     WITH e, unitIds, unknownBasis LIMIT 1
+     ${BUMP_VERSION_STRIPE}
+     RETURN e {.id, .kind, effectiveOn: toString(e.effectiveOn), .basis, .actor, recordedAt: toString(e.recordedAt),
+               .note, unitIds: unitIds} AS e, unknownBasis`,
     {
+      versionStripe: versionStripe(),
       eventId,
       kind: event.kind,
       effectiveOn: event.effectiveOn,
@@ -348,6 +432,9 @@ async function recordEvent(
       affected: [...new Set(changes.flatMap((c) => c.unitIds as string[]))],
     },
   );
+  const unknown = (rows[0]?.unknownBasis as string[] | undefined) ?? [];
+  if (unknown.length > 0) throw unknownProvisionError(unknown, "basis");
+  return rows[0]?.e as EventRecord;
 }
 
 function change(
@@ -387,16 +474,21 @@ function endsOf(state: string | null): string[] {
   return [s.from as string, s.to as string].filter(Boolean);
 }
 
+/** Refuses an empty basis (BAD_USER_INPUT naming `argument`). */
+function requireBasis(basis: readonly string[], argument = "basis"): void {
+  if (basis.length === 0)
+    throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": cite at least one provision id`, {
+      argument,
+    });
+}
+
 /** Refuses an empty basis or one naming a provision that does not exist (BAD_USER_INPUT naming `argument`). */
 export async function requireProvisions(
   tx: TransactionRunner,
   basis: readonly string[],
   argument = "basis",
 ): Promise<void> {
-  if (basis.length === 0)
-    throw new DomainError("BAD_USER_INPUT", `Argument "${argument}": cite at least one provision id`, {
-      argument,
-    });
+  requireBasis(basis, argument);
   const unknown = await unknownProvisions(tx, basis);
   if (unknown.length > 0) throw unknownProvisionError(unknown, argument);
 }

@@ -1,17 +1,30 @@
 /**
- * The graph's versions: two counters on the WriteLock node, raised by the transaction that
- * changes what they cover.
+ * The graph's versions, raised by the transaction that changes what they cover.
  *
- * - `graphVersion` (the hierarchy): units and relations. Every change (change-session.ts), the
- *   seed, bulk imports and migrations raise it.
- * - `referenceVersion`: rules, provisions and documents. Only the seed, bulk imports and
- *   migrations write those (no mutation does), so only they raise it; an edit of one unit leaves
- *   the answers about reference data in the cache.
+ * - the hierarchy's (units and relations): the sum of `graphVersion` over the WriteLock nodes,
+ *   VERSION_STRIPES counters. Every change (change-session.ts) raises one of them, picked at
+ *   random; the seed, bulk imports, migrations and reminders raise the first ('hierarchy').
+ *   One counter raised by every change made its node's lock the one all changes queued for, from
+ *   their last statement to their commit (the commit's log write included): changes in different
+ *   provinces, which share no other lock, were serialised there. With stripes, two changes wait
+ *   for each other only when they pick the same one.
+ * - `referenceVersion` (on 'hierarchy' alone): rules, provisions and documents. Only the seed,
+ *   bulk imports and migrations write those (no mutation does), so only they raise it; an edit of
+ *   one unit leaves the answers about reference data in the cache.
  *
  * Readers that keep answers between requests (src/graphql/result-cache.ts) key them by these.
  * A cached read learns them in the same statement as its data (withVersions below): one round
  * trip, and the versions are read before the data, so the data is never older than them.
+ *
+ * Why a sum serves as well as one counter: every stripe only grows, and a write raises one in its
+ * own transaction. Take an answer whose data lacks a write W: W committed after that data was
+ * read, so after each stripe was read for it. A statement issued after W committed reads every
+ * stripe later than that, so none lower, and W's strictly higher: its sum is larger. So a reader
+ * that starts after a write was acknowledged never learns the sum under which an answer without
+ * that write is kept — the guarantee one counter gave (two readers running alongside a write may
+ * see the same sum for different states; neither started after it).
  */
+import { randomInt } from "node:crypto";
 import { compactCypher } from "./compact-cypher.ts";
 import type { Database, RoundTripCounter, Row, TransactionRunner } from "./database.ts";
 
@@ -20,13 +33,28 @@ export interface Versions {
   reference: number;
 }
 
-const LOCK = "MERGE (gv:WriteLock {id: 'hierarchy'})";
+const MAIN = "hierarchy";
+const LOCK = `MERGE (gv:WriteLock {id: '${MAIN}'})`;
+
+/** How many counters the hierarchy's version is spread over (migration 012 creates them). */
+export const VERSION_STRIPES = 16;
+
+/** The id of one version counter, picked at random, for a change to raise (`$versionStripe`). */
+export function versionStripe(): string {
+  const i = randomInt(VERSION_STRIPES);
+  return i === 0 ? MAIN : `${MAIN}-${i}`;
+}
 
 /**
- * Raises the hierarchy's version; runs inside the writing transaction (or right after a bulk
- * write). A change (change-session.ts) appends it to its last statement.
+ * Raises the hierarchy's version by raising the counter `$versionStripe` (versionStripe()); a
+ * change (change-session.ts) appends it to its last statement, so that the node is held only
+ * from there to the commit.
  */
-export const BUMP_GRAPH_VERSION = `${LOCK}
+export const BUMP_VERSION_STRIPE = `MERGE (gv:WriteLock {id: $versionStripe})
+  SET gv.graphVersion = coalesce(gv.graphVersion, 0) + 1`;
+
+/** Raises the hierarchy's version (its first counter); runs inside the writing transaction or right after a bulk write. */
+const BUMP_GRAPH_VERSION = `${LOCK}
   SET gv.graphVersion = coalesce(gv.graphVersion, 0) + 1`;
 
 /** Raises both versions: for writes that may change rules, provisions or documents too. */
@@ -52,14 +80,16 @@ export async function bumpAllVersions(target: Database | TransactionRunner): Pro
 const H = "__hierarchyVersion";
 const R = "__referenceVersion";
 
+/**
+ * The versions from the counters (every WriteLock node is one: a label of a few nodes), as `h`
+ * and `r`: the hierarchy's is their sum, the reference data's is on the first.
+ */
+const READ_VERSIONS = `OPTIONAL MATCH (gv:WriteLock)
+WITH coalesce(sum(gv.graphVersion), 0) AS h, coalesce(max(gv.referenceVersion), 0) AS r`;
+
 /** The versions as they are now (one small auto-commit query): the check before serving held answers. */
 export async function readVersions(db: Database, counter?: RoundTripCounter): Promise<Versions> {
-  const rows = await db.readAutoCommit(
-    `OPTIONAL MATCH (gv:WriteLock {id: 'hierarchy'})
-     RETURN coalesce(gv.graphVersion, 0) AS h, coalesce(gv.referenceVersion, 0) AS r`,
-    {},
-    counter,
-  );
+  const rows = await db.readAutoCommit(`${READ_VERSIONS} RETURN h, r`, {}, counter);
   return { hierarchy: (rows[0]?.h as number) ?? 0, reference: (rows[0]?.r as number) ?? 0 };
 }
 
@@ -75,8 +105,8 @@ export async function readVersions(db: Database, counter?: RoundTripCounter): Pr
  * The inner read is sent compacted (compact-cypher.ts): these are the reads of every miss.
  */
 export function withVersions(cypher: string): string {
-  return `OPTIONAL MATCH (gv:WriteLock {id: 'hierarchy'})
-WITH coalesce(gv.graphVersion, 0) AS ${H}, coalesce(gv.referenceVersion, 0) AS ${R}
+  return `${READ_VERSIONS}
+WITH h AS ${H}, r AS ${R}
 CALL (${H}, ${R}) {
 ${compactCypher(cypher)}
 }

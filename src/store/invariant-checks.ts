@@ -5,7 +5,6 @@
  * nothing is written.
  */
 import { checkIntervalOrder, type Violation } from "../domain/invariants.ts";
-import { active } from "./cypher-fragments.ts";
 import type { Row, TransactionRunner } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
 
@@ -256,33 +255,5 @@ function kindPairing(r: Row): Violation {
   };
 }
 
-/**
- * For each id, whether the unit lies in one of the subtrees rooted at `scopes` (the root
- * included) on either date, and whether it lies strictly below one of the roots. An id that
- * names no unit is in neither. The superiors are collected upwards from the unit (a few hops):
- * with the roots as the pattern's far end, the planner started from them and walked down their
- * whole subtree (PROFILE at national size: 28,748 db hits for two units, against 240 now).
- */
-export async function subtreeMembership(
-  tx: TransactionRunner,
-  ids: readonly string[],
-  scopes: readonly string[],
-  dates: readonly string[],
-): Promise<{ within: Set<string>; below: Set<string> }> {
-  const rows = await tx.run(
-    `UNWIND $ids AS id
-     MATCH (u:Unit {id: id})
-     CALL (u) {
-       UNWIND $dates AS day
-       OPTIONAL MATCH (u) (()-[r:SUBORDINATE_TO|PART_OF]->(:Unit) WHERE ${active("r", "date(day)")}){1,40} (a:Unit)
-       RETURN collect(DISTINCT a.id) AS above
-     }
-     WITH u, any(x IN above WHERE x IN $scopes) AS below
-     RETURN u.id AS id, below, below OR u.id IN $scopes AS within`,
-    { ids: [...new Set(ids)], scopes: [...scopes], dates: [...dates] },
-  );
-  return {
-    within: new Set(rows.filter((r) => r.within === true).map((r) => text(r, "id"))),
-    below: new Set(rows.filter((r) => r.below === true).map((r) => text(r, "id"))),
-  };
-}
+/** Moved to src/store/scope-membership.ts (the lock statements read it too); kept here for its importers. */
+export { subtreeMembership } from "./scope-membership.ts";

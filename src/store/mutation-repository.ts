@@ -14,7 +14,7 @@ import { type UnitInput, unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
-import { type ChangeSession, runChange } from "./change-session.ts";
+import { type ChangeSession, runChangeEvent } from "./change-session.ts";
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
 import { authorizeEndedLinks } from "./ended-links.ts";
@@ -78,18 +78,16 @@ async function createUnitNode(
   basis: string[],
 ): Promise<void> {
   await s.authorize([{ argument: `${argument}.host`, ids: [unit.host] }]);
-  const exists = await s.tx.run("MATCH (u:Unit {id: $id}) RETURN u.id AS id", { id: unit.id });
-  if (exists.length > 0)
-    throw changeViolationError({
-      rule: "UNIQUE_ID",
-      units: [unit.id],
-      message: `a unit with id "${unit.id}" already exists`,
-    });
   if (unit.host) await requireUnits(s, [unit.host], `${argument}.host`);
-  await s.touchUnits([unit.id]);
-  // A new unit holds from validFrom, open-ended; its seat is set by updateUnit, not here.
-  await s.tx.run(
-    `CREATE (u:Unit {id: $unit.id}) SET ${unitAssignments("u", (p) => `$unit.${p}`)}, u.origin = 'api'`,
+  s.touchNewUnit(unit.id);
+  // A new unit holds from validFrom, open-ended; its seat is set by updateUnit, not here. Created
+  // only if no unit has its id (the check and the creation in one statement).
+  const [created] = await s.tx.run(
+    `OPTIONAL MATCH (x:Unit {id: $unit.id})
+     WITH count(x) AS existing
+     FOREACH (_ IN CASE WHEN existing = 0 THEN [1] ELSE [] END |
+       CREATE (u:Unit {id: $unit.id}) SET ${unitAssignments("u", (p) => `$unit.${p}`)}, u.origin = 'api')
+     RETURN existing`,
     {
       unit: unitProperties(
         { ...unit, seat: null, validFrom, validTo: null },
@@ -97,6 +95,12 @@ async function createUnitNode(
       ),
     },
   );
+  if (Number(created?.existing ?? 0) > 0)
+    throw changeViolationError({
+      rule: "UNIQUE_ID",
+      units: [unit.id],
+      message: `a unit with id "${unit.id}" already exists`,
+    });
 }
 
 /** Creates a relation from `validFrom` (to `validTo`), with a deterministic id; CONFLICT if it exists. */
@@ -117,20 +121,18 @@ async function createRelation(
 ): Promise<string> {
   assertType(rel.type);
   const id = relationId(rel);
-  const clash = await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id RETURN r.id AS id`, { id });
-  if (clash.length > 0)
-    throw changeViolationError({
-      rule: "UNIQUE_ID",
-      units: [rel.from, rel.to],
-      message: `relation "${id}" already exists`,
-    });
   await s.touchUnits([rel.from, rel.to]);
-  // No relation has this id (just checked): its state before the change is none.
+  // Its state before the change is none: created only if no relation has its id (the check and
+  // the creation in one statement; a clash rolls the change back).
   s.touchNewRelation({ id, type: rel.type });
-  await s.tx.run(
+  const [created] = await s.tx.run(
     `MATCH (a:Unit {id: $from}), (b:Unit {id: $to})
-     CREATE (a)-[r:${rel.type} {id: $id, validFrom: date($validFrom), validTo: date($validTo), frequencies: $frequencies,
-                                via: $via, subject: $subject, basis: $basis, note: $note, origin: 'api'}]->(b)`,
+     OPTIONAL MATCH ()-[o:${rel.type}]->() WHERE o.id = $id
+     WITH a, b, count(o) AS existing
+     FOREACH (_ IN CASE WHEN existing = 0 THEN [1] ELSE [] END |
+       CREATE (a)-[r:${rel.type} {id: $id, validFrom: date($validFrom), validTo: date($validTo), frequencies: $frequencies,
+                                  via: $via, subject: $subject, basis: $basis, note: $note, origin: 'api'}]->(b))
+     RETURN existing`,
     {
       id,
       from: rel.from,
@@ -144,6 +146,12 @@ async function createRelation(
       note: rel.note ?? null,
     },
   );
+  if (Number(created?.existing ?? 0) > 0)
+    throw changeViolationError({
+      rule: "UNIQUE_ID",
+      units: [rel.from, rel.to],
+      message: `relation "${id}" already exists`,
+    });
   return id;
 }
 
@@ -166,6 +174,13 @@ function relationRow(r: Row): RelationRow {
   };
 }
 
+/**
+ * The state of relations as relationsFrom read them (as relation-lookup.ts relationStates reads
+ * one), for endRelationOn to record without reading it again: read after the unit was locked,
+ * and a relation changes only under the locks of its ends.
+ */
+const readStates = new WeakMap<RelationRow, Row>();
+
 /** Relations touching a unit that are in force on `date` or later. */
 async function relationsFrom(
   s: ChangeSession,
@@ -176,12 +191,19 @@ async function relationsFrom(
   const rows = await s.tx.run(
     `MATCH (u:Unit {id: $id})-[r]-(o:Unit)
      WHERE type(r) IN $types AND (r.validTo IS NULL OR r.validTo >= date($date))
-     RETURN DISTINCT r.id AS id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to,
+     WITH DISTINCT r
+     WITH r, startNode(r) AS a, endNode(r) AS b
+     RETURN r.id AS id, type(r) AS type, a.id AS from, b.id AS to,
             toString(r.validFrom) AS validFrom, toString(r.validTo) AS validTo, r.frequencies AS frequencies,
-            r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note`,
+            r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note,
+            r {.*, type: type(r), from: a.id, to: b.id} AS state`,
     { id: unitId, date, types: [...types] },
   );
-  return rows.map(relationRow);
+  return rows.map((r) => {
+    const rel = relationRow(r);
+    readStates.set(rel, r.state as Row);
+    return rel;
+  });
 }
 
 /**
@@ -189,7 +211,7 @@ async function relationsFrom(
  * held), so that no interval is ever inverted.
  */
 async function endRelationOn(s: ChangeSession, rel: RelationRow, lastDay: string): Promise<void> {
-  await s.touchRelations([{ id: rel.id, type: rel.type }]);
+  await s.touchRelations([{ id: rel.id, type: rel.type, state: readStates.get(rel) }]);
   await s.touchUnits([rel.from, rel.to]);
   if (!isInOrder({ validFrom: rel.validFrom, validTo: lastDay }))
     await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id DELETE r`, { id: rel.id });
@@ -369,7 +391,7 @@ export const mutations = {
     p: Principal,
     a: { unit: NewUnit; superiorId?: string | null; effectiveOn: string; basis: string[] },
   ) =>
-    runChange(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+    runChangeEvent(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.superiorId) {
         await s.authorize([{ argument: "input.superiorId", ids: [a.superiorId] }]);
         await requireUnits(s, [a.superiorId], "input.superiorId", a.effectiveOn);
@@ -384,7 +406,7 @@ export const mutations = {
     p: Principal,
     a: { id: string; effectiveOn: string; basis: string[]; changes: Partial<NewUnit> },
   ) =>
-    runChange(db, p, { kind: "UPDATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+    runChangeEvent(db, p, { kind: "UPDATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       await s.lock([a.id]);
       await s.authorize([
         { argument: "input.id", ids: [a.id] },
@@ -413,7 +435,7 @@ export const mutations = {
     p: Principal,
     a: { id: string; lastDay: string; basis: string[]; note?: string | null },
   ) =>
-    runChange(
+    runChangeEvent(
       db,
       p,
       { kind: "CLOSE_UNIT", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
@@ -430,7 +452,7 @@ export const mutations = {
     p: Principal,
     a: { unitId: string; superiorId: string; effectiveOn: string; basis: string[] },
   ) =>
-    runChange(db, p, { kind: "SET_SUPERIOR", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+    runChangeEvent(db, p, { kind: "SET_SUPERIOR", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.unitId === a.superiorId)
         throw changeViolationError({
           rule: "NO_CYCLE",
@@ -464,7 +486,7 @@ export const mutations = {
       note?: string | null;
     },
   ) =>
-    runChange(
+    runChangeEvent(
       db,
       p,
       { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
@@ -496,7 +518,7 @@ export const mutations = {
     ),
 
   endRelation: (db: Database, p: Principal, a: { relationId: string; lastDay: string; basis: string[] }) =>
-    runChange(db, p, { kind: "END_RELATION", effectiveOn: a.lastDay, basis: a.basis }, async (s) => {
+    runChangeEvent(db, p, { kind: "END_RELATION", effectiveOn: a.lastDay, basis: a.basis }, async (s) => {
       const found = await relationById(s, a.relationId);
       if (!found) throw s.unknown("relation", "relationId", a.relationId);
       // Read again once its ends are locked: a concurrent change may have ended it meanwhile.

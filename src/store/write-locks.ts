@@ -7,21 +7,60 @@
  * (src/store/database.ts).
  */
 import type { Row, TransactionRunner } from "./database.ts";
+import { type Membership, membershipCypher } from "./scope-membership.ts";
+
+/** An editor's scopes and the dates a change is judged on: the lock statements answer where the units they lock lie. */
+export interface ScopeQuery {
+  scopes: readonly string[];
+  dates: readonly string[];
+}
+
+/** What a lock statement answers of the units it locked: their properties, and (for an editor) where they lie. */
+export interface Locked {
+  states: Map<string, Row>;
+  /** By unit id; empty when no ScopeQuery was given. */
+  membership: Map<string, Membership>;
+}
+
+/** The Cypher after the lock of unit `u`: its membership when asked, as `m` (null otherwise). */
+function membershipPart(scope: ScopeQuery | null): string {
+  return scope
+    ? `WITH *
+     ${membershipCypher("u")}
+     WITH *, {below: below, within: within} AS m`
+    : "WITH *, null AS m";
+}
+
+function scopeParams(scope: ScopeQuery | null): Row {
+  return scope ? { scopes: [...scope.scopes], scopeDates: [...scope.dates] } : {};
+}
+
+function locked(rows: readonly { id: string; p: Row; m: Membership | null }[]): Locked {
+  const membership = new Map<string, Membership>();
+  for (const r of rows) if (r.m) membership.set(r.id, r.m);
+  return { states: new Map(rows.map((r) => [r.id, r.p])), membership };
+}
 
 /**
  * Locks units by writing to them: a property set and removed in the same statement leaves no
  * trace, but holds the node's write lock until commit. Ids that name no unit are skipped. Answers
  * the properties of the units locked, read once the lock is held (no other change can alter them
- * until this transaction ends).
+ * until this transaction ends), and, given a ScopeQuery, where each lies (scope-membership.ts):
+ * the scope check of the change then needs no statement of its own.
  */
-export async function lockUnits(tx: TransactionRunner, ids: readonly string[]): Promise<Map<string, Row>> {
-  if (ids.length === 0) return new Map();
+export async function lockUnits(
+  tx: TransactionRunner,
+  ids: readonly string[],
+  scope: ScopeQuery | null = null,
+): Promise<Locked> {
+  if (ids.length === 0) return { states: new Map(), membership: new Map() };
   const rows = await tx.run(
     `UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
-     RETURN u.id AS id, properties(u) AS p`,
-    { ids: [...new Set(ids)].sort() },
+     ${membershipPart(scope)}
+     RETURN u.id AS id, properties(u) AS p, m`,
+    { ids: [...new Set(ids)].sort(), ...scopeParams(scope) },
   );
-  return new Map(rows.map((r) => [r.id as string, r.p as Row]));
+  return locked(rows as { id: string; p: Row; m: Membership | null }[]);
 }
 
 /**
@@ -47,18 +86,20 @@ export async function placementLocks(
 
 /**
  * placementLocks and lockUnits in one statement: reads the units to lock, adds `unitId` and
- * `superiorId`, and locks those not in `locked` (in id order); returns the ids it read (the caller
- * reads them again, placementLocks, to see whether a change committed meanwhile added any) and the
- * properties of the units it locked, read once locked (as lockUnits); null, having locked nothing,
- * when `superiorId` names no unit.
+ * `superiorId`, locks those not in `alreadyLocked` (in id order), and reads the units to lock
+ * again once it holds those locks (`again`: the caller locks any a change committed meanwhile
+ * added, and reads again, placementLocks, until nothing new appears). Answers, as lockUnits, the
+ * properties (and membership) of the units it locked; null, having locked nothing, when
+ * `superiorId` names no unit.
  */
 export async function lockPlacement(
   tx: TransactionRunner,
   unitId: string,
   superiorId: string,
   from: string,
-  locked: readonly string[],
-): Promise<{ wanted: string[]; states: Map<string, Row> } | null> {
+  alreadyLocked: readonly string[],
+  scope: ScopeQuery | null = null,
+): Promise<(Locked & { wanted: string[]; again: string[] }) | null> {
   const rows = await tx.run(
     `${PLACEMENT_IDS}
      WITH ids + [$unit, $superior] AS wanted
@@ -67,15 +108,23 @@ export async function lockPlacement(
        UNWIND fresh AS id
        WITH DISTINCT id ORDER BY id
        MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
-       RETURN collect({id: u.id, p: properties(u)}) AS states
+       ${membershipPart(scope)}
+       RETURN collect({id: u.id, p: properties(u), m: m}) AS states
      }
-     RETURN wanted, states`,
-    { superior: superiorId, unit: unitId, from, locked: [...locked] },
+     CALL () {
+       ${PLACEMENT_IDS}
+       RETURN ids AS again
+     }
+     RETURN wanted, states, again`,
+    { superior: superiorId, unit: unitId, from, locked: [...alreadyLocked], ...scopeParams(scope) },
   );
   const row = rows[0];
   if (!row) return null;
-  const states = row.states as { id: string; p: Row }[];
-  return { wanted: row.wanted as string[], states: new Map(states.map((x) => [x.id, x.p])) };
+  return {
+    ...locked(row.states as { id: string; p: Row; m: Membership | null }[]),
+    wanted: row.wanted as string[],
+    again: row.again as string[],
+  };
 }
 
 /** The ids placementLocks returns, as `ids` (parameters $superior, $unit, $from). */

@@ -5,7 +5,13 @@ import { badInput } from "../../domain/errors.ts";
 import { UNIT_ID } from "../../domain/ids.ts";
 import { selfRelation, violationError } from "../../domain/invariants.ts";
 import { TEXT_RULES } from "../../domain/text-input.ts";
-import { changesOfEvents, changesSince, findEvents, historyOf } from "../../store/change-repository.ts";
+import {
+  changesOfEvents,
+  changesSince,
+  type EventRecord,
+  findEvents,
+  historyOf,
+} from "../../store/change-repository.ts";
 import { mutations, type NewUnit } from "../../store/mutation-repository.ts";
 import { restructurings } from "../../store/restructuring-repository.ts";
 import {
@@ -104,12 +110,17 @@ export function newRelation(input: AddRelationInput, ctx: Context, argument = "i
   };
 }
 
-export async function eventResult(ctx: Context, operation: string, run: () => Promise<string>) {
+/**
+ * Runs a change and answers its Event: as the change recorded it (src/store/change-session.ts
+ * runChangeEvent), or, given the event's id alone, read back.
+ */
+export async function eventResult(ctx: Context, operation: string, run: () => Promise<string | EventRecord>) {
   assertCanWrite(ctx.principal, operation);
-  const id = await run();
+  const recorded = await run();
   ctx.loaders.afterWrite();
-  const [event] = await findEvents(ctx.db, [id], ctx.roundTrips);
-  if (!event) throw new Error(`The event ${id} just recorded was not found`);
+  if (typeof recorded !== "string") return recorded;
+  const [event] = await findEvents(ctx.db, [recorded], ctx.roundTrips);
+  if (!event) throw new Error(`The event ${recorded} just recorded was not found`);
   return event;
 }
 
