@@ -15,8 +15,9 @@ import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_GRAPH_VERSION } from "./graph-version.ts";
-import { type ChangedParts, checkInvariants, subtreeMembership } from "./invariant-checks.ts";
+import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
 import { type RelationRef, relationStates, relationStatesCypher } from "./relation-lookup.ts";
+import { membershipInForce } from "./scope-membership.ts";
 import { lockPlacement, lockUnits, placementLocks } from "./write-locks.ts";
 
 export interface EventInput {
@@ -60,10 +61,12 @@ export interface ChangeSession {
   touchNewRelation(rel: RelationRef): void;
   /**
    * Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not),
-   * judged on `on` and the day before (default: the change's date) — a batch whose items carry
-   * their own dates asks once per date, as the single mutation would.
+   * judged on `on` or the day before (default: the change's date) and on every later day the
+   * change holds — to `until` (its last day), or for good (src/store/scope-membership.ts): a
+   * backdated change must not reach a unit that has left the scope since. A batch whose items
+   * carry their own dates asks once per date, as the single mutation would.
    */
-  authorize(named: readonly Named[], on?: string): Promise<void>;
+  authorize(named: readonly Named[], on?: string, until?: string | null): Promise<void>;
   /** The error for an id that names nothing (NOT_FOUND, or for an editor the outside-scope FORBIDDEN). */
   unknown(what: string, argument: string, id: string): DomainError;
   /** Refuses a new unit without a superior unless the principal may create one. */
@@ -203,9 +206,9 @@ function openSession(
       before.types.set(rel.id, rel.type);
       before.relations.set(rel.id, null);
     },
-    authorize: (named, on = event.effectiveOn) =>
+    authorize: (named, on = event.effectiveOn, until = null) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
-        subtreeMembership(tx, ids, scopes, [previousDay(on), on]),
+        membershipInForce(tx, ids, scopes, { on, dayBefore: previousDay(on), until }),
       ),
     unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
     mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
