@@ -19,6 +19,7 @@ import {
   recordSubscriptionOutcome,
   subtreeUnitIds,
 } from "../store/reminder-repository.ts";
+import { unitsInScopeOn } from "../store/scope-membership.ts";
 import {
   dueReminders,
   plannedReminders,
@@ -55,8 +56,13 @@ export interface RoundResult {
 
 type Deps = { db: Database; config: Config; log: Logger };
 
-/** A subscription as the scheduler reads it; `stored` ones record their outcome on their node. */
-export type RoundSubscription = Subscription & { stored?: boolean };
+/**
+ * A subscription as the scheduler reads it; `stored` ones record their outcome on their node and
+ * are computed as their creator (`reader`: src/reminders/scheduler.ts roundSubscription), so that
+ * with READ_ACCESS=scoped a chat is told no more than its subscriber may read. Those of the
+ * operator's REMINDERS_FILE have no reader: they are the operator's, read as admin.
+ */
+export type RoundSubscription = Subscription & { stored?: boolean; reader?: Principal };
 
 export async function runReminderRound(
   deps: Deps,
@@ -70,8 +76,10 @@ export async function runReminderRound(
     const before = { sent: result.sent.length, failed: result.failed.length };
     let problem: string | null = null;
     try {
+      const reader = sub.reader ?? SCHEDULER;
+      await assertStillInScope(deps.db, sub, reader, o.today);
       for (const unitId of await unitsOf(deps.db, sub, o.today, deps.config.REMINDERS_MAX_UNITS)) {
-        const ctx = createContext(deps.db, deps.config, deps.log, `reminders-${token}`, SCHEDULER);
+        const ctx = createContext(deps.db, deps.config, deps.log, `reminders-${token}`, reader);
         const window = { from: o.today, to: plusDays(o.today, Math.max(...sub.daysBefore)) };
         const c = await calendarOf(ctx, sub, unitId, window, o.today, o.publicUrl);
         const due = dueReminders(sub, c.unit, c.entries, o.today, c.names, c.url);
@@ -95,22 +103,47 @@ export async function runReminderRound(
 }
 
 /**
+ * A subscription whose unit has left its creator's scope since (a move, or a token re-stamped
+ * with other scopes) reminds of nothing: the round records why instead.
+ */
+async function assertStillInScope(
+  db: Database,
+  sub: RoundSubscription,
+  reader: Principal,
+  today: string,
+): Promise<void> {
+  if (reader.role === "admin") return;
+  const within = await unitsInScopeOn(db, sub.units, reader.scopes, today);
+  const outside = sub.units.filter((id) => !within.has(id));
+  if (outside.length > 0)
+    throw new Error(
+      `${outside.join(", ")} no longer lies in the scope of the subscription's creator (${reader.scopes.join(", ") || "none"}); nothing is sent`,
+    );
+}
+
+/**
  * What subscriptions would send from `window.from` to `window.to`, each reminder on the first
  * day of its lead window, read with the caller's context (their scope applies).
  */
 export async function previewReminders(
   ctx: Context,
-  subscriptions: readonly Subscription[],
+  subscriptions: readonly RoundSubscription[],
   window: { from: string; to: string },
   publicUrl: string,
 ): Promise<Reminder[]> {
   const out: Reminder[] = [];
-  for (const sub of subscriptions)
+  for (const sub of subscriptions) {
+    // An admin sees what is sent (read as the subscriber); an editor never more than they may read.
+    const reading =
+      ctx.principal.role === "admin" && sub.reader
+        ? createContext(ctx.db, ctx.config, ctx.log, ctx.requestId, sub.reader)
+        : ctx;
     for (const unitId of await unitsOf(ctx.db, sub, window.from, ctx.config.REMINDERS_MAX_UNITS)) {
       const span = { from: window.from, to: plusDays(window.to, Math.max(...sub.daysBefore)) };
-      const c = await calendarOf(ctx, sub, unitId, span, null, publicUrl);
+      const c = await calendarOf(reading, sub, unitId, span, null, publicUrl);
       out.push(...plannedReminders(sub, c.unit, c.entries, window, c.names, c.url));
     }
+  }
   return out.sort((a, b) => a.sendOn.localeCompare(b.sendOn) || a.key.localeCompare(b.key));
 }
 

@@ -32,6 +32,12 @@ export function roundSubscription(s: SubscriptionRecord): RoundSubscription {
     format: s.format,
     webhookUrl: s.webhookUrl,
     stored: true,
+    // One stored before its creator's scopes were kept: read as narrowly as still covers its unit.
+    reader: {
+      role: s.readerRole ?? "editor",
+      subject: s.createdBy,
+      scopes: s.readerScopes ?? [s.unitId],
+    },
   };
 }
 

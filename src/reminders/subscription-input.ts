@@ -17,6 +17,7 @@ import type {
 } from "../graphql/generated/resolvers-types.ts";
 import type { SubscriptionFields } from "../store/reminder-repository.ts";
 import { subtreeUnitIds } from "../store/reminder-repository.ts";
+import { unitsInScopeOn } from "../store/scope-membership.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
 import { MAX_DAYS_BEFORE, MAX_LEADS, plusDays } from "./message.ts";
 import { allowedHostsOf, webhookUrlProblem } from "./target.ts";
@@ -53,6 +54,26 @@ export async function assertUnitInScope(
   }
   const within = await unitsInScope(ctx, [unitId]);
   const refusal = scopeRefusal(ctx.principal, operation, [{ argument, ids: [unitId], label }], {
+    within,
+    below: within,
+  });
+  if (refusal) throw refusal;
+}
+
+/**
+ * As assertUnitInScope, but an editor's unit must lie in their subtrees today (by its structural
+ * links in force now, src/store/scope-membership.ts): a unit that was theirs once, or is seen
+ * only through its host, is not theirs to be reminded of.
+ */
+export async function assertUnitInScopeToday(
+  ctx: Context,
+  operation: string,
+  argument: string,
+  unitId: string,
+): Promise<void> {
+  if (ctx.principal.role === "admin") return assertUnitInScope(ctx, operation, argument, unitId);
+  const within = await unitsInScopeOn(ctx.db, [unitId], ctx.principal.scopes, ctx.today, ctx.roundTrips);
+  const refusal = scopeRefusal(ctx.principal, operation, [{ argument, ids: [unitId] }], {
     within,
     below: within,
   });

@@ -24,7 +24,7 @@ import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
 import { type RelationRef, relationStates, relationStatesCypher } from "./relation-lookup.ts";
-import { type Membership, subtreeMembership } from "./scope-membership.ts";
+import { type Membership, membershipInForce } from "./scope-membership.ts";
 import { type Locked, lockPlacement, lockUnits, placementLocks, type ScopeQuery } from "./write-locks.ts";
 
 export interface EventInput {
@@ -76,10 +76,12 @@ export interface ChangeSession {
   touchNewRelation(rel: RelationRef): void;
   /**
    * Asks src/auth/scope.ts whether the principal may touch these units (throws FORBIDDEN if not),
-   * judged on `on` and the day before (default: the change's date) — a batch whose items carry
-   * their own dates asks once per date, as the single mutation would.
+   * judged on `on` or the day before (default: the change's date) and on every later day the
+   * change holds — to `until` (its last day), or for good (src/store/scope-membership.ts): a
+   * backdated change must not reach a unit that has left the scope since. A batch whose items
+   * carry their own dates asks once per date, as the single mutation would.
    */
-  authorize(named: readonly Named[], on?: string): Promise<void>;
+  authorize(named: readonly Named[], on?: string, until?: string | null): Promise<void>;
   /** The error for an id that names nothing (NOT_FOUND, or for an editor the outside-scope FORBIDDEN). */
   unknown(what: string, argument: string, id: string): DomainError;
   /** Refuses a new unit without a superior unless the principal may create one. */
@@ -257,17 +259,12 @@ function openSession(
       before.types.set(rel.id, rel.type);
       before.relations.set(rel.id, null);
     },
-    authorize: (named, on = event.effectiveOn) =>
-      assertScope(principal, event.kind, named, async (ids, scopes) => {
-        // Where the lock statements have read it (the same scopes, on the change's date), and
-        // nothing has been written since: no statement.
-        if (on === event.effectiveOn && before.scopeQuery && ids.every((id) => before.membership.has(id)))
-          return {
-            within: new Set(ids.filter((id) => before.membership.get(id)?.within)),
-            below: new Set(ids.filter((id) => before.membership.get(id)?.below)),
-          };
-        return subtreeMembership(tx, ids, scopes, [previousDay(on), on]);
-      }),
+    // Always its own statement: the lock statements read membership on the change's first day
+    // only, while a change must stay inside the scope for as long as it holds (membershipInForce).
+    authorize: (named, on = event.effectiveOn, until = null) =>
+      assertScope(principal, event.kind, named, (ids, scopes) =>
+        membershipInForce(tx, ids, scopes, { on, dayBefore: previousDay(on), until }),
+      ),
     unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
     mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
   };

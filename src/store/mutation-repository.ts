@@ -494,11 +494,15 @@ export const mutations = {
         if (a.type === "SUBORDINATE_TO") await s.lockPlacement(a.fromId, a.toId, a.validFrom);
         else await s.lock([a.fromId, a.toId]);
         // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
-        await s.authorize([
-          { argument: "input.fromId", ids: [a.fromId], structural: STRUCTURAL.includes(a.type) },
-          { argument: "input.toId", ids: [a.toId] },
-          { argument: "input.via", ids: a.via ?? [] },
-        ]);
+        await s.authorize(
+          [
+            { argument: "input.fromId", ids: [a.fromId], structural: STRUCTURAL.includes(a.type) },
+            { argument: "input.toId", ids: [a.toId] },
+            { argument: "input.via", ids: a.via ?? [] },
+          ],
+          a.validFrom,
+          a.validTo,
+        );
         await requireUnits(s, [a.fromId], "input.fromId");
         await requireUnits(s, [a.toId], "input.toId");
         if (a.via?.length) await requireUnits(s, a.via, "input.via");

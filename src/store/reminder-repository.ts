@@ -14,6 +14,7 @@
  * raises the graph's version in its transaction, as every write must: GET answers are cached
  * under it (src/http/etag.ts).
  */
+import type { Principal } from "../auth/principal.ts";
 import type { CalendarEntryType } from "../domain/calendar.ts";
 import type { ReminderFormat } from "../reminders/message.ts";
 import { STRUCTURE } from "./cypher-fragments.ts";
@@ -36,6 +37,12 @@ export interface SubscriptionRecord {
   lastSentAt: string | null;
   lastError: string | null;
   lastErrorAt: string | null;
+  /**
+   * The role and scopes of the token that created it (its creator's, re-stamped when they
+   * update it): a round reads with them. Null on a subscription stored before they were kept.
+   */
+  readerRole: Principal["role"] | null;
+  readerScopes: string[] | null;
 }
 
 export type SubscriptionFields = Pick<
@@ -45,44 +52,53 @@ export type SubscriptionFields = Pick<
 
 const RETURNED = `s {
   .id, .unitId, .includeSubtree, .types, .daysBefore, .format, .webhookUrl, .active, .createdBy,
-  .updatedBy, .lastError,
+  .updatedBy, .lastError, .readerRole, .readerScopes,
   createdAt: toString(s.createdAt), updatedAt: toString(s.updatedAt),
   lastSentAt: toString(s.lastSentAt), lastErrorAt: toString(s.lastErrorAt)
 } AS s`;
 
 const asRecord = (row: Record<string, unknown>) => row.s as SubscriptionRecord;
 
+/** Stores a subscription with its creator: the subject, and the role and scopes its rounds read with. */
 export async function createSubscription(
   db: Database,
   id: string,
   fields: SubscriptionFields,
-  actor: string,
+  actor: Principal,
 ): Promise<SubscriptionRecord> {
   return versioned(db, async (tx) => {
     const rows = await tx.run(
       `CREATE (s:ReminderSubscription {id: $id})
        SET s += $fields, s.createdBy = $actor, s.updatedBy = $actor,
+           s.readerRole = $role, s.readerScopes = $scopes,
            s.createdAt = datetime(), s.updatedAt = datetime()
        RETURN ${RETURNED}`,
-      { id, fields, actor },
+      { id, fields, actor: actor.subject, role: actor.role, scopes: [...actor.scopes] },
     );
     return asRecord(rows[0] as Record<string, unknown>);
   });
 }
 
-/** Changes the given fields; null when there is no such subscription. */
+/**
+ * Changes the given fields; null when there is no such subscription. Its creator's update
+ * re-stamps the role and scopes it reads with (from their current token); another's (an admin
+ * pausing it) leaves them as they were, so that it never reads more than its creator may.
+ */
 export async function updateSubscription(
   db: Database,
   id: string,
   fields: Partial<SubscriptionFields>,
-  actor: string,
+  actor: Principal,
 ): Promise<SubscriptionRecord | null> {
   return versioned(db, async (tx) => {
     const rows = await tx.run(
       `MATCH (s:ReminderSubscription {id: $id})
-       SET s += $fields, s.updatedBy = $actor, s.updatedAt = datetime()
+       WITH s, s.createdBy = $actor AS own
+       SET s += $fields, s.updatedBy = $actor, s.updatedAt = datetime(),
+           s.readerRole = CASE WHEN own THEN $role ELSE s.readerRole END,
+           s.readerScopes = CASE WHEN own THEN $scopes ELSE s.readerScopes END
        RETURN ${RETURNED}`,
-      { id, fields, actor },
+      { id, fields, actor: actor.subject, role: actor.role, scopes: [...actor.scopes] },
     );
     return rows[0] ? asRecord(rows[0]) : null;
   });

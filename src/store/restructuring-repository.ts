@@ -451,11 +451,12 @@ export const restructurings = {
           a.relations.map((r) => r.basis),
           (i) => `${a.relations[i]?.argument}.basis`,
         );
-        // Each relation on its own date (and the day before), as addRelation judges it: a unit in
-        // scope on another relation's date need not be on this one's.
+        // Each relation over its own span (from the day before), as addRelation judges it: a unit in
+        // scope on another relation's dates need not be on this one's.
+        const bySpan = groupBy(a.relations, (r) => `${r.validFrom}/${r.validTo ?? ""}`);
         const byDate = groupBy(a.relations, (r) => r.validFrom);
         const authorize = async () => {
-          for (const [on, rels] of byDate)
+          for (const rels of bySpan.values())
             await s.authorize(
               rels.flatMap((r) => [
                 // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
@@ -463,7 +464,8 @@ export const restructurings = {
                 { argument: `${r.argument}.toId`, ids: [r.to] },
                 { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
               ]),
-              on,
+              rels[0]?.validFrom,
+              rels[0]?.validTo,
             );
         };
         // Scope first (reads), so that an editor cannot hold locks on units outside it; again under the locks.

@@ -131,11 +131,12 @@ describe("a link to a superior outside the editor's scope is not theirs to end",
 });
 
 describe("addRelations judges each relation on its own date", () => {
-  const relation = (fromId: string, toId: string, validFrom: string) => ({
+  const relation = (fromId: string, toId: string, validFrom: string, validTo?: string) => ({
     type: "REPORTS_TO",
     fromId,
     toId,
     validFrom,
+    validTo,
     frequencies: ["QUARTERLY"],
     basis: BASIS,
   });
@@ -160,7 +161,11 @@ describe("addRelations judges each relation on its own date", () => {
     const editor = await token("editor", [ids.tinh]);
     const res = await gqlAs(server, editor, ADD_RELATIONS, {
       input: {
-        relations: [relation(ids.xa, ids.tinh, "2024-01-01"), relation(ids.xa2, ids.tinh, "2020-06-01")],
+        // xa2's ends before it left: in scope on every day it holds (an open-ended one would reach past the move).
+        relations: [
+          relation(ids.xa, ids.tinh, "2024-01-01"),
+          relation(ids.xa2, ids.tinh, "2020-06-01", "2020-12-31"),
+        ],
         basis: BASIS,
       },
     });

@@ -246,14 +246,14 @@ describe("authentication and bounds", () => {
         unit: { id: `${P}xa-${i}`, name: `Đảng ủy xã ${i}`, kind: "COMMUNE_COMMITTEE" },
         superiorId: `${P}tinh-uy`,
       }));
-      const batch = await gqlAs(
-        a,
-        admin,
-        `mutation ($input: CreateUnitsInput!) { createUnits(input: $input) { id } }`,
-        { input: { units, effectiveOn: "2026-01-01", basis: ["dieu-le-dang-whole"] } },
-      );
-      expect(batch.errors).toBeUndefined();
-      await create(a, admin, { id: `${P}xa-small`, kind: "COMMUNE_COMMITTEE" }, `${P}tinh-uy`);
+      // Communes directly under a province: from the 2025 reform on.
+      const createUnits = (list: typeof units) =>
+        gqlAs(a, admin, `mutation ($input: CreateUnitsInput!) { createUnits(input: $input) { id } }`, {
+          input: { units: list, effectiveOn: "2026-01-01", basis: ["dieu-le-dang-whole"] },
+        });
+      expect((await createUnits(units)).errors).toBeUndefined();
+      const small = [{ ...units[0], unit: { ...units[0]?.unit, id: `${P}xa-small` } }] as typeof units;
+      expect((await createUnits(small)).errors).toBeUndefined();
       await live.count(2);
       expect(live.errors).toHaveLength(1);
       expect(live.errors[0]).toMatchObject({
@@ -261,8 +261,8 @@ describe("authentication and bounds", () => {
       });
       // The next, small event is answered whole.
       expect(live.values).toHaveLength(1);
-      const small = live.values[0] as { eventRecorded: { units: { id: string }[] } };
-      expect(small.eventRecorded.units.map((u) => u.id)).toContain(`${P}xa-small`);
+      const answered = live.values[0] as { eventRecorded: { units: { id: string }[] } };
+      expect(answered.eventRecorded.units.map((u) => u.id)).toContain(`${P}xa-small`);
     } finally {
       await c40.close();
     }

@@ -1,7 +1,8 @@
 /**
  * Reminders without a database: lead-day windows (a reminder per window, sent late rather than
  * never), the preview's send days, keys compatible with reminders recorded before lead lists,
- * the webhook URL's checks and masking, and the example REMINDERS_FILE.
+ * the webhook URL's checks and masking, the example REMINDERS_FILE, and the reader a stored
+ * subscription's round uses.
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -14,12 +15,14 @@ import {
   type Subscription,
   webhookRequest,
 } from "../../src/reminders/message.ts";
+import { roundSubscription } from "../../src/reminders/scheduler.ts";
 import {
   maskedError,
   maskedTarget,
   targetFingerprint,
   webhookUrlProblem,
 } from "../../src/reminders/target.ts";
+import type { SubscriptionRecord } from "../../src/store/reminder-repository.ts";
 
 const entry = (id: string, date: string): CalendarEntry => ({
   ...BLANK_ENTRY,
@@ -127,5 +130,43 @@ describe("REMINDERS_FILE", () => {
   it("stops on a missing webhook variable, naming it", () => {
     expect(() => loadSubscriptions(file, {})).toThrow(RemindersConfigError);
     expect(() => loadSubscriptions(file, {})).toThrow(/LAM_DONG_CHAT_WEBHOOK/);
+  });
+});
+
+describe("the reader a stored subscription's round uses", () => {
+  const record: SubscriptionRecord = {
+    id: "rs_000000000001",
+    unitId: "chi-bo-a",
+    includeSubtree: false,
+    types: ["REPORT"],
+    daysBefore: [3],
+    format: "json",
+    webhookUrl: "https://chat.example.vn/hook",
+    active: true,
+    createdBy: "bien-tap-a",
+    createdAt: "2026-01-01T00:00:00Z",
+    updatedBy: "bien-tap-a",
+    updatedAt: "2026-01-01T00:00:00Z",
+    lastSentAt: null,
+    lastError: null,
+    lastErrorAt: null,
+    readerRole: "editor",
+    readerScopes: ["huyen-a"],
+  };
+
+  it("is its creator's role and scopes, kept with it", () => {
+    expect(roundSubscription(record).reader).toEqual({
+      role: "editor",
+      subject: "bien-tap-a",
+      scopes: ["huyen-a"],
+    });
+  });
+
+  it("for one stored before they were kept, is an editor of its own unit (never admin)", () => {
+    expect(roundSubscription({ ...record, readerRole: null, readerScopes: null }).reader).toEqual({
+      role: "editor",
+      subject: "bien-tap-a",
+      scopes: ["chi-bo-a"],
+    });
   });
 });

@@ -11,6 +11,7 @@ import { roundSubscription } from "../../reminders/scheduler.ts";
 import {
   assertSubscriber,
   assertUnitInScope,
+  assertUnitInScopeToday,
   createFields,
   previewWindow,
   subtreeSmallEnough,
@@ -70,19 +71,26 @@ export const ReminderMutations: MutationResolvers = {
     const op = "createReminderSubscription";
     assertSubscriber(ctx, op);
     const fields = createFields(input, ctx);
-    await assertUnitInScope(ctx, op, "input.unitId", fields.unitId);
+    await assertUnitInScopeToday(ctx, op, "input.unitId", fields.unitId);
     await subtreeSmallEnough(ctx, fields, "input");
     const id = `rs_${randomBytes(6).toString("hex")}`;
-    return createSubscription(ctx.db, id, fields, ctx.principal.subject);
+    return createSubscription(ctx.db, id, fields, ctx.principal);
   },
   updateReminderSubscription: async (_, { input }, ctx) => {
     const op = "updateReminderSubscription";
     assertSubscriber(ctx, op);
     const fields = updateFields(input, ctx);
     const current = await ownSubscription(ctx, op, input.id, "input.id");
-    if (fields.unitId !== undefined) await assertUnitInScope(ctx, op, "input.unitId", fields.unitId);
+    // Pointed at a unit, widened or switched on: only on a unit of the editor's today (pausing one is always allowed).
+    if (fields.unitId !== undefined || fields.includeSubtree || fields.active)
+      await assertUnitInScopeToday(
+        ctx,
+        op,
+        fields.unitId ? "input.unitId" : "input.id",
+        fields.unitId ?? current.unitId,
+      );
     await subtreeSmallEnough(ctx, { ...current, ...fields }, "input");
-    const updated = await updateSubscription(ctx.db, input.id, fields, ctx.principal.subject);
+    const updated = await updateSubscription(ctx.db, input.id, fields, ctx.principal);
     // Deleted between the read and the write.
     if (!updated) throw notFound("reminder subscription", input.id);
     return updated;
