@@ -30,7 +30,7 @@ import { generateNation } from "../src/generator/national/index.ts";
 import { preReformCut } from "../src/generator/national/reform-cut.ts";
 import { type ProvinceReform, provinceReform } from "../src/generator/national/reform-plan.ts";
 import { checkAnchors, importGenerated } from "../src/store/bulk-import.ts";
-import { postGraphql, rssMb, signToken, startOurServer, stopOurServer } from "./http-client.ts";
+import { postGraphql, signToken, startOurServer, stopOurServer } from "./http-client.ts";
 import { startBenchNeo4j } from "./neo4j.ts";
 import {
   brokenInvariants,
@@ -39,6 +39,7 @@ import {
   integrityCounts,
   sampleUnits,
 } from "./reform-answers.ts";
+import { memorySampler } from "./reform-memory.ts";
 import { type Gql, replayReform } from "./reform-replay.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -69,7 +70,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Our server as a child process, with a write budget for the restructurings, and its GraphQL client. */
 async function startServer(
   uri: string,
-): Promise<{ proc: ChildProcess; gql: Gql; rssMb: () => Promise<number> }> {
+): Promise<{ proc: ChildProcess; gql: Gql; memory: ReturnType<typeof memorySampler> }> {
   const { proc, url } = await startOurServer(uri, args.port, {
     JWT_SECRET,
     // An abolishLevel or a province's merger moves hundreds of units in one transaction.
@@ -78,8 +79,10 @@ async function startServer(
     MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
   });
   const jwt = await signToken(JWT_SECRET, { role: "admin" }, "bench-reform", 86_400);
-  const gql: Gql = async (query, variables) => (await postGraphql(url, jwt, query, variables)).body;
-  return { proc, gql, rssMb: () => rssMb(proc.pid as number) };
+  const memory = memorySampler(proc.pid as number, url);
+  const gql: Gql = (query, variables) =>
+    memory.track(query, async () => (await postGraphql(url, jwt, query, variables)).body);
+  return { proc, gql, memory };
 }
 
 function bar(label: string, total: number): cliProgress.SingleBar {
@@ -170,6 +173,7 @@ async function referenceAnswers(refDir: string, sample: string[]) {
       await writeFile(file, JSON.stringify({ sample, answers: [...reference], counts: refCounts }));
       return { reference, refCounts };
     } finally {
+      server.memory.stop();
       await stopOurServer(server.proc);
     }
   } finally {
@@ -242,11 +246,8 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     const server = await startServer(rep.uri);
-    let peakRss = 0;
-    const rssTimer = setInterval(async () => {
-      peakRss = Math.max(peakRss, await server.rssMb());
-    }, 1000);
     try {
+      server.memory.phase("replay");
       const load = os.loadavg();
       const b = bar("reform", steps);
       const report = await replayReform(server.gql, plans, { concurrency, onStep: (n) => b.update(n) });
@@ -257,9 +258,11 @@ async function main(): Promise<void> {
       );
       for (const f of report.failures.slice(0, 10))
         log(`  FAILED ${f.province} ${f.step.op} ${JSON.stringify(f.step).slice(0, 200)}: ${f.error}`);
+      server.memory.phase("answers");
       const replayed = await answersOf(server.gql, sample, "replayed answers");
       const counts = await integrityCounts(server.gql);
-      clearInterval(rssTimer);
+      const memory = server.memory.stop();
+      log(`server memory, peak by phase: ${JSON.stringify(memory.peaks)}`);
       const mismatches = compareAnswers(reference, replayed);
       const broken = brokenInvariants(refCounts, counts);
       const byQuestion: Record<string, number> = {};
@@ -295,12 +298,13 @@ async function main(): Promise<void> {
         byQuestion,
         brokenInvariants: broken,
         integrity: { history: refCounts, replayed: counts },
-        peakRssMb: Math.round(peakRss),
+        peakRssMb: memory.peakRssMb,
+        memoryPeaks: memory.peaks,
         loadAverage: { before: load, after: loadAfter },
       };
       console.log(JSON.stringify(result, null, 2));
     } finally {
-      clearInterval(rssTimer);
+      server.memory.stop();
       await stopOurServer(server.proc);
     }
   } finally {
