@@ -3,7 +3,8 @@
  * RSS (/proc) and, from its Prometheus metrics (`GET /metrics`), the V8 heap's total and used
  * bytes and the memory held outside it (Buffers, the driver's and the HTTP parser's); the peak of
  * each phase, with the heap figures and the mutations in flight at that moment, so that a peak
- * can be put down to a request and to the heap or the buffers.
+ * can be put down to a request and to the heap or the buffers. And where the replay's time goes:
+ * the Cypher statements' total time by statement, from the same metrics.
  */
 import { rssMb } from "./http-client.ts";
 
@@ -60,6 +61,7 @@ export function memorySampler(pid: number, graphqlUrl: string, everyMs = 1000) {
         if (inFlight[op] === 0) delete inFlight[op];
       }
     },
+    peaks: () => peaks,
     stop: () => {
       clearInterval(timer);
       return {
@@ -68,4 +70,26 @@ export function memorySampler(pid: number, graphqlUrl: string, everyMs = 1000) {
       };
     },
   };
+}
+
+/** The statements that took longest in all (seconds, count), from the server's `/metrics`. */
+export async function statementTimes(
+  graphqlUrl: string,
+  top = 15,
+): Promise<{ statement: string; seconds: number; count: number }[]> {
+  const text = await fetch(new URL("/metrics", graphqlUrl))
+    .then((r) => r.text())
+    .catch(() => "");
+  const byStatement = new Map<string, { seconds: number; count: number }>();
+  for (const m of text.matchAll(/^cypher_statement_duration_seconds_(sum|count)\{([^}]*)\} (\S+)/gm)) {
+    const statement = /statement="([^"]*)"/.exec(m[2] as string)?.[1] ?? "?";
+    const entry = byStatement.get(statement) ?? { seconds: 0, count: 0 };
+    if (m[1] === "sum") entry.seconds += Number(m[3]);
+    else entry.count += Number(m[3]);
+    byStatement.set(statement, entry);
+  }
+  return [...byStatement]
+    .map(([statement, x]) => ({ statement, seconds: Math.round(x.seconds * 10) / 10, count: x.count }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, top);
 }

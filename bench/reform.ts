@@ -39,7 +39,7 @@ import {
   integrityCounts,
   sampleUnits,
 } from "./reform-answers.ts";
-import { memorySampler } from "./reform-memory.ts";
+import { memorySampler, statementTimes } from "./reform-memory.ts";
 import { type Gql, replayReform } from "./reform-replay.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -58,6 +58,8 @@ const { values: args } = parseArgs({
     heap: { type: "string", default: "1536" },
     pagecache: { type: "string", default: "1024" },
     record: { type: "boolean", default: false },
+    // The replay alone: no reference answers, no comparison (to see how far a long replay gets).
+    "replay-only": { type: "boolean", default: false },
     provinces: { type: "string" },
   },
 });
@@ -70,7 +72,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Our server as a child process, with a write budget for the restructurings, and its GraphQL client. */
 async function startServer(
   uri: string,
-): Promise<{ proc: ChildProcess; gql: Gql; memory: ReturnType<typeof memorySampler> }> {
+): Promise<{ proc: ChildProcess; url: string; gql: Gql; memory: ReturnType<typeof memorySampler> }> {
   const { proc, url } = await startOurServer(uri, args.port, {
     JWT_SECRET,
     // An abolishLevel or a province's merger moves hundreds of units in one transaction.
@@ -82,7 +84,7 @@ async function startServer(
   const memory = memorySampler(proc.pid as number, url);
   const gql: Gql = (query, variables) =>
     memory.track(query, async () => (await postGraphql(url, jwt, query, variables)).body);
-  return { proc, gql, memory };
+  return { proc, url, gql, memory };
 }
 
 function bar(label: string, total: number): cliProgress.SingleBar {
@@ -233,7 +235,10 @@ async function main(): Promise<void> {
 
   // 1. Reference: the bulk-imported history (its answers kept beside it for the next run).
   const refDir = path.resolve(ROOT, args.reference ?? path.join(args.data, `ref-${scale}`));
-  const { reference, refCounts } = await referenceAnswers(refDir, sample);
+  const replayOnly = args["replay-only"];
+  const { reference, refCounts } = replayOnly
+    ? { reference: new Map<string, string>(), refCounts: {} }
+    : await referenceAnswers(refDir, sample);
 
   // 2. Replay on the pre-reform cut.
   const cutDir = path.join(dataRoot, `cut-${scale}-${seed}`);
@@ -250,7 +255,15 @@ async function main(): Promise<void> {
       server.memory.phase("replay");
       const load = os.loadavg();
       const b = bar("reform", steps);
+      // A long replay says as it goes where its time goes and how much memory the server holds.
+      const progress = setInterval(async () => {
+        log(
+          `\n  statements so far: ${JSON.stringify((await statementTimes(server.url, 6)).map((x) => [x.statement, x.seconds]))}`,
+        );
+        log(`  memory peaks so far: ${JSON.stringify(server.memory.peaks())}`);
+      }, 120_000);
       const report = await replayReform(server.gql, plans, { concurrency, onStep: (n) => b.update(n) });
+      clearInterval(progress);
       b.stop();
       const loadAfter = os.loadavg();
       log(
@@ -258,9 +271,12 @@ async function main(): Promise<void> {
       );
       for (const f of report.failures.slice(0, 10))
         log(`  FAILED ${f.province} ${f.step.op} ${JSON.stringify(f.step).slice(0, 200)}: ${f.error}`);
+      // Where the replay's time went, by statement (before the answers add their reads).
+      const statements = await statementTimes(server.url);
+      log(`statements by total time during the replay: ${JSON.stringify(statements)}`);
       server.memory.phase("answers");
-      const replayed = await answersOf(server.gql, sample, "replayed answers");
-      const counts = await integrityCounts(server.gql);
+      const replayed = await answersOf(server.gql, replayOnly ? [] : sample, "replayed answers");
+      const counts = replayOnly ? {} : await integrityCounts(server.gql);
       const memory = server.memory.stop();
       log(`server memory, peak by phase: ${JSON.stringify(memory.peaks)}`);
       const mismatches = compareAnswers(reference, replayed);
@@ -300,6 +316,7 @@ async function main(): Promise<void> {
         integrity: { history: refCounts, replayed: counts },
         peakRssMb: memory.peakRssMb,
         memoryPeaks: memory.peaks,
+        statements,
         loadAverage: { before: load, after: loadAfter },
       };
       console.log(JSON.stringify(result, null, 2));
