@@ -9,7 +9,7 @@ import { closeSandbox, create, gqlAs, openSandbox, refusedUnchanged, token } fro
 import type { TestServer } from "./helpers/test-server.ts";
 
 // Each test builds its own provinces through the API first: on a loaded machine that alone may take a minute.
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 600_000 });
 
 const P = "mm-";
 const BASIS = ["dieu-le-dang-whole"];
@@ -18,7 +18,8 @@ let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
+  // A generous write budget: the first changes of a cold server on a loaded machine are slow.
+  ({ server, admin } = await openSandbox({ WRITE_TIMEOUT_MS: "120000" }));
 });
 afterAll(() => closeSandbox(server, P));
 
