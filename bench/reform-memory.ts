@@ -81,7 +81,9 @@ export async function statementTimes(
     .then((r) => r.text())
     .catch(() => "");
   const byStatement = new Map<string, { seconds: number; count: number }>();
-  for (const m of text.matchAll(/^cypher_statement_duration_seconds_(sum|count)\{([^}]*)\} (\S+)/gm)) {
+  for (const m of text.matchAll(
+    /^(?:\w+_)?cypher_statement_duration_seconds_(sum|count)\{([^}]*)\} (\S+)/gm,
+  )) {
     const statement = /statement="([^"]*)"/.exec(m[2] as string)?.[1] ?? "?";
     const entry = byStatement.get(statement) ?? { seconds: 0, count: 0 };
     if (m[1] === "sum") entry.seconds += Number(m[3]);
