@@ -13,7 +13,8 @@ vi.setConfig({ testTimeout: 600_000 });
 
 const P = "mm-";
 const BASIS = ["dieu-le-dang-whole"];
-const ON = "2025-07-01";
+// Before the reform: from 01/07/2025 no kind pairing puts a commune under a district.
+const ON = "2025-01-01";
 let server: TestServer;
 let admin: string;
 
@@ -111,7 +112,7 @@ async function dump(prefix: string) {
 async function answers(u: Ids) {
   const prefix = u.t.replace(/-tinh$/, "");
   const out: Record<string, unknown> = {};
-  for (const asOf of ["2025-06-30", ON])
+  for (const asOf of ["2024-12-31", ON])
     for (const id of [u.c1, u.c3, u.x1, u.x3]) {
       const res = await gqlAs(
         server,
