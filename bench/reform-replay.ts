@@ -23,6 +23,7 @@ const DOCUMENTS = {
   endRelation:
     "mutation ($id: ID!, $d: Date!, $b: [ID!]!) { endRelation(relationId: $id, lastDay: $d, basis: $b) { id } }",
   addRelations: "mutation ($input: AddRelationsInput!) { addRelations(input: $input) { id } }",
+  mergeMany: "mutation ($input: MergeManyInput!) { mergeMany(input: $input) { id } }",
 } as const;
 
 /** The GraphQL request of one step. */
@@ -66,6 +67,11 @@ export function stepRequest(step: ReformStep): { query: string; variables: Recor
       return { query, variables: { id: step.relationId, d: LAST_OLD_DAY, b: step.basis } };
     case "addRelations":
       return { query, variables: { input: { relations: step.relations, basis: step.basis } } };
+    case "mergeMany":
+      return {
+        query,
+        variables: { input: { merges: step.merges, effectiveOn: REFORM_DAY, basis: step.basis } },
+      };
   }
 }
 

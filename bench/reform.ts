@@ -30,7 +30,7 @@ import { generateNation } from "../src/generator/national/index.ts";
 import { preReformCut } from "../src/generator/national/reform-cut.ts";
 import { type ProvinceReform, provinceReform } from "../src/generator/national/reform-plan.ts";
 import { checkAnchors, importGenerated } from "../src/store/bulk-import.ts";
-import { postGraphql, rssMb, signToken, startOurServer, stopOurServer } from "./http-client.ts";
+import { postGraphql, signToken, startOurServer, stopOurServer } from "./http-client.ts";
 import { startBenchNeo4j } from "./neo4j.ts";
 import {
   brokenInvariants,
@@ -39,6 +39,7 @@ import {
   integrityCounts,
   sampleUnits,
 } from "./reform-answers.ts";
+import { memorySampler, statementTimes } from "./reform-memory.ts";
 import { type Gql, replayReform } from "./reform-replay.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -57,6 +58,8 @@ const { values: args } = parseArgs({
     heap: { type: "string", default: "1536" },
     pagecache: { type: "string", default: "1024" },
     record: { type: "boolean", default: false },
+    // The replay alone: no reference answers, no comparison (to see how far a long replay gets).
+    "replay-only": { type: "boolean", default: false },
     provinces: { type: "string" },
   },
 });
@@ -69,7 +72,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Our server as a child process, with a write budget for the restructurings, and its GraphQL client. */
 async function startServer(
   uri: string,
-): Promise<{ proc: ChildProcess; gql: Gql; rssMb: () => Promise<number> }> {
+): Promise<{ proc: ChildProcess; url: string; gql: Gql; memory: ReturnType<typeof memorySampler> }> {
   const { proc, url } = await startOurServer(uri, args.port, {
     JWT_SECRET,
     // An abolishLevel or a province's merger moves hundreds of units in one transaction.
@@ -78,8 +81,10 @@ async function startServer(
     MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
   });
   const jwt = await signToken(JWT_SECRET, { role: "admin" }, "bench-reform", 86_400);
-  const gql: Gql = async (query, variables) => (await postGraphql(url, jwt, query, variables)).body;
-  return { proc, gql, rssMb: () => rssMb(proc.pid as number) };
+  const memory = memorySampler(proc.pid as number, url);
+  const gql: Gql = (query, variables) =>
+    memory.track(query, async () => (await postGraphql(url, jwt, query, variables)).body);
+  return { proc, url, gql, memory };
 }
 
 function bar(label: string, total: number): cliProgress.SingleBar {
@@ -170,6 +175,7 @@ async function referenceAnswers(refDir: string, sample: string[]) {
       await writeFile(file, JSON.stringify({ sample, answers: [...reference], counts: refCounts }));
       return { reference, refCounts };
     } finally {
+      server.memory.stop();
       await stopOurServer(server.proc);
     }
   } finally {
@@ -229,7 +235,10 @@ async function main(): Promise<void> {
 
   // 1. Reference: the bulk-imported history (its answers kept beside it for the next run).
   const refDir = path.resolve(ROOT, args.reference ?? path.join(args.data, `ref-${scale}`));
-  const { reference, refCounts } = await referenceAnswers(refDir, sample);
+  const replayOnly = args["replay-only"];
+  const { reference, refCounts } = replayOnly
+    ? { reference: new Map<string, string>(), refCounts: {} }
+    : await referenceAnswers(refDir, sample);
 
   // 2. Replay on the pre-reform cut.
   const cutDir = path.join(dataRoot, `cut-${scale}-${seed}`);
@@ -242,14 +251,19 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     const server = await startServer(rep.uri);
-    let peakRss = 0;
-    const rssTimer = setInterval(async () => {
-      peakRss = Math.max(peakRss, await server.rssMb());
-    }, 1000);
     try {
+      server.memory.phase("replay");
       const load = os.loadavg();
       const b = bar("reform", steps);
+      // A long replay says as it goes where its time goes and how much memory the server holds.
+      const progress = setInterval(async () => {
+        log(
+          `\n  statements so far: ${JSON.stringify((await statementTimes(server.url, 6)).map((x) => [x.statement, x.seconds]))}`,
+        );
+        log(`  memory peaks so far: ${JSON.stringify(server.memory.peaks())}`);
+      }, 120_000);
       const report = await replayReform(server.gql, plans, { concurrency, onStep: (n) => b.update(n) });
+      clearInterval(progress);
       b.stop();
       const loadAfter = os.loadavg();
       log(
@@ -257,9 +271,14 @@ async function main(): Promise<void> {
       );
       for (const f of report.failures.slice(0, 10))
         log(`  FAILED ${f.province} ${f.step.op} ${JSON.stringify(f.step).slice(0, 200)}: ${f.error}`);
-      const replayed = await answersOf(server.gql, sample, "replayed answers");
-      const counts = await integrityCounts(server.gql);
-      clearInterval(rssTimer);
+      // Where the replay's time went, by statement (before the answers add their reads).
+      const statements = await statementTimes(server.url);
+      log(`statements by total time during the replay: ${JSON.stringify(statements)}`);
+      server.memory.phase("answers");
+      const replayed = await answersOf(server.gql, replayOnly ? [] : sample, "replayed answers");
+      const counts = replayOnly ? {} : await integrityCounts(server.gql);
+      const memory = server.memory.stop();
+      log(`server memory, peak by phase: ${JSON.stringify(memory.peaks)}`);
       const mismatches = compareAnswers(reference, replayed);
       const broken = brokenInvariants(refCounts, counts);
       const byQuestion: Record<string, number> = {};
@@ -295,12 +314,14 @@ async function main(): Promise<void> {
         byQuestion,
         brokenInvariants: broken,
         integrity: { history: refCounts, replayed: counts },
-        peakRssMb: Math.round(peakRss),
+        peakRssMb: memory.peakRssMb,
+        memoryPeaks: memory.peaks,
+        statements,
         loadAverage: { before: load, after: loadAfter },
       };
       console.log(JSON.stringify(result, null, 2));
     } finally {
-      clearInterval(rssTimer);
+      server.memory.stop();
       await stopOurServer(server.proc);
     }
   } finally {

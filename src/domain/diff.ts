@@ -65,6 +65,7 @@ export const SINGLE_OF_BATCH: Readonly<Record<string, string>> = {
   CLOSE_UNITS: "CLOSE_UNIT",
   CREATE_UNITS: "CREATE_UNIT",
   ADD_RELATIONS: "ADD_RELATION",
+  MERGE_MANY: "MERGE_UNITS",
 };
 
 export const causeKindOf = (eventKind: string): DiffCauseKind =>

@@ -550,30 +550,59 @@ export async function carryRelations(
   from: string,
   basis: readonly string[],
 ): Promise<void> {
+  await carryRelationsOfMerges(s, [{ sources, target, basis }], from);
+}
+
+/** One merger whose sources' relations go over to its target. */
+export interface Carry {
+  sources: readonly string[];
+  target: string;
+  basis: readonly string[];
+}
+
+/**
+ * carryRelations for many mergers at once (mergeMany), in the statements of one: each end that is
+ * a source becomes its merger's target, so that a relation between the sources of two mergers
+ * joins their targets (as the mergers one after the other would leave it), and one within a
+ * merger goes.
+ */
+export async function carryRelationsOfMerges(
+  s: ChangeSession,
+  merges: readonly Carry[],
+  from: string,
+): Promise<void> {
   const types = RELATION_TYPE_NAMES.filter((t) => !STRUCTURAL.includes(t));
-  const rels = await relationsOfSet(s, sources, from, types);
+  const mergerOf = new Map<string, Carry>();
+  for (const m of merges) for (const source of m.sources) mergerOf.set(source, m);
+  const rels = await relationsOfSet(s, [...mergerOf.keys()], from, types);
   await endRelations(s, rels, previousDay(from));
+  const touching = groupBy(
+    rels.flatMap((r) =>
+      [...new Set([r.from, r.to])].filter((id) => mergerOf.has(id)).map((id) => ({ id, r })),
+    ),
+    (x) => x.id,
+  );
   const carried = new Map<string, NewRelation>();
-  for (const source of sources)
-    for (const rel of rels) {
-      if (rel.from !== source && rel.to !== source) continue;
-      const other = rel.from === source ? rel.to : rel.from;
-      if (sources.includes(other) || other === target) continue;
-      const [a, b] = rel.from === source ? [target, other] : [other, target];
-      const key = `${rel.type}:${a}:${b}`;
-      if (carried.has(key)) continue;
-      carried.set(key, {
-        type: rel.type,
-        from: a,
-        to: b,
-        validFrom: rel.validFrom && rel.validFrom > from ? rel.validFrom : from,
-        validTo: rel.validTo,
-        frequencies: rel.frequencies,
-        via: rel.via,
-        subject: rel.subject,
-        basis: [...new Set([...rel.basis, ...basis])],
-        note: rel.note,
-      });
-    }
+  for (const m of merges)
+    for (const source of m.sources)
+      for (const { r: rel } of touching.get(source) ?? []) {
+        const a = mergerOf.get(rel.from)?.target ?? rel.from;
+        const b = mergerOf.get(rel.to)?.target ?? rel.to;
+        const key = `${rel.type}:${a}:${b}`;
+        if (a === b || carried.has(key)) continue;
+        const bases = [rel.from, rel.to].flatMap((id) => mergerOf.get(id)?.basis ?? []);
+        carried.set(key, {
+          type: rel.type,
+          from: a,
+          to: b,
+          validFrom: rel.validFrom && rel.validFrom > from ? rel.validFrom : from,
+          validTo: rel.validTo,
+          frequencies: rel.frequencies,
+          via: rel.via,
+          subject: rel.subject,
+          basis: [...new Set([...rel.basis, ...bases])],
+          note: rel.note,
+        });
+      }
   await createRelations(s, [...carried.values()]);
 }

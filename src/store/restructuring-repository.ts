@@ -11,6 +11,7 @@ import { DomainError } from "../domain/errors.ts";
 import { changeViolationError } from "../domain/invariants.ts";
 import {
   carryRelations,
+  carryRelationsOfMerges,
   closeUnits,
   createRelations,
   createUnits,
@@ -38,41 +39,68 @@ import type { NewUnit } from "./mutation-repository.ts";
 /** The most units one closeUnits may end, its subtrees and organs included. */
 export const MAX_UNITS_CLOSED = 20_000;
 
+/** The superior (SUBORDINATE_TO, else PART_OF) each unit has on `date`, by id (none: absent). */
+async function superiorsOn(
+  s: ChangeSession,
+  ids: readonly string[],
+  date: string,
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await s.tx.run(
+    `UNWIND $ids AS id
+     MATCH (:Unit {id: id})-[r:SUBORDINATE_TO|PART_OF]->(p:Unit) WITH id, r, p, date($date) AS d WHERE ${active("r")}
+     WITH id, p ORDER BY type(r) DESC
+     RETURN id, collect(p.id)[0] AS superior`,
+    { ids: [...new Set(ids)], date },
+  );
+  return new Map(rows.map((r) => [r.id as string, r.superior as string]));
+}
+
 /** The superior (SUBORDINATE_TO, else PART_OF) a unit has on `date`. */
 async function superiorOn(s: ChangeSession, unitId: string, date: string): Promise<string | null> {
-  const rows = await s.tx.run(
-    `MATCH (:Unit {id: $id})-[r:SUBORDINATE_TO|PART_OF]->(p:Unit) WITH r, p, date($date) AS d WHERE ${active("r")}
-     RETURN p.id AS id ORDER BY type(r) DESC LIMIT 1`,
-    { id: unitId, date },
-  );
-  return (rows[0]?.id as string) ?? null;
+  return (await superiorsOn(s, [unitId], date)).get(unitId) ?? null;
 }
 
 /**
  * Moves the subordinates of `sources` (those under them on `effectiveOn`) to `target(source)`,
- * each of which must be the editor's to move; returns them.
+ * each of which must be the editor's to move (a refusal names `argumentOf(source)`), the move
+ * resting on `basisOf(source)`; returns them.
  */
 async function moveSubordinates(
   s: ChangeSession,
   sources: readonly string[],
   target: (source: string) => string,
   effectiveOn: string,
-  basis: readonly string[],
-  argument: string,
+  basisOf: (source: string) => readonly string[],
+  argumentOf: (source: string) => string,
 ): Promise<{ id: string; superior: string }[]> {
-  const children = (await subordinatesOfSet(s, sources, effectiveOn)).filter((c) => !sources.includes(c.id));
-  const moves = children.map((c) => ({ unitId: c.id, superiorId: target(c.superior) }));
+  const inSources = new Set(sources);
+  const children = (await subordinatesOfSet(s, sources, effectiveOn)).filter((c) => !inSources.has(c.id));
+  const moves = children.map((c) => ({
+    unitId: c.id,
+    superiorId: target(c.superior),
+    basis: basisOf(c.superior),
+    argument: argumentOf(c.superior),
+  }));
   await lockPlacements(s, moves, effectiveOn);
-  await s.authorize([
-    { argument, ids: children.map((c) => c.id), label: "(their subordinates)", structural: true },
-  ]);
+  await s.authorize(
+    [...groupBy(moves, (m) => m.argument)].map(([argument, list]) => ({
+      argument,
+      ids: list.map((m) => m.unitId),
+      label: "(their subordinates)",
+      structural: true,
+    })),
+  );
   const units = await requireNamed(
     s,
-    [...moves.flatMap((m) => [m.unitId, m.superiorId])].map((id) => ({ id, argument })),
+    moves.flatMap((m) => [
+      { id: m.unitId, argument: m.argument },
+      { id: m.superiorId, argument: m.argument },
+    ]),
   );
   await moveUnits(
     s,
-    moves.map((m): Move => ({ ...m, basis, type: "SUBORDINATE_TO", argument })),
+    moves.map((m): Move => ({ ...m, type: "SUBORDINATE_TO" })),
     effectiveOn,
     units,
   );
@@ -112,7 +140,36 @@ export function assertBatch(length: number, max: number, argument: string): void
 }
 
 /** The limits of the batch mutations (how many items one change may carry). */
-export const BATCH_LIMITS = { units: 1000, moves: 2000, closeIds: 1000, relations: 2000 } as const;
+export const BATCH_LIMITS = {
+  units: 1000,
+  moves: 2000,
+  closeIds: 1000,
+  relations: 2000,
+  merges: 500,
+  /** The units merged by one mergeMany, all its mergers together. */
+  mergedUnits: 2000,
+} as const;
+
+/** One merger of mergeMany (the resolver has checked its shape and that no unit is in two). */
+export interface MergeItem {
+  sourceIds: string[];
+  into: NewUnit;
+  superiorId: string | null;
+  basis: string[] | null;
+  subordinatesBasis: string[] | null;
+}
+
+/** Refuses a mergeMany over its limits, naming `input.merges` (before any other work). */
+export function assertMergeBatch(merges: readonly { sourceIds: readonly string[] }[]): void {
+  assertBatch(merges.length, BATCH_LIMITS.merges, "input.merges");
+  const merged = merges.reduce((n, m) => n + m.sourceIds.length, 0);
+  if (merged > BATCH_LIMITS.mergedUnits)
+    throw new DomainError(
+      "BAD_USER_INPUT",
+      `Argument "input.merges": at most ${BATCH_LIMITS.mergedUnits} units merged in one change (got ${merged}); send the rest in further changes`,
+      { argument: "input.merges", rule: "BATCH_LIMIT" },
+    );
+}
 
 export const restructurings = {
   mergeUnits: (
@@ -168,8 +225,8 @@ export const restructurings = {
         a.sourceIds,
         () => a.into.id,
         a.effectiveOn,
-        a.subordinatesBasis ?? a.basis,
-        "input.sourceIds",
+        () => a.subordinatesBasis ?? a.basis,
+        () => "input.sourceIds",
       );
       await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
       await closeUnits(
@@ -290,9 +347,110 @@ export const restructurings = {
       await s.authorize([
         { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
       ]);
-      await moveSubordinates(s, closed, () => a.underId, a.effectiveOn, a.basis, "input.underId");
+      await moveSubordinates(
+        s,
+        closed,
+        () => a.underId,
+        a.effectiveOn,
+        () => a.basis,
+        () => "input.underId",
+      );
       await closeUnits(s, await unitsEnding(s, closed, lastDay, false), lastDay, () => "input.underId");
     }),
+
+  /**
+   * Many independent mergers in one change (the communes of a province, say): the statements of
+   * one mergeUnits for all of them — the new units created, the sources' subordinates moved, their
+   * relations carried, the sources closed — with one event and its audit records.
+   */
+  mergeMany: (
+    db: Database,
+    p: Principal,
+    a: { merges: MergeItem[]; effectiveOn: string; basis: string[]; note?: string | null },
+  ) => {
+    assertMergeBatch(a.merges);
+    return runChange(
+      db,
+      p,
+      { kind: "MERGE_MANY", effectiveOn: a.effectiveOn, basis: a.basis, note: a.note },
+      async (s) => {
+        const lastDay = previousDay(a.effectiveOn);
+        const arg = (i: number) => `input.merges[${i}]`;
+        const intoIds = new Set(a.merges.map((m) => m.into.id));
+        // A superior that is an earlier merger's new unit is judged as that one's superior is.
+        const named = a.merges.flatMap((m, i) => [
+          { argument: `${arg(i)}.sourceIds`, ids: m.sourceIds, structural: true },
+          {
+            argument: `${arg(i)}.superiorId`,
+            ids: m.superiorId && !intoIds.has(m.superiorId) ? [m.superiorId] : [],
+          },
+        ]);
+        // Scope first (a read), so that an editor cannot hold locks on units outside it; again under the locks.
+        await s.authorize(named);
+        await s.lock(a.merges.flatMap((m) => [...m.sourceIds, m.superiorId]));
+        await s.authorize(named);
+        await requireNamed(
+          s,
+          a.merges.flatMap((m, i) => m.sourceIds.map((id) => ({ id, argument: `${arg(i)}.sourceIds` }))),
+          lastDay,
+        );
+        await requireItemProvisions(
+          s,
+          a.merges.map((m) => m.basis),
+          (i) => `${arg(i)}.basis`,
+        );
+        await requireItemProvisions(
+          s,
+          a.merges.map((m) => m.subordinatesBasis),
+          (i) => `${arg(i)}.subordinatesBasis`,
+        );
+        const defaults = await superiorsOn(
+          s,
+          a.merges.flatMap((m) => (m.superiorId ? [] : [m.sourceIds[0] as string])),
+          lastDay,
+        );
+        const superiorOf = (m: MergeItem) => m.superiorId ?? defaults.get(m.sourceIds[0] as string) ?? null;
+        // A new unit hangs where its first source hung, unless told otherwise: that superior too must be in scope.
+        await s.authorize(
+          a.merges.flatMap((m, i) =>
+            m.superiorId
+              ? []
+              : [{ argument: `${arg(i)}.sourceIds`, ids: [superiorOf(m)], label: "(their superior)" }],
+          ),
+        );
+        await createUnits(
+          s,
+          a.merges.map((m, i) => ({
+            unit: m.into,
+            superiorId: superiorOf(m),
+            basis: m.basis ?? a.basis,
+            argument: `${arg(i)}.into`,
+            superiorArgument: `${arg(i)}.superiorId`,
+          })),
+          a.effectiveOn,
+        );
+        const indexOf = new Map(a.merges.flatMap((m, i) => m.sourceIds.map((id) => [id, i] as const)));
+        const sources = [...indexOf.keys()];
+        const at = (source: string) => a.merges[indexOf.get(source) ?? 0] as MergeItem;
+        const argumentOf = (source: string) =>
+          indexOf.has(source) ? `${arg(indexOf.get(source) as number)}.sourceIds` : "input.merges";
+        await moveSubordinates(
+          s,
+          sources,
+          (source) => at(source).into.id,
+          a.effectiveOn,
+          (source) => at(source).subordinatesBasis ?? at(source).basis ?? a.basis,
+          argumentOf,
+        );
+        await carryRelationsOfMerges(
+          s,
+          a.merges.map((m) => ({ sources: m.sourceIds, target: m.into.id, basis: m.basis ?? a.basis })),
+          a.effectiveOn,
+        );
+        await closeUnits(s, await unitsEnding(s, sources, lastDay, false), lastDay, argumentOf);
+      },
+    );
+  },
 
   /** Creates units (parents first) under their superiors, in one change. */
   createUnits: (

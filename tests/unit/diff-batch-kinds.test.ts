@@ -10,7 +10,7 @@ describe("causeKindOf for batch events", () => {
 
   it("gives every batch kind its single counterpart's cause", () => {
     expect(Object.keys(SINGLE_OF_BATCH).sort()).toEqual(
-      ["ADD_RELATIONS", "CLOSE_UNITS", "CREATE_UNITS", "MOVE_UNITS"].sort(),
+      ["ADD_RELATIONS", "CLOSE_UNITS", "CREATE_UNITS", "MERGE_MANY", "MOVE_UNITS"].sort(),
     );
     for (const [batch, single] of Object.entries(SINGLE_OF_BATCH))
       expect(causeKindOf(batch)).toBe(causeKindOf(single));
@@ -19,5 +19,9 @@ describe("causeKindOf for batch events", () => {
   it("leaves the restructurings as they were", () => {
     expect(causeKindOf("MERGE_UNITS")).toBe("MERGE");
     expect(causeKindOf("ABOLISH_LEVEL")).toBe("ABOLISHED_LEVEL");
+  });
+
+  it("reads mergeMany's event as a merger", () => {
+    expect(causeKindOf("MERGE_MANY")).toBe("MERGE");
   });
 });

@@ -61,14 +61,24 @@ describe("the reform plan", () => {
     const communes = nation.provinces.reduce((a, p) => a + p.communes.length, 0);
     const founded = steps
       .flatMap((s) =>
-        s.op === "mergeUnits" ? [s.into] : s.op === "createUnits" ? s.units.map((u) => u.unit) : [],
+        s.op === "mergeUnits"
+          ? [s.into]
+          : s.op === "mergeMany"
+            ? s.merges.map((m) => m.into)
+            : s.op === "createUnits"
+              ? s.units.map((u) => u.unit)
+              : [],
       )
       .filter((u) => u.kind === "COMMUNE_COMMITTEE")
       .map((u) => u.id);
     expect(new Set(founded).size).toBe(communes);
     const events = batches.flatMap((b) => b.events).filter((e) => e.kind === "COMMUNE_MERGER");
-    const merges = steps.filter((s) => s.op === "mergeUnits" && s.into.kind === "COMMUNE_COMMITTEE");
+    const merges = steps
+      .flatMap((s) => (s.op === "mergeMany" ? s.merges : s.op === "mergeUnits" ? [s] : []))
+      .filter((m) => m.into.kind === "COMMUNE_COMMITTEE");
     expect(merges.length).toBe(events.filter((e) => e.ended.length > 1).length);
+    // The communes' mergers go in batches (mergeMany), a province's alone.
+    expect(steps.filter((s) => s.op === "mergeUnits" && s.into.kind === "COMMUNE_COMMITTEE")).toEqual([]);
   });
 
   it("orders each province's steps by wave", () => {
@@ -88,9 +98,13 @@ describe("the reform plan", () => {
             ? s.ids.length
             : s.op === "addRelations"
               ? s.relations.length
-              : 1,
+              : s.op === "mergeMany"
+                ? s.merges.length
+                : 1,
     );
     expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+    const mergedUnits = steps.map((s) => (s.op === "mergeMany" ? s.merges.flatMap((m) => m.sourceIds).length : 0));
+    expect(Math.max(...mergedUnits)).toBeLessThanOrEqual(2000);
     for (const p of plans) {
       const created = new Map<string, number>();
       for (const s of p.steps)

@@ -1,7 +1,8 @@
 /**
  * The reform plan's single-unit steps (reform-plan.ts) grouped into the batch mutations
- * (createUnits, moveUnits, closeUnits, addRelations), so that a province's reform is a few dozen
- * changes instead of thousands. Pure.
+ * (createUnits, moveUnits, closeUnits, addRelations) and the mergers of a wave (the communes of a
+ * province) into mergeMany, so that a province's reform is a few dozen changes instead of
+ * thousands. Pure.
  *
  * Steps of one op in one wave are independent, so they go together, in chunks that run side by
  * side. Two runs of waves go further: the creations of all levels (waves 40–69) form one
@@ -9,10 +10,18 @@
  * a batch may create a unit under one it creates earlier, and may close a unit together with its
  * subordinates — so their chunks run one after the other.
  */
-import type { ReformStep, SingleReformStep, StepBody } from "./reform-plan.ts";
+import type { MergeSpec, ReformStep, SingleReformStep, SingleStep, StepBody } from "./reform-plan.ts";
+
+type MergeStep = Extract<SingleStep, { op: "mergeUnits" }>;
 
 /** The most items one batch carries (below the API's limits, so that a wave's chunks spread over clients). */
-export const PLAN_BATCH = { createUnit: 500, setSuperior: 500, closeUnit: 500, addRelation: 1000 } as const;
+export const PLAN_BATCH = {
+  createUnit: 500,
+  setSuperior: 500,
+  closeUnit: 500,
+  addRelation: 1000,
+  mergeUnits: 50,
+} as const;
 
 type Batched = keyof typeof PLAN_BATCH;
 const isBatched = (op: string): op is Batched => op in PLAN_BATCH;
@@ -52,6 +61,8 @@ function itemKey(step: SingleReformStep): string {
       return step.id;
     case "addRelation":
       return `${step.input.type}|${step.input.fromId}|${step.input.toId}|${step.input.validFrom}`;
+    case "mergeUnits":
+      return step.into.id;
     default:
       return "";
   }
@@ -63,6 +74,18 @@ function batchOf(op: Batched, steps: SingleReformStep[]): StepBody {
   const basis =
     "basis" in first ? [...first.basis] : first.op === "addRelation" ? [...first.input.basis] : [];
   switch (op) {
+    case "mergeUnits":
+      // A merger alone stays a mergeUnits (a province's); the communes' go together.
+      if (steps.length === 1) return { ...(first as MergeStep) };
+      return {
+        op: "mergeMany",
+        merges: steps.flatMap((s) => {
+          if (s.op !== "mergeUnits") return [];
+          const { op: _, wave: __, ...merge } = s;
+          return [merge as MergeSpec];
+        }),
+        basis,
+      };
     case "createUnit":
       return {
         op: "createUnits",

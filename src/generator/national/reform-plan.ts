@@ -77,15 +77,19 @@ export interface BatchCreation {
 
 /**
  * What one mutation does: the restructurings, and the batch mutations that carry the many
- * single-unit steps of one wave (createUnits, moveUnits, closeUnits, addRelations;
- * reform-batches.ts groups them).
+ * single-unit steps of one wave (createUnits, moveUnits, closeUnits, addRelations), and the
+ * mergers of one wave (mergeMany); reform-batches.ts groups them.
  */
 export type StepBody =
   | Extract<SingleStep, { op: "abolishLevel" | "mergeUnits" | "endRelation" }>
   | { op: "createUnits"; units: BatchCreation[]; basis: string[] }
   | { op: "moveUnits"; moves: { unitId: string; superiorId: string; basis: string[] }[]; basis: string[] }
   | { op: "closeUnits"; ids: string[]; basis: string[] }
-  | { op: "addRelations"; relations: ReformRelation[]; basis: string[] };
+  | { op: "addRelations"; relations: ReformRelation[]; basis: string[] }
+  | { op: "mergeMany"; merges: MergeSpec[]; basis: string[] };
+
+/** One merger of a mergeMany: a mergeUnits step without its op. */
+export type MergeSpec = Omit<Extract<SingleStep, { op: "mergeUnits" }>, "op">;
 
 /**
  * A step with its wave: the steps of a province run in the order of their waves, and those of one

@@ -574,7 +574,7 @@ export type Event = Node & {
   effectiveOn: Scalars['Date']['output'];
   /** Stable id. */
   id: Scalars['ID']['output'];
-  /** What happened: CREATE_UNIT, UPDATE_UNIT, CLOSE_UNIT, SET_SUPERIOR, ADD_RELATION, END_RELATION, MERGE_UNITS, SPLIT_UNIT, ABOLISH_LEVEL, CREATE_UNITS, MOVE_UNITS, CLOSE_UNITS, ADD_RELATIONS (loại sự kiện). */
+  /** What happened: CREATE_UNIT, UPDATE_UNIT, CLOSE_UNIT, SET_SUPERIOR, ADD_RELATION, END_RELATION, MERGE_UNITS, SPLIT_UNIT, ABOLISH_LEVEL, CREATE_UNITS, MOVE_UNITS, CLOSE_UNITS, ADD_RELATIONS, MERGE_MANY (loại sự kiện). */
   kind: Scalars['String']['output'];
   /** Globally unique id of this event for node(id:). */
   nodeId: Scalars['ID']['output'];
@@ -825,6 +825,35 @@ export type MeetingRule = {
   writtenConsent?: Maybe<WrittenConsent>;
 };
 
+/** One merger of mergeMany: units merged into a new one (as mergeUnits, sharing the change's date). */
+export type MergeItemInput = {
+  /** Provision ids this merger rests on; default: the change's basis. */
+  basis?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The new unit they become (A′). */
+  into: NewUnitInput;
+  /** The units merged (at least two); each ends the day before effectiveOn, and no unit is in two merges. */
+  sourceIds: Array<Scalars['ID']['input']>;
+  /** Provision ids the moves of the sources' subordinates to A′ rest on; default: this merger's basis. */
+  subordinatesBasis?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** A′'s superior: an existing unit in force on effectiveOn, or the new unit of an earlier merge in the list; default: the superior of the first source. */
+  superiorId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * Merge many groups of units at once, in one change (hợp nhất nhiều đơn vị): the communes of a
+ * province into their new communes, say. At most 500 mergers and 2,000 units merged in all.
+ */
+export type MergeManyInput = {
+  /** Provision ids the change rests on. */
+  basis: Array<Scalars['ID']['input']>;
+  /** First day of the new units; the merged units end the day before. */
+  effectiveOn: Scalars['Date']['input'];
+  /** The mergers; they are independent (no unit merged twice). */
+  merges: Array<MergeItemInput>;
+  /** Editorial note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Merge units into a new one (hợp nhất): A + B + C → A′ from a date. */
 export type MergeUnitsInput = {
   /** Provision ids. */
@@ -880,6 +909,8 @@ export type Mutation = {
   deleteReminderSubscription: Scalars['ID']['output'];
   /** End a relation on its last day (chấm dứt quan hệ). */
   endRelation: Event;
+  /** Merge many groups of units, each into its new unit, in one transaction: all or none; the same result as one mergeUnits per group. Editors: every unit merged, its subordinates and every superior must be in their scope. */
+  mergeMany: Event;
   /** Merge units into a new one, in one transaction. */
   mergeUnits: Event;
   /** Move many units, each with its subtree, under other superiors from a date, in one transaction: all or none. Editors: every unit moved must lie strictly below their scope root, every superior within it. */
@@ -987,6 +1018,15 @@ export type MutationEndRelationArgs = {
   basis: Array<Scalars['ID']['input']>;
   lastDay: Scalars['Date']['input'];
   relationId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Changes to the graph (ghi nhận thay đổi): each takes an effective date and a basis, runs in one
+ * transaction that keeps the hierarchy's invariants, and returns the recorded Event.
+ */
+export type MutationMergeManyArgs = {
+  input: MergeManyInput;
 };
 
 
@@ -2573,6 +2613,8 @@ export type ResolversTypes = ResolversObject<{
   IntegrityRuleCount: ResolverTypeWrapper<IntegrityRuleCount>;
   MeetingRule: ResolverTypeWrapper<MeetingRuleRecord>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  MergeItemInput: MergeItemInput;
+  MergeManyInput: MergeManyInput;
   MergeUnitsInput: MergeUnitsInput;
   MoveUnitsInput: MoveUnitsInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -2663,6 +2705,8 @@ export type ResolversParentTypes = ResolversObject<{
   IntegrityRuleCount: IntegrityRuleCount;
   MeetingRule: MeetingRuleRecord;
   Float: Scalars['Float']['output'];
+  MergeItemInput: MergeItemInput;
+  MergeManyInput: MergeManyInput;
   MergeUnitsInput: MergeUnitsInput;
   MoveUnitsInput: MoveUnitsInput;
   Mutation: Record<PropertyKey, never>;
@@ -3006,6 +3050,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createUnits?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationCreateUnitsArgs, 'input'>>;
   deleteReminderSubscription?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteReminderSubscriptionArgs, 'id'>>;
   endRelation?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationEndRelationArgs, 'basis' | 'lastDay' | 'relationId'>>;
+  mergeMany?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationMergeManyArgs, 'input'>>;
   mergeUnits?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationMergeUnitsArgs, 'input'>>;
   moveUnits?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationMoveUnitsArgs, 'input'>>;
   setSuperior?: Resolver<ResolversTypes['Event'], ParentType, ContextType, RequireFields<MutationSetSuperiorArgs, 'basis' | 'effectiveOn' | 'superiorId' | 'unitId'>>;

@@ -9,6 +9,7 @@ import { DiffQueries, DiffResolvers } from "./diff.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
 import { IntegrityQueries, IntegrityResolvers } from "./integrity.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
+import { MergeManyMutations } from "./merge-many.ts";
 import { AuditResolvers, Mutation, MutationQueries } from "./mutation.ts";
 import { PlanQueries, PlanResolvers } from "./plan.ts";
 import { Query as SystemQueries } from "./query.ts";
@@ -38,7 +39,7 @@ export const resolvers: Resolvers = withNodeResolvers({
     ...RegistryQueries,
     ...ReminderQueries,
   },
-  Mutation: { ...Mutation, ...BatchMutations, ...ReminderMutations },
+  Mutation: { ...Mutation, ...BatchMutations, ...MergeManyMutations, ...ReminderMutations },
   Subscription,
   ...UnitResolvers,
   ...RelationResolvers,
