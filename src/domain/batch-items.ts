@@ -10,12 +10,23 @@ import { DomainError } from "./errors.ts";
 export interface BatchItem {
   unit: string;
   other?: string | null;
+  /** The relation type the item makes, where it is not implied (addRelations). */
+  type?: string;
   argument: string;
 }
 
+/** The relation types a rule's violation can come from (the others cannot break it). */
+const RULE_TYPES: Readonly<Record<string, readonly string[]>> = {
+  ONE_DIRECT_SUPERIOR: ["SUBORDINATE_TO"],
+  KIND_PAIRING: ["SUBORDINATE_TO"],
+  ONE_WHOLE: ["PART_OF"],
+  NO_CYCLE: ["SUBORDINATE_TO", "PART_OF"],
+};
+
 /**
  * The argument of the item a violation (`rule`, `units`) is about, or null: among the items whose
- * unit (and other end, if any) the violation names, the last that is about its first unit — the
+ * unit (and other end, if any) the violation names — and, for a relation, whose type can break
+ * the rule — the last that is about its first unit — the
  * unit the rule speaks of (the one with two superiors, the child of a pairing, a relation's start)
  * — else the last of them; for a cycle, which may be read from any of its units, the last item
  * whose ends both lie on it (the move that closes it, in the order listed).
@@ -25,7 +36,11 @@ export function itemArgument(
   items: readonly BatchItem[],
 ): string | null {
   const named = new Set(violation.units);
-  const candidates = items.filter((x) => named.has(x.unit) && (!x.other || named.has(x.other)));
+  const types = RULE_TYPES[violation.rule];
+  const candidates = items.filter(
+    (x) =>
+      named.has(x.unit) && (!x.other || named.has(x.other)) && (!x.type || !types || types.includes(x.type)),
+  );
   const first = candidates.filter((x) => x.unit === violation.units[0]);
   const pick = violation.rule !== "NO_CYCLE" && first.length > 0 ? first : candidates;
   return pick.at(-1)?.argument ?? null;

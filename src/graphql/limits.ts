@@ -241,7 +241,7 @@ export function answerTooLarge(max: number): QueryLimitError {
  * resolved whole for every subscriber.
  */
 export function limitAnswerSize(schema: GraphQLSchema, max: number): GraphQLSchema {
-  const current = new WeakMap<object, { root: unknown; resolved: number }>();
+  const current = new WeakMap<object, { root: unknown; resolved: number; refusal?: QueryLimitError }>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
@@ -253,7 +253,11 @@ export function limitAnswerSize(schema: GraphQLSchema, max: number): GraphQLSche
           current.set(context, event);
         }
         event.resolved += 1;
-        if (event.resolved > max) throw answerTooLarge(max);
+        // One refusal per event: every later field fails with it, without building another.
+        if (event.resolved > max) {
+          event.refusal ??= answerTooLarge(max);
+          throw event.refusal;
+        }
         return resolve(source, args, context, info);
       };
     }

@@ -16,7 +16,7 @@
  * result-cache reads (versionsReadForEtag), so a GET whose answers are held costs that one read,
  * as a POST costs its version check.
  */
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { Express, NextFunction, Request, Response } from "express";
 import { assertCanRead } from "../auth/principal.ts";
@@ -35,7 +35,7 @@ const PARAMETERS = ["query", "variables", "operationName", "extensions", "docume
 
 interface CachingDeps {
   db: Database;
-  config: Pick<Config, "READ_ACCESS">;
+  config: Pick<Config, "READ_ACCESS" | "JWT_SECRET">;
   verifyToken: TokenVerifier;
 }
 
@@ -94,8 +94,27 @@ async function etagOf(req: Request, res: Response, deps: CachingDeps): Promise<s
     req.headers.accept ?? "",
     sent,
   ]);
-  // Opaque: the versions are in the hash, not in clear (they would tell how many changes were made).
-  return `W/"${createHash("sha256").update(key).digest("base64url").slice(0, 32)}"`;
+  // Opaque: the versions are in a keyed hash, neither in clear nor guessable from the rest of the
+  // key, which the caller knows (they would tell how many changes were made).
+  return `W/"${createHmac("sha256", etagKey(deps.config)).update(key).digest("base64url").slice(0, 32)}"`;
+}
+
+const keys = new WeakMap<object, Buffer>();
+
+/**
+ * The ETags' key: derived from JWT_SECRET where there is one, so that instances sharing it give
+ * the same tags; else random for this process (tags then differ between instances: a 200 where a
+ * 304 could have been, never a wrong 304).
+ */
+function etagKey(config: Pick<Config, "JWT_SECRET">): Buffer {
+  let key = keys.get(config);
+  if (!key) {
+    key = config.JWT_SECRET
+      ? createHmac("sha256", config.JWT_SECRET).update("party-org-graph ETag").digest()
+      : randomBytes(32);
+    keys.set(config, key);
+  }
+  return key;
 }
 
 /** Whether If-None-Match names this ETag (weak comparison, RFC 9110 §13.1.2). */

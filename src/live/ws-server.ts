@@ -184,8 +184,10 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
  * longer verifies would be at connect; the client reconnects with a fresh one.
  */
 function closeAtExpiry(socket: WebSocket, principal: Principal): void {
-  if (principal.expiresAt === undefined) return;
-  // setTimeout holds at most 2^31 − 1 ms (~24.8 days); JWT_MAX_LIFETIME_S is far below.
+  // A socket closed while its token was being verified has fired "close" already.
+  if (principal.expiresAt === undefined || socket.readyState !== socket.OPEN) return;
+  // setTimeout holds at most 2^31 − 1 ms (~24.8 days): a longer-lived token's socket is closed
+  // then, early — it reconnects with the token it has.
   const delay = Math.min(Math.max(0, principal.expiresAt - Date.now()), 2 ** 31 - 1);
   const timer = setTimeout(() => socket.close(4403, "Forbidden: the token has expired"), delay);
   timer.unref();

@@ -28,7 +28,11 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
       assertCanWrite(principal, "registry import");
       release = deps.slots.take();
       if (release === null) return void refuseBusy(req, res, deps.slots.limit);
-      const file = await readUpload(req, deps.config.REGISTRY_IMPORT_MAX_BYTES);
+      const file = await readUpload(
+        req,
+        deps.config.REGISTRY_IMPORT_MAX_BYTES,
+        deps.config.EXPORT_TIMEOUT_MS,
+      );
       if (file === "too-large") {
         sendFailure(
           req,
@@ -60,8 +64,12 @@ function dryRunParam(req: Request): boolean {
   return value === "true";
 }
 
-/** The uploaded file's bytes (the first file field), or "too-large" once it passes `limit`. */
-async function readUpload(req: Request, limit: number): Promise<Uint8Array | "too-large"> {
+/**
+ * The uploaded file's bytes (the first file field), or "too-large" once it passes `limit`. An
+ * upload cut off before its end, or still coming after `timeoutMs`, fails (and the connection is
+ * dropped): either way the caller's download slot is freed, never held by a stalled client.
+ */
+async function readUpload(req: Request, limit: number, timeoutMs: number): Promise<Uint8Array | "too-large"> {
   if (!req.is("multipart/form-data"))
     throw new DomainError(
       "BAD_USER_INPUT",
@@ -76,6 +84,15 @@ async function readUpload(req: Request, limit: number): Promise<Uint8Array | "to
       reject(badInput("file", "the multipart body has no boundary"));
       return;
     }
+    const timer = setTimeout(() => {
+      reject(badInput("file", `the upload took longer than EXPORT_TIMEOUT_MS ${timeoutMs} ms`));
+      req.destroy();
+    }, timeoutMs);
+    const done = () => clearTimeout(timer);
+    req.once("close", () => {
+      done();
+      if (!req.complete) reject(badInput("file", "the upload was cut off before its end"));
+    });
     let result: Uint8Array | "too-large" | null = null;
     parser.on("file", (_name, stream) => {
       const chunks: Buffer[] = [];
@@ -88,12 +105,15 @@ async function readUpload(req: Request, limit: number): Promise<Uint8Array | "to
         if (result === null) result = new Uint8Array(Buffer.concat(chunks));
       });
     });
-    parser.on("error", () => reject(badInput("file", "the multipart body is malformed")));
-    parser.on("close", () =>
-      result === null
-        ? reject(badInput("file", 'no file in the upload; send it in a field named "file"'))
-        : resolve(result),
-    );
+    parser.on("error", () => {
+      done();
+      reject(badInput("file", "the multipart body is malformed"));
+    });
+    parser.on("close", () => {
+      done();
+      if (result === null) reject(badInput("file", 'no file in the upload; send it in a field named "file"'));
+      else resolve(result);
+    });
     req.pipe(parser);
   });
 }

@@ -295,4 +295,29 @@ describe("registry import", () => {
     expect(status).toBe("403");
     expect((JSON.parse(body) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
   });
+
+  it("frees the download slot of an upload cut off midway: the next downloads still run", async () => {
+    const editor = await token("editor", [`${P}xa-1`], "bien-tap-cat");
+    const { hostname, port } = new URL(server.base);
+    // Two (EXPORT_CONCURRENCY) uploads announced at 60 KB, 1 KB sent, then the client goes away.
+    for (let i = 0; i < 2; i++) {
+      const socket = net.connect(Number(port), hostname);
+      await new Promise((r) => socket.once("connect", r));
+      socket.write(
+        `POST /registry/import?dryRun=true HTTP/1.1\r\nHost: ${hostname}\r\n` +
+          `authorization: Bearer ${editor}\r\ncontent-type: multipart/form-data; boundary=b\r\n` +
+          `content-length: 60000\r\n\r\n--b\r\ncontent-disposition: form-data; name="file"; filename="u.csv"\r\n\r\n${"x".repeat(1000)}`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      socket.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const downloads = await Promise.all(
+      [1, 2].map(() =>
+        fetch(`${server.base}/export/bch-trung-uong.json`, { headers: { authorization: `Bearer ${admin}` } }),
+      ),
+    );
+    expect(downloads.map((d) => d.status)).toEqual([200, 200]);
+    await Promise.all(downloads.map((d) => d.arrayBuffer()));
+  });
 });

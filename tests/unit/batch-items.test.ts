@@ -22,6 +22,17 @@ describe("itemArgument", () => {
     );
   });
 
+  it("names, among relations between the same units, the one whose type can break the rule", () => {
+    const relations = [
+      { unit: "u", other: "v", type: "SUBORDINATE_TO", argument: "input.relations[0]" },
+      { unit: "u", other: "w", type: "REPORTS_TO", argument: "input.relations[1]" },
+    ];
+    // u is already under w: the new superior v gives it two; REPORTS_TO u → w breaks nothing.
+    expect(itemArgument({ rule: "ONE_DIRECT_SUPERIOR", units: ["u", "w", "v"] }, relations)).toBe(
+      "input.relations[0]",
+    );
+  });
+
   it("names an item without another end by its unit, and none when no item fits", () => {
     const ids = [
       { unit: "p", argument: "input.ids[0]" },

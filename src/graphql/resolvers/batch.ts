@@ -86,7 +86,7 @@ export const BatchMutations: MutationResolvers = {
       const basis = basisArg(input.basis, "input.basis");
       const note = textArg(input.note, "input.note", TEXT_RULES.note);
       return change(
-        relations.map((r) => ({ unit: r.from, other: r.to, argument: r.argument })),
+        relations.map((r) => ({ unit: r.from, other: r.to, type: r.type, argument: r.argument })),
         () => restructurings.addRelations(ctx.db, ctx.principal, { relations, basis, note }),
       );
     }),
