@@ -103,7 +103,9 @@ describe("the reform plan", () => {
                 : 1,
     );
     expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
-    const mergedUnits = steps.map((s) => (s.op === "mergeMany" ? s.merges.flatMap((m) => m.sourceIds).length : 0));
+    const mergedUnits = steps.map((s) =>
+      s.op === "mergeMany" ? s.merges.flatMap((m) => m.sourceIds).length : 0,
+    );
     expect(Math.max(...mergedUnits)).toBeLessThanOrEqual(2000);
     for (const p of plans) {
       const created = new Map<string, number>();
