@@ -110,5 +110,13 @@ export async function withVisibleVia<T extends { via: readonly string[] }>(
 export async function visibleEvent(ctx: Context, id: string | null | undefined): Promise<EventRecord | null> {
   if (!id) return null;
   const event = await ctx.loaders.eventById.load(id);
-  return event && (await keepVisible(ctx, [event], (e) => e.unitIds)).length > 0 ? event : null;
+  if (!event || !scoped(ctx)) return event;
+  const ok = await visible(ctx, event.unitIds);
+  return eventSeen(event, (unit) => ok.has(unit)) ? event : null;
 }
+
+/** The rule of visibleEvent, for a reader whose visible units are known (the diff export): every unit the event touched. */
+export const eventSeen = (
+  event: { unitIds: readonly string[] },
+  seen: (unitId: string) => boolean,
+): boolean => event.unitIds.every(seen);

@@ -219,6 +219,14 @@ describe("events that event(id) hides stay hidden behind changes and causes", ()
     expect(added(mine.data)?.cause).toMatchObject({ kind: "MERGE", eventId: null, name: null, actor: null });
     for (const n of mine.data?.graphDiff.nodes ?? [])
       if (n.cause.eventId !== null) expect(await eventShown(reader, n.cause.eventId)).toBe(true);
+    // The diff export likewise.
+    const path = `/export/diff/${u.tinh}.csv?from=2023-12-01&to=2024-02-01`;
+    const eventId = added(all.data)?.cause.eventId ?? "";
+    expect(await (await get(path, admin)).text()).toContain(eventId);
+    const csv = await (await get(path, reader)).text();
+    expect(csv).toContain(merged);
+    expect(csv).not.toContain(eventId);
+    expect(csv).not.toContain("admin-tester");
   });
 });
 
