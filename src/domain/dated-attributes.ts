@@ -22,6 +22,25 @@ export type DatedAttribute = keyof typeof DATED_ATTRIBUTES;
 export const DATED_ATTRIBUTE_NAMES = Object.keys(DATED_ATTRIBUTES) as DatedAttribute[];
 
 /**
+ * The dated attributes whose values are unit ids (a host, a seat): scoped reading counts them,
+ * current and former, among the units a record names.
+ */
+export const UNIT_VALUED_ATTRIBUTES: ReadonlySet<string> = new Set<DatedAttribute>(["host", "seat"]);
+
+/** The unit ids a stored unit state names through its unit-valued attributes, current and former. */
+export function unitIdsInState(props: Record<string, unknown>): string[] {
+  const ids: string[] = [];
+  for (const attribute of UNIT_VALUED_ATTRIBUTES) {
+    const current = props[attribute];
+    if (typeof current === "string" && current !== NO_VALUE) ids.push(current);
+    const former = props[DATED_ATTRIBUTES[attribute as DatedAttribute].values];
+    if (Array.isArray(former))
+      for (const v of former) if (typeof v === "string" && v !== NO_VALUE) ids.push(v);
+  }
+  return ids;
+}
+
+/**
  * Neo4j lists cannot hold null, so an earlier "no value" (e.g. no sector yet) is stored as
  * this marker and read back as null.
  */

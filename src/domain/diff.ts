@@ -11,7 +11,13 @@
  * neither state, yet an analyst asking "what changed" expects it: it is listed once, as
  * UNIT_OPENED_AND_CLOSED, dated its first day, under the superior it was opened under.
  */
-import { DATED_ATTRIBUTE_NAMES, type DatedAttribute, type FormerValue, valueOn } from "./dated-attributes.ts";
+import {
+  DATED_ATTRIBUTE_NAMES,
+  type DatedAttribute,
+  type FormerValue,
+  UNIT_VALUED_ATTRIBUTES,
+  valueOn,
+} from "./dated-attributes.ts";
 import { isActiveOn } from "./dates.ts";
 import { PARTY_ORGANISATION_KINDS } from "./integrity.ts";
 import type { Obligation } from "./obligations.ts";
@@ -327,9 +333,13 @@ export function unitChanges(row: DiffUnitRow, input: DiffInput): DiffChange[] {
   }));
 }
 
-/** Every unit a change names: a scoped reader sees it only when all of them are inside its subtrees. */
+/**
+ * Every unit a change names (a host's or seat's old and new values among them): a scoped reader
+ * sees it only when all of them are inside its subtrees.
+ */
 export function unitsNamed(c: DiffChange): string[] {
-  return [c.unitId, c.oldSuperior, c.newSuperior, c.relation?.from, c.relation?.to].filter(
+  const values = c.attribute !== null && UNIT_VALUED_ATTRIBUTES.has(c.attribute) ? [c.before, c.after] : [];
+  return [c.unitId, c.oldSuperior, c.newSuperior, c.relation?.from, c.relation?.to, ...values].filter(
     (x): x is string => typeof x === "string",
   );
 }

@@ -19,6 +19,7 @@ import { badInput } from "../domain/errors.ts";
 import { UNIT_ID } from "../domain/ids.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type DiffPlan, diffBatches, planDiff } from "../graphql/services/graph-diff.ts";
+import { eventSeen } from "../graphql/visibility.ts";
 import { methodNotAllowed } from "../http/errors.ts";
 import {
   type FileRouteDeps,
@@ -28,6 +29,7 @@ import {
   sendAttachment,
   write,
 } from "../http/file-download.ts";
+import { findEvents } from "../store/change-repository.ts";
 import type { Database } from "../store/database.ts";
 import { BOM, CONTENT_TYPES, csvLine } from "./export-formats.ts";
 
@@ -153,11 +155,12 @@ async function stream(res: Response, db: Database, plan: DiffPlan, format: DiffF
     );
   let first = true;
   for await (const batch of diffBatches(db, plan, null, undefined, { size: EXPORT_BATCH })) {
+    const hidden = await hiddenEvents(db, batch.changes, plan.visible);
     for (let i = 0; i < batch.changes.length; i += WRITE_CHANGES) {
       const chunk = batch.changes.slice(i, i + WRITE_CHANGES).map((c) => {
         const name = batch.names.get(c.unitId) ?? null;
         tally.add(c, name ?? undefined);
-        const rec = diffRecord(c, name);
+        const rec = diffRecord(hidden.has(c.cause.eventId ?? "") ? withoutEvent(c) : c, name);
         if (format === "csv") return csvLine(DIFF_COLUMNS.map((k) => rec[k] ?? null));
         const s = `${first ? "" : ","}\n${JSON.stringify(rec)}`;
         first = false;
@@ -167,4 +170,25 @@ async function stream(res: Response, db: Database, plan: DiffPlan, format: DiffF
     }
   }
   if (format === "json") await write(res, `],"summary":${JSON.stringify(tally.summary())}}\n`);
+}
+
+/** The recorded events behind these changes that a scoped reader (`visible` its units) may not see (visibility.ts eventSeen). */
+async function hiddenEvents(
+  db: Database,
+  changes: readonly DiffChange[],
+  visible: ReadonlySet<string> | null,
+): Promise<Set<string>> {
+  if (visible === null) return new Set();
+  const ids = [
+    ...new Set(
+      changes.flatMap((c) => (c.cause.source === "EVENT" && c.cause.eventId ? [c.cause.eventId] : [])),
+    ),
+  ];
+  const events = ids.length === 0 ? [] : await findEvents(db, ids);
+  return new Set(events.filter((e) => !eventSeen(e, (id) => visible.has(id))).map((e) => e.id));
+}
+
+/** The change with a cause that keeps its kind and date only, as DiffCause on /graphql for a hidden event. */
+function withoutEvent(c: DiffChange): DiffChange {
+  return { ...c, cause: { ...c.cause, eventId: null, name: null, actor: null, basis: [] } };
 }

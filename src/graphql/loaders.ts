@@ -7,7 +7,7 @@ import DataLoader from "dataloader";
 import type { Database, RoundTripCounter } from "../store/database.ts";
 import { allRules, provisionsOfDocuments, replacedBy } from "../store/document-repository.ts";
 import { meetingRulesOf, positionsOf } from "../store/meeting-repository.ts";
-import { unitsInSubtrees } from "../store/unit-repository.ts";
+import { type Reach, unitsReach } from "../store/unit-repository.ts";
 import { entityLoaders } from "./entity-loaders.ts";
 import { factLoaders } from "./loaders/fact-loaders.ts";
 import { listLoader, planLoaders } from "./loaders/plan-loaders.ts";
@@ -25,10 +25,10 @@ export function createLoaders(
   const records = recordLoaders(db, reads);
   const facts = factLoaders(db, reads, records);
 
-  /** For scoped reading: whether each unit lies in one of the reader's subtrees. */
-  const visible = new DataLoader<string, boolean>(async (ids) => {
-    const ok = await unitsInSubtrees(db, ids, scopes, counter);
-    return ids.map((id) => ok.has(id));
+  /** For scoped reading: how the reader reaches each unit, null when it may not see it (visibility.ts). */
+  const visible = new DataLoader<string, Reach | null>(async (ids) => {
+    const reach = await unitsReach(db, ids, scopes, counter);
+    return ids.map((id) => reach.get(id) ?? null);
   });
 
   /** After a write in this request: read the version again and forget what was loaded before it. */

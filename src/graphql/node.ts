@@ -10,14 +10,12 @@
  * type's own queries (a unit or relation outside a scoped reader's subtrees, or an event naming
  * one, is null).
  */
-import DataLoader from "dataloader";
 import { badInput } from "../domain/errors.ts";
-import { findEvents } from "../store/change-repository.ts";
 import type { Context } from "./context.ts";
 import type { QueryResolvers, Resolvers } from "./generated/resolvers-types.ts";
 import { visibleUnit } from "./services/lookups.ts";
 import { unitRelations } from "./services/unit-relations.ts";
-import { keepVisible } from "./visibility.ts";
+import { visibleEvent } from "./visibility.ts";
 
 /** The most ids one `nodes` call may name. */
 export const MAX_NODES = 100;
@@ -51,22 +49,6 @@ export function decodeNodeId(value: string, argument: string): { type: NodeType;
   return { type, keys };
 }
 
-/** Each request's event lookups, batched into one read (DataLoader). */
-const eventLoaders = new WeakMap<Context["loaders"], DataLoader<string, object | null>>();
-
-async function findEvent(id: string, ctx: Context): Promise<object | null> {
-  let loader = eventLoaders.get(ctx.loaders);
-  if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const events = await findEvents(ctx.db, [...ids], ctx.roundTrips);
-      const visible = new Set(await keepVisible(ctx, events, (e) => e.unitIds));
-      return ids.map((x) => events.find((e) => e.id === x && visible.has(e)) ?? null);
-    });
-    eventLoaders.set(ctx.loaders, loader);
-  }
-  return loader.load(id);
-}
-
 async function findRelation(keys: (string | null)[], ctx: Context): Promise<object | null> {
   const [from, id, validFrom] = keys;
   if (!from || !id) return null;
@@ -90,7 +72,7 @@ async function lookUp(type: NodeType, keys: (string | null)[], ctx: Context): Pr
     case "Task":
       return ctx.loaders.task.load(key);
     case "Event":
-      return findEvent(key, ctx);
+      return visibleEvent(ctx, key);
   }
 }
 

@@ -5,6 +5,9 @@
  * with public or authenticated reading it does nothing.
  */
 import { type ReadAccess, readIsScoped } from "../auth/principal.ts";
+import { unitIdsInState } from "../domain/dated-attributes.ts";
+import type { EventRecord } from "../store/change-repository.ts";
+import type { UnitPage } from "../store/unit-repository.ts";
 import type { Context } from "./context.ts";
 
 export function scoped(ctx: Context): boolean {
@@ -18,12 +21,39 @@ export async function visible(
 ): Promise<Set<string>> {
   const present = ids.filter((x): x is string => typeof x === "string");
   if (!scoped(ctx)) return new Set(present);
-  const flags = await ctx.loaders.visible.loadMany(present);
-  return new Set(present.filter((_id, i) => flags[i] === true));
+  const reach = await ctx.loaders.visible.loadMany(present);
+  return new Set(present.filter((_id, i) => typeof reach[i] === "string"));
 }
 
 export async function isVisible(ctx: Context, id: string): Promise<boolean> {
-  return !scoped(ctx) || (await ctx.loaders.visible.load(id)) === true;
+  return !scoped(ctx) || (await ctx.loaders.visible.load(id)) !== null;
+}
+
+/**
+ * Whether the reader sees every unit below this one: a unit seen only through its host (it sits
+ * in an agency inside while its own tree lies outside) opens no subtree, so what lies below it
+ * is seen unit by unit; below a unit inside the reader's subtrees everything is inside too.
+ */
+export async function opensSubtree(ctx: Context, id: string): Promise<boolean> {
+  return !scoped(ctx) || (await ctx.loaders.visible.load(id)) === "subtree";
+}
+
+/**
+ * A page of the units below `rootId` (children, descendants, `units(under)`) as the reader may
+ * see it. Below a unit that opens no subtree, `whole` reads every unit below it (unfiltered, in
+ * the page's order) and the page is cut from those the reader may see, so that neither the
+ * count nor the cursors tell of a hidden one; `isAfter` says whether an item follows the cursor.
+ */
+export async function pageBelow(
+  ctx: Context,
+  rootId: string,
+  page: UnitPage,
+  o: { first: number; isAfter: (item: UnitPage["items"][number]) => boolean; whole: () => Promise<UnitPage> },
+): Promise<UnitPage> {
+  if (await opensSubtree(ctx, rootId)) return page;
+  const shown = await keepVisible(ctx, (await o.whole()).items, (item) => [item.unit.id]);
+  const rest = shown.filter(o.isAfter);
+  return { total: shown.length, items: rest.slice(0, o.first), hasNextPage: rest.length > o.first };
 }
 
 /** Keeps the items all of whose units the reader may see. */
@@ -39,8 +69,9 @@ export async function keepVisible<T>(
 
 /**
  * Every unit a change record names: the units it is linked to, and those its before / after
- * states mention (a unit's host, a relation's ends and `via`). A scoped reader sees a change
- * only when all of them are visible: records that would name an outside unit are left out.
+ * states mention (a unit's host and seat with their former values, a relation's ends and
+ * `via`). A scoped reader sees a change only when all of them are visible: records that would
+ * name an outside unit are left out.
  */
 export function unitsNamedBy(c: {
   unitIds: readonly string[];
@@ -51,8 +82,41 @@ export function unitsNamedBy(c: {
   for (const state of [c.before, c.after]) {
     if (!state) continue;
     const s = JSON.parse(state) as Record<string, unknown>;
-    for (const key of ["host", "from", "to"]) if (typeof s[key] === "string") named.add(s[key] as string);
+    for (const id of unitIdsInState(s)) named.add(id);
+    for (const key of ["from", "to"]) if (typeof s[key] === "string") named.add(s[key] as string);
     if (Array.isArray(s.via)) for (const v of s.via) if (typeof v === "string") named.add(v);
   }
   return [...named];
 }
+
+/** The items, each with only the `via` units the reader may see (a channel hop outside is left out, not the item). */
+export async function withVisibleVia<T extends { via: readonly string[] }>(
+  ctx: Context,
+  items: T[],
+): Promise<T[]> {
+  if (!scoped(ctx)) return items;
+  const ok = await visible(
+    ctx,
+    items.flatMap((item) => item.via),
+  );
+  return items.map((item) => ({ ...item, via: item.via.filter((id) => ok.has(id)) }));
+}
+
+/**
+ * The event, or null when the reader may not see it: an event that touched a unit outside a
+ * scoped reader's subtrees is hidden whole (its note, actor and basis), wherever it is reached
+ * from — `event(id)`, a node id, a change's event, a diff's cause.
+ */
+export async function visibleEvent(ctx: Context, id: string | null | undefined): Promise<EventRecord | null> {
+  if (!id) return null;
+  const event = await ctx.loaders.eventById.load(id);
+  if (!event || !scoped(ctx)) return event;
+  const ok = await visible(ctx, event.unitIds);
+  return eventSeen(event, (unit) => ok.has(unit)) ? event : null;
+}
+
+/** The rule of visibleEvent, for a reader whose visible units are known (the diff export): every unit the event touched. */
+export const eventSeen = (
+  event: { unitIds: readonly string[] },
+  seen: (unitId: string) => boolean,
+): boolean => event.unitIds.every(seen);

@@ -22,6 +22,7 @@ import { dateParam } from "../http/request-context.ts";
 import type { Database } from "../store/database.ts";
 import { exportMembers, pagesById } from "../store/export-repository.ts";
 import { registryRelationsFrom, registryUnitPage } from "../store/registry-repository.ts";
+import { unitsInSubtrees } from "../store/unit-repository.ts";
 import {
   REGISTRY_CONTENT_TYPES,
   REGISTRY_FORMATS,
@@ -33,6 +34,7 @@ import {
   writeRegistryXlsx,
 } from "./export-stream.ts";
 import { mountRegistryImport } from "./import-route.ts";
+import type { RegistryUnit } from "./layout.ts";
 
 export type RegistryDeps = FileRouteDeps;
 
@@ -59,7 +61,7 @@ async function exportRegistry(req: Request, res: Response, deps: RegistryDeps): 
   const name = `so-dang-ky-${unitId ?? "toan-bo"}-${asOf}${part ? `-${part}` : ""}.${format}`;
   sendAttachment(res, REGISTRY_CONTENT_TYPES[format], name);
   if (req.method === "HEAD") return void res.end();
-  const source = registrySource(deps.db, asOf, members);
+  const source = registrySource(deps.db, asOf, members, scopes);
   if (format === "csv") {
     await writeRegistryCsv(res, part ?? "units", source);
     res.end();
@@ -78,12 +80,24 @@ function partParam(req: Request, format: RegistryFormat): RegistryPart | null {
   return value as RegistryPart;
 }
 
-/** Pages of the registry: the members in chunks, or the whole graph by id order. */
-function registrySource(db: Database, asOf: string, members: string[] | null): RegistrySource {
+/**
+ * Pages of the registry: the members in chunks, or the whole graph by id order. A scoped reader's
+ * rows name no superior it may not see (as `Unit.superior` on /graphql).
+ */
+function registrySource(
+  db: Database,
+  asOf: string,
+  members: string[] | null,
+  scopes: readonly string[] | null,
+): RegistrySource {
   const inside = members === null ? null : new Set(members);
-  const units = () => pagesById(members, (page) => registryUnitPage(db, asOf, page));
+  const pages = () => pagesById(members, (page) => registryUnitPage(db, asOf, page));
+  async function* units() {
+    for await (const page of pages())
+      yield scopes === null ? page : await withVisibleSuperiors(db, page, scopes);
+  }
   async function* relations() {
-    for await (const page of units()) {
+    for await (const page of pages()) {
       const rels = await registryRelationsFrom(
         db,
         asOf,
@@ -93,4 +107,19 @@ function registrySource(db: Database, asOf: string, members: string[] | null): R
     }
   }
   return { units, relations };
+}
+
+async function withVisibleSuperiors(
+  db: Database,
+  page: RegistryUnit[],
+  scopes: readonly string[],
+): Promise<RegistryUnit[]> {
+  const seen = await unitsInSubtrees(
+    db,
+    page.flatMap((u) => (u.superiorId ? [u.superiorId] : [])),
+    scopes,
+  );
+  return page.map((u) =>
+    u.superiorId === null || seen.has(u.superiorId) ? u : { ...u, superiorId: null, superiorName: null },
+  );
 }

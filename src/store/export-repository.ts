@@ -6,6 +6,7 @@
  */
 import { active, attributeOn, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database } from "./database.ts";
+import { unitsInSubtrees, unitsReach } from "./unit-repository.ts";
 
 /** Units read per round trip. */
 export const EXPORT_PAGE = 1000;
@@ -70,7 +71,9 @@ const when = (asOf: string | null, condition: string) => (asOf === null ? "true"
 
 /**
  * The member ids of a subtree or of a scoped reader's part of the graph, in id order; null for
- * the whole graph unscoped (then pages are read by id directly, nothing is kept).
+ * the whole graph unscoped (then pages are read by id directly, nothing is kept). A scoped
+ * reader's subtree of a unit it sees only through its host holds only the units it may see
+ * (unitsReach: such a unit opens no subtree).
  */
 export async function exportMembers(db: Database, scope: ExportScope): Promise<string[] | null> {
   if (scope.root === null && scope.scopes === null) return null;
@@ -83,7 +86,11 @@ export async function exportMembers(db: Database, scope: ExportScope): Promise<s
        RETURN DISTINCT x.id AS id ORDER BY id`,
       { root: scope.root, asOf: scope.asOf },
     );
-    return rows.map((r) => r.id as string);
+    const ids = rows.map((r) => r.id as string);
+    if (scope.scopes === null) return ids;
+    if ((await unitsReach(db, [scope.root], scope.scopes)).get(scope.root) === "subtree") return ids;
+    const seen = await unitsInSubtrees(db, ids, scope.scopes);
+    return ids.filter((id) => seen.has(id));
   }
   // A scoped reader's whole graph: what unitsInSubtrees lets it see (also units hosted inside).
   const rows = await db.read(

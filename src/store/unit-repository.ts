@@ -163,26 +163,44 @@ export async function searchUnits(
 }
 
 /**
- * Which of the units lie in a subtree rooted at one of `scopes` (through SUBORDINATE_TO /
- * PART_OF at any date), or sit in an agency that does: what a scoped reader may see.
+ * How a scoped reader reaches a unit: "subtree" when it lies in a subtree rooted at one of its
+ * scopes, "host" when it is seen only because it sits in an agency that does (its own tree lies
+ * outside, so what lies below it is seen unit by unit).
  */
+export type Reach = "subtree" | "host";
+
+/**
+ * Which of the units lie in a subtree rooted at one of `scopes` (through SUBORDINATE_TO /
+ * PART_OF at any date), or sit in an agency that does, and how (Reach): what a scoped reader may see.
+ */
+export async function unitsReach(
+  db: Database,
+  ids: readonly string[],
+  scopes: readonly string[],
+  counter?: RoundTripCounter,
+): Promise<Map<string, Reach>> {
+  const inside = (x: string) =>
+    `(${x}.id IN $scopes OR EXISTS { MATCH (${x})-[:${STRUCTURE}]->{1,40}(root:Unit) WHERE root.id IN $scopes })`;
+  const rows = await db.read(
+    `UNWIND $ids AS id
+     MATCH (u:Unit {id: id})
+     OPTIONAL MATCH (h:Unit {id: u.host})
+     WITH u, h, ${inside("u")} AS own
+     WITH u, own, CASE WHEN own THEN true WHEN h IS NULL THEN false ELSE ${inside("h")} END AS seen
+     WHERE seen
+     RETURN u.id AS id, own`,
+    { ids: [...new Set(ids)], scopes: [...scopes] },
+    counter,
+  );
+  return new Map(rows.map((r) => [r.id as string, r.own === true ? "subtree" : "host"]));
+}
+
+/** The units among `ids` a reader scoped to `scopes` may see (unitsReach). */
 export async function unitsInSubtrees(
   db: Database,
   ids: readonly string[],
   scopes: readonly string[],
   counter?: RoundTripCounter,
 ): Promise<Set<string>> {
-  const rows = await db.read(
-    `UNWIND $ids AS id
-     MATCH (u:Unit {id: id})
-     OPTIONAL MATCH (h:Unit {id: u.host})
-     WITH u, [x IN [u, h] WHERE x IS NOT NULL] AS candidates
-     WHERE any(x IN candidates WHERE x.id IN $scopes OR EXISTS {
-       MATCH (x)-[:${STRUCTURE}]->{1,40}(root:Unit) WHERE root.id IN $scopes
-     })
-     RETURN u.id AS id`,
-    { ids: [...new Set(ids)], scopes: [...scopes] },
-    counter,
-  );
-  return new Set(rows.map((r) => r.id as string));
+  return new Set((await unitsReach(db, ids, scopes, counter)).keys());
 }

@@ -107,3 +107,41 @@ describe("Unit.formerValues under scoped reading", () => {
     expect((await former(reader, ids.so)).map((f) => f.value)).toEqual([ids.khacHuyen]);
   });
 });
+
+describe("a former host or seat in history and the diff (READ_ACCESS=scoped)", () => {
+  const HISTORY = `query ($id: ID!) { history(unitId: $id) { entityId before after } }`;
+  const outside = [ids.khacHuyen, ids.khacSo];
+
+  it("history leaves out the records whose host, seat or former ones lie outside", async () => {
+    const reader = await token("viewer", [ids.tinh], "viewer-fv-tinh");
+    for (const [id, hidden] of [
+      [ids.so, ids.khacHuyen],
+      [ids.chiBo, ids.khacSo],
+    ] as const) {
+      const all = await gqlAs<{ history: unknown[] }>(server, admin, HISTORY, { id });
+      expect(JSON.stringify(all.data)).toContain(hidden);
+      const mine = await gqlAs<{ history: { entityId: string }[] }>(server, reader, HISTORY, { id });
+      expect(mine.errors).toBeUndefined();
+      for (const o of outside) expect(JSON.stringify(mine.data)).not.toContain(o);
+    }
+  });
+
+  it("graphDiff and /export/diff leave out a host or seat change from or to a unit outside", async () => {
+    const reader = await token("viewer", [ids.tinh], "viewer-fv-tinh");
+    const DIFF = `{ graphDiff(from: "2024-06-01", to: "2024-10-01", under: ["${ids.tinh}"]) { nodes { unit { id } attribute before after } } }`;
+    const all = await gqlAs(server, admin, DIFF);
+    expect(JSON.stringify(all.data)).toContain(ids.khacHuyen);
+    expect(JSON.stringify(all.data)).toContain(ids.khacSo);
+    const mine = await gqlAs(server, reader, DIFF);
+    expect(mine.errors).toBeUndefined();
+    for (const o of outside) expect(JSON.stringify(mine.data)).not.toContain(o);
+
+    const path = `${server.base}/export/diff/${ids.tinh}.csv?from=2024-06-01&to=2024-10-01`;
+    const whole = await fetch(`${path}&access_token=${admin}`);
+    expect(await whole.text()).toContain(ids.khacHuyen);
+    const res = await fetch(`${path}&access_token=${reader}`);
+    expect(res.status).toBe(200);
+    const csv = await res.text();
+    for (const o of outside) expect(csv).not.toContain(o);
+  });
+});

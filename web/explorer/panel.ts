@@ -176,7 +176,8 @@ export async function renderPanel(target: HTMLElement, unitId: string, asOf: str
         operation: string;
         entity: string;
         entityId: string;
-        event: { kind: string; effectiveOn: string; note: string | null };
+        /** Null when the event touched a unit outside the reader's scopes (READ_ACCESS=scoped). */
+        event: { kind: string; effectiveOn: string; note: string | null } | null;
       }[];
     }>(HISTORY, { id: unitId }),
   ]);
@@ -201,7 +202,7 @@ export async function renderPanel(target: HTMLElement, unitId: string, asOf: str
         ? `<ul>${items
             .map(
               (c) =>
-                `<li>${vnDate(c.event.effectiveOn)}: ${h(c.event.kind)} — ${h(c.entity)} ${h(c.entityId)} (${h(c.operation)})${c.event.note ? ` <span class="muted">${h(c.event.note)}</span>` : ""}</li>`,
+                `<li>${c.event ? `${vnDate(c.event.effectiveOn)}: ${h(c.event.kind)}` : vnDate(c.at.slice(0, 10))} — ${h(c.entity)} ${h(c.entityId)} (${h(c.operation)})${c.event?.note ? ` <span class="muted">${h(c.event.note)}</span>` : ""}</li>`,
             )
             .join("")}</ul>`
         : `<p class="muted">Chưa có thay đổi nào được ghi nhận.</p>`,

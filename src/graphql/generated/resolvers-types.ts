@@ -182,8 +182,8 @@ export type Change = {
   entity: Scalars['String']['output'];
   /** Id of the unit or relation. */
   entityId: Scalars['ID']['output'];
-  /** The event this change belongs to. */
-  event: Event;
+  /** The event this change belongs to; null, as for `event(id)`, when it touched a unit outside a scoped reader's subtrees. */
+  event?: Maybe<Event>;
   /** Stable id. */
   id: Scalars['ID']['output'];
   /** CREATED, UPDATED or ENDED. */
@@ -2799,7 +2799,7 @@ export type ChangeResolvers<ContextType = Context, ParentType extends ResolversP
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;

@@ -13,14 +13,13 @@ import {
 import { UNIT_ID } from "../../domain/ids.ts";
 import type { Obligation } from "../../domain/obligations.ts";
 import { UNIT_KINDS, type UnitKind } from "../../domain/unit-kinds.ts";
-import { findEvents } from "../../store/change-repository.ts";
 import { decodeCursor, encodeCursor, firstArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import type { QueryResolvers, Resolvers, UnitKind as UnitKindValue } from "../generated/resolvers-types.ts";
-import type { GraphChangeView } from "../parents.ts";
+import type { DiffCauseFact, GraphChangeView } from "../parents.ts";
 import { DiffRun, planDiff } from "../services/graph-diff.ts";
 import { loadCitations, loadUnits, obligationsOf, requireLoaded, visibleUnit } from "../services/lookups.ts";
-import { keepVisible, scoped } from "../visibility.ts";
+import { keepVisible, scoped, visibleEvent } from "../visibility.ts";
 
 /** A cursor into a diff: the unit a change is filed under and its place among that unit's changes. */
 const isDiffCursor = (x: unknown): x is DiffPosition => {
@@ -90,6 +89,12 @@ export const DiffQueries: QueryResolvers = {
   },
 };
 
+/** Whether the reader may see the event behind a cause (visibility.ts visibleEvent); the generator's are public. */
+async function causeShown(c: DiffCauseFact, ctx: Context): Promise<boolean> {
+  if (!scoped(ctx) || c.source !== "EVENT" || c.eventId === null) return true;
+  return (await visibleEvent(ctx, c.eventId)) !== null;
+}
+
 export const DiffResolvers: Resolvers = {
   GraphDiff: {
     under: (d, _, ctx) => loadUnits(d.under, ctx),
@@ -135,13 +140,13 @@ export const DiffResolvers: Resolvers = {
       return { gained: await keepVisible(ctx, gained, named), lost: await keepVisible(ctx, lost, named) };
     },
   },
+  // A recorded event that `event(id)` hides is hidden here too: the cause keeps its kind and date only.
   DiffCause: {
     kindLabel: (c) => causeKindLabel(c.kind),
-    basis: (c, _, ctx) => loadCitations(c.basis, ctx),
-    event: async (c, _, ctx) => {
-      if (c.source !== "EVENT" || c.eventId === null) return null;
-      const [event] = await findEvents(ctx.db, [c.eventId], ctx.roundTrips);
-      return event && (await keepVisible(ctx, [event], (e) => e.unitIds)).length > 0 ? event : null;
-    },
+    eventId: async (c, _, ctx) => ((await causeShown(c, ctx)) ? c.eventId : null),
+    name: async (c, _, ctx) => ((await causeShown(c, ctx)) ? c.name : null),
+    actor: async (c, _, ctx) => ((await causeShown(c, ctx)) ? c.actor : null),
+    basis: async (c, _, ctx) => ((await causeShown(c, ctx)) ? loadCitations(c.basis, ctx) : []),
+    event: (c, _, ctx) => (c.source === "EVENT" ? visibleEvent(ctx, c.eventId) : null),
   },
 };

@@ -36,7 +36,7 @@ import type {
   UpdateUnitInput,
 } from "../generated/resolvers-types.ts";
 import { loadCitations, loadUnits, requireUnit } from "../services/lookups.ts";
-import { keepVisible, unitsNamedBy } from "../visibility.ts";
+import { keepVisible, scoped, unitsNamedBy, visibleEvent } from "../visibility.ts";
 
 export function newUnit(u: NewUnitInput, argument: string): NewUnit {
   if (!UNIT_ID.test(u.id))
@@ -124,24 +124,44 @@ export async function eventResult(ctx: Context, operation: string, run: () => Pr
   return event;
 }
 
+/** How many change records a scoped reader's feed reads at a time while it looks for ones it may see. */
+const FEED_SCAN = 500;
+
+/**
+ * A page of the change feed as the reader may see it: changes that name a unit outside a scoped
+ * reader's subtrees are left out before the page is cut, so that the page, its end cursor and
+ * `hasNextPage` tell nothing of them (the feed is read on until a change past the page is found).
+ */
+async function visibleChanges(
+  ctx: Context,
+  args: Parameters<typeof changesSince>[1],
+): ReturnType<typeof changesSince> {
+  if (!scoped(ctx)) return changesSince(ctx.db, args, ctx.roundTrips);
+  const shown: Awaited<ReturnType<typeof changesSince>>["items"] = [];
+  let after = args.after;
+  for (;;) {
+    const read = { since: args.since, after, first: Math.max(args.first + 1, FEED_SCAN) };
+    const page = await changesSince(ctx.db, read, ctx.roundTrips);
+    shown.push(...(await keepVisible(ctx, page.items, unitsNamedBy)));
+    const last = page.items.at(-1);
+    if (shown.length > args.first || !page.hasNextPage || !last)
+      return { items: shown.slice(0, args.first), hasNextPage: shown.length > args.first };
+    after = { at: last.at, id: last.id };
+  }
+}
+
 export const AuditResolvers: Resolvers = {
   Event: {
     // As `event(id)`: null for an event touching a unit outside the reader's subtrees.
-    __resolveReference: async (ref, ctx) => {
-      const event = await ctx.loaders.eventById.load(ref.id);
-      return event && (await keepVisible(ctx, [event], (e) => e.unitIds)).length > 0 ? event : null;
-    },
+    __resolveReference: (ref, ctx) => visibleEvent(ctx, ref.id),
     basis: (e, _, ctx) => loadCitations(e.basis, ctx),
     units: (e, _, ctx) => loadUnits(e.unitIds, ctx),
     changes: async (e, _, ctx) =>
       keepVisible(ctx, (await changesOfEvents(ctx.db, [e.id], ctx.roundTrips))[0] ?? [], unitsNamedBy),
   },
   Change: {
-    event: async (c, _, ctx) => {
-      const [event] = await findEvents(ctx.db, [c.eventId], ctx.roundTrips);
-      if (!event) throw new Error(`The event ${c.eventId} of change ${c.id} is missing`);
-      return event;
-    },
+    // As `event(id)`: a record a scoped reader sees may belong to an event it may not see.
+    event: (c, _, ctx) => visibleEvent(ctx, c.eventId),
     cursor: (c) => encodeCursor({ at: c.at, id: c.id }),
   },
 };
@@ -155,25 +175,21 @@ export const MutationQueries: QueryResolvers = {
   changes: async (_, args, ctx) => {
     const since = sinceArg(args.since);
     const after = decodeCursor(args.after, isChangeCursor);
-    const page = await changesSince(
-      ctx.db,
-      { since, after, first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE) },
-      ctx.roundTrips,
-    );
+    const page = await visibleChanges(ctx, {
+      since,
+      after,
+      first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE),
+    });
     const last = page.items.at(-1);
     return {
-      // A scoped reader's page may come out shorter: changes to units outside their subtrees are left out.
-      nodes: await keepVisible(ctx, page.items, unitsNamedBy),
+      nodes: page.items,
       pageInfo: {
         hasNextPage: page.hasNextPage,
         endCursor: last ? encodeCursor({ at: last.at, id: last.id }) : null,
       },
     };
   },
-  event: async (_, args, ctx) => {
-    const [event] = await findEvents(ctx.db, [args.id], ctx.roundTrips);
-    return event && (await keepVisible(ctx, [event], (e) => e.unitIds)).length > 0 ? event : null;
-  },
+  event: (_, args, ctx) => visibleEvent(ctx, args.id),
 };
 
 export const Mutation: MutationResolvers = {

@@ -1,5 +1,10 @@
 /** Unit: fields, hierarchy traversals, and the root unit queries. */
-import { DATED_ATTRIBUTE_NAMES, type DatedAttribute, valueOn } from "../../domain/dated-attributes.ts";
+import {
+  DATED_ATTRIBUTE_NAMES,
+  type DatedAttribute,
+  UNIT_VALUED_ATTRIBUTES,
+  valueOn,
+} from "../../domain/dated-attributes.ts";
 import { isActiveOn } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { nameOn } from "../../domain/names.ts";
@@ -18,6 +23,7 @@ import {
   firstArg,
   isIdCursor,
 } from "../arguments.ts";
+import type { Context } from "../context.ts";
 import { type QueryResolvers, type Resolvers, Sector, UnitLevel } from "../generated/resolvers-types.ts";
 import { childrenPageKey, prefetchTree } from "../loaders/tree-prefetch.ts";
 import type { UnitEdgeView } from "../parents.ts";
@@ -25,7 +31,7 @@ import { loadCitations, obligationsOf, present, requireUnit, visibleUnit } from 
 import { unitRelations } from "../services/unit-relations.ts";
 import { unitTasks } from "../services/unit-tasks.ts";
 import { asEnum, isKeyOf } from "../stored-values.ts";
-import { keepVisible, scoped } from "../visibility.ts";
+import { keepVisible, pageBelow, scoped } from "../visibility.ts";
 
 /** A dated attribute as of the `asOf` argument when given, else its latest value. */
 function attributeAsOf(
@@ -52,6 +58,22 @@ function connection(page: UnitPage, cursorOf: (item: UnitPage["items"][number]) 
     nodes: edges.map((e) => e.node),
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
   };
+}
+
+type DescendantsKey = Parameters<typeof descendantsPage>[1];
+
+/** A page of descendants as the reader may see it (visibility.ts pageBelow). */
+async function descendantsBelow(ctx: Context, key: DescendantsKey): Promise<UnitPage> {
+  const read = (k: DescendantsKey) =>
+    ctx.loaders.read("descendants", k, (rt) => descendantsPage(ctx.db, k, rt));
+  const page = await read(key);
+  const after = key.after;
+  return pageBelow(ctx, key.id, page, {
+    first: key.first,
+    isAfter: ({ unit, depth }) =>
+      after === null || (depth ?? 0) > after.depth || ((depth ?? 0) === after.depth && unit.id > after.id),
+    whole: () => read({ ...key, after: null, first: page.total }),
+  });
 }
 
 export const UnitResolvers: Resolvers = {
@@ -83,7 +105,7 @@ export const UnitResolvers: Resolvers = {
       keepVisible(
         ctx,
         DATED_ATTRIBUTE_NAMES.flatMap((attribute) => u.former[attribute].map((f) => ({ attribute, ...f }))),
-        (f) => (f.attribute === "host" || f.attribute === "seat" ? [String(f.value)] : []),
+        (f) => (UNIT_VALUED_ATTRIBUTES.has(f.attribute) ? [String(f.value)] : []),
       ),
     source: (u, _, ctx) => loadCitations(u.source, ctx),
     activeOn: (u, args, ctx) => isActiveOn(u, asOfArg(args.date, ctx, "date")),
@@ -92,7 +114,13 @@ export const UnitResolvers: Resolvers = {
       return visibleUnit(facts.superiorId, ctx);
     },
     children: async (u, args, ctx) => {
-      const page = await ctx.loaders.children.load(childrenPageKey(u.id, args, ctx));
+      const key = childrenPageKey(u.id, args, ctx);
+      const asked = await ctx.loaders.children.load(key);
+      const page = await pageBelow(ctx, u.id, asked, {
+        first: key.first,
+        isAfter: (item) => key.after === null || item.unit.id > key.after,
+        whole: () => ctx.loaders.children.load({ ...key, after: null, first: asked.total }),
+      });
       return connection(page, (item) => ({ id: item.unit.id }));
     },
     ancestors: async (u, args, ctx) => {
@@ -117,7 +145,7 @@ export const UnitResolvers: Resolvers = {
       const first = firstArg(args.first, ctx);
       const after = decodeCursor(args.after, depthCursor(maxDepth));
       const key = { id: u.id, asOf: asOfArg(args.asOf, ctx), maxDepth, first, after };
-      const page = await ctx.loaders.read("descendants", key, (rt) => descendantsPage(ctx.db, key, rt));
+      const page = await descendantsBelow(ctx, key);
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
     },
@@ -161,7 +189,7 @@ export const UnitQueries: QueryResolvers = {
       await requireUnit(args.under, ctx, "under");
       const after = decodeCursor(args.after, depthCursor(ctx.config.MAX_DEPTH));
       const key = { id: args.under, asOf, maxDepth: ctx.config.MAX_DEPTH, first, after, kinds };
-      const page = await ctx.loaders.read("descendants", key, (rt) => descendantsPage(ctx.db, key, rt));
+      const page = await descendantsBelow(ctx, key);
       ctx.loaders.primeUnits(page.items.map((i) => i.unit));
       return connection(page, (item) => ({ id: item.unit.id, depth: item.depth }));
     }

@@ -18,7 +18,7 @@ import type { MeetingRuleRecord } from "../../store/meeting-repository.ts";
 import type { TaskRecord } from "../../store/plan-repository.ts";
 import type { UnitRecord } from "../../store/records.ts";
 import type { Context } from "../context.ts";
-import { keepVisible } from "../visibility.ts";
+import { keepVisible, withVisibleVia } from "../visibility.ts";
 import { loadUnits, obligationsOf, requireUnit } from "./lookups.ts";
 import { deadlineLine, taskDeadline } from "./task-deadline.ts";
 
@@ -58,8 +58,9 @@ export async function unitCalendar(ctx: Context, req: CalendarRequest): Promise<
     wants("MEETING") ? ctx.loaders.meetingRules.load(unit.id) : [],
     wants("TASK") ? ctx.loaders.tasksOfUnit.load({ id: unit.id, role: null, asOf }) : null,
   ]);
+  // A channel hop outside the reader's subtrees is left out, as Obligation.channel does.
   const obligations = facts
-    ? await keepVisible(ctx, obligationsOf(facts), (o) => [o.obligor, o.recipient])
+    ? await withVisibleVia(ctx, await keepVisible(ctx, obligationsOf(facts), (o) => [o.obligor, o.recipient]))
     : [];
   if (tasks) for (const t of tasks.tasks) ctx.loaders.task.prime(t.id, t);
 

@@ -1,0 +1,270 @@
+/**
+ * Scoped reading (READ_ACCESS=scoped) on the read paths the security review found open: a unit
+ * seen only through its host opens no subtree (children, descendants, units(under), /export,
+ * /registry); a relation's `via` outside the reader's part is left out of the .ics feed; the
+ * registry names no superior the reader may not see; an event that `event(id)` hides is hidden
+ * behind a change and a diff's cause too; and the change feed's cursor names only a change shown.
+ * Each check shows first that an unscoped reader does see what the scoped one must not.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UNIT_COLUMNS } from "../../src/registry/layout.ts";
+import { csvRows } from "./helpers/csv-rows.ts";
+import {
+  BASIS,
+  closeSandbox,
+  create,
+  gqlAs,
+  openSandbox,
+  type ProvinceIds,
+  provinceFixture,
+  token,
+} from "./helpers/sandbox.ts";
+import type { TestServer } from "./helpers/test-server.ts";
+
+const P = "rsc-";
+let server: TestServer;
+let admin: string;
+let u: ProvinceIds;
+/** A viewer scoped to the province `u.tinh`. */
+let reader: string;
+const agency = `${P}so`;
+const hosted = `${P}dang-uy-so`;
+const hostedCell = `${P}chi-bo-so`;
+
+beforeAll(async () => {
+  ({ server, admin } = await openSandbox({ READ_ACCESS: "scoped" }));
+  u = await provinceFixture(server, admin, `${P}1`, { otherDistrict: true });
+  // An agency of the province, and a party committee under the other province's district that
+  // sits in it (visible to the province's reader through its host), with a cell under it.
+  await create(server, admin, { id: agency, kind: "STATE_AGENCY" }, u.tinh);
+  await create(
+    server,
+    admin,
+    { id: hosted, kind: "BASIC_PARTY_COMMITTEE", sector: "AGENCY", host: agency },
+    u.otherHuyen,
+  );
+  await create(server, admin, { id: hostedCell, kind: "SUBORDINATE_PARTY_CELL", sector: "AGENCY" }, hosted);
+  reader = await token("viewer", [u.tinh], "viewer-rsc-tinh");
+});
+afterAll(() => closeSandbox(server, P));
+
+const get = (path: string, bearer: string) =>
+  fetch(`${server.base}${path}${path.includes("?") ? "&" : "?"}access_token=${bearer}`);
+
+describe("a unit seen only through its host opens no subtree", () => {
+  const TREE = `query ($id: ID!) {
+    unit(id: $id) { id children { totalCount nodes { id } } descendants { totalCount nodes { id } } }
+    units(under: $id) { totalCount nodes { id } }
+  }`;
+  type Tree = {
+    unit: {
+      id: string;
+      children: { totalCount: number; nodes: { id: string }[] };
+      descendants: { totalCount: number; nodes: { id: string }[] };
+    };
+    units: { totalCount: number; nodes: { id: string }[] };
+  };
+
+  it("children, descendants and units(under) leave out the units the reader cannot open", async () => {
+    const all = await gqlAs<Tree>(server, admin, TREE, { id: hosted });
+    expect(all.errors).toBeUndefined();
+    expect(all.data?.unit.children.nodes.map((n) => n.id)).toEqual([hostedCell]);
+    expect(all.data?.units.nodes.map((n) => n.id)).toEqual([hostedCell]);
+
+    const cell = await gqlAs(server, reader, `{ unit(id: "${hostedCell}") { id } }`);
+    expect(cell.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const mine = await gqlAs<Tree>(server, reader, TREE, { id: hosted });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.unit.id).toBe(hosted);
+    expect(mine.data?.unit.children).toEqual({ totalCount: 0, nodes: [] });
+    expect(mine.data?.unit.descendants).toEqual({ totalCount: 0, nodes: [] });
+    expect(mine.data?.units).toEqual({ totalCount: 0, nodes: [] });
+  });
+
+  it("inside the reader's subtree the lists stay whole", async () => {
+    const mine = await gqlAs<Tree>(server, reader, TREE, { id: u.huyen });
+    const all = await gqlAs<Tree>(server, admin, TREE, { id: u.huyen });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.unit.children.nodes.map((n) => n.id)).toEqual([u.xa, u.xa2]);
+    expect(mine.data).toEqual(all.data);
+  });
+
+  it("/export and /registry of that unit leave them out too", async () => {
+    for (const path of [`/export/${hosted}.json`, `/registry/${hosted}.csv`]) {
+      const whole = await get(path, admin);
+      expect(whole.status).toBe(200);
+      expect(await whole.text()).toContain(hostedCell);
+      const res = await get(path, reader);
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(body).toContain(hosted);
+      expect(body).not.toContain(hostedCell);
+    }
+  });
+});
+
+describe("the registry names no superior the reader may not see", () => {
+  /** The superior columns of the unit's row (our CSV cells hold no commas here). */
+  const superiorOf = (csv: string, id: string) => {
+    const cells = csvRows(csv)
+      .map((r) => r.split(","))
+      .find((r) => r[0] === id);
+    expect(cells).toBeDefined();
+    const at = (key: string) => cells?.[UNIT_COLUMNS.findIndex((c) => c.key === key)];
+    return { id: at("superiorId"), name: at("superiorName") };
+  };
+
+  it("a reader scoped to a district gets its row without the province above it", async () => {
+    const path = `/registry/${u.huyen}.csv`;
+    expect(superiorOf(await (await get(path, admin)).text(), u.huyen)).toEqual({ id: u.tinh, name: u.tinh });
+    const res = await get(path, await token("viewer", [u.huyen], "viewer-rsc-huyen"));
+    expect(res.status).toBe(200);
+    const csv = await res.text();
+    expect(superiorOf(csv, u.huyen)).toEqual({ id: "", name: "" });
+    // The superior inside the reader's part is still named.
+    expect(superiorOf(csv, u.xa)).toEqual({ id: u.huyen, name: u.huyen });
+  });
+});
+
+describe("the .ics feed names no `via` unit outside", () => {
+  beforeAll(async () => {
+    const res = await gqlAs(
+      server,
+      admin,
+      `mutation ($a: ID!, $b: ID!, $via: [ID!]) { addRelation(input: { type: REPORTS_TO, fromId: $a, toId: $b, via: $via, frequencies: [MONTHLY], validFrom: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`,
+      { a: u.huyen, b: u.tinh, via: [u.otherHuyen] },
+    );
+    expect(res.errors).toBeUndefined();
+  });
+
+  it("Qua: lists only the channel units the reader may see", async () => {
+    const path = `/calendar/${u.huyen}.ics?from=2026-01-01&to=2026-03-31`;
+    const whole = await get(path, admin);
+    expect(whole.status).toBe(200);
+    expect(await whole.text()).toContain(u.otherHuyen);
+    const res = await get(path, reader);
+    expect(res.status).toBe(200);
+    // Unfolded: iCalendar folds long lines.
+    const ics = (await res.text()).replace(/\r\n[ \t]/g, "");
+    expect(ics).toContain(`Nơi nhận: ${u.tinh}`);
+    expect(ics).not.toContain(u.otherHuyen);
+  });
+});
+
+describe("events that event(id) hides stay hidden behind changes and causes", () => {
+  const outsideCommune = `${P}xa-khac`;
+  const merged = `${P}xa-hop`;
+  beforeAll(async () => {
+    await create(server, admin, { id: outsideCommune, kind: "COMMUNE_COMMITTEE" }, u.otherHuyen);
+    const res = await gqlAs(
+      server,
+      admin,
+      `mutation ($sources: [ID!]!, $into: ID!, $s: ID, $basis: [ID!]!) { mergeUnits(input: { sourceIds: $sources, into: { id: $into, name: "Xã hợp nhất", kind: COMMUNE_COMMITTEE }, superiorId: $s, effectiveOn: "2024-01-01", basis: $basis }) { id } }`,
+      { sources: [u.xa2, outsideCommune], into: merged, s: u.huyen, basis: BASIS },
+    );
+    expect(res.errors).toBeUndefined();
+  });
+
+  /** Whether `event(id)` shows the event to the bearer. */
+  async function eventShown(bearer: string, id: string): Promise<boolean> {
+    const res = await gqlAs<{ event: { id: string } | null }>(
+      server,
+      bearer,
+      `query ($id: ID!) { event(id: $id) { id } }`,
+      {
+        id,
+      },
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data?.event != null;
+  }
+
+  const HISTORY = `query ($id: ID!) { history(unitId: $id) { entityId event { id kind actor basis { id } } } }`;
+  type History = { history: { entityId: string; event: { id: string; kind: string } | null }[] };
+
+  it("Change.event is null for the reader when event(id) is", async () => {
+    const all = await gqlAs<History>(server, admin, HISTORY, { id: merged });
+    const mergeEvent = all.data?.history.find((c) => c.event?.kind === "MERGE_UNITS")?.event?.id;
+    expect(mergeEvent).toBeTruthy();
+    expect(await eventShown(reader, mergeEvent ?? "")).toBe(false);
+
+    const mine = await gqlAs<History>(server, reader, HISTORY, { id: merged });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.history.length).toBeGreaterThan(0);
+    expect(JSON.stringify(mine.data)).not.toContain("MERGE_UNITS");
+    const shown = mine.data?.history.flatMap((c) => (c.event ? [c.event.id] : [])) ?? [];
+    for (const id of shown) expect(await eventShown(reader, id)).toBe(true);
+    expect(mine.data?.history.filter((c) => c.event === null).length).toBeGreaterThan(0);
+  });
+
+  it("a diff's cause names no event, note or actor that event(id) hides", async () => {
+    const DIFF = `query ($under: [ID!]) { graphDiff(from: "2023-12-01", to: "2024-02-01", under: $under) {
+      nodes { type unit { id } cause { kind eventId name actor basis { id } event { id } } } } }`;
+    type Diff = {
+      graphDiff: {
+        nodes: {
+          type: string;
+          unit: { id: string };
+          cause: { kind: string; eventId: string | null; name: string | null; actor: string | null };
+        }[];
+      };
+    };
+    const all = await gqlAs<Diff>(server, admin, DIFF, { under: [u.tinh] });
+    const added = (d: Diff | null | undefined) => d?.graphDiff.nodes.find((n) => n.unit.id === merged);
+    expect(added(all.data)?.cause).toMatchObject({ kind: "MERGE", actor: "admin-tester" });
+    expect(added(all.data)?.cause.eventId).toBeTruthy();
+
+    const mine = await gqlAs<Diff>(server, reader, DIFF, { under: [u.tinh] });
+    expect(mine.errors).toBeUndefined();
+    expect(added(mine.data)?.cause).toMatchObject({ kind: "MERGE", eventId: null, name: null, actor: null });
+    for (const n of mine.data?.graphDiff.nodes ?? [])
+      if (n.cause.eventId !== null) expect(await eventShown(reader, n.cause.eventId)).toBe(true);
+    // The diff export likewise.
+    const path = `/export/diff/${u.tinh}.csv?from=2023-12-01&to=2024-02-01`;
+    const eventId = added(all.data)?.cause.eventId ?? "";
+    expect(await (await get(path, admin)).text()).toContain(eventId);
+    const csv = await (await get(path, reader)).text();
+    expect(csv).toContain(merged);
+    expect(csv).not.toContain(eventId);
+    expect(csv).not.toContain("admin-tester");
+  });
+});
+
+describe("the change feed's page ends at a change it shows", () => {
+  it("endCursor and hasNextPage say nothing of a hidden change", async () => {
+    const since = new Date(Date.now() - 1).toISOString();
+    for (const id of [u.huyen2, u.otherHuyen]) {
+      const res = await gqlAs(
+        server,
+        admin,
+        `mutation ($id: ID!) { updateUnit(input: { id: $id, note: "Ghi chú mới", effectiveOn: "2024-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`,
+        { id },
+      );
+      expect(res.errors).toBeUndefined();
+    }
+    const FEED = `query ($since: String, $after: String) { changes(since: $since, first: 2, after: $after) {
+      nodes { entityId cursor } pageInfo { hasNextPage endCursor } } }`;
+    type Feed = {
+      changes: {
+        nodes: { entityId: string; cursor: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const all = await gqlAs<Feed>(server, admin, FEED, { since });
+    expect(all.data?.changes.nodes.map((n) => n.entityId)).toEqual([u.huyen2, u.otherHuyen]);
+
+    const mine = await gqlAs<Feed>(server, reader, FEED, { since });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.changes.nodes.map((n) => n.entityId)).toEqual([u.huyen2]);
+    expect(mine.data?.changes.pageInfo).toEqual({
+      hasNextPage: false,
+      endCursor: mine.data?.changes.nodes[0]?.cursor,
+    });
+    // A page of hidden changes only: nothing to show, nothing to name.
+    const rest = await gqlAs<Feed>(server, reader, FEED, {
+      since,
+      after: mine.data?.changes.pageInfo.endCursor,
+    });
+    expect(rest.data?.changes).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+  });
+});
