@@ -106,6 +106,9 @@ beforeAll(async () => {
   b = await startTestServer({ ...LIVE, JWT_SECRET: TEST_SECRET, LIVE_MAX_CONNECTIONS_PER_CLIENT: "4" });
   await create(a, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
   await create(a, admin, { id: `${P}other`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+  // Let both instances' feeds take in these two events before anyone subscribes: a poll still
+  // reading them when the first test subscribes would deliver them to its subscribers.
+  await new Promise((r) => setTimeout(r, 3000));
 });
 
 afterAll(async () => {
