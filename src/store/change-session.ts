@@ -24,8 +24,8 @@ import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
 import { type RelationRef, relationStates, relationStatesCypher } from "./relation-lookup.ts";
-import { type Membership, membershipInForce } from "./scope-membership.ts";
-import { type Locked, lockPlacement, lockUnits, placementLocks, type ScopeQuery } from "./write-locks.ts";
+import { membershipInForce } from "./scope-membership.ts";
+import { type Locked, lockPlacement, lockUnits, placementLocks } from "./write-locks.ts";
 
 export interface EventInput {
   kind: string;
@@ -138,11 +138,6 @@ export async function runChangeEvent(
       locked: new Set(),
       placed: new Set(),
       known: new Map(),
-      scopeQuery:
-        principal.role === "admin"
-          ? null
-          : { scopes: principal.scopes, dates: [previousDay(event.effectiveOn), event.effectiveOn] },
-      membership: new Map(),
     };
     await work(openSession(tx, principal, event, eventId, before));
 
@@ -173,9 +168,6 @@ interface Before {
    * For an editor, what the lock statements also read: where the units they lock lie, judged on
    * the change's date (null: an admin, or no longer asked once the change has touched anything).
    */
-  scopeQuery: ScopeQuery | null;
-  /** Where the units locked so far lie (scope-membership.ts), valid while scopeQuery is set. */
-  membership: Map<string, Membership>;
 }
 
 /** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
@@ -197,7 +189,7 @@ function openSession(
       before.placed.add(key);
       // Read, lock and read again (one statement), and lock and read again until nothing new
       // appears: a move committed between the read and the lock may have put other superiors above.
-      const placed = await lockPlacement(tx, unitId, superiorId, from, [...before.locked], before.scopeQuery);
+      const placed = await lockPlacement(tx, unitId, superiorId, from, [...before.locked]);
       if (!placed) return lockOnce(tx, before, [unitId, superiorId]);
       noteLocked(before, placed.wanted, placed);
       let ids = placed.again;
@@ -210,7 +202,6 @@ function openSession(
     async touchUnits(ids) {
       const fresh = [...new Set(ids)].filter((id) => !before.units.has(id));
       if (fresh.length === 0) return;
-      stopScopeReads(before);
       await lockOnce(tx, before, fresh);
       const unknown = fresh.filter((id) => !before.known.has(id));
       const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
@@ -223,7 +214,6 @@ function openSession(
     },
     touchNewUnit(id) {
       if (before.units.has(id)) return;
-      stopScopeReads(before);
       before.units.set(id, null);
       before.locked.add(id);
       before.known.delete(id);
@@ -244,7 +234,6 @@ function openSession(
     async touchRelations(rels) {
       const fresh = rels.filter((r) => !before.relations.has(r.id));
       if (fresh.length === 0) return;
-      stopScopeReads(before);
       const unread = fresh.filter((r) => !r.state);
       const states = unread.length > 0 ? await relationStates(tx, unread) : new Map<string, Row>();
       for (const r of fresh) if (r.state) states.set(r.id, r.state);
@@ -255,12 +244,10 @@ function openSession(
     },
     touchNewRelation(rel) {
       if (before.relations.has(rel.id)) return;
-      stopScopeReads(before);
       before.types.set(rel.id, rel.type);
       before.relations.set(rel.id, null);
     },
-    // Always its own statement: the lock statements read membership on the change's first day
-    // only, while a change must stay inside the scope for as long as it holds (membershipInForce).
+    // A change must stay inside the scope for as long as it holds (membershipInForce).
     authorize: (named, on = event.effectiveOn, until = null) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
         membershipInForce(tx, ids, scopes, { on, dayBefore: previousDay(on), until }),
@@ -278,30 +265,19 @@ async function lockOnce(
 ): Promise<void> {
   const fresh = [...new Set(ids)].filter((id): id is string => !!id && !before.locked.has(id));
   if (fresh.length === 0) return;
-  noteLocked(before, fresh, await lockUnits(tx, fresh, before.scopeQuery));
+  noteLocked(before, fresh, await lockUnits(tx, fresh));
 }
 
 /**
  * Marks `ids` locked; the properties of those just locked (`states`: an id absent from it names
- * no unit) are kept while this change has not touched them, and so is where they lie (an id
- * that names no unit lies nowhere).
+ * no unit) are kept while this change has not touched them.
  */
-function noteLocked(before: Before, ids: readonly string[], { states, membership }: Locked): void {
+function noteLocked(before: Before, ids: readonly string[], { states }: Locked): void {
   for (const id of ids) {
     if (before.locked.has(id)) continue;
     before.locked.add(id);
     if (!before.units.has(id)) before.known.set(id, states.get(id) ?? null);
-    if (before.scopeQuery) before.membership.set(id, membership.get(id) ?? { within: false, below: false });
   }
-}
-
-/**
- * The change is about to write: where units lie may change from here on, so the scope checks
- * read it again (and the lock statements stop reading it).
- */
-function stopScopeReads(before: Before): void {
-  before.scopeQuery = null;
-  before.membership.clear();
 }
 
 /**

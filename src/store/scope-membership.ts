@@ -2,8 +2,7 @@
  * Where units lie relative to an editor's scopes (the subtrees rooted at the scope units), for
  * src/auth/scope.ts to judge a change by.
  *
- * - On given days (subtreeMembership), or in the statement that locks the units
- *   (src/store/write-locks.ts, membershipCypher), which saves a round trip where it is enough.
+ * - On given days (subtreeMembership: the registry import's plan).
  * - For as long as a change is in force (membershipInForce; security review, finding 1). A change
  *   dated `on` holds from then to its end (`until`, or for good), so a unit it names must be
  *   inside on its date (or the day before: the unit is judged where it was when the change

@@ -7,60 +7,29 @@
  * (src/store/database.ts).
  */
 import type { Row, TransactionRunner } from "./database.ts";
-import { type Membership, membershipCypher } from "./scope-membership.ts";
-
-/** An editor's scopes and the dates a change is judged on: the lock statements answer where the units they lock lie. */
-export interface ScopeQuery {
-  scopes: readonly string[];
-  dates: readonly string[];
-}
-
-/** What a lock statement answers of the units it locked: their properties, and (for an editor) where they lie. */
+/** What a lock statement answers of the units it locked: their properties, by unit id. */
 export interface Locked {
   states: Map<string, Row>;
-  /** By unit id; empty when no ScopeQuery was given. */
-  membership: Map<string, Membership>;
 }
 
-/** The Cypher after the lock of unit `u`: its membership when asked, as `m` (null otherwise). */
-function membershipPart(scope: ScopeQuery | null): string {
-  return scope
-    ? `WITH *
-     ${membershipCypher("u")}
-     WITH *, {below: below, within: within} AS m`
-    : "WITH *, null AS m";
-}
-
-function scopeParams(scope: ScopeQuery | null): Row {
-  return scope ? { scopes: [...scope.scopes], scopeDates: [...scope.dates] } : {};
-}
-
-function locked(rows: readonly { id: string; p: Row; m: Membership | null }[]): Locked {
-  const membership = new Map<string, Membership>();
-  for (const r of rows) if (r.m) membership.set(r.id, r.m);
-  return { states: new Map(rows.map((r) => [r.id, r.p])), membership };
+function locked(rows: readonly { id: string; p: Row }[]): Locked {
+  return { states: new Map(rows.map((r) => [r.id, r.p])) };
 }
 
 /**
  * Locks units by writing to them: a property set and removed in the same statement leaves no
  * trace, but holds the node's write lock until commit. Ids that name no unit are skipped. Answers
  * the properties of the units locked, read once the lock is held (no other change can alter them
- * until this transaction ends), and, given a ScopeQuery, where each lies (scope-membership.ts):
- * the scope check of the change then needs no statement of its own.
+ * until this transaction ends).
  */
-export async function lockUnits(
-  tx: TransactionRunner,
-  ids: readonly string[],
-  scope: ScopeQuery | null = null,
-): Promise<Locked> {
-  if (ids.length === 0) return { states: new Map(), membership: new Map() };
+export async function lockUnits(tx: TransactionRunner, ids: readonly string[]): Promise<Locked> {
+  if (ids.length === 0) return { states: new Map() };
   const rows = await tx.run(
     `UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
-     ${membershipPart(scope)}
-     RETURN u.id AS id, properties(u) AS p, m`,
-    { ids: [...new Set(ids)].sort(), ...scopeParams(scope) },
+     RETURN u.id AS id, properties(u) AS p`,
+    { ids: [...new Set(ids)].sort() },
   );
-  return locked(rows as { id: string; p: Row; m: Membership | null }[]);
+  return locked(rows as { id: string; p: Row }[]);
 }
 
 /**
@@ -89,7 +58,7 @@ export async function placementLocks(
  * `superiorId`, locks those not in `alreadyLocked` (in id order), and reads the units to lock
  * again once it holds those locks (`again`: the caller locks any a change committed meanwhile
  * added, and reads again, placementLocks, until nothing new appears). Answers, as lockUnits, the
- * properties (and membership) of the units it locked; null, having locked nothing, when
+ * properties of the units it locked; null, having locked nothing, when
  * `superiorId` names no unit.
  */
 export async function lockPlacement(
@@ -98,7 +67,6 @@ export async function lockPlacement(
   superiorId: string,
   from: string,
   alreadyLocked: readonly string[],
-  scope: ScopeQuery | null = null,
 ): Promise<(Locked & { wanted: string[]; again: string[] }) | null> {
   const rows = await tx.run(
     `${PLACEMENT_IDS}
@@ -108,20 +76,19 @@ export async function lockPlacement(
        UNWIND fresh AS id
        WITH DISTINCT id ORDER BY id
        MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
-       ${membershipPart(scope)}
-       RETURN collect({id: u.id, p: properties(u), m: m}) AS states
+       RETURN collect({id: u.id, p: properties(u)}) AS states
      }
      CALL () {
        ${PLACEMENT_IDS}
        RETURN ids AS again
      }
      RETURN wanted, states, again`,
-    { superior: superiorId, unit: unitId, from, locked: [...alreadyLocked], ...scopeParams(scope) },
+    { superior: superiorId, unit: unitId, from, locked: [...alreadyLocked] },
   );
   const row = rows[0];
   if (!row) return null;
   return {
-    ...locked(row.states as { id: string; p: Row; m: Membership | null }[]),
+    ...locked(row.states as { id: string; p: Row }[]),
     wanted: row.wanted as string[],
     again: row.again as string[],
   };
