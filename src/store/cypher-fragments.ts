@@ -36,6 +36,32 @@ export function unitAssignments(x: string, value: (p: UnitPropertyName) => strin
 /** The structural relation types, in one place. */
 export const STRUCTURE = "SUBORDINATE_TO|PART_OF";
 
+const FIRST_DAY = "date('0001-01-01')";
+const LAST_DAY = "date('9999-12-31')";
+
+/**
+ * The relations of the list `rels` all hold on one common day: the latest start is not after the
+ * earliest end (open ends count as unbounded). A path of structural links made of links of
+ * different times does not put a unit in a subtree: a unit that left Y before Y joined a root
+ * was never below that root.
+ */
+export function holdTogether(rels: string): string {
+  const from = (r: string) => `coalesce(${r}.validFrom, ${FIRST_DAY})`;
+  const to = (r: string) => `coalesce(${r}.validTo, ${LAST_DAY})`;
+  return `(reduce(lo = ${FIRST_DAY}, r IN ${rels} | CASE WHEN ${from("r")} > lo THEN ${from("r")} ELSE lo END)
+    <= reduce(hi = ${LAST_DAY}, r IN ${rels} | CASE WHEN ${to("r")} < hi THEN ${to("r")} ELSE hi END))`;
+}
+
+/**
+ * `(x)` lies, on some day, in a subtree rooted at one of the unit ids in the list `roots` (itself
+ * one of them, or below one through structural links that hold together, holdTogether): what a
+ * reader scoped to those roots may see of the graph's history. Its own variable names, so that
+ * they never capture the caller's.
+ */
+export function inSubtreeOnSomeDay(x: string, roots: string, depth = 40): string {
+  return `EXISTS { MATCH (${x})-[inRels:${STRUCTURE}]->{0,${depth}}(inRoot:Unit) WHERE inRoot.id IN ${roots} AND ${holdTogether("inRels")} }`;
+}
+
 /**
  * A subquery that collects the citations of the given provision ids as `${as}` (each the
  * provision and its document's id) and the documents they cite, once each, as

@@ -4,7 +4,7 @@
  * properties and outgoing relations page by page, so that an export of the national graph is
  * streamed with bounded memory (one page of rows at a time; a subtree's member ids are kept).
  */
-import { active, attributeOn, STRUCTURE } from "./cypher-fragments.ts";
+import { active, attributeOn, holdTogether, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database } from "./database.ts";
 import { unitsInSubtrees, unitsReach } from "./unit-repository.ts";
 
@@ -67,7 +67,9 @@ const UNIT_RETURN = (asOf: string | null) => `RETURN u.id AS id, ${unitProps(asO
   coalesce(u.synthetic, false) AS synthetic`;
 
 const dateParam = (asOf: string | null) => (asOf === null ? "" : "WITH *, date($asOf) AS d ");
-const when = (asOf: string | null, condition: string) => (asOf === null ? "true" : condition);
+/** `condition` on a date, `otherwise` (default: nothing more) over the whole history. */
+const when = (asOf: string | null, condition: string, otherwise = "true") =>
+  asOf === null ? otherwise : condition;
 
 /**
  * The member ids of a subtree or of a scoped reader's part of the graph, in id order; null for
@@ -82,7 +84,7 @@ export async function exportMembers(db: Database, scope: ExportScope): Promise<s
       `${scope.asOf === null ? "" : "WITH date($asOf) AS d "}
        MATCH (root:Unit {id: $root})
        MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_DEPTH}}(root)
-       WHERE ${when(scope.asOf, `${active("x")} AND all(r IN rels WHERE ${active("r")})`)}
+       WHERE ${when(scope.asOf, `${active("x")} AND all(r IN rels WHERE ${active("r")})`, holdTogether("rels"))}
        RETURN DISTINCT x.id AS id ORDER BY id`,
       { root: scope.root, asOf: scope.asOf },
     );
@@ -95,7 +97,7 @@ export async function exportMembers(db: Database, scope: ExportScope): Promise<s
   // A scoped reader's whole graph: what unitsInSubtrees lets it see (also units hosted inside).
   const rows = await db.read(
     `${scope.asOf === null ? "" : "WITH date($asOf) AS d "}
-     OPTIONAL MATCH (x:Unit)-[:${STRUCTURE}]->{0,${MAX_DEPTH}}(root:Unit) WHERE root.id IN $scopes
+     OPTIONAL MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_DEPTH}}(root:Unit) WHERE root.id IN $scopes AND ${holdTogether("rels")}
      WITH ${scope.asOf === null ? "" : "d, "}collect(DISTINCT x.id) AS inside
      MATCH (u:Unit) WHERE (u.id IN inside OR u.host IN inside) AND ${when(scope.asOf, active("u"))}
      RETURN u.id AS id ORDER BY id`,

@@ -17,7 +17,7 @@
 import type { Principal } from "../auth/principal.ts";
 import type { CalendarEntryType } from "../domain/calendar.ts";
 import type { ReminderFormat } from "../reminders/message.ts";
-import { STRUCTURE } from "./cypher-fragments.ts";
+import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
 
@@ -183,8 +183,8 @@ export async function subtreeUnitIds(
   const rows = await db.read(
     `MATCH (r:Unit {id: $root})
      RETURN [r.id] + COLLECT {
-       MATCH (u:Unit)-[:${STRUCTURE}]->{1,40}(r)
-       WHERE (u.validFrom IS NULL OR u.validFrom <= date($on)) AND (u.validTo IS NULL OR u.validTo >= date($on))
+       MATCH (u:Unit)-[rels:${STRUCTURE}]->{1,40}(r)
+       WHERE ${active("u", "date($on)")} AND all(x IN rels WHERE ${active("x", "date($on)")})
        WITH DISTINCT u.id AS id ORDER BY id LIMIT $limit
        RETURN id
      } AS ids`,

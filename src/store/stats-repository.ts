@@ -1,4 +1,4 @@
-import { STRUCTURE } from "./cypher-fragments.ts";
+import { holdTogether, inSubtreeOnSomeDay, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 
 export interface GraphStats {
@@ -24,7 +24,7 @@ export async function graphStats(
          CALL { MATCH (:Unit)-[r]->(:Unit) RETURN count(r) AS relations }
          ${PUBLIC_COUNTS}`
       : `CALL {
-           OPTIONAL MATCH (x:Unit)-[:${STRUCTURE}]->{0,40}(root:Unit) WHERE root.id IN $scopes
+           OPTIONAL MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,40}(root:Unit) WHERE root.id IN $scopes AND ${holdTogether("rels")}
            WITH collect(DISTINCT x.id) AS inside
            MATCH (u:Unit) WHERE u.id IN inside OR u.host IN inside
            RETURN collect(u.id) AS visible
@@ -33,8 +33,8 @@ export async function graphStats(
          CALL {
            WITH visible UNWIND visible AS id
            MATCH (:Unit {id: id})-[r]->(b:Unit)
-           WHERE EXISTS { MATCH (b)-[:${STRUCTURE}]->{0,40}(root:Unit) WHERE root.id IN $scopes }
-              OR EXISTS { MATCH (:Unit {id: b.host})-[:${STRUCTURE}]->{0,40}(root:Unit) WHERE root.id IN $scopes }
+           WHERE ${inSubtreeOnSomeDay("b", "$scopes")}
+              OR EXISTS { MATCH (h:Unit {id: b.host}) WHERE ${inSubtreeOnSomeDay("h", "$scopes")} }
            RETURN count(r) AS relations
          }
          ${PUBLIC_COUNTS}`,

@@ -1,5 +1,5 @@
 /** Cypher for units: by id, pages of children and descendants, lists and full-text search. */
-import { active, STRUCTURE } from "./cypher-fragments.ts";
+import { active, inSubtreeOnSomeDay, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import { asUnit, type UnitRecord } from "./records.ts";
 
@@ -171,7 +171,7 @@ export type Reach = "subtree" | "host";
 
 /**
  * Which of the units lie in a subtree rooted at one of `scopes` (through SUBORDINATE_TO /
- * PART_OF at any date), or sit in an agency that does, and how (Reach): what a scoped reader may see.
+ * PART_OF links that hold together on some day: inSubtreeOnSomeDay), or sit in an agency that does, and how (Reach): what a scoped reader may see.
  */
 export async function unitsReach(
   db: Database,
@@ -179,8 +179,7 @@ export async function unitsReach(
   scopes: readonly string[],
   counter?: RoundTripCounter,
 ): Promise<Map<string, Reach>> {
-  const inside = (x: string) =>
-    `(${x}.id IN $scopes OR EXISTS { MATCH (${x})-[:${STRUCTURE}]->{1,40}(root:Unit) WHERE root.id IN $scopes })`;
+  const inside = (x: string) => `(${x}.id IN $scopes OR ${inSubtreeOnSomeDay(x, "$scopes")})`;
   const rows = await db.read(
     `UNWIND $ids AS id
      MATCH (u:Unit {id: id})

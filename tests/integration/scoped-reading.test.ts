@@ -268,3 +268,48 @@ describe("the change feed's page ends at a change it shows", () => {
     expect(rest.data?.changes).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 });
+
+describe("a subtree's history holds only what was below its root on one day", () => {
+  // y was a commune of the other province's district until it joined the reader's district in
+  // 2023; x, a cell of y in 2021 only, left for z in 2022: no day had x below the reader's
+  // province. w joined y after y joined the district, so it was.
+  const y = `${P}hist-y`;
+  const z = `${P}hist-z`;
+  const x = `${P}hist-x`;
+  const w = `${P}hist-w`;
+  const MOVE = `mutation ($u: ID!, $s: ID!, $d: Date!) { setSuperior(unitId: $u, superiorId: $s, effectiveOn: $d, basis: ["dieu-le-dang-whole"]) { id } }`;
+  beforeAll(async () => {
+    await create(server, admin, { id: y, kind: "COMMUNE_COMMITTEE" }, u.otherHuyen, "2021-01-01");
+    await create(server, admin, { id: z, kind: "COMMUNE_COMMITTEE" }, u.otherHuyen, "2021-01-01");
+    await create(server, admin, { id: x, kind: "BASIC_PARTY_CELL" }, y, "2021-01-01");
+    for (const [unit, superior, d] of [
+      [x, z, "2022-01-01"],
+      [y, u.huyen, "2023-01-01"],
+    ]) {
+      const res = await gqlAs(server, admin, MOVE, { u: unit, s: superior, d });
+      expect(res.errors).toBeUndefined();
+    }
+    await create(server, admin, { id: w, kind: "BASIC_PARTY_CELL" }, y, "2024-01-01");
+  });
+
+  it("a unit that left before its superior joined the reader's part stays hidden", async () => {
+    const seen = async (bearer: string, id: string) =>
+      (await gqlAs<{ unit: { id: string } | null }>(server, bearer, `{ unit(id: "${id}") { id } }`)).data
+        ?.unit?.id;
+    expect(await seen(admin, x)).toBe(x);
+    expect(await seen(reader, y)).toBe(y);
+    expect(await seen(reader, w)).toBe(w);
+    const hidden = await gqlAs(server, reader, `{ unit(id: "${x}") { id } }`);
+    expect(hidden.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  });
+
+  it("the province's export over its whole history leaves it out, for every reader", async () => {
+    for (const bearer of [admin, reader]) {
+      const res = await get(`/export/${u.tinh}.json`, bearer);
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(body).toContain(w);
+      expect(body).not.toContain(x);
+    }
+  });
+});
