@@ -221,5 +221,14 @@ export function checkRepresentations(value: unknown, keys: ReadonlyMap<string, r
       if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH)
         throw fail(`"${typename}" needs its key field "${field}" as a non-empty string`);
     }
+    // No entity type @requires fields: a representation holds its type and keys, nothing to carry.
+    const extra = Object.keys(rep).filter((k) => k !== "__typename" && !fields.includes(k));
+    if (extra.length > 0)
+      throw fail(
+        `"${typename}" takes only __typename and its key fields (${fields.join(", ")}), not ${extra
+          .slice(0, 3)
+          .map((k) => JSON.stringify(k.slice(0, 64)))
+          .join(", ")}`,
+      );
   });
 }

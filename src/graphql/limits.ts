@@ -96,6 +96,28 @@ function costVariables(document: DocumentNode): string[] {
   return [...found].sort();
 }
 
+/** Longest key of a kept cost: past it, the operation is priced again each time. */
+const MAX_COST_KEY = 4_096;
+
+/**
+ * The key of an operation's cost among its document's: the operation and the values of the
+ * variables the cost depends on (absent and null differ: an absent variable takes its default).
+ * Null when those values cannot be written compactly (too large, or too deep to serialise):
+ * such a request is priced, just not kept.
+ */
+function costKey(
+  name: string | undefined,
+  names: readonly string[],
+  vars: Record<string, unknown>,
+): string | null {
+  try {
+    const key = `${name ?? ""}|${JSON.stringify(names.map((n) => (n in vars ? [vars[n]] : [])))}`;
+    return key.length <= MAX_COST_KEY ? key : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Refuses an operation whose cost, with its variables, exceeds MAX_QUERY_COST. */
 function costPlugin(config: Config): ApolloServerPlugin<Context> {
   const settings = { maxPageSize: config.MAX_PAGE_SIZE, maxDepth: config.MAX_DEPTH };
@@ -117,12 +139,11 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
       known.set(document, entry);
     }
     const { names, costs } = entry;
-    // Absent and null differ (an absent variable takes its default value).
-    const vars = variables ?? {};
-    const key = `${name ?? ""}|${JSON.stringify(names.map((n) => (n in vars ? [vars[n]] : [])))}`;
-    const held = costs.get(key);
+    const key = costKey(name, names, variables ?? {});
+    const held = key === null ? undefined : costs.get(key);
     if (held !== undefined) return held;
     const cost = queryCost(schema, document, variables, name, settings, MAX_SELECTIONS);
+    if (key === null) return cost;
     if (costs.size >= 64) costs.clear();
     costs.set(key, cost);
     return cost;
@@ -144,7 +165,13 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
                 max,
               );
             // Variables that do not fit the operation: execution refuses them, naming the variable.
-            return;
+            if (e instanceof GraphQLError) return;
+            // Anything else fails closed: an operation that cannot be priced does not run.
+            throw new QueryLimitError(
+              "MAX_QUERY_COST",
+              `the operation could not be priced against MAX_QUERY_COST ${formatCount(max)}`,
+              max,
+            );
           }
           if (cost > max)
             throw new QueryLimitError(

@@ -161,6 +161,19 @@ describe("each limit", () => {
     expectRefused(await post(server, included, { id: "tinh-uy-lam-dong", all: true }), "MAX_QUERY_COST");
   });
 
+  it("prices entity representations however deep a value one of them carries", async () => {
+    // A value too deep to serialise once turned pricing off: the operation ran unpriced.
+    const deep = JSON.parse(`${"[".repeat(8_000)}${"]".repeat(8_000)}`);
+    const r = Array.from({ length: 150 }, () => ({ __typename: "Unit", id: "tinh-uy-lam-dong" }));
+    const ENTITIES = `query ($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Unit { descendants(first: 500) { totalCount nodes { id name } } } } }`;
+    expectRefused(await post(server, ENTITIES, { r }), "MAX_QUERY_COST");
+    expectRefused(
+      await post(server, ENTITIES, { r: [{ ...r[0], x: deep }, ...r.slice(1)] }),
+      "MAX_QUERY_COST",
+    );
+  });
+
   it("refuses more aliases than MAX_ALIASES, and lets as many through", async () => {
     expectRefused(await post(server, aliases(31, "stats { units }")), "MAX_ALIASES");
     const answer = await post(server, aliases(30, "stats { units }"));

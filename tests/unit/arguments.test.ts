@@ -145,6 +145,14 @@ describe("_entities representations", () => {
       [[{ __typename: "Unit", id: 5 }], 0, /key field "id"/],
       [[null], 0, /must be an object/],
       [[[{ __typename: "Unit", id: "a" }]], 0, /must be an object/],
+      [
+        [
+          { __typename: "Unit", id: "a" },
+          { __typename: "Unit", id: "b", x: [[[]]] },
+        ],
+        1,
+        /only __typename and its key fields \(id\), not "x"/,
+      ],
     ];
     for (const [representations, index, message] of cases) {
       const e = errorOf(() => checkRepresentations(representations, keys));
