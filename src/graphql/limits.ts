@@ -26,7 +26,7 @@ import {
 import type { Config } from "../config.ts";
 import type { Context } from "./context.ts";
 import { formatCount, type LimitName, QueryLimitError } from "./limit-error.ts";
-import { COST_ARGUMENTS, queryCost } from "./query-cost.ts";
+import { COST_ARGUMENTS, HEAVY_FIELDS, heavyFieldCount, MAX_HEAVY_FIELDS, queryCost } from "./query-cost.ts";
 
 /** Operations expanded past this many selections (fragments counted at each use) are refused unpriced. */
 const MAX_SELECTIONS = 10_000;
@@ -154,6 +154,13 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
         async didResolveOperation({ schema, document, operation, request }) {
           // No operation: execution refuses the request with its own error.
           if (!operation) return;
+          const heavy = heavyFieldCount(operation, document);
+          if (heavy > MAX_HEAVY_FIELDS)
+            throw new QueryLimitError(
+              "MAX_QUERY_COST",
+              `${heavy} whole-subtree reads (${[...HEAVY_FIELDS].join(", ")}) in one operation: at most ${MAX_HEAVY_FIELDS} are priced within MAX_QUERY_COST ${formatCount(max)}`,
+              max,
+            );
           let cost: number;
           try {
             cost = costOf(schema, document, request.variables, operation.name?.value);

@@ -18,6 +18,9 @@ import {
   type GraphQLSchema,
   getNullableType,
   isListType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { CHANGES_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./arguments.ts";
@@ -92,16 +95,48 @@ const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => n
   "Query.neighbourhood": (args) => TRAVERSAL_PER_LEVEL * depthOf(args.depth, MAX_NEIGHBOURHOOD_DEPTH),
   "Query.pathBetween": () => 100,
   "Query.reportingCalendar": () => 50,
-  // Five checks, each a traversal of the subtree (of `under`, else of the whole graph).
-  "Query.integrityReport": (_args, s) => 5 * TRAVERSAL_PER_LEVEL * s.maxDepth,
-  // graphDiff: a subtree traversal on each date; without `under`, a scan of the whole graph.
-  "Query.graphDiff": (args, s) => (args.under ? 2 * TRAVERSAL_PER_LEVEL * s.maxDepth : DIFF_WHOLE_GRAPH),
+  // Five checks, each a traversal of the subtree of `under`; without it, of the whole graph.
+  "Query.integrityReport": (args, s) => perRoot(args.under, 5 * TRAVERSAL_PER_LEVEL * s.maxDepth),
+  // graphDiff: a subtree traversal of each root on each date; without `under`, a scan of the whole graph.
+  "Query.graphDiff": (args, s) => perRoot(args.under, 2 * TRAVERSAL_PER_LEVEL * s.maxDepth),
   // reminderPreview: a calendar per subscribed unit (a subtree subscription: up to 500 units).
   "Query.reminderPreview": () => 200,
 };
 
-/** What a diff of the whole graph adds: it reads every unit (a page of the national graph, its summary all of it). */
-const DIFF_WHOLE_GRAPH = 10_000;
+/** What a read of the whole graph adds (a diff or an integrity report without `under`): it reads every unit. */
+const WHOLE_GRAPH = 10_000;
+
+/** `price` for each root in `under` (one id or a list), or the whole graph's price without one. */
+function perRoot(under: unknown, price: number): number {
+  const roots = Array.isArray(under) ? under.length : under ? 1 : 0;
+  return roots === 0 ? WHOLE_GRAPH : roots * price;
+}
+
+/**
+ * Root fields whose work is a whole subtree or more, whatever their `under` (the national root
+ * is a root too, and its size is not known before the read): at most MAX_HEAVY_FIELDS of them
+ * in one operation, so that aliases cannot start dozens of them at once on the connection pool.
+ */
+export const HEAVY_FIELDS: ReadonlySet<string> = new Set(["integrityReport", "graphDiff", "reminderPreview"]);
+export const MAX_HEAVY_FIELDS = 2;
+
+/** How many HEAVY_FIELDS the operation's root selection names, through fragments too (skipped ones count). */
+export function heavyFieldCount(operation: OperationDefinitionNode, document: DocumentNode): number {
+  const fragments = new Map(
+    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const seen = new Set<string>();
+  const count = (set: SelectionSetNode): number =>
+    set.selections.reduce((n, sel) => {
+      if (sel.kind === Kind.FIELD) return n + (HEAVY_FIELDS.has(sel.name.value) ? 1 : 0);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return n + count(sel.selectionSet);
+      const fragment = fragments.get(sel.name.value);
+      if (!fragment || seen.has(sel.name.value)) return n;
+      seen.add(sel.name.value);
+      return n + count(fragment.selectionSet);
+    }, 0);
+  return count(operation.selectionSet);
+}
 
 /** How many units `neighbourhood` may return at a depth: a fan-out of 25 per level, up to the cap. */
 const NEIGHBOURHOOD_FANOUT = 25;

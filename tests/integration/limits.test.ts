@@ -161,6 +161,16 @@ describe("each limit", () => {
     expectRefused(await post(server, included, { id: "tinh-uy-lam-dong", all: true }), "MAX_QUERY_COST");
   });
 
+  it("refuses a third whole-subtree read in one operation, whatever its cost", async () => {
+    const reports = (n: number) =>
+      aliases(n, `integrityReport(under: "tinh-uy-lam-dong") { counts { count } }`);
+    const two = await post(server, reports(2));
+    expect(two.errors).toBeUndefined();
+    const three = await post(server, reports(3));
+    expectRefused(three, "MAX_QUERY_COST");
+    expect(three.errors?.[0]?.message).toMatch(/^3 whole-subtree reads .* at most 2/);
+  });
+
   it("prices entity representations however deep a value one of them carries", async () => {
     // A value too deep to serialise once turned pricing off: the operation ran unpriced.
     const deep = JSON.parse(`${"[".repeat(8_000)}${"]".repeat(8_000)}`);

@@ -2,10 +2,10 @@
  * The list-aware cost of an operation (src/graphql/query-cost.ts): each field 1, plus its
  * selection times how many items it can return.
  */
-import { getIntrospectionQuery, parse } from "graphql";
+import { getIntrospectionQuery, Kind, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
-import { queryCost } from "../../src/graphql/query-cost.ts";
+import { heavyFieldCount, queryCost } from "../../src/graphql/query-cost.ts";
 import { buildSchema } from "../../src/graphql/schema.ts";
 
 const schema = buildSchema();
@@ -96,6 +96,34 @@ describe("queryCost", () => {
   });
 });
 
+describe("queryCost of the integrity report", () => {
+  it("prices it without `under` as a read of the whole graph", () => {
+    const whole = cost(`{ integrityReport { counts { count } } }`);
+    const subtree = cost(`{ integrityReport(under: "x") { counts { count } } }`);
+    expect(whole - subtree).toBe(10_000 - 500);
+  });
+});
+
+describe("heavyFieldCount", () => {
+  const heavy = (query: string) => {
+    const document = parse(query);
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    if (operation?.kind !== Kind.OPERATION_DEFINITION) throw new Error("no operation");
+    return heavyFieldCount(operation, document);
+  };
+
+  it("counts aliases and fragments of the whole-subtree fields, each fragment once", () => {
+    expect(heavy(`{ a: integrityReport { counts { count } } b: integrityReport { counts { count } } }`)).toBe(
+      2,
+    );
+    expect(
+      heavy(`{ ...F ... on Query { g: graphDiff(from: "2025-01-01", to: "2025-02-01") { summary { total } } } ...F }
+        fragment F on Query { i: integrityReport { counts { count } } r: reminderPreview(from: "2025-01-01", to: "2025-02-01") { text } }`),
+    ).toBe(3);
+    expect(heavy(`{ unit(id: "x") { id } stats { units } }`)).toBe(0);
+  });
+});
+
 describe("queryCost of graphDiff", () => {
   const D = `from: "2025-06-30", to: "2025-07-01"`;
   it("multiplies only its page by first, counts the summary once, and adds the traversal or the whole-graph scan", () => {
@@ -105,6 +133,12 @@ describe("queryCost of graphDiff", () => {
     );
     expect(cost(`{ graphDiff(${D}, under: ["x"], first: 100) { summary { total } } }`)).toBe(1 + 200 + 2);
     expect(cost(`{ graphDiff(${D}, first: 10) { nodes { type } } }`)).toBe(1 + 10_000 + 10 * 2);
+  });
+
+  it("prices each root of `under`, and an empty list as the whole graph", () => {
+    const priced = (under: string) => cost(`{ graphDiff(${D}, ${under}) { summary { total } } }`);
+    expect(priced(`under: ["a", "b", "c"]`)).toBe(1 + 3 * 200 + 2);
+    expect(priced(`under: []`)).toBe(1 + 10_000 + 2);
   });
 
   it("refuses a full page with obligations over the default limit", () => {
