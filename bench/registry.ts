@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     const said = (r: Awaited<ReturnType<typeof importRegistry>>) =>
       `${r.summary.create} to create, ${r.summary.change + r.summary.move + r.summary.close} other changes, ${r.summary.problems} problems${r.applied ? ", applied" : ""}`;
     const run = (bytes: Uint8Array, dryRun: boolean) => () =>
-      importRegistry(db, ADMIN, bytes, { effectiveOn: ON, dryRun });
+      importRegistry(db, ADMIN, bytes, { effectiveOn: ON, dryRun, maxRows: Math.max(ROWS, APPLY_ROWS) });
     const print = (line: string) => console.log(line);
     print(
       `${ROWS} rows: CSV ${(csv.byteLength / 1024).toFixed(0)} KB, .xlsx ${(xlsx.byteLength / 1024).toFixed(0)} KB\n`,

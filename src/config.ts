@@ -139,6 +139,8 @@ const schema = z.object({
     .min(1024)
     .max(1_000_000_000)
     .default(20 * 1024 * 1024),
+  // The most rows an import file may hold (README, "Registry"; src/registry/parse.ts).
+  REGISTRY_IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   // Chat reminders (README, "Reminders"): the subscriptions file, the address the .ics links use,
   // each webhook post's attempts, first backoff (doubling) and timeout; the in-service scheduler,
   // its interval and its claims' lease; the hosts webhooks may point at (empty: any).

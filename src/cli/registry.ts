@@ -46,6 +46,7 @@ async function run(): Promise<number> {
     const report = await importRegistry(backend.db, principal, bytes, {
       effectiveOn,
       dryRun: values["dry-run"] ?? false,
+      maxRows: config.REGISTRY_IMPORT_MAX_ROWS,
     });
     console.log(JSON.stringify(report, null, 2));
     return report.problems.length > 0 ? 1 : 0;

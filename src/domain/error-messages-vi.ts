@@ -62,6 +62,8 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   IMPORT_PROBLEMS: "Tệp nhập có lỗi nên chưa có gì được ghi; chạy thử (dryRun) để xem danh sách lỗi.",
   MALFORMED: "Tệp không đúng định dạng.",
   EMPTY: "Tệp không có dữ liệu.",
+  TOO_MANY_ROWS: "Tệp có quá nhiều dòng (REGISTRY_IMPORT_MAX_ROWS); hãy chia tệp để nhập từng phần.",
+  TOO_MANY_COLUMNS: "Một dòng của tệp có quá nhiều cột.",
   // Findings of the integrity report (not errors, but named by the same rules).
   MISSING_SUPERIOR: "Đơn vị thiếu cấp ủy cấp trên trực tiếp.",
   DOUBLE_SUPERIOR: "Đơn vị có nhiều hơn một cấp ủy cấp trên trực tiếp.",

@@ -44,7 +44,11 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
         );
         return;
       }
-      const report = await importRegistry(deps.db, principal, file, { effectiveOn, dryRun });
+      const report = await importRegistry(deps.db, principal, file, {
+        effectiveOn,
+        dryRun,
+        maxRows: deps.config.REGISTRY_IMPORT_MAX_ROWS,
+      });
       res.status(200).setHeader("cache-control", "no-store").json(report);
     } catch (e) {
       sendRouteFailure(req, res, e, deps.log, "registry import");

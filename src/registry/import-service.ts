@@ -43,6 +43,8 @@ export interface ImportReport {
 interface Options {
   effectiveOn: string;
   dryRun: boolean;
+  /** The most rows the file may hold (REGISTRY_IMPORT_MAX_ROWS). */
+  maxRows: number;
 }
 
 export async function importRegistry(
@@ -52,7 +54,7 @@ export async function importRegistry(
   o: Options,
 ): Promise<ImportReport> {
   assertCanWrite(principal, "registry import");
-  const file = await readImportFile(bytes);
+  const file = await readImportFile(bytes, o.maxRows);
   const reads: TransactionRunner = { run: (cypher, params) => db.read(cypher, params) };
   const failed = new Set(file.problems.map((p) => p.line));
   const { plan } = await planAgainst(reads, file.rows, principal, o.effectiveOn, failed);

@@ -49,7 +49,22 @@ export const REGISTRY_CODE = /^[\p{L}\p{N}][\p{L}\p{N}._/-]{0,63}$/u;
 export type RawCell = string | null | { formula: string };
 
 /** The lines of a CSV file (its bytes), or a file-level problem when it is not UTF-8 or not CSV. */
-export function readCsv(bytes: Uint8Array): { records: { line: number; cells: string[] }[] } | Problem {
+/** Columns a line may hold: the layout's, with room for a few unknown ones (ignored). */
+export const MAX_COLUMNS = UNIT_COLUMNS.length + 32;
+
+/** The refusal of a file with more rows than `maxRows`, before any of it is planned. */
+export function tooManyRows(maxRows: number): Problem {
+  return fileProblem(
+    "TOO_MANY_ROWS",
+    `the file holds more than ${maxRows} rows (REGISTRY_IMPORT_MAX_ROWS): import it in parts`,
+  );
+}
+
+export function readCsv(
+  bytes: Uint8Array,
+  /** The most rows, the header not counted (REGISTRY_IMPORT_MAX_ROWS). */
+  maxRows: number,
+): { records: { line: number; cells: string[] }[] } | Problem {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -82,10 +97,14 @@ export function readCsv(bytes: Uint8Array): { records: { line: number; cells: st
     else if (c === separator) {
       cells.push(cell);
       cell = "";
+      if (cells.length > MAX_COLUMNS)
+        return fileProblem("TOO_MANY_COLUMNS", `line ${start} has more than ${MAX_COLUMNS} columns`);
     } else if (c === "\n" || c === "\r") {
       if (c === "\r" && text[i + 1] === "\n") i++;
       cells.push(cell);
-      records.push({ line: start, cells });
+      if (cells.some((x) => x.trim() !== "")) records.push({ line: start, cells });
+      // The header and up to maxRows rows.
+      if (records.length > maxRows + 1) return tooManyRows(maxRows);
       cells = [];
       cell = "";
       line++;

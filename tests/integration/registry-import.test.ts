@@ -19,7 +19,10 @@ let server: TestServer;
 let admin: string;
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox({ REGISTRY_IMPORT_MAX_BYTES: "65536" }));
+  ({ server, admin } = await openSandbox({
+    REGISTRY_IMPORT_MAX_BYTES: "65536",
+    REGISTRY_IMPORT_MAX_ROWS: "100",
+  }));
   await create(server, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
 });
 
@@ -267,6 +270,30 @@ describe("registry import", () => {
     const huge = await upload("x".repeat(70_000));
     expect(huge.status).toBe(413);
     expect((await fetch(`${server.base}/registry/import`)).status).toBe(405);
+  });
+
+  it("refuses more rows than REGISTRY_IMPORT_MAX_ROWS, and a workbook that unpacks past them, before reading it", async () => {
+    const rows = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `${P}r${i},,Chi bộ ${i},BASIC_PARTY_CELL,BASIC,${P}tinh-uy,,${BASIS[0]}`,
+      );
+    expect((await upload(csv(...rows(100)))).body.problems.filter((p) => p.rule === "TOO_MANY_ROWS")).toEqual(
+      [],
+    );
+    const many = await upload(csv(...rows(101)));
+    expect(many.body.problems.map((p) => p.rule)).toEqual(["TOO_MANY_ROWS"]);
+    expect(many.body.problems[0]?.message).toContain("more than 100 rows (REGISTRY_IMPORT_MAX_ROWS)");
+    // A few KB that unpack to 3 MB (a cell of one letter repeated): refused before exceljs holds it.
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet("Đơn vị");
+    sheet.addRow(["Mã định danh", "Tên đơn vị", "Loại"]);
+    for (let i = 0; i < 3; i++) sheet.addRow([`${P}b${i}`, "x".repeat(1_000_000 + i), "BASIC_PARTY_CELL"]);
+    const bomb = new Uint8Array(await wb.xlsx.writeBuffer({ zip: { compression: "DEFLATE" } } as never));
+    expect(bomb.byteLength).toBeLessThan(65_536);
+    const packed = await upload(bomb, { name: "bomb.xlsx" });
+    expect(packed.status).toBe(200);
+    expect(packed.body.problems.map((p) => p.rule)).toEqual(["TOO_MANY_ROWS"]);
   });
 
   it("refuses a viewer before reading the upload: the answer comes while the body is still unsent", async () => {

@@ -13,7 +13,7 @@ const ON = "2026-01-01";
 const HEADER = "Mã định danh;Mã đơn vị;Tên đơn vị;Loại;Mã cấp trên trực tiếp;Hiệu lực đến;Căn cứ";
 
 function parse(...lines: string[]) {
-  const csv = readCsv(new TextEncoder().encode(`\uFEFF${[HEADER, ...lines].join("\n")}`));
+  const csv = readCsv(new TextEncoder().encode(`\uFEFF${[HEADER, ...lines].join("\n")}`), 100);
   if (!("records" in csv)) throw new Error(csv.message);
   return rowsFromRecords(csv.records);
 }
@@ -66,8 +66,21 @@ describe("reading CSV", () => {
   });
 
   it("refuses a file that is not UTF-8, and an unclosed quote", () => {
-    expect(readCsv(new Uint8Array([0x61, 0xe3, 0x62]))).toMatchObject({ rule: "ENCODING" });
-    expect(readCsv(new TextEncoder().encode('a,b\n"x,y'))).toMatchObject({ rule: "MALFORMED" });
+    expect(readCsv(new Uint8Array([0x61, 0xe3, 0x62]), 100)).toMatchObject({ rule: "ENCODING" });
+    expect(readCsv(new TextEncoder().encode('a,b\n"x,y'), 100)).toMatchObject({ rule: "MALFORMED" });
+  });
+
+  it("refuses more rows than the limit, and a line of endless columns, before reading on", () => {
+    const lines = (n: number) =>
+      ["id,name", ...Array.from({ length: n }, (_, i) => `u${i},X`), "", ""].join("\n");
+    expect(readCsv(new TextEncoder().encode(lines(3)), 3)).toMatchObject({ records: { length: 4 } });
+    expect(readCsv(new TextEncoder().encode(lines(4)), 3)).toMatchObject({
+      rule: "TOO_MANY_ROWS",
+      message: expect.stringContaining("more than 3 rows (REGISTRY_IMPORT_MAX_ROWS)"),
+    });
+    expect(readCsv(new TextEncoder().encode(`id,name\n${",".repeat(100_000)}`), 3)).toMatchObject({
+      rule: "TOO_MANY_COLUMNS",
+    });
   });
 
   it("names the line and column of a formula, an unknown kind, a bad id and a bad date", () => {
@@ -86,7 +99,7 @@ describe("reading CSV", () => {
 
   it("refuses a UTF-16 file (Excel's “Unicode text”) as a wrong encoding", () => {
     const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from("Mã định danh;Tên", "utf16le")]);
-    expect(readCsv(utf16)).toMatchObject({ rule: "ENCODING" });
+    expect(readCsv(utf16, 100)).toMatchObject({ rule: "ENCODING" });
   });
 
   it("refuses a huge cell and every formula start (=, +, -, @) in CSV, naming line and column", () => {
@@ -105,7 +118,7 @@ describe("reading CSV", () => {
   });
 
   it("refuses a header without the required columns", () => {
-    const csv = readCsv(new TextEncoder().encode("foo,bar\n1,2"));
+    const csv = readCsv(new TextEncoder().encode("foo,bar\n1,2"), 100);
     if (!("records" in csv)) throw new Error(csv.message);
     expect(rowsFromRecords(csv.records).problems.map((p) => p.rule)).toEqual(["MISSING_COLUMN"]);
   });
