@@ -36,7 +36,7 @@ import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { warmDiff } from "./graphql/services/graph-diff.ts";
-import { trustProxySetting } from "./http/client-address.ts";
+import { clientAddressOf, trustProxySetting } from "./http/client-address.ts";
 import { mountCors } from "./http/cors.ts";
 import { drainable } from "./http/drain.ts";
 import {
@@ -259,8 +259,14 @@ function mountRoutes(app: Express, deps: ServerDeps, isDraining: () => boolean):
     ["/explorer", "/explorer/assets/explorer.js", "/explorer/assets/explorer.css"],
     methodNotAllowed(["GET", "HEAD"]),
   );
-  // One cap for every download: the exports, the diff exports and the registry.
-  const files = { ...deps, slots: new ExportSlots(deps.config.EXPORT_CONCURRENCY) };
+  // One cap for every download (the exports, the diff exports and the registry), one per client;
+  // registry imports have their own, so that downloads never lock editors out.
+  const cap = () =>
+    new ExportSlots(deps.config.EXPORT_CONCURRENCY, {
+      perClient: 1,
+      clientOf: clientAddressOf(deps.config.TRUST_PROXY),
+    });
+  const files = { ...deps, slots: cap(), imports: cap() };
   mountDiffExports(app, files);
   mountExports(app, files);
   app.all("/export/:file", methodNotAllowed(["GET", "HEAD"]));

@@ -94,7 +94,7 @@ export function fileRoute(
     let release: (() => void) | null = null;
     let timer: NodeJS.Timeout | undefined;
     try {
-      release = deps.slots.take();
+      release = deps.slots.take(req);
       if (release === null) return void refuseBusy(req, res, deps.slots.limit);
       timer = setTimeout(() => cutOff(res, deps, requestId, what), deps.config.EXPORT_TIMEOUT_MS);
       await handler(req, res);
@@ -120,7 +120,7 @@ export function refuseBusy(req: Request, res: Response, limit: number): void {
     res,
     failure(
       "SERVICE_UNAVAILABLE",
-      `Too many downloads and imports at once: at most ${limit} run together (EXPORT_CONCURRENCY); retry after the Retry-After header's seconds`,
+      `Too many downloads or imports at once: at most ${limit} of each run together (EXPORT_CONCURRENCY), one per client; retry after the Retry-After header's seconds`,
     ),
     { retryable: true, rule: "EXPORT_CONCURRENCY" },
   );

@@ -24,10 +24,10 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
       const effectiveOn = dateParam(req, "effectiveOn") ?? todayInVietnam();
       const principal = await deps.verifyToken(headerOrQueryToken(req));
       // Before a byte of the upload is read: who may not write is refused at once, and imports
-      // share the downloads' cap, so neither can make the server hold many 20 MB bodies.
+      // have a cap like the downloads' (a pool of their own), so the server holds few 20 MB bodies.
       assertCanWrite(principal, "registry import");
-      release = deps.slots.take();
-      if (release === null) return void refuseBusy(req, res, deps.slots.limit);
+      release = deps.imports.take(req);
+      if (release === null) return void refuseBusy(req, res, deps.imports.limit);
       const file = await readUpload(
         req,
         deps.config.REGISTRY_IMPORT_MAX_BYTES,

@@ -9,6 +9,7 @@
 import type { Express, Request, Response } from "express";
 import { todayInVietnam } from "../domain/dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
+import type { ExportSlots } from "../explorer/export-slots.ts";
 import { methodNotAllowed } from "../http/errors.ts";
 import {
   type FileRouteDeps,
@@ -36,7 +37,10 @@ import {
 import { mountRegistryImport } from "./import-route.ts";
 import type { RegistryUnit } from "./layout.ts";
 
-export type RegistryDeps = FileRouteDeps;
+export type RegistryDeps = FileRouteDeps & {
+  /** The imports' cap, apart from the downloads'. */
+  imports: ExportSlots;
+};
 
 /** Mounts the registry's export and import routes (and their 405s). */
 export function mountRegistry(app: Express, deps: RegistryDeps): void {

@@ -3,8 +3,9 @@
  * written on connections opened beforehand, so that the server reads them all in one turn of
  * its event loop (the test server runs in this process) while the first ones wait on Neo4j:
  * exactly EXPORT_CONCURRENCY stream whole, the others are refused at once with 503,
- * Retry-After and a JSON error; HEAD counts like GET (its headers come from the same
- * traversal), and the slots are free again afterwards.
+ * Retry-After and a JSON error; one client (its address, from X-Forwarded-For behind a trusted
+ * proxy) streams one at a time; HEAD counts like GET (its headers come from the same traversal),
+ * and the slots are free again afterwards.
  */
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ let server: TestServer;
 const LIMIT = 2;
 
 beforeAll(async () => {
-  server = await startTestServer({ EXPORT_CONCURRENCY: String(LIMIT) });
+  server = await startTestServer({ EXPORT_CONCURRENCY: String(LIMIT), TRUST_PROXY: "loopback" });
 });
 
 afterAll(async () => {
@@ -30,8 +31,11 @@ interface Raw {
   body: string;
 }
 
-/** Opens `n` connections, then writes a request on each in the same tick; resolves every full answer. */
-async function burst(n: number, path: string, method = "GET"): Promise<Raw[]> {
+/**
+ * Opens `n` connections, then writes a request on each in the same tick; resolves every full
+ * answer. Each comes from a client of its own (X-Forwarded-For), unless `client` names one for all.
+ */
+async function burst(n: number, path: string, method = "GET", client?: string): Promise<Raw[]> {
   const { hostname, port } = new URL(server.base);
   const sockets = await Promise.all(
     Array.from(
@@ -60,8 +64,11 @@ async function burst(n: number, path: string, method = "GET"): Promise<Raw[]> {
         });
       }),
   );
-  for (const s of sockets)
-    s.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`);
+  sockets.forEach((s, i) =>
+    s.write(
+      `${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nX-Forwarded-For: ${client ?? `203.0.113.${i + 1}`}\r\nConnection: close\r\n\r\n`,
+    ),
+  );
   return Promise.all(answers);
 }
 
@@ -83,6 +90,11 @@ describe("export cap", () => {
       expect(error.message).toMatch(/EXPORT_CONCURRENCY/);
       expect(error.retryable).toBe(true);
     }
+  });
+
+  it("streams one export at a time for one client, however many slots are free", async () => {
+    const answers = await burst(LIMIT, BIG, "GET", "198.51.100.7");
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 503]);
   });
 
   it("counts HEAD like GET, and frees every slot once the exports are done", async () => {

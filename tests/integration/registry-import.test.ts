@@ -323,7 +323,7 @@ describe("registry import", () => {
     expect((JSON.parse(body) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
   });
 
-  it("frees the download slot of an upload cut off midway: the next downloads still run", async () => {
+  it("frees the import slot of an upload cut off midway: the next imports still run", async () => {
     const editor = await token("editor", [`${P}xa-1`], "bien-tap-cat");
     const { hostname, port } = new URL(server.base);
     // Two (EXPORT_CONCURRENCY) uploads announced at 60 KB, 1 KB sent, then the client goes away.
@@ -339,12 +339,6 @@ describe("registry import", () => {
       socket.destroy();
     }
     await new Promise((r) => setTimeout(r, 500));
-    const downloads = await Promise.all(
-      [1, 2].map(() =>
-        fetch(`${server.base}/export/bch-trung-uong.json`, { headers: { authorization: `Bearer ${admin}` } }),
-      ),
-    );
-    expect(downloads.map((d) => d.status)).toEqual([200, 200]);
-    await Promise.all(downloads.map((d) => d.arrayBuffer()));
+    for (let i = 0; i < 2; i++) expect((await upload(FIRST)).status).toBe(200);
   });
 });

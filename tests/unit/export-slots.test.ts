@@ -20,4 +20,19 @@ describe("ExportSlots", () => {
     c?.();
     expect(slots.busy).toBe(0);
   });
+
+  it("gives one client at most its share, and frees it on release", () => {
+    const slots = new ExportSlots(3, {
+      perClient: 1,
+      clientOf: (req) => String(req.headers["x-client"]),
+    });
+    const from = (client: string) => ({ headers: { "x-client": client } }) as never;
+    const a = slots.take(from("a"));
+    expect(a).not.toBeNull();
+    expect(slots.take(from("a"))).toBeNull();
+    expect(slots.take(from("b"))).not.toBeNull();
+    a?.();
+    expect(slots.take(from("a"))).not.toBeNull();
+    expect(slots.busy).toBe(2);
+  });
 });
