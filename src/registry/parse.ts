@@ -115,6 +115,7 @@ export function readCsv(
   if (cell !== "" || cells.length > 0) {
     cells.push(cell);
     records.push({ line: start, cells });
+    if (records.length > maxRows + 1) return tooManyRows(maxRows);
   }
   return { records: records.filter((r) => r.cells.some((c) => c.trim() !== "")) };
 }

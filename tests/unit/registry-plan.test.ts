@@ -74,6 +74,8 @@ describe("reading CSV", () => {
     const lines = (n: number) =>
       ["id,name", ...Array.from({ length: n }, (_, i) => `u${i},X`), "", ""].join("\n");
     expect(readCsv(new TextEncoder().encode(lines(3)), 3)).toMatchObject({ records: { length: 4 } });
+    const unended = ["id,name", "a,X", "b,X", "c,X", "d,X"].join("\n");
+    expect(readCsv(new TextEncoder().encode(unended), 3)).toMatchObject({ rule: "TOO_MANY_ROWS" });
     expect(readCsv(new TextEncoder().encode(lines(4)), 3)).toMatchObject({
       rule: "TOO_MANY_ROWS",
       message: expect.stringContaining("more than 3 rows (REGISTRY_IMPORT_MAX_ROWS)"),
