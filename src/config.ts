@@ -141,7 +141,8 @@ const schema = z.object({
     .default(20 * 1024 * 1024),
   // Chat reminders (README, "Reminders"): the subscriptions file, the address the .ics links use,
   // each webhook post's attempts, first backoff (doubling) and timeout; the in-service scheduler,
-  // its interval and its claims' lease; the hosts webhooks may point at (empty: any).
+  // its interval and its claims' lease; the hosts webhooks may point at, private ones included
+  // (empty: public addresses only, src/reminders/webhook-address.ts).
   REMINDERS_FILE: z.string().min(1).optional(),
   REMINDERS_PUBLIC_URL: z.string().url().default("http://localhost:4000"),
   REMINDERS_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
