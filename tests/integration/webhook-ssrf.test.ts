@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { runReminderRound } from "../../src/reminders/run.ts";
@@ -17,6 +17,9 @@ import { roundSubscription } from "../../src/reminders/scheduler.ts";
 import { findSubscription } from "../../src/store/reminder-repository.ts";
 import { gqlAs, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+
+// A round computes the unit's calendar first: on a loaded machine that alone may take most of a minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 const UNIT = "chi-bo-so-noi-vu-quang-ngai";
 const SUBJECT = "admin-ssrf-tester";
