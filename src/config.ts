@@ -132,6 +132,8 @@ const schema = z.object({
   LIVE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   LIVE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(10_000).default(10),
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
+  // Messages one client address may send over its sockets a minute (token bucket); 0: unlimited.
+  LIVE_MAX_MESSAGES_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(300),
   // The largest file POST /registry/import reads (README, "Registry").
   REGISTRY_IMPORT_MAX_BYTES: z.coerce
     .number()
