@@ -116,7 +116,9 @@ export function fileRoute(
       // Already answered (TIMEOUT) or cut off at the deadline: what failed after it is its echo.
       if (cut) return;
       if (res.headersSent) {
-        deps.log.error({ err: e, requestId }, `${what} failed while streaming`);
+        // Neo4j may stop a read at the deadline just before the timer fires: that is the cut-off, not a fault.
+        if (e instanceof RequestTimeoutError) deps.log.warn({ requestId }, `${what} cut off: ${e.message}`);
+        else deps.log.error({ err: e, requestId }, `${what} failed while streaming`);
         res.destroy(e instanceof Error ? e : undefined);
         return;
       }

@@ -126,7 +126,16 @@ describe("the WebSocket message rate limit", () => {
       reason: "Too many messages",
     });
     expect(next.acked()).toBe(false);
-    expect(next.errors.map((e) => (e as { code?: number }).code)).toEqual([4429]);
+    // The client hands the close to the subscription's sink just after its "closed" event.
+    const errors = await within(
+      (async () => {
+        while (next.errors.length === 0) await new Promise((r) => setTimeout(r, 20));
+        return next.errors;
+      })(),
+      10_000,
+      "the subscription's error",
+    );
+    expect(errors.map((e) => (e as { code?: number }).code)).toEqual([4429]);
   });
 
   it("closes nothing with LIVE_MAX_MESSAGES_PER_MINUTE=0", async () => {
