@@ -132,6 +132,8 @@ const schema = z.object({
   LIVE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   LIVE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(10_000).default(10),
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
+  // Messages one client address may send over its sockets a minute (token bucket); 0: unlimited.
+  LIVE_MAX_MESSAGES_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(300),
   // The largest file POST /registry/import reads (README, "Registry").
   REGISTRY_IMPORT_MAX_BYTES: z.coerce
     .number()
@@ -143,7 +145,8 @@ const schema = z.object({
   REGISTRY_IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   // Chat reminders (README, "Reminders"): the subscriptions file, the address the .ics links use,
   // each webhook post's attempts, first backoff (doubling) and timeout; the in-service scheduler,
-  // its interval and its claims' lease; the hosts webhooks may point at (empty: any).
+  // its interval and its claims' lease; the hosts webhooks may point at, private ones included
+  // (empty: public addresses only, src/reminders/webhook-address.ts).
   REMINDERS_FILE: z.string().min(1).optional(),
   REMINDERS_PUBLIC_URL: z.string().url().default("http://localhost:4000"),
   REMINDERS_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),

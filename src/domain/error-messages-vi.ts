@@ -81,6 +81,8 @@ const LIMIT_NAMES_VI: Record<string, string> = {
   MAX_QUERY_COST: "chi phí câu truy vấn",
   MAX_RESPONSE_BYTES: "kích thước kết quả (byte)",
   REQUEST_TIMEOUT_MS: "thời gian xử lý (mili giây)",
+  EXPORT_TIMEOUT_MS: "thời gian tải xuống (mili giây)",
+  LIVE_MAX_MESSAGES_PER_MINUTE: "số thông điệp mỗi phút trên các kết nối trực tiếp",
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: "số đăng ký theo dõi trên một kết nối",
 };
 

@@ -30,7 +30,7 @@ import {
   write,
 } from "../http/file-download.ts";
 import { findEvents } from "../store/change-repository.ts";
-import type { Database } from "../store/database.ts";
+import type { Database, RoundTripCounter } from "../store/database.ts";
 import { BOM, CONTENT_TYPES, csvLine } from "./export-formats.ts";
 
 const DIFF_FORMATS = ["csv", "json"] as const;
@@ -102,26 +102,30 @@ export function diffRecord(c: DiffChange, unitName: string | null): Record<strin
 export function mountDiffExports(app: Express, deps: FileRouteDeps): void {
   app.get(
     "/export/diff/:file",
-    fileRoute(deps, "diff export", async (req: Request, res: Response) => {
+    fileRoute(deps, "diff export", async (req: Request, res: Response, reads: RoundTripCounter) => {
       const { unitId, format } = parseFileName(String(req.params.file ?? ""), DIFF_FORMATS, "/export/diff");
       const scopes = await readerScopes(req, deps);
       const more = underParam(req);
       const under = unitId === null ? more : [unitId, ...more];
-      const plan = await planDiff(deps.db, {
-        from: req.query.from,
-        to: req.query.to,
-        under,
-        maxSpanDays: deps.config.DIFF_MAX_SPAN_DAYS,
-        scopes,
-        rootArgument: unitId === null ? "under" : "unitId",
-      });
+      const plan = await planDiff(
+        deps.db,
+        {
+          from: req.query.from,
+          to: req.query.to,
+          under,
+          maxSpanDays: deps.config.DIFF_MAX_SPAN_DAYS,
+          scopes,
+          rootArgument: unitId === null ? "under" : "unitId",
+        },
+        reads,
+      );
       sendAttachment(
         res,
         CONTENT_TYPES[format],
         `diff-${unitId ?? "party-org-graph"}-${plan.window.from}-${plan.window.to}.${format}`,
       );
       if (req.method === "HEAD") return void res.end();
-      await stream(res, deps.db, plan, format);
+      await stream(res, deps.db, reads, plan, format);
       res.end();
     }),
   );
@@ -145,7 +149,13 @@ function underParam(req: Request): string[] {
 const EXPORT_BATCH = 2000;
 const WRITE_CHANGES = 500;
 
-async function stream(res: Response, db: Database, plan: DiffPlan, format: DiffFormat): Promise<void> {
+async function stream(
+  res: Response,
+  db: Database,
+  reads: RoundTripCounter,
+  plan: DiffPlan,
+  format: DiffFormat,
+): Promise<void> {
   const tally = new DiffTally();
   if (format === "csv") await write(res, BOM + csvLine([...DIFF_COLUMNS]));
   else
@@ -154,8 +164,8 @@ async function stream(res: Response, db: Database, plan: DiffPlan, format: DiffF
       `{"from":${JSON.stringify(plan.window.from)},"to":${JSON.stringify(plan.window.to)},"under":${JSON.stringify(plan.roots)},"predecessors":${JSON.stringify(plan.predecessors)},"changes":[`,
     );
   let first = true;
-  for await (const batch of diffBatches(db, plan, null, undefined, { size: EXPORT_BATCH })) {
-    const hidden = await hiddenEvents(db, batch.changes, plan.visible);
+  for await (const batch of diffBatches(db, plan, null, reads, { size: EXPORT_BATCH })) {
+    const hidden = await hiddenEvents(db, batch.changes, plan.visible, reads);
     for (let i = 0; i < batch.changes.length; i += WRITE_CHANGES) {
       const chunk = batch.changes.slice(i, i + WRITE_CHANGES).map((c) => {
         const name = batch.names.get(c.unitId) ?? null;
@@ -177,6 +187,7 @@ async function hiddenEvents(
   db: Database,
   changes: readonly DiffChange[],
   visible: ReadonlySet<string> | null,
+  reads: RoundTripCounter,
 ): Promise<Set<string>> {
   if (visible === null) return new Set();
   const ids = [
@@ -184,7 +195,7 @@ async function hiddenEvents(
       changes.flatMap((c) => (c.cause.source === "EVENT" && c.cause.eventId ? [c.cause.eventId] : [])),
     ),
   ];
-  const events = ids.length === 0 ? [] : await findEvents(db, ids);
+  const events = ids.length === 0 ? [] : await findEvents(db, ids, reads);
   return new Set(events.filter((e) => !eventSeen(e, (id) => visible.has(id))).map((e) => e.id));
 }
 

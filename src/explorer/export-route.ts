@@ -21,7 +21,7 @@ import {
   write,
 } from "../http/file-download.ts";
 import { dateParam } from "../http/request-context.ts";
-import type { Database } from "../store/database.ts";
+import type { Database, RoundTripCounter } from "../store/database.ts";
 import {
   type ExportRelation,
   type ExportUnit,
@@ -53,13 +53,13 @@ import {
 export function mountExports(app: Express, deps: FileRouteDeps): void {
   app.get(
     "/export/:file",
-    fileRoute(deps, "export", async (req: Request, res: Response) => {
+    fileRoute(deps, "export", async (req: Request, res: Response, reads: RoundTripCounter) => {
       const { unitId, format } = parseFileName(String(req.params.file ?? ""), FORMATS, "/export");
       const asOf = dateParam(req, "asOf");
       const part = partParam(req, format);
       const scopes = await readerScopes(req, deps);
-      if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes);
-      const members = await exportMembers(deps.db, { root: unitId, asOf, scopes });
+      if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes, reads);
+      const members = await exportMembers(deps.db, { root: unitId, asOf, scopes }, reads);
       if (unitId !== null && members?.length === 0)
         throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
       // What a relation's `via` may name: the reader's whole part of the graph, which, like the
@@ -67,12 +67,12 @@ export function mountExports(app: Express, deps: FileRouteDeps): void {
       const visible =
         scopes === null
           ? null
-          : new Set((await exportMembers(deps.db, { root: null, asOf: null, scopes })) ?? []);
+          : new Set((await exportMembers(deps.db, { root: null, asOf: null, scopes }, reads)) ?? []);
       const name = `${unitId ?? "party-org-graph"}${asOf ? `-${asOf}` : ""}${part ? `-${part}` : ""}.${format}`;
       sendAttachment(res, CONTENT_TYPES[format], name);
       // HEAD: the headers say what a GET would send; reading the graph for a dropped body would be waste.
       if (req.method === "HEAD") return void res.end();
-      await stream(res, deps.db, { format, part, asOf, members, unitId, visible });
+      await stream(res, deps.db, reads, { format, part, asOf, members, unitId, visible });
       res.end();
     }),
   );
@@ -106,6 +106,7 @@ function withVisibleVia(r: ExportRelation, visible: Set<string> | null): ExportR
 async function stream(
   res: Response,
   db: Database,
+  reads: RoundTripCounter,
   o: {
     format: ExportFormat;
     part: CsvPart | null;
@@ -131,7 +132,7 @@ async function stream(
     return s;
   };
   if (nodes)
-    for await (const page of pagesById(o.members, (page) => exportUnitPage(db, o.asOf, page)))
+    for await (const page of pagesById(o.members, (page) => exportUnitPage(db, o.asOf, page, reads)))
       await write(
         res,
         page
@@ -146,12 +147,13 @@ async function stream(
     first = true;
   }
   if (edges)
-    for await (const page of pagesById(o.members, (page) => exportUnitPage(db, o.asOf, page))) {
+    for await (const page of pagesById(o.members, (page) => exportUnitPage(db, o.asOf, page, reads))) {
       const rels = (
         await exportRelationsFrom(
           db,
           o.asOf,
           page.map((u) => u.id),
+          reads,
         )
       )
         .filter((r) => inside === null || inside.has(r.to))

@@ -12,7 +12,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import { messageVi } from "../domain/error-messages-vi.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
-import { DatabaseBusyError, DatabaseConnectionError } from "../store/database.ts";
+import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
 import { type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS, statusOfDomainError } from "./statuses.ts";
 
 export interface HttpFailure {
@@ -41,8 +41,9 @@ export function requestIdOf(res: Response): string {
 
 /**
  * What a route outside GraphQL (the .ics feed, the exports) answers when its handler throws: a
- * DomainError with its code, status and argument (as `parameter`); an unavailable database as a
- * retryable 503; anything else masked as a 500 and logged under the request id.
+ * DomainError with its code, status and argument (as `parameter`); a spent time budget as TIMEOUT
+ * naming its setting; an unavailable database as a retryable 503; anything else masked as a 500
+ * and logged under the request id.
  */
 export function sendRouteFailure(req: Request, res: Response, e: unknown, log: Logger, what: string): void {
   const requestId = requestIdOf(res);
@@ -57,6 +58,11 @@ export function sendRouteFailure(req: Request, res: Response, e: unknown, log: L
         ...details,
       },
     );
+    return;
+  }
+  if (e instanceof RequestTimeoutError) {
+    log.warn({ requestId, limit: e.setting, ms: e.ms }, `${what} stopped: ${e.setting} spent`);
+    sendFailure(req, res, failure("TIMEOUT", e.message), { limit: e.setting, max: e.ms });
     return;
   }
   log.error({ err: e, requestId }, `${what} failed`);

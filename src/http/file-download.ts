@@ -4,7 +4,9 @@
  * attachment headers, one cap on concurrent downloads (EXPORT_CONCURRENCY, EXPORT_TIMEOUT_MS —
  * src/explorer/export-slots.ts), and the failure rule: an error before the first byte is one
  * line of JSON naming the parameter; an error mid-stream cuts the connection, so the client
- * never holds a file that looks complete. The routes themselves only read and format.
+ * never holds a file that looks complete. Every read of a download runs within what is left of
+ * EXPORT_TIMEOUT_MS (its transaction timeout), so Neo4j stops working on a download that was cut
+ * off and the slot comes free. The routes themselves only read and format.
  */
 import type { Request, RequestHandler, Response } from "express";
 import { assertCanRead, readIsScoped } from "../auth/principal.ts";
@@ -14,7 +16,12 @@ import { badInput, DomainError } from "../domain/errors.ts";
 import { UNIT_ID } from "../domain/ids.ts";
 import { EXPORT_RETRY_AFTER_SECONDS, type ExportSlots } from "../explorer/export-slots.ts";
 import type { Logger } from "../logger.ts";
-import type { Database } from "../store/database.ts";
+import {
+  budgetedReads,
+  type Database,
+  RequestTimeoutError,
+  type RoundTripCounter,
+} from "../store/database.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
 import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
 import { headerOrQueryToken } from "./request-context.ts";
@@ -65,8 +72,9 @@ export async function requireVisibleUnit(
   db: Database,
   id: string,
   scopes: readonly string[] | null,
+  reads?: RoundTripCounter,
 ): Promise<void> {
-  const known = await unitsInSubtrees(db, [id], scopes ?? [id]);
+  const known = await unitsInSubtrees(db, [id], scopes ?? [id], reads);
   if (!known.has(id)) throw new DomainError("NOT_FOUND", `No unit with id ${id}`, { argument: "unitId" });
 }
 
@@ -82,25 +90,35 @@ export function sendAttachment(res: Response, contentType: string, name: string)
 /**
  * A file route: every request takes a download slot and is cut off after EXPORT_TIMEOUT_MS —
  * HEAD too, since its headers (and its NOT_FOUND) come from the same traversal as a GET's; the
- * handler sets the headers and streams.
+ * handler sets the headers and streams, passing `reads` (the budget of EXPORT_TIMEOUT_MS) to
+ * every read. The slot is released when the handler has ended, its reads stopped included.
  */
 export function fileRoute(
   deps: FileRouteDeps,
   what: string,
-  handler: (req: Request, res: Response) => Promise<void>,
+  handler: (req: Request, res: Response, reads: RoundTripCounter) => Promise<void>,
 ): RequestHandler {
   return async (req, res) => {
     const requestId = requestIdOf(res);
     let release: (() => void) | null = null;
     let timer: NodeJS.Timeout | undefined;
+    let cut = false;
     try {
       release = deps.slots.take(req);
       if (release === null) return void refuseBusy(req, res, deps.slots.limit);
-      timer = setTimeout(() => cutOff(res, deps, requestId, what), deps.config.EXPORT_TIMEOUT_MS);
-      await handler(req, res);
+      const reads = budgetedReads(deps.config.EXPORT_TIMEOUT_MS, "EXPORT_TIMEOUT_MS");
+      timer = setTimeout(() => {
+        cut = true;
+        cutOff(req, res, deps, requestId, what);
+      }, deps.config.EXPORT_TIMEOUT_MS);
+      await handler(req, res, reads);
     } catch (e) {
+      // Already answered (TIMEOUT) or cut off at the deadline: what failed after it is its echo.
+      if (cut) return;
       if (res.headersSent) {
-        deps.log.error({ err: e, requestId }, `${what} failed while streaming`);
+        // Neo4j may stop a read at the deadline just before the timer fires: that is the cut-off, not a fault.
+        if (e instanceof RequestTimeoutError) deps.log.warn({ requestId }, `${what} cut off: ${e.message}`);
+        else deps.log.error({ err: e, requestId }, `${what} failed while streaming`);
         res.destroy(e instanceof Error ? e : undefined);
         return;
       }
@@ -127,16 +145,17 @@ export function refuseBusy(req: Request, res: Response, limit: number): void {
 }
 
 /**
- * Past EXPORT_TIMEOUT_MS the connection is cut (mid-stream no status can be sent any more): the
- * client sees an incomplete file, never one that looks whole; the pending write rejects and the
- * slot is released.
+ * Past EXPORT_TIMEOUT_MS: before the first byte, the client is answered TIMEOUT (one line of
+ * JSON); mid-stream no status can be sent any more, so the connection is cut — the client sees an
+ * incomplete file, never one that looks whole. The pending write or read then fails (Neo4j stops
+ * the read at the same deadline), the handler ends and the slot is released.
  */
-function cutOff(res: Response, deps: FileRouteDeps, requestId: string, what: string): void {
-  deps.log.warn(
-    { requestId, timeoutMs: deps.config.EXPORT_TIMEOUT_MS },
-    `${what} cut off after EXPORT_TIMEOUT_MS`,
-  );
-  res.destroy();
+function cutOff(req: Request, res: Response, deps: FileRouteDeps, requestId: string, what: string): void {
+  const ms = deps.config.EXPORT_TIMEOUT_MS;
+  deps.log.warn({ requestId, timeoutMs: ms }, `${what} cut off after EXPORT_TIMEOUT_MS`);
+  if (res.headersSent) return void res.destroy();
+  const e = new RequestTimeoutError(ms, "EXPORT_TIMEOUT_MS");
+  sendFailure(req, res, failure("TIMEOUT", e.message), { limit: e.setting, max: ms });
 }
 
 type Writable = Pick<Response, "write" | "once" | "off" | "destroyed" | "writableNeedDrain">;

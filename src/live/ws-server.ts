@@ -6,7 +6,8 @@
  *   so does the token's expiry on an open socket.
  * - Bounds: LIVE_MAX_CONNECTIONS_PER_CLIENT open sockets per client address (the client behind
  *   the proxies TRUST_PROXY trusts, as for HTTP; more: the upgrade is answered 429),
- *   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket.
+ *   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions per socket, LIVE_MAX_MESSAGES_PER_MINUTE
+ *   messages per client address (src/live/message-rate.ts; more: the socket is closed with 4429).
  * - Each document passes the HTTP limits (tokens, depth, aliases, directives, cost) and, with
  *   TRUSTED_DOCUMENTS, must be one of the manifest's; only subscriptions run here. Each event's
  *   answer is cut past MAX_QUERY_COST resolved values, as an HTTP answer is (limitAnswerSize).
@@ -47,6 +48,7 @@ import { endSocket, failure } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Database } from "../store/database.ts";
 import { EventFeed } from "./event-feed.ts";
+import { MessageRate } from "./message-rate.ts";
 import { attachFeed } from "./subscriptions.ts";
 
 export interface LiveDeps {
@@ -59,6 +61,12 @@ export interface LiveDeps {
 export interface LiveUpdates {
   stop(): Promise<void>;
 }
+
+/**
+ * The close code for a client over LIVE_MAX_MESSAGES_PER_MINUTE: graphql-ws's own "too many"
+ * code, which its clients treat as fatal (they do not reconnect by themselves into the same limit).
+ */
+export const TOO_MANY_MESSAGES = 4429;
 
 /** Operations expanded past this many selections are refused unpriced (as on HTTP). */
 const MAX_SELECTIONS = 10_000;
@@ -98,6 +106,10 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
   const principals = new WeakMap<object, Principal>();
   const open = new Map<string, number>();
   const clientAddress = clientAddressOf(config.TRUST_PROXY);
+  const rate =
+    config.LIVE_MAX_MESSAGES_PER_MINUTE > 0 ? new MessageRate(config.LIVE_MAX_MESSAGES_PER_MINUTE) : null;
+  /** Sockets closed for sending too much: what they still send is refused without any work. */
+  const throttled = new WeakSet<object>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? "/", "http://service.invalid").pathname !== "/graphql")
@@ -125,6 +137,8 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
         if (n === 0) open.delete(client);
         else open.set(client, n);
       });
+      // Registered before graphql-ws's own listener (on "connection"), so it counts each message first.
+      if (rate) limitMessages(ws, client, rate, throttled, log);
       wss.emit("connection", ws, req);
     });
   };
@@ -134,6 +148,7 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
     {
       schema,
       onConnect: async (ctx) => {
+        if (throttled.has(ctx.extra.socket)) return false;
         try {
           const principal = await deps.verifyToken(authorizationOf(ctx.connectionParams));
           assertCanRead(principal, config.READ_ACCESS);
@@ -146,6 +161,12 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
         }
       },
       onSubscribe: (ctx, id, payload) => {
+        if (throttled.has(ctx.extra.socket))
+          return [
+            new GraphQLError("Too many messages (LIVE_MAX_MESSAGES_PER_MINUTE); the connection is closing", {
+              extensions: { code: "RATE_LIMITED", limit: "LIVE_MAX_MESSAGES_PER_MINUTE" },
+            }),
+          ];
         if (Object.keys(ctx.subscriptions).length > config.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION)
           return [
             new GraphQLError(
@@ -177,6 +198,29 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
       await feed.stop();
     },
   };
+}
+
+/**
+ * Closes the socket with 4429 at the first message its client sends past its rate: the client is
+ * told why (graphql-ws clients surface the close to every subscription), and the messages it still
+ * sends while the socket closes are refused cheaply (`throttled`).
+ */
+function limitMessages(
+  ws: WebSocket,
+  client: string,
+  rate: MessageRate,
+  throttled: WeakSet<object>,
+  log: Logger,
+): void {
+  ws.on("message", () => {
+    if (throttled.has(ws) || rate.take(client)) return;
+    throttled.add(ws);
+    log.warn(
+      { client, limit: rate.perMinute },
+      "live updates: too many messages from a client; socket closed",
+    );
+    ws.close(TOO_MANY_MESSAGES, "Too many messages");
+  });
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   sendAttachment,
 } from "../http/file-download.ts";
 import { dateParam } from "../http/request-context.ts";
-import type { Database } from "../store/database.ts";
+import type { Database, RoundTripCounter } from "../store/database.ts";
 import { exportMembers, pagesById } from "../store/export-repository.ts";
 import { registryRelationsFrom, registryUnitPage } from "../store/registry-repository.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
@@ -48,24 +48,29 @@ export function mountRegistry(app: Express, deps: RegistryDeps): void {
   app.all("/registry/import", methodNotAllowed(["POST"]));
   app.get(
     "/registry/:file",
-    fileRoute(deps, "registry export", (req, res) => exportRegistry(req, res, deps)),
+    fileRoute(deps, "registry export", (req, res, reads) => exportRegistry(req, res, deps, reads)),
   );
   app.all("/registry/:file", methodNotAllowed(["GET", "HEAD"]));
 }
 
-async function exportRegistry(req: Request, res: Response, deps: RegistryDeps): Promise<void> {
+async function exportRegistry(
+  req: Request,
+  res: Response,
+  deps: RegistryDeps,
+  reads: RoundTripCounter,
+): Promise<void> {
   const { unitId, format } = parseFileName(String(req.params.file ?? ""), REGISTRY_FORMATS, "/registry");
   const asOf = dateParam(req, "asOf") ?? todayInVietnam();
   const part = partParam(req, format);
   const scopes = await readerScopes(req, deps);
-  if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes);
-  const members = await exportMembers(deps.db, { root: unitId, asOf, scopes });
+  if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes, reads);
+  const members = await exportMembers(deps.db, { root: unitId, asOf, scopes }, reads);
   if (unitId !== null && members?.length === 0)
     throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
   const name = `so-dang-ky-${unitId ?? "toan-bo"}-${asOf}${part ? `-${part}` : ""}.${format}`;
   sendAttachment(res, REGISTRY_CONTENT_TYPES[format], name);
   if (req.method === "HEAD") return void res.end();
-  const source = registrySource(deps.db, asOf, members, scopes);
+  const source = registrySource(deps.db, reads, asOf, members, scopes);
   if (format === "csv") {
     await writeRegistryCsv(res, part ?? "units", source);
     res.end();
@@ -90,15 +95,16 @@ function partParam(req: Request, format: RegistryFormat): RegistryPart | null {
  */
 function registrySource(
   db: Database,
+  reads: RoundTripCounter,
   asOf: string,
   members: string[] | null,
   scopes: readonly string[] | null,
 ): RegistrySource {
   const inside = members === null ? null : new Set(members);
-  const pages = () => pagesById(members, (page) => registryUnitPage(db, asOf, page));
+  const pages = () => pagesById(members, (page) => registryUnitPage(db, asOf, page, reads));
   async function* units() {
     for await (const page of pages())
-      yield scopes === null ? page : await withVisibleSuperiors(db, page, scopes);
+      yield scopes === null ? page : await withVisibleSuperiors(db, page, scopes, reads);
   }
   async function* relations() {
     for await (const page of pages()) {
@@ -106,6 +112,7 @@ function registrySource(
         db,
         asOf,
         page.map((u) => u.id),
+        reads,
       );
       yield rels.filter((r) => inside === null || inside.has(r.to));
     }
@@ -117,11 +124,13 @@ async function withVisibleSuperiors(
   db: Database,
   page: RegistryUnit[],
   scopes: readonly string[],
+  reads: RoundTripCounter,
 ): Promise<RegistryUnit[]> {
   const seen = await unitsInSubtrees(
     db,
     page.flatMap((u) => (u.superiorId ? [u.superiorId] : [])),
     scopes,
+    reads,
   );
   return page.map((u) =>
     u.superiorId === null || seen.has(u.superiorId) ? u : { ...u, superiorId: null, superiorName: null },

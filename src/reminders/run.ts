@@ -30,6 +30,7 @@ import {
 } from "./message.ts";
 import { type SendOptions, sendReminder } from "./send.ts";
 import { maskedError } from "./target.ts";
+import { allowedHostsOf } from "./webhook-address.ts";
 
 const SCHEDULER: Principal = { role: "admin", subject: "reminders", scopes: [] };
 
@@ -195,7 +196,7 @@ async function calendarOf(
 }
 
 async function deliver(
-  deps: { db: Database; log: Logger },
+  deps: Deps,
   sub: Subscription,
   r: Reminder,
   token: string,
@@ -207,7 +208,11 @@ async function deliver(
     result.skipped.push(r.key);
     return;
   }
-  const outcome = await sendReminder(sub.webhookUrl, sub.format, r, { ...o.send, signal: o.signal });
+  const outcome = await sendReminder(sub.webhookUrl, sub.format, r, {
+    ...o.send,
+    signal: o.signal,
+    allowedHosts: allowedHostsOf(deps.config.REMINDERS_WEBHOOK_HOSTS),
+  });
   const error = outcome.ok ? null : maskedError(outcome.error, sub.webhookUrl);
   await markReminder(deps.db, r.key, token, {
     sent: outcome.ok,

@@ -20,7 +20,8 @@ import { subtreeUnitIds } from "../store/reminder-repository.ts";
 import { unitsInScopeOn } from "../store/scope-membership.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
 import { MAX_DAYS_BEFORE, MAX_LEADS, plusDays } from "./message.ts";
-import { allowedHostsOf, webhookUrlProblem } from "./target.ts";
+import { webhookUrlProblem } from "./target.ts";
+import { allowedHostsOf } from "./webhook-address.ts";
 
 /** The longest window a preview may span. */
 export const MAX_PREVIEW_DAYS = 366;

@@ -5,10 +5,15 @@
  * host and port, and a short fingerprint that tells two URLs apart without revealing either.
  */
 import { createHash } from "node:crypto";
+import { webhookHostProblem } from "./webhook-address.ts";
 
 export const MAX_URL_LENGTH = 2048;
 
-/** Why a webhook URL is refused, or null when it is a usable one. */
+/**
+ * Why a webhook URL is refused, or null when it is a usable one: its host must be listed in
+ * `allowedHosts` (REMINDERS_WEBHOOK_HOSTS) when any are, and otherwise must not be a literal
+ * address outside the public unicast ranges (src/reminders/webhook-address.ts).
+ */
 export function webhookUrlProblem(value: string, allowedHosts: readonly string[]): string | null {
   if (value.length > MAX_URL_LENGTH) return `is ${value.length} characters long; at most ${MAX_URL_LENGTH}`;
   let url: URL;
@@ -20,18 +25,7 @@ export function webhookUrlProblem(value: string, allowedHosts: readonly string[]
   if (url.protocol !== "https:" && url.protocol !== "http:")
     return `must be an http:// or https:// URL, not ${url.protocol}`;
   if (url.username || url.password) return "must not carry a user name or password";
-  const host = url.hostname.toLowerCase();
-  if (allowedHosts.length > 0 && !allowedHosts.some((h) => host === h || host.endsWith(`.${h}`)))
-    return `host ${host} is not among REMINDERS_WEBHOOK_HOSTS (${allowedHosts.join(", ")})`;
-  return null;
-}
-
-/** The hosts REMINDERS_WEBHOOK_HOSTS allows (empty: any). */
-export function allowedHostsOf(setting: string | undefined): string[] {
-  return (setting ?? "")
-    .split(",")
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h.length > 0);
+  return webhookHostProblem(url.hostname, allowedHosts);
 }
 
 /** The URL as it may be shown: `https://chat.example.vn:5001/…`. */

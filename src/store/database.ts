@@ -40,6 +40,8 @@ export class RoundTripCounter {
 export interface TimeBudget {
   /** Its length (REQUEST_TIMEOUT_MS), for messages. */
   ms: number;
+  /** The setting it comes from, for messages: REQUEST_TIMEOUT_MS unless said (EXPORT_TIMEOUT_MS for downloads). */
+  setting?: string;
   /** When it ends, in milliseconds since the epoch. */
   deadline: number;
   /** False for mutations: a write is never cut short once it may have been committed. */
@@ -51,9 +53,23 @@ export interface TimeBudget {
 /** A read refused or stopped because its request's time budget was spent. */
 export class RequestTimeoutError extends Error {
   override name = "RequestTimeoutError";
-  constructor(readonly ms: number) {
-    super(`The request took longer than REQUEST_TIMEOUT_MS ${ms.toLocaleString("en-US")} ms and was stopped`);
+  constructor(
+    readonly ms: number,
+    readonly setting = "REQUEST_TIMEOUT_MS",
+  ) {
+    super(`The request took longer than ${setting} ${ms.toLocaleString("en-US")} ms and was stopped`);
   }
+}
+
+/**
+ * Reads bounded by a time budget of their own, outside a GraphQL request (the downloads): each
+ * gets what is left of `ms` from now as its transaction timeout, so Neo4j stops them when the
+ * budget is spent, and none is started after that (RequestTimeoutError naming `setting`).
+ */
+export function budgetedReads(ms: number, setting: string): RoundTripCounter {
+  const counter = new RoundTripCounter();
+  counter.budget = { ms, setting, deadline: Date.now() + ms, enforced: true, answered: false };
+  return counter;
 }
 
 /** The transaction config of a read for a request with `counter`: the rest of its budget as timeout. */
@@ -61,7 +77,7 @@ function txConfig(counter: RoundTripCounter | undefined): { timeout?: number } {
   const budget = counter?.budget;
   if (!budget?.enforced) return {};
   const left = Math.ceil(budget.deadline - Date.now());
-  if (left <= 0) throw new RequestTimeoutError(budget.ms);
+  if (left <= 0) throw new RequestTimeoutError(budget.ms, budget.setting);
   return { timeout: left };
 }
 
@@ -465,7 +481,8 @@ function mapError(e: unknown, budget?: TimeBudget): unknown {
   if (e instanceof DomainError || e instanceof DatabaseConnectionError) return e;
   if (e instanceof Neo4jError) {
     // Neo4j stopped the transaction at the timeout its request's budget gave it.
-    if (budget && /TransactionTimedOut/.test(e.code)) return new RequestTimeoutError(budget.ms);
+    if (budget && /TransactionTimedOut/.test(e.code))
+      return new RequestTimeoutError(budget.ms, budget.setting);
     if (e.code === CONSTRAINT_FAILED)
       return new DomainError("CONFLICT", `A uniqueness rule was violated: ${firstLine(e.message)}`);
     if (isConnectionFailure(e)) return connectionError(e);

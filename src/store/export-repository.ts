@@ -3,9 +3,10 @@
  * either as of a date or over all periods, limited to a scoped reader's subtrees — and their
  * properties and outgoing relations page by page, so that an export of the national graph is
  * streamed with bounded memory (one page of rows at a time; a subtree's member ids are kept).
+ * Each read takes the download's `counter`, whose budget (EXPORT_TIMEOUT_MS) is its transaction timeout.
  */
 import { active, attributeOn, holdTogether, STRUCTURE } from "./cypher-fragments.ts";
-import type { Database } from "./database.ts";
+import type { Database, RoundTripCounter } from "./database.ts";
 import { unitsInSubtrees, unitsReach } from "./unit-repository.ts";
 
 /** Units read per round trip. */
@@ -77,7 +78,11 @@ const when = (asOf: string | null, condition: string, otherwise = "true") =>
  * reader's subtree of a unit it sees only through its host holds only the units it may see
  * (unitsReach: such a unit opens no subtree).
  */
-export async function exportMembers(db: Database, scope: ExportScope): Promise<string[] | null> {
+export async function exportMembers(
+  db: Database,
+  scope: ExportScope,
+  counter?: RoundTripCounter,
+): Promise<string[] | null> {
   if (scope.root === null && scope.scopes === null) return null;
   if (scope.root !== null) {
     const rows = await db.read(
@@ -87,11 +92,12 @@ export async function exportMembers(db: Database, scope: ExportScope): Promise<s
        WHERE ${when(scope.asOf, `${active("x")} AND all(r IN rels WHERE ${active("r")})`, holdTogether("rels"))}
        RETURN DISTINCT x.id AS id ORDER BY id`,
       { root: scope.root, asOf: scope.asOf },
+      counter,
     );
     const ids = rows.map((r) => r.id as string);
     if (scope.scopes === null) return ids;
-    if ((await unitsReach(db, [scope.root], scope.scopes)).get(scope.root) === "subtree") return ids;
-    const seen = await unitsInSubtrees(db, ids, scope.scopes);
+    if ((await unitsReach(db, [scope.root], scope.scopes, counter)).get(scope.root) === "subtree") return ids;
+    const seen = await unitsInSubtrees(db, ids, scope.scopes, counter);
     return ids.filter((id) => seen.has(id));
   }
   // A scoped reader's whole graph: what unitsInSubtrees lets it see (also units hosted inside).
@@ -102,6 +108,7 @@ export async function exportMembers(db: Database, scope: ExportScope): Promise<s
      MATCH (u:Unit) WHERE (u.id IN inside OR u.host IN inside) AND ${when(scope.asOf, active("u"))}
      RETURN u.id AS id ORDER BY id`,
     { scopes: [...(scope.scopes ?? [])], asOf: scope.asOf },
+    counter,
   );
   return rows.map((r) => r.id as string);
 }
@@ -133,18 +140,21 @@ export async function exportUnitPage(
   db: Database,
   asOf: string | null,
   page: { after: string } | { ids: string[] },
+  counter?: RoundTripCounter,
 ): Promise<ExportUnit[]> {
   const rows =
     "ids" in page
       ? await db.read(
           `UNWIND $ids AS id MATCH (u:Unit {id: id}) ${dateParam(asOf)}${UNIT_RETURN(asOf)} ORDER BY id`,
           { ids: page.ids, asOf },
+          counter,
         )
       : await db.read(
           `MATCH (u:Unit) WHERE u.id > $after ${dateParam(asOf)}
            WITH * WHERE ${when(asOf, active("u"))}
            ${UNIT_RETURN(asOf)} ORDER BY id LIMIT ${EXPORT_PAGE}`,
           { after: page.after, asOf },
+          counter,
         );
   return rows as unknown as ExportUnit[];
 }
@@ -154,6 +164,7 @@ export async function exportRelationsFrom(
   db: Database,
   asOf: string | null,
   ids: readonly string[],
+  counter?: RoundTripCounter,
 ): Promise<ExportRelation[]> {
   const rows = await db.read(
     `UNWIND $ids AS id
@@ -171,6 +182,7 @@ export async function exportRelationsFrom(
             toString(r.validTo) AS validTo, coalesce(r.synthetic, false) AS synthetic
      ORDER BY from, type, to, id`,
     { ids: [...ids], asOf },
+    counter,
   );
   return rows as unknown as ExportRelation[];
 }

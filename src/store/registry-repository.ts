@@ -39,12 +39,14 @@ export async function registryUnitPage(
   db: Database,
   asOf: string,
   page: { after: string } | { ids: string[] },
+  counter?: RoundTripCounter,
 ): Promise<RegistryUnit[]> {
   const rows =
     "ids" in page
       ? await db.read(
           `WITH date($asOf) AS d UNWIND $ids AS id MATCH (u:Unit {id: id}) ${SUPERIOR} ${UNIT_ROW} ORDER BY id`,
           { ids: page.ids, asOf },
+          counter,
         )
       : await db.read(
           `WITH date($asOf) AS d MATCH (u:Unit) WHERE u.id > $after
@@ -52,6 +54,7 @@ export async function registryUnitPage(
            WITH u, d ORDER BY u.id LIMIT ${EXPORT_PAGE}
            ${SUPERIOR} ${UNIT_ROW} ORDER BY id`,
           { after: page.after, asOf },
+          counter,
         );
   return rows as unknown as RegistryUnit[];
 }
@@ -61,6 +64,7 @@ export async function registryRelationsFrom(
   db: Database,
   asOf: string,
   ids: readonly string[],
+  counter?: RoundTripCounter,
 ): Promise<RegistryRelation[]> {
   const rows = await db.read(
     `WITH date($asOf) AS d UNWIND $ids AS id
@@ -71,6 +75,7 @@ export async function registryRelationsFrom(
             toString(r.validFrom) AS validFrom, toString(r.validTo) AS validTo, coalesce(r.basis, []) AS basis
      ORDER BY from, type, to, id`,
     { ids: [...ids], asOf },
+    counter,
   );
   return rows as unknown as RegistryRelation[];
 }

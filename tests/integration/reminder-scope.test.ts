@@ -49,7 +49,7 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 }
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox({ READ_ACCESS: "scoped" }));
+  ({ server, admin } = await openSandbox({ READ_ACCESS: "scoped", REMINDERS_WEBHOOK_HOSTS: "127.0.0.1" }));
   receiver = createServer(async (req, res) => {
     const payload = new URLSearchParams(await bodyOf(req)).get("payload") ?? "{}";
     received.push({ url: req.url ?? "", text: (JSON.parse(payload) as { text: string }).text });
@@ -94,7 +94,11 @@ async function subscribe(bearer: string, unitId: string, who: string): Promise<s
 async function round(ids: string[], today: string) {
   const records = await Promise.all(ids.map((id) => findSubscription(server.db, id)));
   return runReminderRound(
-    { db: server.db, config: loadConfig({ READ_ACCESS: "scoped" }), log: createLogger("silent") },
+    {
+      db: server.db,
+      config: loadConfig({ READ_ACCESS: "scoped", REMINDERS_WEBHOOK_HOSTS: "127.0.0.1" }),
+      log: createLogger("silent"),
+    },
     records.map((r) => {
       if (!r) throw new Error("a subscription was not stored");
       return roundSubscription(r);

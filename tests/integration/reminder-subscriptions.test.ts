@@ -87,7 +87,10 @@ async function firstReport(): Promise<{ id: string; date: string }> {
 }
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox({ REMINDERS_MAX_UNITS: "30" }));
+  ({ server, admin } = await openSandbox({
+    REMINDERS_MAX_UNITS: "30",
+    REMINDERS_WEBHOOK_HOSTS: "127.0.0.1",
+  }));
   editor = await token("editor", [SCOPE], "editor-quang-ngai");
   viewer = await token("viewer", [], "viewer-tester");
   receiver = createServer((req, res) => {
@@ -283,7 +286,11 @@ describe("reminder subscriptions", () => {
     const record = await findSubscription(server.db, sub.id);
     if (!record) throw new Error("the subscription was not stored");
     const result = await runReminderRound(
-      { db: server.db, config: loadConfig({}), log: createLogger("silent") },
+      {
+        db: server.db,
+        config: loadConfig({ REMINDERS_WEBHOOK_HOSTS: "127.0.0.1" }),
+        log: createLogger("silent"),
+      },
       [roundSubscription(record)],
       {
         today: plusDays(report.date, -2),

@@ -28,6 +28,8 @@ const ENV = {
   REMINDERS_BACKOFF_MS: "50",
   REMINDERS_TIMEOUT_MS: "500",
   REMINDERS_PUBLIC_URL: "https://graph.example.vn",
+  // The local receiver: a private address, allowed only when listed.
+  REMINDERS_WEBHOOK_HOSTS: "127.0.0.1",
 };
 
 let a: TestServer;

@@ -47,7 +47,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-const deps = () => ({ db: server.db, config: loadConfig({}), log: createLogger("silent") });
+const deps = () => ({
+  db: server.db,
+  config: loadConfig({ REMINDERS_WEBHOOK_HOSTS: "127.0.0.1" }),
+  log: createLogger("silent"),
+});
 const round = (
   subs: Subscription[],
   today: string,

@@ -58,6 +58,8 @@ describe("sendReminder", () => {
       attempts: 3,
       backoffMs: 1,
       timeoutMs: 5000,
+      // The local receivers are allowed as an operator would list them (REMINDERS_WEBHOOK_HOSTS).
+      allowedHosts: ["127.0.0.1"],
     });
     expect(result).toEqual({ ok: false, attempts: 1, error: "HTTP 307 (redirects are not followed)" });
     expect(redirectorHits).toBe(1);

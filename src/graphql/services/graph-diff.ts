@@ -115,7 +115,9 @@ export async function planDiff(
 ): Promise<DiffPlan> {
   const window = diffWindow(args.from, args.to, args.maxSpanDays);
   const visibleIds =
-    args.scopes === null ? null : await exportMembers(db, { root: null, asOf: null, scopes: args.scopes });
+    args.scopes === null
+      ? null
+      : await exportMembers(db, { root: null, asOf: null, scopes: args.scopes }, counter);
   const visible = visibleIds === null ? null : new Set(visibleIds);
   const types = args.types && args.types.length > 0 ? new Set(args.types) : null;
   const under = args.under && args.under.length > 0 ? [...new Set(args.under)] : null;
