@@ -14,6 +14,7 @@ const P = "rid-";
 const { server, admin } = await fileSandbox(P);
 
 const ADD = `mutation ($input: AddRelationInput!) { addRelation(input: $input) { id changes { entity entityId } } }`;
+const END = `mutation ($id: ID!) { endRelation(relationId: $id, lastDay: "2024-12-31", basis: ["dieu-le-dang-whole"]) { id } }`;
 const ON = "2025-01-01";
 let u: ProvinceIds;
 /** A commune whose id looks like another's with a date after it (UNIT_ID allows it). */
@@ -64,12 +65,14 @@ describe("a relation whose id an old-scheme relation holds", () => {
     expect(rows).toEqual([{ from: u.xa, to: dated, start: null }]);
   });
 
-  it("does not stop the relation to the dotted unit, whose new id is joined with colons", async () => {
-    const res = await add(u.xa, dated);
+  it("can still be ended by the id it keeps", async () => {
+    const res = await gqlAs(server, admin, END, { id: oldId });
     expect(res.errors).toBeUndefined();
-    expect(
-      (res.data as { addRelation: { changes: { entityId: string }[] } }).addRelation.changes,
-    ).toContainEqual(expect.objectContaining({ entityId: `coordinates_with:${u.xa}:${dated}:${ON}` }));
+    const rows = await server.db.read(
+      "MATCH ()-[r:COORDINATES_WITH]->() WHERE r.id = $id RETURN toString(r.validTo) AS last",
+      { id: oldId },
+    );
+    expect(rows).toEqual([{ last: "2024-12-31" }]);
   });
 
   it("tells a relation made twice apart from an old one: it already exists", async () => {
