@@ -14,7 +14,6 @@ const P = "rid-";
 const { server, admin } = await fileSandbox(P);
 
 const ADD = `mutation ($input: AddRelationInput!) { addRelation(input: $input) { id changes { entity entityId } } }`;
-const END = `mutation ($id: ID!) { endRelation(relationId: $id, lastDay: "2024-12-31", basis: ["dieu-le-dang-whole"]) { id } }`;
 const ON = "2025-01-01";
 let u: ProvinceIds;
 /** A commune whose id looks like another's with a date after it (UNIT_ID allows it). */
@@ -63,16 +62,6 @@ describe("a relation whose id an old-scheme relation holds", () => {
       { id: oldId },
     );
     expect(rows).toEqual([{ from: u.xa, to: dated, start: null }]);
-  });
-
-  it("can still be ended by the id it keeps", async () => {
-    const res = await gqlAs(server, admin, END, { id: oldId });
-    expect(res.errors).toBeUndefined();
-    const rows = await server.db.read(
-      "MATCH ()-[r:COORDINATES_WITH]->() WHERE r.id = $id RETURN toString(r.validTo) AS last",
-      { id: oldId },
-    );
-    expect(rows).toEqual([{ last: "2024-12-31" }]);
   });
 
   it("tells a relation made twice apart from an old one: it already exists", async () => {
