@@ -40,6 +40,7 @@ import {
 } from "./due-dates.ts";
 import { badInput } from "./errors.ts";
 import { type Frequency, frequencyLabel } from "./frequencies.ts";
+import { joinId } from "./ids.ts";
 import type { Obligation } from "./obligations.ts";
 
 /** The longest window a calendar may span: five years, leap days included (1,827 days). */
@@ -229,8 +230,8 @@ export function buildCalendar(input: CalendarInput): Calendar {
       taskEntries(input, t).forEach(add);
       // Each further line of the deadline gets its own entries, ids suffixed by the line.
       (t.moreDeadlines ?? []).forEach((line, i) => {
-        const entries = taskEntries(input, { ...t, deadline: line.deadline, deadlineText: line.text });
-        for (const e of entries) add({ ...e, id: e.id.replace(`task.${t.id}`, `task.${t.id}.l${i + 2}`) });
+        const more = { ...t, deadline: line.deadline, deadlineText: line.text };
+        taskEntries(input, more, `l${i + 2}`).forEach(add);
       });
     }
   const typeOrder = (e: CalendarEntry) => CALENDAR_ENTRY_TYPES.indexOf(e.type);
@@ -263,7 +264,8 @@ const REPORT_TITLES: Partial<Record<Frequency, string>> = {
 interface ReportContext {
   input: CalendarInput;
   common: Omit<CalendarEntry, "id" | "title">;
-  key: string;
+  /** The parts its entries' ids start with (joinId). */
+  key: readonly string[];
   /** "<obligor>: " when the obligor is not the unit the calendar is for. */
   who: string;
   verb: string;
@@ -293,7 +295,7 @@ function reportContext(input: CalendarInput, o: Obligation): ReportContext {
       subject: o.subject,
       ruleId: o.ruleId,
     },
-    key: `report.${o.obligor}.${o.recipient}.${o.ruleId ?? `rel-${hash([o.type, o.subject ?? "", ...o.basis].join("|"))}`}`,
+    key: ["report", o.obligor, o.recipient, o.ruleId ?? `rel-${hash(relationText(o))}`],
     who: o.obligor === input.unitId ? "" : `${name(o.obligor)}: `,
     verb: o.type === "NOTIFIES" ? "Thông báo" : "Báo cáo",
     recipientName: name(o.recipient),
@@ -311,7 +313,7 @@ function frequencyReportEntries(c: ReportContext, o: Obligation, f: Frequency): 
     return [
       {
         ...common,
-        id: `${key}.${fslug}`,
+        id: joinId([...key, fslug]),
         title: `${who}${verb} ${frequencyLabel(f)} gửi ${recipientName}${o.subject ? ` — ${o.subject}` : ""}`,
         frequency: f,
         note: undatedReportNote(input, f),
@@ -322,7 +324,7 @@ function frequencyReportEntries(c: ReportContext, o: Obligation, f: Frequency): 
     .filter(({ date }) => c.inForce(date))
     .map(({ date, period }) => ({
       ...common,
-      id: `${key}.${fslug}.${period?.slug ?? date}`,
+      id: joinId([...key, fslug, period?.slug ?? date]),
       date,
       period: period?.key ?? null,
       periodLabel: period?.label ?? null,
@@ -362,7 +364,7 @@ function mappedPeriodicEntries(
       if (!c.inForce(date) || !period) continue;
       out.push({
         ...common,
-        id: `${key}.periodic.${period.slug}`,
+        id: joinId([...key, "periodic", period.slug]),
         date,
         period: period.key,
         periodLabel: period.label,
@@ -432,7 +434,7 @@ function meetingEntries(input: CalendarInput, m: MeetingRuleFact): CalendarEntry
     return [
       {
         ...common,
-        id: `meeting.${m.id}`,
+        id: joinId(["meeting", m.id]),
         title: `Hội nghị ${bodyName} (${frequencyLabel(cadence)})`,
         note: PERIOD_FREQUENCIES.includes(cadence)
           ? `Chưa có quy tắc ngày họp cho định kỳ "${frequencyLabel(cadence)}" trong ${input.policy.source}.`
@@ -443,7 +445,7 @@ function meetingEntries(input: CalendarInput, m: MeetingRuleFact): CalendarEntry
     .filter(({ date }) => !body || isActiveOn(body, date))
     .map(({ date, period }) => ({
       ...common,
-      id: `meeting.${m.id}.${period?.slug ?? date}`,
+      id: joinId(["meeting", m.id, period?.slug ?? date]),
       date,
       period: period?.key ?? null,
       periodLabel: period?.label ?? null,
@@ -470,15 +472,19 @@ const TITLE_MAX = 120;
 /** What every entry of one task shares: the fields it copies and the title it starts from. */
 interface TaskContext {
   t: TaskFact;
+  /** The id of an entry of this task (deadline line), with `more` parts after it (joinId). */
+  id: (...more: string[]) => string;
   common: Omit<CalendarEntry, "id" | "title">;
   title: string;
   inWindow: (date: IsoDate) => boolean;
 }
 
-function taskEntries(input: CalendarInput, t: TaskFact): CalendarEntry[] {
+/** A task's entries; those of its further deadline lines have the line (`l2`, …) in their ids. */
+function taskEntries(input: CalendarInput, t: TaskFact, line?: string): CalendarEntry[] {
   const short = t.title.length > TITLE_MAX ? `${t.title.slice(0, TITLE_MAX - 1).trimEnd()}…` : t.title;
   const c: TaskContext = {
     t,
+    id: (...more) => joinId(["task", t.id, ...(line ? [line] : []), ...more]),
     common: {
       ...BLANK_ENTRY,
       type: "TASK",
@@ -504,12 +510,12 @@ function taskEntries(input: CalendarInput, t: TaskFact): CalendarEntry[] {
       // ONGOING (thường xuyên) and PER_TERM (theo nhiệm kỳ): no date to show; nothing before
       // the year an ONGOING deadline starts from ("Từ năm 2022").
       if (d.startYear && Number(input.window.to.slice(0, 4)) < d.startYear) return [];
-      return [{ ...c.common, id: `task.${t.id}`, title: c.title }];
+      return [{ ...c.common, id: c.id(), title: c.title }];
   }
 }
 
 /** A date, the last day of a quarter, or 31/12 of a year, as the text states it. */
-function fixedDeadlineEntries({ t, common, title, inWindow }: TaskContext, d: Deadline): CalendarEntry[] {
+function fixedDeadlineEntries({ t, id, common, title, inWindow }: TaskContext, d: Deadline): CalendarEntry[] {
   const date = dueDate(d);
   if (!date || !inWindow(date)) return [];
   const period = deadlinePeriod(d);
@@ -517,7 +523,7 @@ function fixedDeadlineEntries({ t, common, title, inWindow }: TaskContext, d: De
   return [
     {
       ...common,
-      id: `task.${t.id}`,
+      id: id(),
       date,
       period: period?.key ?? null,
       periodLabel: period?.label ?? null,
@@ -543,8 +549,9 @@ function deadlinePeriod(d: Deadline): { key: string; label: string } | null {
 }
 
 /** Due some time after an event: pending, without a date, until the event is recorded. */
-function relativeDeadlineEntries({ t, common, title, inWindow }: TaskContext, d: Deadline): CalendarEntry[] {
-  const id = `task.${t.id}`;
+function relativeDeadlineEntries(c: TaskContext, d: Deadline): CalendarEntry[] {
+  const { t, common, title, inWindow } = c;
+  const id = c.id();
   if (isPending(d))
     return [
       {
@@ -575,7 +582,7 @@ function relativeDeadlineEntries({ t, common, title, inWindow }: TaskContext, d:
 
 /** "Hằng năm": one entry on 31/12 of every year in the window. */
 function yearlyTaskEntries(
-  { t, common, title, inWindow }: TaskContext,
+  { t, id, common, title, inWindow }: TaskContext,
   window: CalendarWindow,
 ): CalendarEntry[] {
   const out: CalendarEntry[] = [];
@@ -586,7 +593,7 @@ function yearlyTaskEntries(
     if (!inWindow(date)) continue;
     out.push({
       ...common,
-      id: `task.${t.id}.${y}`,
+      id: id(String(y)),
       date,
       period: `${y}`,
       periodLabel: `năm ${y}`,
@@ -604,6 +611,16 @@ function yearlyTaskEntries(
 }
 
 /** FNV-1a, base 36: a short stable tag for explicit obligations, which have no id of their own. */
+/**
+ * What tells apart the relations without a rule between one obligor and recipient. Joined with
+ * "|" as before (keeping their ids) unless the free-text subject holds one, which would make two
+ * different (subject, basis) pairs one text: then as JSON, which starts with "[" where a type cannot.
+ */
+function relationText(o: Obligation): string {
+  const parts = [o.type, o.subject ?? "", ...o.basis];
+  return o.subject?.includes("|") ? JSON.stringify(parts) : parts.join("|");
+}
+
 function hash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -1,16 +1,29 @@
 /** Stable ids the system makes itself. */
 
 /**
- * A deterministic id for a relation: type, ends and start (seed/FORMAT.md), joined with dots;
- * when an end's id holds a dot itself (UNIT_ID allows it), joined with colons instead. No type,
- * unit id or date holds a colon, and in the dotted form no part holds a dot, so each id splits
- * back into exactly one (type, from, to, start): two relations never share an id — with dots
- * alone, u → v.w and u.v → w did. Ends without dots (every seeded and generated relation) keep
- * the dotted form, so ids already stored stay what they were (they are looked up, never re-derived).
+ * Joins an id's parts (two or more) with dots; when a part holds a dot itself (unit ids and seed
+ * ids may), with colons instead. No part holds a colon (ids, dates and slugs cannot), and in the
+ * dotted form no part holds a dot, so each id splits back into exactly one list of parts: with
+ * dots alone, ["u", "v.w"] and ["u.v", "w"] gave the same id. Ids whose parts hold no dot keep
+ * the dotted form they always had (stored relation ids, calendar UIDs, sent reminders' keys).
+ */
+export function joinId(parts: readonly string[]): string {
+  return parts.join(parts.some((p) => p.includes(".")) ? ":" : ".");
+}
+
+/** `id` (made by joinId) with one more part that holds neither a dot nor a colon: joinId([...parts, part]). */
+export function appendToId(id: string, part: string): string {
+  return `${id}${id.includes(":") ? ":" : "."}${part}`;
+}
+
+/**
+ * A deterministic id for a relation: type, ends and start (seed/FORMAT.md), joined by joinId, so
+ * two relations never share an id — with dots alone, u → v.w and u.v → w did. Ends without dots
+ * (every seeded and generated relation) keep the dotted form, so ids already stored stay what they
+ * were (they are looked up, never re-derived).
  */
 export function relationId(r: { type: string; from: string; to: string; validFrom?: string | null }): string {
-  const separator = r.from.includes(".") || r.to.includes(".") ? ":" : ".";
-  return [r.type.toLowerCase(), r.from, r.to, ...(r.validFrom ? [r.validFrom] : [])].join(separator);
+  return joinId([r.type.toLowerCase(), r.from, r.to, ...(r.validFrom ? [r.validFrom] : [])]);
 }
 
 export const UNIT_ID = /^[a-z0-9][a-z0-9.-]{0,127}$/;

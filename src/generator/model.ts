@@ -5,6 +5,7 @@
  * endpoints' common interval, as in the seed).
  */
 import { isInOrder } from "../domain/dates.ts";
+import { relationId } from "../domain/ids.ts";
 import {
   GEN_PREFIX,
   type GenEvent,
@@ -134,7 +135,8 @@ export class ChunkBuilder {
     const validTo = earlier(earlier(a.validTo, b.validTo), opts.validTo ?? null);
     if (!isInOrder({ validFrom, validTo })) return;
     this.relations.push({
-      id: `${GEN_PREFIX}${type.toLowerCase()}.${from}.${to}${validFrom ? `.${validFrom}` : ""}`,
+      // The API's id with the generator's prefix: "gen-reports_to.a.b.2025-07-01".
+      id: `${GEN_PREFIX}${relationId({ type, from, to, validFrom })}`,
       type,
       from,
       to,

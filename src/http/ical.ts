@@ -24,6 +24,7 @@ import { citationLabel } from "../domain/citations.ts";
 import { addDays, vietnameseDate } from "../domain/due-dates.ts";
 import { badInput } from "../domain/errors.ts";
 import { type Frequency, frequencyLabel } from "../domain/frequencies.ts";
+import { appendToId } from "../domain/ids.ts";
 import { TASK_ROLES, type TaskRole } from "../domain/relation-types.ts";
 import type { Context } from "../graphql/context.ts";
 import { loadCitations, loadUnits } from "../graphql/services/lookups.ts";
@@ -113,7 +114,7 @@ async function icsText(calendar: UnitCalendar, { from, to }: CalendarWindow, ctx
     allDay(entry.id, date, entry.title, description, ENTRY_TYPE_LABELS[entry.type]);
     if (entry.type === "MEETING" && entry.papersDeadline)
       allDay(
-        `${entry.id}.papers`,
+        appendToId(entry.id, "papers"),
         entry.papersDeadline,
         `Hạn gửi tài liệu: ${entry.title}`,
         `Hạn gửi tài liệu hội nghị ngày ${vietnameseDate(date)} (trước ${entry.papersLeadDays} ngày).\n${description}`,

@@ -9,7 +9,7 @@ import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dat
 import { isInOrder, previousDay } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
-import { changeViolationError } from "../domain/invariants.ts";
+import { changeViolationError, type Violation } from "../domain/invariants.ts";
 import { type UnitInput, unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
@@ -103,7 +103,12 @@ async function createUnitNode(
     });
 }
 
-/** Creates a relation from `validFrom` (to `validTo`), with a deterministic id; CONFLICT if it exists. */
+/**
+ * Creates a relation from `validFrom` (to `validTo`), with a deterministic id; CONFLICT (UNIQUE_ID,
+ * naming `argument`) if a relation holds that id — this one, or one made before ids were joined
+ * with colons around dotted unit ids, whose old id may equal this one's (u → "v.2025-01-01" with
+ * no start was "t.u.v.2025-01-01", the id of u → v from 2025-01-01).
+ */
 async function createRelation(
   s: ChangeSession,
   rel: {
@@ -118,6 +123,7 @@ async function createRelation(
     basis: string[];
     note?: string | null;
   },
+  argument: string,
 ): Promise<string> {
   assertType(rel.type);
   const id = relationId(rel);
@@ -127,12 +133,12 @@ async function createRelation(
   s.touchNewRelation({ id, type: rel.type });
   const [created] = await s.tx.run(
     `MATCH (a:Unit {id: $from}), (b:Unit {id: $to})
-     OPTIONAL MATCH ()-[o:${rel.type}]->() WHERE o.id = $id
-     WITH a, b, count(o) AS existing
-     FOREACH (_ IN CASE WHEN existing = 0 THEN [1] ELSE [] END |
+     OPTIONAL MATCH (x)-[o:${rel.type}]->(y) WHERE o.id = $id
+     WITH a, b, collect(CASE WHEN o IS NULL THEN null ELSE {from: x.id, to: y.id, validFrom: toString(o.validFrom)} END) AS holders
+     FOREACH (_ IN CASE WHEN size(holders) = 0 THEN [1] ELSE [] END |
        CREATE (a)-[r:${rel.type} {id: $id, validFrom: date($validFrom), validTo: date($validTo), frequencies: $frequencies,
                                   via: $via, subject: $subject, basis: $basis, note: $note, origin: 'api'}]->(b))
-     RETURN existing`,
+     RETURN holders[0] AS holder`,
     {
       id,
       from: rel.from,
@@ -146,13 +152,28 @@ async function createRelation(
       note: rel.note ?? null,
     },
   );
-  if (Number(created?.existing ?? 0) > 0)
-    throw changeViolationError({
-      rule: "UNIQUE_ID",
-      units: [rel.from, rel.to],
-      message: `relation "${id}" already exists`,
-    });
+  const holder = created?.holder as RelationEnds | null | undefined;
+  if (holder) throw changeViolationError(relationIdTaken({ ...rel, id }, holder), argument);
   return id;
+}
+
+interface RelationEnds {
+  from: string;
+  to: string;
+  validFrom: string | null;
+}
+
+/** The refusal of a relation whose id `holder` already has: the same relation, or an older one. */
+function relationIdTaken(rel: RelationEnds & { type: string; id: string }, holder: RelationEnds): Violation {
+  const same = holder.from === rel.from && holder.to === rel.to && holder.validFrom === rel.validFrom;
+  const start = holder.validFrom ? `from ${holder.validFrom}` : "with no start";
+  return {
+    rule: "UNIQUE_ID",
+    units: [...new Set([rel.from, rel.to, holder.from, holder.to])],
+    message: same
+      ? `relation "${rel.id}" already exists`
+      : `the id "${rel.id}" is held by ${rel.type} "${holder.from}" → "${holder.to}" ${start}, made before relation ids joined dotted unit ids with ":"`,
+  };
 }
 
 type RelationRow = RelationRecord;
@@ -300,18 +321,23 @@ async function hangUnder(
   from: string,
   basis: string[],
   type: string,
+  argument: string,
 ): Promise<void> {
   if (type === "SUBORDINATE_TO") await s.lockPlacement(unitId, parentId, from);
   else await s.lock([unitId, parentId]);
   const units = await requireUnits(s, [unitId, parentId], "superiorId", from);
-  await createRelation(s, {
-    type,
-    from: unitId,
-    to: parentId,
-    validFrom: from,
-    validTo: earlier(units.get(unitId)?.validTo, units.get(parentId)?.validTo),
-    basis,
-  });
+  await createRelation(
+    s,
+    {
+      type,
+      from: unitId,
+      to: parentId,
+      validFrom: from,
+      validTo: earlier(units.get(unitId)?.validTo, units.get(parentId)?.validTo),
+      basis,
+    },
+    argument,
+  );
 }
 
 /** Moves a unit under a new parent from `from`: the structural edge in force then ends the day before. */
@@ -332,7 +358,7 @@ async function moveUnder(
   // The superior it leaves (also by a link dated later, which goes) must be the editor's too.
   await authorizeEndedLinks(s, ending, new Set([unitId]), () => "unitId");
   for (const rel of ending) await endRelationOn(s, rel, previousDay(from));
-  await hangUnder(s, unitId, parentId, from, basis, edgeType);
+  await hangUnder(s, unitId, parentId, from, basis, edgeType, "superiorId");
 }
 
 /** A relation of any of our types by id. */
@@ -397,8 +423,9 @@ export const mutations = {
         await requireUnits(s, [a.superiorId], "input.superiorId", a.effectiveOn);
       } else s.mayCreateRoot();
       await createUnitNode(s, a.unit, "input.unit", a.effectiveOn, a.basis);
+      const type = structuralType(a.unit.kind);
       if (a.superiorId)
-        await hangUnder(s, a.unit.id, a.superiorId, a.effectiveOn, a.basis, structuralType(a.unit.kind));
+        await hangUnder(s, a.unit.id, a.superiorId, a.effectiveOn, a.basis, type, "input.superiorId");
     }),
 
   updateUnit: (
@@ -506,18 +533,22 @@ export const mutations = {
         await requireUnits(s, [a.fromId], "input.fromId");
         await requireUnits(s, [a.toId], "input.toId");
         if (a.via?.length) await requireUnits(s, a.via, "input.via");
-        await createRelation(s, {
-          type: a.type,
-          from: a.fromId,
-          to: a.toId,
-          validFrom: a.validFrom,
-          validTo: a.validTo,
-          frequencies: a.frequencies ?? [],
-          via: a.via ?? [],
-          subject: a.subject,
-          basis: a.basis,
-          note: a.note,
-        });
+        await createRelation(
+          s,
+          {
+            type: a.type,
+            from: a.fromId,
+            to: a.toId,
+            validFrom: a.validFrom,
+            validTo: a.validTo,
+            frequencies: a.frequencies ?? [],
+            via: a.via ?? [],
+            subject: a.subject,
+            basis: a.basis,
+            note: a.note,
+          },
+          "input",
+        );
       },
     ),
 

@@ -7,11 +7,13 @@
 import type { Principal } from "../auth/principal.ts";
 import { DATED_ATTRIBUTES } from "../domain/dated-attributes.ts";
 import { previousDay } from "../domain/dates.ts";
+import { changeViolationError } from "../domain/invariants.ts";
 import { unitProperties } from "../domain/records.ts";
 import type { RegistryRelation, RegistryUnit } from "../registry/layout.ts";
 import {
   type ExistingUnit,
   type ImportPlan,
+  type NewEdge,
   newStructuralEdges,
   type Snapshot,
   structuralType,
@@ -233,6 +235,7 @@ export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapsh
     { changes: plan.change.map((c) => ({ id: c.id, set: c.set, dates: c.dates })) },
   );
   await endRelations(s.tx, ended);
+  await refuseTakenIds(s.tx, edges);
   for (const type of ["SUBORDINATE_TO", "PART_OF"] as const)
     await s.tx.run(
       `UNWIND $edges AS e MATCH (a:Unit {id: e.from}), (b:Unit {id: e.to})
@@ -243,6 +246,28 @@ export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapsh
   await s.tx.run("UNWIND $closes AS c MATCH (u:Unit {id: c.id}) SET u.validTo = date(c.lastDay)", {
     closes: plan.close.map((c) => ({ id: c.id, lastDay: c.lastDay })),
   });
+}
+
+/**
+ * CONFLICT (UNIQUE_ID, naming the file) when a link's id is taken: by a relation made before ids
+ * joined dotted unit ids with ":", whose old id may equal a new link's (seed/FORMAT.md).
+ */
+async function refuseTakenIds(tx: TransactionRunner, edges: readonly NewEdge[]): Promise<void> {
+  for (const type of ["SUBORDINATE_TO", "PART_OF"] as const) {
+    const [taken] = await tx.run(
+      `MATCH (x)-[r:${type}]->(y) WHERE r.id IN $ids RETURN r.id AS id, x.id AS from, y.id AS to LIMIT 1`,
+      { ids: edges.filter((e) => e.type === type).map((e) => e.id) },
+    );
+    if (taken)
+      throw changeViolationError(
+        {
+          rule: "UNIQUE_ID",
+          units: [String(taken.from), String(taken.to)],
+          message: `the id "${taken.id}" of a new link is held by ${type} "${taken.from}" → "${taken.to}"`,
+        },
+        "file",
+      );
+  }
 }
 
 async function createUnits(tx: TransactionRunner, plan: ImportPlan): Promise<void> {

@@ -3,17 +3,11 @@
  * JWTs; and reading switched off for anonymous users by configuration.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASIS, closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
+import { BASIS, create, fileSandbox, gqlAs, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "az-";
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
-});
-afterAll(() => closeSandbox(server, P));
+const { server, admin } = await fileSandbox(P);
 
 type Vars = Record<string, unknown>;
 interface Operation {

@@ -7,33 +7,22 @@
  * the graph exactly as it was; the same change on a unit that stayed inside, a relation that
  * ends before the unit left, and an admin's change still go through.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BASIS,
-  closeSandbox,
   create,
+  fileSandbox,
   gqlAs,
-  openSandbox,
   type ProvinceIds,
   provinceFixture,
   refusedUnchanged,
   token,
 } from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-// Each test builds its own provinces through the API first: on a loaded machine that alone may take a minute.
-vi.setConfig({ testTimeout: 180_000 });
 
 const P = "bd-";
 const BACKDATED = "2024-06-01";
 const LEFT = "2025-01-01";
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
-});
-afterAll(() => closeSandbox(server, P));
+const { server, admin } = await fileSandbox(P);
 
 const UPDATE = `mutation ($id: ID!, $d: Date!) { updateUnit(input: { id: $id, name: "Tên mới", note: "sửa lùi ngày", effectiveOn: $d, basis: ["dieu-le-dang-whole"] }) { id } }`;
 const CREATE = `mutation ($id: ID!, $s: ID!, $d: Date!) { createUnit(input: { unit: { id: $id, name: "Chi bộ mới", kind: BASIC_PARTY_CELL }, superiorId: $s, effectiveOn: $d, basis: ["dieu-le-dang-whole"] }) { id } }`;

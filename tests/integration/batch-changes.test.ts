@@ -5,30 +5,12 @@
  * coded error naming the argument; and a batch that fails anywhere leaves the graph exactly as it
  * was (checked against a snapshot of the whole graph).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  closeSandbox,
-  create,
-  gqlAs,
-  openSandbox,
-  provinceFixture,
-  refusedUnchanged,
-  token,
-} from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-// Each test builds its own province through the API first (seven changes): on a loaded machine that alone may take a minute.
-vi.setConfig({ testTimeout: 180_000 });
+import { describe, expect, it } from "vitest";
+import { create, fileSandbox, gqlAs, provinceFixture, refusedUnchanged, token } from "./helpers/sandbox.ts";
 
 const P = "bc-";
 const BASIS = ["dieu-le-dang-whole"];
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
-});
-afterAll(() => closeSandbox(server, P));
+const { server, admin } = await fileSandbox(P);
 
 const CREATE_UNITS = `mutation ($input: CreateUnitsInput!) { createUnits(input: $input) { id kind units { id } changes { entity entityId operation } } }`;
 const MOVE_UNITS = `mutation ($input: MoveUnitsInput!) { moveUnits(input: $input) { id kind changes { entity operation } } }`;

@@ -6,30 +6,12 @@
  * relation ids that two relations never share, and the plain refusals (a viewer, an empty list,
  * a bad date, a last day before a unit began). Every refusal leaves the graph exactly as it was.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  closeSandbox,
-  create,
-  gqlAs,
-  openSandbox,
-  provinceFixture,
-  refusedUnchanged,
-  token,
-} from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-// Each test builds its own province through the API first: on a loaded machine that alone may take a minute.
-vi.setConfig({ testTimeout: 180_000 });
+import { describe, expect, it } from "vitest";
+import { create, fileSandbox, gqlAs, provinceFixture, refusedUnchanged, token } from "./helpers/sandbox.ts";
 
 const P = "bz-";
 const BASIS = ["dieu-le-dang-whole"];
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
-});
-afterAll(() => closeSandbox(server, P));
+const { server, admin } = await fileSandbox(P);
 
 const CREATE_UNITS = `mutation ($input: CreateUnitsInput!) { createUnits(input: $input) { id } }`;
 const MOVE_UNITS = `mutation ($input: MoveUnitsInput!) { moveUnits(input: $input) { id } }`;

@@ -5,33 +5,22 @@
  * theirs; a closure ends only the organs that are part of the unit on its last day; batch limits
  * are refused before any work. Every refusal leaves the graph exactly as it was.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lockUnits } from "../../src/store/write-locks.ts";
 import {
-  closeSandbox,
   create,
+  fileSandbox,
   type GqlResult,
   gqlAs,
-  openSandbox,
   provinceFixture,
   refusal,
   refusedUnchanged,
   token,
 } from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-// Each test builds its own provinces through the API first: on a loaded machine that alone may take a minute.
-vi.setConfig({ testTimeout: 180_000 });
 
 const P = "bs-";
 const BASIS = ["dieu-le-dang-whole"];
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
-});
-afterAll(() => closeSandbox(server, P));
+const { server, admin } = await fileSandbox(P);
 
 const MOVE_UNITS = `mutation ($input: MoveUnitsInput!) { moveUnits(input: $input) { id changes { entity operation } } }`;
 const CLOSE_UNITS = `mutation ($input: CloseUnitsInput!) { closeUnits(input: $input) { id } }`;

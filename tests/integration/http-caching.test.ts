@@ -1,17 +1,11 @@
 /** HTTP caching of reads over GET: ETag from the graph's version and the request, 304, Cache-Control, Vary. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeSandbox, create, openSandbox, token } from "./helpers/sandbox.ts";
-import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+import { describe, expect, it } from "vitest";
+import { create, fileSandbox, token } from "./helpers/sandbox.ts";
+import { startTestServer } from "./helpers/test-server.ts";
 
 const P = "etag-";
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  // No subscription poller: the statement count below is the requests' own.
-  ({ server, admin } = await openSandbox({ LIVE_MAX_CONNECTIONS_PER_CLIENT: "0" }));
-});
-afterAll(() => closeSandbox(server, P));
+// No subscription poller: the statement count below is the requests' own.
+const { server, admin } = await fileSandbox(P, { LIVE_MAX_CONNECTIONS_PER_CLIENT: "0" });
 
 const UNIT = "query Unit($id: ID!) { unit(id: $id) { id name } }";
 

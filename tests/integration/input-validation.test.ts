@@ -6,18 +6,15 @@
  * The server is started with an explicit JWT_SECRET and tokens carry `exp` (helpers/sandbox.ts),
  * so nothing here rests on a built-in development secret.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
-import { BASIS, CREATE, closeSandbox, create, gqlAs, openSandbox } from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
+import { BASIS, CREATE, create, fileSandbox, gqlAs } from "./helpers/sandbox.ts";
 
 const P = "iv-";
 const FROM = "2025-07-01";
-let server: TestServer;
-let admin: string;
+const { server, admin } = await fileSandbox(P);
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
   // Communes hang directly under a province from the 2025 reform on.
   await create(server, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong", FROM);
   for (const x of ["a", "b"])
@@ -25,8 +22,6 @@ beforeAll(async () => {
   const cell = { id: `${P}chi-bo`, kind: "BASIC_PARTY_CELL", sector: "AGENCY" };
   await create(server, admin, cell, `${P}xa-a`, FROM);
 });
-
-afterAll(() => closeSandbox(server, P));
 
 type Errors = { message: string; extensions?: Record<string, unknown> }[] | undefined;
 

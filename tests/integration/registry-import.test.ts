@@ -7,26 +7,21 @@
  */
 import net from "node:net";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASIS, closeSandbox, create, gqlAs, openSandbox, token } from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BASIS, create, fileSandbox, gqlAs, token } from "./helpers/sandbox.ts";
 
 const P = "rgi-";
 const ON = "2026-01-01";
 const LATER = "2026-02-01";
 const HEADER = "Mã định danh,Mã đơn vị,Tên đơn vị,Loại,Cấp,Mã cấp trên trực tiếp,Hiệu lực đến,Căn cứ";
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox({
-    REGISTRY_IMPORT_MAX_BYTES: "65536",
-    REGISTRY_IMPORT_MAX_ROWS: "100",
-  }));
-  await create(server, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+const { server, admin } = await fileSandbox(P, {
+  REGISTRY_IMPORT_MAX_BYTES: "65536",
+  REGISTRY_IMPORT_MAX_ROWS: "100",
 });
 
-afterAll(() => closeSandbox(server, P));
+beforeAll(async () => {
+  await create(server, admin, { id: `${P}tinh-uy`, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+});
 
 interface Report {
   applied: boolean;

@@ -8,31 +8,22 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { runReminderRound } from "../../src/reminders/run.ts";
 import { roundSubscription } from "../../src/reminders/scheduler.ts";
 import { findSubscription } from "../../src/store/reminder-repository.ts";
-import {
-  closeSandbox,
-  gqlAs,
-  openSandbox,
-  provinceFixture,
-  refusedUnchanged,
-  token,
-} from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-// The province fixture is built through the API first: on a loaded machine that alone may take a minute.
-vi.setConfig({ testTimeout: 180_000 });
+import { fileSandbox, gqlAs, provinceFixture, refusedUnchanged, token } from "./helpers/sandbox.ts";
 
 const UNIT = "chi-bo-so-noi-vu-quang-ngai";
 const P = "rsc-";
 const SUBJECTS = ["admin-tester", "editor-rsc-chi-bo", "editor-rsc-tinh"];
 
-let server: TestServer;
-let admin: string;
+const { server, admin } = await fileSandbox(P, {
+  READ_ACCESS: "scoped",
+  REMINDERS_WEBHOOK_HOSTS: "127.0.0.1",
+});
 let receiver: Server;
 let base: string;
 const received: { url: string; text: string }[] = [];
@@ -49,7 +40,6 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 }
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox({ READ_ACCESS: "scoped", REMINDERS_WEBHOOK_HOSTS: "127.0.0.1" }));
   receiver = createServer(async (req, res) => {
     const payload = new URLSearchParams(await bodyOf(req)).get("payload") ?? "{}";
     received.push({ url: req.url ?? "", text: (JSON.parse(payload) as { text: string }).text });
@@ -68,7 +58,6 @@ afterAll(async () => {
   );
   receiver?.closeAllConnections();
   await new Promise((r) => receiver?.close(r));
-  if (server) await closeSandbox(server, P);
 });
 
 const dayMs = 86_400_000;

@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphSnapshot } from "./helpers/graph-snapshot.ts";
 import {
-  closeSandbox,
+  fileSandbox,
   type GqlResult,
   gqlAs,
-  openSandbox,
   provinceFixture,
   TEST_SECRET,
   token,
@@ -18,13 +17,7 @@ import {
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "sx-";
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
-});
-afterAll(() => closeSandbox(server, P));
+const { server, admin } = await fileSandbox(P);
 
 let n = 0;
 /** A fresh province and another with its district `otherHuyen` (helpers/sandbox.ts). */

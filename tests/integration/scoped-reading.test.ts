@@ -6,24 +6,21 @@
  * behind a change and a diff's cause too; and the change feed's cursor names only a change shown.
  * Each check shows first that an unscoped reader does see what the scoped one must not.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { UNIT_COLUMNS } from "../../src/registry/layout.ts";
 import { csvRows } from "./helpers/csv-rows.ts";
 import {
   BASIS,
-  closeSandbox,
   create,
+  fileSandbox,
   gqlAs,
-  openSandbox,
   type ProvinceIds,
   provinceFixture,
   token,
 } from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
 
 const P = "rsc-";
-let server: TestServer;
-let admin: string;
+const { server, admin } = await fileSandbox(P, { READ_ACCESS: "scoped" });
 let u: ProvinceIds;
 /** A viewer scoped to the province `u.tinh`. */
 let reader: string;
@@ -32,7 +29,6 @@ const hosted = `${P}dang-uy-so`;
 const hostedCell = `${P}chi-bo-so`;
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox({ READ_ACCESS: "scoped" }));
   u = await provinceFixture(server, admin, `${P}1`, { otherDistrict: true });
   // An agency of the province, and a party committee under the other province's district that
   // sits in it (visible to the province's reader through its host), with a cell under it.
@@ -46,7 +42,6 @@ beforeAll(async () => {
   await create(server, admin, { id: hostedCell, kind: "SUBORDINATE_PARTY_CELL", sector: "AGENCY" }, hosted);
   reader = await token("viewer", [u.tinh], "viewer-rsc-tinh");
 });
-afterAll(() => closeSandbox(server, P));
 
 const get = (path: string, bearer: string) =>
   fetch(`${server.base}${path}${path.includes("?") ? "&" : "?"}access_token=${bearer}`);

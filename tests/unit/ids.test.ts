@@ -4,7 +4,8 @@
  * hold dots, so joining the parts with dots alone was ambiguous.
  */
 import { describe, expect, it } from "vitest";
-import { relationId, UNIT_ID } from "../../src/domain/ids.ts";
+import { appendToId, joinId, relationId, UNIT_ID } from "../../src/domain/ids.ts";
+import { ChunkBuilder } from "../../src/generator/model.ts";
 
 describe("relationId", () => {
   it("keeps the dotted form for ends without dots", () => {
@@ -44,5 +45,51 @@ describe("relationId", () => {
           seen.set(id, parts);
         }
     expect(seen.size).toBe(ends.length * ends.length * 2);
+  });
+});
+
+describe("joinId", () => {
+  const parts = ["a", "a.b", "b", "2024-01-01", "x.2024-01-01", "l2"];
+  const lists = parts.flatMap((p) => [
+    [p],
+    ...parts.flatMap((q) => [[p, q], ...parts.map((r) => [p, q, r])]),
+  ]);
+
+  it("gives each list of two or more parts its own id, whatever dots the parts hold", () => {
+    const seen = new Map<string, string>();
+    for (const list of lists.filter((l) => l.length >= 2)) {
+      const id = joinId(["entry", ...list]);
+      expect(seen.get(id) ?? JSON.stringify(list)).toBe(JSON.stringify(list));
+      seen.set(id, JSON.stringify(list));
+    }
+    expect(seen.size).toBe(lists.filter((l) => l.length >= 2).length);
+  });
+
+  it("appends a part as joinId would have joined it", () => {
+    for (const list of lists)
+      expect(appendToId(joinId(["meeting", ...list]), "papers")).toBe(joinId(["meeting", ...list, "papers"]));
+  });
+});
+
+describe("generated relation ids", () => {
+  /** The generated unit `child` (from 2025-07-01) under the known unit `parent`. */
+  const relationOf = (child: string, parent: string) => {
+    const b = new ChunkBuilder("test", new Map([[parent, { validFrom: null, validTo: null }]]));
+    b.unit({ id: child, name: child, kind: "PROVINCIAL_COMMITTEE", validFrom: "2025-07-01" });
+    b.rel("SUBORDINATE_TO", child, parent, ["dieu-le-dang-whole"]);
+    return b.relations[0];
+  };
+
+  it("are the API's ids with the generator's prefix, as stored before for ends without dots", () => {
+    const r = relationOf("gen-tinh-a", "bch-trung-uong");
+    expect(r?.id).toBe("gen-subordinate_to.gen-tinh-a.bch-trung-uong.2025-07-01");
+    expect(r?.id).toBe(
+      `gen-${relationId({ type: "SUBORDINATE_TO", from: "gen-tinh-a", to: "bch-trung-uong", validFrom: "2025-07-01" })}`,
+    );
+  });
+
+  it("stay apart when an end holds a dot", () => {
+    // gen-a → b.c and gen-a.b → c: with dots alone, both were "gen-subordinate_to.gen-a.b.c.2025-07-01".
+    expect(relationOf("gen-a", "b.c")?.id).not.toBe(relationOf("gen-a.b", "c")?.id);
   });
 });

@@ -4,7 +4,7 @@
  * seeded graph is as it was for the other test files.
  */
 import { SignJWT } from "jose";
-import { expect } from "vitest";
+import { afterAll, expect, vi } from "vitest";
 import type { Database } from "../../../src/store/database.ts";
 import { bumpGraphVersion } from "../../../src/store/graph-version.ts";
 import { graphSnapshot } from "./graph-snapshot.ts";
@@ -130,6 +130,24 @@ export async function openSandbox(
 ): Promise<{ server: TestServer; admin: string }> {
   const server = await startTestServer({ JWT_SECRET: TEST_SECRET, ...env });
   return { server, admin: await token("admin", [], "admin-tester") };
+}
+
+/**
+ * The preamble of a test file that writes, in one line at its top level:
+ * `const { server, admin } = await fileSandbox("bc-")`. Opens the sandbox (openSandbox with `env`)
+ * while the file loads, closes it after the file's tests (removing the units under `prefix`; after
+ * hooks run as a stack, so the file's own run first, the server still up), and gives each test
+ * 180 s: most build a province through the API first, which alone may take a minute on a loaded
+ * machine. (Not `useSandbox`: Biome reads a `use…` call outside a component as a misplaced React hook.)
+ */
+export async function fileSandbox(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<{ server: TestServer; admin: string }> {
+  vi.setConfig({ testTimeout: 180_000 });
+  const sandbox = await openSandbox(env);
+  afterAll(() => closeSandbox(sandbox.server, prefix));
+  return sandbox;
 }
 
 /** Removes the units under each prefix (with their events and changes), then stops the server. */
