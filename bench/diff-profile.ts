@@ -93,9 +93,13 @@ const { DiffRun: Run } = await import("../src/graphql/services/graph-diff.ts");
 async function phase(name: string, f: () => Promise<unknown>): Promise<void> {
   const t = performance.now();
   const cpu = neo4jCpu();
+  const own = process.cpuUsage();
   console.log(`${name}:`);
   await f();
-  console.log(`${name}: ${(performance.now() - t).toFixed(0)} ms${cpuNote(cpu)}`);
+  const used = process.cpuUsage(own);
+  console.log(
+    `${name}: ${(performance.now() - t).toFixed(0)} ms${cpuNote(cpu)} [this process cpu ${((used.user + used.system) / 1e6).toFixed(2)} s]`,
+  );
 }
 for (let i = 0; i < Number(values.runs); i++)
   for (const what of ["page", "summary"] as const) {
