@@ -209,6 +209,11 @@ class BatchEvents {
   /** The first id of the first batch: units from it on, up to a batch's last, came in a batch. */
   private first: string | null = null;
 
+  /** Notes the first batch's ids (taken in order, before any read: reads may end out of order). */
+  firstBatch(ids: readonly string[]): void {
+    this.first ??= ids[0] ?? null;
+  }
+
   constructor(
     private readonly db: Database,
     private readonly plan: DiffPlan,
@@ -223,7 +228,6 @@ class BatchEvents {
     ids: readonly string[],
     inScope: (id: string) => boolean,
   ) {
-    this.first ??= ids[0] ?? null;
     const last = ids.at(-1) ?? "";
     const inBatches = (id: string) => this.first !== null && id >= this.first && id <= last && inScope(id);
     const wanted = new Set<string>();
@@ -275,19 +279,21 @@ export async function* diffBatches(
   let start = after?.u ?? "";
   let inclusive = true;
   let round = 0;
+  const events = new BatchEvents(db, plan, counter);
   const nextIds = async (): Promise<string[]> => {
     const size = sizes[round++] ?? batchSize;
     if (plan.members !== null && next !== null) {
       const ids = plan.members.slice(next, next + size);
       next += ids.length;
+      events.firstBatch(ids);
       return ids;
     }
     const ids = await unitIdsFrom(db, { start, inclusive, limit: size }, counter);
     start = ids.at(-1) ?? start;
     inclusive = false;
+    events.firstBatch(ids);
     return ids;
   };
-  const events = new BatchEvents(db, plan, counter);
   const read = async (ids: readonly string[]) => {
     const rows = await diffUnitRows(db, { ids, window: plan.window, scope: scopeFor(ids) }, counter);
     await events.fetchOutside(rows, ids, inScope);
