@@ -9,6 +9,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import type { DiffChange } from "../../src/domain/diff.ts";
+import { diffBatches, planDiff } from "../../src/graphql/services/graph-diff.ts";
 import { warmDiffStatements } from "../../src/store/diff-repository.ts";
 import { readGraphVersion } from "../../src/store/graph-version.ts";
 import { closeSandbox, create, gqlAs, openSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
@@ -413,6 +415,29 @@ describe("graphDiff's statements planned at start", () => {
     expect(await warmDiffStatements(server.db, { wrapped: true })).toBe(12);
     expect(await readGraphVersion(server.db)).toBe(version);
   });
+});
+
+describe("graphDiff's events read with the units", () => {
+  const everything = async (size: number) => {
+    const plan = await planDiff(server.db, { ...WINDOW, under: ROOTS, maxSpanDays: 3660, scopes: null });
+    const changes: DiffChange[] = [];
+    for await (const batch of diffBatches(server.db, plan, null, undefined, { size, ahead: 1 }))
+      changes.push(...batch.changes);
+    return changes;
+  };
+
+  it(
+    "names the same causes whatever the batches: a superior's events come with its row in this batch or an earlier one, or are read apart",
+    async () => {
+      // One unit a batch: every superior's events come from an earlier batch or are read apart.
+      const [one, all] = [await everything(1), await everything(5000)];
+      expect(one.length).toBeGreaterThan(100);
+      expect(one).toEqual(all);
+      // Among them, causes inherited from a superior's restructuring.
+      expect(one.filter((c) => !c.cause.direct && c.cause.eventId !== null).length).toBeGreaterThan(0);
+    },
+    SLOW,
+  );
 });
 
 describe("graphDiff for a scoped reader, bad input and cost", () => {

@@ -7,6 +7,7 @@
 import {
   type DiffChange,
   type DiffChangeType,
+  type DiffEventRow,
   type DiffPosition,
   type DiffSummary,
   DiffTally,
@@ -21,6 +22,7 @@ import type { Logger } from "../../logger.ts";
 import type { Database, RoundTripCounter } from "../../store/database.ts";
 import {
   DIFF_BATCH,
+  type DiffStoreRow,
   diffEvents,
   diffMembers,
   diffRoots,
@@ -196,6 +198,64 @@ export interface BatchReading {
 }
 
 /**
+ * The events a batch's changes may name as causes: each unit's own (read with its row) and its
+ * superiors' on both dates (a restructuring above it). Units are read in id order, and a
+ * superior's id mostly sorts before its subordinates' (a commune before its cells), so its events
+ * came with its own row in this batch or an earlier one; the others (a root sorting after its
+ * subtree, a superior outside the scope) are read apart, once per diff, the roots' and their
+ * predecessors' from the start. Holds the events of the units that have some (a few per merger).
+ */
+class BatchEvents {
+  private readonly known = new Map<string, readonly DiffEventRow[]>();
+  private readonly outside = new Map<string, Promise<Map<string, DiffEventRow[]>>>();
+  /** The first id of the first batch: units from it on, up to a batch's last, came in a batch. */
+  private first: string | null = null;
+
+  /** Notes the first batch's ids (taken in order, before any read: reads may end out of order). */
+  firstBatch(ids: readonly string[]): void {
+    this.first ??= ids[0] ?? null;
+  }
+
+  constructor(
+    private readonly db: Database,
+    private readonly plan: DiffPlan,
+    private readonly counter?: RoundTripCounter,
+  ) {
+    this.read([...plan.roots, ...plan.predecessors]);
+  }
+
+  /** Reads the events of the rows' superiors that no batch up to this one (`ids`) holds. */
+  async fetchOutside(
+    rows: readonly DiffStoreRow[],
+    ids: readonly string[],
+    inScope: (id: string) => boolean,
+  ) {
+    const last = ids.at(-1) ?? "";
+    const inBatches = (id: string) => this.first !== null && id >= this.first && id <= last && inScope(id);
+    const wanted = new Set<string>();
+    for (const r of rows)
+      for (const s of [r.superiorAtFrom, r.superiorAtTo]) if (s && !inBatches(s)) wanted.add(s);
+    this.read([...wanted].filter((id) => !this.outside.has(id)));
+    for (const read of new Set([...wanted].map((id) => this.outside.get(id))))
+      for (const [id, events] of (await read) ?? []) this.known.set(id, events);
+  }
+
+  private read(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    const read = diffEvents(this.db, { ids, window: this.plan.window }, this.counter);
+    read.catch(() => undefined);
+    for (const id of ids) this.outside.set(id, read);
+  }
+
+  /** Keeps a batch's units' events (before its changes are made: a superior may be in the same batch). */
+  take(rows: readonly DiffStoreRow[]): void {
+    for (const r of rows) if (r.events.length > 0) this.known.set(r.id, r.events);
+  }
+
+  readonly of = (id: string): readonly DiffEventRow[] => this.known.get(id) ?? [];
+}
+
+/**
  * The diff's changes in listing order (unit id, then each unit's own order), a batch of units at
  * a time, starting after `after`. Bounded memory for the whole graph: one batch of rows at once,
  * or 1 + `ahead` when the next batches are read while the caller handles this one (for readers
@@ -221,27 +281,25 @@ export async function* diffBatches(
   let start = after?.u ?? "";
   let inclusive = true;
   let round = 0;
+  const events = new BatchEvents(db, plan, counter);
   const nextIds = async (): Promise<string[]> => {
     const size = sizes[round++] ?? batchSize;
     if (plan.members !== null && next !== null) {
       const ids = plan.members.slice(next, next + size);
       next += ids.length;
+      events.firstBatch(ids);
       return ids;
     }
     const ids = await unitIdsFrom(db, { start, inclusive, limit: size }, counter);
     start = ids.at(-1) ?? start;
     inclusive = false;
+    events.firstBatch(ids);
     return ids;
   };
   const read = async (ids: readonly string[]) => {
     const rows = await diffUnitRows(db, { ids, window: plan.window, scope: scopeFor(ids) }, counter);
-    const superiors = rows.flatMap((r) => [r.superiorAtFrom, r.superiorAtTo]).filter((s): s is string => !!s);
-    const events = await diffEvents(
-      db,
-      { ids: [...rows.map((r) => r.id), ...superiors], window: plan.window },
-      counter,
-    );
-    return { rows, events };
+    await events.fetchOutside(rows, ids, inScope);
+    return { rows };
   };
   // The batches' ids are taken one after another (the whole graph's keyset needs the last id);
   // their reads may overlap.
@@ -259,8 +317,9 @@ export async function* diffBatches(
     const batch = await queue.shift();
     if (!batch) return;
     if (ahead > 0) queue.push(load());
-    const { rows, events } = batch;
-    const eventsOf = (id: string) => events.get(id) ?? [];
+    const { rows } = batch;
+    events.take(rows);
+    const eventsOf = events.of;
     const changes = rows
       .flatMap((row) => unitChanges(row, { window: plan.window, inScope, eventsOf }))
       .filter((c) => isAfter(c, after) && (plan.types === null || plan.types.has(c.type)))
