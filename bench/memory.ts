@@ -10,7 +10,9 @@
  * - **distinct** inputs (bench/distinct.ts) of the chain, the obligations and the nested question:
  *   one client for `--latency` inputs, then 8 and 32 clients for `--seconds` each;
  * - **mixed**: 8 clients on the repeated chain and obligations, alone and with a rename every 200 ms;
- * - **repeated**: the 20 samples of each question over and over, at 8 and 32 clients.
+ * - **repeated**: the 20 samples of each question over and over, at 8 and 32 clients;
+ * - **integrity** (not by default): `integrityReport`'s counts of the whole graph on three dates,
+ *   one after the other, as bench/reform.ts asks them.
  * Every 250 ms it reads the server's RSS (/proc) and, from its /metrics, the V8 heap (total, used,
  * and the new, old and large-object spaces) and the memory outside the heap (external: Buffers,
  * sockets' data); it prints each phase's peak RSS with the rest as they were at that moment, and
@@ -323,6 +325,20 @@ async function main(): Promise<void> {
       const tally = await writer.stop();
       console.log(`  writes: ${tally.ok} acknowledged, ${tally.refused} refused, ${tally.failed} failed`);
     }
+    if (phases.has("integrity"))
+      // What the reform bench asks after its replay: the whole graph's counts on three dates.
+      for (const d of ["2025-06-30", "2025-07-01", "2026-01-01"])
+        await phase(`integrityReport ${d}`, async () => {
+          const started = performance.now();
+          await post(server.url, {
+            query: "query ($d: Date) { integrityReport(asOf: $d) { counts { rule count } } }",
+            variables: { d },
+          });
+          console.log(
+            `  integrityReport(${d}) answered in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          );
+          return null;
+        });
     if (phases.has("repeated"))
       for (const q of repeated) {
         let i = 0;
