@@ -158,8 +158,9 @@ const schema = z.object({
   REMINDERS_WEBHOOK_HOSTS: z.string().optional(),
   REMINDERS_MAX_UNITS: z.coerce.number().int().min(1).max(100_000).default(500),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
-  // before anything loads (this only checks it). 0 leaves V8's own heuristics.
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+  // before anything loads (this only checks it; the default is its DEFAULT_HEAP_GROWING_PERCENT).
+  // 0 leaves V8's own heuristics.
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
   // GET /metrics (README, "Metrics"): on by default, except on a public service without a token.
   METRICS: z.enum(["on", "off"]).optional(),
   // When set, /metrics answers only requests bearing it (Authorization: Bearer …); from the environment only.

@@ -63,6 +63,23 @@ function newer(a: Versions, b: Versions): Versions {
 /** Counts over every cache in the process (the benchmark reads them to report a hit rate). */
 export const resultCacheTotals = { hits: 0, misses: 0, joined: 0, versionChecks: 0 };
 
+/**
+ * What a key holds: reference data (rules, citations, documents: a few hundred, shared by
+ * every answer and kept across unit edits) or an answer about the hierarchy (a unit, its facts,
+ * a chain, a page). Counted apart, so that a hit rate says how often the questions themselves
+ * were served from memory, not how often a rule they name was.
+ */
+export type CachedData = "hierarchy" | "reference";
+
+export interface CacheCounts {
+  hits: number;
+  misses: number;
+  /** Keys served by joining a read another request had under way. */
+  joined: number;
+}
+
+const dataOf = (area: string): CachedData => (REFERENCE_AREAS.has(area) ? "reference" : "hierarchy");
+
 export class ResultCache {
   private readonly lru: LRUCache<string, Entry>;
   private nextVersionRead: { promise: Promise<Versions> } | null = null;
@@ -71,10 +88,11 @@ export class ResultCache {
   /** The newest versions seen (null until the first read, and after a write through this instance). */
   private latest: Versions | null = null;
   private seq = 0;
-  hits = 0;
-  misses = 0;
-  /** Keys served by joining a read another request had under way. */
-  joined = 0;
+  /** Keys served, read and joined, by what they hold. */
+  readonly counts: Record<CachedData, CacheCounts> = {
+    hierarchy: { hits: 0, misses: 0, joined: 0 },
+    reference: { hits: 0, misses: 0, joined: 0 },
+  };
   /** Entries pushed out to make room (reported by /metrics, like the counts above). */
   evictions = 0;
   /** Version checks made (requests whose answers were all held). */
@@ -93,6 +111,19 @@ export class ResultCache {
         if (reason === "evict") this.evictions++;
       },
     });
+  }
+
+  get hits(): number {
+    return this.counts.hierarchy.hits + this.counts.reference.hits;
+  }
+
+  get misses(): number {
+    return this.counts.hierarchy.misses + this.counts.reference.misses;
+  }
+
+  /** Keys served by joining a read another request had under way. */
+  get joined(): number {
+    return this.counts.hierarchy.joined + this.counts.reference.joined;
   }
 
   /** A request's view of the versions; create one when the request arrives. */
@@ -183,7 +214,7 @@ export class ResultCache {
       }
       const serveHeld = () => {
         for (const [i, entry] of held) out[i] = entry === NOTHING ? null : (entry as V);
-        this.hits += held.length;
+        this.counts[dataOf(area)].hits += held.length;
         resultCacheTotals.hits += held.length;
       };
       if (checked) serveHeld();
@@ -223,8 +254,8 @@ export class ResultCache {
     load: (missing: K[]) => Promise<Loaded<V>>,
     out: (V | null)[],
   ): Promise<Versions | null> {
-    this.misses += missing.length;
-    this.joined += joins.length;
+    this.counts[dataOf(area)].misses += missing.length;
+    this.counts[dataOf(area)].joined += joins.length;
     resultCacheTotals.misses += missing.length;
     resultCacheTotals.joined += joins.length;
     let seen: Versions | null = null;

@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Express, Request, RequestHandler } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { ResultCache } from "../graphql/result-cache.ts";
+import type { CachedData, ResultCache } from "../graphql/result-cache.ts";
 import { failure, methodNotAllowed, sendFailure } from "../http/errors.ts";
 import { type Database, MAX_CONNECTION_POOL_SIZE } from "../store/database.ts";
 
@@ -205,28 +205,44 @@ function registerNeo4jMetrics(registry: Registry, { db, embedded }: MetricsSourc
   });
 }
 
-/** The result cache's counts, read at scrape time (they only ever grow), and its size. */
+/**
+ * The result cache's counts, read at scrape time (they only ever grow), and its size. Hits,
+ * misses and joins carry `data`: `hierarchy` (the questions' answers) or `reference` (the rules,
+ * citations and documents they name, held across unit edits).
+ */
 function registerCacheMetrics(registry: Registry, cache: ResultCache): void {
   const registers = [registry];
-  const counted: [string, string, () => number][] = [
-    ["hits", "Keys answered from the result cache", () => cache.hits],
-    ["misses", "Keys the result cache did not hold, read from Neo4j", () => cache.misses],
-    ["joins", "Keys answered by joining a read another request had under way", () => cache.joined],
-    ["evictions", "Entries pushed out of the result cache to make room", () => cache.evictions],
+  const counted: [string, string, (data: CachedData) => number][] = [
+    ["hits", "Keys answered from the result cache", (d) => cache.counts[d].hits],
+    ["misses", "Keys the result cache did not hold, read from Neo4j", (d) => cache.counts[d].misses],
+    ["joins", "Keys answered by joining a read another request had under way", (d) => cache.counts[d].joined],
   ];
   for (const [what, help, read] of counted) {
-    let reported = 0;
+    const reported: Record<CachedData, number> = { hierarchy: 0, reference: 0 };
     new Counter({
       name: `${P}result_cache_${what}_total`,
-      help,
+      help: `${help}, by what they hold (hierarchy: answers about units; reference: rules, citations, documents)`,
+      labelNames: ["data"],
       registers,
       collect() {
-        const now = read();
-        this.inc(now - reported);
-        reported = now;
+        for (const data of ["hierarchy", "reference"] as const) {
+          const now = read(data);
+          this.inc({ data }, now - reported[data]);
+          reported[data] = now;
+        }
       },
     });
   }
+  let evicted = 0;
+  new Counter({
+    name: `${P}result_cache_evictions_total`,
+    help: "Entries pushed out of the result cache to make room",
+    registers,
+    collect() {
+      this.inc(cache.evictions - evicted);
+      evicted = cache.evictions;
+    },
+  });
   new Gauge({
     name: `${P}result_cache_entries`,
     help: "Entries the result cache holds",

@@ -41,7 +41,7 @@ describe("loadConfig", () => {
   });
 
   it("checks HEAP_GROWING_PERCENT (applied before anything loads by src/runtime.ts)", () => {
-    expect(loadConfig({}).HEAP_GROWING_PERCENT).toBe(100);
+    expect(loadConfig({}).HEAP_GROWING_PERCENT).toBe(50);
     expect(loadConfig({ HEAP_GROWING_PERCENT: "0" }).HEAP_GROWING_PERCENT).toBe(0);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: "-5" })).toThrow(/HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: "fast" })).toThrow(/HEAP_GROWING_PERCENT/);

@@ -51,6 +51,21 @@ describe("ResultCache", () => {
     });
   });
 
+  it("counts the hierarchy's keys apart from reference data (rules, citations, documents)", async () => {
+    const s = store();
+    const cache = new ResultCache(1, s.readVersions);
+    await cache.batch(cache.request(), "chain", ["a"], same, s.load, () => {});
+    await cache.batch(cache.request(), "citation", ["p1", "p2"], same, s.load, () => {});
+    const next = cache.request();
+    await cache.batch(next, "chain", ["b"], same, s.load, () => {});
+    await cache.batch(next, "citation", ["p1", "p2"], same, s.load, () => {});
+    expect(cache.counts).toEqual({
+      hierarchy: { hits: 0, misses: 2, joined: 0 },
+      reference: { hits: 2, misses: 2, joined: 0 },
+    });
+    expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 2, misses: 4 });
+  });
+
   it("reads only the missing keys, and they confirm the held ones: one read, no version check", async () => {
     const s = store();
     const cache = new ResultCache(1, s.readVersions);
