@@ -64,11 +64,11 @@ async function burst(n: number, path: string, method = "GET", client?: string): 
         });
       }),
   );
-  sockets.forEach((s, i) =>
+  sockets.forEach((s, i) => {
     s.write(
       `${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nX-Forwarded-For: ${client ?? `203.0.113.${i + 1}`}\r\nConnection: close\r\n\r\n`,
-    ),
-  );
+    );
+  });
   return Promise.all(answers);
 }
 
