@@ -189,6 +189,15 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** An https: key set, or an http: one on a loopback host (a local identity provider, tests). */
+function isSafeKeyUrl(url: string): boolean {
+  const u = new URL(url);
+  return (
+    u.protocol === "https:" ||
+    (u.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname))
+  );
+}
+
 /** Parses the environment; the error lists every bad variable on one line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
@@ -197,6 +206,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       path: ["CORS_ORIGINS"],
       message:
         "cannot be * when CORS_CREDENTIALS is true (browsers refuse credentials for any origin): list the origins",
+    })
+    .refine((c) => !c.JWT_JWKS_URL || c.JWT_AUDIENCE, {
+      path: ["JWT_AUDIENCE"],
+      message:
+        "must be set when JWT_JWKS_URL is: an identity provider signs tokens for many clients, and only those meant for this service may pass",
+    })
+    .refine((c) => !c.JWT_JWKS_URL || isSafeKeyUrl(c.JWT_JWKS_URL), {
+      path: ["JWT_JWKS_URL"],
+      message:
+        "must be an https: address (http: only on this machine): keys fetched in the clear can be swapped",
     })
     .refine((c) => !c.NEO4J_URI || c.NEO4J_PASSWORD, {
       path: ["NEO4J_PASSWORD"],

@@ -11,6 +11,20 @@ import { ANONYMOUS, type Principal } from "./principal.ts";
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
 
+/** The asymmetric algorithms a JWKS key may sign with (never HS*: a public key is no secret). */
+const JWKS_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
 type VerifyConfig = Pick<
   Config,
   "JWT_SECRET" | "JWT_JWKS_URL" | "JWT_ISSUER" | "JWT_AUDIENCE" | "JWT_MAX_LIFETIME_S"
@@ -21,7 +35,7 @@ export function createTokenVerifier(config: VerifyConfig): TokenVerifier {
   const verify = config.JWT_JWKS_URL
     ? (
         (jwks) => (jwt: string) =>
-          jwtVerify(jwt, jwks, options)
+          jwtVerify(jwt, jwks, { ...options, algorithms: JWKS_ALGORITHMS })
       )(createRemoteJWKSet(new URL(config.JWT_JWKS_URL)))
     : config.JWT_SECRET
       ? (

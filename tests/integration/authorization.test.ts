@@ -269,16 +269,28 @@ describe("tokens from a JWKS", () => {
     });
     await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
-    const viaJwks = await startTestServer({ JWT_JWKS_URL: url, READ_ACCESS: "authenticated" });
+    const viaJwks = await startTestServer({
+      JWT_JWKS_URL: url,
+      JWT_AUDIENCE: "party-org-graph",
+      READ_ACCESS: "authenticated",
+    });
     try {
-      const signed = await new SignJWT({ role: "viewer" })
-        .setProtectedHeader({ alg: "RS256", kid: "test-key" })
-        .setSubject("jwks-viewer")
-        .setExpirationTime("10m")
-        .sign(privateKey);
-      const ok = await gqlAs<{ stats: { units: number } }>(viaJwks, signed, "{ stats { units } }");
+      const signed = (audience: string) =>
+        new SignJWT({ role: "viewer" })
+          .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+          .setSubject("jwks-viewer")
+          .setAudience(audience)
+          .setExpirationTime("10m")
+          .sign(privateKey);
+      const ok = await gqlAs<{ stats: { units: number } }>(
+        viaJwks,
+        await signed("party-org-graph"),
+        "{ stats { units } }",
+      );
       expect(ok.errors).toBeUndefined();
       expect(ok.data?.stats.units).toBeGreaterThan(0);
+      // A token the same provider signed for another client.
+      expect((await gqlAs(viaJwks, await signed("other-app"), "{ stats { units } }")).status).toBe(401);
       const hs = await gqlAs(viaJwks, await token("admin"), "{ stats { units } }");
       expect(hs.status).toBe(401);
     } finally {

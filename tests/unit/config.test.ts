@@ -34,6 +34,18 @@ describe("loadConfig", () => {
     }
   });
 
+  it("takes a JWKS only over https (http on localhost) and with an audience", () => {
+    const jwks = "https://id.example.vn/.well-known/jwks.json";
+    expect(() => loadConfig({ JWT_JWKS_URL: jwks })).toThrow(/JWT_AUDIENCE must be set when JWT_JWKS_URL is/);
+    expect(() => loadConfig({ JWT_JWKS_URL: "http://id.example.vn/jwks.json", JWT_AUDIENCE: "a" })).toThrow(
+      /JWT_JWKS_URL must be an https: address/,
+    );
+    expect(loadConfig({ JWT_JWKS_URL: jwks, JWT_AUDIENCE: "a" }).JWT_JWKS_URL).toBe(jwks);
+    expect(loadConfig({ JWT_JWKS_URL: "http://127.0.0.1:9/jwks.json", JWT_AUDIENCE: "a" }).JWT_AUDIENCE).toBe(
+      "a",
+    );
+  });
+
   it("retries transient errors for the driver's 30 s unless told otherwise", () => {
     expect(loadConfig({}).NEO4J_MAX_RETRY_MS).toBe(30_000);
     expect(loadConfig({ NEO4J_MAX_RETRY_MS: "2000" }).NEO4J_MAX_RETRY_MS).toBe(2000);
