@@ -309,7 +309,7 @@ async function changesSince(
     if (was === after) continue;
     changes.push(change("RELATION", id, was, after, ends));
     if (!state) continue;
-    const rel = { id, type, state };
+    const rel = { id, type, state, before: was === null ? null : (JSON.parse(was) as Row) };
     parts.relations.push(rel);
     if (was === null) parts.created.push(rel);
   }
