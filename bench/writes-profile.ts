@@ -10,6 +10,10 @@
  * PROFILE (in the same transaction, so the change still commits as it would) and its db hits and
  * any scan operator (label, type or all-nodes scans: a cost that grows with the graph) are listed.
  * Prints, per change, the statements in order (time, db hits, scans), and the totals.
+ *
+ * `--history N` first moves the cell the rounds move back and forth N times between two communes
+ * (a day apart, before the rounds' day), so that the rounds show what a change costs on a unit
+ * with much history (the invariant checks must not grow with it).
  */
 import { parseArgs } from "node:util";
 import type { Principal } from "../src/auth/principal.ts";
@@ -23,7 +27,7 @@ import {
 } from "../src/store/database.ts";
 import { mutations } from "../src/store/mutation-repository.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
-import { loadWorkload } from "./writes-workload.ts";
+import { loadWorkload, type Move } from "./writes-workload.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -33,6 +37,7 @@ const { values: args } = parseArgs({
     uri: { type: "string" },
     rounds: { type: "string", default: "3" },
     profile: { type: "boolean", default: false },
+    history: { type: "string", default: "0" },
     heap: { type: "string", default: "2048" },
     pagecache: { type: "string", default: "2048" },
   },
@@ -133,13 +138,26 @@ async function main(): Promise<void> {
       t.hits.push(r.hits);
       totals.set(kind, t);
     };
+    const cell = work.nextMove(0, 1);
+    const history = Number(args.history);
+    let home = "";
+    if (history > 0) {
+      const started = performance.now();
+      home = await giveHistory(neo.db, principal, cell, history, basis);
+      console.log(
+        `history: ${history} moves of ${cell.unit} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
+    }
     for (let round = 0; round < Number(args.rounds); round++) {
       const run = async (kind: string, change: (db: Database) => Promise<unknown>) => {
         const log: Statement[] = [];
         await change(recordingDb(neo.db, log));
         note(kind, report(`${kind} (round ${round + 1})`, log));
       };
-      const m = work.nextMove(0, 1);
+      const m =
+        history > 0
+          ? { unit: cell.unit, superior: round % 2 === 0 ? cell.superior : home }
+          : work.nextMove(0, 1);
       await run("move", (db) =>
         mutations.setSuperior(db, principal, {
           unitId: m.unit,
@@ -189,6 +207,40 @@ async function main(): Promise<void> {
   } finally {
     await neo.stop();
   }
+}
+
+/**
+ * Moves `m.unit` alternately to `m.superior` and back to its commune, one day apart, ending before
+ * the rounds' day (2026-01-01): each move ends one link and adds one, so the cell gains `n` links.
+ * Answers its commune (the rounds move it there and to `m.superior` in turn).
+ */
+async function giveHistory(
+  db: Database,
+  principal: Principal,
+  m: Move,
+  n: number,
+  basis: string[],
+): Promise<string> {
+  const [home] = await db.read(
+    `MATCH (:Unit {id: $id})-[r:SUBORDINATE_TO]->(c:Unit) WHERE r.validTo IS NULL
+     RETURN c.id AS id, toString(r.validFrom) AS since`,
+    { id: m.unit },
+  );
+  if (!home) throw new Error(`${m.unit} has no superior`);
+  const start = new Date("2026-01-01T00:00:00Z");
+  start.setUTCDate(start.getUTCDate() - n - 1);
+  if (home.since && start.toISOString().slice(0, 10) <= String(home.since))
+    throw new Error(`--history ${n}: too many moves between ${home.since} and 2026-01-01`);
+  for (let i = 0; i < n; i++) {
+    start.setUTCDate(start.getUTCDate() + 1);
+    await mutations.setSuperior(db, principal, {
+      unitId: m.unit,
+      superiorId: i % 2 === 0 ? m.superior : (home.id as string),
+      effectiveOn: start.toISOString().slice(0, 10),
+      basis,
+    });
+  }
+  return home.id as string;
 }
 
 main().catch((e: unknown) => {

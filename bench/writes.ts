@@ -14,9 +14,10 @@
  * every invariant is checked) or a rename of a unit (updateUnit), half and half. Afterwards it
  * checks that no moved unit has two direct superiors at once or sits on a cycle, and prints the
  * acknowledged changes per second, p50/p99, the errors by code, and the server's peak RSS.
- * `--record` appends the table to bench/results/writes-<date>.json.
+ * `--record` appends the table to bench/results/writes-<date>.json. `--compiled` runs our server
+ * compiled (npm run build, node dist/main.js), as production does, instead of under tsx.
  */
-import { type ChildProcess, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -54,6 +55,8 @@ const { values: args } = parseArgs({
     /** A Neo4j already running on the store (password bench-password), and its process id (for its CPU): none is started. */
     uri: { type: "string" },
     "neo4j-pid": { type: "string" },
+    /** Our server compiled, as production runs it (npm run build, then node dist/main.js), not under tsx. */
+    compiled: { type: "boolean", default: false },
   },
 });
 
@@ -236,6 +239,51 @@ async function warmUp(
   }
 }
 
+/**
+ * Our server as `npm start` runs it (scripts/build.ts into dist/, then `node dist/main.js`: no tsx,
+ * whose source maps make the driver's per-result stack capture dear), on the bench's Neo4j; ready
+ * once /ready answers.
+ */
+async function startCompiled(
+  uri: string,
+  port: string,
+  nodeArgs: readonly string[],
+): Promise<{ proc: ChildProcess; url: string }> {
+  const built = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "build.ts")], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status ?? built.signal})`);
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "dist", "main.js")], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NEO4J_URI: uri,
+      NEO4J_PASSWORD: BENCH_PASSWORD,
+      PORT: port,
+      HOST: "127.0.0.1",
+      JWT_SECRET,
+      LOG_LEVEL: "error",
+      GRAPHIQL: "false",
+      // The bench's clients all come from 127.0.0.1.
+      RATE_LIMIT_PER_MINUTE: "0",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let waited = 0; waited < 120_000; waited += 250) {
+    if (proc.exitCode !== null) throw new Error(`dist/main.js exited (${proc.exitCode})`);
+    const ok = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { proc, url: `${base}/graphql` };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  proc.kill("SIGTERM");
+  throw new Error("dist/main.js did not become ready within 120 s");
+}
+
 /** A Java Flight Recorder command on Neo4j's JVM (jcmd, beside the java that runs it). */
 function jfr(pid: number, command: "start" | "stop", options: string): void {
   const jcmd = path.join(path.dirname(readlinkSync(`/proc/${pid}/exe`)), "jcmd");
@@ -273,7 +321,9 @@ async function main(): Promise<void> {
     const profile = args["server-profile"]
       ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["server-profile"])}`]
       : [];
-    server = await startOurServer(neo.uri, args.port, { JWT_SECRET }, profile);
+    server = args.compiled
+      ? await startCompiled(neo.uri, args.port, profile)
+      : await startOurServer(neo.uri, args.port, { JWT_SECRET }, profile);
     const jwts = new Map<string, string>();
     for (const p of workload.provinces) jwts.set(p.scope, await token(p.scope));
     const state = { moveDay: workload.moveDay };

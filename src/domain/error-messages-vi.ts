@@ -67,6 +67,7 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   // Findings of the integrity report (not errors, but named by the same rules).
   MISSING_SUPERIOR: "Đơn vị thiếu cấp ủy cấp trên trực tiếp.",
   DOUBLE_SUPERIOR: "Đơn vị có nhiều hơn một cấp ủy cấp trên trực tiếp.",
+  DOUBLE_WHOLE: "Cơ quan, bộ phận cùng lúc thuộc nhiều hơn một đơn vị.",
   CYCLE: "Hệ thống tổ chức có vòng lặp: một đơn vị là cấp trên của chính nó.",
   RELATION_OUTSIDE_VALIDITY: "Quan hệ có hiệu lực ngoài thời gian hoạt động của đơn vị.",
   CITES_REPLACED_DOCUMENT: "Quan hệ dẫn căn cứ từ văn bản đã được văn bản khác thay thế.",

@@ -10,6 +10,7 @@ export const INTEGRITY_RULES = {
   MISSING_SUPERIOR:
     "Đơn vị thiếu cấp trên trực tiếp (tổ chức đảng, cơ quan, bộ phận phải trực thuộc hoặc là cơ quan của một cấp ủy)",
   DOUBLE_SUPERIOR: "Đơn vị có hơn một cấp ủy cấp trên trực tiếp cùng lúc",
+  DOUBLE_WHOLE: "Cơ quan, bộ phận cùng lúc thuộc hơn một đơn vị",
   CYCLE: "Vòng lặp trong quan hệ trực thuộc (đơn vị là cấp trên của chính mình)",
   RELATION_OUTSIDE_VALIDITY: "Quan hệ có thời hạn vượt ra ngoài thời hạn hiệu lực của đơn vị ở một đầu",
   CITES_REPLACED_DOCUMENT: "Quan hệ hoặc quy định viện dẫn văn bản đã bị thay thế",
@@ -61,6 +62,7 @@ export function finding(
   const messages: Record<IntegrityRule, string> = {
     MISSING_SUPERIOR: `${first} không trực thuộc và không là cơ quan của đơn vị nào vào ngày ${asOf}`,
     DOUBLE_SUPERIOR: `${first} trực thuộc cùng lúc ${others.join(", ")}`,
+    DOUBLE_WHOLE: `${first} cùng lúc là cơ quan, bộ phận của ${others.join(", ")}`,
     CYCLE: `${first} nằm trong một vòng lặp trực thuộc`,
     RELATION_OUTSIDE_VALIDITY: `Quan hệ ${f.relation} (${f.detail ?? ""}) vượt ngoài thời hạn của ${f.units.join(" hoặc ")}`,
     CITES_REPLACED_DOCUMENT: `${f.subject ?? `Quan hệ ${f.relation}`} viện dẫn ${documents[0]}, đã được thay thế bởi ${documents[1]}`,

@@ -10,8 +10,9 @@
  *
  * Each statement costs Neo4j and the driver far more than the few dozen db hits a change's
  * statements do (bench/RESULTS.md, "Writes at scale"), so a change makes as few as it can: the
- * lock statements also answer the locked units' properties and where they lie for the scope
- * check, the event's statement also checks the basis, raises the version and answers the Event.
+ * lock statements also answer the locked units' properties and, for an editor, where they lie
+ * for the scope check on every day the change holds (until the change touches anything), the
+ * event's statement also checks the basis, raises the version and answers the Event.
  */
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/principal.ts";
@@ -24,8 +25,8 @@ import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
 import { type RelationRef, relationStates, relationStatesCypher } from "./relation-lookup.ts";
-import { membershipInForce } from "./scope-membership.ts";
-import { type Locked, lockPlacement, lockUnits, placementLocks } from "./write-locks.ts";
+import { type ChangeSpan, type Membership, membershipInForce } from "./scope-membership.ts";
+import { type Locked, lockPlacement, lockUnits, placementLocks, type ScopeAsk } from "./write-locks.ts";
 
 export interface EventInput {
   kind: string;
@@ -138,6 +139,7 @@ export async function runChangeEvent(
       locked: new Set(),
       placed: new Set(),
       known: new Map(),
+      scope: principal.role === "admin" ? null : new Map(),
     };
     await work(openSession(tx, principal, event, eventId, before));
 
@@ -165,9 +167,17 @@ interface Before {
   /** The properties of units it has locked and not touched, as read (null: no such unit). */
   known: Map<string, Row | null>;
   /**
-   * For an editor, what the lock statements also read: where the units they lock lie, judged on
-   * the change's date (null: an admin, or no longer asked once the change has touched anything).
+   * For an editor, what the lock statements also read: where the units they lock lie, judged as
+   * membershipInForce judges them for the change's date and for good (ownSpan). Null for an
+   * admin, and once the change has touched anything: from then on it may have written, and a
+   * scope check must read the graph as it is then.
    */
+  scope: Map<string, Membership> | null;
+}
+
+/** The span the lock statements judge scope membership for: the change's date, for good. */
+function ownSpan(event: EventInput): ChangeSpan {
+  return { on: event.effectiveOn, dayBefore: previousDay(event.effectiveOn), until: null };
 }
 
 /** The session a change's work runs in: its transaction, what it touched, and the scope checks (src/auth/scope.ts). */
@@ -182,26 +192,34 @@ function openSession(
     tx,
     eventId,
     effectiveOn: event.effectiveOn,
-    lock: (ids) => lockOnce(tx, before, ids),
+    lock: (ids) => lockOnce(tx, before, ids, ask(principal, event, before)),
     async lockPlacement(unitId, superiorId, from) {
       const key = JSON.stringify([unitId, superiorId, from]);
       if (before.placed.has(key)) return;
       before.placed.add(key);
       // Read, lock and read again (one statement), and lock and read again until nothing new
       // appears: a move committed between the read and the lock may have put other superiors above.
-      const placed = await lockPlacement(tx, unitId, superiorId, from, [...before.locked]);
-      if (!placed) return lockOnce(tx, before, [unitId, superiorId]);
+      const placed = await lockPlacement(
+        tx,
+        unitId,
+        superiorId,
+        from,
+        [...before.locked],
+        ask(principal, event, before),
+      );
+      if (!placed) return lockOnce(tx, before, [unitId, superiorId], ask(principal, event, before));
       noteLocked(before, placed.wanted, placed);
       let ids = placed.again;
       for (let round = 0; round < 10; round++) {
         if (ids.every((id) => before.locked.has(id))) break;
-        await lockOnce(tx, before, ids);
+        await lockOnce(tx, before, ids, ask(principal, event, before));
         ids = await placementLocks(tx, unitId, superiorId, from);
       }
     },
     async touchUnits(ids) {
       const fresh = [...new Set(ids)].filter((id) => !before.units.has(id));
       if (fresh.length === 0) return;
+      before.scope = null;
       await lockOnce(tx, before, fresh);
       const unknown = fresh.filter((id) => !before.known.has(id));
       const states = unknown.length > 0 ? await unitStates(tx, unknown) : new Map<string, Row>();
@@ -213,6 +231,7 @@ function openSession(
       }
     },
     touchNewUnit(id) {
+      before.scope = null;
       if (before.units.has(id)) return;
       before.units.set(id, null);
       before.locked.add(id);
@@ -234,6 +253,7 @@ function openSession(
     async touchRelations(rels) {
       const fresh = rels.filter((r) => !before.relations.has(r.id));
       if (fresh.length === 0) return;
+      before.scope = null;
       const unread = fresh.filter((r) => !r.state);
       const states = unread.length > 0 ? await relationStates(tx, unread) : new Map<string, Row>();
       for (const r of fresh) if (r.state) states.set(r.id, r.state);
@@ -243,6 +263,7 @@ function openSession(
       }
     },
     touchNewRelation(rel) {
+      before.scope = null;
       if (before.relations.has(rel.id)) return;
       before.types.set(rel.id, rel.type);
       before.relations.set(rel.id, null);
@@ -250,11 +271,53 @@ function openSession(
     // A change must stay inside the scope for as long as it holds (membershipInForce).
     authorize: (named, on = event.effectiveOn, until = null) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
-        membershipInForce(tx, ids, scopes, { on, dayBefore: previousDay(on), until }),
+        scopeFacts(tx, before, ids, scopes, on === event.effectiveOn ? until : undefined, {
+          on,
+          dayBefore: previousDay(on),
+          until,
+        }),
       ),
     unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
     mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
   };
+}
+
+/** What a lock statement is asked about scope: for an editor whose change has touched nothing yet. */
+function ask(principal: Principal, event: EventInput, before: Before): ScopeAsk | undefined {
+  return before.scope ? { scopes: principal.scopes, span: ownSpan(event) } : undefined;
+}
+
+/**
+ * Where `ids` lie for the scope check of a change judged on `span`: from what the lock statements
+ * answered, where that holds for the span — they judged the change's date for good, which answers
+ * a span to `until` from that date exactly when `until` is null, and where it found a unit inside
+ * (and below a root) for good, for a shorter span too (`sameDayUntil`: undefined when the span
+ * starts on another day) — and from membershipInForce for the rest.
+ */
+async function scopeFacts(
+  tx: TransactionRunner,
+  before: Before,
+  ids: readonly string[],
+  scopes: readonly string[],
+  sameDayUntil: string | null | undefined,
+  span: ChangeSpan,
+): Promise<{ within: Set<string>; below: Set<string> }> {
+  const cached = sameDayUntil === undefined ? null : before.scope;
+  const answered = (id: string) => {
+    const m = cached?.get(id);
+    return !!m && (sameDayUntil === null || (m.within && m.below));
+  };
+  const rest = ids.filter((id) => !answered(id));
+  const facts =
+    rest.length > 0
+      ? await membershipInForce(tx, rest, scopes, span)
+      : { within: new Set<string>(), below: new Set<string>() };
+  for (const id of ids.filter(answered)) {
+    const m = cached?.get(id) as Membership;
+    if (m.within) facts.within.add(id);
+    if (m.below) facts.below.add(id);
+  }
+  return facts;
 }
 
 /** Locks the units not locked yet by this transaction, keeping their properties as read once locked. */
@@ -262,17 +325,19 @@ async function lockOnce(
   tx: TransactionRunner,
   before: Before,
   ids: readonly (string | null | undefined)[],
+  scope?: ScopeAsk,
 ): Promise<void> {
   const fresh = [...new Set(ids)].filter((id): id is string => !!id && !before.locked.has(id));
   if (fresh.length === 0) return;
-  noteLocked(before, fresh, await lockUnits(tx, fresh));
+  noteLocked(before, fresh, await lockUnits(tx, fresh, scope));
 }
 
 /**
  * Marks `ids` locked; the properties of those just locked (`states`: an id absent from it names
  * no unit) are kept while this change has not touched them.
  */
-function noteLocked(before: Before, ids: readonly string[], { states }: Locked): void {
+function noteLocked(before: Before, ids: readonly string[], { states, scope }: Locked): void {
+  for (const [id, m] of scope) before.scope?.set(id, m);
   for (const id of ids) {
     if (before.locked.has(id)) continue;
     before.locked.add(id);
@@ -309,7 +374,7 @@ async function changesSince(
     if (was === after) continue;
     changes.push(change("RELATION", id, was, after, ends));
     if (!state) continue;
-    const rel = { id, type, state };
+    const rel = { id, type, state, before: was === null ? null : (JSON.parse(was) as Row) };
     parts.relations.push(rel);
     if (was === null) parts.created.push(rel);
   }

@@ -48,6 +48,10 @@ export async function structuralFindings(
        WITH u, collect(s.id) AS superiors WHERE size(superiors) > 1
        RETURN {rule: 'DOUBLE_SUPERIOR', units: [u.id] + superiors} AS f
        UNION
+       MATCH (u:Unit)-[r:PART_OF]->(w:Unit) WHERE ${active("u")} AND ${active("r")} AND ${active("w")} AND ${inScope("u")}
+       WITH u, collect(w.id) AS wholes WHERE size(wholes) > 1
+       RETURN {rule: 'DOUBLE_WHOLE', units: [u.id] + wholes} AS f
+       UNION
        MATCH (u:Unit)-[rs:${STRUCTURE}]->{1,${MAX_DEPTH}}(u) WHERE ${active("u")} AND all(r IN rs WHERE ${active("r")}) AND ${inScope("u")}
        RETURN {rule: 'CYCLE', units: [u.id]} AS f
        UNION

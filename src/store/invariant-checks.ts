@@ -5,6 +5,7 @@
  * nothing is written.
  */
 import { checkIntervalOrder, type Violation } from "../domain/invariants.ts";
+import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import type { Row, TransactionRunner } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
 
@@ -15,31 +16,80 @@ const END = "date('9999-12-31')";
 export interface ChangedParts {
   /** Units whose state changed (created ones included), with their state after the change. */
   units: { id: string; state: Row; validityChanged: boolean }[];
-  /** Relations created or altered that still exist, with their state after (type, from, to, …). */
+  /** Relations created or altered that still exist, with their state after (type, from, to, …) and before (null: created). */
   relations: ChangedRelation[];
   /** Of those, the ones the change created. */
   created: ChangedRelation[];
 }
 
-interface ChangedRelation {
+export interface ChangedRelation {
   id: string;
   type: string;
   state: Row;
+  /** Its state before the change; null (or absent) when the change created it. */
+  before?: Row | null;
 }
 
 /**
- * Checks only what the change can affect — its changed units and relations, and the relations of
- * units whose validity changed — each check anchored on them by id (index seeks) with bounded
- * paths, so that a change costs the same in a small graph and in the national one. The checks
- * that need the graph run as one statement (a UNION ALL of the five, each its own branch with its
- * own LIMIT): a statement's fixed cost in Neo4j and the driver is far above what these few dozen
- * db hits cost, so one round trip instead of five is most of their price.
+ * A relation the change made hold on days it did not hold before (created, or its interval
+ * widened): only such a relation can take part in a new overlap or a new cycle, which must share
+ * one of those days. A relation the change only shortened (a move or a closure ends it) cannot,
+ * so a unit that already holds two overlapping superiors or wholes (legacy data) can still be
+ * renamed, moved or closed, while a new link that overlaps is refused.
+ */
+interface Anchor {
+  id: string;
+  type: string;
+  /** New on every day it holds (created, or its ends or type changed). */
+  created: boolean;
+  /** Its interval before (null: open), for the exact "shares a new day" test. */
+  wasFrom: string | null;
+  wasTo: string | null;
+  /** The days it is new on lie within [spanFrom, spanTo] (null: open): the checks prune to links overlapping them. */
+  spanFrom: string | null;
+  spanTo: string | null;
+}
+
+function anchorOf(r: ChangedRelation): Anchor | null {
+  const from = text(r.state, "from");
+  const to = text(r.state, "to");
+  const af = optText(r.state, "validFrom");
+  const at = optText(r.state, "validTo");
+  const b = r.before ?? null;
+  const base = { id: r.id, type: r.type };
+  if (!b || b.from !== from || b.to !== to || (b.type !== undefined && b.type !== r.type))
+    return { ...base, created: true, wasFrom: null, wasTo: null, spanFrom: af, spanTo: at };
+  const bf = optText(b, "validFrom");
+  const bt = optText(b, "validTo");
+  // Dates compare as yyyy-mm-dd text; null is the open start or end.
+  const earlier = bf !== null && (af === null || af < bf);
+  const later = bt !== null && (at === null || at > bt);
+  if (!earlier && !later) return null;
+  return {
+    ...base,
+    created: false,
+    wasFrom: bf,
+    wasTo: bt,
+    // The new days are [af, bf) and (bt, at]; the span covering them includes the boundary days (still sound for pruning).
+    spanFrom: earlier ? af : bt,
+    spanTo: later ? at : bf,
+  };
+}
+
+/**
+ * Checks only what the change can affect — the relations it made hold on new days, its changed
+ * relations, and the relations of units whose validity changed — each check anchored on them by
+ * id (index seeks) with bounded paths, so that a change costs the same in a small graph and in
+ * the national one, and however much history its units carry. The checks that need the graph run
+ * as one statement (a UNION ALL of the five, each its own branch with its own LIMIT): a
+ * statement's fixed cost in Neo4j and the driver is far above what these few dozen db hits cost,
+ * so one round trip instead of five is most of their price.
  */
 export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts): Promise<Violation[]> {
-  const subordinate = parts.relations.filter((r) => r.type === "SUBORDINATE_TO");
+  const anchors = parts.relations.map(anchorOf).filter((a): a is Anchor => a !== null);
   // The structure is SUBORDINATE_TO and PART_OF: a party organisation has one direct superior,
   // an organ or body belongs to one whole (seed/FORMAT.md), and neither may loop, through either.
-  const structural = parts.relations.filter((r) => STRUCTURAL.includes(r.type));
+  const structural = anchors.filter((a) => STRUCTURAL.includes(a.type));
   const params = {
     created: parts.created.map((r) => ({
       ...ends(r),
@@ -47,18 +97,10 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
       validFrom: optText(r.state, "validFrom"),
       validTo: optText(r.state, "validTo"),
     })),
-    lower: [...new Set(structural.map((r) => text(r.state, "from")))],
-    upward: [
-      ...new Map(
-        structural.map((r) => [
-          `${r.type} ${text(r.state, "from")}`,
-          { id: text(r.state, "from"), type: r.type },
-        ]),
-      ).values(),
-    ],
-    rels: parts.relations.map(ends),
+    structural,
+    rels: parts.relations.map((r) => ({ id: r.id, type: r.type })),
     ids: parts.units.filter((u) => u.validityChanged).map((u) => u.id),
-    subordinate: subordinate.map(ends),
+    subordinate: structural.filter((a) => a.type === "SUBORDINATE_TO"),
   };
   const found = new Map<string, Row[]>();
   const branches = CHECKS.filter((c) => c.inputs.some((k) => params[k].length > 0));
@@ -81,9 +123,40 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
   ];
 }
 
-type Input = "created" | "lower" | "upward" | "rels" | "ids" | "subordinate";
+type Input = "created" | "structural" | "rels" | "ids" | "subordinate";
 
 const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
+
+/**
+ * Binds `x` (an anchor), its relation `e` from `u` to `p`, the relation's days as `ef`/`et` and
+ * the span of its new days as `sf`/`st`. Found by the relationship's id index (one per type), not
+ * by expanding from either end: a unit with much history has many links, a superior many below it.
+ */
+const ANCHORED = `CALL () {
+       UNWIND [x IN $structural WHERE x.type = 'SUBORDINATE_TO'] AS x
+       MATCH (u)-[e:SUBORDINATE_TO]->(p) WHERE e.id = x.id
+       RETURN x, u, e, p
+       UNION ALL
+       UNWIND [x IN $structural WHERE x.type = 'PART_OF'] AS x
+       MATCH (u)-[e:PART_OF]->(p) WHERE e.id = x.id
+       RETURN x, u, e, p
+     }
+     WITH x, u, e, p, coalesce(e.validFrom, ${START}) AS ef, coalesce(e.validTo, ${END}) AS et,
+          coalesce(date(x.spanFrom), ${START}) AS sf, coalesce(date(x.spanTo), ${END}) AS st`;
+
+/** Whether the days [of, ot] (within the anchor's) include one the anchor `x` did not hold on before. */
+const SHARES_NEW_DAY = `(x.created OR of < coalesce(date(x.wasFrom), ${START}) OR ot > coalesce(date(x.wasTo), ${END}))`;
+
+/**
+ * The changed relations (`$rels`: id, type), bound as `r` from `a` to `b`: one id index seek each
+ * (the indexes are per type, so a branch per type), not an expansion from an end, which costs as
+ * many db hits as that unit has links (a unit with much history has hundreds).
+ */
+const BY_ID = RELATION_TYPE_NAMES.map(
+  (type) => `UNWIND [x IN $rels WHERE x.type = '${type}'] AS x
+       MATCH (a)-[r:${type}]->(b) WHERE r.id = x.id
+       RETURN r, a, b`,
+).join("\n       UNION\n       ");
 
 /** The graph checks: each a UNION branch returning (invariant, v), run when one of its inputs is non-empty. */
 const CHECKS: { inputs: Input[]; cypher: string }[] = [
@@ -102,40 +175,43 @@ const CHECKS: { inputs: Input[]; cypher: string }[] = [
   },
   {
     // A party unit has at most one active direct superior at any date, and an organ or body is
-    // part of at most one whole (units that gained or changed a link of that type).
-    inputs: ["upward"],
-    cypher: `UNWIND $upward AS x
-     MATCH (u:Unit {id: x.id})-[a:SUBORDINATE_TO|PART_OF]->(p:Unit), (u)-[b:SUBORDINATE_TO|PART_OF]->(q:Unit)
-     WHERE type(a) = x.type AND type(b) = x.type AND elementId(a) < elementId(b)
-       AND coalesce(a.validFrom, ${START}) <= coalesce(b.validTo, ${END})
-       AND coalesce(b.validFrom, ${START}) <= coalesce(a.validTo, ${END})
-     WITH x, u, p, q, a, b LIMIT 5
+    // part of at most one whole: a pair of a unit's links of one type sharing a day, one of them
+    // a link the change made hold on that day (an overlap between two older links is not this
+    // change's doing, and must not stop every later edit of the unit).
+    inputs: ["structural"],
+    cypher: `${ANCHORED}
+     MATCH (u)-[b:SUBORDINATE_TO|PART_OF]->(q:Unit)
+     WHERE type(b) = x.type AND b <> e
+       AND coalesce(b.validFrom, ${START}) <= st AND coalesce(b.validTo, ${END}) >= sf
+     WITH x, u, p, q, CASE WHEN ef > coalesce(b.validFrom, ${START}) THEN ef ELSE coalesce(b.validFrom, ${START}) END AS of,
+          CASE WHEN et < coalesce(b.validTo, ${END}) THEN et ELSE coalesce(b.validTo, ${END}) END AS ot
+     WHERE of <= ot AND ${SHARES_NEW_DAY}
+     WITH x, u, p, q, of LIMIT 5
      RETURN CASE x.type WHEN 'PART_OF' THEN 'ONE_WHOLE' ELSE 'ONE_DIRECT_SUPERIOR' END AS invariant,
-            {unit: u.id, first: p.id, second: q.id,
-             from: toString(CASE WHEN coalesce(a.validFrom, ${START}) > coalesce(b.validFrom, ${START}) THEN a.validFrom ELSE b.validFrom END)} AS v`,
+            {unit: u.id, first: p.id, second: q.id, from: CASE WHEN of = ${START} THEN null ELSE toString(of) END} AS v`,
   },
   {
-    // No cycle in the structure (SUBORDINATE_TO and PART_OF) on any date: a cycle through a unit
-    // that gained or changed a superior or whole, whose edges share a day (a new cycle must pass
-    // through a new or changed edge).
-    inputs: ["lower"],
-    cypher: `UNWIND $lower AS id
-     MATCH path = (u:Unit {id: id})-[rs:SUBORDINATE_TO|PART_OF*1..64]->(u)
-     WITH path,
-          reduce(m = ${START}, x IN rs | CASE WHEN coalesce(x.validFrom, ${START}) > m THEN coalesce(x.validFrom, ${START}) ELSE m END) AS from,
-          reduce(m = ${END}, x IN rs | CASE WHEN coalesce(x.validTo, ${END}) < m THEN coalesce(x.validTo, ${END}) ELSE m END) AS to
-     WHERE from <= to
-     WITH path, from LIMIT 1
-     RETURN 'NO_CYCLE' AS invariant, {cycle: [n IN nodes(path) | n.id], on: toString(from)} AS v`,
+    // No cycle in the structure (SUBORDINATE_TO and PART_OF) on any date: a new cycle must pass
+    // through a link the change made hold on a day the cycle's links all share, so the walk starts
+    // from that link's upper end and follows only links holding on some of its new days (pruned
+    // as it expands: Neo4j 5's quantified path patterns take a predicate on each step, not on the
+    // path so far, so the days all links share are intersected at the end).
+    inputs: ["structural"],
+    cypher: `${ANCHORED}
+     MATCH path = (p) (()-[r:SUBORDINATE_TO|PART_OF WHERE coalesce(r.validFrom, ${START}) <= st AND coalesce(r.validTo, ${END}) >= sf]->()){1,63} (u)
+     WITH x, u, path,
+          reduce(m = ef, y IN relationships(path) | CASE WHEN coalesce(y.validFrom, ${START}) > m THEN coalesce(y.validFrom, ${START}) ELSE m END) AS of,
+          reduce(m = et, y IN relationships(path) | CASE WHEN coalesce(y.validTo, ${END}) < m THEN coalesce(y.validTo, ${END}) ELSE m END) AS ot
+     WHERE of <= ot AND ${SHARES_NEW_DAY}
+     WITH u, path, of LIMIT 1
+     RETURN 'NO_CYCLE' AS invariant, {cycle: [u.id] + [n IN nodes(path) | n.id], on: toString(of)} AS v`,
   },
   {
     // Every changed relation, and every relation of a unit whose validity changed, lies within
-    // both endpoints' validity. A relation is found from its two ends (an expand between two seeks).
+    // both endpoints' validity (DISTINCT: a relation of a unit whose validity changed may be a changed one).
     inputs: ["rels", "ids"],
     cypher: `CALL () {
-       UNWIND $rels AS x
-       MATCH (a:Unit {id: x.from})-[r]->(b:Unit {id: x.to}) WHERE r.id = x.id
-       RETURN r, a, b
+       ${BY_ID}
        UNION
        UNWIND $ids AS id
        MATCH (:Unit {id: id})-[r]-(:Unit)
@@ -158,7 +234,7 @@ const CHECKS: { inputs: Input[]; cypher: string }[] = [
      WITH collect(k {.children, .superiors, from: coalesce(k.validFrom, ${START}), to: coalesce(k.validTo, ${END})}) AS pairings
      WHERE size(pairings) > 0
      UNWIND $subordinate AS x
-     MATCH (a:Unit {id: x.from})-[r:SUBORDINATE_TO]->(b:Unit {id: x.to}) WHERE r.id = x.id
+     MATCH (a)-[r:SUBORDINATE_TO]->(b) WHERE r.id = x.id
      WITH a, b, r, coalesce(r.validFrom, ${START}) AS rf, pairings
      WHERE NONE(k IN pairings WHERE a.kind IN k.children AND b.kind IN k.superiors AND k.from <= rf AND rf <= k.to)
      WITH a, b, r LIMIT 5

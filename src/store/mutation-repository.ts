@@ -419,6 +419,10 @@ export const mutations = {
   ) =>
     runChangeEvent(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.superiorId) {
+        // The locks hangUnder takes, taken first: their statement also answers the scope check.
+        if (structuralType(a.unit.kind) === "SUBORDINATE_TO")
+          await s.lockPlacement(a.unit.id, a.superiorId, a.effectiveOn);
+        else await s.lock([a.superiorId]);
         await s.authorize([{ argument: "input.superiorId", ids: [a.superiorId] }]);
         await requireUnits(s, [a.superiorId], "input.superiorId", a.effectiveOn);
       } else s.mayCreateRoot();

@@ -94,9 +94,36 @@ const BELOW_ON_DAY = `
   RETURN any(x IN collect(DISTINCT a.id) WHERE x IN $scopes) AS below`;
 
 /**
+ * For the unit bound to `u`: `below` and `within` (as Membership) for as long as a change holds
+ * (parameters `$scopes`, `$on`, `$dayBefore`, `$until`: membershipParams) — inside a scope's
+ * subtree on the change's first day or the day before and on every later day of the span, and
+ * strictly below a root on all of those days. A lock statement folds it in (src/store/write-locks.ts).
+ */
+export const IN_FORCE_MEMBERSHIP = `CALL (u) {
+       CALL (u) { ${LATER_DAYS} }
+       CALL (u) {
+         UNWIND [date($dayBefore), date($on)] AS day
+         CALL (u, day) { ${BELOW_ON_DAY} }
+         RETURN any(x IN collect(below) WHERE x) AS belowAtStart
+       }
+       CALL (u, later) {
+         UNWIND later AS day
+         CALL (u, day) { ${BELOW_ON_DAY} }
+         RETURN all(x IN collect(below) WHERE x) AS belowLater
+       }
+       WITH u, belowAtStart AND belowLater AS below
+       RETURN below, below OR u.id IN $scopes AS within
+     }`;
+
+/** The parameters of IN_FORCE_MEMBERSHIP. */
+export function membershipParams(scopes: readonly string[], span: ChangeSpan): Row {
+  return { scopes: [...scopes], on: span.on, dayBefore: span.dayBefore, until: span.until };
+}
+
+/**
  * For each id: whether it lies in the subtrees rooted at `scopes` (a root included) on the
  * change's first day or the day before and on every later day of `span`, and whether strictly
- * below a root on all of those days.
+ * below a root on all of those days (IN_FORCE_MEMBERSHIP).
  */
 export async function membershipInForce(
   tx: TransactionRunner,
@@ -107,26 +134,9 @@ export async function membershipInForce(
   const rows = await tx.run(
     `UNWIND $ids AS id
      MATCH (u:Unit {id: id})
-     CALL (u) { ${LATER_DAYS} }
-     CALL (u) {
-       UNWIND [date($dayBefore), date($on)] AS day
-       CALL (u, day) { ${BELOW_ON_DAY} }
-       RETURN any(x IN collect(below) WHERE x) AS belowAtStart
-     }
-     CALL (u, later) {
-       UNWIND later AS day
-       CALL (u, day) { ${BELOW_ON_DAY} }
-       RETURN all(x IN collect(below) WHERE x) AS belowLater
-     }
-     WITH u, u.id IN $scopes AS root, belowAtStart AND belowLater AS below
-     RETURN u.id AS id, below, below OR root AS within`,
-    {
-      ids: [...new Set(ids)],
-      scopes: [...scopes],
-      on: span.on,
-      dayBefore: span.dayBefore,
-      until: span.until,
-    },
+     ${IN_FORCE_MEMBERSHIP}
+     RETURN u.id AS id, below, within`,
+    { ids: [...new Set(ids)], ...membershipParams(scopes, span) },
   );
   return membershipSets(rows);
 }

@@ -7,13 +7,38 @@
  * (src/store/database.ts).
  */
 import type { Row, TransactionRunner } from "./database.ts";
-/** What a lock statement answers of the units it locked: their properties, by unit id. */
+import {
+  type ChangeSpan,
+  IN_FORCE_MEMBERSHIP,
+  type Membership,
+  membershipParams,
+} from "./scope-membership.ts";
+
+/**
+ * What a lock statement answers of the units it locked: their properties, by unit id; and, when
+ * asked (`ScopeAsk`), where the units a change will name lie for the scope check, by unit id.
+ */
 export interface Locked {
   states: Map<string, Row>;
+  scope: Map<string, Membership>;
 }
 
-function locked(rows: readonly { id: string; p: Row }[]): Locked {
-  return { states: new Map(rows.map((r) => [r.id, r.p])) };
+/**
+ * An editor's scopes and the change's span: the lock statement also answers membershipInForce
+ * for the units it locks (src/store/scope-membership.ts), saving the scope check a statement.
+ */
+export interface ScopeAsk {
+  scopes: readonly string[];
+  span: ChangeSpan;
+}
+
+type MembershipRow = { id: string; below: boolean; within: boolean };
+
+function locked(rows: readonly { id: string; p: Row }[], scope: readonly MembershipRow[] = []): Locked {
+  return {
+    states: new Map(rows.map((r) => [r.id, r.p])),
+    scope: new Map(scope.map((r) => [r.id, { within: r.within === true, below: r.below === true }])),
+  };
 }
 
 /**
@@ -22,14 +47,20 @@ function locked(rows: readonly { id: string; p: Row }[]): Locked {
  * the properties of the units locked, read once the lock is held (no other change can alter them
  * until this transaction ends).
  */
-export async function lockUnits(tx: TransactionRunner, ids: readonly string[]): Promise<Locked> {
-  if (ids.length === 0) return { states: new Map() };
+export async function lockUnits(
+  tx: TransactionRunner,
+  ids: readonly string[],
+  ask?: ScopeAsk,
+): Promise<Locked> {
+  if (ids.length === 0) return locked([]);
   const rows = await tx.run(
     `UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
-     RETURN u.id AS id, properties(u) AS p`,
-    { ids: [...new Set(ids)].sort() },
+     WITH u
+     ${ask ? IN_FORCE_MEMBERSHIP : "WITH u, null AS below, null AS within"}
+     RETURN u.id AS id, properties(u) AS p, below, within`,
+    { ids: [...new Set(ids)].sort(), ...(ask ? membershipParams(ask.scopes, ask.span) : {}) },
   );
-  return locked(rows as { id: string; p: Row }[]);
+  return locked(rows as { id: string; p: Row }[], ask ? (rows as MembershipRow[]) : []);
 }
 
 /**
@@ -67,11 +98,12 @@ export async function lockPlacement(
   superiorId: string,
   from: string,
   alreadyLocked: readonly string[],
+  ask?: ScopeAsk,
 ): Promise<(Locked & { wanted: string[]; again: string[] }) | null> {
   const rows = await tx.run(
     `${PLACEMENT_IDS}
-     WITH ids + [$unit, $superior] AS wanted
-     WITH wanted, [x IN wanted WHERE NOT x IN $locked] AS fresh
+     WITH ids + [$unit, $superior] AS wanted, current
+     WITH wanted, current, [x IN wanted WHERE NOT x IN $locked] AS fresh
      CALL (fresh) {
        UNWIND fresh AS id
        WITH DISTINCT id ORDER BY id
@@ -82,19 +114,38 @@ export async function lockPlacement(
        ${PLACEMENT_IDS}
        RETURN ids AS again
      }
-     RETURN wanted, states, again`,
-    { superior: superiorId, unit: unitId, from, locked: [...alreadyLocked] },
+     ${ask ? PLACEMENT_SCOPE : "WITH wanted, states, again, [] AS scope"}
+     RETURN wanted, states, again, scope`,
+    {
+      superior: superiorId,
+      unit: unitId,
+      from,
+      locked: [...alreadyLocked],
+      ...(ask ? membershipParams(ask.scopes, ask.span) : {}),
+    },
   );
   const row = rows[0];
   if (!row) return null;
   return {
-    ...locked(row.states as { id: string; p: Row }[]),
+    ...locked(row.states as { id: string; p: Row }[], row.scope as MembershipRow[]),
     wanted: row.wanted as string[],
     again: row.again as string[],
   };
 }
 
-/** The ids placementLocks returns, as `ids` (parameters $superior, $unit, $from). */
+/**
+ * Where the units a move names lie, once locked: the unit, its new superior and the superiors it
+ * leaves (`current`; src/store/ended-links.ts checks those) — the units its scope checks ask about.
+ */
+const PLACEMENT_SCOPE = `CALL (current) {
+       UNWIND [$unit, $superior] + current AS id
+       WITH DISTINCT id
+       MATCH (u:Unit {id: id})
+       ${IN_FORCE_MEMBERSHIP}
+       RETURN collect({id: u.id, below: below, within: within}) AS scope
+     }`;
+
+/** The ids placementLocks returns, as `ids`, and the superiors `$unit` has on or after `$from`, as `current` (parameters $superior, $unit, $from). */
 const PLACEMENT_IDS = `MATCH (y:Unit {id: $superior})
      CALL (y) {
        MATCH (y) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
@@ -111,4 +162,4 @@ const PLACEMENT_IDS = `MATCH (y:Unit {id: $superior})
        MATCH (:Unit {id: $unit})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT o.id) AS current
      }
-     WITH chain + below + current AS ids`;
+     WITH chain + below + current AS ids, current`;

@@ -780,6 +780,8 @@ export const IntegrityRule = {
   Cycle: 'CYCLE',
   /** Hơn một cấp trên trực tiếp: a unit SUBORDINATE_TO two or more committees on the same date. */
   DoubleSuperior: 'DOUBLE_SUPERIOR',
+  /** Thuộc hơn một đơn vị: a body or organ PART_OF two or more units on the same date. */
+  DoubleWhole: 'DOUBLE_WHOLE',
   /** Đơn vị thiếu cấp trên trực tiếp: a party organisation (other than the Central Committee), body or organ with no SUBORDINATE_TO or PART_OF in force on the date. */
   MissingSuperior: 'MISSING_SUPERIOR',
   /** Không có chế độ báo cáo: a party organisation with no reporting obligation on the date (for a scoped reader: none that reportingObligations shows it, i.e. none towards a unit it may see). */
@@ -1250,7 +1252,7 @@ export type Query = {
   graphDiff: GraphDiff;
   /** Every change that touched a unit, newest first (lịch sử). */
   history: Array<Change>;
-  /** Checks the graph as of the date (default today), or the subtree of `under`: units without a superior, double superiors, cycles, relations outside their units' validity, citations of replaced documents, party organisations with no reporting obligation, and per province the depth and largest span of control. */
+  /** Checks the graph as of the date (default today), or the subtree of `under`: units without a superior, double superiors, bodies or organs part of two units, cycles, relations outside their units' validity, citations of replaced documents, party organisations with no reporting obligation, and per province the depth and largest span of control. */
   integrityReport: IntegrityReport;
   /** Meeting rules of a unit and of its bodies. */
   meetingRules: Array<MeetingRule>;
