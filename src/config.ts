@@ -152,6 +152,10 @@ const schema = z.object({
   REMINDERS_LEASE_S: z.coerce.number().int().min(10).max(86_400).default(600),
   REMINDERS_WEBHOOK_HOSTS: z.string().optional(),
   REMINDERS_MAX_UNITS: z.coerce.number().int().min(1).max(100_000).default(500),
+  // How many stored subscriptions one unit, and one creator (token subject), may have: each is
+  // recomputed by every round and preview, and posts its own copy of each reminder.
+  REMINDERS_MAX_SUBSCRIPTIONS_PER_UNIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  REMINDERS_MAX_SUBSCRIPTIONS_PER_CREATOR: z.coerce.number().int().min(1).max(100_000).default(200),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it). 0 leaves V8's own heuristics.
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),

@@ -20,6 +20,7 @@ import {
   isListType,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
+import { MAX_PREVIEW_SUBSCRIPTIONS } from "../reminders/subscription-input.ts";
 import { CHANGES_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./arguments.ts";
 import { MAX_NEIGHBOURHOOD_DEPTH, MAX_NEIGHBOURHOOD_UNITS } from "./resolvers/relation.ts";
 
@@ -96,8 +97,9 @@ const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => n
   "Query.integrityReport": (_args, s) => 5 * TRAVERSAL_PER_LEVEL * s.maxDepth,
   // graphDiff: a subtree traversal on each date; without `under`, a scan of the whole graph.
   "Query.graphDiff": (args, s) => (args.under ? 2 * TRAVERSAL_PER_LEVEL * s.maxDepth : DIFF_WHOLE_GRAPH),
-  // reminderPreview: a calendar per subscribed unit (a subtree subscription: up to 500 units).
-  "Query.reminderPreview": () => 200,
+  // reminderPreview: a calendar per subscribed unit (a subtree subscription: up to 500 units), for
+  // one subscription or at most MAX_PREVIEW_SUBSCRIPTIONS (more are refused).
+  "Query.reminderPreview": (args) => 200 * (args.subscriptionId ? 1 : MAX_PREVIEW_SUBSCRIPTIONS),
 };
 
 /** What a diff of the whole graph adds: it reads every unit (a page of the national graph, its summary all of it). */
@@ -134,6 +136,7 @@ export const COST_ARGUMENTS: ReadonlySet<string> = new Set([
   "depth",
   "maxDepth",
   "under",
+  "subscriptionId",
 ]);
 
 /** How many times the field's selection can appear in the answer. */
