@@ -59,6 +59,8 @@ const schema = z.object({
     )
     .default("false"),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  // The most change records one scoped reader's `changes` page reads looking for changes it may see.
+  CHANGES_SCAN_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
   // The longest window graphDiff and the diff exports compare, in days (README, "What changed").
   DIFF_MAX_SPAN_DAYS: z.coerce.number().int().min(1).max(36_600).default(3_660),
