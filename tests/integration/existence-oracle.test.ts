@@ -3,9 +3,11 @@
  * the real Neo4j (security review s10, findings 11 and 12): a hidden unit and a missing one answer
  * alike, extensions included (no `cypherRoundTrips` to count the reach query of a unit that
  * exists); and a `changes` page reads at most CHANGES_SCAN_MAX records, ending short with a cursor
- * at the last record read, from which the reader reads on.
+ * at the last record read, from which the reader reads on; a meeting rule's requester outside the
+ * reader's subtrees is not named (findings 14).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { bumpGraphVersion } from "../../src/store/graph-version.ts";
 import {
   closeSandbox,
   gqlAs,
@@ -107,5 +109,42 @@ describe("a scoped changes page reads a bounded part of the feed", () => {
     expect(created.length).toBeGreaterThan(0);
     expect(got).toEqual(expect.arrayContaining(created));
     expect(new Set(got).size).toBe(got.length);
+  });
+});
+
+describe("a meeting rule names no requester the reader may not see", () => {
+  it("answers requestedBy null for a requester outside the reader's subtrees", async () => {
+    const rule = `${P}rule`;
+    // No mutation writes meeting rules (the seed does): one as the seed stores it, asked for by the other province.
+    await server.db.write(
+      `MATCH (u:Unit {id: $body})
+       CREATE (m:MeetingRule {id: $rule, cadence: 'MONTHLY', basis: [], writtenConsentMoreThan: 0.5,
+               writtenConsentText: 'trên 50%', writtenConsentBy: $by, writtenConsentBasis: []})-[:GOVERNS]->(u)`,
+      { body: ids.tinh, rule, by: ids.other },
+    );
+    await bumpGraphVersion(server.db);
+    try {
+      const RULES = `query ($id: ID!) { meetingRules(unitId: $id) { id body { id } writtenConsent { requestedBy { id name } } } }`;
+      type Rules = {
+        meetingRules: { id: string; body: { id: string }; writtenConsent: { requestedBy: unknown } }[];
+      };
+      const asAdmin = await gqlAs<Rules>(server, admin, RULES, { id: ids.tinh });
+      expect(asAdmin.data?.meetingRules.find((m) => m.id === rule)?.writtenConsent.requestedBy).toEqual({
+        id: ids.other,
+        name: ids.other,
+      });
+      const reader = await token("viewer", [ids.tinh], "viewer-rexo");
+      const res = await gqlAs<Rules>(server, reader, RULES, { id: ids.tinh });
+      expect(res.errors ?? []).toEqual([]);
+      expect(res.data?.meetingRules.find((m) => m.id === rule)).toEqual({
+        id: rule,
+        body: { id: ids.tinh },
+        writtenConsent: { requestedBy: null },
+      });
+      expect(JSON.stringify(res)).not.toContain(ids.other);
+    } finally {
+      await server.db.write("MATCH (m:MeetingRule {id: $rule}) DETACH DELETE m", { rule });
+      await bumpGraphVersion(server.db);
+    }
   });
 });
