@@ -59,6 +59,8 @@ const schema = z.object({
     )
     .default("false"),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  // The most change records one scoped reader's `changes` page reads looking for changes it may see.
+  CHANGES_SCAN_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
   // The longest window graphDiff and the diff exports compare, in days (README, "What changed").
   DIFF_MAX_SPAN_DAYS: z.coerce.number().int().min(1).max(36_600).default(3_660),
@@ -157,6 +159,10 @@ const schema = z.object({
   REMINDERS_LEASE_S: z.coerce.number().int().min(10).max(86_400).default(600),
   REMINDERS_WEBHOOK_HOSTS: z.string().optional(),
   REMINDERS_MAX_UNITS: z.coerce.number().int().min(1).max(100_000).default(500),
+  // How many stored subscriptions one unit, and one creator (token subject), may have: each is
+  // recomputed by every round and preview, and posts its own copy of each reminder.
+  REMINDERS_MAX_SUBSCRIPTIONS_PER_UNIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  REMINDERS_MAX_SUBSCRIPTIONS_PER_CREATOR: z.coerce.number().int().min(1).max(100_000).default(200),
   // How far V8 lets the old heap grow past what survives a collection; applied by src/runtime.ts
   // before anything loads (this only checks it; the default is its DEFAULT_HEAP_GROWING_PERCENT).
   // 0 leaves V8's own heuristics.

@@ -36,6 +36,7 @@ import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
 import { warmDiff } from "./graphql/services/graph-diff.ts";
+import { scoped } from "./graphql/visibility.ts";
 import { clientAddressOf, trustProxySetting } from "./http/client-address.ts";
 import { mountCors } from "./http/cors.ts";
 import { drainable } from "./http/drain.ts";
@@ -240,7 +241,8 @@ function requestIdPlugin(
           body.extensions = {
             ...body.extensions,
             requestId: contextValue.requestId,
-            cypherRoundTrips: contextValue.roundTrips.count,
+            // A diagnostics aid, not shown to scoped readers: it could tell a hidden unit from a missing one.
+            ...(scoped(contextValue) ? {} : { cypherRoundTrips: contextValue.roundTrips.count }),
           };
         },
       };

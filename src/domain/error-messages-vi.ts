@@ -64,6 +64,14 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   EMPTY: "Tệp không có dữ liệu.",
   TOO_MANY_ROWS: "Tệp có quá nhiều dòng (REGISTRY_IMPORT_MAX_ROWS); hãy chia tệp để nhập từng phần.",
   TOO_MANY_COLUMNS: "Một dòng của tệp có quá nhiều cột.",
+  SUBSCRIPTION_OWNER:
+    "Chỉ người tạo đăng ký nhắc việc (hoặc quản trị viên) mới được sửa, tạm dừng hoặc xóa đăng ký đó.",
+  SUBSCRIPTION_DUPLICATE:
+    "Đã có đăng ký nhắc việc giống hệt (cùng đơn vị, địa chỉ webhook, loại việc và phạm vi cấp dưới).",
+  SUBSCRIPTION_LIMIT:
+    "Đã đạt số đăng ký nhắc việc tối đa cho đơn vị này hoặc cho người tạo; hãy xóa bớt đăng ký cũ.",
+  PREVIEW_LIMIT:
+    "Bản xem trước gồm quá nhiều đăng ký nhắc việc; hãy thu hẹp theo đơn vị (unitId) hoặc theo đăng ký (subscriptionId).",
   // Findings of the integrity report (not errors, but named by the same rules).
   MISSING_SUPERIOR: "Đơn vị thiếu cấp ủy cấp trên trực tiếp.",
   DOUBLE_SUPERIOR: "Đơn vị có nhiều hơn một cấp ủy cấp trên trực tiếp.",
@@ -85,6 +93,8 @@ const LIMIT_NAMES_VI: Record<string, string> = {
   EXPORT_TIMEOUT_MS: "thời gian tải xuống (mili giây)",
   LIVE_MAX_MESSAGES_PER_MINUTE: "số thông điệp mỗi phút trên các kết nối trực tiếp",
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: "số đăng ký theo dõi trên một kết nối",
+  REMINDERS_MAX_SUBSCRIPTIONS_PER_UNIT: "số đăng ký nhắc việc của một đơn vị",
+  REMINDERS_MAX_SUBSCRIPTIONS_PER_CREATOR: "số đăng ký nhắc việc của một người tạo",
 };
 
 const GENERIC = "Đã xảy ra lỗi.";

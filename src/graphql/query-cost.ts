@@ -23,6 +23,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
+import { MAX_PREVIEW_SUBSCRIPTIONS } from "../reminders/subscription-input.ts";
 import { CHANGES_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./arguments.ts";
 import { MAX_NEIGHBOURHOOD_DEPTH, MAX_NEIGHBOURHOOD_UNITS } from "./resolvers/relation.ts";
 
@@ -99,8 +100,9 @@ const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => n
   "Query.integrityReport": (args, s) => perRoot(args.under, 5 * TRAVERSAL_PER_LEVEL * s.maxDepth),
   // graphDiff: a subtree traversal of each root on each date; without `under`, a scan of the whole graph.
   "Query.graphDiff": (args, s) => perRoot(args.under, 2 * TRAVERSAL_PER_LEVEL * s.maxDepth),
-  // reminderPreview: a calendar per subscribed unit (a subtree subscription: up to 500 units).
-  "Query.reminderPreview": () => 200,
+  // reminderPreview: a calendar per subscribed unit (a subtree subscription: up to 500 units), for
+  // one subscription or at most MAX_PREVIEW_SUBSCRIPTIONS (more are refused).
+  "Query.reminderPreview": (args) => 200 * (args.subscriptionId ? 1 : MAX_PREVIEW_SUBSCRIPTIONS),
 };
 
 /** What a read of the whole graph adds (a diff or an integrity report without `under`): it reads every unit. */
@@ -169,6 +171,7 @@ export const COST_ARGUMENTS: ReadonlySet<string> = new Set([
   "depth",
   "maxDepth",
   "under",
+  "subscriptionId",
 ]);
 
 /** How many times the field's selection can appear in the answer. */

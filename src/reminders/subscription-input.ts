@@ -18,7 +18,6 @@ import type {
 import type { SubscriptionFields } from "../store/reminder-repository.ts";
 import { subtreeUnitIds } from "../store/reminder-repository.ts";
 import { unitsInScopeOn } from "../store/scope-membership.ts";
-import { unitsInSubtrees } from "../store/unit-repository.ts";
 import { MAX_DAYS_BEFORE, MAX_LEADS, plusDays } from "./message.ts";
 import { webhookUrlProblem } from "./target.ts";
 import { allowedHostsOf } from "./webhook-address.ts";
@@ -30,14 +29,20 @@ export function assertSubscriber(ctx: Context, operation: string): void {
   assertCanWrite(ctx.principal, operation);
 }
 
-/** Which of the units the principal handles subscriptions of: all for an admin, those in an editor's subtrees. */
+/** The most subscriptions one reminderPreview computes (its price in src/graphql/query-cost.ts counts this many). */
+export const MAX_PREVIEW_SUBSCRIPTIONS = 20;
+
+/**
+ * Which of the units the principal handles subscriptions of: all for an admin, those in an
+ * editor's subtrees today (as creation checks: a unit that left the scope is no longer theirs).
+ */
 export async function unitsInScope(ctx: Context, ids: readonly string[]): Promise<Set<string>> {
   if (ctx.principal.role === "admin") return new Set(ids);
   if (ids.length === 0) return new Set();
-  return unitsInSubtrees(ctx.db, ids, ctx.principal.scopes, ctx.roundTrips);
+  return unitsInScopeOn(ctx.db, ids, ctx.principal.scopes, ctx.today, ctx.roundTrips);
 }
 
-/** The unit exists and (for an editor) lies in their scope; else NOT_FOUND (admin) or FORBIDDEN naming the argument. */
+/** The unit exists and (for an editor) lies in their scope today; else NOT_FOUND (admin) or FORBIDDEN naming the argument. */
 export async function assertUnitInScope(
   ctx: Context,
   operation: string,

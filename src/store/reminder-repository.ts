@@ -16,10 +16,12 @@
  */
 import type { Principal } from "../auth/principal.ts";
 import type { CalendarEntryType } from "../domain/calendar.ts";
+import { DomainError } from "../domain/errors.ts";
 import type { ReminderFormat } from "../reminders/message.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
+import { lockUnits } from "./write-locks.ts";
 
 export interface SubscriptionRecord {
   id: string;
@@ -59,14 +61,81 @@ const RETURNED = `s {
 
 const asRecord = (row: Record<string, unknown>) => row.s as SubscriptionRecord;
 
+/** How many stored subscriptions a unit and a creator may have (REMINDERS_MAX_SUBSCRIPTIONS_PER_*). */
+export interface SubscriptionLimits {
+  perUnit: number;
+  perCreator: number;
+}
+
+/**
+ * Refuses a subscription that would duplicate another (same unit, webhook, types and
+ * includeSubtree: it would post the same reminders twice) or pass a cap: CONFLICT naming the
+ * rule. Runs in the write's transaction after locking the unit, so that two creations on one
+ * unit are counted one after the other (the creator's count is not locked: concurrent requests
+ * of one creator on different units may pass it by as many as run at once).
+ */
+async function admit(
+  tx: TransactionRunner,
+  s: SubscriptionFields & { id: string },
+  creator: string,
+  limits: SubscriptionLimits,
+): Promise<void> {
+  await lockUnits(tx, [s.unitId]);
+  const rows = await tx.run(
+    `OPTIONAL MATCH (o:ReminderSubscription {unitId: $unitId}) WHERE o.id <> $id
+     WITH collect(o) AS others
+     RETURN size(others) AS onUnit,
+            any(o IN others WHERE o.webhookUrl = $webhookUrl AND o.includeSubtree = $includeSubtree
+                AND size(o.types) = size($types) AND all(t IN o.types WHERE t IN $types)) AS duplicate,
+            COUNT { MATCH (c:ReminderSubscription {createdBy: $creator}) WHERE c.id <> $id } AS byCreator`,
+    {
+      id: s.id,
+      unitId: s.unitId,
+      webhookUrl: s.webhookUrl,
+      includeSubtree: s.includeSubtree,
+      types: [...new Set(s.types)],
+      creator,
+    },
+  );
+  const row = rows[0] as { onUnit: number; duplicate: boolean; byCreator: number };
+  if (row.duplicate)
+    throw new DomainError(
+      "CONFLICT",
+      `${s.unitId} already has a subscription with this webhook, these types and this includeSubtree: it would post every reminder twice`,
+      { rule: "SUBSCRIPTION_DUPLICATE", argument: "input.webhookUrl" },
+    );
+  const full = (limit: string, max: number, value: number, whose: string) =>
+    new DomainError(
+      "CONFLICT",
+      `${whose} already has ${value} reminder subscriptions, the most ${limit} allows`,
+      {
+        rule: "SUBSCRIPTION_LIMIT",
+        limit,
+        max,
+        value,
+      },
+    );
+  if (Number(row.onUnit) >= limits.perUnit)
+    throw full("REMINDERS_MAX_SUBSCRIPTIONS_PER_UNIT", limits.perUnit, Number(row.onUnit), s.unitId);
+  if (Number(row.byCreator) >= limits.perCreator)
+    throw full(
+      "REMINDERS_MAX_SUBSCRIPTIONS_PER_CREATOR",
+      limits.perCreator,
+      Number(row.byCreator),
+      "The creator",
+    );
+}
+
 /** Stores a subscription with its creator: the subject, and the role and scopes its rounds read with. */
 export async function createSubscription(
   db: Database,
   id: string,
   fields: SubscriptionFields,
   actor: Principal,
+  limits: SubscriptionLimits,
 ): Promise<SubscriptionRecord> {
   return versioned(db, async (tx) => {
+    await admit(tx, { ...fields, id }, actor.subject, limits);
     const rows = await tx.run(
       `CREATE (s:ReminderSubscription {id: $id})
        SET s += $fields, s.createdBy = $actor, s.updatedBy = $actor,
@@ -86,11 +155,21 @@ export async function createSubscription(
  */
 export async function updateSubscription(
   db: Database,
-  id: string,
+  current: SubscriptionRecord,
   fields: Partial<SubscriptionFields>,
   actor: Principal,
+  limits: SubscriptionLimits,
 ): Promise<SubscriptionRecord | null> {
+  const id = current.id;
   return versioned(db, async (tx) => {
+    // Pointed at another unit or webhook, or other types: it must not duplicate another, nor fill a unit.
+    const keyed = ["unitId", "webhookUrl", "types", "includeSubtree"] as const;
+    if (keyed.some((k) => fields[k] !== undefined))
+      await admit(tx, { ...current, ...fields }, current.createdBy, {
+        perUnit: fields.unitId !== undefined && fields.unitId !== current.unitId ? limits.perUnit : Infinity,
+        // Its creator's count does not change.
+        perCreator: Infinity,
+      });
     const rows = await tx.run(
       `MATCH (s:ReminderSubscription {id: $id})
        WITH s, s.createdBy = $actor AS own

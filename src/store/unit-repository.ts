@@ -148,15 +148,15 @@ export async function unitsPage(
 /** Full-text search over unit names (diacritics folded by the index's analyzer), best first. */
 export async function searchUnits(
   db: Database,
-  args: { query: string; asOf: string; first: number },
+  args: { query: string; asOf: string; first: number; skip?: number },
   counter?: RoundTripCounter,
 ): Promise<UnitRecord[]> {
   const rows = await db.read(
     `WITH date($asOf) AS d
      CALL db.index.fulltext.queryNodes('unit_names', $query) YIELD node AS u, score
      WHERE ${active("u")}
-     RETURN properties(u) AS u, score ORDER BY score DESC, u.id LIMIT $first`,
-    { query: args.query, asOf: args.asOf, first: args.first },
+     RETURN properties(u) AS u, score ORDER BY score DESC, u.id SKIP $skip LIMIT $first`,
+    { query: args.query, asOf: args.asOf, first: args.first, skip: args.skip ?? 0 },
     counter,
   );
   return rows.map((r) => asUnit(r.u));

@@ -203,7 +203,8 @@ describe("reminder subscriptions", () => {
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", argument: "input.unitId" });
     expect(await count()).toBe(before);
 
-    const sub = await created(admin);
+    // Its own webhook: the same unit, webhook and types as the editor's would be a duplicate.
+    const sub = await created(admin, { webhookUrl: `${hookUrl}&n=admin` });
     const bad = await gqlAs(server, admin, UPDATE, {
       input: { id: sub.id, daysBefore: [1], webhookUrl: "x" },
     });
@@ -217,7 +218,7 @@ describe("reminder subscriptions", () => {
   });
 
   it("are changed and deleted", async () => {
-    const sub = await created(editor);
+    const sub = await created(editor, { webhookUrl: `${hookUrl}&n=changed` });
     const res = await gqlAs<{ updateReminderSubscription: Sub }>(server, editor, UPDATE, {
       input: { id: sub.id, daysBefore: [7, 1], types: ["TASK"], webhookUrl: `${hookUrl}&v=2` },
     });
@@ -263,7 +264,7 @@ describe("reminder subscriptions", () => {
 
     const wide = await gqlAs(server, admin, PREVIEW, { from: "2026-01-01", to: "2027-06-01", s: sub.id });
     expect(wide.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "to" });
-    const outside = await created(admin, { unitId: OUTSIDE });
+    const outside = await created(admin, { unitId: OUTSIDE, webhookUrl: `${hookUrl}&n=preview` });
     const refused = await gqlAs(server, editor, PREVIEW, {
       from: "2026-01-01",
       to: "2026-02-01",

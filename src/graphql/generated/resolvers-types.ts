@@ -2429,8 +2429,8 @@ export type WrittenConsent = {
   label: Scalars['String']['output'];
   /** The share of the members whose written approval is needed, strictly exceeded: 0.5 for "trên 50%". */
   moreThan: Scalars['Float']['output'];
-  /** The body that sends the draft and asks (e.g. the Ban Thường vụ for the Ban Chấp hành, the Thường trực for the Ban Thường vụ). */
-  requestedBy: Unit;
+  /** The body that sends the draft and asks (e.g. the Ban Thường vụ for the Ban Chấp hành, the Thường trực for the Ban Thường vụ); null when a scoped reader may not see it. */
+  requestedBy?: Maybe<Unit>;
   /** The rule in the document's words. */
   text: Scalars['String']['output'];
 };
@@ -3391,7 +3391,7 @@ export type WrittenConsentResolvers<ContextType = Context, ParentType extends Re
   basis?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   moreThan?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  requestedBy?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  requestedBy?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

@@ -6,7 +6,7 @@ import {
   type QueryResolvers,
   type Resolvers,
 } from "../generated/resolvers-types.ts";
-import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
+import { loadCitations, loadUnits, requireLoaded, requireUnit, visibleUnit } from "../services/lookups.ts";
 import { asEnum } from "../stored-values.ts";
 import { isVisible, keepVisible } from "../visibility.ts";
 
@@ -22,14 +22,16 @@ const POSITION_LABELS: Readonly<Record<string, string>> = {
 
 export const MeetingResolvers: Resolvers = {
   MeetingRule: {
-    body: (m, _, ctx) => requireLoaded(ctx.loaders.unit.load(m.bodyId), "unit"),
+    // meetingRules keeps only rules of bodies the reader sees; read through visibility all the same.
+    body: (m, _, ctx) => requireLoaded(visibleUnit(m.bodyId, ctx), "unit"),
     cadenceLabel: (m) => frequencyLabel(asEnum(Frequency, m.cadence)),
     basis: (m, _, ctx) => loadCitations(m.basis, ctx),
   },
   WrittenConsent: {
     label: (w) =>
       `Xin ý kiến bằng văn bản: có giá trị khi trên ${Math.round(w.moreThan * 1000) / 10}% thành viên tán thành`,
-    requestedBy: (w, _, ctx) => requireLoaded(ctx.loaders.unit.load(w.requestedById), "unit"),
+    // A rule may name a requester outside a scoped reader's subtrees: not shown to it.
+    requestedBy: (w, _, ctx) => visibleUnit(w.requestedById, ctx),
     basis: (w, _, ctx) => loadCitations(w.basis, ctx),
   },
   Position: {

@@ -127,26 +127,36 @@ export async function eventResult(ctx: Context, operation: string, run: () => Pr
 /** How many change records a scoped reader's feed reads at a time while it looks for ones it may see. */
 const FEED_SCAN = 500;
 
+type ChangePage = Awaited<ReturnType<typeof changesSince>> & {
+  /** Where a scan stopped short of a full page: the last record read (a position in the public order). */
+  resumeAt?: { at: string; id: string };
+};
+
 /**
  * A page of the change feed as the reader may see it: changes that name a unit outside a scoped
  * reader's subtrees are left out before the page is cut, so that the page, its end cursor and
  * `hasNextPage` tell nothing of them (the feed is read on until a change past the page is found).
+ * The scan reads at most CHANGES_SCAN_MAX records: a reader whose subtrees changed little would
+ * otherwise make one request read the whole feed. Stopped there, the page ends with what it found,
+ * `hasNextPage` true and its cursor at the last record read, which shows nothing hidden: every
+ * reader's feed follows the same order.
  */
-async function visibleChanges(
-  ctx: Context,
-  args: Parameters<typeof changesSince>[1],
-): ReturnType<typeof changesSince> {
+async function visibleChanges(ctx: Context, args: Parameters<typeof changesSince>[1]): Promise<ChangePage> {
   if (!scoped(ctx)) return changesSince(ctx.db, args, ctx.roundTrips);
-  const shown: Awaited<ReturnType<typeof changesSince>>["items"] = [];
+  const budget = ctx.config.CHANGES_SCAN_MAX;
+  const shown: ChangePage["items"] = [];
   let after = args.after;
+  let read = 0;
   for (;;) {
-    const read = { since: args.since, after, first: Math.max(args.first + 1, FEED_SCAN) };
-    const page = await changesSince(ctx.db, read, ctx.roundTrips);
+    const first = Math.min(Math.max(args.first + 1, FEED_SCAN), budget - read);
+    const page = await changesSince(ctx.db, { since: args.since, after, first }, ctx.roundTrips);
+    read += page.items.length;
     shown.push(...(await keepVisible(ctx, page.items, unitsNamedBy)));
     const last = page.items.at(-1);
     if (shown.length > args.first || !page.hasNextPage || !last)
       return { items: shown.slice(0, args.first), hasNextPage: shown.length > args.first };
     after = { at: last.at, id: last.id };
+    if (read >= budget) return { items: shown, hasNextPage: true, resumeAt: after };
   }
 }
 
@@ -180,7 +190,7 @@ export const MutationQueries: QueryResolvers = {
       after,
       first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE),
     });
-    const last = page.items.at(-1);
+    const last = page.resumeAt ?? page.items.at(-1);
     return {
       nodes: page.items,
       pageInfo: {

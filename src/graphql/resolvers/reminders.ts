@@ -5,7 +5,8 @@
  * webhook URL is never returned (ReminderSubscription.target is masked).
  */
 import { randomBytes } from "node:crypto";
-import { notFound } from "../../domain/errors.ts";
+import { scopeRefusal } from "../../auth/scope.ts";
+import { DomainError, notFound } from "../../domain/errors.ts";
 import { previewReminders } from "../../reminders/run.ts";
 import { roundSubscription } from "../../reminders/scheduler.ts";
 import {
@@ -13,6 +14,7 @@ import {
   assertUnitInScope,
   assertUnitInScopeToday,
   createFields,
+  MAX_PREVIEW_SUBSCRIPTIONS,
   previewWindow,
   subtreeSmallEnough,
   unitsInScope,
@@ -24,6 +26,7 @@ import {
   deleteSubscription,
   findSubscription,
   listSubscriptions,
+  type SubscriptionLimits,
   type SubscriptionRecord,
   sentKeys,
   updateSubscription,
@@ -34,8 +37,14 @@ import { visibleUnit } from "../services/lookups.ts";
 
 const formatOut = (f: "synology" | "json"): "SYNOLOGY" | "JSON" => (f === "synology" ? "SYNOLOGY" : "JSON");
 
-/** The subscription, or NOT_FOUND naming the argument; FORBIDDEN when its unit is outside an editor's scope. */
-async function ownSubscription(
+const ownLabel = (id: string) => `(the unit of subscription "${id}")`;
+
+/**
+ * The subscription, if its unit lies in the principal's scope today. An editor gets FORBIDDEN
+ * naming the argument alike for a missing id and one whose unit is outside (nothing learnt about
+ * what exists); an admin NOT_FOUND for a missing id.
+ */
+async function subscriptionInScope(
   ctx: Context,
   operation: string,
   id: string,
@@ -43,13 +52,44 @@ async function ownSubscription(
 ): Promise<SubscriptionRecord> {
   const found = await findSubscription(ctx.db, id, ctx.roundTrips);
   if (!found) {
+    const refusal = scopeRefusal(ctx.principal, operation, [{ argument, ids: [id], label: ownLabel(id) }], {
+      within: new Set(),
+      below: new Set(),
+    });
+    if (refusal) throw refusal;
     const err = notFound("reminder subscription", id);
     err.details.argument = argument;
     throw err;
   }
-  await assertUnitInScope(ctx, operation, argument, found.unitId, `(the unit of subscription "${id}")`);
+  await assertUnitInScope(ctx, operation, argument, found.unitId, ownLabel(id));
   return found;
 }
+
+/**
+ * As subscriptionInScope, and only its creator (the token's subject) or an admin may change or
+ * delete it: another could otherwise point it at their own webhook and receive what the creator
+ * may read (a round reads with the creator's scopes).
+ */
+async function ownSubscription(
+  ctx: Context,
+  operation: string,
+  id: string,
+  argument: string,
+): Promise<SubscriptionRecord> {
+  const found = await subscriptionInScope(ctx, operation, id, argument);
+  if (ctx.principal.role !== "admin" && found.createdBy !== ctx.principal.subject)
+    throw new DomainError(
+      "FORBIDDEN",
+      `${operation}: subscription "${id}" was created by another user; only its creator or an admin may change or delete it`,
+      { rule: "SUBSCRIPTION_OWNER", argument },
+    );
+  return found;
+}
+
+const limitsOf = (ctx: Context): SubscriptionLimits => ({
+  perUnit: ctx.config.REMINDERS_MAX_SUBSCRIPTIONS_PER_UNIT,
+  perCreator: ctx.config.REMINDERS_MAX_SUBSCRIPTIONS_PER_CREATOR,
+});
 
 export const ReminderResolvers: Resolvers = {
   ReminderSubscription: {
@@ -74,7 +114,7 @@ export const ReminderMutations: MutationResolvers = {
     await assertUnitInScopeToday(ctx, op, "input.unitId", fields.unitId);
     await subtreeSmallEnough(ctx, fields, "input");
     const id = `rs_${randomBytes(6).toString("hex")}`;
-    return createSubscription(ctx.db, id, fields, ctx.principal);
+    return createSubscription(ctx.db, id, fields, ctx.principal, limitsOf(ctx));
   },
   updateReminderSubscription: async (_, { input }, ctx) => {
     const op = "updateReminderSubscription";
@@ -90,7 +130,7 @@ export const ReminderMutations: MutationResolvers = {
         fields.unitId ?? current.unitId,
       );
     await subtreeSmallEnough(ctx, { ...current, ...fields }, "input");
-    const updated = await updateSubscription(ctx.db, input.id, fields, ctx.principal);
+    const updated = await updateSubscription(ctx.db, current, fields, ctx.principal, limitsOf(ctx));
     // Deleted between the read and the write.
     if (!updated) throw notFound("reminder subscription", input.id);
     return updated;
@@ -131,7 +171,7 @@ export const ReminderQueries: QueryResolvers = {
     const window = previewWindow(args.from, args.to);
     let subs: SubscriptionRecord[];
     if (args.subscriptionId) {
-      const one = await ownSubscription(ctx, op, args.subscriptionId, "subscriptionId");
+      const one = await subscriptionInScope(ctx, op, args.subscriptionId, "subscriptionId");
       if (args.unitId && one.unitId !== args.unitId) return [];
       subs = [one];
     } else {
@@ -146,6 +186,13 @@ export const ReminderQueries: QueryResolvers = {
         active.map((s) => s.unitId),
       );
       subs = active.filter((s) => mine.has(s.unitId));
+      // Each is a calendar per subscribed unit: the price (query-cost.ts) counts at most this many.
+      if (subs.length > MAX_PREVIEW_SUBSCRIPTIONS)
+        throw new DomainError(
+          "BAD_USER_INPUT",
+          `${op}: ${subs.length} subscriptions, more than the ${MAX_PREVIEW_SUBSCRIPTIONS} one preview computes; narrow it with unitId or subscriptionId`,
+          { rule: "PREVIEW_LIMIT", argument: args.unitId ? "unitId" : "subscriptionId" },
+        );
     }
     const byId = new Map(subs.map((s) => [s.id, s]));
     const planned = await previewReminders(

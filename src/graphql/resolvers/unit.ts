@@ -76,6 +76,34 @@ async function descendantsBelow(ctx: Context, key: DescendantsKey): Promise<Unit
   });
 }
 
+/** The most search hits a scoped reader's search reads looking for `first` it may see. */
+const SEARCH_SCAN = 2000;
+
+/**
+ * The reader's top `first` hits among the units it may see. The index is read in windows of the
+ * whole graph's ranking (cached as such, for every reader alike), and each request keeps those it
+ * may see, reading further windows until it has `first` of them, the hits run out, or it has read
+ * SEARCH_SCAN: hidden units that outrank a reader's best hit neither crowd it out nor show as a
+ * short page.
+ */
+async function visibleHits(
+  ctx: Context,
+  o: { query: string; asOf: string; first: number },
+): Promise<UnitRecord[]> {
+  const found: UnitRecord[] = [];
+  let skip = 0;
+  let size = scoped(ctx) ? Math.max(4 * o.first, 50) : o.first;
+  for (;;) {
+    const key = { ...o, first: size, skip };
+    const hits = await ctx.loaders.read("search", key, (rt) => searchUnits(ctx.db, key, rt));
+    ctx.loaders.primeUnits(hits);
+    found.push(...(await keepVisible(ctx, hits, (u) => [u.id])));
+    skip += hits.length;
+    if (found.length >= o.first || hits.length < size || skip >= SEARCH_SCAN) return found.slice(0, o.first);
+    size = Math.min(2 * size, SEARCH_SCAN - skip);
+  }
+}
+
 export const UnitResolvers: Resolvers = {
   Unit: {
     __resolveReference: (ref, ctx) => visibleUnit(ref.id, ctx),
@@ -211,10 +239,7 @@ export const UnitQueries: QueryResolvers = {
     const first = firstArg(args.first, ctx, 10);
     const query = searchQuery(text);
     if (!query || first === 0) return [];
-    const key = { query, asOf: asOfArg(args.asOf, ctx), first };
-    const units = await ctx.loaders.read("search", key, (rt) => searchUnits(ctx.db, key, rt));
-    ctx.loaders.primeUnits(units);
-    return keepVisible(ctx, units, (u) => [u.id]);
+    return visibleHits(ctx, { query, asOf: asOfArg(args.asOf, ctx), first });
   },
   unitKinds: () =>
     UNIT_KIND_NAMES.map((kind) => ({

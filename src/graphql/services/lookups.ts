@@ -70,11 +70,21 @@ function then<T, R>(value: MaybePromise<T>, f: (v: T) => MaybePromise<R>): Maybe
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
+/**
+ * The unit, if the reader may see it. Its record and the reader's reach are asked at once, also
+ * for an id that names nothing: a hidden unit and a missing one cost the same reads, so that
+ * neither the time nor the work of the answer tells whether a hidden id exists.
+ */
+async function loadVisible(id: string, ctx: Context): Promise<UnitRecord | null> {
+  const [unit, seen] = await Promise.all([ctx.loaders.unit.load(id), isVisible(ctx, id)]);
+  return unit && seen ? unit : null;
+}
+
 /** The unit with this id, or NOT_FOUND naming the id and the argument. */
 export async function requireUnit(id: string, ctx: Context, argument = "id"): Promise<UnitRecord> {
-  const unit = await ctx.loaders.unit.load(id);
+  const unit = await loadVisible(id, ctx);
   // A unit outside a scoped reader's subtrees is as unknown as a missing one.
-  if (!unit || !(await isVisible(ctx, id))) {
+  if (!unit) {
     const err = notFound("unit", id);
     err.details.argument = argument;
     throw err;
@@ -84,7 +94,5 @@ export async function requireUnit(id: string, ctx: Context, argument = "id"): Pr
 
 /** The unit, or null when it does not exist or the reader may not see it. */
 export async function visibleUnit(id: string | null | undefined, ctx: Context): Promise<UnitRecord | null> {
-  if (!id) return null;
-  const unit = await ctx.loaders.unit.load(id);
-  return unit && (await isVisible(ctx, id)) ? unit : null;
+  return id ? loadVisible(id, ctx) : null;
 }
