@@ -101,6 +101,7 @@ describe("local secrets", () => {
     const jwks = loadConfig({
       NEO4J_DATA_DIR: path.join(dir, "neo4j"),
       JWT_JWKS_URL: "https://idp.example/jwks",
+      JWT_AUDIENCE: "party-org-graph",
     });
     expect(withLocalJwtSecret(jwks).config.JWT_SECRET).toBeUndefined();
   });
