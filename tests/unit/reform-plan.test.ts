@@ -46,15 +46,28 @@ describe("the reform plan", () => {
     expect(plans.reduce((a, p) => a + p.basisDiffers, 0)).toBe(0);
   });
 
-  it("abolishes the district level under every old Tỉnh ủy and merges every merged province", () => {
+  it("merges every merged province, then abolishes the district level once under every Tỉnh ủy of 01/07/2025", () => {
     const abolish = steps.filter((s) => s.op === "abolishLevel");
-    expect(abolish.map((s) => s.underId).sort()).toEqual(
-      oldProvinces.map((o) => `gen-tu-${o.province.slug}`).sort(),
-    );
+    const newCommittees = batches
+      .flatMap((b) => b.units)
+      .filter((u) => u.kind === "PROVINCIAL_COMMITTEE" && u.validTo === null)
+      .map((u) => u.id);
+    expect(abolish.map((s) => s.underId).sort()).toEqual(newCommittees.sort());
+    expect(oldProvinces.length).toBeGreaterThan(newCommittees.length);
     const provinceMergers = steps.filter(
       (s) => s.op === "mergeUnits" && s.into.kind === "PROVINCIAL_COMMITTEE",
     );
     expect(provinceMergers.length).toBe(merged.length);
+  });
+
+  it("merges the communes where they stand, before their districts are abolished (no commune moved)", () => {
+    for (const p of plans) {
+      const abolishedAt = Math.min(...p.steps.filter((s) => s.op === "abolishLevel").map((s) => s.wave));
+      const communeMergersAt = p.steps
+        .filter((s) => s.op === "mergeMany" || (s.op === "mergeUnits" && s.into.kind === "COMMUNE_COMMITTEE"))
+        .map((s) => s.wave);
+      expect(Math.max(...communeMergersAt)).toBeLessThan(abolishedAt);
+    }
   });
 
   it("founds every new commune, from the old communes the generator records", () => {

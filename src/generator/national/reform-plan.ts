@@ -4,12 +4,15 @@
  * replaying it on the pre-reform cut (reform-cut.ts) gives the graph the bulk import holds from
  * 01/07/2025 — with the same ids. Pure.
  *
- * Per province (one generated chunk), in this order:
- * 1. abolishLevel DISTRICT_COMMITTEE under each old Tỉnh ủy (its DISTRICT_LEVEL_ENDED event):
- *    districts end with their organs, their communes and organisations move to the Tỉnh ủy;
- * 2. mergeUnits of the old Tỉnh ủy into the new one (PROVINCE_MERGER), when it was merged;
- * 3. mergeUnits of each run of old communes into its new commune (COMMUNE_MERGER; a run of one
- *    is createUnit, setSuperior of its thôn and closeUnit, since a merge needs two sources);
+ * Per province (one generated chunk), in this order — so that no unit moves twice, the communes
+ * not at all (they are merged where they stand):
+ * 1. mergeUnits of the old Tỉnh ủy into the new one (PROVINCE_MERGER), when it was merged: their
+ *    districts and other subordinates go along;
+ * 2. mergeUnits of each run of old communes, still under their districts, into its new commune
+ *    (COMMUNE_MERGER; a run of one is createUnit, setSuperior of its thôn and closeUnit, since a
+ *    merge needs two sources);
+ * 3. abolishLevel DISTRICT_COMMITTEE under each (new) Tỉnh ủy (the DISTRICT_LEVEL_ENDED events of
+ *    its old provinces): districts end with their organs, their organisations move to the Tỉnh ủy;
  * 4. createUnit of every other unit founded on 01/07/2025 (organs, Đảng ủy UBND…), parents first;
  * 5. setSuperior of the organisations that change superior (schools and enterprises to their new
  *    commune or the Đảng ủy UBND tỉnh, the armed forces to the new Tỉnh ủy's committees);
@@ -295,21 +298,6 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   const targetParent = (id: string): GenRelation | undefined =>
     target.find((r) => r.from === id && STRUCTURAL.has(r.type) && r.validFrom === REFORM_DAY);
 
-  // 1. Districts.
-  for (const e of batch.events.filter((x) => x.kind === "DISTRICT_LEVEL_ENDED")) {
-    const first = e.ended[0];
-    const under = first ? sim.parentOf(first, "SUBORDINATE_TO") : null;
-    if (!under) {
-      sim.problems.push(`${e.id}: no Tỉnh ủy above ${first}`);
-      continue;
-    }
-    push(0, { op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...e.basis] });
-    for (const d of e.ended) {
-      for (const child of sim.subordinates(d)) sim.move(child, under, e.basis, "SUBORDINATE_TO");
-      sim.close(d, endedSet);
-    }
-  }
-
   const merge = (
     wave: number,
     sources: string[],
@@ -358,11 +346,13 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     for (const source of sources) sim.close(source, endedSet);
   };
 
-  // 2. Provinces.
+  // 1. Provinces: each old Tỉnh ủy merged into the new one, which takes their districts along.
   for (const e of batch.events.filter((x) => x.kind === "PROVINCE_MERGER"))
-    merge(10, [...e.ended], e.founded[0] as string, e.basis, null);
+    merge(0, [...e.ended], e.founded[0] as string, e.basis, null);
 
-  // 3. Communes: the thôn move with the basis the history gives their new superior relation.
+  // 2. Communes, still under their districts, merged straight into the new ones under the
+  //    (new) Tỉnh ủy — never moved on their own; the thôn move with the basis the history gives
+  //    their new superior relation.
   for (const e of batch.events.filter((x) => x.kind === "COMMUNE_MERGER")) {
     const into = e.founded[0] as string;
     const childBasis = target.find(
@@ -371,7 +361,32 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
         r.to === into &&
         e.ended.some((s) => sim.subordinates(s).includes(r.from)),
     )?.basis;
-    merge(30, [...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
+    merge(10, [...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
+  }
+
+  // 3. Districts: one abolishLevel under each (new) Tỉnh ủy for the districts of all its old
+  //    provinces (DISTRICT_LEVEL_ENDED events); what is left under them (their organisations)
+  //    moves to it once, and they end with their organs.
+  const levels = new Map<string, { basis: readonly string[]; ended: string[] }>();
+  for (const e of batch.events.filter((x) => x.kind === "DISTRICT_LEVEL_ENDED")) {
+    const first = e.ended[0];
+    const under = first ? sim.parentOf(first, "SUBORDINATE_TO") : null;
+    if (!under) {
+      sim.problems.push(`${e.id}: no Tỉnh ủy above ${first}`);
+      continue;
+    }
+    const level = levels.get(under) ?? { basis: e.basis, ended: [] };
+    if (!sameSet(level.basis, e.basis))
+      sim.problems.push(`${e.id}: another basis than its province's other districts`);
+    level.ended.push(...e.ended);
+    levels.set(under, level);
+  }
+  for (const [under, level] of levels) {
+    push(20, { op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...level.basis] });
+    for (const d of level.ended) {
+      for (const child of sim.subordinates(d)) sim.move(child, under, level.basis, "SUBORDINATE_TO");
+      sim.close(d, endedSet);
+    }
   }
 
   // 4. Other founded units, parents (and host agencies) first.
