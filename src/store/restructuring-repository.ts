@@ -318,9 +318,6 @@ export const restructurings = {
   /**
    * Every unit of a kind below a committee ends the day before `effectiveOn`, with its organs;
    * all their subordinates move to the committee — in one set of statements for the whole level.
-   * The level is what hangs below the committee on `effectiveOn` (among the units in force the
-   * day before): so a committee made that day by a merger, which took the old committees'
-   * subordinates along, abolishes their level in one change, each subordinate moved once.
    */
   abolishLevel: (
     db: Database,
@@ -333,16 +330,16 @@ export const restructurings = {
       await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
       await requireNamed(s, [{ id: a.underId, argument: "input.underId" }], a.effectiveOn);
       const level = await s.tx.run(
-        `MATCH (root:Unit {id: $under}) WITH root, date($lastDay) AS d, date($effectiveOn) AS e
-         MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r", "e")}){1,10} (root)
+        `MATCH (root:Unit {id: $under}) WITH root, date($lastDay) AS d
+         MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r")}){1,10} (root)
          WHERE ${active("x")}
          RETURN DISTINCT x.id AS id ORDER BY id`,
-        { under: a.underId, kind: a.kind, lastDay, effectiveOn: a.effectiveOn },
+        { under: a.underId, kind: a.kind, lastDay },
       );
       if (level.length === 0)
         throw new DomainError(
           "BAD_USER_INPUT",
-          `Argument "kind": no ${a.kind} in force on ${lastDay} is under "${a.underId}" on ${a.effectiveOn}`,
+          `Argument "kind": no ${a.kind} is in force under "${a.underId}" on ${lastDay}`,
           { argument: "kind" },
         );
       const closed = level.map((row) => row.id as string);
