@@ -9,6 +9,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { SignJWT } from "jose";
+import { type Dispatcher, fetch } from "undici";
 import { BENCH_PASSWORD } from "./neo4j.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -81,17 +82,22 @@ export async function rssMb(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-/** One GraphQL request with a bearer token; an unreadable answer reads as an error naming the HTTP status. */
+/**
+ * One GraphQL request with a bearer token; an unreadable answer reads as an error naming the HTTP
+ * status. `dispatcher`: undici's connection settings (e.g. no 300 s wait for headers).
+ */
 export async function postGraphql(
   url: string,
   jwt: string,
   query: string,
   variables: unknown,
+  dispatcher?: Dispatcher,
 ): Promise<{ status: number; body: GqlResult }> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` },
     body: JSON.stringify({ query, variables }),
+    dispatcher,
   });
   const body = (await res.json().catch(() => null)) as GqlResult | null;
   return { status: res.status, body: body ?? { errors: [{ message: `HTTP ${res.status}` }] } };

@@ -1,7 +1,7 @@
 /**
  * The 2025 reform replayed nationally (issue 16, item 5):
  * `npx tsx bench/reform.ts --scale 1 [--seed 42] [--concurrency 8] [--sample 1000]
- *  [--reference .data-reform/ref-1] [--record]`.
+ *  [--reference .data-reform/ref-1] [--record] [--replay-only] [--cut-only]`.
  *
  * 1. Reference: the bulk-imported full history at `--scale` in its own embedded Neo4j (imported
  *    when missing; `--reference` may name a copy of the bench store), behind our server: the
@@ -24,6 +24,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
+import { Agent } from "undici";
 import { generateInto } from "../src/cli/generate.ts";
 import { ANCHOR_UNITS } from "../src/generator/model.ts";
 import { generateNation } from "../src/generator/national/index.ts";
@@ -60,6 +61,8 @@ const { values: args } = parseArgs({
     record: { type: "boolean", default: false },
     // The replay alone: no reference answers, no comparison (to see how far a long replay gets).
     "replay-only": { type: "boolean", default: false },
+    // Only import the pre-reform cut (a long import started ahead of the replay).
+    "cut-only": { type: "boolean", default: false },
     provinces: { type: "string" },
   },
 });
@@ -68,6 +71,16 @@ const scale = Number(args.scale);
 const seed = Number(args.seed);
 const concurrency = Number(args.concurrency);
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/**
+ * The replay's connections: a province's restructuring may run longer than fetch's default 300 s
+ * wait for response headers, and the server goes on and commits it; so the client waits as long
+ * as the server's own request budget (REQUEST_TIMEOUT_MS below) instead of counting it as failed.
+ */
+const REQUEST_BUDGET_MS = 600_000;
+const replayAgent = new Agent({
+  headersTimeout: REQUEST_BUDGET_MS + 60_000,
+  bodyTimeout: REQUEST_BUDGET_MS + 60_000,
+});
 
 /** Our server as a child process, with a write budget for the restructurings, and its GraphQL client. */
 async function startServer(
@@ -76,14 +89,14 @@ async function startServer(
   const { proc, url } = await startOurServer(uri, args.port, {
     JWT_SECRET,
     // An abolishLevel or a province's merger moves hundreds of units in one transaction.
-    WRITE_TIMEOUT_MS: "600000",
-    REQUEST_TIMEOUT_MS: "600000",
+    WRITE_TIMEOUT_MS: String(REQUEST_BUDGET_MS),
+    REQUEST_TIMEOUT_MS: String(REQUEST_BUDGET_MS),
     MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
   });
   const jwt = await signToken(JWT_SECRET, { role: "admin" }, "bench-reform", 86_400);
   const memory = memorySampler(proc.pid as number, url);
   const gql: Gql = (query, variables) =>
-    memory.track(query, async () => (await postGraphql(url, jwt, query, variables)).body);
+    memory.track(query, async () => (await postGraphql(url, jwt, query, variables, replayAgent)).body);
   return { proc, url, gql, memory };
 }
 
@@ -211,6 +224,11 @@ async function ensureCut(cutDir: string): Promise<number> {
 async function main(): Promise<void> {
   const dataRoot = path.resolve(ROOT, args.data);
   await mkdir(dataRoot, { recursive: true });
+  if (args["cut-only"]) {
+    const seconds = await ensureCut(path.join(dataRoot, `cut-${scale}-${seed}`));
+    log(`pre-reform cut ready (${seconds.toFixed(1)} s of import)`);
+    process.exit(0);
+  }
   log(`planning the reform at scale ${scale}, seed ${seed}…`);
   const { plans, all, seconds: planSeconds } = planNation();
   const problems = plans.flatMap((p) => p.problems.map((x) => `${p.key}: ${x}`));

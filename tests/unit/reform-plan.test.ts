@@ -46,7 +46,10 @@ describe("the reform plan", () => {
     expect(plans.reduce((a, p) => a + p.basisDiffers, 0)).toBe(0);
   });
 
-  it("abolishes the district level under every old Tỉnh ủy and merges every merged province", () => {
+  it("abolishes the district level under every old Tỉnh ủy of a merged province and merges every merged province", () => {
+    // At this scale every province was merged: its districts go before the merger (no district
+    // may hang under a Tỉnh ủy of 01/07/2025), one abolishLevel under each old Tỉnh ủy.
+    expect(merged.length).toBe(nation.provinces.length);
     const abolish = steps.filter((s) => s.op === "abolishLevel");
     expect(abolish.map((s) => s.underId).sort()).toEqual(
       oldProvinces.map((o) => `gen-tu-${o.province.slug}`).sort(),
@@ -55,6 +58,16 @@ describe("the reform plan", () => {
       (s) => s.op === "mergeUnits" && s.into.kind === "PROVINCIAL_COMMITTEE",
     );
     expect(provinceMergers.length).toBe(merged.length);
+    for (const p of plans) {
+      const mergerAt = Math.min(
+        ...p.steps
+          .filter((s) => s.op === "mergeUnits" && s.into.kind === "PROVINCIAL_COMMITTEE")
+          .map((s) => s.wave),
+      );
+      expect(Math.max(...p.steps.filter((s) => s.op === "abolishLevel").map((s) => s.wave))).toBeLessThan(
+        mergerAt,
+      );
+    }
   });
 
   it("founds every new commune, from the old communes the generator records", () => {

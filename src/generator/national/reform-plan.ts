@@ -5,11 +5,16 @@
  * 01/07/2025 — with the same ids. Pure.
  *
  * Per province (one generated chunk), in this order:
- * 1. abolishLevel DISTRICT_COMMITTEE under each old Tỉnh ủy (its DISTRICT_LEVEL_ENDED event):
- *    districts end with their organs, their communes and organisations move to the Tỉnh ủy;
+ * 1. in a merged province, abolishLevel DISTRICT_COMMITTEE under each old Tỉnh ủy (its
+ *    DISTRICT_LEVEL_ENDED event): districts end with their organs, their communes and
+ *    organisations move to the Tỉnh ủy (the kind pairings allow no district under a Tỉnh ủy of
+ *    01/07/2025, so the merger cannot take the districts along);
  * 2. mergeUnits of the old Tỉnh ủy into the new one (PROVINCE_MERGER), when it was merged;
  * 3. mergeUnits of each run of old communes into its new commune (COMMUNE_MERGER; a run of one
- *    is createUnit, setSuperior of its thôn and closeUnit, since a merge needs two sources);
+ *    is createUnit, setSuperior of its thôn and closeUnit, since a merge needs two sources) — in
+ *    an unmerged province while they are still under their districts, so never moved;
+ * 3b. in an unmerged province, abolishLevel under its Tỉnh ủy: only the districts' organisations
+ *    move up;
  * 4. createUnit of every other unit founded on 01/07/2025 (organs, Đảng ủy UBND…), parents first;
  * 5. setSuperior of the organisations that change superior (schools and enterprises to their new
  *    commune or the Đảng ủy UBND tỉnh, the armed forces to the new Tỉnh ủy's committees);
@@ -295,21 +300,6 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   const targetParent = (id: string): GenRelation | undefined =>
     target.find((r) => r.from === id && STRUCTURAL.has(r.type) && r.validFrom === REFORM_DAY);
 
-  // 1. Districts.
-  for (const e of batch.events.filter((x) => x.kind === "DISTRICT_LEVEL_ENDED")) {
-    const first = e.ended[0];
-    const under = first ? sim.parentOf(first, "SUBORDINATE_TO") : null;
-    if (!under) {
-      sim.problems.push(`${e.id}: no Tỉnh ủy above ${first}`);
-      continue;
-    }
-    push(0, { op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...e.basis] });
-    for (const d of e.ended) {
-      for (const child of sim.subordinates(d)) sim.move(child, under, e.basis, "SUBORDINATE_TO");
-      sim.close(d, endedSet);
-    }
-  }
-
   const merge = (
     wave: number,
     sources: string[],
@@ -358,11 +348,44 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     for (const source of sources) sim.close(source, endedSet);
   };
 
-  // 2. Provinces.
-  for (const e of batch.events.filter((x) => x.kind === "PROVINCE_MERGER"))
-    merge(10, [...e.ended], e.founded[0] as string, e.basis, null);
+  // Districts: one abolishLevel under each Tỉnh ủy for the districts of its DISTRICT_LEVEL_ENDED
+  // events; what is left under them moves to it, and they end with their organs.
+  const abolishDistricts = (wave: number) => {
+    const levels = new Map<string, { basis: readonly string[]; ended: string[] }>();
+    for (const e of batch.events.filter((x) => x.kind === "DISTRICT_LEVEL_ENDED")) {
+      const first = e.ended[0];
+      const under = first ? sim.parentOf(first, "SUBORDINATE_TO") : null;
+      if (!under) {
+        sim.problems.push(`${e.id}: no Tỉnh ủy above ${first}`);
+        continue;
+      }
+      const level = levels.get(under) ?? { basis: e.basis, ended: [] };
+      if (!sameSet(level.basis, e.basis))
+        sim.problems.push(`${e.id}: another basis than the other districts under ${under}`);
+      level.ended.push(...e.ended);
+      levels.set(under, level);
+    }
+    for (const [under, level] of levels) {
+      push(wave, { op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...level.basis] });
+      for (const d of level.ended) {
+        for (const child of sim.subordinates(d)) sim.move(child, under, level.basis, "SUBORDINATE_TO");
+        sim.close(d, endedSet);
+      }
+    }
+  };
 
-  // 3. Communes: the thôn move with the basis the history gives their new superior relation.
+  // 1. A merged province's districts first, under each old Tỉnh ủy: a district may not hang under
+  //    a Tỉnh ủy of 01/07/2025 (kind pairings), so the merger cannot take them along.
+  const merged = batch.events.some((x) => x.kind === "PROVINCE_MERGER");
+  if (merged) abolishDistricts(0);
+
+  // 2. Provinces: each old Tỉnh ủy merged into the new one.
+  for (const e of batch.events.filter((x) => x.kind === "PROVINCE_MERGER"))
+    merge(5, [...e.ended], e.founded[0] as string, e.basis, null);
+
+  // 3. Communes merged into the new ones under the (new) Tỉnh ủy — in a province that was not
+  //    merged, still under their districts, so that they are never moved on their own; the thôn
+  //    move with the basis the history gives their new superior relation.
   for (const e of batch.events.filter((x) => x.kind === "COMMUNE_MERGER")) {
     const into = e.founded[0] as string;
     const childBasis = target.find(
@@ -371,10 +394,14 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
         r.to === into &&
         e.ended.some((s) => sim.subordinates(s).includes(r.from)),
     )?.basis;
-    merge(30, [...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
+    merge(10, [...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
   }
 
-  // 4. Other founded units, parents (and host agencies) first.
+  // 4. An unmerged province's districts, now that their communes are merged away: only their
+  //    organisations move up.
+  if (!merged) abolishDistricts(20);
+
+  // 5. Other founded units, parents (and host agencies) first.
   const pending = founded.filter((u) => !created.has(u.id));
   // Its wave: one past the deepest unit it needs that this step creates (units made by merges are there).
   const depth = new Map<string, number>();
@@ -405,7 +432,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   };
   for (const u of pending) visit(u, new Set());
 
-  // 5. Moves of the units that outlive the reform.
+  // 6. Moves of the units that outlive the reform.
   const moved: string[] = [];
   for (const r of target) {
     if (!STRUCTURAL.has(r.type) || r.validFrom !== REFORM_DAY || endedSet.has(r.from)) continue;
@@ -417,7 +444,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     sim.move(r.from, r.to, r.basis, r.type);
   }
 
-  // 6. Closures, lowest first: a unit closes once nothing outside its organs hangs under it.
+  // 7. Closures, lowest first: a unit closes once nothing outside its organs hangs under it.
   const endBasis = ["hd-31-2025-whole"];
   let open = ended.filter((id) => !sim.closed.has(id));
   for (let round = 0; open.length > 0; round++) {
@@ -438,7 +465,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     open = open.filter((id) => !sim.closed.has(id));
   }
 
-  // 7. Relations: end those the history ends, add those it starts.
+  // 8. Relations: end those the history ends, add those it starts.
   let basisDiffers = 0;
   for (const r of [...sim.live.values()]) {
     const wanted = targetByKey.get(key(r.type, r.from, r.to));

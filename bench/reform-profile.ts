@@ -1,0 +1,207 @@
+/**
+ * Where a province's critical path spends its time (issue 16, item 5):
+ * `npx tsx bench/reform-profile.ts --scale 0.03 [--province KEY] [--bolt-port 7822] [--profile]`.
+ *
+ * On a copy of the pre-reform cut that bench/reform.ts imported (`.data-reform/cut-<scale>-<seed>`),
+ * runs one province's reform steps up to and including its abolishLevel (the province merger, the
+ * commune mergers, the abolition of the district level: the changes nothing else can overlap)
+ * in-process through the store's change functions (no HTTP), as an admin, one after the other.
+ * Each statement is timed and, with `--profile`, run under PROFILE in the same transaction (the
+ * change still commits as it would) for its db hits. Prints, per change, the statements grouped
+ * by the function that ran them (time, db hits, calls), slowest first.
+ */
+import { cp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { Principal } from "../src/auth/principal.ts";
+import { LAST_OLD_DAY, REFORM_DAY } from "../src/generator/national/constants.ts";
+import { generateNation } from "../src/generator/national/index.ts";
+import { provinceReform, type ReformStep } from "../src/generator/national/reform-plan.ts";
+import { callerName } from "../src/observability/statement-names.ts";
+import type { Database, Row, TransactionRunner } from "../src/store/database.ts";
+import { toParams, toPlain } from "../src/store/database.ts";
+import type { NewUnit } from "../src/store/mutation-repository.ts";
+import { restructurings } from "../src/store/restructuring-repository.ts";
+import { startBenchNeo4j } from "./neo4j.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: "string", default: "0.03" },
+    seed: { type: "string", default: "42" },
+    data: { type: "string", default: ".data-reform" },
+    province: { type: "string" },
+    "bolt-port": { type: "string", default: "7822" },
+    heap: { type: "string", default: "1536" },
+    pagecache: { type: "string", default: "1024" },
+    profile: { type: "boolean", default: false },
+  },
+});
+
+interface Statement {
+  name: string;
+  ms: number;
+  dbHits: number;
+}
+
+interface ProfileNode {
+  dbHits: number;
+  children: ProfileNode[];
+}
+
+const dbHitsOf = (p: ProfileNode): number =>
+  Number(p.dbHits ?? 0) + (p.children ?? []).reduce((a, c) => a + dbHitsOf(c), 0);
+
+/** The function that ran a statement, past this file's own frames. */
+const statementName = () =>
+  callerName(
+    (new Error().stack ?? "")
+      .split("\n")
+      .filter((l) => !l.includes("reform-profile"))
+      .join("\n"),
+  );
+
+/** A stand-in for Database whose write transaction records (and with --profile, PROFILEs) each statement. */
+function recordingDb(db: Database, log: Statement[]): Database {
+  const bounded = async <T>(work: (tx: TransactionRunner) => Promise<T>): Promise<T> => {
+    const session = db.driver.session({ defaultAccessMode: "WRITE" });
+    const tx = session.beginTransaction({ timeout: 1_800_000 });
+    try {
+      const result = await work({
+        async run(cypher: string, params: Row = {}) {
+          const limit = Error.stackTraceLimit;
+          Error.stackTraceLimit = 30;
+          const name = statementName();
+          Error.stackTraceLimit = limit;
+          const started = performance.now();
+          const res = await tx.run(args.profile ? `PROFILE ${cypher}` : cypher, toParams(params) as Row);
+          const ms = performance.now() - started;
+          const profile = res.summary.profile as unknown as ProfileNode | false;
+          log.push({ name, ms, dbHits: profile ? dbHitsOf(profile) : 0 });
+          return res.records.map((r) => toPlain(r.toObject()) as Row);
+        },
+      });
+      await tx.commit();
+      return result;
+    } catch (e) {
+      if (tx.isOpen()) await tx.rollback();
+      throw e;
+    } finally {
+      await session.close();
+    }
+  };
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === "boundedWriteTransaction" || prop === "writeTransaction") return bounded;
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
+/** One step of the plan through the store's change function (what its resolver calls). */
+function runStep(db: Database, p: Principal, step: ReformStep): Promise<unknown> {
+  switch (step.op) {
+    case "abolishLevel":
+      return restructurings.abolishLevel(db, p, { ...step, effectiveOn: REFORM_DAY });
+    case "mergeUnits":
+      return restructurings.mergeUnits(db, p, {
+        ...step,
+        into: step.into as NewUnit,
+        effectiveOn: REFORM_DAY,
+      });
+    case "mergeMany":
+      return restructurings.mergeMany(db, p, {
+        merges: step.merges.map((m) => ({ ...m, into: m.into as NewUnit })),
+        effectiveOn: REFORM_DAY,
+        basis: step.basis,
+      });
+    case "createUnits":
+      return restructurings.createUnits(db, p, {
+        units: step.units.map((u) => ({ ...u, unit: u.unit as NewUnit })),
+        effectiveOn: REFORM_DAY,
+        basis: step.basis,
+      });
+    case "moveUnits":
+      return restructurings.moveUnits(db, p, { ...step, effectiveOn: REFORM_DAY });
+    case "closeUnits":
+      return restructurings.closeUnits(db, p, { ...step, lastDay: LAST_OLD_DAY, withSubtree: false });
+    default:
+      throw new Error(`not on the critical path: ${step.op}`);
+  }
+}
+
+function report(label: string, log: Statement[]): void {
+  const by = new Map<string, Statement & { calls: number }>();
+  for (const s of log) {
+    const t = by.get(s.name) ?? { name: s.name, ms: 0, dbHits: 0, calls: 0 };
+    t.ms += s.ms;
+    t.dbHits += s.dbHits;
+    t.calls++;
+    by.set(s.name, t);
+  }
+  const ms = log.reduce((a, s) => a + s.ms, 0);
+  const hits = log.reduce((a, s) => a + s.dbHits, 0);
+  console.log(`\n${label}: ${log.length} statements, ${(ms / 1000).toFixed(1)} s, ${hits} db hits`);
+  for (const t of [...by.values()].sort((a, b) => b.ms - a.ms))
+    console.log(
+      `  ${(t.ms / 1000).toFixed(2).padStart(8)} s ${String(t.dbHits).padStart(11)} hits ${String(t.calls).padStart(3)}× ${t.name}`,
+    );
+}
+
+async function main(): Promise<void> {
+  const scale = Number(args.scale);
+  const seed = Number(args.seed);
+  const plans = [...generateNation({ scale, seed })].map(provinceReform).filter((p) => p.steps.length > 0);
+  // Default: the merged province of median size (the one a national run waits on is the largest).
+  const merged = plans
+    .filter((p) => p.steps.some((s) => s.op === "mergeUnits"))
+    .sort((a, b) => a.singleSteps - b.singleSteps);
+  const plan = args.province
+    ? plans.find((p) => p.key === args.province)
+    : merged[Math.floor(merged.length / 2)];
+  if (!plan) throw new Error(`no such province: ${args.province}`);
+  const abolishedAt = Math.max(...plan.steps.filter((s) => s.op === "abolishLevel").map((s) => s.wave));
+  const steps = plan.steps.filter((s) => s.wave <= abolishedAt);
+  const dataRoot = path.resolve(ROOT, args.data);
+  const dir = path.join(dataRoot, `profile-${scale}`);
+  await rm(dir, { recursive: true, force: true });
+  await cp(path.join(dataRoot, `cut-${scale}-${seed}`), dir, { recursive: true });
+  const neo = await startBenchNeo4j({
+    boltPort: Number(args["bolt-port"]),
+    dataDir: dir,
+    heapMb: Number(args.heap),
+    pageCacheMb: Number(args.pagecache),
+  });
+  try {
+    const admin: Principal = { role: "admin", subject: "bench-reform-profile", scopes: [] };
+    console.log(
+      `${plan.key} (scale ${scale}): ${steps.length} steps up to its abolishLevel; load ${os.loadavg().map((x) => x.toFixed(1))}`,
+    );
+    for (const step of steps) {
+      const log: Statement[] = [];
+      const t = performance.now();
+      await runStep(recordingDb(neo.db, log), admin, step);
+      const items =
+        step.op === "mergeMany"
+          ? `${step.merges.length} mergers`
+          : "ids" in step
+            ? `${step.ids.length} ids`
+            : "";
+      report(
+        `${step.op} ${items} (wave ${step.wave}; ${((performance.now() - t) / 1000).toFixed(1)} s wall)`,
+        log,
+      );
+    }
+    console.log(`\nload after: ${os.loadavg().map((x) => x.toFixed(1))}`);
+  } finally {
+    await neo.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
