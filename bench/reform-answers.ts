@@ -10,7 +10,13 @@ import type { Gql } from "./reform-replay.ts";
 export const ANSWER_DATES = ["2025-06-30", "2025-07-01", "2026-01-01"] as const;
 
 /** The integrity rules that are invariants of the hierarchy (the others are findings about content). */
-export const INVARIANT_RULES = ["MISSING_SUPERIOR", "DOUBLE_SUPERIOR", "CYCLE", "RELATION_OUTSIDE_VALIDITY"];
+export const INVARIANT_RULES = [
+  "MISSING_SUPERIOR",
+  "DOUBLE_SUPERIOR",
+  "CYCLE",
+  "RELATION_OUTSIDE_VALIDITY",
+  "DOUBLE_WHOLE",
+];
 
 const ANSWER_QUERY = `query ($id: ID!, $d: Date) {
   unit(id: $id) { superior(asOf: $d) { id } }
