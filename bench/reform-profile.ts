@@ -20,11 +20,11 @@ import { LAST_OLD_DAY, REFORM_DAY } from "../src/generator/national/constants.ts
 import { generateNation } from "../src/generator/national/index.ts";
 import { provinceReform, type ReformStep } from "../src/generator/national/reform-plan.ts";
 import { callerName } from "../src/observability/statement-names.ts";
-import type { Database, Row, TransactionRunner } from "../src/store/database.ts";
-import { toParams, toPlain } from "../src/store/database.ts";
+import type { Database } from "../src/store/database.ts";
 import type { NewUnit } from "../src/store/mutation-repository.ts";
 import { restructurings } from "../src/store/restructuring-repository.ts";
 import { startBenchNeo4j } from "./neo4j.ts";
+import { dbHitsOf, recordingDb } from "./recording-db.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const { values: args } = parseArgs({
@@ -46,57 +46,29 @@ interface Statement {
   dbHits: number;
 }
 
-interface ProfileNode {
-  dbHits: number;
-  children: ProfileNode[];
-}
-
-const dbHitsOf = (p: ProfileNode): number =>
-  Number(p.dbHits ?? 0) + (p.children ?? []).reduce((a, c) => a + dbHitsOf(c), 0);
-
 /** The function that ran a statement, past this file's own frames. */
 const statementName = () =>
   callerName(
     (new Error().stack ?? "")
       .split("\n")
-      .filter((l) => !l.includes("reform-profile"))
+      .filter((l) => !l.includes("reform-profile") && !l.includes("recording-db"))
       .join("\n"),
   );
 
-/** A stand-in for Database whose write transaction records (and with --profile, PROFILEs) each statement. */
-function recordingDb(db: Database, log: Statement[]): Database {
-  const bounded = async <T>(work: (tx: TransactionRunner) => Promise<T>): Promise<T> => {
-    const session = db.driver.session({ defaultAccessMode: "WRITE" });
-    const tx = session.beginTransaction({ timeout: 1_800_000 });
-    try {
-      const result = await work({
-        async run(cypher: string, params: Row = {}) {
-          const limit = Error.stackTraceLimit;
-          Error.stackTraceLimit = 30;
-          const name = statementName();
-          Error.stackTraceLimit = limit;
-          const started = performance.now();
-          const res = await tx.run(args.profile ? `PROFILE ${cypher}` : cypher, toParams(params) as Row);
-          const ms = performance.now() - started;
-          const profile = res.summary.profile as unknown as ProfileNode | false;
-          log.push({ name, ms, dbHits: profile ? dbHitsOf(profile) : 0 });
-          return res.records.map((r) => toPlain(r.toObject()) as Row);
-        },
-      });
-      await tx.commit();
-      return result;
-    } catch (e) {
-      if (tx.isOpen()) await tx.rollback();
-      throw e;
-    } finally {
-      await session.close();
-    }
-  };
-  return new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === "boundedWriteTransaction" || prop === "writeTransaction") return bounded;
-      return Reflect.get(target, prop, receiver);
+/** Records each statement of a change with the function that sent it, its time and db hits. */
+function recording(db: Database, log: Statement[]): Database {
+  return recordingDb(db, {
+    profile: args.profile ?? false,
+    timeoutMs: 1_800_000,
+    label: () => {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 30;
+      const name = statementName();
+      Error.stackTraceLimit = limit;
+      return name;
     },
+    record: ({ ms, profile, label }) =>
+      log.push({ name: label, ms, dbHits: profile ? dbHitsOf(profile) : 0 }),
   });
 }
 
@@ -182,7 +154,7 @@ async function main(): Promise<void> {
     for (const step of steps) {
       const log: Statement[] = [];
       const t = performance.now();
-      await runStep(recordingDb(neo.db, log), admin, step);
+      await runStep(recording(neo.db, log), admin, step);
       const items =
         step.op === "mergeMany"
           ? `${step.merges.length} mergers`

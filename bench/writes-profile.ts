@@ -17,16 +17,10 @@
  */
 import { parseArgs } from "node:util";
 import type { Principal } from "../src/auth/principal.ts";
-import {
-  type Database,
-  Database as DatabaseClass,
-  type Row,
-  type TransactionRunner,
-  toParams,
-  toPlain,
-} from "../src/store/database.ts";
+import { type Database, Database as DatabaseClass } from "../src/store/database.ts";
 import { mutations } from "../src/store/mutation-repository.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import { type ProfileNode, recordingDb } from "./recording-db.ts";
 import { loadWorkload, type Move } from "./writes-workload.ts";
 
 const { values: args } = parseArgs({
@@ -50,12 +44,6 @@ interface Statement {
   scans: string[];
 }
 
-interface ProfileNode {
-  operatorType: string;
-  dbHits: number;
-  children: ProfileNode[];
-}
-
 const SCANS =
   /AllNodesScan|NodeByLabelScan|RelationshipTypeScan|UndirectedRelationshipTypeScan|DirectedAllRelationshipsScan|UndirectedAllRelationshipsScan/;
 
@@ -65,39 +53,15 @@ function walk(p: ProfileNode, out: { hits: number; scans: string[] }): void {
   for (const c of p.children ?? []) walk(c, out);
 }
 
-/**
- * A stand-in for Database whose write transaction runs each statement on a driver transaction of
- * its own making (timed, PROFILEd when asked) and records it; commit or rollback as runChange asks.
- */
-function recordingDb(db: Database, log: Statement[]): Database {
-  const bounded = async <T>(work: (tx: TransactionRunner) => Promise<T>): Promise<T> => {
-    const session = db.driver.session({ defaultAccessMode: "WRITE" });
-    const tx = session.beginTransaction();
-    try {
-      const result = await work({
-        async run(cypher: string, params: Row = {}) {
-          const started = performance.now();
-          const res = await tx.run(args.profile ? `PROFILE ${cypher}` : cypher, toParams(params) as Row);
-          const ms = performance.now() - started;
-          const acc = { hits: 0, scans: [] as string[] };
-          if (res.summary.profile) walk(res.summary.profile as unknown as ProfileNode, acc);
-          log.push({ cypher: cypher.replace(/\s+/g, " ").trim(), ms, dbHits: acc.hits, scans: acc.scans });
-          return res.records.map((r) => toPlain(r.toObject()) as Row);
-        },
-      });
-      await tx.commit();
-      return result;
-    } catch (e) {
-      if (tx.isOpen()) await tx.rollback();
-      throw e;
-    } finally {
-      await session.close();
-    }
-  };
-  return new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === "boundedWriteTransaction" || prop === "writeTransaction") return bounded;
-      return Reflect.get(target, prop, receiver);
+/** Records each statement of a change with its time, db hits and the scans its plan holds. */
+function recording(db: Database, log: Statement[]): Database {
+  return recordingDb(db, {
+    profile: args.profile ?? false,
+    label: () => null,
+    record: ({ cypher, ms, profile }) => {
+      const acc = { hits: 0, scans: [] as string[] };
+      if (profile) walk(profile, acc);
+      log.push({ cypher: cypher.replace(/\s+/g, " ").trim(), ms, dbHits: acc.hits, scans: acc.scans });
     },
   });
 }
@@ -151,7 +115,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < Number(args.rounds); round++) {
       const run = async (kind: string, change: (db: Database) => Promise<unknown>) => {
         const log: Statement[] = [];
-        await change(recordingDb(neo.db, log));
+        await change(recording(neo.db, log));
         note(kind, report(`${kind} (round ${round + 1})`, log));
       };
       const m =

@@ -6,31 +6,18 @@
  * at the last record read, from which the reader reads on; a meeting rule's requester outside the
  * reader's subtrees is not named (findings 14).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { bumpGraphVersion } from "../../src/store/graph-version.ts";
-import {
-  closeSandbox,
-  gqlAs,
-  openSandbox,
-  type ProvinceIds,
-  provinceFixture,
-  token,
-} from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-vi.setConfig({ testTimeout: 180_000 });
+import { fileSandbox, gqlAs, type ProvinceIds, provinceFixture, token } from "./helpers/sandbox.ts";
 
 const P = "rexo-";
 const SCAN = 3;
-let server: TestServer;
-let admin: string;
+const { server, admin } = await fileSandbox(P, { READ_ACCESS: "scoped", CHANGES_SCAN_MAX: String(SCAN) });
 let ids: ProvinceIds;
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox({ READ_ACCESS: "scoped", CHANGES_SCAN_MAX: String(SCAN) }));
   ids = await provinceFixture(server, admin, `${P}p`, { otherDistrict: true });
 });
-afterAll(() => closeSandbox(server, P));
 
 describe("a hidden unit answers as a missing one", () => {
   const UNIT = `query ($id: ID!) { unit(id: $id) { id name } }`;

@@ -5,31 +5,20 @@
  * that overlaps is still refused and leaves the graph as it was; a cycle is judged on the days its
  * links share; and the integrity report lists both kinds of overlap.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bumpGraphVersion } from "../../src/store/graph-version.ts";
 import {
   BASIS,
-  closeSandbox,
   create,
+  fileSandbox,
   gqlAs,
-  openSandbox,
   type ProvinceIds,
   provinceFixture,
   refusedUnchanged,
 } from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-// Each test builds its own province through the API first: on a loaded machine that alone may take a minute.
-vi.setConfig({ testTimeout: 180_000 });
 
 const P = "il-";
-let server: TestServer;
-let admin: string;
-
-beforeAll(async () => {
-  ({ server, admin } = await openSandbox());
-});
-afterAll(() => closeSandbox(server, P));
+const { server, admin } = await fileSandbox(P);
 
 const RENAME = `mutation ($id: ID!, $d: Date!) { updateUnit(input: { id: $id, name: "Tên mới", effectiveOn: $d, basis: ["dieu-le-dang-whole"] }) { id } }`;
 const MOVE = `mutation ($u: ID!, $s: ID!, $d: Date!) { setSuperior(unitId: $u, superiorId: $s, effectiveOn: $d, basis: ["dieu-le-dang-whole"]) { id } }`;

@@ -3,29 +3,16 @@
  * real Neo4j: the reader gets its top `first` among the units it may see, even when hidden units
  * outrank them all in the whole graph's ranking, and never a hidden one.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  closeSandbox,
-  create,
-  gqlAs,
-  openSandbox,
-  type ProvinceIds,
-  provinceFixture,
-  token,
-} from "./helpers/sandbox.ts";
-import type { TestServer } from "./helpers/test-server.ts";
-
-vi.setConfig({ testTimeout: 180_000 });
+import { beforeAll, describe, expect, it } from "vitest";
+import { create, fileSandbox, gqlAs, type ProvinceIds, provinceFixture, token } from "./helpers/sandbox.ts";
 
 const P = "rsrch-";
-let server: TestServer;
-let admin: string;
+const { server, admin } = await fileSandbox(P, { READ_ACCESS: "scoped" });
 let ids: ProvinceIds;
 const hidden = [1, 2, 3, 4].map((n) => `${P}an-${n}`);
 const shown = [1, 2, 3].map((n) => `${P}thay-${n}`);
 
 beforeAll(async () => {
-  ({ server, admin } = await openSandbox({ READ_ACCESS: "scoped" }));
   ids = await provinceFixture(server, admin, `${P}p`, { cell: true });
   // Short names rank first: the other province's districts outrank the reader's cells.
   for (const [i, id] of hidden.entries())
@@ -38,7 +25,6 @@ beforeAll(async () => {
       ids.xa,
     );
 });
-afterAll(() => closeSandbox(server, P));
 
 const SEARCH = `query ($first: Int) { searchUnits(text: "zqxw", first: $first) { id } }`;
 const hits = async (bearer: string, first: number) => {
