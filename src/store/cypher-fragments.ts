@@ -46,10 +46,11 @@ const LAST_DAY = "date('9999-12-31')";
  * was never below that root.
  */
 export function holdTogether(rels: string): string {
-  const from = (r: string) => `coalesce(${r}.validFrom, ${FIRST_DAY})`;
-  const to = (r: string) => `coalesce(${r}.validTo, ${LAST_DAY})`;
-  return `(reduce(lo = ${FIRST_DAY}, r IN ${rels} | CASE WHEN ${from("r")} > lo THEN ${from("r")} ELSE lo END)
-    <= reduce(hi = ${LAST_DAY}, r IN ${rels} | CASE WHEN ${to("r")} < hi THEN ${to("r")} ELSE hi END))`;
+  // Names of their own: Cypher refuses a reduce variable that shadows one of the caller's.
+  const from = `coalesce(holdRel.validFrom, ${FIRST_DAY})`;
+  const to = `coalesce(holdRel.validTo, ${LAST_DAY})`;
+  return `(reduce(holdLo = ${FIRST_DAY}, holdRel IN ${rels} | CASE WHEN ${from} > holdLo THEN ${from} ELSE holdLo END)
+    <= reduce(holdHi = ${LAST_DAY}, holdRel IN ${rels} | CASE WHEN ${to} < holdHi THEN ${to} ELSE holdHi END))`;
 }
 
 /**
