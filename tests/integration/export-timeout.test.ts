@@ -3,13 +3,14 @@
  * what is left of it as its transaction timeout, so a download whose read outlasts it is answered
  * TIMEOUT (503, one line of JSON naming EXPORT_TIMEOUT_MS) before any byte of the file, Neo4j
  * stops the read (no transaction of it is left running), and its EXPORT_CONCURRENCY slot comes
- * free for the next download — on /export, /registry and /export/diff alike.
+ * free for the next download — on /export and /registry. (/export/diff reads through the same
+ * budgeted reads, but no longer has a read this fixture makes slow: its member walk finds each
+ * unit once, and its visibility check answers NOT_FOUND at once. Not tested here.)
  *
  * The fixture makes one read of each route take practically for ever with a few dozen units: a
  * "ladder" of 40 levels of two units, each subordinate to both units above it, so that there are
  * 2^39 structural paths from the bottom to the top. A scoped reader's visibility check of a
- * bottom unit (outside its scope) walks every path up before it can say no; the diff's member walk
- * from the top walks every path down. (No real hierarchy looks like this: the invariants keep one
+ * bottom unit (outside its scope) walks every path up before it can say no. (No real hierarchy looks like this: the invariants keep one
  * superior per unit; it is written straight into Neo4j, and removed afterwards.)
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -20,7 +21,6 @@ vi.setConfig({ testTimeout: 180_000 });
 
 const P = "tmo-";
 const LEVELS = 40;
-const TOP = `${P}0-0`;
 const BOTTOM = `${P}${LEVELS}-0`;
 const SEED_UNIT = "chi-bo-so-noi-vu-quang-ngai";
 
@@ -86,7 +86,6 @@ describe("a download past EXPORT_TIMEOUT_MS", () => {
   const cases: [string, string, () => string][] = [
     ["/export", `/export/${BOTTOM}.json`, () => outsider],
     ["/registry", `/registry/${BOTTOM}.csv`, () => outsider],
-    ["/export/diff", `/export/diff/${TOP}.json?from=2015-01-01&to=2020-01-01`, () => admin],
   ];
   for (const [route, path, bearer] of cases)
     it(`on ${route} fails coded, stops its reads in Neo4j and frees its slot`, async () => {

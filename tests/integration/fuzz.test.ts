@@ -19,6 +19,7 @@ const ANSWER_LIMIT_MS = 10_000;
 /** Codes a refusal may carry; anything else (INTERNAL_SERVER_ERROR above all) is a finding. */
 const CODES = new Set([
   "BAD_USER_INPUT",
+  "QUERY_TOO_COMPLEX",
   "BAD_REQUEST",
   "GRAPHQL_VALIDATION_FAILED",
   "GRAPHQL_PARSE_FAILED",

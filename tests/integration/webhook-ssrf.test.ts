@@ -198,7 +198,7 @@ describe("reminder webhooks without REMINDERS_WEBHOOK_HOSTS", () => {
 describe("reminder webhooks on a listed host", () => {
   it("are written and posted to, private addresses included", async () => {
     for (const host of ["localhost", "127.0.0.1"]) {
-      const id = await created(listing, `http://${host}:${port}/hook?token=x`);
+      const id = await created(listing, `http://${host}:${port}/hook?token=listed-${host}`);
       const before = hits;
       const result = await roundOf(id, LISTED);
       expect(result.failed).toEqual([]);
