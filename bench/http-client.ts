@@ -67,7 +67,48 @@ export async function startOurServer(
   return { proc, url };
 }
 
-/** Stops a server started by startOurServer (SIGTERM), once it has exited. */
+/**
+ * Our server as `npm start` runs it — `node [nodeArgs] dist/main.js`, built beforehand (no tsx,
+ * whose source maps make the driver's per-result stack capture dear) — on the Neo4j at `uri` and
+ * `port`, with the bench's settings and `env`; resolves once /ready answers (within 300 s).
+ */
+export async function startCompiledServer(
+  uri: string,
+  port: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<{ proc: ChildProcess; url: string; base: string }> {
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "dist", "main.js")], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NEO4J_URI: uri,
+      NEO4J_PASSWORD: BENCH_PASSWORD,
+      PORT: port,
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "error",
+      GRAPHIQL: "false",
+      // The bench's clients all come from 127.0.0.1.
+      RATE_LIMIT_PER_MINUTE: "0",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let waited = 0; waited < 300_000; waited += 250) {
+    if (proc.exitCode !== null) throw new Error(`dist/main.js exited (${proc.exitCode})`);
+    const ok = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { proc, url: `${base}/graphql`, base };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  proc.kill("SIGTERM");
+  throw new Error("dist/main.js did not become ready within 300 s");
+}
+
+/** Stops a server started by startOurServer or startCompiledServer (SIGTERM), once it has exited. */
 export async function stopOurServer(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null) return;
   const exited = new Promise((r) => proc.once("exit", r));

@@ -23,7 +23,6 @@
  * Its own Neo4j (unless `--uri`): the embedded launcher on `--data` (a copy of the bench store),
  * Bolt `--bolt-port` (7811); our server on `--port` (4211).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -38,7 +37,7 @@ import {
   startWriter,
   writeTargets,
 } from "./distinct.ts";
-import { rssMb } from "./http-client.ts";
+import { rssMb, startCompiledServer, stopOurServer } from "./http-client.ts";
 import { BENCH_PASSWORD, type BenchNeo4j, startBenchNeo4j } from "./neo4j.ts";
 import { pickSamples, type Question, questions } from "./questions.ts";
 
@@ -181,43 +180,10 @@ function sampler(pid: number, metricsUrl: string) {
   };
 }
 
-/** `node [nodeArgs] dist/main.js` on the bench database, as bench/run.ts starts ours; resolves once /ready answers. */
+/** The compiled server with its metrics on (the sampler reads the heap from them). */
 async function startServer(uri: string, port: string, nodeArgs: string[], env: Record<string, string>) {
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "dist", "main.js")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NEO4J_URI: uri,
-      NEO4J_PASSWORD: BENCH_PASSWORD,
-      PORT: port,
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "error",
-      GRAPHIQL: "false",
-      RATE_LIMIT_PER_MINUTE: "0",
-      METRICS: "on",
-      JWT_SECRET,
-      ...env,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`dist/main.js exited (${proc.exitCode})`);
-    const ok = await fetch(`${base}/ready`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return { proc, url: `${base}/graphql`, metrics: `${base}/metrics` };
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  proc.kill("SIGTERM");
-  throw new Error("dist/main.js did not get ready in 300 s");
-}
-
-async function stopServer(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once("exit", r));
-  proc.kill("SIGTERM");
-  await exited;
+  const server = await startCompiledServer(uri, port, { METRICS: "on", JWT_SECRET, ...env }, nodeArgs);
+  return { ...server, metrics: `${server.base}/metrics` };
 }
 
 /** Waits, for a phase without load. */
@@ -353,7 +319,7 @@ async function main(): Promise<void> {
   } finally {
     s.stop();
     load.after = os.loadavg();
-    await stopServer(server.proc);
+    await stopOurServer(server.proc);
     await driver.close();
     await neo?.stop();
   }

@@ -17,7 +17,7 @@
  * `--record` appends the table to bench/results/writes-<date>.json. `--compiled` runs our server
  * compiled (npm run build, node dist/main.js), as production does, instead of under tsx.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateInto } from "../src/cli/generate.ts";
 import { type Database, Database as DatabaseClass } from "../src/store/database.ts";
-import { postGraphql, rssMb, signToken, startOurServer } from "./http-client.ts";
+import { postGraphql, rssMb, signToken, startCompiledServer, startOurServer } from "./http-client.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
 import { checkMoved, loadWorkload, type ProvinceWork } from "./writes-workload.ts";
 
@@ -254,34 +254,7 @@ async function startCompiled(
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status ?? built.signal})`);
-  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "dist", "main.js")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NEO4J_URI: uri,
-      NEO4J_PASSWORD: BENCH_PASSWORD,
-      PORT: port,
-      HOST: "127.0.0.1",
-      JWT_SECRET,
-      LOG_LEVEL: "error",
-      GRAPHIQL: "false",
-      // The bench's clients all come from 127.0.0.1.
-      RATE_LIMIT_PER_MINUTE: "0",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let waited = 0; waited < 120_000; waited += 250) {
-    if (proc.exitCode !== null) throw new Error(`dist/main.js exited (${proc.exitCode})`);
-    const ok = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { proc, url: `${base}/graphql` };
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  proc.kill("SIGTERM");
-  throw new Error("dist/main.js did not become ready within 120 s");
+  return startCompiledServer(uri, port, { JWT_SECRET }, nodeArgs);
 }
 
 /** A Java Flight Recorder command on Neo4j's JVM (jcmd, beside the java that runs it). */
