@@ -18,7 +18,9 @@ import {
   defaultFieldResolver,
   GraphQLError,
   type GraphQLSchema,
+  getVariableValues,
   isObjectType,
+  type OperationDefinitionNode,
   type ValidationContext,
   type ValidationRule,
   visit,
@@ -172,7 +174,10 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
                 max,
               );
             // Variables that do not fit the operation: execution refuses them, naming the variable.
-            if (e instanceof GraphQLError) return;
+            if (e instanceof GraphQLError && variablesRefused(schema, operation, request.variables)) return;
+            // An argument that cannot be read (an explicit null for a defaulted variable in a
+            // non-null position): execution would fail only that field and run the rest unpriced.
+            if (e instanceof GraphQLError) throw unreadableArgument(e);
             // Anything else fails closed: an operation that cannot be priced does not run.
             throw new QueryLimitError(
               "MAX_QUERY_COST",
@@ -191,6 +196,27 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+/** Whether execution will refuse the request's variables itself (graphql-js coerces them first). */
+function variablesRefused(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): boolean {
+  return getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors !== undefined;
+}
+
+/** BAD_USER_INPUT naming the argument pricing could not read: the operation does not run. */
+function unreadableArgument(e: GraphQLError): GraphQLError {
+  const argument = /^Argument "([^"]+)"/.exec(e.message)?.[1] ?? "variables";
+  return new GraphQLError(
+    `${e.message} The operation was not run: it cannot be priced against MAX_QUERY_COST.`,
+    {
+      nodes: e.nodes,
+      extensions: { code: "BAD_USER_INPUT", argument, http: { status: 400 } },
+    },
+  );
 }
 
 /**

@@ -190,6 +190,22 @@ describe("each limit", () => {
     expectRefused({ status: res.status, ...((await res.json()) as object) }, "MAX_QUERY_COST");
   });
 
+  it("refuses an operation with an argument pricing cannot read, instead of running it unpriced", async () => {
+    // An explicit null for a defaulted nullable variable in an ID! position passes validation and
+    // variable coercion; graphql-js would fail only `bad` and run the expensive rest unpriced.
+    const costly = `query ($x: ID = "tinh-uy-quang-ngai") { bad: unit(id: $x) { id }
+      units(under: "tinh-uy-quang-ngai", first: 500) { nodes { id descendants(first: 500, maxDepth: 10) { nodes { id } } } } }`;
+    const priced = await post(server, costly, { x: "tinh-uy-quang-ngai" });
+    expectRefused(priced, "MAX_QUERY_COST");
+    const unread = await post(server, `${costly} # not priced before`, { x: null });
+    expect(unread.status).toBe(400);
+    expect(unread.data).toBeUndefined();
+    expect(unread.errors).toHaveLength(1);
+    expect(unread.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "id" });
+    expect(unread.errors?.[0]?.message).toMatch(/^Argument "id" of non-null type "ID!" must not be null/);
+    expect(unread.extensions?.cypherRoundTrips).toBe(0);
+  });
+
   it("refuses more aliases than MAX_ALIASES, and lets as many through", async () => {
     expectRefused(await post(server, aliases(31, "stats { units }")), "MAX_ALIASES");
     const answer = await post(server, aliases(30, "stats { units }"));
