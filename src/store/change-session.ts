@@ -16,7 +16,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/principal.ts";
-import { assertMayCreateRoot, assertScope, type Named, unknownId } from "../auth/scope.ts";
+import { assertMayCreateRoot, assertScope, idsOf, type Named, unknownId } from "../auth/scope.ts";
 import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
@@ -25,7 +25,12 @@ import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
 import { type RelationRef, relationStates, relationStatesCypher } from "./relation-lookup.ts";
-import { type ChangeSpan, type Membership, membershipInForce } from "./scope-membership.ts";
+import {
+  type ChangeSpan,
+  type InForceMembership,
+  type Membership,
+  membershipInForce,
+} from "./scope-membership.ts";
 import { type Locked, lockPlacement, lockUnits, placementLocks, type ScopeAsk } from "./write-locks.ts";
 
 export interface EventInput {
@@ -172,7 +177,7 @@ interface Before {
    * admin, and once the change has touched anything: from then on it may have written, and a
    * scope check must read the graph as it is then.
    */
-  scope: Map<string, Membership> | null;
+  scope: Map<string, InForceMembership> | null;
 }
 
 /** The span the lock statements judge scope membership for: the change's date, for good. */
@@ -271,7 +276,7 @@ function openSession(
     // A change must stay inside the scope for as long as it holds (membershipInForce).
     authorize: (named, on = event.effectiveOn, until = null) =>
       assertScope(principal, event.kind, named, (ids, scopes) =>
-        scopeFacts(tx, before, ids, scopes, on === event.effectiveOn ? until : undefined, {
+        scopeFacts(tx, before, ids, scopes, leavingIds(named), on === event.effectiveOn ? until : undefined, {
           on,
           dayBefore: previousDay(on),
           until,
@@ -280,6 +285,11 @@ function openSession(
     unknown: (what, argument, id) => unknownId(principal, event.kind, what, argument, id),
     mayCreateRoot: () => assertMayCreateRoot(principal, event.kind),
   };
+}
+
+/** The units a change moves, closes, splits or merges away (Named.structural): judged from the day before it. */
+function leavingIds(named: readonly Named[]): Set<string> {
+  return new Set(idsOf(named.filter((n) => n.structural)));
 }
 
 /** What a lock statement is asked about scope: for an editor whose change has touched nothing yet. */
@@ -292,30 +302,33 @@ function ask(principal: Principal, event: EventInput, before: Before): ScopeAsk 
  * answered, where that holds for the span — they judged the change's date for good, which answers
  * a span to `until` from that date exactly when `until` is null, and where it found a unit inside
  * (and below a root) for good, for a shorter span too (`sameDayUntil`: undefined when the span
- * starts on another day) — and from membershipInForce for the rest.
+ * starts on another day) — and from membershipInForce for the rest. A unit in `leaving` (one the
+ * change moves or closes away) is judged from the day before the change; any other from its day.
  */
 async function scopeFacts(
   tx: TransactionRunner,
   before: Before,
   ids: readonly string[],
   scopes: readonly string[],
+  leaving: ReadonlySet<string>,
   sameDayUntil: string | null | undefined,
   span: ChangeSpan,
 ): Promise<{ within: Set<string>; below: Set<string> }> {
+  const view = (id: string, m: InForceMembership): Membership => (leaving.has(id) ? m.leaving : m);
   const cached = sameDayUntil === undefined ? null : before.scope;
-  const answered = (id: string) => {
+  const held = (id: string) => {
     const m = cached?.get(id);
-    return !!m && (sameDayUntil === null || (m.within && m.below));
+    if (!m) return null;
+    const v = view(id, m);
+    return sameDayUntil === null || (v.within && v.below) ? v : null;
   };
-  const rest = ids.filter((id) => !answered(id));
-  const facts =
-    rest.length > 0
-      ? await membershipInForce(tx, rest, scopes, span)
-      : { within: new Set<string>(), below: new Set<string>() };
-  for (const id of ids.filter(answered)) {
-    const m = cached?.get(id) as Membership;
-    if (m.within) facts.within.add(id);
-    if (m.below) facts.below.add(id);
+  const rest = ids.filter((id) => !held(id));
+  const read = rest.length > 0 ? await membershipInForce(tx, rest, scopes, span) : new Map();
+  const facts = { within: new Set<string>(), below: new Set<string>() };
+  for (const id of ids) {
+    const m = held(id) ?? (read.has(id) ? view(id, read.get(id) as InForceMembership) : null);
+    if (m?.within) facts.within.add(id);
+    if (m?.below) facts.below.add(id);
   }
   return facts;
 }

@@ -130,13 +130,11 @@ export async function readImportSnapshot(
   const provisions = await tx.run("UNWIND $ids AS id MATCH (p:Provision {id: id}) RETURN p.id AS id", {
     ids: input.basis,
   });
+  // On the import's day itself: a unit that left the scope the day before is not the editor's.
   const scope =
     principal.role === "admin"
       ? null
-      : await subtreeMembership(tx, [...units.keys()], principal.scopes, [
-          previousDay(input.effectiveOn),
-          input.effectiveOn,
-        ]);
+      : await subtreeMembership(tx, [...units.keys()], principal.scopes, [input.effectiveOn]);
   return { units, byCode, parentOf, provisions: new Set(provisions.map((p) => p.id as string)), scope };
 }
 

@@ -5,8 +5,8 @@
  * - On given days (subtreeMembership: the registry import's plan).
  * - For as long as a change is in force (membershipInForce; security review, finding 1). A change
  *   dated `on` holds from then to its end (`until`, or for good), so a unit it names must be
- *   inside on its date (or the day before: the unit is judged where it was when the change
- *   began) and on every later day the change holds — it is enough to look at the days its
+ *   inside on its date (a unit the change moves or closes away: or the day before, where it was
+ *   when the change began) and on every later day the change holds — it is enough to look at the days its
  *   placement, or an ancestor's, changes: the first day (validFrom) and the day after the last
  *   (validTo + 1) of every structural link (SUBORDINATE_TO, PART_OF for organs) on its paths
  *   upwards in that span. Days after the unit's own end do not count (the change ends with it).
@@ -96,23 +96,32 @@ const BELOW_ON_DAY = `
 /**
  * For the unit bound to `u`: `below` and `within` (as Membership) for as long as a change holds
  * (parameters `$scopes`, `$on`, `$dayBefore`, `$until`: membershipParams) — inside a scope's
- * subtree on the change's first day or the day before and on every later day of the span, and
- * strictly below a root on all of those days. A lock statement folds it in (src/store/write-locks.ts).
+ * subtree on the change's first day and on every later day of the span, and strictly below a root
+ * on all of those days; and the same judged from the day before (`leavingBelow`, `leavingWithin`),
+ * which only a unit the change itself moves or closes away may use: once the change has ended its
+ * link, the unit is no longer where it was on the first day. A lock statement folds it in
+ * (src/store/write-locks.ts).
  */
 export const IN_FORCE_MEMBERSHIP = `CALL (u) {
        CALL (u) { ${LATER_DAYS} }
        CALL (u) {
-         UNWIND [date($dayBefore), date($on)] AS day
+         WITH date($on) AS day
          CALL (u, day) { ${BELOW_ON_DAY} }
-         RETURN any(x IN collect(below) WHERE x) AS belowAtStart
+         RETURN below AS belowOn
+       }
+       CALL (u) {
+         WITH date($dayBefore) AS day
+         CALL (u, day) { ${BELOW_ON_DAY} }
+         RETURN below AS belowEve
        }
        CALL (u, later) {
          UNWIND later AS day
          CALL (u, day) { ${BELOW_ON_DAY} }
          RETURN all(x IN collect(below) WHERE x) AS belowLater
        }
-       WITH u, belowAtStart AND belowLater AS below
-       RETURN below, below OR u.id IN $scopes AS within
+       WITH u, belowLater AND belowOn AS below, belowLater AND (belowOn OR belowEve) AS leavingBelow
+       RETURN below, below OR u.id IN $scopes AS within,
+              leavingBelow, leavingBelow OR u.id IN $scopes AS leavingWithin
      }`;
 
 /** The parameters of IN_FORCE_MEMBERSHIP. */
@@ -120,25 +129,44 @@ export function membershipParams(scopes: readonly string[], span: ChangeSpan): R
   return { scopes: [...scopes], on: span.on, dayBefore: span.dayBefore, until: span.until };
 }
 
-/**
- * For each id: whether it lies in the subtrees rooted at `scopes` (a root included) on the
- * change's first day or the day before and on every later day of `span`, and whether strictly
- * below a root on all of those days (IN_FORCE_MEMBERSHIP).
- */
+/** Where a unit lies for a change's scope check (IN_FORCE_MEMBERSHIP): from the change's first day, and from the day before for a unit the change moves or closes away. */
+export interface InForceMembership extends Membership {
+  leaving: Membership;
+}
+
+/** A row of IN_FORCE_MEMBERSHIP's columns, by unit id. */
+export interface InForceRow {
+  id: string;
+  below: boolean;
+  within: boolean;
+  leavingBelow: boolean;
+  leavingWithin: boolean;
+}
+
+/** IN_FORCE_MEMBERSHIP's columns as an InForceMembership. */
+export function inForceOf(r: InForceRow): InForceMembership {
+  return {
+    within: r.within === true,
+    below: r.below === true,
+    leaving: { within: r.leavingWithin === true, below: r.leavingBelow === true },
+  };
+}
+
+/** For each id, where it lies for as long as a change of `span` holds (IN_FORCE_MEMBERSHIP). */
 export async function membershipInForce(
   tx: TransactionRunner,
   ids: readonly string[],
   scopes: readonly string[],
   span: ChangeSpan,
-): Promise<{ within: Set<string>; below: Set<string> }> {
+): Promise<Map<string, InForceMembership>> {
   const rows = await tx.run(
     `UNWIND $ids AS id
      MATCH (u:Unit {id: id})
      ${IN_FORCE_MEMBERSHIP}
-     RETURN u.id AS id, below, within`,
+     RETURN u.id AS id, below, within, leavingBelow, leavingWithin`,
     { ids: [...new Set(ids)], ...membershipParams(scopes, span) },
   );
-  return membershipSets(rows);
+  return new Map(rows.map((r) => [text(r, "id"), inForceOf(r as unknown as InForceRow)]));
 }
 
 /**

@@ -10,7 +10,9 @@ import type { Row, TransactionRunner } from "./database.ts";
 import {
   type ChangeSpan,
   IN_FORCE_MEMBERSHIP,
-  type Membership,
+  type InForceMembership,
+  type InForceRow,
+  inForceOf,
   membershipParams,
 } from "./scope-membership.ts";
 
@@ -20,7 +22,7 @@ import {
  */
 export interface Locked {
   states: Map<string, Row>;
-  scope: Map<string, Membership>;
+  scope: Map<string, InForceMembership>;
 }
 
 /**
@@ -32,12 +34,10 @@ export interface ScopeAsk {
   span: ChangeSpan;
 }
 
-type MembershipRow = { id: string; below: boolean; within: boolean };
-
-function locked(rows: readonly { id: string; p: Row }[], scope: readonly MembershipRow[] = []): Locked {
+function locked(rows: readonly { id: string; p: Row }[], scope: readonly InForceRow[] = []): Locked {
   return {
     states: new Map(rows.map((r) => [r.id, r.p])),
-    scope: new Map(scope.map((r) => [r.id, { within: r.within === true, below: r.below === true }])),
+    scope: new Map(scope.map((r) => [r.id, inForceOf(r)])),
   };
 }
 
@@ -56,11 +56,11 @@ export async function lockUnits(
   const rows = await tx.run(
     `UNWIND $ids AS id MATCH (u:Unit {id: id}) SET u.writeLock = true REMOVE u.writeLock
      WITH u
-     ${ask ? IN_FORCE_MEMBERSHIP : "WITH u, null AS below, null AS within"}
-     RETURN u.id AS id, properties(u) AS p, below, within`,
+     ${ask ? IN_FORCE_MEMBERSHIP : "WITH u, null AS below, null AS within, null AS leavingBelow, null AS leavingWithin"}
+     RETURN u.id AS id, properties(u) AS p, below, within, leavingBelow, leavingWithin`,
     { ids: [...new Set(ids)].sort(), ...(ask ? membershipParams(ask.scopes, ask.span) : {}) },
   );
-  return locked(rows as { id: string; p: Row }[], ask ? (rows as MembershipRow[]) : []);
+  return locked(rows as { id: string; p: Row }[], ask ? (rows as unknown as InForceRow[]) : []);
 }
 
 /**
@@ -127,7 +127,7 @@ export async function lockPlacement(
   const row = rows[0];
   if (!row) return null;
   return {
-    ...locked(row.states as { id: string; p: Row }[], row.scope as MembershipRow[]),
+    ...locked(row.states as { id: string; p: Row }[], row.scope as InForceRow[]),
     wanted: row.wanted as string[],
     again: row.again as string[],
   };
@@ -142,7 +142,7 @@ const PLACEMENT_SCOPE = `CALL (current) {
        WITH DISTINCT id
        MATCH (u:Unit {id: id})
        ${IN_FORCE_MEMBERSHIP}
-       RETURN collect({id: u.id, below: below, within: within}) AS scope
+       RETURN collect({id: u.id, below: below, within: within, leavingBelow: leavingBelow, leavingWithin: leavingWithin}) AS scope
      }`;
 
 /** The ids placementLocks returns, as `ids`, and the superiors `$unit` has on or after `$from`, as `current` (parameters $superior, $unit, $from). */

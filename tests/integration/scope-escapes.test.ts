@@ -225,6 +225,56 @@ describe("an editor cannot reach outside their subtrees", () => {
   });
 });
 
+describe("a unit that left the scope on a day is not the editor's from that day", () => {
+  const ON = "2024-06-01";
+  /** A fresh province whose commune `xa` moved to the other province's district on ON. */
+  async function movedOut() {
+    const ids = await fixture();
+    const moved = await gqlAs(server, admin, MOVE.replace('"2024-01-01"', `"${ON}"`), {
+      u: ids.xa,
+      s: ids.otherHuyen,
+    });
+    expect(moved.errors).toBeUndefined();
+    return ids;
+  }
+
+  it("updateUnit and addRelation dated the day it left are refused, as after it", async () => {
+    const ids = await movedOut();
+    const mine = await editor([ids.tinh]);
+    const rename = (on: string) =>
+      `mutation { updateUnit(input: { id: "${ids.xa}", name: "Đổi tên", effectiveOn: "${on}", basis: ["dieu-le-dang-whole"] }) { id } }`;
+    await refused(mine, rename("2024-06-02"), {}, { rule: "EDITOR_SCOPE", names: [ids.xa] });
+    await refused(mine, rename(ON), {}, { rule: "EDITOR_SCOPE", names: [ids.xa] });
+    await refused(
+      mine,
+      ADD.replace('"2024-01-01"', `"${ON}"`),
+      { type: "REPORTS_TO", a: ids.xa, b: ids.tinh },
+      { rule: "EDITOR_SCOPE", names: [ids.xa] },
+    );
+    // It is the other province's editor's from that day.
+    const theirs = await gqlAs(server, await editor([ids.other]), rename(ON));
+    expect(theirs.errors).toBeUndefined();
+  });
+
+  it("a registry import dated the day it left finds it outside (dry run)", async () => {
+    const ids = await movedOut();
+    const form = new FormData();
+    form.append(
+      "file",
+      new Blob([`id,name,kind,basis\n${ids.xa},Đổi tên,COMMUNE_COMMITTEE,dieu-le-dang-whole\n`]),
+      "u.csv",
+    );
+    const res = await fetch(`${server.base}/registry/import?dryRun=true&effectiveOn=${ON}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await editor([ids.tinh])}` },
+      body: form,
+    });
+    const body = (await res.json()) as { applied: boolean; problems: { rule: string }[] };
+    expect(body.applied).toBe(false);
+    expect(body.problems.map((p) => p.rule)).toEqual(["EDITOR_SCOPE"]);
+  });
+});
+
 describe("a scope root stays where it is", () => {
   it("cannot be split, closed, moved or merged away by an editor of that scope", async () => {
     const u = await fixture();
