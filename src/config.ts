@@ -50,12 +50,15 @@ const schema = z.object({
   INTROSPECTION: bool.optional(),
   // Requests a minute from one client on /graphql and /calendar (src/http/security.ts); 0 = off.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
-  // Express's "trust proxy": false, true, a hop count, or addresses/subnets of trusted proxies.
+  // Express's "trust proxy": false, a hop count, or addresses/subnets of trusted proxies. Not
+  // `true`: it trusts every X-Forwarded-For entry, which the client itself writes, so a client
+  // would choose the address its rate limit and per-client slots are counted by.
   TRUST_PROXY: z
     .string()
-    .regex(
-      /^(true|false|\d{1,2}|[\w.:/, -]+)$/,
-      "must be true, false, a hop count or a list of proxy addresses",
+    .regex(/^(false|\d{1,2}|[\w.:/, -]+)$/, "must be false, a hop count or a list of proxy addresses")
+    .refine(
+      (v) => v !== "true",
+      "must not be true (it trusts every X-Forwarded-For entry, which the client writes): give the number of proxies in front of the service, or their addresses",
     )
     .default("false"),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),

@@ -33,7 +33,6 @@ describe("client address under TRUST_PROXY", () => {
 
   it("is the forwarded client when the proxy on loopback is trusted", async () => {
     expect(await addressSeen("loopback", "203.0.113.7")).toBe("203.0.113.7");
-    expect(await addressSeen("true", "198.51.100.1, 203.0.113.7")).toBe("198.51.100.1");
   });
 
   it("skips only as many hops as a hop count trusts", async () => {

@@ -34,6 +34,12 @@ describe("loadConfig", () => {
     }
   });
 
+  it("refuses TRUST_PROXY=true: the client would choose the address it is counted by", () => {
+    expect(() => loadConfig({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY must not be true/);
+    expect(loadConfig({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe("1");
+    expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toBe("loopback, 10.0.0.0/8");
+  });
+
   it("takes a JWKS only over https (http on localhost) and with an audience", () => {
     const jwks = "https://id.example.vn/.well-known/jwks.json";
     expect(() => loadConfig({ JWT_JWKS_URL: jwks })).toThrow(/JWT_AUDIENCE must be set when JWT_JWKS_URL is/);
