@@ -7,6 +7,7 @@ import DataLoader from "dataloader";
 import type { Database, RoundTripCounter } from "../store/database.ts";
 import { allRules, provisionsOfDocuments, replacedBy } from "../store/document-repository.ts";
 import { meetingRulesOf, positionsOf } from "../store/meeting-repository.ts";
+import { unitsInScopeOn } from "../store/scope-membership.ts";
 import { type Reach, unitsReach } from "../store/unit-repository.ts";
 import { entityLoaders } from "./entity-loaders.ts";
 import { factLoaders } from "./loaders/fact-loaders.ts";
@@ -31,6 +32,22 @@ export function createLoaders(
     return ids.map((id) => reach.get(id) ?? null);
   });
 
+  /**
+   * For scoped reading: whether a unit lies in the reader's subtrees on a day (key `day|id`), by
+   * the structural links in force that day (visibility.ts opensSubtree).
+   */
+  const insideOn = new DataLoader<string, boolean>(async (keys) => {
+    const byDay = new Map<string, string[]>();
+    for (const key of keys) {
+      const [day, id] = splitDayKey(key);
+      byDay.set(day, [...(byDay.get(day) ?? []), id]);
+    }
+    const inside = new Set<string>();
+    for (const [day, ids] of byDay)
+      for (const id of await unitsInScopeOn(db, ids, scopes, day, counter)) inside.add(`${day}|${id}`);
+    return keys.map((key) => inside.has(key));
+  });
+
   /** After a write in this request: read the version again and forget what was loaded before it. */
   const afterWrite = () => {
     reads.reset();
@@ -44,6 +61,7 @@ export function createLoaders(
       facts.incoming,
       facts.children,
       visible,
+      insideOn,
     ])
       loader.clearAll();
   };
@@ -55,6 +73,7 @@ export function createLoaders(
     caching: reads.caching,
     afterWrite,
     visible,
+    insideOn,
     ...records,
     ...facts,
     allRules: () => allRules(db, counter),
@@ -68,3 +87,9 @@ export function createLoaders(
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/** A key of `insideOn` as its day and unit id (a date has no `|`). */
+function splitDayKey(key: string): [day: string, id: string] {
+  const at = key.indexOf("|");
+  return [key.slice(0, at), key.slice(at + 1)];
+}

@@ -30,27 +30,37 @@ export async function isVisible(ctx: Context, id: string): Promise<boolean> {
 }
 
 /**
- * Whether the reader sees every unit below this one: a unit seen only through its host (it sits
- * in an agency inside while its own tree lies outside) opens no subtree, so what lies below it
- * is seen unit by unit; below a unit inside the reader's subtrees everything is inside too.
+ * Whether the reader sees every unit below this one on `asOf`: a scope root, or a unit inside the
+ * reader's subtrees on that very day (what hangs below it then is inside then too). A unit seen
+ * only through its host (its own tree lies outside), or one that was inside only on other days
+ * (what joined it after it left was never inside), opens no subtree: what lies below it is seen
+ * unit by unit.
  */
-export async function opensSubtree(ctx: Context, id: string): Promise<boolean> {
-  return !scoped(ctx) || (await ctx.loaders.visible.load(id)) === "subtree";
+export async function opensSubtree(ctx: Context, id: string, asOf: string): Promise<boolean> {
+  if (!scoped(ctx) || ctx.principal.scopes.includes(id)) return true;
+  if ((await ctx.loaders.visible.load(id)) !== "subtree") return false;
+  return ctx.loaders.insideOn.load(`${asOf}|${id}`);
 }
 
 /**
- * A page of the units below `rootId` (children, descendants, `units(under)`) as the reader may
- * see it. Below a unit that opens no subtree, `whole` reads every unit below it (unfiltered, in
- * the page's order) and the page is cut from those the reader may see, so that neither the
- * count nor the cursors tell of a hidden one; `isAfter` says whether an item follows the cursor.
+ * A page of the units below `rootId` on `asOf` (children, descendants, `units(under)`) as the
+ * reader may see it. Below a unit that opens no subtree, `whole` reads every unit below it
+ * (unfiltered, in the page's order) and the page is cut from those the reader may see, so that
+ * neither the count nor the cursors tell of a hidden one; `isAfter` says whether an item follows
+ * the cursor.
  */
 export async function pageBelow(
   ctx: Context,
   rootId: string,
   page: UnitPage,
-  o: { first: number; isAfter: (item: UnitPage["items"][number]) => boolean; whole: () => Promise<UnitPage> },
+  o: {
+    asOf: string;
+    first: number;
+    isAfter: (item: UnitPage["items"][number]) => boolean;
+    whole: () => Promise<UnitPage>;
+  },
 ): Promise<UnitPage> {
-  if (await opensSubtree(ctx, rootId)) return page;
+  if (await opensSubtree(ctx, rootId, o.asOf)) return page;
   const shown = await keepVisible(ctx, (await o.whole()).items, (item) => [item.unit.id]);
   const rest = shown.filter(o.isAfter);
   return { total: shown.length, items: rest.slice(0, o.first), hasNextPage: rest.length > o.first };

@@ -7,7 +7,8 @@
  */
 import { active, attributeOn, holdTogether, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
-import { unitsInSubtrees, unitsReach } from "./unit-repository.ts";
+import { unitsInScopeOn } from "./scope-membership.ts";
+import { unitsInSubtrees } from "./unit-repository.ts";
 
 /** Units read per round trip. */
 export const EXPORT_PAGE = 1000;
@@ -96,7 +97,7 @@ export async function exportMembers(
     );
     const ids = rows.map((r) => r.id as string);
     if (scope.scopes === null) return ids;
-    if ((await unitsReach(db, [scope.root], scope.scopes, counter)).get(scope.root) === "subtree") return ids;
+    if (await opensSubtree(db, scope.root, scope.scopes, scope.asOf, counter)) return ids;
     const seen = await unitsInSubtrees(db, ids, scope.scopes, counter);
     return ids.filter((id) => seen.has(id));
   }
@@ -111,6 +112,23 @@ export async function exportMembers(
     counter,
   );
   return rows.map((r) => r.id as string);
+}
+
+/**
+ * Whether every member of `root`'s subtree is the scoped reader's: a scope root (its members hang
+ * below it on some day with their links holding together), or on `asOf` a unit inside the reader's
+ * subtrees that day. Not a unit inside only on other days (what joined it after it left was never
+ * inside), nor over the whole history.
+ */
+async function opensSubtree(
+  db: Database,
+  root: string,
+  scopes: readonly string[],
+  asOf: string | null,
+  counter?: RoundTripCounter,
+): Promise<boolean> {
+  if (scopes.includes(root)) return true;
+  return asOf !== null && (await unitsInScopeOn(db, [root], scopes, asOf, counter)).has(root);
 }
 
 /**

@@ -308,3 +308,55 @@ describe("a subtree's history holds only what was below its root on one day", ()
     }
   });
 });
+
+describe("a unit that left the reader's part opens no subtree after it left", () => {
+  // v was a commune of the reader's district until it left for the other province on 2024-06-01;
+  // its cell c1 was below it before, c2 joined it after: c2 was never inside the reader's part.
+  const v = `${P}left-v`;
+  const c1 = `${P}left-c1`;
+  const c2 = `${P}left-c2`;
+  const TREE = `query ($id: ID!, $asOf: Date) {
+    unit(id: $id) { id children(asOf: $asOf) { totalCount nodes { id } } descendants(asOf: $asOf) { totalCount nodes { id } } }
+    units(under: $id, asOf: $asOf) { totalCount nodes { id } }
+  }`;
+  type Ids = { totalCount: number; nodes: { id: string }[] };
+  type Tree = { unit: { id: string; children: Ids; descendants: Ids }; units: Ids };
+  const ids = (list: Ids | undefined) => list?.nodes.map((n) => n.id);
+  beforeAll(async () => {
+    await create(server, admin, { id: v, kind: "COMMUNE_COMMITTEE" }, u.huyen, "2021-01-01");
+    await create(server, admin, { id: c1, kind: "BASIC_PARTY_CELL" }, v, "2021-01-01");
+    const MOVE = `mutation { setSuperior(unitId: "${v}", superiorId: "${u.otherHuyen}", effectiveOn: "2024-06-01", basis: ["dieu-le-dang-whole"]) { id } }`;
+    expect((await gqlAs(server, admin, MOVE)).errors).toBeUndefined();
+    await create(server, admin, { id: c2, kind: "BASIC_PARTY_CELL" }, v, "2024-09-01");
+  });
+
+  it("children, descendants and units(under) list only what was below it while it was inside", async () => {
+    const all = await gqlAs<Tree>(server, admin, TREE, { id: v });
+    expect(all.errors).toBeUndefined();
+    expect(ids(all.data?.unit.children)).toEqual([c1, c2]);
+    const mine = await gqlAs<Tree>(server, reader, TREE, { id: v });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.unit.id).toBe(v);
+    for (const list of [mine.data?.unit.children, mine.data?.unit.descendants, mine.data?.units])
+      expect(list).toEqual({ totalCount: 1, nodes: [{ id: c1 }] });
+    // While it was inside, its tree is the reader's whole.
+    const then = await gqlAs<Tree>(server, reader, TREE, { id: v, asOf: "2024-03-01" });
+    const thenAll = await gqlAs<Tree>(server, admin, TREE, { id: v, asOf: "2024-03-01" });
+    expect(ids(then.data?.unit.descendants)).toEqual([c1]);
+    expect(then.data).toEqual(thenAll.data);
+  });
+
+  it("/export and /registry of it leave out what joined it after it left", async () => {
+    for (const path of [`/export/${v}.json`, `/registry/${v}.csv`]) {
+      const auth = (bearer: string) => ({ headers: { authorization: `Bearer ${bearer}` } });
+      const whole = await fetch(`${server.base}${path}`, auth(admin));
+      expect(whole.status).toBe(200);
+      expect(await whole.text()).toContain(c2);
+      const res = await fetch(`${server.base}${path}`, auth(reader));
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(body).toContain(c1);
+      expect(body).not.toContain(c2);
+    }
+  });
+});

@@ -69,6 +69,7 @@ async function descendantsBelow(ctx: Context, key: DescendantsKey): Promise<Unit
   const page = await read(key);
   const after = key.after;
   return pageBelow(ctx, key.id, page, {
+    asOf: key.asOf,
     first: key.first,
     isAfter: ({ unit, depth }) =>
       after === null || (depth ?? 0) > after.depth || ((depth ?? 0) === after.depth && unit.id > after.id),
@@ -145,6 +146,7 @@ export const UnitResolvers: Resolvers = {
       const key = childrenPageKey(u.id, args, ctx);
       const asked = await ctx.loaders.children.load(key);
       const page = await pageBelow(ctx, u.id, asked, {
+        asOf: key.asOf,
         first: key.first,
         isAfter: (item) => key.after === null || item.unit.id > key.after,
         whole: () => ctx.loaders.children.load({ ...key, after: null, first: asked.total }),
