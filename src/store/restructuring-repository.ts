@@ -146,8 +146,10 @@ export const BATCH_LIMITS = {
   closeIds: 1000,
   relations: 2000,
   merges: 500,
-  /** The units merged by one mergeMany, all its mergers together. */
+  /** The units merged by one mergeMany, all its mergers together (and by one mergeUnits). */
   mergedUnits: 2000,
+  /** The parts one splitUnit makes. */
+  splitParts: 200,
 } as const;
 
 /** One merger of mergeMany (the resolver has checked its shape and that no unit is in two). */

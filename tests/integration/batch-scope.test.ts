@@ -221,6 +221,33 @@ describe("limits and scope come before any work", () => {
     ).toMatchObject({ code: "BAD_USER_INPUT", rule: "BATCH_LIMIT", argument: "input.relations" });
   });
 
+  it("refuses an oversized merger, split or basis before any work (review s11 #7)", async () => {
+    const editor = await token("editor", [`${P}nowhere`]);
+    const MERGE = `mutation ($s: [ID!]!, $b: [ID!]!) { mergeUnits(input: { sourceIds: $s, into: { id: "${P}into", name: "Hợp nhất", kind: COMMUNE_COMMITTEE }, effectiveOn: "2025-01-01", basis: $b }) { id } }`;
+    const sources = Array.from({ length: 2001 }, (_, i) => `${P}src-${i}`);
+    expect(await refused(editor, MERGE, { s: sources, b: BASIS })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rule: "BATCH_LIMIT",
+      argument: "input.sourceIds",
+    });
+    const basis = Array.from({ length: 101 }, (_, i) => `p-${i}`);
+    expect(await refused(editor, MERGE, { s: [`${P}a`, `${P}b`], b: basis })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      argument: "input.basis",
+    });
+    const SPLIT = `mutation ($parts: [NewUnitInput!]!) { splitUnit(input: { sourceId: "${P}a", parts: $parts, effectiveOn: "2025-01-01", basis: ["dieu-le-dang-whole"] }) { id } }`;
+    const parts = Array.from({ length: 201 }, (_, i) => ({
+      id: `${P}part-${i}`,
+      name: "Phần",
+      kind: "COMMUNE_COMMITTEE",
+    }));
+    expect(await refused(editor, SPLIT, { parts })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      rule: "BATCH_LIMIT",
+      argument: "input.parts",
+    });
+  });
+
   it("refuses a unit outside the editor's scope without waiting for its lock", async () => {
     const ids = await fixture();
     const editor = await token("editor", [ids.tinh]);

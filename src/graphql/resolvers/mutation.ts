@@ -13,7 +13,7 @@ import {
   historyOf,
 } from "../../store/change-repository.ts";
 import { mutations, type NewUnit } from "../../store/mutation-repository.ts";
-import { restructurings } from "../../store/restructuring-repository.ts";
+import { assertBatch, BATCH_LIMITS, restructurings } from "../../store/restructuring-repository.ts";
 import {
   CHANGES_PAGE_SIZE,
   decodeCursor,
@@ -50,11 +50,23 @@ export function newUnit(u: NewUnitInput, argument: string): NewUnit {
 
 export function basisArg(list: readonly string[], argument = "basis"): string[] {
   if (list.length === 0) throw badInput(argument, "cite at least one provision id");
+  if (list.length > MAX_BASIS)
+    throw badInput(argument, `cite at most ${MAX_BASIS} provisions (got ${list.length})`);
   return [...list];
+}
+
+/** The most provisions one change may cite: a decision rests on a few, never thousands. */
+const MAX_BASIS = 100;
+
+/** The units a merger ends: within the batch bound, none twice. */
+function mergeSources(ids: readonly string[]): string[] {
+  assertBatch(ids.length, BATCH_LIMITS.mergedUnits, "input.sourceIds");
+  return distinctIdsArg(ids, "input.sourceIds");
 }
 
 /** The parts of a split: each a valid new unit, no id twice. */
 function splitParts(values: readonly NewUnitInput[]): NewUnit[] {
+  assertBatch(values.length, BATCH_LIMITS.splitParts, "input.parts");
   const parts = values.map((x, i) => newUnit(x, `input.parts[${i}]`));
   distinctIdsArg(
     parts.map((p) => p.id),
@@ -68,6 +80,7 @@ function splitAssignments(
   value: readonly SplitAssignmentInput[] | null | undefined,
 ): { childId: string; partId: string }[] {
   const assignments = [...(value ?? [])];
+  if (assignments.length > 0) assertBatch(assignments.length, BATCH_LIMITS.moves, "input.assignments");
   distinctIdsArg(
     assignments.map((a) => a.childId),
     "input.assignments",
@@ -255,7 +268,7 @@ export const Mutation: MutationResolvers = {
   mergeUnits: (_, { input }, ctx) =>
     eventResult(ctx, "mergeUnits", () =>
       restructurings.mergeUnits(ctx.db, ctx.principal, {
-        sourceIds: distinctIdsArg(input.sourceIds, "input.sourceIds"),
+        sourceIds: mergeSources(input.sourceIds),
         into: newUnit(input.into, "input.into"),
         superiorId: input.superiorId ?? null,
         effectiveOn: effectiveDateArg(input.effectiveOn, ctx, "input.effectiveOn"),
