@@ -78,6 +78,8 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   FEED_KEY: "Dịch vụ chưa có khóa ký liên kết đăng ký lịch (FEED_TOKEN_SECRET); hãy báo người quản trị.",
   FEED_MINTER: "Cần đăng nhập (mã xác thực) để tạo, xem hoặc thu hồi liên kết đăng ký lịch.",
   FEED_OWNER: "Chỉ quản trị viên mới được xem liên kết đăng ký lịch của người khác.",
+  FEED_LIMIT:
+    "Bạn đã có số liên kết đăng ký lịch còn hiệu lực tối đa (FEED_TOKEN_MAX_PER_MINTER); hãy thu hồi liên kết không dùng nữa.",
   // Findings of the integrity report (not errors, but named by the same rules).
   MISSING_SUPERIOR: "Đơn vị thiếu cấp ủy cấp trên trực tiếp.",
   DOUBLE_SUPERIOR: "Đơn vị có nhiều hơn một cấp ủy cấp trên trực tiếp.",

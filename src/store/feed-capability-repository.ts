@@ -5,6 +5,7 @@
  * the graph's version, as every write that changes an answer must (src/http/etag.ts).
  */
 import type { FeedClaims, FeedKind } from "../auth/feed-capability.ts";
+import { DomainError } from "../domain/errors.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import { bumpGraphVersion } from "./graph-version.ts";
 
@@ -29,8 +30,28 @@ const RETURNED = `f {
 
 const asRecord = (row: Record<string, unknown>) => row.f as FeedCapabilityRecord;
 
-export async function createFeedCapability(db: Database, c: FeedClaims): Promise<FeedCapabilityRecord> {
+/**
+ * Stores a minted link; CONFLICT (rule FEED_LIMIT) when its minter already holds `maxLive` live
+ * ones (concurrent mints of one minter may pass the cap by as many as run at once).
+ */
+export async function createFeedCapability(
+  db: Database,
+  c: FeedClaims,
+  maxLive: number,
+): Promise<FeedCapabilityRecord> {
   return db.writeTransaction(async (tx) => {
+    const held = await tx.run(
+      `RETURN COUNT { MATCH (f:FeedCapability {createdBy: $subject})
+                      WHERE f.revokedAt IS NULL AND f.expiresAt > datetime() } AS live`,
+      { subject: c.subject },
+    );
+    const live = Number(held[0]?.live ?? 0);
+    if (live >= maxLive)
+      throw new DomainError(
+        "CONFLICT",
+        `You already hold ${live} live feed links, the most FEED_TOKEN_MAX_PER_MINTER allows; revoke one you no longer use (revokeFeedCapability)`,
+        { rule: "FEED_LIMIT", limit: "FEED_TOKEN_MAX_PER_MINTER", max: maxLive, value: live },
+      );
     const rows = await tx.run(
       `CREATE (f:FeedCapability {id: $id})
        SET f.kind = $kind, f.unitId = $unitId, f.createdBy = $subject,

@@ -233,10 +233,35 @@ describe("feed links", () => {
       scopes: [SCOPE],
       expiresAt: Date.now() + 86_400_000,
     };
-    await createFeedCapability(server.db, claims);
+    await createFeedCapability(server.db, claims, 100);
     const res = await get(`/calendar/${OUTSIDE}.ics?feed=${await signFeedCapability(claims, key)}`);
     expect(res.status).toBe(404);
     expect(await errorOf(res)).toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("feed links per minter", () => {
+  it("a minter holds at most FEED_TOKEN_MAX_PER_MINTER live links; revoking one frees its place", async () => {
+    const capped = await startTestServer({ JWT_SECRET: TEST_SECRET, FEED_TOKEN_MAX_PER_MINTER: "2" });
+    try {
+      const minter = await token("viewer", [], "feed-capped");
+      const mintOne = () =>
+        gqlAs<{ mintFeedCapability: Minted }>(capped, minter, MINT, { input: { unitId: SCOPE } });
+      const first = await mintOne();
+      expect((await mintOne()).errors).toBeUndefined();
+      const third = await mintOne();
+      expect(third.errors?.[0]?.extensions).toMatchObject({
+        code: "CONFLICT",
+        rule: "FEED_LIMIT",
+        max: 2,
+        value: 2,
+      });
+      const id = first.data?.mintFeedCapability.capability.id;
+      expect((await gqlAs(capped, minter, REVOKE, { id })).errors).toBeUndefined();
+      expect((await mintOne()).errors).toBeUndefined();
+    } finally {
+      await capped.close();
+    }
   });
 });
 

@@ -74,7 +74,7 @@ export const FeedMutations: MutationResolvers = {
       expiresAt: Date.now() + days * DAY_MS,
     };
     const token = await signFeedCapability(claims, key);
-    const capability = await createFeedCapability(ctx.db, claims);
+    const capability = await createFeedCapability(ctx.db, claims, ctx.config.FEED_TOKEN_MAX_PER_MINTER);
     return { capability, token, path: `/calendar/${encodeURIComponent(unit.id)}.ics?feed=${token}` };
   },
   revokeFeedCapability: async (_, { id }, ctx) => {
