@@ -44,6 +44,8 @@ const PARENTS: Record<string, string> = {
   DiffSummary: "DiffSummaryFact",
   ReminderSubscription: "SubscriptionRecord",
   ReminderPreviewItem: "ReminderPreviewView",
+  FeedCapability: "FeedCapabilityRecord",
+  MintedFeedCapability: "MintedFeedCapabilityView",
 };
 
 const config: CodegenConfig = {

@@ -99,6 +99,12 @@ const schema = z.object({
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
+  // Feed capabilities (README, "Feed links"): the key they are signed with (else one derived from
+  // JWT_SECRET) and the longest a minted one may live, in days.
+  FEED_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  FEED_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
+  // The most live (unrevoked, unexpired) feed links one minter (token subject) may hold.
+  FEED_TOKEN_MAX_PER_MINTER: z.coerce.number().int().min(1).max(100_000).default(100),
   // The reporting calendar's due-date policy (README, "Reporting calendar"); default config/due-dates.yaml.
   DUE_DATES_FILE: z.string().min(1).optional(),
   // Inline traces (ftv1) for a gateway that asks with apollo-federation-include-trace (src/graphql/federated-tracing.ts).

@@ -72,6 +72,14 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
     "Đã đạt số đăng ký nhắc việc tối đa cho đơn vị này hoặc cho người tạo; hãy xóa bớt đăng ký cũ.",
   PREVIEW_LIMIT:
     "Bản xem trước gồm quá nhiều đăng ký nhắc việc; hãy thu hẹp theo đơn vị (unitId) hoặc theo đăng ký (subscriptionId).",
+  QUERY_TOKEN:
+    "Không gửi mã xác thực (token) có quyền ghi trong địa chỉ (?access_token=): hãy gửi trong phần đầu Authorization, hoặc tạo liên kết đăng ký lịch chỉ đọc.",
+  FEED_TOKEN: "Liên kết đăng ký lịch không hợp lệ, đã hết hạn, đã bị thu hồi hoặc dành cho lịch khác.",
+  FEED_KEY: "Dịch vụ chưa có khóa ký liên kết đăng ký lịch (FEED_TOKEN_SECRET); hãy báo người quản trị.",
+  FEED_MINTER: "Cần đăng nhập (mã xác thực) để tạo, xem hoặc thu hồi liên kết đăng ký lịch.",
+  FEED_OWNER: "Chỉ quản trị viên mới được xem liên kết đăng ký lịch của người khác.",
+  FEED_LIMIT:
+    "Bạn đã có số liên kết đăng ký lịch còn hiệu lực tối đa (FEED_TOKEN_MAX_PER_MINTER); hãy thu hồi liên kết không dùng nữa.",
   // Findings of the integrity report (not errors, but named by the same rules).
   MISSING_SUPERIOR: "Đơn vị thiếu cấp ủy cấp trên trực tiếp.",
   DOUBLE_SUPERIOR: "Đơn vị có nhiều hơn một cấp ủy cấp trên trực tiếp.",

@@ -3,8 +3,8 @@
  * and /export/diff/_all.{csv|json} (the whole graph), with `from` and `to` (yyyy-mm-dd, required)
  * and optionally `under=id,id` (more roots, e.g. the old Tỉnh ủy of a merged province). The same
  * changes as graphDiff, in the same order, streamed a batch of units at a time with backpressure
- * (src/http/file-download.ts); the JSON ends with the summary. Tokens, READ_ACCESS, ?access_token=
- * and the downloads' cap apply as for the other exports; a scoped reader gets only changes inside its
+ * (src/http/file-download.ts); the JSON ends with the summary. Tokens, READ_ACCESS, a viewer's
+ * ?access_token= and the downloads' cap apply as for the other exports; a scoped reader gets only changes inside its
  * subtrees. Errors before the first byte are one line of JSON naming the parameter.
  */
 import type { Express, Request, Response } from "express";

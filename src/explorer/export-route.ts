@@ -3,8 +3,8 @@
  * /export/_all.{graphml|csv|json} (the whole graph), with `asOf` (yyyy-mm-dd; absent: every
  * period, each unit and relation with its validity) and for CSV `part=nodes|edges` (nodes.csv,
  * edges.csv). Streamed page by page with backpressure, so the national graph goes out with
- * bounded memory. Tokens and READ_ACCESS apply as for /graphql (and ?access_token= as for the
- * calendar feed); a scoped reader gets only its subtrees, and a unit outside them is NOT_FOUND
+ * bounded memory. Tokens and READ_ACCESS apply as for /graphql (and a viewer's ?access_token= as
+ * for the calendar feed; src/http/request-context.ts); a scoped reader gets only its subtrees, and a unit outside them is NOT_FOUND
  * like a unit that does not exist. Errors before the first byte are one line of JSON. At most
  * EXPORT_CONCURRENCY downloads stream at once (others: 503 with Retry-After), each for at most
  * EXPORT_TIMEOUT_MS (src/http/file-download.ts).

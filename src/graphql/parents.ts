@@ -13,6 +13,7 @@ import type { DerivedRelation, Obligation, ReportingStep } from "../domain/oblig
 import type { ChannelRule, Route, UnitSelector, Violation } from "../domain/submission-routes.ts";
 import type { Reminder, ReminderFormat } from "../reminders/message.ts";
 import type { ChangeRecord, EventRecord } from "../store/change-repository.ts";
+import type { FeedCapabilityRecord } from "../store/feed-capability-repository.ts";
 import type { ProvinceShapeRow } from "../store/integrity-repository.ts";
 import type { MeetingRuleRecord, PositionRecord, WrittenConsentRecord } from "../store/meeting-repository.ts";
 import type {
@@ -43,6 +44,7 @@ export type {
   DocumentRecord,
   DueDateInfo,
   EventRecord,
+  FeedCapabilityRecord,
   IntegrityFinding as IntegrityFindingFact,
   MeetingRuleRecord,
   Obligation,
@@ -68,6 +70,13 @@ export interface IntegrityReportView {
   counts: { rule: IntegrityRule; ruleLabel: string; count: number }[];
   findings: IntegrityFinding[];
   provinces: ProvinceShapeRow[];
+}
+
+/** A feed link just minted: its record, the signed capability, and the feed's path carrying it. */
+export interface MintedFeedCapabilityView {
+  capability: FeedCapabilityRecord;
+  token: string;
+  path: string;
 }
 
 /** A unit's role in a task, with the date its assignments were taken on. */

@@ -1,6 +1,7 @@
 /**
  * What the file routes share (/export, /export/diff, /registry): the `{unitId|_all}.{ext}` file
- * name, the reader and its scopes (tokens, `?access_token=`, READ_ACCESS as for /graphql), the
+ * name, the reader and its scopes (the Authorization header, a viewer's `?access_token=`,
+ * READ_ACCESS as for /graphql; src/http/request-context.ts), the
  * attachment headers, one cap on concurrent downloads (EXPORT_CONCURRENCY, EXPORT_TIMEOUT_MS —
  * src/explorer/export-slots.ts), and the failure rule: an error before the first byte is one
  * line of JSON naming the parameter; an error mid-stream cuts the connection, so the client
@@ -24,7 +25,7 @@ import {
 } from "../store/database.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
 import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
-import { headerOrQueryToken } from "./request-context.ts";
+import { downloadReader } from "./request-context.ts";
 
 /** The file name that names the whole graph (not a unit id: ids cannot start with "_"). */
 export const WHOLE_GRAPH = "_all";
@@ -62,7 +63,7 @@ export function parseFileName<F extends string>(
 
 /** The reader's scopes: null when it reads the whole graph. Refuses a reader that may not read. */
 export async function readerScopes(req: Request, deps: FileRouteDeps): Promise<readonly string[] | null> {
-  const principal = await deps.verifyToken(headerOrQueryToken(req));
+  const principal = await downloadReader(req, deps.verifyToken);
   assertCanRead(principal, deps.config.READ_ACCESS);
   return readIsScoped(principal, deps.config.READ_ACCESS) ? principal.scopes : null;
 }

@@ -34,7 +34,13 @@ import {
   unitCalendar,
 } from "../graphql/services/unit-calendar.ts";
 import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
-import { dateParam, headerOrQueryToken, type ReaderDeps, readerContext } from "./request-context.ts";
+import {
+  dateParam,
+  downloadReader,
+  feedContext,
+  principalContext,
+  type ReaderDeps,
+} from "./request-context.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
 const UID_DOMAIN = "party-org-graph";
@@ -50,10 +56,11 @@ export function mountCalendarFeed(app: Express, deps: ReaderDeps): void {
           res,
           failure("NOT_FOUND", `No calendar at ${req.path}; use /calendar/{unitId}.ics`),
         );
-      const ctx = await readerContext(deps, requestIdOf(res), headerOrQueryToken(req));
+      const unitId = file.slice(0, -4);
+      const ctx = await calendarContext(req, deps, requestIdOf(res), unitId);
       const window = requestedWindow(req, ctx.today);
       const calendar = await unitCalendar(ctx, {
-        unitId: file.slice(0, -4),
+        unitId,
         window,
         asOf: dateParam(req, "asOf"),
         types: typesParam(req),
@@ -70,6 +77,22 @@ export function mountCalendarFeed(app: Express, deps: ReaderDeps): void {
       sendRouteFailure(req, res, e, deps.log, "calendar feed");
     }
   });
+}
+
+/**
+ * The reader: a feed link (`?feed=`, minted by mintFeedCapability) when there is one, else the
+ * Authorization header, else a viewer's `?access_token=` (src/http/request-context.ts).
+ */
+async function calendarContext(
+  req: Request,
+  deps: ReaderDeps,
+  requestId: string,
+  unitId: string,
+): Promise<Context> {
+  const feed = req.query.feed;
+  if (feed !== undefined)
+    return feedContext(deps, requestId, typeof feed === "string" ? feed : "", { kind: "calendar", unitId });
+  return principalContext(deps, requestId, await downloadReader(req, deps.verifyToken));
 }
 
 /** Default window: last year to next year; with one end given, the year before or after it. */

@@ -2,7 +2,8 @@
  * POST /registry/import?dryRun=true|false&effectiveOn=yyyy-mm-dd: a multipart upload (field
  * `file`, read with busboy, at most REGISTRY_IMPORT_MAX_BYTES) of a registry CSV or .xlsx. A dry
  * run (the default) answers the diff and every problem with its line and column; dryRun=false
- * applies it as one change under the token's identity (editor or admin), or writes nothing and
+ * applies it as one change under the token's identity (editor or admin, in the Authorization
+ * header: `?access_token=` is refused), or writes nothing and
  * answers 400 with the same report. Errors are one line of JSON.
  */
 import busboy from "busboy";
@@ -12,7 +13,7 @@ import { todayInVietnam } from "../domain/dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { failure, sendFailure, sendRouteFailure } from "../http/errors.ts";
 import { refuseBusy } from "../http/file-download.ts";
-import { dateParam, headerOrQueryToken } from "../http/request-context.ts";
+import { dateParam, headerOnlyToken } from "../http/request-context.ts";
 import { importRegistry } from "./import-service.ts";
 import type { RegistryDeps } from "./registry-route.ts";
 
@@ -22,7 +23,8 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
     try {
       const dryRun = dryRunParam(req);
       const effectiveOn = dateParam(req, "effectiveOn") ?? todayInVietnam();
-      const principal = await deps.verifyToken(headerOrQueryToken(req));
+      // The header only: a token that can write never travels in a URL (403, rule QUERY_TOKEN).
+      const principal = await deps.verifyToken(headerOnlyToken(req));
       // Before a byte of the upload is read: who may not write is refused at once, and imports
       // have a cap like the downloads' (a pool of their own), so the server holds few 20 MB bodies.
       assertCanWrite(principal, "registry import");

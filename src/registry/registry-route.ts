@@ -1,8 +1,8 @@
 /**
  * The registry over HTTP: GET /registry/{unitId|_all}.{csv|xlsx}?asOf= (the subtree or the whole
  * graph as of a date, default today in Vietnam; CSV with `part=units|relations`) and
- * POST /registry/import (src/registry/import-route.ts). Tokens, `?access_token=` and READ_ACCESS
- * apply as for /graphql and the exports: a scoped reader gets only its subtrees, and a unit
+ * POST /registry/import (src/registry/import-route.ts). Tokens, a viewer's `?access_token=` and
+ * READ_ACCESS apply as for /graphql and the exports: a scoped reader gets only its subtrees, and a unit
  * outside them is NOT_FOUND like one that does not exist. Errors before the first byte are one
  * line of JSON naming the parameter.
  */

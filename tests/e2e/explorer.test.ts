@@ -3,11 +3,14 @@
  * side panel with a citation; expand a node; move the date across 01/07/2025; highlight the
  * reporting chain; the org chart; a path; no console errors. Screenshots go to
  * tests/e2e/artifacts/ (gitignored). Expected values are read from the API, not written here.
+ * With a token (READ_ACCESS=authenticated): downloads go with the Authorization header, no link
+ * carries the token, and the calendar's subscription link is a minted feed link.
  */
 import { readFile } from "node:fs/promises";
 import { XMLParser } from "fast-xml-parser";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_SECRET, token } from "../integration/helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "../integration/helpers/test-server.ts";
 import { collectErrors, drawn, draws, explorer, launchBrowser, shot } from "./browser.ts";
 
@@ -190,5 +193,82 @@ describe("explorer page", () => {
 
   it("wrote no error to the browser console", () => {
     expect(errors).toEqual([]);
+  });
+});
+
+describe("explorer page with a token (READ_ACCESS=authenticated)", () => {
+  let closed: TestServer;
+  let reader: Page;
+  let readerErrors: string[];
+  let bearer: string;
+  const ROOT = "tinh-uy-lam-dong-2025";
+
+  beforeAll(async () => {
+    closed = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "authenticated" });
+    bearer = await token("viewer", [], "e2e-viewer");
+    reader = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    readerErrors = collectErrors(reader);
+    // The token as the settings field keeps it, before the page's first request.
+    await reader.addInitScript(
+      (t) =>
+        (
+          globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }
+        ).sessionStorage.setItem("explorer.token", t),
+      bearer,
+    );
+    await reader.goto(`${closed.base}/explorer?unit=${ROOT}&date=2025-07-01&view=org`);
+    await drawn(reader, 0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await reader?.close();
+    await closed?.db.write("MATCH (f:FeedCapability {createdBy: 'e2e-viewer'}) DETACH DELETE f");
+    await closed?.close();
+  });
+
+  it("downloads with the token in the Authorization header, never in a link", async () => {
+    const hrefs = await reader
+      .locator("#exports a")
+      .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(href).not.toContain("access_token");
+    // Without the header the route refuses: the download below proves the header went.
+    expect((await fetch(`${closed.base}/export/${ROOT}.json?asOf=2025-07-01`)).status).toBe(403);
+    const res = await fetch(closed.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({
+        query: `{ unit(id: "${ROOT}") { descendants(asOf: "2025-07-01") { totalCount } } }`,
+      }),
+    });
+    const d = (await res.json()) as { data: { unit: { descendants: { totalCount: number } } } };
+    const [file] = await Promise.all([
+      reader.waitForEvent("download"),
+      reader.click('#exports a[data-export="json"]'),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/\.json$/);
+    const json = JSON.parse((await readFile((await file.path()) as string)).toString("utf8")) as {
+      nodes: unknown[];
+    };
+    expect(json.nodes).toHaveLength(d.data.unit.descendants.totalCount + 1);
+  });
+
+  it("shows a minted feed link for the calendar, which reads without the token", async () => {
+    await reader.locator('[data-testid="ics-mint"]').click();
+    const link = reader.locator('[data-testid="ics-link"]');
+    await link.waitFor();
+    const href = (await link.getAttribute("href")) as string;
+    expect(href).toContain(`/calendar/${ROOT}.ics?feed=`);
+    expect(href).not.toContain(bearer);
+    expect(href).not.toContain("access_token");
+    expect(await reader.locator('[data-testid="ics-url"]').inputValue()).toBe(href);
+    const feed = await fetch(href);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toMatch(/^BEGIN:VCALENDAR/);
+    await shot(reader, "feed-link");
+  });
+
+  it("wrote no error to the browser console", () => {
+    expect(readerErrors).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { BatchMutations } from "./batch.ts";
 import { CalendarQueries, CalendarResolvers } from "./calendar.ts";
 import { DiffQueries, DiffResolvers } from "./diff.ts";
 import { DocumentQueries, DocumentResolvers } from "./document.ts";
+import { FeedMutations, FeedQueries, FeedResolvers } from "./feed.ts";
 import { IntegrityQueries, IntegrityResolvers } from "./integrity.ts";
 import { MeetingQueries, MeetingResolvers } from "./meeting.ts";
 import { MergeManyMutations } from "./merge-many.ts";
@@ -38,8 +39,9 @@ export const resolvers: Resolvers = withNodeResolvers({
     ...DiffQueries,
     ...RegistryQueries,
     ...ReminderQueries,
+    ...FeedQueries,
   },
-  Mutation: { ...Mutation, ...BatchMutations, ...MergeManyMutations, ...ReminderMutations },
+  Mutation: { ...Mutation, ...BatchMutations, ...MergeManyMutations, ...ReminderMutations, ...FeedMutations },
   Subscription,
   ...UnitResolvers,
   ...RelationResolvers,
@@ -53,4 +55,5 @@ export const resolvers: Resolvers = withNodeResolvers({
   ...IntegrityResolvers,
   ...DiffResolvers,
   ...ReminderResolvers,
+  ...FeedResolvers,
 });
