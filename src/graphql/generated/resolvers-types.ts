@@ -858,6 +858,8 @@ export type MergeManyInput = {
 
 /** Merge units into a new one (hợp nhất): A + B + C → A′ from a date. */
 export type MergeUnitsInput = {
+  /** A level below the sources that ends with them (e.g. the districts under merged tỉnh ủy): its units end the day before effectiveOn with their organs, and their subordinates move straight to A′ (once, on subordinatesBasis), in the same transaction. */
+  abolishLevel?: InputMaybe<MergerAbolishedLevelInput>;
   /** Provision ids. */
   basis: Array<Scalars['ID']['input']>;
   /** First day of A′. */
@@ -870,6 +872,14 @@ export type MergeUnitsInput = {
   subordinatesBasis?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** A′'s superior; default: the superior of the first source. */
   superiorId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A level a merger abolishes below the merged units (mergeUnits' abolishLevel): the event rests on both bases and its note names the level. */
+export type MergerAbolishedLevelInput = {
+  /** Provision ids the end of the level rests on. */
+  basis: Array<Scalars['ID']['input']>;
+  /** The kind that ends, e.g. DISTRICT_COMMITTEE; at least one unit of it must be in force below the sources the day before effectiveOn. */
+  kind: UnitKind;
 };
 
 /**
@@ -2618,6 +2628,7 @@ export type ResolversTypes = ResolversObject<{
   MergeItemInput: MergeItemInput;
   MergeManyInput: MergeManyInput;
   MergeUnitsInput: MergeUnitsInput;
+  MergerAbolishedLevelInput: MergerAbolishedLevelInput;
   MoveUnitsInput: MoveUnitsInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NewUnitInput: NewUnitInput;
@@ -2710,6 +2721,7 @@ export type ResolversParentTypes = ResolversObject<{
   MergeItemInput: MergeItemInput;
   MergeManyInput: MergeManyInput;
   MergeUnitsInput: MergeUnitsInput;
+  MergerAbolishedLevelInput: MergerAbolishedLevelInput;
   MoveUnitsInput: MoveUnitsInput;
   Mutation: Record<PropertyKey, never>;
   NewUnitInput: NewUnitInput;
