@@ -116,29 +116,24 @@ describe("mergeUnits abolishing a level below the merged units", () => {
     expect(refused.rule).toBe("KIND_PAIRING");
   });
 
-  it("refuses a level with no unit below the sources, naming input.abolishLevel.kind, and changes nothing", async () => {
+  it.each([
+    [
+      "a level with no unit below the sources",
+      { kind: "GOVERNMENT_PARTY_COMMITTEE", basis: LEVEL_BASIS },
+      "kind",
+    ],
+    [
+      "an unknown provision in the level's basis",
+      { kind: "DISTRICT_COMMITTEE", basis: ["no-such-provision"] },
+      "basis",
+    ],
+  ])("refuses %s, naming its argument, and changes nothing", async (_, level, field) => {
     const ids = await provinces();
-    const refused = await refusedUnchanged(
-      server,
-      admin,
-      MERGE,
-      mergeInput(ids, { kind: "GOVERNMENT_PARTY_COMMITTEE", basis: LEVEL_BASIS }),
-    );
-    expect(refused).toEqual({ code: "BAD_USER_INPUT", rule: undefined, argument: "input.abolishLevel.kind" });
-  });
-
-  it("refuses an unknown provision in the level's basis, naming input.abolishLevel.basis, and changes nothing", async () => {
-    const ids = await provinces();
-    const refused = await refusedUnchanged(
-      server,
-      admin,
-      MERGE,
-      mergeInput(ids, { kind: "DISTRICT_COMMITTEE", basis: ["no-such-provision"] }),
-    );
+    const refused = await refusedUnchanged(server, admin, MERGE, mergeInput(ids, level));
     expect(refused).toEqual({
       code: "BAD_USER_INPUT",
       rule: undefined,
-      argument: "input.abolishLevel.basis",
+      argument: `input.abolishLevel.${field}`,
     });
   });
 });
