@@ -3,8 +3,9 @@
  * `npx tsx bench/reform-profile.ts --scale 0.03 [--province KEY] [--bolt-port 7822] [--profile]`.
  *
  * On a copy of the pre-reform cut that bench/reform.ts imported (`.data-reform/cut-<scale>-<seed>`),
- * runs one province's reform steps up to and including its abolishLevel (the province merger, the
- * commune mergers, the abolition of the district level: the changes nothing else can overlap)
+ * runs one province's reform steps up to and including its merger and the abolition of its district
+ * level (the changes nothing else can overlap; the commune mergers that come before them in an
+ * unmerged province too)
  * in-process through the store's change functions (no HTTP), as an admin, one after the other.
  * Each statement is timed and, with `--profile`, run under PROFILE in the same transaction (the
  * change still commits as it would) for its db hits. Prints, per change, the statements grouped
@@ -134,8 +135,11 @@ async function main(): Promise<void> {
     ? plans.find((p) => p.key === args.province)
     : merged[Math.floor(merged.length / 2)];
   if (!plan) throw new Error(`no such province: ${args.province}`);
-  const abolishedAt = Math.max(...plan.steps.filter((s) => s.op === "abolishLevel").map((s) => s.wave));
-  const steps = plan.steps.filter((s) => s.wave <= abolishedAt);
+  // Up to the province's merger and the abolition of its district level (one change or two), whichever comes last.
+  const lastAt = Math.max(
+    ...plan.steps.filter((s) => s.op === "abolishLevel" || s.op === "mergeUnits").map((s) => s.wave),
+  );
+  const steps = plan.steps.filter((s) => s.wave <= lastAt);
   const dataRoot = path.resolve(ROOT, args.data);
   const dir = path.join(dataRoot, `profile-${scale}`);
   await rm(dir, { recursive: true, force: true });
@@ -149,7 +153,7 @@ async function main(): Promise<void> {
   try {
     const admin: Principal = { role: "admin", subject: "bench-reform-profile", scopes: [] };
     console.log(
-      `${plan.key} (scale ${scale}): ${steps.length} steps up to its abolishLevel; load ${os.loadavg().map((x) => x.toFixed(1))}`,
+      `${plan.key} (scale ${scale}): ${steps.length} steps up to its merger and abolishLevel; load ${os.loadavg().map((x) => x.toFixed(1))}`,
     );
     for (const step of steps) {
       const log: Statement[] = [];
@@ -160,7 +164,11 @@ async function main(): Promise<void> {
           ? `${step.merges.length} mergers`
           : "ids" in step
             ? `${step.ids.length} ids`
-            : "";
+            : "sourceIds" in step
+              ? `${step.sourceIds.join(" + ")}${step.abolishLevel ? ` abolishing ${step.abolishLevel.kind}` : ""}`
+              : "underId" in step
+                ? `under ${step.underId}`
+                : "";
       report(
         `${step.op} ${items} (wave ${step.wave}; ${((performance.now() - t) / 1000).toFixed(1)} s wall)`,
         log,

@@ -48,6 +48,7 @@ export function stepRequest(step: ReformStep): { query: string; variables: Recor
             effectiveOn: REFORM_DAY,
             basis: step.basis,
             subordinatesBasis: step.subordinatesBasis,
+            abolishLevel: step.abolishLevel ?? null,
           },
         },
       };

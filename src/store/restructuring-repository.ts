@@ -27,6 +27,7 @@ import {
 } from "./batch-changes.ts";
 import {
   type ChangeSession,
+  type EventInput,
   requireProvisions,
   runChange,
   unknownProvisionError,
@@ -54,6 +55,39 @@ async function superiorsOn(
     { ids: [...new Set(ids)], date },
   );
   return new Map(rows.map((r) => [r.id as string, r.superior as string]));
+}
+
+/**
+ * The units of `kind` in force on `lastDay` below any of `roots` (SUBORDINATE_TO in force then, up
+ * to ten steps), locked and scope-checked (a refusal names `args.scope`) as units the change
+ * closes; BAD_USER_INPUT naming `args.kind` when there is none.
+ */
+async function unitsOfLevel(
+  s: ChangeSession,
+  roots: readonly string[],
+  kind: string,
+  lastDay: string,
+  args: { kind: string; scope: string },
+): Promise<string[]> {
+  const rows = await s.tx.run(
+    `UNWIND $roots AS rid
+     MATCH (root:Unit {id: rid}) WITH root, date($lastDay) AS d
+     MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r")}){1,10} (root)
+     WHERE ${active("x")}
+     RETURN DISTINCT x.id AS id ORDER BY id`,
+    { roots: [...roots], kind, lastDay },
+  );
+  const under = roots.map((id) => `"${id}"`).join(", ");
+  if (rows.length === 0)
+    throw new DomainError(
+      "BAD_USER_INPUT",
+      `Argument "${args.kind}": no ${kind} is in force under ${under} on ${lastDay}`,
+      { argument: args.kind },
+    );
+  const ids = rows.map((row) => row.id as string);
+  await s.lock(ids);
+  await s.authorize([{ argument: args.scope, ids, label: `(their ${kind} units)`, structural: true }]);
+  return ids;
 }
 
 /** The superior (SUBORDINATE_TO, else PART_OF) a unit has on `date`. */
@@ -152,6 +186,34 @@ export const BATCH_LIMITS = {
   splitParts: 200,
 } as const;
 
+/** A level a merger abolishes below its sources (mergeUnits' `abolishLevel`). */
+export interface AbolishedLevel {
+  kind: string;
+  basis: string[];
+}
+
+/**
+ * A merger's event: MERGE_UNITS on the merger's basis; one that also abolishes a level rests on
+ * both bases and its note names the level and the basis of its end, so that the history tells
+ * both restructurings apart.
+ */
+function mergerEvent(a: {
+  sourceIds: readonly string[];
+  into: NewUnit;
+  effectiveOn: string;
+  basis: string[];
+  abolishLevel?: AbolishedLevel | null;
+}): EventInput {
+  const event = { kind: "MERGE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis };
+  const level = a.abolishLevel;
+  if (!level) return event;
+  return {
+    ...event,
+    basis: [...new Set([...a.basis, ...level.basis])],
+    note: `Merger of ${a.sourceIds.join(", ")} into ${a.into.id} (basis ${a.basis.join(", ")}), abolishing the ${level.kind} level below them (basis ${level.basis.join(", ")})`,
+  };
+}
+
 /** One merger of mergeMany (the resolver has checked its shape and that no unit is in two). */
 export interface MergeItem {
   sourceIds: string[];
@@ -185,9 +247,11 @@ export const restructurings = {
       basis: string[];
       /** What the moves of the sources' subordinates rest on; default: basis. */
       subordinatesBasis?: string[] | null;
+      /** A level below the sources that ends with them, its subordinates going straight to the new unit. */
+      abolishLevel?: AbolishedLevel | null;
     },
   ) =>
-    runChange(db, p, { kind: "MERGE_UNITS", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
+    runChange(db, p, mergerEvent(a), async (s) => {
       const lastDay = previousDay(a.effectiveOn);
       if (a.sourceIds.length < 2)
         throw new DomainError("BAD_USER_INPUT", 'Argument "sourceIds": merge at least two units', {
@@ -204,6 +268,16 @@ export const restructurings = {
         lastDay,
       );
       if (a.subordinatesBasis) await requireProvisions(s.tx, a.subordinatesBasis, "input.subordinatesBasis");
+      if (a.abolishLevel) await requireProvisions(s.tx, a.abolishLevel.basis, "input.abolishLevel.basis");
+      // The level's units end with the sources, so their subordinates go to the new unit at once:
+      // never hung, even for a moment, under a unit whose kind pairings refuse them.
+      const level = a.abolishLevel
+        ? await unitsOfLevel(s, a.sourceIds, a.abolishLevel.kind, lastDay, {
+            kind: "input.abolishLevel.kind",
+            scope: "input.abolishLevel",
+          })
+        : [];
+      const inLevel = new Set(level);
       const superior = a.superiorId ?? (await superiorOn(s, a.sourceIds[0] as string, lastDay));
       // The merged unit hangs where its first source hung, unless told otherwise: that superior too
       // must be in scope (merged-away sources are below a root, so theirs normally is).
@@ -222,20 +296,21 @@ export const restructurings = {
         ],
         a.effectiveOn,
       );
+      const argumentOf = (id: string) => (inLevel.has(id) ? "input.abolishLevel" : "input.sourceIds");
       await moveSubordinates(
         s,
-        a.sourceIds,
+        [...a.sourceIds, ...level],
         () => a.into.id,
         a.effectiveOn,
         () => a.subordinatesBasis ?? a.basis,
-        () => "input.sourceIds",
+        argumentOf,
       );
       await carryRelations(s, a.sourceIds, a.into.id, a.effectiveOn, a.basis);
       await closeUnits(
         s,
-        await unitsEnding(s, a.sourceIds, lastDay, false),
+        await unitsEnding(s, [...a.sourceIds, ...level], lastDay, false),
         lastDay,
-        () => "input.sourceIds",
+        argumentOf,
       );
     }),
 
@@ -331,24 +406,10 @@ export const restructurings = {
       await s.lock([a.underId]);
       await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
       await requireNamed(s, [{ id: a.underId, argument: "input.underId" }], a.effectiveOn);
-      const level = await s.tx.run(
-        `MATCH (root:Unit {id: $under}) WITH root, date($lastDay) AS d
-         MATCH (x:Unit {kind: $kind}) (()-[r:SUBORDINATE_TO]->(n:Unit) WHERE ${active("r")}){1,10} (root)
-         WHERE ${active("x")}
-         RETURN DISTINCT x.id AS id ORDER BY id`,
-        { under: a.underId, kind: a.kind, lastDay },
-      );
-      if (level.length === 0)
-        throw new DomainError(
-          "BAD_USER_INPUT",
-          `Argument "kind": no ${a.kind} is in force under "${a.underId}" on ${lastDay}`,
-          { argument: "kind" },
-        );
-      const closed = level.map((row) => row.id as string);
-      await s.lock(closed);
-      await s.authorize([
-        { argument: "input.underId", ids: closed, label: `(its ${a.kind} units)`, structural: true },
-      ]);
+      const closed = await unitsOfLevel(s, [a.underId], a.kind, lastDay, {
+        kind: "kind",
+        scope: "input.underId",
+      });
       await moveSubordinates(
         s,
         closed,

@@ -93,10 +93,14 @@ afterAll(async () => {
 describe("the 2025 reform replayed through the mutations", () => {
   it("uses the restructuring and batch mutations the reform calls for", () => {
     const ops = new Set(plans.flatMap((p) => p.steps.map((s) => s.op)));
+    // A merged province's districts end in its merger's change (mergeUnits' abolishLevel).
+    expect(
+      plans.flatMap((p) => p.steps).filter((s) => s.op === "mergeUnits" && s.abolishLevel).length,
+    ).toBeGreaterThan(0);
     expect([...ops]).toEqual(
       expect.arrayContaining([
-        "abolishLevel",
         "mergeUnits",
+        "mergeMany",
         "createUnits",
         "moveUnits",
         "closeUnits",

@@ -46,25 +46,29 @@ describe("the reform plan", () => {
     expect(plans.reduce((a, p) => a + p.basisDiffers, 0)).toBe(0);
   });
 
-  it("abolishes the district level under every old Tỉnh ủy of a merged province and merges every merged province", () => {
-    // At this scale every province was merged: its districts go before the merger (no district
-    // may hang under a Tỉnh ủy of 01/07/2025), one abolishLevel under each old Tỉnh ủy.
+  it("merges every merged province and abolishes its district level in the same change", () => {
+    // At this scale every province was merged: the merger of its old Tỉnh ủy also ends their
+    // districts (no district may hang under a Tỉnh ủy of 01/07/2025, even for a moment), so that
+    // their communes and organisations move once, straight to the new Tỉnh ủy.
     expect(merged.length).toBe(nation.provinces.length);
-    const abolish = steps.filter((s) => s.op === "abolishLevel");
-    expect(abolish.map((s) => s.underId).sort()).toEqual(
-      oldProvinces.map((o) => `gen-tu-${o.province.slug}`).sort(),
-    );
-    const provinceMergers = steps.filter(
-      (s) => s.op === "mergeUnits" && s.into.kind === "PROVINCIAL_COMMITTEE",
+    expect(steps.filter((s) => s.op === "abolishLevel")).toEqual([]);
+    const provinceMergers = steps.flatMap((s) =>
+      s.op === "mergeUnits" && s.into.kind === "PROVINCIAL_COMMITTEE" ? [s] : [],
     );
     expect(provinceMergers.length).toBe(merged.length);
+    expect(provinceMergers.flatMap((s) => s.sourceIds).sort()).toEqual(
+      oldProvinces.map((o) => `gen-tu-${o.province.slug}`).sort(),
+    );
+    for (const s of provinceMergers)
+      expect(s.abolishLevel).toEqual({ kind: "DISTRICT_COMMITTEE", basis: ["hd-31-2025-whole"] });
+    // The merger comes before the commune mergers, which hang the new communes under the new Tỉnh ủy.
     for (const p of plans) {
-      const mergerAt = Math.min(
+      const mergerAt = Math.max(
         ...p.steps
           .filter((s) => s.op === "mergeUnits" && s.into.kind === "PROVINCIAL_COMMITTEE")
           .map((s) => s.wave),
       );
-      expect(Math.max(...p.steps.filter((s) => s.op === "abolishLevel").map((s) => s.wave))).toBeLessThan(
+      expect(Math.min(...p.steps.filter((s) => s.op === "mergeMany").map((s) => s.wave))).toBeGreaterThan(
         mergerAt,
       );
     }

@@ -81,7 +81,7 @@ function batchOf(op: Batched, steps: SingleReformStep[]): StepBody {
         op: "mergeMany",
         merges: steps.flatMap((s) => {
           if (s.op !== "mergeUnits") return [];
-          const { op: _, wave: __, ...merge } = s;
+          const { op: _, wave: __, abolishLevel: ___, ...merge } = s;
           return [merge as MergeSpec];
         }),
         basis,

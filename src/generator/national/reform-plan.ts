@@ -5,21 +5,21 @@
  * 01/07/2025 — with the same ids. Pure.
  *
  * Per province (one generated chunk), in this order:
- * 1. in a merged province, abolishLevel DISTRICT_COMMITTEE under each old Tỉnh ủy (its
- *    DISTRICT_LEVEL_ENDED event): districts end with their organs, their communes and
- *    organisations move to the Tỉnh ủy (the kind pairings allow no district under a Tỉnh ủy of
- *    01/07/2025, so the merger cannot take the districts along);
- * 2. mergeUnits of the old Tỉnh ủy into the new one (PROVINCE_MERGER), when it was merged;
- * 3. mergeUnits of each run of old communes into its new commune (COMMUNE_MERGER; a run of one
+ * 1. in a merged province, mergeUnits of the old Tỉnh ủy into the new one (PROVINCE_MERGER) with
+ *    abolishLevel DISTRICT_COMMITTEE (their DISTRICT_LEVEL_ENDED events): the districts end with
+ *    their organs in the same change, their communes and organisations move once, straight to the
+ *    new Tỉnh ủy (the kind pairings allow no district under a Tỉnh ủy of 01/07/2025, so the
+ *    merger cannot take the districts along, even for a moment);
+ * 2. mergeUnits of each run of old communes into its new commune (COMMUNE_MERGER; a run of one
  *    is createUnit, setSuperior of its thôn and closeUnit, since a merge needs two sources) — in
  *    an unmerged province while they are still under their districts, so never moved;
- * 3b. in an unmerged province, abolishLevel under its Tỉnh ủy: only the districts' organisations
+ * 2b. in an unmerged province, abolishLevel under its Tỉnh ủy: only the districts' organisations
  *    move up;
- * 4. createUnit of every other unit founded on 01/07/2025 (organs, Đảng ủy UBND…), parents first;
- * 5. setSuperior of the organisations that change superior (schools and enterprises to their new
+ * 3. createUnit of every other unit founded on 01/07/2025 (organs, Đảng ủy UBND…), parents first;
+ * 4. setSuperior of the organisations that change superior (schools and enterprises to their new
  *    commune or the Đảng ủy UBND tỉnh, the armed forces to the new Tỉnh ủy's committees);
- * 6. closeUnit of every unit that ended on 30/06/2025 and is not closed yet, lowest first;
- * 7. endRelation / addRelation for the relations that end or start with the reform and were not
+ * 5. closeUnit of every unit that ended on 30/06/2025 and is not closed yet, lowest first;
+ * 6. endRelation / addRelation for the relations that end or start with the reform and were not
  *    ended or made by the steps above.
  *
  * The planner simulates what each mutation does to the relations in force on 01/07/2025 (as
@@ -66,6 +66,8 @@ export type SingleStep =
       superiorId: string;
       basis: string[];
       subordinatesBasis: string[] | null;
+      /** A level below the sources that ends with them (a merged province's districts). */
+      abolishLevel?: { kind: string; basis: string[] } | null;
     }
   | { op: "createUnit"; unit: ReformUnit; superiorId: string | null; basis: string[] }
   | { op: "setSuperior"; unitId: string; superiorId: string; basis: string[] }
@@ -94,7 +96,7 @@ export type StepBody =
   | { op: "mergeMany"; merges: MergeSpec[]; basis: string[] };
 
 /** One merger of a mergeMany: a mergeUnits step without its op. */
-export type MergeSpec = Omit<Extract<SingleStep, { op: "mergeUnits" }>, "op">;
+export type MergeSpec = Omit<Extract<SingleStep, { op: "mergeUnits" }>, "op" | "abolishLevel">;
 
 /**
  * A step with its wave: the steps of a province run in the order of their waves, and those of one
@@ -121,6 +123,12 @@ export interface ProvinceReform {
 }
 
 const STRUCTURAL = new Set(["SUBORDINATE_TO", "PART_OF"]);
+
+/** The districts under one Tỉnh ủy that end on 30/06/2025, and the basis of their end. */
+interface DistrictLevel {
+  basis: readonly string[];
+  ended: string[];
+}
 /** The basis of unit creations that hang from nothing (state bodies): the commune reform's guidance. */
 const ROOT_BASIS = ["hd-31-2025-whole"];
 
@@ -306,6 +314,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     intoId: string,
     basis: readonly string[],
     childBasis: string[] | null,
+    level?: DistrictLevel,
   ) => {
     const into = units.get(intoId);
     const hang = targetParent(intoId);
@@ -314,6 +323,8 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
       return;
     }
     created.add(intoId);
+    if (level && sources.length < 2)
+      sim.problems.push(`merge into ${intoId}: a level abolished by no merger`);
     if (sources.length < 2) {
       push(wave, { op: "createUnit", unit: unitSpec(into), superiorId: hang.to, basis: [...basis] });
       sim.add(structuralType(into.kind), intoId, hang.to, basis);
@@ -339,8 +350,14 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
       superiorId: hang.to,
       basis: [...basis],
       subordinatesBasis: childBasis,
+      ...(level ? { abolishLevel: { kind: "DISTRICT_COMMITTEE", basis: [...level.basis] } } : {}),
     });
     sim.add(structuralType(into.kind), intoId, hang.to, basis);
+    // The level's units end with the sources; what was under them goes straight to the new unit.
+    for (const d of level?.ended ?? []) {
+      for (const child of sim.subordinates(d)) sim.move(child, intoId, childBasis ?? basis, "SUBORDINATE_TO");
+      sim.close(d, endedSet);
+    }
     for (const source of sources)
       for (const child of sim.subordinates(source))
         sim.move(child, intoId, childBasis ?? basis, "SUBORDINATE_TO");
@@ -348,10 +365,9 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     for (const source of sources) sim.close(source, endedSet);
   };
 
-  // Districts: one abolishLevel under each Tỉnh ủy for the districts of its DISTRICT_LEVEL_ENDED
-  // events; what is left under them moves to it, and they end with their organs.
-  const abolishDistricts = (wave: number) => {
-    const levels = new Map<string, { basis: readonly string[]; ended: string[] }>();
+  // Districts: the districts of each Tỉnh ủy's DISTRICT_LEVEL_ENDED events, by Tỉnh ủy.
+  const districtLevels = (): Map<string, DistrictLevel> => {
+    const levels = new Map<string, DistrictLevel>();
     for (const e of batch.events.filter((x) => x.kind === "DISTRICT_LEVEL_ENDED")) {
       const first = e.ended[0];
       const under = first ? sim.parentOf(first, "SUBORDINATE_TO") : null;
@@ -365,6 +381,12 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
       level.ended.push(...e.ended);
       levels.set(under, level);
     }
+    return levels;
+  };
+
+  // One abolishLevel under each Tỉnh ủy: what is left under its districts moves to it, and they
+  // end with their organs.
+  const abolishDistricts = (wave: number, levels: ReadonlyMap<string, DistrictLevel>) => {
     for (const [under, level] of levels) {
       push(wave, { op: "abolishLevel", underId: under, kind: "DISTRICT_COMMITTEE", basis: [...level.basis] });
       for (const d of level.ended) {
@@ -374,16 +396,26 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     }
   };
 
-  // 1. A merged province's districts first, under each old Tỉnh ủy: a district may not hang under
-  //    a Tỉnh ủy of 01/07/2025 (kind pairings), so the merger cannot take them along.
-  const merged = batch.events.some((x) => x.kind === "PROVINCE_MERGER");
-  if (merged) abolishDistricts(0);
+  // 1. A merged province: each old Tỉnh ủy merged into the new one, its districts abolished in
+  //    the same change (mergeUnits' abolishLevel), so that their communes and organisations move
+  //    once, straight to the new Tỉnh ủy — a district may not hang under a Tỉnh ủy of 01/07/2025
+  //    even for a moment (kind pairings), so the merger could not take the districts along.
+  const levels = districtLevels();
+  const mergers = batch.events.filter((x) => x.kind === "PROVINCE_MERGER");
+  const merged = mergers.length > 0;
+  const mergedAway = new Set(mergers.flatMap((e) => e.ended));
+  // Districts under a Tỉnh ủy no merger ends (none in a merged province of the generator's) first.
+  if (merged) abolishDistricts(0, new Map([...levels].filter(([under]) => !mergedAway.has(under))));
+  for (const e of mergers) {
+    const parts = e.ended.flatMap((id) => levels.get(id) ?? []);
+    const first = parts[0];
+    if (first && parts.some((l) => !sameSet(l.basis, first.basis)))
+      sim.problems.push(`${e.id}: its provinces' districts end on different bases`);
+    const level = first ? { basis: first.basis, ended: parts.flatMap((l) => l.ended) } : undefined;
+    merge(5, [...e.ended], e.founded[0] as string, e.basis, null, level);
+  }
 
-  // 2. Provinces: each old Tỉnh ủy merged into the new one.
-  for (const e of batch.events.filter((x) => x.kind === "PROVINCE_MERGER"))
-    merge(5, [...e.ended], e.founded[0] as string, e.basis, null);
-
-  // 3. Communes merged into the new ones under the (new) Tỉnh ủy — in a province that was not
+  // 2. Communes merged into the new ones under the (new) Tỉnh ủy — in a province that was not
   //    merged, still under their districts, so that they are never moved on their own; the thôn
   //    move with the basis the history gives their new superior relation.
   for (const e of batch.events.filter((x) => x.kind === "COMMUNE_MERGER")) {
@@ -397,11 +429,11 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     merge(10, [...e.ended], into, e.basis, childBasis ? [...childBasis] : null);
   }
 
-  // 4. An unmerged province's districts, now that their communes are merged away: only their
+  // 2b. An unmerged province's districts, now that their communes are merged away: only their
   //    organisations move up.
-  if (!merged) abolishDistricts(20);
+  if (!merged) abolishDistricts(20, levels);
 
-  // 5. Other founded units, parents (and host agencies) first.
+  // 3. Other founded units, parents (and host agencies) first.
   const pending = founded.filter((u) => !created.has(u.id));
   // Its wave: one past the deepest unit it needs that this step creates (units made by merges are there).
   const depth = new Map<string, number>();
@@ -432,7 +464,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   };
   for (const u of pending) visit(u, new Set());
 
-  // 6. Moves of the units that outlive the reform.
+  // 4. Moves of the units that outlive the reform.
   const moved: string[] = [];
   for (const r of target) {
     if (!STRUCTURAL.has(r.type) || r.validFrom !== REFORM_DAY || endedSet.has(r.from)) continue;
@@ -444,7 +476,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     sim.move(r.from, r.to, r.basis, r.type);
   }
 
-  // 7. Closures, lowest first: a unit closes once nothing outside its organs hangs under it.
+  // 5. Closures, lowest first: a unit closes once nothing outside its organs hangs under it.
   const endBasis = ["hd-31-2025-whole"];
   let open = ended.filter((id) => !sim.closed.has(id));
   for (let round = 0; open.length > 0; round++) {
@@ -465,7 +497,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
     open = open.filter((id) => !sim.closed.has(id));
   }
 
-  // 8. Relations: end those the history ends, add those it starts.
+  // 6. Relations: end those the history ends, add those it starts.
   let basisDiffers = 0;
   for (const r of [...sim.live.values()]) {
     const wanted = targetByKey.get(key(r.type, r.from, r.to));

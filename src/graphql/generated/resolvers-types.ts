@@ -890,6 +890,8 @@ export type MergeManyInput = {
 
 /** Merge units into a new one (hợp nhất): A + B + C → A′ from a date. */
 export type MergeUnitsInput = {
+  /** A level below the sources that ends with them (e.g. the districts under merged tỉnh ủy): its units end the day before effectiveOn with their organs, and their subordinates move straight to A′ (once, on subordinatesBasis), in the same transaction. */
+  abolishLevel?: InputMaybe<MergerAbolishedLevelInput>;
   /** Provision ids. */
   basis: Array<Scalars['ID']['input']>;
   /** First day of A′. */
@@ -902,6 +904,14 @@ export type MergeUnitsInput = {
   subordinatesBasis?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** A′'s superior; default: the superior of the first source. */
   superiorId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A level a merger abolishes below the merged units (mergeUnits' abolishLevel): the event rests on both bases and its note names the level. */
+export type MergerAbolishedLevelInput = {
+  /** Provision ids the end of the level rests on. */
+  basis: Array<Scalars['ID']['input']>;
+  /** The kind that ends, e.g. DISTRICT_COMMITTEE; at least one unit of it must be in force below the sources the day before effectiveOn. */
+  kind: UnitKind;
 };
 
 /** A feed link to mint (tạo liên kết đăng ký). */
@@ -2703,6 +2713,7 @@ export type ResolversTypes = ResolversObject<{
   MergeItemInput: MergeItemInput;
   MergeManyInput: MergeManyInput;
   MergeUnitsInput: MergeUnitsInput;
+  MergerAbolishedLevelInput: MergerAbolishedLevelInput;
   MintFeedCapabilityInput: MintFeedCapabilityInput;
   MintedFeedCapability: ResolverTypeWrapper<MintedFeedCapabilityView>;
   MoveUnitsInput: MoveUnitsInput;
@@ -2798,6 +2809,7 @@ export type ResolversParentTypes = ResolversObject<{
   MergeItemInput: MergeItemInput;
   MergeManyInput: MergeManyInput;
   MergeUnitsInput: MergeUnitsInput;
+  MergerAbolishedLevelInput: MergerAbolishedLevelInput;
   MintFeedCapabilityInput: MintFeedCapabilityInput;
   MintedFeedCapability: MintedFeedCapabilityView;
   MoveUnitsInput: MoveUnitsInput;

@@ -276,6 +276,12 @@ export const Mutation: MutationResolvers = {
         subordinatesBasis: input.subordinatesBasis
           ? basisArg(input.subordinatesBasis, "input.subordinatesBasis")
           : null,
+        abolishLevel: input.abolishLevel
+          ? {
+              kind: input.abolishLevel.kind,
+              basis: basisArg(input.abolishLevel.basis, "input.abolishLevel.basis"),
+            }
+          : null,
       }),
     ),
   splitUnit: (_, { input }, ctx) =>
