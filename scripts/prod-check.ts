@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     );
     check(a.graphiqlJs === 200, "GraphiQL is served from the installed package");
     check(cli(dir, ["dist/cli/seed.js", "--check"], {}).status === 0, "node dist/cli/seed.js --check");
-    const token = cli(dir, ["dist/cli/token.js"], secret);
+    const token = cli(dir, ["dist/cli/token.js", "--sub", "prod-check"], secret);
     check(token.status === 0 && /eyJ/.test(token.out), "node dist/cli/token.js mints a token");
     check((await service.stop()) === 0, "SIGTERM stops it with status 0");
     console.log(`prod-check passed (${path.relative(PACKAGE_ROOT, dir)})`);

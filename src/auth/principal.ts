@@ -17,6 +17,12 @@ export interface Principal {
   expiresAt?: number;
 }
 
+/**
+ * The subject of a token without a `sub` claim: every such token has it, so it names nobody and
+ * owns nothing (reminder subscriptions refuse it).
+ */
+export const NO_SUBJECT = "unknown";
+
 export const ANONYMOUS: Principal = { role: "anonymous", subject: "anonymous", scopes: [] };
 
 export type ReadAccess = "public" | "authenticated" | "scoped";

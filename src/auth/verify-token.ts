@@ -7,7 +7,7 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import type { Config } from "../config.ts";
 import { DomainError } from "../domain/errors.ts";
-import { ANONYMOUS, type Principal } from "./principal.ts";
+import { ANONYMOUS, NO_SUBJECT, type Principal } from "./principal.ts";
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Principal>;
 
@@ -82,7 +82,7 @@ function principalFromClaims(payload: JWTPayload): Principal {
     throw unauthorised("an editor token must list its scopes (unit ids)");
   return {
     role,
-    subject: typeof payload.sub === "string" ? payload.sub : "unknown",
+    subject: typeof payload.sub === "string" && payload.sub !== "" ? payload.sub : NO_SUBJECT,
     scopes,
     // assertLifetime has made sure it is there.
     expiresAt: (payload.exp as number) * 1000,

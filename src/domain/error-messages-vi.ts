@@ -66,6 +66,8 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   TOO_MANY_COLUMNS: "Một dòng của tệp có quá nhiều cột.",
   SUBSCRIPTION_OWNER:
     "Chỉ người tạo đăng ký nhắc việc (hoặc quản trị viên) mới được sửa, tạm dừng hoặc xóa đăng ký đó.",
+  SUBSCRIPTION_SUBJECT:
+    "Token không có định danh người dùng (sub), nên không thể tạo hay sửa đăng ký nhắc việc; hãy dùng token có sub riêng của mình.",
   SUBSCRIPTION_DUPLICATE:
     "Đã có đăng ký nhắc việc giống hệt (cùng đơn vị, địa chỉ webhook, loại việc và phạm vi cấp dưới).",
   SUBSCRIPTION_LIMIT:

@@ -132,13 +132,25 @@ export const BOM = "\uFEFF";
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** One CSV line (RFC 4180: fields with a comma, quote or line break are quoted). */
+/**
+ * A separator inside a value starts a new cell there (OWASP: "take care of the field separator"):
+ * Excel opens a .csv with the system list separator, `;` in Vietnamese locales, and reads a quote
+ * as a quote only at a cell's start, so a value after the line's first cell is split at each `;`
+ * whatever our quoting. A `;` followed (after spaces) by a formula character gets an apostrophe
+ * after it, so the cell it would start is text.
+ */
+const FORMULA_AFTER_SEMICOLON = /;(?=[ ]*[=+\-@\t\r])/g;
+
+/** What makes a field quoted: RFC 4180's comma, quote and line breaks, and `;` and tab (one cell for readers that honour quotes). */
+const QUOTED_FIELD = /[",;\t\r\n]/;
+
+/** One CSV line (RFC 4180), escaped against formulas as FORMULA_START and FORMULA_AFTER_SEMICOLON say. */
 export function csvLine(values: (string | boolean | null)[]): string {
   return `${values
     .map((v) => {
-      const raw = v === null ? "" : String(v);
+      const raw = (v === null ? "" : String(v)).replace(FORMULA_AFTER_SEMICOLON, ";'");
       const s = FORMULA_START.test(raw) ? `'${raw}` : raw;
-      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+      return QUOTED_FIELD.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(",")}\r\n`;
 }

@@ -37,8 +37,17 @@ export interface ImportReport {
     move: ImportPlan["move"];
     close: ImportPlan["close"];
   };
+  /** The first MAX_PROBLEMS_LISTED problems, in line order (`summary.problems` counts them all). */
   problems: Problem[];
+  /** Whether `problems` lists fewer than `summary.problems`. */
+  truncated: boolean;
 }
+
+/** The most problems a report lists: past them the file needs fixing anyway, and the answer stays small. */
+export const MAX_PROBLEMS_LISTED = 1000;
+
+/** The longest problem message a report carries (each quotes a cell or two, cut to 60 characters). */
+const MAX_MESSAGE = 300;
 
 interface Options {
   effectiveOn: string;
@@ -125,6 +134,12 @@ function reportOf(plan: ImportPlan, rows: number, o: Options, eventId: string | 
       move: plan.move,
       close: plan.close,
     },
-    problems: plan.problems,
+    problems: plan.problems.slice(0, MAX_PROBLEMS_LISTED).map(boundedMessage),
+    truncated: plan.problems.length > MAX_PROBLEMS_LISTED,
   };
+}
+
+/** A problem whose message quotes a value the reader did not cut (a superior, a provision) cut here. */
+function boundedMessage(p: Problem): Problem {
+  return p.message.length > MAX_MESSAGE ? { ...p, message: `${p.message.slice(0, MAX_MESSAGE - 1)}…` } : p;
 }

@@ -45,6 +45,14 @@ export const MAX_CELL = 2000;
 
 export const REGISTRY_CODE = /^[\p{L}\p{N}][\p{L}\p{N}._/-]{0,63}$/u;
 
+/** The most characters of a cell a problem quotes: a report echoes at most this much of each cell. */
+export const QUOTED_CHARS = 60;
+
+/** A cell's text as a problem quotes it: in “”, cut to QUOTED_CHARS with an ellipsis. */
+export function quoted(value: string): string {
+  return `“${value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS)}…` : value}”`;
+}
+
 /** A raw cell: text, or a formula the spreadsheet holds (refused), as the readers hand them over. */
 export type RawCell = string | null | { formula: string };
 
@@ -191,13 +199,17 @@ function readRow(
     id: checked(
       get("id"),
       (v) =>
-        UNIT_ID.test(v) ? null : `“${v}” is not a unit id (lower-case letters, digits, dots and hyphens)`,
+        UNIT_ID.test(v)
+          ? null
+          : `${quoted(v)} is not a unit id (lower-case letters, digits, dots and hyphens)`,
       (m) => problem("id", "BAD_ID", m),
     ),
     registryCode: checked(
       get("registryCode"),
       (v) =>
-        REGISTRY_CODE.test(v) ? null : `“${v}” is not a registry code (letters, digits, . _ / -, at most 64)`,
+        REGISTRY_CODE.test(v)
+          ? null
+          : `${quoted(v)} is not a registry code (letters, digits, . _ / -, at most 64)`,
       (m) => problem("registryCode", "BAD_CODE", m),
     ),
     name: checked(
@@ -208,7 +220,9 @@ function readRow(
     kind: checked(
       get("kind"),
       (v) =>
-        v in UNIT_KINDS ? null : `unknown kind “${v}”; use one of the UnitKind codes, e.g. BASIC_PARTY_CELL`,
+        v in UNIT_KINDS
+          ? null
+          : `unknown kind ${quoted(v)}; use one of the UnitKind codes, e.g. BASIC_PARTY_CELL`,
       (m) => problem("kind", "UNKNOWN_KIND", m),
     ),
     level: levelOf(get("level"), (m) => problem("level", "UNKNOWN_LEVEL", m)),
@@ -230,7 +244,10 @@ function readRow(
 /** A cell's text, normalised; null (and a problem reported) for a formula, a huge cell or an empty one. */
 function cellText(cell: RawCell, report: (rule: string, message: string) => void): string | null {
   if (typeof cell !== "string") {
-    report("FORMULA", `the cell holds a formula (=${cell?.formula}); write the value itself`);
+    report(
+      "FORMULA",
+      `the cell holds a formula (${quoted(`=${cell?.formula ?? ""}`)}); write the value itself`,
+    );
     return null;
   }
   if (cell.length > MAX_CELL) {
@@ -242,7 +259,7 @@ function cellText(cell: RawCell, report: (rule: string, message: string) => void
   if (FORMULA_START.test(value)) {
     report(
       "FORMULA",
-      `“${value.slice(0, 40)}” starts like a formula; write the value itself, or put an apostrophe before it`,
+      `${quoted(value)} starts like a formula; write the value itself, or put an apostrophe before it`,
     );
     return null;
   }
@@ -266,7 +283,7 @@ function levelOf(value: string | null, report: (m: string) => void): string | nu
   const code = LEVEL_BY_LABEL.get(value.toLowerCase());
   if (code) return code;
   report(
-    `unknown level “${value}”; use ${Object.keys(UNIT_LEVELS).join(", ")} (or ${Object.values(UNIT_LEVELS).join(", ")})`,
+    `unknown level ${quoted(value)}; use ${Object.keys(UNIT_LEVELS).join(", ")} (or ${Object.values(UNIT_LEVELS).join(", ")})`,
   );
   return null;
 }
@@ -279,6 +296,6 @@ export function dateOf(value: string | null, report: (m: string) => void): strin
     ? `${vn[3]}-${(vn[2] as string).padStart(2, "0")}-${(vn[1] as string).padStart(2, "0")}`
     : value;
   if (isIsoDate(iso)) return iso;
-  report(`“${value}” is not a date; write yyyy-mm-dd (2025-07-01) or dd/mm/yyyy (01/07/2025)`);
+  report(`${quoted(value)} is not a date; write yyyy-mm-dd (2025-07-01) or dd/mm/yyyy (01/07/2025)`);
   return null;
 }

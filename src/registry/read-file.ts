@@ -19,8 +19,14 @@ import {
   tooManyRows,
 } from "./parse.ts";
 
-/** What a row of a workbook may unpack to, all its parts counted (a row of the layout takes about 500 bytes). */
+/**
+ * What a row of a workbook may unpack to, all its parts counted (a row of the layout takes about
+ * 500 bytes); its cells' text, shared strings counted at each cell that uses one, is bounded alike.
+ */
 export const BYTES_PER_ROW = 1024;
+
+/** The most entries a workbook's ZIP may hold: an .xlsx has 10–20; each is walked before loading. */
+export const MAX_ZIP_ENTRIES = 300;
 
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 
@@ -58,12 +64,16 @@ export async function readImportFile(bytes: Uint8Array, maxRows: number): Promis
     };
   if (sheet.actualRowCount > maxRows + 1) return refused(tooManyRows(maxRows));
   const records: { line: number; cells: RawCell[] }[] = [];
+  // A shared string is stored once and may be used by every cell: its text counts at each use.
+  let text = 0;
   sheet.eachRow({ includeEmpty: false }, (row) => {
     // Array.from fills the holes exceljs leaves for empty cells.
     const values = Array.from(row.values as unknown[], cellOf).slice(1);
+    for (const v of values) text += typeof v === "string" ? v.length : (v?.formula.length ?? 0);
     if (values.some((v) => v !== null && (typeof v !== "string" || v.trim() !== "")))
       records.push({ line: row.number, cells: values });
   });
+  if (text > maxRows * BYTES_PER_ROW) return refused(tooManyRows(maxRows));
   return rowsFromRecords(records);
 }
 
@@ -88,19 +98,24 @@ function cellOf(value: unknown): RawCell {
 }
 
 /**
- * Whether the ZIP's parts unpack to at most `limit` bytes in all, counted as they are inflated
- * (the sizes a ZIP declares may lie): each chunk is counted and dropped, and the count stops at
- * the limit.
+ * Whether the ZIP holds at most MAX_ZIP_ENTRIES entries and its parts unpack to at most `limit`
+ * bytes in all, counted as they are inflated (the sizes a ZIP declares may lie): each chunk is
+ * counted and dropped, and the count stops at the limit.
  */
 async function unpackedWithin(buffer: Buffer, limit: number): Promise<"ok" | "too-large" | "malformed"> {
+  const declared = declaredEntries(buffer);
+  if (declared === null) return "malformed";
+  if (declared > MAX_ZIP_ENTRIES) return "too-large";
   let zip: JSZip;
   try {
     zip = await JSZip.loadAsync(buffer);
   } catch {
     return "malformed";
   }
+  const entries = Object.values(zip.files);
+  if (entries.length > MAX_ZIP_ENTRIES) return "too-large";
   let total = 0;
-  for (const entry of Object.values(zip.files)) {
+  for (const entry of entries) {
     if (entry.dir) continue;
     const verdict = await new Promise<"ok" | "too-large" | "malformed">((resolve) => {
       const stream = entry.nodeStream("nodebuffer");
@@ -118,4 +133,17 @@ async function unpackedWithin(buffer: Buffer, limit: number): Promise<"ok" | "to
     if (verdict !== "ok") return verdict;
   }
   return "ok";
+}
+
+/**
+ * The entry count the ZIP's end record declares (read before JSZip walks the central directory,
+ * which takes long for a hundred thousand entries), or null without an end record. JSZip refuses
+ * a central directory that holds another count than this one.
+ */
+function declaredEntries(buffer: Buffer): number | null {
+  // The end record (22 bytes, signature PK\x05\x06) is last, followed by a comment of at most 64 KiB.
+  const from = Math.max(0, buffer.length - 22 - 0xffff);
+  const at = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (at < from || at + 22 > buffer.length) return null;
+  return buffer.readUInt16LE(at + 10);
 }

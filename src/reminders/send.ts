@@ -51,7 +51,7 @@ export async function sendReminder(
         signal: o.signal ? AbortSignal.any([timeout, o.signal]) : timeout,
         dispatcher: dispatcherFor(target, o.allowedHosts),
       });
-      await res.arrayBuffer().catch(() => undefined);
+      await discardAnswer(res.body);
       if (res.ok) return { ok: true, attempts: attempt };
       error = `HTTP ${res.status}${res.status >= 300 && res.status < 400 ? " (redirects are not followed)" : ""}`;
       if (res.status < 500 && res.status !== 429) return { ok: false, attempts: attempt, error };
@@ -65,6 +65,31 @@ export async function sendReminder(
       await sleep(o.backoffMs * 2 ** (attempt - 1), undefined, { signal: o.signal }).catch(() => undefined);
   }
   return { ok: false, attempts: o.attempts, error };
+}
+
+/** The most of a webhook's answer read: only its status matters, and a target may stream without end. */
+export const ANSWER_READ_BYTES = 4096;
+
+/**
+ * Reads at most ANSWER_READ_BYTES of an answer (so that a short answer ends cleanly and its
+ * connection may be reused), then cancels the rest, which closes the connection.
+ */
+async function discardAnswer(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  if (!body) return;
+  const reader = body.getReader();
+  let read = 0;
+  try {
+    while (read <= ANSWER_READ_BYTES) {
+      const chunk = await reader.read();
+      if (chunk.done) return;
+      read += chunk.value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // A body cut off or timed out: the status has been read already.
+  } finally {
+    reader.releaseLock();
+  }
 }
 
 /** The message of a post refused for its address (thrown before fetch, or as fetch's cause), or null. */

@@ -4,10 +4,10 @@
  * admins handle subscriptions; an editor only those of units inside their subtrees (a unit
  * outside, or one that does not exist, is FORBIDDEN alike, so nothing leaks about what exists).
  */
-import { assertCanWrite } from "../auth/principal.ts";
+import { assertCanWrite, NO_SUBJECT } from "../auth/principal.ts";
 import { scopeRefusal } from "../auth/scope.ts";
 import { CALENDAR_ENTRY_TYPES, type CalendarEntryType } from "../domain/calendar.ts";
-import { badInput, notFound } from "../domain/errors.ts";
+import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import { UNIT_ID } from "../domain/ids.ts";
 import { dateArg } from "../graphql/arguments.ts";
 import type { Context } from "../graphql/context.ts";
@@ -25,8 +25,18 @@ import { allowedHostsOf } from "./webhook-address.ts";
 /** The longest window a preview may span. */
 export const MAX_PREVIEW_DAYS = 366;
 
+/**
+ * Editors and admins, with a token naming its user (`sub`): a subscription is owned by its
+ * creator's subject, which every token without one would share (and own each other's).
+ */
 export function assertSubscriber(ctx: Context, operation: string): void {
   assertCanWrite(ctx.principal, operation);
+  if (ctx.principal.subject === NO_SUBJECT)
+    throw new DomainError(
+      "FORBIDDEN",
+      `${operation}: the token has no "sub" claim naming its user; a reminder subscription belongs to the user who creates it, so mint a token with one (npm run token -- --sub <name>)`,
+      { rule: "SUBSCRIPTION_SUBJECT" },
+    );
 }
 
 /** The most subscriptions one reminderPreview computes (its price in src/graphql/query-cost.ts counts this many). */

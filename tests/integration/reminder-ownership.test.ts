@@ -4,8 +4,10 @@
  * changes, pauses or deletes it; every management call uses the editor's scope of today (a unit
  * that left the scope is no longer theirs, and a missing id answers alike); a duplicate (same
  * unit, webhook, types and includeSubtree) and one past the per-unit or per-creator cap are
- * refused (CONFLICT naming the rule), nothing written.
+ * refused (CONFLICT naming the rule), nothing written. A token without `sub` (which all such
+ * tokens would share) neither creates nor manages one (review s11 #5).
  */
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findSubscription } from "../../src/store/reminder-repository.ts";
 import {
@@ -15,6 +17,7 @@ import {
   type ProvinceIds,
   provinceFixture,
   refusal,
+  TEST_SECRET,
   token,
 } from "./helpers/sandbox.ts";
 import type { TestServer } from "./helpers/test-server.ts";
@@ -81,7 +84,42 @@ async function listed(bearer: string): Promise<string[]> {
   return res.data?.reminderSubscriptions.map((s) => s.id) ?? [];
 }
 
+/** A token without a `sub` claim: every such token is the same nobody. */
+async function subless(role: "editor" | "admin", scopes: string[]): Promise<string> {
+  return new SignJWT({ role, scopes })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(new TextEncoder().encode(TEST_SECRET));
+}
+
 describe("reminder subscriptions belong to their creator", () => {
+  it("a token without sub neither creates one nor changes or deletes one, not even an admin's", async () => {
+    const editor = await subless("editor", [ids.tinh]);
+    const before = await count();
+    const subject = { code: "FORBIDDEN", rule: "SUBSCRIPTION_SUBJECT" };
+    const created = await gqlAs(server, editor, CREATE, {
+      input: input(ids.xa, { webhookUrl: `${HOOK}&who=none` }),
+    });
+    expect(refusal(created)).toMatchObject(subject);
+    expect(created.errors?.[0]?.message).toContain('no "sub" claim');
+    expect(await count()).toBe(before);
+
+    const a = await token("editor", [ids.tinh], "editor-rown-a");
+    const id = await subscribe(a, ids.xa, { webhookUrl: `${HOOK}&who=subject` });
+    for (const bearer of [editor, await subless("admin", [])]) {
+      const redirect = await gqlAs(server, bearer, UPDATE, { input: { id, webhookUrl: `${HOOK}&who=none` } });
+      expect(refusal(redirect)).toMatchObject(subject);
+      expect(refusal(await gqlAs(server, bearer, DELETE, { id }))).toMatchObject(subject);
+    }
+    expect(await findSubscription(server.db, id)).toMatchObject({
+      webhookUrl: `${HOOK}&who=subject`,
+      updatedBy: "editor-rown-a",
+    });
+    // Its creator still may (and frees the unit's quota for the tests below).
+    expect((await gqlAs(server, a, DELETE, { id })).errors ?? []).toEqual([]);
+  });
+
   it("another editor in scope may list it but not redirect, pause or delete it; its creator and an admin may", async () => {
     const a = await token("editor", [ids.tinh], "editor-rown-a");
     const b = await token("editor", [ids.xa], "editor-rown-b");

@@ -135,7 +135,17 @@ describe("npm run token and the generated secret", () => {
     const tsx = path.resolve("node_modules/.bin/tsx");
     const { stdout } = await promisify(execFile)(
       tsx,
-      ["src/cli/token.ts", "--role", "editor", "--scopes", "tinh-uy-lam-dong", "--hours", "1"],
+      [
+        "src/cli/token.ts",
+        "--role",
+        "editor",
+        "--scopes",
+        "tinh-uy-lam-dong",
+        "--sub",
+        "tester",
+        "--hours",
+        "1",
+      ],
       { env },
     );
     const minted = stdout.trim();
@@ -164,5 +174,21 @@ describe("npm run token and the generated secret", () => {
       await server.stop();
       await db.close();
     }
+  });
+
+  it("will not mint without --sub: every such token would be the same user (review s11 #5)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pog-token-"));
+    const env = {
+      ...process.env,
+      JWT_SECRET: "",
+      JWT_JWKS_URL: "",
+      JWT_SECRET_FILE: path.join(dir, "jwt-secret"),
+      LOG_LEVEL: "silent",
+    };
+    const tsx = path.resolve("node_modules/.bin/tsx");
+    const args = ["src/cli/token.ts", "--role", "editor", "--scopes", "tinh-uy-lam-dong"];
+    const refused = promisify(execFile)(tsx, args, { env });
+    await expect(refused).rejects.toMatchObject({ code: 1, stdout: "" });
+    await expect(refused.catch((e: { stderr: string }) => e.stderr)).resolves.toContain("--sub is required");
   });
 });

@@ -51,6 +51,18 @@ describe("export formats", () => {
     );
   });
 
+  it("escapes a formula after a semicolon too: Excel with a `;` list separator (vi-VN) splits a value there (OWASP)", () => {
+    const name = "Đảng ủy Khối P;=cmd|' /C calc'!A0;";
+    expect(csvLine(["rv-p", name, "a; +1", "a; b", "x\t=1"])).toBe(
+      `rv-p,"Đảng ủy Khối P;'=cmd|' /C calc'!A0;","a;' +1","a; b","x\t=1"\r\n`,
+    );
+    // Split as Excel does with `;` (a quote counts only at a cell's start): no cell starts a formula.
+    const line = csvLine(["x", name, "-1;@SUM(A1)", "1;;-2"]);
+    const cells = line.match(/("([^"]|"")*"|[^;]*)(;|\r\n)/g) ?? [];
+    expect(cells.length).toBe(6);
+    expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+  });
+
   it("writes an edge's frequencies and basis as labels as well as codes", () => {
     const line = csvEdge(relation);
     expect(line).toContain("MONTHLY; ANNUAL");
