@@ -83,5 +83,5 @@ export function withLocalJwtSecret(config: Config): { config: Config; notice?: S
 
 /** The one log line `npm start` writes when it verifies tokens with the local secret. */
 export function jwtSecretNoticeText(notice: SecretNotice): string {
-  return `bearer tokens are verified with the locally generated secret in ${notice.file}${notice.created ? " (created now)" : ""}; mint one on this machine with \`npm run token -- --role editor --scopes <unit ids>\`, or set JWT_SECRET / JWT_JWKS_URL`;
+  return `bearer tokens are verified with the locally generated secret in ${notice.file}${notice.created ? " (created now)" : ""}; mint one on this machine with \`npm run token -- --role editor --scopes <unit ids> --sub <user>\`, or set JWT_SECRET / JWT_JWKS_URL`;
 }
