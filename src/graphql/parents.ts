@@ -61,13 +61,17 @@ export type {
   WrittenConsentRecord,
 };
 
-/** An integrity report: its findings and province shapes, `under` as an id. */
+/**
+ * An integrity report, `under` as an id; its parts are read when a field asks
+ * (src/graphql/services/integrity-report.ts).
+ */
 export interface IntegrityReportView {
   asOf: string;
   under: string | null;
-  counts: { rule: IntegrityRule; ruleLabel: string; count: number }[];
-  findings: IntegrityFinding[];
-  provinces: ProvinceShapeRow[];
+  counts(): Promise<{ rule: IntegrityRule; ruleLabel: string; count: number }[]>;
+  /** `first` findings after `offset`, of `rule` when given. */
+  findings(rule: IntegrityRule | null, offset: number, first: number): Promise<IntegrityFinding[]>;
+  provinces(): Promise<ProvinceShapeRow[]>;
 }
 
 /** A unit's role in a task, with the date its assignments were taken on. */
