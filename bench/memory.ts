@@ -39,7 +39,7 @@ import {
   writeTargets,
 } from "./distinct.ts";
 import { rssMb, startCompiledServer, stopOurServer } from "./http-client.ts";
-import { BENCH_PASSWORD, type BenchNeo4j, startBenchNeo4j } from "./neo4j.ts";
+import { BENCH_PASSWORD, type BenchNeo4j, neo4jOptions, startBenchNeo4j } from "./neo4j.ts";
 import { pickSamples, type Question, questions } from "./questions.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -50,10 +50,8 @@ const { values: args } = parseArgs({
   options: {
     data: { type: "string", default: ".data/bench/full" },
     uri: { type: "string" },
-    "bolt-port": { type: "string", default: "7811" },
+    ...neo4jOptions({ boltPort: "7811", memoryMb: "1536" }),
     port: { type: "string", default: "4211" },
-    heap: { type: "string", default: "1536" },
-    pagecache: { type: "string", default: "1536" },
     seconds: { type: "string", default: "5" },
     distinct: { type: "string", default: "5000" },
     fill: { type: "string", default: "0" },

@@ -38,7 +38,7 @@ import {
   writeTargets,
 } from "./distinct.ts";
 import { rssMb } from "./http-client.ts";
-import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import { BENCH_PASSWORD, neo4jOptions, startBenchNeo4j } from "./neo4j.ts";
 import { AS_OF, pickSamples, type Question, questions, type Way } from "./questions.ts";
 import { renderResults } from "./report.ts";
 import { type PhasePeaks, RssPhases, topPhases } from "./rss-phases.ts";
@@ -903,10 +903,8 @@ function parseOptions() {
       profile: { type: "boolean", default: false },
       only: { type: "string" },
       "data-dir": { type: "string", default: path.join(ROOT, ".data", "bench") },
-      "bolt-port": { type: "string", default: "7811" },
+      ...neo4jOptions({ boltPort: "7811", memoryMb: "4096" }),
       "http-port": { type: "string", default: "4211" },
-      heap: { type: "string", default: "4096" },
-      pagecache: { type: "string", default: "4096" },
       seed: { type: "string", default: "42" },
       "no-write": { type: "boolean", default: false },
       results: { type: "string" },
