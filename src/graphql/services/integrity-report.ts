@@ -113,11 +113,12 @@ async function countedSources(ctx: Context, scope: Scope): Promise<Source[]> {
       ctx.roundTrips,
     ),
   ]);
-  const none = async () => [];
+  // Never read: the request did not select the findings.
+  const counted = (rule: IntegrityRule, count: number): Source => ({ rule, count, read: async () => [] });
   return [
-    ...STRUCTURAL_RULES.map((rule): Source => ({ rule, count: counts[rule], read: none })),
+    ...STRUCTURAL_RULES.map((rule) => counted(rule, counts[rule])),
     held("CITES_REPLACED_DOCUMENT", rules),
-    { rule: "NO_REPORTING_OBLIGATION", count: silent, read: none },
+    counted("NO_REPORTING_OBLIGATION", silent),
   ];
 }
 
