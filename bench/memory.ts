@@ -11,8 +11,8 @@
  *   one client for `--latency` inputs, then 8 and 32 clients for `--seconds` each;
  * - **mixed**: 8 clients on the repeated chain and obligations, alone and with a rename every 200 ms;
  * - **repeated**: the 20 samples of each question over and over, at 8 and 32 clients;
- * - **integrity** (not by default): `integrityReport`'s counts of the whole graph on three dates,
- *   one after the other, as bench/reform.ts asks them.
+ * - **integrity** (not by default): `integrityReport`'s counts of the whole graph on three dates
+ *   (`--integrity-dates`), one after the other, as bench/reform.ts asks them.
  * Every 250 ms it reads the server's RSS (/proc) and, from its /metrics, the V8 heap (total, used,
  * and the new, old and large-object spaces) and the memory outside the heap (external: Buffers,
  * sockets' data); it prints each phase's peak RSS with the rest as they were at that moment, and
@@ -29,6 +29,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import neo4j from "neo4j-driver";
+import { Agent, fetch as undiciFetch } from "undici";
 import {
   adminToken,
   distinctQuestions,
@@ -38,7 +39,7 @@ import {
   writeTargets,
 } from "./distinct.ts";
 import { rssMb, startCompiledServer, stopOurServer } from "./http-client.ts";
-import { BENCH_PASSWORD, type BenchNeo4j, startBenchNeo4j } from "./neo4j.ts";
+import { BENCH_PASSWORD, type BenchNeo4j, neo4jOptions, startBenchNeo4j } from "./neo4j.ts";
 import { pickSamples, type Question, questions } from "./questions.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -49,15 +50,14 @@ const { values: args } = parseArgs({
   options: {
     data: { type: "string", default: ".data/bench/full" },
     uri: { type: "string" },
-    "bolt-port": { type: "string", default: "7811" },
+    ...neo4jOptions({ boltPort: "7811", memoryMb: "1536" }),
     port: { type: "string", default: "4211" },
-    heap: { type: "string", default: "1536" },
-    pagecache: { type: "string", default: "1536" },
     seconds: { type: "string", default: "5" },
     distinct: { type: "string", default: "5000" },
     fill: { type: "string", default: "0" },
     latency: { type: "string", default: "200" },
     phases: { type: "string", default: "distinct,mixed,repeated" },
+    "integrity-dates": { type: "string", default: "2025-06-30,2025-07-01,2026-01-01" },
     "node-args": { type: "string", default: "" },
     env: { type: "string", multiple: true, default: [] },
     snapshot: { type: "string" },
@@ -192,13 +192,19 @@ async function pause(ms: number): Promise<null> {
   return null;
 }
 
+/** No wait for headers or body is cut short: a whole-graph integrityReport may take minutes under load. */
+const patient = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+
+/** One request; the answer's GraphQL errors, if any, are printed. */
 async function post(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, {
+  const res = await undiciFetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
+    dispatcher: patient,
   });
-  await res.arrayBuffer();
+  const text = await res.text();
+  if (text.includes('"errors"')) console.log(`  ${res.status}: ${text.slice(0, 300)}`);
 }
 
 async function main(): Promise<void> {
@@ -298,7 +304,7 @@ async function main(): Promise<void> {
     }
     if (phases.has("integrity"))
       // What the reform bench asks after its replay: the whole graph's counts on three dates.
-      for (const d of ["2025-06-30", "2025-07-01", "2026-01-01"])
+      for (const d of (args["integrity-dates"] as string).split(","))
         await phase(`integrityReport ${d}`, async () => {
           const started = performance.now();
           await post(server.url, {

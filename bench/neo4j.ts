@@ -11,6 +11,15 @@ import { isDatabaseEmpty } from "../src/store/seed-repository.ts";
 
 export const BENCH_PASSWORD = "bench-password";
 
+/** The command-line options (node:util parseArgs) of a benchmark that starts the bench Neo4j. */
+export function neo4jOptions(defaults: { boltPort: string; memoryMb: string }) {
+  return {
+    "bolt-port": { type: "string", default: defaults.boltPort },
+    heap: { type: "string", default: defaults.memoryMb },
+    pagecache: { type: "string", default: defaults.memoryMb },
+  } as const;
+}
+
 export interface BenchNeo4j {
   neo4j: EmbeddedNeo4j;
   db: Database;

@@ -37,9 +37,11 @@ import {
   startWriter,
   writeTargets,
 } from "./distinct.ts";
-import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import { rssMb } from "./http-client.ts";
+import { BENCH_PASSWORD, neo4jOptions, startBenchNeo4j } from "./neo4j.ts";
 import { AS_OF, pickSamples, type Question, questions, type Way } from "./questions.ts";
 import { renderResults } from "./report.ts";
+import { type PhasePeaks, RssPhases, topPhases } from "./rss-phases.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const SIZES: Record<string, number> = { "1k": 0.001, "100k": 0.28, full: 1 };
@@ -116,6 +118,8 @@ export interface SizeResult {
   samples: Record<string, number>;
   rssIdleMb: Record<"ours" | "lib", number | null>;
   rssMaxMb: Record<"ours" | "lib", number | null>;
+  /** Peak RSS by phase of the run, per server ("ours", "uncached", "lib"), sampled every 200 ms. */
+  rssPhasesMb?: PhasePeaks;
   questions: QuestionResult[];
   distinct?: DistinctResult[];
   mixed?: MixedResult;
@@ -136,17 +140,6 @@ export interface BenchRun {
 function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
-}
-
-function rssMb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const status = execFileSync("cat", [`/proc/${pid}/status`], { encoding: "utf8" });
-    const m = /VmRSS:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
 }
 
 interface Child {
@@ -341,7 +334,7 @@ interface QuestionBench {
   urls: Urls;
   servers: { ours: Child; lib: Child };
   opts: { samples: number; duration: number };
-  rssMax: Record<"ours" | "lib", number | null>;
+  rss: RssPhases;
   ways: Record<Way, WayResult>;
   uncached: NonNullable<QuestionResult["uncached"]>;
 }
@@ -355,7 +348,7 @@ async function benchQuestion(
   urls: Urls,
   servers: { ours: Child; lib: Child },
   opts: { samples: number; duration: number },
-  rssMax: Record<"ours" | "lib", number | null>,
+  rss: RssPhases,
 ): Promise<QuestionResult> {
   const ways = Object.fromEntries(
     WAYS.map((w) => [
@@ -375,11 +368,13 @@ async function benchQuestion(
     urls,
     servers,
     opts,
-    rssMax,
+    rss,
     ways,
     uncached: { latencyMs: noLatency(), roundTrips: null, errors: [] },
   };
+  await rss.enter(`repeated ${q.key} agreement`);
   const { signatures, agree } = await checkAgreement(b);
+  await rss.enter(`repeated ${q.key} latency`);
   await measureLatency(b);
   await measureThroughput(b);
   return { key: q.key, title: q.title, agree, signatures, ways, uncached: b.uncached };
@@ -472,32 +467,24 @@ async function measureThroughput(b: QuestionBench): Promise<void> {
   for (const [ci, c] of CONCURRENCY.entries())
     for (let k = 0; k < WAYS.length; k++) {
       const w = WAYS[(ci + k) % WAYS.length] as Way;
+      await b.rss.enter(`repeated ${b.q.key}@${c} ${w}`);
       if (w === "raw")
         b.ways.raw.throughput[String(c)] = await rawLoad(b.ask.raw, b.q.samples, c, b.opts.duration);
       else await httpLoadSampled(b, w, bodies[w], c);
     }
 }
 
-/** One HTTP load run, with the server's RSS sampled while it is loaded. */
+/** One HTTP load run (its phase entered by the caller); the server's peak RSS in it is the way's. */
 async function httpLoadSampled(
   b: QuestionBench,
   w: "ours" | "lib",
   bodies: unknown[],
   c: number,
 ): Promise<void> {
-  const pid = b.servers[w].proc.pid;
-  let peak = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMb(pid) ?? 0);
-  }, 200);
-  try {
-    b.ways[w].throughput[String(c)] = await httpLoad(b.urls[w], bodies, c, b.opts.duration);
-  } finally {
-    clearInterval(sampler);
-  }
-  peak = Math.max(peak, rssMb(pid) ?? 0);
+  b.ways[w].throughput[String(c)] = await httpLoad(b.urls[w], bodies, c, b.opts.duration);
+  await b.rss.enter(`repeated ${b.q.key}@${c} ${w} (after)`);
+  const peak = b.rss.peaks[w]?.[`repeated ${b.q.key}@${c} ${w}`] ?? 0;
   b.ways[w].rssMb = Math.max(b.ways[w].rssMb ?? 0, peak);
-  b.rssMax[w] = Math.max(b.rssMax[w] ?? 0, peak);
 }
 
 interface DistinctContext {
@@ -505,7 +492,7 @@ interface DistinctContext {
   driver: Driver;
   servers: Servers;
   opts: SizeOptions;
-  rssMax: Record<"ours" | "lib", number | null>;
+  rss: RssPhases;
 }
 
 /**
@@ -550,6 +537,7 @@ async function distinctQuestion(ctx: DistinctContext, q: Question, units: number
     errors: [] as string[],
   });
   const ways = { ours: empty(), raw: { ...empty(), roundTrips: 1 }, lib: empty() };
+  await ctx.rss.enter(`distinct ${q.key} agreement`);
   // Agreement on the last inputs of the list (the latency rounds start at the first).
   let agree = true;
   for (const i of [q.samples - 1, q.samples - 2, q.samples - 3].filter((i) => i >= 0)) {
@@ -570,6 +558,7 @@ async function distinctQuestion(ctx: DistinctContext, q: Question, units: number
   const trips = { sum: 0, n: 0 };
   const libBefore = await libStatements(ctx.urls.lib);
   const cacheBefore = await cacheCounters(stats);
+  await ctx.rss.enter(`distinct ${q.key} latency`);
   for (let n = 0; n < latency; n++)
     for (let k = 0; k < WAYS.length; k++) {
       const w = WAYS[(n + k) % WAYS.length] as Way;
@@ -599,6 +588,7 @@ async function distinctQuestion(ctx: DistinctContext, q: Question, units: number
   for (const [ci, c] of [8, 32].entries())
     for (let k = 0; k < WAYS.length; k++) {
       const w = WAYS[(ci + k) % WAYS.length] as Way;
+      await ctx.rss.enter(`distinct ${q.key}@${c} ${w}`);
       if (w === "raw") {
         const nextRaw = next("raw");
         ways.raw.throughput[String(c)] = await rawLoad(
@@ -614,10 +604,6 @@ async function distinctQuestion(ctx: DistinctContext, q: Question, units: number
       const before = w === "ours" ? await cacheCounters(stats) : null;
       ways[w].throughput[String(c)] = await httpLoadFrom(ctx.urls[w], body, c, ctx.opts.duration);
       if (before) hit[String(c)] = hitRate(before, await cacheCounters(stats));
-      for (const s of ["ours", "lib"] as const) {
-        const mb = rssMb(ctx.servers[s].proc.pid);
-        ctx.rssMax[s] = Math.max(ctx.rssMax[s] ?? 0, mb ?? 0);
-      }
     }
   return { key: q.key, title: q.title, inputs: q.samples, units, agree, ways, hitRate: hit };
 }
@@ -641,6 +627,7 @@ async function benchMixed(ctx: DistinctContext, qs: Question[]): Promise<MixedRe
   const seconds = ctx.opts.mixedSeconds;
   const writeEveryMs = 200;
   // Warm the hot set first, so that "quiet" shows the steady state without writes.
+  await ctx.rss.enter("mixed warm-up");
   for (let i = 0; i < 2 * reads.length * 20; i++) await postJson(ctx.urls.ours, body());
   const phase = async () => {
     const before = await cacheCounters(stats);
@@ -654,11 +641,14 @@ async function benchMixed(ctx: DistinctContext, qs: Question[]): Promise<MixedRe
     };
   };
   process.stdout.write("  mixed (8 readers of the repeated samples, a write every 200 ms): ");
+  await ctx.rss.enter("mixed reads alone");
   const quiet = await phase();
   const token = await adminToken(BENCH_JWT_SECRET);
   const writer = startWriter(ctx.urls.ours, token, await writeTargets(ctx.driver), writeEveryMs);
+  await ctx.rss.enter("mixed reads + writes");
   const writing = await phase();
   const tally = await writer.stop();
+  await ctx.rss.enter("mixed after");
   const lat = [...tally.latencies].sort((a, b) => a - b);
   const result: MixedResult = {
     readers,
@@ -730,18 +720,28 @@ async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
       profileDir,
     );
     const urls = { ours: started.ours.url, lib: started.lib.url, uncached: started.uncached.url };
-    const rssIdleMb = { ours: rssMb(started.ours.proc.pid), lib: rssMb(started.lib.proc.pid) };
+    const idle = (c: Child) => (c.proc.pid ? rssMb(c.proc.pid) : Promise.resolve(null));
+    const rssIdleMb = { ours: await idle(started.ours), lib: await idle(started.lib) };
     const samples = await pickSamples(driver);
     const qs = questions(samples).filter((q) => !opts.only || opts.only.includes(q.key));
-    const rssMax: Record<"ours" | "lib", number | null> = { ours: null, lib: null };
+    const rss = new RssPhases({
+      ours: started.ours.proc.pid,
+      uncached: started.uncached.proc.pid,
+      lib: started.lib.proc.pid,
+    });
     const load = { before: os.loadavg(), after: [] as number[] };
-    const ctx: DistinctContext = { urls, driver, servers: started, opts, rssMax };
+    const ctx: DistinctContext = { urls, driver, servers: started, opts, rss };
+    await rss.enter("warm-up");
     await warmUp(qs, urls, driver);
     const distinct = opts.distinct > 0 ? await benchDistinct(ctx) : undefined;
     const mixed = opts.distinct > 0 ? await benchMixed(ctx, qs) : undefined;
     const results: QuestionResult[] = [];
-    for (const q of qs)
-      results.push(await benchAndLog(q, askers(q, urls, driver), urls, started, opts, rssMax));
+    for (const q of qs) results.push(await benchAndLog(q, askers(q, urls, driver), urls, started, opts, rss));
+    await rss.stop();
+    const rssMax = { ours: rss.max("ours"), lib: rss.max("lib") };
+    console.log(
+      `  RSS peaks, ours: ${topPhases(rss.peaks.ours)}; uncached: ${topPhases(rss.peaks.uncached, 2)}`,
+    );
     load.after = os.loadavg();
     let profile: string[] | undefined;
     if (opts.profile) {
@@ -757,6 +757,7 @@ async function benchSize(size: string, opts: SizeOptions): Promise<SizeResult> {
       samples: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.length])),
       rssIdleMb,
       rssMaxMb: rssMax,
+      rssPhasesMb: rss.peaks,
       questions: results,
       distinct,
       mixed,
@@ -902,10 +903,8 @@ function parseOptions() {
       profile: { type: "boolean", default: false },
       only: { type: "string" },
       "data-dir": { type: "string", default: path.join(ROOT, ".data", "bench") },
-      "bolt-port": { type: "string", default: "7811" },
+      ...neo4jOptions({ boltPort: "7811", memoryMb: "4096" }),
       "http-port": { type: "string", default: "4211" },
-      heap: { type: "string", default: "4096" },
-      pagecache: { type: "string", default: "4096" },
       seed: { type: "string", default: "42" },
       "no-write": { type: "boolean", default: false },
       results: { type: "string" },

@@ -113,7 +113,9 @@ const schema = z.object({
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(2),
   EXPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(900_000),
   // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
-  RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
+  RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(32),
+  // GraphQL requests running at once, the others waiting their turn (src/http/graphql-slots.ts); 0: no bound.
+  GRAPHQL_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(8),
   // Frontends (README, "Frontends"): CORS, persisted queries and trusted documents, live updates.
   // CORS_ORIGINS: origins allowed to call the API from a browser (comma list, `*` for any); none by default.
   CORS_ORIGINS: z

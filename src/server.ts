@@ -50,6 +50,7 @@ import {
 } from "./http/errors.ts";
 import { cacheabilityPlugin, graphqlHttpCaching, versionsReadForEtag } from "./http/etag.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
+import { graphqlSlots } from "./http/graphql-slots.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import { readerContext } from "./http/request-context.ts";
@@ -121,6 +122,7 @@ export async function startServer(opts: {
   mountRoutes(app, deps, () => drainer.draining);
   app.use(
     "/graphql",
+    graphqlSlots(config.GRAPHQL_CONCURRENCY),
     express.json({ limit: BODY_LIMIT }),
     guardResponse(config, log),
     graphqlHttpCaching(deps),

@@ -63,13 +63,17 @@ export type {
   WrittenConsentRecord,
 };
 
-/** An integrity report: its findings and province shapes, `under` as an id. */
+/**
+ * An integrity report, `under` as an id; its parts are read when a field asks
+ * (src/graphql/services/integrity-report.ts).
+ */
 export interface IntegrityReportView {
   asOf: string;
   under: string | null;
-  counts: { rule: IntegrityRule; ruleLabel: string; count: number }[];
-  findings: IntegrityFinding[];
-  provinces: ProvinceShapeRow[];
+  counts(): Promise<{ rule: IntegrityRule; ruleLabel: string; count: number }[]>;
+  /** `first` findings after `offset`, of `rule` when given. */
+  findings(rule: IntegrityRule | null, offset: number, first: number): Promise<IntegrityFinding[]>;
+  provinces(): Promise<ProvinceShapeRow[]>;
 }
 
 /** A feed link just minted: its record, the signed capability, and the feed's path carrying it. */

@@ -32,48 +32,93 @@ export interface ProvinceShapeRow {
  */
 const inScope = (x: string) => `($members IS NULL OR ${x}.id IN $members)`;
 
-export async function structuralFindings(
-  db: Database,
-  args: { asOf: string; members: string[] | null; needSuperior: string[] },
-  counter?: RoundTripCounter,
-): Promise<RawFinding[]> {
-  const rows = await db.read(
-    `WITH date($asOf) AS d
-     CALL (d) {
-       MATCH (u:Unit) WHERE u.kind IN $needSuperior AND ${active("u")} AND ${inScope("u")}
+/** The rules found by the structural statements (CITES_REPLACED_DOCUMENT: by relations; rules apart). */
+export const STRUCTURAL_RULES = [
+  "MISSING_SUPERIOR",
+  "DOUBLE_SUPERIOR",
+  "DOUBLE_WHOLE",
+  "CYCLE",
+  "RELATION_OUTSIDE_VALIDITY",
+  "CITES_REPLACED_DOCUMENT",
+] as const;
+export type StructuralRule = (typeof STRUCTURAL_RULES)[number];
+
+/**
+ * One structural rule's findings on `d`: each row a finding `f` and its `key`, the order of the
+ * report's findings within the rule (unique per finding).
+ */
+const STRUCTURAL: Record<StructuralRule, string> = {
+  MISSING_SUPERIOR: `MATCH (u:Unit) WHERE u.kind IN $needSuperior AND ${active("u")} AND ${inScope("u")}
          AND NOT EXISTS { MATCH (u)-[r:${STRUCTURE}]->(s:Unit) WHERE ${active("r")} AND ${active("s")} }
-       RETURN {rule: 'MISSING_SUPERIOR', units: [u.id]} AS f
-       UNION
-       MATCH (u:Unit)-[r:SUBORDINATE_TO]->(s:Unit) WHERE ${active("u")} AND ${active("r")} AND ${active("s")} AND ${inScope("u")}
+       RETURN {rule: 'MISSING_SUPERIOR', units: [u.id]} AS f, u.id AS key`,
+  DOUBLE_SUPERIOR: `MATCH (u:Unit)-[r:SUBORDINATE_TO]->(s:Unit) WHERE ${active("u")} AND ${active("r")} AND ${active("s")} AND ${inScope("u")}
        WITH u, collect(s.id) AS superiors WHERE size(superiors) > 1
-       RETURN {rule: 'DOUBLE_SUPERIOR', units: [u.id] + superiors} AS f
-       UNION
-       MATCH (u:Unit)-[r:PART_OF]->(w:Unit) WHERE ${active("u")} AND ${active("r")} AND ${active("w")} AND ${inScope("u")}
+       RETURN {rule: 'DOUBLE_SUPERIOR', units: [u.id] + superiors} AS f, u.id AS key`,
+  DOUBLE_WHOLE: `MATCH (u:Unit)-[r:PART_OF]->(w:Unit) WHERE ${active("u")} AND ${active("r")} AND ${active("w")} AND ${inScope("u")}
        WITH u, collect(w.id) AS wholes WHERE size(wholes) > 1
-       RETURN {rule: 'DOUBLE_WHOLE', units: [u.id] + wholes} AS f
-       UNION
-       MATCH (u:Unit)-[rs:${STRUCTURE}]->{1,${MAX_DEPTH}}(u) WHERE ${active("u")} AND all(r IN rs WHERE ${active("r")}) AND ${inScope("u")}
-       RETURN {rule: 'CYCLE', units: [u.id]} AS f
-       UNION
-       MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id IS NOT NULL AND (${inScope("a")} OR ${inScope("b")})
+       RETURN {rule: 'DOUBLE_WHOLE', units: [u.id] + wholes} AS f, u.id AS key`,
+  CYCLE: `MATCH (u:Unit)-[rs:${STRUCTURE}]->{1,${MAX_DEPTH}}(u) WHERE ${active("u")} AND all(r IN rs WHERE ${active("r")}) AND ${inScope("u")}
+       RETURN {rule: 'CYCLE', units: [u.id]} AS f, u.id AS key`,
+  RELATION_OUTSIDE_VALIDITY: `MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id IS NOT NULL AND (${inScope("a")} OR ${inScope("b")})
          AND any(x IN [a, b] WHERE
            (x.validFrom IS NOT NULL AND (r.validFrom IS NULL OR r.validFrom < x.validFrom)) OR
            (x.validTo IS NOT NULL AND (r.validTo IS NULL OR r.validTo > x.validTo)))
        RETURN {rule: 'RELATION_OUTSIDE_VALIDITY', units: [a.id, b.id], relation: r.id, relationType: type(r),
-               detail: coalesce(toString(r.validFrom), '…') + ' – ' + coalesce(toString(r.validTo), '…')} AS f
-       UNION
-       MATCH (a:Unit)-[r]->(b:Unit) WHERE r.basis IS NOT NULL AND ${active("r")} AND ${inScope("a")}
+               detail: coalesce(toString(r.validFrom), '…') + ' – ' + coalesce(toString(r.validTo), '…')} AS f,
+              r.id AS key`,
+  CITES_REPLACED_DOCUMENT: `MATCH (a:Unit)-[r]->(b:Unit) WHERE r.basis IS NOT NULL AND ${active("r")} AND ${inScope("a")}
        UNWIND r.basis AS pid
        MATCH (:Provision {id: pid})-[:IN_DOCUMENT]->(old:Document)<-[:REPLACES]-(new:Document)
        WHERE new.issuedOn IS NULL OR new.issuedOn <= d
        RETURN {rule: 'CITES_REPLACED_DOCUMENT', units: [a.id, b.id], relation: r.id, relationType: type(r),
-               documents: [old.number, new.number]} AS f
+               documents: [old.number, new.number]} AS f, r.id + '|' + old.number + '|' + new.number AS key`,
+};
+
+interface StructuralArgs {
+  asOf: string;
+  members: string[] | null;
+  needSuperior: string[];
+}
+
+/** Every structural finding on the date (in scope), each with its key, by rule and key. */
+export async function structuralFindings(
+  db: Database,
+  args: StructuralArgs,
+  counter?: RoundTripCounter,
+): Promise<(RawFinding & { key: string })[]> {
+  const rows = await db.read(
+    `WITH date($asOf) AS d
+     CALL (d) {
+       ${STRUCTURAL_RULES.map((rule) => STRUCTURAL[rule]).join("\n       UNION\n       ")}
      }
-     RETURN DISTINCT f`,
+     RETURN DISTINCT f, key ORDER BY key`,
     { asOf: args.asOf, members: args.members, needSuperior: args.needSuperior },
     counter,
   );
-  return rows.map((r) => r.f as RawFinding);
+  return rows.map((r) => ({ ...(r.f as RawFinding), key: r.key as string }));
+}
+
+/**
+ * How many findings each structural rule has on the date (in scope), counted in Neo4j: a
+ * report that asks only its counts holds no finding (the whole graph's run to tens of thousands).
+ */
+export async function structuralCounts(
+  db: Database,
+  args: StructuralArgs,
+  counter?: RoundTripCounter,
+): Promise<Record<StructuralRule, number>> {
+  const rows = await db.read(
+    `WITH date($asOf) AS d
+     CALL (d) {
+       ${STRUCTURAL_RULES.map((rule) => `CALL (d) { ${STRUCTURAL[rule]} } RETURN '${rule}' AS rule, count(DISTINCT [f, key]) AS n`).join("\n       UNION ALL\n       ")}
+     }
+     RETURN rule, n`,
+    { asOf: args.asOf, members: args.members, needSuperior: args.needSuperior },
+    counter,
+  );
+  const counts = Object.fromEntries(STRUCTURAL_RULES.map((r) => [r, 0])) as Record<StructuralRule, number>;
+  for (const r of rows) counts[r.rule as StructuralRule] = Number(r.n);
+  return counts;
 }
 
 /** Rules in force on the date that cite a document replaced by then (no unit: rules are law). */
@@ -104,7 +149,7 @@ const seen = (x: string) => `($visible IS NULL OR ${x} IN $visible)`;
  * reporting rule in force covering the unit whose recipient selector names someone on the date.
  * The selectors are computed only for the units that are left, with targetsSubquery itself.
  */
-const NO_OBLIGATION = (subtree: boolean) => `WITH date($asOf) AS d
+const NO_OBLIGATION = (subtree: boolean, tail: string) => `WITH date($asOf) AS d
      ${subtree ? "UNWIND $members AS id MATCH (u:Unit {id: id})" : "MATCH (u:Unit)"}
      WITH d, u WHERE u.kind IN $kinds AND ${active("u")}
        AND NOT EXISTS {
@@ -131,32 +176,56 @@ ${targetsSubquery("selectors")}
        RETURN any(sel IN selectors WHERE any(t IN coalesce(targets[sel], []) WHERE ${seen("t")})) AS served
      }
      WITH u, coalesce(served, false) AS served WHERE NOT served
-     RETURN u.id AS id ORDER BY id`;
+     ${tail}`;
+
+interface NoObligationArgs {
+  asOf: string;
+  members: string[] | null;
+  kinds: string[];
+  visible: string[] | null;
+}
+
+const noObligationParams = (args: NoObligationArgs) => ({
+  asOf: args.asOf,
+  members: args.members,
+  kinds: args.kinds,
+  visible: args.visible,
+  ...FACTS_KIND_PARAMS,
+});
 
 /**
- * Party organisations in force on the date (in scope) with no reporting obligation on it; for
- * a scoped reader (`visible` its units), none that it may see, so that the report neither
- * counts nor hints at an obligation towards a unit hidden from it (as reportingObligations
- * leaves those out). One set-based query rather than every organisation's full facts.
+ * Party organisations in force on the date (in scope) with no reporting obligation on it, in
+ * the order of their ids. For a scoped reader (`visible`
+ * its units), none that it may see, so that the report neither counts nor hints at an
+ * obligation towards a unit hidden from it (as reportingObligations leaves those out). One
+ * set-based query rather than every organisation's full facts; a subtree is read from its
+ * members by id (an index seek each), not by filtering every unit.
  */
 export async function organisationsWithoutObligation(
   db: Database,
-  args: { asOf: string; members: string[] | null; kinds: string[]; visible: string[] | null },
+  args: NoObligationArgs,
   counter?: RoundTripCounter,
 ): Promise<string[]> {
-  // A subtree is read from its members by id (an index seek each), not by filtering every unit.
   const rows = await db.read(
-    NO_OBLIGATION(args.members !== null),
-    {
-      asOf: args.asOf,
-      members: args.members,
-      kinds: args.kinds,
-      visible: args.visible,
-      ...FACTS_KIND_PARAMS,
-    },
+    NO_OBLIGATION(args.members !== null, "RETURN u.id AS id ORDER BY id"),
+    noObligationParams(args),
     counter,
   );
   return rows.map((r) => r.id as string);
+}
+
+/** How many party organisations organisationsWithoutObligation would list, counted in Neo4j. */
+export async function countWithoutObligation(
+  db: Database,
+  args: NoObligationArgs,
+  counter?: RoundTripCounter,
+): Promise<number> {
+  const rows = await db.read(
+    NO_OBLIGATION(args.members !== null, "RETURN count(u) AS n"),
+    noObligationParams(args),
+    counter,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Per province committee in force (in scope): the depth of its subtree and its largest span of control. */

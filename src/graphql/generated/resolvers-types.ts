@@ -786,8 +786,10 @@ export type IntegrityReport = {
   counts: Array<IntegrityRuleCount>;
   /**
    * The findings, by rule, one page at a time: `first` of them (default and limit MAX_PAGE_SIZE)
-   * after skipping `offset` (default 0), only those of `rule` when given. `counts` gives the totals,
-   * so a client knows how many pages there are; the report is computed whole for each request.
+   * after skipping `offset` (default 0), only those of `rule` when given. Within a rule they come in
+   * the order of their first unit's id (a relation's findings: the relation's id; rules citing a
+   * replaced document after the relations). `counts` gives the totals, so a client knows how many
+   * pages there are; only the page asked for is read.
    */
   findings: Array<IntegrityFinding>;
   /** Per province committee: depth and largest span of control. */

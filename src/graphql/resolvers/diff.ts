@@ -1,5 +1,4 @@
 /** graphDiff: what changed between two dates (src/domain/diff.ts), read by src/graphql/services/graph-diff.ts. */
-import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
 import { isActiveOn } from "../../domain/dates.ts";
 import {
   causeKindLabel,
@@ -17,6 +16,7 @@ import { decodeCursor, encodeCursor, firstArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import type { QueryResolvers, Resolvers, UnitKind as UnitKindValue } from "../generated/resolvers-types.ts";
 import type { DiffCauseFact, GraphChangeView } from "../parents.ts";
+import { selects } from "../selects.ts";
 import { DiffRun, planDiff } from "../services/graph-diff.ts";
 import { loadCitations, loadUnits, obligationsOf, requireLoaded, visibleUnit } from "../services/lookups.ts";
 import { keepVisible, scoped, visibleEvent } from "../visibility.ts";
@@ -42,17 +42,6 @@ async function obligationsOn(c: GraphChangeView, date: string, ctx: Context): Pr
   const unit = await ctx.loaders.unit.load(c.unitId);
   if (!unit || !isActiveOn(unit, date)) return [];
   return obligationsOf(await ctx.loaders.facts.load({ id: c.unitId, asOf: date }));
-}
-
-/** Whether the selection (through fragments too) asks for the field at its first level. */
-function selects(info: GraphQLResolveInfo, field: string): boolean {
-  const seen = (set: SelectionSetNode | undefined): boolean =>
-    (set?.selections ?? []).some((s) => {
-      if (s.kind === Kind.FIELD) return s.name.value === field;
-      if (s.kind === Kind.INLINE_FRAGMENT) return seen(s.selectionSet);
-      return seen(info.fragments[s.name.value]?.selectionSet);
-    });
-  return info.fieldNodes.some((n) => seen(n.selectionSet));
 }
 
 export const DiffQueries: QueryResolvers = {

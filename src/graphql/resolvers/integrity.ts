@@ -1,24 +1,16 @@
-/** integrityReport: the store's structural findings, the obligation check, per-province shape. */
-import {
-  finding,
-  INTEGRITY_RULES,
-  type IntegrityFinding,
-  type IntegrityRule,
-  KINDS_NEEDING_SUPERIOR,
-  PARTY_ORGANISATION_KINDS,
-} from "../../domain/integrity.ts";
+/**
+ * integrityReport: the store's structural findings, the obligation check, per-province shape,
+ * each read when selected (src/graphql/services/integrity-report.ts).
+ */
+import type { IntegrityRule } from "../../domain/integrity.ts";
 import { exportMembers } from "../../store/export-repository.ts";
-import {
-  organisationsWithoutObligation,
-  provinceShapes,
-  rulesCitingReplaced,
-  structuralFindings,
-} from "../../store/integrity-repository.ts";
 import { asOfArg, firstArg, offsetArg } from "../arguments.ts";
 import type { Context } from "../context.ts";
 import type { QueryResolvers, Resolvers } from "../generated/resolvers-types.ts";
+import { selects } from "../selects.ts";
+import { integrityReport } from "../services/integrity-report.ts";
 import { loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
-import { keepVisible, scoped } from "../visibility.ts";
+import { scoped } from "../visibility.ts";
 
 /**
  * The units the report checks, read once rather than a path check per unit in every query: the
@@ -43,60 +35,26 @@ async function visibleUnits(ctx: Context, under: string | null, members: string[
 }
 
 export const IntegrityQueries: QueryResolvers = {
-  integrityReport: async (_, args, ctx) => {
+  integrityReport: async (_, args, ctx, info) => {
     const asOf = asOfArg(args.asOf, ctx);
     const under = args.under ?? null;
     if (under !== null) await requireUnit(under, ctx, "under");
     const members = await membersChecked(ctx, under, asOf);
     const visible = await visibleUnits(ctx, under, members);
-    const scope = { asOf, members };
-    const [raw, rules, silent, shapes] = await Promise.all([
-      structuralFindings(ctx.db, { ...scope, needSuperior: KINDS_NEEDING_SUPERIOR }, ctx.roundTrips),
-      rulesCitingReplaced(ctx.db, asOf, ctx.roundTrips),
-      organisationsWithoutObligation(
-        ctx.db,
-        { ...scope, kinds: PARTY_ORGANISATION_KINDS, visible },
-        ctx.roundTrips,
-      ),
-      provinceShapes(ctx.db, { ...scope, under }, ctx.roundTrips),
-    ]);
-    const all: IntegrityFinding[] = [
-      ...raw.map((r) => finding(r.rule as IntegrityRule, asOf, r)),
-      ...rules.map((r) =>
-        finding("CITES_REPLACED_DOCUMENT", asOf, {
-          units: [],
-          documents: [r.old, r.new],
-          subject: `Quy định ${r.rule} (${r.title})`,
-        }),
-      ),
-      ...silent.map((id) => finding("NO_REPORTING_OBLIGATION", asOf, { units: [id] })),
-    ];
-    const order = Object.keys(INTEGRITY_RULES);
-    all.sort((a, b) => order.indexOf(a.rule) - order.indexOf(b.rule) || a.message.localeCompare(b.message));
-    const findings = await keepVisible(ctx, all, (f) => f.units);
-    const provinces = await keepVisible(ctx, shapes, (s) => [s.root, s.largestSpanUnit]);
-    return {
-      asOf,
-      under,
-      counts: (order as IntegrityRule[]).map((rule) => ({
-        rule,
-        ruleLabel: INTEGRITY_RULES[rule],
-        count: findings.filter((f) => f.rule === rule).length,
-      })),
-      findings,
-      provinces,
-    };
+    return integrityReport(ctx, { asOf, under, members, visible }, selects(info, "findings"));
   },
 };
 
 export const IntegrityResolvers: Resolvers = {
   IntegrityReport: {
-    findings: (r, args, ctx) => {
-      const first = firstArg(args.first, ctx, ctx.config.MAX_PAGE_SIZE);
-      const offset = offsetArg(args.offset);
-      const ofRule = args.rule ? r.findings.filter((f) => f.rule === args.rule) : r.findings;
-      return ofRule.slice(offset, offset + first);
-    },
+    counts: (r) => r.counts(),
+    findings: (r, args, ctx) =>
+      r.findings(
+        (args.rule as IntegrityRule | null | undefined) ?? null,
+        offsetArg(args.offset),
+        firstArg(args.first, ctx, ctx.config.MAX_PAGE_SIZE),
+      ),
+    provinces: (r) => r.provinces(),
     under: (r, _, ctx) => (r.under ? ctx.loaders.unit.load(r.under) : null),
   },
   IntegrityFinding: {
