@@ -50,6 +50,7 @@ import {
 } from "./http/errors.ts";
 import { cacheabilityPlugin, graphqlHttpCaching, versionsReadForEtag } from "./http/etag.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
+import { graphqlPreflight } from "./http/graphql-preflight.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import { readerContext } from "./http/request-context.ts";
@@ -122,6 +123,7 @@ export async function startServer(opts: {
   app.use(
     "/graphql",
     express.json({ limit: BODY_LIMIT }),
+    graphqlPreflight,
     guardResponse(config, log),
     graphqlHttpCaching(deps),
     expressMiddleware(apollo, { context: graphqlContext(deps) }),
