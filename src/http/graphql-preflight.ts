@@ -18,8 +18,13 @@ export const graphqlPreflight: RequestHandler = (req, res, next) => {
       status: 405,
     });
   }
+  // Undefined: no JSON parsed (another content type), which Apollo's CSRF check answers.
   const body: unknown = req.body;
-  if (req.method === "POST" && (typeof body !== "object" || body === null || Array.isArray(body)))
+  if (
+    req.method === "POST" &&
+    body !== undefined &&
+    (typeof body !== "object" || body === null || Array.isArray(body))
+  )
     return void sendFailure(
       req,
       res,
