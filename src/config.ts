@@ -112,6 +112,9 @@ const schema = z.object({
   // Exports streaming at once (more: 503 with Retry-After), and how long one may stream (src/explorer/export-slots.ts).
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(2),
   EXPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(900_000),
+  // A download whose client takes fewer bytes than this per second, over a window, is cut (0: never).
+  EXPORT_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).max(1_000_000_000).default(2048),
+  EXPORT_MIN_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   // Answers kept between requests, keyed by the graph's version (README, "Result cache"); 0 turns it off.
   RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(32),
   // GraphQL requests running at once, the others waiting their turn (src/http/graphql-slots.ts); 0: no bound.

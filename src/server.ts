@@ -51,6 +51,7 @@ import {
 import { cacheabilityPlugin, graphqlHttpCaching, versionsReadForEtag } from "./http/etag.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
 import { graphqlSlots } from "./http/graphql-slots.ts";
+import { graphqlPreflight } from "./http/graphql-preflight.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import { readerContext } from "./http/request-context.ts";
@@ -124,6 +125,7 @@ export async function startServer(opts: {
     "/graphql",
     graphqlSlots(config.GRAPHQL_CONCURRENCY),
     express.json({ limit: BODY_LIMIT }),
+    graphqlPreflight,
     guardResponse(config, log),
     graphqlHttpCaching(deps),
     expressMiddleware(apollo, { context: graphqlContext(deps) }),

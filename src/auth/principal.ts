@@ -40,6 +40,14 @@ export function readIsScoped(p: Principal, access: ReadAccess): boolean {
   return access === "scoped" && p.role !== "admin";
 }
 
+/**
+ * Who recorded a change, as this reader may see it: a token's subject (often a person's e-mail)
+ * is not shown to a reader without a token (READ_ACCESS=public) — null instead.
+ */
+export function shownActor(p: Principal, actor: string | null | undefined): string | null {
+  return p.role === "anonymous" ? null : (actor ?? null);
+}
+
 /** Writing needs an editor or admin token. */
 export function assertCanWrite(p: Principal, operation: string): void {
   if (p.role !== "editor" && p.role !== "admin")

@@ -59,6 +59,8 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   NO_SELF_RELATION: "Một đơn vị không thể có quan hệ với chính nó.",
   DUPLICATE_RELATION: "Đã có quan hệ cùng loại giữa hai đơn vị này trong khoảng thời gian trùng nhau.",
   NO_CHANGE: "Yêu cầu không làm thay đổi gì.",
+  IMPORT_CONFLICT:
+    "Tệp nhập trùng mã đơn vị hoặc mã định danh đã được dùng trong hệ thống; không có gì được ghi.",
   IMPORT_PROBLEMS: "Tệp nhập có lỗi nên chưa có gì được ghi; chạy thử (dryRun) để xem danh sách lỗi.",
   MALFORMED: "Tệp không đúng định dạng.",
   EMPTY: "Tệp không có dữ liệu.",

@@ -8,6 +8,7 @@
  * subtrees. Errors before the first byte are one line of JSON naming the parameter.
  */
 import type { Express, Request, Response } from "express";
+import { type Principal, shownActor } from "../auth/principal.ts";
 import {
   causeKindLabel,
   changeTypeLabel,
@@ -29,6 +30,7 @@ import {
   sendAttachment,
   write,
 } from "../http/file-download.ts";
+import { downloadReader } from "../http/request-context.ts";
 import { findEvents } from "../store/change-repository.ts";
 import type { Database, RoundTripCounter } from "../store/database.ts";
 import { BOM, CONTENT_TYPES, csvLine } from "./export-formats.ts";
@@ -105,6 +107,8 @@ export function mountDiffExports(app: Express, deps: FileRouteDeps): void {
     fileRoute(deps, "diff export", async (req: Request, res: Response, reads: RoundTripCounter) => {
       const { unitId, format } = parseFileName(String(req.params.file ?? ""), DIFF_FORMATS, "/export/diff");
       const scopes = await readerScopes(req, deps);
+      // Who asks, for the actor column (hidden from a reader without a token); readerScopes has checked it.
+      const reader = await downloadReader(req, deps.verifyToken);
       const more = underParam(req);
       const under = unitId === null ? more : [unitId, ...more];
       const plan = await planDiff(
@@ -125,7 +129,7 @@ export function mountDiffExports(app: Express, deps: FileRouteDeps): void {
         `diff-${unitId ?? "party-org-graph"}-${plan.window.from}-${plan.window.to}.${format}`,
       );
       if (req.method === "HEAD") return void res.end();
-      await stream(res, deps.db, reads, plan, format);
+      await stream(res, deps.db, reads, plan, format, reader);
       res.end();
     }),
   );
@@ -155,6 +159,7 @@ async function stream(
   reads: RoundTripCounter,
   plan: DiffPlan,
   format: DiffFormat,
+  reader: Principal,
 ): Promise<void> {
   const tally = new DiffTally();
   if (format === "csv") await write(res, BOM + csvLine([...DIFF_COLUMNS]));
@@ -171,6 +176,7 @@ async function stream(
         const name = batch.names.get(c.unitId) ?? null;
         tally.add(c, name ?? undefined);
         const rec = diffRecord(hidden.has(c.cause.eventId ?? "") ? withoutEvent(c) : c, name);
+        rec.actor = shownActor(reader, rec.actor as string | null);
         if (format === "csv") return csvLine(DIFF_COLUMNS.map((k) => rec[k] ?? null));
         const s = `${first ? "" : ","}\n${JSON.stringify(rec)}`;
         first = false;

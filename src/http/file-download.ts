@@ -103,6 +103,7 @@ export function fileRoute(
     const requestId = requestIdOf(res);
     let release: (() => void) | null = null;
     let timer: NodeJS.Timeout | undefined;
+    let stopPacing = () => {};
     let cut = false;
     try {
       release = deps.slots.take(req);
@@ -112,6 +113,13 @@ export function fileRoute(
         cut = true;
         cutOff(req, res, deps, requestId, what);
       }, deps.config.EXPORT_TIMEOUT_MS);
+      stopPacing = paceClient(req, res, deps.config, () => {
+        cut = true;
+        deps.log.warn(
+          { requestId },
+          `${what} cut off: the client read slower than EXPORT_MIN_BYTES_PER_SECOND`,
+        );
+      });
       await handler(req, res, reads);
     } catch (e) {
       // Already answered (TIMEOUT) or cut off at the deadline: what failed after it is its echo.
@@ -126,6 +134,7 @@ export function fileRoute(
       sendRouteFailure(req, res, e, deps.log, what);
     } finally {
       clearTimeout(timer);
+      stopPacing();
       release?.();
     }
   };
@@ -157,6 +166,36 @@ function cutOff(req: Request, res: Response, deps: FileRouteDeps, requestId: str
   if (res.headersSent) return void res.destroy();
   const e = new RequestTimeoutError(ms, "EXPORT_TIMEOUT_MS");
   sendFailure(req, res, failure("TIMEOUT", e.message), { limit: e.setting, max: ms });
+}
+
+/**
+ * The minimum-throughput cut (review s10 #13): every EXPORT_MIN_RATE_WINDOW_MS, a download whose
+ * response is waiting on its client (the buffers full) and whose socket took fewer than
+ * EXPORT_MIN_BYTES_PER_SECOND × the window's bytes in that window has its connection cut, so that
+ * a client that reads a trickle cannot hold a slot for EXPORT_TIMEOUT_MS. A download waiting on
+ * Neo4j (nothing to send, buffers empty) is not the client's doing and is left to the timeout.
+ * Returns the function that stops the watch.
+ */
+function paceClient(
+  req: Request,
+  res: Response,
+  config: Pick<Config, "EXPORT_MIN_BYTES_PER_SECOND" | "EXPORT_MIN_RATE_WINDOW_MS">,
+  onCut: () => void,
+): () => void {
+  const window = config.EXPORT_MIN_RATE_WINDOW_MS;
+  const least = (config.EXPORT_MIN_BYTES_PER_SECOND * window) / 1000;
+  if (least <= 0) return () => {};
+  const socket = req.socket;
+  let last = socket.bytesWritten;
+  const watch = setInterval(() => {
+    const sent = socket.bytesWritten - last;
+    last = socket.bytesWritten;
+    if (sent >= least || !res.headersSent || !res.writableNeedDrain) return;
+    onCut();
+    res.destroy();
+  }, window);
+  watch.unref();
+  return () => clearInterval(watch);
 }
 
 type Writable = Pick<Response, "write" | "once" | "off" | "destroyed" | "writableNeedDrain">;

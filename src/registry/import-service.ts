@@ -85,7 +85,9 @@ export async function importRegistry(
       await s.authorize(namedUnits(fresh.plan));
       await applyImportPlan(s, fresh.plan, fresh.snapshot);
     },
-  );
+  ).catch((e: unknown) => {
+    throw uniquenessConflict(e) ?? e;
+  });
   return reportOf(plan, file.rows.length, o, eventId);
 }
 
@@ -103,6 +105,20 @@ async function planAgainst(
   );
   const snapshot = await readImportSnapshot(tx, { refs, basis, closing, effectiveOn }, principal);
   return { plan: planImport(rows, snapshot, principal, effectiveOn, failedLines), snapshot };
+}
+
+/**
+ * The unique constraint refused a write: a registry code the plan could not see is held by a unit
+ * outside the editor's scope (the plan resolves codes only within it). The answer names neither
+ * the code nor the holder, so that the write attempt is no better an oracle than a dry run.
+ */
+function uniquenessConflict(e: unknown): DomainError | null {
+  if (!(e instanceof DomainError) || e.code !== "CONFLICT" || e.details.rule !== undefined) return null;
+  return new DomainError(
+    "CONFLICT",
+    "The import conflicts with the graph (a registry code or id of the file is already in use); nothing was written",
+    { rule: "IMPORT_CONFLICT" },
+  );
 }
 
 function rejected(plan: ImportPlan, rows: number, o: Options): DomainError {

@@ -122,22 +122,25 @@ export function planImport(
   };
   const seen = new Map<string, ImportRow>();
   const codes = new Map<string, string>();
+  const byCode = codesInReach(snapshot, principal);
+  const idOf = (row: ImportRow) =>
+    row.id ?? (row.registryCode ? (byCode.get(row.registryCode) ?? null) : null);
   /** The id each row stands for (existing or new), for superiors named by a code or an id of the file. */
   const fileIds = new Map<string, string>();
   for (const row of rows) {
-    const id = row.id ?? (row.registryCode ? (snapshot.byCode.get(row.registryCode) ?? null) : null);
+    const id = idOf(row);
     if (id) fileIds.set(id, id);
     if (id && row.registryCode) fileIds.set(row.registryCode, id);
   }
   const resolve = (ref: string): string | null =>
-    snapshot.units.has(ref) ? ref : (fileIds.get(ref) ?? snapshot.byCode.get(ref) ?? null);
+    snapshot.units.has(ref) ? ref : (fileIds.get(ref) ?? byCode.get(ref) ?? null);
   const fileParent = new Map<string, string>();
   const checked: { row: ImportRow; id: string; superior: string | null }[] = [];
 
   for (const row of rows) {
     if (failedLines.has(row.line)) continue;
     const before = plan.problems.length;
-    const id = row.id ?? (row.registryCode ? (snapshot.byCode.get(row.registryCode) ?? null) : null);
+    const id = idOf(row);
     if (!id) {
       problem(row, "id", "MISSING_ID", "a new unit needs an id (the registry code names no unit yet)");
       continue;
@@ -154,7 +157,9 @@ export function planImport(
     }
     seen.set(id, row);
     if (row.registryCode) {
-      const holder = snapshot.byCode.get(row.registryCode);
+      // A holder outside an editor's reach is not told apart from no holder: the unique
+      // constraint refuses the write at apply time, as a conflict that names nothing.
+      const holder = byCode.get(row.registryCode);
       const inFile = codes.get(row.registryCode);
       if (holder && holder !== id)
         problem(
@@ -241,6 +246,17 @@ export function planImport(
   }
 }
 
+/**
+ * Registry code → holder, as the importer may resolve it: every code for an admin; for an editor
+ * only the codes of units within their scope, so that a code held outside answers exactly as an
+ * unknown one (no id, no existence).
+ */
+function codesInReach(snapshot: Snapshot, principal: Principal): ReadonlyMap<string, string> {
+  if (principal.role === "admin") return snapshot.byCode;
+  const within = snapshot.scope?.within ?? new Set<string>();
+  return new Map([...snapshot.byCode].filter(([, id]) => within.has(id)));
+}
+
 /** Records a problem; false, so that a check can `return problem(…)`. */
 type Report = (row: ImportRow, key: UnitColumnKey | "", rule: string, message: string) => false;
 
@@ -281,8 +297,17 @@ function diffRow(
   const { row, id, superior } = c;
   const existing = snapshot.units.get(id);
   const supHeader = header("superiorId");
+  // A unit the row names by its registry code is shown by that code in refusals, not by its id.
   const superiorNamed: Named[] =
-    superior && snapshot.units.has(superior) ? [{ argument: supHeader, ids: [superior] }] : [];
+    superior && snapshot.units.has(superior)
+      ? [{ argument: supHeader, ids: [superior], label: labelOf(row.superior, superior) }]
+      : [];
+  const self = (structural?: true): Named => ({
+    argument: header("id"),
+    ids: [id],
+    label: labelOf(row.id ?? row.registryCode, id),
+    structural,
+  });
   if (!existing) {
     if (!row.name) return problem(row, "name", "MISSING_VALUE", "a new unit needs a name");
     if (!row.kind) return problem(row, "kind", "MISSING_VALUE", "a new unit needs a kind");
@@ -312,7 +337,7 @@ function diffRow(
     });
     return true;
   }
-  if (outsideScope(row, [{ argument: header("id"), ids: [id] }])) return false;
+  if (outsideScope(row, [self()])) return false;
   if (row.kind && row.kind !== existing.kind)
     return problem(
       row,
@@ -340,7 +365,7 @@ function diffRow(
   if (row.validTo) {
     if (row.validTo === existing.validTo) return false;
     if (row.basis.length === 0) return missingBasis(row, problem);
-    if (outsideScope(row, [{ argument: header("id"), ids: [id], structural: true }])) return false;
+    if (outsideScope(row, [self(true)])) return false;
     const left = existing.children.filter(
       (x) => !closesBy(closing.get(x), row.validTo as string) && !movesAway(fileParent.get(x), id),
     );
@@ -362,8 +387,7 @@ function diffRow(
   if (change === "refused" || (!change && !moves)) return false;
   if (row.basis.length === 0) return missingBasis(row, problem);
   if (moves) {
-    if (outsideScope(row, [{ argument: header("id"), ids: [id], structural: true }, ...superiorNamed]))
-      return false;
+    if (outsideScope(row, [self(true), ...superiorNamed])) return false;
     if (!superiorInForce(row, snapshot, superior, effectiveOn, problem)) return false;
     plan.move.push({
       line: row.line,
@@ -377,6 +401,9 @@ function diffRow(
   if (change) plan.change.push({ ...change, line: row.line, id, basis: row.basis });
   return true;
 }
+
+/** The label of a unit the row named by something other than its id (a registry code); undefined when named by id. */
+const labelOf = (ref: string | null, id: string) => (ref && ref !== id ? `"${ref}"` : undefined);
 
 const closesBy = (lastDay: string | undefined, by: string) => lastDay !== undefined && lastDay <= by;
 const movesAway = (to: string | undefined, from: string) => to !== undefined && to !== from;

@@ -141,8 +141,21 @@ function observed<T>(
   );
 }
 
+/**
+ * The health probe's own driver holds at most this many connections: the probe runs one
+ * `RETURN 1` at a time (concurrent callers share it), so one is enough; a busy main pool
+ * never makes it wait.
+ */
+const PROBE_POOL_SIZE = 1;
+
 export class Database {
   readonly driver: Driver;
+  /**
+   * A second, one-connection driver for the health probe alone (review s10 #3): with every
+   * connection of the main pool held by slow reads, a probe that waited for one of them timed
+   * out and a busy database was declared down. A dead server still fails this probe at once.
+   */
+  private readonly probeDriver: Driver;
   readonly database: string | undefined;
   readonly health: DatabaseHealth;
   readonly writeTimeoutMs: number;
@@ -173,6 +186,11 @@ export class Database {
         : { maxTransactionRetryTime: opts.maxTransactionRetryMs }),
       userAgent: "party-org-graph",
     });
+    this.probeDriver = neo4j.driver(opts.uri, neo4j.auth.basic(opts.user, opts.password), {
+      maxConnectionPoolSize: PROBE_POOL_SIZE,
+      connectionTimeout: 5_000,
+      userAgent: "party-org-graph-probe",
+    });
     this.database = opts.database;
     this.maxRetryMs = opts.maxTransactionRetryMs ?? 30_000;
     this.writeTimeoutMs = opts.writeTimeoutMs ?? 10_000;
@@ -191,8 +209,12 @@ export class Database {
 
   /** One `RETURN 1` that must answer within `timeoutMs` (the health probe). */
   async ping(timeoutMs: number): Promise<void> {
-    // No bookmark: a follower that lags is alive, and must not wait to catch up to answer.
-    const session = this.openSession("READ", { causal: false });
+    // Its own driver (not the main pool, which busy requests may hold), and no bookmark: a
+    // follower that lags is alive, and must not wait to catch up to answer.
+    const session = this.probeDriver.session({
+      database: this.database,
+      defaultAccessMode: neo4j.session.READ,
+    });
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -293,12 +315,12 @@ export class Database {
   }
 
   /** A session, counted in sessionsInUse until it is closed. */
-  private openSession(mode: "READ" | "WRITE", { causal = true } = {}): Session {
+  private openSession(mode: "READ" | "WRITE"): Session {
     // READ sessions' transactions are read transactions: a routing driver sends them to readers.
     const session = this.driver.session({
       database: this.database,
       defaultAccessMode: mode === "READ" ? neo4j.session.READ : neo4j.session.WRITE,
-      ...(causal ? { bookmarkManager: this.bookmarks } : {}),
+      bookmarkManager: this.bookmarks,
     });
     this.sessionsInUse++;
     const close = session.close.bind(session);
@@ -313,7 +335,7 @@ export class Database {
 
   async close(): Promise<void> {
     this.health.close();
-    await this.driver.close();
+    await Promise.all([this.driver.close(), this.probeDriver.close()]);
   }
 
   private assertUp(): void {

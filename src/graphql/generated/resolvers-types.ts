@@ -168,8 +168,8 @@ export type CalendarEntryType = typeof CalendarEntryType[keyof typeof CalendarEn
 /** One entity changed by an event, with its state before and after (bản ghi kiểm toán). */
 export type Change = {
   __typename?: 'Change';
-  /** Who made it. */
-  actor: Scalars['String']['output'];
+  /** Who made it (the token's subject); null for a reader without a token (READ_ACCESS=public), as `Event.actor`. */
+  actor?: Maybe<Scalars['String']['output']>;
   /** The entity's properties after, as JSON. */
   after?: Maybe<Scalars['String']['output']>;
   /** When it was recorded, ISO date-time. */
@@ -385,7 +385,7 @@ export type DeadlineType = typeof DeadlineType[keyof typeof DeadlineType];
 /** The event that caused a change (sự kiện gây ra thay đổi), or where the change came from when no event records it. */
 export type DiffCause = {
   __typename?: 'DiffCause';
-  /** Who recorded it (người thực hiện); null for the generator's events. */
+  /** Who recorded it (người thực hiện); null for the generator's events, and for a reader without a token (READ_ACCESS=public). */
   actor?: Maybe<Scalars['String']['output']>;
   /** The provisions it rests on (căn cứ). */
   basis: Array<Citation>;
@@ -564,8 +564,8 @@ export type DueDateSource = typeof DueDateSource[keyof typeof DueDateSource];
  */
 export type Event = Node & {
   __typename?: 'Event';
-  /** Who recorded it (the token's subject) (người thực hiện). */
-  actor: Scalars['String']['output'];
+  /** Who recorded it (the token's subject, often an e-mail) (người thực hiện); null for a reader without a token (READ_ACCESS=public), whom it is not shown. */
+  actor?: Maybe<Scalars['String']['output']>;
   /** The provisions the change rests on (căn cứ). */
   basis: Array<Citation>;
   /** Each unit and relation it changed, with before and after (nhật ký thay đổi). */
@@ -2898,7 +2898,7 @@ export type CalendarEntryResolvers<ContextType = Context, ParentType extends Res
 }>;
 
 export type ChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = ResolversObject<{
-  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3036,7 +3036,7 @@ export type DueDateRuleResolvers<ContextType = Context, ParentType extends Resol
 
 export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event'], FederationReferenceType extends FederationReferenceTypes['Event'] = FederationReferenceTypes['Event']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Event']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   basis?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   changes?: Resolver<Array<ResolversTypes['Change']>, ParentType, ContextType>;
   effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;

@@ -1,4 +1,5 @@
 /** graphDiff: what changed between two dates (src/domain/diff.ts), read by src/graphql/services/graph-diff.ts. */
+import { shownActor } from "../../auth/principal.ts";
 import { isActiveOn } from "../../domain/dates.ts";
 import {
   causeKindLabel,
@@ -134,7 +135,7 @@ export const DiffResolvers: Resolvers = {
     kindLabel: (c) => causeKindLabel(c.kind),
     eventId: async (c, _, ctx) => ((await causeShown(c, ctx)) ? c.eventId : null),
     name: async (c, _, ctx) => ((await causeShown(c, ctx)) ? c.name : null),
-    actor: async (c, _, ctx) => ((await causeShown(c, ctx)) ? c.actor : null),
+    actor: async (c, _, ctx) => ((await causeShown(c, ctx)) ? shownActor(ctx.principal, c.actor) : null),
     basis: async (c, _, ctx) => ((await causeShown(c, ctx)) ? loadCitations(c.basis, ctx) : []),
     event: (c, _, ctx) => (c.source === "EVENT" ? visibleEvent(ctx, c.eventId) : null),
   },

@@ -1,5 +1,5 @@
 /** Mutations: thin — validate arguments, check the role, hand the change to the store. */
-import { assertCanWrite } from "../../auth/principal.ts";
+import { assertCanWrite, shownActor } from "../../auth/principal.ts";
 import { intervalOrderText, isInOrder } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { UNIT_ID } from "../../domain/ids.ts";
@@ -178,6 +178,7 @@ export const AuditResolvers: Resolvers = {
     // As `event(id)`: null for an event touching a unit outside the reader's subtrees.
     __resolveReference: (ref, ctx) => visibleEvent(ctx, ref.id),
     basis: (e, _, ctx) => loadCitations(e.basis, ctx),
+    actor: (e, _, ctx) => shownActor(ctx.principal, e.actor),
     units: (e, _, ctx) => loadUnits(e.unitIds, ctx),
     changes: async (e, _, ctx) =>
       keepVisible(ctx, (await changesOfEvents(ctx.db, [e.id], ctx.roundTrips))[0] ?? [], unitsNamedBy),
@@ -185,6 +186,7 @@ export const AuditResolvers: Resolvers = {
   Change: {
     // As `event(id)`: a record a scoped reader sees may belong to an event it may not see.
     event: (c, _, ctx) => visibleEvent(ctx, c.eventId),
+    actor: (c, _, ctx) => shownActor(ctx.principal, c.actor),
     cursor: (c) => encodeCursor({ at: c.at, id: c.id }),
   },
 };
