@@ -50,8 +50,8 @@ import {
 } from "./http/errors.ts";
 import { cacheabilityPlugin, graphqlHttpCaching, versionsReadForEtag } from "./http/etag.ts";
 import { graphiqlPage, mountGraphiql } from "./http/graphiql.ts";
-import { graphqlSlots } from "./http/graphql-slots.ts";
 import { graphqlPreflight } from "./http/graphql-preflight.ts";
+import { graphqlSlots } from "./http/graphql-slots.ts";
 import { mountHealth } from "./http/health.ts";
 import { mountCalendarFeed } from "./http/ical.ts";
 import { readerContext } from "./http/request-context.ts";
