@@ -91,6 +91,12 @@ export interface DiffEventRow {
   basis: string[];
   actor: string | null;
   source: "EVENT" | "GENERATED" | "SEED";
+  /**
+   * What the event's Change records changed of the unit it was read for: the unit's id (its own
+   * record) and the ids of its relations. Null for an event that records no changes (the seed's,
+   * the generator's merger events).
+   */
+  changed: readonly string[] | null;
 }
 
 export interface DiffRelationRow {
@@ -310,18 +316,48 @@ function best(events: readonly DiffEventRow[], date: string, structuralOnly: boo
 }
 
 /**
- * The event that caused a change: one naming the unit and dated the change's day (or its eve);
+ * Whether an event recorded this change of the unit: its Change records name the relation (a
+ * relation's start or end), one of the unit's structural links (a move), or the unit itself (its
+ * opening, closing, name or attributes). An event that records no changes may have made any.
+ */
+function recordedIt(
+  e: DiffEventRow,
+  draft: { type: DiffChangeType; relation: DiffRelationRow | null },
+  row: { id: string; relations: readonly DiffRelationRow[] },
+): boolean {
+  if (e.changed === null) return true;
+  if (draft.relation) return e.changed.includes(draft.relation.id);
+  if (draft.type === "UNIT_MOVED")
+    return row.relations.some(
+      (r) => r.from === row.id && STRUCTURAL_TYPES.has(r.type) && e.changed?.includes(r.id),
+    );
+  return e.changed.includes(row.id);
+}
+
+/** The links a unit's place in the hierarchy is made of (a move ends one and starts another). */
+const STRUCTURAL_TYPES: ReadonlySet<string> = new Set(["SUBORDINATE_TO", "PART_OF"]);
+
+/**
+ * The event that caused a change: one naming the unit and dated the change's day (or its eve),
+ * among them first one whose Change records name what changed (recordedIt);
  * else a restructuring of its old superior on that day (the thôn cell that moved because its
  * commune merged, the commune that moved up because its district ended), else of its new one;
  * else where the unit came from (the seed, the generator) with no event.
  */
 export function pickCause(
-  draft: { date: string; oldSuperior: string | null; newSuperior: string | null },
-  row: { origin: string | null },
+  draft: {
+    type: DiffChangeType;
+    date: string;
+    oldSuperior: string | null;
+    newSuperior: string | null;
+    relation: DiffRelationRow | null;
+  },
+  row: { id: string; origin: string | null; relations: readonly DiffRelationRow[] },
   own: readonly DiffEventRow[],
   superiors: (id: string) => readonly DiffEventRow[],
 ): DiffCause {
-  const direct = best(own, draft.date, false);
+  const recorded = own.filter((e) => recordedIt(e, draft, row));
+  const direct = best(recorded.length > 0 ? recorded : own, draft.date, false);
   if (direct) return fromEvent(direct, true);
   // The superior it left first: a cell moved because its commune merged, a commune because its
   // district ended — not because of what founded the superior it joined.

@@ -31,22 +31,33 @@ const inputs = (values: Record<string, unknown>) => ({ input: values });
 
 /**
  * The events dated in the window [f, t] that name unit `u`, each as a list (asEvents reads it):
- * mutations' Event nodes, and the generator's or the seed's MergerEvent nodes.
+ * mutations' Event nodes with the ids of what their Change records changed of `u` (the unit, its
+ * relations), and the generator's or the seed's MergerEvent nodes (which record no changes).
  */
 const EVENTS_OF_U = `[(u)<-[:AFFECTED]-(e:Event) WHERE e.effectiveOn >= f AND e.effectiveOn <= t
-       | [e.id, e.kind, e.note, toString(e.effectiveOn), coalesce(e.basis, []), e.actor, 'EVENT']]
+       | [e.id, e.kind, e.note, toString(e.effectiveOn), coalesce(e.basis, []), e.actor, 'EVENT',
+          [(u)<-[:CHANGED]-(ch:Change) WHERE ch.eventId = e.id | ch.entityId]]]
      + [(u)<-[:ENDED|FOUNDED]-(m:MergerEvent) WHERE m.date >= f AND m.date <= t
        | [m.id, m.kind, m.name, toString(m.date), coalesce(m.basis, []), null,
-          CASE m.origin WHEN 'seed' THEN 'SEED' ELSE 'GENERATED' END]]`;
+          CASE m.origin WHEN 'seed' THEN 'SEED' ELSE 'GENERATED' END, null]]`;
 
-type EventList = [string, string, string | null, string, string[], string | null, DiffEventRow["source"]];
+type EventList = [
+  string,
+  string,
+  string | null,
+  string,
+  string[],
+  string | null,
+  DiffEventRow["source"],
+  string[] | null,
+];
 
 /** The events of EVENTS_OF_U, each once (a merger that both ended and founded the unit names it twice). */
 function asEvents(lists: readonly EventList[]): DiffEventRow[] {
   const events: DiffEventRow[] = [];
-  for (const [id, kind, name, effectiveOn, basis, actor, source] of lists)
+  for (const [id, kind, name, effectiveOn, basis, actor, source, changed] of lists)
     if (!events.some((e) => e.id === id && e.source === source))
-      events.push({ id, kind, name, effectiveOn, basis, actor, source });
+      events.push({ id, kind, name, effectiveOn, basis, actor, source, changed: changed ?? null });
   return events;
 }
 

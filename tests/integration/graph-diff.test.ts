@@ -296,7 +296,8 @@ describe("graphDiff names the recorded event", () => {
         `mutation { setSuperior(unitId: "${P}xa", superiorId: "${P}tinh", effectiveOn: "2025-08-01", basis: ["dieu-le-dang-whole"]) { id } }`,
       );
       expect(moved.errors).toBeUndefined();
-      const d = await diff({ from: "2025-07-31", to: "2025-08-01", under: [`${P}tinh`] });
+      // As an admin: an anonymous reader is not shown the actor (anonymous-reader.test.ts).
+      const d = await diff({ from: "2025-07-31", to: "2025-08-01", under: [`${P}tinh`] }, server, admin);
       const move = d.nodes.find((c) => c.type === "UNIT_MOVED");
       expect(move).toMatchObject({
         unit: { id: `${P}xa` },
@@ -310,6 +311,44 @@ describe("graphDiff names the recorded event", () => {
         direct: true,
         basis: [{ id: "dieu-le-dang-whole" }],
       });
+    },
+    SLOW,
+  );
+});
+
+describe("graphDiff names, for each change of one day, the event that recorded it", () => {
+  it(
+    "a move, a rename and a new relation of one unit on one day each cite their own event",
+    async () => {
+      const t = `${P}cause-tinh`;
+      const h = `${P}cause-huyen`;
+      const x = `${P}cause-xa`;
+      await create(server, admin, { id: t, kind: "PROVINCIAL_COMMITTEE" }, "bch-trung-uong");
+      await create(server, admin, { id: h, kind: "DISTRICT_COMMITTEE" }, t);
+      await create(server, admin, { id: x, kind: "COMMUNE_COMMITTEE" }, h);
+      const on = `effectiveOn: "2025-08-01", basis: ["dieu-le-dang-whole"]`;
+      const eventOf = async (mutation: string) => {
+        const r = await gqlAs<Record<string, { id: string }>>(
+          server,
+          admin,
+          `mutation { m: ${mutation} { id } }`,
+        );
+        expect(r.errors).toBeUndefined();
+        return r.data?.m?.id;
+      };
+      const move = await eventOf(`setSuperior(unitId: "${x}", superiorId: "${t}", ${on})`);
+      const rename = await eventOf(`updateUnit(input: { id: "${x}", name: "Đảng ủy xã Đổi Tên", ${on} })`);
+      const relation = await eventOf(
+        `addRelation(input: { type: REPORTS_TO, fromId: "${x}", toId: "${t}", validFrom: "2025-08-01", basis: ["dieu-le-dang-whole"] })`,
+      );
+      const d = await diff({ from: "2025-07-31", to: "2025-08-01", under: [t] }, server, admin);
+      const causeOf = (type: string, relationType: string | null = null) =>
+        d.nodes.find((c) => c.unit.id === x && c.type === type && c.relationType === relationType)?.cause
+          .eventId;
+      expect(causeOf("UNIT_MOVED")).toBe(move);
+      expect(causeOf("UNIT_RENAMED")).toBe(rename);
+      expect(causeOf("RELATION_STARTED", "REPORTS_TO")).toBe(relation);
+      expect(new Set([move, rename, relation]).size).toBe(3);
     },
     SLOW,
   );

@@ -41,6 +41,7 @@ const merger = (id: string, kind = "COMMUNE_MERGER", effectiveOn = "2025-07-01")
   basis: ["p-1"],
   actor: null,
   source: "GENERATED",
+  changed: null,
 });
 
 const input = (events: Record<string, DiffEventRow[]> = {}, scope?: Set<string>) => ({
@@ -162,8 +163,8 @@ describe("pickCause", () => {
     };
     const far = merger("old", "COMMUNE_MERGER", "2025-06-01");
     const c = pickCause(
-      { date: "2025-07-01", oldSuperior: null, newSuperior: null },
-      { origin: "api" },
+      { type: "UNIT_CLOSED", date: "2025-07-01", oldSuperior: null, newSuperior: null, relation: null },
+      { id: "u", origin: "api", relations: [] },
       [far, eve],
       () => [],
     );
@@ -179,19 +180,65 @@ describe("pickCause", () => {
     };
     const of = (id: string) => events[id] ?? [];
     const up = pickCause(
-      { date: "2025-07-01", oldSuperior: "huyen", newSuperior: "tinh" },
-      { origin: "seed" },
+      { type: "UNIT_MOVED", date: "2025-07-01", oldSuperior: "huyen", newSuperior: "tinh", relation: null },
+      { id: "u", origin: "seed", relations: [] },
       [],
       of,
     );
     expect(up).toMatchObject({ kind: "ABOLISHED_LEVEL", eventId: "z-district", direct: false });
     const joined = pickCause(
-      { date: "2025-07-01", oldSuperior: "x", newSuperior: "tinh" },
-      { origin: "seed" },
+      { type: "UNIT_MOVED", date: "2025-07-01", oldSuperior: "x", newSuperior: "tinh", relation: null },
+      { id: "u", origin: "seed", relations: [] },
       [],
       of,
     );
     expect(joined).toMatchObject({ kind: "MERGE", eventId: "a-merger", direct: false });
+  });
+
+  it("files each change of one day under the event that recorded it (a move, a rename, a relation)", () => {
+    // Review s11 #7: three events on the unit on one day; each change names the one whose Change
+    // records changed it, not the move for all three.
+    const link = (
+      id: string,
+      type: string,
+      to: string,
+      validFrom: string | null,
+      validTo: string | null,
+    ) => ({
+      id,
+      type,
+      from: "u",
+      to,
+      validFrom,
+      validTo,
+    });
+    const row = {
+      id: "u",
+      origin: "api",
+      relations: [
+        link("old-link", "SUBORDINATE_TO", "a", "2020-01-01", "2025-07-31"),
+        link("new-link", "SUBORDINATE_TO", "b", "2025-08-01", null),
+        link("rep", "REPORTS_TO", "b", "2025-08-01", null),
+      ],
+    };
+    const recorded = (id: string, kind: string, changed: string[]) => ({
+      ...merger(id, kind, "2025-08-01"),
+      source: "EVENT" as const,
+      changed,
+    });
+    const events = [
+      recorded("e-1-move", "SET_SUPERIOR", ["old-link", "new-link"]),
+      recorded("e-2-rename", "UPDATE_UNIT", ["u"]),
+      recorded("e-3-relation", "ADD_RELATION", ["rep"]),
+    ];
+    const cause = (draft: Parameters<typeof pickCause>[0]) => pickCause(draft, row, events, () => []).eventId;
+    const on = { date: "2025-08-01", oldSuperior: null, newSuperior: null, relation: null };
+    expect(cause({ ...on, type: "UNIT_MOVED", oldSuperior: "a", newSuperior: "b" })).toBe("e-1-move");
+    expect(cause({ ...on, type: "UNIT_RENAMED" })).toBe("e-2-rename");
+    expect(cause({ ...on, type: "RELATION_STARTED", relation: row.relations[2] ?? null })).toBe(
+      "e-3-relation",
+    );
+    expect(cause({ ...on, type: "RELATION_STARTED", relation: row.relations[1] ?? null })).toBe("e-1-move");
   });
 
   it("maps the restructuring events to their kinds", () => {
@@ -205,8 +252,8 @@ describe("pickCause", () => {
     ].map(
       (k) =>
         pickCause(
-          { date: "2025-07-01", oldSuperior: null, newSuperior: null },
-          { origin: "api" },
+          { type: "UNIT_CLOSED", date: "2025-07-01", oldSuperior: null, newSuperior: null, relation: null },
+          { id: "u", origin: "api", relations: [] },
           [merger("e", k)],
           () => [],
         ).kind,
