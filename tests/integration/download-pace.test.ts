@@ -11,6 +11,7 @@
  */
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { eventually } from "./helpers/eventually.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -36,16 +37,6 @@ afterAll(async () => {
   await server?.db.write("MATCH (u:Unit) WHERE u.id STARTS WITH $p DETACH DELETE u", { p: P });
   await server?.close();
 });
-
-/** Polls until `check` holds, for at most `ms` (a liveness bound: it must happen, not hang). */
-async function eventually<T>(probe: () => Promise<T>, check: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (check(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function download(path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`${server.base}${path}`);

@@ -14,6 +14,7 @@
  * superior per unit; it is written straight into Neo4j, and removed afterwards.)
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { eventually } from "./helpers/eventually.ts";
 import { TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -35,16 +36,6 @@ async function ladderReads(): Promise<string[]> {
     "SHOW TRANSACTIONS YIELD currentQuery, parameters RETURN currentQuery, parameters",
   );
   return rows.filter((r) => JSON.stringify(r.parameters).includes(P)).map((r) => String(r.currentQuery));
-}
-
-/** Polls until `check` holds, for at most `ms` (a liveness bound: it must happen, not hang). */
-async function eventually<T>(probe: () => Promise<T>, check: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (check(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** A download; `complete` false when its connection was cut mid-stream (past EXPORT_TIMEOUT_MS on a loaded machine). */
