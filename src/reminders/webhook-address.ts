@@ -67,9 +67,14 @@ export function webhookHostProblem(hostname: string, allowedHosts: readonly stri
   return range === null ? null : notPublicMessage(host, null, range);
 }
 
+/**
+ * The refusal. For a name resolved when posting, neither the address it resolved to nor its range:
+ * the message is kept as the subscription's lastError, which its editor reads, and would map
+ * internal names to addresses. An address the editor wrote is named with its range.
+ */
 function notPublicMessage(host: string, address: string | null, range: string): string {
-  const target = address === null || address === host ? host : `${host} resolves to ${address}, which`;
-  return `${target} is not a public address (${range}); only public addresses are posted to unless the host is listed in REMINDERS_WEBHOOK_HOSTS`;
+  const why = address === null || address === host ? ` (${range})` : "";
+  return `${host} is not a public address${why}; only public addresses are posted to unless the host is listed in REMINDERS_WEBHOOK_HOSTS`;
 }
 
 /** A post refused because of where it would connect: final, never retried. */
