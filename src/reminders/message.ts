@@ -162,12 +162,20 @@ export function reminderText(
   ].join("\n");
 }
 
+/**
+ * The text with Synology Chat's link markup (`<https://…|text>`) made inert: names, subjects and
+ * notes are editors' text, and must not become a link that reads as the reminder's own.
+ */
+function withoutLinkMarkup(text: string): string {
+  return text.replace(/[<>]/g, (c) => (c === "<" ? "‹" : "›"));
+}
+
 /** The request a target format takes: Synology Chat wants a form field `payload` holding JSON. */
 export function webhookRequest(format: ReminderFormat, r: Reminder): { contentType: string; body: string } {
   if (format === "synology")
     return {
       contentType: "application/x-www-form-urlencoded",
-      body: new URLSearchParams({ payload: JSON.stringify({ text: r.text }) }).toString(),
+      body: new URLSearchParams({ payload: JSON.stringify({ text: withoutLinkMarkup(r.text) }) }).toString(),
     };
   return {
     contentType: "application/json",

@@ -90,6 +90,17 @@ describe("lead-day windows", () => {
     expect(contentType).toBe("application/x-www-form-urlencoded");
     expect(JSON.parse(new URLSearchParams(body).get("payload") ?? "")).toEqual({ text: r.text });
   });
+
+  it("make Synology Chat's link markup in editors' text inert (review s11 #7)", () => {
+    const [r] = dueReminders(sub([3]), unit, [entry("e1", "2026-06-25")], "2026-06-24", names, "u.ics");
+    if (!r) throw new Error("no reminder");
+    const lure = { ...r, text: `${r.text}\n<https://evil.example/login|Mở báo cáo>` };
+    const { body } = webhookRequest("synology", lure);
+    const text = (JSON.parse(new URLSearchParams(body).get("payload") ?? "") as { text: string }).text;
+    expect(text).not.toMatch(/[<>]/);
+    expect(text).toContain("‹https://evil.example/login|Mở báo cáo›");
+    expect(JSON.parse(webhookRequest("json", lure).body).text).toBe(lure.text);
+  });
 });
 
 describe("webhook targets", () => {
