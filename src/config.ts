@@ -237,6 +237,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       message:
         "must be an https: address (http: only on this machine): keys fetched in the clear can be swapped",
     })
+    .refine((c) => !c.FEED_TOKEN_SECRET || c.FEED_TOKEN_SECRET !== c.JWT_SECRET, {
+      path: ["FEED_TOKEN_SECRET"],
+      message:
+        "must differ from JWT_SECRET: a feed link signed with the bearer tokens' key could be presented as a bearer token",
+    })
     .refine((c) => !c.NEO4J_URI || c.NEO4J_PASSWORD, {
       path: ["NEO4J_PASSWORD"],
       message: "must be set when NEO4J_URI is (only the embedded Neo4j gets a generated password)",

@@ -40,6 +40,16 @@ describe("loadConfig", () => {
     expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8" }).TRUST_PROXY).toBe("loopback, 10.0.0.0/8");
   });
 
+  it("refuses a FEED_TOKEN_SECRET equal to JWT_SECRET", () => {
+    const secret = "a".repeat(40);
+    expect(() => loadConfig({ JWT_SECRET: secret, FEED_TOKEN_SECRET: secret })).toThrow(
+      /FEED_TOKEN_SECRET must differ from JWT_SECRET/,
+    );
+    expect(loadConfig({ JWT_SECRET: secret, FEED_TOKEN_SECRET: "b".repeat(40) }).FEED_TOKEN_SECRET).toBe(
+      "b".repeat(40),
+    );
+  });
+
   it("takes a JWKS only over https (http on localhost) and with an audience", () => {
     const jwks = "https://id.example.vn/.well-known/jwks.json";
     expect(() => loadConfig({ JWT_JWKS_URL: jwks })).toThrow(/JWT_AUDIENCE must be set when JWT_JWKS_URL is/);
