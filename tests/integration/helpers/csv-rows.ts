@@ -15,3 +15,23 @@ export function csvRows(body: string): string[] {
   if (current !== "") rows.push(current);
   return rows.slice(1);
 }
+
+/** The cells of one CSV row (quoted cells may hold commas; "" is a quote). */
+export function csvCells(row: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < row.length; i++) {
+    const c = row[i];
+    if (quoted && c === '"' && row[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (c === "," && !quoted) {
+      cells.push(cell);
+      cell = "";
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
