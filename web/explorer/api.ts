@@ -1,7 +1,9 @@
 /**
  * The page's only way to the data: the public GraphQL API at /graphql, the same contract any
  * frontend uses. A token typed into the settings (kept in sessionStorage) rides as a bearer
- * header, and as ?access_token= on the export and calendar links.
+ * header — on the downloads too (fetched, then saved from memory), never in a URL: a URL stays in
+ * history and proxy logs. The calendar's subscription link is a feed link minted for the reader
+ * (mintFeedCapability), read-only and for that one calendar, not the token.
  */
 
 const TOKEN_KEY = "explorer.token";
@@ -15,11 +17,50 @@ export function setAccessToken(token: string): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-/** A link to a non-GraphQL route (export, .ics) carrying the token when there is one. */
-export function withToken(path: string): string {
+function authorization(): Record<string, string> {
   const token = accessToken();
-  if (!token) return path;
-  return `${path}${path.includes("?") ? "&" : "?"}access_token=${encodeURIComponent(token)}`;
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/**
+ * Downloads a file route (/export, /registry) with the token in the Authorization header, and
+ * saves it under the name the service gives (Content-Disposition). A refusal is an ApiError with
+ * the service's Vietnamese message.
+ */
+export async function downloadFile(path: string): Promise<void> {
+  const res = await fetch(path, { headers: authorization() });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as {
+      error?: { code?: string; message?: string; messageVi?: string };
+    };
+    throw new ApiError(
+      body.error?.messageVi ?? body.error?.message ?? `Máy chủ trả lời ${res.status}`,
+      body.error?.code,
+    );
+  }
+  const disposition = res.headers.get("content-disposition") ?? "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1];
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name ? decodeURIComponent(name) : (path.split("/").pop()?.split("?")[0] ?? "download");
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The browser has taken the file by the next turn; the memory is released after it.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const MINT_FEED = `mutation MintFeed($input: MintFeedCapabilityInput!) {
+  mintFeedCapability(input: $input) { path capability { id expiresAt } }
+}`;
+
+/** A feed link to a unit's calendar minted for the reader: the full URL to paste into a calendar client. */
+export async function mintCalendarLink(unitId: string): Promise<{ url: string; expiresAt: string }> {
+  const { mintFeedCapability: m } = await gql<{
+    mintFeedCapability: { path: string; capability: { id: string; expiresAt: string } };
+  }>(MINT_FEED, { input: { unitId } });
+  return { url: `${location.origin}${m.path}`, expiresAt: m.capability.expiresAt };
 }
 
 export class ApiError extends Error {
@@ -32,9 +73,7 @@ export class ApiError extends Error {
 }
 
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  const token = accessToken();
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { "content-type": "application/json", ...authorization() };
   const res = await fetch("/graphql", {
     method: "POST",
     headers,

@@ -3,7 +3,7 @@
  * panel and the URL state together. Everything is read through the public GraphQL API.
  */
 import "./style.css";
-import { accessToken, gql, setAccessToken, withToken } from "./api.ts";
+import { accessToken, downloadFile, gql, setAccessToken } from "./api.ts";
 import { mountCompare } from "./compare.ts";
 import { GraphCanvas, type NodeData } from "./graph.ts";
 import { renderIntegrity } from "./integrity.ts";
@@ -161,10 +161,25 @@ function syncExports(): void {
     const href = hrefs[a.dataset.export ?? ""];
     a.classList.toggle("hidden", !href);
     if (href) {
-      a.href = withToken(href);
+      a.href = href;
       a.setAttribute("download", "");
     }
   }
+}
+
+/**
+ * With a token, a download is fetched with it in the Authorization header and saved from memory;
+ * without one the plain link downloads (public reading).
+ */
+function attachDownloads(): void {
+  $("exports").addEventListener("click", (e) => {
+    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>("a[data-export]");
+    if (!a || !accessToken()) return;
+    e.preventDefault();
+    downloadFile(a.getAttribute("href") as string).catch((err: unknown) =>
+      status(err instanceof Error ? err.message : String(err), true),
+    );
+  });
 }
 
 function selectUnit(id: string): void {
@@ -229,6 +244,7 @@ async function start(): Promise<void> {
   attachToolbar();
   attachUnitLinks();
   attachSettings();
+  attachDownloads();
   await setUpSlider();
   await redraw();
 }

@@ -1,9 +1,9 @@
 /**
  * The side panel (thông tin đơn vị): kind, level, validity, superior, reporting obligations with
  * each citation readable in place, meeting rules, tasks, the next calendar items with the .ics
- * link, and the change history. Three requests, so that one failing leaves the others shown.
+ * link (with a token: a feed link minted on request, never the token), and the change history. Three requests, so that one failing leaves the others shown.
  */
-import { gql, withToken } from "./api.ts";
+import { accessToken, gql, mintCalendarLink } from "./api.ts";
 import { escapeHtml as h, vnDate } from "./vocabulary.ts";
 
 const CITATION = "id label article clause excerpt document { number title }";
@@ -190,7 +190,7 @@ export async function renderPanel(target: HTMLElement, unitId: string, asOf: str
     const items = c.entries.slice(0, 6);
     html += section(
       "Lịch sắp tới",
-      `${items.length ? `<ul>${items.map((e) => `<li>${vnDate(e.date)} — <span class="muted">${h(e.typeLabel)}</span> ${h(e.title)}</li>`).join("")}</ul>` : `<p class="muted">Không có mục nào trong 120 ngày.</p>`}<p><a data-testid="ics-link" href="${h(withToken(c.feedPath))}">Đăng ký lịch (.ics)</a></p>`,
+      `${items.length ? `<ul>${items.map((e) => `<li>${vnDate(e.date)} — <span class="muted">${h(e.typeLabel)}</span> ${h(e.title)}</li>`).join("")}</ul>` : `<p class="muted">Không có mục nào trong 120 ngày.</p>`}${accessToken() ? `<p data-testid="ics-feed"><button type="button" data-testid="ics-mint">Tạo liên kết đăng ký lịch (.ics)</button></p>` : `<p><a data-testid="ics-link" href="${h(c.feedPath)}">Đăng ký lịch (.ics)</a></p>`}`,
       "calendar",
     );
   } else html += section("Lịch sắp tới", failed(calendar.reason), "calendar");
@@ -210,4 +210,24 @@ export async function renderPanel(target: HTMLElement, unitId: string, asOf: str
     );
   } else html += section("Lịch sử thay đổi", failed(history.reason), "history");
   target.innerHTML = html;
+  const mint = target.querySelector<HTMLButtonElement>('[data-testid="ics-mint"]');
+  mint?.addEventListener("click", () => void showFeedLink(mint, unitId));
+}
+
+/**
+ * Mints a feed link for the unit's calendar (read-only, this calendar only, with the reader's
+ * scopes) and shows it to copy into Outlook, Google Calendar or Thunderbird.
+ */
+async function showFeedLink(button: HTMLButtonElement, unitId: string): Promise<void> {
+  const place = button.parentElement as HTMLElement;
+  button.disabled = true;
+  try {
+    const { url, expiresAt } = await mintCalendarLink(unitId);
+    place.innerHTML = `<a data-testid="ics-link" href="${h(url)}">Đăng ký lịch (.ics)</a>
+      <input data-testid="ics-url" readonly value="${h(url)}" />
+      <span class="muted">Liên kết chỉ đọc lịch của đơn vị này, hết hạn ${vnDate(expiresAt.slice(0, 10))}; thu hồi bằng revokeFeedCapability.</span>`;
+    place.querySelector("input")?.select();
+  } catch (e) {
+    place.innerHTML = failed(e);
+  }
 }
