@@ -76,6 +76,8 @@ async function removeFuzzWrites(): Promise<void> {
     `MATCH (e:Event {actor: $actor}) OPTIONAL MATCH (c:Change)-[:IN_EVENT]->(e) DETACH DELETE c, e`,
     { actor: EDITOR },
   );
+  // Feed links the fuzz minted (mintFeedCapability: any reader may mint one).
+  await server.db.write("MATCH (f:FeedCapability) WHERE f.createdBy STARTS WITH 'fuzz-' DETACH DELETE f");
   await removeSandbox(server.db, P);
 }
 
