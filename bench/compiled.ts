@@ -20,11 +20,17 @@ export interface CompiledServers {
   lib: string;
 }
 
-export async function compileServers(root: string): Promise<CompiledServers> {
-  const started = Date.now();
+/** `npm run build` (scripts/build.ts: tsc into dist/); answers dist/main.js. */
+export function buildOurServer(root: string): string {
   const tsx = ["--import", "tsx", path.join(root, "scripts", "build.ts")];
   const run = spawnSync(process.execPath, tsx, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   if (run.status !== 0) throw new Error(`npm run build failed (exit ${run.status ?? run.signal})`);
+  return path.join(root, "dist", "main.js");
+}
+
+export async function compileServers(root: string): Promise<CompiledServers> {
+  const started = Date.now();
+  const ours = buildOurServer(root);
   const lib = path.join(root, ".data", "bench", "compiled", "lib-server.mjs");
   await build({
     entryPoints: [path.join(root, "bench", "neo4j-graphql", "server.ts")],
@@ -39,5 +45,5 @@ export async function compileServers(root: string): Promise<CompiledServers> {
   console.log(
     `compiled the servers in ${((Date.now() - started) / 1000).toFixed(1)} s (dist/main.js, ${path.relative(root, lib)})`,
   );
-  return { ours: path.join(root, "dist", "main.js"), lib };
+  return { ours, lib };
 }

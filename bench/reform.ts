@@ -1,7 +1,9 @@
 /**
  * The 2025 reform replayed nationally (issue 16, item 5):
  * `npx tsx bench/reform.ts --scale 1 [--seed 42] [--concurrency 8] [--sample 1000]
- *  [--reference .data-reform/ref-1] [--record] [--replay-only] [--cut-only]`.
+ *  [--reference .data-reform/ref-1] [--record] [--replay-only] [--cut-only] [--compiled]`.
+ * `--compiled` runs our server as `npm start` does (npm run build, node dist/main.js) instead of
+ * under tsx, whose loader and source maps cost memory and time production does not pay.
  *
  * 1. Reference: the bulk-imported full history at `--scale` in its own embedded Neo4j (imported
  *    when missing; `--reference` may name a copy of the bench store), behind our server: the
@@ -31,7 +33,8 @@ import { generateNation } from "../src/generator/national/index.ts";
 import { preReformCut } from "../src/generator/national/reform-cut.ts";
 import { type ProvinceReform, provinceReform } from "../src/generator/national/reform-plan.ts";
 import { checkAnchors, importGenerated } from "../src/store/bulk-import.ts";
-import { postGraphql, signToken, startOurServer, stopOurServer } from "./http-client.ts";
+import { buildOurServer } from "./compiled.ts";
+import { postGraphql, signToken, startCompiledServer, startOurServer, stopOurServer } from "./http-client.ts";
 import { startBenchNeo4j } from "./neo4j.ts";
 import {
   brokenInvariants,
@@ -64,6 +67,7 @@ const { values: args } = parseArgs({
     // Only import the pre-reform cut (a long import started ahead of the replay).
     "cut-only": { type: "boolean", default: false },
     provinces: { type: "string" },
+    compiled: { type: "boolean", default: false },
   },
 });
 
@@ -86,13 +90,16 @@ const replayAgent = new Agent({
 async function startServer(
   uri: string,
 ): Promise<{ proc: ChildProcess; url: string; gql: Gql; memory: ReturnType<typeof memorySampler> }> {
-  const { proc, url } = await startOurServer(uri, args.port, {
+  const env = {
     JWT_SECRET,
     // An abolishLevel or a province's merger moves hundreds of units in one transaction.
     WRITE_TIMEOUT_MS: String(REQUEST_BUDGET_MS),
     REQUEST_TIMEOUT_MS: String(REQUEST_BUDGET_MS),
     MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
-  });
+  };
+  const { proc, url } = args.compiled
+    ? await startCompiledServer(uri, args.port, env)
+    : await startOurServer(uri, args.port, env);
   const jwt = await signToken(JWT_SECRET, { role: "admin" }, "bench-reform", 86_400);
   const memory = memorySampler(proc.pid as number, url);
   const gql: Gql = (query, variables) =>
@@ -229,6 +236,7 @@ async function main(): Promise<void> {
     log(`pre-reform cut ready (${seconds.toFixed(1)} s of import)`);
     process.exit(0);
   }
+  if (args.compiled) buildOurServer(ROOT);
   log(`planning the reform at scale ${scale}, seed ${seed}…`);
   const { plans, all, seconds: planSeconds } = planNation();
   const problems = plans.flatMap((p) => p.problems.map((x) => `${p.key}: ${x}`));

@@ -17,7 +17,7 @@
  * `--record` appends the table to bench/results/writes-<date>.json. `--compiled` runs our server
  * compiled (npm run build, node dist/main.js), as production does, instead of under tsx.
  */
-import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -26,6 +26,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generateInto } from "../src/cli/generate.ts";
 import { type Database, Database as DatabaseClass } from "../src/store/database.ts";
+import { buildOurServer } from "./compiled.ts";
 import { postGraphql, rssMb, signToken, startCompiledServer, startOurServer } from "./http-client.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
 import { checkMoved, loadWorkload, type ProvinceWork } from "./writes-workload.ts";
@@ -249,11 +250,7 @@ async function startCompiled(
   port: string,
   nodeArgs: readonly string[],
 ): Promise<{ proc: ChildProcess; url: string }> {
-  const built = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "build.ts")], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status ?? built.signal})`);
+  buildOurServer(ROOT);
   return startCompiledServer(uri, port, { JWT_SECRET }, nodeArgs);
 }
 
