@@ -24,6 +24,12 @@ export interface Named {
   label?: string;
   /** The units are moved, closed, split or merged away, or lose their structural link: they must lie strictly below a scope root. */
   structural?: boolean;
+  /**
+   * With `structural`: the units GAIN a structural link (addRelation of PART_OF or SUBORDINATE_TO)
+   * and leave nothing, so they are judged on the change's own day — only units a change moves,
+   * closes, splits or merges away are judged from the day before (change-session.ts leavingIds).
+   */
+  gains?: boolean;
 }
 
 /** For each id asked about: whether it lies in one of the subtrees (the root included), and whether strictly below a root. */

@@ -287,9 +287,9 @@ function openSession(
   };
 }
 
-/** The units a change moves, closes, splits or merges away (Named.structural): judged from the day before it. */
+/** The units a change moves, closes, splits or merges away (Named.structural, not gains): judged from the day before it. */
 function leavingIds(named: readonly Named[]): Set<string> {
-  return new Set(idsOf(named.filter((n) => n.structural)));
+  return new Set(idsOf(named.filter((n) => n.structural && !n.gains)));
 }
 
 /** What a lock statement is asked about scope: for an editor whose change has touched nothing yet. */

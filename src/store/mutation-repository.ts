@@ -527,7 +527,12 @@ export const mutations = {
         // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
         await s.authorize(
           [
-            { argument: "input.fromId", ids: [a.fromId], structural: STRUCTURAL.includes(a.type) },
+            {
+              argument: "input.fromId",
+              ids: [a.fromId],
+              structural: STRUCTURAL.includes(a.type),
+              gains: true,
+            },
             { argument: "input.toId", ids: [a.toId] },
             { argument: "input.via", ids: a.via ?? [] },
           ],

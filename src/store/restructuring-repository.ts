@@ -681,7 +681,12 @@ export const restructurings = {
             await s.authorize(
               rels.flatMap((r) => [
                 // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
-                { argument: `${r.argument}.fromId`, ids: [r.from], structural: STRUCTURAL.includes(r.type) },
+                {
+                  argument: `${r.argument}.fromId`,
+                  ids: [r.from],
+                  structural: STRUCTURAL.includes(r.type),
+                  gains: true,
+                },
                 { argument: `${r.argument}.toId`, ids: [r.to] },
                 { argument: `${r.argument}.via`, ids: [...(r.via ?? [])] },
               ]),

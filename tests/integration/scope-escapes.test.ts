@@ -256,6 +256,38 @@ describe("a unit that left the scope on a day is not the editor's from that day"
     expect(theirs.errors).toBeUndefined();
   });
 
+  it("a structural link FROM it dated the day it left is refused: it gains a link, it leaves nothing (review s12)", async () => {
+    const ids = await movedOut();
+    const mine = await editor([ids.tinh]);
+    // PART_OF from the commune that left to a district still inside would hang it (and its subtree)
+    // back below the editor's root for good: ONE_WHOLE and ONE_DIRECT_SUPERIOR are per type.
+    await refused(
+      mine,
+      ADD.replace('"2024-01-01"', `"${ON}"`),
+      { type: "PART_OF", a: ids.xa, b: ids.huyen2 },
+      { rule: "EDITOR_SCOPE", names: [ids.xa] },
+    );
+    await refused(
+      mine,
+      `mutation ($input: AddRelationsInput!) { addRelations(input: $input) { id } }`,
+      {
+        input: {
+          relations: [
+            {
+              type: "PART_OF",
+              fromId: ids.xa,
+              toId: ids.huyen2,
+              validFrom: ON,
+              basis: ["dieu-le-dang-whole"],
+            },
+          ],
+          basis: ["dieu-le-dang-whole"],
+        },
+      },
+      { rule: "EDITOR_SCOPE", names: [ids.xa] },
+    );
+  });
+
   it("a registry import dated the day it left finds it outside (dry run)", async () => {
     const ids = await movedOut();
     const form = new FormData();
