@@ -105,8 +105,10 @@ export class ResultCache {
   ) {
     this.lru = new LRUCache<string, Entry>({
       maxSize: Math.max(1, Math.floor(maxMb * 1024 * 1024)),
-      // An estimate (UTF-16 characters of the JSON form ≈ bytes held), paid once per miss.
-      sizeCalculation: (value) => (value === NOTHING ? 16 : JSON.stringify(value).length * 2 + 64),
+      // An estimate (UTF-16 characters of the key and the JSON form ≈ bytes held), paid once per
+      // miss. The key counts too: a miss for a long unknown id holds little value but a long key.
+      sizeCalculation: (value, key) =>
+        key.length * 2 + (value === NOTHING ? 16 : JSON.stringify(value).length * 2) + 64,
       dispose: (_value, _key, reason) => {
         if (reason === "evict") this.evictions++;
       },

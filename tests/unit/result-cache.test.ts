@@ -165,6 +165,23 @@ describe("ResultCache", () => {
     expect(calls).toEqual([["u0"]]);
   });
 
+  it("counts the key's size too: long unknown ids cannot hold memory past the bound (review s12)", async () => {
+    const s = store();
+    const cache = new ResultCache(0.01, s.readVersions); // ~10 KB
+    // 100 'nothing found' answers, each under a 5,000-character key: ~1 MB if keys were free.
+    for (let i = 0; i < 100; i++)
+      await cache.batch(
+        cache.request(),
+        "unit",
+        [`missing-${i}-${"k".repeat(5000)}`],
+        same,
+        s.load,
+        () => {},
+      );
+    expect(cache.bytes).toBeLessThanOrEqual(0.01 * 1024 * 1024);
+    expect(cache.size).toBeLessThan(2);
+  });
+
   it("shares one version check among requests that ask before it starts", async () => {
     const s = store();
     const cache = new ResultCache(1, s.readVersions);
