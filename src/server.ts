@@ -123,9 +123,10 @@ export async function startServer(opts: {
   mountRoutes(app, deps, () => drainer.draining);
   app.use(
     "/graphql",
-    graphqlSlots(config.GRAPHQL_CONCURRENCY),
     express.json({ limit: BODY_LIMIT }),
     graphqlPreflight,
+    // After the body is read: a client trickling its body holds a connection, never a slot.
+    graphqlSlots(config.GRAPHQL_CONCURRENCY),
     guardResponse(config, log),
     graphqlHttpCaching(deps),
     expressMiddleware(apollo, { context: graphqlContext(deps) }),

@@ -5,6 +5,8 @@
  * by HEAP_GROWING_PERCENT past what is alive at a collection, so 32 large answers at once raised
  * the service's RSS by 40–60 MB (bench/RESULTS.md, "memory18"). One Node process uses one core: a
  * few requests under way keep it busy while others wait on Neo4j, and more only interleave.
+ * Mounted after the body parser (src/server.ts): a slot is taken only by a request whose body has
+ * arrived, so slow or stalled uploads cannot hold every slot.
  */
 import type { RequestHandler } from "express";
 
