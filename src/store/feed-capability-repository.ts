@@ -2,12 +2,15 @@
  * Feed capabilities in Neo4j (migration 013): every minted link, so that its minter can list
  * and revoke it and a revoked one stops reading at once. The link itself (the signed JWT) is
  * never stored; the node holds what it says and when it was revoked. Mints and revocations raise
- * the graph's version, as every write that changes an answer must (src/http/etag.ts).
+ * the feed links' version (the ETag's, src/http/etag.ts), not the hierarchy's: a viewer minting
+ * links must not empty every reader's held answers. A minter keeps at most `maxLive` dead (revoked
+ * or expired) links beside the live ones: older ones are deleted at the next mint — a deleted
+ * link is refused as unknown, as a revoked one is.
  */
 import type { FeedClaims, FeedKind } from "../auth/feed-capability.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
-import { bumpGraphVersion } from "./graph-version.ts";
+import { bumpFeedVersion } from "./graph-version.ts";
 
 export interface FeedCapabilityRecord {
   id: string;
@@ -40,6 +43,13 @@ export async function createFeedCapability(
   maxLive: number,
 ): Promise<FeedCapabilityRecord> {
   return db.writeTransaction(async (tx) => {
+    await tx.run(
+      `MATCH (f:FeedCapability {createdBy: $subject})
+       WHERE f.revokedAt IS NOT NULL OR f.expiresAt <= datetime()
+       WITH f ORDER BY coalesce(f.revokedAt, f.expiresAt) DESC, f.id SKIP $keep
+       DETACH DELETE f`,
+      { subject: c.subject, keep: maxLive },
+    );
     const held = await tx.run(
       `RETURN COUNT { MATCH (f:FeedCapability {createdBy: $subject})
                       WHERE f.revokedAt IS NULL AND f.expiresAt > datetime() } AS live`,
@@ -67,7 +77,7 @@ export async function createFeedCapability(
         expiresAt: c.expiresAt,
       },
     );
-    await bumpGraphVersion(tx);
+    await bumpFeedVersion(tx);
     return asRecord(rows[0] as Record<string, unknown>);
   });
 }
@@ -110,7 +120,7 @@ export async function revokeFeedCapability(
        RETURN ${RETURNED}`,
       { id, actor },
     );
-    if (rows[0]) await bumpGraphVersion(tx);
+    if (rows[0]) await bumpFeedVersion(tx);
     return rows[0] ? asRecord(rows[0]) : null;
   });
 }

@@ -31,6 +31,12 @@ import type { Database, RoundTripCounter, Row, TransactionRunner } from "./datab
 export interface Versions {
   hierarchy: number;
   reference: number;
+  /**
+   * The feed links' (FeedCapability nodes): raised by mints and revocations, read only for the
+   * ETag (readVersions), so that a minted link changes the minter's `feedCapabilities` answer's
+   * ETag without emptying anyone's held answers about the hierarchy.
+   */
+  feeds?: number;
 }
 
 const MAIN = "hierarchy";
@@ -56,6 +62,15 @@ export const BUMP_VERSION_STRIPE = `MERGE (gv:WriteLock {id: $versionStripe})
 /** Raises the hierarchy's version (its first counter); runs inside the writing transaction or right after a bulk write. */
 const BUMP_GRAPH_VERSION = `${LOCK}
   SET gv.graphVersion = coalesce(gv.graphVersion, 0) + 1`;
+
+/** Raises the feed links' version (on the first counter): mints and revocations. */
+const BUMP_FEED_VERSION = `${LOCK}
+  SET gv.feedVersion = coalesce(gv.feedVersion, 0) + 1`;
+
+/** After a feed link is minted or revoked (src/store/feed-capability-repository.ts). */
+export async function bumpFeedVersion(tx: TransactionRunner): Promise<void> {
+  await tx.run(BUMP_FEED_VERSION);
+}
 
 /** Raises both versions: for writes that may change rules, provisions or documents too. */
 const BUMP_ALL_VERSIONS = `${LOCK}
@@ -85,12 +100,17 @@ const R = "__referenceVersion";
  * and `r`: the hierarchy's is their sum, the reference data's is on the first.
  */
 const READ_VERSIONS = `OPTIONAL MATCH (gv:WriteLock)
-WITH coalesce(sum(gv.graphVersion), 0) AS h, coalesce(max(gv.referenceVersion), 0) AS r`;
+WITH coalesce(sum(gv.graphVersion), 0) AS h, coalesce(max(gv.referenceVersion), 0) AS r,
+     coalesce(max(gv.feedVersion), 0) AS f`;
 
 /** The versions as they are now (one small auto-commit query): the check before serving held answers. */
 export async function readVersions(db: Database, counter?: RoundTripCounter): Promise<Versions> {
-  const rows = await db.readAutoCommit(`${READ_VERSIONS} RETURN h, r`, {}, counter);
-  return { hierarchy: (rows[0]?.h as number) ?? 0, reference: (rows[0]?.r as number) ?? 0 };
+  const rows = await db.readAutoCommit(`${READ_VERSIONS} RETURN h, r, f`, {}, counter);
+  return {
+    hierarchy: (rows[0]?.h as number) ?? 0,
+    reference: (rows[0]?.r as number) ?? 0,
+    feeds: (rows[0]?.f as number) ?? 0,
+  };
 }
 
 /**

@@ -6,10 +6,11 @@
  * admin tokens on the downloads and the .ics feed (rule QUERY_TOKEN).
  */
 import { readFile } from "node:fs/promises";
-import { decodeJwt } from "jose";
+import { decodeJwt, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { feedKey, signFeedCapability } from "../../src/auth/feed-capability.ts";
 import { createFeedCapability } from "../../src/store/feed-capability-repository.ts";
+import { readVersions } from "../../src/store/graph-version.ts";
 import { gqlAs, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -259,6 +260,80 @@ describe("feed links per minter", () => {
       const id = first.data?.mintFeedCapability.capability.id;
       expect((await gqlAs(capped, minter, REVOKE, { id })).errors).toBeUndefined();
       expect((await mintOne()).errors).toBeUndefined();
+    } finally {
+      await capped.close();
+    }
+  });
+});
+
+describe("feed links and their minters (review s12)", () => {
+  it("a token without `sub` may not mint, list or revoke: all such tokens would share one minter", async () => {
+    const noSub = await new SignJWT({ role: "viewer", scopes: [SCOPE] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(TEST_SECRET));
+    for (const [query, variables] of [
+      [MINT, { input: { unitId: SCOPE } }],
+      [LIST, {}],
+      [REVOKE, { id: "fc_0000000000000000" }],
+    ] as const) {
+      const res = await gqlAs(server, noSub, query, variables);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN", rule: "FEED_MINTER" });
+      expect(res.errors?.[0]?.message).toContain('"sub"');
+    }
+  });
+
+  it("minting and revoking leave the hierarchy's version (everyone's held answers) alone, but change the list's ETag", async () => {
+    const minter = await token("viewer", [SCOPE], "feed-etag");
+    const listUrl = `${server.url}?query=${encodeURIComponent("{ feedCapabilities { id } }")}`;
+    const etag = async () =>
+      (
+        await fetch(listUrl, {
+          headers: { authorization: `Bearer ${minter}`, "apollo-require-preflight": "1" },
+        })
+      ).headers.get("etag");
+    const before = await readVersions(server.db);
+    const tagBefore = await etag();
+    const minted = await mint(minter, SCOPE);
+    const afterMint = await readVersions(server.db);
+    expect(afterMint.hierarchy).toBe(before.hierarchy);
+    expect(afterMint.reference).toBe(before.reference);
+    expect(afterMint.feeds).toBeGreaterThan(before.feeds as number);
+    const tagAfter = await etag();
+    expect(tagBefore).toMatch(/^W\//);
+    expect(tagAfter).not.toBe(tagBefore);
+    expect((await gqlAs(server, minter, REVOKE, { id: minted.capability.id })).errors).toBeUndefined();
+    expect((await readVersions(server.db)).hierarchy).toBe(before.hierarchy);
+    expect(await etag()).not.toBe(tagAfter);
+  });
+
+  it("a minter keeps at most FEED_TOKEN_MAX_PER_MINTER dead links: older revoked ones are deleted at the next mint, and read as unknown", async () => {
+    const capped = await startTestServer({ JWT_SECRET: TEST_SECRET, FEED_TOKEN_MAX_PER_MINTER: "2" });
+    try {
+      const minter = await token("viewer", [], "feed-churn");
+      const revoked: Minted[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await gqlAs<{ mintFeedCapability: Minted }>(capped, minter, MINT, {
+          input: { unitId: SCOPE },
+        });
+        expect(res.errors).toBeUndefined();
+        const m = res.data?.mintFeedCapability as Minted;
+        expect((await gqlAs(capped, minter, REVOKE, { id: m.capability.id })).errors).toBeUndefined();
+        revoked.push(m);
+      }
+      const held = await capped.db.read(
+        "MATCH (f:FeedCapability {createdBy: 'feed-churn'}) RETURN f.id AS id, f.revokedAt IS NOT NULL AS dead",
+      );
+      // Each mint deleted all but the newest two dead ones; the last revocation came after it.
+      expect(held.length).toBe(3);
+      expect(held.every((r) => r.dead === true)).toBe(true);
+      const oldest = revoked[0] as Minted;
+      expect(held.map((r) => r.id)).not.toContain(oldest.capability.id);
+      const res = await fetch(`${capped.base}${oldest.path}`);
+      expect(res.status).toBe(403);
+      expect(await errorOf(res)).toMatchObject({ code: "FORBIDDEN", rule: "FEED_TOKEN" });
+      expect((await errorOf(await fetch(`${capped.base}${oldest.path}`))).message).toContain("not known");
     } finally {
       await capped.close();
     }

@@ -11,6 +11,7 @@ import {
   requireFeedKey,
   signFeedCapability,
 } from "../../auth/feed-capability.ts";
+import { NO_SUBJECT } from "../../auth/principal.ts";
 import { badInput, DomainError, notFound } from "../../domain/errors.ts";
 import {
   createFeedCapability,
@@ -27,7 +28,10 @@ const DAY_MS = 86_400_000;
 /** The schema's FeedKind for each stored kind. */
 const KIND_OUT = { calendar: "CALENDAR" } as const satisfies Record<FeedKind, string>;
 
-/** A feed link is its minter's: an anonymous caller has no identity to mint, list or revoke under. */
+/**
+ * A feed link is its minter's: an anonymous caller has no identity to mint, list or revoke under,
+ * nor a token without `sub` (every such token would share the minter "unknown": its links, its cap).
+ */
 function assertMinter(ctx: Context, operation: string): void {
   if (ctx.principal.role === "anonymous")
     throw new DomainError(
@@ -37,6 +41,12 @@ function assertMinter(ctx: Context, operation: string): void {
         rule: "FEED_MINTER",
         operation,
       },
+    );
+  if (ctx.principal.subject === NO_SUBJECT)
+    throw new DomainError(
+      "FORBIDDEN",
+      `${operation}: the token has no "sub" claim naming its user; a feed link belongs to the user who mints it, so use a token with one (npm run token -- --sub <name>)`,
+      { rule: "FEED_MINTER", operation },
     );
 }
 
