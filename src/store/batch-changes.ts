@@ -503,6 +503,12 @@ export async function closeUnits(
   lastDay: string,
   argumentOf: (unitId: string) => string,
 ): Promise<void> {
+  await s.touchUnits(ids);
+  const ending = (await relationsOfSet(s, ids, lastDay, RELATION_TYPE_NAMES)).filter(
+    (r) => !r.validTo || r.validTo > lastDay,
+  );
+  // The far ends of the structural links that end (a superior, or a unit hung under one later) must be the editor's too.
+  await authorizeEndedLinks(s, ending, new Set(ids), argumentOf);
   const children = await s.tx.run(
     `UNWIND $ids AS id
      MATCH (c:Unit)-[r:SUBORDINATE_TO]->(u:Unit {id: id})
@@ -516,12 +522,6 @@ export async function closeUnits(
       units: [children[0].unit as string, ...children.map((c) => c.id as string)],
       message: `"${children[0].unit}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior, moveUnits), close them with it (withSubtree), or use mergeUnits or abolishLevel`,
     });
-  await s.touchUnits(ids);
-  const ending = (await relationsOfSet(s, ids, lastDay, RELATION_TYPE_NAMES)).filter(
-    (r) => !r.validTo || r.validTo > lastDay,
-  );
-  // The far ends of the structural links that end (a superior, or a unit hung under one later) must be the editor's too.
-  await authorizeEndedLinks(s, ending, new Set(ids), argumentOf);
   await endRelations(s, ending, lastDay);
   const started = await s.tx.run(
     "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > date($lastDay) RETURN u.id AS id LIMIT 1",

@@ -264,6 +264,13 @@ async function closeWithOrgans(
     { id: unitId, lastDay },
   );
   const ids = [unitId, ...organs.map((o) => o.id as string)];
+  await s.touchUnits(ids);
+  const ending = new Map<string, RelationRow>();
+  for (const id of ids)
+    for (const rel of await relationsFrom(s, id, lastDay, RELATION_TYPE_NAMES))
+      if (!rel.validTo || rel.validTo > lastDay) ending.set(rel.id, rel);
+  // The far ends of the structural links that end (a superior, or a unit hung under it later) must be the editor's too.
+  await authorizeEndedLinks(s, [...ending.values()], new Set(ids), () => argument);
   const children = await s.tx.run(
     `MATCH (c:Unit)-[r:SUBORDINATE_TO]->(u:Unit) WHERE u.id IN $ids
        AND (r.validTo IS NULL OR r.validTo > date($lastDay)) AND NOT c.id IN $ids
@@ -276,13 +283,6 @@ async function closeWithOrgans(
       units: [unitId, ...children.map((c) => c.id as string)],
       message: `"${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
     });
-  await s.touchUnits(ids);
-  const ending = new Map<string, RelationRow>();
-  for (const id of ids)
-    for (const rel of await relationsFrom(s, id, lastDay, RELATION_TYPE_NAMES))
-      if (!rel.validTo || rel.validTo > lastDay) ending.set(rel.id, rel);
-  // The far ends of the structural links that end (a superior, or a unit hung under it later) must be the editor's too.
-  await authorizeEndedLinks(s, [...ending.values()], new Set(ids), () => argument);
   for (const rel of ending.values()) await endRelationOn(s, rel, lastDay);
   const started = await s.tx.run(
     "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > date($lastDay) RETURN u.id AS id",

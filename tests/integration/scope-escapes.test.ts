@@ -288,6 +288,25 @@ describe("a unit that left the scope on a day is not the editor's from that day"
     );
   });
 
+  it("closing it on the day it left is refused for scope before any rule can name what hangs below it now (review s12)", async () => {
+    const ids = await movedOut();
+    const cell = `${ids.xa}-chi-bo-moi`;
+    const created = await gqlAs(
+      server,
+      admin,
+      `mutation { createUnit(input: { unit: { id: "${cell}", name: "Chi bộ mới", kind: BASIC_PARTY_CELL }, superiorId: "${ids.xa}", effectiveOn: "2024-07-01", basis: ["dieu-le-dang-whole"] }) { id } }`,
+    );
+    expect(created.errors).toBeUndefined();
+    const mine = await editor([ids.tinh]);
+    for (const query of [
+      `mutation { closeUnit(id: "${ids.xa}", lastDay: "${ON}", basis: ["dieu-le-dang-whole"]) { id } }`,
+      `mutation { closeUnits(input: { ids: ["${ids.xa}"], lastDay: "${ON}", basis: ["dieu-le-dang-whole"] }) { id } }`,
+    ]) {
+      const res = await refused(mine, query, {}, { rule: "EDITOR_SCOPE", names: [] });
+      expect(JSON.stringify(res.errors)).not.toContain(cell);
+    }
+  });
+
   it("a registry import dated the day it left finds it outside (dry run)", async () => {
     const ids = await movedOut();
     const form = new FormData();
