@@ -110,6 +110,12 @@ async function readUpload(req: Request, limit: number, timeoutMs: number): Promi
       stream.on("end", () => {
         if (result === null) result = new Uint8Array(Buffer.concat(chunks));
       });
+      // A body that ends inside the file part (no closing boundary) fails the file stream itself:
+      // unheard, that error would end the process.
+      stream.on("error", () => {
+        done();
+        reject(badInput("file", "the multipart body is malformed: it ends inside the file"));
+      });
     });
     parser.on("error", () => {
       done();

@@ -103,9 +103,9 @@ function cellOf(value: unknown): RawCell {
  * counted and dropped, and the count stops at the limit.
  */
 async function unpackedWithin(buffer: Buffer, limit: number): Promise<"ok" | "too-large" | "malformed"> {
-  const declared = declaredEntries(buffer);
-  if (declared === null) return "malformed";
-  if (declared > MAX_ZIP_ENTRIES) return "too-large";
+  const counted = centralEntries(buffer);
+  if (counted === "malformed") return "malformed";
+  if (counted > MAX_ZIP_ENTRIES) return "too-large";
   let zip: JSZip;
   try {
     zip = await JSZip.loadAsync(buffer);
@@ -136,14 +136,37 @@ async function unpackedWithin(buffer: Buffer, limit: number): Promise<"ok" | "to
 }
 
 /**
- * The entry count the ZIP's end record declares (read before JSZip walks the central directory,
- * which takes long for a hundred thousand entries), or null without an end record. JSZip refuses
- * a central directory that holds another count than this one.
+ * The entries of the ZIP's central directory, counted by walking it ourselves before JSZip does
+ * (JSZip reads central headers for as long as their signature goes on, whatever the end record
+ * declares, and names entries by their local headers, so a lying count or many central entries
+ * pointing at one local header passed its own checks: review s12). Stops at MAX_ZIP_ENTRIES + 1.
+ * "malformed" when there is no end record, the directory lies outside the file, the walk does not
+ * end where the end record says, the count differs from the declared one, or two entries share a
+ * local header.
  */
-function declaredEntries(buffer: Buffer): number | null {
+function centralEntries(buffer: Buffer): number | "malformed" {
   // The end record (22 bytes, signature PK\x05\x06) is last, followed by a comment of at most 64 KiB.
   const from = Math.max(0, buffer.length - 22 - 0xffff);
   const at = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (at < from || at + 22 > buffer.length) return null;
-  return buffer.readUInt16LE(at + 10);
+  if (at < from || at + 22 > buffer.length) return "malformed";
+  const declared = buffer.readUInt16LE(at + 10);
+  const size = buffer.readUInt32LE(at + 12);
+  const start = buffer.readUInt32LE(at + 16);
+  if (start + size !== at) return "malformed";
+  const locals = new Set<number>();
+  let offset = start;
+  let count = 0;
+  while (offset < at) {
+    if (offset + 46 > at || buffer.readUInt32LE(offset) !== 0x02014b50) return "malformed";
+    if (++count > MAX_ZIP_ENTRIES) return count;
+    const local = buffer.readUInt32LE(offset + 42);
+    if (locals.has(local)) return "malformed";
+    locals.add(local);
+    offset +=
+      46 +
+      buffer.readUInt16LE(offset + 28) +
+      buffer.readUInt16LE(offset + 30) +
+      buffer.readUInt16LE(offset + 32);
+  }
+  return offset === at && count === declared ? count : "malformed";
 }

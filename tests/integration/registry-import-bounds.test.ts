@@ -106,4 +106,60 @@ describe("registry import report bounds", () => {
     expect(status).toBe(200);
     expect(body.problems.map((p) => p.rule)).toEqual(["TOO_MANY_ROWS"]);
   });
+
+  it("counts the ZIP's central directory itself: a count the end record understates, or entries sharing one local header, are refused before JSZip walks them (review s12)", async () => {
+    const tooMany = await upload(lyingZip(400));
+    expect(tooMany.status).toBe(200);
+    expect(tooMany.body.problems.map((p) => p.rule)).toEqual(["TOO_MANY_ROWS"]);
+    const shared = await upload(lyingZip(5, true));
+    expect(shared.status).toBe(200);
+    expect(shared.body.problems.map((p) => p.rule)).toEqual(["MALFORMED"]);
+  });
+
+  it("a multipart body cut off inside the file part is refused, 400 JSON, and the service goes on (review s12)", async () => {
+    const res = await fetch(`${server.base}/registry/import?dryRun=true`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "multipart/form-data; boundary=zz" },
+      body: '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nid\r\n',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "BAD_USER_INPUT", parameter: "file" } });
+    expect((await fetch(`${server.base}/ready`)).status).toBe(200);
+  });
 });
+
+/**
+ * A ZIP of `entries` empty stored entries whose end record declares one — what JSZip reads without
+ * complaint; `shared`: every central header points at the first local header (JSZip then sees one file).
+ */
+function lyingZip(entries: number, shared = false): Uint8Array {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (let i = 0; i < entries; i++) {
+    const name = Buffer.from(`e${i}`);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(shared ? 0 : offset, 42);
+    centrals.push(Buffer.concat([central, name]));
+    if (shared && i > 0) continue;
+    locals.push(Buffer.concat([local, name]));
+    offset += 30 + name.length;
+  }
+  const localPart = Buffer.concat(locals);
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(localPart.length, 16);
+  return new Uint8Array(Buffer.concat([localPart, directory, end]));
+}
