@@ -13,6 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import ExcelJS from "exceljs";
 import type { Principal } from "../src/auth/principal.ts";
+import { effectiveDateRange } from "../src/domain/dates.ts";
 import { csvLine } from "../src/explorer/export-formats.ts";
 import { ensureNeo4jBuilt, startEmbeddedNeo4j } from "../src/neo4j/launcher.ts";
 import { importRegistry } from "../src/registry/import-service.ts";
@@ -149,7 +150,12 @@ async function main(): Promise<void> {
     const said = (r: Awaited<ReturnType<typeof importRegistry>>) =>
       `${r.summary.create} to create, ${r.summary.change + r.summary.move + r.summary.close} other changes, ${r.summary.problems} problems${r.applied ? ", applied" : ""}`;
     const run = (bytes: Uint8Array, dryRun: boolean) => () =>
-      importRegistry(db, ADMIN, bytes, { effectiveOn: ON, dryRun, maxRows: Math.max(ROWS, APPLY_ROWS) });
+      importRegistry(db, ADMIN, bytes, {
+        effectiveOn: ON,
+        dates: effectiveDateRange("1930-01-01", 5),
+        dryRun,
+        maxRows: Math.max(ROWS, APPLY_ROWS),
+      });
     const print = (line: string) => console.log(line);
     print(
       `${ROWS} rows: CSV ${(csv.byteLength / 1024).toFixed(0)} KB, .xlsx ${(xlsx.byteLength / 1024).toFixed(0)} KB\n`,

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import type { Principal } from "../auth/principal.ts";
 import { openBackend } from "../bootstrap.ts";
 import { ConfigError, loadConfig } from "../config.ts";
-import { isIsoDate, todayInVietnam } from "../domain/dates.ts";
+import { effectiveDateRange, isIsoDate, todayInVietnam } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { createLogger } from "../logger.ts";
 import { importRegistry } from "../registry/import-service.ts";
@@ -45,6 +45,7 @@ async function run(): Promise<number> {
   try {
     const report = await importRegistry(backend.db, principal, bytes, {
       effectiveOn,
+      dates: effectiveDateRange(config.EFFECTIVE_DATE_MIN, config.EFFECTIVE_DATE_MAX_YEARS_AHEAD),
       dryRun: values["dry-run"] ?? false,
       maxRows: config.REGISTRY_IMPORT_MAX_ROWS,
     });

@@ -53,6 +53,15 @@ export interface DateRange {
   max: IsoDate;
 }
 
+/** The range from EFFECTIVE_DATE_MIN to `yearsAhead` years after `today` (EFFECTIVE_DATE_MAX_YEARS_AHEAD). */
+export function effectiveDateRange(
+  min: IsoDate,
+  yearsAhead: number,
+  today: IsoDate = todayInVietnam(),
+): DateRange {
+  return { min, max: addYears(today, yearsAhead) };
+}
+
 /** What is wrong with a (valid) effective date, or null when it lies within the range. */
 export function outOfRange(date: IsoDate, range: DateRange): string | null {
   if (date < range.min) return `${date} is before ${range.min}, the earliest date a change may take effect`;

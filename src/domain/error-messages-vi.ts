@@ -52,6 +52,7 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   ONE_WHOLE: "Mỗi cơ quan, bộ phận chỉ thuộc một đơn vị tại mỗi thời điểm.",
   NO_CYCLE: "Thay đổi sẽ khiến một đơn vị trở thành cấp trên của chính nó (vòng lặp trong hệ thống tổ chức).",
   INTERVAL_ORDER: "Ngày bắt đầu hiệu lực phải trước ngày kết thúc.",
+  EFFECTIVE_DATE: "Ngày có hiệu lực nằm ngoài khoảng thời gian cho phép.",
   ENDPOINTS_ACTIVE: "Cả hai đơn vị của quan hệ phải còn hoạt động trong suốt thời gian quan hệ có hiệu lực.",
   KIND_PAIRING: "Loại đơn vị này không thể trực thuộc loại đơn vị cấp trên đã chọn.",
   UNIQUE_ID: "Mã định danh này đã được dùng.",

@@ -2,7 +2,7 @@
  * Validation of arguments, each error naming its argument (BAD_USER_INPUT).
  */
 import { type GraphQLInputType, getNamedType, getNullableType, isInputObjectType, isListType } from "graphql";
-import { addYears, isIsoDate, isIsoDateTime, outOfRange } from "../domain/dates.ts";
+import { effectiveDateRange, isIsoDate, isIsoDateTime, outOfRange } from "../domain/dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { CHANGE_ID, UNIT_ID } from "../domain/ids.ts";
 import { normaliseText, repeatedValues, type TextRule, textProblem } from "../domain/text-input.ts";
@@ -163,10 +163,10 @@ export function sinceArg(value: unknown, name = "since"): string | null {
 /** A date a change takes effect on (or ends on): a real date within the configured range. */
 export function effectiveDateArg(value: unknown, ctx: Context, name: string): string {
   const date = dateArg(value, name);
-  const problem = outOfRange(date, {
-    min: ctx.config.EFFECTIVE_DATE_MIN,
-    max: addYears(ctx.today, ctx.config.EFFECTIVE_DATE_MAX_YEARS_AHEAD),
-  });
+  const problem = outOfRange(
+    date,
+    effectiveDateRange(ctx.config.EFFECTIVE_DATE_MIN, ctx.config.EFFECTIVE_DATE_MAX_YEARS_AHEAD, ctx.today),
+  );
   if (problem) throw badInput(name, problem);
   return date;
 }

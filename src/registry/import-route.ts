@@ -9,7 +9,7 @@
 import busboy from "busboy";
 import type { Express, Request, Response } from "express";
 import { assertCanWrite } from "../auth/principal.ts";
-import { todayInVietnam } from "../domain/dates.ts";
+import { effectiveDateRange, outOfRange, todayInVietnam } from "../domain/dates.ts";
 import { badInput, DomainError } from "../domain/errors.ts";
 import { failure, sendFailure, sendRouteFailure } from "../http/errors.ts";
 import { refuseBusy } from "../http/file-download.ts";
@@ -23,6 +23,13 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
     try {
       const dryRun = dryRunParam(req);
       const effectiveOn = dateParam(req, "effectiveOn") ?? todayInVietnam();
+      // The range every mutation's date must lie in (src/graphql/arguments.ts effectiveDateArg).
+      const dates = effectiveDateRange(
+        deps.config.EFFECTIVE_DATE_MIN,
+        deps.config.EFFECTIVE_DATE_MAX_YEARS_AHEAD,
+      );
+      const outside = outOfRange(effectiveOn, dates);
+      if (outside) throw badInput("effectiveOn", outside);
       // The header only: a token that can write never travels in a URL (403, rule QUERY_TOKEN).
       const principal = await deps.verifyToken(headerOnlyToken(req));
       // Before a byte of the upload is read: who may not write is refused at once, and imports
@@ -48,6 +55,7 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
       }
       const report = await importRegistry(deps.db, principal, file, {
         effectiveOn,
+        dates,
         dryRun,
         maxRows: deps.config.REGISTRY_IMPORT_MAX_ROWS,
       });

@@ -6,6 +6,7 @@
  * what was checked is what is written; any problem then, or any invariant, writes nothing.
  */
 import { assertCanWrite, type Principal } from "../auth/principal.ts";
+import type { DateRange } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { runChange } from "../store/change-session.ts";
 import type { Database, TransactionRunner } from "../store/database.ts";
@@ -19,6 +20,7 @@ import {
   planBasis,
   planImport,
   referencesOf,
+  rowDateProblems,
   type Snapshot,
 } from "./plan.ts";
 import { readImportFile } from "./read-file.ts";
@@ -51,6 +53,8 @@ const MAX_MESSAGE = 300;
 
 interface Options {
   effectiveOn: string;
+  /** The dates a change may take effect in (EFFECTIVE_DATE_MIN, EFFECTIVE_DATE_MAX_YEARS_AHEAD): the rows' dates too. */
+  dates: DateRange;
   dryRun: boolean;
   /** The most rows the file may hold (REGISTRY_IMPORT_MAX_ROWS). */
   maxRows: number;
@@ -65,6 +69,7 @@ export async function importRegistry(
   assertCanWrite(principal, "registry import");
   const file = await readImportFile(bytes, o.maxRows);
   const reads: TransactionRunner = { run: (cypher, params) => db.read(cypher, params) };
+  file.problems.push(...rowDateProblems(file.rows, o.dates));
   const failed = new Set(file.problems.map((p) => p.line));
   const { plan } = await planAgainst(reads, file.rows, principal, o.effectiveOn, failed);
   plan.problems = [...file.problems, ...plan.problems].sort((a, b) => a.line - b.line);

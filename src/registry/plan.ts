@@ -10,7 +10,7 @@
 import type { Principal } from "../auth/principal.ts";
 import { type Named, type ScopeFacts, scopeRefusal } from "../auth/scope.ts";
 import { DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
-import { isActiveOn, previousDay } from "../domain/dates.ts";
+import { type DateRange, isActiveOn, outOfRange, previousDay } from "../domain/dates.ts";
 import { relationId } from "../domain/ids.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
@@ -105,6 +105,22 @@ export function referencesOf(rows: readonly ImportRow[]): { refs: string[]; basi
     for (const b of r.basis) basis.add(b);
   }
   return { refs: [...refs], basis: [...basis] };
+}
+
+/**
+ * The rows' own dates (validFrom, validTo) outside the range a change may take effect in
+ * (EFFECTIVE_DATE_MIN … today + EFFECTIVE_DATE_MAX_YEARS_AHEAD), as mutations refuse them: a year
+ * mistyped as 9999 would otherwise fix a unit's dates beyond any later change.
+ */
+export function rowDateProblems(rows: readonly ImportRow[], range: DateRange): Problem[] {
+  const problems: Problem[] = [];
+  for (const row of rows)
+    for (const key of ["validFrom", "validTo"] as const) {
+      const date = row[key];
+      const message = date ? outOfRange(date, range) : null;
+      if (message) problems.push({ line: row.line, column: header(key), rule: "EFFECTIVE_DATE", message });
+    }
+  return problems;
 }
 
 export function planImport(

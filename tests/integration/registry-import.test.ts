@@ -267,6 +267,33 @@ describe("registry import", () => {
     expect((await fetch(`${server.base}/registry/import`)).status).toBe(405);
   });
 
+  it("keeps its dates in the range mutations allow: effectiveOn (400) and a row's end date (a problem naming the column), writing nothing (review s12)", async () => {
+    const far = await upload(csv(`${P}tinh-uy,,Tên năm 9999,,,,,${BASIS[0]}`), {
+      dryRun: false,
+      on: "9999-12-31",
+    });
+    expect(far.status).toBe(400);
+    expect(far.body.error).toMatchObject({ code: "BAD_USER_INPUT" });
+    expect(JSON.stringify(far.body.error)).toContain("effectiveOn");
+    const early = await upload(csv(`${P}tinh-uy,,Tên cũ,,,,,${BASIS[0]}`), { on: "1900-01-01" });
+    expect(early.status).toBe(400);
+    const row = await upload(
+      csv(`${P}xa-9,,Đảng ủy xã Chín,COMMUNE_COMMITTEE,COMMUNE,${P}tinh-uy,9999-12-31,${BASIS[0]}`),
+      {
+        dryRun: false,
+      },
+    );
+    expect(row.status).toBe(400);
+    expect(row.body.error?.problems.map((p) => [p.line, p.column, p.rule])).toEqual([
+      [2, "Hiệu lực đến", "EFFECTIVE_DATE"],
+    ]);
+    expect(
+      await count(
+        `MATCH (u:Unit) WHERE u.id = '${P}xa-9' OR u.name STARTS WITH 'Tên năm' RETURN count(u) AS n`,
+      ),
+    ).toBe(0);
+  });
+
   it("refuses more rows than REGISTRY_IMPORT_MAX_ROWS, and a workbook that unpacks past them, before reading it", async () => {
     const rows = (n: number) =>
       Array.from(
