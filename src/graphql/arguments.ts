@@ -3,7 +3,7 @@
  */
 import { type GraphQLInputType, getNamedType, getNullableType, isInputObjectType, isListType } from "graphql";
 import { addYears, isIsoDate, isIsoDateTime, outOfRange } from "../domain/dates.ts";
-import { badInput, DomainError } from "../domain/errors.ts";
+import { badInput, DomainError, quotedIds } from "../domain/errors.ts";
 import { CHANGE_ID, UNIT_ID } from "../domain/ids.ts";
 import { normaliseText, repeatedValues, type TextRule, textProblem } from "../domain/text-input.ts";
 import type { Context } from "./context.ts";
@@ -183,8 +183,7 @@ export function textArg(value: unknown, name: string, rule: TextRule): string | 
 /** A list of ids in which none may repeat (the sources of a merge, the parts of a split…). */
 export function distinctIdsArg(values: readonly string[], name: string): string[] {
   const repeated = repeatedValues(values);
-  if (repeated.length > 0)
-    throw badInput(name, `lists ${repeated.map((id) => `"${id}"`).join(", ")} more than once`);
+  if (repeated.length > 0) throw badInput(name, `lists ${quotedIds(repeated)} more than once`);
   return [...values];
 }
 
