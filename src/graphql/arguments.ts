@@ -113,8 +113,13 @@ export function decodeCursor<T>(value: unknown, check: (x: unknown) => x is T, n
       // fall through to the error below
     }
   }
+  throw unknownCursor(value, name);
+}
+
+/** The refusal of a cursor the service did not make (or cannot read back): BAD_USER_INPUT naming `name`. */
+export function unknownCursor(value: unknown, name: string) {
   const shown = String(value).length > 64 ? `${String(value).slice(0, 64)}…` : String(value);
-  throw badInput(name, `unknown cursor "${shown}"; pass an endCursor or edge cursor from a previous page`);
+  return badInput(name, `unknown cursor "${shown}"; pass an endCursor or edge cursor from a previous page`);
 }
 
 /** A plain object with exactly these keys. */
