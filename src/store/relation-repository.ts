@@ -527,6 +527,12 @@ export async function neighbourhood(
   return toSlice(row);
 }
 
+/**
+ * How many neighbours one hop of a kept walk reads (and has `keep` judge) per unit the answer may
+ * hold: a hub's thousands of relations are not all checked, the answer holding `limit` at most.
+ */
+const HOP_READ_PER_UNIT = 4;
+
 /** The neighbourhood entered only through kept units: one read per hop, from the units the last hop kept. */
 async function neighbourhoodThrough(
   db: Database,
@@ -542,8 +548,15 @@ async function neighbourhoodThrough(
        MATCH (:Unit {id: fid})-[r]-(n:Unit)
        WITH n, r, date($asOf) AS d
        WHERE ${neighbourRelation("r")} AND ${active("n")} AND NOT n.id IN $reached
-       RETURN DISTINCT n.id AS id ORDER BY id`,
-      { frontier, reached, types: args.types, asOf: args.asOf, allTypes: ALL_TYPES },
+       RETURN DISTINCT n.id AS id ORDER BY id LIMIT $cap`,
+      {
+        frontier,
+        reached,
+        cap: HOP_READ_PER_UNIT * args.limit,
+        types: args.types,
+        asOf: args.asOf,
+        allTypes: ALL_TYPES,
+      },
       counter,
     );
     frontier = (await keep(rows.map((r) => r.id as string))).slice(0, args.limit - reached.length);
