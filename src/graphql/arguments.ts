@@ -94,7 +94,8 @@ export function depthArg(value: unknown, max: number, fallback: number, name: st
  * Cursors are opaque to clients: base64url of a small JSON object. They are not signed but
  * checked for shape and range (README, "Input rules"): a cursor only names a position in a keyset
  * order over public ids, so a well-formed forged one can do no more than a real one, and a
- * check needs no secret shared between instances.
+ * check needs no secret shared between instances. The exception, a scoped `changes` page cut at
+ * a record the reader may not see, is sealed instead (src/graphql/sealed-cursor.ts).
  */
 export function encodeCursor(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
