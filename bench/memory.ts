@@ -41,9 +41,10 @@ import {
 import { rssMb, startCompiledServer, stopOurServer } from "./http-client.ts";
 import { BENCH_PASSWORD, type BenchNeo4j, neo4jOptions, startBenchNeo4j } from "./neo4j.ts";
 import { pickSamples, type Question, questions } from "./questions.ts";
+import { randomBenchSecret } from "./secrets.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const JWT_SECRET = "bench-secret-that-is-long-enough-for-hs256";
+const JWT_SECRET = randomBenchSecret();
 const MB = 1024 * 1024;
 
 const { values: args } = parseArgs({

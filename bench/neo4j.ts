@@ -8,8 +8,10 @@ import { loadSeed } from "../src/seed/load-seed.ts";
 import { Database } from "../src/store/database.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { isDatabaseEmpty } from "../src/store/seed-repository.ts";
+import { benchPassword } from "./secrets.ts";
 
-export const BENCH_PASSWORD = "bench-password";
+/** The bench Neo4j's password: generated once on this machine (bench/secrets.ts), never the repository's. */
+export const BENCH_PASSWORD = benchPassword();
 
 /** The command-line options (node:util parseArgs) of a benchmark that starts the bench Neo4j. */
 export function neo4jOptions(defaults: { boltPort: string; memoryMb: string }) {

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/profile.ts --uri bolt://127.0.0.1:7811 [--password bench-password]`
+ * `npx tsx bench/profile.ts --uri bolt://127.0.0.1:7811 [--password <the bench Neo4j's, by default .data/bench/neo4j-password>]`
  *
  * Neo4j PROFILE of our own repository queries (src/store/*-repository.ts, exactly as the
  * server runs them) and of the raw benchmark Cypher, on the benchmark's sample inputs: time,
@@ -13,6 +13,7 @@ import { Database, type Row, toParams, toPlain } from "../src/store/database.ts"
 import { reportingChain, unitFacts } from "../src/store/relation-repository.ts";
 import { childrenPages, descendantsPage, findUnits, searchUnits } from "../src/store/unit-repository.ts";
 import { RAW } from "./cypher.ts";
+import { BENCH_PASSWORD } from "./neo4j.ts";
 import { AS_OF, pickSamples, type Samples } from "./questions.ts";
 
 interface PlanNode {
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       uri: { type: "string", default: "bolt://127.0.0.1:7811" },
-      password: { type: "string", default: "bench-password" },
+      password: { type: "string", default: BENCH_PASSWORD },
       repeat: { type: "string", default: "3" },
     },
   });

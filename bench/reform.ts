@@ -45,9 +45,10 @@ import {
 } from "./reform-answers.ts";
 import { memorySampler, statementTimes } from "./reform-memory.ts";
 import { type Gql, replayReform } from "./reform-replay.ts";
+import { randomBenchSecret } from "./secrets.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const JWT_SECRET = "bench-reform-secret-bench-reform-secret-0123456789";
+const JWT_SECRET = randomBenchSecret();
 
 const { values: args } = parseArgs({
   options: {

@@ -21,6 +21,7 @@ import { UNIT_COLUMNS } from "../src/registry/layout.ts";
 import { loadSeed } from "../src/seed/load-seed.ts";
 import { Database } from "../src/store/database.ts";
 import { migrate } from "../src/store/migrate.ts";
+import { randomBenchSecret } from "./secrets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -123,10 +124,12 @@ function profiler(db: Database): () => string {
 async function main(): Promise<void> {
   await ensureNeo4jBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "registry-bench-"));
+  // A throwaway store: a password for this run only.
+  const password = randomBenchSecret();
   const neo4j = await startEmbeddedNeo4j({
     boltPort: Number(process.env.BENCH_BOLT_PORT ?? 7851),
     dataDir,
-    password: "bench-password",
+    password,
     heapMb: 1024,
     pageCacheMb: 256,
     startTimeoutMs: 600_000,
@@ -135,7 +138,7 @@ async function main(): Promise<void> {
   const db = new Database({
     uri: neo4j.uri,
     user: neo4j.user,
-    password: "bench-password",
+    password,
     writeTimeoutMs: 3_600_000,
   });
   try {

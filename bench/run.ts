@@ -42,6 +42,7 @@ import { BENCH_PASSWORD, neo4jOptions, startBenchNeo4j } from "./neo4j.ts";
 import { AS_OF, pickSamples, type Question, questions, type Way } from "./questions.ts";
 import { renderResults } from "./report.ts";
 import { type PhasePeaks, RssPhases, topPhases } from "./rss-phases.ts";
+import { randomBenchSecret } from "./secrets.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const SIZES: Record<string, number> = { "1k": 0.001, "100k": 0.28, full: 1 };
@@ -225,7 +226,7 @@ async function pollReady(probe: string, stopped: () => boolean): Promise<boolean
 }
 
 /** Our server's token secret in the benchmark: the mixed workload's writer signs its token with it. */
-const BENCH_JWT_SECRET = "bench-secret-that-is-long-enough-for-hs256";
+const BENCH_JWT_SECRET = randomBenchSecret();
 
 /** A request that takes longer than this counts as an error (Neo4j may still be working on it). */
 const REQUEST_TIMEOUT_MS = 60_000;

@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
   options: {
     data: { type: "string", default: ".data/bench/full" },
     "bolt-port": { type: "string", default: "7881" },
-    /** A Neo4j already running on the bench store (password bench-password): none is started. */
+    /** A Neo4j already running on the bench store (its password: .data/bench/neo4j-password): none is started. */
     uri: { type: "string" },
     rounds: { type: "string", default: "3" },
     profile: { type: "boolean", default: false },

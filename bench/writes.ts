@@ -29,10 +29,11 @@ import { type Database, Database as DatabaseClass } from "../src/store/database.
 import { buildOurServer } from "./compiled.ts";
 import { postGraphql, rssMb, signToken, startCompiledServer, startOurServer } from "./http-client.ts";
 import { BENCH_PASSWORD, startBenchNeo4j } from "./neo4j.ts";
+import { randomBenchSecret } from "./secrets.ts";
 import { checkMoved, loadWorkload, type ProvinceWork } from "./writes-workload.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const JWT_SECRET = "bench-writes-secret-bench-writes-secret-0123456789";
+const JWT_SECRET = randomBenchSecret();
 const BASIS = ["dieu-le-dang-whole"];
 const MOVE = `mutation ($u: ID!, $s: ID!, $d: Date!, $b: [ID!]!) { setSuperior(unitId: $u, superiorId: $s, effectiveOn: $d, basis: $b) { id } }`;
 const RENAME = `mutation ($in: UpdateUnitInput!) { updateUnit(input: $in) { id } }`;
@@ -53,7 +54,7 @@ const { values: args } = parseArgs({
     "server-profile": { type: "string" },
     /** A file for a Java Flight Recorder recording of Neo4j during the timed modes (jcmd JFR.start). */
     jfr: { type: "string" },
-    /** A Neo4j already running on the store (password bench-password), and its process id (for its CPU): none is started. */
+    /** A Neo4j already running on the store (its password: .data/bench/neo4j-password), and its process id (for its CPU): none is started. */
     uri: { type: "string" },
     "neo4j-pid": { type: "string" },
     /** Our server compiled, as production runs it (npm run build, then node dist/main.js), not under tsx. */

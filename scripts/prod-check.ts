@@ -6,7 +6,9 @@
  * smoke questions, runs the operators' CLIs, and stops it with SIGTERM. Exits non-zero on any
  * failure. tests/integration/compiled-build.test.ts does the same offline, with linked packages.
  */
+
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -38,7 +40,8 @@ async function neo4jTarget(dir: string): Promise<{ env: Record<string, string>; 
       stop: async () => {},
     };
   await ensureNeo4jBuilt();
-  const password = "prod-check-password";
+  // Random per run: the service refuses every secret the repository holds (src/repository-secrets.ts).
+  const password = randomBytes(32).toString("base64url");
   const neo4j: EmbeddedNeo4j = await startEmbeddedNeo4j({
     boltPort: await freePort(),
     dataDir: path.join(dir, "neo4j-data"),
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
     for (const tool of BUILD_TOOLS)
       check(!fs.existsSync(path.join(dir, "node_modules", tool)), `${tool} is not installed`);
     neo4j = await neo4jTarget(dir);
-    const secret = { JWT_SECRET: "prod-check-secret-that-is-long-enough-for-hs256" };
+    const secret = { JWT_SECRET: randomBytes(32).toString("base64url") };
     service = await startCompiled(dir, await freePort(), {
       ...neo4j.env,
       ...secret,

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DUE_DATES_FILE as SHIPPED_DUE_DATES_FILE } from "./asset-paths.ts";
 import { isIsoDate } from "./domain/dates.ts";
 import { type DueDatePolicy, parseDueDatePolicy } from "./domain/due-dates.ts";
+import { isRepositorySecret, REPOSITORY_SECRET_MESSAGE } from "./repository-secrets.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -15,6 +16,13 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
 const httpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http:// or https:// URL");
+
+/** A secret of at least `min` characters that is none of the repository's own (src/repository-secrets.ts). */
+const secret = (min: number, tooShort: string) =>
+  z
+    .string()
+    .min(min, tooShort)
+    .refine((v) => !isRepositorySecret(v), REPOSITORY_SECRET_MESSAGE);
 
 const schema = z.object({
   // internal: behind the operator's network (GraphiQL and introspection on by default);
@@ -30,7 +38,7 @@ const schema = z.object({
   NEO4J_USER: z.string().min(1).default("neo4j"),
   // Unset: the embedded Neo4j gets a random password kept beside its data (src/local-secrets.ts);
   // NEO4J_URI needs it set (checked below).
-  NEO4J_PASSWORD: z.string().min(8, "must be at least 8 characters (Neo4j's minimum)").optional(),
+  NEO4J_PASSWORD: secret(8, "must be at least 8 characters (Neo4j's minimum)").optional(),
   NEO4J_DATABASE: z.string().min(1).optional(),
   NEO4J_BOLT_PORT: port.default(7687),
   NEO4J_DATA_DIR: z.string().min(1).default(".data/neo4j"),
@@ -91,7 +99,7 @@ const schema = z.object({
   // Access control (README, "Roles"): HS256 secret or a JWKS URL; who may read without a token.
   // Neither JWT_SECRET nor JWT_JWKS_URL: `npm start` generates a secret into JWT_SECRET_FILE
   // (default beside NEO4J_DATA_DIR: .data/jwt-secret), and `npm run token` signs with it.
-  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JWT_SECRET: secret(32, "must be at least 32 characters").optional(),
   JWT_SECRET_FILE: z.string().min(1).optional(),
   // The longest lifetime (exp − iat, or exp − now without iat) a token may have; tokens need exp.
   JWT_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
@@ -101,7 +109,7 @@ const schema = z.object({
   READ_ACCESS: z.enum(["public", "authenticated", "scoped"]).default("public"),
   // Feed capabilities (README, "Feed links"): the key they are signed with (else one derived from
   // JWT_SECRET) and the longest a minted one may live, in days.
-  FEED_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  FEED_TOKEN_SECRET: secret(32, "must be at least 32 characters").optional(),
   FEED_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
   // The most live (unrevoked, unexpired) feed links one minter (token subject) may hold.
   FEED_TOKEN_MAX_PER_MINTER: z.coerce.number().int().min(1).max(100_000).default(100),
@@ -184,7 +192,7 @@ const schema = z.object({
   // GET /metrics (README, "Metrics"): on by default, except on a public service without a token.
   METRICS: z.enum(["on", "off"]).optional(),
   // When set, /metrics answers only requests bearing it (Authorization: Bearer …); from the environment only.
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_TOKEN: secret(16, "must be at least 16 characters").optional(),
   // Tracing (README, "Traces"): the standard OpenTelemetry variables; off unless an exporter is named.
   OTEL_SDK_DISABLED: bool.default(false),
   OTEL_TRACES_EXPORTER: z.enum(["otlp", "console", "none"]).default("none"),

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { type Config, ConfigError } from "./config.ts";
+import { isRepositorySecret, REPOSITORY_SECRET_MESSAGE } from "./repository-secrets.ts";
 
 /** The folder the local secrets live in: beside the embedded Neo4j's data folder (default `.data`). */
 function secretsDir(config: Config): string {
@@ -78,6 +79,8 @@ export function withLocalJwtSecret(config: Config): { config: Config; notice?: S
   const { value, created } = readOrCreateSecret(file);
   if (value.length < 32)
     throw new ConfigError(`Invalid configuration: ${file} (JWT_SECRET_FILE) holds fewer than 32 characters`);
+  if (isRepositorySecret(value))
+    throw new ConfigError(`Invalid configuration: ${file} (JWT_SECRET_FILE) ${REPOSITORY_SECRET_MESSAGE}`);
   return { config: { ...config, JWT_SECRET: value }, notice: { file, created } };
 }
 

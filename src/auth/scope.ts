@@ -8,7 +8,7 @@
  * An id that does not exist answers exactly as one outside the scope (FORBIDDEN, same message),
  * so that an editor cannot learn what exists outside their subtrees.
  */
-import { DomainError, notFound } from "../domain/errors.ts";
+import { DomainError, notFound, quotedIds } from "../domain/errors.ts";
 import type { Principal } from "./principal.ts";
 
 /** Units an operation names or touches, grouped by the argument they come from. */
@@ -45,7 +45,7 @@ export function idsOf(named: readonly Named[]): string[] {
   return [...new Set(named.flatMap((n) => n.ids.filter((id): id is string => typeof id === "string")))];
 }
 
-const quoted = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(", ");
+const quoted = (ids: readonly string[]) => quotedIds(ids);
 
 function shown(n: Named, ids: readonly string[]): string {
   return `${n.argument} ${n.label ?? quoted(ids)}`;
@@ -96,7 +96,7 @@ function outsideError(p: Principal, operation: string, outside: { n: Named; ids:
   const { text, plural } = listed(outside);
   return new DomainError(
     "FORBIDDEN",
-    `${operation}: ${text} ${plural ? "are" : "is"} outside your scope (${p.scopes.join(", ") || "none"})`,
+    `${operation}: ${text} ${plural ? "are" : "is"} outside your scope (${quotedIds(p.scopes, false) || "none"})`,
     {
       rule: "EDITOR_SCOPE",
       argument: outside[0]?.n.argument,

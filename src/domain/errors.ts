@@ -23,3 +23,17 @@ export function badInput(argument: string, message: string): DomainError {
 export function notFound(what: string, id: string): DomainError {
   return new DomainError("NOT_FOUND", `No ${what} with id "${id}"`, { id });
 }
+
+/** The most ids one message quotes: a refusal of a list of thousands names the first few and counts the rest. */
+export const MAX_QUOTED_IDS = 10;
+
+/**
+ * Ids as every message quotes them — `"a", "b", "c"`, or past MAX_QUOTED_IDS `"a", … "j" and
+ * 1,990 more` — so that an answer does not echo a whole request's list back; `quote` false
+ * leaves them bare (a token's scopes).
+ */
+export function quotedIds(ids: readonly string[], quote = true): string {
+  const shown = ids.slice(0, MAX_QUOTED_IDS).map((id) => (quote ? `"${id}"` : id));
+  const rest = ids.length - shown.length;
+  return rest > 0 ? `${shown.join(", ")} and ${rest.toLocaleString("en-US")} more` : shown.join(", ");
+}

@@ -30,7 +30,7 @@ import {
   sendAttachment,
   write,
 } from "../http/file-download.ts";
-import { downloadReader } from "../http/request-context.ts";
+import { downloadReader, queryParam } from "../http/request-context.ts";
 import { findEvents } from "../store/change-repository.ts";
 import type { Database, RoundTripCounter } from "../store/database.ts";
 import { BOM, CONTENT_TYPES, csvLine } from "./export-formats.ts";
@@ -114,8 +114,8 @@ export function mountDiffExports(app: Express, deps: FileRouteDeps): void {
       const plan = await planDiff(
         deps.db,
         {
-          from: req.query.from,
-          to: req.query.to,
+          from: queryParam(req, "from"),
+          to: queryParam(req, "to"),
           under,
           maxSpanDays: deps.config.DIFF_MAX_SPAN_DAYS,
           scopes,
@@ -137,9 +137,8 @@ export function mountDiffExports(app: Express, deps: FileRouteDeps): void {
 }
 
 function underParam(req: Request): string[] {
-  const value = req.query.under;
+  const value = queryParam(req, "under");
   if (value === undefined || value === "") return [];
-  if (typeof value !== "string") throw badInput("under", "give more roots once, as under=id,id");
   const ids = value.split(",").map((s) => s.trim());
   const bad = ids.find((id) => !UNIT_ID.test(id));
   if (bad !== undefined) throw badInput("under", `"${bad.slice(0, 64)}" is not a unit id`);

@@ -20,7 +20,7 @@ import {
   sendAttachment,
   write,
 } from "../http/file-download.ts";
-import { dateParam } from "../http/request-context.ts";
+import { dateParam, queryParam } from "../http/request-context.ts";
 import type { Database, RoundTripCounter } from "../store/database.ts";
 import {
   type ExportRelation,
@@ -80,12 +80,12 @@ export function mountExports(app: Express, deps: FileRouteDeps): void {
 
 function partParam(req: Request, format: ExportFormat): CsvPart | null {
   if (format !== "csv") {
-    if (req.query.part !== undefined)
+    if (queryParam(req, "part") !== undefined)
       throw badInput("part", `part is for .csv only; a .${format} export holds nodes and edges together`);
     return null;
   }
-  const value = req.query.part ?? "nodes";
-  if (typeof value !== "string" || !CSV_PARTS.includes(value as CsvPart))
+  const value = queryParam(req, "part") ?? "nodes";
+  if (!CSV_PARTS.includes(value as CsvPart))
     throw badInput(
       "part",
       `"${String(value)}" is not a CSV part; use part=nodes (nodes.csv) or part=edges (edges.csv)`,

@@ -3,7 +3,7 @@
  */
 import { type GraphQLInputType, getNamedType, getNullableType, isInputObjectType, isListType } from "graphql";
 import { effectiveDateRange, isIsoDate, isIsoDateTime, outOfRange } from "../domain/dates.ts";
-import { badInput, DomainError } from "../domain/errors.ts";
+import { badInput, DomainError, quotedIds } from "../domain/errors.ts";
 import { CHANGE_ID, UNIT_ID } from "../domain/ids.ts";
 import { normaliseText, repeatedValues, type TextRule, textProblem } from "../domain/text-input.ts";
 import type { Context } from "./context.ts";
@@ -94,7 +94,8 @@ export function depthArg(value: unknown, max: number, fallback: number, name: st
  * Cursors are opaque to clients: base64url of a small JSON object. They are not signed but
  * checked for shape and range (README, "Input rules"): a cursor only names a position in a keyset
  * order over public ids, so a well-formed forged one can do no more than a real one, and a
- * check needs no secret shared between instances.
+ * check needs no secret shared between instances. The exception, a scoped `changes` page cut at
+ * a record the reader may not see, is sealed instead (src/graphql/sealed-cursor.ts).
  */
 export function encodeCursor(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
@@ -113,8 +114,13 @@ export function decodeCursor<T>(value: unknown, check: (x: unknown) => x is T, n
       // fall through to the error below
     }
   }
+  throw unknownCursor(value, name);
+}
+
+/** The refusal of a cursor the service did not make (or cannot read back): BAD_USER_INPUT naming `name`. */
+export function unknownCursor(value: unknown, name: string) {
   const shown = String(value).length > 64 ? `${String(value).slice(0, 64)}…` : String(value);
-  throw badInput(name, `unknown cursor "${shown}"; pass an endCursor or edge cursor from a previous page`);
+  return badInput(name, `unknown cursor "${shown}"; pass an endCursor or edge cursor from a previous page`);
 }
 
 /** A plain object with exactly these keys. */
@@ -183,8 +189,7 @@ export function textArg(value: unknown, name: string, rule: TextRule): string | 
 /** A list of ids in which none may repeat (the sources of a merge, the parts of a split…). */
 export function distinctIdsArg(values: readonly string[], name: string): string[] {
   const repeated = repeatedValues(values);
-  if (repeated.length > 0)
-    throw badInput(name, `lists ${repeated.map((id) => `"${id}"`).join(", ")} more than once`);
+  if (repeated.length > 0) throw badInput(name, `lists ${quotedIds(repeated)} more than once`);
   return [...values];
 }
 

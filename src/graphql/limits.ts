@@ -28,7 +28,15 @@ import {
 import type { Config } from "../config.ts";
 import type { Context } from "./context.ts";
 import { formatCount, type LimitName, QueryLimitError } from "./limit-error.ts";
-import { COST_ARGUMENTS, HEAVY_FIELDS, heavyFieldCount, MAX_HEAVY_FIELDS, queryCost } from "./query-cost.ts";
+import {
+  COST_ARGUMENTS,
+  type CostSettings,
+  HEAVY_FIELDS,
+  heavyFieldCount,
+  MAX_HEAVY_FIELDS,
+  queryCost,
+} from "./query-cost.ts";
+import { scoped } from "./visibility.ts";
 
 /** Operations expanded past this many selections (fragments counted at each use) are refused unpriced. */
 const MAX_SELECTIONS = 10_000;
@@ -122,18 +130,25 @@ function costKey(
 
 /** Refuses an operation whose cost, with its variables, exceeds MAX_QUERY_COST. */
 function costPlugin(config: Config): ApolloServerPlugin<Context> {
-  const settings = { maxPageSize: config.MAX_PAGE_SIZE, maxDepth: config.MAX_DEPTH };
+  const settings: CostSettings = { maxPageSize: config.MAX_PAGE_SIZE, maxDepth: config.MAX_DEPTH };
+  // A scoped reader's `changes` and `searchUnits` are priced by their scan bounds (query-cost.ts).
+  const scopedSettings: CostSettings = {
+    ...settings,
+    scopedReader: { changesScanMax: config.CHANGES_SCAN_MAX },
+  };
   const max = config.MAX_QUERY_COST;
   // Apollo hands a repeated query the same parsed document: its costs are kept with it, by
   // operation and the values of the variables the cost depends on (costVariables: for most
   // operations none, so a document is priced once whatever unit and date it asks about),
-  // instead of walking it on every request. The cost is still checked on every request.
+  // instead of walking it on every request. The cost is still checked on every request; a scoped
+  // reader's is kept apart (its scans are priced).
   const known = new WeakMap<DocumentNode, { names: string[]; costs: Map<string, number> }>();
   const costOf = (
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Record<string, unknown> | undefined,
     name: string | undefined,
+    reader: CostSettings,
   ) => {
     let entry = known.get(document);
     if (!entry) {
@@ -141,10 +156,10 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
       known.set(document, entry);
     }
     const { names, costs } = entry;
-    const key = costKey(name, names, variables ?? {});
+    const key = costKey(`${reader.scopedReader ? "scoped" : "all"}|${name ?? ""}`, names, variables ?? {});
     const held = key === null ? undefined : costs.get(key);
     if (held !== undefined) return held;
-    const cost = queryCost(schema, document, variables, name, settings, MAX_SELECTIONS);
+    const cost = queryCost(schema, document, variables, name, reader, MAX_SELECTIONS);
     if (key === null) return cost;
     if (costs.size >= 64) costs.clear();
     costs.set(key, cost);
@@ -153,9 +168,10 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           // No operation: execution refuses the request with its own error.
           if (!operation) return;
+          const reader = scoped(contextValue) ? scopedSettings : settings;
           const heavy = heavyFieldCount(operation, document);
           if (heavy > MAX_HEAVY_FIELDS)
             throw new QueryLimitError(
@@ -165,7 +181,7 @@ function costPlugin(config: Config): ApolloServerPlugin<Context> {
             );
           let cost: number;
           try {
-            cost = costOf(schema, document, request.variables, operation.name?.value);
+            cost = costOf(schema, document, request.variables, operation.name?.value, reader);
           } catch (e) {
             if (e instanceof GraphQLError && /maximum allowed number of nodes/.test(e.message))
               throw new QueryLimitError(

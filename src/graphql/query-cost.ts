@@ -9,7 +9,8 @@
  * - `neighbourhood`: as many units as its depth can reach, up to the resolver's cap,
  * - any other list of objects: an assumed size (below), generous for this graph.
  * Lists of scalars and enums cost 1, like a scalar. Fields whose database work does not
- * follow from what they return (a subtree traversal, a path search) add a fixed price.
+ * follow from what they return (a subtree traversal, a path search) add a fixed price, and so do
+ * a scoped reader's `changes` and `searchUnits`, which read up to their scan bound to fill a page.
  */
 import {
   type DocumentNode,
@@ -26,12 +27,19 @@ import { type ComplexityEstimator, getComplexity } from "graphql-query-complexit
 import { MAX_PREVIEW_SUBSCRIPTIONS } from "../reminders/subscription-input.ts";
 import { CHANGES_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./arguments.ts";
 import { MAX_NEIGHBOURHOOD_DEPTH, MAX_NEIGHBOURHOOD_UNITS } from "./resolvers/relation.ts";
+import { SEARCH_SCAN, SEARCH_SCAN_WINDOW } from "./resolvers/unit.ts";
 
 export interface CostSettings {
   /** The largest `first` (MAX_PAGE_SIZE). */
   maxPageSize: number;
   /** The deepest `descendants(maxDepth:)` and its default (MAX_DEPTH). */
   maxDepth: number;
+  /**
+   * Set for a scoped reader (READ_ACCESS=scoped, not an admin), whose `changes` and `searchUnits`
+   * scan for what it may see: the most change records one `changes` page reads (CHANGES_SCAN_MAX).
+   * Absent for every other reader, whose pages read what they return.
+   */
+  scopedReader?: { changesScanMax: number };
 }
 
 /** Assumed sizes of lists no argument bounds, by `Type.field`, then by field name. */
@@ -103,6 +111,14 @@ const WORK: Record<string, (args: Record<string, unknown>, s: CostSettings) => n
   // reminderPreview: a calendar per subscribed unit (a subtree subscription: up to 500 units), for
   // one subscription or at most MAX_PREVIEW_SUBSCRIPTIONS (more are refused).
   "Query.reminderPreview": (args) => 200 * (args.subscriptionId ? 1 : MAX_PREVIEW_SUBSCRIPTIONS),
+  // A scoped reader's page is filled from a scan, each record read counted: up to CHANGES_SCAN_MAX
+  // change records, up to SEARCH_SCAN hits (more when its first window is larger), so that aliases
+  // cannot multiply the bound unpriced. Other readers read what the page returns.
+  "Query.changes": (_args, s) => s.scopedReader?.changesScanMax ?? 0,
+  "Query.searchUnits": (args, s) =>
+    s.scopedReader
+      ? Math.max(SEARCH_SCAN, SEARCH_SCAN_WINDOW * pageSize("Query.searchUnits", args.first, s))
+      : 0,
 };
 
 /** What a read of the whole graph adds (a diff or an integrity report without `under`): it reads every unit. */

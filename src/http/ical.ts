@@ -39,6 +39,8 @@ import {
   downloadReader,
   feedContext,
   principalContext,
+  queryList,
+  queryParam,
   type ReaderDeps,
 } from "./request-context.ts";
 
@@ -89,9 +91,8 @@ async function calendarContext(
   requestId: string,
   unitId: string,
 ): Promise<Context> {
-  const feed = req.query.feed;
-  if (feed !== undefined)
-    return feedContext(deps, requestId, typeof feed === "string" ? feed : "", { kind: "calendar", unitId });
+  const feed = queryParam(req, "feed");
+  if (feed !== undefined) return feedContext(deps, requestId, feed, { kind: "calendar", unitId });
   return principalContext(deps, requestId, await downloadReader(req, deps.verifyToken));
 }
 
@@ -148,10 +149,10 @@ async function icsText(calendar: UnitCalendar, { from, to }: CalendarWindow, ctx
 }
 
 function typesParam(req: Request): CalendarEntryType[] | null {
-  const raw = req.query.types;
-  if (raw === undefined || raw === "") return null;
-  const values = (Array.isArray(raw) ? raw : [raw])
-    .flatMap((v) => String(v).split(","))
+  const raw = queryList(req, "types");
+  if (raw === undefined || raw.join("") === "") return null;
+  const values = raw
+    .flatMap((v) => v.split(","))
     .map((v) => v.trim().toUpperCase())
     .filter(Boolean);
   const bad = values.filter((v) => !CALENDAR_ENTRY_TYPES.includes(v as CalendarEntryType));

@@ -16,7 +16,7 @@ import {
 import { assertCanRead, type Principal } from "../auth/principal.ts";
 import type { TokenVerifier } from "../auth/verify-token.ts";
 import type { Config } from "../config.ts";
-import { DomainError } from "../domain/errors.ts";
+import { badInput, DomainError } from "../domain/errors.ts";
 import { dateArg } from "../graphql/arguments.ts";
 import { type Context, createContext } from "../graphql/context.ts";
 import type { ResultCache } from "../graphql/result-cache.ts";
@@ -49,9 +49,7 @@ export function principalContext(deps: ReaderDeps, requestId: string, principal:
 
 /** `?access_token=…`, the bearer token in the URL, if there is one. */
 function queryToken(req: Request): string | undefined {
-  const value = req.query.access_token;
-  if (value === undefined) return undefined;
-  return typeof value === "string" ? value : "";
+  return queryParam(req, "access_token");
 }
 
 function queryTokenRefusal(message: string): DomainError {
@@ -108,9 +106,35 @@ export async function feedContext(
   return principalContext(deps, requestId, feedPrincipal(claims));
 }
 
+/** Whether the query has `name[]=…` or `name[key]=…`, which Express 5 keeps under that key, not under `name`. */
+const bracketed = (req: Request, name: string) =>
+  Object.keys(req.query).some((k) => k.startsWith(`${name}[`));
+
+/**
+ * A query parameter of the .ics, export and registry routes, given once, as text; undefined when
+ * absent. Repeated (`?asOf=1&asOf=2`, an array) or written as a list (`?asOf[]=1`, which Express
+ * keeps under the key `asOf[]`) it is refused, 400 naming it, rather than read as absent.
+ */
+export function queryParam(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (bracketed(req, name) || (value !== undefined && typeof value !== "string"))
+    throw badInput(name, `give ${name} once, as ${name}=…; it is not a list`);
+  return value;
+}
+
+/** A query parameter that may be repeated (`?types=A&types=B`): its values, undefined when absent; `name[]` is refused. */
+export function queryList(req: Request, name: string): string[] | undefined {
+  const value = req.query[name];
+  if (bracketed(req, name) || (value !== undefined && typeof value !== "string" && !isTextList(value)))
+    throw badInput(name, `give ${name} as ${name}=a,b or repeat ${name}=…, not as ${name}[]=…`);
+  return value === undefined ? undefined : [value].flat();
+}
+
+const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+
 /** A yyyy-mm-dd query parameter of the .ics and export routes: null when absent or empty. */
 export function dateParam(req: Request, name: string): string | null {
-  const value = req.query[name];
+  const value = queryParam(req, name);
   if (value === undefined || value === "") return null;
   return dateArg(value, name);
 }

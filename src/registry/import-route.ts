@@ -13,7 +13,7 @@ import { effectiveDateRange, outOfRange, todayInVietnam } from "../domain/dates.
 import { badInput, DomainError } from "../domain/errors.ts";
 import { failure, sendFailure, sendRouteFailure } from "../http/errors.ts";
 import { refuseBusy } from "../http/file-download.ts";
-import { dateParam, headerOnlyToken } from "../http/request-context.ts";
+import { dateParam, headerOnlyToken, queryParam } from "../http/request-context.ts";
 import { importRegistry } from "./import-service.ts";
 import type { RegistryDeps } from "./registry-route.ts";
 
@@ -69,7 +69,7 @@ export function mountRegistryImport(app: Express, deps: RegistryDeps): void {
 }
 
 function dryRunParam(req: Request): boolean {
-  const value = req.query.dryRun ?? "true";
+  const value = queryParam(req, "dryRun") ?? "true";
   if (value !== "true" && value !== "false")
     throw badInput(
       "dryRun",

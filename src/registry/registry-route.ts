@@ -19,7 +19,7 @@ import {
   requireVisibleUnit,
   sendAttachment,
 } from "../http/file-download.ts";
-import { dateParam } from "../http/request-context.ts";
+import { dateParam, queryParam } from "../http/request-context.ts";
 import type { Database, RoundTripCounter } from "../store/database.ts";
 import { exportMembers, pagesById } from "../store/export-repository.ts";
 import { registryRelationsFrom, registryUnitPage } from "../store/registry-repository.ts";
@@ -79,12 +79,12 @@ async function exportRegistry(
 
 function partParam(req: Request, format: RegistryFormat): RegistryPart | null {
   if (format !== "csv") {
-    if (req.query.part !== undefined)
+    if (queryParam(req, "part") !== undefined)
       throw badInput("part", "part is for .csv only; an .xlsx holds the units and relations as two sheets");
     return null;
   }
-  const value = req.query.part ?? "units";
-  if (typeof value !== "string" || !REGISTRY_PARTS.includes(value as RegistryPart))
+  const value = queryParam(req, "part") ?? "units";
+  if (!REGISTRY_PARTS.includes(value as RegistryPart))
     throw badInput("part", `"${String(value)}" is not a registry part; use part=units or part=relations`);
   return value as RegistryPart;
 }

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/principal.ts";
 import type { Config } from "../config.ts";
+import { quotedIds } from "../domain/errors.ts";
 import { type Context, createContext } from "../graphql/context.ts";
 import { unitCalendar } from "../graphql/services/unit-calendar.ts";
 import type { Logger } from "../logger.ts";
@@ -118,7 +119,7 @@ async function assertStillInScope(
   const outside = sub.units.filter((id) => !within.has(id));
   if (outside.length > 0)
     throw new Error(
-      `${outside.join(", ")} no longer lies in the scope of the subscription's creator (${reader.scopes.join(", ") || "none"}); nothing is sent`,
+      `${quotedIds(outside, false)} no longer lies in the scope of the subscription's creator (${quotedIds(reader.scopes, false) || "none"}); nothing is sent`,
     );
 }
 

@@ -7,7 +7,7 @@
 import type { Principal } from "../auth/principal.ts";
 import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
 import { isInOrder, previousDay } from "../domain/dates.ts";
-import { DomainError, notFound } from "../domain/errors.ts";
+import { DomainError, notFound, quotedIds } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
 import { changeViolationError, type Violation } from "../domain/invariants.ts";
 import { type UnitInput, unitProperties } from "../domain/records.ts";
@@ -281,7 +281,7 @@ async function closeWithOrgans(
     throw changeViolationError({
       rule: "NO_ORPHANS",
       units: [unitId, ...children.map((c) => c.id as string)],
-      message: `"${unitId}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
+      message: `"${unitId}" still has subordinates after ${lastDay} (${quotedIds(children.map((c) => String(c.id)))}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
     });
   for (const rel of ending.values()) await endRelationOn(s, rel, lastDay);
   const started = await s.tx.run(

@@ -473,31 +473,100 @@ function toSlice(row: Row): GraphSlice {
   };
 }
 
-/** Units within `depth` relations of a unit (either direction) and the relations among them, as of the date. */
-export async function neighbourhood(
-  db: Database,
-  args: { id: string; depth: number; types: string[] | null; asOf: string; limit: number },
-  counter?: RoundTripCounter,
-): Promise<GraphSlice> {
-  if (!Number.isInteger(args.depth) || args.depth < 1 || args.depth > 10)
-    throw new Error("depth out of range");
-  const rows = await db.read(
-    `MATCH (u:Unit {id: $id})
-     WITH u, date($asOf) AS d
-     CALL (u, d) {
-       MATCH (u) (()-[r]-(n:Unit) WHERE ${active("r")} AND ${active("n")} AND ($types IS NULL OR type(r) IN $types) AND type(r) IN $allTypes){0,${args.depth}} (x:Unit)
-       RETURN DISTINCT x LIMIT $limit
-     }
-     WITH d, collect(x) AS xs
-     CALL (xs, d) {
+/** A relation a neighbourhood goes along and shows: in force on `d`, of the types asked for. */
+const neighbourRelation = (r: string) =>
+  `${active(r)} AND ($types IS NULL OR type(${r}) IN $types) AND type(${r}) IN $allTypes`;
+
+/** Ends a neighbourhood read: the relations among the units `xs` (with the date `d`), their units and citations. */
+const SLICE_AMONG = `CALL (xs, d) {
        UNWIND xs AS a
-       MATCH (a)-[r]->(b:Unit) WHERE b IN xs AND ${active("r")} AND ($types IS NULL OR type(r) IN $types) AND type(r) IN $allTypes
+       MATCH (a)-[r]->(b:Unit) WHERE b IN xs AND ${neighbourRelation("r")}
        RETURN collect({type: type(r), props: properties(r), from: a.id, to: b.id}) AS rels
      }
      WITH *, ${basisOf("rels")} AS basisIds
      ${citationsOf("basisIds")}
-     RETURN rels, [x IN xs | properties(x)] AS units, citations, citationsDocuments`,
+     RETURN rels, [x IN xs | properties(x)] AS units, citations, citationsDocuments`;
+
+export interface NeighbourhoodArgs {
+  id: string;
+  depth: number;
+  types: string[] | null;
+  asOf: string;
+  limit: number;
+}
+
+/**
+ * Units within `depth` relations of a unit (either direction) and the relations among them, as of
+ * the date. With `keep` (a scoped reader's visibility: the ids among those given it may enter), the
+ * walk goes a hop at a time and only through the units `keep` answers, so that two units it keeps
+ * are never shown as neighbours through one it does not; without it, one statement.
+ */
+export async function neighbourhood(
+  db: Database,
+  args: NeighbourhoodArgs,
+  counter?: RoundTripCounter,
+  keep?: (ids: string[]) => Promise<string[]>,
+): Promise<GraphSlice> {
+  if (!Number.isInteger(args.depth) || args.depth < 1 || args.depth > 10)
+    throw new Error("depth out of range");
+  if (keep) return neighbourhoodThrough(db, args, keep, counter);
+  const rows = await db.read(
+    `MATCH (u:Unit {id: $id})
+     WITH u, date($asOf) AS d
+     CALL (u, d) {
+       MATCH (u) (()-[r]-(n:Unit) WHERE ${neighbourRelation("r")} AND ${active("n")}){0,${args.depth}} (x:Unit)
+       RETURN DISTINCT x LIMIT $limit
+     }
+     WITH d, collect(x) AS xs
+     ${SLICE_AMONG}`,
     { ...args, allTypes: ALL_TYPES },
+    counter,
+  );
+  const row = rows[0];
+  if (!row) return { relations: [], units: [], citations: [] };
+  return toSlice(row);
+}
+
+/**
+ * How many neighbours one hop of a kept walk reads (and has `keep` judge) per unit the answer may
+ * hold: a hub's thousands of relations are not all checked, the answer holding `limit` at most.
+ */
+const HOP_READ_PER_UNIT = 4;
+
+/** The neighbourhood entered only through kept units: one read per hop, from the units the last hop kept. */
+async function neighbourhoodThrough(
+  db: Database,
+  args: NeighbourhoodArgs,
+  keep: (ids: string[]) => Promise<string[]>,
+  counter?: RoundTripCounter,
+): Promise<GraphSlice> {
+  const reached = [args.id];
+  let frontier = [args.id];
+  for (let hop = 0; hop < args.depth && frontier.length > 0 && reached.length < args.limit; hop++) {
+    const rows = await db.read(
+      `UNWIND $frontier AS fid
+       MATCH (:Unit {id: fid})-[r]-(n:Unit)
+       WITH n, r, date($asOf) AS d
+       WHERE ${neighbourRelation("r")} AND ${active("n")} AND NOT n.id IN $reached
+       RETURN DISTINCT n.id AS id ORDER BY id LIMIT $cap`,
+      {
+        frontier,
+        reached,
+        cap: HOP_READ_PER_UNIT * args.limit,
+        types: args.types,
+        asOf: args.asOf,
+        allTypes: ALL_TYPES,
+      },
+      counter,
+    );
+    frontier = (await keep(rows.map((r) => r.id as string))).slice(0, args.limit - reached.length);
+    reached.push(...frontier);
+  }
+  const rows = await db.read(
+    `MATCH (x:Unit) WHERE x.id IN $reached
+     WITH date($asOf) AS d, collect(x) AS xs
+     ${SLICE_AMONG}`,
+    { reached, types: args.types, asOf: args.asOf, allTypes: ALL_TYPES },
     counter,
   );
   const row = rows[0];

@@ -7,7 +7,7 @@
  */
 import type { Principal } from "../auth/principal.ts";
 import { previousDay } from "../domain/dates.ts";
-import { DomainError } from "../domain/errors.ts";
+import { DomainError, quotedIds } from "../domain/errors.ts";
 import { changeViolationError } from "../domain/invariants.ts";
 import {
   carryRelations,
@@ -77,7 +77,7 @@ async function unitsOfLevel(
      RETURN DISTINCT x.id AS id ORDER BY id`,
     { roots: [...roots], kind, lastDay },
   );
-  const under = roots.map((id) => `"${id}"`).join(", ");
+  const under = quotedIds(roots);
   if (rows.length === 0)
     throw new DomainError(
       "BAD_USER_INPUT",
@@ -85,8 +85,10 @@ async function unitsOfLevel(
       { argument: args.kind },
     );
   const ids = rows.map((row) => row.id as string);
+  const named = [{ argument: args.scope, ids, label: `(their ${kind} units)`, structural: true }];
+  await s.authorize(named);
   await s.lock(ids);
-  await s.authorize([{ argument: args.scope, ids, label: `(their ${kind} units)`, structural: true }]);
+  await s.authorize(named);
   return ids;
 }
 
@@ -257,11 +259,14 @@ export const restructurings = {
         throw new DomainError("BAD_USER_INPUT", 'Argument "sourceIds": merge at least two units', {
           argument: "sourceIds",
         });
-      await s.lock([...a.sourceIds, a.superiorId]);
-      await s.authorize([
+      const named = [
         { argument: "input.sourceIds", ids: a.sourceIds, structural: true },
         { argument: "input.superiorId", ids: [a.superiorId] },
-      ]);
+      ];
+      // Scope first (a read), so that an editor cannot hold locks on units outside it; again under the locks.
+      await s.authorize(named);
+      await s.lock([...a.sourceIds, a.superiorId]);
+      await s.authorize(named);
       await requireNamed(
         s,
         a.sourceIds.map((id) => ({ id, argument: "input.sourceIds" })),
@@ -331,8 +336,10 @@ export const restructurings = {
         throw new DomainError("BAD_USER_INPUT", 'Argument "parts": split into at least two units', {
           argument: "parts",
         });
+      const source = [{ argument: "input.sourceId", ids: [a.sourceId], structural: true }];
+      await s.authorize(source);
       await s.lock([a.sourceId]);
-      await s.authorize([{ argument: "input.sourceId", ids: [a.sourceId], structural: true }]);
+      await s.authorize(source);
       await requireNamed(s, [{ id: a.sourceId, argument: "input.sourceId" }], lastDay);
       const superior = await superiorOn(s, a.sourceId, lastDay);
       await s.authorize([{ argument: "input.sourceId", ids: [superior], label: "(its superior)" }]);
@@ -403,8 +410,10 @@ export const restructurings = {
   ) =>
     runChange(db, p, { kind: "ABOLISH_LEVEL", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       const lastDay = previousDay(a.effectiveOn);
+      const under = [{ argument: "input.underId", ids: [a.underId] }];
+      await s.authorize(under);
       await s.lock([a.underId]);
-      await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
+      await s.authorize(under);
       await requireNamed(s, [{ id: a.underId, argument: "input.underId" }], a.effectiveOn);
       const closed = await unitsOfLevel(s, [a.underId], a.kind, lastDay, {
         kind: "kind",

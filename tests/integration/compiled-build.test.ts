@@ -20,6 +20,7 @@ import {
 } from "../../scripts/compiled-service.ts";
 import { PACKAGE_ROOT } from "../../src/asset-paths.ts";
 import { freePort } from "../support/global-setup.ts";
+import { randomSecret } from "../support/secrets.ts";
 
 let dir = "";
 let service: CompiledService | undefined;
@@ -38,7 +39,7 @@ beforeAll(async () => {
     RATE_LIMIT_PER_MINUTE: "0",
     // A first query on a cold Neo4j can take seconds on a busy machine (as in test-server.ts).
     REQUEST_TIMEOUT_MS: "120000",
-    JWT_SECRET: "compiled-build-test-secret-long-enough-for-hs256",
+    JWT_SECRET: randomSecret(),
   });
   answers = await askSmoke(service.base);
 }, 600_000);

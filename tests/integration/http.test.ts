@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { startServer } from "../../src/server.ts";
 import { Database } from "../../src/store/database.ts";
+import { randomSecret } from "../support/secrets.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 let server: TestServer;
@@ -103,16 +104,17 @@ describe("HTTP", () => {
   it("answers SERVICE_UNAVAILABLE with the request id when Neo4j is unreachable, and logs it under that id", async () => {
     const lines: string[] = [];
     const log = pino({ level: "error" }, { write: (line: string) => lines.push(line) });
+    const unused = randomSecret();
     // Retried for 1 s rather than the driver's 30 s: the answer is the same, only sooner.
     const db = new Database({
       uri: "bolt://127.0.0.1:1",
       user: "neo4j",
-      password: "unused-password",
+      password: unused,
       maxTransactionRetryMs: 1000,
     });
     const config = loadConfig({
       NEO4J_URI: "bolt://127.0.0.1:1",
-      NEO4J_PASSWORD: "unused-password",
+      NEO4J_PASSWORD: unused,
       LOG_LEVEL: "error",
     });
     const down = await startServer({ db, config, log, port: 0, host: "127.0.0.1" });

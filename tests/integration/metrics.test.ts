@@ -4,6 +4,7 @@
  * absent on a public service without one.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomSecret } from "../support/secrets.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "party_org_graph_";
@@ -135,7 +136,7 @@ describe("GET /metrics", () => {
 });
 
 describe("/metrics access", () => {
-  const TOKEN = "scrape-token-for-the-metrics-test";
+  const TOKEN = randomSecret();
 
   it("needs METRICS_TOKEN as a bearer token when it is set, and counts requests refused before their operation", async () => {
     const guarded = await startTestServer({ METRICS_TOKEN: TOKEN, READ_ACCESS: "authenticated" });

@@ -16,9 +16,10 @@ import {
   Neo4jLaunchError,
   startEmbeddedNeo4j,
 } from "../../src/neo4j/launcher.ts";
+import { randomSecret } from "../support/secrets.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PASSWORD = "launcher-test-pw";
+const PASSWORD = randomSecret();
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

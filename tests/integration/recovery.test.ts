@@ -21,11 +21,12 @@ import { type EmbeddedNeo4j, startEmbeddedNeo4j } from "../../src/neo4j/launcher
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { Database } from "../../src/store/database.ts";
 import { freePort } from "../support/global-setup.ts";
+import { randomSecret } from "../support/secrets.ts";
 import { CREATE, createVariables, removeSandbox, TEST_SECRET, token } from "./helpers/sandbox.ts";
 import { startTestServer } from "./helpers/test-server.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PASSWORD = "recovery-test-password";
+const PASSWORD = randomSecret();
 const SUPERIOR = "bch-trung-uong";
 const JVM_START_MS = 240_000;
 

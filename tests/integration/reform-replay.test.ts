@@ -21,12 +21,13 @@ import { generateNation } from "../../src/generator/national/index.ts";
 import { preReformCut } from "../../src/generator/national/reform-cut.ts";
 import { type ProvinceReform, provinceReform } from "../../src/generator/national/reform-plan.ts";
 import { checkAnchors, deleteGenerated, importGenerated } from "../../src/store/bulk-import.ts";
+import { randomSecret } from "../support/secrets.ts";
 import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const SCALE = 0.001;
 /** Units sampled (a third among those the reform ended, founded or moved): the bench samples ≥ 1,000. */
 const SAMPLE = 300;
-const SECRET = "reform-replay-test-secret-reform-replay-test-0123";
+const SECRET = randomSecret();
 
 let server: TestServer;
 let gql: Gql;

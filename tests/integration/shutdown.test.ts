@@ -10,6 +10,7 @@ import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../support/global-setup.ts";
+import { randomSecret } from "../support/secrets.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const QUERY = `{ unit(id: "tinh-uy-quang-ngai") { name descendants(asOf: "2024-06-01", first: 200) { totalCount } } }`;
@@ -35,7 +36,7 @@ beforeAll(async () => {
     SEED_ON_START: "never",
     LOG_LEVEL: "info",
     RATE_LIMIT_PER_MINUTE: "0",
-    JWT_SECRET: "shutdown-test-secret-that-is-long-enough-for-hs256",
+    JWT_SECRET: randomSecret(),
   };
   // `node --import tsx` keeps the service in this one process, so the signal reaches it directly.
   service = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { randomSecret } from "../support/secrets.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -73,8 +74,8 @@ describe("start-up failures", () => {
     expectOneClearLine(
       await start({
         NEO4J_URI: `bolt://127.0.0.1:${closedPort}`,
-        NEO4J_PASSWORD: "some-password",
-        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
+        NEO4J_PASSWORD: randomSecret(),
+        JWT_SECRET: randomSecret(),
       }),
       /Neo4j|NEO4J_URI/,
     );
@@ -92,8 +93,8 @@ describe("start-up failures", () => {
     expectOneClearLine(
       await start({
         NEO4J_URI: neo4j.uri,
-        NEO4J_PASSWORD: "not-the-password",
-        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
+        NEO4J_PASSWORD: randomSecret(),
+        JWT_SECRET: randomSecret(),
       }),
       /credentials.*NEO4J_USER and NEO4J_PASSWORD/,
     );
@@ -105,7 +106,7 @@ describe("start-up failures", () => {
       await start({
         NEO4J_URI: neo4j.uri,
         NEO4J_PASSWORD: neo4j.password,
-        JWT_SECRET: "a-secret-for-this-test-so-nothing-is-written",
+        JWT_SECRET: randomSecret(),
         PORT: String(blockedPort),
         HOST: "127.0.0.1",
         SEED_ON_START: "never",

@@ -13,6 +13,7 @@ import { ensureNeo4jBuilt, startEmbeddedNeo4j } from "../../src/neo4j/launcher.t
 import { loadSeed } from "../../src/seed/load-seed.ts";
 import { Database } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
+import { randomSecret } from "./secrets.ts";
 
 export interface TestNeo4j {
   uri: string;
@@ -37,6 +38,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** NEO4J_TEST_PASSWORD, which a disposable server named by NEO4J_TEST_URI needs: there is no default. */
+function requiredTestPassword(): string {
+  const password = process.env.NEO4J_TEST_PASSWORD;
+  if (!password)
+    throw new Error("NEO4J_TEST_URI is set: set NEO4J_TEST_PASSWORD to that server's password too");
+  return password;
+}
+
 export default async function setup(project: TestProject) {
   const log = createLogger(process.env.LOG_LEVEL ?? "warn");
   let target: TestNeo4j;
@@ -45,12 +54,13 @@ export default async function setup(project: TestProject) {
     target = {
       uri: process.env.NEO4J_TEST_URI,
       user: process.env.NEO4J_TEST_USER ?? "neo4j",
-      password: process.env.NEO4J_TEST_PASSWORD ?? "party-org-graph",
+      password: requiredTestPassword(),
     };
   } else {
     await ensureNeo4jBuilt();
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "party-org-graph-test-"));
-    const password = "test-password";
+    // Random per run: the service refuses any password the repository holds (src/repository-secrets.ts).
+    const password = randomSecret();
     const neo4j = await startEmbeddedNeo4j({
       boltPort: await freePort(),
       dataDir,

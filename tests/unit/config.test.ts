@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
+import { randomSecret } from "../support/secrets.ts";
 
 describe("loadConfig", () => {
   it("has defaults for the embedded start", () => {
@@ -14,7 +15,7 @@ describe("loadConfig", () => {
   });
 
   it("accepts bolt:// and routing neo4j:// URIs", () => {
-    const password = { NEO4J_PASSWORD: "the-server-password" };
+    const password = { NEO4J_PASSWORD: randomSecret() };
     expect(loadConfig({ NEO4J_URI: "bolt://db:7687", ...password }).NEO4J_URI).toBe("bolt://db:7687");
     expect(loadConfig({ NEO4J_URI: "neo4j+s://x.databases.neo4j.io", ...password }).NEO4J_URI).toBe(
       "neo4j+s://x.databases.neo4j.io",
@@ -41,13 +42,12 @@ describe("loadConfig", () => {
   });
 
   it("refuses a FEED_TOKEN_SECRET equal to JWT_SECRET", () => {
-    const secret = "a".repeat(40);
+    const secret = randomSecret();
+    const other = randomSecret();
     expect(() => loadConfig({ JWT_SECRET: secret, FEED_TOKEN_SECRET: secret })).toThrow(
       /FEED_TOKEN_SECRET must differ from JWT_SECRET/,
     );
-    expect(loadConfig({ JWT_SECRET: secret, FEED_TOKEN_SECRET: "b".repeat(40) }).FEED_TOKEN_SECRET).toBe(
-      "b".repeat(40),
-    );
+    expect(loadConfig({ JWT_SECRET: secret, FEED_TOKEN_SECRET: other }).FEED_TOKEN_SECRET).toBe(other);
   });
 
   it("takes a JWKS only over https (http on localhost) and with an audience", () => {
@@ -99,9 +99,9 @@ describe("observability settings", () => {
   it("serves /metrics on an internal service, and on a public one only with a token or METRICS=on", () => {
     expect(loadConfig({}).METRICS).toBe(true);
     expect(loadConfig({ EXPOSURE: "public" }).METRICS).toBe(false);
-    expect(loadConfig({ EXPOSURE: "public", METRICS_TOKEN: "a-scrape-token-of-length" }).METRICS).toBe(true);
+    expect(loadConfig({ EXPOSURE: "public", METRICS_TOKEN: randomSecret() }).METRICS).toBe(true);
     expect(loadConfig({ EXPOSURE: "public", METRICS: "on" }).METRICS).toBe(true);
-    expect(loadConfig({ METRICS: "off", METRICS_TOKEN: "a-scrape-token-of-length" }).METRICS).toBe(false);
+    expect(loadConfig({ METRICS: "off", METRICS_TOKEN: randomSecret() }).METRICS).toBe(false);
     expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN must be at least 16/);
     expect(() => loadConfig({ METRICS: "yes please" })).toThrow(/METRICS/);
   });

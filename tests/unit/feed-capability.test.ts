@@ -11,8 +11,9 @@ import {
 } from "../../src/auth/feed-capability.ts";
 import { createTokenVerifier } from "../../src/auth/verify-token.ts";
 import { DomainError } from "../../src/domain/errors.ts";
+import { randomSecret } from "../support/secrets.ts";
 
-const JWT_SECRET = "a-jwt-secret-that-is-long-enough-for-hs256";
+const JWT_SECRET = randomSecret();
 const key = feedKey({ JWT_SECRET, FEED_TOKEN_SECRET: undefined }) as Uint8Array;
 
 const claims: FeedClaims = {
@@ -42,10 +43,8 @@ describe("feed links", () => {
 
   it("have a key of their own: FEED_TOKEN_SECRET, else one derived from JWT_SECRET (never JWT_SECRET itself)", () => {
     expect(Buffer.from(key).toString()).not.toBe(JWT_SECRET);
-    expect(
-      feedKey({ JWT_SECRET: "another-jwt-secret-that-is-long-enough", FEED_TOKEN_SECRET: undefined }),
-    ).not.toEqual(key);
-    const own = "a-feed-token-secret-long-enough-for-hs256";
+    expect(feedKey({ JWT_SECRET: randomSecret(), FEED_TOKEN_SECRET: undefined })).not.toEqual(key);
+    const own = randomSecret();
     expect(Buffer.from(feedKey({ JWT_SECRET, FEED_TOKEN_SECRET: own }) as Uint8Array).toString()).toBe(own);
     expect(feedKey({ JWT_SECRET: undefined, FEED_TOKEN_SECRET: undefined })).toBeNull();
   });
@@ -70,7 +69,7 @@ describe("feed links", () => {
 
   it("refuse a link signed with another key, tampered with or expired", async () => {
     const other = feedKey({
-      JWT_SECRET: "another-jwt-secret-that-is-long-enough",
+      JWT_SECRET: randomSecret(),
       FEED_TOKEN_SECRET: undefined,
     });
     const link = await signFeedCapability(claims, other as Uint8Array);

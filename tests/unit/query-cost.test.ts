@@ -27,6 +27,25 @@ describe("queryCost", () => {
     expect(cost(`{ searchUnits(text: "a") { id } }`)).toBe(1 + 10 * 1);
   });
 
+  it("prices a scoped reader's changes and searchUnits by the records their scans may read", () => {
+    const scoped = { ...settings, scopedReader: { changesScanMax: 5000 } };
+    const scopedCost = (query: string) => queryCost(schema, parse(query), {}, undefined, scoped);
+    // changes 1 + 5,000 scanned + 1 × nodes (1 + id 1); the same page read for anyone else: 3.
+    expect(scopedCost(`{ changes(first: 1) { nodes { id } } }`)).toBe(1 + 5000 + 2);
+    expect(cost(`{ changes(first: 1) { nodes { id } } }`)).toBe(1 + 2);
+    // searchUnits: its scan bound (2,000), or 4 hits read per hit asked for when that is more.
+    expect(scopedCost(`{ searchUnits(text: "a", first: 1) { id } }`)).toBe(1 + 2000 + 1);
+    expect(scopedCost(`{ searchUnits(text: "a", first: 500) { id } }`)).toBe(1 + 2000 + 500);
+    expect(
+      queryCost(schema, parse(`{ searchUnits(text: "a", first: 1000) { id } }`), {}, undefined, {
+        ...scoped,
+        maxPageSize: 1000,
+      }),
+    ).toBe(1 + 4000 + 1000);
+    const aliases = Array.from({ length: 30 }, (_, i) => `c${i}: changes(first: 1) { nodes { id } }`);
+    expect(scopedCost(`{ ${aliases.join(" ")} }`)).toBe(30 * (1 + 5000 + 2));
+  });
+
   it("reads first from the variables", () => {
     const q = `query ($n: Int) { unit(id: "x") { children(first: $n) { nodes { id } } } }`;
     expect(cost(q, { n: 7 })).toBe(2 + 7 * 2);

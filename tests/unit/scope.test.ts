@@ -88,6 +88,21 @@ describe("scopeRefusal", () => {
     expect(scopeRefusal(editor, "setSuperior", named, facts)?.details.rule).toBe("EDITOR_SCOPE");
   });
 
+  it("quotes at most the first ten ids of a long list, and counts the rest", () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `x${String(i).padStart(5, "0")}`);
+    const err = scopeRefusal(editor, "mergeUnits", [{ argument: "input.sourceIds", ids }], facts);
+    const quoted = ids
+      .slice(0, 10)
+      .map((id) => `"${id}"`)
+      .join(", ");
+    expect(err?.message).toBe(
+      `mergeUnits: input.sourceIds ${quoted} and 1,990 more are outside your scope (tinh)`,
+    );
+    expect(err?.message).not.toContain(ids[10]);
+    // The extension still lists every id the caller gave, for clients that point at them.
+    expect(err?.details.units).toEqual(ids);
+  });
+
   it("lets an admin do anything", () => {
     expect(
       scopeRefusal(admin, "splitUnit", [{ argument: "input.sourceId", ids: ["khac"], structural: true }], {

@@ -11,8 +11,9 @@ import {
   readOrCreateSecret,
   withLocalJwtSecret,
 } from "../../src/local-secrets.ts";
+import { randomSecret } from "../support/secrets.ts";
 
-const SECRET = "a-secret-configured-for-this-test-only-0123456789";
+const SECRET = randomSecret();
 /** The development secret src/config.ts used to publish: it must never verify a token again. */
 const OLD_DEV_SECRET = "party-org-graph-development-secret-do-not-use-in-production";
 
@@ -112,6 +113,14 @@ describe("local secrets", () => {
     expect(() => withLocalJwtSecret(loadConfig({ JWT_SECRET_FILE: file }))).toThrow(/fewer than 32/);
   });
 
+  it("refuses a JWT_SECRET_FILE holding a secret from the repository", () => {
+    const file = path.join(tmp(), "custom-secret");
+    fs.writeFileSync(file, ` ${OLD_DEV_SECRET.toUpperCase()}\n`);
+    expect(() => withLocalJwtSecret(loadConfig({ JWT_SECRET_FILE: file }))).toThrow(
+      /JWT_SECRET_FILE\) is a secret from the party-org-graph repository/,
+    );
+  });
+
   it("gives the embedded Neo4j a generated password unless NEO4J_PASSWORD is set", () => {
     const dir = tmp();
     const config = loadConfig({ NEO4J_DATA_DIR: path.join(dir, "neo4j") });
@@ -120,9 +129,10 @@ describe("local secrets", () => {
     expect(generated.length).toBeGreaterThanOrEqual(32);
     expect(fs.readFileSync(path.join(dir, "neo4j-password"), "utf8").trim()).toBe(generated);
     expect(neo4jPassword(config)).toBe(generated);
+    const chosen = randomSecret();
     expect(
-      neo4jPassword(loadConfig({ NEO4J_DATA_DIR: path.join(dir, "neo4j"), NEO4J_PASSWORD: "chosen-pw" })),
-    ).toBe("chosen-pw");
+      neo4jPassword(loadConfig({ NEO4J_DATA_DIR: path.join(dir, "neo4j"), NEO4J_PASSWORD: chosen })),
+    ).toBe(chosen);
   });
 
   it("needs NEO4J_PASSWORD with an external NEO4J_URI", () => {

@@ -35,6 +35,7 @@ import type {
   SplitAssignmentInput,
   UpdateUnitInput,
 } from "../generated/resolvers-types.ts";
+import { isSealed, openCursor, sealCursor } from "../sealed-cursor.ts";
 import { loadCitations, loadUnits, requireUnit } from "../services/lookups.ts";
 import { keepVisible, scoped, unitsNamedBy, visibleEvent } from "../visibility.ts";
 
@@ -141,7 +142,7 @@ export async function eventResult(ctx: Context, operation: string, run: () => Pr
 const FEED_SCAN = 500;
 
 type ChangePage = Awaited<ReturnType<typeof changesSince>> & {
-  /** Where a scan stopped short of a full page: the last record read (a position in the public order). */
+  /** Where a scan stopped short of a full page: the last record read, perhaps one the reader may not see (sealed in the cursor). */
   resumeAt?: { at: string; id: string };
 };
 
@@ -151,8 +152,8 @@ type ChangePage = Awaited<ReturnType<typeof changesSince>> & {
  * `hasNextPage` tell nothing of them (the feed is read on until a change past the page is found).
  * The scan reads at most CHANGES_SCAN_MAX records: a reader whose subtrees changed little would
  * otherwise make one request read the whole feed. Stopped there, the page ends with what it found,
- * `hasNextPage` true and its cursor at the last record read, which shows nothing hidden: every
- * reader's feed follows the same order.
+ * `hasNextPage` true and its cursor at the last record read — sealed (src/graphql/sealed-cursor.ts):
+ * that record may be one the reader may not see, and a plain cursor would show its id and time.
  */
 async function visibleChanges(ctx: Context, args: Parameters<typeof changesSince>[1]): Promise<ChangePage> {
   if (!scoped(ctx)) return changesSince(ctx.db, args, ctx.roundTrips);
@@ -199,18 +200,24 @@ export const MutationQueries: QueryResolvers = {
   },
   changes: async (_, args, ctx) => {
     const since = sinceArg(args.since);
-    const after = decodeCursor(args.after, isChangeCursor);
+    const after = isSealed(args.after)
+      ? openCursor(args.after, isChangeCursor, ctx.config)
+      : decodeCursor(args.after, isChangeCursor);
     const page = await visibleChanges(ctx, {
       since,
       after,
       first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE),
     });
-    const last = page.resumeAt ?? page.items.at(-1);
+    const last = page.items.at(-1);
     return {
       nodes: page.items,
       pageInfo: {
         hasNextPage: page.hasNextPage,
-        endCursor: last ? encodeCursor({ at: last.at, id: last.id }) : null,
+        endCursor: page.resumeAt
+          ? sealCursor(page.resumeAt, ctx.config)
+          : last
+            ? encodeCursor({ at: last.at, id: last.id })
+            : null,
       },
     };
   },

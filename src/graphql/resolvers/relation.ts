@@ -8,7 +8,7 @@ import { Frequency, type QueryResolvers, type Resolvers } from "../generated/res
 import { loadCitations, loadUnits, requireLoaded, requireUnit } from "../services/lookups.ts";
 import { unitRelations } from "../services/unit-relations.ts";
 import { asEnums, isKeyOf } from "../stored-values.ts";
-import { keepVisible } from "../visibility.ts";
+import { keepVisible, scoped, visible } from "../visibility.ts";
 
 /** The deepest neighbourhood a client may ask for, and the most units it returns. */
 export const MAX_NEIGHBOURHOOD_DEPTH = 3;
@@ -56,10 +56,19 @@ export const RelationQueries: QueryResolvers = {
     const asOf = asOfArg(args.asOf, ctx);
     const depth = depthArg(args.depth, MAX_NEIGHBOURHOOD_DEPTH, 1, "depth");
     await requireUnit(args.unitId, ctx, "unitId");
+    // A scoped reader's walk enters only units it may see, hop by hop: filtering afterwards would
+    // still show two visible units as neighbours through a hidden one between them.
+    const keep = scoped(ctx)
+      ? async (ids: string[]) => {
+          const ok = await visible(ctx, ids);
+          return ids.filter((id) => ok.has(id));
+        }
+      : undefined;
     const slice = await neighbourhood(
       ctx.db,
       { id: args.unitId, depth, types: typesArg(args.types), asOf, limit: MAX_NEIGHBOURHOOD_UNITS },
       ctx.roundTrips,
+      keep,
     );
     ctx.loaders.primeUnits(slice.units);
     ctx.loaders.primeCitations(slice.citations);

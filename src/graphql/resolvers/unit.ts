@@ -77,8 +77,10 @@ async function descendantsBelow(ctx: Context, key: DescendantsKey): Promise<Unit
   });
 }
 
-/** The most search hits a scoped reader's search reads looking for `first` it may see. */
-const SEARCH_SCAN = 2000;
+/** The most search hits a scoped reader's search reads looking for `first` it may see (also its price, src/graphql/query-cost.ts). */
+export const SEARCH_SCAN = 2000;
+/** A scoped reader's first window of hits: this many per hit asked for (at least 50). */
+export const SEARCH_SCAN_WINDOW = 4;
 
 /**
  * The reader's top `first` hits among the units it may see. The index is read in windows of the
@@ -93,7 +95,7 @@ async function visibleHits(
 ): Promise<UnitRecord[]> {
   const found: UnitRecord[] = [];
   let skip = 0;
-  let size = scoped(ctx) ? Math.max(4 * o.first, 50) : o.first;
+  let size = scoped(ctx) ? Math.max(SEARCH_SCAN_WINDOW * o.first, 50) : o.first;
   for (;;) {
     const key = { ...o, first: size, skip };
     const hits = await ctx.loaders.read("search", key, (rt) => searchUnits(ctx.db, key, rt));

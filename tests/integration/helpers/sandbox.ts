@@ -7,10 +7,12 @@ import { SignJWT } from "jose";
 import { afterAll, expect, vi } from "vitest";
 import type { Database } from "../../../src/store/database.ts";
 import { bumpGraphVersion } from "../../../src/store/graph-version.ts";
+import { randomSecret } from "../../support/secrets.ts";
 import { graphSnapshot } from "./graph-snapshot.ts";
 import { startTestServer, type TestServer } from "./test-server.ts";
 
-export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-signing";
+/** The JWT secret of this test file's servers, and of the tokens signed for them: random, per run. */
+export const TEST_SECRET = randomSecret();
 
 export async function token(
   role: "viewer" | "editor" | "admin",

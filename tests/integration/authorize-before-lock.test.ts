@@ -1,0 +1,104 @@
+/**
+ * A restructuring names units outside an editor's scope: it is refused (FORBIDDEN, EDITOR_SCOPE)
+ * before it takes a single lock, so that an editor cannot hold units outside its scope while it
+ * waits to be refused. A test transaction holds the lock of the outside unit for the whole
+ * request: a change that locked before it authorized would wait on it until WRITE_TIMEOUT_MS
+ * (SERVICE_UNAVAILABLE, rule WRITE_TIMEOUT), one that authorizes first is refused at once.
+ */
+import neo4j from "neo4j-driver";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import {
+  BASIS,
+  fileSandbox,
+  gqlAs,
+  type ProvinceIds,
+  provinceFixture,
+  refusal,
+  token,
+} from "./helpers/sandbox.ts";
+
+const { server, admin } = await fileSandbox("abl-", { WRITE_TIMEOUT_MS: "3000" });
+const target = inject("neo4j");
+const driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password));
+afterAll(async () => {
+  await driver.close();
+});
+
+let ids: ProvinceIds | undefined;
+async function province(): Promise<ProvinceIds> {
+  ids ??= await provinceFixture(server, admin, "abl");
+  return ids;
+}
+
+/** Runs `request` while another transaction holds the write lock of unit `held`. */
+async function whileLocked<T>(held: string, request: () => Promise<T>): Promise<T> {
+  const session = driver.session();
+  const holder = await session.beginTransaction();
+  try {
+    const locked = await holder.run("MATCH (u:Unit {id: $id}) SET u.heldByTest = true RETURN u.id", {
+      id: held,
+    });
+    expect(locked.records).toHaveLength(1);
+    return await request();
+  } finally {
+    await holder.rollback();
+    await session.close();
+  }
+}
+
+const MERGE = `mutation ($input: MergeUnitsInput!) { mergeUnits(input: $input) { id } }`;
+const SPLIT = `mutation ($input: SplitUnitInput!) { splitUnit(input: $input) { id } }`;
+const ABOLISH = `mutation ($input: AbolishLevelInput!) { abolishLevel(input: $input) { id } }`;
+
+describe("restructurings authorize before they lock", () => {
+  it("mergeUnits: an outside source is refused while another change holds its lock", async () => {
+    const p = await province();
+    const editor = await token("editor", [p.huyen]);
+    const input = {
+      sourceIds: [p.xa, p.other],
+      into: { id: "abl-merged", name: "abl-merged", kind: "COMMUNE_COMMITTEE" },
+      superiorId: p.huyen,
+      effectiveOn: "2025-01-01",
+      basis: BASIS,
+    };
+    const res = await whileLocked(p.other, () => gqlAs(server, editor, MERGE, { input }));
+    expect(refusal(res)).toMatchObject({
+      code: "FORBIDDEN",
+      rule: "EDITOR_SCOPE",
+      argument: "input.sourceIds",
+    });
+  });
+
+  it("splitUnit: an outside source is refused while another change holds its lock", async () => {
+    const p = await province();
+    const editor = await token("editor", [p.huyen]);
+    const input = {
+      sourceId: p.other,
+      parts: [
+        { id: "abl-part-1", name: "abl-part-1", kind: "PROVINCIAL_COMMITTEE" },
+        { id: "abl-part-2", name: "abl-part-2", kind: "PROVINCIAL_COMMITTEE" },
+      ],
+      assignments: [],
+      effectiveOn: "2025-01-01",
+      basis: BASIS,
+    };
+    const res = await whileLocked(p.other, () => gqlAs(server, editor, SPLIT, { input }));
+    expect(refusal(res)).toMatchObject({
+      code: "FORBIDDEN",
+      rule: "EDITOR_SCOPE",
+      argument: "input.sourceId",
+    });
+  });
+
+  it("abolishLevel: an outside committee is refused while another change holds its lock", async () => {
+    const p = await province();
+    const editor = await token("editor", [p.huyen]);
+    const input = { underId: p.other, kind: "DISTRICT_COMMITTEE", effectiveOn: "2025-01-01", basis: BASIS };
+    const res = await whileLocked(p.other, () => gqlAs(server, editor, ABOLISH, { input }));
+    expect(refusal(res)).toMatchObject({
+      code: "FORBIDDEN",
+      rule: "EDITOR_SCOPE",
+      argument: "input.underId",
+    });
+  });
+});

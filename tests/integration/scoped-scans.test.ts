@@ -1,0 +1,187 @@
+/**
+ * What a scoped reader's walks and scans may not reveal or multiply (READ_ACCESS=scoped):
+ * - `neighbourhood` goes out only through units the reader may see, hop by hop: two visible units
+ *   linked only through a hidden one are not neighbours;
+ * - a `changes` page cut by CHANGES_SCAN_MAX resumes from a sealed cursor that shows nothing of
+ *   the (perhaps hidden) record it stopped at, and paging on with it loses nothing;
+ * - its `changes` is priced by the scan bound, so 30 aliases are refused before they run.
+ * A fresh province `ss-tinh` (districts ss-huyen, ss-huyen2, communes ss-xa, ss-xa2) and another,
+ * `ss-khac`, linked to ss-xa and to ss-huyen2 by COORDINATES_WITH.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sealCursor } from "../../src/graphql/sealed-cursor.ts";
+import {
+  BASIS,
+  fileSandbox,
+  gqlAs,
+  type ProvinceIds,
+  provinceFixture,
+  TEST_SECRET,
+  token,
+} from "./helpers/sandbox.ts";
+import { startTestServer, type TestServer } from "./helpers/test-server.ts";
+
+/** CHANGES_SCAN_MAX on the server whose pages are cut: a few records, so a short feed is cut several times. */
+const SCAN = 3;
+const { server, admin } = await fileSandbox("ss-", { READ_ACCESS: "scoped", CHANGES_SCAN_MAX: String(SCAN) });
+/** Scoped too, with the default CHANGES_SCAN_MAX: pages are never cut by this feed, and costs are priced at 5,000 a scan. */
+let whole: TestServer;
+let ids: ProvinceIds;
+
+const ADD = `mutation ($a: ID!, $b: ID!) { addRelation(input: { type: COORDINATES_WITH, fromId: $a, toId: $b, validFrom: "2024-01-01", basis: ${JSON.stringify(BASIS)} }) { id } }`;
+
+beforeAll(async () => {
+  whole = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "scoped" });
+  ids = await provinceFixture(server, admin, "ss");
+  for (const [a, b] of [
+    [ids.xa, ids.other],
+    [ids.other, ids.huyen2],
+  ]) {
+    const res = await gqlAs(server, admin, ADD, { a, b });
+    expect(res.errors).toBeUndefined();
+  }
+}, 180_000);
+afterAll(async () => {
+  await whole?.close();
+});
+
+const NEIGHBOURS = `query ($id: ID!, $depth: Int) { neighbourhood(unitId: $id, depth: $depth, asOf: "2025-01-01") { nodes { id } edges { from { id } to { id } } } }`;
+
+async function neighbourhood(bearer: string, depth: number) {
+  const res = await gqlAs<{
+    neighbourhood: { nodes: { id: string }[]; edges: { from: { id: string }; to: { id: string } }[] };
+  }>(server, bearer, NEIGHBOURS, { id: ids.xa, depth });
+  expect(res.errors).toBeUndefined();
+  const n = res.data?.neighbourhood;
+  return {
+    nodes: (n?.nodes ?? []).map((u) => u.id),
+    ends: (n?.edges ?? []).flatMap((e) => [e.from.id, e.to.id]),
+  };
+}
+
+describe("neighbourhood of a scoped reader", () => {
+  it("does not go through a hidden unit: two visible units linked only through it are not neighbours", async () => {
+    // An admin sees the path ss-xa — ss-khac — ss-huyen2 (two hops).
+    const all = await neighbourhood(admin, 2);
+    expect(all.nodes).toEqual(expect.arrayContaining([ids.xa, ids.other, ids.huyen2]));
+    const viewer = await token("viewer", [ids.tinh]);
+    const seen = await neighbourhood(viewer, 2);
+    expect(seen.nodes).toEqual(expect.arrayContaining([ids.xa, ids.huyen]));
+    expect(seen.nodes).not.toContain(ids.other);
+    expect(seen.nodes).not.toContain(ids.huyen2);
+    expect(seen.ends).not.toContain(ids.other);
+    expect(seen.ends).not.toContain(ids.huyen2);
+  });
+
+  it("still reaches a visible unit by a path of visible units", async () => {
+    // ss-xa — ss-huyen — ss-tinh — ss-huyen2: three hops, all inside the reader's subtree.
+    const seen = await neighbourhood(await token("viewer", [ids.tinh]), 3);
+    expect(seen.nodes).toEqual(expect.arrayContaining([ids.xa, ids.huyen, ids.tinh, ids.huyen2]));
+    expect(seen.nodes).not.toContain(ids.other);
+  });
+});
+
+const CHANGES = `query ($first: Int, $after: String) { changes(first: $first, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`;
+type ChangesPage = {
+  changes: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+};
+
+/** Every page of the feed as `bearer` sees it on `on`, `first` at a time, following endCursor. */
+async function walk(on: TestServer, bearer: string, first: number) {
+  const pages: ChangesPage["changes"][] = [];
+  let after: string | null = null;
+  for (let i = 0; i < 100; i++) {
+    const res = await gqlAs<ChangesPage>(on, bearer, CHANGES, { first, after });
+    expect(res.errors).toBeUndefined();
+    const page = res.data?.changes as ChangesPage["changes"];
+    pages.push(page);
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  return pages;
+}
+
+describe("a scoped changes page cut by CHANGES_SCAN_MAX", () => {
+  it("hands out a sealed cursor naming no change, which pages on to the end", async () => {
+    const feed = (await walk(server, admin, 500)).flatMap((p) => p.nodes.map((n) => n.id));
+    expect(feed.length).toBeGreaterThan(SCAN);
+    // Lạng Sơn's reader sees none of the sandbox's changes: every page is cut after SCAN records.
+    const outsider = await token("viewer", ["tinh-uy-lang-son"]);
+    const pages = await walk(server, outsider, 1);
+    expect(pages.at(-1)?.pageInfo.hasNextPage).toBe(false);
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(page.nodes).toEqual([]);
+    const cursors = pages.flatMap((p) => (p.pageInfo.hasNextPage ? [p.pageInfo.endCursor as string] : []));
+    expect(cursors.length).toBeGreaterThan(0);
+    for (const cursor of cursors) {
+      const decoded = Buffer.from(cursor.replace(/^s\./, ""), "base64url").toString("latin1");
+      for (const id of feed) {
+        expect(cursor).not.toContain(id);
+        expect(decoded).not.toContain(id);
+      }
+      expect(decoded).not.toMatch(/chg-|"at"|\d{4}-\d\d-\d\dT/);
+    }
+  });
+
+  it("loses and repeats nothing: cut pages followed to the end give the reader's whole feed", async () => {
+    const viewer = await token("viewer", [ids.tinh]);
+    const cut = (await walk(server, viewer, 1)).flatMap((p) => p.nodes.map((n) => n.id));
+    const uncut = (await walk(whole, viewer, 500)).flatMap((p) => p.nodes.map((n) => n.id));
+    expect(uncut.length).toBeGreaterThan(0);
+    expect(cut).toEqual(uncut);
+  });
+
+  it("refuses a tampered or foreign sealed cursor as BAD_USER_INPUT naming after; plain cursors still work", async () => {
+    const outsider = await token("viewer", ["tinh-uy-lang-son"]);
+    const first = await gqlAs<ChangesPage>(server, outsider, CHANGES, { first: 1 });
+    const sealed = first.data?.changes.pageInfo.endCursor as string;
+    expect(sealed.startsWith("s.")).toBe(true);
+    const tampered = `${sealed.slice(0, 10)}${sealed[10] === "A" ? "B" : "A"}${sealed.slice(11)}`;
+    const foreign = sealCursor(
+      { at: new Date().toISOString(), id: "chg-00000000-0000-4000-8000-000000000000" },
+      { JWT_SECRET: randomBytes(32).toString("base64url"), FEED_TOKEN_SECRET: undefined },
+    );
+    for (const after of [tampered, foreign]) {
+      const res = await gqlAs(server, outsider, CHANGES, { first: 1, after });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "after" });
+    }
+    // A page that is not cut ends at its last visible change, a plain cursor, and pages on from it.
+    const viewer = await token("viewer", [ids.tinh]);
+    const page = await gqlAs<ChangesPage>(whole, viewer, CHANGES, { first: 1 });
+    const plain = page.data?.changes.pageInfo.endCursor as string;
+    expect(JSON.parse(Buffer.from(plain, "base64url").toString("utf8"))).toMatchObject({
+      id: page.data?.changes.nodes[0]?.id,
+    });
+    const next = await gqlAs<ChangesPage>(whole, viewer, CHANGES, { first: 1, after: plain });
+    expect(next.errors).toBeUndefined();
+    expect(next.data?.changes.nodes[0]?.id).not.toBe(page.data?.changes.nodes[0]?.id);
+  });
+});
+
+describe("the price of a scoped reader's scans", () => {
+  const aliased = (n: number) =>
+    `{ ${Array.from({ length: n }, (_, i) => `c${i}: changes(first: 1) { nodes { id } }`).join(" ")} }`;
+
+  it("refuses 30 aliases of changes(first: 1) before they run, and runs one", async () => {
+    const viewer = await token("viewer", [ids.tinh]);
+    const refused = await gqlAs(whole, viewer, aliased(30));
+    expect(refused.status).toBe(400);
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: "QUERY_TOO_COMPLEX",
+      limit: "MAX_QUERY_COST",
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/^query cost [\d,]+ exceeds MAX_QUERY_COST 100,000$/);
+    const one = await gqlAs<Record<string, unknown>>(whole, viewer, aliased(1));
+    expect(one.status).toBe(200);
+    expect(one.errors).toBeUndefined();
+    expect(one.data).toHaveProperty("c0");
+  });
+
+  it("prices the same 30 aliases as pages for an admin, whose pages read what they return", async () => {
+    const res = await gqlAs<Record<string, unknown>>(whole, admin, aliased(30));
+    expect(res.errors).toBeUndefined();
+    expect(Object.keys(res.data ?? {})).toHaveLength(30);
+  });
+});
