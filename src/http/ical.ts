@@ -42,6 +42,7 @@ import {
   queryList,
   queryParam,
   type ReaderDeps,
+  urlReader,
 } from "./request-context.ts";
 
 /** The domain of every event's UID: stable whatever host serves the feed. */
@@ -92,7 +93,11 @@ async function calendarContext(
   unitId: string,
 ): Promise<Context> {
   const feed = queryParam(req, "feed");
-  if (feed !== undefined) return feedContext(deps, requestId, feed, { kind: "calendar", unitId });
+  if (feed !== undefined) {
+    // A writer's token beside the link has leaked all the same: its holder should learn so.
+    await urlReader(req, deps.verifyToken);
+    return feedContext(deps, requestId, feed, { kind: "calendar", unitId });
+  }
   return principalContext(deps, requestId, await downloadReader(req, deps.verifyToken));
 }
 

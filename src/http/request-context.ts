@@ -64,16 +64,24 @@ function queryTokenRefusal(message: string): DomainError {
  * when a header names the reader too: it has leaked, and its holder should learn so.
  */
 export async function downloadReader(req: Request, verifyToken: TokenVerifier): Promise<Principal> {
-  const inUrl = queryToken(req);
-  if (inUrl !== undefined) {
-    const p = await verifyToken(`Bearer ${inUrl}`);
-    if (p.role !== "viewer")
-      throw queryTokenRefusal(
-        `A ${p.role} token is not accepted in the URL (?access_token=): send it in the Authorization header, or mint a read-only feed link (mintFeedCapability)`,
-      );
-    if (!req.headers.authorization) return p;
-  }
+  const inUrl = await urlReader(req, verifyToken);
+  if (inUrl && !req.headers.authorization) return inUrl;
   return verifyToken(req.headers.authorization);
+}
+
+/**
+ * The viewer a `?access_token=` names, if any; a token that can write there is refused (403, rule
+ * QUERY_TOKEN) whatever else the request carries — a header, or a feed link (`?feed=`).
+ */
+export async function urlReader(req: Request, verifyToken: TokenVerifier): Promise<Principal | null> {
+  const inUrl = queryToken(req);
+  if (inUrl === undefined) return null;
+  const p = await verifyToken(`Bearer ${inUrl}`);
+  if (p.role !== "viewer")
+    throw queryTokenRefusal(
+      `A ${p.role} token is not accepted in the URL (?access_token=): send it in the Authorization header, or mint a read-only feed link (mintFeedCapability)`,
+    );
+  return p;
 }
 
 /** The Authorization header of a route that writes: `?access_token=` is refused (403, rule QUERY_TOKEN). */

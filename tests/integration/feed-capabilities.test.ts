@@ -383,5 +383,13 @@ describe("bearer tokens in URLs", () => {
     const byViewer = await get(`/export/${SCOPE}.csv?access_token=${viewer}`);
     expect(byViewer.status).toBe(200);
     await byViewer.arrayBuffer();
+    // Beside a valid feed link too (review s12): the writer's token in the URL has leaked all the same.
+    const minted = await mint(viewer, SCOPE);
+    const beside = await get(`${minted.path}&access_token=${editor}`);
+    expect(beside.status).toBe(403);
+    expect(await errorOf(beside)).toMatchObject({ code: "FORBIDDEN", rule: "QUERY_TOKEN" });
+    const alone = await get(minted.path);
+    expect(alone.status).toBe(200);
+    await alone.arrayBuffer();
   });
 });
