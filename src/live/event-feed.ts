@@ -4,10 +4,10 @@
  * in-process emitter, means every instance on one database sees every change, whichever
  * instance made it, and only once it has committed.
  *
- * Each tick reads the graph's version (one small read); when it moved, the ids of the events
- * recorded in the last `lookbackMs` are read (an index range on Event.recordedAt: as many rows as
- * events, however many changes they made), and the records of those not yet delivered are read
- * and fanned out. The window reaches back past the longest write (WRITE_TIMEOUT_MS), because an
+ * Each tick reads the graph's version (one small read); when it moved, the events recorded in
+ * the last `lookbackMs` are read (an index range on Event.recordedAt: as many rows as events,
+ * however many changes they made), with the records of those not yet delivered only, which are
+ * fanned out. The window reaches back past the longest write (WRITE_TIMEOUT_MS), because an
  * event's recordedAt is taken when its transaction starts and it becomes visible only when it
  * commits: a slow write committed after a later one is still caught. The ids delivered are
  * remembered while they are in the window, so nothing is sent twice.
@@ -18,10 +18,10 @@
  * listener that leaves and another that comes within a tick keep the feed as it was.
  */
 import type { Logger } from "../logger.ts";
-import { type EventRecord, findEvents } from "../store/change-repository.ts";
+import type { EventRecord } from "../store/change-repository.ts";
 import type { Database } from "../store/database.ts";
 import { readGraphVersion } from "../store/graph-version.ts";
-import { type RecentEvent, recentEventIds } from "../store/live-event-repository.ts";
+import { type RecentEvent, recentEvents } from "../store/live-event-repository.ts";
 
 export type EventListener = (event: EventRecord) => void;
 
@@ -84,24 +84,13 @@ export class EventFeed {
     if (this.listeners.size === 0) return this.idle();
     const version = await readGraphVersion(this.db);
     if (version === this.version) return;
-    const recent = await recentEventIds(this.db, this.lookbackMs);
     // The first read only notes what is there; later ones read the records of the new events.
-    const fresh = this.version === null ? [] : recent.filter((e) => !this.seen.has(e.id));
-    const events =
-      fresh.length > 0
-        ? await findEvents(
-            this.db,
-            fresh.map((e) => e.id),
-          )
-        : [];
+    const known = this.version === null ? null : [...this.seen.keys()];
+    const recent = await recentEvents(this.db, this.lookbackMs, known);
     this.version = version;
     for (const e of recent) if (!this.seen.has(e.id)) this.seen.set(e.id, Date.parse(e.recordedAt));
     this.forgetOld(recent);
-    const byId = new Map(events.map((e) => [e.id, e]));
-    for (const { id } of fresh) {
-      const event = byId.get(id);
-      if (event) for (const listener of this.listeners) listener(event);
-    }
+    for (const { event } of recent) if (event) for (const listener of this.listeners) listener(event);
   }
 
   /** No listener: nothing is read, and the next listener starts afresh. */
