@@ -152,6 +152,8 @@ const schema = z.object({
   APQ_CACHE_MB: z.coerce.number().min(0).max(1024).default(8),
   // A manifest {hash: query}: when set, only its documents are executed.
   TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  // The warm-up at start (src/graphql/services/warm-up.ts): graphDiff's statements planned, one small real diff.
+  WARMUP: z.enum(["on", "off"]).default("on"),
   // Subscriptions over graphql-ws (src/live/**).
   LIVE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   LIVE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(10_000).default(10),

@@ -35,7 +35,7 @@ import { queryLimits } from "./graphql/limits.ts";
 import { persistedQueries } from "./graphql/persisted-queries.ts";
 import { ResultCache } from "./graphql/result-cache.ts";
 import { buildSchema } from "./graphql/schema.ts";
-import { warmDiff } from "./graphql/services/graph-diff.ts";
+import { startWarmUp } from "./graphql/services/warm-up.ts";
 import { scoped } from "./graphql/visibility.ts";
 import { clientAddressOf, trustProxySetting } from "./http/client-address.ts";
 import { mountCors } from "./http/cors.ts";
@@ -95,8 +95,6 @@ export async function startServer(opts: {
   log: Logger;
   port?: number;
   host?: string;
-  /** Plan graphDiff's statements in the background at start (default true; the tests' servers skip it). */
-  warmStatements?: boolean;
 }): Promise<RunningServer> {
   const { db, config, log } = opts;
   // The calendar's due-date policy: read now, so that a bad DUE_DATES_FILE stops the start.
@@ -137,8 +135,8 @@ export async function startServer(opts: {
 
   const host = opts.host ?? config.HOST;
   const port = await listen(httpServer, opts.port ?? config.PORT, host);
-  // graphDiff's statements planned ahead, in the background (src/graphql/services/graph-diff.ts).
-  if (opts.warmStatements !== false) warmDiff(deps);
+  // graphDiff's statements planned and one small diff run, in the background (WARMUP).
+  const warm = startWarmUp(deps, apollo);
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   // Chat reminders from the stored subscriptions (src/reminders/scheduler.ts; off unless REMINDERS_SCHEDULER=on).
   const reminders = startReminderScheduler(deps);
@@ -147,6 +145,7 @@ export async function startServer(opts: {
     port,
     httpServer,
     stop: async () => {
+      warm.stop();
       await reminders.stop();
       await live.stop();
       await drainer.drain(config.SHUTDOWN_DRAIN_MS);

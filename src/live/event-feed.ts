@@ -5,24 +5,31 @@
  * instance made it, and only once it has committed.
  *
  * Each tick reads the graph's version (one small read); when it moved, the events recorded in
- * the last `lookbackMs` are read and those not yet delivered are fanned out. The window reaches
- * back past the longest write (WRITE_TIMEOUT_MS), because an event's recordedAt is taken when its
- * transaction starts and it becomes visible only when it commits: a slow write committed after a
- * later one is still caught. The ids delivered are remembered while they are in the window, so
- * nothing is sent twice. The first read only notes what is already there.
+ * the last `lookbackMs` are read (an index range on Event.recordedAt: as many rows as events,
+ * however many changes they made), with the records of those not yet delivered only, which are
+ * fanned out. The window reaches back past the longest write (WRITE_TIMEOUT_MS), because an
+ * event's recordedAt is taken when its transaction starts and it becomes visible only when it
+ * commits: a slow write committed after a later one is still caught. The ids delivered are
+ * remembered while they are in the window, so nothing is sent twice.
+ *
+ * Only while this instance has a listener: without one a tick reads nothing and forgets what it
+ * knew. The first listener's `listen` resolves once a first read has noted what is already there
+ * (delivered to nobody); from then on every event that commits is delivered to it once. A
+ * listener that leaves and another that comes within a tick keep the feed as it was.
  */
 import type { Logger } from "../logger.ts";
 import type { EventRecord } from "../store/change-repository.ts";
 import type { Database } from "../store/database.ts";
 import { readGraphVersion } from "../store/graph-version.ts";
-import { recentEvents } from "../store/live-event-repository.ts";
+import { type RecentEvent, recentEvents } from "../store/live-event-repository.ts";
 
 export type EventListener = (event: EventRecord) => void;
 
 export class EventFeed {
   private readonly listeners = new Set<EventListener>();
-  /** Delivered (or already there at start) event ids, with their recordedAt in ms. */
+  /** Delivered (or already there when the feed began) event ids, with their recordedAt in ms. */
   private readonly seen = new Map<string, number>();
+  /** The graph's version at the last poll; null: nothing read yet (idle, or never started). */
   private version: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -38,7 +45,6 @@ export class EventFeed {
     if (this.timer) return;
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
-    void this.tick();
   }
 
   async stop(): Promise<void> {
@@ -48,10 +54,20 @@ export class EventFeed {
     await this.running;
   }
 
-  /** Calls `listener` with every new event until the returned function is called. */
-  listen(listener: EventListener): () => void {
+  /**
+   * Calls `listener` with every event that commits from now on, until the returned function is
+   * called. Resolves once the feed knows what is already there (at once while it runs for
+   * another listener; after one read when it was idle, or sooner if that read failed: the next
+   * tick then takes it up).
+   */
+  async listen(listener: EventListener): Promise<() => void> {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const stop = () => void this.listeners.delete(listener);
+    if (this.version !== null) return stop;
+    // A poll begun before this listener came read nothing (the feed was idle): one more, now.
+    await this.running;
+    if (this.version === null) await this.tick();
+    return stop;
   }
 
   /** One poll; a poll still running (a slow database) is not doubled. */
@@ -65,22 +81,27 @@ export class EventFeed {
   }
 
   private async poll(): Promise<void> {
+    if (this.listeners.size === 0) return this.idle();
     const version = await readGraphVersion(this.db);
     if (version === this.version) return;
-    const events = await recentEvents(this.db, this.lookbackMs);
-    const first = this.version === null;
+    // The first read only notes what is there; later ones read the records of the new events.
+    const known = this.version === null ? null : [...this.seen.keys()];
+    const recent = await recentEvents(this.db, this.lookbackMs, known);
     this.version = version;
-    for (const event of events) {
-      if (this.seen.has(event.id)) continue;
-      this.seen.set(event.id, Date.parse(event.recordedAt));
-      if (!first) for (const listener of this.listeners) listener(event);
-    }
-    this.forgetOld(events);
+    for (const e of recent) if (!this.seen.has(e.id)) this.seen.set(e.id, Date.parse(e.recordedAt));
+    this.forgetOld(recent);
+    for (const { event } of recent) if (event) for (const listener of this.listeners) listener(event);
+  }
+
+  /** No listener: nothing is read, and the next listener starts afresh. */
+  private idle(): void {
+    this.version = null;
+    this.seen.clear();
   }
 
   /** Keeps only the ids still inside the window (by the newest event's clock, Neo4j's). */
-  private forgetOld(events: EventRecord[]): void {
-    const newest = Math.max(...events.map((e) => Date.parse(e.recordedAt)), 0);
+  private forgetOld(recent: RecentEvent[]): void {
+    const newest = recent.reduce((max, e) => Math.max(max, Date.parse(e.recordedAt)), 0);
     for (const [id, at] of this.seen) if (at < newest - 2 * this.lookbackMs) this.seen.delete(id);
   }
 }

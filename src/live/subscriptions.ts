@@ -28,11 +28,14 @@ export function attachFeed(ctx: Context, feed: EventFeed): void {
   feeds.set(ctx, feed);
 }
 
-/** The events `accept` lets through, in the order they were recorded, until the client stops. */
-function eventStream(
+/**
+ * The events `accept` lets through, in the order they were recorded, until the client stops:
+ * those that commit once the feed has noted what was there (the subscription's start).
+ */
+async function eventStream(
   ctx: Context,
   accept: (e: EventRecord) => Promise<boolean>,
-): AsyncIterableIterator<EventRecord> {
+): Promise<AsyncIterableIterator<EventRecord>> {
   const feed = feeds.get(ctx);
   if (!feed) throw new Error("Subscriptions are served over WebSocket only");
   const queue: EventRecord[] = [];
@@ -53,7 +56,7 @@ function eventStream(
       ctx.log.warn({ max: MAX_QUEUED }, "live updates: a slow subscriber missed an event");
     }
   };
-  const stopListening = feed.listen((event) => {
+  const stopListening = await feed.listen((event) => {
     chain = chain
       .then(async () => {
         if (await accept(event)) push(event);
@@ -67,9 +70,9 @@ function eventStream(
     waiting = null;
     return { value: undefined, done: true };
   };
-  return {
+  const stream: AsyncIterableIterator<EventRecord> = {
     [Symbol.asyncIterator]() {
-      return this;
+      return stream;
     },
     next() {
       const event = queue.shift();
@@ -85,6 +88,7 @@ function eventStream(
       throw err;
     },
   };
+  return stream;
 }
 
 /** Whether the reader may see every unit the event names. */

@@ -13,7 +13,7 @@ import {
 } from "../domain/dated-attributes.ts";
 import { type DiffEventRow, type DiffUnitRow, type DiffWindow, spanDays } from "../domain/diff.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
-import { type Database, RoundTripCounter } from "./database.ts";
+import { type Database, RoundTripCounter, type TimeBudget } from "./database.ts";
 import { VersionCapture } from "./graph-version.ts";
 
 /** Units read per round trip. */
@@ -340,9 +340,13 @@ export async function diffEvents(
  * Plans every statement above once, on empty inputs (nothing is read), so that the first diff
  * after a start does not wait for Neo4j to plan them (several seconds each on a busy machine).
  * One at a time, so it takes one of Neo4j's cores at most; `wrapped` also plans the forms the
- * result cache sends (each wrapped to return the graph's versions). Returns how many it planned.
+ * result cache sends (each wrapped to return the graph's versions); each read gets what is left
+ * of `budget` as its timeout, when given. Returns how many it planned.
  */
-export async function warmDiffStatements(db: Database, opts: { wrapped: boolean }): Promise<number> {
+export async function warmDiffStatements(
+  db: Database,
+  opts: { wrapped: boolean; budget?: TimeBudget },
+): Promise<number> {
   // A window of two days, so that the units opened and closed inside one are looked for too.
   const window = { from: "1900-01-01", to: "1900-01-03" };
   const reads = (c: RoundTripCounter | undefined) => [
@@ -353,7 +357,8 @@ export async function warmDiffStatements(db: Database, opts: { wrapped: boolean 
     () => diffUnitRows(db, { ids: [], window, scope: [] }, c),
     () => diffEvents(db, { ids: [""], window }, c),
   ];
-  const counters = opts.wrapped ? [undefined, wrappingCounter()] : [undefined];
+  const plain = budgeted(opts.budget);
+  const counters = opts.wrapped ? [plain, wrappingCounter(opts.budget)] : [plain];
   let planned = 0;
   for (const c of counters)
     for (const read of reads(c)) {
@@ -363,8 +368,37 @@ export async function warmDiffStatements(db: Database, opts: { wrapped: boolean 
   return planned;
 }
 
-function wrappingCounter(): RoundTripCounter {
+function budgeted(budget: TimeBudget | undefined): RoundTripCounter | undefined {
+  if (!budget) return undefined;
   const counter = new RoundTripCounter();
+  counter.budget = budget;
+  return counter;
+}
+
+/**
+ * A small real scope for the start-up warm-up (src/graphql/services/warm-up.ts): the unit that
+ * came into being last among those with no unit under them, and the day before and the day it
+ * did — a diff under it across that day has a change to show (its opening) and reads a handful
+ * of rows, through the same indexes and statements as any diff. Null in an empty graph.
+ */
+export async function warmUpSample(
+  db: Database,
+  counter?: RoundTripCounter,
+): Promise<{ id: string; from: string; to: string } | null> {
+  const rows = await db.read(
+    `MATCH (u:Unit) WHERE u.validFrom IS NOT NULL AND NOT EXISTS { (:Unit)-[:${STRUCTURE}]->(u) }
+     WITH u ORDER BY u.validFrom DESC LIMIT 1
+     RETURN u.id AS id, toString(u.validFrom - duration({days: 1})) AS from, toString(u.validFrom) AS to`,
+    {},
+    counter,
+  );
+  const row = rows[0];
+  return row ? { id: row.id as string, from: row.from as string, to: row.to as string } : null;
+}
+
+function wrappingCounter(budget: TimeBudget | undefined): RoundTripCounter {
+  const counter = new RoundTripCounter();
+  counter.budget = budget;
   counter.versions = new VersionCapture();
   return counter;
 }

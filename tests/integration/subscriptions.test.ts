@@ -194,6 +194,59 @@ describe("subscriptions across two instances", () => {
   });
 });
 
+/** The Cypher statements of the live-event poll a server has run so far (its /metrics), by name. */
+async function pollStatements(server: TestServer): Promise<Record<string, number>> {
+  const text = await (await fetch(`${server.base}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/^party_org_graph_cypher_statements_total\{([^}]*)\} (\S+)$/gm)) {
+    const name = /statement="([^"]*)"/.exec(m[1] as string)?.[1] ?? "";
+    if (name.startsWith("live-event-repository.") || name === "graph-version.readVersions")
+      counts[name] = (counts[name] ?? 0) + Number(m[2]);
+  }
+  return counts;
+}
+
+/** Renames `${P}other` through `a` as of `effectiveOn`; the event's id. */
+async function renameOther(name: string, effectiveOn: string): Promise<string> {
+  const r = await gqlAs<{ updateUnit: { id: string } }>(
+    a,
+    admin,
+    `mutation ($input: UpdateUnitInput!) { updateUnit(input: $input) { id } }`,
+    { input: { id: `${P}other`, effectiveOn, basis: ["dieu-le-dang-whole"], name } },
+  );
+  expect(JSON.stringify(r.errors ?? null)).toBe("null");
+  return r.data?.updateUnit.id as string;
+}
+
+describe("an instance without subscribers", () => {
+  it("reads nothing for live updates; its first subscriber gets the events committed after it subscribed", async () => {
+    const idle = await startTestServer({ ...LIVE, JWT_SECRET: TEST_SECRET });
+    try {
+      const before = await pollStatements(idle);
+      await renameOther("Tỉnh ủy Khác (1)", "2022-01-01");
+      // Five of its poll intervals after a change that moved the graph's version.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await pollStatements(idle)).toEqual(before);
+
+      const c = client(idle, admin);
+      const ready = connected(c);
+      const live = collect(c, `subscription ($u: ID) { eventRecorded(under: $u) { id } }`, {
+        u: `${P}other`,
+      });
+      await ready;
+      await settleSubscriptions();
+      const later = await renameOther("Tỉnh ủy Khác (2)", "2023-01-01");
+      await live.count(1);
+      // The rename made while nobody listened is in the feed's window, but was there before: not sent.
+      expect(live.values).toEqual([{ eventRecorded: { id: later } }]);
+      expect(live.errors).toEqual([]);
+      expect((await pollStatements(idle))["live-event-repository.recentEvents"]).toBeGreaterThan(0);
+    } finally {
+      await idle.close();
+    }
+  });
+});
+
 describe("authentication and bounds", () => {
   it("closes a connection whose token does not verify with 4403", async () => {
     const code = await new Promise<number>((resolve) => {
@@ -244,7 +297,7 @@ describe("authentication and bounds", () => {
     const c40 = await startTestServer({ ...LIVE, JWT_SECRET: TEST_SECRET, MAX_QUERY_COST: "40" });
     try {
       const live = collect(client(c40, admin), `subscription { eventRecorded { id units { id } } }`);
-      await new Promise((r) => setTimeout(r, 500));
+      await settleSubscriptions();
       const units = Array.from({ length: 45 }, (_, i) => ({
         unit: { id: `${P}xa-${i}`, name: `Đảng ủy xã ${i}`, kind: "COMMUNE_COMMITTEE" },
         superiorId: `${P}tinh-uy`,

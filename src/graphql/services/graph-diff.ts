@@ -18,7 +18,6 @@ import {
   unitsNamed,
 } from "../../domain/diff.ts";
 import { badInput, notFound } from "../../domain/errors.ts";
-import type { Logger } from "../../logger.ts";
 import type { Database, RoundTripCounter } from "../../store/database.ts";
 import {
   DIFF_BATCH,
@@ -28,7 +27,6 @@ import {
   diffRoots,
   diffUnitRows,
   unitIdsFrom,
-  warmDiffStatements,
 } from "../../store/diff-repository.ts";
 import { exportMembers } from "../../store/export-repository.ts";
 import { dateArg } from "../arguments.ts";
@@ -55,23 +53,6 @@ export interface DiffPlan {
   types: ReadonlySet<DiffChangeType> | null;
   /** The reader's scopes (null: not scoped): what `visible` was read from. */
   scopes: readonly string[] | null;
-}
-
-/**
- * Has Neo4j plan the diff's statements as the service starts (src/server.ts), in the background:
- * the first graphDiff or diff export after a start no longer waits for that (17–35 s on this
- * project's busy bench machine, bench/RESULTS.md). Nothing is read; a failure is only logged.
- */
-export function warmDiff(deps: { db: Database; config: { RESULT_CACHE_MB: number }; log: Logger }): void {
-  const started = performance.now();
-  void warmDiffStatements(deps.db, { wrapped: deps.config.RESULT_CACHE_MB > 0 }).then(
-    (statements) =>
-      deps.log.debug(
-        { statements, ms: Math.round(performance.now() - started) },
-        "graphDiff statements planned",
-      ),
-    (err: unknown) => deps.log.debug({ err }, "graphDiff statements not planned ahead"),
-  );
 }
 
 /** The window, or BAD_USER_INPUT naming `from` (after `to`) or `to` (too long a window). */

@@ -30,6 +30,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     REQUEST_TIMEOUT_MS: "120000",
     // The same for the write budget (tested in recovery.test.ts): a lone change can take seconds.
     WRITE_TIMEOUT_MS: "60000",
+    // Dozens of servers start on one busy Neo4j: no warm-up (warm-up.test.ts turns it on).
+    WARMUP: "off",
     ...env,
     NEO4J_URI: neo4j.uri,
     NEO4J_PASSWORD: neo4j.password,
@@ -42,8 +44,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     log: createLogger("silent"),
     port: 0,
     host: "127.0.0.1",
-    // Dozens of servers start on one busy Neo4j; graph-diff.test.ts plans them itself.
-    warmStatements: false,
   });
   const base = server.url.replace(/\/graphql$/, "");
   return {
