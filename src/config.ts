@@ -72,6 +72,8 @@ const schema = z.object({
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   // The most change records one scoped reader's `changes` page reads looking for changes it may see.
   CHANGES_SCAN_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  // The most units one request of a scoped reader reads below units that open no subtree to it (src/graphql/visibility.ts).
+  SCOPED_SUBTREE_SCAN_MAX: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
   MAX_DEPTH: z.coerce.number().int().min(1).max(50).default(10),
   // The longest window graphDiff and the diff exports compare, in days (README, "What changed").
   DIFF_MAX_SPAN_DAYS: z.coerce.number().int().min(1).max(36_600).default(3_660),

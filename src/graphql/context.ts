@@ -18,6 +18,8 @@ export interface Context {
   principal: Principal;
   /** The date traversals use when no asOf is given: today in Vietnam, fixed for the request. */
   today: string;
+  /** Units this request has read below units that open no subtree to its scoped reader (SCOPED_SUBTREE_SCAN_MAX). */
+  scanned: { belowHidden: number };
 }
 
 export function createContext(
@@ -38,5 +40,6 @@ export function createContext(
     loaders: createLoaders(db, roundTrips, principal.scopes, cache),
     principal,
     today: todayInVietnam(),
+    scanned: { belowHidden: 0 },
   };
 }

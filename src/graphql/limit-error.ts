@@ -21,6 +21,7 @@ export type LimitName =
   | "MAX_DIRECTIVES"
   | "MAX_QUERY_COST"
   | "MAX_RESPONSE_BYTES"
+  | "SCOPED_SUBTREE_SCAN_MAX"
   | "REQUEST_TIMEOUT_MS";
 
 /** 1250000 → "1,250,000", as limits are written in messages. */

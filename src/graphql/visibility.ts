@@ -9,6 +9,7 @@ import { unitIdsInState } from "../domain/dated-attributes.ts";
 import type { EventRecord } from "../store/change-repository.ts";
 import type { UnitPage } from "../store/unit-repository.ts";
 import type { Context } from "./context.ts";
+import { formatCount, QueryLimitError } from "./limit-error.ts";
 
 export function scoped(ctx: Context): boolean {
   return readIsScoped(ctx.principal, ctx.config.READ_ACCESS as ReadAccess);
@@ -61,9 +62,27 @@ export async function pageBelow(
   },
 ): Promise<UnitPage> {
   if (await opensSubtree(ctx, rootId, o.asOf)) return page;
+  spendSubtreeScan(ctx, page.total);
   const shown = await keepVisible(ctx, (await o.whole()).items, (item) => [item.unit.id]);
   const rest = shown.filter(o.isAfter);
   return { total: shown.length, items: rest.slice(0, o.first), hasNextPage: rest.length > o.first };
+}
+
+/**
+ * Counts `units` read below a unit that opens no subtree against the request's SCOPED_SUBTREE_SCAN_MAX:
+ * such a page reads the whole subtree whatever its `first`, so aliases (or dates) would multiply
+ * what one priced request reads; past the bound the field is refused (QUERY_TOO_COMPLEX).
+ */
+function spendSubtreeScan(ctx: Context, units: number): void {
+  const max = ctx.config.SCOPED_SUBTREE_SCAN_MAX;
+  ctx.scanned.belowHidden += units;
+  if (ctx.scanned.belowHidden > max)
+    throw new QueryLimitError(
+      "SCOPED_SUBTREE_SCAN_MAX",
+      `this request reads ${formatCount(ctx.scanned.belowHidden)} units below units whose subtree is not yours to see whole, more than SCOPED_SUBTREE_SCAN_MAX ${formatCount(max)}; ask for fewer subtrees (aliases, dates) at once`,
+      max,
+      ctx.scanned.belowHidden,
+    );
 }
 
 /** Keeps the items all of whose units the reader may see. */

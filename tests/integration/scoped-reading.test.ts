@@ -16,8 +16,10 @@ import {
   gqlAs,
   type ProvinceIds,
   provinceFixture,
+  TEST_SECRET,
   token,
 } from "./helpers/sandbox.ts";
+import { startTestServer } from "./helpers/test-server.ts";
 
 const P = "rsc-";
 const { server, admin } = await fileSandbox(P, { READ_ACCESS: "scoped" });
@@ -353,6 +355,30 @@ describe("a unit that left the reader's part opens no subtree after it left", ()
     const thenAll = await gqlAs<Tree>(server, admin, TREE, { id: v, asOf: "2024-03-01" });
     expect(ids(then.data?.unit.descendants)).toEqual([c1]);
     expect(then.data).toEqual(thenAll.data);
+  });
+
+  it("what such pages read below it counts against the request's SCOPED_SUBTREE_SCAN_MAX (review s12)", async () => {
+    // Each of the three pages reads v's whole subtree (2 units) before keeping what the reader may see.
+    const tight = await startTestServer({
+      JWT_SECRET: TEST_SECRET,
+      READ_ACCESS: "scoped",
+      SCOPED_SUBTREE_SCAN_MAX: "5",
+    });
+    try {
+      const one = await gqlAs<Tree>(tight, reader, `{ unit(id: "${v}") { children { totalCount } } }`);
+      expect(one.errors).toBeUndefined();
+      const three = await gqlAs<Tree>(tight, reader, TREE, { id: v });
+      expect(three.errors?.[0]?.extensions).toMatchObject({
+        code: "QUERY_TOO_COMPLEX",
+        limit: "SCOPED_SUBTREE_SCAN_MAX",
+        max: 5,
+        value: 6,
+      });
+      // The admin's pages (and a root's) read no more than they answer: not counted.
+      expect((await gqlAs<Tree>(tight, admin, TREE, { id: v })).errors).toBeUndefined();
+    } finally {
+      await tight.close();
+    }
   });
 
   it("/export and /registry of it leave out what joined it after it left", async () => {
