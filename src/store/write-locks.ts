@@ -6,31 +6,47 @@
  * statement; a deadlock across statements is detected by Neo4j and the change retried
  * (src/store/database.ts).
  *
- * ## What Neo4j locks (5.26 community, aligned store format; bench/lock-probe.ts, 2026-12-02)
+ * ## What Neo4j locks (5.26.30 community, aligned format; `npx tsx bench/lock-probe.ts`, 2026-12-02)
  *
- * Transaction A does the row's operation on a unit and stays open; B then does the column's on the
- * same unit (another relationship of it). "waits": B goes on only once A has committed.
+ * Transaction A does the row's operation on a node and stays open; B then does the column's on
+ * the same node (on another of its relationships). r: B runs while A is open; w: B waits for A's
+ * commit; c: B runs, but A's commit then waits for B's; d: deadlock, one is rolled back.
+ * C: create a relationship to it; P: set and remove a property (our lock until now); L: set and
+ * remove a label; E: set a property of one of its relationships (how a link ends); D: delete one
+ * of its relationships; H: create and delete a relationship at it (nothing left).
  *
- * PROBE_TABLE
+ *   dense (60 relationships; the same for       sparse (3 relationships)
+ *   one given 60 by the transaction creating it)
+ *        C  P  L  E  D  H                            C  P  L  E  D  H
+ *     C  r  r  w  r  r  r                         C  r  c  d  d  r  r
+ *     P  r  w  w  r  r  r                         P  r  w  w  r  r  r
+ *     L  w  w  w  r  w  w                         L  w  w  w  r  w  w
+ *     E  r  r  r  r  r  r                         E  r  c  c  r  r  r
+ *     D  r  r  w  r  r  r                         D  r  c  d  r  r  r
+ *     H  r  r  w  r  r  r                         H  r  r  w  r  r  r
  *
- * So creating (or deleting) a relationship takes a shared lock on both of its nodes — Neo4j's
- * NODE_RELATIONSHIP_GROUP_DELETE and DEGREES locks (RecordStorageLocks) — whether the node is
- * dense or not, and our lock idiom (a property set and removed: an exclusive lock on the node and
- * on that resource) conflicts with it both ways; two creations do not. Ending a relationship (a
- * property of it) locks only the relationship.
+ * So creating or deleting a relationship at a node holds a shared lock on it (Neo4j's DEGREES
+ * lock) that only a label change waits for — not a property change, which on a dense node does
+ * not wait at all and on a sparse one only makes the creation's commit wait (too late for the
+ * creator's checks). Two creations never wait for each other before their commits. H is a pure
+ * shared hold: only L waits for it, and it waits for L, dense or sparse. Hence our lock idiom,
+ * LOCK_UNIT: a property and a label set and removed (P + L). (SHOW TRANSACTIONS shows a waiting
+ * transaction as "Blocked by: [...]", which tests/integration/superior-locks.test.ts reads.)
  *
  * ## Superiors
  *
  * A change that only hangs units under a superior S (creates them under it, moves or merges them
- * to it) does not lock S: creating the link holds S shared until the commit, and the invariant
- * checks (src/store/invariant-checks.ts) run after it, at the end of the change. Any change that
+ * to it) does not lock a dense S: creating the link holds S shared until the commit, and the
+ * invariant checks (src/store/invariant-checks.ts) run after it, at the end of the change. A
+ * sparse S (fewer than DENSE_DEGREE relationships) it locks as before (lockUnits, `sparseOnly`):
+ * there a link's commit waits for a writer that waits for the link (d above). Any change that
  * writes S — closes it (alone, with a subtree above it, or as a merger's source), moves it,
- * changes its kind — locks S first (lockUnits, lockPlacement), exclusively. So either that change
+ * changes its kind — locks S first (lockUnits, lockPlacement), with L. So either that change
  * committed before the link was made, and the gainer's checks see it (a link outliving S is
  * ENDPOINTS_ACTIVE, a wrong kind KIND_PAIRING, a loop NO_CYCLE), or it waits for the gainer's
- * commit and its own reads and checks see the new link (NO_ORPHANS, the subtree it closes). Two
- * gainers under one S run side by side: the 23 province mergers under the Central Committee, a
- * province's commune mergers under its new Tỉnh ủy (bench/RESULTS.md, "Superior locks"). The
+ * commit and its own reads and checks see the new link (NO_ORPHANS, the subtree it closes).
+ * Gainers under one dense S run side by side: the province mergers under the Central Committee,
+ * a province's commune mergers under its new Tỉnh ủy (bench/RESULTS.md, "Superior locks"). The
  * same holds for the far end of a relation a merger carries to its new unit. A unit that only
  * loses a link (the superior a unit leaves, the far end of a relation a closure ends) is not
  * locked either: the relation is, and it is read again under that lock and only ever shortened
@@ -39,17 +55,19 @@
  * rather than wrong. The one-unit mutations (src/store/mutation-repository.ts) still lock both
  * ends of what they link, which is stronger.
  *
- * Cycles keep the rule of placementLocks below: a change that hangs U under S locks U and the
- * superiors above S (not S itself, and not the topmost), the change that moves any of them locks
- * it, and S is held by the link. Take a cycle made by two concurrent changes, neither of whose
- * checks saw the other's links: following it upwards, some link a→b of the first is followed by
- * links that were committed (none of the first's) up to a link c→d of the second. b cannot be a
- * unit the first created (only the first's links leave it), so b is committed and the first
- * placed a under it: c = b is locked by the second (it moves it) and held by the first's link;
- * c above b is on the chain the first locked, or the topmost, whose move locks its direct
- * subordinates, one of which is on that chain or is b. Either way one waits for the other's
- * commit, and its checks see the cycle. For the same reason nothing above a superior the change
- * itself created is locked (lockPlacements): no other change can see it, or place anything above it.
+ * Cycles: a change that hangs U under S locks U at once, and holds the superiors above S (not S,
+ * and not the topmost) with H once its links hold S, just before its checks (ChangeSession
+ * lockChainsLater, holdUnits); the change that moves any of them locks it (L). Take a cycle made
+ * by two concurrent changes, neither of whose checks saw the other's links: following it
+ * upwards, some link a→b of the first is followed by links that were committed (none of the
+ * first's) up to a link c→d of the second. b cannot be a unit the first created (only the
+ * first's links leave it), so b is committed and the first placed a under it: c = b is locked by
+ * the second (it moves it) and held by the first's link; c above b is on the chain the first
+ * held (read once b was held, so b could not move meanwhile, and each member it holds cannot),
+ * or the topmost, whose move locks its direct subordinates, one of which is on that chain or is
+ * b. Either way one waits for the other's commit, and its checks see the cycle. For the same
+ * reason nothing above a superior the change itself created is held: no other change can see
+ * it, or place anything above it.
  */
 import type { Row, TransactionRunner } from "./database.ts";
 import {
