@@ -46,6 +46,8 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   TRUSTED_DOCUMENTS: "Ở đây chỉ chạy các câu truy vấn đã đăng ký trước (trusted documents).",
   WRITE_TIMEOUT: "Thay đổi chạy quá thời gian cho phép và đã được hủy; chưa có gì được ghi. Hãy thử lại.",
   POOL_EXHAUSTED: "Cơ sở dữ liệu đang quá tải; chưa có gì được ghi. Hãy thử lại sau ít giây.",
+  DEADLOCK:
+    "Thay đổi này và một thay đổi khác chờ lẫn nhau nên đã được hủy; chưa có gì được ghi. Hãy thử lại.",
   EXPORT_CONCURRENCY: "Đang có quá nhiều lượt xuất dữ liệu cùng lúc; hãy thử lại sau ít giây.",
   BATCH_LIMIT: "Danh sách quá dài cho một thay đổi; hãy gửi phần còn lại trong các thay đổi tiếp theo.",
   ONE_DIRECT_SUPERIOR: "Mỗi đơn vị chỉ có một cấp ủy cấp trên trực tiếp tại mỗi thời điểm.",

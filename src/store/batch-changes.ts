@@ -101,10 +101,12 @@ export async function requireNamed(
 
 /**
  * Locks what hanging each unit under its superior (SUBORDINATE_TO, from `from`) needs so that no
- * concurrent change can close a cycle with it — for all of them in one statement per round (the
- * rule of src/store/write-locks.ts, placementLocks): the units, the superiors and the superiors
- * above them but the topmost, the current superiors of the units, and the subordinates of a unit
- * that has no superior. Read, lock, read again until nothing new appears.
+ * concurrent change can close a cycle with it (the rule of src/store/write-locks.ts, "Superiors"),
+ * for all of them in one statement per round: now, the units, their current superiors, and the
+ * subordinates of a unit that has no superior (read, lock, read again until nothing new appears);
+ * the superiors above each superior but the topmost just before the change's invariant checks,
+ * once its links hold the superiors (ChangeSession.lockChainsLater). Not the superiors themselves:
+ * a unit that only gains a subordinate is held by the link's own creation.
  */
 export async function lockPlacements(
   s: ChangeSession,
@@ -113,20 +115,17 @@ export async function lockPlacements(
 ): Promise<void> {
   if (placements.length === 0) return;
   const units = [...new Set(placements.map((p) => p.unitId))];
-  const superiors = [...new Set(placements.map((p) => p.superiorId))];
+  s.lockChainsLater(
+    placements.map((p) => p.superiorId),
+    from,
+  );
   const locked = new Set<string>();
-  let ids = [...units, ...superiors];
+  let ids = units;
   for (let round = 0; round < 10 && !ids.every((id) => locked.has(id)); round++) {
     await s.lock(ids);
     for (const id of ids) locked.add(id);
     const rows = await s.tx.run(
       `CALL () {
-         UNWIND $superiors AS sid
-         MATCH (:Unit {id: sid}) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
-         WHERE EXISTS { (s)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
-         RETURN collect(DISTINCT s.id) AS chain
-       }
-       CALL () {
          UNWIND $units AS uid
          MATCH (x:Unit {id: uid})
          WHERE NOT EXISTS { (x)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
@@ -138,11 +137,20 @@ export async function lockPlacements(
          MATCH (:Unit {id: uid})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
          RETURN collect(DISTINCT o.id) AS current
        }
-       RETURN chain + below + current AS ids`,
-      { superiors, units, from },
+       RETURN below + current AS ids`,
+      { units, from },
     );
-    ids = [...units, ...superiors, ...((rows[0]?.ids as string[] | undefined) ?? [])];
+    ids = [...units, ...((rows[0]?.ids as string[] | undefined) ?? [])];
   }
+}
+
+/** The ends of `rels` outside `own`: the units a change only links to or unlinks from. */
+export function farEnds(
+  rels: readonly { from: string; to: string }[],
+  own: ReadonlySet<string> | ((id: string) => boolean),
+): Set<string> {
+  const mine = typeof own === "function" ? own : (id: string) => own.has(id);
+  return new Set(rels.flatMap((r) => [r.from, r.to]).filter((id) => !mine(id)));
 }
 
 const RELATION_FIELDS = `r.id AS id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to,
@@ -186,30 +194,51 @@ export async function relationsOfSet(
 
 /**
  * Ends relations on `lastDay`, in one statement per type; one that had not started by then is
- * removed instead (it never held), so that no interval is ever inverted.
+ * removed instead (it never held), so that no interval is ever inverted. The ends in `linkOnly`
+ * (units that only lose the link) are not locked (src/store/write-locks.ts, "Superiors"), so a
+ * relation may have changed since the caller read it: each is locked before it is read again and
+ * ended — never lengthened —, and its state before is the one read under that lock.
  */
 export async function endRelations(
   s: ChangeSession,
   rels: readonly LiveRelation[],
   lastDay: string,
+  linkOnly: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (rels.length === 0) return;
-  await s.touchUnits([...new Set(rels.flatMap((r) => [r.from, r.to]))]);
-  await s.touchRelations(rels.map((r) => ({ id: r.id, type: r.type })));
+  await s.touchUnits([...new Set(rels.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
   for (const [type, list] of groupBy(rels, (r) => r.type)) {
     assertType(type);
-    await s.tx.run(
-      `MATCH ()-[r:${type}]->() WHERE r.id IN $ids
-       WITH r, coalesce(r.validFrom > date($lastDay), false) AS never
-       SET r.validTo = CASE WHEN never THEN r.validTo ELSE date($lastDay) END
-       WITH r, never WHERE never DELETE r`,
+    const rows = await s.tx.run(
+      `MATCH (a:Unit)-[r:${type}]->(b:Unit) WHERE r.id IN $ids
+       SET r.writeLock = true REMOVE r.writeLock
+       WITH a, r, b, r {.*, type: type(r), from: a.id, to: b.id} AS was,
+            coalesce(r.validFrom > date($lastDay), false) AS never
+       SET r.validTo = CASE WHEN never OR r.validTo <= date($lastDay) THEN r.validTo ELSE date($lastDay) END
+       FOREACH (_ IN CASE WHEN never THEN [1] ELSE [] END | DELETE r)
+       RETURN was`,
       { ids: list.map((r) => r.id), lastDay },
+    );
+    await s.touchRelations(
+      rows.map((row) => {
+        const was = row.was as Row;
+        return { id: was.id as string, type, state: was };
+      }),
     );
   }
 }
 
-/** Creates relations with deterministic ids, in one statement per type; UNIQUE_ID if one exists or repeats. */
-export async function createRelations(s: ChangeSession, rels: readonly NewRelation[]): Promise<string[]> {
+/**
+ * Creates relations with deterministic ids, in one statement per type; UNIQUE_ID if one exists or
+ * repeats. Of the ends in `linkOnly` (units that only gain the link: a superior, the far end of a
+ * carried relation) only the sparse ones are locked: the link's creation holds a dense one
+ * (src/store/write-locks.ts, "Superiors"), and the invariant checks run after it.
+ */
+export async function createRelations(
+  s: ChangeSession,
+  rels: readonly NewRelation[],
+  linkOnly: ReadonlySet<string> = new Set(),
+): Promise<string[]> {
   if (rels.length === 0) return [];
   const rows = rels.map((r) => ({
     id: relationId(r),
@@ -260,7 +289,8 @@ export async function createRelations(s: ChangeSession, rels: readonly NewRelati
         rels[rows.indexOf(found)]?.argument,
       );
   }
-  await s.touchUnits([...new Set(rows.flatMap((r) => [r.from, r.to]))]);
+  await s.touchUnits([...new Set(rows.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
+  await s.lockLinked([...linkOnly]);
   await s.touchRelations(rows.map((r) => ({ id: r.id, type: r.type })));
   for (const [type, list] of byType)
     await s.tx.run(
@@ -338,7 +368,7 @@ export async function createUnits(
     placed.map((c) => ({ unitId: c.unit.id, superiorId: c.superiorId as string })),
     validFrom,
   );
-  await s.lock(items.map((c) => c.superiorId));
+  // The superiors only gain a subordinate: not locked (src/store/write-locks.ts, "Superiors").
   const found = await requireNamed(s, superiors, validFrom);
   await requireNamed(s, hosts);
   await s.touchUnits(items.map((c) => c.unit.id));
@@ -371,7 +401,10 @@ export async function createUnits(
           ]
         : [],
     ),
+    new Set(superiors.map((n) => n.id)),
   );
+  // Again now that the links hold their superiors: none can have left the scope unseen since.
+  await s.authorize(superiors.map((n) => ({ argument: n.argument, ids: [n.id] })));
 }
 
 /** A unit to hang under another superior, with the provisions the move rests on. */
@@ -418,18 +451,17 @@ export async function moveUnits(
     new Set(moves.map((m) => m.unitId)),
     (id) => argumentOf.get(id) ?? "input",
   );
-  await endRelations(s, ending, previousDay(from));
-  await createRelations(
-    s,
-    typed.map((m) => ({
-      type: m.type,
-      from: m.unitId,
-      to: m.superiorId,
-      validFrom: from,
-      validTo: earlier(units.get(m.unitId)?.validTo, units.get(m.superiorId)?.validTo),
-      basis: m.basis,
-    })),
-  );
+  const moved = new Set(moves.map((m) => m.unitId));
+  await endRelations(s, ending, previousDay(from), farEnds(ending, moved));
+  const made = typed.map((m) => ({
+    type: m.type,
+    from: m.unitId,
+    to: m.superiorId,
+    validFrom: from,
+    validTo: earlier(units.get(m.unitId)?.validTo, units.get(m.superiorId)?.validTo),
+    basis: m.basis,
+  }));
+  await createRelations(s, made, farEnds(made, moved));
 }
 
 /** Subordinates (SUBORDINATE_TO) of any of the units still under them on `date`, each with its superior. */
@@ -522,7 +554,7 @@ export async function closeUnits(
       units: [children[0].unit as string, ...children.map((c) => c.id as string)],
       message: `"${children[0].unit}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior, moveUnits), close them with it (withSubtree), or use mergeUnits or abolishLevel`,
     });
-  await endRelations(s, ending, lastDay);
+  await endRelations(s, ending, lastDay, farEnds(ending, new Set(ids)));
   const started = await s.tx.run(
     "UNWIND $ids AS id MATCH (u:Unit {id: id}) WHERE u.validFrom > date($lastDay) RETURN u.id AS id LIMIT 1",
     { ids: [...ids], lastDay },
@@ -575,7 +607,12 @@ export async function carryRelationsOfMerges(
   const mergerOf = new Map<string, Carry>();
   for (const m of merges) for (const source of m.sources) mergerOf.set(source, m);
   const rels = await relationsOfSet(s, [...mergerOf.keys()], from, types);
-  await endRelations(s, rels, previousDay(from));
+  await endRelations(
+    s,
+    rels,
+    previousDay(from),
+    farEnds(rels, (id) => mergerOf.has(id)),
+  );
   const touching = groupBy(
     rels.flatMap((r) =>
       [...new Set([r.from, r.to])].filter((id) => mergerOf.has(id)).map((id) => ({ id, r })),
@@ -604,5 +641,6 @@ export async function carryRelationsOfMerges(
           note: rel.note,
         });
       }
-  await createRelations(s, [...carried.values()]);
+  const targets = new Set(merges.map((m) => m.target));
+  await createRelations(s, [...carried.values()], farEnds([...carried.values()], targets));
 }

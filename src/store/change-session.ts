@@ -31,7 +31,15 @@ import {
   type Membership,
   membershipInForce,
 } from "./scope-membership.ts";
-import { type Locked, lockPlacement, lockUnits, placementLocks, type ScopeAsk } from "./write-locks.ts";
+import {
+  chainsAbove,
+  holdUnits,
+  type Locked,
+  lockPlacement,
+  lockUnits,
+  placementLocks,
+  type ScopeAsk,
+} from "./write-locks.ts";
 
 export interface EventInput {
   kind: string;
@@ -63,6 +71,21 @@ export interface ChangeSession {
    * new node's lock from its creation. Saves locking an id that names nothing.
    */
   touchNewUnit(id: string): void;
+  /** Whether this change creates the unit (no other change can see it before the commit). */
+  isNew(id: string): boolean;
+  /**
+   * Units this change links to without writing them (a superior that gains a subordinate, the far
+   * end of a carried relation): call before making the links. Only the sparse ones are locked; a
+   * dense one is held by the link's own creation (src/store/write-locks.ts, "Superiors").
+   */
+  lockLinked(ids: readonly string[]): Promise<void>;
+  /**
+   * Notes that this change hangs units under these superiors from `from`: the superiors above
+   * them (but the topmost, and but those above a superior the change creates) are locked just
+   * before the invariant checks, when the change's links hold the superiors
+   * (src/store/write-locks.ts, "Superiors").
+   */
+  lockChainsLater(superiorIds: readonly string[], from: string): void;
   /**
    * The properties of these units as they are now (null: no such unit), by id. Those of units
    * this transaction has locked but not touched are kept: no other change can alter them, and
@@ -143,10 +166,12 @@ export async function runChangeEvent(
       types: new Map(),
       locked: new Set(),
       placed: new Set(),
+      chains: new Map(),
       known: new Map(),
       scope: principal.role === "admin" ? null : new Map(),
     };
     await work(openSession(tx, principal, event, eventId, before));
+    await lockChains(tx, before);
 
     const { changes, parts } = await changesSince(tx, before);
     const violations = await checkInvariants(tx, parts);
@@ -169,6 +194,8 @@ interface Before {
   locked: Set<string>;
   /** The placements (unit, superior, date) whose locks it took. */
   placed: Set<string>;
+  /** The superiors it hangs units under, by date: the superiors above them are locked before the checks (lockChains). */
+  chains: Map<string, Set<string>>;
   /** The properties of units it has locked and not touched, as read (null: no such unit). */
   known: Map<string, Row | null>;
   /**
@@ -234,6 +261,18 @@ function openSession(
         // Touched: this change may write it from now on.
         before.known.delete(id);
       }
+    },
+    isNew: (id) => isNew(before, id),
+    async lockLinked(ids) {
+      const fresh = [...new Set(ids)].filter((id) => !before.locked.has(id));
+      if (fresh.length === 0) return;
+      const held = await lockUnits(tx, fresh, ask(principal, event, before), true);
+      noteLocked(before, [...held.states.keys()], held);
+    },
+    lockChainsLater(superiorIds, from) {
+      const held = before.chains.get(from) ?? new Set<string>();
+      for (const id of superiorIds) held.add(id);
+      before.chains.set(from, held);
     },
     touchNewUnit(id) {
       before.scope = null;
@@ -331,6 +370,33 @@ async function scopeFacts(
     if (m?.below) facts.below.add(id);
   }
   return facts;
+}
+
+/** Whether this change created the unit (its state before: none). */
+function isNew(before: Before, id: string): boolean {
+  return before.units.has(id) && before.units.get(id) === null;
+}
+
+/**
+ * Holds the superiors above those this change hung units under (lockChainsLater), shared
+ * (holdUnits: a move of one of them waits, another change hanging units below them does not):
+ * after its links are made, which hold those superiors, so that none of them can move meanwhile
+ * and the chain read here is the one the checks see; read, hold and read again until nothing new
+ * appears.
+ */
+async function lockChains(tx: TransactionRunner, before: Before): Promise<void> {
+  const held = new Set<string>();
+  for (const [from, superiors] of before.chains) {
+    const committed = [...superiors].filter((id) => !isNew(before, id));
+    for (let round = 0; round < 10; round++) {
+      const fresh = (await chainsAbove(tx, committed, from)).filter(
+        (id) => !before.locked.has(id) && !held.has(id),
+      );
+      if (fresh.length === 0) break;
+      await holdUnits(tx, fresh);
+      for (const id of fresh) held.add(id);
+    }
+  }
 }
 
 /** Locks the units not locked yet by this transaction, keeping their properties as read once locked. */

@@ -513,6 +513,13 @@ function mapError(e: unknown, budget?: TimeBudget): unknown {
         "WRITE_TIMEOUT",
         "The change did not finish within its time budget (WRITE_TIMEOUT_MS), most likely waiting for other changes to the hierarchy; nothing was written, retry it",
       );
+    // A deadlock still there once the retries' time (NEO4J_MAX_RETRY_MS) is spent — two long
+    // changes side by side (src/store/write-locks.ts, "Superiors") — is the client's to retry.
+    if (isDeadlock(e))
+      return new DatabaseBusyError(
+        "DEADLOCK",
+        "The change and another one each waited for what the other held, and it was rolled back; nothing was written, retry it",
+      );
     if (e.message.startsWith("Connection acquisition timed out"))
       return new DatabaseBusyError(
         "POOL_EXHAUSTED",
@@ -546,7 +553,7 @@ function isTimeout(e: unknown): boolean {
 export class DatabaseBusyError extends Error {
   override name = "DatabaseBusyError";
   constructor(
-    readonly rule: "WRITE_TIMEOUT" | "POOL_EXHAUSTED",
+    readonly rule: "WRITE_TIMEOUT" | "POOL_EXHAUSTED" | "DEADLOCK",
     message: string,
   ) {
     super(message);

@@ -14,6 +14,7 @@ import { type UnitInput, unitProperties } from "../domain/records.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
+import { endRelations } from "./batch-changes.ts";
 import { type ChangeSession, runChangeEvent } from "./change-session.ts";
 import { unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
@@ -195,13 +196,6 @@ function relationRow(r: Row): RelationRow {
   };
 }
 
-/**
- * The state of relations as relationsFrom read them (as relation-lookup.ts relationStates reads
- * one), for endRelationOn to record without reading it again: read after the unit was locked,
- * and a relation changes only under the locks of its ends.
- */
-const readStates = new WeakMap<RelationRow, Row>();
-
 /** Relations touching a unit that are in force on `date` or later. */
 async function relationsFrom(
   s: ChangeSession,
@@ -216,31 +210,20 @@ async function relationsFrom(
      WITH r, startNode(r) AS a, endNode(r) AS b
      RETURN r.id AS id, type(r) AS type, a.id AS from, b.id AS to,
             toString(r.validFrom) AS validFrom, toString(r.validTo) AS validTo, r.frequencies AS frequencies,
-            r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note,
-            r {.*, type: type(r), from: a.id, to: b.id} AS state`,
+            r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note`,
     { id: unitId, date, types: [...types] },
   );
-  return rows.map((r) => {
-    const rel = relationRow(r);
-    readStates.set(rel, r.state as Row);
-    return rel;
-  });
+  return rows.map(relationRow);
 }
 
 /**
  * Ends a relation on `lastDay`; one that had not started by then is removed instead (it never
- * held), so that no interval is ever inverted.
+ * held), so that no interval is ever inverted. As a batch ends it (batch-changes.ts endRelations):
+ * a restructuring ends a relation under the lock of one end and its own (src/store/write-locks.ts,
+ * "Superiors"), so it is read again under its own lock, and never lengthened.
  */
 async function endRelationOn(s: ChangeSession, rel: RelationRow, lastDay: string): Promise<void> {
-  await s.touchRelations([{ id: rel.id, type: rel.type, state: readStates.get(rel) }]);
-  await s.touchUnits([rel.from, rel.to]);
-  if (!isInOrder({ validFrom: rel.validFrom, validTo: lastDay }))
-    await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id DELETE r`, { id: rel.id });
-  else
-    await s.tx.run(`MATCH ()-[r:${rel.type}]->() WHERE r.id = $id SET r.validTo = date($lastDay)`, {
-      id: rel.id,
-      lastDay,
-    });
+  await endRelations(s, [rel], lastDay);
 }
 
 /**

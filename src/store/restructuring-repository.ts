@@ -265,7 +265,8 @@ export const restructurings = {
       ];
       // Scope first (a read), so that an editor cannot hold locks on units outside it; again under the locks.
       await s.authorize(named);
-      await s.lock([...a.sourceIds, a.superiorId]);
+      // Not the superior: it only gains the new unit (src/store/write-locks.ts, "Superiors").
+      await s.lock(a.sourceIds);
       await s.authorize(named);
       await requireNamed(
         s,
@@ -410,10 +411,8 @@ export const restructurings = {
   ) =>
     runChange(db, p, { kind: "ABOLISH_LEVEL", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       const lastDay = previousDay(a.effectiveOn);
-      const under = [{ argument: "input.underId", ids: [a.underId] }];
-      await s.authorize(under);
-      await s.lock([a.underId]);
-      await s.authorize(under);
+      // Not the committee: it only gains the level's subordinates (src/store/write-locks.ts, "Superiors").
+      await s.authorize([{ argument: "input.underId", ids: [a.underId] }]);
       await requireNamed(s, [{ id: a.underId, argument: "input.underId" }], a.effectiveOn);
       const closed = await unitsOfLevel(s, [a.underId], a.kind, lastDay, {
         kind: "kind",
@@ -459,7 +458,8 @@ export const restructurings = {
         ]);
         // Scope first (a read), so that an editor cannot hold locks on units outside it; again under the locks.
         await s.authorize(named);
-        await s.lock(a.merges.flatMap((m) => [...m.sourceIds, m.superiorId]));
+        // Not the superiors: they only gain the new units (src/store/write-locks.ts, "Superiors").
+        await s.lock(a.merges.flatMap((m) => m.sourceIds));
         await s.authorize(named);
         await requireNamed(
           s,
@@ -588,11 +588,11 @@ export const restructurings = {
         { argument: `input.moves[${i}].unitId`, ids: [m.unitId], structural: true },
         { argument: `input.moves[${i}].superiorId`, ids: [m.superiorId] },
       ]);
-      // Scope first (a read), so that an editor cannot hold locks on units outside it; again
-      // under the locks, where no concurrent move of these units can change the answer.
+      // Scope first (a read), so that an editor cannot hold locks on units outside it; the units
+      // again under their locks, where no concurrent move of them can change the answer.
       await s.authorize(named);
       await lockPlacements(s, a.moves, a.effectiveOn);
-      await s.authorize(named);
+      await s.authorize(named.filter((n) => n.argument.endsWith(".unitId")));
       const units = await requireNamed(
         s,
         a.moves.flatMap((m, i) => [
@@ -612,6 +612,9 @@ export const restructurings = {
         a.effectiveOn,
         units,
       );
+      // The superiors are held by their new links only from here (src/store/write-locks.ts,
+      // "Superiors"): judged again, so that none can have left the scope unseen.
+      await s.authorize(named.filter((n) => n.argument.endsWith(".superiorId")));
     });
   },
 
