@@ -18,8 +18,9 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { postGraphql, signToken, startOurServer, stopOurServer } from "./http-client.ts";
 import { startBenchNeo4j } from "./neo4j.ts";
+import { randomBenchSecret } from "./secrets.ts";
 
-const JWT_SECRET = "bench-live-poll-secret-bench-live-poll-secret-0123";
+const JWT_SECRET = randomBenchSecret();
 const BASIS = ["dieu-le-dang-whole"];
 const PROVINCE = "lp-tinh-uy";
 /** Renamed by the small writer: another province, so that the two writers share no lock. */

@@ -17,6 +17,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import neo4j, { type Driver, type Transaction } from "neo4j-driver";
 import { ensureNeo4jBuilt, startEmbeddedNeo4j } from "../src/neo4j/launcher.ts";
+import { randomBenchSecret } from "./secrets.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -142,7 +143,7 @@ async function probe(driver: Driver, id: string, a: string, b: string, waitMs: n
 async function main(): Promise<void> {
   await ensureNeo4jBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "lock-probe-"));
-  const password = "lock-probe-password";
+  const password = randomBenchSecret();
   const server = await startEmbeddedNeo4j({
     boltPort: Number(args["bolt-port"]),
     dataDir,

@@ -14,6 +14,8 @@ const REPOSITORY_SECRETS: readonly string[] = [
   "test-secret-that-is-long-enough-for-hs256-signing",
   "bench-secret-that-is-long-enough-for-hs256",
   "bench-reform-secret-bench-reform-secret-0123456789",
+  "bench-live-poll-secret-bench-live-poll-secret-0123",
+  "lock-probe-password",
   "bench-writes-secret-bench-writes-secret-0123456789",
   "prod-check-secret-that-is-long-enough-for-hs256",
   "compiled-build-test-secret-long-enough-for-hs256",
