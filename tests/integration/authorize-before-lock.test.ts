@@ -14,19 +14,26 @@ import {
   type ProvinceIds,
   provinceFixture,
   refusal,
+  TEST_SECRET,
   token,
 } from "./helpers/sandbox.ts";
+import { startTestServer } from "./helpers/test-server.ts";
 
-const { server, admin } = await fileSandbox("abl-", { WRITE_TIMEOUT_MS: "3000" });
+// The fixture is built on a server with the usual write budget (a busy machine may take seconds
+// per change); the requests under test go to one whose budget is short, so that a change waiting
+// on the held lock fails fast instead of passing after the holder lets go.
+const { server: setup, admin } = await fileSandbox("abl-");
+const server = await startTestServer({ JWT_SECRET: TEST_SECRET, WRITE_TIMEOUT_MS: "3000" });
 const target = inject("neo4j");
 const driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password));
 afterAll(async () => {
   await driver.close();
+  await server.close();
 });
 
 let ids: ProvinceIds | undefined;
 async function province(): Promise<ProvinceIds> {
-  ids ??= await provinceFixture(server, admin, "abl");
+  ids ??= await provinceFixture(setup, admin, "abl");
   return ids;
 }
 
