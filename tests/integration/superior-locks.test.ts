@@ -239,6 +239,15 @@ describe("a superior that only gains units", () => {
   });
 });
 
+/** A cell created under `superior`, held open right after its invariant checks (release with `gainer.release()`). */
+async function creationHeldAfterChecks(superior: string) {
+  const gainer = holding(server.db, CHECKED);
+  const made = `${superior}-moi`;
+  const a = restructurings.createUnits(gainer.db, ADMIN, creation(made, "SUBORDINATE_PARTY_CELL", superior));
+  await untilHeld(gainer, a);
+  return { gainer, made, a };
+}
+
 describe.each(["dense", "sparse"] as const)(
   "a change that closes or moves a %s superior still meets the one that hangs a unit under it",
   (which) => {
@@ -246,14 +255,7 @@ describe.each(["dense", "sparse"] as const)(
       const t = await fixture();
       const superior = t[which];
       const before = await breaches();
-      const gainer = holding(server.db, CHECKED);
-      const made = `${superior}-moi`;
-      const a = restructurings.createUnits(
-        gainer.db,
-        ADMIN,
-        creation(made, "SUBORDINATE_PARTY_CELL", superior),
-      );
-      await untilHeld(gainer, a);
+      const { gainer, made, a } = await creationHeldAfterChecks(superior);
       const close = restructurings.closeUnits(server.db, ADMIN, {
         ids: [superior],
         lastDay: "2024-06-30",
@@ -317,14 +319,7 @@ describe.each(["dense", "sparse"] as const)(
       const t = await fixture();
       const superior = t[which];
       const before = await breaches();
-      const gainer = holding(server.db, CHECKED);
-      const made = `${superior}-moi`;
-      const a = restructurings.createUnits(
-        gainer.db,
-        ADMIN,
-        creation(made, "SUBORDINATE_PARTY_CELL", superior),
-      );
-      await untilHeld(gainer, a);
+      const { gainer, made, a } = await creationHeldAfterChecks(superior);
       const move = restructurings.moveUnits(server.db, ADMIN, {
         moves: [{ unitId: superior, superiorId: t.other, basis: null }],
         effectiveOn: ON,
