@@ -100,12 +100,18 @@ const R = "__referenceVersion";
  * and `r`: the hierarchy's is their sum, the reference data's is on the first.
  */
 const READ_VERSIONS = `OPTIONAL MATCH (gv:WriteLock)
-WITH coalesce(sum(gv.graphVersion), 0) AS h, coalesce(max(gv.referenceVersion), 0) AS r,
-     coalesce(max(gv.feedVersion), 0) AS f`;
+WITH coalesce(sum(gv.graphVersion), 0) AS h, coalesce(max(gv.referenceVersion), 0) AS r`;
 
 /** The versions as they are now (one small auto-commit query): the check before serving held answers. */
 export async function readVersions(db: Database, counter?: RoundTripCounter): Promise<Versions> {
-  const rows = await db.readAutoCommit(`${READ_VERSIONS} RETURN h, r, f`, {}, counter);
+  // The feed links' version only here (the ETag's read), not in every cached read's (withVersions).
+  const rows = await db.readAutoCommit(
+    `${READ_VERSIONS}
+     OPTIONAL MATCH (main:WriteLock {id: '${MAIN}'})
+     RETURN h, r, coalesce(main.feedVersion, 0) AS f`,
+    {},
+    counter,
+  );
   return {
     hierarchy: (rows[0]?.h as number) ?? 0,
     reference: (rows[0]?.r as number) ?? 0,
