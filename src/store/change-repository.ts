@@ -69,14 +69,19 @@ export async function historyOf(
 ): Promise<ChangeRecord[]> {
   const rows = await db.read(
     `MATCH (c:Change)-[:CHANGED]->(:Unit {id: $id})
-     RETURN ${CHANGE} AS c ORDER BY c.at DESC, c.id DESC`,
+     WITH c ORDER BY c.at DESC, c.id DESC
+     RETURN ${CHANGE} AS c`,
     { id: unitId },
     counter,
   );
   return rows.map((r) => r.c as ChangeRecord);
 }
 
-/** Changes after a point, oldest first: keyset on (at, id). */
+/**
+ * Changes after a point, oldest first: keyset on (at, id). Ordered by the stored datetime, not the
+ * projected string: toString drops trailing zeros of the fraction (".12Z" sorts after ".123Z"), so
+ * ordering by the string disagreed with the keyset's datetime comparison and a page could skip a record.
+ */
 export async function changesSince(
   db: Database,
   args: { since: string | null; after: { at: string; id: string } | null; first: number },
@@ -86,7 +91,8 @@ export async function changesSince(
     `MATCH (c:Change)
      WHERE ($since IS NULL OR c.at >= datetime($since))
        AND ($after IS NULL OR c.at > datetime($after.at) OR (c.at = datetime($after.at) AND c.id > $after.id))
-     RETURN ${CHANGE} AS c ORDER BY c.at, c.id LIMIT $limit`,
+     WITH c ORDER BY c.at, c.id LIMIT $limit
+     RETURN ${CHANGE} AS c`,
     { since: args.since, after: args.after, limit: args.first + 1 },
     counter,
   );

@@ -185,3 +185,42 @@ describe("the price of a scoped reader's scans", () => {
     expect(Object.keys(res.data ?? {})).toHaveLength(30);
   });
 });
+
+describe("the change feed's order", () => {
+  // Two records a few milliseconds apart whose times print with fractions of different lengths:
+  // Neo4j's toString drops trailing zeros, so ".12Z" (earlier) sorts after ".123Z" as text.
+  const early = { id: "chg-00000000-0000-4000-8000-0000000e0001", at: "1907-01-01T00:00:00.120Z" };
+  const late = { id: "chg-00000000-0000-4000-8000-0000000e0002", at: "1907-01-01T00:00:00.123Z" };
+
+  beforeAll(async () => {
+    await server.db.write(
+      `UNWIND $records AS r
+       CREATE (:Change {id: r.id, eventId: 'evt-ss-order', at: datetime(r.at), actor: 'test', entity: 'Unit',
+                        entityId: 'ss-order', operation: 'UPDATE', before: null, after: null, unitIds: []})`,
+      { records: [late, early] },
+    );
+  });
+  afterAll(async () => {
+    await server.db.write("MATCH (c:Change) WHERE c.id IN $ids DETACH DELETE c", { ids: [early.id, late.id] });
+  });
+
+  it("pages by time, not by printed time: one at a time, the earlier record comes first and neither is skipped", async () => {
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 2; i++) {
+      const res = await gqlAs<ChangesPage>(
+        server,
+        admin,
+        `query ($after: String) {
+        changes(since: "1907-01-01", first: 1, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+        {
+          after,
+        },
+      );
+      expect(res.errors).toBeUndefined();
+      ids.push(...(res.data?.changes.nodes.map((n) => n.id) ?? []));
+      after = res.data?.changes.pageInfo.endCursor ?? null;
+    }
+    expect(ids).toEqual([early.id, late.id]);
+  });
+});
