@@ -100,7 +100,8 @@ export async function listFeedCapabilities(
   const rows = await db.read(
     `MATCH (f:FeedCapability {createdBy: $createdBy})
      WHERE $includeRevoked OR f.revokedAt IS NULL
-     RETURN ${RETURNED} ORDER BY f.createdAt DESC, f.id`,
+     WITH f ORDER BY f.createdAt DESC, f.id
+     RETURN ${RETURNED}`,
     { createdBy: o.createdBy, includeRevoked: o.includeRevoked },
     counter,
   );

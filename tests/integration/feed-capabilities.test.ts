@@ -180,6 +180,27 @@ describe("feed links", () => {
     expect((await get(another.path)).status).toBe(403);
   });
 
+  it("lists a minter's links newest first by their time, not its printed form ('.12Z' after '.123Z' as text)", async () => {
+    const minter = await token("viewer", [SCOPE], "feed-order");
+    const older = await mint(minter, SCOPE);
+    const newer = await mint(minter, SCOPE);
+    // Within one millisecond's digits: the older one prints ".12Z", which sorts after ".123Z" as text.
+    await server.db.write(
+      `UNWIND $at AS a MATCH (f:FeedCapability {id: a.id}) SET f.createdAt = datetime(a.createdAt)`,
+      {
+        at: [
+          { id: older.capability.id, createdAt: "2026-06-01T00:00:00.120Z" },
+          { id: newer.capability.id, createdAt: "2026-06-01T00:00:00.123Z" },
+        ],
+      },
+    );
+    const listed = await gqlAs<{ feedCapabilities: { id: string }[] }>(server, minter, LIST);
+    expect(listed.data?.feedCapabilities.map((f) => f.id)).toEqual([
+      newer.capability.id,
+      older.capability.id,
+    ]);
+  });
+
   it("stops reading once expired", async () => {
     const minted = await mint(viewer, SCOPE);
     const claims = decodeJwt(minted.token);
