@@ -14,6 +14,7 @@ import { sealCursor } from "../../src/graphql/sealed-cursor.ts";
 import {
   BASIS,
   fileSandbox,
+  type GqlResult,
   gqlAs,
   type ProvinceIds,
   provinceFixture,
@@ -201,14 +202,16 @@ describe("the change feed's order", () => {
     );
   });
   afterAll(async () => {
-    await server.db.write("MATCH (c:Change) WHERE c.id IN $ids DETACH DELETE c", { ids: [early.id, late.id] });
+    await server.db.write("MATCH (c:Change) WHERE c.id IN $ids DETACH DELETE c", {
+      ids: [early.id, late.id],
+    });
   });
 
   it("pages by time, not by printed time: one at a time, the earlier record comes first and neither is skipped", async () => {
     const ids: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 2; i++) {
-      const res = await gqlAs<ChangesPage>(
+      const res: GqlResult<ChangesPage> = await gqlAs<ChangesPage>(
         server,
         admin,
         `query ($after: String) {
