@@ -18,6 +18,7 @@ import type { Row } from "./database.ts";
 import { authorizeEndedLinks } from "./ended-links.ts";
 import { earlier, type NewUnit, PART_OF_ON_LAST_DAY, structuralType } from "./mutation-repository.ts";
 import type { RelationRecord } from "./records.ts";
+import { STRUCTURAL_LINKS } from "./write-locks.ts";
 
 export const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
 
@@ -100,7 +101,7 @@ export async function requireNamed(
 }
 
 /**
- * Locks what hanging each unit under its superior (SUBORDINATE_TO, from `from`) needs so that no
+ * Locks what hanging each unit under its superior or whole (SUBORDINATE_TO or PART_OF, from `from`) needs so that no
  * concurrent change can close a cycle with it (the rule of src/store/write-locks.ts, "Superiors"),
  * for all of them in one statement per round: now, the units, their current superiors, and the
  * subordinates of a unit that has no superior (read, lock, read again until nothing new appears);
@@ -128,13 +129,13 @@ export async function lockPlacements(
       `CALL () {
          UNWIND $units AS uid
          MATCH (x:Unit {id: uid})
-         WHERE NOT EXISTS { (x)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
-         MATCH (c:Unit)-[q:SUBORDINATE_TO]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+         WHERE NOT EXISTS { (x)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+         MATCH (c:Unit)-[q:${STRUCTURAL_LINKS}]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
          RETURN collect(DISTINCT c.id) AS below
        }
        CALL () {
          UNWIND $units AS uid
-         MATCH (:Unit {id: uid})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+         MATCH (:Unit {id: uid})-[q:${STRUCTURAL_LINKS}]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
          RETURN collect(DISTINCT o.id) AS current
        }
        RETURN below + current AS ids`,
@@ -362,7 +363,8 @@ export async function createUnits(
       },
       `${items.find((c) => c.unit.id === exists[0]?.id)?.argument}.id`,
     );
-  const placed = items.filter((c) => c.superiorId && structuralType(c.unit.kind) === "SUBORDINATE_TO");
+  // Organs too (PART_OF): a cycle may run through either kind of link (write-locks.ts STRUCTURAL_LINKS).
+  const placed = items.filter((c) => c.superiorId);
   await lockPlacements(
     s,
     placed.map((c) => ({ unitId: c.unit.id, superiorId: c.superiorId as string })),
@@ -527,7 +529,9 @@ export async function unitsEnding(
 
 /**
  * Ends the units on `lastDay` with all their relations, in a few statements. NO_ORPHANS if a
- * unit outside the set is still subordinate to one of them after that day (move it first).
+ * unit outside the set still hangs under one of them after that day (move it first): a
+ * subordinate, or an organ (PART_OF) — one linked later than lastDay, or hung there by a change
+ * that committed after the set was read, would otherwise be left open with no whole (review s13 F6).
  */
 export async function closeUnits(
   s: ChangeSession,
@@ -543,7 +547,7 @@ export async function closeUnits(
   await authorizeEndedLinks(s, ending, new Set(ids), argumentOf);
   const children = await s.tx.run(
     `UNWIND $ids AS id
-     MATCH (c:Unit)-[r:SUBORDINATE_TO]->(u:Unit {id: id})
+     MATCH (c:Unit)-[r:${STRUCTURAL_LINKS}]->(u:Unit {id: id})
      WHERE (r.validTo IS NULL OR r.validTo > date($lastDay)) AND NOT c.id IN $ids
      RETURN u.id AS unit, c.id AS id LIMIT 10`,
     { ids: [...ids], lastDay },
@@ -552,7 +556,7 @@ export async function closeUnits(
     throw changeViolationError({
       rule: "NO_ORPHANS",
       units: [children[0].unit as string, ...children.map((c) => c.id as string)],
-      message: `"${children[0].unit}" still has subordinates after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior, moveUnits), close them with it (withSubtree), or use mergeUnits or abolishLevel`,
+      message: `"${children[0].unit}" still has subordinates or organs after ${lastDay} (${children.map((c) => `"${c.id}"`).join(", ")}); move them first (setSuperior, moveUnits), close them with it (withSubtree), or use mergeUnits or abolishLevel`,
     });
   await endRelations(s, ending, lastDay, farEnds(ending, new Set(ids)));
   const started = await s.tx.run(

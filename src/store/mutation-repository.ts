@@ -22,6 +22,7 @@ import { authorizeEndedLinks } from "./ended-links.ts";
 import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
 import { relationOfAnyType } from "./relation-lookup.ts";
+import { STRUCTURAL_LINKS } from "./write-locks.ts";
 
 /** A unit a change creates or updates; its validity comes from the change's date. Its seat is set by updateUnit only. */
 export type NewUnit = Omit<UnitInput, "validFrom" | "validTo">;
@@ -254,8 +255,9 @@ async function closeWithOrgans(
       if (!rel.validTo || rel.validTo > lastDay) ending.set(rel.id, rel);
   // The far ends of the structural links that end (a superior, or a unit hung under it later) must be the editor's too.
   await authorizeEndedLinks(s, [...ending.values()], new Set(ids), () => argument);
+  // Subordinates and organs alike: an organ linked after lastDay would be left with no whole (review s13 F6).
   const children = await s.tx.run(
-    `MATCH (c:Unit)-[r:SUBORDINATE_TO]->(u:Unit) WHERE u.id IN $ids
+    `MATCH (c:Unit)-[r:${STRUCTURAL_LINKS}]->(u:Unit) WHERE u.id IN $ids
        AND (r.validTo IS NULL OR r.validTo > date($lastDay)) AND NOT c.id IN $ids
      RETURN c.id AS id LIMIT 10`,
     { ids, lastDay },
@@ -264,7 +266,7 @@ async function closeWithOrgans(
     throw changeViolationError({
       rule: "NO_ORPHANS",
       units: [unitId, ...children.map((c) => c.id as string)],
-      message: `"${unitId}" still has subordinates after ${lastDay} (${quotedIds(children.map((c) => String(c.id)))}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
+      message: `"${unitId}" still has subordinates or organs after ${lastDay} (${quotedIds(children.map((c) => String(c.id)))}); move them first (setSuperior), or use mergeUnits or abolishLevel`,
     });
   for (const rel of ending.values()) await endRelationOn(s, rel, lastDay);
   const started = await s.tx.run(
@@ -306,8 +308,7 @@ async function hangUnder(
   type: string,
   argument: string,
 ): Promise<void> {
-  if (type === "SUBORDINATE_TO") await s.lockPlacement(unitId, parentId, from);
-  else await s.lock([unitId, parentId]);
+  await s.lockPlacement(unitId, parentId, from);
   const units = await requireUnits(s, [unitId, parentId], "superiorId", from);
   await createRelation(
     s,
@@ -403,9 +404,7 @@ export const mutations = {
     runChangeEvent(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.superiorId) {
         // The locks hangUnder takes, taken first: their statement also answers the scope check.
-        if (structuralType(a.unit.kind) === "SUBORDINATE_TO")
-          await s.lockPlacement(a.unit.id, a.superiorId, a.effectiveOn);
-        else await s.lock([a.superiorId]);
+        await s.lockPlacement(a.unit.id, a.superiorId, a.effectiveOn);
         await s.authorize([{ argument: "input.superiorId", ids: [a.superiorId] }]);
         await requireUnits(s, [a.superiorId], "input.superiorId", a.effectiveOn);
       } else s.mayCreateRoot();
@@ -505,7 +504,7 @@ export const mutations = {
       p,
       { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
       async (s) => {
-        if (a.type === "SUBORDINATE_TO") await s.lockPlacement(a.fromId, a.toId, a.validFrom);
+        if (STRUCTURAL.includes(a.type)) await s.lockPlacement(a.fromId, a.toId, a.validFrom);
         else await s.lock([a.fromId, a.toId]);
         // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
         await s.authorize(

@@ -18,6 +18,7 @@ import {
   type Snapshot,
   structuralType,
 } from "../registry/plan.ts";
+import { lockPlacements } from "./batch-changes.ts";
 import type { ChangeSession } from "./change-session.ts";
 import { attributeOn, STRUCTURE, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter, Row, TransactionRunner } from "./database.ts";
@@ -217,6 +218,13 @@ async function relationsToEnd(tx: TransactionRunner, plan: ImportPlan): Promise<
 export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapshot: Snapshot): Promise<void> {
   const ended = await relationsToEnd(s.tx, plan);
   const edges = newStructuralEdges(plan, snapshot);
+  // Each new link's placement locks (src/store/write-locks.ts), so that no concurrent change closes a cycle with it.
+  for (const from of new Set(edges.map((e) => e.validFrom)))
+    await lockPlacements(
+      s,
+      edges.filter((e) => e.validFrom === from).map((e) => ({ unitId: e.from, superiorId: e.to })),
+      from,
+    );
   await s.touchUnits([
     ...plan.create.map((c) => c.id),
     ...plan.change.map((c) => c.id),

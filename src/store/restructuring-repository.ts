@@ -712,7 +712,7 @@ export const restructurings = {
           await lockPlacements(
             s,
             rels
-              .filter((r) => r.type === "SUBORDINATE_TO")
+              .filter((r) => STRUCTURAL.includes(r.type))
               .map((r) => ({ unitId: r.from, superiorId: r.to })),
             from,
           );

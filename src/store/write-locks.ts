@@ -55,7 +55,8 @@
  * rather than wrong. The one-unit mutations (src/store/mutation-repository.ts) still lock both
  * ends of what they link, which is stronger.
  *
- * Cycles: a change that hangs U under S locks U at once, and holds the superiors above S (not S,
+ * Cycles: "superior" here means either structural parent, SUBORDINATE_TO or PART_OF (STRUCTURAL_LINKS),
+ * and "hangs" a link of either kind. A change that hangs U under S locks U at once, and holds the superiors above S (not S,
  * and not the topmost) with H once its links hold S, just before its checks (ChangeSession
  * lockChainsLater, holdUnits); the change that moves any of them locks it (L). Take a cycle made
  * by two concurrent changes, neither of whose checks saw the other's links: following it
@@ -113,6 +114,14 @@ function locked(rows: readonly { id: string; p: Row }[], scope: readonly InForce
 export const LOCK_UNIT = "SET u.writeLock = true, u:UnitLock REMOVE u.writeLock, u:UnitLock";
 
 /**
+ * The links a cycle may use (the NO_CYCLE invariant's own set, src/store/invariant-checks.ts): a
+ * unit's superior (SUBORDINATE_TO) or its whole (PART_OF). Every chain this module locks or holds
+ * follows both, and every change that gives a unit either kind of parent takes the placement locks:
+ * a cycle may mix them, and PART_OF has no kind pairing to stop one (review s13 F2).
+ */
+export const STRUCTURAL_LINKS = "SUBORDINATE_TO|PART_OF";
+
+/**
  * Past this many relationships a unit is dense for Neo4j (its threshold is 50; a margin, since a
  * unit's count is read, not its store flag): creating a link to it holds it shared, which every
  * writer's lock waits for; a sparse one is locked by the change that links to it (lockUnits,
@@ -150,7 +159,7 @@ export async function lockUnits(
 }
 
 /**
- * The units a change that hangs `unitId` under `superiorId` (SUBORDINATE_TO, from `from`) must
+ * The units a change that hangs `unitId` under `superiorId` (SUBORDINATE_TO or PART_OF, from `from`) must
  * lock besides those two so that no cycle can form between it and a concurrent change: every
  * superior above `superiorId` in force on or after `from`, except the topmost (a cycle through
  * the new edge needs a concurrent move of one of them, which locks it). The topmost are left out
@@ -243,8 +252,8 @@ export async function chainsAbove(
   if (superiorIds.length === 0) return [];
   const rows = await tx.run(
     `UNWIND $superiors AS sid
-     MATCH (:Unit {id: sid}) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
-     WHERE EXISTS { (s)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+     MATCH (:Unit {id: sid}) (()-[r:${STRUCTURAL_LINKS}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
+     WHERE EXISTS { (s)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
      RETURN collect(DISTINCT s.id) AS chain`,
     { superiors: [...new Set(superiorIds)], from },
   );
@@ -266,18 +275,18 @@ const PLACEMENT_SCOPE = `CALL (current) {
 /** The ids placementLocks returns, as `ids`, and the superiors `$unit` has on or after `$from`, as `current` (parameters $superior, $unit, $from). */
 const PLACEMENT_IDS = `MATCH (y:Unit {id: $superior})
      CALL (y) {
-       MATCH (y) (()-[r:SUBORDINATE_TO]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
-       WHERE EXISTS { (s)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+       MATCH (y) (()-[r:${STRUCTURAL_LINKS}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
+       WHERE EXISTS { (s)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
        RETURN collect(DISTINCT s.id) AS chain
      }
      CALL () {
        MATCH (x:Unit {id: $unit})
-       WHERE NOT EXISTS { (x)-[q:SUBORDINATE_TO]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
-       MATCH (c:Unit)-[q:SUBORDINATE_TO]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+       WHERE NOT EXISTS { (x)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+       MATCH (c:Unit)-[q:${STRUCTURAL_LINKS}]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT c.id) AS below
      }
      CALL () {
-       MATCH (:Unit {id: $unit})-[q:SUBORDINATE_TO|PART_OF]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+       MATCH (:Unit {id: $unit})-[q:${STRUCTURAL_LINKS}]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT o.id) AS current
      }
      WITH chain + below + current AS ids, current`;

@@ -13,6 +13,7 @@
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../../src/auth/principal.ts";
 import type { Database, TransactionRunner } from "../../src/store/database.ts";
+import { mutations } from "../../src/store/mutation-repository.ts";
 import { restructurings } from "../../src/store/restructuring-repository.ts";
 import { fileSandbox, gqlAs } from "./helpers/sandbox.ts";
 
@@ -364,6 +365,38 @@ describe("a merger racing the closure of its superior's province", () => {
       { refused: "CONFLICT", link: null },
       { refused: null, link: "2024-06-30" },
     ]).toContainEqual(outcome);
+    expect(await breaches()).toEqual(before);
+  });
+});
+
+describe("two links of a whole (PART_OF) that would close a loop together", () => {
+  it("the second waits for the first, then is refused NO_CYCLE: locks follow PART_OF as the cycle rule does", async () => {
+    const t = `${P}${++n}`;
+    const o = [1, 2, 3, 4].map((i) => `${t}-o${i}`);
+    await restructurings.createUnits(server.db, ADMIN, {
+      units: o.map((id) => ({ unit: { id, name: id, kind: "STATE_AGENCY" }, superiorId: null, basis: null })),
+      effectiveOn: BUILT,
+      basis: BASIS,
+    });
+    const partOf = (db: Database, from: string, to: string) =>
+      mutations.addRelation(db, ADMIN, {
+        type: "PART_OF",
+        fromId: from,
+        toId: to,
+        validFrom: ON,
+        basis: BASIS,
+      });
+    await partOf(server.db, o[3] as string, o[0] as string);
+    await partOf(server.db, o[1] as string, o[2] as string);
+    const before = await breaches();
+    const first = holding(server.db, CHECKED);
+    const a = partOf(first.db, o[0] as string, o[1] as string);
+    await untilHeld(first, a);
+    const b = partOf(server.db, o[2] as string, o[3] as string);
+    expect(await blockedOrSettled(b)).toBe("blocked");
+    first.release();
+    await expect(a).resolves.toBeTruthy();
+    expect(await refusal(b)).toEqual({ code: "CONFLICT", rule: "NO_CYCLE" });
     expect(await breaches()).toEqual(before);
   });
 });
