@@ -1,5 +1,5 @@
 /** Cypher for reading the audit: events, a unit's history, and the change feed. */
-import type { Database, RoundTripCounter } from "./database.ts";
+import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
 
 export interface ChangeRecord {
   id: string;
@@ -27,22 +27,27 @@ export interface EventRecord {
 
 const CHANGE = `c {.id, .eventId, at: toString(c.at), .actor, .entity, .entityId, .operation, .before, .after, .unitIds}`;
 
+/** The events of $ids as EventRecords (`e`). */
+const FIND_EVENTS = `UNWIND $ids AS id MATCH (e:Event {id: id})
+     OPTIONAL MATCH (e)-[:AFFECTED]->(u:Unit)
+     WITH e, u ORDER BY u.id
+     WITH e, collect(u.id) AS unitIds
+     RETURN e {.id, .kind, effectiveOn: toString(e.effectiveOn), .basis, .actor, recordedAt: toString(e.recordedAt), .note,
+               unitIds: unitIds} AS e`;
+
 export async function findEvents(
   db: Database,
   ids: readonly string[],
   counter?: RoundTripCounter,
 ): Promise<EventRecord[]> {
-  const rows = await db.read(
-    `UNWIND $ids AS id MATCH (e:Event {id: id})
-     OPTIONAL MATCH (e)-[:AFFECTED]->(u:Unit)
-     WITH e, u ORDER BY u.id
-     WITH e, collect(u.id) AS unitIds
-     RETURN e {.id, .kind, effectiveOn: toString(e.effectiveOn), .basis, .actor, recordedAt: toString(e.recordedAt), .note,
-               unitIds: unitIds} AS e`,
-    { ids: [...ids] },
-    counter,
-  );
+  const rows = await db.read(FIND_EVENTS, { ids: [...ids] }, counter);
   return rows.map((r) => r.e as EventRecord);
+}
+
+/** The event `id` as recorded, read in a transaction of the caller's; null if there is none. */
+export async function eventIn(tx: TransactionRunner, id: string): Promise<EventRecord | null> {
+  const [row] = await tx.run(FIND_EVENTS, { ids: [id] });
+  return (row?.e as EventRecord | undefined) ?? null;
 }
 
 export async function changesOfEvents(

@@ -20,7 +20,7 @@ import { assertMayCreateRoot, assertScope, idsOf, type Named, unknownId } from "
 import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { violationError } from "../domain/invariants.ts";
-import type { EventRecord } from "./change-repository.ts";
+import { type EventRecord, eventIn } from "./change-repository.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
@@ -159,29 +159,32 @@ export async function runChangeEvent(
   // Within the write time budget (WRITE_TIMEOUT_MS, lock wait included), or rolled back: no client waits unboundedly.
   // A deadlock between two changes (each waiting for a unit the other locked) is retried there.
   requireBasis(event.basis);
-  return db.boundedWriteTransaction(async (tx) => {
-    const before: Before = {
-      units: new Map(),
-      relations: new Map(),
-      types: new Map(),
-      locked: new Set(),
-      placed: new Set(),
-      chains: new Map(),
-      known: new Map(),
-      scope: principal.role === "admin" ? null : new Map(),
-    };
-    await work(openSession(tx, principal, event, eventId, before));
-    await lockChains(tx, before);
+  return db.boundedWriteTransaction(
+    async (tx) => {
+      const before: Before = {
+        units: new Map(),
+        relations: new Map(),
+        types: new Map(),
+        locked: new Set(),
+        placed: new Set(),
+        chains: new Map(),
+        known: new Map(),
+        scope: principal.role === "admin" ? null : new Map(),
+      };
+      await work(openSession(tx, principal, event, eventId, before));
+      await lockChains(tx, before);
 
-    const { changes, parts } = await changesSince(tx, before);
-    const violations = await checkInvariants(tx, parts);
-    if (violations[0]) throw violationError(violations[0]);
-    if (changes.length === 0)
-      throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
-    // The version is raised in the same (last) statement, so that its node is held only from
-    // there to the commit; the basis is checked there too (an unknown provision rolls it back).
-    return recordEvent(tx, principal, event, eventId, changes);
-  });
+      const { changes, parts } = await changesSince(tx, before);
+      const violations = await checkInvariants(tx, parts);
+      if (violations[0]) throw violationError(violations[0]);
+      if (changes.length === 0)
+        throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
+      // The version is raised in the same (last) statement, so that its node is held only from
+      // there to the commit; the basis is checked there too (an unknown provision rolls it back).
+      return recordEvent(tx, principal, event, eventId, changes);
+    },
+    (tx) => eventIn(tx, eventId),
+  );
 }
 
 /** The state of every unit and relation the change touched, before it touched them (null: it did not exist). */

@@ -280,9 +280,11 @@ export class Database {
    * A write transaction within the write time budget (writeTimeoutMs): Neo4j ends it, rolling
    * it back, when it runs longer — waiting for locks included — and it fails with a retryable
    * DatabaseBusyError (WRITE_TIMEOUT). For changes, whose lock others may hold for long.
+   * `committed` reads whether it committed after all (its answer, or null) when the connection
+   * went during COMMIT; without it, such a write fails SERVICE_UNAVAILABLE saying so.
    */
-  async boundedWriteTransaction<T>(work: Work<T>): Promise<T> {
-    return this.transaction("WRITE", work, { timeoutMs: this.writeTimeoutMs });
+  async boundedWriteTransaction<T>(work: Work<T>, committed?: Work<T | null>): Promise<T> {
+    return this.transaction("WRITE", work, { timeoutMs: this.writeTimeoutMs, committed });
   }
 
   /**
@@ -354,7 +356,12 @@ export class Database {
   private async transaction<T>(
     mode: "READ" | "WRITE",
     work: Work<T>,
-    opts: { timeoutMs?: number; counter?: RoundTripCounter; autoCommit?: boolean } = {},
+    opts: {
+      timeoutMs?: number;
+      counter?: RoundTripCounter;
+      autoCommit?: boolean;
+      committed?: Work<T | null>;
+    } = {},
   ): Promise<T> {
     const deadline = Date.now() + this.maxRetryMs;
     const budget = opts.counter?.budget;
@@ -368,13 +375,26 @@ export class Database {
           ? this.attemptAutoCommit(mode, work, timeoutMs)
           : this.attempt(mode, work, timeoutMs));
       } catch (e) {
-        if (!isRetryableError(e) || isTimeout(e)) throw mapError(e, budget);
-        if (isConnectionFailure(e) && !(await this.health.probe())) throw connectionError(e);
+        if (e instanceof CommitInDoubt) {
+          // Retrying blindly could apply the change twice, or refuse it for what it did itself.
+          if (!opts.committed || !(await this.health.probe())) throw inDoubtError(e);
+          const done = await this.attempt("WRITE", opts.committed, timeoutMs).catch((again) => {
+            throw again instanceof CommitInDoubt || isRetryableError(again)
+              ? inDoubtError(e)
+              : mapError(again, budget);
+          });
+          if (done !== null) return done;
+          // It did not commit: retried as any connection failure.
+        } else {
+          if (!isRetryableError(e) || isTimeout(e)) throw mapError(e, budget);
+          if (isConnectionFailure(e) && !(await this.health.probe())) throw connectionError(e);
+        }
         const deadlock = isDeadlock(e);
         const wait = deadlock
           ? deadlockDelay * (0.5 + Math.random())
           : delay * (1 - RETRY_JITTER + 2 * RETRY_JITTER * Math.random());
-        if (Date.now() + wait > deadline) throw mapError(e, budget);
+        if (Date.now() + wait > deadline)
+          throw e instanceof CommitInDoubt ? connectionError(e.failure) : mapError(e, budget);
         await new Promise((resolve) => setTimeout(resolve, wait));
         if (deadlock) deadlockDelay = Math.min(deadlockDelay * RETRY_MULTIPLIER, DEADLOCK_MAX_DELAY_MS);
         else delay *= RETRY_MULTIPLIER;
@@ -411,7 +431,10 @@ export class Database {
               await observed(this.observer, cypher, mode, () => tx.run(cypher, toParams(params) as Row))
             ).records.map((r) => toPlain(r.toObject()) as Row),
         });
-        await tx.commit();
+        await tx.commit().catch((e: unknown) => {
+          // The connection went during COMMIT: Neo4j may have committed the transaction or not.
+          throw isConnectionFailure(e) ? new CommitInDoubt(e) : e;
+        });
         return result;
       } catch (e) {
         if (tx.isOpen()) await tx.rollback().catch(() => {});
@@ -558,6 +581,20 @@ export class DatabaseBusyError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A COMMIT whose answer was lost with its connection: the transaction may have committed or not. */
+class CommitInDoubt extends Error {
+  override name = "CommitInDoubt";
+  constructor(readonly failure: unknown) {
+    super(firstLine((failure as { message?: string }).message ?? String(failure)));
+  }
+}
+
+function inDoubtError(e: CommitInDoubt): DatabaseConnectionError {
+  return new DatabaseConnectionError(
+    `The connection to Neo4j was lost while the change was committing (${e.message}): it may or may not have been written; read it back before sending it again`,
+  );
 }
 
 /** A one-line, actionable message for connection failures. */

@@ -1,0 +1,85 @@
+/**
+ * A change whose COMMIT loses its connection (review s13 F5): Neo4j may have committed it or not.
+ * The driver's commit is wrapped to report a lost connection once — after really committing, or
+ * after rolling back — and the change's answer must match what the graph holds: its Event when it
+ * committed (not a retry refused for what the change itself did, nor a second application), one
+ * application when it did not; a write with no way to tell says so (SERVICE_UNAVAILABLE).
+ */
+import { Neo4jError, Transaction } from "neo4j-driver";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Principal } from "../../src/auth/principal.ts";
+import { restructurings } from "../../src/store/restructuring-repository.ts";
+import { fileSandbox } from "./helpers/sandbox.ts";
+
+const P = "cid-";
+const { server } = await fileSandbox(P);
+const ADMIN: Principal = { role: "admin", subject: "admin-tester", scopes: [] };
+const BASIS = ["dieu-le-dang-whole"];
+
+type Commit = typeof Transaction.prototype.commit;
+const realCommit: Commit = Transaction.prototype.commit;
+afterEach(() => {
+  Transaction.prototype.commit = realCommit;
+});
+
+/** The next commit (only that one) does `first`, then reports a lost connection. */
+function loseNextCommit(first: "commit" | "roll back"): void {
+  Transaction.prototype.commit = async function (this: Transaction) {
+    Transaction.prototype.commit = realCommit;
+    if (first === "commit") await realCommit.call(this);
+    else await this.rollback();
+    throw new Neo4jError("connection lost during COMMIT (test)", "ServiceUnavailable", "08000", "test");
+  };
+}
+
+const createOne = (id: string) =>
+  restructurings.createUnits(server.db, ADMIN, {
+    units: [{ unit: { id, name: id, kind: "STATE_AGENCY" }, superiorId: null, basis: null }],
+    effectiveOn: "2020-01-01",
+    basis: BASIS,
+  });
+
+async function held(id: string): Promise<{ units: number; events: number }> {
+  const [row] = await server.db.read(
+    `MATCH (u:Unit {id: $id}) OPTIONAL MATCH (e:Event)-[:AFFECTED]->(u)
+     RETURN count(DISTINCT u) AS units, count(DISTINCT e) AS events`,
+    { id },
+  );
+  return { units: Number(row?.units), events: Number(row?.events) };
+}
+
+describe("a change whose COMMIT loses its connection", () => {
+  it("committed after all: answers its Event, applied once (not CONFLICT UNIQUE_ID from a retry)", async () => {
+    const id = `${P}committed`;
+    loseNextCommit("commit");
+    const event = await createOne(id);
+    expect(event).toMatch(/^evt-/);
+    expect(await held(id)).toEqual({ units: 1, events: 1 });
+  });
+
+  it("not committed: retried, and applied once", async () => {
+    const id = `${P}rolled-back`;
+    loseNextCommit("roll back");
+    const event = await createOne(id);
+    expect(event).toMatch(/^evt-/);
+    expect(await held(id)).toEqual({ units: 1, events: 1 });
+  });
+
+  it("a write that cannot tell whether it committed is not retried: SERVICE_UNAVAILABLE says it may have been written", async () => {
+    const id = `${P}plain-write`;
+    loseNextCommit("commit");
+    const failure = await server.db
+      .write("CREATE (:Unit {id: $id, name: $id, kind: 'STATE_AGENCY', validFrom: date('2020-01-01')})", {
+        id,
+      })
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
+    expect(failure?.name).toBe("DatabaseConnectionError");
+    expect(failure?.message).toMatch(/may or may not have been written/);
+    // Not run a second time: one unit, as the one commit made.
+    const [row] = await server.db.read("MATCH (u:Unit {id: $id}) RETURN count(u) AS n", { id });
+    expect(Number(row?.n)).toBe(1);
+  });
+});
