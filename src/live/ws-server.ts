@@ -31,6 +31,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { assertCanRead, type Principal } from "../auth/principal.ts";
 import type { TokenVerifier } from "../auth/verify-token.ts";
 import type { Config } from "../config.ts";
+import { commitLagMs } from "../domain/change-feed.ts";
 import { DomainError } from "../domain/errors.ts";
 import { createContext } from "../graphql/context.ts";
 import { formatError } from "../graphql/errors.ts";
@@ -99,7 +100,12 @@ export function startLiveUpdates(httpServer: Server, deps: LiveDeps): LiveUpdate
   if (config.LIVE_MAX_CONNECTIONS_PER_CLIENT === 0) return { stop: async () => {} };
   const schema = limitAnswerSize(buildSchema(), config.MAX_QUERY_COST);
   const trusted = config.TRUSTED_DOCUMENTS ? readTrustedDocuments(config.TRUSTED_DOCUMENTS) : null;
-  const feed = new EventFeed(deps.db, log, config.LIVE_POLL_INTERVAL_MS, config.WRITE_TIMEOUT_MS + 10_000);
+  const feed = new EventFeed(
+    deps.db,
+    log,
+    config.LIVE_POLL_INTERVAL_MS,
+    commitLagMs(config.WRITE_TIMEOUT_MS),
+  );
   feed.start();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const env: SubscribeEnv = { schema, deps, trusted, limits: queryLimits(config), feed };

@@ -192,6 +192,8 @@ describe("the change feed's order", () => {
   // Neo4j's toString drops trailing zeros, so ".12Z" (earlier) sorts after ".123Z" as text.
   const early = { id: "chg-00000000-0000-4000-8000-0000000e0001", at: "1907-01-01T00:00:00.120Z" };
   const late = { id: "chg-00000000-0000-4000-8000-0000000e0002", at: "1907-01-01T00:00:00.123Z" };
+  /** A record stamped before the newest change but visible only after a reader reached the end (a later commit). */
+  const LATE_COMMIT = "chg-00000000-0000-4000-8000-0000000e0003";
 
   beforeAll(async () => {
     await server.db.write(
@@ -203,7 +205,7 @@ describe("the change feed's order", () => {
   });
   afterAll(async () => {
     await server.db.write("MATCH (c:Change) WHERE c.id IN $ids DETACH DELETE c", {
-      ids: [early.id, late.id],
+      ids: [early.id, late.id, LATE_COMMIT],
     });
   });
 
@@ -225,5 +227,31 @@ describe("the change feed's order", () => {
       after = res.data?.changes.pageInfo.endCursor ?? null;
     }
     expect(ids).toEqual([early.id, late.id]);
+  });
+  it("a reader at the end of the feed still gets a change stamped before the last one it read that commits later", async () => {
+    const res = await gqlAs(server, admin, ADD, { a: ids.xa2, b: ids.other });
+    expect(res.errors).toBeUndefined();
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const feed = `query ($after: String) { changes(since: "${today}", first: 500, after: $after) {
+      nodes { id at } pageInfo { hasNextPage endCursor } } }`;
+    type Feed = {
+      changes: { nodes: { id: string; at: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
+    const first = await gqlAs<Feed>(server, admin, feed, {});
+    expect(first.errors).toBeUndefined();
+    const newest = first.data?.changes.nodes.at(-1) as { id: string; at: string };
+    expect(first.data?.changes.pageInfo.hasNextPage).toBe(false);
+    // Stamped a second before the newest record, committed only now.
+    await server.db.write(
+      `CREATE (:Change {id: $id, eventId: 'evt-ss-late', at: datetime($at) - duration({seconds: 1}), actor: 'test',
+                        entity: 'Unit', entityId: 'ss-late', operation: 'UPDATE', before: null, after: null, unitIds: []})`,
+      { id: LATE_COMMIT, at: newest.at },
+    );
+    const next = await gqlAs<Feed>(server, admin, feed, { after: first.data?.changes.pageInfo.endCursor });
+    expect(next.errors).toBeUndefined();
+    const got = next.data?.changes.nodes.map((n) => n.id) ?? [];
+    expect(got).toContain(LATE_COMMIT);
+    // At least once: the young records come again; the reader skips the ids it has.
+    expect(got).toContain(newest.id);
   });
 });

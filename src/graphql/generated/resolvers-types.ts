@@ -1323,7 +1323,7 @@ export const ProvisionKind = {
 export type ProvisionKind = typeof ProvisionKind[keyof typeof ProvisionKind];
 export type Query = {
   __typename?: 'Query';
-  /** Changes recorded since `since`, oldest first, paged: a date `yyyy-mm-dd` (from the start of that day in Vietnam, UTC+7) or an ISO date-time with an offset, e.g. `2025-07-01T08:00:00+07:00`. */
+  /** Changes recorded since `since`, oldest first, paged: a date `yyyy-mm-dd` (from the start of that day in Vietnam, UTC+7) or an ISO date-time with an offset, e.g. `2025-07-01T08:00:00+07:00`. At least once near the end: the last page's endCursor never passes now − (WRITE_TIMEOUT_MS + 10 s), since a change stamped earlier may commit later; a reader polling with it gets the younger records again and skips the ids it has. */
   changes: ChangeConnection;
   /** Every channel rule (quy định về kênh trình văn bản, quy chế phối hợp). */
   channelRules: Array<ChannelRule>;

@@ -1,5 +1,6 @@
 /** Mutations: thin — validate arguments, check the role, hand the change to the store. */
 import { assertCanWrite, shownActor } from "../../auth/principal.ts";
+import { commitLagMs, settledEnd } from "../../domain/change-feed.ts";
 import { intervalOrderText, isInOrder } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { UNIT_ID } from "../../domain/ids.ts";
@@ -209,14 +210,19 @@ export const MutationQueries: QueryResolvers = {
       first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE),
     });
     const last = page.items.at(-1);
+    const reached = last ? { at: last.at, id: last.id } : after;
+    // The last page's cursor stops at the horizon: a change stamped before it may still commit (src/domain/change-feed.ts).
+    const end = page.hasNextPage
+      ? reached
+      : settledEnd(reached, Date.now(), commitLagMs(ctx.config.WRITE_TIMEOUT_MS));
     return {
       nodes: page.items,
       pageInfo: {
         hasNextPage: page.hasNextPage,
         endCursor: page.resumeAt
           ? sealCursor(page.resumeAt, ctx.config)
-          : last
-            ? encodeCursor({ at: last.at, id: last.id })
+          : end && (last || end !== after)
+            ? encodeCursor({ at: end.at, id: end.id })
             : null,
       },
     };
