@@ -111,6 +111,7 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
     ))
       found.set(text(r, "invariant"), [...(found.get(text(r, "invariant")) ?? []), r.v as Row]);
   const rows = (invariant: string) => found.get(invariant) ?? [];
+  // In CHECK_ORDER (src/domain/invariants.ts firstViolation): a change checked in parts reports the same first.
   return [
     ...selfRelations(parts.created),
     ...rows("DUPLICATE_RELATION").map(duplicateRelation),
