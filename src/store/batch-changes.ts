@@ -206,7 +206,7 @@ export async function endRelations(
   linkOnly: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (rels.length === 0) return;
-  await s.touchUnits([...new Set(rels.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
+  await s.lockEnds([...new Set(rels.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
   for (const [type, list] of groupBy(rels, (r) => r.type)) {
     assertType(type);
     const rows = await s.tx.run(
@@ -289,7 +289,7 @@ export async function createRelations(
         rels[rows.indexOf(found)]?.argument,
       );
   }
-  await s.touchUnits([...new Set(rows.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
+  await s.lockEnds([...new Set(rows.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
   await s.lockLinked([...linkOnly]);
   await s.touchRelations(rows.map((r) => ({ id: r.id, type: r.type })));
   for (const [type, list] of byType)

@@ -67,6 +67,14 @@ export interface ChangeSession {
   /** Locks units and records their state before they change (call before writing them). */
   touchUnits(ids: readonly string[]): Promise<void>;
   /**
+   * Locks units whose relations this change is about to write but whose properties it does not
+   * (the ends of links it ends or makes): from here it writes, as after touchUnits, but no state
+   * before is kept for them — their properties stay as they are, so they have no audit record;
+   * keeping and comparing them cost a province's merger the states of every unit it moved, twice.
+   * A unit whose properties the change writes as well is touched (touchUnits) before that write.
+   */
+  lockEnds(ids: readonly string[]): Promise<void>;
+  /**
    * Records a unit this transaction is about to create (its state before: none); it holds the
    * new node's lock from its creation. Saves locking an id that names nothing.
    */
@@ -253,6 +261,10 @@ function openSession(
         // Touched: this change may write it from now on.
         before.known.delete(id);
       }
+    },
+    async lockEnds(ids) {
+      before.scope = null;
+      await lockOnce(tx, before, ids);
     },
     isNew: (id) => isNew(before, id),
     async lockLinked(ids) {
