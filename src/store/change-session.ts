@@ -265,6 +265,9 @@ function openSession(
     async lockEnds(ids) {
       before.scope = null;
       await lockOnce(tx, before, ids);
+      // Their properties as the locks read them are not needed again unless the change touches
+      // them (then read once more): not held, a merger's thousands of moved units.
+      for (const id of ids) before.known.delete(id);
     },
     isNew: (id) => isNew(before, id),
     async lockLinked(ids) {
