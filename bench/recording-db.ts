@@ -4,7 +4,7 @@
  * the store's change code asks. The write profiles (bench/writes-profile.ts,
  * bench/reform-profile.ts) see every statement of a change this way.
  */
-import { type Database, type Row, type TransactionRunner, toParams, toPlain } from "../src/store/database.ts";
+import { type Database, type Row, runReleasing, type TransactionRunner } from "../src/store/database.ts";
 
 /** A node of a PROFILEd plan, as the driver returns it. */
 export interface ProfileNode {
@@ -44,11 +44,12 @@ export function recordingDb<L>(db: Database, o: RecordingOptions<L>): Database {
         async run(cypher: string, params: Row = {}) {
           const label = o.label();
           const started = performance.now();
-          const res = await tx.run(o.profile ? `PROFILE ${cypher}` : cypher, toParams(params) as Row);
+          // As the service runs it (src/store/database.ts): nothing of a statement kept to the commit.
+          const res = await runReleasing((p) => tx.run(o.profile ? `PROFILE ${cypher}` : cypher, p), params);
           const ms = performance.now() - started;
           const profile = (res.summary.profile as unknown as ProfileNode | false) || null;
           o.record({ cypher, ms, profile, label });
-          return res.records.map((r) => toPlain(r.toObject()) as Row);
+          return res.rows;
         },
       });
       await tx.commit();

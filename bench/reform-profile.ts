@@ -1,6 +1,7 @@
 /**
  * Where a province's critical path spends its time (issue 16, item 5):
- * `npx tsx bench/reform-profile.ts --scale 0.03 [--province KEY] [--bolt-port 7822] [--profile]`.
+ * `npx tsx bench/reform-profile.ts --scale 0.03 [--province KEY] [--bolt-port 7822] [--profile]`;
+ * `node --expose-gc --import tsx bench/reform-profile.ts --memory …` for what each change holds.
  *
  * On a copy of the pre-reform cut that bench/reform.ts imported (`.data-reform/cut-<scale>-<seed>`),
  * runs one province's reform steps up to and including its merger and the abolition of its district
@@ -9,7 +10,10 @@
  * in-process through the store's change functions (no HTTP), as an admin, one after the other.
  * Each statement is timed and, with `--profile`, run under PROFILE in the same transaction (the
  * change still commits as it would) for its db hits. Prints, per change, the statements grouped
- * by the function that ran them (time, db hits, calls), slowest first.
+ * by the function that ran them (time, db hits, calls), slowest first. With `--memory`, each change
+ * also gets the most live heap it held (memoryProbe: a full collection after each statement) and
+ * the most RSS above what the process held before it: what one change holds in the service
+ * (issue 16, item 6), without the HTTP server's share. Not with `--profile` (its plans are held too).
  */
 import { cp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -38,6 +42,7 @@ const { values: args } = parseArgs({
     heap: { type: "string", default: "1536" },
     pagecache: { type: "string", default: "1024" },
     profile: { type: "boolean", default: false },
+    memory: { type: "boolean", default: false },
   },
 });
 
@@ -57,7 +62,7 @@ const statementName = () =>
   );
 
 /** Records each statement of a change with the function that sent it, its time and db hits. */
-function recording(db: Database, log: Statement[]): Database {
+function recording(db: Database, log: Statement[], probe?: ReturnType<typeof memoryProbe>): Database {
   return recordingDb(db, {
     profile: args.profile ?? false,
     timeoutMs: 1_800_000,
@@ -68,8 +73,10 @@ function recording(db: Database, log: Statement[]): Database {
       Error.stackTraceLimit = limit;
       return name;
     },
-    record: ({ ms, profile, label }) =>
-      log.push({ name: label, ms, dbHits: profile ? dbHitsOf(profile) : 0 }),
+    record: ({ ms, profile, label }) => {
+      log.push({ name: label, ms, dbHits: profile ? dbHitsOf(profile) : 0 });
+      probe?.statement(label);
+    },
   });
 }
 
@@ -103,6 +110,46 @@ function runStep(db: Database, p: Principal, step: ReformStep): Promise<unknown>
     default:
       throw new Error(`not on the critical path: ${step.op}`);
   }
+}
+
+const MB = 1024 * 1024;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * What a change holds: after each of its statements (its answer still in hand), a full collection
+ * and the heap then in use — the live set, what the heap must keep whatever garbage waits — the
+ * most of those above the start and the statement it came after; and the most RSS, sampled every
+ * 10 ms. Needs node --expose-gc.
+ */
+function memoryProbe() {
+  if (!gc) throw new Error("--memory: run with node --expose-gc --import tsx");
+  gc();
+  const start = process.memoryUsage();
+  let live = { bytes: start.heapUsed, after: "(start)" };
+  let rss = start.rss;
+  const timer = setInterval(() => {
+    rss = Math.max(rss, process.memoryUsage().rss);
+  }, 10);
+  return {
+    /** After a statement (`label`), its answer still held. */
+    statement(label: string) {
+      gc?.();
+      const used = process.memoryUsage().heapUsed;
+      if (used > live.bytes) live = { bytes: used, after: label };
+    },
+    stop() {
+      clearInterval(timer);
+      gc?.();
+      const end = process.memoryUsage().heapUsed;
+      return {
+        // What stays once the change is over (caches the first change fills, e.g. source maps for the stack labels).
+        afterMb: Math.round(((end - start.heapUsed) / MB) * 10) / 10,
+        liveMb: Math.round(((live.bytes - start.heapUsed) / MB) * 10) / 10,
+        after: live.after,
+        rssMb: Math.round((rss - start.rss) / MB),
+      };
+    },
+  };
 }
 
 function report(label: string, log: Statement[]): void {
@@ -157,8 +204,14 @@ async function main(): Promise<void> {
     );
     for (const step of steps) {
       const log: Statement[] = [];
+      const probe = args.memory ? memoryProbe() : undefined;
       const t = performance.now();
-      await runStep(recording(neo.db, log), admin, step);
+      const eventId = await runStep(recording(neo.db, log, probe), admin, step);
+      const held = probe?.stop();
+      const [audit] = await neo.db.read(
+        "MATCH (c:Change {eventId: $eventId}) RETURN count(c) AS records, count(DISTINCT c.entity + c.entityId) AS entities",
+        { eventId },
+      );
       const items =
         step.op === "mergeMany"
           ? `${step.merges.length} mergers`
@@ -170,7 +223,7 @@ async function main(): Promise<void> {
                 ? `under ${step.underId}`
                 : "";
       report(
-        `${step.op} ${items} (wave ${step.wave}; ${((performance.now() - t) / 1000).toFixed(1)} s wall)`,
+        `${step.op} ${items} (wave ${step.wave}; ${((performance.now() - t) / 1000).toFixed(1)} s wall; ${audit?.records} audit records${held ? `; held at most ${held.liveMb} MB of live heap above the start (after ${held.after}; ${held.afterMb} MB once over), RSS up to ${held.rssMb} MB above` : ""})`,
         log,
       );
     }

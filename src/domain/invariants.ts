@@ -85,3 +85,30 @@ export function checkIntervalOrder(
   if (isInOrder(interval)) return null;
   return { rule: "INTERVAL_ORDER", units, message: `${what}: ${intervalOrderText(interval)}` };
 }
+
+/**
+ * The rules a change's invariant checks list their violations in (src/store/invariant-checks.ts
+ * checkInvariants), the first being the one a refused change reports.
+ */
+const CHECK_ORDER: readonly InvariantRule[] = [
+  "NO_SELF_RELATION",
+  "DUPLICATE_RELATION",
+  "ONE_DIRECT_SUPERIOR",
+  "ONE_WHOLE",
+  "NO_CYCLE",
+  "INTERVAL_ORDER",
+  "ENDPOINTS_ACTIVE",
+  "KIND_PAIRING",
+];
+
+/**
+ * Of the violation found so far in a change checked in parts (src/store/change-session.ts,
+ * AUDIT_CHUNK) and those the checks found in a later part, the one a single check of the whole
+ * change would report: the earliest rule in CHECK_ORDER, the earlier part on a tie.
+ */
+export function firstViolation(found: Violation | null, more: readonly Violation[]): Violation | null {
+  const next = more[0];
+  if (!next) return found;
+  if (!found) return next;
+  return CHECK_ORDER.indexOf(next.rule) < CHECK_ORDER.indexOf(found.rule) ? next : found;
+}

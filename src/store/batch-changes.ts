@@ -181,14 +181,17 @@ export async function relationsOfSet(
   date: string,
   types: readonly string[],
 ): Promise<LiveRelation[]> {
-  if (ids.length === 0) return [];
+  if (ids.length === 0 || types.length === 0) return [];
+  for (const type of types) assertType(type);
+  // Typed: an untyped expansion also walks every audit record (CHANGED) and event (AFFECTED) of
+  // the unit, thousands at a district that the commune mergers below it have touched.
   const rows = await s.tx.run(
     `UNWIND $ids AS id
-     MATCH (:Unit {id: id})-[r]-(:Unit)
-     WHERE type(r) IN $types AND (r.validTo IS NULL OR r.validTo >= date($date))
+     MATCH (:Unit {id: id})-[r:${types.join("|")}]-(:Unit)
+     WHERE r.validTo IS NULL OR r.validTo >= date($date)
      WITH DISTINCT r
      RETURN ${RELATION_FIELDS}`,
-    { ids: [...new Set(ids)], date, types: [...types] },
+    { ids: [...new Set(ids)], date },
   );
   return rows.map(liveRelation);
 }
@@ -207,7 +210,7 @@ export async function endRelations(
   linkOnly: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (rels.length === 0) return;
-  await s.touchUnits([...new Set(rels.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
+  await s.lockEnds([...new Set(rels.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
   for (const [type, list] of groupBy(rels, (r) => r.type)) {
     assertType(type);
     const rows = await s.tx.run(
@@ -290,7 +293,7 @@ export async function createRelations(
         rels[rows.indexOf(found)]?.argument,
       );
   }
-  await s.touchUnits([...new Set(rows.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
+  await s.lockEnds([...new Set(rows.flatMap((r) => [r.from, r.to]))].filter((id) => !linkOnly.has(id)));
   await s.lockLinked([...linkOnly]);
   await s.touchRelations(rows.map((r) => ({ id: r.id, type: r.type })));
   for (const [type, list] of byType)
@@ -439,7 +442,7 @@ export async function moveUnits(
   }));
   const rows = await s.tx.run(
     `UNWIND $moves AS m
-     MATCH (:Unit {id: m.unit})-[r]->(:Unit)
+     MATCH (:Unit {id: m.unit})-[r:SUBORDINATE_TO|PART_OF]->(:Unit)
      WHERE type(r) = m.type AND (r.validTo IS NULL OR r.validTo >= date($from))
      RETURN ${RELATION_FIELDS}`,
     { moves: typed.map((m) => ({ unit: m.unitId, type: m.type })), from },

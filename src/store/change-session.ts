@@ -19,7 +19,7 @@ import type { Principal } from "../auth/principal.ts";
 import { assertMayCreateRoot, assertScope, idsOf, type Named, unknownId } from "../auth/scope.ts";
 import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
-import { violationError } from "../domain/invariants.ts";
+import { firstViolation, type Violation, violationError } from "../domain/invariants.ts";
 import { type EventRecord, eventIn } from "./change-repository.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
@@ -66,6 +66,14 @@ export interface ChangeSession {
   lockPlacement(unitId: string, superiorId: string, from: string): Promise<void>;
   /** Locks units and records their state before they change (call before writing them). */
   touchUnits(ids: readonly string[]): Promise<void>;
+  /**
+   * Locks units whose relations this change is about to write but whose properties it does not
+   * (the ends of links it ends or makes): from here it writes, as after touchUnits, but no state
+   * before is kept for them — their properties stay as they are, so they have no audit record;
+   * keeping and comparing them cost a province's merger the states of every unit it moved, twice.
+   * A unit whose properties the change writes as well is touched (touchUnits) before that write.
+   */
+  lockEnds(ids: readonly string[]): Promise<void>;
   /**
    * Records a unit this transaction is about to create (its state before: none); it holds the
    * new node's lock from its creation. Saves locking an id that names nothing.
@@ -173,16 +181,9 @@ export async function runChangeEvent(
       };
       await work(openSession(tx, principal, event, eventId, before));
       await lockChains(tx, before);
-
-      const { changes, parts } = await changesSince(tx, before);
-      const violations = await checkInvariants(tx, parts);
-      if (violations[0]) throw violationError(violations[0]);
-      if (changes.length === 0)
-        throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
-      // The version is raised in the same (last) statement, so that its node is held only from
-      // there to the commit; the basis is checked there too (an unknown provision rolls it back).
-      return recordEvent(tx, principal, event, eventId, changes);
+      return recordChanges(tx, principal, event, eventId, before);
     },
+    // The connection lost during COMMIT: whether it committed is read back (src/store/database.ts).
     (tx) => eventIn(tx, eventId),
   );
 }
@@ -264,6 +265,13 @@ function openSession(
         // Touched: this change may write it from now on.
         before.known.delete(id);
       }
+    },
+    async lockEnds(ids) {
+      before.scope = null;
+      await lockOnce(tx, before, ids);
+      // Their properties as the locks read them are not needed again unless the change touches
+      // them (then read once more): not held, a merger's thousands of moved units.
+      for (const id of ids) before.known.delete(id);
     },
     isNew: (id) => isNew(before, id),
     async lockLinked(ids) {
@@ -428,20 +436,97 @@ function noteLocked(before: Before, ids: readonly string[], { states, scope }: L
 }
 
 /**
- * The audit records of the change — one per unit and relation whose state differs from before —
- * and what changed, for the invariant checks (only that part of the graph can break one).
+ * How many touched units and relations one round of a change's audit takes: their states after
+ * are read, the invariants checked on them and their audit records written before the next
+ * round's are read. A province's merger touches tens of thousands; held all at once — the states
+ * before and after as objects and JSON, the audit rows, the statement's parameters and the
+ * driver's packed copy of them — two of them in flight took the service past 300 MB RSS (issue
+ * 16, item 6). Rounds keep one round's worth besides the states before, and each round frees
+ * the states before it has compared.
+ */
+export const AUDIT_CHUNK = 1000;
+
+/** A round of the audit: some of the touched units and relations. */
+interface AuditChunk {
+  unitIds: string[];
+  refs: RelationRef[];
+}
+
+/** The touched units, then the touched relations, AUDIT_CHUNK at a time (ids only: the states stay in `before`). */
+function* auditChunks(before: Before): Generator<AuditChunk> {
+  let chunk: AuditChunk = { unitIds: [], refs: [] };
+  const full = () => chunk.unitIds.length + chunk.refs.length >= AUDIT_CHUNK;
+  for (const id of [...before.units.keys()]) {
+    chunk.unitIds.push(id);
+    if (full()) {
+      yield chunk;
+      chunk = { unitIds: [], refs: [] };
+    }
+  }
+  for (const id of [...before.relations.keys()]) {
+    chunk.refs.push({ id, type: before.types.get(id) as string });
+    if (full()) {
+      yield chunk;
+      chunk = { unitIds: [], refs: [] };
+    }
+  }
+  if (chunk.unitIds.length + chunk.refs.length > 0) yield chunk;
+}
+
+/**
+ * Checks and records the change round by round (AUDIT_CHUNK): for each round, the states after,
+ * the invariant checks on what changed in it (each check is anchored on one changed unit or
+ * relation against the whole graph as the change left it, so the rounds together check exactly
+ * what one check of everything would), and its audit records, written with the Event (created
+ * with the first round that has any). Then the Event's answer and the version, in the last
+ * statement. A violation stops the recording but not the checks, so that the violation reported
+ * is the one a single check of everything would report first (firstViolation); then the
+ * transaction rolls back, with whatever rounds it wrote.
+ */
+async function recordChanges(
+  tx: TransactionRunner,
+  principal: Principal,
+  event: EventInput,
+  eventId: string,
+  before: Before,
+): Promise<EventRecord> {
+  let violation: Violation | null = null;
+  let recorded = 0;
+  const affected = new Set<string>();
+  for (const chunk of auditChunks(before)) {
+    const { changes, parts } = await changesSince(tx, before, chunk);
+    violation = firstViolation(violation, await checkInvariants(tx, parts));
+    if (violation || changes.length === 0) continue;
+    if (recorded === 0) await openEvent(tx, principal, event, eventId);
+    const fresh = [...new Set(changes.flatMap((c) => c.unitIds as string[]))].filter(
+      (id) => !affected.has(id),
+    );
+    for (const id of await recordAudit(tx, principal, eventId, changes, fresh)) affected.add(id);
+    recorded += changes.length;
+  }
+  if (violation) throw violationError(violation);
+  if (recorded === 0)
+    throw new DomainError("BAD_USER_INPUT", `${event.kind}: nothing to change`, { rule: "NO_CHANGE" });
+  // The version is raised in the last statement, so that its node is held only from there to the commit.
+  return closeEvent(tx, eventId, [...affected]);
+}
+
+/**
+ * The audit records of one round — one per unit and relation whose state differs from before —
+ * and what changed, for the invariant checks (only that part of the graph can break one). The
+ * round's states before are dropped from `before` once compared.
  */
 async function changesSince(
   tx: TransactionRunner,
   before: Before,
+  { unitIds, refs }: AuditChunk,
 ): Promise<{ changes: Row[]; parts: ChangedParts }> {
-  const unitIds = [...before.units.keys()];
-  const refs = [...before.relations.keys()].map((id) => ({ id, type: before.types.get(id) as string }));
   const { unitsAfter, relationsAfter } = await statesAfter(tx, unitIds, refs);
   const changes: Row[] = [];
   const parts: ChangedParts = { units: [], relations: [], created: [] };
   for (const id of unitIds) {
     const was = before.units.get(id) ?? null;
+    before.units.delete(id);
     const state = unitsAfter.get(id);
     const after = canonical(state);
     if (was === after) continue;
@@ -450,6 +535,8 @@ async function changesSince(
   }
   for (const { id, type } of refs) {
     const was = before.relations.get(id) ?? null;
+    before.relations.delete(id);
+    before.types.delete(id);
     const state = relationsAfter.get(id);
     const after = canonical(state);
     const ends = state ? [state.from as string, state.to as string] : endsOf(was);
@@ -496,19 +583,15 @@ function validityChanged(was: string | null, after: Row): boolean {
 }
 
 /**
- * The Event node and its Change records, linked to every unit they touched, and one of the
- * graph's version counters raised, in one statement, which answers the Event as findEvents
- * (change-repository.ts) would read it. A Change is new, so its CHANGED links are created, not
- * merged; the Event's AFFECTED links are created once per distinct unit (a MERGE per change and
- * unit searched the Event's growing links again for each: quadratic in a large import).
+ * The Event node, once the first round has something to record; the basis is checked here (an
+ * unknown provision rolls the change back before any audit record is written).
  */
-async function recordEvent(
+async function openEvent(
   tx: TransactionRunner,
   principal: Principal,
   event: EventInput,
   eventId: string,
-  changes: Row[],
-): Promise<EventRecord> {
+): Promise<void> {
   const rows = await tx.run(
     `CALL () {
        UNWIND $basis AS id
@@ -518,7 +601,36 @@ async function recordEvent(
      }
      CREATE (e:Event {id: $eventId, kind: $kind, effectiveOn: date($effectiveOn), basis: $basis, actor: $actor,
                       recordedAt: datetime(), note: $note})
-     WITH e, unknownBasis
+     RETURN unknownBasis`,
+    {
+      eventId,
+      kind: event.kind,
+      effectiveOn: event.effectiveOn,
+      basis: event.basis,
+      actor: principal.subject,
+      note: event.note ?? null,
+    },
+  );
+  const unknown = (rows[0]?.unknownBasis as string[] | undefined) ?? [];
+  if (unknown.length > 0) throw unknownProvisionError(unknown, "basis");
+}
+
+/**
+ * One round's Change records, linked to the Event and to every unit they touched, and the Event's
+ * AFFECTED links to `fresh` (the round's units no earlier round linked: once per distinct unit —
+ * a MERGE per change and unit searched the Event's growing links again for each, quadratic in a
+ * large import). A Change is new, so its CHANGED links are created, not merged. Answers the ids
+ * of `fresh` that name a unit.
+ */
+async function recordAudit(
+  tx: TransactionRunner,
+  principal: Principal,
+  eventId: string,
+  changes: Row[],
+  fresh: string[],
+): Promise<string[]> {
+  const rows = await tx.run(
+    `MATCH (e:Event {id: $eventId})
      CALL (e) {
        UNWIND $changes AS c
        CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
@@ -530,30 +642,36 @@ async function recordEvent(
        CREATE (ch)-[:CHANGED]->(u)
      }
      CALL (e) {
-       UNWIND $affected AS uid
+       UNWIND $fresh AS uid
        MATCH (u:Unit {id: uid})
        CREATE (e)-[:AFFECTED]->(u)
-       WITH u ORDER BY u.id
-       RETURN collect(u.id) AS unitIds
+       RETURN collect(u.id) AS linked
      }
-     WITH e, unitIds, unknownBasis LIMIT 1
+     RETURN linked`,
+    { eventId, actor: principal.subject, changes, fresh },
+  );
+  return (rows[0]?.linked as string[] | undefined) ?? [];
+}
+
+/**
+ * The Event as findEvents (change-repository.ts) reads it — its AFFECTED units' ids ordered by
+ * Cypher (`affected`, the ids the rounds linked) — and one of the graph's version counters
+ * raised, in the change's last statement.
+ */
+async function closeEvent(tx: TransactionRunner, eventId: string, affected: string[]): Promise<EventRecord> {
+  const rows = await tx.run(
+    `MATCH (e:Event {id: $eventId})
+     CALL () {
+       UNWIND $affected AS id
+       WITH id ORDER BY id
+       RETURN collect(id) AS unitIds
+     }
+     WITH e, unitIds LIMIT 1
      ${BUMP_VERSION_STRIPE}
      RETURN e {.id, .kind, effectiveOn: toString(e.effectiveOn), .basis, .actor, recordedAt: toString(e.recordedAt),
-               .note, unitIds: unitIds} AS e, unknownBasis`,
-    {
-      versionStripe: versionStripe(),
-      eventId,
-      kind: event.kind,
-      effectiveOn: event.effectiveOn,
-      basis: event.basis,
-      actor: principal.subject,
-      note: event.note ?? null,
-      changes,
-      affected: [...new Set(changes.flatMap((c) => c.unitIds as string[]))],
-    },
+               .note, unitIds: unitIds} AS e`,
+    { versionStripe: versionStripe(), eventId, affected },
   );
-  const unknown = (rows[0]?.unknownBasis as string[] | undefined) ?? [];
-  if (unknown.length > 0) throw unknownProvisionError(unknown, "basis");
   return rows[0]?.e as EventRecord;
 }
 

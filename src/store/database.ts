@@ -13,6 +13,8 @@ import neo4j, {
   isLocalDateTime,
   isRetryableError,
   Neo4jError,
+  type Result,
+  type ResultSummary,
   type Session,
   type Transaction,
 } from "neo4j-driver";
@@ -428,8 +430,10 @@ export class Database {
         const result = await work({
           run: async (cypher, params = {}) =>
             (
-              await observed(this.observer, cypher, mode, () => tx.run(cypher, toParams(params) as Row))
-            ).records.map((r) => toPlain(r.toObject()) as Row),
+              await observed(this.observer, cypher, mode, () =>
+                runReleasing((p) => tx.run(cypher, p), params),
+              )
+            ).rows,
         });
         await tx.commit().catch((e: unknown) => {
           // The connection went during COMMIT: Neo4j may have committed the transaction or not.
@@ -444,6 +448,46 @@ export class Database {
       await session.close().catch(() => {});
     }
   }
+}
+
+/**
+ * Runs one statement of an open transaction (`run`, given the driver's parameters) and answers
+ * its rows as plain values, leaving nothing of them in the driver. neo4j-driver keeps every
+ * Result of a transaction until the transaction ends (for its commit), and a Result awaited as a
+ * promise keeps its records, as its parameters: a change of thousands of units held every
+ * statement's answer and parameters to its commit — the units its locks read, every round of its
+ * audit records (issue 16, item 6). Here the records are taken as they stream (subscribe: the
+ * Result keeps none) and the parameters' object, made here (toParams), is emptied once the
+ * statement is done (the driver has sent them and built its summary).
+ */
+export function runReleasing(
+  run: (params: Row) => Result,
+  params: Row,
+): Promise<{ rows: Row[]; summary: ResultSummary }> {
+  const sent = toParams(params) as Row;
+  const release = () => {
+    for (const key of Object.keys(sent)) delete sent[key];
+  };
+  return new Promise((resolve, reject) => {
+    let rows: Row[] = [];
+    run(sent).subscribe({
+      onNext: (record) => {
+        rows.push(toPlain(record.toObject()) as Row);
+      },
+      onCompleted: (summary) => {
+        const answer = { rows, summary };
+        // The observer stays with the Result until the transaction ends: it must not hold the rows.
+        rows = [];
+        release();
+        resolve(answer);
+      },
+      onError: (e) => {
+        rows = [];
+        release();
+        reject(e);
+      },
+    });
+  });
 }
 
 /** A statement of a bulk import. */

@@ -204,15 +204,18 @@ async function relationsFrom(
   date: string,
   types: readonly string[],
 ): Promise<RelationRow[]> {
+  if (types.length === 0) return [];
+  for (const type of types) assertType(type);
+  // Typed: an untyped expansion also walks the unit's audit records (CHANGED) and events (AFFECTED).
   const rows = await s.tx.run(
-    `MATCH (u:Unit {id: $id})-[r]-(o:Unit)
-     WHERE type(r) IN $types AND (r.validTo IS NULL OR r.validTo >= date($date))
+    `MATCH (u:Unit {id: $id})-[r:${types.join("|")}]-(o:Unit)
+     WHERE r.validTo IS NULL OR r.validTo >= date($date)
      WITH DISTINCT r
      WITH r, startNode(r) AS a, endNode(r) AS b
      RETURN r.id AS id, type(r) AS type, a.id AS from, b.id AS to,
             toString(r.validFrom) AS validFrom, toString(r.validTo) AS validTo, r.frequencies AS frequencies,
             r.via AS via, r.subject AS subject, r.basis AS basis, r.note AS note`,
-    { id: unitId, date, types: [...types] },
+    { id: unitId, date },
   );
   return rows.map(relationRow);
 }

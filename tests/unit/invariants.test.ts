@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selfRelation, violationError } from "../../src/domain/invariants.ts";
+import { firstViolation, selfRelation, type Violation, violationError } from "../../src/domain/invariants.ts";
 
 describe("relation invariants", () => {
   it("finds a relation from a unit to itself, and nothing else", () => {
@@ -32,5 +32,27 @@ describe("relation invariants", () => {
       units: ["a", "b"],
       relations: ["leads.a.b.2025-01-01"],
     });
+  });
+});
+
+describe("the violation a change checked in parts reports", () => {
+  const v = (rule: Violation["rule"], unit: string): Violation => ({ rule, units: [unit], message: unit });
+
+  it("is the earliest rule in the checks' order, whichever part found it", () => {
+    const late = v("KIND_PAIRING", "a");
+    expect(firstViolation(null, [])).toBeNull();
+    expect(firstViolation(null, [late, v("ENDPOINTS_ACTIVE", "x")])).toBe(late);
+    expect(firstViolation(late, [])).toBe(late);
+    const cycle = v("NO_CYCLE", "b");
+    expect(firstViolation(late, [cycle])).toBe(cycle);
+    expect(firstViolation(cycle, [v("ENDPOINTS_ACTIVE", "c")])).toBe(cycle);
+    expect(
+      firstViolation(firstViolation(cycle, [v("INTERVAL_ORDER", "d")]), [v("NO_SELF_RELATION", "e")])?.rule,
+    ).toBe("NO_SELF_RELATION");
+  });
+
+  it("on a tie of rules, is the one an earlier part found", () => {
+    const first = v("DUPLICATE_RELATION", "a");
+    expect(firstViolation(first, [v("DUPLICATE_RELATION", "b")])).toBe(first);
   });
 });
