@@ -24,7 +24,8 @@
  *    round (from the third) is not faster than the one before by a tenth (the JIT has caught
  *    up), at most WARMUP_ROUNDS rounds.
  * Bounded by WARMUP_BUDGET_MS in all (every read gets what is left as its Neo4j timeout, and no
- * round starts after it), with at most one statement running at a time; its outcome is logged,
+ * round starts after it), one step at a time (the summaries through Apollo read up to three
+ * batches side by side, as a client's do; the rounds one statement at a time); its outcome is logged,
  * and a failure (Neo4j slow or down, a query refused) only ends it early: the first requests
  * then pay for what it did not do, as without it.
  */
@@ -91,7 +92,7 @@ export interface WarmUpReport {
   operations: number;
   /** Size classes the facts statement was planned at (step 4). */
   factsPlanned: number;
-  /** Each round of step 4, in milliseconds. */
+  /** Each round of step 5, in milliseconds. */
   rounds: number[];
 }
 
