@@ -396,6 +396,43 @@ export async function warmUpSample(
   return row ? { id: row.id as string, from: row.from as string, to: row.to as string } : null;
 }
 
+/**
+ * A real-sized scope for the start-up warm-up's volume (src/graphql/services/warm-up.ts): the
+ * highest of `unit` and the units above it on `date`, the top of the hierarchy left out, whose
+ * subtree that day holds at most `maxUnits` units — a province, in the national graph. Each
+ * candidate's subtree is counted only up to maxUnits + 1 units, so the read stays bounded
+ * whatever the graph. Null when `unit` does not exist or even its own subtree is larger.
+ */
+export async function warmUpScope(
+  db: Database,
+  args: { unit: string; date: string; maxUnits: number },
+  counter?: RoundTripCounter,
+): Promise<{ id: string; units: number } | null> {
+  const rows = await db.read(
+    `MATCH (leaf:Unit {id: $input.unit})
+     WITH leaf, date($date) AS d
+     CALL (leaf, d) {
+       OPTIONAL MATCH (leaf) ((:Unit)-[r:${STRUCTURE}]->(y:Unit) WHERE ${active("r")} AND ${active("y")}){1,${MAX_DEPTH}} (top:Unit)
+       WHERE NOT EXISTS { (top)-[t:${STRUCTURE}]->(s:Unit) WHERE ${active("t")} AND ${active("s")} }
+       RETURN y AS above LIMIT 1
+     }
+     WITH d, reverse([leaf] + coalesce(above, [])[..-1]) AS candidates
+     UNWIND range(0, size(candidates) - 1) AS i
+     WITH d, i, candidates[i] AS root
+     CALL (root, d) {
+       MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
+       WITH DISTINCT x LIMIT $input.limit
+       RETURN count(x) AS units
+     }
+     WITH i, root, units WHERE units < $input.limit
+     RETURN root.id AS id, units ORDER BY i LIMIT 1`,
+    { ...inputs({ unit: args.unit, limit: args.maxUnits + 1 }), date: args.date },
+    counter,
+  );
+  const row = rows[0];
+  return row ? { id: row.id as string, units: row.units as number } : null;
+}
+
 function wrappingCounter(budget: TimeBudget | undefined): RoundTripCounter {
   const counter = new RoundTripCounter();
   counter.budget = budget;
