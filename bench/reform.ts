@@ -97,6 +97,8 @@ async function startServer(
     WRITE_TIMEOUT_MS: String(REQUEST_BUDGET_MS),
     REQUEST_TIMEOUT_MS: String(REQUEST_BUDGET_MS),
     MAX_RESPONSE_BYTES: String(64 * 1024 * 1024),
+    // The replay asks no graphDiff: the warm-up (a province-sized diff, ~90 s of Neo4j CPU after a start) would only slow the steps beside it.
+    WARMUP: "off",
   };
   const { proc, url } = args.compiled
     ? await startCompiledServer(uri, args.port, env)

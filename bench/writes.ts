@@ -252,7 +252,8 @@ async function startCompiled(
   nodeArgs: readonly string[],
 ): Promise<{ proc: ChildProcess; url: string }> {
   buildOurServer(ROOT);
-  return startCompiledServer(uri, port, { JWT_SECRET }, nodeArgs);
+  // No graphDiff here: the warm-up (~90 s of Neo4j CPU after a start) would only slow the writes beside it.
+  return startCompiledServer(uri, port, { JWT_SECRET, WARMUP: "off" }, nodeArgs);
 }
 
 /** A Java Flight Recorder command on Neo4j's JVM (jcmd, beside the java that runs it). */
@@ -294,7 +295,7 @@ async function main(): Promise<void> {
       : [];
     server = args.compiled
       ? await startCompiled(neo.uri, args.port, profile)
-      : await startOurServer(neo.uri, args.port, { JWT_SECRET }, profile);
+      : await startOurServer(neo.uri, args.port, { JWT_SECRET, WARMUP: "off" }, profile);
     const jwts = new Map<string, string>();
     for (const p of workload.provinces) jwts.set(p.scope, await token(p.scope));
     const state = { moveDay: workload.moveDay };
