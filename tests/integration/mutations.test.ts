@@ -151,8 +151,16 @@ describe("invariants", () => {
   it("rejects closing a unit with an organ hung under it later (CONFLICT, NO_ORPHANS naming the organ), in one change or a batch", async () => {
     // The organ's link starts after the last day: closing the unit would delete it and leave the organ with no whole.
     await create(server, admin, { id: `${P}dang-uy-w`, kind: "BASIC_PARTY_COMMITTEE" }, `${P}tinh-uy`);
-    await create(server, admin, { id: `${P}ubkt-w`, kind: "INSPECTION_COMMISSION" }, `${P}dang-uy-w`, "2025-01-01");
-    await expectRejected(CLOSE, { id: `${P}dang-uy-w`, d: "2024-06-30" }, "CONFLICT", /NO_ORPHANS/, [`${P}ubkt-w`]);
+    await create(
+      server,
+      admin,
+      { id: `${P}ubkt-w`, kind: "INSPECTION_COMMISSION" },
+      `${P}dang-uy-w`,
+      "2025-01-01",
+    );
+    await expectRejected(CLOSE, { id: `${P}dang-uy-w`, d: "2024-06-30" }, "CONFLICT", /NO_ORPHANS/, [
+      `${P}ubkt-w`,
+    ]);
     await expectRejected(
       `mutation ($ids: [ID!]!) { closeUnits(input: { ids: $ids, lastDay: "2024-06-30", basis: ["dieu-le-dang-whole"], withSubtree: true }) { id } }`,
       { ids: [`${P}dang-uy-w`] },
