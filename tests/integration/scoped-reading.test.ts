@@ -7,6 +7,7 @@
  * Each check shows first that an unscoped reader does see what the scoped one must not.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { BEFORE_ANY_ID } from "../../src/domain/change-feed.ts";
 import { UNIT_COLUMNS } from "../../src/registry/layout.ts";
 import { csvCells, csvRows } from "./helpers/csv-rows.ts";
 import {
@@ -236,7 +237,7 @@ describe("events that event(id) hides stay hidden behind changes and causes", ()
   });
 });
 
-describe("the change feed's page ends at a change it shows", () => {
+describe("the change feed's page ends at a change it shows, or at the commit horizon", () => {
   it("endCursor and hasNextPage say nothing of a hidden change", async () => {
     const since = new Date(Date.now() - 1).toISOString();
     for (const id of [u.huyen2, u.otherHuyen]) {
@@ -262,16 +263,24 @@ describe("the change feed's page ends at a change it shows", () => {
     const mine = await gqlAs<Feed>(server, reader, FEED, { since });
     expect(mine.errors).toBeUndefined();
     expect(mine.data?.changes.nodes.map((n) => n.entityId)).toEqual([u.huyen2]);
-    expect(mine.data?.changes.pageInfo).toEqual({
-      hasNextPage: false,
-      endCursor: mine.data?.changes.nodes[0]?.cursor,
-    });
-    // A page of hidden changes only: nothing to show, nothing to name.
+    expect(mine.data?.changes.pageInfo.hasNextPage).toBe(false);
+    // The last page's cursor stops at the commit horizon (src/domain/change-feed.ts): a time only,
+    // before both changes — it names neither the hidden change nor the shown one.
+    const end = JSON.parse(
+      Buffer.from(mine.data?.changes.pageInfo.endCursor as string, "base64url").toString("utf8"),
+    ) as { at: string; id: string };
+    expect(end.id).toBe(BEFORE_ANY_ID);
+    const hiddenAt = JSON.parse(
+      Buffer.from(all.data?.changes.nodes[1]?.cursor as string, "base64url").toString("utf8"),
+    ) as { at: string };
+    expect(Date.parse(end.at)).toBeLessThan(Date.parse(hiddenAt.at));
+    // Polling on from it: the shown change again (at least once near the end), still nothing of the hidden one.
     const rest = await gqlAs<Feed>(server, reader, FEED, {
       since,
       after: mine.data?.changes.pageInfo.endCursor,
     });
-    expect(rest.data?.changes).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect(rest.data?.changes.nodes.map((n) => n.entityId)).toEqual([u.huyen2]);
+    expect(rest.data?.changes.pageInfo.hasNextPage).toBe(false);
   });
 });
 
