@@ -477,9 +477,9 @@ function* auditChunks(before: Before): Generator<AuditChunk> {
  * Checks and records the change round by round (AUDIT_CHUNK): for each round, the states after,
  * the invariant checks on what changed in it (each check is anchored on one changed unit or
  * relation against the whole graph as the change left it, so the rounds together check exactly
- * what one check of everything would), and its audit records, written with the Event (created
- * with the first round that has any). Then the Event's answer and the version, in the last
- * statement. A violation stops the recording but not the checks, so that the violation reported
+ * what one check of everything would), and its audit records, written with the Event (created,
+ * and the basis checked, before the first round: an unknown provision is the error reported
+ * whatever a round finds). Then the Event's answer and the version, in the last statement. A violation stops the recording but not the checks, so that the violation reported
  * is the one a single check of everything would report first (firstViolation); then the
  * transaction rolls back, with whatever rounds it wrote.
  */
@@ -493,11 +493,12 @@ async function recordChanges(
   let violation: Violation | null = null;
   let recorded = 0;
   const affected = new Set<string>();
+  // The basis first, whatever the rounds find: an unknown provision is reported for any change citing it.
+  await openEvent(tx, principal, event, eventId);
   for (const chunk of auditChunks(before)) {
     const { changes, parts } = await changesSince(tx, before, chunk);
     violation = firstViolation(violation, await checkInvariants(tx, parts));
     if (violation || changes.length === 0) continue;
-    if (recorded === 0) await openEvent(tx, principal, event, eventId);
     const fresh = [...new Set(changes.flatMap((c) => c.unitIds as string[]))].filter(
       (id) => !affected.has(id),
     );
@@ -583,8 +584,9 @@ function validityChanged(was: string | null, after: Row): boolean {
 }
 
 /**
- * The Event node, once the first round has something to record; the basis is checked here (an
- * unknown provision rolls the change back before any audit record is written).
+ * The Event node, before the audit's first round; the basis is checked here (an unknown provision
+ * rolls the change back before any invariant check or audit record, so that it is the error
+ * reported, whichever round a violation would be found in).
  */
 async function openEvent(
   tx: TransactionRunner,

@@ -136,4 +136,32 @@ describe("a change larger than one round of its audit", () => {
     expect(rounds.length).toBeGreaterThanOrEqual(1);
     expect(await graphSnapshot(server.db)).toEqual(before);
   });
+
+  it("reports an unknown provision, not a violation, whichever round the violation is in (review s13 R1)", async () => {
+    const refusals: unknown[] = [];
+    for (const size of [1, UNITS]) {
+      const { tinh, cells } = await province(size);
+      // The wrong link (a Tỉnh ủy under a chi bộ) is the change's last: in its only round, or in a later one.
+      const wrong = `${P}${n}-tinh-sai`;
+      const before = await graphSnapshot(server.db);
+      const error = await restructurings
+        .createUnits(server.db, ADMIN, {
+          units: [
+            ...cells.map((id) => cell(id, tinh)),
+            cell(wrong, cells[0] as string, "PROVINCIAL_COMMITTEE"),
+          ],
+          effectiveOn: ON,
+          basis: [...BASIS, `${P}no-such-provision`],
+        })
+        .then(
+          () => null,
+          (e: unknown) => e as { code?: string; message?: string; details?: Record<string, unknown> },
+        );
+      refusals.push({ code: error?.code, argument: error?.details?.argument, rule: error?.details?.rule });
+      expect(error?.message).toContain(`${P}no-such-provision`);
+      expect(await graphSnapshot(server.db)).toEqual(before);
+    }
+    const basisError = { code: "BAD_USER_INPUT", argument: "basis", rule: undefined };
+    expect(refusals).toEqual([basisError, basisError]);
+  });
 });
