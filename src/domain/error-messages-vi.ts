@@ -53,6 +53,8 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   ONE_DIRECT_SUPERIOR: "Mỗi đơn vị chỉ có một cấp ủy cấp trên trực tiếp tại mỗi thời điểm.",
   ONE_WHOLE: "Mỗi cơ quan, bộ phận chỉ thuộc một đơn vị tại mỗi thời điểm.",
   NO_CYCLE: "Thay đổi sẽ khiến một đơn vị trở thành cấp trên của chính nó (vòng lặp trong hệ thống tổ chức).",
+  STRUCTURE_DEPTH:
+    "Thay đổi sẽ làm chuỗi cấp trên của một đơn vị dài quá 40 cấp (hoặc khép thành vòng lặp trong hệ thống tổ chức).",
   INTERVAL_ORDER: "Ngày bắt đầu hiệu lực phải trước ngày kết thúc.",
   EFFECTIVE_DATE: "Ngày có hiệu lực nằm ngoài khoảng thời gian cho phép.",
   ENDPOINTS_ACTIVE: "Cả hai đơn vị của quan hệ phải còn hoạt động trong suốt thời gian quan hệ có hiệu lực.",

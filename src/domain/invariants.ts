@@ -11,6 +11,7 @@ type InvariantRule =
   | "ONE_DIRECT_SUPERIOR"
   | "ONE_WHOLE"
   | "NO_CYCLE"
+  | "STRUCTURE_DEPTH"
   | "INTERVAL_ORDER"
   | "ENDPOINTS_ACTIVE"
   | "KIND_PAIRING"
@@ -23,6 +24,7 @@ const CODES: Record<InvariantRule, "CONFLICT" | "BAD_USER_INPUT"> = {
   ONE_DIRECT_SUPERIOR: "CONFLICT",
   ONE_WHOLE: "CONFLICT",
   NO_CYCLE: "CONFLICT",
+  STRUCTURE_DEPTH: "CONFLICT",
   INTERVAL_ORDER: "BAD_USER_INPUT",
   ENDPOINTS_ACTIVE: "CONFLICT",
   KIND_PAIRING: "BAD_USER_INPUT",
@@ -31,6 +33,17 @@ const CODES: Record<InvariantRule, "CONFLICT" | "BAD_USER_INPUT"> = {
   NO_SELF_RELATION: "BAD_USER_INPUT",
   DUPLICATE_RELATION: "CONFLICT",
 };
+
+/**
+ * How many structural links (SUBORDINATE_TO, PART_OF) a chain of superiors and wholes may have,
+ * from any unit up to its top. Real hierarchies are 4–8 deep (DOMAIN.md: centre, province,
+ * commune, cell, and the organs beside them); the bound is what makes "no cycle" checkable by a
+ * bounded walk: a ring of any length has a chain longer than it, so a change that would make a
+ * chain longer is refused (STRUCTURE_DEPTH) whatever the ring's length, and every walk up the
+ * structure — the scope checks, the write locks' chains, the integrity report — reaches the top
+ * within it.
+ */
+export const MAX_STRUCTURE_DEPTH = 40;
 
 export interface Violation {
   rule: InvariantRule;
@@ -96,6 +109,7 @@ const CHECK_ORDER: readonly InvariantRule[] = [
   "ONE_DIRECT_SUPERIOR",
   "ONE_WHOLE",
   "NO_CYCLE",
+  "STRUCTURE_DEPTH",
   "INTERVAL_ORDER",
   "ENDPOINTS_ACTIVE",
   "KIND_PAIRING",

@@ -4,7 +4,7 @@
  * (src/domain/invariants.ts says what each means). A violation aborts the transaction, so
  * nothing is written.
  */
-import { checkIntervalOrder, type Violation } from "../domain/invariants.ts";
+import { checkIntervalOrder, MAX_STRUCTURE_DEPTH, type Violation } from "../domain/invariants.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import type { Row, TransactionRunner } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
@@ -121,6 +121,7 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
     ...rows("ONE_DIRECT_SUPERIOR").map(twoSuperiors),
     ...rows("ONE_WHOLE").map(twoWholes),
     ...rows("NO_CYCLE").map(cycle),
+    ...rows("STRUCTURE_DEPTH").map(tooDeep),
     ...intervalOrder(parts),
     ...rows("ENDPOINTS_ACTIVE").map(outsideValidity),
     ...rows("KIND_PAIRING").map(kindPairing),
@@ -195,20 +196,26 @@ const CHECKS: { inputs: Input[]; cypher: string }[] = [
             {unit: u.id, first: p.id, second: q.id, from: CASE WHEN of = ${START} THEN null ELSE toString(of) END} AS v`,
   },
   {
-    // No cycle in the structure (SUBORDINATE_TO and PART_OF) on any date: a new cycle must pass
-    // through a link the change made hold on a day the cycle's links all share, so the walk starts
-    // from that link's upper end and follows only links holding on some of its new days (pruned
-    // as it expands: Neo4j 5's quantified path patterns take a predicate on each step, not on the
-    // path so far, so the days all links share are intersected at the end).
+    // No cycle in the structure (SUBORDINATE_TO and PART_OF) on any date, and no chain of
+    // superiors and wholes longer than MAX_STRUCTURE_DEPTH (src/domain/invariants.ts): a new cycle
+    // or a chain grown past the bound must pass through a link the change made hold on a day the
+    // links all share, so one walk starts from that link's upper end and follows only links
+    // holding on some of its new days (pruned as it expands: Neo4j 5's quantified path patterns
+    // take a predicate on each step, not on the path so far, so the days all links share are
+    // intersected at the end). A walk back to the lower end is a cycle; a walk of the bound's
+    // length is a chain too long — what a ring longer than the walk always has, so every ring
+    // is refused, however long (review s14 A: a ring of 65 links passed a walk of 63).
     inputs: ["structural"],
     cypher: `${ANCHORED}
-     MATCH path = (p) (()-[r:SUBORDINATE_TO|PART_OF WHERE coalesce(r.validFrom, ${START}) <= st AND coalesce(r.validTo, ${END}) >= sf]->()){1,63} (u)
-     WITH x, u, path,
+     MATCH path = (p) (()-[r:SUBORDINATE_TO|PART_OF WHERE coalesce(r.validFrom, ${START}) <= st AND coalesce(r.validTo, ${END}) >= sf]->()){1,${MAX_STRUCTURE_DEPTH}} (t)
+     WHERE t = u OR length(path) = ${MAX_STRUCTURE_DEPTH}
+     WITH x, u, t, path,
           reduce(m = ef, y IN relationships(path) | CASE WHEN coalesce(y.validFrom, ${START}) > m THEN coalesce(y.validFrom, ${START}) ELSE m END) AS of,
           reduce(m = et, y IN relationships(path) | CASE WHEN coalesce(y.validTo, ${END}) < m THEN coalesce(y.validTo, ${END}) ELSE m END) AS ot
      WHERE of <= ot AND ${SHARES_NEW_DAY}
-     WITH u, path, of LIMIT 1
-     RETURN 'NO_CYCLE' AS invariant, {cycle: [u.id] + [n IN nodes(path) | n.id], on: toString(of)} AS v`,
+     WITH u, t, path, of, t = u AS cycle ORDER BY cycle DESC LIMIT 1
+     RETURN CASE WHEN cycle THEN 'NO_CYCLE' ELSE 'STRUCTURE_DEPTH' END AS invariant,
+            {cycle: [u.id] + [n IN nodes(path) | n.id], unit: u.id, top: t.id, on: toString(of)} AS v`,
   },
   {
     // Every changed relation, and every relation of a unit whose validity changed, lies within
@@ -294,6 +301,14 @@ function cycle(r: Row): Violation {
     rule: "NO_CYCLE",
     units: texts(r, "cycle").slice(0, -1),
     message: `the structure (SUBORDINATE_TO, PART_OF) would have a cycle on ${r.on}: ${texts(r, "cycle").join(" → ")}`,
+  };
+}
+
+function tooDeep(r: Row): Violation {
+  return {
+    rule: "STRUCTURE_DEPTH",
+    units: [text(r, "unit"), text(r, "top")],
+    message: `the chain of superiors and wholes (SUBORDINATE_TO, PART_OF) above "${r.unit}" would be longer than ${MAX_STRUCTURE_DEPTH} links on ${r.on} (past "${r.top}"), or close a ring longer than that`,
   };
 }
 

@@ -7,6 +7,7 @@
  * a bad date, a last day before a unit began). Every refusal leaves the graph exactly as it was.
  */
 import { describe, expect, it } from "vitest";
+import { MAX_STRUCTURE_DEPTH } from "../../src/domain/invariants.ts";
 import { create, fileSandbox, gqlAs, provinceFixture, refusedUnchanged, token } from "./helpers/sandbox.ts";
 
 const P = "bz-";
@@ -93,6 +94,41 @@ describe("a cycle made by two moves of one batch", () => {
         },
       }),
     ).toEqual({ code: "CONFLICT", rule: "NO_CYCLE", argument: "input.moves[1]" });
+  });
+});
+
+describe("no chain of superiors and wholes longer than MAX_STRUCTURE_DEPTH (review s14 A)", () => {
+  /** `count` new roots (STATE_AGENCY, no superior), created as admin. */
+  async function roots(tag: string, count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => `${P}${tag}-${++n}-${i}`);
+    await ok(admin, CREATE_UNITS, {
+      input: {
+        units: ids.map((id) => ({ unit: { id, name: id, kind: "STATE_AGENCY" }, superiorId: null })),
+        effectiveOn: "2020-01-01",
+        basis: BASIS,
+      },
+    });
+    return ids;
+  }
+  const partOf = (ids: string[], ring: boolean) =>
+    (ring ? ids : ids.slice(0, -1)).map((id, i) =>
+      relation("PART_OF", id, ids[(i + 1) % ids.length] as string),
+    );
+
+  it("refuses a ring longer than the cycle walk (65 PART_OF links in one addRelations)", async () => {
+    const ids = await roots("ring", 65);
+    expect(
+      await refused(admin, ADD_RELATIONS, { input: { relations: partOf(ids, true), basis: BASIS } }),
+    ).toMatchObject({ code: "CONFLICT", rule: "STRUCTURE_DEPTH" });
+  });
+
+  it("refuses a chain of MAX_STRUCTURE_DEPTH + 1 links and takes one of MAX_STRUCTURE_DEPTH", async () => {
+    const longer = await roots("deep", MAX_STRUCTURE_DEPTH + 2);
+    expect(
+      await refused(admin, ADD_RELATIONS, { input: { relations: partOf(longer, false), basis: BASIS } }),
+    ).toMatchObject({ code: "CONFLICT", rule: "STRUCTURE_DEPTH" });
+    const deepest = await roots("deepest", MAX_STRUCTURE_DEPTH + 1);
+    await ok(admin, ADD_RELATIONS, { input: { relations: partOf(deepest, false), basis: BASIS } });
   });
 });
 
