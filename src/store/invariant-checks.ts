@@ -5,7 +5,7 @@
  * nothing is written.
  */
 import { checkIntervalOrder, type Violation } from "../domain/invariants.ts";
-import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
+import { RELATION_TYPE_NAMES, STRUCTURAL_TYPES } from "../domain/relation-types.ts";
 import type { Row, TransactionRunner } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
 
@@ -126,7 +126,7 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
 
 type Input = "created" | "structural" | "rels" | "ids" | "subordinate";
 
-const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
+const STRUCTURAL: readonly string[] = STRUCTURAL_TYPES;
 
 /**
  * Binds `x` (an anchor), its relation `e` from `u` to `p`, the relation's days as `ef`/`et` and
