@@ -18,7 +18,7 @@ import {
   structuralType,
 } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
-import { endRelations } from "./batch-changes.ts";
+import { endRelations, type NewRelation } from "./batch-changes.ts";
 import { type ChangeSession, runChangeEvent } from "./change-session.ts";
 import { STRUCTURE, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
@@ -106,22 +106,7 @@ async function createUnitNode(
  * with colons around dotted unit ids, whose old id may equal this one's (u → "v.2025-01-01" with
  * no start was "t.u.v.2025-01-01", the id of u → v from 2025-01-01).
  */
-async function createRelation(
-  s: ChangeSession,
-  rel: {
-    type: string;
-    from: string;
-    to: string;
-    validFrom: string;
-    validTo?: string | null;
-    frequencies?: string[];
-    via?: string[];
-    subject?: string | null;
-    basis: string[];
-    note?: string | null;
-  },
-  argument: string,
-): Promise<string> {
+async function createRelation(s: ChangeSession, rel: NewRelation, argument: string): Promise<string> {
   assertType(rel.type);
   const id = relationId(rel);
   await s.touchUnits([rel.from, rel.to]);
