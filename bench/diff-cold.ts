@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import neo4j from "neo4j-driver";
 import { Agent, fetch } from "undici";
+import { diffOperations } from "../src/graphql/services/diff-operations.ts";
 import { stopOurServer } from "./http-client.ts";
 import { BENCH_PASSWORD, neo4jOptions, startBenchNeo4j } from "./neo4j.ts";
 import { randomBenchSecret } from "./secrets.ts";
@@ -49,18 +50,8 @@ const { values: args } = parseArgs({
 });
 if (!args.data) throw new Error("--data is required (a copy of a national store: never the lead's)");
 
-const PAGE = `query ColdDiffPage($from: Date!, $to: Date!, $under: [ID!]) {
-  graphDiff(from: $from, to: $to, under: $under, first: 50) {
-    nodes { type date unit { id name } oldSuperior { id } newSuperior { id } relationType
-      obligations { gained { recipient { id } frequencies } lost { recipient { id } } }
-      cause { kind eventId name direct } }
-    pageInfo { hasNextPage endCursor }
-  } }`;
-const SUMMARY = `query ColdDiffSummary($from: Date!, $to: Date!, $under: [ID!]) {
-  graphDiff(from: $from, to: $to, under: $under) {
-    predecessors { id }
-    summary { total headline partyOrganisationsMoved byType { key count } byCause { key count }
-      byKind { key total } byProvince { key label total } } } }`;
+/** The warm-up's page and summary (src/graphql/services/diff-operations.ts), under operation names of their own. */
+const { page: PAGE, summary: SUMMARY } = diffOperations("Cold");
 
 const TICK = 100;
 /** utime + stime of /proc/<pid>[/task/<tid>]/stat, in seconds. */

@@ -5,6 +5,7 @@
  * names its items so that the error can point at one, e.g. `input.moves[3]`.
  */
 import { DomainError } from "./errors.ts";
+import { STRUCTURAL_TYPES } from "./relation-types.ts";
 
 /** An item of a batch: the unit it is about, the unit it links that one to (if any), and its argument. */
 export interface BatchItem {
@@ -20,7 +21,7 @@ const RULE_TYPES: Readonly<Record<string, readonly string[]>> = {
   ONE_DIRECT_SUPERIOR: ["SUBORDINATE_TO"],
   KIND_PAIRING: ["SUBORDINATE_TO"],
   ONE_WHOLE: ["PART_OF"],
-  NO_CYCLE: ["SUBORDINATE_TO", "PART_OF"],
+  NO_CYCLE: STRUCTURAL_TYPES,
 };
 
 /**

@@ -21,7 +21,7 @@ import {
 import { isActiveOn } from "./dates.ts";
 import { PARTY_ORGANISATION_KINDS } from "./integrity.ts";
 import type { Obligation } from "./obligations.ts";
-import { RELATION_TYPES, type RelationType } from "./relation-types.ts";
+import { isStructural, RELATION_TYPES, type RelationType } from "./relation-types.ts";
 import { UNIT_KINDS, type UnitKind } from "./unit-kinds.ts";
 
 export const DIFF_CHANGE_TYPES = {
@@ -328,14 +328,9 @@ function recordedIt(
   if (e.changed === null) return true;
   if (draft.relation) return e.changed.includes(draft.relation.id);
   if (draft.type === "UNIT_MOVED")
-    return row.relations.some(
-      (r) => r.from === row.id && STRUCTURAL_TYPES.has(r.type) && e.changed?.includes(r.id),
-    );
+    return row.relations.some((r) => r.from === row.id && isStructural(r.type) && e.changed?.includes(r.id));
   return e.changed.includes(row.id);
 }
-
-/** The links a unit's place in the hierarchy is made of (a move ends one and starts another). */
-const STRUCTURAL_TYPES: ReadonlySet<string> = new Set(["SUBORDINATE_TO", "PART_OF"]);
 
 /**
  * The event that caused a change: one naming the unit and dated the change's day (or its eve),

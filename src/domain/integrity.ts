@@ -45,18 +45,17 @@ export interface IntegrityFinding {
   explorerPath: string | null;
 }
 
-export function finding(
-  rule: IntegrityRule,
-  asOf: string,
-  f: {
-    units: string[];
-    relation?: string | null;
-    relationType?: string | null;
-    documents?: string[];
-    detail?: string | null;
-    subject?: string;
-  },
-): IntegrityFinding {
+/** What a finding is about, as its check reads it (src/store/integrity-repository.ts) or the report makes it. */
+export interface FindingFacts {
+  units: string[];
+  relation?: string | null;
+  relationType?: string | null;
+  documents?: string[];
+  detail?: string | null;
+  subject?: string;
+}
+
+export function finding(rule: IntegrityRule, asOf: string, f: FindingFacts): IntegrityFinding {
   const [first, ...others] = f.units;
   const documents = f.documents ?? [];
   const messages: Record<IntegrityRule, string> = {

@@ -12,8 +12,8 @@ import { type Named, type ScopeFacts, scopeRefusal } from "../auth/scope.ts";
 import { DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
 import { type DateRange, isActiveOn, outOfRange, previousDay } from "../domain/dates.ts";
 import { relationId } from "../domain/ids.ts";
+import { type StructuralType, structuralType } from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
-import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 import { type RegistryUnit, UNIT_COLUMNS, type UnitColumnKey } from "./layout.ts";
 import type { ImportRow, Problem } from "./parse.ts";
 
@@ -467,15 +467,9 @@ function changeOf(
   return Object.keys(changes).length === 0 ? null : { changes, set, dates };
 }
 
-/** The structural relation a unit of this kind hangs by (as the mutations): party organisations and delegations are subordinate, the rest part of a whole. */
-export function structuralType(kind: string): "SUBORDINATE_TO" | "PART_OF" {
-  const category = UNIT_KINDS[kind as UnitKind]?.category;
-  return category === "PARTY_ORGANISATION" || category === "PARTY_DELEGATION" ? "SUBORDINATE_TO" : "PART_OF";
-}
-
 export interface NewEdge {
   id: string;
-  type: "SUBORDINATE_TO" | "PART_OF";
+  type: StructuralType;
   from: string;
   to: string;
   validFrom: string;

@@ -11,16 +11,18 @@ import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
 import { changeViolationError } from "../domain/invariants.ts";
 import { unitProperties } from "../domain/records.ts";
-import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
+import {
+  isStructural,
+  RELATION_TYPE_NAMES,
+  type StructuralType,
+  structuralType,
+} from "../domain/relation-types.ts";
 import type { ChangeSession } from "./change-session.ts";
-import { unitAssignments } from "./cypher-fragments.ts";
+import { STRUCTURE, unitAssignments } from "./cypher-fragments.ts";
 import type { Row } from "./database.ts";
 import { authorizeEndedLinks } from "./ended-links.ts";
-import { earlier, type NewUnit, PART_OF_ON_LAST_DAY, structuralType } from "./mutation-repository.ts";
+import { earlier, type NewUnit, PART_OF_ON_LAST_DAY } from "./mutation-repository.ts";
 import type { RelationRecord } from "./records.ts";
-import { STRUCTURAL_LINKS } from "./write-locks.ts";
-
-export const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
 
 /** A unit a change names, with the argument that names it (for errors), e.g. `input.moves[3].unitId`. */
 export interface Named {
@@ -129,13 +131,13 @@ export async function lockPlacements(
       `CALL () {
          UNWIND $units AS uid
          MATCH (x:Unit {id: uid})
-         WHERE NOT EXISTS { (x)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
-         MATCH (c:Unit)-[q:${STRUCTURAL_LINKS}]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+         WHERE NOT EXISTS { (x)-[q:${STRUCTURE}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+         MATCH (c:Unit)-[q:${STRUCTURE}]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
          RETURN collect(DISTINCT c.id) AS below
        }
        CALL () {
          UNWIND $units AS uid
-         MATCH (:Unit {id: uid})-[q:${STRUCTURAL_LINKS}]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+         MATCH (:Unit {id: uid})-[q:${STRUCTURE}]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
          RETURN collect(DISTINCT o.id) AS current
        }
        RETURN below + current AS ids`,
@@ -366,7 +368,7 @@ export async function createUnits(
       },
       `${items.find((c) => c.unit.id === exists[0]?.id)?.argument}.id`,
     );
-  // Organs too (PART_OF): a cycle may run through either kind of link (write-locks.ts STRUCTURAL_LINKS).
+  // Organs too (PART_OF): a cycle may run through either kind of link (write-locks.ts, "Cycles").
   const placed = items.filter((c) => c.superiorId);
   await lockPlacements(
     s,
@@ -418,7 +420,7 @@ export interface Move {
   superiorId: string;
   basis: readonly string[];
   /** The structural relation it moves by; default: its kind's (structuralType). */
-  type?: "SUBORDINATE_TO" | "PART_OF";
+  type?: StructuralType;
   /** The argument naming the unit, for a refusal (e.g. `input.moves[3].unitId`). */
   argument: string;
 }
@@ -442,7 +444,7 @@ export async function moveUnits(
   }));
   const rows = await s.tx.run(
     `UNWIND $moves AS m
-     MATCH (:Unit {id: m.unit})-[r:SUBORDINATE_TO|PART_OF]->(:Unit)
+     MATCH (:Unit {id: m.unit})-[r:${STRUCTURE}]->(:Unit)
      WHERE type(r) = m.type AND (r.validTo IS NULL OR r.validTo >= date($from))
      RETURN ${RELATION_FIELDS}`,
     { moves: typed.map((m) => ({ unit: m.unitId, type: m.type })), from },
@@ -506,7 +508,7 @@ export async function unitsEnding(
   const below = withSubtree
     ? await s.tx.run(
         `UNWIND $roots AS rid
-         MATCH (x:Unit) (()-[r:SUBORDINATE_TO|PART_OF]->(:Unit)
+         MATCH (x:Unit) (()-[r:${STRUCTURE}]->(:Unit)
                          WHERE (r.validFrom IS NULL OR r.validFrom <= date($lastDay))
                            AND (r.validTo IS NULL OR r.validTo > date($lastDay))){1,40} (:Unit {id: rid})
          WHERE (x.validTo IS NULL OR x.validTo > date($lastDay)) AND NOT x.id IN $roots
@@ -550,7 +552,7 @@ export async function closeUnits(
   await authorizeEndedLinks(s, ending, new Set(ids), argumentOf);
   const children = await s.tx.run(
     `UNWIND $ids AS id
-     MATCH (c:Unit)-[r:${STRUCTURAL_LINKS}]->(u:Unit {id: id})
+     MATCH (c:Unit)-[r:${STRUCTURE}]->(u:Unit {id: id})
      WHERE (r.validTo IS NULL OR r.validTo > date($lastDay)) AND NOT c.id IN $ids
      RETURN u.id AS unit, c.id AS id LIMIT 10`,
     { ids: [...ids], lastDay },
@@ -610,7 +612,7 @@ export async function carryRelationsOfMerges(
   merges: readonly Carry[],
   from: string,
 ): Promise<void> {
-  const types = RELATION_TYPE_NAMES.filter((t) => !STRUCTURAL.includes(t));
+  const types = RELATION_TYPE_NAMES.filter((t) => !isStructural(t));
   const mergerOf = new Map<string, Carry>();
   for (const m of merges) for (const source of m.sources) mergerOf.set(source, m);
   const rels = await relationsOfSet(s, [...mergerOf.keys()], from, types);

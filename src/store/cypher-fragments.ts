@@ -4,6 +4,7 @@
  */
 import { DATED_ATTRIBUTES, type DatedAttribute, NO_VALUE } from "../domain/dated-attributes.ts";
 import { UNIT_DATE_PROPERTIES, UNIT_PROPERTY_NAMES, type UnitPropertyName } from "../domain/records.ts";
+import { STRUCTURAL_TYPES } from "../domain/relation-types.ts";
 
 /** `x` is in force on the date `d` (a Cypher date variable); validTo is inclusive. */
 export function active(x: string, d = "d"): string {
@@ -33,8 +34,8 @@ export function unitAssignments(x: string, value: (p: UnitPropertyName) => strin
   }).join(", ");
 }
 
-/** The structural relation types, in one place. */
-export const STRUCTURE = "SUBORDINATE_TO|PART_OF";
+/** The structural relation types (src/domain/relation-types.ts) as a pattern's alternation: `SUBORDINATE_TO|PART_OF`. */
+export const STRUCTURE = STRUCTURAL_TYPES.join("|");
 
 const FIRST_DAY = "date('0001-01-01')";
 const LAST_DAY = "date('9999-12-31')";

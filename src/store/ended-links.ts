@@ -9,10 +9,9 @@
  * too. Shared by src/store/mutation-repository.ts and src/store/batch-changes.ts.
  */
 import type { Named } from "../auth/scope.ts";
+import { isStructural } from "../domain/relation-types.ts";
 import type { ChangeSession } from "./change-session.ts";
 import type { RelationRecord } from "./records.ts";
-
-const STRUCTURAL = new Set(["SUBORDINATE_TO", "PART_OF"]);
 
 /**
  * FORBIDDEN (naming `argumentOf(the unit the change names)`) unless every end outside `checked`
@@ -29,7 +28,7 @@ export async function authorizeEndedLinks(
 ): Promise<void> {
   const named: Named[] = [];
   for (const r of ending) {
-    const structural = STRUCTURAL.has(r.type);
+    const structural = isStructural(r.type);
     if (!checked.has(r.to))
       named.push({
         argument: argumentOf(r.from),

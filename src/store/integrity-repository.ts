@@ -3,19 +3,16 @@
  * limited to the subtree of `under` when given. The rules themselves are named and labelled in
  * src/domain/integrity.ts; here only Cypher.
  */
+import type { FindingFacts } from "../domain/integrity.ts";
 import { active, attributeOn, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import { FACTS_KIND_PARAMS, targetsSubquery } from "./relation-repository.ts";
 
 const MAX_DEPTH = 40;
 
-export interface RawFinding {
+/** A finding as a structural check reads it, with its rule. */
+export interface RawFinding extends FindingFacts {
   rule: string;
-  units: string[];
-  relation?: string | null;
-  relationType?: string | null;
-  documents?: string[];
-  detail?: string | null;
 }
 
 export interface ProvinceShapeRow {

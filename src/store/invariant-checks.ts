@@ -5,7 +5,8 @@
  * nothing is written.
  */
 import { checkIntervalOrder, MAX_STRUCTURE_DEPTH, type Violation } from "../domain/invariants.ts";
-import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
+import { isStructural, RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
+import { STRUCTURE } from "./cypher-fragments.ts";
 import type { Row, TransactionRunner } from "./database.ts";
 import { optText, text, texts } from "./fields.ts";
 
@@ -89,7 +90,7 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
   const anchors = parts.relations.map(anchorOf).filter((a): a is Anchor => a !== null);
   // The structure is SUBORDINATE_TO and PART_OF: a party organisation has one direct superior,
   // an organ or body belongs to one whole (seed/FORMAT.md), and neither may loop, through either.
-  const structural = anchors.filter((a) => STRUCTURAL.includes(a.type));
+  const structural = anchors.filter((a) => isStructural(a.type));
   const params = {
     created: parts.created.map((r) => ({
       ...ends(r),
@@ -129,8 +130,6 @@ export async function checkInvariants(tx: TransactionRunner, parts: ChangedParts
 }
 
 type Input = "created" | "structural" | "rels" | "ids" | "subordinate";
-
-const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
 
 /**
  * Binds `x` (an anchor), its relation `e` from `u` to `p`, the relation's days as `ef`/`et` and
@@ -185,7 +184,7 @@ const CHECKS: { inputs: Input[]; cypher: string }[] = [
     // change's doing, and must not stop every later edit of the unit).
     inputs: ["structural"],
     cypher: `${ANCHORED}
-     MATCH (u)-[b:SUBORDINATE_TO|PART_OF]->(q:Unit)
+     MATCH (u)-[b:${STRUCTURE}]->(q:Unit)
      WHERE type(b) = x.type AND b <> e
        AND coalesce(b.validFrom, ${START}) <= st AND coalesce(b.validTo, ${END}) >= sf
      WITH x, u, p, q, CASE WHEN ef > coalesce(b.validFrom, ${START}) THEN ef ELSE coalesce(b.validFrom, ${START}) END AS of,
@@ -207,7 +206,7 @@ const CHECKS: { inputs: Input[]; cypher: string }[] = [
     // is refused, however long (review s14 A: a ring of 65 links passed a walk of 63).
     inputs: ["structural"],
     cypher: `${ANCHORED}
-     MATCH path = (p) (()-[r:SUBORDINATE_TO|PART_OF WHERE coalesce(r.validFrom, ${START}) <= st AND coalesce(r.validTo, ${END}) >= sf]->()){1,${MAX_STRUCTURE_DEPTH}} (t)
+     MATCH path = (p) (()-[r:${STRUCTURE} WHERE coalesce(r.validFrom, ${START}) <= st AND coalesce(r.validTo, ${END}) >= sf]->()){1,${MAX_STRUCTURE_DEPTH}} (t)
      WHERE t = u OR length(path) = ${MAX_STRUCTURE_DEPTH}
      WITH x, u, t, path,
           reduce(m = ef, y IN relationships(path) | CASE WHEN coalesce(y.validFrom, ${START}) > m THEN coalesce(y.validFrom, ${START}) ELSE m END) AS of,

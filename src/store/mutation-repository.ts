@@ -11,29 +11,24 @@ import { DomainError, notFound, quotedIds } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
 import { changeViolationError, type Violation } from "../domain/invariants.ts";
 import { type UnitInput, unitProperties } from "../domain/records.ts";
-import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
+import {
+  isStructural,
+  RELATION_TYPE_NAMES,
+  STRUCTURAL_TYPES,
+  structuralType,
+} from "../domain/relation-types.ts";
 import { foldText } from "../domain/text-folding.ts";
-import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
-import { endRelations } from "./batch-changes.ts";
+import { endRelations, type NewRelation } from "./batch-changes.ts";
 import { type ChangeSession, runChangeEvent } from "./change-session.ts";
-import { unitAssignments } from "./cypher-fragments.ts";
+import { STRUCTURE, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, Row } from "./database.ts";
 import { authorizeEndedLinks } from "./ended-links.ts";
 import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
 import { relationOfAnyType } from "./relation-lookup.ts";
-import { STRUCTURAL_LINKS } from "./write-locks.ts";
 
 /** A unit a change creates or updates; its validity comes from the change's date. Its seat is set by updateUnit only. */
 export type NewUnit = Omit<UnitInput, "validFrom" | "validTo">;
-
-const STRUCTURAL = ["SUBORDINATE_TO", "PART_OF"];
-
-/** The structural relation a unit of this kind hangs by: party organisations and delegations are subordinate; the rest are part of a whole. */
-export function structuralType(kind: string): "SUBORDINATE_TO" | "PART_OF" {
-  const category = UNIT_KINDS[kind as UnitKind]?.category;
-  return category === "PARTY_ORGANISATION" || category === "PARTY_DELEGATION" ? "SUBORDINATE_TO" : "PART_OF";
-}
 
 function assertType(type: string): void {
   if (!RELATION_TYPE_NAMES.includes(type as never))
@@ -111,22 +106,7 @@ async function createUnitNode(
  * with colons around dotted unit ids, whose old id may equal this one's (u → "v.2025-01-01" with
  * no start was "t.u.v.2025-01-01", the id of u → v from 2025-01-01).
  */
-async function createRelation(
-  s: ChangeSession,
-  rel: {
-    type: string;
-    from: string;
-    to: string;
-    validFrom: string;
-    validTo?: string | null;
-    frequencies?: string[];
-    via?: string[];
-    subject?: string | null;
-    basis: string[];
-    note?: string | null;
-  },
-  argument: string,
-): Promise<string> {
+async function createRelation(s: ChangeSession, rel: NewRelation, argument: string): Promise<string> {
   assertType(rel.type);
   const id = relationId(rel);
   await s.touchUnits([rel.from, rel.to]);
@@ -260,7 +240,7 @@ async function closeWithOrgans(
   await authorizeEndedLinks(s, [...ending.values()], new Set(ids), () => argument);
   // Subordinates and organs alike: an organ linked after lastDay would be left with no whole (review s13 F6).
   const children = await s.tx.run(
-    `MATCH (c:Unit)-[r:${STRUCTURAL_LINKS}]->(u:Unit) WHERE u.id IN $ids
+    `MATCH (c:Unit)-[r:${STRUCTURE}]->(u:Unit) WHERE u.id IN $ids
        AND (r.validTo IS NULL OR r.validTo > date($lastDay)) AND NOT c.id IN $ids
      RETURN c.id AS id LIMIT 10`,
     { ids, lastDay },
@@ -339,7 +319,7 @@ async function moveUnder(
   await s.lock([unitId]);
   const unit = (await requireUnits(s, [unitId], "unitId", from)).get(unitId) as Row;
   const edgeType = type ?? structuralType(unit.kind as string);
-  const ending = (await relationsFrom(s, unitId, from, STRUCTURAL)).filter(
+  const ending = (await relationsFrom(s, unitId, from, STRUCTURAL_TYPES)).filter(
     (rel) => rel.from === unitId && rel.type === edgeType,
   );
   // The superior it leaves (also by a link dated later, which goes) must be the editor's too.
@@ -507,7 +487,7 @@ export const mutations = {
       p,
       { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
       async (s) => {
-        if (STRUCTURAL.includes(a.type)) await s.lockPlacement(a.fromId, a.toId, a.validFrom);
+        if (isStructural(a.type)) await s.lockPlacement(a.fromId, a.toId, a.validFrom);
         else await s.lock([a.fromId, a.toId]);
         // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
         await s.authorize(
@@ -515,7 +495,7 @@ export const mutations = {
             {
               argument: "input.fromId",
               ids: [a.fromId],
-              structural: STRUCTURAL.includes(a.type),
+              structural: isStructural(a.type),
               gains: true,
             },
             { argument: "input.toId", ids: [a.toId] },
@@ -560,7 +540,7 @@ export const mutations = {
           argument: "relationId",
           ids: [rel.from],
           label: `"${rel.id}"`,
-          structural: STRUCTURAL.includes(rel.type),
+          structural: isStructural(rel.type),
         },
         { argument: "relationId", ids: [rel.to], label: `"${rel.id}"` },
       ]);

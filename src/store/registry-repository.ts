@@ -9,6 +9,7 @@ import { DATED_ATTRIBUTES } from "../domain/dated-attributes.ts";
 import { previousDay } from "../domain/dates.ts";
 import { changeViolationError } from "../domain/invariants.ts";
 import { unitProperties } from "../domain/records.ts";
+import { STRUCTURAL_TYPES, structuralType } from "../domain/relation-types.ts";
 import type { RegistryRelation, RegistryUnit } from "../registry/layout.ts";
 import {
   type ExistingUnit,
@@ -16,7 +17,6 @@ import {
   type NewEdge,
   newStructuralEdges,
   type Snapshot,
-  structuralType,
 } from "../registry/plan.ts";
 import { lockPlacements } from "./batch-changes.ts";
 import type { ChangeSession } from "./change-session.ts";
@@ -242,7 +242,7 @@ export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapsh
   );
   await endRelations(s.tx, ended);
   await refuseTakenIds(s.tx, edges);
-  for (const type of ["SUBORDINATE_TO", "PART_OF"] as const)
+  for (const type of STRUCTURAL_TYPES)
     await s.tx.run(
       `UNWIND $edges AS e MATCH (a:Unit {id: e.from}), (b:Unit {id: e.to})
        CREATE (a)-[:${type} {id: e.id, validFrom: date(e.validFrom), validTo: date(e.validTo), frequencies: [],
@@ -259,7 +259,7 @@ export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapsh
  * joined dotted unit ids with ":", whose old id may equal a new link's (seed/FORMAT.md).
  */
 async function refuseTakenIds(tx: TransactionRunner, edges: readonly NewEdge[]): Promise<void> {
-  for (const type of ["SUBORDINATE_TO", "PART_OF"] as const) {
+  for (const type of STRUCTURAL_TYPES) {
     const [taken] = await tx.run(
       `MATCH (x)-[r:${type}]->(y) WHERE r.id IN $ids RETURN r.id AS id, x.id AS from, y.id AS to LIMIT 1`,
       { ids: edges.filter((e) => e.type === type).map((e) => e.id) },

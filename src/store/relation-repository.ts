@@ -5,6 +5,7 @@
  * neighbourhoods. Each is one query; the results carry the units and citations they
  * mention so that the request's loaders can be primed instead of asked again.
  */
+import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { active, attributeOn, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import { flag, maps, optNumber, text, texts } from "./fields.ts";
@@ -451,17 +452,8 @@ export async function pathBetween(
   return toSlice(row);
 }
 
-const ALL_TYPES = [
-  "SUBORDINATE_TO",
-  "PART_OF",
-  "LEADS",
-  "REPORTS_TO",
-  "COORDINATES_WITH",
-  "ADVISES",
-  "INSPECTS",
-  "GUIDES",
-  "NOTIFIES",
-];
+/** The relations between units: a path takes no other link of a unit (its audit records, its events). */
+const ALL_TYPES = RELATION_TYPE_NAMES;
 
 function toSlice(row: Row): GraphSlice {
   return {

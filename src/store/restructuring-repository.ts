@@ -9,6 +9,7 @@ import type { Principal } from "../auth/principal.ts";
 import { previousDay } from "../domain/dates.ts";
 import { DomainError, quotedIds } from "../domain/errors.ts";
 import { changeViolationError } from "../domain/invariants.ts";
+import { isStructural } from "../domain/relation-types.ts";
 import {
   carryRelations,
   carryRelationsOfMerges,
@@ -21,7 +22,6 @@ import {
   moveUnits,
   type NewRelation,
   requireNamed,
-  STRUCTURAL,
   subordinatesOfSet,
   unitsEnding,
 } from "./batch-changes.ts";
@@ -33,7 +33,7 @@ import {
   unknownProvisionError,
   unknownProvisions,
 } from "./change-session.ts";
-import { active } from "./cypher-fragments.ts";
+import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database } from "./database.ts";
 import type { NewUnit } from "./mutation-repository.ts";
 
@@ -49,7 +49,7 @@ async function superiorsOn(
   if (ids.length === 0) return new Map();
   const rows = await s.tx.run(
     `UNWIND $ids AS id
-     MATCH (:Unit {id: id})-[r:SUBORDINATE_TO|PART_OF]->(p:Unit) WITH id, r, p, date($date) AS d WHERE ${active("r")}
+     MATCH (:Unit {id: id})-[r:${STRUCTURE}]->(p:Unit) WITH id, r, p, date($date) AS d WHERE ${active("r")}
      WITH id, p ORDER BY type(r) DESC
      RETURN id, collect(p.id)[0] AS superior`,
     { ids: [...new Set(ids)], date },
@@ -696,7 +696,7 @@ export const restructurings = {
                 {
                   argument: `${r.argument}.fromId`,
                   ids: [r.from],
-                  structural: STRUCTURAL.includes(r.type),
+                  structural: isStructural(r.type),
                   gains: true,
                 },
                 { argument: `${r.argument}.toId`, ids: [r.to] },
@@ -711,9 +711,7 @@ export const restructurings = {
         for (const [from, rels] of byDate)
           await lockPlacements(
             s,
-            rels
-              .filter((r) => STRUCTURAL.includes(r.type))
-              .map((r) => ({ unitId: r.from, superiorId: r.to })),
+            rels.filter((r) => isStructural(r.type)).map((r) => ({ unitId: r.from, superiorId: r.to })),
             from,
           );
         await s.lock(a.relations.flatMap((r) => [r.from, r.to]));

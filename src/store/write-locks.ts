@@ -55,21 +55,25 @@
  * rather than wrong. The one-unit mutations (src/store/mutation-repository.ts) still lock both
  * ends of what they link, which is stronger.
  *
- * Cycles: "superior" here means either structural parent, SUBORDINATE_TO or PART_OF (STRUCTURAL_LINKS),
- * and "hangs" a link of either kind. A change that hangs U under S locks U at once, and holds the superiors above S (not S,
- * and not the topmost) with H once its links hold S, just before its checks (ChangeSession
- * lockChainsLater, holdUnits); the change that moves any of them locks it (L). Take a cycle made
- * by two concurrent changes, neither of whose checks saw the other's links: following it
- * upwards, some link a→b of the first is followed by links that were committed (none of the
- * first's) up to a link c→d of the second. b cannot be a unit the first created (only the
- * first's links leave it), so b is committed and the first placed a under it: c = b is locked by
- * the second (it moves it) and held by the first's link; c above b is on the chain the first
- * held (read once b was held, so b could not move meanwhile, and each member it holds cannot),
- * or the topmost, whose move locks its direct subordinates, one of which is on that chain or is
- * b. Either way one waits for the other's commit, and its checks see the cycle. For the same
- * reason nothing above a superior the change itself created is held: no other change can see
- * it, or place anything above it.
+ * Cycles: "superior" here means either structural parent, SUBORDINATE_TO or PART_OF (STRUCTURE,
+ * src/store/cypher-fragments.ts; the NO_CYCLE invariant's own set, src/store/invariant-checks.ts),
+ * and "hangs" a link of either kind: every chain this module locks or holds follows both, and every
+ * change that gives a unit either kind of parent takes the placement locks, since a cycle may mix
+ * them and PART_OF has no kind pairing to stop one (review s13 F2). A change that hangs U under S
+ * locks U at once, and holds the superiors above S (not S, and not the topmost) with H once its
+ * links hold S, just before its checks (ChangeSession lockChainsLater, holdUnits); the change that
+ * moves any of them locks it (L). Take a cycle made by two concurrent changes, neither of whose
+ * checks saw the other's links: following it upwards, some link a→b of the first is followed by
+ * links that were committed (none of the first's) up to a link c→d of the second. b cannot be a
+ * unit the first created (only the first's links leave it), so b is committed and the first placed
+ * a under it: c = b is locked by the second (it moves it) and held by the first's link; c above b
+ * is on the chain the first held (read once b was held, so b could not move meanwhile, and each
+ * member it holds cannot), or the topmost, whose move locks its direct subordinates, one of which
+ * is on that chain or is b. Either way one waits for the other's commit, and its checks see the
+ * cycle. For the same reason nothing above a superior the change itself created is held: no other
+ * change can see it, or place anything above it.
  */
+import { STRUCTURE } from "./cypher-fragments.ts";
 import type { Row, TransactionRunner } from "./database.ts";
 import {
   type ChangeSpan,
@@ -112,14 +116,6 @@ function locked(rows: readonly { id: string; p: Row }[], scope: readonly InForce
  * of a relationship at a dense node waits for, and holds shared itself; see "What Neo4j locks").
  */
 export const LOCK_UNIT = "SET u.writeLock = true, u:UnitLock REMOVE u.writeLock, u:UnitLock";
-
-/**
- * The links a cycle may use (the NO_CYCLE invariant's own set, src/store/invariant-checks.ts): a
- * unit's superior (SUBORDINATE_TO) or its whole (PART_OF). Every chain this module locks or holds
- * follows both, and every change that gives a unit either kind of parent takes the placement locks:
- * a cycle may mix them, and PART_OF has no kind pairing to stop one (review s13 F2).
- */
-export const STRUCTURAL_LINKS = "SUBORDINATE_TO|PART_OF";
 
 /**
  * Past this many relationships a unit is dense for Neo4j (its threshold is 50; a margin, since a
@@ -252,8 +248,8 @@ export async function chainsAbove(
   if (superiorIds.length === 0) return [];
   const rows = await tx.run(
     `UNWIND $superiors AS sid
-     MATCH (:Unit {id: sid}) (()-[r:${STRUCTURAL_LINKS}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
-     WHERE EXISTS { (s)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+     MATCH (:Unit {id: sid}) (()-[r:${STRUCTURE}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
+     WHERE EXISTS { (s)-[q:${STRUCTURE}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
      RETURN collect(DISTINCT s.id) AS chain`,
     { superiors: [...new Set(superiorIds)], from },
   );
@@ -275,18 +271,18 @@ const PLACEMENT_SCOPE = `CALL (current) {
 /** The ids placementLocks returns, as `ids`, and the superiors `$unit` has on or after `$from`, as `current` (parameters $superior, $unit, $from). */
 const PLACEMENT_IDS = `MATCH (y:Unit {id: $superior})
      CALL (y) {
-       MATCH (y) (()-[r:${STRUCTURAL_LINKS}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
-       WHERE EXISTS { (s)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+       MATCH (y) (()-[r:${STRUCTURE}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
+       WHERE EXISTS { (s)-[q:${STRUCTURE}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
        RETURN collect(DISTINCT s.id) AS chain
      }
      CALL () {
        MATCH (x:Unit {id: $unit})
-       WHERE NOT EXISTS { (x)-[q:${STRUCTURAL_LINKS}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
-       MATCH (c:Unit)-[q:${STRUCTURAL_LINKS}]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+       WHERE NOT EXISTS { (x)-[q:${STRUCTURE}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
+       MATCH (c:Unit)-[q:${STRUCTURE}]->(x) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT c.id) AS below
      }
      CALL () {
-       MATCH (:Unit {id: $unit})-[q:${STRUCTURAL_LINKS}]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
+       MATCH (:Unit {id: $unit})-[q:${STRUCTURE}]->(o:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from)
        RETURN collect(DISTINCT o.id) AS current
      }
      WITH chain + below + current AS ids, current`;

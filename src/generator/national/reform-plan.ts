@@ -28,7 +28,7 @@
  * no later step removes): a correct plan has none.
  */
 import type { GeneratedBatch, GenRelation, GenUnit } from "../../domain/records.ts";
-import { UNIT_KINDS, type UnitKind } from "../../domain/unit-kinds.ts";
+import { isStructural, structuralType } from "../../domain/relation-types.ts";
 import { LAST_OLD_DAY, REFORM_DAY } from "./constants.ts";
 import { batchSteps } from "./reform-batches.ts";
 
@@ -122,8 +122,6 @@ export interface ProvinceReform {
   problems: string[];
 }
 
-const STRUCTURAL = new Set(["SUBORDINATE_TO", "PART_OF"]);
-
 /** The districts under one Tỉnh ủy that end on 30/06/2025, and the basis of their end. */
 interface DistrictLevel {
   basis: readonly string[];
@@ -131,12 +129,6 @@ interface DistrictLevel {
 }
 /** The basis of unit creations that hang from nothing (state bodies): the commune reform's guidance. */
 const ROOT_BASIS = ["hd-31-2025-whole"];
-
-/** The structural relation a unit of this kind hangs by, as the mutations decide it. */
-export function structuralType(kind: string): "SUBORDINATE_TO" | "PART_OF" {
-  const category = UNIT_KINDS[kind as UnitKind]?.category;
-  return category === "PARTY_ORGANISATION" || category === "PARTY_DELEGATION" ? "SUBORDINATE_TO" : "PART_OF";
-}
 
 const key = (type: string, from: string, to: string) => `${type}|${from}|${to}`;
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -276,7 +268,7 @@ class Simulation {
   carry(sources: readonly string[], target: string, basis: readonly string[]): void {
     for (const source of sources)
       for (const r of this.touching(source)) {
-        if (STRUCTURAL.has(r.type)) continue;
+        if (isStructural(r.type)) continue;
         const other = r.from === source ? r.to : r.from;
         this.remove(r);
         if (sources.includes(other) || other === target) continue;
@@ -306,7 +298,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
 
   /** The structural relation a unit hangs by from the reform in the history. */
   const targetParent = (id: string): GenRelation | undefined =>
-    target.find((r) => r.from === id && STRUCTURAL.has(r.type) && r.validFrom === REFORM_DAY);
+    target.find((r) => r.from === id && isStructural(r.type) && r.validFrom === REFORM_DAY);
 
   const merge = (
     wave: number,
@@ -467,7 +459,7 @@ export function provinceReform(batch: GeneratedBatch): ProvinceReform {
   // 4. Moves of the units that outlive the reform.
   const moved: string[] = [];
   for (const r of target) {
-    if (!STRUCTURAL.has(r.type) || r.validFrom !== REFORM_DAY || endedSet.has(r.from)) continue;
+    if (!isStructural(r.type) || r.validFrom !== REFORM_DAY || endedSet.has(r.from)) continue;
     if (units.get(r.from)?.validFrom === REFORM_DAY) continue;
     moved.push(r.from);
     if (sim.parentOf(r.from, r.type) === r.to && sim.live.get(key(r.type, r.from, r.to))?.genId === null)

@@ -39,6 +39,7 @@ import { VersionCapture } from "../../store/graph-version.ts";
 import { unitFacts } from "../../store/relation-repository.ts";
 import { type Context, createContext } from "../context.ts";
 import type { ResultCache } from "../result-cache.ts";
+import { diffOperations } from "./diff-operations.ts";
 import { diffBatches, diffPage, planDiff } from "./graph-diff.ts";
 
 /**
@@ -60,18 +61,8 @@ const FACTS_SIZE_CLASSES = [1, 2, 11, 101];
 /** Whom the warm-up reads as: it reads everything (only the statements' plans depend on it). */
 const WARM_UP_READER: Principal = { role: "admin", subject: "warm-up", scopes: [] };
 
-const PAGE = `query WarmUpDiffPage($from: Date!, $to: Date!, $under: [ID!]) {
-  graphDiff(from: $from, to: $to, under: $under, first: 50) {
-    nodes { type date unit { id name kind } oldSuperior { id } newSuperior { id } relationType
-      obligations { gained { recipient { id } frequencies } lost { recipient { id } } }
-      cause { kind eventId name direct } }
-    pageInfo { hasNextPage endCursor }
-  } }`;
-const SUMMARY = `query WarmUpDiffSummary($from: Date!, $to: Date!, $under: [ID!]) {
-  graphDiff(from: $from, to: $to, under: $under) {
-    predecessors { id }
-    summary { total headline partyOrganisationsMoved byType { key count } byCause { key count }
-      byKind { key total } byProvince { key label total } } } }`;
+/** The diff's page and summary the warm-up asks through Apollo (steps 2 and 3). */
+const { page: PAGE, summary: SUMMARY } = diffOperations("WarmUp");
 
 export interface WarmUpDeps {
   db: Database;
