@@ -48,6 +48,8 @@ export const RULE_MESSAGES_VI: Record<string, string> = {
   POOL_EXHAUSTED: "Cơ sở dữ liệu đang quá tải; chưa có gì được ghi. Hãy thử lại sau ít giây.",
   DEADLOCK:
     "Thay đổi này và một thay đổi khác chờ lẫn nhau nên đã được hủy; chưa có gì được ghi. Hãy thử lại.",
+  COMMIT_IN_DOUBT:
+    "Mất kết nối với cơ sở dữ liệu đúng lúc đang ghi thay đổi: thay đổi có thể đã được ghi hoặc chưa. Hãy kiểm tra lại (sự kiện, lịch sử thay đổi) trước khi gửi lại, để không ghi hai lần.",
   EXPORT_CONCURRENCY: "Đang có quá nhiều lượt xuất dữ liệu cùng lúc; hãy thử lại sau ít giây.",
   BATCH_LIMIT: "Danh sách quá dài cho một thay đổi; hãy gửi phần còn lại trong các thay đổi tiếp theo.",
   ONE_DIRECT_SUPERIOR: "Mỗi đơn vị chỉ có một cấp ủy cấp trên trực tiếp tại mỗi thời điểm.",

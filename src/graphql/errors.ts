@@ -12,7 +12,8 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { messageVi } from "../domain/error-messages-vi.ts";
 import { DomainError } from "../domain/errors.ts";
 import { HTTP_STATUS, RETRY_AFTER_SECONDS } from "../http/statuses.ts";
-import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
+import { storeFailureOf } from "../http/store-failures.ts";
+import { DatabaseBusyError, RequestTimeoutError } from "../store/database.ts";
 import { limitErrorOf, QUERY_TOO_COMPLEX, RESPONSE_TOO_LARGE, TIMEOUT } from "./limit-error.ts";
 
 const PASS_THROUGH = new Set([
@@ -106,14 +107,8 @@ function inEnglish(formatted: GraphQLFormattedError, error: unknown): GraphQLFor
     return { message: limit.message, extensions };
   }
   const original = unwrapResolverError(error);
-  if (original instanceof DatabaseBusyError) {
-    // Not a fault: the database is there but could not take this change now; nothing was written.
-    return {
-      message: original.message,
-      path: formatted.path,
-      extensions: { code: "SERVICE_UNAVAILABLE", rule: original.rule, retryable: true },
-    };
-  }
+  const store = storeFailureOf(original);
+  if (store) return { ...store, path: formatted.path };
   if (original instanceof DomainError) {
     return {
       message: original.message,
@@ -138,13 +133,6 @@ function inEnglish(formatted: GraphQLFormattedError, error: unknown): GraphQLFor
   if (!isUnexpected(error)) {
     const { stacktrace: _drop, http: _status, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
-  }
-  if (original instanceof DatabaseConnectionError) {
-    return {
-      message: "The database is unavailable",
-      path: formatted.path,
-      extensions: { code: "SERVICE_UNAVAILABLE", retryable: true },
-    };
   }
   return {
     message: "Internal server error",
@@ -171,8 +159,9 @@ export function withRequestId(
 
 /**
  * The HTTP status of a GraphQL response whose errors say the service cannot answer now:
- * 503 with Retry-After when any error is SERVICE_UNAVAILABLE (the database is down, or a
- * change ran out of time), so that clients and proxies see it without reading the body.
+ * 503 when any error is SERVICE_UNAVAILABLE (the database is down, a change ran out of time, or
+ * its COMMIT is in doubt), so that clients and proxies see it without reading the body; with
+ * Retry-After only when every such error is retryable (a change in doubt must be read back first).
  * (A resolver's error cannot set the status itself: it is not a GraphQLError.)
  */
 export function serviceUnavailablePlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
@@ -182,9 +171,11 @@ export function serviceUnavailablePlugin<T extends BaseContext>(): ApolloServerP
         async willSendResponse({ response }) {
           if (response.body.kind !== "single") return;
           const errors = response.body.singleResult.errors ?? [];
-          if (!errors.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) return;
+          const unavailable = errors.filter((e) => e.extensions?.code === "SERVICE_UNAVAILABLE");
+          if (unavailable.length === 0) return;
           response.http.status = HTTP_STATUS.SERVICE_UNAVAILABLE;
-          response.http.headers.set("retry-after", RETRY_AFTER_SECONDS);
+          if (unavailable.every((e) => e.extensions?.retryable !== false))
+            response.http.headers.set("retry-after", RETRY_AFTER_SECONDS);
         },
       };
     },

@@ -12,8 +12,9 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import { messageVi } from "../domain/error-messages-vi.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
-import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../store/database.ts";
+import { RequestTimeoutError } from "../store/database.ts";
 import { type ErrorCode, HTTP_STATUS, RETRY_AFTER_SECONDS, statusOfDomainError } from "./statuses.ts";
+import { storeFailureOf } from "./store-failures.ts";
 
 export interface HttpFailure {
   status: number;
@@ -42,7 +43,7 @@ export function requestIdOf(res: Response): string {
 /**
  * What a route outside GraphQL (the .ics feed, the exports) answers when its handler throws: a
  * DomainError with its code, status and argument (as `parameter`); a spent time budget as TIMEOUT
- * naming its setting; an unavailable database as a retryable 503; anything else masked as a 500
+ * naming its setting; a store failure as a 503 (src/http/store-failures.ts); anything else masked as a 500
  * and logged under the request id.
  */
 export function sendRouteFailure(req: Request, res: Response, e: unknown, log: Logger, what: string): void {
@@ -66,10 +67,11 @@ export function sendRouteFailure(req: Request, res: Response, e: unknown, log: L
     return;
   }
   log.error({ err: e, requestId }, `${what} failed`);
-  if (e instanceof DatabaseConnectionError || e instanceof DatabaseBusyError) {
-    res.setHeader("retry-after", RETRY_AFTER_SECONDS);
-    const message = `The database is unavailable (request id ${requestId})`;
-    sendFailure(req, res, failure("SERVICE_UNAVAILABLE", message), { retryable: true });
+  const store = storeFailureOf(e);
+  if (store) {
+    const { code, ...extra } = store.extensions;
+    if (extra.retryable) res.setHeader("retry-after", RETRY_AFTER_SECONDS);
+    sendFailure(req, res, failure(code, `${store.message} (request id ${requestId})`), extra);
     return;
   }
   sendFailure(req, res, failure("INTERNAL_SERVER_ERROR", `Internal server error (request id ${requestId})`));

@@ -379,11 +379,10 @@ export class Database {
       } catch (e) {
         if (e instanceof CommitInDoubt) {
           // Retrying blindly could apply the change twice, or refuse it for what it did itself.
-          if (!opts.committed || !(await this.health.probe())) throw inDoubtError(e);
-          const done = await this.attempt("WRITE", opts.committed, timeoutMs).catch((again) => {
-            throw again instanceof CommitInDoubt || isRetryableError(again)
-              ? inDoubtError(e)
-              : mapError(again, budget);
+          if (!opts.committed || !(await this.health.probe())) throw new CommitOutcomeUnknownError(e.failure);
+          // Any failure of the read-back leaves the doubt: a pool or lock timeout says nothing of the COMMIT.
+          const done = await this.attempt("WRITE", opts.committed, timeoutMs).catch(() => {
+            throw new CommitOutcomeUnknownError(e.failure);
           });
           if (done !== null) return done;
           // It did not commit: retried as any connection failure.
@@ -635,10 +634,21 @@ class CommitInDoubt extends Error {
   }
 }
 
-function inDoubtError(e: CommitInDoubt): DatabaseConnectionError {
-  return new DatabaseConnectionError(
-    `The connection to Neo4j was lost while the change was committing (${e.message}): it may or may not have been written; read it back before sending it again`,
-  );
+/**
+ * A change whose COMMIT lost its connection and whose outcome could not be read back: it may or
+ * may not have been written, so it must not be sent again blindly (unlike DatabaseConnectionError
+ * and DatabaseBusyError, where nothing was written). The message is the client's; the driver's
+ * failure is kept as `cause`, for the log.
+ */
+export class CommitOutcomeUnknownError extends Error {
+  override name = "CommitOutcomeUnknownError";
+  readonly rule = "COMMIT_IN_DOUBT";
+  constructor(failure: unknown) {
+    super(
+      "The connection to the database was lost while the change was committing: it may or may not have been written; read it back (its event, the history) before sending it again",
+      { cause: failure },
+    );
+  }
 }
 
 /** A one-line, actionable message for connection failures. */

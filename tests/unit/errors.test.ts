@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { notFound } from "../../src/domain/errors.ts";
 import { formatError, isUnexpected, MaskedError, withRequestId } from "../../src/graphql/errors.ts";
 import { QueryLimitError } from "../../src/graphql/limit-error.ts";
-import { DatabaseBusyError, DatabaseConnectionError, RequestTimeoutError } from "../../src/store/database.ts";
+import {
+  CommitOutcomeUnknownError,
+  DatabaseBusyError,
+  DatabaseConnectionError,
+  RequestTimeoutError,
+} from "../../src/store/database.ts";
 
 const formatted = (message: string, code = "INTERNAL_SERVER_ERROR") => ({
   message,
@@ -152,6 +157,24 @@ describe("formatError", () => {
         messageVi: expect.stringContaining("chưa có gì được ghi"),
       },
     });
+  });
+
+  it("says a change in doubt may have been written and is not to be retried blindly, logged, nothing of the connection", () => {
+    const err = new CommitOutcomeUnknownError(new Error("connection to 10.0.0.5:7687 lost"));
+    expect(isUnexpected(err)).toBe(true);
+    const out = withRequestId([formatError(formatted(err.message), resolverError(err))], "r")[0];
+    expect(out).toEqual({
+      message: `${err.message} (request id r)`,
+      path: ["unit"],
+      extensions: {
+        code: "SERVICE_UNAVAILABLE",
+        rule: "COMMIT_IN_DOUBT",
+        retryable: false,
+        requestId: "r",
+        messageVi: expect.stringMatching(/có thể đã được ghi hoặc chưa.* Mã yêu cầu: r\.$/),
+      },
+    });
+    expect(JSON.stringify(out)).not.toMatch(/10\.0\.0\.5/);
   });
 
   it("leaves an error masked where the id was known, and every other error, as they are", () => {
