@@ -3,12 +3,12 @@
  * limited to the subtree of `under` when given. The rules themselves are named and labelled in
  * src/domain/integrity.ts; here only Cypher.
  */
+
 import type { FindingFacts } from "../domain/integrity.ts";
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { active, attributeOn, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import { FACTS_KIND_PARAMS, targetsSubquery } from "./relation-repository.ts";
-
-const MAX_DEPTH = 40;
 
 /** A finding as a structural check reads it, with its rule. */
 export interface RawFinding extends FindingFacts {
@@ -54,7 +54,7 @@ const STRUCTURAL: Record<StructuralRule, string> = {
   DOUBLE_WHOLE: `MATCH (u:Unit)-[r:PART_OF]->(w:Unit) WHERE ${active("u")} AND ${active("r")} AND ${active("w")} AND ${inScope("u")}
        WITH u, collect(w.id) AS wholes WHERE size(wholes) > 1
        RETURN {rule: 'DOUBLE_WHOLE', units: [u.id] + wholes} AS f, u.id AS key`,
-  CYCLE: `MATCH (u:Unit)-[rs:${STRUCTURE}]->{1,${MAX_DEPTH}}(u) WHERE ${active("u")} AND all(r IN rs WHERE ${active("r")}) AND ${inScope("u")}
+  CYCLE: `MATCH (u:Unit)-[rs:${STRUCTURE}]->{1,${MAX_STRUCTURE_DEPTH}}(u) WHERE ${active("u")} AND all(r IN rs WHERE ${active("r")}) AND ${inScope("u")}
        RETURN {rule: 'CYCLE', units: [u.id]} AS f, u.id AS key`,
   RELATION_OUTSIDE_VALIDITY: `MATCH (a:Unit)-[r]->(b:Unit) WHERE r.id IS NOT NULL AND (${inScope("a")} OR ${inScope("b")})
          AND any(x IN [a, b] WHERE
@@ -235,10 +235,10 @@ export async function provinceShapes(
     `WITH date($asOf) AS d
      MATCH (root:Unit {kind: 'PROVINCIAL_COMMITTEE'}) WHERE ${active("root")}
        AND (${inScope("root")} OR EXISTS {
-         MATCH (root)<-[rs:${STRUCTURE}]-{1,${MAX_DEPTH}}(:Unit {id: $under}) WHERE all(r IN rs WHERE ${active("r")})
+         MATCH (root)<-[rs:${STRUCTURE}]-{1,${MAX_STRUCTURE_DEPTH}}(:Unit {id: $under}) WHERE all(r IN rs WHERE ${active("r")})
        })
      CALL (root, d) {
-       OPTIONAL MATCH (x:Unit)-[rs:${STRUCTURE}]->{1,${MAX_DEPTH}}(root)
+       OPTIONAL MATCH (x:Unit)-[rs:${STRUCTURE}]->{1,${MAX_STRUCTURE_DEPTH}}(root)
        WHERE ${active("x")} AND all(r IN rs WHERE ${active("r")})
        WITH x, min(size(rs)) AS depth
        WITH collect(x) AS below, coalesce(max(depth), 0) AS depth

@@ -12,6 +12,7 @@
  *   upwards in that span. Days after the unit's own end do not count (the change ends with it).
  *   One statement for all the units.
  */
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter, Row, TransactionRunner } from "./database.ts";
 import { text } from "./fields.ts";
@@ -31,7 +32,7 @@ export interface Membership {
 export function membershipCypher(u: string): string {
   return `CALL (${u}) {
        UNWIND $scopeDates AS day
-       OPTIONAL MATCH (${u}) (()-[r:${STRUCTURE}]->(:Unit) WHERE ${active("r", "date(day)")}){1,40} (a:Unit)
+       OPTIONAL MATCH (${u}) (()-[r:${STRUCTURE}]->(:Unit) WHERE ${active("r", "date(day)")}){1,${MAX_STRUCTURE_DEPTH}} (a:Unit)
        RETURN collect(DISTINCT a.id) AS above
      }
      WITH *, any(x IN above WHERE x IN $scopes) AS below
@@ -80,7 +81,7 @@ export interface ChangeSpan {
 const LATER_DAYS = `
   OPTIONAL MATCH (u) (()-[r:${STRUCTURE}]->(:Unit)
     WHERE (r.validTo IS NULL OR r.validTo >= date($on))
-      AND ($until IS NULL OR r.validFrom IS NULL OR r.validFrom <= date($until))){1,40} (:Unit)
+      AND ($until IS NULL OR r.validFrom IS NULL OR r.validFrom <= date($until))){1,${MAX_STRUCTURE_DEPTH}} (:Unit)
   UNWIND r AS link
   WITH DISTINCT u, link
   UNWIND [link.validFrom, link.validTo + duration({days: 1})] AS day
@@ -90,7 +91,7 @@ const LATER_DAYS = `
 
 /** Whether some unit above `u` on `day` is a scope root. */
 const BELOW_ON_DAY = `
-  OPTIONAL MATCH (u) (()-[r:${STRUCTURE}]->(:Unit) WHERE ${active("r", "day")}){1,40} (a:Unit)
+  OPTIONAL MATCH (u) (()-[r:${STRUCTURE}]->(:Unit) WHERE ${active("r", "day")}){1,${MAX_STRUCTURE_DEPTH}} (a:Unit)
   RETURN any(x IN collect(DISTINCT a.id) WHERE x IN $scopes) AS below`;
 
 /**
@@ -185,7 +186,7 @@ export async function unitsInScopeOn(
     `UNWIND $ids AS id
      MATCH (u:Unit {id: id})
      WHERE u.id IN $scopes OR EXISTS {
-       MATCH (u) (()-[r:${STRUCTURE}]->(:Unit) WHERE ${active("r", "date($day)")}){1,40} (a:Unit)
+       MATCH (u) (()-[r:${STRUCTURE}]->(:Unit) WHERE ${active("r", "date($day)")}){1,${MAX_STRUCTURE_DEPTH}} (a:Unit)
        WHERE a.id IN $scopes
      }
      RETURN u.id AS id`,

@@ -73,6 +73,7 @@
  * cycle. For the same reason nothing above a superior the change itself created is held: no other
  * change can see it, or place anything above it.
  */
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { STRUCTURE } from "./cypher-fragments.ts";
 import type { Row, TransactionRunner } from "./database.ts";
 import {
@@ -248,7 +249,7 @@ export async function chainsAbove(
   if (superiorIds.length === 0) return [];
   const rows = await tx.run(
     `UNWIND $superiors AS sid
-     MATCH (:Unit {id: sid}) (()-[r:${STRUCTURE}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
+     MATCH (:Unit {id: sid}) (()-[r:${STRUCTURE}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,${MAX_STRUCTURE_DEPTH}} (s:Unit)
      WHERE EXISTS { (s)-[q:${STRUCTURE}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
      RETURN collect(DISTINCT s.id) AS chain`,
     { superiors: [...new Set(superiorIds)], from },
@@ -271,7 +272,7 @@ const PLACEMENT_SCOPE = `CALL (current) {
 /** The ids placementLocks returns, as `ids`, and the superiors `$unit` has on or after `$from`, as `current` (parameters $superior, $unit, $from). */
 const PLACEMENT_IDS = `MATCH (y:Unit {id: $superior})
      CALL (y) {
-       MATCH (y) (()-[r:${STRUCTURE}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,40} (s:Unit)
+       MATCH (y) (()-[r:${STRUCTURE}]->(:Unit) WHERE r.validTo IS NULL OR r.validTo >= date($from)){1,${MAX_STRUCTURE_DEPTH}} (s:Unit)
        WHERE EXISTS { (s)-[q:${STRUCTURE}]->(:Unit) WHERE q.validTo IS NULL OR q.validTo >= date($from) }
        RETURN collect(DISTINCT s.id) AS chain
      }
