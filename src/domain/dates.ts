@@ -16,27 +16,42 @@ export function isIsoDate(value: string): boolean {
 }
 
 const ISO_DATE_TIME =
-  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))(?:\[[A-Za-z][A-Za-z0-9_+/-]{0,63}\])?$/;
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))(?:\[([A-Za-z][A-Za-z0-9_+/-]{0,63})\])?$/;
 
 /**
  * True when `value` is an ISO 8601 date-time with an offset, e.g. 2025-07-01T08:30:00+07:00 or
  * 2025-07-01T01:30:00.123Z: a real date, a real time, and an offset of at most 14 hours —
  * optionally followed by a zone name, as Neo4j writes a date-time in a named zone
- * (2025-07-01T08:30+07:00[Asia/Ho_Chi_Minh]).
+ * (2025-07-01T08:30+07:00[Asia/Ho_Chi_Minh]): a zone that exists, whose offset at that instant
+ * is the one written (Neo4j refuses anything else, which would otherwise be a server error).
  */
 export function isIsoDateTime(value: string): boolean {
   const m = ISO_DATE_TIME.exec(value);
   if (!m || !isIsoDate(m[1] as string)) return false;
-  const [hour, minute, second, offHour, offMinute] = [m[2], m[3], m[4], m[5], m[6]].map((x) =>
+  const [hour, minute, second, offHour, offMinute] = [m[2], m[3], m[4], m[6], m[7]].map((x) =>
     Number(x ?? 0),
-  );
-  return (
-    (hour as number) < 24 &&
-    (minute as number) < 60 &&
-    (second as number) < 60 &&
-    (offHour as number) <= 14 &&
-    (offMinute as number) < 60
-  );
+  ) as [number, number, number, number, number];
+  if (hour >= 24 || minute >= 60 || second >= 60 || offHour > 14 || offMinute >= 60) return false;
+  const zone = m[8];
+  if (!zone) return true;
+  const offset = (m[5] === "-" ? -1 : 1) * (offHour * 60 + offMinute);
+  const local = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? "00"}Z`);
+  return zoneOffsetMinutes(zone, local - offset * 60_000) === offset;
+}
+
+/** The offset from UTC (minutes) of the IANA zone at the instant `utcMs`; null for a zone that does not exist. */
+function zoneOffsetMinutes(zone: string, utcMs: number): number | null {
+  let name: string | undefined;
+  try {
+    name = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+      .formatToParts(new Date(utcMs))
+      .find((p) => p.type === "timeZoneName")?.value;
+  } catch {
+    return null;
+  }
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name ?? "");
+  if (!m) return null;
+  return m[1] ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
 /** The same day `years` later (29 February becomes 28 February in a common year). */

@@ -53,6 +53,14 @@ describe("date-times and effective-date ranges", () => {
     expect(isIsoDateTime("2025-07-01T01:30Z")).toBe(true);
     expect(isIsoDateTime("2025-07-01T08:30+07:00[Asia/Ho_Chi_Minh]")).toBe(true);
     expect(isIsoDateTime("2025-07-01T08:30+07:00[Asia/Ho Chi Minh]")).toBe(false);
+    // A zone Neo4j would refuse (review s14 J: a 500 before): one that does not exist, or whose
+    // offset at that instant is not the one written; summer time is the zone's own.
+    expect(isIsoDateTime("2025-07-01T08:30+07:00[Mars/Olympus]")).toBe(false);
+    expect(isIsoDateTime("2025-07-01T08:30+08:00[Asia/Ho_Chi_Minh]")).toBe(false);
+    expect(isIsoDateTime("2025-07-01T08:30+01:00[Europe/London]")).toBe(true);
+    expect(isIsoDateTime("2025-01-01T08:30+00:00[Europe/London]")).toBe(true);
+    expect(isIsoDateTime("2025-01-01T08:30+01:00[Europe/London]")).toBe(false);
+    expect(isIsoDateTime("2025-07-01T01:30Z[UTC]")).toBe(true);
     expect(isIsoDateTime("2025-02-30T00:00:00Z")).toBe(false);
     expect(isIsoDateTime("2025-07-01T24:00:00Z")).toBe(false);
     expect(isIsoDateTime("2025-07-01T23:60:00Z")).toBe(false);
