@@ -1,4 +1,5 @@
 /** Cypher for reading the audit: events, a unit's history, and the change feed. */
+import { cutPage } from "../domain/change-feed.ts";
 import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
 
 export interface ChangeRecord {
@@ -83,13 +84,14 @@ export async function historyOf(
 }
 
 /**
- * Changes after a point, oldest first: keyset on (at, id). Ordered by the stored datetime, not the
+ * Changes after a point, oldest first: keyset on (at, id); `hasNextPage` only through records
+ * stamped before `horizonMs` (cutPage, src/domain/change-feed.ts). Ordered by the stored datetime, not the
  * projected string: toString drops trailing zeros of the fraction (".12Z" sorts after ".123Z"), so
  * ordering by the string disagreed with the keyset's datetime comparison and a page could skip a record.
  */
 export async function changesSince(
   db: Database,
-  args: { since: string | null; after: { at: string; id: string } | null; first: number },
+  args: { since: string | null; after: { at: string; id: string } | null; first: number; horizonMs: number },
   counter?: RoundTripCounter,
 ): Promise<{ items: ChangeRecord[]; hasNextPage: boolean }> {
   const rows = await db.read(
@@ -101,6 +103,9 @@ export async function changesSince(
     { since: args.since, after: args.after, limit: args.first + 1 },
     counter,
   );
-  const items = rows.map((r) => r.c as ChangeRecord);
-  return { items: items.slice(0, args.first), hasNextPage: items.length > args.first };
+  return cutPage(
+    rows.map((r) => r.c as ChangeRecord),
+    args.first,
+    args.horizonMs,
+  );
 }

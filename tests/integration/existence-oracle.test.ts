@@ -6,9 +6,17 @@
  * at the last record read, from which the reader reads on; a meeting rule's requester outside the
  * reader's subtrees is not named (findings 14).
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bumpGraphVersion } from "../../src/store/graph-version.ts";
-import { fileSandbox, gqlAs, type ProvinceIds, provinceFixture, token } from "./helpers/sandbox.ts";
+import {
+  fileSandbox,
+  gqlAs,
+  type ProvinceIds,
+  provinceFixture,
+  TEST_SECRET,
+  token,
+} from "./helpers/sandbox.ts";
+import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 
 const P = "rexo-";
 const SCAN = 3;
@@ -54,6 +62,23 @@ describe("a hidden unit answers as a missing one", () => {
 });
 
 describe("a scoped changes page reads a bounded part of the feed", () => {
+  /**
+   * Read on a server like the sandbox's but with a 100 ms write budget, once its commit lag (10.1 s)
+   * has passed: pages follow on only through changes stamped before the horizon (src/domain/change-feed.ts).
+   */
+  let cut: TestServer;
+  beforeAll(async () => {
+    cut = await startTestServer({
+      JWT_SECRET: TEST_SECRET,
+      READ_ACCESS: "scoped",
+      CHANGES_SCAN_MAX: String(SCAN),
+      WRITE_TIMEOUT_MS: "100",
+    });
+    await new Promise((r) => setTimeout(r, 10_100));
+  });
+  afterAll(async () => {
+    await cut?.close();
+  });
   const FEED = `query ($after: String) { changes(since: "1930-01-01", first: 1, after: $after) {
     nodes { id } pageInfo { hasNextPage endCursor } } }`;
   type Feed = {
@@ -63,10 +88,10 @@ describe("a scoped changes page reads a bounded part of the feed", () => {
   it("ends after CHANGES_SCAN_MAX records with a sealed cursor at the last one read, and reads on from it", async () => {
     // A reader of a commune whose changes all name its district too: it sees none of them.
     const reader = await token("viewer", [ids.xa2], "viewer-rexo-xa2");
-    const first = await gqlAs<Feed>(server, reader, FEED, {});
+    const first = await gqlAs<Feed>(cut, reader, FEED, {});
     expect(first.errors ?? []).toEqual([]);
     const third = await gqlAs<Feed>(
-      server,
+      cut,
       admin,
       `{ changes(since: "1930-01-01", first: ${SCAN}) { pageInfo { endCursor } } }`,
     );
@@ -85,7 +110,7 @@ describe("a scoped changes page reads a bounded part of the feed", () => {
     const got: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 1000; pages++) {
-      const page: { data?: Feed | null } = await gqlAs<Feed>(server, province, FEED, { after });
+      const page: { data?: Feed | null } = await gqlAs<Feed>(cut, province, FEED, { after });
       const changes = page.data?.changes;
       if (!changes) throw new Error("no page");
       got.push(...changes.nodes.map((n) => n.id));

@@ -250,10 +250,10 @@ describe("the change feed's page ends at a change it shows, or at the commit hor
       expect(res.errors).toBeUndefined();
     }
     const FEED = `query ($since: String, $after: String) { changes(since: $since, first: 2, after: $after) {
-      nodes { entityId cursor } pageInfo { hasNextPage endCursor } } }`;
+      nodes { entityId at } pageInfo { hasNextPage endCursor } } }`;
     type Feed = {
       changes: {
-        nodes: { entityId: string; cursor: string }[];
+        nodes: { entityId: string; at: string }[];
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
       };
     };
@@ -270,10 +270,7 @@ describe("the change feed's page ends at a change it shows, or at the commit hor
       Buffer.from(mine.data?.changes.pageInfo.endCursor as string, "base64url").toString("utf8"),
     ) as { at: string; id: string };
     expect(end.id).toBe(BEFORE_ANY_ID);
-    const hiddenAt = JSON.parse(
-      Buffer.from(all.data?.changes.nodes[1]?.cursor as string, "base64url").toString("utf8"),
-    ) as { at: string };
-    expect(Date.parse(end.at)).toBeLessThan(Date.parse(hiddenAt.at));
+    expect(Date.parse(end.at)).toBeLessThan(Date.parse(all.data?.changes.nodes[1]?.at as string));
     // Polling on from it: the shown change again (at least once near the end), still nothing of the hidden one.
     const rest = await gqlAs<Feed>(server, reader, FEED, {
       since,

@@ -4,6 +4,8 @@
  *   linked only through a hidden one are not neighbours;
  * - a `changes` page cut by CHANGES_SCAN_MAX resumes from a sealed cursor that shows nothing of
  *   the (perhaps hidden) record it stopped at, and paging on with it loses nothing;
+ * - no cursor of the feed passes the commit horizon, so a reader resuming from any of it later
+ *   still gets a change committed late;
  * - its `changes` is priced by the scan bound, so 30 aliases are refused before they run.
  * A fresh province `ss-tinh` (districts ss-huyen, ss-huyen2, communes ss-xa, ss-xa2) and another,
  * `ss-khac`, linked to ss-xa and to ss-huyen2 by COORDINATES_WITH.
@@ -26,6 +28,16 @@ import { startTestServer, type TestServer } from "./helpers/test-server.ts";
 /** CHANGES_SCAN_MAX on the server whose pages are cut: a few records, so a short feed is cut several times. */
 const SCAN = 3;
 const { server, admin } = await fileSandbox("ss-", { READ_ACCESS: "scoped", CHANGES_SCAN_MAX: String(SCAN) });
+/**
+ * The readers' servers have a write budget of 100 ms: their commit lag (src/domain/change-feed.ts)
+ * is 10.1 s, short enough to wait out, so that the feed's pages follow on exactly through the
+ * fixture's records (no cursor passes the horizon, and younger records come on the last page only).
+ * They only read; the sandbox's server writes.
+ */
+const WRITE_TIMEOUT_MS = 100;
+const LAG_MS = WRITE_TIMEOUT_MS + 10_000;
+/** As the sandbox's server: pages cut by CHANGES_SCAN_MAX. */
+let cut: TestServer;
 /** Scoped too, with the default CHANGES_SCAN_MAX: pages are never cut by this feed, and costs are priced at 5,000 a scan. */
 let whole: TestServer;
 let ids: ProvinceIds;
@@ -33,7 +45,13 @@ let ids: ProvinceIds;
 const ADD = `mutation ($a: ID!, $b: ID!) { addRelation(input: { type: COORDINATES_WITH, fromId: $a, toId: $b, validFrom: "2024-01-01", basis: ${JSON.stringify(BASIS)} }) { id } }`;
 
 beforeAll(async () => {
-  whole = await startTestServer({ JWT_SECRET: TEST_SECRET, READ_ACCESS: "scoped" });
+  const readers = {
+    JWT_SECRET: TEST_SECRET,
+    READ_ACCESS: "scoped",
+    WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS),
+  };
+  cut = await startTestServer({ ...readers, CHANGES_SCAN_MAX: String(SCAN) });
+  whole = await startTestServer(readers);
   ids = await provinceFixture(server, admin, "ss");
   for (const [a, b] of [
     [ids.xa, ids.other],
@@ -42,8 +60,11 @@ beforeAll(async () => {
     const res = await gqlAs(server, admin, ADD, { a, b });
     expect(res.errors).toBeUndefined();
   }
+  // Every record of the fixture older than the readers' horizon.
+  await new Promise((r) => setTimeout(r, LAG_MS));
 }, 180_000);
 afterAll(async () => {
+  await cut?.close();
   await whole?.close();
 });
 
@@ -105,11 +126,11 @@ async function walk(on: TestServer, bearer: string, first: number) {
 
 describe("a scoped changes page cut by CHANGES_SCAN_MAX", () => {
   it("hands out a sealed cursor naming no change, which pages on to the end", async () => {
-    const feed = (await walk(server, admin, 500)).flatMap((p) => p.nodes.map((n) => n.id));
+    const feed = (await walk(cut, admin, 500)).flatMap((p) => p.nodes.map((n) => n.id));
     expect(feed.length).toBeGreaterThan(SCAN);
     // Lạng Sơn's reader sees none of the sandbox's changes: every page is cut after SCAN records.
     const outsider = await token("viewer", ["tinh-uy-lang-son"]);
-    const pages = await walk(server, outsider, 1);
+    const pages = await walk(cut, outsider, 1);
     expect(pages.at(-1)?.pageInfo.hasNextPage).toBe(false);
     expect(pages.length).toBeGreaterThan(1);
     for (const page of pages) expect(page.nodes).toEqual([]);
@@ -127,15 +148,15 @@ describe("a scoped changes page cut by CHANGES_SCAN_MAX", () => {
 
   it("loses and repeats nothing: cut pages followed to the end give the reader's whole feed", async () => {
     const viewer = await token("viewer", [ids.tinh]);
-    const cut = (await walk(server, viewer, 1)).flatMap((p) => p.nodes.map((n) => n.id));
+    const paged = (await walk(cut, viewer, 1)).flatMap((p) => p.nodes.map((n) => n.id));
     const uncut = (await walk(whole, viewer, 500)).flatMap((p) => p.nodes.map((n) => n.id));
     expect(uncut.length).toBeGreaterThan(0);
-    expect(cut).toEqual(uncut);
+    expect(paged).toEqual(uncut);
   });
 
   it("refuses a tampered or foreign sealed cursor as BAD_USER_INPUT naming after; plain cursors still work", async () => {
     const outsider = await token("viewer", ["tinh-uy-lang-son"]);
-    const first = await gqlAs<ChangesPage>(server, outsider, CHANGES, { first: 1 });
+    const first = await gqlAs<ChangesPage>(cut, outsider, CHANGES, { first: 1 });
     const sealed = first.data?.changes.pageInfo.endCursor as string;
     expect(sealed.startsWith("s.")).toBe(true);
     const tampered = `${sealed.slice(0, 10)}${sealed[10] === "A" ? "B" : "A"}${sealed.slice(11)}`;
@@ -144,7 +165,7 @@ describe("a scoped changes page cut by CHANGES_SCAN_MAX", () => {
       { JWT_SECRET: randomBytes(32).toString("base64url"), FEED_TOKEN_SECRET: undefined },
     );
     for (const after of [tampered, foreign]) {
-      const res = await gqlAs(server, outsider, CHANGES, { first: 1, after });
+      const res = await gqlAs(cut, outsider, CHANGES, { first: 1, after });
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", argument: "after" });
     }
     // A page that is not cut ends at its last visible change, a plain cursor, and pages on from it.
@@ -254,4 +275,76 @@ describe("the change feed's order", () => {
     // At least once: the young records come again; the reader skips the ids it has.
     expect(got).toContain(newest.id);
   });
+});
+
+describe("the change feed's horizon holds for every cursor, not only the last page's", () => {
+  const first = "chg-00000000-0000-4000-8000-0000000f0001";
+  const second = "chg-00000000-0000-4000-8000-0000000f0002";
+  /** Stamped a second before `first`, committed after a reader has read `first`: a legal late commit. */
+  const late = "chg-00000000-0000-4000-8000-0000000f0003";
+  const FEED = `query ($since: String, $after: String) { changes(since: $since, first: 1, after: $after) {
+    nodes { id cursor } pageInfo { hasNextPage endCursor } } }`;
+  type Feed = {
+    changes: {
+      nodes: { id: string; cursor: string }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+
+  afterAll(async () => {
+    await server.db.write("MATCH (c:Change) WHERE c.id IN $ids DETACH DELETE c", {
+      ids: [first, second, late],
+    });
+  });
+
+  const write = (records: { id: string; at: string }[]) =>
+    server.db.write(
+      `UNWIND $records AS r
+       CREATE (:Change {id: r.id, eventId: 'evt-ss-horizon', at: datetime(r.at), actor: 'test', entity: 'Unit',
+                        entityId: 'ss-horizon', operation: 'UPDATE', before: null, after: null, unitIds: []})`,
+      { records },
+    );
+
+  /** Every id a reader resuming from `after` gets: pages followed to the end, then one more poll. */
+  async function readOn(since: string, after: string | null) {
+    const got: string[] = [];
+    let cursor = after;
+    for (let polls = 0, more = true; polls < 50; polls++) {
+      const res: GqlResult<Feed> = await gqlAs<Feed>(whole, admin, FEED, { since, after: cursor });
+      expect(res.errors).toBeUndefined();
+      const page = res.data?.changes as Feed["changes"];
+      got.push(...page.nodes.map((n) => n.id));
+      cursor = page.pageInfo.endCursor ?? cursor;
+      if (!more) break;
+      more = page.pageInfo.hasNextPage;
+    }
+    return got;
+  }
+
+  it("a reader resuming from a stored endCursor or node cursor after the lag still gets a change committed late", async () => {
+    // No other record of this file lies in the window read.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const t0 = Date.now();
+    const since = new Date(t0 - 1_000).toISOString();
+    await write([
+      { id: first, at: new Date(t0).toISOString() },
+      { id: second, at: new Date(t0 + 1).toISOString() },
+    ]);
+    const page = await gqlAs<Feed>(whole, admin, FEED, { since });
+    expect(page.errors).toBeUndefined();
+    expect(page.data?.changes.nodes.map((n) => n.id)).toEqual([first]);
+    // The reader stores where it is: the page's endCursor, or the cursor of the last node it handled.
+    const stored = [
+      page.data?.changes.pageInfo.endCursor as string,
+      page.data?.changes.nodes[0]?.cursor as string,
+    ];
+    await write([{ id: late, at: new Date(t0 - 1_000).toISOString() }]);
+    // Resumed after the lag (a restart, a deploy): every record that will ever be stamped before `first` exists.
+    await new Promise((r) => setTimeout(r, LAG_MS + 500));
+    for (const after of stored) {
+      const got = await readOn(since, after);
+      expect(got).toContain(late);
+      expect(got).toContain(second);
+    }
+  }, 60_000);
 });

@@ -176,7 +176,7 @@ export type Change = {
   at: Scalars['String']['output'];
   /** The entity's properties before, as JSON; null when created. */
   before?: Maybe<Scalars['String']['output']>;
-  /** Opaque cursor for paging `changes`. */
+  /** Opaque cursor for paging `changes`: this change's place, or the commit horizon if it is younger (see `changes`). */
   cursor: Scalars['String']['output'];
   /** UNIT or RELATION. */
   entity: Scalars['String']['output'];
@@ -1323,7 +1323,7 @@ export const ProvisionKind = {
 export type ProvisionKind = typeof ProvisionKind[keyof typeof ProvisionKind];
 export type Query = {
   __typename?: 'Query';
-  /** Changes recorded since `since`, oldest first, paged: a date `yyyy-mm-dd` (from the start of that day in Vietnam, UTC+7) or an ISO date-time with an offset, e.g. `2025-07-01T08:00:00+07:00`. At least once near the end: the last page's endCursor never passes now − (WRITE_TIMEOUT_MS + 10 s), since a change stamped earlier may commit later; a reader polling with it gets the younger records again and skips the ids it has. */
+  /** Changes recorded since `since`, oldest first, paged: a date `yyyy-mm-dd` (from the start of that day in Vietnam, UTC+7) or an ISO date-time with an offset, e.g. `2025-07-01T08:00:00+07:00`. No cursor passes the commit horizon now − (WRITE_TIMEOUT_MS + 10 s), since a change stamped earlier may commit later: pages follow on exactly (`hasNextPage`) only through changes stamped before the horizon; the younger ones come on the last page only, at least once; endCursor and every change's `cursor` are at most the horizon. A reader resuming from any of them, however much later, misses nothing and gets the younger changes again: skip the ids you have. */
   changes: ChangeConnection;
   /** Every channel rule (quy định về kênh trình văn bản, quy chế phối hợp). */
   channelRules: Array<ChannelRule>;

@@ -1,12 +1,13 @@
 /** Mutations: thin — validate arguments, check the role, hand the change to the store. */
 import { assertCanWrite, shownActor } from "../../auth/principal.ts";
-import { commitLagMs, settledEnd } from "../../domain/change-feed.ts";
+import { commitLagMs, cutPage, feedHorizon, settledEnd } from "../../domain/change-feed.ts";
 import { intervalOrderText, isInOrder } from "../../domain/dates.ts";
 import { badInput } from "../../domain/errors.ts";
 import { UNIT_ID } from "../../domain/ids.ts";
 import { selfRelation, violationError } from "../../domain/invariants.ts";
 import { TEXT_RULES } from "../../domain/text-input.ts";
 import {
+  type ChangeRecord,
   changesOfEvents,
   changesSince,
   type EventRecord,
@@ -139,6 +140,12 @@ export async function eventResult(ctx: Context, operation: string, run: () => Pr
   return event;
 }
 
+/**
+ * The horizon a `changes` page was read under, by its records: their `cursor`s are cut at the same
+ * horizon as the page's end cursor (a record read by `history` or `Event.changes` is cut at now's).
+ */
+const pageHorizon = new WeakMap<ChangeRecord, number>();
+
 /** How many change records a scoped reader's feed reads at a time while it looks for ones it may see. */
 const FEED_SCAN = 500;
 
@@ -164,13 +171,15 @@ async function visibleChanges(ctx: Context, args: Parameters<typeof changesSince
   let read = 0;
   for (;;) {
     const first = Math.min(Math.max(args.first + 1, FEED_SCAN), budget - read);
-    const page = await changesSince(ctx.db, { since: args.since, after, first }, ctx.roundTrips);
+    const page = await changesSince(ctx.db, { ...args, after, first }, ctx.roundTrips);
     read += page.items.length;
     shown.push(...(await keepVisible(ctx, page.items, unitsNamedBy)));
     const last = page.items.at(-1);
+    // As for a page read whole: a next page only through records before the horizon.
     if (shown.length > args.first || !page.hasNextPage || !last)
-      return { items: shown.slice(0, args.first), hasNextPage: shown.length > args.first };
+      return cutPage(shown, args.first, args.horizonMs);
     after = { at: last.at, id: last.id };
+    // `last` lies before the horizon: the raw page had a next page (cutPage).
     if (read >= budget) return { items: shown, hasNextPage: true, resumeAt: after };
   }
 }
@@ -189,7 +198,14 @@ export const AuditResolvers: Resolvers = {
     // As `event(id)`: a record a scoped reader sees may belong to an event it may not see.
     event: (c, _, ctx) => visibleEvent(ctx, c.eventId),
     actor: (c, _, ctx) => shownActor(ctx.principal, c.actor),
-    cursor: (c) => encodeCursor({ at: c.at, id: c.id }),
+    // Never past the horizon (src/domain/change-feed.ts): a reader may resume from any record's cursor.
+    cursor: (c, _, ctx) =>
+      encodeCursor(
+        settledEnd(
+          { at: c.at, id: c.id },
+          pageHorizon.get(c) ?? feedHorizon(Date.now(), commitLagMs(ctx.config.WRITE_TIMEOUT_MS)),
+        ),
+      ),
   },
 };
 
@@ -204,23 +220,24 @@ export const MutationQueries: QueryResolvers = {
     const after = isSealed(args.after)
       ? openCursor(args.after, isChangeCursor, ctx.config)
       : decodeCursor(args.after, isChangeCursor);
+    // Taken before the read: a change stamped before the horizon has committed by then (src/domain/change-feed.ts).
+    const horizonMs = feedHorizon(Date.now(), commitLagMs(ctx.config.WRITE_TIMEOUT_MS));
     const page = await visibleChanges(ctx, {
       since,
       after,
       first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE),
+      horizonMs,
     });
+    for (const c of page.items) pageHorizon.set(c, horizonMs);
     const last = page.items.at(-1);
-    const reached = last ? { at: last.at, id: last.id } : after;
-    // The last page's cursor stops at the horizon: a change stamped before it may still commit (src/domain/change-feed.ts).
-    const end = page.hasNextPage
-      ? reached
-      : settledEnd(reached, Date.now(), commitLagMs(ctx.config.WRITE_TIMEOUT_MS));
+    // Every cursor stops at the horizon: a change stamped before it may still commit.
+    const end = settledEnd(last ? { at: last.at, id: last.id } : after, horizonMs);
     return {
       nodes: page.items,
       pageInfo: {
         hasNextPage: page.hasNextPage,
         endCursor: page.resumeAt
-          ? sealCursor(page.resumeAt, ctx.config)
+          ? sealCursor(settledEnd(page.resumeAt, horizonMs), ctx.config)
           : end && (last || end !== after)
             ? encodeCursor({ at: end.at, id: end.id })
             : null,
