@@ -386,9 +386,12 @@ export const mutations = {
   ) =>
     runChangeEvent(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.superiorId) {
-        // The locks hangUnder takes, taken first: their statement also answers the scope check.
+        const named = [{ argument: "input.superiorId", ids: [a.superiorId] }];
+        // Scope first (a read), so that an editor holds no lock outside it (review s14 H); then the
+        // locks hangUnder takes, whose statement also answers the scope check made again under them.
+        await s.authorize(named);
         await s.lockPlacement(a.unit.id, a.superiorId, a.effectiveOn);
-        await s.authorize([{ argument: "input.superiorId", ids: [a.superiorId] }]);
+        await s.authorize(named);
         await requireUnits(s, [a.superiorId], "input.superiorId", a.effectiveOn);
       } else s.mayCreateRoot();
       await createUnitNode(s, a.unit, "input.unit", a.effectiveOn, a.basis);
@@ -403,12 +406,15 @@ export const mutations = {
     a: { id: string; effectiveOn: string; basis: string[]; changes: Partial<NewUnit> },
   ) =>
     runChangeEvent(db, p, { kind: "UPDATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
-      await s.lock([a.id]);
-      await s.authorize([
+      const named = [
         { argument: "input.id", ids: [a.id] },
         { argument: "input.host", ids: [a.changes.host] },
         { argument: "input.seat", ids: [a.changes.seat] },
-      ]);
+      ];
+      // Scope first (a read), then again under the lock (review s14 H).
+      await s.authorize(named);
+      await s.lock([a.id]);
+      await s.authorize(named);
       // Its properties as they are: the unit is locked, so they hold until this change writes.
       const unit = (await requireUnits(s, [a.id], "input.id", a.effectiveOn)).get(a.id) as Row;
       if (a.changes.host) await requireUnits(s, [a.changes.host], "input.host");
@@ -436,8 +442,11 @@ export const mutations = {
       p,
       { kind: "CLOSE_UNIT", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
       async (s) => {
+        const named = [{ argument: "id", ids: [a.id], structural: true }];
+        // Scope first (a read), then again under the lock (review s14 H).
+        await s.authorize(named);
         await s.lock([a.id]);
-        await s.authorize([{ argument: "id", ids: [a.id], structural: true }]);
+        await s.authorize(named);
         await requireUnits(s, [a.id], "id", a.lastDay);
         await closeWithOrgans(s, a.id, a.lastDay, "id");
       },
@@ -455,11 +464,15 @@ export const mutations = {
           units: [a.unitId],
           message: `"${a.unitId}" cannot be its own superior`,
         });
-      await s.lockPlacement(a.unitId, a.superiorId, a.effectiveOn);
-      await s.authorize([
+      const named = [
         { argument: "unitId", ids: [a.unitId], structural: true },
         { argument: "superiorId", ids: [a.superiorId] },
-      ]);
+      ];
+      // Scope first (a read): the placement locks reach above and below the units it names, and an
+      // editor must hold none outside its scope while it waits to be refused (review s14 H).
+      await s.authorize(named);
+      await s.lockPlacement(a.unitId, a.superiorId, a.effectiveOn);
+      await s.authorize(named);
       // Both read at once (both are locked): moveUnder finds the unit's state already read.
       await s.unitStates([a.superiorId, a.unitId]);
       await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
@@ -487,23 +500,17 @@ export const mutations = {
       p,
       { kind: "ADD_RELATION", effectiveOn: a.validFrom, basis: a.basis, note: a.note },
       async (s) => {
+        // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
+        const named = [
+          { argument: "input.fromId", ids: [a.fromId], structural: isStructural(a.type), gains: true },
+          { argument: "input.toId", ids: [a.toId] },
+          { argument: "input.via", ids: a.via ?? [] },
+        ];
+        // Scope first (a read), then again under the locks (review s14 H).
+        await s.authorize(named, a.validFrom, a.validTo);
         if (isStructural(a.type)) await s.lockPlacement(a.fromId, a.toId, a.validFrom);
         else await s.lock([a.fromId, a.toId]);
-        // A new structural link from a unit changes its place in the hierarchy: not a scope root's.
-        await s.authorize(
-          [
-            {
-              argument: "input.fromId",
-              ids: [a.fromId],
-              structural: isStructural(a.type),
-              gains: true,
-            },
-            { argument: "input.toId", ids: [a.toId] },
-            { argument: "input.via", ids: a.via ?? [] },
-          ],
-          a.validFrom,
-          a.validTo,
-        );
+        await s.authorize(named, a.validFrom, a.validTo);
         await requireUnits(s, [a.fromId], "input.fromId");
         await requireUnits(s, [a.toId], "input.toId");
         if (a.via?.length) await requireUnits(s, a.via, "input.via");
@@ -530,20 +537,18 @@ export const mutations = {
     runChangeEvent(db, p, { kind: "END_RELATION", effectiveOn: a.lastDay, basis: a.basis }, async (s) => {
       const found = await relationById(s, a.relationId);
       if (!found) throw s.unknown("relation", "relationId", a.relationId);
+      // Both ends must be in scope; a structural link is its lower end's place in the hierarchy.
+      const named = (r: typeof found) => [
+        { argument: "relationId", ids: [r.from], label: `"${r.id}"`, structural: isStructural(r.type) },
+        { argument: "relationId", ids: [r.to], label: `"${r.id}"` },
+      ];
+      // Scope first (a read): no lock outside the editor's scope (review s14 H).
+      await s.authorize(named(found));
       // Read again once its ends are locked: a concurrent change may have ended it meanwhile.
       await s.lock([found.from, found.to]);
       const rel = await relationById(s, a.relationId);
       if (!rel) throw s.unknown("relation", "relationId", a.relationId);
-      // Both ends must be in scope; a structural link is its lower end's place in the hierarchy.
-      await s.authorize([
-        {
-          argument: "relationId",
-          ids: [rel.from],
-          label: `"${rel.id}"`,
-          structural: isStructural(rel.type),
-        },
-        { argument: "relationId", ids: [rel.to], label: `"${rel.id}"` },
-      ]);
+      await s.authorize(named(rel));
       if (!isInOrder({ validFrom: rel.validFrom, validTo: a.lastDay }))
         throw changeViolationError(
           {

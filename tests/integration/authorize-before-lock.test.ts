@@ -109,3 +109,75 @@ describe("restructurings authorize before they lock", () => {
     });
   });
 });
+
+describe("one-unit mutations authorize before they lock (review s14 H)", () => {
+  const ON = "2025-01-01";
+  const B = `basis: ["dieu-le-dang-whole"]`;
+  /** Each names `p.other` (outside the editor's scope `p.huyen`) where a lock would be taken. */
+  const cases: [name: string, query: (p: ProvinceIds) => string, argument: string][] = [
+    [
+      "setSuperior: an outside unit moved under an inside one",
+      (p) =>
+        `mutation { setSuperior(unitId: "${p.other}", superiorId: "${p.xa}", effectiveOn: "${ON}", ${B}) { id } }`,
+      "unitId",
+    ],
+    [
+      "createUnit: under an outside superior",
+      (p) =>
+        `mutation { createUnit(input: { unit: { id: "abl-new-cell", name: "abl-new-cell", kind: DISTRICT_COMMITTEE }, superiorId: "${p.other}", effectiveOn: "${ON}", ${B} }) { id } }`,
+      "input.superiorId",
+    ],
+    [
+      "updateUnit: an outside unit renamed",
+      (p) =>
+        `mutation { updateUnit(input: { id: "${p.other}", name: "abl-renamed", effectiveOn: "${ON}", ${B} }) { id } }`,
+      "input.id",
+    ],
+    [
+      "closeUnit: an outside unit closed",
+      (p) => `mutation { closeUnit(id: "${p.other}", lastDay: "${ON}", ${B}) { id } }`,
+      "id",
+    ],
+    [
+      "addRelation: a report to an outside unit",
+      (p) =>
+        `mutation { addRelation(input: { type: REPORTS_TO, fromId: "${p.xa}", toId: "${p.other}", validFrom: "${ON}", frequencies: [QUARTERLY], ${B} }) { id } }`,
+      "input.toId",
+    ],
+    [
+      "addRelation: an inside unit made PART_OF an outside one",
+      (p) =>
+        `mutation { addRelation(input: { type: PART_OF, fromId: "${p.xa2}", toId: "${p.other}", validFrom: "${ON}", ${B} }) { id } }`,
+      "input.toId",
+    ],
+  ];
+
+  for (const [name, query, argument] of cases)
+    it(`${name}: refused at once while another change holds the outside unit's lock`, async () => {
+      const p = await province();
+      const editor = await token("editor", [p.huyen]);
+      const res = await whileLocked(p.other, () => gqlAs(server, editor, query(p)));
+      expect(refusal(res)).toMatchObject({ code: "FORBIDDEN", rule: "EDITOR_SCOPE", argument });
+    });
+
+  it("endRelation: a relation with an outside end, refused at once while that end is held", async () => {
+    const p = await province();
+    const added = await gqlAs<{ addRelation: { changes: { entity: string; entityId: string }[] } }>(
+      setup,
+      admin,
+      `mutation { addRelation(input: { type: REPORTS_TO, fromId: "${p.huyen2}", toId: "${p.other}", validFrom: "2024-01-01", frequencies: [QUARTERLY], ${B} }) { changes { entity entityId } } }`,
+    );
+    expect(added.errors).toBeUndefined();
+    const relationId = added.data?.addRelation.changes.find((c) => c.entity === "RELATION")?.entityId;
+    expect(relationId).toBeTruthy();
+    const editor = await token("editor", [p.tinh]);
+    const res = await whileLocked(p.other, () =>
+      gqlAs(
+        server,
+        editor,
+        `mutation { endRelation(relationId: "${relationId}", lastDay: "${ON}", ${B}) { id } }`,
+      ),
+    );
+    expect(refusal(res)).toMatchObject({ code: "FORBIDDEN", rule: "EDITOR_SCOPE", argument: "relationId" });
+  });
+});
