@@ -528,6 +528,9 @@ export function planBasis(plan: ImportPlan): string[] {
 }
 
 /** The units the plan names, by the column they come from, for the change session's scope check. */
+/** The argument a refusal about the units a file names (its rows' ids) names: the id column's header. */
+export const ID_COLUMN = header("id");
+
 export function namedUnits(plan: ImportPlan): Named[] {
   const id = header("id");
   const sup = header("superiorId");

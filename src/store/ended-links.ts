@@ -6,7 +6,8 @@
  * change) does not see. A closure also ends every other relation of the units it closes (none may
  * outlive its ends): the unit at the far end loses it — a report it receives, an inspection it
  * makes — as it would by endRelation, which needs both ends in scope; so it must be the editor's
- * too. Shared by src/store/mutation-repository.ts and src/store/batch-changes.ts.
+ * too. Shared by src/store/mutation-repository.ts, src/store/batch-changes.ts and the registry import
+ * (src/store/registry-repository.ts).
  */
 import type { Named } from "../auth/scope.ts";
 import { isStructural } from "../domain/relation-types.ts";
@@ -22,7 +23,7 @@ import type { RelationRecord } from "./records.ts";
  */
 export async function authorizeEndedLinks(
   s: ChangeSession,
-  ending: readonly RelationRecord[],
+  ending: readonly Pick<RelationRecord, "type" | "from" | "to">[],
   checked: ReadonlySet<string>,
   argumentOf: (unitId: string) => string,
 ): Promise<void> {

@@ -13,6 +13,7 @@ import { STRUCTURAL_TYPES, structuralType } from "../domain/relation-types.ts";
 import type { RegistryRelation, RegistryUnit } from "../registry/layout.ts";
 import {
   type ExistingUnit,
+  ID_COLUMN,
   type ImportPlan,
   type NewEdge,
   newStructuralEdges,
@@ -22,6 +23,7 @@ import { lockPlacements } from "./batch-changes.ts";
 import type { ChangeSession } from "./change-session.ts";
 import { attributeOn, STRUCTURE, unitAssignments } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter, Row, TransactionRunner } from "./database.ts";
+import { authorizeEndedLinks } from "./ended-links.ts";
 import { EXPORT_PAGE } from "./export-repository.ts";
 import { subtreeMembership } from "./invariant-checks.ts";
 
@@ -217,6 +219,11 @@ async function relationsToEnd(tx: TransactionRunner, plan: ImportPlan): Promise<
  */
 export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapshot: Snapshot): Promise<void> {
   const ended = await relationsToEnd(s.tx, plan);
+  // The far end of every relation a move or a closure ends must be the editor's too, as for
+  // moveUnits and closeUnit(s) (ended-links.ts): the file's rows are scope-checked, the units at
+  // the other end of what they end were not (review s14 K).
+  const named = new Set([...plan.move.map((m) => m.id), ...plan.close.map((c) => c.id)]);
+  await authorizeEndedLinks(s, ended, named, () => ID_COLUMN);
   const edges = newStructuralEdges(plan, snapshot);
   // Each new link's placement locks (src/store/write-locks.ts), so that no concurrent change closes a cycle with it.
   for (const from of new Set(edges.map((e) => e.validFrom)))

@@ -242,6 +242,39 @@ describe("registry import", () => {
     expect((await upload(file, { bearer: viewer })).status).toBe(403);
   });
 
+  it("refuses an editor's closure that would end a relation with a unit outside its scope, as closeUnit does (review s14 K)", async () => {
+    const x = `${P}k-x`;
+    const outside = `${P}k-outside`;
+    await create(server, admin, { id: x, kind: "BASIC_PARTY_COMMITTEE" }, `${P}tinh-uy`);
+    await create(server, admin, { id: outside, kind: "STATE_AGENCY" }, null);
+    const added = await gqlAs(
+      server,
+      admin,
+      `mutation { addRelation(input: { type: REPORTS_TO, fromId: "${x}", toId: "${outside}", validFrom: "2025-09-01", frequencies: [QUARTERLY], basis: ["${BASIS[0]}"] }) { id } }`,
+    );
+    expect(added.errors).toBeUndefined();
+    const editor = await token("editor", [`${P}tinh-uy`], "bien-tap-tinh");
+    const refused = await gqlAs(
+      server,
+      editor,
+      `mutation { closeUnit(id: "${x}", lastDay: "2026-03-31", basis: ["${BASIS[0]}"]) { id } }`,
+    );
+    expect(refused.errors?.[0]?.extensions?.rule).toBe("EDITOR_SCOPE");
+    const file = csv(`${x},,${x},BASIC_PARTY_COMMITTEE,,,2026-03-31,${BASIS[0]}`);
+    const { status, body } = await upload(file, { bearer: editor, dryRun: false, on: LATER });
+    expect({ status, code: body.error?.code, rule: body.error?.rule }).toEqual({
+      status: 403,
+      code: "FORBIDDEN",
+      rule: "EDITOR_SCOPE",
+    });
+    const [row] = await server.db.read(
+      `MATCH (u:Unit {id: $x})-[r:REPORTS_TO]->(:Unit {id: $o})
+       RETURN r.validTo IS NULL AS relationOpen, u.validTo IS NULL AS unitOpen`,
+      { x, o: outside },
+    );
+    expect(row).toEqual({ relationOpen: true, unitOpen: true });
+  });
+
   it("answers a wrong encoding, a malformed workbook, a huge file and a wrong method clearly", async () => {
     const latin1 = new Uint8Array([
       ...new TextEncoder().encode(`${HEADER}\r\n${P}x,,`),
