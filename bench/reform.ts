@@ -1,6 +1,6 @@
 /**
  * The 2025 reform replayed nationally (issue 16, item 5):
- * `npx tsx bench/reform.ts --scale 1 [--seed 42] [--concurrency 8] [--sample 1000]
+ * `npx tsx bench/reform.ts --scale 1 [--seed 42] [--concurrency N] [--sample 1000]
  *  [--reference .data-reform/ref-1] [--record] [--replay-only] [--cut-only] [--compiled]`.
  * `--compiled` runs our server as `npm start` does (npm run build, node dist/main.js) instead of
  * under tsx, whose loader and source maps cost memory and time production does not pay.
@@ -56,7 +56,9 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "42" },
     data: { type: "string", default: ".data-reform" },
     reference: { type: "string" },
-    concurrency: { type: "string", default: "8" },
+    // As many mutations at once as the machine has cores: on 2 cores, 4 at once cost Neo4j 40 % more
+    // CPU than 2 (lock contention) and the replay 23 % more time (bench/RESULTS.md, session 15).
+    concurrency: { type: "string", default: String(os.availableParallelism()) },
     sample: { type: "string", default: "1000" },
     "bolt-port": { type: "string", default: "7821" },
     port: { type: "string", default: "4221" },

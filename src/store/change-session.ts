@@ -621,8 +621,10 @@ async function openEvent(
  * One round's Change records, linked to the Event and to every unit they touched, and the Event's
  * AFFECTED links to `fresh` (the round's units no earlier round linked: once per distinct unit —
  * a MERGE per change and unit searched the Event's growing links again for each, quadratic in a
- * large import). A Change is new, so its CHANGED links are created, not merged. Answers the ids
- * of `fresh` that name a unit.
+ * large import). A Change is new, so its CHANGED links are created, not merged. Each unit the
+ * round names is looked up once — a relation's change names its two ends, which the round's unit
+ * changes name again (the replay's index seeks, issue 16 item 5) — and the lists travel in one
+ * map parameter, planned once whatever their sizes. Answers the ids of `fresh` that name a unit.
  */
 async function recordAudit(
   tx: TransactionRunner,
@@ -631,26 +633,41 @@ async function recordAudit(
   changes: Row[],
   fresh: string[],
 ): Promise<string[]> {
+  // The changes and `fresh` point into `ids` by position.
+  const ids = [...new Set(changes.flatMap((c) => c.unitIds as string[]))];
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const at = (list: string[]) => list.map((id) => position.get(id) as number);
   const rows = await tx.run(
     `MATCH (e:Event {id: $eventId})
-     CALL (e) {
-       UNWIND $changes AS c
+     CALL () {
+       UNWIND $in.ids AS id
+       OPTIONAL MATCH (u:Unit {id: id})
+       RETURN collect([u]) AS units
+     }
+     CALL (e, units) {
+       UNWIND $in.changes AS c
        CREATE (ch:Change {id: c.id, eventId: $eventId, at: e.recordedAt, actor: $actor, entity: c.entity,
                           entityId: c.entityId, operation: c.operation, before: c.before, after: c.after, unitIds: c.unitIds})
        CREATE (ch)-[:IN_EVENT]->(e)
-       WITH ch, c
-       UNWIND c.unitIds AS uid
-       MATCH (u:Unit {id: uid})
+       WITH ch, c, units
+       UNWIND c.at AS i
+       WITH ch, units[i][0] AS u
+       WHERE u IS NOT NULL
        CREATE (ch)-[:CHANGED]->(u)
      }
-     CALL (e) {
-       UNWIND $fresh AS uid
-       MATCH (u:Unit {id: uid})
+     CALL (e, units) {
+       UNWIND $in.fresh AS i
+       WITH units[i][0] AS u
+       WHERE u IS NOT NULL
        CREATE (e)-[:AFFECTED]->(u)
        RETURN collect(u.id) AS linked
      }
      RETURN linked`,
-    { eventId, actor: principal.subject, changes, fresh },
+    {
+      eventId,
+      actor: principal.subject,
+      in: { ids, changes: changes.map((c) => ({ ...c, at: at(c.unitIds as string[]) })), fresh: at(fresh) },
+    },
   );
   return (rows[0]?.linked as string[] | undefined) ?? [];
 }

@@ -31,7 +31,7 @@ function counting(db: Database): { db: Database; rounds: number[] } {
       work({
         run: (cypher: string, params?: Row) => {
           if (cypher.includes("CREATE (ch:Change"))
-            rounds.push((params?.changes as unknown[] | undefined)?.length ?? 0);
+            rounds.push(((params?.in as Row | undefined)?.changes as unknown[] | undefined)?.length ?? 0);
           return tx.run(cypher, params);
         },
       }),
