@@ -633,15 +633,17 @@ async function recordAudit(
   changes: Row[],
   fresh: string[],
 ): Promise<string[]> {
-  // The changes and `fresh` point into `ids` by position.
+  // The changes and `fresh` point into `ids` by position (`units`: [unit] or [null] at each, in order).
   const ids = [...new Set(changes.flatMap((c) => c.unitIds as string[]))];
   const position = new Map(ids.map((id, i) => [id, i]));
   const at = (list: string[]) => list.map((id) => position.get(id) as number);
   const rows = await tx.run(
     `MATCH (e:Event {id: $eventId})
      CALL () {
-       UNWIND $in.ids AS id
+       UNWIND range(0, size($in.ids) - 1) AS i
+       WITH i, $in.ids[i] AS id
        OPTIONAL MATCH (u:Unit {id: id})
+       WITH i, u ORDER BY i
        RETURN collect([u]) AS units
      }
      CALL (e, units) {
