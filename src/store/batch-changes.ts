@@ -23,6 +23,7 @@ import type { Row } from "./database.ts";
 import { authorizeEndedLinks } from "./ended-links.ts";
 import { earlier, type NewUnit, PART_OF_ON_LAST_DAY } from "./mutation-repository.ts";
 import type { RelationRecord } from "./records.ts";
+import { lockRound } from "./write-locks.ts";
 
 /** A unit a change names, with the argument that names it (for errors), e.g. `input.moves[3].unitId`. */
 export interface Named {
@@ -124,7 +125,8 @@ export async function lockPlacements(
   );
   const locked = new Set<string>();
   let ids = units;
-  for (let round = 0; round < 10 && !ids.every((id) => locked.has(id)); round++) {
+  for (let round = 0; !ids.every((id) => locked.has(id)); round++) {
+    lockRound(round);
     await s.lock(ids);
     for (const id of ids) locked.add(id);
     const rows = await s.tx.run(

@@ -36,6 +36,7 @@ import {
   holdUnits,
   type Locked,
   lockPlacement,
+  lockRound,
   lockUnits,
   placementLocks,
   type ScopeAsk,
@@ -246,8 +247,8 @@ function openSession(
       if (!placed) return lockOnce(tx, before, [unitId, superiorId], ask(principal, event, before));
       noteLocked(before, placed.wanted, placed);
       let ids = placed.again;
-      for (let round = 0; round < 10; round++) {
-        if (ids.every((id) => before.locked.has(id))) break;
+      for (let round = 0; !ids.every((id) => before.locked.has(id)); round++) {
+        lockRound(round);
         await lockOnce(tx, before, ids, ask(principal, event, before));
         ids = await placementLocks(tx, unitId, superiorId, from);
       }
@@ -399,11 +400,12 @@ async function lockChains(tx: TransactionRunner, before: Before): Promise<void> 
   const held = new Set<string>();
   for (const [from, superiors] of before.chains) {
     const committed = [...superiors].filter((id) => !isNew(before, id));
-    for (let round = 0; round < 10; round++) {
+    for (let round = 0; ; round++) {
       const fresh = (await chainsAbove(tx, committed, from)).filter(
         (id) => !before.locked.has(id) && !held.has(id),
       );
       if (fresh.length === 0) break;
+      lockRound(round);
       await holdUnits(tx, fresh);
       for (const id of fresh) held.add(id);
     }

@@ -387,7 +387,8 @@ export class Database {
           if (done !== null) return done;
           // It did not commit: retried as any connection failure.
         } else {
-          if (!isRetryableError(e) || isTimeout(e)) throw mapError(e, budget);
+          if (!(isRetryableError(e) || e instanceof LocksUnsettledError) || isTimeout(e))
+            throw mapError(e, budget);
           if (isConnectionFailure(e) && !(await this.health.probe())) throw connectionError(e);
         }
         const deadlock = isDeadlock(e);
@@ -567,6 +568,12 @@ export function toPlain(value: unknown): unknown {
 
 function mapError(e: unknown, budget?: TimeBudget): unknown {
   if (e instanceof DomainError || e instanceof DatabaseConnectionError) return e;
+  // Still unsettled once the retries' time is spent: the client's to retry, as a deadlock is.
+  if (e instanceof LocksUnsettledError)
+    return new DatabaseBusyError(
+      "DEADLOCK",
+      "The units this change must lock kept changing under other changes, and it was rolled back; nothing was written, retry it",
+    );
   if (e instanceof Neo4jError) {
     // Neo4j stopped the transaction at the timeout its request's budget gave it.
     if (budget && /TransactionTimedOut/.test(e.code))
@@ -599,8 +606,12 @@ function isConnectionFailure(e: unknown): boolean {
   return e instanceof Neo4jError && (e.code === "ServiceUnavailable" || e.code === "SessionExpired");
 }
 
+/** Neo4j's deadlock, or lock rounds that did not settle: retried after a short randomised wait. */
 function isDeadlock(e: unknown): boolean {
-  return e instanceof Neo4jError && e.code === "Neo.TransientError.Transaction.DeadlockDetected";
+  return (
+    (e instanceof Neo4jError && e.code === "Neo.TransientError.Transaction.DeadlockDetected") ||
+    e instanceof LocksUnsettledError
+  );
 }
 
 /** Neo4j ended the transaction because it ran past its timeout (possibly while waiting for a lock). */
@@ -624,6 +635,16 @@ export class DatabaseBusyError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Thrown by a change whose "lock, read again" rounds did not settle within MAX_LOCK_ROUNDS
+ * (src/store/write-locks.ts): other changes kept moving what it must lock, and going on without
+ * those locks would let its invariant checks miss them (review s14 F). Its transaction is rolled
+ * back and retried as a deadlock is; past NEO4J_MAX_RETRY_MS the client is told DEADLOCK.
+ */
+export class LocksUnsettledError extends Error {
+  override name = "LocksUnsettledError";
 }
 
 /** A COMMIT whose answer was lost with its connection: the transaction may have committed or not. */

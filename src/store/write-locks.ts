@@ -75,7 +75,7 @@
  */
 import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { STRUCTURE } from "./cypher-fragments.ts";
-import type { Row, TransactionRunner } from "./database.ts";
+import { LocksUnsettledError, type Row, type TransactionRunner } from "./database.ts";
 import {
   type ChangeSpan,
   IN_FORCE_MEMBERSHIP,
@@ -84,6 +84,20 @@ import {
   inForceOf,
   membershipParams,
 } from "./scope-membership.ts";
+
+/**
+ * How many rounds of "lock, read again" a change takes to hold what it must (a move committed
+ * between a read and its lock may have put other units in the way) before it gives up. Going on
+ * without the locks still missing would let its checks miss a concurrent move (the cycle argument
+ * above), so it is rolled back and retried whole instead (review s14 F).
+ */
+export const MAX_LOCK_ROUNDS = 10;
+
+/** Refuses round `round` (from 0) of a lock loop once MAX_LOCK_ROUNDS have been taken. */
+export function lockRound(round: number): void {
+  if (round >= MAX_LOCK_ROUNDS)
+    throw new LocksUnsettledError(`what the change must lock still moved after ${MAX_LOCK_ROUNDS} rounds`);
+}
 
 /**
  * What a lock statement answers of the units it locked: their properties, by unit id; and, when
