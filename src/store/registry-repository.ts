@@ -218,6 +218,12 @@ async function relationsToEnd(tx: TransactionRunner, plan: ImportPlan): Promise<
  * UNWIND statement. runChange then checks the invariants and records the Event and Changes.
  */
 export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapshot: Snapshot): Promise<void> {
+  // The units the file moves or closes are locked before what they end is read (review s14 I):
+  // the plan read the graph without locks, and a unit hung under one of them, or a move of one,
+  // committed since would otherwise be missed — its link ended with the closure, left open with
+  // the move. Once locked, a change hanging a unit under one waits for this one.
+  await s.touchUnits([...plan.move.map((m) => m.id), ...plan.close.map((c) => c.id)]);
+  await refuseOrphans(s.tx, plan);
   const ended = await relationsToEnd(s.tx, plan);
   // The far end of every relation a move or a closure ends must be the editor's too, as for
   // moveUnits and closeUnit(s) (ended-links.ts): the file's rows are scope-checked, the units at
@@ -259,6 +265,40 @@ export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapsh
   await s.tx.run("UNWIND $closes AS c MATCH (u:Unit {id: c.id}) SET u.validTo = date(c.lastDay)", {
     closes: plan.close.map((c) => ({ id: c.id, lastDay: c.lastDay })),
   });
+}
+
+/**
+ * NO_ORPHANS (CONFLICT, naming the file), read under the locks: a unit the file closes keeps
+ * nothing under it after its last day but what the file closes by then or moves away. The plan
+ * checks the same on its unlocked read (src/registry/plan.ts); this catches a unit hung there by a
+ * change that committed after that read, as closeUnits does (src/store/batch-changes.ts).
+ */
+async function refuseOrphans(tx: TransactionRunner, plan: ImportPlan): Promise<void> {
+  const [left] = await tx.run(
+    `UNWIND $closes AS c
+     MATCH (x:Unit)-[r:${STRUCTURE}]->(:Unit {id: c.id})
+     WHERE (r.validTo IS NULL OR r.validTo > date(c.lastDay)) AND NOT x.id IN $moved
+       AND NOT coalesce($closedBy[x.id] <= c.lastDay, false)
+     RETURN c.id AS unit, c.lastDay AS lastDay, collect(x.id)[..5] AS under LIMIT 1`,
+    {
+      closes: plan.close.map((c) => ({ id: c.id, lastDay: c.lastDay })),
+      moved: plan.move.map((m) => m.id),
+      closedBy: Object.fromEntries(plan.close.map((c) => [c.id, c.lastDay])),
+    },
+  );
+  if (left)
+    throw changeViolationError(
+      {
+        rule: "NO_ORPHANS",
+        units: [String(left.unit), ...(left.under as string[])],
+        message: `"${left.unit}" would still have units under it after ${left.lastDay} (${(
+          left.under as string[]
+        )
+          .map((x) => `"${x}"`)
+          .join(", ")}), hung there since the file was checked; move or close them in the file too`,
+      },
+      "file",
+    );
 }
 
 /**

@@ -8,6 +8,10 @@
 import net from "node:net";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../src/auth/principal.ts";
+import { DomainError } from "../../src/domain/errors.ts";
+import { importRegistry } from "../../src/registry/import-service.ts";
+import type { Database, Row, TransactionRunner } from "../../src/store/database.ts";
 import { BASIS, create, fileSandbox, gqlAs, token } from "./helpers/sandbox.ts";
 
 const P = "rgi-";
@@ -273,6 +277,52 @@ describe("registry import", () => {
       { x, o: outside },
     );
     expect(row).toEqual({ relationOpen: true, unitOpen: true });
+  });
+
+  it("refuses a closure, under its locks, of a unit a change committed after the plan's read hung a unit under (review s14 I)", async () => {
+    const closing = `${P}i-xa`;
+    const late = `${P}i-chi-bo-late`;
+    await create(server, admin, { id: closing, kind: "COMMUNE_COMMITTEE" }, `${P}tinh-uy`, "2025-07-01");
+    // The import's transaction reads its snapshot; a createUnit under the unit it closes commits
+    // just after (before the import takes any lock), as a concurrent editor's would.
+    let hung = false;
+    const db = Object.create(server.db) as Database;
+    db.boundedWriteTransaction = (work, committed) =>
+      server.db.boundedWriteTransaction(
+        (tx: TransactionRunner) =>
+          work({
+            run: async (cypher: string, params?: Row) => {
+              const rows = await tx.run(cypher, params);
+              if (!hung && cypher.includes("UNWIND $refs AS ref")) {
+                hung = true;
+                await create(server, admin, { id: late, kind: "BASIC_PARTY_CELL" }, closing, "2025-08-01");
+              }
+              return rows;
+            },
+          }),
+        committed,
+      );
+    const ADMIN: Principal = { role: "admin", subject: "admin-tester", scopes: [] };
+    const file = csv(`${closing},,${closing},COMMUNE_COMMITTEE,,${P}tinh-uy,2026-03-31,${BASIS[0]}`);
+    const failure = await importRegistry(db, ADMIN, new TextEncoder().encode(`\uFEFF${file}`), {
+      effectiveOn: LATER,
+      dates: { min: "1930-01-01", max: "2100-01-01" },
+      dryRun: false,
+      maxRows: 100,
+    }).catch((e: unknown) => e);
+    expect(hung).toBe(true);
+    expect(failure).toBeInstanceOf(DomainError);
+    expect({ ...(failure as DomainError).details, code: (failure as DomainError).code }).toMatchObject({
+      code: "CONFLICT",
+      rule: "NO_ORPHANS",
+      argument: "file",
+    });
+    const [row] = await server.db.read(
+      `MATCH (c:Unit {id: $late})-[r:SUBORDINATE_TO]->(u:Unit {id: $closing})
+       RETURN r.validTo IS NULL AS linkOpen, u.validTo IS NULL AS unitOpen`,
+      { late, closing },
+    );
+    expect(row).toEqual({ linkOpen: true, unitOpen: true });
   });
 
   it("answers a wrong encoding, a malformed workbook, a huge file and a wrong method clearly", async () => {
