@@ -51,6 +51,23 @@ export async function eventIn(tx: TransactionRunner, id: string): Promise<EventR
   return (row?.e as EventRecord | undefined) ?? null;
 }
 
+/**
+ * The event `id` as recorded once the transaction that records it has ended: the read-back after a
+ * COMMIT lost with its connection (src/store/database.ts), which may still be committing on the
+ * server — read at once, its event would be missing and the change sent again (review s14 E).
+ * MERGE on the event's unique id waits for the index entry the change's CREATE holds until it
+ * commits or rolls back; the placeholder it makes when the change rolled back goes in the same
+ * statement. Null if the change did not commit.
+ */
+export async function eventOnceEnded(tx: TransactionRunner, id: string): Promise<EventRecord | null> {
+  await tx.run(
+    `MERGE (e:Event {id: $id}) ON CREATE SET e.readBackPlaceholder = true
+     WITH e WHERE e.readBackPlaceholder DELETE e`,
+    { id },
+  );
+  return eventIn(tx, id);
+}
+
 export async function changesOfEvents(
   db: Database,
   ids: readonly string[],

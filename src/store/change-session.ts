@@ -20,7 +20,7 @@ import { assertMayCreateRoot, assertScope, idsOf, type Named, unknownId } from "
 import { previousDay } from "../domain/dates.ts";
 import { DomainError } from "../domain/errors.ts";
 import { firstViolation, type Violation, violationError } from "../domain/invariants.ts";
-import { type EventRecord, eventIn } from "./change-repository.ts";
+import { type EventRecord, eventOnceEnded } from "./change-repository.ts";
 import type { Database, Row, TransactionRunner } from "./database.ts";
 import { BUMP_VERSION_STRIPE, versionStripe } from "./graph-version.ts";
 import { type ChangedParts, checkInvariants } from "./invariant-checks.ts";
@@ -185,7 +185,7 @@ export async function runChangeEvent(
       return recordChanges(tx, principal, event, eventId, before);
     },
     // The connection lost during COMMIT: whether it committed is read back (src/store/database.ts).
-    (tx) => eventIn(tx, eventId),
+    (tx) => eventOnceEnded(tx, eventId),
   );
 }
 

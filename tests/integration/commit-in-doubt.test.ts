@@ -10,6 +10,7 @@
 import { Neo4jError, Transaction } from "neo4j-driver";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Principal } from "../../src/auth/principal.ts";
+import { eventOnceEnded } from "../../src/store/change-repository.ts";
 import { restructurings } from "../../src/store/restructuring-repository.ts";
 import { CREATE, createVariables, fileSandbox, token } from "./helpers/sandbox.ts";
 
@@ -109,6 +110,38 @@ describe("a change whose COMMIT loses its connection", () => {
     const event = await createOne(id);
     expect(event).toMatch(/^evt-/);
     expect(await held(id)).toEqual({ units: 1, events: 1 });
+  });
+
+  it("is read back only once the change's transaction has ended: a commit still under way is waited for, not missed (review s14 E)", async () => {
+    // A change's transaction that has recorded its event and not yet ended, as the server may
+    // still be committing one whose COMMIT lost its connection.
+    const outcome = async (end: "commit" | "rollback") => {
+      const id = `evt-${P}in-flight-${end}`;
+      const session = server.db.driver.session();
+      const change = session.beginTransaction();
+      await change.run("CREATE (e:Event {id: $id, kind: 'CREATE_UNIT', actor: 'admin-tester', basis: []})", {
+        id,
+      });
+      let read = false;
+      const readBack = server.db
+        .boundedWriteTransaction((tx) => eventOnceEnded(tx, id))
+        .finally(() => {
+          read = true;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const waited = !read;
+      await (end === "commit" ? change.commit() : change.rollback());
+      await session.close();
+      const event = await readBack;
+      const [row] = await server.db.write(
+        "MATCH (e:Event {id: $id}) WITH count(e) AS n, collect(e) AS es FOREACH (e IN es | DELETE e) RETURN n",
+        { id },
+      );
+      return { waited, found: event?.id ?? null, events: Number(row?.n) };
+    };
+    expect(await outcome("commit")).toEqual({ waited: true, found: `evt-${P}in-flight-commit`, events: 1 });
+    // Rolled back: none, and the read-back leaves nothing behind.
+    expect(await outcome("rollback")).toEqual({ waited: true, found: null, events: 0 });
   });
 
   it("a write that cannot tell whether it committed is not retried: SERVICE_UNAVAILABLE says it may have been written", async () => {
