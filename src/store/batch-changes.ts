@@ -9,7 +9,7 @@
 import { previousDay } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { relationId } from "../domain/ids.ts";
-import { changeViolationError } from "../domain/invariants.ts";
+import { changeViolationError, MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { unitProperties } from "../domain/records.ts";
 import {
   isStructural,
@@ -512,7 +512,7 @@ export async function unitsEnding(
         `UNWIND $roots AS rid
          MATCH (x:Unit) (()-[r:${STRUCTURE}]->(:Unit)
                          WHERE (r.validFrom IS NULL OR r.validFrom <= date($lastDay))
-                           AND (r.validTo IS NULL OR r.validTo > date($lastDay))){1,40} (:Unit {id: rid})
+                           AND (r.validTo IS NULL OR r.validTo > date($lastDay))){1,${MAX_STRUCTURE_DEPTH}} (:Unit {id: rid})
          WHERE (x.validTo IS NULL OR x.validTo > date($lastDay)) AND NOT x.id IN $roots
          WITH DISTINCT x.id AS id
          RETURN id ${cap === null ? "" : "LIMIT $cap"}`,

@@ -5,6 +5,7 @@
  * neighbourhoods. Each is one query; the results carry the units and citations they
  * mention so that the request's loaders can be primed instead of asked again.
  */
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { RELATION_TYPE_NAMES } from "../domain/relation-types.ts";
 import { active, attributeOn, basisOf, citationsOf, STRUCTURE, unitsOf } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
@@ -349,7 +350,7 @@ export interface Chain {
 const REPORTING_CHAIN = (withReferences: boolean) => `OPTIONAL MATCH (u:Unit {id: $id})
   WITH u, date($asOf) AS d
   CALL (u, d) {
-    OPTIONAL MATCH path = (u) (()-[r:${STRUCTURE}]->(n:Unit) WHERE ${active("r")} AND ${active("n")}){0,40} (top:Unit)
+    OPTIONAL MATCH path = (u) (()-[r:${STRUCTURE}]->(n:Unit) WHERE ${active("r")} AND ${active("n")}){0,${MAX_STRUCTURE_DEPTH}} (top:Unit)
     WHERE NOT EXISTS { MATCH (top)-[r2:${STRUCTURE}]->(t2:Unit) WHERE ${active("r2")} AND ${active("t2")} }
     RETURN path ORDER BY length(path) DESC LIMIT 1
   }

@@ -17,6 +17,7 @@
 import type { Principal } from "../auth/principal.ts";
 import type { CalendarEntryType } from "../domain/calendar.ts";
 import { DomainError } from "../domain/errors.ts";
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import type { ReminderFormat } from "../reminders/message.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter, TransactionRunner } from "./database.ts";
@@ -262,7 +263,7 @@ export async function subtreeUnitIds(
   const rows = await db.read(
     `MATCH (r:Unit {id: $root})
      RETURN [r.id] + COLLECT {
-       MATCH (u:Unit)-[rels:${STRUCTURE}]->{1,40}(r)
+       MATCH (u:Unit)-[rels:${STRUCTURE}]->{1,${MAX_STRUCTURE_DEPTH}}(r)
        WHERE ${active("u", "date($on)")} AND all(x IN rels WHERE ${active("x", "date($on)")})
        WITH DISTINCT u.id AS id ORDER BY id LIMIT $limit
        RETURN id

@@ -1,3 +1,4 @@
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { holdTogether, inSubtreeOnSomeDay, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 
@@ -24,7 +25,7 @@ export async function graphStats(
          CALL { MATCH (:Unit)-[r]->(:Unit) RETURN count(r) AS relations }
          ${PUBLIC_COUNTS}`
       : `CALL {
-           OPTIONAL MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,40}(root:Unit) WHERE root.id IN $scopes AND ${holdTogether("rels")}
+           OPTIONAL MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_STRUCTURE_DEPTH}}(root:Unit) WHERE root.id IN $scopes AND ${holdTogether("rels")}
            WITH collect(DISTINCT x.id) AS inside
            MATCH (u:Unit) WHERE u.id IN inside OR u.host IN inside
            RETURN collect(u.id) AS visible
