@@ -5,6 +5,7 @@
  * relationship types come from our own lists.
  */
 import type { Principal } from "../auth/principal.ts";
+import type { Named } from "../auth/scope.ts";
 import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
 import { isInOrder, previousDay } from "../domain/dates.ts";
 import { DomainError, notFound, quotedIds } from "../domain/errors.ts";
@@ -378,6 +379,24 @@ const DATED_DATE_SETTERS = Object.values(DATED_ATTRIBUTES)
   ])
   .join(", ");
 
+/**
+ * Checks the editor's scope of what a change names with a read, takes the change's locks, and
+ * checks again under them (review s14 H): an editor naming units outside its scope is refused
+ * before it holds, or waits for, any lock of theirs (setSuperior of the top would lock every Tỉnh
+ * ủy); the check under the locks sees a move committed between the two. Admins: no statement.
+ */
+async function lockInScope(
+  s: ChangeSession,
+  named: readonly Named[],
+  lock: () => Promise<void>,
+  on?: string,
+  until?: string | null,
+): Promise<void> {
+  await s.authorize(named, on, until);
+  await lock();
+  await s.authorize(named, on, until);
+}
+
 export const mutations = {
   createUnit: (
     db: Database,
@@ -387,11 +406,8 @@ export const mutations = {
     runChangeEvent(db, p, { kind: "CREATE_UNIT", effectiveOn: a.effectiveOn, basis: a.basis }, async (s) => {
       if (a.superiorId) {
         const named = [{ argument: "input.superiorId", ids: [a.superiorId] }];
-        // Scope first (a read), so that an editor holds no lock outside it (review s14 H); then the
-        // locks hangUnder takes, whose statement also answers the scope check made again under them.
-        await s.authorize(named);
-        await s.lockPlacement(a.unit.id, a.superiorId, a.effectiveOn);
-        await s.authorize(named);
+        // The locks hangUnder takes; their statement also answers the scope check made under them.
+        await lockInScope(s, named, () => s.lockPlacement(a.unit.id, a.superiorId as string, a.effectiveOn));
         await requireUnits(s, [a.superiorId], "input.superiorId", a.effectiveOn);
       } else s.mayCreateRoot();
       await createUnitNode(s, a.unit, "input.unit", a.effectiveOn, a.basis);
@@ -411,10 +427,7 @@ export const mutations = {
         { argument: "input.host", ids: [a.changes.host] },
         { argument: "input.seat", ids: [a.changes.seat] },
       ];
-      // Scope first (a read), then again under the lock (review s14 H).
-      await s.authorize(named);
-      await s.lock([a.id]);
-      await s.authorize(named);
+      await lockInScope(s, named, () => s.lock([a.id]));
       // Its properties as they are: the unit is locked, so they hold until this change writes.
       const unit = (await requireUnits(s, [a.id], "input.id", a.effectiveOn)).get(a.id) as Row;
       if (a.changes.host) await requireUnits(s, [a.changes.host], "input.host");
@@ -443,10 +456,7 @@ export const mutations = {
       { kind: "CLOSE_UNIT", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
       async (s) => {
         const named = [{ argument: "id", ids: [a.id], structural: true }];
-        // Scope first (a read), then again under the lock (review s14 H).
-        await s.authorize(named);
-        await s.lock([a.id]);
-        await s.authorize(named);
+        await lockInScope(s, named, () => s.lock([a.id]));
         await requireUnits(s, [a.id], "id", a.lastDay);
         await closeWithOrgans(s, a.id, a.lastDay, "id");
       },
@@ -468,11 +478,8 @@ export const mutations = {
         { argument: "unitId", ids: [a.unitId], structural: true },
         { argument: "superiorId", ids: [a.superiorId] },
       ];
-      // Scope first (a read): the placement locks reach above and below the units it names, and an
-      // editor must hold none outside its scope while it waits to be refused (review s14 H).
-      await s.authorize(named);
-      await s.lockPlacement(a.unitId, a.superiorId, a.effectiveOn);
-      await s.authorize(named);
+      // The placement locks reach above and below the units it names.
+      await lockInScope(s, named, () => s.lockPlacement(a.unitId, a.superiorId, a.effectiveOn));
       // Both read at once (both are locked): moveUnder finds the unit's state already read.
       await s.unitStates([a.superiorId, a.unitId]);
       await requireUnits(s, [a.superiorId], "superiorId", a.effectiveOn);
@@ -506,11 +513,16 @@ export const mutations = {
           { argument: "input.toId", ids: [a.toId] },
           { argument: "input.via", ids: a.via ?? [] },
         ];
-        // Scope first (a read), then again under the locks (review s14 H).
-        await s.authorize(named, a.validFrom, a.validTo);
-        if (isStructural(a.type)) await s.lockPlacement(a.fromId, a.toId, a.validFrom);
-        else await s.lock([a.fromId, a.toId]);
-        await s.authorize(named, a.validFrom, a.validTo);
+        await lockInScope(
+          s,
+          named,
+          () =>
+            isStructural(a.type)
+              ? s.lockPlacement(a.fromId, a.toId, a.validFrom)
+              : s.lock([a.fromId, a.toId]),
+          a.validFrom,
+          a.validTo,
+        );
         await requireUnits(s, [a.fromId], "input.fromId");
         await requireUnits(s, [a.toId], "input.toId");
         if (a.via?.length) await requireUnits(s, a.via, "input.via");
