@@ -9,7 +9,7 @@ import type { CodegenConfig } from "@graphql-codegen/cli";
 const PARENTS: Record<string, string> = {
   AssigneeSelector: "AssigneeSelectorRecord",
   CalendarEntry: "CalendarEntryView",
-  Change: "ChangeRecord",
+  Change: "ChangeView",
   ChannelRule: "ChannelRuleFact",
   ChannelViolation: "ViolationView",
   Citation: "CitationRecord",

@@ -118,6 +118,13 @@ export interface SubmissionCheckView {
   route: RouteView | null;
 }
 
+/**
+ * A change record as its resolvers get it: from a `changes` page, with the horizon that page was
+ * read under, at which its `cursor` is cut as the page's end cursor is (src/domain/change-feed.ts);
+ * without one (read by `history` or `Event.changes`), its cursor is cut at now's horizon.
+ */
+export type ChangeView = ChangeRecord & { horizonMs?: number };
+
 /** A change of a diff, with the diff's window (its obligations are compared on both dates). */
 export type GraphChangeView = DiffChange & { window: DiffWindow };
 

@@ -7,7 +7,6 @@ import { UNIT_ID } from "../../domain/ids.ts";
 import { selfRelation, violationError } from "../../domain/invariants.ts";
 import { TEXT_RULES } from "../../domain/text-input.ts";
 import {
-  type ChangeRecord,
   changesOfEvents,
   changesSince,
   type EventRecord,
@@ -140,12 +139,6 @@ export async function eventResult(ctx: Context, operation: string, run: () => Pr
   return event;
 }
 
-/**
- * The horizon a `changes` page was read under, by its records: their `cursor`s are cut at the same
- * horizon as the page's end cursor (a record read by `history` or `Event.changes` is cut at now's).
- */
-const pageHorizon = new WeakMap<ChangeRecord, number>();
-
 /** How many change records a scoped reader's feed reads at a time while it looks for ones it may see. */
 const FEED_SCAN = 500;
 
@@ -203,7 +196,7 @@ export const AuditResolvers: Resolvers = {
       encodeCursor(
         settledEnd(
           { at: c.at, id: c.id },
-          pageHorizon.get(c) ?? feedHorizon(Date.now(), commitLagMs(ctx.config.WRITE_TIMEOUT_MS)),
+          c.horizonMs ?? feedHorizon(Date.now(), commitLagMs(ctx.config.WRITE_TIMEOUT_MS)),
         ),
       ),
   },
@@ -228,12 +221,11 @@ export const MutationQueries: QueryResolvers = {
       first: firstArg(args.first, ctx, CHANGES_PAGE_SIZE),
       horizonMs,
     });
-    for (const c of page.items) pageHorizon.set(c, horizonMs);
     const last = page.items.at(-1);
     // Every cursor stops at the horizon: a change stamped before it may still commit.
     const end = settledEnd(last ? { at: last.at, id: last.id } : after, horizonMs);
     return {
-      nodes: page.items,
+      nodes: page.items.map((c) => ({ ...c, horizonMs })),
       pageInfo: {
         hasNextPage: page.hasNextPage,
         endCursor: page.resumeAt
