@@ -8,7 +8,7 @@
  */
 import { valueOn } from "../domain/dated-attributes.ts";
 import type { ChannelFacts, ChannelKind, ChannelRule, RouteUnit } from "../domain/submission-routes.ts";
-import { active } from "./cypher-fragments.ts";
+import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import { asUnit, type UnitRecord } from "./records.ts";
 
@@ -17,8 +17,8 @@ type Row = Record<string, unknown>;
 /** How far up the structure an anchor is looked for (Thường trực → BTV → BCH → đảng ủy is 3). */
 const MAX_HOPS = 4;
 
-/** One step up: PART_OF / SUBORDINATE_TO from x, or LEADS into x; `x` is the lower end. */
-const UP = `(x)-[r:PART_OF|SUBORDINATE_TO|LEADS]-(n:Unit)
+/** One step up: a structural link (PART_OF / SUBORDINATE_TO) from x, or LEADS into x; `x` is the lower end. */
+const UP = `(x)-[r:${STRUCTURE}|LEADS]-(n:Unit)
    WHERE ${active("r")} AND ${active("n")}
      AND CASE WHEN type(r) = 'LEADS' THEN endNode(r) = x ELSE startNode(r) = x END`;
 
