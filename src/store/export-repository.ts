@@ -5,6 +5,7 @@
  * streamed with bounded memory (one page of rows at a time; a subtree's member ids are kept).
  * Each read takes the download's `counter`, whose budget (EXPORT_TIMEOUT_MS) is its transaction timeout.
  */
+import type { UnitProperties } from "../domain/records.ts";
 import { active, attributeOn, holdTogether, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
 import { unitsInScopeOn } from "./scope-membership.ts";
@@ -14,18 +15,11 @@ import { unitsInSubtrees } from "./unit-repository.ts";
 export const EXPORT_PAGE = 1000;
 const MAX_DEPTH = 40;
 
-export interface ExportUnit {
-  id: string;
-  name: string;
-  kind: string;
-  level: string | null;
-  province: string | null;
-  sector: string | null;
-  host: string | null;
-  validFrom: string | null;
-  validTo: string | null;
-  synthetic: boolean;
-}
+/** A unit as an export writes it: the stored properties (src/domain/records.ts) the formats name. */
+export type ExportUnit = Pick<
+  UnitProperties,
+  "id" | "name" | "kind" | "level" | "province" | "sector" | "host" | "validFrom" | "validTo" | "synthetic"
+>;
 
 export interface ExportRelation {
   id: string;

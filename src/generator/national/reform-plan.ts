@@ -27,21 +27,16 @@
  * reports what it could not make equal (`problems`, e.g. a relation that a merge carried over and
  * no later step removes): a correct plan has none.
  */
-import type { GeneratedBatch, GenRelation, GenUnit } from "../../domain/records.ts";
+import type { GeneratedBatch, GenRelation, GenUnit, UnitProperties } from "../../domain/records.ts";
 import { isStructural, structuralType } from "../../domain/relation-types.ts";
 import { LAST_OLD_DAY, REFORM_DAY } from "./constants.ts";
 import { batchSteps } from "./reform-batches.ts";
 
-export interface ReformUnit {
-  id: string;
-  name: string;
-  kind: string;
-  level: string | null;
-  province: string | null;
-  sector: string | null;
-  host: string | null;
-  note: string | null;
-}
+/** A unit as the plan creates it: its stored properties (src/domain/records.ts), less those a change dates or derives. */
+export type ReformUnit = Pick<
+  UnitProperties,
+  "id" | "name" | "kind" | "level" | "province" | "sector" | "host" | "note"
+>;
 
 export interface ReformRelation {
   type: string;
