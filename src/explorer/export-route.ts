@@ -10,13 +10,12 @@
  * EXPORT_TIMEOUT_MS (src/http/file-download.ts).
  */
 import type { Express, Request, Response } from "express";
-import { badInput, DomainError } from "../domain/errors.ts";
+import { badInput } from "../domain/errors.ts";
 import {
+  downloadMembers,
   type FileRouteDeps,
   fileRoute,
   parseFileName,
-  readerScopes,
-  requireVisibleUnit,
   sendAttachment,
   write,
 } from "../http/file-download.ts";
@@ -57,11 +56,7 @@ export function mountExports(app: Express, deps: FileRouteDeps): void {
       const { unitId, format } = parseFileName(String(req.params.file ?? ""), FORMATS, "/export");
       const asOf = dateParam(req, "asOf");
       const part = partParam(req, format);
-      const scopes = await readerScopes(req, deps);
-      if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes, reads);
-      const members = await exportMembers(deps.db, { root: unitId, asOf, scopes }, reads);
-      if (unitId !== null && members?.length === 0)
-        throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
+      const { scopes, members } = await downloadMembers(req, deps, unitId, asOf, reads);
       // What a relation's `via` may name: the reader's whole part of the graph, which, like the
       // visibility of /graphql (unitsInSubtrees), does not depend on the date.
       const visible =

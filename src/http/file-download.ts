@@ -23,6 +23,7 @@ import {
   RequestTimeoutError,
   type RoundTripCounter,
 } from "../store/database.ts";
+import { exportMembers } from "../store/export-repository.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
 import { failure, requestIdOf, sendFailure, sendRouteFailure } from "./errors.ts";
 import { downloadReader } from "./request-context.ts";
@@ -69,7 +70,7 @@ export async function readerScopes(req: Request, deps: FileRouteDeps): Promise<r
 }
 
 /** A unit outside the reader's subtrees is NOT_FOUND like one that does not exist. */
-export async function requireVisibleUnit(
+async function requireVisibleUnit(
   db: Database,
   id: string,
   scopes: readonly string[] | null,
@@ -77,6 +78,26 @@ export async function requireVisibleUnit(
 ): Promise<void> {
   const known = await unitsInSubtrees(db, [id], scopes ?? [id], reads);
   if (!known.has(id)) throw new DomainError("NOT_FOUND", `No unit with id ${id}`, { argument: "unitId" });
+}
+
+/**
+ * What a download of `unitId`'s subtree (null: the whole graph) on `asOf` (null: every period) holds
+ * for this reader: its scopes, and the ids of the units (null: the whole graph, unscoped). A unit the
+ * reader may not see, or one not in force on `asOf`, is NOT_FOUND.
+ */
+export async function downloadMembers(
+  req: Request,
+  deps: FileRouteDeps,
+  unitId: string | null,
+  asOf: string | null,
+  reads: RoundTripCounter,
+): Promise<{ scopes: readonly string[] | null; members: string[] | null }> {
+  const scopes = await readerScopes(req, deps);
+  if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes, reads);
+  const members = await exportMembers(deps.db, { root: unitId, asOf, scopes }, reads);
+  if (unitId !== null && members?.length === 0)
+    throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
+  return { scopes, members };
 }
 
 /** The headers of a download (never kept by a shared cache: the content depends on the reader). */

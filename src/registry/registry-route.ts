@@ -8,20 +8,19 @@
  */
 import type { Express, Request, Response } from "express";
 import { todayInVietnam } from "../domain/dates.ts";
-import { badInput, DomainError } from "../domain/errors.ts";
+import { badInput } from "../domain/errors.ts";
 import type { ExportSlots } from "../explorer/export-slots.ts";
 import { methodNotAllowed } from "../http/errors.ts";
 import {
+  downloadMembers,
   type FileRouteDeps,
   fileRoute,
   parseFileName,
-  readerScopes,
-  requireVisibleUnit,
   sendAttachment,
 } from "../http/file-download.ts";
 import { dateParam, queryParam } from "../http/request-context.ts";
 import type { Database, RoundTripCounter } from "../store/database.ts";
-import { exportMembers, pagesById } from "../store/export-repository.ts";
+import { pagesById } from "../store/export-repository.ts";
 import { registryRelationsFrom, registryUnitPage } from "../store/registry-repository.ts";
 import { unitsInSubtrees } from "../store/unit-repository.ts";
 import {
@@ -62,11 +61,7 @@ async function exportRegistry(
   const { unitId, format } = parseFileName(String(req.params.file ?? ""), REGISTRY_FORMATS, "/registry");
   const asOf = dateParam(req, "asOf") ?? todayInVietnam();
   const part = partParam(req, format);
-  const scopes = await readerScopes(req, deps);
-  if (unitId !== null) await requireVisibleUnit(deps.db, unitId, scopes, reads);
-  const members = await exportMembers(deps.db, { root: unitId, asOf, scopes }, reads);
-  if (unitId !== null && members?.length === 0)
-    throw new DomainError("NOT_FOUND", `Unit ${unitId} is not in force on ${asOf}`, { argument: "asOf" });
+  const { scopes, members } = await downloadMembers(req, deps, unitId, asOf, reads);
   const name = `so-dang-ky-${unitId ?? "toan-bo"}-${asOf}${part ? `-${part}` : ""}.${format}`;
   sendAttachment(res, REGISTRY_CONTENT_TYPES[format], name);
   if (req.method === "HEAD") return void res.end();
