@@ -20,7 +20,7 @@ import {
 } from "./dated-attributes.ts";
 import { isActiveOn } from "./dates.ts";
 import { PARTY_ORGANISATION_KINDS } from "./integrity.ts";
-import type { Obligation } from "./obligations.ts";
+import type { Obligation, RelationFact } from "./obligations.ts";
 import { isStructural, RELATION_TYPES, type RelationType } from "./relation-types.ts";
 import { UNIT_KINDS, type UnitKind } from "./unit-kinds.ts";
 
@@ -99,14 +99,8 @@ export interface DiffEventRow {
   changed: readonly string[] | null;
 }
 
-export interface DiffRelationRow {
-  id: string;
-  type: string;
-  from: string;
-  to: string;
-  validFrom: string | null;
-  validTo: string | null;
-}
+/** A relation as a diff reads it: its identity and validity, as stored (RelationFact). */
+export type DiffRelationRow = Pick<RelationFact, "id" | "type" | "from" | "to" | "validFrom" | "validTo">;
 
 /** What the store reads of one unit for a window. */
 export interface DiffUnitRow {

@@ -4,6 +4,7 @@
  * the record a unit or relation becomes. CSV holds one sheet per file (`part=units|relations`);
  * .xlsx holds both, as the sheets "Đơn vị" and "Quan hệ".
  */
+import type { RelationFact } from "../domain/obligations.ts";
 import { RELATION_TYPES, type RelationType } from "../domain/relation-types.ts";
 import { UNIT_KINDS, type UnitKind } from "../domain/unit-kinds.ts";
 
@@ -22,16 +23,11 @@ export interface RegistryUnit {
   basis: string[];
 }
 
-/** A stored relation as the registry lists it. */
-export interface RegistryRelation {
-  id: string;
-  type: string;
-  from: string;
-  to: string;
-  validFrom: string | null;
-  validTo: string | null;
-  basis: string[];
-}
+/** A stored relation as the registry lists it (the fields' types: RelationFact). */
+export type RegistryRelation = Pick<
+  RelationFact,
+  "id" | "type" | "from" | "to" | "validFrom" | "validTo" | "basis"
+>;
 
 export interface Column<K extends string = string> {
   key: K;
