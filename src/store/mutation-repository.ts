@@ -5,7 +5,6 @@
  * relationship types come from our own lists.
  */
 import type { Principal } from "../auth/principal.ts";
-import type { Named } from "../auth/scope.ts";
 import { DATED_ATTRIBUTE_NAMES, DATED_ATTRIBUTES, NO_VALUE } from "../domain/dated-attributes.ts";
 import { isInOrder, previousDay } from "../domain/dates.ts";
 import { DomainError, notFound, quotedIds } from "../domain/errors.ts";
@@ -27,6 +26,7 @@ import { authorizeEndedLinks } from "./ended-links.ts";
 import { optText, text, texts } from "./fields.ts";
 import type { RelationRecord } from "./records.ts";
 import { relationOfAnyType } from "./relation-lookup.ts";
+import { lockInScope } from "./scope-locks.ts";
 
 /** A unit a change creates or updates; its validity comes from the change's date. Its seat is set by updateUnit only. */
 export type NewUnit = Omit<UnitInput, "validFrom" | "validTo">;
@@ -378,24 +378,6 @@ const DATED_DATE_SETTERS = Object.values(DATED_ATTRIBUTES)
     `u.${k.since} = CASE WHEN $dates.${k.since} IS NULL THEN u.${k.since} ELSE date($dates.${k.since}) END`,
   ])
   .join(", ");
-
-/**
- * Checks the editor's scope of what a change names with a read, takes the change's locks, and
- * checks again under them (review s14 H): an editor naming units outside its scope is refused
- * before it holds, or waits for, any lock of theirs (setSuperior of the top would lock every Tỉnh
- * ủy); the check under the locks sees a move committed between the two. Admins: no statement.
- */
-async function lockInScope(
-  s: ChangeSession,
-  named: readonly Named[],
-  lock: () => Promise<void>,
-  on?: string,
-  until?: string | null,
-): Promise<void> {
-  await s.authorize(named, on, until);
-  await lock();
-  await s.authorize(named, on, until);
-}
 
 export const mutations = {
   createUnit: (

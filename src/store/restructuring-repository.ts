@@ -36,6 +36,7 @@ import {
 import { active, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database } from "./database.ts";
 import type { NewUnit } from "./mutation-repository.ts";
+import { lockInScope } from "./scope-locks.ts";
 
 /** The most units one closeUnits may end, its subtrees and organs included. */
 export const MAX_UNITS_CLOSED = 20_000;
@@ -86,9 +87,7 @@ async function unitsOfLevel(
     );
   const ids = rows.map((row) => row.id as string);
   const named = [{ argument: args.scope, ids, label: `(their ${kind} units)`, structural: true }];
-  await s.authorize(named);
-  await s.lock(ids);
-  await s.authorize(named);
+  await lockInScope(s, named, () => s.lock(ids));
   return ids;
 }
 
@@ -263,11 +262,8 @@ export const restructurings = {
         { argument: "input.sourceIds", ids: a.sourceIds, structural: true },
         { argument: "input.superiorId", ids: [a.superiorId] },
       ];
-      // Scope first (a read), so that an editor cannot hold locks on units outside it; again under the locks.
-      await s.authorize(named);
-      // Not the superior: it only gains the new unit (src/store/write-locks.ts, "Superiors").
-      await s.lock(a.sourceIds);
-      await s.authorize(named);
+      // Not the superior locked: it only gains the new unit (src/store/write-locks.ts, "Superiors").
+      await lockInScope(s, named, () => s.lock(a.sourceIds));
       await requireNamed(
         s,
         a.sourceIds.map((id) => ({ id, argument: "input.sourceIds" })),
@@ -338,9 +334,7 @@ export const restructurings = {
           argument: "parts",
         });
       const source = [{ argument: "input.sourceId", ids: [a.sourceId], structural: true }];
-      await s.authorize(source);
-      await s.lock([a.sourceId]);
-      await s.authorize(source);
+      await lockInScope(s, source, () => s.lock([a.sourceId]));
       await requireNamed(s, [{ id: a.sourceId, argument: "input.sourceId" }], lastDay);
       const superior = await superiorOn(s, a.sourceId, lastDay);
       await s.authorize([{ argument: "input.sourceId", ids: [superior], label: "(its superior)" }]);
@@ -456,11 +450,8 @@ export const restructurings = {
             ids: m.superiorId && !intoIds.has(m.superiorId) ? [m.superiorId] : [],
           },
         ]);
-        // Scope first (a read), so that an editor cannot hold locks on units outside it; again under the locks.
-        await s.authorize(named);
-        // Not the superiors: they only gain the new units (src/store/write-locks.ts, "Superiors").
-        await s.lock(a.merges.flatMap((m) => m.sourceIds));
-        await s.authorize(named);
+        // Not the superiors locked: they only gain the new units (src/store/write-locks.ts, "Superiors").
+        await lockInScope(s, named, () => s.lock(a.merges.flatMap((m) => m.sourceIds)));
         await requireNamed(
           s,
           a.merges.flatMap((m, i) => m.sourceIds.map((id) => ({ id, argument: `${arg(i)}.sourceIds` }))),
@@ -634,10 +625,7 @@ export const restructurings = {
       { kind: "CLOSE_UNITS", effectiveOn: a.lastDay, basis: a.basis, note: a.note },
       async (s) => {
         const named = a.ids.map((id, i) => ({ argument: `input.ids[${i}]`, ids: [id], structural: true }));
-        // Scope first (a read), so that an editor cannot hold locks outside it; again under the locks.
-        await s.authorize(named);
-        await s.lock(a.ids);
-        await s.authorize(named);
+        await lockInScope(s, named, () => s.lock(a.ids));
         await requireNamed(
           s,
           a.ids.map((id, i) => ({ id, argument: `input.ids[${i}]` })),
