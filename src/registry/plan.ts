@@ -382,8 +382,13 @@ function diffRow(
     if (row.validTo === existing.validTo) return false;
     if (row.basis.length === 0) return missingBasis(row, problem);
     if (outsideScope(row, [self(true)])) return false;
+    // A move takes effect on effectiveOn: it leaves no day between the closure and it only if
+    // the unit closes no earlier than the day before (else the child would hang under nothing).
+    const movedInTime = previousDay(effectiveOn) <= row.validTo;
     const left = existing.children.filter(
-      (x) => !closesBy(closing.get(x), row.validTo as string) && !movesAway(fileParent.get(x), id),
+      (x) =>
+        !closesBy(closing.get(x), row.validTo as string) &&
+        !(movedInTime && movesAway(fileParent.get(x), id)),
     );
     if (left.length > 0)
       return problem(
@@ -393,7 +398,11 @@ function diffRow(
         `"${id}" would still have units under it after ${row.validTo} (${left
           .slice(0, 5)
           .map((x) => `"${x}"`)
-          .join(", ")}${left.length > 5 ? ", …" : ""}); move or close them in the file too`,
+          .join(", ")}${left.length > 5 ? ", …" : ""}); move or close them in the file too${
+          movedInTime
+            ? ""
+            : ` (a move takes effect on ${effectiveOn}: close it no earlier than the day before)`
+        }`,
       );
     plan.close.push({ line: row.line, id, lastDay: row.validTo, basis: row.basis });
     return false;

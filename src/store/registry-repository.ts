@@ -269,7 +269,8 @@ export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapsh
 
 /**
  * NO_ORPHANS (CONFLICT, naming the file), read under the locks: a unit the file closes keeps
- * nothing under it after its last day but what the file closes by then or moves away. The plan
+ * nothing under it after its last day but what the file closes by then or moves away by the day
+ * after. The plan
  * checks the same on its unlocked read (src/registry/plan.ts); this catches a unit hung there by a
  * change that committed after that read, as closeUnits does (src/store/batch-changes.ts).
  */
@@ -277,12 +278,15 @@ async function refuseOrphans(tx: TransactionRunner, plan: ImportPlan): Promise<v
   const [left] = await tx.run(
     `UNWIND $closes AS c
      MATCH (x:Unit)-[r:${STRUCTURE}]->(:Unit {id: c.id})
-     WHERE (r.validTo IS NULL OR r.validTo > date(c.lastDay)) AND NOT x.id IN $moved
-       AND NOT coalesce($closedBy[x.id] <= c.lastDay, false)
+     WHERE (r.validTo IS NULL OR r.validTo > date(c.lastDay))
+       AND NOT (x.id IN $moved AND date($movesEnd) <= date(c.lastDay))
+       AND NOT coalesce(date($closedBy[x.id]) <= date(c.lastDay), false)
      RETURN c.id AS unit, c.lastDay AS lastDay, collect(x.id)[..5] AS under LIMIT 1`,
     {
       closes: plan.close.map((c) => ({ id: c.id, lastDay: c.lastDay })),
       moved: plan.move.map((m) => m.id),
+      // A move ends the old link the day before it takes effect: no later than the closure.
+      movesEnd: previousDay(plan.effectiveOn),
       closedBy: Object.fromEntries(plan.close.map((c) => [c.id, c.lastDay])),
     },
   );

@@ -169,6 +169,25 @@ describe("the import's diff", () => {
     ]);
   });
 
+  it("counts a child moved away only if the move leaves no day under nothing after the closure", () => {
+    // The move takes effect on ON (2026-01-01): its old link ends on 2025-12-31.
+    const closeOn = (lastDay: string) =>
+      planImport(
+        parse("cb;;cb;BASIC_PARTY_CELL;xa-b;;p1", `xa-a;;xa-a;COMMUNE_COMMITTEE;;${lastDay};p1`).rows,
+        snapshot(GRAPH),
+        ADMIN,
+        ON,
+      );
+    expect(closeOn("2025-12-31").problems).toEqual([]);
+    const early = closeOn("2025-12-30");
+    expect(early.problems.map((p) => [p.line, p.column, p.rule])).toEqual([
+      [3, "Hiệu lực đến", "NO_ORPHANS"],
+    ]);
+    expect(early.problems[0]?.message).toMatch(
+      /a move takes effect on 2026-01-01: close it no earlier than the day before/,
+    );
+  });
+
   it("refuses an editor's rows outside the scope, answering an unknown superior alike", () => {
     const editor: Principal = { role: "editor", subject: "e", scopes: ["xa-a"] };
     const { rows } = parse(
