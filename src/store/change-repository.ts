@@ -46,7 +46,7 @@ export async function findEvents(
 }
 
 /** The event `id` as recorded, read in a transaction of the caller's; null if there is none. */
-export async function eventIn(tx: TransactionRunner, id: string): Promise<EventRecord | null> {
+async function eventIn(tx: TransactionRunner, id: string): Promise<EventRecord | null> {
   const [row] = await tx.run(FIND_EVENTS, { ids: [id] });
   return (row?.e as EventRecord | undefined) ?? null;
 }

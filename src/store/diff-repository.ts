@@ -12,13 +12,13 @@ import {
   formerValues,
 } from "../domain/dated-attributes.ts";
 import { type DiffEventRow, type DiffUnitRow, type DiffWindow, spanDays } from "../domain/diff.ts";
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import { active, STRUCTURE } from "./cypher-fragments.ts";
 import { type Database, RoundTripCounter, type TimeBudget } from "./database.ts";
 import { VersionCapture } from "./graph-version.ts";
 
 /** Units read per round trip. */
 export const DIFF_BATCH = 5000;
-const MAX_DEPTH = 40;
 
 /**
  * Lists (and ids of varying length) go to Neo4j inside one map parameter, `$input`: Neo4j keys its
@@ -118,7 +118,7 @@ export async function diffMembers(
      MATCH (root:Unit {id: rid})
      UNWIND [date($from), date($to)] AS d
      WITH root, d WHERE ${active("root")}
-     MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
+     MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_STRUCTURE_DEPTH}} (x:Unit)
      RETURN collect(DISTINCT x.id) AS ids`,
     { ...inputs({ roots: [...roots(args.roots)] }), from: args.window.from, to: args.window.to },
     counter,
@@ -412,7 +412,7 @@ export async function warmUpScope(
     `MATCH (leaf:Unit {id: $input.unit})
      WITH leaf, date($date) AS d
      CALL (leaf, d) {
-       OPTIONAL MATCH (leaf) ((:Unit)-[r:${STRUCTURE}]->(y:Unit) WHERE ${active("r")} AND ${active("y")}){1,${MAX_DEPTH}} (top:Unit)
+       OPTIONAL MATCH (leaf) ((:Unit)-[r:${STRUCTURE}]->(y:Unit) WHERE ${active("r")} AND ${active("y")}){1,${MAX_STRUCTURE_DEPTH}} (top:Unit)
        WHERE NOT EXISTS { (top)-[t:${STRUCTURE}]->(s:Unit) WHERE ${active("t")} AND ${active("s")} }
        RETURN y AS above LIMIT 1
      }
@@ -420,7 +420,7 @@ export async function warmUpScope(
      UNWIND range(0, size(candidates) - 1) AS i
      WITH d, i, candidates[i] AS root
      CALL (root, d) {
-       MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_DEPTH}} (x:Unit)
+       MATCH (root) (()<-[r:${STRUCTURE}]-(y:Unit) WHERE ${active("r")} AND ${active("y")}){0,${MAX_STRUCTURE_DEPTH}} (x:Unit)
        WITH DISTINCT x LIMIT $input.limit
        RETURN count(x) AS units
      }

@@ -5,6 +5,7 @@
  * streamed with bounded memory (one page of rows at a time; a subtree's member ids are kept).
  * Each read takes the download's `counter`, whose budget (EXPORT_TIMEOUT_MS) is its transaction timeout.
  */
+import { MAX_STRUCTURE_DEPTH } from "../domain/invariants.ts";
 import type { UnitProperties } from "../domain/records.ts";
 import { active, attributeOn, holdTogether, STRUCTURE } from "./cypher-fragments.ts";
 import type { Database, RoundTripCounter } from "./database.ts";
@@ -13,7 +14,6 @@ import { unitsInSubtrees } from "./unit-repository.ts";
 
 /** Units read per round trip. */
 export const EXPORT_PAGE = 1000;
-const MAX_DEPTH = 40;
 
 /** A unit as an export writes it: the stored properties (src/domain/records.ts) the formats name. */
 export type ExportUnit = Pick<
@@ -83,7 +83,7 @@ export async function exportMembers(
     const rows = await db.read(
       `${scope.asOf === null ? "" : "WITH date($asOf) AS d "}
        MATCH (root:Unit {id: $root})
-       MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_DEPTH}}(root)
+       MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_STRUCTURE_DEPTH}}(root)
        WHERE ${when(scope.asOf, `${active("x")} AND all(r IN rels WHERE ${active("r")})`, holdTogether("rels"))}
        RETURN DISTINCT x.id AS id ORDER BY id`,
       { root: scope.root, asOf: scope.asOf },
@@ -98,7 +98,7 @@ export async function exportMembers(
   // A scoped reader's whole graph: what unitsInSubtrees lets it see (also units hosted inside).
   const rows = await db.read(
     `${scope.asOf === null ? "" : "WITH date($asOf) AS d "}
-     OPTIONAL MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_DEPTH}}(root:Unit) WHERE root.id IN $scopes AND ${holdTogether("rels")}
+     OPTIONAL MATCH (x:Unit)-[rels:${STRUCTURE}]->{0,${MAX_STRUCTURE_DEPTH}}(root:Unit) WHERE root.id IN $scopes AND ${holdTogether("rels")}
      WITH ${scope.asOf === null ? "" : "d, "}collect(DISTINCT x.id) AS inside
      MATCH (u:Unit) WHERE (u.id IN inside OR u.host IN inside) AND ${when(scope.asOf, active("u"))}
      RETURN u.id AS id ORDER BY id`,

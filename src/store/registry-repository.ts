@@ -270,9 +270,8 @@ export async function applyImportPlan(s: ChangeSession, plan: ImportPlan, snapsh
 /**
  * NO_ORPHANS (CONFLICT, naming the file), read under the locks: a unit the file closes keeps
  * nothing under it after its last day but what the file closes by then or moves away by the day
- * after. The plan
- * checks the same on its unlocked read (src/registry/plan.ts); this catches a unit hung there by a
- * change that committed after that read, as closeUnits does (src/store/batch-changes.ts).
+ * after. The plan checks the same on its unlocked read (src/registry/plan.ts); this catches a unit
+ * hung there by a change that committed after that read, as closeUnits does (batch-changes.ts).
  */
 async function refuseOrphans(tx: TransactionRunner, plan: ImportPlan): Promise<void> {
   const [left] = await tx.run(
